@@ -1,0 +1,343 @@
+"""Pydantic contracts between Aurora's stages.
+
+Field names follow the spec's REST bodies (§5.2) in snake_case, so a model dumps straight
+into an API response and its JSON schema is what an LLM implementation must fill (issue 5).
+Extensions the engine needs (excluded instruments, bars, start times, seed, ...) are added
+as optional fields with defaults, so every spec-shaped body still validates.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Confidence = Annotated[float, Field(ge=0.0, le=1.0)]
+Unit = Annotated[float, Field(ge=0.0, le=1.0)]
+TempoBpm = Annotated[float, Field(ge=20.0, le=300.0)]
+DurationS = Annotated[float, Field(ge=5.0, le=600.0)]
+
+ImplementationName = Literal["codex", "local_llm", "rule_based", "defaults"]
+EnhancementLevel = Literal["minimal", "moderate", "aggressive"]
+AdditionType = Literal[
+    "genre", "sub_genre", "instrumentation", "mood", "structure", "tempo", "key", "meter", "energy",
+    "texture", "duration",
+]
+TransitionType = Literal["build", "drop", "fade", "cut", "fill", "none"]
+ModuleName = Literal[
+    "preprocess", "prompt_enhancer", "semantic_parser", "parameter_mapper", "structural_planner",
+    "suggester", "pipeline",
+]
+
+
+class Contract(BaseModel):
+    """Base: strict field names, no silent extras, JSON-friendly."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+# ---------------------------------------------------------------- metadata
+class AttemptRecord(Contract):
+    """One implementation tried for a task, and why it did not serve (if it did not)."""
+
+    implementation: ImplementationName
+    error_code: str | None = None
+    message: str | None = None
+    elapsed_ms: float = 0.0
+
+
+class AuroraMetadata(Contract):
+    module: ModuleName
+    implementation: ImplementationName
+    processing_time_ms: float = Field(ge=0.0)
+    cache_hit: bool = False
+    attempts: list[AttemptRecord] = Field(default_factory=list)
+
+
+# ---------------------------------------------------------------- preprocess
+class PreprocessNote(Contract):
+    """Something preprocessing changed or noticed, with a stable code the UI can show."""
+
+    code: str
+    message: str
+    original: str | None = None
+    replacement: str | None = None
+
+
+class CleanPrompt(Contract):
+    original: str
+    text: str = Field(description="Normalised, corrected, expanded prompt; what later stages read")
+    language: str = "en"
+    notes: list[PreprocessNote] = Field(default_factory=list)
+    flagged: bool = Field(default=False, description="Content moderation removed something")
+
+
+# ---------------------------------------------------------------- enhance
+class EnhanceContext(Contract):
+    genre_hint: str | None = None
+    mood_hint: str | None = None
+    duration_hint: float | None = Field(default=None, ge=5.0, le=600.0)
+
+
+class Addition(Contract):
+    type: AdditionType
+    value: str
+    reasoning: str
+    confidence: Confidence
+
+
+class EnhanceResult(Contract):
+    original_prompt: str
+    enhanced_prompt: str
+    additions: list[Addition] = Field(default_factory=list)
+    confidence: Confidence = 0.8
+    notes: list[PreprocessNote] = Field(default_factory=list)
+    aurora_metadata: AuroraMetadata | None = None
+
+
+# ---------------------------------------------------------------- parse
+class GenreValue(Contract):
+    value: str
+    confidence: Confidence
+
+
+class SubGenreValue(Contract):
+    value: str | None = None
+    confidence: Confidence = 0.0
+
+
+class TempoValue(Contract):
+    type: Literal["explicit", "inferred"]
+    bpm: TempoBpm
+    confidence: Confidence
+    range_bpm: tuple[float, float] | None = None
+    term: str | None = Field(default=None, description="Word that set it: 'andante', 'uptempo', ...")
+
+
+Source = Literal["stated", "inferred", "artist"]
+
+
+class MoodValue(Contract):
+    value: str
+    confidence: Confidence
+    source: Source = "stated"
+
+
+class InstrumentValue(Contract):
+    name: str
+    role: str
+    confidence: Confidence
+    source: Source = "stated"
+
+
+class StructureValue(Contract):
+    value: str
+    confidence: Confidence
+
+
+class KeySignatureValue(Contract):
+    value: str | None = Field(default=None, description="'D minor', 'F# major', or null")
+    confidence: Confidence = 0.0
+    changes: list[str] = Field(default_factory=list, description="Later keys after a modulation")
+
+
+class TimeSignatureValue(Contract):
+    value: str = "4/4"
+    confidence: Confidence = 0.5
+
+    @property
+    def beats_per_bar(self) -> int:
+        return int(self.value.split("/")[0])
+
+    @property
+    def beat_unit(self) -> int:
+        return int(self.value.split("/")[1])
+
+    @model_validator(mode="after")
+    def _check_meter(self) -> TimeSignatureValue:
+        parts = self.value.split("/")
+        if len(parts) != 2 or not all(p.isdigit() for p in parts):
+            raise ValueError(f"time signature must look like '3/4', got {self.value!r}")
+        top, bottom = int(parts[0]), int(parts[1])
+        if not 1 <= top <= 15 or bottom not in (2, 4, 8, 16):
+            raise ValueError(f"unsupported time signature {self.value!r}")
+        return self
+
+
+class EnergyValue(Contract):
+    value: Unit
+    confidence: Confidence
+
+
+class ReferenceArtist(Contract):
+    name: str
+    relevance: Confidence
+
+
+class ParsedMusicalParameters(Contract):
+    """The ten entity groups of spec §4.2.2, plus the explicit facts the engine must obey."""
+
+    genre: GenreValue
+    sub_genre: SubGenreValue = Field(default_factory=SubGenreValue)
+    tempo: TempoValue
+    mood: list[MoodValue] = Field(default_factory=list)
+    instrumentation: list[InstrumentValue] = Field(default_factory=list)
+    structure: StructureValue
+    key_signature: KeySignatureValue = Field(default_factory=KeySignatureValue)
+    time_signature: TimeSignatureValue = Field(default_factory=TimeSignatureValue)
+    energy_level: EnergyValue
+    reference_artists: list[ReferenceArtist] = Field(default_factory=list)
+    # extensions
+    excluded_instruments: list[str] = Field(default_factory=list)
+    chords: list[str] = Field(default_factory=list, description="Chord progression the text states")
+    duration_s: float | None = Field(default=None, ge=1.0, le=3600.0)
+    textures: list[str] = Field(default_factory=list, description="vinyl crackle, rain, tape hiss, ...")
+    explicit: list[str] = Field(
+        default_factory=list, description="Fields the text stated (never overridden by inference)"
+    )
+
+
+class ParseResult(Contract):
+    parsed_parameters: ParsedMusicalParameters
+    control_encoder_params: ControlEncoderParams | None = None
+    warnings: list[str] = Field(default_factory=list)
+    notes: list[PreprocessNote] = Field(default_factory=list)
+    aurora_metadata: AuroraMetadata | None = None
+
+
+# ---------------------------------------------------------------- map
+class ControlEncoderParams(Contract):
+    """Spec §5.2.2 control_encoder_params plus the 640-d unified vector (§6.2 stage 5)."""
+
+    genre_embedding: list[float] = Field(min_length=128, max_length=128)
+    tempo_normalized: Unit
+    mood_embedding: list[float] = Field(min_length=128, max_length=128)
+    instrumentation_embedding: list[float] = Field(min_length=256, max_length=256)
+    structure_embedding: list[float] = Field(min_length=64, max_length=64)
+    energy_level: Unit
+    unified_control_embedding: list[float] = Field(min_length=640, max_length=640)
+
+    @model_validator(mode="after")
+    def _finite(self) -> ControlEncoderParams:
+        if not all(math.isfinite(x) for x in self.unified_control_embedding):
+            raise ValueError("control embedding contains non-finite values")
+        return self
+
+
+class DecodedControls(Contract):
+    """What the engine reads back from the 640-d vector."""
+
+    genre: str | None
+    tempo_bpm: TempoBpm
+    instruments: list[str]
+    excluded_instruments: list[str]
+    energy_level: Unit
+    structure: str | None
+
+
+class MappingResult(Contract):
+    parameters: ParsedMusicalParameters
+    control_encoder_params: ControlEncoderParams
+    warnings: list[str] = Field(default_factory=list)
+
+
+# ---------------------------------------------------------------- plan
+class PlanParameters(Contract):
+    """Spec §5.2.3 request body, plus optional stated facts the plan must honour."""
+
+    genre: str
+    mood: str
+    tempo_bpm: TempoBpm
+    duration_seconds: DurationS
+    key: str | None = None
+    time_signature: str = "4/4"
+    structure: str | None = None
+    energy_level: Unit | None = None
+    chords: list[str] = Field(default_factory=list)
+    seed: int = 0
+
+
+class Section(Contract):
+    name: str
+    duration_ratio: Annotated[float, Field(gt=0.0, le=1.0)]
+    energy_level: Unit
+    description: str
+    bars: int = Field(default=1, ge=1)
+    start_s: float = Field(default=0.0, ge=0.0)
+    duration_s: float = Field(default=0.0, ge=0.0)
+    chords: list[str] = Field(default_factory=list, description="One chord per bar-slot of the loop")
+
+
+class Transition(Contract):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    from_: str = Field(alias="from")
+    to: str
+    type: TransitionType
+
+
+class ChordProgression(Contract):
+    key: str
+    mode: str
+    chords: list[str] = Field(min_length=1)
+    roman_numerals: list[str] = Field(default_factory=list)
+
+
+class StructuralPlan(Contract):
+    structure_type: str
+    sections: list[Section] = Field(min_length=1)
+    transitions: list[Transition] = Field(default_factory=list)
+    chord_progression: ChordProgression
+    tempo_bpm: TempoBpm = 120.0
+    time_signature: str = "4/4"
+    duration_s: float = Field(default=30.0, gt=0.0)
+    total_bars: int = Field(default=1, ge=1)
+    seed: int = 0
+
+    @model_validator(mode="after")
+    def _ratios_sum_to_one(self) -> StructuralPlan:
+        total = sum(s.duration_ratio for s in self.sections)
+        if abs(total - 1.0) > 1e-3:
+            raise ValueError(f"section duration ratios must sum to 1, got {total:.4f}")
+        names = {s.name for s in self.sections}
+        for t in self.transitions:
+            if t.from_ not in names or t.to not in names:
+                raise ValueError(f"transition {t.from_!r}->{t.to!r} names an unknown section")
+        return self
+
+
+class PlanResult(Contract):
+    structural_plan: StructuralPlan
+    warnings: list[str] = Field(default_factory=list)
+    aurora_metadata: AuroraMetadata | None = None
+
+
+# ---------------------------------------------------------------- suggest
+class Suggestion(Contract):
+    kind: Literal["completion", "missing_dimension"]
+    dimension: str
+    text: str = Field(description="What to append or insert")
+    preview: str = Field(description="The prompt as it would read with this suggestion applied")
+    score: Confidence
+
+
+class SuggestResult(Contract):
+    partial_prompt: str
+    suggestions: list[Suggestion]
+    aurora_metadata: AuroraMetadata | None = None
+
+
+# ---------------------------------------------------------------- process (whole semantic pipeline)
+class ProcessResult(Contract):
+    original_prompt: str
+    clean_prompt: CleanPrompt
+    enhance: EnhanceResult
+    parse: ParseResult
+    plan: PlanResult
+    timings_ms: dict[str, float] = Field(default_factory=dict)
+    warnings: list[str] = Field(default_factory=list)
+    aurora_metadata: AuroraMetadata | None = None
+
+
+ParseResult.model_rebuild()

@@ -1,0 +1,257 @@
+"""Aurora: the one entry point of the semantic layer. Keyword-only calls, typed results.
+
+Each NLP task walks the configured implementations in order (codex -> local_llm -> rule_based ->
+defaults, spec §9); a level that is not configured is skipped at no cost, a level that fails
+records its error code, and `defaults` always answers. Every result carries AuroraMetadata
+naming the implementation that served, its time, the cache hit and the levels tried.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+from aurora.config import AuroraConfig
+from aurora.contracts import (
+    AttemptRecord,
+    AuroraMetadata,
+    CleanPrompt,
+    EnhanceContext,
+    EnhanceResult,
+    ModuleName,
+    ParsedMusicalParameters,
+    ParseResult,
+    PlanParameters,
+    PlanResult,
+    ProcessResult,
+    SuggestResult,
+)
+from aurora.exceptions import AuroraError, ImplementationError
+from aurora.implementations import REGISTRY
+from aurora.implementations.base import EnhanceRequest, Implementation, Resources
+from aurora.knowledge import KnowledgeBase, load_knowledge_base
+from aurora.mapper import ParameterMapper
+from aurora.parser.semantic import SemanticParser
+from aurora.planner import StructuralPlanner
+from aurora.preprocess import Preprocessor
+from aurora.suggester import Suggester
+from aurora.text_embedding import TextEmbedder
+
+T = TypeVar("T")
+DEFAULT_DURATION_S = 30.0
+
+
+class Aurora:
+    """Text -> validated parameters, 640-d control embedding and structural plan.
+
+    Construction is cheap: the knowledge base is read on first use and the embedding model is
+    loaded lazily (or by ``warm_up()``), so importing and creating Aurora never loads a model.
+    """
+
+    def __init__(self, *, config: AuroraConfig | None = None, knowledge_base: KnowledgeBase | None = None,
+                 embedder: TextEmbedder | None = None) -> None:
+        self.config = config or AuroraConfig.from_env()
+        self._kb = knowledge_base
+        self._embedder = embedder
+        self._lock = threading.Lock()
+        self._ready = False
+
+    # -- lazy components -------------------------------------------------------------------------
+    def _setup(self) -> None:
+        if self._ready:
+            return
+        with self._lock:
+            if self._ready:
+                return
+            kb = self._kb or load_knowledge_base(self.config.knowledge_base_dir)
+            embedder = self._embedder or TextEmbedder(self.config.embedding_model, device=self.config.device)
+            self._kb, self._embedder = kb, embedder
+            self.preprocessor = Preprocessor(kb, max_chars=self.config.max_prompt_chars)
+            self.parser = SemanticParser(kb, embedder)
+            self.mapper = ParameterMapper(kb, embedder)
+            self.planner = StructuralPlanner(kb, default_structure=self.config.default_structure)
+            self.suggester = Suggester(kb)
+            resources = Resources(kb=kb, parser=self.parser, planner=self.planner)
+            self.implementations: list[Implementation] = [
+                REGISTRY[name](resources) for name in self.config.implementations if name in REGISTRY
+            ]
+            if not any(i.name == "defaults" for i in self.implementations):
+                self.implementations.append(REGISTRY["defaults"](resources))
+            self._ready = True
+
+    @property
+    def knowledge_base(self) -> KnowledgeBase:
+        self._setup()
+        assert self._kb is not None
+        return self._kb
+
+    def warm_up(self) -> None:
+        """Load the KB, the embedding model and the anchor embeddings now rather than on first request."""
+        self._setup()
+        assert self._embedder is not None
+        self._embedder.load()
+        self.parser.warm_up()
+        self.mapper.warm_up()
+        self.preprocessor.clean("warm up the spelling and language tools")
+
+    # -- public API ------------------------------------------------------------------------------
+    def preprocess(self, *, prompt: object) -> CleanPrompt:
+        self._setup()
+        return self.preprocessor.clean(prompt)
+
+    def enhance(self, *, prompt: str, context: EnhanceContext | None = None,
+                enhancement_level: str | None = None) -> EnhanceResult:
+        started = time.perf_counter()
+        clean = self.preprocess(prompt=prompt)
+        level = enhancement_level or self.config.default_enhancement_level
+        if level not in ("minimal", "moderate", "aggressive"):
+            raise AuroraError(f"enhancement_level must be minimal, moderate or aggressive, not {level!r}")
+        request = EnhanceRequest(clean=clean, context=context, level=level)
+        result, meta = self._serve("prompt_enhancer", lambda impl: impl.enhance(request), started)
+        return result.model_copy(update={"aurora_metadata": meta, "notes": clean.notes})
+
+    def parse(self, *, prompt: str) -> ParseResult:
+        started = time.perf_counter()
+        clean = self.preprocess(prompt=prompt)
+        return self._parse_clean(clean, started)[0]
+
+    def rank_genres(self, *, prompt: str, k: int = 3) -> list[tuple[str, float]]:
+        """Best-first genre names with scores (for hit@k measurements and UI alternatives)."""
+        clean = self.preprocess(prompt=prompt)
+        ranking = self.parser.rank_genres(clean.text)
+        return [(self.knowledge_base.genre(s.genre_id).name, round(s.score, 4)) for s in ranking[:k]]
+
+    def plan(self, *, parameters: PlanParameters) -> PlanResult:
+        started = time.perf_counter()
+        self._setup()
+        output, meta = self._serve("structural_planner", lambda impl: impl.plan(parameters), started)
+        return PlanResult(structural_plan=output.plan, warnings=output.warnings, aurora_metadata=meta)
+
+    def suggest(self, *, partial_prompt: str, suggestion_count: int = 3) -> SuggestResult:
+        started = time.perf_counter()
+        self._setup()
+        text = partial_prompt if isinstance(partial_prompt, str) else ""
+        suggestions = self.suggester.suggest(text[: self.config.max_prompt_chars], count=suggestion_count)
+        meta = AuroraMetadata(module="suggester", implementation="rule_based",
+                              processing_time_ms=_ms(started), cache_hit=False)
+        return SuggestResult(partial_prompt=text, suggestions=suggestions, aurora_metadata=meta)
+
+    def process(self, *, prompt: str, duration_s: float | None = None, enhancement_level: str | None = None,
+                context: EnhanceContext | None = None, seed: int = 0) -> ProcessResult:
+        """The whole semantic pipeline (spec §6.1): preprocess, enhance, parse, map, plan."""
+        started = time.perf_counter()
+        timings: dict[str, float] = {}
+        t = time.perf_counter()
+        clean = self.preprocess(prompt=prompt)
+        timings["preprocess"] = _ms(t)
+
+        t = time.perf_counter()
+        quick = self.parser.parse(clean)  # the user's own words: what they stated, exactly
+        timings["quick_parse"] = _ms(t)
+
+        t = time.perf_counter()
+        level = enhancement_level or self.config.default_enhancement_level
+        request = EnhanceRequest(clean=clean, context=context, level=level, quick_parse=quick.parameters)
+        enhanced, enhance_meta = self._serve("prompt_enhancer", lambda impl: impl.enhance(request), t)
+        enhanced = enhanced.model_copy(update={"aurora_metadata": enhance_meta, "notes": clean.notes})
+        timings["enhance"] = _ms(t)
+
+        t = time.perf_counter()
+        detailed_clean = clean.model_copy(update={"text": enhanced.enhanced_prompt})
+        parse_result, map_ms = self._parse_clean(detailed_clean, t, stated=quick.parameters)
+        timings["parse"] = _ms(t) - map_ms
+        timings["map"] = map_ms
+
+        t = time.perf_counter()
+        params = parse_result.parsed_parameters
+        duration = duration_s or params.duration_s or (context.duration_hint if context else None) or DEFAULT_DURATION_S
+        plan_params = plan_parameters_from(params, duration_s=float(min(600.0, max(5.0, duration))), seed=seed)
+        plan_result = self.plan(parameters=plan_params)
+        timings["plan"] = _ms(t)
+        timings["total"] = _ms(started)
+        warnings = [n.message for n in clean.notes] + parse_result.warnings + plan_result.warnings
+        served_by = parse_result.aurora_metadata.implementation if parse_result.aurora_metadata else "defaults"
+        meta = AuroraMetadata(module="pipeline", implementation=served_by, processing_time_ms=timings["total"])
+        return ProcessResult(original_prompt=str(prompt), clean_prompt=clean, enhance=enhanced,
+                             parse=parse_result, plan=plan_result, timings_ms=timings,
+                             warnings=list(dict.fromkeys(warnings)), aurora_metadata=meta)
+
+    # -- internals -------------------------------------------------------------------------------
+    def _parse_clean(self, clean: CleanPrompt, started: float,
+                     stated: ParsedMusicalParameters | None = None) -> tuple[ParseResult, float]:
+        """Parse (through the fallback chain) and map; returns the result and the mapping time."""
+        output, meta = self._serve("semantic_parser", lambda impl: impl.parse(clean), started)
+        params = output.parameters
+        if stated is not None:
+            params = keep_stated(params, stated)
+        t = time.perf_counter()
+        mapping = self.mapper.map(params)
+        map_ms = _ms(t)
+        meta = meta.model_copy(update={"processing_time_ms": _ms(started)})
+        warnings = list(dict.fromkeys(output.warnings + mapping.warnings))
+        return ParseResult(parsed_parameters=params, control_encoder_params=mapping.control_encoder_params,
+                           warnings=warnings, notes=clean.notes, aurora_metadata=meta), map_ms
+
+    def _serve(self, module: ModuleName, task: Callable[[Implementation], T], started: float,
+               ) -> tuple[T, AuroraMetadata]:
+        self._setup()
+        attempts: list[AttemptRecord] = []
+        for impl in self.implementations:
+            if not impl.available():
+                continue
+            t = time.perf_counter()
+            try:
+                result = task(impl)
+            except (ImplementationError, ValueError, KeyError, IndexError) as exc:
+                if impl.name == "defaults":
+                    raise
+                code = getattr(exc, "code", "AURORA_IMPLEMENTATION_ERROR")
+                attempts.append(AttemptRecord(implementation=impl.name, error_code=code,  # type: ignore[arg-type]
+                                              message=str(exc)[:300], elapsed_ms=_ms(t)))
+                continue
+            attempts.append(AttemptRecord(implementation=impl.name, elapsed_ms=_ms(t)))  # type: ignore[arg-type]
+            meta = AuroraMetadata(module=module, implementation=impl.name,  # type: ignore[arg-type]
+                                  processing_time_ms=_ms(started), cache_hit=False, attempts=attempts)
+            return result, meta
+        raise AuroraError("No implementation could serve the request.")  # unreachable: defaults answers
+
+
+def keep_stated(params: ParsedMusicalParameters, stated: ParsedMusicalParameters) -> ParsedMusicalParameters:
+    """What the user's own words stated wins over anything a later (enhanced / LLM) parse says."""
+    update: dict[str, object] = {}
+    field_names = ("genre", "sub_genre", "tempo", "mood", "structure", "key_signature", "time_signature",
+                   "energy_level", "chords", "duration_s", "excluded_instruments")
+    stated_fields = set(stated.explicit)
+    for name in field_names:
+        if name in stated_fields or (name == "sub_genre" and "genre" in stated_fields):
+            update[name] = getattr(stated, name)
+    if "instrumentation" in stated_fields:
+        stated_names = {i.name for i in stated.instrumentation if i.source == "stated"}
+        extra = [i for i in params.instrumentation if i.name not in stated_names
+                 and i.name not in stated.excluded_instruments]
+        update["instrumentation"] = [i for i in stated.instrumentation if i.source == "stated"] + extra
+    update["explicit"] = sorted(stated_fields)
+    update["reference_artists"] = stated.reference_artists or params.reference_artists
+    update["textures"] = list(dict.fromkeys(stated.textures + params.textures))
+    return params.model_copy(update=update)
+
+
+def plan_parameters_from(params: ParsedMusicalParameters, *, duration_s: float, seed: int = 0) -> PlanParameters:
+    return PlanParameters(
+        genre=params.sub_genre.value or params.genre.value,
+        mood=params.mood[0].value if params.mood else "",
+        tempo_bpm=params.tempo.bpm,
+        duration_seconds=duration_s,
+        key=params.key_signature.value,
+        time_signature=params.time_signature.value,
+        structure=params.structure.value,
+        energy_level=params.energy_level.value,
+        chords=params.chords,
+        seed=seed,
+    )
+
+
+def _ms(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000.0, 3)

@@ -1,0 +1,92 @@
+"""Chord progressions: chord names ("Am7, D/F#, Gmaj7"), and roman numerals ("I-V-vi-IV", "ii-V-I").
+
+A run of chord symbols counts when a chord word ("chord", "progression", "sequence", ...) stands
+before it in the same sentence, or when it is written as a dashed/arrowed run of 3+ symbols.
+Spans already read as a key ("C# minor") are skipped, and the article "A" before a lower-case
+word ("A piano plays") is not a chord.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+
+from aurora.knowledge import Chords
+from aurora.theory import chord_from_match, chord_regex
+
+_TRIGGER_RE = re.compile(
+    r"\b(?:chords?|progressions?|sequence|changes|harmony|harmonies|revolves?\s+around|centers?\s+around"
+    r"|centres?\s+around|vamps?\s+on|vamping)\b",
+    re.I,
+)
+_SEPARATOR_RE = re.compile(r"^(?:\s*(?:,\s*(?:and|then)?|-|–|—|→|->|>|\||to|then|and|followed\s+by)\s*|\s+)$", re.I)
+_ROMAN_TOKEN = (r"[b#♭♯]?(?:VII|VI|IV|V|III|II|I|vii|vi|iv|v|iii|ii|i)"
+                r"(?:maj7|m7b5|maj9|dim7|dim|sus4|sus2|add9|°7|ø7|[°ø+]|7|9|6|11|13)?")
+_ROMAN_RUN_RE = re.compile(rf"(?<![\w/])({_ROMAN_TOKEN})((?:\s*[-–—,→]\s*{_ROMAN_TOKEN}){{1,15}})(?![\w/])")
+_MODE_AFTER_RE = re.compile(r"^\s*-?\s*(?:major|minor|maj\b|min\b|key|tonality|sharp|flat)", re.I)
+
+
+@dataclass
+class ChordFinding:
+    chords: list[str]
+    roman: list[str]
+    confidence: float
+    span: tuple[int, int]
+
+
+def parse_chords(text: str, chords: Chords, *, skip_spans: list[tuple[int, int]] | None = None) -> ChordFinding | None:
+    roman = _roman_run(text)
+    if roman is not None:
+        return roman
+    tokens = [m for m in chord_regex(chords).finditer(text) if _is_chord_token(text, m, skip_spans or [])]
+    runs = _group_runs(text, tokens)
+    best: list[re.Match[str]] | None = None
+    for run in runs:
+        sentence_start = max(text.rfind(". ", 0, run[0].start()), text.rfind("\n", 0, run[0].start())) + 1
+        triggered = bool(_TRIGGER_RE.search(text[sentence_start:run[0].start()]))
+        dashed = len(run) >= 3 and all(
+            re.search(r"[-–—→>|]", text[a.end():b.start()]) for a, b in itertools.pairwise(run)
+        )
+        if (triggered or dashed) and (best is None or len(run) > len(best)):
+            best = run
+            if triggered:
+                break
+    if best is None:
+        return None
+    symbols = [chord_from_match(m).symbol for m in best]
+    return ChordFinding(symbols, [], 0.95, (best[0].start(), best[-1].end()))
+
+
+def _is_chord_token(text: str, m: re.Match[str], skip_spans: list[tuple[int, int]]) -> bool:
+    if any(a <= m.start() < b for a, b in skip_spans):
+        return False
+    after = text[m.end():m.end() + 12]
+    if _MODE_AFTER_RE.match(after):
+        return False  # "C# minor", "E major key"
+    symbol = m.group(0)
+    if symbol in ("A", "E") and re.match(r"^\s+[a-z]", after) and not re.match(r"^\s+(?:and|or|then|to)\b", after):
+        return False  # the article / a word, not a chord: "A piano plays"
+    before = text[max(0, m.start() - 2):m.start()]
+    return not before.endswith("'")
+
+
+def _group_runs(text: str, tokens: list[re.Match[str]]) -> list[list[re.Match[str]]]:
+    runs: list[list[re.Match[str]]] = []
+    for m in tokens:
+        if runs and _SEPARATOR_RE.match(text[runs[-1][-1].end():m.start()] or " "):
+            runs[-1].append(m)
+        else:
+            runs.append([m])
+    return runs
+
+
+def _roman_run(text: str) -> ChordFinding | None:
+    m = _ROMAN_RUN_RE.search(text)
+    if not m:
+        return None
+    numerals = re.split(r"\s*[-–—,→]\s*", m.group(0).strip())
+    # "I - I" style noise or a lone pronoun: require a real progression of 2+ numerals, not all "I"
+    if len(numerals) < 2 or all(n == "I" for n in numerals):
+        return None
+    return ChordFinding([], numerals, 0.9, (m.start(), m.end()))

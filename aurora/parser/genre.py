@@ -1,0 +1,115 @@
+"""Genre and sub-genre: taxonomy names/aliases in the text, plus sentence-embedding similarity of
+the whole prompt to each genre's descriptive anchor phrases.
+
+Why both: a stated genre ("bossa nova") must win outright, but most real captions never name
+one ("distorted guitars, screaming vocals, double kick drum"); the embedding ranks those by how
+the music is described. Anchors are phrases, not bare labels (see NOTES: single words rank poorly).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from aurora.knowledge import Genre, KnowledgeBase
+from aurora.parser.lexicon import Lexicon, is_negated
+from aurora.text_embedding import TextEmbedder
+
+KEYWORD_BONUS = 0.6
+ARTIST_BONUS = 0.25
+
+
+@dataclass
+class GenreScore:
+    genre_id: str
+    score: float
+    stated: bool
+    similarity: float
+
+
+class GenreRanker:
+    def __init__(self, kb: KnowledgeBase, embedder: TextEmbedder) -> None:
+        self._kb = kb
+        self._embedder = embedder
+        phrases = [(n, g.id) for g in kb.genres for n in (g.name, g.id.replace("_", " "), *g.aliases)]
+        self._lexicon = Lexicon(phrases)
+        self._anchor_matrix: NDArray[np.float32] | None = None
+        self._anchor_owner: NDArray[np.int64] | None = None
+
+    def warm_up(self) -> None:
+        if self._anchor_matrix is not None:
+            return
+        anchors, owners = [], []
+        for index, genre in enumerate(self._kb.genres):
+            for anchor in genre.anchors:
+                anchors.append(anchor)
+                owners.append(index)
+        self._anchor_matrix = self._embedder.encode_cached(anchors)
+        self._anchor_owner = np.asarray(owners, dtype=np.int64)
+
+    def similarities(self, prompt_vec: NDArray[np.float32]) -> NDArray[np.float32]:
+        """Max cosine similarity of the prompt to each genre's anchors, [n_genres]."""
+        self.warm_up()
+        assert self._anchor_matrix is not None and self._anchor_owner is not None
+        sims = self._anchor_matrix @ prompt_vec
+        best = np.full(len(self._kb.genres), -1.0, dtype=np.float32)
+        np.maximum.at(best, self._anchor_owner, sims)
+        return best
+
+    def stated(self, lowered: str) -> tuple[list[str], list[str]]:
+        """Genre ids the text names (in order), and genre ids it rules out ("not jazz")."""
+        named: list[str] = []
+        negated: list[str] = []
+        for match in self._lexicon.find(lowered):
+            target = negated if is_negated(lowered, match.start) else named
+            if match.key not in target:
+                target.append(match.key)
+        return [g for g in named if g not in negated], negated
+
+    def rank(self, lowered: str, prompt_vec: NDArray[np.float32], *, artist_genres: list[str] | None = None,
+             ) -> list[GenreScore]:
+        named, negated = self.stated(lowered)
+        sims = self.similarities(prompt_vec)
+        scores: list[GenreScore] = []
+        for index, genre in enumerate(self._kb.genres):
+            if genre.id in negated:
+                continue
+            score = float(sims[index])
+            stated = genre.id in named
+            if stated:
+                # earlier mentions first; a sub-genre named beats its parent named alongside it
+                score += KEYWORD_BONUS - 0.01 * named.index(genre.id) + 0.02 * self._depth(genre)
+            if artist_genres and genre.id in artist_genres:
+                score += ARTIST_BONUS
+            scores.append(GenreScore(genre.id, score, stated, float(sims[index])))
+        scores.sort(key=lambda s: s.score, reverse=True)
+        return scores
+
+    def _depth(self, genre: Genre) -> int:
+        depth = 0
+        while genre.parent is not None:
+            genre = self._kb.genre(genre.parent)
+            depth += 1
+        return depth
+
+    def split(self, ranked: list[GenreScore]) -> tuple[Genre, Genre | None, float, float]:
+        """(genre, sub_genre, genre confidence, sub-genre confidence) from a ranking."""
+        top = ranked[0]
+        best = self._kb.genre(top.genre_id)
+        confidence = 0.95 if top.stated else _similarity_confidence(top.similarity)
+        if best.parent is None:
+            children = [s for s in ranked[1:8] if self._kb.genre(s.genre_id).parent == best.id]
+            if children and (children[0].stated or children[0].similarity > top.similarity):
+                child = children[0]
+                sub_conf = 0.9 if child.stated else _similarity_confidence(child.similarity) * 0.9
+                return best, self._kb.genre(child.genre_id), confidence, sub_conf
+            return best, None, confidence, 0.0
+        root = self._kb.root_genre(best.id)
+        return root, best, confidence, confidence
+
+
+def _similarity_confidence(similarity: float) -> float:
+    """Map cosine similarity (about 0.1-0.7 for captions vs anchors) to an honest 0.2-0.75."""
+    return float(np.clip(0.2 + (similarity - 0.15) * 1.0, 0.2, 0.75))

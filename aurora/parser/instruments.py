@@ -1,0 +1,77 @@
+"""Instruments with roles, and exclusions ("no drums", "without vocals", "instrumental")."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from aurora.knowledge import KnowledgeBase
+from aurora.parser.lexicon import Lexicon, is_negated
+
+_ROLE_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("lead", re.compile(r"\b(?:lead|melod\w*|solo\w*|main\s+theme|riff\w*|hook|top\s+line|sings?\b|singing)\b")),
+    ("bass", re.compile(r"\b(?:bass\s*line|root\s+notes?|low\s+end)\b")),
+    ("harmony", re.compile(r"\b(?:chords?|comp\w*|accompan\w*|backing|harmon\w*|strum\w*|arpeggi\w*)\b")),
+    ("pad", re.compile(r"\b(?:pads?|drones?|sustained|background|atmospher\w*|swells?|washes)\b")),
+    ("rhythm", re.compile(r"\b(?:beat|groove|rhythm\w*|pattern|pulse|loop)\b")),
+)
+_INSTRUMENTAL_RE = re.compile(r"\b(?:instrumental|no\s+(?:vocals?|voices?|singers?|singing|lyrics))\b", re.I)
+_NEGATED_INSTRUMENTAL_RE = re.compile(r"\bnot\s+(?:an?\s+)?instrumental\b", re.I)
+
+
+@dataclass
+class InstrumentFinding:
+    instrument_id: str
+    role: str
+    confidence: float
+    start: int
+
+
+@dataclass
+class InstrumentParse:
+    found: list[InstrumentFinding]
+    excluded: list[str]
+
+
+class InstrumentParser:
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self._kb = kb
+        phrases: list[tuple[str, str]] = []
+        for inst in kb.instruments:
+            phrases += [(inst.name, inst.id), (inst.id.replace("_", " "), inst.id)]
+            phrases += [(alias, inst.id) for alias in inst.aliases]
+        self._lexicon = Lexicon(phrases)
+        self._exact = {inst.name.lower() for inst in kb.instruments}
+        self._vocal_ids = [i.id for i in kb.instruments if i.family == "vocal"]
+
+    def parse(self, lowered: str) -> InstrumentParse:
+        found: dict[str, InstrumentFinding] = {}
+        excluded: list[str] = []
+        for match in self._lexicon.find(lowered):
+            if is_negated(lowered, match.start):
+                if match.key not in excluded:
+                    excluded.append(match.key)
+                continue
+            inst = self._kb.instrument(match.key)
+            role = self._role(lowered, match.end, inst.roles)
+            confidence = 0.92 if match.phrase in self._exact else 0.85
+            if match.key not in found:
+                found[match.key] = InstrumentFinding(match.key, role, confidence, match.start)
+        if _INSTRUMENTAL_RE.search(lowered) and not _NEGATED_INSTRUMENTAL_RE.search(lowered):
+            generic = self._kb.find_instrument("vocals")
+            vocal_exclusion = generic.id if generic else (self._vocal_ids[0] if self._vocal_ids else None)
+            if vocal_exclusion and vocal_exclusion not in excluded:
+                excluded.append(vocal_exclusion)
+        for inst_id in excluded:
+            found.pop(inst_id, None)
+        return InstrumentParse(sorted(found.values(), key=lambda f: f.start), excluded)
+
+    @staticmethod
+    def _role(lowered: str, end: int, roles: Sequence[str]) -> str:
+        """The KB's first role, unless the words right after the mention say otherwise."""
+        window = re.split(r"[.;,]", lowered[end:end + 50])[0]
+        for role, cue in _ROLE_CUES:
+            if role in roles and cue.search(window):
+                return role
+        return roles[0]

@@ -1,0 +1,103 @@
+"""Phrase matching against KB vocabularies: longest phrase first, whole words, plurals allowed.
+
+One compiled alternation per vocabulary keeps a parse at a few microseconds per entity group,
+which is what lets the suggester re-parse on every keystroke.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+NEGATORS = ("no", "without", "minus", "sans", "lacking", "lacks", "w/o", "zero", "except", "excluding",
+            "not", "never", "skip", "avoid", "nor")
+_NEGATION_RE = re.compile(
+    r"(?:\b(?:no|without|minus|sans|lacking|lacks|zero|excluding|avoid|skip|nor|never|not\s+(?:any|a|an|the))\b|w/o|\bdon'?t\s+(?:use|want|add|include)\b|\bno\s+other\b)"
+    r"(?:\s*(?:,|\s(?!a\b|an\b|the\b|some\b|its\b|their\b)(?:\w+(?:-\w+)?))){0,4}\s*$"
+)
+_NEGATED_SENTENCE_RE = re.compile(r"\bthere\s+(?:is|are)\s+no\b[^.;]*$")
+_NEGATION_STOP = re.compile(r"\b(?:but|with|featuring|plus|and then|however)\b")
+
+
+@dataclass(frozen=True)
+class Match:
+    key: str  # the entry id the phrase belongs to
+    phrase: str
+    start: int
+    end: int
+
+
+class Lexicon:
+    """Maps phrases (names, aliases) to entry ids and finds them in lower-cased text."""
+
+    def __init__(self, phrases: Iterable[tuple[str, str]], *, plurals: bool = True) -> None:
+        table: dict[str, str] = {}
+        for phrase, key in phrases:
+            norm = normalise_phrase(phrase)
+            if norm and norm not in table:
+                table[norm] = key
+        self.table = table
+        self._compact = {_compact(k): v for k, v in table.items()}
+        alternatives = sorted(table, key=len, reverse=True)
+        body = "|".join(_phrase_pattern(p) for p in alternatives) or r"(?!x)x"
+        plural = r"(?:e?s)?" if plurals else ""
+        self._regex = re.compile(rf"(?<![\w\-])(?:{body}){plural}(?![\w\-])")
+
+    def find(self, text: str) -> list[Match]:
+        """Non-overlapping matches, leftmost-longest, in text order."""
+        out: list[Match] = []
+        for m in self._regex.finditer(text):
+            phrase = m.group(0)
+            key = self.lookup(phrase)
+            if key is not None:
+                out.append(Match(key, phrase, m.start(), m.end()))
+        return out
+
+    def lookup(self, phrase: str) -> str | None:
+        """Entry id for a phrase, ignoring case, spaces/hyphens and a plural ending."""
+        compact = _compact(phrase)
+        for candidate in (compact, _singular(compact)):
+            if candidate in self._compact:
+                return self._compact[candidate]
+        return None
+
+
+def normalise_phrase(phrase: str) -> str:
+    return re.sub(r"\s+", " ", phrase.strip().lower())
+
+
+def _phrase_pattern(phrase: str) -> str:
+    # spaces and hyphens are interchangeable inside a phrase ("hi hat" == "hi-hat" == "hihat" is an alias)
+    parts = [re.escape(p) for p in re.split(r"[\s\-]+", phrase) if p]
+    return r"[\s\-]?".join(parts) if len(parts) > 1 else parts[0]
+
+
+def _compact(phrase: str) -> str:
+    return re.sub(r"[\s\-]+", "", phrase.lower())
+
+
+def _singular(word: str) -> str:
+    if word.endswith("es") and word[:-2] and word[-3] in "sxz":
+        return word[:-2]
+    if word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def is_negated(text: str, start: int) -> bool:
+    """True when the phrase starting at `start` sits in a negation: 'no drums', 'without any vocals',
+    'there are no voices', 'no guitars or bass'."""
+    window = text[max(0, start - 60):start]
+    clause = re.split(r"[.;!?]", window)[-1]
+    if _NEGATION_STOP.search(clause):
+        clause = _NEGATION_STOP.split(clause)[-1]
+    return bool(_NEGATION_RE.search(clause) or _NEGATED_SENTENCE_RE.search(clause))
+
+
+def words_to_int(word: str) -> int | None:
+    numbers = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+               "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
+    if word.isdigit():
+        return int(word)
+    return numbers.get(word.lower())

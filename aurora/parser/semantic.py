@@ -1,0 +1,245 @@
+"""The rule-based semantic parser: runs every entity extractor, then infers what the text leaves
+unstated from genre, mood and artist profiles, marking it inferred (never overriding a stated fact).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from aurora.contracts import (
+    CleanPrompt,
+    EnergyValue,
+    GenreValue,
+    InstrumentValue,
+    KeySignatureValue,
+    MoodValue,
+    ParsedMusicalParameters,
+    ReferenceArtist,
+    StructureValue,
+    SubGenreValue,
+    TempoValue,
+    TimeSignatureValue,
+)
+from aurora.knowledge import Genre, KnowledgeBase
+from aurora.parser.artists import ArtistFinding, ArtistParser
+from aurora.parser.chords import parse_chords
+from aurora.parser.duration import parse_duration
+from aurora.parser.genre import GenreRanker, GenreScore
+from aurora.parser.instruments import InstrumentParser
+from aurora.parser.key import parse_key
+from aurora.parser.meter import parse_meter
+from aurora.parser.mood import MoodFinding, MoodParser
+from aurora.parser.structure import StructureParser, TextureParser
+from aurora.parser.tempo import TempoParser
+from aurora.text_embedding import TextEmbedder
+from aurora.theory import Key, roman_to_chord
+
+_SOLO_RE = re.compile(r"\b(?:solo|unaccompanied|only|just|a\s+cappella|acapella|a\s+capella|alone)\b")
+INFERRED_INSTRUMENT_CONFIDENCE = 0.45
+ARTIST_INSTRUMENT_CONFIDENCE = 0.55
+
+
+@dataclass
+class ParseOutcome:
+    parameters: ParsedMusicalParameters
+    genre_ranking: list[GenreScore]
+    warnings: list[str] = field(default_factory=list)
+
+
+class SemanticParser:
+    """Text -> ParsedMusicalParameters with honest confidences. Thread-safe after warm_up()."""
+
+    def __init__(self, kb: KnowledgeBase, embedder: TextEmbedder) -> None:
+        self.kb = kb
+        self.embedder = embedder
+        self.tempo = TempoParser(kb)
+        self.instruments = InstrumentParser(kb)
+        self.genres = GenreRanker(kb, embedder)
+        self.moods = MoodParser(kb, embedder)
+        self.artists = ArtistParser(kb)
+        self.structures = StructureParser(kb)
+        self.textures = TextureParser(kb)
+
+    def warm_up(self) -> None:
+        self.genres.warm_up()
+        self.moods.warm_up()
+
+    def rank_genres(self, text: str) -> list[GenreScore]:
+        lowered = text.lower()
+        artists = self.artists.parse(lowered)
+        return self.genres.rank(lowered, self.embedder.encode_one(text),
+                                artist_genres=[a.artist.genre for a in artists])
+
+    def parse(self, clean: CleanPrompt) -> ParseOutcome:
+        text = clean.text
+        lowered = text.lower()
+        warnings: list[str] = []
+        explicit: list[str] = []
+        prompt_vec = self.embedder.encode_one(text) if text.strip() else np.zeros(384, dtype=np.float32)
+
+        artists = self.artists.parse(lowered)
+        ranking = self.genres.rank(lowered, prompt_vec, artist_genres=[a.artist.genre for a in artists])
+        genre, sub_genre, genre_conf, sub_conf = self.genres.split(ranking)
+        if ranking[0].stated:
+            explicit.append("genre")
+        style_genre = sub_genre or genre
+
+        moods = self.moods.parse(lowered, prompt_vec)
+        if any(m.stated for m in moods):
+            explicit.append("mood")
+        elif artists:
+            moods = [MoodFinding(m, 0.55, False) for m in artists[0].artist.moods[:3]]
+
+        key_finding = parse_key(text)
+        tempo_value = self._tempo(lowered, style_genre, moods, artists, warnings, explicit)
+        key_value = self._key(key_finding, style_genre, moods, artists, explicit)
+        meter = parse_meter(text)
+        if meter is not None:
+            explicit.append("time_signature")
+            time_signature = TimeSignatureValue(value=meter.value, confidence=meter.confidence)
+        else:
+            time_signature = TimeSignatureValue(value=style_genre.meters[0], confidence=0.6)
+
+        chords: list[str] = []
+        skip = [key_finding.span] if key_finding else []
+        chord_finding = parse_chords(text, self.kb.chords, skip_spans=skip)
+        if chord_finding is not None:
+            explicit.append("chords")
+            if chord_finding.chords:
+                chords = chord_finding.chords
+            else:
+                key = key_finding.key if key_finding else _key_from_label(key_value.value) or Key(0, "major")
+                chords = [roman_to_chord(n, key, self.kb.chords) for n in chord_finding.roman]
+
+        instruments, excluded = self._instruments(lowered, style_genre, artists, explicit)
+        energy = self.moods.energy(lowered, moods)
+        if energy is not None:
+            explicit.append("energy_level")
+            energy_value = EnergyValue(value=round(energy.value, 3), confidence=energy.confidence)
+        else:
+            energy_value = EnergyValue(value=round(self._infer_energy(style_genre, moods, tempo_value.bpm), 3),
+                                       confidence=0.45)
+
+        structure = self.structures.parse(lowered)
+        if structure is not None:
+            explicit.append("structure")
+            structure_value = StructureValue(value=self.kb.structure(structure.structure_id).name,
+                                             confidence=structure.confidence)
+        else:
+            structure_value = StructureValue(value=self.kb.structure(style_genre.structures[0]).name, confidence=0.5)
+
+        duration_s = parse_duration(lowered)
+        if duration_s is not None:
+            explicit.append("duration_s")
+        if key_finding and key_finding.alternatives:
+            alt = ", ".join(k.label() for k in key_finding.alternatives)
+            warnings.append(f"Several keys are named; using {key_finding.key.label()} (also mentioned: {alt}).")
+
+        params = ParsedMusicalParameters(
+            genre=GenreValue(value=genre.name, confidence=round(genre_conf, 3)),
+            sub_genre=SubGenreValue(value=sub_genre.name if sub_genre else None, confidence=round(sub_conf, 3)),
+            tempo=tempo_value,
+            mood=[MoodValue(value=self.kb.mood(m.mood_id).name, confidence=m.confidence,
+                            source="stated" if m.stated else ("artist" if artists else "inferred")) for m in moods],
+            instrumentation=instruments,
+            structure=structure_value,
+            key_signature=key_value,
+            time_signature=time_signature,
+            energy_level=energy_value,
+            reference_artists=[ReferenceArtist(name=a.artist.name, relevance=a.relevance) for a in artists],
+            excluded_instruments=[self.kb.instrument(i).name for i in excluded],
+            chords=chords,
+            duration_s=duration_s,
+            textures=self.textures.parse(lowered),
+            explicit=sorted(set(explicit)),
+        )
+        return ParseOutcome(params, ranking, warnings)
+
+    # -- inference of what the text leaves unstated ------------------------------------------
+    def _tempo(self, lowered: str, genre: Genre, moods: list[MoodFinding], artists: list[ArtistFinding],
+               warnings: list[str], explicit: list[str]) -> TempoValue:
+        finding = self.tempo.parse(lowered)
+        if finding is not None:
+            explicit.append("tempo")
+            if finding.conflicts:
+                warnings.append(
+                    f"Contradictory tempo words ({finding.term} vs {', '.join(finding.conflicts)}); "
+                    f"using '{finding.term}' ({finding.bpm:g} BPM)."
+                )
+            return TempoValue(type="explicit", bpm=finding.bpm, confidence=finding.confidence,
+                              range_bpm=finding.range_bpm, term=finding.term)
+        if artists:
+            return TempoValue(type="inferred", bpm=artists[0].artist.tempo_bpm, confidence=0.55,
+                              term=f"style of {artists[0].artist.name}")
+        shift = np.mean([self.kb.mood(m.mood_id).tempo_shift_bpm for m in moods]) if moods else 0.0
+        bpm = float(np.clip(genre.tempo_bpm.typical + shift, genre.tempo_bpm.min, genre.tempo_bpm.max))
+        return TempoValue(type="inferred", bpm=round(bpm), confidence=0.5, range_bpm=(genre.tempo_bpm.min,
+                                                                                      genre.tempo_bpm.max))
+
+    def _key(self, finding: object, genre: Genre, moods: list[MoodFinding], artists: list[ArtistFinding],
+             explicit: list[str]) -> KeySignatureValue:
+        from aurora.parser.key import KeyFinding
+
+        if isinstance(finding, KeyFinding):
+            explicit.append("key_signature")
+            return KeySignatureValue(value=finding.key.label(), confidence=finding.confidence,
+                                     changes=[k.label() for k in finding.changes])
+        votes: list[str] = [self.kb.mood(m.mood_id).mode for m in moods if m.stated]
+        votes += [a.artist.mode for a in artists]
+        votes = [v for v in votes if v != "any"]
+        mode: str = max(set(votes), key=votes.count) if votes else genre.modes[0]
+        tonic = None
+        for label in genre.keys:
+            parsed = _key_from_label(label)
+            if parsed is not None and (parsed.is_minor == (mode in ("minor", "dorian", "phrygian"))):
+                tonic = parsed.tonic_pc
+                break
+        if tonic is None:
+            tonic = 9 if mode in ("minor", "dorian", "phrygian", "harmonic_minor") else 0
+        return KeySignatureValue(value=Key(tonic, mode).label(), confidence=0.35)
+
+    def _instruments(self, lowered: str, genre: Genre, artists: list[ArtistFinding],
+                     explicit: list[str]) -> tuple[list[InstrumentValue], list[str]]:
+        parsed = self.instruments.parse(lowered)
+        out = [InstrumentValue(name=self.kb.instrument(f.instrument_id).name, role=f.role,
+                               confidence=f.confidence) for f in parsed.found]
+        if parsed.found:
+            explicit.append("instrumentation")
+        if parsed.excluded:
+            explicit.append("excluded_instruments")
+        if parsed.found and _SOLO_RE.search(lowered):
+            return out, parsed.excluded
+        taken = {f.instrument_id for f in parsed.found} | set(parsed.excluded)
+        roles = {f.role for f in parsed.found}
+        excluded_families = {self.kb.instrument(i).family for i in parsed.excluded}
+        for artist in artists[:1]:
+            for inst_id in artist.artist.instruments:
+                inst = self.kb.instrument(inst_id)
+                if inst_id not in taken and inst.family not in excluded_families:
+                    out.append(InstrumentValue(name=inst.name, role=inst.roles[0],
+                                               confidence=ARTIST_INSTRUMENT_CONFIDENCE, source="artist"))
+                    taken.add(inst_id)
+                    roles.add(inst.roles[0])
+        for item in genre.instruments:
+            inst = self.kb.instrument(item.instrument)
+            if item.instrument in taken or item.role in roles or inst.family in excluded_families:
+                continue
+            out.append(InstrumentValue(name=inst.name, role=item.role,
+                                       confidence=INFERRED_INSTRUMENT_CONFIDENCE, source="inferred"))
+            taken.add(item.instrument)
+            roles.add(item.role)
+        return out, parsed.excluded
+
+    def _infer_energy(self, genre: Genre, moods: list[MoodFinding], bpm: float) -> float:
+        parts = [genre.energy, float(np.clip((bpm - 60) / 120, 0, 1))]
+        parts += [self.kb.mood(m.mood_id).energy for m in moods[:2]]
+        return float(np.mean(parts))
+
+
+def _key_from_label(label: str | None) -> Key | None:
+    from aurora.theory import parse_key_label
+
+    return parse_key_label(label) if label else None

@@ -1,0 +1,47 @@
+"""Song form ("verse-chorus", "AABA", "12-bar blues", "build and drop") and texture layers
+("vinyl crackle", "rain"). A named form is stated; a cue word ("the drop hits") suggests one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aurora.knowledge import KnowledgeBase
+from aurora.parser.lexicon import Lexicon, is_negated
+
+
+@dataclass
+class StructureFinding:
+    structure_id: str
+    confidence: float
+    stated: bool
+
+
+class StructureParser:
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self._names = Lexicon([(n, s.id) for s in kb.structures for n in (s.name, *s.aliases)], plurals=False)
+        self._cues = Lexicon([(c, s.id) for s in kb.structures for c in s.cues])
+
+    def parse(self, lowered: str) -> StructureFinding | None:
+        for match in self._names.find(lowered):
+            return StructureFinding(match.key, 0.92, True)
+        votes: dict[str, int] = {}
+        for match in self._cues.find(lowered):
+            votes[match.key] = votes.get(match.key, 0) + 1
+        if votes:
+            best = max(votes, key=lambda k: votes[k])
+            return StructureFinding(best, min(0.8, 0.55 + 0.1 * votes[best]), True)
+        return None
+
+
+class TextureParser:
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self._names = {t.id: t.name for t in kb.textures}
+        self._lexicon = Lexicon([(n, t.id) for t in kb.textures for n in (t.name, *t.aliases)])
+
+    def parse(self, lowered: str) -> list[str]:
+        out: list[str] = []
+        for match in self._lexicon.find(lowered):
+            name = self._names[match.key]
+            if not is_negated(lowered, match.start) and name not in out:
+                out.append(name)
+        return out

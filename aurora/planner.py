@@ -1,0 +1,207 @@
+"""Stage: structural planner (spec §3.2.4, §4.2.3). Parameters -> a section-by-section plan in whole
+bars, with energy per section, typed transitions and a chord progression in the key.
+
+Time convention shared with the engine: one bar lasts ``beats_per_bar * 60 / tempo_bpm`` seconds
+(the tempo counts the meter's beat unit). The plan covers exactly the requested duration: whole
+bars, plus a ring-out shorter than one bar added to the last section.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import random
+
+from aurora.contracts import ChordProgression, PlanParameters, Section, StructuralPlan, Transition
+from aurora.exceptions import PlanError
+from aurora.knowledge import Genre, KnowledgeBase, Structure, StructureSection
+from aurora.theory import Key, chord_to_roman, estimate_key_from_chords, parse_chord, parse_key_label, roman_to_chord
+
+MAX_SECTION_BARS = 24
+_MINORISH = ("minor", "dorian", "phrygian", "harmonic_minor", "locrian", "pentatonic_minor")
+
+
+def seconds_per_bar(tempo_bpm: float, time_signature: str) -> float:
+    return int(time_signature.split("/", maxsplit=1)[0]) * 60.0 / tempo_bpm
+
+
+class StructuralPlanner:
+    def __init__(self, kb: KnowledgeBase, *, default_structure: str = "verse_chorus") -> None:
+        self.kb = kb
+        self.default_structure = default_structure
+
+    def plan(self, params: PlanParameters) -> tuple[StructuralPlan, list[str]]:
+        warnings: list[str] = []
+        genre = self.kb.find_genre(params.genre)
+        if genre is None:
+            genre = self.kb.find_genre("pop") or self.kb.genres[0]
+            warnings.append(f"Unknown genre '{params.genre}'; planning with {genre.name} conventions.")
+        structure = self._structure(params, genre, warnings)
+        bar_s = seconds_per_bar(params.tempo_bpm, params.time_signature)
+        total_bars = max(1, math.floor(params.duration_seconds / bar_s + 1e-6))
+        template = self._sections_for(structure, total_bars)
+        bars = _allocate_bars([s.ratio for s in template], total_bars)
+        key, chords, numerals = self._progression(params, genre, warnings)
+        energy_level = 0.5 if params.energy_level is None else params.energy_level
+
+        sections: list[Section] = []
+        start_bar = 0
+        for index, (tpl, n_bars) in enumerate(zip(template, bars, strict=True)):
+            start_s = start_bar * bar_s
+            duration_s = n_bars * bar_s
+            if index == len(template) - 1:
+                duration_s = params.duration_seconds - start_s  # ring-out shorter than a bar
+            energy = float(min(1.0, max(0.05, tpl.energy + (energy_level - 0.5) * 0.6)))
+            loop = _section_chords(chords, tpl.name, n_bars)
+            sections.append(Section(
+                name=tpl.name, duration_ratio=duration_s / params.duration_seconds, energy_level=round(energy, 3),
+                description=f"{tpl.description} ({_energy_word(energy)}, {n_bars} bar{'s' if n_bars > 1 else ''})",
+                bars=n_bars, start_s=round(start_s, 4), duration_s=round(duration_s, 4), chords=loop,
+            ))
+            start_bar += n_bars
+        _normalise_ratios(sections)
+        plan = StructuralPlan(
+            structure_type=structure.name,
+            sections=sections,
+            transitions=self._transitions(structure, sections),
+            chord_progression=ChordProgression(key=key.tonic, mode=key.mode, chords=chords, roman_numerals=numerals),
+            tempo_bpm=params.tempo_bpm, time_signature=params.time_signature,
+            duration_s=params.duration_seconds, total_bars=total_bars, seed=params.seed,
+        )
+        return plan, warnings
+
+    # -- pieces --------------------------------------------------------------------------------
+    def _structure(self, params: PlanParameters, genre: Genre, warnings: list[str]) -> Structure:
+        for name in (params.structure, *genre.structures, self.default_structure):
+            if name and (found := self.kb.find_structure(name)) is not None:
+                if name == params.structure or params.structure is None:
+                    return found
+                warnings.append(f"Unknown structure '{params.structure}'; using {found.name}.")
+                return found
+        raise PlanError("No structural template available in the knowledge base.")
+
+    @staticmethod
+    def _sections_for(structure: Structure, total_bars: int) -> list[StructureSection]:
+        """Shorten the form for short pieces; repeat its core for long ones (sections <= 24 bars)."""
+        sections = list(structure.sections)
+        if total_bars < 2 * len(sections):
+            keep = [s for s in sections if s.name in structure.short_form] or sections
+            while len(keep) > 1 and total_bars < 2 * len(keep):
+                keep.remove(min(keep, key=lambda s: (s.ratio, s.energy)))
+            return _renormalised(keep)
+        cycles = math.ceil(total_bars / len(sections) / MAX_SECTION_BARS)
+        if cycles <= 1 or len(sections) < 3:
+            return sections
+        head, core, tail = sections[:1], sections[1:-1], sections[-1:]
+        repeated = [StructureSection(name=s.name if c == 0 else f"{s.name} ({c + 1})", ratio=s.ratio,
+                                     energy=s.energy, description=s.description)
+                    for c in range(cycles) for s in core]
+        return _renormalised(head + repeated + tail)
+
+    def _progression(self, params: PlanParameters, genre: Genre, warnings: list[str],
+                     ) -> tuple[Key, list[str], list[str]]:
+        chords_kb = self.kb.chords
+        key = parse_key_label(params.key) if params.key else None
+        stated = [c for c in params.chords if parse_chord(c, chords_kb) is not None]
+        if len(stated) < len(params.chords):
+            warnings.append("Some stated chords were not recognised and were left out.")
+        if key is None:
+            key = (estimate_key_from_chords(stated, chords_kb) if stated else None) or \
+                _default_key(genre, params.mood, self.kb)
+        if stated:
+            return key, stated, [chord_to_roman(c, key, chords_kb) for c in stated]
+        rng = random.Random(params.seed)
+        minor = key.mode in _MINORISH
+        fitting = [p for p in genre.progressions if _progression_is_minor(p) == minor]
+        options = fitting or chords_kb.default_progressions.get(key.mode) or \
+            chords_kb.default_progressions["minor" if minor else "major"]
+        numerals = list(rng.choice(options))
+        chords = [roman_to_chord(n, key, chords_kb) for n in numerals]
+        return key, chords, numerals
+
+    @staticmethod
+    def _transitions(structure: Structure, sections: list[Section]) -> list[Transition]:
+        by_pair = {(t.from_, t.to): t.type for t in structure.transitions}
+        out: list[Transition] = []
+        for a, b in itertools.pairwise(sections):
+            base_a, base_b = a.name.split(" (")[0], b.name.split(" (")[0]
+            kind = by_pair.get((base_a, base_b))
+            if kind is None:
+                delta = b.energy_level - a.energy_level
+                if "drop" in base_b:
+                    kind = "drop"
+                elif "outro" in base_b or "ending" in base_b:
+                    kind = "fade" if delta < 0 else "fill"
+                elif delta > 0.15:
+                    kind = "build"
+                elif delta < -0.25:
+                    kind = "cut"
+                else:
+                    kind = "fill"
+            out.append(Transition(**{"from": a.name, "to": b.name, "type": kind}))
+        return out
+
+
+def _renormalised(sections: list[StructureSection]) -> list[StructureSection]:
+    total = sum(s.ratio for s in sections)
+    return [s.model_copy(update={"ratio": s.ratio / total}) for s in sections]
+
+
+def _allocate_bars(ratios: list[float], total_bars: int) -> list[int]:
+    """Whole bars per section, proportional to the ratios, in 4- or 2-bar phrases when there is room."""
+    n = len(ratios)
+    quantum = 4 if total_bars >= 6 * n else 2 if total_bars >= 3 * n else 1
+    units = total_bars // quantum
+    if units < n:
+        quantum, units = 1, total_bars
+    raw = [r * units / sum(ratios) for r in ratios]
+    alloc = [max(1, math.floor(x)) for x in raw]
+    while sum(alloc) > units:
+        i = max(range(n), key=lambda j: (alloc[j] - raw[j], alloc[j]))
+        if alloc[i] <= 1:
+            break
+        alloc[i] -= 1
+    order = sorted(range(n), key=lambda j: raw[j] - alloc[j], reverse=True)
+    k = 0
+    while sum(alloc) < units:
+        alloc[order[k % n]] += 1
+        k += 1
+    bars = [a * quantum for a in alloc]
+    bars[-1] += total_bars - sum(bars)
+    if bars[-1] < 1:
+        raise PlanError(f"Cannot fit {n} sections into {total_bars} bars.")
+    return bars
+
+
+def _normalise_ratios(sections: list[Section]) -> None:
+    total = sum(s.duration_ratio for s in sections)
+    running = 0.0
+    for s in sections[:-1]:
+        s.duration_ratio = round(s.duration_ratio / total, 6)
+        running += s.duration_ratio
+    sections[-1].duration_ratio = round(1.0 - running, 6)
+
+
+def _section_chords(chords: list[str], name: str, n_bars: int) -> list[str]:
+    """One chord per bar, looping the progression; bridges and breakdowns start elsewhere in the loop."""
+    offset = len(chords) // 2 if any(w in name for w in ("bridge", "breakdown", "b section")) else 0
+    return [chords[(offset + i) % len(chords)] for i in range(n_bars)]
+
+
+def _progression_is_minor(numerals: list[str]) -> bool:
+    first = numerals[0].lstrip("b#♭♯")
+    return first[:1].islower()
+
+
+def _default_key(genre: Genre, mood: str, kb: KnowledgeBase) -> Key:
+    found = kb.find_mood(mood)
+    mode = found.mode if found is not None and found.mode != "any" else genre.modes[0]
+    for label in genre.keys:
+        key = parse_key_label(label)
+        if key is not None and (key.mode in _MINORISH) == (mode in _MINORISH):
+            return Key(key.tonic_pc, mode if mode in kb.chords.mode_intervals else key.mode)
+    return Key(9 if mode in _MINORISH else 0, mode if mode in kb.chords.mode_intervals else "major")
+
+
+def _energy_word(energy: float) -> str:
+    return "low energy" if energy < 0.35 else "medium energy" if energy < 0.7 else "high energy"

@@ -1,0 +1,253 @@
+"""Stage 1 (spec §6.2): clean what the user typed before any model sees it.
+
+Order matters: reject unreadable input first (binary, empty, too long), then normalise
+unicode/whitespace, strip injection attempts and abusive words (with a note, never silently),
+expand abbreviations, fix misspelled music terms, and detect the language. Every change is
+recorded as a PreprocessNote so the UI can show it and nothing the user wrote is lost unnoticed.
+Case is kept in the cleaned text because "EM" (E major) and "Em" (E minor) differ.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from aurora.config import MAX_PROMPT_CHARS
+from aurora.contracts import CleanPrompt, PreprocessNote
+from aurora.exceptions import EmptyPromptError, PromptTooLongError, UnreadablePromptError
+from aurora.knowledge import KB_DIR, KnowledgeBase
+
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd]")
+_WORD_RE = re.compile(r"[A-Za-z][A-Za-z'\-]*")
+_UNICODE_WORD_RE = re.compile(r"[^\W\d_][^\W\d_'\-]*")
+
+
+class Preprocessor:
+    """Holds the vocabularies (built once from the KB) and cleans prompts; thread-safe."""
+
+    def __init__(self, kb: KnowledgeBase, *, max_chars: int = MAX_PROMPT_CHARS,
+                 moderation_file: Path | None = None) -> None:
+        self.kb = kb
+        self.max_chars = max_chars
+        moderation = yaml.safe_load((moderation_file or KB_DIR / "moderation.yaml").read_text(encoding="utf-8"))
+        self._blocked = re.compile(
+            r"\b(?:" + "|".join(re.escape(w) for w in sorted(moderation["blocked_terms"], key=len, reverse=True))
+            + r")\w*\b", re.I)
+        self._injection = [re.compile(p, re.I) for p in moderation["injection_patterns"]]
+        self._abbreviations = {k.lower(): v for k, v in kb.abbreviations.items()}
+        self._abbrev_re = re.compile(
+            r"(?<![\w&/-])(" + "|".join(re.escape(k) for k in sorted(self._abbreviations, key=len, reverse=True))
+            + r")(?![\w&/-])", re.I)
+        self._misspell = {k.lower(): v for k, v in kb.misspellings.items()}
+        self._misspell_re = re.compile(
+            r"(?<![\w-])(" + "|".join(re.escape(k) for k in sorted(self._misspell, key=len, reverse=True))
+            + r")(?![\w-])", re.I)
+        self._vocabulary = _music_vocabulary(kb)
+        self._lock = threading.Lock()
+        self._symspell: Any = None
+        self._english: set[str] | None = None
+        self._detector: Any = None
+
+    # -- public --------------------------------------------------------------------------------
+    def clean(self, prompt: object) -> CleanPrompt:
+        notes: list[PreprocessNote] = []
+        text = self._as_text(prompt)
+        if len(text) > self.max_chars:
+            raise PromptTooLongError(
+                f"Prompt is {len(text):,} characters; the maximum is {self.max_chars:,}. "
+                "Shorten it to the musical description.", detail={"length": len(text), "max": self.max_chars})
+        text = unicodedata.normalize("NFKC", text)
+        text = re.sub(r"\s+", " ", text).strip()
+        if not text:
+            raise EmptyPromptError("The prompt is empty. Describe the music you want, e.g. "
+                                   "'a melancholic lo-fi beat at 80 BPM in D minor with rhodes'.")
+        text = self._strip_injection(text, notes)
+        text = self._moderate(text, notes)
+        if not text:
+            raise EmptyPromptError("Nothing musical is left: the prompt only held instructions to the AI or "
+                                   "abusive words, which were removed. Describe the music you want.")
+        if not _WORD_RE.search(text) and not re.search(r"\d", text):
+            if self._has_letters(text):
+                return self._foreign(prompt, text, notes)
+            raise EmptyPromptError("The prompt has no words to read (only symbols or emoji). "
+                                   "Describe the music in words, e.g. 'calm piano ballad'.")
+        text = self._expand_abbreviations(text, notes)
+        text = self._fix_spelling(text, notes)
+        language = self._language(text)
+        if language != "en":
+            notes.append(PreprocessNote(
+                code="AURORA_LANGUAGE_UNSUPPORTED",
+                message=f"The prompt looks like {language!s}; Aurora reads English, so only the music terms, "
+                        "numbers and names it recognises are used and the rest falls back to defaults.",
+            ))
+        return CleanPrompt(original=str(prompt), text=text, language=language, notes=notes,
+                           flagged=any(n.code == "AURORA_CONTENT_FLAGGED" for n in notes))
+
+    # -- steps ---------------------------------------------------------------------------------
+    @staticmethod
+    def _as_text(prompt: object) -> str:
+        if isinstance(prompt, bytes):
+            try:
+                prompt = prompt.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise UnreadablePromptError("The prompt is binary data, not text.") from exc
+        if not isinstance(prompt, str):
+            raise UnreadablePromptError(f"The prompt must be text, got {type(prompt).__name__}.")
+        controls = len(_CONTROL_RE.findall(prompt))
+        if controls and controls > max(3, 0.1 * len(prompt)):
+            raise UnreadablePromptError("The prompt contains binary or control characters, not readable text.")
+        return _CONTROL_RE.sub(" ", prompt)
+
+    def _strip_injection(self, text: str, notes: list[PreprocessNote]) -> str:
+        for pattern in self._injection:
+            for m in list(pattern.finditer(text)):
+                notes.append(PreprocessNote(code="AURORA_INJECTION_STRIPPED",
+                                            message="Removed an instruction aimed at the AI rather than the music.",
+                                            original=m.group(0)))
+            text = pattern.sub(" ", text)
+        return re.sub(r"\s+", " ", text).strip()
+
+    def _moderate(self, text: str, notes: list[PreprocessNote]) -> str:
+        found = [m.group(0) for m in self._blocked.finditer(text)]
+        if not found:
+            return text
+        notes.append(PreprocessNote(code="AURORA_CONTENT_FLAGGED",
+                                    message=f"Removed {len(found)} abusive word(s); the musical request is kept.",
+                                    original=", ".join(found)))
+        return re.sub(r"\s+", " ", self._blocked.sub(" ", text)).strip()
+
+    def _expand_abbreviations(self, text: str, notes: list[PreprocessNote]) -> str:
+        def repl(m: re.Match[str]) -> str:
+            expansion = self._abbreviations[m.group(0).lower()]
+            if expansion.lower() != m.group(0).lower():
+                notes.append(PreprocessNote(code="AURORA_ABBREVIATION_EXPANDED",
+                                            message=f"'{m.group(0)}' read as '{expansion}'",
+                                            original=m.group(0), replacement=expansion))
+            return expansion
+        return self._abbrev_re.sub(repl, text)
+
+    def _fix_spelling(self, text: str, notes: list[PreprocessNote]) -> str:
+        def known(m: re.Match[str]) -> str:
+            fixed = self._misspell[m.group(0).lower()]
+            notes.append(PreprocessNote(code="AURORA_SPELLING_CORRECTED", message=f"'{m.group(0)}' -> '{fixed}'",
+                                        original=m.group(0), replacement=fixed))
+            return fixed
+        text = self._misspell_re.sub(known, text)
+        english = self._english_words()
+        symspell = self._get_symspell()
+
+        def fuzzy(m: re.Match[str]) -> str:
+            word = m.group(0)
+            lower = word.lower()
+            if (len(lower) < 5 or lower in english or lower in self._vocabulary or not lower.isalpha()
+                    or word[0].isupper()):
+                return word
+            from symspellpy import Verbosity
+
+            suggestions = symspell.lookup(lower, Verbosity.TOP, max_edit_distance=1 if len(lower) < 7 else 2)
+            if not suggestions or suggestions[0].term == lower:
+                return word
+            fixed = suggestions[0].term
+            notes.append(PreprocessNote(code="AURORA_SPELLING_CORRECTED", message=f"'{word}' -> '{fixed}'",
+                                        original=word, replacement=fixed))
+            return str(fixed)
+        return _WORD_RE.sub(fuzzy, text)
+
+    def _language(self, text: str) -> str:
+        """ISO 639-1 code. Short or mostly-music-vocabulary prompts count as English; otherwise the
+        detector decides when it is confident (so "lo-fi hip hop trap beat" never reads as Italian)."""
+        words = [w.lower() for w in _UNICODE_WORD_RE.findall(text)]
+        letters = [c for c in text if c.isalpha()]
+        if not letters:
+            return "en"
+        latin_share = sum(1 for c in letters if c.isascii()) / len(letters)
+        if latin_share > 0.5 and len(words) < 3:
+            return "en"
+        english = self._english_words()
+        known_share = sum(1 for w in words if w in english or w in self._vocabulary) / max(1, len(words))
+        values = self._get_detector().compute_language_confidence_values(text)
+        if not values:
+            return "en" if latin_share > 0.5 else "unknown"
+        top = values[0]
+        code = top.language.iso_code_639_1.name.lower()
+        if code == "en" or (latin_share > 0.5 and (top.value < 0.8 or known_share >= 0.8)):
+            return "en"
+        return str(code)
+
+    def _has_letters(self, text: str) -> bool:
+        return any(c.isalpha() for c in text)
+
+    def _foreign(self, prompt: object, text: str, notes: list[PreprocessNote]) -> CleanPrompt:
+        language = self._language(text)
+        notes.append(PreprocessNote(
+            code="AURORA_LANGUAGE_UNSUPPORTED",
+            message=f"The prompt is not in English (detected: {language}); Aurora reads English prompts, so "
+                    "sensible defaults are used. Try describing genre, mood, tempo and instruments in English.",
+        ))
+        return CleanPrompt(original=str(prompt), text=text, language=language, notes=notes)
+
+    # -- lazily built resources ----------------------------------------------------------------
+    def _english_words(self) -> set[str]:
+        if self._english is None:
+            with self._lock:
+                if self._english is None:
+                    import importlib.resources
+
+                    path = importlib.resources.files("symspellpy") / "frequency_dictionary_en_82_765.txt"
+                    words = set()
+                    for line in path.read_text(encoding="utf-8").splitlines():
+                        word, _, count = line.partition(" ")
+                        if count and int(count) >= 20000:
+                            words.add(word)
+                    self._english = words
+        return self._english
+
+    def _get_symspell(self) -> Any:
+        if self._symspell is None:
+            with self._lock:
+                if self._symspell is None:
+                    from symspellpy import SymSpell
+
+                    sym = SymSpell(max_dictionary_edit_distance=2, prefix_length=7)
+                    for word in self._vocabulary:
+                        if word.isalpha() and len(word) >= 4:
+                            sym.create_dictionary_entry(word, 1)
+                    self._symspell = sym
+        return self._symspell
+
+    def _get_detector(self) -> Any:
+        if self._detector is None:
+            with self._lock:
+                if self._detector is None:
+                    from lingua import Language, LanguageDetectorBuilder
+
+                    languages = [Language.ENGLISH, Language.SPANISH, Language.FRENCH, Language.GERMAN,
+                                 Language.ITALIAN, Language.PORTUGUESE, Language.DUTCH, Language.CHINESE,
+                                 Language.JAPANESE, Language.KOREAN, Language.RUSSIAN, Language.ARABIC,
+                                 Language.HINDI, Language.TURKISH, Language.POLISH, Language.SWEDISH]
+                    self._detector = LanguageDetectorBuilder.from_languages(*languages).with_low_accuracy_mode().build()
+        return self._detector
+
+
+def _music_vocabulary(kb: KnowledgeBase) -> set[str]:
+    """Every word of every KB name and alias: the words spell correction may correct *towards*."""
+    phrases: list[str] = []
+    for collection in (kb.genres, kb.instruments, kb.moods, kb.structures, kb.textures):
+        for item in collection:
+            phrases += [item.name, *item.aliases]
+    for artist in kb.artists:
+        phrases += [artist.name, *artist.aliases]
+    for term in kb.tempo_terms:
+        phrases += [term.term, *term.aliases]
+    phrases += list(kb.misspellings.values()) + list(kb.abbreviations.values())
+    phrases += ["major", "minor", "bpm", "tempo", "key", "chord", "chords", "progression", "beat", "beats",
+                "melody", "harmony", "rhythm", "bassline", "verse", "chorus", "bridge", "intro", "outro", "drop"]
+    words: set[str] = set()
+    for phrase in phrases:
+        words.update(w.lower() for w in re.findall(r"[A-Za-z]+", phrase))
+    return words

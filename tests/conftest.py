@@ -1,0 +1,26 @@
+"""Shared fixtures: one real knowledge base and one real Aurora (real embedding model, CPU, offline)."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+import pytest
+
+from aurora import Aurora, AuroraConfig
+from aurora.knowledge import KnowledgeBase, load_knowledge_base
+
+
+@pytest.fixture(scope="session")
+def kb() -> KnowledgeBase:
+    return load_knowledge_base()
+
+
+@pytest.fixture(scope="session")
+def aurora() -> Aurora:
+    instance = Aurora(config=AuroraConfig(implementations=("rule_based", "defaults")))
+    instance.warm_up()
+    return instance
