@@ -33,9 +33,12 @@ def resolve_model_path(model: str) -> str:
 class TextEmbedder:
     """Mean-pooled, L2-normalised sentence embeddings, as sentence-transformers computes them."""
 
-    def __init__(self, model: str = PACKAGED_MODEL, *, device: str = "cpu") -> None:
+    def __init__(self, model: str = PACKAGED_MODEL, *, device: str = "cpu", threads: int = 1) -> None:
         self.model_name = model
         self.device = device
+        # One intra-op thread: a 6-layer model on one sentence gains nothing from more, and on a busy
+        # 2-core box (the engine rendering beside it) extra threads spin and cost 5x in latency.
+        self.threads = threads
         self._lock = threading.Lock()
         self._tokenizer: Any = None
         self._model: Any = None
@@ -64,6 +67,19 @@ class TextEmbedder:
             return np.zeros((0, self.dim), dtype=np.float32)
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        previous_threads = torch.get_num_threads()
+        if self.device == "cpu" and self.threads != previous_threads:
+            torch.set_num_threads(self.threads)
+        try:
+            self._encode_into(texts, order, out, batch_size)
+        finally:
+            if torch.get_num_threads() != previous_threads:
+                torch.set_num_threads(previous_threads)
+        return out
+
+    def _encode_into(self, texts: list[str], order: list[int], out: NDArray[np.float32], batch_size: int) -> None:
+        import torch
+
         with torch.inference_mode():
             for start in range(0, len(texts), batch_size):
                 index = order[start:start + batch_size]
@@ -75,7 +91,6 @@ class TextEmbedder:
                 pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
                 pooled = torch.nn.functional.normalize(pooled, dim=-1)
                 out[index] = pooled.cpu().numpy().astype(np.float32)
-        return out
 
     def encode_cached(self, texts: list[str]) -> NDArray[np.float32]:
         """Like encode, for fixed phrase sets (KB anchors): kept on disk under .cache/ (the spec's L3

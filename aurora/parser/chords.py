@@ -20,7 +20,12 @@ _TRIGGER_RE = re.compile(
     r"|centres?\s+around|vamps?\s+on|vamping)\b",
     re.I,
 )
-_SEPARATOR_RE = re.compile(r"^(?:\s*(?:,\s*(?:and|then)?|-|–|—|→|->|>|\||to|then|and|followed\s+by)\s*|\s+)$", re.I)
+_SEPARATOR_RE = re.compile(
+    r"^(?:\s*(?:,|-|–|—|→|->|>|\|)?\s*(?:(?:and|then|to|followed|by|returning|returns|back|shifting|shifts|moving|"
+    r"moves|going|goes|briefly|finally|resolving|resolves|before|into|over|with|a|an|the)\s+){0,4}|\s*(?:,|-|–|—|→|->|>|\|)\s*)$",
+    re.I,
+)
+_CHORD_WORD_AFTER_RE = re.compile(r"^\s+(?:chords?|chord\s+(?:sequence|progression)|triads?|harmony)\b", re.I)
 _ROMAN_TOKEN = (r"[b#♭♯]?(?:VII|VI|IV|V|III|II|I|vii|vi|iv|v|iii|ii|i)"
                 r"(?:maj7|m7b5|maj9|dim7|dim|sus4|sus2|add9|°7|ø7|[°ø+]|7|9|6|11|13)?")
 _ROMAN_RUN_RE = re.compile(rf"(?<![\w/])({_ROMAN_TOKEN})((?:\s*[-–—,→]\s*{_ROMAN_TOKEN}){{1,15}})(?![\w/])")
@@ -44,7 +49,8 @@ def parse_chords(text: str, chords: Chords, *, skip_spans: list[tuple[int, int]]
     best: list[re.Match[str]] | None = None
     for run in runs:
         sentence_start = max(text.rfind(". ", 0, run[0].start()), text.rfind("\n", 0, run[0].start())) + 1
-        triggered = bool(_TRIGGER_RE.search(text[sentence_start:run[0].start()]))
+        triggered = bool(_TRIGGER_RE.search(text[sentence_start:run[0].start()])) or bool(
+            _CHORD_WORD_AFTER_RE.match(text[run[-1].end():]))
         dashed = len(run) >= 3 and all(
             re.search(r"[-–—→>|]", text[a.end():b.start()]) for a, b in itertools.pairwise(run)
         )
@@ -65,8 +71,9 @@ def _is_chord_token(text: str, m: re.Match[str], skip_spans: list[tuple[int, int
     if _MODE_AFTER_RE.match(after):
         return False  # "C# minor", "E major key"
     symbol = m.group(0)
-    if symbol in ("A", "E") and re.match(r"^\s+[a-z]", after) and not re.match(r"^\s+(?:and|or|then|to)\b", after):
-        return False  # the article / a word, not a chord: "A piano plays"
+    sentence_start = m.start() == 0 or bool(re.search(r"[.!?:;]\s*$|\n\s*$", text[max(0, m.start() - 3):m.start()]))
+    if symbol == "A" and sentence_start and re.match(r"^\s+[a-z]", after):
+        return False  # the article opening a sentence, not a chord: "A piano plays"
     before = text[max(0, m.start() - 2):m.start()]
     return not before.endswith("'")
 

@@ -64,7 +64,9 @@ def _token_to_key(m: re.Match[str]) -> tuple[Key, bool]:
 
 
 def parse_key(text: str) -> KeyFinding | None:
-    candidates: list[tuple[int, int, Key, bool, float]] = []
+    # (priority, start, end, key, mode stated, confidence): a "key" statement beats "X major" anywhere,
+    # which beats a bare "in Em" (often a chord: "the progression in Bm ... the key is D major")
+    candidates: list[tuple[int, int, int, Key, bool, float]] = []
     for trig in _KEY_TRIGGER_RE.finditer(text):
         window_start = trig.end()
         window = text[window_start:window_start + 40]
@@ -72,20 +74,21 @@ def parse_key(text: str) -> KeyFinding | None:
         m = _first_key_token(window)
         if m is not None:
             key, stated = _token_to_key(m)
-            candidates.append((window_start + m.start(), window_start + m.end(), key, stated,
+            candidates.append((0, window_start + m.start(), window_start + m.end(), key, stated,
                                0.97 if stated else 0.85))
-    for regex in (_FULL_MODE_RE, _IN_SHORT_RE):
+    for priority, regex in ((1, _FULL_MODE_RE), (2, _IN_SHORT_RE)):
         for m in regex.finditer(text):
             key, stated = _token_to_key(m)
-            candidates.append((m.start(), m.end(), key, stated, 0.95))
+            candidates.append((priority, m.start(), m.end(), key, stated, 0.95 if priority == 1 else 0.85))
     if not candidates:
         return None
     changes = _changes(text)
     change_spans = {c[0] for c in changes}
-    primary_pool = [c for c in candidates if c[0] not in change_spans] or candidates
-    primary_pool.sort(key=lambda c: (c[0], -c[4]))
-    start, end, key, stated, confidence = primary_pool[0]
-    alternatives = [c[2] for c in primary_pool[1:] if c[2] != key and c[0] - end < 40]
+    primary_pool = [c for c in candidates if c[1] not in change_spans] or candidates
+    primary_pool.sort(key=lambda c: (c[0], c[1]))
+    _, start, end, key, stated, confidence = primary_pool[0]
+    alternatives = [c[3] for c in sorted(primary_pool[1:], key=lambda c: c[1])
+                    if c[3] != key and 0 <= c[1] - end < 40]
     return KeyFinding(key, confidence, (start, end), stated,
                       changes=[c[1] for c in changes if c[1] != key], alternatives=alternatives[:2])
 

@@ -16,6 +16,9 @@ _COUNT_RES = (
     re.compile(rf"\b{_NUMBER}[\s-]+beats?\s+(?:per|a|to\s+the|in\s+(?:a|each|every))\s+(?:bar|measure)\b", re.I),
     re.compile(rf"\b{_NUMBER}[\s-]+(?:beat|count)\s+(?:pulse|feel|meter|bar|rhythm|groove|pattern)\b", re.I),
     re.compile(rf"\b(?:bars?|measures?)\s+of\s+{_NUMBER}\b", re.I),
+    re.compile(rf"\bbeats?\s+(?:of|in)\s+{_NUMBER}\b(?!\s*(?:bpm|beats?\s+(?:per|a)\s+min))", re.I),
+    re.compile(rf"\bcount(?:s|ing|ed)?\s+(?:the\s+)?beats?\s+(?:to|in)\s+{_NUMBER}\b", re.I),
+    re.compile(rf"\b{_NUMBER}[\s-]+(?:beat|count)s?(?:[\s-]+(?:beat|count))?\b(?!\s*(?:per|a|/)\s*min)", re.I),
 )
 _WORDS = (
     (re.compile(r"\bwaltz\w*|\btriple\s+(?:meter|metre|time)\b|\bin\s+three\b", re.I), "3/4", 0.8),

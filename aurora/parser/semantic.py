@@ -165,9 +165,10 @@ class SemanticParser:
         if finding is not None:
             explicit.append("tempo")
             if finding.conflicts:
+                chosen = f"'{finding.term}'" if finding.term else "the stated number"
                 warnings.append(
-                    f"Contradictory tempo words ({finding.term} vs {', '.join(finding.conflicts)}); "
-                    f"using '{finding.term}' ({finding.bpm:g} BPM)."
+                    f"Contradictory tempo words ({', '.join(finding.conflicts)} vs {chosen}); "
+                    f"using {chosen} ({finding.bpm:g} BPM)."
                 )
             return TempoValue(type="explicit", bpm=finding.bpm, confidence=finding.confidence,
                               range_bpm=finding.range_bpm, term=finding.term)

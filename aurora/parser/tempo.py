@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from aurora.knowledge import KnowledgeBase, TempoTerm
-from aurora.parser.lexicon import Lexicon
+from aurora.parser.lexicon import Lexicon, Match
 
 _NUM = r"(\d{2,3}(?:\.\d+)?)"
 _UNIT = r"(?:bpm|b\.p\.m\.?|beats?\s+(?:per|a|each)\s+minute|beats/min)"
@@ -54,11 +54,23 @@ class TempoParser:
             for m in regex.finditer(lowered):
                 bpm = float(m.group(1))
                 if 20 <= bpm <= 300 and not _is_change_statement(lowered, m.start()):
-                    return TempoFinding(bpm, 0.98, "number")
+                    return TempoFinding(bpm, 0.98, "number", conflicts=self._words_against(lowered, bpm))
         return self._from_words(lowered)
 
+    def _words_against(self, lowered: str, bpm: float) -> list[str]:
+        """Tempo words that cannot describe the stated number ("slow ... at 200 bpm")."""
+        out: list[str] = []
+        for hit in self._words(lowered):
+            term = self._terms[hit.key]
+            if not term.italian and not term.min_bpm * 0.8 <= bpm <= term.max_bpm * 1.2 and hit.key not in out:
+                out.append(hit.key)
+        return out
+
+    def _words(self, lowered: str) -> list[Match]:
+        return [h for h in self._lexicon.find(lowered) if not _NOT_RE.search(lowered[max(0, h.start - 20):h.start])]
+
     def _from_words(self, lowered: str) -> TempoFinding | None:
-        hits = [h for h in self._lexicon.find(lowered) if not _NOT_RE.search(lowered[max(0, h.start - 20):h.start])]
+        hits = self._words(lowered)
         if not hits:
             return None
         italian = [h for h in hits if self._terms[h.key].italian]

@@ -54,6 +54,8 @@ def test_reference_artist_profile(aurora: Aurora, kb: KnowledgeBase) -> None:
 def test_contradictions_warn(aurora: Aurora) -> None:
     r = aurora.parse(prompt="a slow and fast song")
     assert any("Contradictory tempo" in w for w in r.warnings)
+    r3 = aurora.parse(prompt="slow and fast metal at 200 bpm")
+    assert r3.parsed_parameters.tempo.bpm == 200 and any("Contradictory tempo" in w for w in r3.warnings)
     r2 = aurora.parse(prompt="drum and bass at 70 bpm")
     assert r2.parsed_parameters.tempo.bpm == 70  # stated value kept
     assert any("outside the usual" in w for w in r2.warnings)

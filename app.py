@@ -1,0 +1,161 @@
+"""Soundstar studio: a Gradio UI over Aurora (enhance, parse, plan, live suggestions).
+
+Wiring only: layout and events here, callbacks in `aurora.ui.studio`, formatting and plots
+beside it. `python app.py` serves on 127.0.0.1:7860 (SOUNDSTAR_HOST / SOUNDSTAR_PORT, or Gradio's
+own GRADIO_SERVER_NAME / GRADIO_SERVER_PORT as set on Hugging Face Spaces).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+import gradio as gr
+
+from aurora.ui import format as fmt
+from aurora.ui.studio import CHIP_COUNT, LEVELS, Studio
+from aurora.ui.theme import launch_options
+
+if TYPE_CHECKING:
+    from aurora import Aurora
+
+EXAMPLES = [
+    "a melancholic lo-fi beat at 80 BPM in D minor with rhodes and vinyl crackle",
+    "uplifting progressive house, 126 bpm, big build and drop, supersaw leads",
+    "a slow jazz waltz in Bb major with upright bass, brushes and a muted trumpet",
+    "dark cinematic score in C# minor, strings ostinato and taiko drums, no vocals",
+    "upbeat funk groove with slap bass and horn stabs like Vulfpeck, ii-V-I in F",
+]
+PRIVATE: dict[str, Any] = {"api_visibility": "private"}
+
+
+def _chip_handler(studio: Studio, index: int) -> Callable[[str, dict[str, Any] | None], str]:
+    def apply(prompt: str, suggestions: dict[str, Any] | None) -> str:
+        return studio.apply_suggestion(prompt, suggestions, index)
+
+    return apply
+
+
+def build_app(aurora: Aurora | None = None) -> gr.Blocks:
+    """Build the studio around one Aurora instance (created here when none is injected)."""
+    if aurora is None:
+        from aurora import Aurora
+
+        aurora = Aurora()
+    studio = Studio(aurora)
+
+    app = gr.Blocks(title="Soundstar studio", analytics_enabled=False)
+    with app:
+        gr.Markdown(
+            "# Soundstar studio\nDescribe the music. Aurora hears tempo, key, meter, mood, instruments "
+            "and form, and shows you what it understood before a note is played.",
+            elem_classes="ss-header",
+        )
+        prompt = gr.Textbox(
+            label="Prompt", lines=3, max_lines=8, autofocus=True, buttons=["copy"], elem_id="ss-prompt",
+            placeholder="e.g. a melancholic lo-fi beat at 80 BPM in D minor with rhodes and vinyl crackle",
+        )
+        suggestions = gr.State(None)
+        with gr.Row(elem_classes="ss-chips", elem_id="ss-chips"):
+            chips = [
+                gr.Button(visible=False, size="sm", variant="secondary", elem_classes="ss-chip")
+                for _ in range(CHIP_COUNT)
+            ]
+        suggest_info = gr.Markdown(elem_id="ss-suggest-info")
+        gr.Examples(EXAMPLES, inputs=[prompt], label="Try one")
+
+        with gr.Tabs():
+            with gr.Tab("Enhance", id="enhance"):
+                with gr.Row():
+                    level = gr.Radio(list(LEVELS), value="moderate", label="Enhancement level", scale=2,
+                                     info="Also used by Plan")
+                    genre_hint = gr.Textbox(label="Genre hint", placeholder="e.g. neo-soul", scale=1)
+                    mood_hint = gr.Textbox(label="Mood hint", placeholder="e.g. wistful", scale=1)
+                    duration_hint = gr.Number(label="Duration hint (s)", value=0, minimum=0, maximum=600,
+                                              info="0 = none; else 5-600", scale=1)
+                with gr.Row(equal_height=True):
+                    enhance_btn = gr.Button("Enhance", variant="primary", scale=0, min_width=180,
+                                            elem_id="ss-enhance")
+                    enhance_meta = gr.Markdown()
+                enhance_notes = gr.Markdown()
+                enhanced = gr.Textbox(label="Enhanced prompt", lines=3, interactive=False, buttons=["copy"],
+                                      elem_id="ss-enhanced")
+                use_enhanced = gr.Button("Use as prompt", size="sm", scale=0, min_width=160)
+                additions = gr.Dataframe(headers=fmt.ADDITION_HEADERS, label="What Aurora added",
+                                         interactive=False, wrap=True,
+                                         column_widths=["12%", "22%", "14%", "52%"])
+
+            with gr.Tab("Parse", id="parse") as parse_tab:
+                with gr.Row(equal_height=True):
+                    parse_btn = gr.Button("Parse", variant="primary", scale=0, min_width=180,
+                                          elem_id="ss-parse")
+                    parse_meta = gr.Markdown()
+                parse_notes = gr.Markdown()
+                parameters = gr.Dataframe(headers=fmt.PARAMETER_HEADERS, label="Musical parameters",
+                                          interactive=False, wrap=True, elem_id="ss-parameters", max_height=720,
+                                          column_widths=["18%", "44%", "22%", "16%"])
+                embedding = gr.Plot(label="Unified control embedding", show_label=False, format="png")
+
+            with gr.Tab("Plan", id="plan") as plan_tab:
+                with gr.Row(equal_height=True):
+                    duration = gr.Slider(5, 600, value=30, step=1, label="Duration (s)", scale=4)
+                    seed = gr.Number(value=0, precision=0, label="Seed", scale=1)
+                    plan_btn = gr.Button("Plan", variant="primary", scale=1, elem_id="ss-plan")
+                plan_meta = gr.Markdown()
+                plan_summary = gr.Markdown(elem_classes="ss-summary")
+                plan_notes = gr.Markdown()
+                energy = gr.Plot(label="Energy over time", show_label=False, format="png")
+                sections = gr.Dataframe(headers=fmt.SECTION_HEADERS, label="Sections", interactive=False,
+                                        wrap=True, elem_id="ss-sections", max_height=720,
+                                        column_widths=["4%", "11%", "6%", "8%", "8%", "12%", "17%", "34%"])
+                with gr.Row():
+                    chords = gr.Markdown(elem_id="ss-chords")
+                    transitions = gr.Dataframe(headers=fmt.TRANSITION_HEADERS, label="Transitions",
+                                               interactive=False)
+
+        # live suggestions: "always_last" keeps at most one request in flight plus the latest text
+        prompt.change(studio.suggest_view, [prompt], [suggestions, suggest_info, *chips],
+                      trigger_mode="always_last", show_progress="hidden", **PRIVATE)
+        for index, chip in enumerate(chips):
+            chip.click(_chip_handler(studio, index), [prompt, suggestions], [prompt], **PRIVATE)
+
+        enhance_btn.click(studio.enhance_view, [prompt, level, genre_hint, mood_hint, duration_hint],
+                          [enhance_meta, enhance_notes, enhanced, additions], **PRIVATE)
+        use_enhanced.click(lambda text: text, [enhanced], [prompt], **PRIVATE)
+
+        parse_out = [parse_meta, parse_notes, parameters, embedding]
+        parse_btn.click(studio.parse_view, [prompt], parse_out, **PRIVATE)
+        parse_tab.select(studio.parse_on_open, [prompt], parse_out, **PRIVATE)
+
+        plan_in = [prompt, duration, seed, level]
+        plan_out = [plan_meta, plan_summary, plan_notes, energy, sections, chords, transitions]
+        plan_btn.click(studio.plan_view, plan_in, plan_out, **PRIVATE)
+        duration.release(studio.plan_on_open, plan_in, plan_out, **PRIVATE)
+        plan_tab.select(studio.plan_on_open, plan_in, plan_out, **PRIVATE)
+
+        # JSON endpoints for gradio_client, named after the spec's REST routes
+        for name in ("enhance", "parse", "plan", "suggest", "process"):
+            gr.api(getattr(studio, name), api_name=name)  # type: ignore[attr-defined]
+    return app
+
+
+def server_address(env: Mapping[str, str] = os.environ) -> tuple[str, int]:
+    """Host and port: SOUNDSTAR_* first, then Gradio's own variables (set by HF Spaces), then local."""
+    host = env.get("SOUNDSTAR_HOST") or env.get("GRADIO_SERVER_NAME") or "127.0.0.1"
+    port = int(env.get("SOUNDSTAR_PORT") or env.get("GRADIO_SERVER_PORT") or 7860)
+    return host, port
+
+
+def main() -> None:
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    from aurora import Aurora
+
+    aurora = Aurora()
+    aurora.warm_up()  # load the knowledge base and embedding model now, not on the first keystroke
+    host, port = server_address()
+    build_app(aurora).launch(server_name=host, server_port=port, **launch_options())
+
+
+if __name__ == "__main__":
+    main()

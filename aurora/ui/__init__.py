@@ -1,0 +1,1 @@
+"""UI helpers for the Soundstar Gradio app: callbacks, formatting, plots and theme."""

@@ -1,0 +1,171 @@
+"""Turn Aurora's typed results into the rows and Markdown the panels show.
+
+Pure functions of contract objects: no Gradio, no Aurora calls, so they are tested directly.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+
+from aurora.contracts import (
+    AuroraMetadata,
+    ChordProgression,
+    EnhanceResult,
+    ParsedMusicalParameters,
+    PreprocessNote,
+    StructuralPlan,
+)
+
+Row = list[str]
+
+ADDITION_HEADERS = ["Type", "Value", "Confidence", "Why"]
+PARAMETER_HEADERS = ["Parameter", "Value", "Confidence", "Source"]
+SECTION_HEADERS = ["#", "Section", "Bars", "Start", "Length", "Energy", "Chords", "Description"]
+TRANSITION_HEADERS = ["From", "To", "Transition"]
+
+
+def confidence_bar(value: float, *, width: int = 5) -> str:
+    """A compact visual gauge, e.g. 0.82 -> '▰▰▰▰▱ 0.82' (readable in a table cell)."""
+    filled = round(max(0.0, min(1.0, value)) * width)
+    return f"{'▰' * filled}{'▱' * (width - filled)} {value:.2f}"
+
+
+def clock(seconds: float) -> str:
+    """Seconds as m:ss.s, the way a DAW timeline reads."""
+    minutes, rest = divmod(max(0.0, seconds), 60.0)
+    return f"{int(minutes)}:{rest:04.1f}"
+
+
+def metadata_badge(meta: AuroraMetadata | None, *, label: str = "") -> str:
+    """One line: which implementation served, how long it took, cache hit, and any fallbacks."""
+    if meta is None:
+        return f"<span class='ss-badge'>{html.escape(label)} · no metadata</span>"
+    cache = "cache hit" if meta.cache_hit else "computed"
+    parts = [
+        f"<b>{html.escape(label or meta.module)}</b>",
+        f"served by <code>{html.escape(meta.implementation)}</code>",
+        f"{meta.processing_time_ms:.1f} ms",
+        cache,
+    ]
+    skipped = [a for a in meta.attempts if a.implementation != meta.implementation]
+    if skipped:
+        reasons = ", ".join(
+            f"{a.implementation} ({a.error_code or 'failed'})" for a in skipped
+        )
+        parts.append(f"fell back from {html.escape(reasons)}")
+    return f"<span class='ss-badge'>{' · '.join(parts)}</span>"
+
+
+def notes_markdown(
+    warnings: Iterable[str] = (), notes: Iterable[PreprocessNote] = (), *, language: str = "en"
+) -> str:
+    """Preprocessing notes and coherence warnings as a short callout; empty string when all is clean."""
+    notes = list(notes)
+    lines = [f"- **{html.escape(n.code)}**: {html.escape(n.message)}" for n in notes]
+    if language and language != "en":
+        lines.append(f"- **Language**: detected `{html.escape(language)}`")
+    said = {n.message for n in notes}
+    lines += [f"- {html.escape(w)}" for w in dict.fromkeys(warnings) if w not in said]
+    if not lines:
+        return ""
+    return "<div class='ss-notes'>\n\n**Heads-up**\n\n" + "\n".join(lines) + "\n\n</div>"
+
+
+def addition_rows(result: EnhanceResult) -> list[Row]:
+    return [
+        [a.type.replace("_", " "), a.value, confidence_bar(a.confidence), a.reasoning]
+        for a in result.additions
+    ]
+
+
+SOURCE_LABELS = {"stated": "explicit", "inferred": "inferred", "artist": "from artist"}
+
+
+def _source(params: ParsedMusicalParameters, field: str) -> str:
+    return "explicit" if field in params.explicit else "inferred"
+
+
+def key_name(progression: ChordProgression) -> str:
+    """'D minor' whether the planner gives key='D', mode='minor' or key='D minor'."""
+    key, mode = progression.key.strip(), progression.mode.strip()
+    return key if not mode or mode.lower() in key.lower() else f"{key} {mode}"
+
+
+def parameter_rows(params: ParsedMusicalParameters) -> list[Row]:
+    """One row per value: what Aurora understood, how sure it is, and whether the text said so."""
+    p = params
+    rows: list[Row] = [
+        ["Genre", p.genre.value, confidence_bar(p.genre.confidence), _source(p, "genre")],
+    ]
+    if p.sub_genre.value:
+        rows.append(["Sub-genre", p.sub_genre.value, confidence_bar(p.sub_genre.confidence),
+                     _source(p, "sub_genre")])
+    tempo = f"{p.tempo.bpm:g} BPM"
+    if p.tempo.range_bpm:
+        tempo += f" (range {p.tempo.range_bpm[0]:g}-{p.tempo.range_bpm[1]:g})"
+    if p.tempo.term:
+        tempo += f" · {p.tempo.term}"
+    rows.append(["Tempo", tempo, confidence_bar(p.tempo.confidence), p.tempo.type])
+    key = p.key_signature.value or "unspecified"
+    if p.key_signature.changes:
+        key += " → " + " → ".join(p.key_signature.changes)
+    rows.append(["Key", key, confidence_bar(p.key_signature.confidence), _source(p, "key_signature")])
+    rows.append(["Meter", p.time_signature.value, confidence_bar(p.time_signature.confidence),
+                 _source(p, "time_signature")])
+    rows += [["Mood", m.value, confidence_bar(m.confidence), SOURCE_LABELS[m.source]] for m in p.mood]
+    rows += [
+        ["Instrument", f"{i.name} ({i.role})", confidence_bar(i.confidence), SOURCE_LABELS[i.source]]
+        for i in p.instrumentation
+    ]
+    rows.append(["Structure", p.structure.value, confidence_bar(p.structure.confidence),
+                 _source(p, "structure")])
+    rows.append(["Energy", f"{p.energy_level.value:.2f}", confidence_bar(p.energy_level.confidence),
+                 _source(p, "energy_level")])
+    rows += [["Reference artist", a.name, confidence_bar(a.relevance), "explicit"]
+             for a in p.reference_artists]
+    if p.chords:
+        rows.append(["Chords", " – ".join(p.chords), "", "explicit"])
+    if p.excluded_instruments:
+        rows.append(["Excluded", ", ".join(p.excluded_instruments), "", "explicit"])
+    if p.textures:
+        rows.append(["Texture", ", ".join(p.textures), "", _source(p, "textures")])
+    if p.duration_s is not None:
+        rows.append(["Duration", clock(p.duration_s), "", "explicit"])
+    return rows
+
+
+def section_rows(plan: StructuralPlan) -> list[Row]:
+    return [
+        [str(i), s.name, str(s.bars), clock(s.start_s), clock(s.duration_s), confidence_bar(s.energy_level),
+         " ".join(s.chords), s.description]
+        for i, s in enumerate(plan.sections, start=1)
+    ]
+
+
+def transition_rows(plan: StructuralPlan) -> list[Row]:
+    return [[t.from_, t.to, t.type] for t in plan.transitions]
+
+
+def plan_summary(plan: StructuralPlan, *, genre: str = "", mood: str = "") -> str:
+    cp = plan.chord_progression
+    facts = [
+        f"**{html.escape(plan.structure_type)}**",
+        f"{plan.tempo_bpm:g} BPM",
+        plan.time_signature,
+        html.escape(key_name(cp)),
+        f"{plan.total_bars} bars",
+        clock(plan.duration_s),
+    ]
+    lead = " · ".join(html.escape(x) for x in (genre, mood) if x)
+    return (f"{lead} — " if lead else "") + " · ".join(facts)
+
+
+def chord_markdown(plan: StructuralPlan) -> str:
+    """Chords over their roman numerals, as a two-row table a player can read at a glance."""
+    cp = plan.chord_progression
+    numerals = cp.roman_numerals or [""] * len(cp.chords)
+    head = "| " + " | ".join(html.escape(c) for c in cp.chords) + " |"
+    rule = "|" + "---|" * len(cp.chords)
+    romans = "| " + " | ".join(f"*{html.escape(r)}*" for r in numerals) + " |"
+    return f"**Progression in {html.escape(key_name(cp))}**\n\n{head}\n{rule}\n{romans}"

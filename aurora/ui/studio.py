@@ -1,0 +1,228 @@
+"""The app's callbacks, bound to one Aurora instance.
+
+Two faces over the same facade calls: JSON endpoints (`enhance`, `parse`, `plan`, `suggest`,
+`process`) whose type hints become the gradio_client API, and `*_view` callbacks that feed the
+panels. Aurora's errors become `gr.Error` messages with their spec code, never a traceback.
+
+No `from __future__ import annotations` here: `gr.api` reads the return annotation as a live type.
+"""
+
+import html
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+import gradio as gr
+import pydantic
+from matplotlib.figure import Figure
+
+from aurora.contracts import (
+    EnhanceContext,
+    EnhanceResult,
+    PlanParameters,
+    ProcessResult,
+    Suggestion,
+    SuggestResult,
+)
+from aurora.exceptions import AuroraError, InputError
+from aurora.ui import format as fmt
+from aurora.ui.plots import embedding_figure, energy_figure
+
+if TYPE_CHECKING:
+    from aurora import Aurora
+
+LEVELS = ("minimal", "moderate", "aggressive")
+CHIP_COUNT = 6
+Rows = list[list[str]]
+EnhanceView = tuple[str, str, str, Rows]
+ParseView = tuple[str, str, Rows, Figure | None]
+PlanView = tuple[str, str, str, Figure, Rows, str, Rows]
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Show Aurora's and the contracts' validation errors as a clear message in the UI and the API."""
+    try:
+        yield
+    except InputError as exc:
+        raise gr.Error(
+            f"{exc.message} ({exc.code})", title="Check your prompt", print_exception=False
+        ) from exc
+    except AuroraError as exc:
+        raise gr.Error(f"{exc.message} ({exc.code})", title="Aurora could not finish") from exc
+    except pydantic.ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or 'input'}: {err['msg']}" for err in exc.errors()
+        )
+        raise gr.Error(problems, title="Invalid parameters", print_exception=False) from exc
+
+
+def _dump(model: pydantic.BaseModel) -> dict[str, Any]:
+    """JSON-ready dict with the spec's field names (`from`, not `from_`)."""
+    return model.model_dump(mode="json", by_alias=True)
+
+
+def _blank_to_none(text: str | None) -> str | None:
+    return text.strip() if text and text.strip() else None
+
+
+def chip_label(suggestion: Suggestion) -> str:
+    """'…word' for a completion of the word being typed, '+ text' for an addition."""
+    return f"…{suggestion.text}" if suggestion.kind == "completion" else f"+ {suggestion.text}"
+
+
+class Studio:
+    """Callbacks for one Aurora instance; holds no other state, so sessions never interfere."""
+
+    def __init__(self, aurora: "Aurora") -> None:
+        self._aurora = aurora
+
+    # ------------------------------------------------------------------ JSON endpoints
+    def enhance(
+        self,
+        prompt: str,
+        enhancement_level: str = "moderate",
+        genre_hint: str | None = None,
+        mood_hint: str | None = None,
+        duration_hint: float | None = None,
+    ) -> dict[str, Any]:
+        """Enhance a raw prompt with musical context (spec §5.2.1)."""
+        with user_errors():
+            return _dump(self._enhance(prompt, enhancement_level, genre_hint, mood_hint, duration_hint))
+
+    def parse(self, prompt: str) -> dict[str, Any]:
+        """Parse a prompt into musical parameters and the 640-d control embedding (spec §5.2.2)."""
+        with user_errors():
+            return _dump(self._aurora.parse(prompt=prompt))
+
+    def plan(
+        self,
+        genre: str,
+        mood: str,
+        tempo_bpm: float,
+        duration_seconds: float = 30.0,
+        key: str | None = None,
+        time_signature: str = "4/4",
+        structure: str | None = None,
+        seed: int = 0,
+    ) -> dict[str, Any]:
+        """Plan sections, transitions and chords for stated parameters (spec §5.2.3)."""
+        with user_errors():
+            parameters = PlanParameters(
+                genre=genre, mood=mood, tempo_bpm=tempo_bpm, duration_seconds=duration_seconds,
+                key=_blank_to_none(key), time_signature=time_signature,
+                structure=_blank_to_none(structure), seed=seed,
+            )
+            return _dump(self._aurora.plan(parameters=parameters))
+
+    def suggest(self, partial_prompt: str, suggestion_count: int = 5) -> dict[str, Any]:
+        """Ranked completions and missing dimensions for a prompt being typed (spec §8)."""
+        with user_errors():
+            result = self._aurora.suggest(partial_prompt=partial_prompt, suggestion_count=suggestion_count)
+            return _dump(result)
+
+    def process(
+        self, prompt: str, duration_s: float = 30.0, enhancement_level: str = "moderate", seed: int = 0
+    ) -> dict[str, Any]:
+        """Whole semantic pipeline: preprocess, enhance, parse, plan."""
+        with user_errors():
+            return _dump(self._process(prompt, duration_s, enhancement_level, seed))
+
+    # ------------------------------------------------------------------ panel callbacks
+    def enhance_view(
+        self, prompt: str, level: str, genre_hint: str, mood_hint: str, duration_hint: float | None
+    ) -> EnhanceView:
+        with user_errors():
+            result = self._enhance(prompt, level, genre_hint, mood_hint, duration_hint)
+        badge = fmt.metadata_badge(result.aurora_metadata, label="Enhance")
+        notes = fmt.notes_markdown(notes=result.notes)
+        return badge, notes, result.enhanced_prompt, fmt.addition_rows(result)
+
+    def parse_view(self, prompt: str) -> ParseView:
+        with user_errors():
+            result = self._aurora.parse(prompt=prompt)
+        control = result.control_encoder_params
+        return (
+            fmt.metadata_badge(result.aurora_metadata, label="Parse"),
+            fmt.notes_markdown(result.warnings, result.notes),
+            fmt.parameter_rows(result.parsed_parameters),
+            embedding_figure(control) if control is not None else None,
+        )
+
+    def plan_view(self, prompt: str, duration_s: float, seed: float | None, level: str) -> PlanView:
+        with user_errors():
+            result = self._process(prompt, duration_s, level, int(seed or 0))
+        plan = result.plan.structural_plan
+        params = result.parse.parsed_parameters
+        timings = " · ".join(f"{stage} {ms:.1f} ms" for stage, ms in result.timings_ms.items())
+        badge = fmt.metadata_badge(result.plan.aurora_metadata, label="Plan")
+        if timings:
+            badge += f"<br><span class='ss-badge ss-faint'>pipeline: {timings}</span>"
+        moods = ", ".join(m.value for m in params.mood)
+        notes = fmt.notes_markdown(
+            [*result.warnings, *result.plan.warnings], result.clean_prompt.notes,
+            language=result.clean_prompt.language,
+        )
+        return (badge, fmt.plan_summary(plan, genre=params.genre.value, mood=moods), notes,
+                energy_figure(plan), fmt.section_rows(plan), fmt.chord_markdown(plan),
+                fmt.transition_rows(plan))
+
+    def plan_on_open(
+        self, prompt: str, duration_s: float, seed: float | None, level: str
+    ) -> PlanView | tuple[Any, ...]:
+        """Opening the Plan tab plans the current prompt; with no prompt yet it leaves the panel as is."""
+        if not prompt.strip():
+            return tuple(gr.skip() for _ in range(7))
+        return self.plan_view(prompt, duration_s, seed, level)
+
+    def parse_on_open(self, prompt: str) -> ParseView | tuple[Any, ...]:
+        if not prompt.strip():
+            return tuple(gr.skip() for _ in range(4))
+        return self.parse_view(prompt)
+
+    def suggest_view(self, prompt: str) -> tuple[Any, ...]:
+        """Suggestion chips for the prompt as typed; errors here are shown quietly, never as pop-ups."""
+        hidden = [gr.update(visible=False)] * CHIP_COUNT
+        if not prompt.strip():
+            return (None, "", *hidden)
+        try:
+            result = self._aurora.suggest(partial_prompt=prompt, suggestion_count=CHIP_COUNT)
+        except AuroraError as exc:
+            return (None, f"<span class='ss-badge'>{html.escape(exc.message)}</span>", *hidden)
+        chips = [gr.update(value=chip_label(s), visible=True) for s in result.suggestions[:CHIP_COUNT]]
+        chips += hidden[len(chips):]
+        return (_dump(result), fmt.metadata_badge(result.aurora_metadata, label="Suggest"), *chips)
+
+    @staticmethod
+    def apply_suggestion(prompt: str, suggestions: dict[str, Any] | None, index: int) -> str:
+        """The suggestion's preview if the prompt is unchanged since it was made, else append its text."""
+        if not suggestions:
+            return prompt
+        result = SuggestResult.model_validate(suggestions)
+        if index >= len(result.suggestions):
+            return prompt
+        chosen = result.suggestions[index]
+        if prompt == result.partial_prompt:
+            return chosen.preview
+        return f"{prompt.rstrip()} {chosen.text}".strip()
+
+    # ------------------------------------------------------------------ facade calls
+    def _enhance(
+        self, prompt: str, level: str, genre_hint: str | None, mood_hint: str | None,
+        duration_hint: float | None,
+    ) -> EnhanceResult:
+        if level not in LEVELS:
+            raise gr.Error(f"enhancement_level must be one of {', '.join(LEVELS)}", title="Invalid level")
+        hints = {
+            "genre_hint": _blank_to_none(genre_hint),
+            "mood_hint": _blank_to_none(mood_hint),
+            "duration_hint": duration_hint or None,
+        }
+        context = EnhanceContext(**hints) if any(v is not None for v in hints.values()) else None
+        return self._aurora.enhance(prompt=prompt, context=context, enhancement_level=level)
+
+    def _process(self, prompt: str, duration_s: float, level: str, seed: int) -> ProcessResult:
+        if level not in LEVELS:
+            raise gr.Error(f"enhancement_level must be one of {', '.join(LEVELS)}", title="Invalid level")
+        return self._aurora.process(prompt=prompt, duration_s=float(duration_s), enhancement_level=level,
+                                    seed=seed)

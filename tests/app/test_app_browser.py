@@ -1,0 +1,86 @@
+"""The studio in a real headless Chromium: type, see suggestions, parse, plan, and a bad input.
+
+Screenshots land in /tmp (soundstar_enhance.png, soundstar_parse.png, soundstar_plan.png,
+soundstar_error.png) for a look.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fake_aurora import PROMPT
+
+CHROMIUM = Path(os.environ.get("SOUNDSTAR_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+SHOTS = Path(os.environ.get("SOUNDSTAR_SCREENSHOTS", "/tmp"))
+TIMEOUT_MS = 20_000
+
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM} (apt-get install -y chromium)"
+)
+sync_api = pytest.importorskip("playwright.sync_api")
+
+
+@pytest.fixture(scope="module")
+def page(live_url: str) -> Iterator[Any]:
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.set_default_timeout(TIMEOUT_MS)
+        sync_api.expect.set_options(timeout=TIMEOUT_MS)
+        page.goto(live_url)
+        yield page
+        browser.close()
+
+
+def test_type_parse_plan(page: Any, live_aurora: Any) -> None:
+    expect = sync_api.expect
+    prompt = page.locator("#ss-prompt textarea")
+    prompt.click()
+    prompt.press_sequentially("a melancholic lo-fi beat", delay=15)
+    chip = page.locator("button.ss-chip").first
+    expect(chip).to_be_visible()
+    expect(page.locator("#ss-suggest-info")).to_contain_text("served by")
+    chip.click()
+    expect(prompt).not_to_have_value("a melancholic lo-fi beat")  # the chip applied its suggestion
+
+    prompt.fill(PROMPT)
+    page.locator("#ss-enhance").click()
+    expect(page.locator("#ss-enhanced textarea")).not_to_have_value("")
+    page.screenshot(path=str(SHOTS / "soundstar_enhance.png"), full_page=True)
+
+    page.get_by_role("tab", name="Parse").click()
+    page.locator("#ss-parse").click()
+    table = page.locator("#ss-parameters")
+    expect(table).to_contain_text("D minor")
+    expect(table).to_contain_text("80")
+    expect(table).to_contain_text("explicit")
+    expect(page.get_by_text("served by").first).to_be_visible()
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(SHOTS / "soundstar_parse.png"), full_page=True)
+
+    expected = live_aurora.process(prompt=PROMPT, duration_s=30.0).plan.structural_plan
+    page.get_by_role("tab", name="Plan").click()
+    sections = page.locator("#ss-sections")
+    for section in expected.sections:
+        expect(sections).to_contain_text(section.name)
+    expect(page.locator("#ss-chords")).to_contain_text(expected.chord_progression.chords[0])
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(SHOTS / "soundstar_plan.png"), full_page=True)
+
+
+def test_empty_prompt_shows_clear_error(page: Any) -> None:
+    expect = sync_api.expect
+    page.locator("#ss-prompt textarea").fill("")
+    page.get_by_role("tab", name="Parse").click()
+    page.locator("#ss-parse").click()
+    expect(page.get_by_text("AURORA_INPUT_EMPTY").first).to_be_visible()
+    assert "Traceback" not in page.content()
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(SHOTS / "soundstar_error.png"))
