@@ -16,6 +16,8 @@ $(STAMP): requirements.txt
 	# torch first and pinned: a looser spec pulls a multi-GB CUDA build
 	$(BIN)/pip install -q torch==2.13.0
 	$(BIN)/pip install -q -r requirements.txt
+	# schema-constrained decoding for local_llm; --no-deps: its declared deps pull a 1 GB triton not needed on CPU
+	$(BIN)/pip install -q --no-deps xgrammar==0.2.8 apache-tvm-ffi==0.1.15.post2
 	touch $@
 
 $(DEVSTAMP): $(STAMP) requirements-dev.txt

@@ -31,6 +31,18 @@ def build_parser() -> argparse.ArgumentParser:
             cmd.add_argument("--level", choices=("minimal", "moderate", "aggressive"), default="moderate")
         if name == "suggest":
             cmd.add_argument("--count", type=int, default=5)
+    gen = sub.add_parser("generate", help="the full pipeline: text -> audio, MIDI and stems")
+    gen.add_argument("prompt")
+    gen.add_argument("--duration", type=float, default=30.0, help="seconds (5-600)")
+    gen.add_argument("--out", required=True, help="audio file to write")
+    gen.add_argument("--format", choices=("wav", "flac", "mp3"), default=None, help="default: from --out suffix")
+    gen.add_argument("--sample-rate", type=int, default=44100, choices=(22050, 32000, 44100, 48000))
+    gen.add_argument("--mono", action="store_true")
+    gen.add_argument("--seed", type=int, default=0)
+    gen.add_argument("--midi", help="also write the score as a MIDI file")
+    gen.add_argument("--stems", help="also write the stems as a zip of wav files")
+    gen.add_argument("--device", default="auto", help="auto, cpu or cuda")
+    gen.add_argument("--json", action="store_true", help="print the generation metadata as JSON")
     return parser
 
 
@@ -40,6 +52,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from aurora.facade import Aurora, plan_parameters_from
 
     aurora = Aurora()
+    if args.command == "generate":
+        return _generate(aurora, args)
     try:
         result: BaseModel
         if args.command == "enhance":
@@ -63,4 +77,58 @@ def main(argv: Sequence[str] | None = None) -> int:
         from aurora.report import describe
 
         print(describe(result))
+    return 0
+
+
+def _generate(aurora: object, args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from aurora.facade import Aurora
+    from aurora.generation import generate
+    from aurora.report import describe
+    from engine import Engine, EngineError
+
+    assert isinstance(aurora, Aurora)
+    out = Path(args.out)
+    fmt = args.format or (out.suffix.lstrip(".").lower() or "wav")
+
+    def progress(stage: str, fraction: float) -> None:
+        if fraction >= 1.0:
+            print(f"  [{stage}] done", file=sys.stderr)
+
+    try:
+        result = generate(aurora=aurora, engine=Engine(device=args.device), prompt=args.prompt,
+                          duration_s=args.duration, sample_rate=args.sample_rate, audio_format=fmt, seed=args.seed,
+                          channels=1 if args.mono else 2, on_progress=progress)
+        out.write_bytes(result.audio_bytes)
+        if args.midi:
+            Path(args.midi).write_bytes(result.midi_bytes)
+        if args.stems:
+            Path(args.stems).write_bytes(result.stems_zip)
+    except (AuroraError, EngineError) as exc:
+        print(f"error {getattr(exc, 'code', 'ERROR')}: {getattr(exc, 'message', str(exc))}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"error: cannot write output: {exc}", file=sys.stderr)
+        return 2
+    summary = result.summary()
+    if args.json:
+        print(json.dumps({"output": str(out), "generation_metadata": summary,
+                          "parsed_parameters": result.semantic.parse.parsed_parameters.model_dump(mode="json"),
+                          "structural_plan": result.semantic.plan.structural_plan.model_dump(mode="json",
+                                                                                              by_alias=True)},
+                         indent=2))
+        return 0
+    print(describe(result.semantic))
+    print()
+    print(f"Wrote {out} ({fmt}, {result.render.sample_rate} Hz, {result.render.duration_s:.1f} s, "
+          f"{summary['loudness_lufs']} LUFS, {summary['true_peak_dbtp']} dBTP) on {summary['device']}")
+    rows = [("aurora", result.timings_ms["aurora"])]
+    rows += [(f"engine.{s['name']}", s["time_ms"]) for s in summary["stages"]]
+    rows += [("encode", result.timings_ms["encode"]), ("total", result.timings_ms["total"])]
+    realtime = result.render.duration_s / max(1e-9, result.timings_ms["total"] / 1000)
+    print("Stage timings:")
+    for name, ms in rows:
+        print(f"  {name:<18} {ms:9.1f} ms")
+    print(f"  {'real-time factor':<18} {realtime:9.1f} x")
     return 0

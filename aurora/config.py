@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
@@ -15,6 +15,59 @@ from pydantic import BaseModel, ConfigDict, Field
 MAX_PROMPT_CHARS = 4000
 """Longest prompt accepted (characters after cleaning). Longer input is rejected with
 AURORA_INPUT_TOO_LONG rather than silently cut, so nothing the user wrote is lost unnoticed."""
+
+
+OutputMode = Literal["auto", "json_schema", "json_object", "prompt"]
+
+
+class CodexConfig(BaseModel):
+    """Level 1: any OpenAI-compatible chat API. Configured only when a base URL or an API key is set."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    base_url: str | None = None
+    api_key: str | None = Field(default=None, repr=False)
+    model: str = "gpt-4o-mini"
+    timeout_s: float = Field(default=10.0, gt=0.0, description="Per HTTP attempt (Appendix A: 10 s)")
+    deadline_s: float = Field(default=30.0, gt=0.0, description="Whole task, retries and re-ask included")
+    max_retries: int = Field(default=3, ge=0)
+    backoff_base_s: float = Field(default=0.5, ge=0.0)
+    backoff_max_s: float = Field(default=8.0, ge=0.0)
+    breaker_threshold: int = Field(default=1, ge=1, description="Failed requests in a row that open the breaker")
+    breaker_cooldown_s: float = Field(default=30.0, ge=0.0)
+    health_ttl_s: float = Field(default=30.0, ge=0.0)
+    output_mode: OutputMode = "auto"
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.base_url or self.api_key)
+
+
+class LocalLLMConfig(BaseModel):
+    """Level 2: a transformers causal LM (hub id or local folder), loaded lazily on first use."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    model: str | None = None
+    device: str = "auto"
+    max_new_tokens: int = Field(default=384, ge=16, le=4096)
+    time_limit_s: float = Field(default=15.0, gt=0.0)
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.model)
+
+
+class CacheConfig(BaseModel):
+    """L1 per request (always), L2 session and L3 global: in-process LRU+TTL, or Redis when a URL is set."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    enabled: bool = True
+    redis_url: str | None = None
+    session_ttl_s: float = Field(default=3600.0, gt=0.0)
+    global_ttl_s: float = Field(default=86400.0, gt=0.0)
+    max_entries: int = Field(default=4096, ge=1)
 
 
 class AuroraConfig(BaseModel):
@@ -34,6 +87,9 @@ class AuroraConfig(BaseModel):
     default_enhancement_level: str = "moderate"
     max_prompt_chars: int = MAX_PROMPT_CHARS
     device: str = "cpu"
+    codex: CodexConfig = Field(default_factory=CodexConfig)
+    local_llm: LocalLLMConfig = Field(default_factory=LocalLLMConfig)
+    cache: CacheConfig = Field(default_factory=CacheConfig)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> AuroraConfig:
@@ -50,7 +106,25 @@ class AuroraConfig(BaseModel):
             data["knowledge_base_dir"] = Path(env["AURORA_KB_DIR"])
         if env.get("AURORA_DEVICE"):
             data["device"] = env["AURORA_DEVICE"]
+        for section, names in _ENV_NAMES.items():
+            values = {k: env[v] for k, v in names.items() if env.get(v)}
+            if values:
+                data[section] = {**data.get(section, {}), **values}
+        if env.get("AURORA_CACHE"):
+            enabled = env["AURORA_CACHE"].lower() not in ("0", "off", "false", "no")
+            data["cache"] = {**data.get("cache", {}), "enabled": enabled}
         return cls(**data)
+
+
+_ENV_NAMES: dict[str, dict[str, str]] = {
+    "codex": {"base_url": "AURORA_CODEX_BASE_URL", "api_key": "AURORA_CODEX_API_KEY", "model": "AURORA_CODEX_MODEL",
+              "timeout_s": "AURORA_CODEX_TIMEOUT_S", "max_retries": "AURORA_CODEX_MAX_RETRIES",
+              "output_mode": "AURORA_CODEX_OUTPUT_MODE", "breaker_cooldown_s": "AURORA_CODEX_COOLDOWN_S"},
+    "local_llm": {"model": "AURORA_LOCAL_LLM_MODEL", "device": "AURORA_LOCAL_LLM_DEVICE",
+                  "max_new_tokens": "AURORA_LOCAL_LLM_MAX_NEW_TOKENS", "time_limit_s": "AURORA_LOCAL_LLM_TIME_LIMIT_S"},
+    "cache": {"redis_url": "AURORA_REDIS_URL", "session_ttl_s": "AURORA_CACHE_SESSION_TTL_S",
+              "global_ttl_s": "AURORA_CACHE_GLOBAL_TTL_S"},
+}
 
 
 def _from_yaml(path: Path) -> dict[str, Any]:
@@ -69,4 +143,30 @@ def _from_yaml(path: Path) -> dict[str, Any]:
         order = [v.get("type") for v in impls.values() if isinstance(v, dict) and v.get("type")]
         if order:
             out["implementations"] = (*order, "defaults") if "defaults" not in order else tuple(order)
+        for spec in impls.values():
+            if isinstance(spec, dict) and spec.get("type") in ("codex", "local_llm"):
+                out[str(spec["type"])] = _implementation_settings(spec)
+    caching = aurora.get("caching")
+    if isinstance(caching, dict):
+        ttl = caching.get("ttl") or {}
+        cache = {"enabled": bool(caching.get("enabled", True)), "redis_url": _set(caching.get("redis_url")),
+                 "session_ttl_s": ttl.get("enhancement"), "global_ttl_s": ttl.get("embedding")}
+        out["cache"] = {k: v for k, v in cache.items() if v is not None}
     return out
+
+
+def _set(value: object) -> str | None:
+    """An unexpanded ``${VAR}`` (variable not set) or an empty value counts as not configured."""
+    text = str(value).strip() if value is not None else ""
+    return None if not text or text.startswith("${") else text
+
+
+def _implementation_settings(spec: dict[str, Any]) -> dict[str, Any]:
+    if spec["type"] == "codex":
+        out = {"base_url": _set(spec.get("api_url") or spec.get("base_url")), "api_key": _set(spec.get("api_key")),
+               "model": _set(spec.get("model")), "max_retries": spec.get("max_retries"),
+               "timeout_s": spec["timeout_ms"] / 1000.0 if spec.get("timeout_ms") else None}
+    else:  # an OpenAI-compatible `endpoint` is served by codex (set its base URL); `model` is loaded locally
+        out = {"model": _set(spec.get("model")), "device": _set(spec.get("device")),
+               "time_limit_s": spec["timeout_ms"] / 1000.0 if spec.get("timeout_ms") else None}
+    return {k: v for k, v in out.items() if v is not None}

@@ -8,11 +8,15 @@ naming the implementation that served, its time, the cache hit and the levels tr
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Callable
-from typing import TypeVar
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from typing import Generic, TypeVar
 
+from aurora.cache import AuroraCache, Tier, cache_key
 from aurora.config import AuroraConfig
 from aurora.contracts import (
     AttemptRecord,
@@ -20,20 +24,23 @@ from aurora.contracts import (
     CleanPrompt,
     EnhanceContext,
     EnhanceResult,
+    InstrumentValue,
     ModuleName,
     ParsedMusicalParameters,
     ParseResult,
     PlanParameters,
     PlanResult,
     ProcessResult,
+    StructuralPlan,
     SuggestResult,
 )
 from aurora.exceptions import AuroraError, ImplementationError
 from aurora.implementations import REGISTRY
-from aurora.implementations.base import EnhanceRequest, Implementation, Resources
+from aurora.implementations.base import EnhanceRequest, Implementation, ParseOutput, PlanOutput, Resources
+from aurora.implementations.llm_common import LLM_LEVELS, PartialResultError
 from aurora.knowledge import KnowledgeBase, load_knowledge_base
 from aurora.mapper import ParameterMapper
-from aurora.parser.semantic import SemanticParser
+from aurora.parser.semantic import ParseOutcome, SemanticParser
 from aurora.planner import StructuralPlanner
 from aurora.preprocess import Preprocessor
 from aurora.suggester import Suggester
@@ -41,6 +48,18 @@ from aurora.text_embedding import TextEmbedder
 
 T = TypeVar("T")
 DEFAULT_DURATION_S = 30.0
+CACHED_LEVELS = LLM_LEVELS
+"""Only model answers are cached: they are slow and cost money; the rule tier is fast and deterministic."""
+
+
+@dataclass(frozen=True)
+class _Cached(Generic[T]):
+    """How one task's result is cached: its tier (TTL), its normalised input and a JSON codec."""
+
+    tier: Tier
+    normalised_input: str
+    encode: Callable[[T], str]
+    decode: Callable[[str], T]
 
 
 class Aurora:
@@ -73,7 +92,9 @@ class Aurora:
             self.mapper = ParameterMapper(kb, embedder)
             self.planner = StructuralPlanner(kb, default_structure=self.config.default_structure)
             self.suggester = Suggester(kb)
-            resources = Resources(kb=kb, parser=self.parser, planner=self.planner)
+            resources = Resources(kb=kb, parser=self.parser, planner=self.planner, settings={"config": self.config})
+            self.cache = AuroraCache(self.config.cache)
+            self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="aurora")
             self.implementations: list[Implementation] = [
                 REGISTRY[name](resources) for name in self.config.implementations if name in REGISTRY
             ]
@@ -109,7 +130,8 @@ class Aurora:
         if level not in ("minimal", "moderate", "aggressive"):
             raise AuroraError(f"enhancement_level must be minimal, moderate or aggressive, not {level!r}")
         request = EnhanceRequest(clean=clean, context=context, level=level)
-        result, meta = self._serve("prompt_enhancer", lambda impl: impl.enhance(request), started)
+        result, meta = self._serve("prompt_enhancer", lambda impl: impl.enhance(request), started,
+                                   cached=_enhance_cache(request))
         return result.model_copy(update={"aurora_metadata": meta, "notes": clean.notes})
 
     def parse(self, *, prompt: str) -> ParseResult:
@@ -123,10 +145,11 @@ class Aurora:
         ranking = self.parser.rank_genres(clean.text)
         return [(self.knowledge_base.genre(s.genre_id).name, round(s.score, 4)) for s in ranking[:k]]
 
-    def plan(self, *, parameters: PlanParameters) -> PlanResult:
+    def plan(self, *, parameters: PlanParameters, l1: dict[str, str] | None = None) -> PlanResult:
         started = time.perf_counter()
         self._setup()
-        output, meta = self._serve("structural_planner", lambda impl: impl.plan(parameters), started)
+        output, meta = self._serve("structural_planner", lambda impl: impl.plan(parameters), started,
+                                   cached=_plan_cache(parameters), l1=l1)
         return PlanResult(structural_plan=output.plan, warnings=output.warnings, aurora_metadata=meta)
 
     def suggest(self, *, partial_prompt: str, suggestion_count: int = 3) -> SuggestResult:
@@ -147,20 +170,28 @@ class Aurora:
         clean = self.preprocess(prompt=prompt)
         timings["preprocess"] = _ms(t)
 
-        t = time.perf_counter()
-        quick = self.parser.parse(clean)  # the user's own words: what they stated, exactly
-        timings["quick_parse"] = _ms(t)
+        l1: dict[str, str] = {}  # L1: this request's intermediate results
 
+        # Enhancement and the quick parse (the user's own words: what they stated, exactly) run
+        # concurrently (§10.2); the rule tier's enhancer needs the quick parse, so it waits for it.
         t = time.perf_counter()
+        quick_future = self._pool.submit(self._timed_quick_parse, clean)
         level = enhancement_level or self.config.default_enhancement_level
-        request = EnhanceRequest(clean=clean, context=context, level=level, quick_parse=quick.parameters)
-        enhanced, enhance_meta = self._serve("prompt_enhancer", lambda impl: impl.enhance(request), t)
+        request = EnhanceRequest(clean=clean, context=context, level=level)
+
+        def enhance(impl: Implementation) -> EnhanceResult:
+            if impl.name in LLM_LEVELS:
+                return impl.enhance(request)
+            return impl.enhance(replace(request, quick_parse=quick_future.result()[0].parameters))
+
+        enhanced, enhance_meta = self._serve("prompt_enhancer", enhance, t, cached=_enhance_cache(request), l1=l1)
         enhanced = enhanced.model_copy(update={"aurora_metadata": enhance_meta, "notes": clean.notes})
+        quick, timings["quick_parse"] = quick_future.result()
         timings["enhance"] = _ms(t)
 
         t = time.perf_counter()
         detailed_clean = clean.model_copy(update={"text": enhanced.enhanced_prompt})
-        parse_result, map_ms = self._parse_clean(detailed_clean, t, stated=quick.parameters)
+        parse_result, map_ms = self._parse_clean(detailed_clean, t, stated=quick.parameters, l1=l1)
         timings["parse"] = _ms(t) - map_ms
         timings["map"] = map_ms
 
@@ -168,7 +199,7 @@ class Aurora:
         params = parse_result.parsed_parameters
         duration = duration_s or params.duration_s or (context.duration_hint if context else None) or DEFAULT_DURATION_S
         plan_params = plan_parameters_from(params, duration_s=float(min(600.0, max(5.0, duration))), seed=seed)
-        plan_result = self.plan(parameters=plan_params)
+        plan_result = self.plan(parameters=plan_params, l1=l1)
         timings["plan"] = _ms(t)
         timings["total"] = _ms(started)
         warnings = [n.message for n in clean.notes] + parse_result.warnings + plan_result.warnings
@@ -179,10 +210,15 @@ class Aurora:
                              warnings=list(dict.fromkeys(warnings)), aurora_metadata=meta)
 
     # -- internals -------------------------------------------------------------------------------
-    def _parse_clean(self, clean: CleanPrompt, started: float,
-                     stated: ParsedMusicalParameters | None = None) -> tuple[ParseResult, float]:
+    def _timed_quick_parse(self, clean: CleanPrompt) -> tuple[ParseOutcome, float]:
+        t = time.perf_counter()
+        return self.parser.parse(clean), _ms(t)
+
+    def _parse_clean(self, clean: CleanPrompt, started: float, stated: ParsedMusicalParameters | None = None,
+                     l1: dict[str, str] | None = None) -> tuple[ParseResult, float]:
         """Parse (through the fallback chain) and map; returns the result and the mapping time."""
-        output, meta = self._serve("semantic_parser", lambda impl: impl.parse(clean), started)
+        output, meta = self._serve("semantic_parser", lambda impl: impl.parse(clean), started,
+                                   cached=_parse_cache(clean), l1=l1)
         params = output.parameters
         if stated is not None:
             params = keep_stated(params, stated)
@@ -194,16 +230,34 @@ class Aurora:
         return ParseResult(parsed_parameters=params, control_encoder_params=mapping.control_encoder_params,
                            warnings=warnings, notes=clean.notes, aurora_metadata=meta), map_ms
 
-    def _serve(self, module: ModuleName, task: Callable[[Implementation], T], started: float,
-               ) -> tuple[T, AuroraMetadata]:
+    def _serve(self, module: ModuleName, task: Callable[[Implementation], T], started: float, *,
+               cached: _Cached[T] | None = None, l1: dict[str, str] | None = None) -> tuple[T, AuroraMetadata]:
+        """Walk the levels: skip the unavailable, answer from L1/L2/L3 when a model level has the
+        result cached, record each failure's code, serve a partial reply with AURORA_VALIDATION_ERROR."""
         self._setup()
         attempts: list[AttemptRecord] = []
+
+        def served(impl: Implementation, result: T, *, hit: bool = False) -> tuple[T, AuroraMetadata]:
+            return result, AuroraMetadata(module=module, implementation=impl.name,  # type: ignore[arg-type]
+                                          processing_time_ms=_ms(started), cache_hit=hit, attempts=attempts)
+
         for impl in self.implementations:
             if not impl.available():
                 continue
             t = time.perf_counter()
+            key = self._cache_key(module, impl, cached)
+            if key is not None and cached is not None:
+                text = l1.get(key) if l1 is not None else None
+                text = text if text is not None else self.cache.get(key)
+                if text is not None:
+                    attempts.append(AttemptRecord(implementation=impl.name, elapsed_ms=_ms(t)))  # type: ignore[arg-type]
+                    return served(impl, cached.decode(text), hit=True)
             try:
                 result = task(impl)
+            except PartialResultError as partial:
+                attempts.append(AttemptRecord(implementation=impl.name, error_code=partial.code,  # type: ignore[arg-type]
+                                              message=str(partial)[:300], elapsed_ms=_ms(t)))
+                return served(impl, partial.partial)
             except (ImplementationError, ValueError, KeyError, IndexError) as exc:
                 if impl.name == "defaults":
                     raise
@@ -212,10 +266,20 @@ class Aurora:
                                               message=str(exc)[:300], elapsed_ms=_ms(t)))
                 continue
             attempts.append(AttemptRecord(implementation=impl.name, elapsed_ms=_ms(t)))  # type: ignore[arg-type]
-            meta = AuroraMetadata(module=module, implementation=impl.name,  # type: ignore[arg-type]
-                                  processing_time_ms=_ms(started), cache_hit=False, attempts=attempts)
-            return result, meta
+            if key is not None and cached is not None:
+                text = cached.encode(result)
+                if l1 is not None:
+                    l1[key] = text
+                self.cache.set(cached.tier, key, text)
+            return served(impl, result)
         raise AuroraError("No implementation could serve the request.")  # unreachable: defaults answers
+
+    def _cache_key(self, module: str, impl: Implementation, cached: _Cached[T] | None) -> str | None:
+        if cached is None or impl.name not in CACHED_LEVELS:
+            return None
+        return cache_key(module=module, implementation=impl.name, model=str(getattr(impl, "cache_model", "")),
+                         template_version=str(getattr(impl, "template_version", "")),
+                         normalised_input=cached.normalised_input)
 
 
 def keep_stated(params: ParsedMusicalParameters, stated: ParsedMusicalParameters) -> ParsedMusicalParameters:
@@ -232,6 +296,9 @@ def keep_stated(params: ParsedMusicalParameters, stated: ParsedMusicalParameters
         extra = [i for i in params.instrumentation if i.name not in stated_names
                  and i.name not in stated.excluded_instruments]
         update["instrumentation"] = [i for i in stated.instrumentation if i.source == "stated"] + extra
+    excluded = set(stated.excluded_instruments if "excluded_instruments" in update else params.excluded_instruments)
+    instruments: list[InstrumentValue] = update.get("instrumentation", params.instrumentation)  # type: ignore[assignment]
+    update["instrumentation"] = [i for i in instruments if i.name not in excluded]  # an exclusion always wins
     update["explicit"] = sorted(stated_fields)
     update["reference_artists"] = stated.reference_artists or params.reference_artists
     update["textures"] = list(dict.fromkeys(stated.textures + params.textures))
@@ -251,6 +318,38 @@ def plan_parameters_from(params: ParsedMusicalParameters, *, duration_s: float, 
         chords=params.chords,
         seed=seed,
     )
+
+
+def _normalised(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _enhance_cache(request: EnhanceRequest) -> _Cached[EnhanceResult]:
+    context = request.context.model_dump_json() if request.context else ""
+    return _Cached("session", f"{_normalised(request.clean.text)}|{request.level}|{context}",
+                   lambda r: r.model_dump_json(exclude={"aurora_metadata", "notes"}), EnhanceResult.model_validate_json)
+
+
+def _parse_cache(clean: CleanPrompt) -> _Cached[ParseOutput]:
+    def encode(out: ParseOutput) -> str:
+        return json.dumps({"parameters": out.parameters.model_dump(mode="json"), "warnings": out.warnings})
+
+    def decode(text: str) -> ParseOutput:
+        data = json.loads(text)
+        return ParseOutput(ParsedMusicalParameters.model_validate(data["parameters"]), list(data["warnings"]))
+
+    return _Cached("global", _normalised(clean.text), encode, decode)
+
+
+def _plan_cache(parameters: PlanParameters) -> _Cached[PlanOutput]:
+    def encode(out: PlanOutput) -> str:
+        return json.dumps({"plan": out.plan.model_dump(mode="json", by_alias=True), "warnings": out.warnings})
+
+    def decode(text: str) -> PlanOutput:
+        data = json.loads(text)
+        return PlanOutput(StructuralPlan.model_validate(data["plan"]), list(data["warnings"]))
+
+    return _Cached("global", parameters.model_dump_json(), encode, decode)
 
 
 def _ms(started: float) -> float:
