@@ -14,7 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from aurora.knowledge import Genre, KnowledgeBase
-from aurora.parser.lexicon import Lexicon, is_negated
+from aurora.parser.anchors import AnchoredVocabulary
 from aurora.text_embedding import TextEmbedder
 
 KEYWORD_BONUS = 0.6
@@ -32,41 +32,18 @@ class GenreScore:
 class GenreRanker:
     def __init__(self, kb: KnowledgeBase, embedder: TextEmbedder) -> None:
         self._kb = kb
-        self._embedder = embedder
-        phrases = [(n, g.id) for g in kb.genres for n in (g.name, g.id.replace("_", " "), *g.aliases)]
-        self._lexicon = Lexicon(phrases)
-        self._anchor_matrix: NDArray[np.float32] | None = None
-        self._anchor_owner: NDArray[np.int64] | None = None
+        self._vocabulary = AnchoredVocabulary(kb.genres, embedder, plurals=True)
 
     def warm_up(self) -> None:
-        if self._anchor_matrix is not None:
-            return
-        anchors, owners = [], []
-        for index, genre in enumerate(self._kb.genres):
-            for anchor in genre.anchors:
-                anchors.append(anchor)
-                owners.append(index)
-        self._anchor_matrix = self._embedder.encode_cached(anchors)
-        self._anchor_owner = np.asarray(owners, dtype=np.int64)
+        self._vocabulary.warm_up()
 
     def similarities(self, prompt_vec: NDArray[np.float32]) -> NDArray[np.float32]:
         """Max cosine similarity of the prompt to each genre's anchors, [n_genres]."""
-        self.warm_up()
-        assert self._anchor_matrix is not None and self._anchor_owner is not None
-        sims = self._anchor_matrix @ prompt_vec
-        best = np.full(len(self._kb.genres), -1.0, dtype=np.float32)
-        np.maximum.at(best, self._anchor_owner, sims)
-        return best
+        return self._vocabulary.similarities(prompt_vec)
 
     def stated(self, lowered: str) -> tuple[list[str], list[str]]:
         """Genre ids the text names (in order), and genre ids it rules out ("not jazz")."""
-        named: list[str] = []
-        negated: list[str] = []
-        for match in self._lexicon.find(lowered):
-            target = negated if is_negated(lowered, match.start) else named
-            if match.key not in target:
-                target.append(match.key)
-        return [g for g in named if g not in negated], negated
+        return self._vocabulary.named(lowered)
 
     def rank(self, lowered: str, prompt_vec: NDArray[np.float32], *, artist_genres: list[str] | None = None,
              ) -> list[GenreScore]:

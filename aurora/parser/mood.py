@@ -9,7 +9,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from aurora.knowledge import KnowledgeBase
-from aurora.parser.lexicon import Lexicon, is_negated
+from aurora.parser.anchors import AnchoredVocabulary
+from aurora.parser.lexicon import is_negated
 from aurora.text_embedding import TextEmbedder
 
 _ENERGY_NUMBER_RE = re.compile(
@@ -42,41 +43,16 @@ class EnergyFinding:
 class MoodParser:
     def __init__(self, kb: KnowledgeBase, embedder: TextEmbedder) -> None:
         self._kb = kb
-        self._embedder = embedder
-        phrases = [(n, m.id) for m in kb.moods for n in (m.name, m.id.replace("_", " "), *m.aliases)]
-        self._lexicon = Lexicon(phrases, plurals=False)
-        self._matrix: NDArray[np.float32] | None = None
-        self._owner: NDArray[np.int64] | None = None
+        self._vocabulary = AnchoredVocabulary(kb.moods, embedder, plurals=False)
 
     def warm_up(self) -> None:
-        if self._matrix is not None:
-            return
-        anchors, owners = [], []
-        for index, mood in enumerate(self._kb.moods):
-            for anchor in mood.anchors:
-                anchors.append(anchor)
-                owners.append(index)
-        self._matrix = self._embedder.encode_cached(anchors)
-        self._owner = np.asarray(owners, dtype=np.int64)
-
-    def stated(self, lowered: str) -> tuple[list[str], list[str]]:
-        found: list[str] = []
-        negated: list[str] = []
-        for match in self._lexicon.find(lowered):
-            target = negated if is_negated(lowered, match.start) else found
-            if match.key not in target:
-                target.append(match.key)
-        return [m for m in found if m not in negated], negated
+        self._vocabulary.warm_up()
 
     def parse(self, lowered: str, prompt_vec: NDArray[np.float32], *, limit: int = 3) -> list[MoodFinding]:
-        stated, negated = self.stated(lowered)
+        stated, negated = self._vocabulary.named(lowered)
         if stated:
             return [MoodFinding(m, STATED_MOOD_CONFIDENCE, True) for m in stated[:6]]
-        self.warm_up()
-        assert self._matrix is not None and self._owner is not None
-        sims = self._matrix @ prompt_vec
-        best = np.full(len(self._kb.moods), -1.0, dtype=np.float32)
-        np.maximum.at(best, self._owner, sims)
+        best = self._vocabulary.similarities(prompt_vec)
         order = np.argsort(-best)
         out: list[MoodFinding] = []
         for index in order[: limit + len(negated)]:
