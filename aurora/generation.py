@@ -37,17 +37,20 @@ class Generation:
     def audio_bytes(self) -> bytes:
         from engine import export
 
-        return export.encode_audio(self.render.mix, sample_rate=self.render.sample_rate, fmt=self.audio_format)
+        data: bytes = export.encode_audio(self.render.mix, sample_rate=self.render.sample_rate, fmt=self.audio_format)
+        return data
 
     @property
     def midi_bytes(self) -> bytes:
-        return self.render.midi
+        data: bytes = self.render.midi
+        return data
 
     @functools.cached_property
     def stems_zip(self) -> bytes:
         from engine import export
 
-        return export.stems_zip(self.render.stems, sample_rate=self.render.sample_rate, fmt="wav")
+        data: bytes = export.stems_zip(self.render.stems, sample_rate=self.render.sample_rate, fmt="wav")
+        return data
 
     def summary(self) -> dict[str, Any]:
         """The spec's generation_metadata plus the engine's stage report."""
