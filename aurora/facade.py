@@ -190,8 +190,14 @@ class Aurora:
         timings["enhance"] = _ms(t)
 
         t = time.perf_counter()
-        detailed_clean = clean.model_copy(update={"text": enhanced.enhanced_prompt})
-        parse_result, map_ms = self._parse_clean(detailed_clean, t, stated=quick.parameters, l1=l1)
+        rule_enhanced = enhance_meta.implementation in ("rule_based", "defaults")
+        if rule_enhanced and self._rule_tier_only() and not _hinted(context):
+            # The rule enhancer only restates what the quick parse inferred, so parsing its text again
+            # would give the same parameters: reuse the quick parse (an L1 hit for this request).
+            parse_result, map_ms = self._result_from_outcome(quick, clean, t)
+        else:
+            detailed_clean = clean.model_copy(update={"text": enhanced.enhanced_prompt})
+            parse_result, map_ms = self._parse_clean(detailed_clean, t, stated=quick.parameters, l1=l1)
         timings["parse"] = _ms(t) - map_ms
         timings["map"] = map_ms
 
@@ -210,6 +216,23 @@ class Aurora:
                              warnings=list(dict.fromkeys(warnings)), aurora_metadata=meta)
 
     # -- internals -------------------------------------------------------------------------------
+    def _rule_tier_only(self) -> bool:
+        """True when no model level would serve a parse right now (unconfigured or breaker open)."""
+        self._setup()
+        first = next((i for i in self.implementations if i.available()), None)
+        return first is None or first.name in ("rule_based", "defaults")
+
+    def _result_from_outcome(self, outcome: ParseOutcome, clean: CleanPrompt, started: float,
+                             ) -> tuple[ParseResult, float]:
+        t = time.perf_counter()
+        mapping = self.mapper.map(outcome.parameters)
+        map_ms = _ms(t)
+        meta = AuroraMetadata(module="semantic_parser", implementation="rule_based", processing_time_ms=_ms(started),
+                              cache_hit=True, attempts=[AttemptRecord(implementation="rule_based")])
+        warnings = list(dict.fromkeys(outcome.warnings + mapping.warnings))
+        return ParseResult(parsed_parameters=outcome.parameters, control_encoder_params=mapping.control_encoder_params,
+                           warnings=warnings, notes=clean.notes, aurora_metadata=meta), map_ms
+
     def _timed_quick_parse(self, clean: CleanPrompt) -> tuple[ParseOutcome, float]:
         t = time.perf_counter()
         return self.parser.parse(clean), _ms(t)
@@ -354,3 +377,7 @@ def _plan_cache(parameters: PlanParameters) -> _Cached[PlanOutput]:
 
 def _ms(started: float) -> float:
     return round((time.perf_counter() - started) * 1000.0, 3)
+
+
+def _hinted(context: EnhanceContext | None) -> bool:
+    return context is not None and any((context.genre_hint, context.mood_hint))
