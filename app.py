@@ -1,7 +1,7 @@
-"""Soundstar studio: a Gradio UI over Aurora (enhance, parse, plan, live suggestions).
+"""Soundstar studio: a Gradio UI over Aurora and the engine (enhance, parse, plan, generate, live suggestions).
 
-Wiring only: layout and events here, callbacks in `aurora.ui.studio`, formatting and plots
-beside it. `python app.py` serves on 127.0.0.1:7860 (SOUNDSTAR_HOST / SOUNDSTAR_PORT, or Gradio's
+Wiring only: layout and events here, callbacks in `aurora.ui.studio` and `aurora.ui.generate`,
+formatting and plots beside them. `python app.py` serves on 127.0.0.1:7860 (SOUNDSTAR_HOST / SOUNDSTAR_PORT, or Gradio's
 own GRADIO_SERVER_NAME / GRADIO_SERVER_PORT as set on Hugging Face Spaces).
 """
 
@@ -13,12 +13,15 @@ from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
+from aurora.generation import FORMATS, SAMPLE_RATES
 from aurora.ui import format as fmt
+from aurora.ui.generate import Generator
 from aurora.ui.studio import CHIP_COUNT, LEVELS, Studio
 from aurora.ui.theme import launch_options
 
 if TYPE_CHECKING:
     from aurora import Aurora
+    from engine import Engine
 
 EXAMPLES = [
     "a melancholic lo-fi beat at 80 BPM in D minor with rhodes and vinyl crackle",
@@ -37,15 +40,18 @@ def _chip_handler(studio: Studio, index: int) -> Callable[[str, dict[str, Any] |
     return apply
 
 
-def build_app(aurora: Aurora | None = None) -> gr.Blocks:
-    """Build the studio around one Aurora instance (created here when none is injected)."""
+def build_app(aurora: Aurora | None = None, engine: Engine | None = None) -> gr.Blocks:
+    """Build the studio around one Aurora instance (created here when none is injected) and one engine
+    (created on the first Generate when none is injected)."""
     if aurora is None:
         from aurora import Aurora
 
         aurora = Aurora()
     studio = Studio(aurora)
+    generator = Generator(aurora, engine)
 
-    app = gr.Blocks(title="Soundstar studio", analytics_enabled=False)
+    # Gradio's copies of served files (audio, MIDI, stems) are dropped after an hour
+    app = gr.Blocks(title="Soundstar studio", analytics_enabled=False, delete_cache=(1800, 3600))
     with app:
         gr.Markdown(
             "# Soundstar studio\nDescribe the music. Aurora hears tempo, key, meter, mood, instruments "
@@ -69,7 +75,7 @@ def build_app(aurora: Aurora | None = None) -> gr.Blocks:
             with gr.Tab("Enhance", id="enhance"):
                 with gr.Row():
                     level = gr.Radio(list(LEVELS), value="moderate", label="Enhancement level", scale=2,
-                                     info="Also used by Plan")
+                                     info="Also used by Plan and Generate")
                     genre_hint = gr.Textbox(label="Genre hint", placeholder="e.g. neo-soul", scale=1)
                     mood_hint = gr.Textbox(label="Mood hint", placeholder="e.g. wistful", scale=1)
                     duration_hint = gr.Number(label="Duration hint (s)", value=0, minimum=0, maximum=600,
@@ -114,6 +120,34 @@ def build_app(aurora: Aurora | None = None) -> gr.Blocks:
                     transitions = gr.Dataframe(headers=fmt.TRANSITION_HEADERS, label="Transitions",
                                                interactive=False)
 
+            with gr.Tab("Generate", id="generate"):
+                with gr.Row(equal_height=True):
+                    gen_duration = gr.Slider(5, 600, value=30, step=1, label="Duration (s)", scale=4,
+                                             elem_id="ss-gen-duration")
+                    gen_format = gr.Radio(list(FORMATS), value="wav", label="Format", scale=2)
+                    gen_rate = gr.Dropdown(list(SAMPLE_RATES), value=44100, label="Sample rate (Hz)", scale=1)
+                    gen_seed = gr.Number(value=0, precision=0, label="Seed", scale=1, elem_id="ss-gen-seed")
+                    dice = gr.Button("⚄", scale=0, min_width=52, elem_id="ss-dice", elem_classes="ss-dice")
+                    generate_btn = gr.Button("Generate", variant="primary", scale=1, elem_id="ss-generate")
+                gen_summary = gr.Markdown(elem_classes="ss-summary", elem_id="ss-gen-summary")
+                gen_notes = gr.Markdown()
+                with gr.Row(equal_height=True):
+                    player = gr.Audio(label="Track", interactive=False, scale=3, elem_id="ss-audio",
+                                      buttons=["download"])
+                    downloads = gr.File(label="Downloads: audio, MIDI, stems", file_count="multiple",
+                                        interactive=False, scale=2, elem_id="ss-downloads")
+                piano_roll = gr.Plot(label="Piano roll", show_label=False, format="png", elem_id="ss-pianoroll")
+                gen_energy = gr.Plot(label="Energy over time", show_label=False, format="png",
+                                     elem_id="ss-gen-energy")
+                stages = gr.Dataframe(headers=fmt.STAGE_HEADERS, label="Stages", interactive=False, wrap=True,
+                                      elem_id="ss-stages", column_widths=["16%", "9%", "45%", "14%", "16%"])
+                with gr.Accordion("Generation metadata (JSON)", open=False):
+                    gen_details = gr.JSON(show_label=False)
+                # the named API endpoint's outputs: the audio file and its summary
+                api_trigger = gr.Button(visible=False)
+                api_audio = gr.File(visible=False)
+                api_summary = gr.JSON(visible=False)
+
         # live suggestions: "always_last" keeps at most one request in flight plus the latest text
         prompt.change(studio.suggest_view, [prompt], [suggestions, suggest_info, *chips],
                       trigger_mode="always_last", show_progress="hidden", **PRIVATE)
@@ -133,6 +167,14 @@ def build_app(aurora: Aurora | None = None) -> gr.Blocks:
         plan_btn.click(studio.plan_view, plan_in, plan_out, **PRIVATE)
         duration.release(studio.plan_on_open, plan_in, plan_out, **PRIVATE)
         plan_tab.select(studio.plan_on_open, plan_in, plan_out, **PRIVATE)
+
+        gen_in = [prompt, gen_duration, gen_format, gen_rate, gen_seed, level]
+        gen_out = [player, downloads, gen_summary, gen_notes, piano_roll, gen_energy, stages, gen_details]
+        generate_btn.click(generator.generate_view, gen_in, gen_out, show_progress_on=[player, piano_roll],
+                           **PRIVATE)
+        dice.click(generator.new_seed, None, [gen_seed], **PRIVATE)
+        api_trigger.click(generator.generate, gen_in, [api_audio, api_summary], api_name="generate",
+                          api_description="Text to a finished track: the audio file and a JSON summary.")
 
         # JSON endpoints for gradio_client, named after the spec's REST routes
         for name in ("enhance", "parse", "plan", "suggest", "process"):

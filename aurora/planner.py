@@ -1,9 +1,10 @@
 """Stage: structural planner (spec §3.2.4, §4.2.3). Parameters -> a section-by-section plan in whole
 bars, with energy per section, typed transitions and a chord progression in the key.
 
-Time convention shared with the engine: one bar lasts ``beats_per_bar * 60 / tempo_bpm`` seconds
-(the tempo counts the meter's beat unit). The plan covers exactly the requested duration: whole
-bars, plus a ring-out shorter than one bar added to the last section.
+Time convention shared with the engine (``seconds_per_bar``): the tempo counts quarter notes, or
+dotted quarters in compound meters, so a 4/4 bar lasts 4 beats and a 6/8 bar 2 dotted-quarter beats.
+The plan covers exactly the requested duration: whole bars, plus a ring-out shorter than one bar
+added to the last section.
 """
 
 from __future__ import annotations
@@ -22,7 +23,12 @@ _MINORISH = ("minor", "dorian", "phrygian", "harmonic_minor", "locrian", "pentat
 
 
 def seconds_per_bar(tempo_bpm: float, time_signature: str) -> float:
-    return int(time_signature.split("/", maxsplit=1)[0]) * 60.0 / tempo_bpm
+    """Bar length under the engine's convention: the tempo counts quarter notes, except in compound
+    meters (6/8, 9/8, 12/8) where it counts the dotted quarter, the felt pulse."""
+    top, bottom = (int(p) for p in time_signature.split("/"))
+    sixteenths = top * 16 / bottom
+    compound = bottom == 8 and top % 3 == 0 and top >= 6
+    return sixteenths * 60.0 / tempo_bpm / (6 if compound else 4)
 
 
 class StructuralPlanner:

@@ -37,6 +37,7 @@ from aurora.implementations.base import (
     register,
 )
 from aurora.knowledge import KB_DIR
+from aurora.planner import seconds_per_bar
 
 
 class DefaultsImplementation:
@@ -76,7 +77,7 @@ class DefaultsImplementation:
             return PlanOutput(self._single_section(parameters), ["Used a single-section default plan."])
 
     def _single_section(self, p: PlanParameters) -> StructuralPlan:
-        bar_s = int(p.time_signature.split("/")[0]) * 60.0 / p.tempo_bpm
+        bar_s = seconds_per_bar(p.tempo_bpm, p.time_signature)
         bars = max(1, int(p.duration_seconds // bar_s))
         chords = list(self._d["chords"])
         return StructuralPlan(

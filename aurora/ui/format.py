@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from aurora.contracts import (
     AuroraMetadata,
@@ -17,12 +18,18 @@ from aurora.contracts import (
     StructuralPlan,
 )
 
+if TYPE_CHECKING:
+    from aurora.generation import Generation
+
 Row = list[str]
 
 ADDITION_HEADERS = ["Type", "Value", "Confidence", "Why"]
 PARAMETER_HEADERS = ["Parameter", "Value", "Confidence", "Source"]
 SECTION_HEADERS = ["#", "Section", "Bars", "Start", "Length", "Energy", "Chords", "Description"]
 TRANSITION_HEADERS = ["From", "To", "Transition"]
+STAGE_HEADERS = ["Stage", "Used", "Detail", "Time (ms)", "Real-time factor"]
+PITCH_CLASSES = ("C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B")
+_LETTERS = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}
 
 
 def confidence_bar(value: float, *, width: int = 5) -> str:
@@ -169,3 +176,76 @@ def chord_markdown(plan: StructuralPlan) -> str:
     rule = "|" + "---|" * len(cp.chords)
     romans = "| " + " | ".join(f"*{html.escape(r)}*" for r in numerals) + " |"
     return f"**Progression in {html.escape(key_name(cp))}**\n\n{head}\n{rule}\n{romans}"
+
+
+def tonic_pc(key: str) -> int | None:
+    """Pitch class of a key's tonic: 'Bb minor' -> 10, 'F#' -> 6; None when it names no note."""
+    text = key.strip()
+    if not text or text[0].upper() not in _LETTERS:
+        return None
+    pc = _LETTERS[text[0].upper()]
+    for char in text[1:]:
+        if char in "#♯":
+            pc += 1
+        elif char in "b♭":
+            pc -= 1
+        else:
+            break
+    return pc % 12
+
+
+def rendered_key(generation: Generation) -> str:
+    """The key the score was written in, spelt as the plan spelt it when they agree."""
+    score = generation.render.score
+    planned = key_name(generation.semantic.plan.structural_plan.chord_progression)
+    if tonic_pc(planned) == score.key_tonic_pc and score.key_mode.lower() in planned.lower():
+        return planned
+    return f"{PITCH_CLASSES[score.key_tonic_pc % 12]} {score.key_mode}"
+
+
+def realtime(audio_s: float, seconds: float) -> str:
+    """Seconds of audio per second of compute, e.g. '37.5×' (or '—' for a stage that took no time)."""
+    if seconds <= 1e-6:
+        return "—"
+    factor = audio_s / seconds
+    return f"{factor:,.0f}×" if factor >= 100 else f"{factor:.1f}×"
+
+
+def generation_summary(generation: Generation) -> str:
+    """One line: genre, BPM, key, meter, duration, loudness, true peak, device and speed."""
+    render = generation.render
+    params = generation.semantic.parse.parsed_parameters
+    genre = params.genre.value
+    if params.sub_genre.value and params.sub_genre.value.lower() != genre.lower():
+        genre += f" ({params.sub_genre.value})"
+    total_s = generation.timings_ms.get("total", 0.0) / 1000.0
+    facts = [
+        f"{render.score.tempo_bpm:.1f}".removesuffix(".0") + " BPM",
+        rendered_key(generation),
+        render.score.time_signature,
+        clock(render.duration_s),
+        f"{render.loudness_lufs:.1f} LUFS",
+        f"{render.true_peak_dbtp:.1f} dBTP",
+        render.device,
+        f"{realtime(render.duration_s, total_s)} real time",
+    ]
+    return f"**{html.escape(genre)}** — " + " · ".join(html.escape(x) for x in facts)
+
+
+def stage_rows(generation: Generation) -> list[Row]:
+    """Aurora, each engine stage, encoding and the total: used or skipped, why, time, real-time factor."""
+    audio_s = generation.render.duration_s
+    timings = generation.timings_ms
+    meta = generation.semantic.aurora_metadata
+    aurora_ms = timings.get("aurora", 0.0)
+    rows: list[Row] = [["aurora", "✓", f"enhance · parse · plan ({meta.implementation if meta else 'defaults'})",
+                        f"{aurora_ms:.1f}", realtime(audio_s, aurora_ms / 1000)]]
+    rows += [
+        [f"engine · {s.name}", "✓" if s.used else "skipped", s.reason, f"{s.seconds * 1000:.1f}",
+         realtime(audio_s, s.seconds) if s.used else "—"]
+        for s in generation.render.stages
+    ]
+    encode_ms, total_ms = timings.get("encode", 0.0), timings.get("total", 0.0)
+    rows.append(["encode", "✓", generation.audio_format, f"{encode_ms:.1f}", realtime(audio_s, encode_ms / 1000)])
+    rows.append(["total", "", f"{clock(audio_s)} of audio", f"{total_ms:.1f}", realtime(audio_s, total_ms / 1000)])
+    return rows

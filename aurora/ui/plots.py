@@ -1,4 +1,4 @@
-"""Matplotlib figures for the Parse and Plan panels.
+"""Matplotlib figures for the Parse, Plan and Generate panels.
 
 Figures are built with `matplotlib.figure.Figure` (no pyplot), so nothing is kept in pyplot's global
 registry between requests and no GUI backend is touched. Transparent backgrounds and mid-grey text
@@ -7,10 +7,19 @@ read on Gradio's light and dark themes alike.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.collections import PolyCollection
+from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 
 from aurora.contracts import ControlEncoderParams, StructuralPlan
+
+if TYPE_CHECKING:
+    from engine.score import Score, Track
 
 INK = "#8b8fa3"
 ACCENT = "#7c3aed"
@@ -24,6 +33,17 @@ EMBEDDING_BLOCKS: tuple[tuple[str, int, str], ...] = (
     ("energy", 32, "#ef4444"),
 )
 SECTION_COLOURS = ("#7c3aed", "#3b82f6", "#10b981", "#f59e0b", "#ec4899", "#ef4444", "#14b8a6")
+TRACK_COLOURS = ("#7c3aed", "#3b82f6", "#10b981", "#f59e0b", "#ec4899", "#ef4444", "#06b6d4", "#a3a3a3")
+PITCH_NAMES = ("C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B")
+# General MIDI drum names for the drum lane (anything else shows its note number)
+GM_DRUMS = {35: "kick", 36: "kick", 37: "stick", 38: "snare", 39: "clap", 40: "snare", 41: "tom", 42: "hat",
+            43: "tom", 44: "pedal hat", 45: "tom", 46: "open hat", 47: "tom", 48: "tom", 49: "crash",
+            50: "tom", 51: "ride", 52: "china", 53: "ride bell", 54: "tambourine", 55: "splash", 56: "cowbell",
+            57: "crash", 59: "ride", 60: "bongo", 61: "bongo", 62: "conga", 63: "conga", 64: "conga",
+            65: "timbale", 66: "timbale", 67: "agogo", 68: "agogo", 69: "cabasa", 70: "maracas", 75: "claves",
+            76: "block", 77: "block", 80: "triangle", 81: "triangle", 82: "shaker"}
+# (name, start_s, duration_s, energy 0..1): a section of a plan or of a rendered score
+EnergySpan = tuple[str, float, float, float]
 
 
 def _style(ax: Axes) -> None:
@@ -65,26 +85,123 @@ def embedding_figure(control: ControlEncoderParams) -> Figure:
 
 
 def energy_figure(plan: StructuralPlan) -> Figure:
-    """Energy per section over time, as a stepped curve over coloured section bands."""
+    """Energy per planned section over time, as a stepped curve over coloured section bands."""
+    return energy_curve([(s.name, s.start_s, s.duration_s, s.energy_level) for s in plan.sections])
+
+
+def energy_curve(
+    spans: Sequence[EnergySpan], *, envelope: tuple[np.ndarray, np.ndarray] | None = None,
+    end_s: float | None = None,
+) -> Figure:
+    """Section energy as a stepped curve; with `envelope` (times, 0..1) the rendered loudness over it."""
     fig = Figure(figsize=(10, 2.8), dpi=110, facecolor="none", layout="constrained")
     fig.suptitle("Energy over time", color=INK, fontsize=10, x=0.01, ha="left")
     ax = fig.subplots()
     times: list[float] = []
     energies: list[float] = []
-    for i, section in enumerate(plan.sections):
+    for i, (name, start, duration, energy) in enumerate(spans):
         colour = SECTION_COLOURS[i % len(SECTION_COLOURS)]
-        end = section.start_s + section.duration_s
-        ax.axvspan(section.start_s, end, color=colour, alpha=0.14, linewidth=0)
-        ax.text((section.start_s + end) / 2, 1.04, section.name, ha="center", va="bottom", fontsize=8,
+        ax.axvspan(start, start + duration, color=colour, alpha=0.14, linewidth=0)
+        ax.text(start + duration / 2, 1.04, name, ha="center", va="bottom", fontsize=8,
                 color=colour, fontweight="bold", clip_on=True)
-        times += [section.start_s, end]
-        energies += [section.energy_level, section.energy_level]
-    ax.plot(times, energies, color=ACCENT, linewidth=2.2)
+        times += [start, start + duration]
+        energies += [energy, energy]
+    ax.plot(times, energies, color=ACCENT, linewidth=2.2, label="planned energy")
     ax.fill_between(times, energies, color=ACCENT, alpha=0.18)
-    ax.set_xlim(0, max(times[-1], 1e-3))
+    if envelope is not None:
+        ax.plot(envelope[0], envelope[1], color="#f59e0b", linewidth=1.0, alpha=0.9, label="rendered loudness")
+        ax.legend(loc="lower right", fontsize=7, frameon=False, labelcolor=INK, ncols=2)
+    ax.set_xlim(0, max(end_s or 0.0, times[-1] if times else 0.0, 1e-3))
     ax.set_ylim(0, 1.18)
     ax.set_yticks([0, 0.5, 1.0])
     ax.set_xlabel("time (s)")
     ax.set_ylabel("energy")
     _style(ax)
     return fig
+
+
+def loudness_envelope(mix: np.ndarray, sample_rate: int, *, hop_s: float = 0.1,
+                      floor_db: float = -40.0) -> tuple[np.ndarray, np.ndarray]:
+    """Short-term RMS of a [channels, n] mix in dB below its peak, mapped to 0..1 (floor_db -> 0)."""
+    hop = max(1, round(sample_rate * hop_s))
+    mono = np.asarray(mix, dtype=np.float32).mean(axis=0)
+    frames = max(1, mono.shape[0] // hop)
+    rms = np.sqrt(np.mean(np.square(mono[: frames * hop].reshape(frames, -1)), axis=1) + 1e-12)
+    db = 20.0 * np.log10(rms / max(float(rms.max()), 1e-9))
+    level = np.clip(1.0 - db / floor_db, 0.0, 1.0)
+    return (np.arange(frames) + 0.5) * hop / sample_rate, level
+
+
+def note_name(pitch: int) -> str:
+    return f"{PITCH_NAMES[pitch % 12]}{pitch // 12 - 1}"
+
+
+def _note_boxes(track: Track) -> tuple[np.ndarray, np.ndarray]:
+    """One rectangle per note (as polygon vertices) and its alpha from velocity."""
+    notes = track.notes
+    start = np.fromiter((n.start_s for n in notes), float, len(notes))
+    end = start + np.fromiter((max(n.duration_s, 0.04) for n in notes), float, len(notes))
+    y = np.fromiter((n.pitch for n in notes), float, len(notes))
+    lo, hi = y - 0.4, y + 0.4
+    boxes = np.stack([np.stack([start, lo], 1), np.stack([start, hi], 1),
+                      np.stack([end, hi], 1), np.stack([end, lo], 1)], axis=1)
+    alpha = 0.5 + 0.5 * np.fromiter((n.velocity for n in notes), float, len(notes)) / 127.0
+    return boxes, alpha
+
+
+def piano_roll_figure(score: Score, *, duration_s: float | None = None) -> Figure:
+    """Pitched tracks on a pitch/time grid, drums in a compact lane below, sections as named lines."""
+    end = duration_s or score.duration_s
+    pitched = [t for t in score.tracks if not t.is_drum and t.notes]
+    drums = [t for t in score.tracks if t.is_drum and t.notes]
+    drum_pitches = sorted({n.pitch for t in drums for n in t.notes})
+    fig = Figure(figsize=(10, 4.6 if drums else 3.8), dpi=110, facecolor="none", layout="constrained")
+    fig.suptitle("Piano roll", color=INK, fontsize=10, x=0.01, ha="left")
+    if drums:
+        roll, lane = fig.subplots(2, 1, sharex=True,
+                                  height_ratios=(4, max(1.0, 0.35 * len(drum_pitches))))
+    else:
+        roll, lane = fig.subplots(), None
+    colours = {t.name: TRACK_COLOURS[i % len(TRACK_COLOURS)] for i, t in enumerate([*drums, *pitched])}
+    for track in pitched:
+        boxes, alpha = _note_boxes(track)
+        faces = np.tile(to_rgba(colours[track.name]), (len(alpha), 1))
+        faces[:, 3] = alpha
+        roll.add_collection(PolyCollection(list(boxes), facecolors=faces, edgecolors="none"))
+    for track in [*pitched, *drums]:  # legend entries, drums included
+        roll.plot([], [], color=colours[track.name], linewidth=6, label=f"{track.name} · {track.instrument_id}")
+    pitches = [n.pitch for t in pitched for n in t.notes] or [60]
+    low, high = min(pitches) - 2, max(pitches) + 6  # headroom for the section names
+    roll.set_ylim(low, high)
+    octaves = [p for p in range(low, high + 1) if p % 12 == 0]
+    roll.set_yticks(octaves, [note_name(p) for p in octaves])
+    roll.set_ylabel("pitch")
+    for section in score.sections:
+        roll.axvline(section.start_s, color=INK, linewidth=0.8, alpha=0.7)
+        roll.text(section.start_s, 0.98, f" {section.name}", transform=roll.get_xaxis_transform(),
+                  ha="left", va="top", fontsize=8, color=INK, fontweight="bold", clip_on=True)
+    if lane is not None:
+        _drum_lane(lane, drums, drum_pitches, colours, score)
+    bottom = lane if lane is not None else roll
+    bottom.set_xlim(0, max(end, 1e-3))
+    bottom.set_xlabel("time (s)")
+    if pitched or drums:
+        fig.legend(loc="outside upper right", fontsize=7, frameon=False, labelcolor=INK,
+                   ncols=min(6, len(pitched) + len(drums)))
+    _style(roll)
+    return fig
+
+
+def _drum_lane(ax: Axes, drums: list[Track], pitches: list[int], colours: dict[str, str], score: Score) -> None:
+    rows = {p: float(i) for i, p in enumerate(pitches)}
+    for track in drums:
+        starts = [n.start_s for n in track.notes]
+        ys = [rows[n.pitch] for n in track.notes]
+        ax.scatter(starts, ys, marker="|", s=40, linewidths=1.4, color=colours[track.name])
+    ax.set_ylim(-0.7, len(pitches) - 0.3)
+    ax.set_yticks(range(len(pitches)), [GM_DRUMS.get(p, str(p)) for p in pitches])
+    for section in score.sections:
+        ax.axvline(section.start_s, color=INK, linewidth=0.8, alpha=0.7)
+    _style(ax)
+    ax.tick_params(axis="y", labelsize=7)
+

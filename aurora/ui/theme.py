@@ -21,6 +21,7 @@ CSS = """
 .ss-notes { border-left: 4px solid #f59e0b; padding: 2px 12px; border-radius: 6px;
   background: color-mix(in srgb, #f59e0b 10%, transparent); }
 .ss-summary { font-size: 1.05rem; }
+.ss-dice button, button.ss-dice { font-size: 1.9rem !important; line-height: 1 !important; }
 footer { opacity: 0.6; }
 """
 

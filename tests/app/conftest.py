@@ -1,4 +1,5 @@
-"""Fixtures for the app tests: a fake Aurora for callback tests, the real one for the live server."""
+"""Fixtures for the app tests: a fake Aurora for callback tests, the real one (and the real engine) for
+the Generate callbacks and the live server."""
 
 from __future__ import annotations
 
@@ -50,6 +51,14 @@ def live_aurora() -> Any:
     return aurora
 
 
+@pytest.fixture(scope="session")
+def live_engine() -> Any:
+    """One real engine for the whole run (its drum one-shot cache and knowledge load are reused)."""
+    from engine import Engine
+
+    return Engine()
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -57,12 +66,12 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def live_url(live_aurora: Any) -> Iterator[str]:
+def live_url(live_aurora: Any, live_engine: Any) -> Iterator[str]:
     """The app served on a free local port in a background thread, for the client and browser tests."""
     import app
     from aurora.ui.theme import launch_options
 
-    blocks = app.build_app(live_aurora)
+    blocks = app.build_app(live_aurora, live_engine)
     blocks.launch(server_name="127.0.0.1", server_port=_free_port(), prevent_thread_lock=True, quiet=True,
                   **launch_options())
     try:

@@ -1,7 +1,7 @@
-"""The studio in a real headless Chromium: type, see suggestions, parse, plan, and a bad input.
+"""The studio in a real headless Chromium: type, see suggestions, parse, plan, generate, and a bad input.
 
 Screenshots land in /tmp (soundstar_enhance.png, soundstar_parse.png, soundstar_plan.png,
-soundstar_error.png) for a look.
+soundstar_generate.png, soundstar_error.png) for a look.
 """
 
 from __future__ import annotations
@@ -73,6 +73,34 @@ def test_type_parse_plan(page: Any, live_aurora: Any) -> None:
     expect(page.locator("#ss-chords")).to_contain_text(expected.chord_progression.chords[0])
     page.wait_for_timeout(300)
     page.screenshot(path=str(SHOTS / "soundstar_plan.png"), full_page=True)
+
+
+def test_generate(page: Any) -> None:
+    expect = sync_api.expect
+    page.locator("#ss-prompt textarea").fill(PROMPT)
+    page.get_by_role("tab", name="Generate").click()
+    seed = page.locator("#ss-gen-seed input")
+    page.locator("#ss-dice").click()
+    expect(seed).not_to_have_value("0")  # the dice drew a new seed
+    duration = page.locator("#ss-gen-duration input[type=number]")
+    duration.fill("5")
+    duration.press("Enter")
+    page.locator("#ss-generate").click()
+
+    player = page.locator("#ss-audio audio[src]").first  # the waveform player renders its own <audio>
+    expect(player).to_be_attached()
+    expect(page.locator("#ss-pianoroll img")).to_be_visible()
+    expect(page.locator("#ss-gen-energy img")).to_be_visible()
+    expect(page.locator("#ss-gen-summary")).to_contain_text("80 BPM")
+    expect(page.locator("#ss-gen-summary")).to_contain_text("0:05.0")  # the 5 s asked for, not the default 30
+    expect(page.locator("#ss-stages")).to_contain_text("synthesis")
+    downloads = page.locator("#ss-downloads")
+    for suffix in (".wav", ".mid", "-stems", ".zip"):
+        expect(downloads).to_contain_text(suffix)
+    expect(page.locator("#ss-audio time#duration")).to_have_text("0:05")  # the browser decoded the 5 s track
+    assert "Traceback" not in page.content()
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(SHOTS / "soundstar_generate.png"), full_page=True)
 
 
 def test_empty_prompt_shows_clear_error(page: Any) -> None:

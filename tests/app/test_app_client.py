@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import soundfile as sf
 from fake_aurora import PROMPT
 from gradio_client import Client
 from gradio_client.exceptions import AppError
@@ -27,7 +28,7 @@ def _meta_ok(result: dict[str, Any], module: str) -> None:
 
 def test_api_lists_named_endpoints(client: Client) -> None:
     endpoints = set(client.view_api(print_info=False, return_format="dict")["named_endpoints"])
-    assert {"/enhance", "/parse", "/plan", "/suggest", "/process"} <= endpoints
+    assert {"/enhance", "/parse", "/plan", "/suggest", "/process", "/generate"} <= endpoints
 
 
 def test_parse_endpoint(client: Client) -> None:
@@ -84,3 +85,20 @@ def test_empty_prompt_is_a_clear_error(client: Client, api_name: str) -> None:
 def test_invalid_plan_parameters_are_a_clear_error(client: Client) -> None:
     with pytest.raises(AppError, match="tempo_bpm"):
         client.predict(genre="jazz", mood="calm", tempo_bpm=999, api_name="/plan")
+
+
+def test_generate_endpoint(client: Client) -> None:
+    audio, summary = client.predict(prompt=PROMPT, duration_s=5, audio_format="wav", sample_rate=32000, seed=11,
+                                    enhancement_level="moderate", api_name="/generate")
+    data, rate = sf.read(audio)
+    assert rate == 32000 and data.shape == (5 * 32000, 2) and abs(data).max() > 0.01
+    assert summary["tempo_bpm"] == pytest.approx(80, abs=0.5)
+    assert summary["key"] == "D minor" and summary["seed"] == 11 and summary["audio_format"] == "wav"
+    metadata = summary["generation_metadata"]
+    assert metadata["total_time_ms"] > 0 and metadata["stages"][0]["name"] == "structure"
+
+
+def test_generate_endpoint_reports_errors_with_their_code(client: Client) -> None:
+    with pytest.raises(AppError, match="AURORA_INPUT_EMPTY") as caught:
+        client.predict(prompt="  ", duration_s=5, api_name="/generate")
+    assert "Traceback" not in str(caught.value)

@@ -1,0 +1,175 @@
+"""Pure DSP functions in torch (magenta/ddsp style): units in every name, shapes in docstrings.
+
+Harmonic synthesis uses band-limited wavetables: the harmonic distribution is summed once per note
+into one period (only harmonics below Nyquist for that note's f0), then read with a phase
+accumulator. That costs the same per sample whatever the number of harmonics, which is what makes
+the engine many times faster than real time on a CPU.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import torch
+
+TABLE_SIZE = 8192
+CONTROL_HOP = 32  # samples per control frame (0.7 ms at 44.1 kHz)
+
+
+def midi_to_hz(pitch: torch.Tensor) -> torch.Tensor:
+    return 440.0 * torch.pow(2.0, (pitch - 69.0) / 12.0)
+
+
+def db_to_amplitude(db: float) -> float:
+    return float(10.0 ** (db / 20.0))
+
+
+def amplitude_to_db(amplitude: float, *, floor_db: float = -120.0) -> float:
+    return max(20.0 * math.log10(max(amplitude, 1e-12)), floor_db)
+
+
+def harmonic_distribution(*, shape: str, n_harmonics: int, even_gain: float, tilt_db_per_octave: float,
+                          custom: list[float] | None = None) -> np.ndarray:
+    """Amplitudes of harmonics 1..n: [n_harmonics], normalised to a peak of 1."""
+    k = np.arange(1, n_harmonics + 1, dtype=np.float64)
+    if shape == "custom" and custom:
+        amps = np.zeros(n_harmonics)
+        amps[: min(len(custom), n_harmonics)] = custom[:n_harmonics]
+    elif shape == "square":
+        amps = np.where(k % 2 == 1, 1.0 / k, 0.0)
+    elif shape == "triangle":
+        amps = np.where(k % 2 == 1, 1.0 / k**2, 0.0)
+    elif shape == "sine":
+        amps = (k == 1).astype(np.float64)
+    else:  # saw
+        amps = 1.0 / k
+    amps = amps * np.where(k % 2 == 0, even_gain, 1.0)
+    amps = amps * 10.0 ** (tilt_db_per_octave * np.log2(k) / 20.0)
+    return amps / max(float(np.abs(amps).max()), 1e-9)
+
+
+def bandlimited_wavetables(amplitudes: torch.Tensor, f0_hz: torch.Tensor, sample_rate: int,
+                           *, headroom: float = 1.03) -> torch.Tensor:
+    """One period per note: [n_notes, TABLE_SIZE] from amplitudes [n_harmonics] and f0_hz [n_notes].
+
+    Harmonics at or above Nyquist (with vibrato headroom) are removed per note, and the top octave is
+    faded so there is no hard spectral edge. Built with an inverse FFT (sine phases).
+    """
+    n_harm = min(amplitudes.shape[0], TABLE_SIZE // 2 - 1)
+    k = torch.arange(1, n_harm + 1, device=f0_hz.device, dtype=torch.float32)
+    nyquist = sample_rate / 2.0
+    freq = f0_hz[:, None] * k[None, :] * headroom
+    fade = torch.clamp((nyquist - freq) / (0.5 * nyquist), 0.0, 1.0)
+    weights = amplitudes[:n_harm].to(f0_hz.device)[None, :] * fade  # [n_notes, n_harm]
+    spectrum = torch.zeros(f0_hz.shape[0], TABLE_SIZE // 2 + 1, dtype=torch.complex64, device=f0_hz.device)
+    spectrum[:, 1: n_harm + 1] = -1j * weights * (TABLE_SIZE / 2.0)
+    tables = torch.fft.irfft(spectrum, n=TABLE_SIZE)
+    peak = tables.abs().amax(dim=1, keepdim=True).clamp_min(1e-6)
+    return torch.as_tensor(tables / peak)
+
+
+def brightness_tables(dark: torch.Tensor, bright: torch.Tensor, levels: int) -> torch.Tensor:
+    """Tables blended from dark to bright in ``levels`` steps, flattened: [n_notes, levels * TABLE_SIZE]."""
+    w = torch.linspace(0.0, 1.0, levels, device=dark.device)[None, :, None]
+    return (dark[:, None, :] + (bright - dark)[:, None, :] * w).reshape(dark.shape[0], -1)
+
+
+def phase_cycles(f0_hz: torch.Tensor, n_samples: int, sample_rate: int, *, vibrato_rate_hz: float = 0.0,
+                 vibrato_depth_cents: float = 0.0, vibrato_delay_s: float = 0.0,
+                 detune_cents: float = 0.0) -> torch.Tensor:
+    """Oscillator phase in cycles, wrapped to [0, 1): [n_notes, n_samples] from f0_hz [n_notes]."""
+    device = f0_hz.device
+    ratio = 2.0 ** (detune_cents / 1200.0)
+    if vibrato_depth_cents <= 0.0:  # float32 is exact enough here: < 3e-4 cycles after 5000 cycles
+        n = torch.arange(n_samples, device=device, dtype=torch.float32)
+        return torch.frac((f0_hz[:, None] * (ratio / sample_rate)) * n[None, :])
+    t = torch.arange(n_samples, device=device, dtype=torch.float64) / sample_rate
+    ramp = torch.clamp((t - vibrato_delay_s) / 0.3, 0.0, 1.0)
+    depth = (2.0 ** (vibrato_depth_cents / 1200.0) - 1.0) * ramp
+    inst = 1.0 + depth * torch.sin(2.0 * math.pi * vibrato_rate_hz * t)
+    freq = f0_hz.double()[:, None] * ratio * inst[None, :]
+    return torch.frac(torch.cumsum(freq / sample_rate, dim=1)).float()
+
+
+def wavetable_read(tables: torch.Tensor, phase: torch.Tensor, level: torch.Tensor | None = None) -> torch.Tensor:
+    """Nearest-sample read: tables [n, levels * L], phase [n, T] in cycles -> [n, T]; ``level`` [n, T]
+    (long) is the offset of the table to read (level index * TABLE_SIZE).
+
+    With TABLE_SIZE samples per period the read error stays near -60 dB, and one gather per sample
+    (instead of four for two interpolated tables) halves the cost of the whole synthesiser.
+    """
+    idx = (phase * TABLE_SIZE).long()
+    if level is not None:
+        idx += level
+    return torch.gather(tables, 1, idx)
+
+
+def hold_frames(frames: torch.Tensor, n_samples: int, hop: int) -> torch.Tensor:
+    """Sample-and-hold upsampling of control frames [n, frames] -> [n, n_samples]."""
+    return torch.repeat_interleave(frames, hop, dim=1)[:, :n_samples]
+
+
+def upsample_frames(frames: torch.Tensor, n_samples: int, hop: int) -> torch.Tensor:
+    """Control-rate curves [n, frames] (one value every ``hop`` samples) -> audio rate [n, n_samples]."""
+    up = torch.nn.functional.interpolate(frames[:, None, :], scale_factor=float(hop), mode="linear",
+                                         align_corners=False)[:, 0, :]
+    return up[:, :n_samples]
+
+
+def amplitude_envelope(*, n_samples: int, sample_rate: int, note_off_s: torch.Tensor, attack_s: float,
+                       decay_s: torch.Tensor | float, sustain: float, release_s: float,
+                       percussive: bool) -> torch.Tensor:
+    """ADSR (or attack + free exponential decay when percussive), released at note_off_s: [n, T]."""
+    device = note_off_s.device
+    t = torch.arange(n_samples, device=device, dtype=torch.float32)[None, :] / sample_rate
+    decay = torch.as_tensor(decay_s, device=device, dtype=torch.float32).reshape(-1, 1)
+    attack = torch.clamp(t / attack_s, 0.0, 1.0)
+    body = torch.exp(-t / decay) if percussive else sustain + (1.0 - sustain) * torch.exp(-t / decay)
+    env = attack * body
+    off = note_off_s[:, None]
+    level_at_off = torch.gather(env, 1, torch.clamp((off * sample_rate).long(), 0, n_samples - 1))
+    release = level_at_off * torch.exp(-(t - off).clamp_min(0.0) / (release_s / 4.0))
+    return torch.where(t < off, env, release)
+
+
+def brightness_curve(*, n_samples: int, sample_rate: int, base: torch.Tensor, peak: torch.Tensor,
+                     decay_s: float, attack_s: float) -> torch.Tensor:
+    """Mix weight of the bright wavetable over a note: [n, T] from base/peak [n]."""
+    t = torch.arange(n_samples, device=base.device, dtype=torch.float32)[None, :] / sample_rate
+    curve = base[:, None] + (peak - base)[:, None] * torch.exp(-t / decay_s)
+    if attack_s > 0.0:
+        curve = curve * torch.clamp(t / attack_s, 0.0, 1.0) ** 0.7
+    return curve.clamp_(0.0, 1.0)
+
+
+def filtered_noise(n_samples: int, sample_rate: int, *, low_hz: float, high_hz: float,
+                   generator: torch.Generator, device: torch.device) -> torch.Tensor:
+    """White noise shaped to a smooth band in the frequency domain: [n_samples], unit RMS."""
+    noise = torch.randn(n_samples, generator=generator, device="cpu").to(device)
+    spectrum = torch.fft.rfft(noise)
+    freqs = torch.fft.rfftfreq(n_samples, d=1.0 / sample_rate).to(device)
+    band = torch.sigmoid((freqs - low_hz) / (0.15 * low_hz + 1.0)) * \
+        torch.sigmoid((high_hz - freqs) / (0.15 * high_hz + 1.0))
+    shaped = torch.fft.irfft(spectrum * band, n=n_samples)
+    return torch.as_tensor(shaped / shaped.pow(2).mean().sqrt().clamp_min(1e-9))
+
+
+def mean_square(x: np.ndarray) -> float:
+    """Mean power of any array without a float64 copy (a BLAS dot product)."""
+    flat = np.ascontiguousarray(x, dtype=np.float32).ravel()
+    return float(np.dot(flat, flat)) / max(flat.size, 1)
+
+
+def pan_gains(pan: float) -> tuple[float, float]:
+    """Constant-power pan law: pan -1 (left) .. +1 (right) -> (left_gain, right_gain)."""
+    angle = (float(np.clip(pan, -1.0, 1.0)) + 1.0) * math.pi / 4.0
+    return math.cos(angle), math.sin(angle)
+
+
+def soft_clip(signal: torch.Tensor, drive: float) -> torch.Tensor:
+    """tanh saturation normalised so a full-scale input stays near full scale."""
+    if drive <= 0.0:
+        return signal
+    gain = 1.0 + drive
+    return torch.tanh(signal * gain) / math.tanh(gain)

@@ -1,0 +1,85 @@
+"""Optional General-MIDI sampler voice: fluidsynth playing a soundfont, for acoustic instruments.
+
+Used only when both pyfluidsynth and a soundfont are installed (``make install`` adds Debian's
+fluidsynth + timgm6mb-soundfont where it can); otherwise the DDSP voice plays and the render result
+says the sampler stage was skipped and why. Same interface as the other voices: a Track in, mono
+float32 audio out.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from pathlib import Path
+
+import numpy as np
+
+from engine.score import Track
+
+SOUNDFONT_ENV = "SOUNDSTAR_SOUNDFONT"
+SOUNDFONT_PATHS = (
+    Path("/usr/share/sounds/sf2/FluidR3_GM.sf2"),
+    Path("/usr/share/sounds/sf3/MuseScore_General.sf3"),
+    Path("/usr/share/sounds/sf2/TimGM6mb.sf2"),
+    Path("/usr/share/sounds/sf2/default-GM.sf2"),
+)
+ACOUSTIC_FAMILIES = ("keyboard", "strings", "brass", "woodwind", "guitar", "plucked", "mallet")
+
+
+def find_soundfont(path: Path | None = None) -> Path | None:
+    candidates = [path] if path is not None else []
+    if os.environ.get(SOUNDFONT_ENV):
+        candidates.append(Path(os.environ[SOUNDFONT_ENV]))
+    candidates += list(SOUNDFONT_PATHS)
+    return next((p for p in candidates if p is not None and p.is_file()), None)
+
+
+def sampler_status(path: Path | None = None) -> tuple[Path | None, str]:
+    """(soundfont to use, or None with the reason the sampler cannot run)."""
+    if importlib.util.find_spec("fluidsynth") is None:
+        return None, "pyfluidsynth is not installed"
+    soundfont = find_soundfont(path)
+    if soundfont is None:
+        return None, f"no soundfont found (set {SOUNDFONT_ENV} or install timgm6mb-soundfont)"
+    return soundfont, f"fluidsynth with {soundfont.name}"
+
+
+class SamplerVoice:
+    """Renders a Track through fluidsynth: note events in sample order, audio pulled between them."""
+
+    def __init__(self, soundfont: Path) -> None:
+        self.soundfont = soundfont
+
+    def render(self, track: Track, *, n_samples: int, sample_rate: int) -> np.ndarray:
+        import fluidsynth
+
+        synth = fluidsynth.Synth(samplerate=float(sample_rate))
+        try:
+            sfid = synth.sfload(str(self.soundfont))
+            channel = 9 if track.is_drum else 0
+            synth.program_select(channel, sfid, 128 if track.is_drum else 0, 0 if track.is_drum else track.gm_program)
+            events: list[tuple[int, int, int, int]] = []  # (sample, order, pitch, velocity); offs first
+            for note in track.notes:
+                start = int(note.start_s * sample_rate)
+                events.append((start, 1, note.pitch, note.velocity))
+                events.append((max(int(note.end_s * sample_rate), start + 1), 0, note.pitch, 0))
+            events.sort()
+            chunks: list[np.ndarray] = []
+            position = 0
+            for sample, _order, pitch, velocity in events:
+                if sample >= n_samples:
+                    break
+                if sample > position:
+                    chunks.append(np.asarray(synth.get_samples(sample - position)))
+                    position = sample
+                if velocity > 0:
+                    synth.noteon(channel, pitch, velocity)
+                else:
+                    synth.noteoff(channel, pitch)
+            if position < n_samples:
+                chunks.append(np.asarray(synth.get_samples(n_samples - position)))
+        finally:
+            synth.delete()
+        stereo = np.concatenate(chunks).astype(np.float32).reshape(-1, 2) / 32768.0
+        mono = stereo.mean(axis=1)[:n_samples]
+        return np.pad(mono, (0, n_samples - mono.shape[0])).astype(np.float32)

@@ -1,0 +1,269 @@
+"""Engine.render: plan + controls -> a finished, mixed track, its stems, its score and its MIDI.
+
+It reads as numbered steps (check inputs, decode controls, compose, synthesise, codec, mix, master),
+reporting progress per stage and timing each. Optional stages (RAVE codec, fluidsynth voice) that
+cannot run are skipped, and the result says why.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import tempfile
+import time
+import weakref
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import torch
+from pydantic import BaseModel, ConfigDict, Field
+
+from engine import export
+from engine.codec import RaveCodec, blend, find_checkpoint
+from engine.controls import DecodedControls, decode_embedding
+from engine.ddsp.drums import DrumVoice, ShotCache
+from engine.ddsp.sampler import ACOUSTIC_FAMILIES, SamplerVoice, sampler_status
+from engine.ddsp.synths import HarmonicVoice
+from engine.ddsp.textures import render_fx
+from engine.exceptions import DeviceUnavailableError, EngineInputError
+from engine.inputs import parse_controls, parse_plan
+from engine.knowledge import KnowledgeData, load_knowledge
+from engine.mastering import CEILING_DBTP, TARGET_LUFS, master
+from engine.mixer import mix
+from engine.score import Score, Track
+from engine.structure.arrangement import compose, rng_for
+
+MIN_DURATION_S, MAX_DURATION_S = 5.0, 600.0
+SPILL_BYTES = 512 * 2**20  # stems beyond this much memory are kept in temporary files instead
+ProgressFn = Callable[[str, float], None]
+STAGES = ("structure", "synthesis", "codec", "mixer", "master")
+
+
+class EngineConfig(BaseModel):
+    """Engine settings; every field has a default so the engine runs with no configuration."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    knowledge_dir: Path | None = None
+    rave_model_path: Path | None = Field(default=None, description="RAVE TorchScript export (.ts)")
+    rave_stems: tuple[str, ...] = ("lead",)
+    rave_blend: float = Field(default=0.5, ge=0.0, le=1.0)
+    sampler: Literal["auto", "off"] = Field(default="auto", description="fluidsynth voice for acoustic instruments")
+    soundfont_path: Path | None = None
+    target_lufs: float = TARGET_LUFS
+    ceiling_dbtp: float = CEILING_DBTP
+
+    @classmethod
+    def from_env(cls) -> EngineConfig:
+        data: dict[str, object] = {}
+        if os.environ.get("SOUNDSTAR_RAVE_STEMS"):
+            data["rave_stems"] = tuple(s.strip() for s in os.environ["SOUNDSTAR_RAVE_STEMS"].split(",") if s.strip())
+        return cls.model_validate(data)
+
+
+@dataclass(frozen=True, slots=True)
+class StageReport:
+    name: str
+    used: bool
+    reason: str
+    seconds: float
+
+
+@dataclass(eq=False)
+class RenderResult:
+    """mix: float32 [channels, samples] at sample_rate; stems sum to premaster (before the master bus)."""
+
+    mix: np.ndarray
+    sample_rate: int
+    stems: dict[str, np.ndarray]
+    premaster: np.ndarray
+    score: Score
+    controls: DecodedControls
+    device: str
+    loudness_lufs: float
+    true_peak_dbtp: float
+    timings_s: dict[str, float] = field(default_factory=dict)
+    stages: list[StageReport] = field(default_factory=list)
+
+    @functools.cached_property
+    def midi(self) -> bytes:
+        """The score as a type-1 MIDI file (built on first access)."""
+        return export.midi_bytes(self.score)
+
+    @property
+    def duration_s(self) -> float:
+        return float(self.mix.shape[1] / self.sample_rate)
+
+    def stage(self, name: str) -> StageReport:
+        return next(s for s in self.stages if s.name == name)
+
+
+def resolve_device(device: str) -> torch.device:
+    if device == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if device.startswith("cuda") and not torch.cuda.is_available():
+        raise DeviceUnavailableError(f"device {device!r} asked for, but no CUDA GPU is available")
+    return torch.device(device)
+
+
+@contextmanager
+def _single_threaded_torch(device: torch.device) -> Iterator[None]:
+    """On CPU, torch ops run single-threaded for the render (the engine parallelises across tracks)."""
+    if device.type != "cpu":
+        yield
+        return
+    previous = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(previous)
+
+
+class Engine:
+    """The Soundstar engine. ``Engine(device="auto").render(plan=..., controls=..., duration_s=...)``."""
+
+    def __init__(self, *, device: str = "auto", config: EngineConfig | None = None) -> None:
+        self.device = resolve_device(device)
+        self.config = config or EngineConfig.from_env()
+        self._codec: RaveCodec | None = None
+        self._drum_shots: ShotCache = {}  # synthesised drum one-shots, reused across renders
+
+    @property
+    def knowledge(self) -> KnowledgeData:
+        return load_knowledge(self.config.knowledge_dir)
+
+    def render(self, *, plan: object, controls: object, duration_s: float, sample_rate: int = 44100,
+               seed: int = 0, channels: int = 2, on_progress: ProgressFn | None = None) -> RenderResult:
+        progress = on_progress or (lambda _stage, _fraction: None)
+        timings: dict[str, float] = {}
+        stages: list[StageReport] = []
+
+        # 1. check inputs, decode the control embedding
+        t0 = time.perf_counter()
+        if not MIN_DURATION_S <= duration_s <= MAX_DURATION_S:
+            raise EngineInputError(f"duration_s must be within {MIN_DURATION_S}-{MAX_DURATION_S}, got {duration_s}")
+        if channels not in (1, 2):
+            raise EngineInputError(f"channels must be 1 or 2, got {channels}")
+        export.check_sample_rate(sample_rate)
+        plan_in, controls_in = parse_plan(plan), parse_controls(controls)
+        kb = self.knowledge
+        decoded = decode_embedding(controls_in.unified_control_embedding, kb)
+        n_samples = round(duration_s * sample_rate)
+
+        # 2. structure: plan + controls -> score
+        progress("structure", 0.0)
+        score = compose(plan=plan_in, controls=decoded, params=controls_in.parameters, kb=kb,
+                        duration_s=duration_s, seed=seed)
+        timings["structure"] = time.perf_counter() - t0
+        stages.append(StageReport("structure", True, f"{len(score.tracks)} tracks, {len(score.sections)} sections",
+                                  timings["structure"]))
+        progress("structure", 1.0)
+
+        # 3. synthesis: every track to mono audio (DDSP voices, synthesised drums, transition fx)
+        t0 = time.perf_counter()
+        soundfont, sampler_reason = sampler_status(self.config.soundfont_path)
+        if self.config.sampler == "off":
+            soundfont, sampler_reason = None, "turned off in the engine config"
+        with _single_threaded_torch(self.device):
+            mono = self._synthesise(score, n_samples=n_samples, sample_rate=sample_rate, seed=seed,
+                                    soundfont=soundfont, progress=progress)
+        fx = render_fx(score.fx, n_samples=n_samples, sample_rate=sample_rate, seed=seed) if score.fx else None
+        timings["synthesis"] = time.perf_counter() - t0
+        stages.append(StageReport("synthesis", True, f"DDSP on {self.device.type}", timings["synthesis"]))
+        stages.append(StageReport("sampler", soundfont is not None, sampler_reason, 0.0))
+
+        # 4. codec: RAVE timbre transfer on the configured stems, when an export is available
+        t0 = time.perf_counter()
+        used, reason = self._apply_codec(mono, sample_rate=sample_rate, progress=progress)
+        timings["codec"] = time.perf_counter() - t0
+        stages.append(StageReport("codec", used, reason, timings["codec"]))
+
+        # 5. mixer: stems and the pre-master sum
+        t0 = time.perf_counter()
+        progress("mixer", 0.0)
+        lineage = [g.id for g in kb.genre_lineage(score.genre_id)]
+        preset = kb.mix_presets.for_genres(lineage)
+        spill_dir = None
+        if n_samples * 2 * (len(mono) + 4) * 4 > SPILL_BYTES:  # long render: stems go to temporary files
+            spill_dir = Path(tempfile.mkdtemp(prefix="soundstar-stems-"))
+        stems, premaster = mix(tracks=mono, score=score, preset=preset, sample_rate=sample_rate, seed=seed, fx=fx,
+                               spill_dir=spill_dir)
+        del mono, fx
+        if channels == 1:
+            stems = {k: v.mean(axis=0, keepdims=True) for k, v in stems.items()}
+            premaster = premaster.mean(axis=0, keepdims=True)
+        timings["mixer"] = time.perf_counter() - t0
+        stages.append(StageReport("mixer", True, f"preset {preset.id}", timings["mixer"]))
+        progress("mixer", 1.0)
+
+        # 6. master: bus compression, fades, -14 LUFS, true-peak limit
+        t0 = time.perf_counter()
+        progress("master", 0.0)
+        fade_out_s = float(np.clip(0.1 * duration_s, 0.5, 4.0))
+        mixed, report = master(premaster, sample_rate, preset.master, fade_out_s=fade_out_s,
+                               target_lufs=self.config.target_lufs, ceiling_dbtp=self.config.ceiling_dbtp)
+        timings["master"] = time.perf_counter() - t0
+        stages.append(StageReport("master", True, f"{report.loudness_lufs:.1f} LUFS, "
+                                  f"{report.true_peak_dbtp:.1f} dBTP", timings["master"]))
+        progress("master", 1.0)
+        timings["total"] = sum(timings.values())
+        result = RenderResult(mix=mixed, sample_rate=sample_rate, stems=stems, premaster=premaster, score=score,
+                            controls=decoded, device=self.device.type,
+                            loudness_lufs=report.loudness_lufs, true_peak_dbtp=report.true_peak_dbtp,
+                            timings_s=timings, stages=stages)
+        if spill_dir is not None:  # the stem files live as long as the result that maps them
+            weakref.finalize(result, shutil.rmtree, spill_dir, True)
+        return result
+
+    def _synthesise(self, score: Score, *, n_samples: int, sample_rate: int, seed: int, soundfont: Path | None,
+                    progress: ProgressFn) -> dict[str, tuple[str, np.ndarray]]:
+        """Tracks are independent, so on CPU they render on parallel threads, each running torch
+        single-threaded (torch's own intra-op threads stall badly when cores are shared)."""
+        kb = self.knowledge
+
+        def one(track: Track) -> np.ndarray:
+            track_seed = int(rng_for(seed, "synth:" + track.name).integers(0, 2**31 - 1))
+            inst = kb.instrument(track.instrument_id)
+            if soundfont is not None and not track.is_drum and inst is not None and inst.family in ACOUSTIC_FAMILIES:
+                return SamplerVoice(soundfont).render(track, n_samples=n_samples, sample_rate=sample_rate)
+            if track.is_drum:
+                voice = DrumVoice(kb.synth_presets.kit(track.preset), tonic_pc=score.key_tonic_pc,
+                                  cache=self._drum_shots)
+                notes = [(nt.start_s, nt.pitch, nt.velocity) for nt in track.notes]
+                return voice.render(notes, n_samples=n_samples, sample_rate=sample_rate, seed=track_seed)
+            synth = HarmonicVoice(kb.synth_presets.preset(track.preset), device=self.device)
+            return synth.render(track, n_samples=n_samples, sample_rate=sample_rate, seed=track_seed)
+
+        workers = 1 if self.device.type == "cuda" else max(1, min(len(score.tracks), os.cpu_count() or 1, 4))
+        out: dict[str, tuple[str, np.ndarray]] = {}
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            futures = [(track, pool.submit(one, track)) for track in score.tracks]
+            for i, (track, future) in enumerate(futures):
+                out[track.name] = (track.role, future.result())
+                progress("synthesis", (i + 1) / len(futures))
+        return out
+
+    def _apply_codec(self, mono: dict[str, tuple[str, np.ndarray]], *, sample_rate: int,
+                     progress: ProgressFn) -> tuple[bool, str]:
+        path = find_checkpoint(self.config.rave_model_path)
+        if path is None:
+            return False, "no RAVE export configured or found in checkpoints/"
+        if self._codec is None or self._codec.path != path:
+            self._codec = RaveCodec.load(path, device=self.device)
+        targets = [name for name in self.config.rave_stems if name in mono]
+        if not targets:
+            return False, f"none of the configured stems {list(self.config.rave_stems)} is in this arrangement"
+        for i, name in enumerate(targets):
+            progress("codec", i / len(targets))
+            role, dry = mono[name]
+            wet = self._codec.resynthesise(dry, sample_rate=sample_rate)
+            mono[name] = (role, blend(dry, wet, self.config.rave_blend))
+        progress("codec", 1.0)
+        return True, f"{self._codec.path.name} on {', '.join(targets)}"

@@ -1,0 +1,146 @@
+"""The engine's own input contracts, validated from Aurora's dumps (``model_dump(by_alias=True)``).
+
+Why its own models: the engine must never import ``aurora``, yet it should fail early and clearly
+on a malformed plan. These models accept exactly the fields the engine reads and ignore the rest,
+so Aurora can grow its contracts without breaking the engine.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from engine.exceptions import EngineInputError
+
+EMBEDDING_DIMS = 640
+Unit = Annotated[float, Field(ge=0.0, le=1.0)]
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, frozen=True)
+
+
+class SectionIn(_In):
+    name: str
+    duration_ratio: float = Field(gt=0.0, le=1.0)
+    energy_level: Unit = 0.5
+    description: str = ""
+    bars: int = Field(default=1, ge=1)
+    start_s: float = Field(default=0.0, ge=0.0)
+    duration_s: float = Field(default=0.0, ge=0.0)
+    chords: list[str] = Field(default_factory=list)
+
+
+class TransitionIn(_In):
+    from_: str = Field(alias="from")
+    to: str
+    type: str = "none"
+
+
+class ChordProgressionIn(_In):
+    key: str = "C major"
+    mode: str = ""
+    chords: list[str] = Field(min_length=1)
+    roman_numerals: list[str] = Field(default_factory=list)
+
+
+class PlanIn(_In):
+    """Shaped like aurora's StructuralPlan."""
+
+    structure_type: str = "custom"
+    sections: list[SectionIn] = Field(min_length=1)
+    transitions: list[TransitionIn] = Field(default_factory=list)
+    chord_progression: ChordProgressionIn
+    tempo_bpm: float = Field(default=120.0, ge=20.0, le=300.0)
+    time_signature: str = "4/4"
+    duration_s: float = Field(default=30.0, gt=0.0)
+    total_bars: int = Field(default=1, ge=1)
+    seed: int = 0
+
+    @field_validator("time_signature")
+    @classmethod
+    def _meter(cls, value: str) -> str:
+        parts = value.strip().split("/")
+        if len(parts) != 2 or not all(p.isdigit() for p in parts):
+            raise ValueError(f"time signature must look like '3/4', got {value!r}")
+        top, bottom = int(parts[0]), int(parts[1])
+        if not 1 <= top <= 15 or bottom not in (2, 4, 8, 16):
+            raise ValueError(f"unsupported time signature {value!r}")
+        return f"{top}/{bottom}"
+
+
+class _Value(_In):
+    value: str | None = None
+
+
+class _Energy(_In):
+    value: Unit = 0.5
+
+
+class _Tempo(_In):
+    bpm: float = Field(default=120.0, ge=20.0, le=300.0)
+
+
+class InstrumentIn(_In):
+    name: str
+    role: str = ""
+
+
+class ParametersIn(_In):
+    """The slice of aurora's ParsedMusicalParameters the engine reads."""
+
+    genre: _Value = Field(default_factory=_Value)
+    sub_genre: _Value = Field(default_factory=_Value)
+    tempo: _Tempo = Field(default_factory=_Tempo)
+    mood: list[_Value] = Field(default_factory=list)
+    instrumentation: list[InstrumentIn] = Field(default_factory=list)
+    excluded_instruments: list[str] = Field(default_factory=list)
+    key_signature: _Value = Field(default_factory=_Value)
+    time_signature: _Value = Field(default_factory=_Value)
+    energy_level: _Energy = Field(default_factory=_Energy)
+    textures: list[str] = Field(default_factory=list)
+    chords: list[str] = Field(default_factory=list)
+
+
+class ControlsIn(_In):
+    unified_control_embedding: list[float] = Field(min_length=EMBEDDING_DIMS, max_length=EMBEDDING_DIMS)
+    parameters: ParametersIn = Field(default_factory=ParametersIn)
+
+    @field_validator("unified_control_embedding")
+    @classmethod
+    def _finite(cls, value: list[float]) -> list[float]:
+        if not all(math.isfinite(x) for x in value):
+            raise ValueError("control embedding contains non-finite values")
+        return value
+
+
+def _as_mapping(obj: object, what: str) -> Mapping[str, Any]:
+    if isinstance(obj, Mapping):
+        return obj
+    dump = getattr(obj, "model_dump", None)
+    if callable(dump):
+        data = dump(by_alias=True)
+        if isinstance(data, Mapping):
+            return data
+    raise EngineInputError(f"{what} must be a mapping or a pydantic model, got {type(obj).__name__}")
+
+
+def parse_plan(plan: object) -> PlanIn:
+    try:
+        return PlanIn.model_validate(_as_mapping(plan, "plan"))
+    except ValidationError as exc:
+        raise EngineInputError(f"invalid plan: {exc}", detail=exc.errors()) from exc
+
+
+def parse_controls(controls: object) -> ControlsIn:
+    data = dict(_as_mapping(controls, "controls"))
+    params = data.get("parameters")
+    if params is not None and not isinstance(params, Mapping):
+        data["parameters"] = _as_mapping(params, "controls.parameters")
+    try:
+        return ControlsIn.model_validate(data)
+    except ValidationError as exc:
+        raise EngineInputError(f"invalid controls: {exc}", detail=exc.errors()) from exc

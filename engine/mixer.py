@@ -1,0 +1,183 @@
+"""The Ultimate Mixer (spec §2): per-stem gain, EQ, dynamics and panning from the genre's mix preset,
+sidechain ducking on the kick, a shared reverb bus, texture layers and transition effects.
+
+Stems are returned exactly as they are summed, so ``sum(stems) == premaster`` holds by
+construction (the reverb return is a stem of its own, as in a printed mix).
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import pedalboard as pb
+from pedalboard import Pedalboard  # type: ignore[attr-defined]
+from scipy import signal as sps
+
+from engine.ddsp.core import db_to_amplitude, mean_square, pan_gains
+from engine.ddsp.textures import texture, texture_kinds
+from engine.mix_presets import MixPreset
+from engine.score import Score
+
+_DUCK_FRAME = 64
+
+
+def _duck_curve(kick_times_s: list[float], n_samples: int, sample_rate: int, depth_db: float) -> np.ndarray:
+    frames = n_samples // _DUCK_FRAME + 2
+    frame_rate = sample_rate / _DUCK_FRAME
+    impulses = np.zeros(frames)
+    idx = np.clip((np.asarray(kick_times_s) * frame_rate).astype(int), 0, frames - 1)
+    impulses[idx] = 1.0
+    env = np.minimum(sps.lfilter([1.0], [1.0, -np.exp(-1.0 / (0.12 * frame_rate))], impulses), 1.0)
+    gain = 1.0 - (1.0 - db_to_amplitude(-depth_db)) * env
+    return np.asarray(np.interp(np.arange(n_samples) / _DUCK_FRAME, np.arange(frames), gain).astype(np.float32))
+
+
+def _automation(points: list[tuple[float, float]], n_samples: int, sample_rate: int) -> np.ndarray | None:
+    """Gain automation from (time_s, gain) breakpoints; only ramps away from unity cost anything."""
+    if not points:
+        return None
+    pts = sorted(points)
+    curve = np.ones(n_samples, dtype=np.float32)
+    for (t0, g0), (t1, g1) in itertools.pairwise(pts):
+        s0, s1 = max(int(t0 * sample_rate), 0), min(int(t1 * sample_rate), n_samples)
+        if s1 > s0 and not (g0 == 1.0 and g1 == 1.0):
+            curve[s0:s1] = np.linspace(g0, g1, s1 - s0, dtype=np.float32)
+    return curve
+
+
+def _half_rate(effect: pb.Plugin, x: np.ndarray, sample_rate: int) -> np.ndarray:
+    """Run a (damped, band-limited) reverb at half the sample rate: half the cost, and its tail has
+    almost nothing above a quarter of the rate anyway. Pair averaging down, linear interpolation up."""
+    n = x.shape[1] - x.shape[1] % 2
+    half = x[:, 0:n:2] + x[:, 1:n:2]
+    half *= np.float32(0.5)
+    wet = effect(half, sample_rate // 2)
+    del half
+    out = np.zeros_like(x)
+    out[:, 0:n:2] = wet
+    odd = out[:, 1:n - 1:2]
+    odd += wet[:, :-1]
+    odd += wet[:, 1:]
+    odd *= np.float32(0.5)
+    return out
+
+
+def _chain(role: str, preset: MixPreset, beat_s: float) -> Pedalboard | None:
+    plugins: list[pb.Plugin] = []
+    if role in preset.highpass_hz:
+        plugins.append(pb.HighpassFilter(cutoff_frequency_hz=preset.highpass_hz[role]))
+    if role in preset.lowpass_hz:
+        plugins.append(pb.LowpassFilter(cutoff_frequency_hz=preset.lowpass_hz[role]))
+    if preset.saturation_db.get(role, 0.0) > 0.0:
+        plugins.append(pb.Distortion(drive_db=preset.saturation_db[role]))
+    if role in preset.compress:
+        c = preset.compress[role]
+        plugins.append(pb.Compressor(threshold_db=c.threshold_db, ratio=c.ratio, attack_ms=c.attack_ms,
+                                     release_ms=c.release_ms))
+    if preset.delay.role == role and preset.delay.mix > 0.0:
+        plugins.append(pb.Delay(delay_seconds=preset.delay.beats * beat_s, feedback=preset.delay.feedback,
+                                mix=preset.delay.mix))
+    return Pedalboard(plugins) if plugins else None
+
+
+class StemStore:
+    """Holds finished stems: in memory, or (long renders) spilled to raw float32 files and mapped back
+    read-only, so a ten-minute render keeps one or two stems resident instead of a dozen."""
+
+    def __init__(self, spill_dir: Path | None) -> None:
+        self.spill_dir = spill_dir
+        self.stems: dict[str, np.ndarray] = {}
+
+    def put(self, name: str, stem: np.ndarray) -> None:
+        if self.spill_dir is None:
+            self.stems[name] = stem
+            return
+        path = self.spill_dir / f"{name}.f32"
+        stem.astype(np.float32, copy=False).tofile(path)
+        self.stems[name] = np.memmap(path, dtype=np.float32, mode="r", shape=stem.shape)
+
+
+def mix(*, tracks: dict[str, tuple[str, np.ndarray]], score: Score, preset: MixPreset, sample_rate: int,
+        seed: int, fx: np.ndarray | None, spill_dir: Path | None = None) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """tracks: name -> (role, mono float32 [n]); consumed (emptied) as the stems are made.
+    Returns (stems name -> [2, n], premaster [2, n])."""
+    n = next(iter(tracks.values()))[1].shape[0] if tracks else (fx.shape[0] if fx is not None else 0)
+    beat_s = score.step_s * 4
+    automation = _automation(score.gain_points, n, sample_rate)
+    duck = _duck_curve(score.kick_times_s, n, sample_rate, preset.ducking_db) \
+        if preset.ducking_db > 0 and score.kick_times_s else None
+    shared = automation if duck is None else (duck if automation is None else automation * duck)
+    del duck
+
+    def channel_strip(role: str, mono: np.ndarray) -> tuple[np.ndarray, np.ndarray, float, float]:
+        """Gain, effects, automation/ducking and pan for one track -> (stereo stem, mono signal, pans)."""
+        signal = mono  # the mixer owns the track now (popped from ``tracks``): work in place
+        signal *= np.float32(db_to_amplitude(preset.gains_db.get(role, -6.0)))
+        chain = _chain(role, preset, beat_s)
+        if chain is not None:
+            signal = chain(signal[None, :], sample_rate)[0]
+        curve = shared if role in preset.duck_roles else automation
+        if curve is not None:
+            signal *= curve
+        left, right = pan_gains(preset.pans.get(role, 0.0))
+        stem = np.empty((2, n), dtype=np.float32)
+        np.multiply(signal, np.float32(left), out=stem[0])
+        np.multiply(signal, np.float32(right), out=stem[1])
+        return stem, signal, left, right
+
+    store = StemStore(spill_dir)
+    send = np.zeros((2, n), dtype=np.float32)
+    premaster = np.zeros((2, n), dtype=np.float32)
+    workers = 1 if spill_dir is not None else max(1, min(2, os.cpu_count() or 1))  # effects release the GIL
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        strips = []
+        for name in list(tracks):
+            role, mono = tracks.pop(name)
+            strips.append((name, role, pool.submit(channel_strip, role, mono)))
+            del mono
+        while strips:  # summed in track order, so the result never depends on timing
+            name, role, future = strips.pop(0)  # dropping the future frees its arrays once they are stored
+            stem, signal, left, right = future.result()
+            del future
+            premaster += stem
+            store.put(name, stem)
+            del stem
+            amount = preset.sends.get(role, 0.0)
+            if amount > 0.0:
+                send[0] += signal * np.float32(left * amount)
+                send[1] += signal * np.float32(right * amount)
+    automation = shared = None  # free the curves before the reverb and textures
+    if fx is not None and np.any(fx):
+        fx_signal = fx * np.float32(db_to_amplitude(preset.gains_db.get("fx", -12.0)) * 0.7071)
+        fx_stem = np.stack([fx_signal, fx_signal])
+        premaster += fx_stem
+        send += fx_stem * np.float32(preset.sends.get("fx", 0.3))
+        store.put("fx", fx_stem)
+        del fx_stem
+    if np.any(send):
+        r = preset.reverb
+        reverb = pb.Reverb(room_size=r.room_size, damping=r.damping, wet_level=1.0, dry_level=0.0, width=r.width)
+        wet = _half_rate(reverb, send, sample_rate)
+        wet *= np.float32(db_to_amplitude(r.return_db))
+        premaster += wet
+        store.put("reverb", wet)
+        del wet
+    del send
+    kinds = texture_kinds(score.textures)
+    if kinds:
+        rng = np.random.default_rng([seed & 0xFFFFFFFF, 9])
+        layer = np.zeros((2, n), dtype=np.float32)
+        for kind in kinds:  # the right channel is the left one a third of a second later: wide, and half the cost
+            mono_layer = texture(kind, n, sample_rate, rng)
+            layer[0] += mono_layer
+            layer[1] += np.roll(mono_layer, int(0.37 * sample_rate))
+        music_rms = float(np.sqrt(mean_square(premaster))) or 1e-3
+        layer_rms = float(np.sqrt(mean_square(layer))) or 1e-9
+        layer *= np.float32(music_rms * db_to_amplitude(preset.texture_db + 12.0) / layer_rms)
+        premaster += layer
+        store.put("texture", layer)
+    return store.stems, premaster

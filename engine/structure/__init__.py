@@ -1,0 +1,1 @@
+"""The composer (spec §2 "structural transformer" stage): plan + decoded controls -> Score."""

@@ -1,0 +1,311 @@
+"""The composer: plan + decoded controls -> multi-track Score.
+
+Numbered steps in ``compose``: read the meter, tempo and key; fit whole bars to the duration and
+share them among the plan's sections; pick the groove and the orchestra; then write each section
+bar by bar, letting its energy choose pattern level, density, velocity and which layers play;
+mark transitions (fills, builds, drops, cuts, fades); end on a ringing tonic chord.
+"""
+
+from __future__ import annotations
+
+import zlib
+
+import numpy as np
+
+from engine.controls import DecodedControls
+from engine.ddsp.presets import gm_program_for, resolve_kit, resolve_preset
+from engine.inputs import ParametersIn, PlanIn, SectionIn
+from engine.knowledge import GenreInfo, GrooveInfo, KnowledgeData, normalise_name
+from engine.score import ChordSpan, FxEvent, Note, Score, SectionSpan, Track, TrackRole
+from engine.structure import drums as drum_parts
+from engine.structure.bass import bass_bar, nearest_pitch
+from engine.structure.harmony import (
+    Chord,
+    CompStyle,
+    comp_bar,
+    parse_chord,
+    parse_key,
+    voice_lead,
+)
+from engine.structure.melody import MelodyWriter, counter_line
+from engine.structure.meter import Meter
+from engine.structure.orchestration import Orchestra, orchestrate
+
+LEAD_RANGES = {"low": (48, 67), "mid": (60, 81), "high": (67, 88), "wide": (60, 84)}
+_QUIET_SECTIONS = {"intro", "outro", "breakdown", "interlude"}
+
+
+def rng_for(seed: int, part: str) -> np.random.Generator:
+    """One generator per part, so adding a layer never changes the notes of another."""
+    return np.random.default_rng([seed & 0xFFFFFFFF, zlib.crc32(part.encode())])
+
+
+def energy_level(section_energy: float, global_energy: float) -> tuple[float, str]:
+    e = float(np.clip(0.7 * section_energy + 0.3 * global_energy, 0.0, 1.0))
+    return e, "low" if e < 0.38 else "mid" if e < 0.68 else "high"
+
+
+def allocate_bars(ratios: list[float], music_bars: int) -> list[int]:
+    """Whole bars per section, in phrase units (4, 2 or 1 bars), proportional to the ratios."""
+    n = len(ratios)
+    keep = sorted(sorted(range(n), key=lambda i: -ratios[i])[: max(music_bars, 1)])
+    out = [0] * n
+    unit = 4 if music_bars >= 4 * len(keep) else 2 if music_bars >= 2 * len(keep) else 1
+    units = music_bars // unit
+    weights = np.array([ratios[i] for i in keep])
+    raw = weights / weights.sum() * units
+    alloc = np.maximum(np.floor(raw).astype(int), 1)
+    while alloc.sum() > units:
+        alloc[int(np.argmax(alloc))] -= 1
+    while alloc.sum() < units:
+        alloc[int(np.argmax(raw - alloc))] += 1
+    for i, a in zip(keep, alloc, strict=True):
+        out[i] = int(a) * unit
+    out[keep[-1]] += music_bars - units * unit
+    return out
+
+
+def select_groove(grooves: list[GrooveInfo], lineage: list[GenreInfo], meter: Meter) -> tuple[GrooveInfo, GrooveInfo]:
+    """(pattern groove, style groove): the genre's groove in this meter, else the generic one for the
+    meter; the style (kit, bass, comping) always comes from the nearest genre groove."""
+    keys = [normalise_name(g.id) for g in lineage] + [normalise_name(g.name) for g in lineage]
+    def matches(groove: GrooveInfo) -> int | None:
+        names = [normalise_name(x) for x in groove.genres]
+        ranks = [keys.index(n) for n in names if n in keys]
+        return min(ranks) if ranks else None
+    genre_grooves = sorted((g for g in grooves if g.genres and matches(g) is not None),
+                           key=lambda g: matches(g) or 0)
+    generic = [g for g in grooves if not g.genres]
+    style = genre_grooves[0] if genre_grooves else next((g for g in generic if "4/4" in g.meters), grooves[0])
+    in_meter = [g for g in genre_grooves if meter.label in g.meters]
+    if in_meter:
+        return in_meter[0], in_meter[0]
+    pattern = next((g for g in generic if meter.label in g.meters), style)
+    return pattern, style
+
+
+def _chord_span(chord: Chord, start_s: float, duration_s: float) -> ChordSpan:
+    return ChordSpan(start_s, duration_s, chord.symbol, chord.root_pc, chord.pitch_classes, chord.bass_pc)
+
+
+def _transition_type(plan: PlanIn, a: SectionIn, b: SectionIn) -> str:
+    for t in plan.transitions:
+        if t.from_ == a.name and t.to == b.name:
+            return t.type
+    delta = b.energy_level - a.energy_level
+    return "build" if delta > 0.3 else "fill" if delta > 0.05 else "none"
+
+
+def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb: KnowledgeData,
+            duration_s: float, seed: int) -> Score:
+    # 1. meter, tempo, key, energy
+    meter = Meter.parse(plan.time_signature)
+    tempo_bpm = controls.tempo_bpm if controls.tempo_bpm is not None else plan.tempo_bpm
+    global_energy = controls.energy_level if controls.energy_level is not None else params.energy_level.value
+    tonic_pc, mode = parse_key(plan.chord_progression.key, plan.chord_progression.mode, kb.chords.mode_intervals)
+    scale_intervals = kb.chords.mode_intervals[mode]
+    lineage = kb.genre_lineage(params.sub_genre.value) or kb.genre_lineage(controls.genre_id) or \
+        kb.genre_lineage(params.genre.value)
+    genre_id = lineage[0].id if lineage else controls.genre_id
+    step_s, bar_s = meter.step_s(tempo_bpm), meter.bar_s(tempo_bpm)
+    n = meter.steps_per_bar
+
+    # 2. bars for each section, the chords of every bar
+    tail_s = float(np.clip(0.1 * duration_s, 0.6, 3.0))
+    music_bars = max(1, int((duration_s - tail_s) // bar_s))
+    bars = allocate_bars([s.duration_ratio for s in plan.sections], music_bars)
+    sections = [(s, b) for s, b in zip(plan.sections, bars, strict=True) if b > 0]
+    global_chords = [c for c in (parse_chord(x, kb.chords.qualities) for x in plan.chord_progression.chords) if c]
+    minor = mode in ("minor", "dorian", "phrygian", "locrian", "harmonic_minor", "pentatonic_minor", "blues")
+    third = 3 if minor else 4
+    tonic_chord = Chord("tonic", tonic_pc, (tonic_pc, (tonic_pc + third) % 12, (tonic_pc + 7) % 12), tonic_pc)
+    global_chords = global_chords or [tonic_chord]
+    score = Score(tempo_bpm=tempo_bpm, beats_per_bar=meter.numerator, beat_unit=meter.denominator,
+                  key_tonic_pc=tonic_pc, key_mode=mode, genre_id=genre_id, duration_s=duration_s,
+                  bar_s=bar_s, step_s=step_s, textures=list(params.textures))
+    bar_chords: list[ChordSpan] = []
+    bar = 0
+    for section, count in sections:
+        own = [c for c in (parse_chord(x, kb.chords.qualities) for x in section.chords) if c] or global_chords
+        e, _ = energy_level(section.energy_level, global_energy)
+        score.sections.append(SectionSpan(section.name, bar * bar_s, count * bar_s, bar, count, e))
+        for b in range(count):
+            bar_chords.append(_chord_span(own[b % len(own)], (bar + b) * bar_s, bar_s))
+        bar += count
+    score.chords = bar_chords
+
+    # 3. groove and orchestra
+    groove, style = select_groove(kb.grooves, lineage, meter)
+    swing = 0.0 if meter.compound else (style.swing if style.swing is not None else
+                                        (lineage[0].swing if lineage else 0.0))
+    swing_unit = 2 if (lineage and lineage[0].swing >= 0.3) else 1  # swung eighths vs sixteenths
+    orchestra = orchestrate(controls=controls, params=params, genres=lineage, kb=kb)
+    tracks = _make_tracks(orchestra, kb, style)
+    by_role: dict[TrackRole, Track] = {t.role: t for t in tracks}
+    score.tracks = tracks
+
+    # 4. write every section
+    lead_inst = kb.instrument(by_role["lead"].instrument_id) if "lead" in by_role else None
+    low, high = LEAD_RANGES.get(lead_inst.register_ if lead_inst else "mid", (60, 81))
+    melody = MelodyWriter(tonic_pc=tonic_pc, scale_intervals=scale_intervals, low=low, high=high, meter=meter,
+                          step_s=step_s, rng=rng_for(seed, "lead"))
+    rngs = {role: rng_for(seed, role) for role in by_role}
+    voicings: dict[str, tuple[int, ...] | None] = {"harmony": None, "pad": None, "arp": None}
+    bass_prev, counter_prev = 40, (low + 55) // 2
+    humanize_s = style.humanize_ms / 1000.0
+    for idx, (section, count) in enumerate(sections):
+        span = score.sections[idx]
+        e, level = energy_level(section.energy_level, global_energy)
+        patterns = drum_parts.level_patterns(groove, meter, level)
+        quiet = normalise_name(section.name).split(" ")[0] in _QUIET_SECTIONS and len(sections) > 2
+        nxt = sections[idx + 1][0] if idx + 1 < len(sections) else None
+        transition = _transition_type(plan, section, nxt) if nxt is not None else "none"
+        chords = bar_chords[span.start_bar: span.start_bar + count]
+        starts = [(span.start_bar + b) * bar_s for b in range(count)]
+        final = nxt is None
+        for b in range(count):
+            start, chord = starts[b], chords[b]
+            following = bar_chords[span.start_bar + b + 1] if span.start_bar + b + 1 < len(bar_chords) else None
+            last_bar = b == count - 1
+            if "drums" in by_role:
+                fill_from = None
+                if last_bar and transition == "fill":
+                    fill_from = max(n - meter.beat_steps * (2 if count >= 4 else 1), 0)
+                elif last_bar and transition == "build" and level != "low":
+                    fill_from = 0
+                vel = 0.72 + 0.25 * e
+                notes = drum_parts.drum_bar(patterns=patterns, bar_start_s=start, step_s=step_s, velocity=vel,
+                                            swing=swing, swing_unit_steps=swing_unit, humanize_s=humanize_s,
+                                            rng=rngs["drums"], until_step=fill_from)
+                if transition == "build" and fill_from is not None:  # a steady kick under the roll
+                    notes += [Note(start + s * step_s, step_s, 36, int(90 + 30 * e)) for s in meter.strong_steps]
+                if fill_from is not None:
+                    notes += drum_parts.fill_notes(bar_start_s=start, from_step=fill_from, steps_per_bar=n,
+                                                   step_s=step_s, velocity=vel, kind=transition,
+                                                   rng=rngs["drums"])
+                if b == 0 and idx > 0 and level != "low":
+                    notes.append(Note(start, bar_s, drum_parts.GM_DRUMS["crash"], int(85 + 35 * e)))
+                by_role["drums"].notes += notes
+            kicks = drum_parts.kick_steps(patterns) if "drums" in by_role else meter.strong_steps
+            if "percussion" in by_role and level != "low":
+                grids = {v: drum_parts.percussion_pattern(v, meter, level) for v in orchestra.percussion_voices}
+                by_role["percussion"].notes += drum_parts.drum_bar(
+                    patterns=grids, bar_start_s=start, step_s=step_s, velocity=0.55 + 0.3 * e, swing=swing,
+                    swing_unit_steps=swing_unit, humanize_s=humanize_s, rng=rngs["percussion"])
+            if "bass" in by_role:
+                notes, bass_prev = bass_bar(style=style.bass, chord=chord, next_chord=following, kicks=kicks,
+                                            meter=meter, bar_start_s=start, step_s=step_s, velocity=0.68 + 0.25 * e,
+                                            level=level, previous=bass_prev, rng=rngs["bass"],
+                                            scale_pcs=[(tonic_pc + i) % 12 for i in scale_intervals])
+                by_role["bass"].notes += notes
+            for role in ("harmony", "pad", "arp"):
+                track = by_role.get(role)  # type: ignore[call-overload]
+                if track is None or not _plays(role, level, quiet, by_role):
+                    continue
+                lo, hi = (55, 79) if role == "pad" and "harmony" in by_role else (50, 74)
+                if role == "arp":
+                    lo, hi = 60, 84
+                voicing = voice_lead(chord.pitch_classes, voicings[role], n_voices=4 if role != "arp" else 3,
+                                     low=lo, high=hi)
+                voicings[role] = voicing
+                comp = _comp_style(role, style, level, n)
+                vel = (0.5 if role == "pad" else 0.6) + 0.25 * e
+                track.notes += comp_bar(chord=chord, voicing=voicing, style=comp, bar_start_s=start,
+                                        step_s=step_s, steps_per_bar=n, velocity=vel, rng=rngs[role])
+        if "lead" in by_role and _plays("lead", level, quiet, by_role):
+            density = float(np.clip(e * (1.2 if tempo_bpm < 100 else 0.85), 0.1, 1.0))
+            by_role["lead"].notes += melody.section(name=section.name, chords=chords, bar_starts_s=starts,
+                                                    density=density, velocity=0.7 + 0.2 * e, final=final)
+        if "counter" in by_role and _plays("counter", level, quiet, by_role):
+            notes, counter_prev = counter_line(chords=chords, bar_starts_s=starts, bar_s=bar_s, low=55, high=74,
+                                               velocity=0.55 + 0.2 * e, previous=counter_prev,
+                                               rng=rngs["counter"])
+            by_role["counter"].notes += notes
+        if nxt is not None:
+            _mark_transition(score, transition, boundary_s=(span.start_bar + count) * bar_s, bar_s=bar_s,
+                             beat_s=step_s * meter.beat_steps, energy=e, section_bars=count)
+
+    # 5. the ending: a tonic chord on the bar line that rings to the end
+    _ending(score, by_role, tonic_chord=_chord_span(tonic_chord, 0.0, 0.0), end_bar_s=music_bars * bar_s,
+            voicings=voicings, melody_last=melody.last_pitch)
+    for track in tracks:
+        track.notes = sorted((nt for nt in track.notes if nt.start_s < duration_s), key=lambda nt: nt.start_s)
+    score.kick_times_s = [nt.start_s for nt in by_role["drums"].notes if nt.pitch == 36] if "drums" in by_role else []
+    return score
+
+
+def _plays(role: str, level: str, quiet: bool, by_role: dict[TrackRole, Track]) -> bool:
+    """Which layers an energy level turns on."""
+    if role == "lead":
+        return not quiet and (level != "low" or "harmony" not in by_role)
+    if role == "pad":
+        return level != "mid" or "harmony" not in by_role
+    if role == "arp":
+        return level == "high" or (level == "mid" and not quiet)
+    if role == "counter":
+        return level == "high"
+    return True
+
+
+def _comp_style(role: str, style: GrooveInfo, level: str, steps: int) -> CompStyle:
+    if role == "pad":
+        return CompStyle("block", "X" + "-" * (steps - 1))
+    if role == "arp":
+        pattern = style.arp if len(style.arp) == steps else "".join("x" if s % 2 == 0 else "." for s in range(steps))
+        return CompStyle("arpeggio", pattern)
+    if level == "low":
+        return CompStyle("block", "X" + "-" * (steps - 1))
+    return CompStyle(style.comping.style, style.comping.pattern)
+
+
+def _make_tracks(orchestra: Orchestra, kb: KnowledgeData, style: GrooveInfo) -> list[Track]:
+    tracks: list[Track] = []
+    for part in orchestra.parts:
+        inst = kb.instrument(part.instrument_id)
+        if part.role in ("drums", "percussion"):
+            kit = resolve_kit(kb, orchestra.kit_instrument, style.kit) if part.role == "drums" else "percussion"
+            tracks.append(Track(part.role, part.role, part.instrument_id, kit, 0, True))
+        else:
+            preset = resolve_preset(kb, inst, role=part.role)
+            tracks.append(Track(part.role, part.role, part.instrument_id, preset, gm_program_for(inst, preset, kb),
+                                False))
+    return tracks
+
+
+def _mark_transition(score: Score, kind: str, *, boundary_s: float, bar_s: float, beat_s: float, energy: float,
+                     section_bars: int) -> None:
+    lead_in = min(2, section_bars) * bar_s
+    if kind in ("build", "drop"):
+        score.fx.append(FxEvent("riser", boundary_s - lead_in, lead_in, 0.4 + 0.4 * energy))
+    if kind == "drop":
+        score.gain_points += [(boundary_s - beat_s - 0.01, 1.0), (boundary_s - beat_s, 0.05),
+                              (boundary_s - 0.005, 0.05), (boundary_s, 1.0)]
+        score.fx.append(FxEvent("impact", boundary_s, 2.0, 0.8))
+    elif kind == "cut":
+        score.gain_points += [(boundary_s - beat_s / 2 - 0.01, 1.0), (boundary_s - beat_s / 2, 0.0),
+                              (boundary_s - 0.005, 0.0), (boundary_s, 1.0)]
+    elif kind == "fade":
+        score.gain_points += [(boundary_s - bar_s, 1.0), (boundary_s - 0.01, 0.25), (boundary_s, 1.0)]
+        score.fx.append(FxEvent("downlifter", boundary_s - bar_s, bar_s, 0.3))
+    elif kind == "fill" and energy > 0.6:
+        score.fx.append(FxEvent("reverse_cymbal", boundary_s - bar_s / 2, bar_s / 2, 0.3))
+
+
+def _ending(score: Score, by_role: dict[TrackRole, Track], *, tonic_chord: ChordSpan, end_bar_s: float,
+            voicings: dict[str, tuple[int, ...] | None], melody_last: int) -> None:
+    ring_s = score.duration_s - end_bar_s
+    if ring_s < 0.3:
+        return
+    for role in ("harmony", "pad"):
+        track = by_role.get(role)  # type: ignore[call-overload]
+        if track is not None:
+            voicing = voice_lead(tonic_chord.pitch_classes, voicings.get(role), n_voices=4, low=50, high=76)
+            track.notes += [Note(end_bar_s, ring_s, p, 70) for p in voicing]
+    if "bass" in by_role:
+        by_role["bass"].notes.append(Note(end_bar_s, ring_s, nearest_pitch(tonic_chord.root_pc, 36), 90))
+    if "lead" in by_role:
+        pitch = min((p for p in range(melody_last - 7, melody_last + 8) if p % 12 == tonic_chord.root_pc),
+                    key=lambda p: abs(p - melody_last), default=melody_last)
+        by_role["lead"].notes.append(Note(end_bar_s, ring_s, pitch, 80))
+    if "drums" in by_role:
+        by_role["drums"].notes += [Note(end_bar_s, ring_s, 36, 110), Note(end_bar_s, ring_s, 49, 100)]

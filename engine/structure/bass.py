@@ -1,0 +1,91 @@
+"""Bass lines: roots locked to the kick, with approach notes into the next chord.
+
+Styles come from the genre's groove (knowledge_base/grooves.yaml ``bass``). Every style lands on
+the chord's bass note at the bar line; the last note before a chord change approaches the next
+root by a half step or a fifth, which is what makes a line walk instead of jump.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from engine.score import ChordSpan, Note
+from engine.structure.meter import Meter
+
+BASS_LOW, BASS_HIGH = 28, 52  # E1 .. E3
+
+
+def nearest_pitch(pc: int, target: int, low: int = BASS_LOW, high: int = BASS_HIGH) -> int:
+    candidates = [p for p in range(low, high + 1) if p % 12 == pc % 12]
+    return min(candidates, key=lambda p: abs(p - target)) if candidates else target
+
+
+def _approach(next_root: int, rng: np.random.Generator) -> int:
+    choice = rng.random()
+    if choice < 0.45:
+        return next_root - 1
+    if choice < 0.75:
+        return next_root + 1
+    return next_root + (7 if next_root + 7 <= BASS_HIGH else -5)
+
+
+def bass_bar(*, style: str, chord: ChordSpan, next_chord: ChordSpan | None, kicks: list[int], meter: Meter,
+             bar_start_s: float, step_s: float, velocity: float, level: str, previous: int,
+             rng: np.random.Generator, scale_pcs: list[int]) -> tuple[list[Note], int]:
+    """One bar of bass; returns the notes and the last pitch (for the next bar's octave choice)."""
+    n = meter.steps_per_bar
+    root = nearest_pitch(chord.bass_pc, previous if previous else 40)
+    fifth = root + 7 if root + 7 <= BASS_HIGH else root - 5
+    changes = next_chord is not None and next_chord.bass_pc != chord.bass_pc
+    next_root = nearest_pitch(next_chord.bass_pc, root) if next_chord is not None else root
+    if level == "low" and style not in ("walking", "sub"):
+        style = "sustained"
+    onsets: list[tuple[int, int]] = []  # (step, pitch)
+    if style == "walking":
+        beats = list(range(0, n, meter.beat_steps))
+        tones = [root] + [nearest_pitch(pc, root + 4) for pc in chord.pitch_classes[1:]]
+        for i, s in enumerate(beats):
+            if i == 0:
+                onsets.append((s, root))
+            elif i == len(beats) - 1:
+                onsets.append((s, _approach(next_root, rng)))
+            else:
+                options = tones + [p for p in range(root - 2, root + 10) if p % 12 in scale_pcs]
+                onsets.append((s, int(rng.choice(options))))
+    elif style == "root_eighths":
+        onsets = [(s, root) for s in range(0, n, 2)]
+    elif style == "octave":
+        onsets = [(s, root if (s // 2) % 2 == 0 else root + 12) for s in range(0, n, 2)]
+    elif style == "root_fifth":
+        onsets = [(s, root if i % 2 == 0 else fifth) for i, s in enumerate(meter.strong_steps)]
+    elif style == "arpeggio":
+        tones = [root, fifth, root + 12, fifth]
+        onsets = [(s, tones[i % 4]) for i, s in enumerate(range(0, n, 2 if level == "high" else 4))]
+    elif style == "sustained":
+        onsets = [(0, root)] + ([(n // 2, fifth if rng.random() < 0.5 else root)] if level != "low" and n >= 12
+                                else [])
+    elif style == "syncopated":
+        onsets = [(s, root) for s in (kicks or [0])]
+        for s in range(3, n, 4):
+            if rng.random() < (0.5 if level == "high" else 0.25) and all(o[0] != s for o in onsets):
+                onsets.append((s, root + 12))
+    else:  # "kick" and "sub": follow the kick drum exactly
+        onsets = [(s, root) for s in (kicks or meter.strong_steps)]
+        if style == "sub" and level == "high" and len(onsets) > 2:
+            s, _ = onsets[-1]
+            onsets[-1] = (s, root + 12 if root + 12 <= BASS_HIGH + 7 else root)
+    onsets.sort()
+    if not onsets or onsets[0][0] != 0:
+        onsets.insert(0, (0, root))
+    if changes and level != "low" and style not in ("walking", "sustained") and len(onsets) > 1:
+        s, _ = onsets[-1]
+        if s >= n - meter.beat_steps:
+            onsets[-1] = (s, _approach(next_root, rng))
+    notes: list[Note] = []
+    legato = 0.98 if style in ("sustained", "sub", "walking") else 0.82
+    for i, (s, pitch) in enumerate(onsets):
+        end = onsets[i + 1][0] if i + 1 < len(onsets) else n
+        accent = 1.0 if s in meter.strong_steps else 0.85
+        vel = int(np.clip(round(velocity * accent * 127 + rng.normal(0, 3)), 1, 127))
+        notes.append(Note(bar_start_s + s * step_s, max((end - s) * step_s * legato, step_s * 0.5), pitch, vel))
+    return notes, onsets[-1][1]

@@ -1,0 +1,162 @@
+"""Keys, chord symbols and voice-led voicings, plus the comping part built from them.
+
+Voicings are chosen by least total voice movement from the previous chord (with a pull toward
+the middle of the register), which is what makes block chords sound like a player rather than a
+list of root-position triads.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from engine.score import ChordSpan, Note
+
+_NATURAL = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}
+_MODE_WORDS = {
+    "maj": "major", "major": "major", "min": "minor", "minor": "minor", "m": "minor", "aeolian": "minor",
+    "ionian": "major",
+}
+_CHORD_RE = re.compile(r"^\s*([A-Ga-g])([#b♯♭]?)(.*?)(?:/([A-Ga-g][#b♯♭]?))?\s*$")
+
+
+def pitch_class(name: str) -> int:
+    """'C#' -> 1, 'Bb' -> 10. Raises ValueError for anything else."""
+    name = name.strip().replace("♯", "#").replace("♭", "b")
+    if not name or name[0].upper() not in _NATURAL:
+        raise ValueError(f"not a note name: {name!r}")
+    pc = _NATURAL[name[0].upper()]
+    for ch in name[1:]:
+        if ch not in "#b":
+            raise ValueError(f"not a note name: {name!r}")
+        pc += 1 if ch == "#" else -1
+    return pc % 12
+
+
+def parse_key(key: str, mode: str, mode_intervals: dict[str, list[int]]) -> tuple[int, str]:
+    """('D minor', '') or ('D', 'minor') or ('Dm', '') -> (2, 'minor'). Unknown modes become major."""
+    text = key.strip().replace("♯", "#").replace("♭", "b")
+    m = re.match(r"^([A-Ga-g])([#b]?)\s*(.*)$", text)
+    if not m:
+        return 0, "major"
+    tonic = pitch_class(m.group(1).upper() + m.group(2))
+    word = (m.group(3) or mode or "major").strip().lower().replace(" ", "_")
+    word = _MODE_WORDS.get(word, word)
+    if word not in mode_intervals:
+        word = _MODE_WORDS.get(mode.strip().lower(), mode.strip().lower()) if mode else "major"
+    return tonic, word if word in mode_intervals else "major"
+
+
+@dataclass(frozen=True, slots=True)
+class Chord:
+    symbol: str
+    root_pc: int
+    pitch_classes: tuple[int, ...]  # root first
+    bass_pc: int
+
+
+def parse_chord(symbol: str, qualities: dict[str, list[int]]) -> Chord | None:
+    m = _CHORD_RE.match(symbol.replace("♯", "#").replace("♭", "b"))
+    if not m:
+        return None
+    root = pitch_class(m.group(1).upper() + m.group(2))
+    suffix = m.group(3).strip()
+    intervals = qualities.get(suffix)
+    if intervals is None:  # longest known prefix ("m7(b5)" -> "m7")
+        known = sorted((q for q in qualities if q and suffix.startswith(q)), key=len, reverse=True)
+        intervals = qualities[known[0]] if known else [0, 4, 7]
+    pcs = tuple(dict.fromkeys((root + i) % 12 for i in intervals))
+    bass = pitch_class(m.group(4)) if m.group(4) else root
+    return Chord(symbol.strip(), root, pcs, bass)
+
+
+def chord_tones_in_range(pcs: tuple[int, ...], low: int, high: int) -> list[int]:
+    return [p for p in range(low, high + 1) if p % 12 in pcs]
+
+
+def scale_pitches(tonic_pc: int, intervals: list[int], low: int, high: int) -> list[int]:
+    pcs = {(tonic_pc + i) % 12 for i in intervals}
+    return [p for p in range(low, high + 1) if p % 12 in pcs]
+
+
+def _candidates(pcs: tuple[int, ...], n_voices: int, low: int, high: int) -> list[tuple[int, ...]]:
+    """Every spacing of the chord in [low, high] that keeps its colour: root and third (and the
+    seventh of a seventh chord) present, at most a tenth between neighbours, at most 19 semitones wide."""
+    essential = {pcs[0]} | ({pcs[1]} if len(pcs) > 1 else set()) | ({pcs[3]} if len(pcs) > 3 else set())
+    tones = chord_tones_in_range(pcs, low, high)
+    size = min(n_voices, len(tones))
+    out = []
+    for combo in itertools.combinations(tones, size):
+        if not essential <= {p % 12 for p in combo} or combo[-1] - combo[0] > 19:
+            continue
+        if any(b - a > 9 for a, b in itertools.pairwise(combo)):
+            continue
+        out.append(combo)
+    return out
+
+
+def voice_lead(pcs: tuple[int, ...], previous: tuple[int, ...] | None, *, n_voices: int,
+               low: int, high: int) -> tuple[int, ...]:
+    """The voicing of ``pcs`` closest to ``previous`` (sum of voice movements), inside [low, high]."""
+    candidates = _candidates(pcs, n_voices, low, high) or _candidates(pcs, n_voices, low - 12, high + 12)
+    centre = (low + high) / 2.0
+    def cost(v: tuple[int, ...]) -> float:
+        spread = abs(float(np.mean(v)) - centre) * 0.35
+        if previous is None or len(previous) != len(v):
+            return spread
+        return sum(abs(a - b) for a, b in zip(v, previous, strict=True)) + spread * 0.5
+    return min(candidates, key=cost)
+
+
+@dataclass(frozen=True, slots=True)
+class CompStyle:
+    style: str  # block | strum | arpeggio | stabs
+    pattern: str  # step grid with X x o - .
+
+
+def parse_grid(pattern: str) -> list[tuple[int, int, float]]:
+    """Step grid -> (start_step, length_steps, accent) for each hit; '-' extends the previous hit."""
+    hits: list[tuple[int, int, float]] = []
+    accents = {"X": 1.0, "x": 0.8, "o": 0.55}
+    for i, ch in enumerate(pattern):
+        if ch in accents:
+            hits.append((i, 1, accents[ch]))
+        elif ch == "-" and hits and hits[-1][0] + hits[-1][1] == i:
+            start, length, acc = hits[-1]
+            hits[-1] = (start, length + 1, acc)
+    return hits
+
+
+def comp_bar(*, chord: ChordSpan, voicing: tuple[int, ...], style: CompStyle, bar_start_s: float,
+             step_s: float, steps_per_bar: int, velocity: float, rng: np.random.Generator,
+             legato: float = 0.95) -> list[Note]:
+    """One bar of accompaniment: the style's rhythm played on a voice-led voicing."""
+    grid = style.pattern if len(style.pattern) == steps_per_bar else "X" + "-" * (steps_per_bar - 1)
+    notes: list[Note] = []
+    hits = parse_grid(grid)
+    if style.style == "arpeggio":
+        order = list(voicing) + list(voicing[1:-1][::-1])
+        for k, (step, length, accent) in enumerate(hits):
+            pitch = order[k % len(order)]
+            vel = _vel(velocity * accent, rng)
+            notes.append(Note(bar_start_s + step * step_s, max(length, 2) * step_s * 1.2, pitch, vel))
+        return notes
+    for step, length, accent in hits:
+        dur = length * step_s * (0.45 if style.style == "stabs" else legato)
+        for v_idx, pitch in enumerate(voicing):
+            offset = v_idx * 0.012 if style.style == "strum" else float(rng.uniform(0.0, 0.006))
+            vel = _vel(velocity * accent * (0.92 if v_idx == 0 else 1.0), rng)
+            notes.append(Note(bar_start_s + step * step_s + offset, dur, pitch, vel))
+    return notes
+
+
+def _vel(value: float, rng: np.random.Generator) -> int:
+    return int(np.clip(round(value * 127 + rng.normal(0.0, 3.0)), 1, 127))
+
+
+def all_chords(symbols: list[str], qualities: dict[str, list[int]]) -> list[Chord]:
+    """Parse every symbol, skipping the unreadable ones (a plan may carry free text)."""
+    return [c for c in (parse_chord(s, qualities) for s in symbols) if c is not None]

@@ -1,0 +1,185 @@
+"""Lead and counter melodies built from motifs.
+
+A motif is a one-bar rhythm plus a contour in scale steps. Phrases are four bars, A A' B cadence:
+the motif, the motif again on the next chord, a variation (rhythm mutated, contour inverted), and a
+cadence that lands on a long chord tone (the tonic at the end of a section). Strong beats snap to
+chord tones, weak ones may pass through scale tones. A section that comes back (a second chorus)
+restates the melody it had the first time.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from engine.score import ChordSpan, Note
+from engine.structure.harmony import chord_tones_in_range, scale_pitches
+from engine.structure.meter import Meter
+
+
+@dataclass(frozen=True, slots=True)
+class Motif:
+    rhythm: tuple[tuple[int, int], ...]  # (onset step, length in steps) inside one bar
+    contour: tuple[int, ...]  # scale-step moves between consecutive notes
+
+
+def section_key(name: str) -> str:
+    """'Chorus 2' and 'chorus_2' restate 'chorus'."""
+    return re.sub(r"[\s_\-]*\d+$", "", name.strip().lower())
+
+
+def make_motif(rng: np.random.Generator, meter: Meter, density: float) -> Motif:
+    """A rhythm with ``density`` (0..1) of the bar's eighth positions filled, strong beats favoured."""
+    n = meter.steps_per_bar
+    positions = list(range(0, n - 1, 2))
+    strong = set(meter.strong_steps)
+    weights = np.array([3.0 if p in strong else 1.0 for p in positions])
+    count = int(np.clip(round(len(positions) * (0.3 + 0.55 * density)), 2, len(positions)))
+    chosen = set(rng.choice(positions, size=count, replace=False, p=weights / weights.sum()).tolist())
+    chosen.add(0 if rng.random() < 0.7 else positions[1])
+    if density > 0.75 and rng.random() < 0.5:  # a sixteenth pickup for drive
+        chosen.add(min(n - 1, max(chosen) + 1))
+    onsets = sorted(chosen)
+    rhythm = tuple((s, (onsets[i + 1] if i + 1 < len(onsets) else n) - s) for i, s in enumerate(onsets))
+    moves: list[int] = []
+    for _ in range(len(rhythm) - 1):
+        if moves and abs(moves[-1]) >= 3:
+            moves.append(-int(np.sign(moves[-1])))  # recover a leap by step
+        else:
+            moves.append(int(rng.choice([-2, -1, -1, 1, 1, 2, 0, 3, -3])))
+    return Motif(rhythm, tuple(moves))
+
+
+def vary(motif: Motif, rng: np.random.Generator, meter: Meter) -> Motif:
+    """The B bar: some onsets moved by an eighth, the contour inverted."""
+    n = meter.steps_per_bar
+    onsets = [s for s, _ in motif.rhythm]
+    for i in range(1, len(onsets)):
+        if rng.random() < 0.35:
+            onsets[i] = int(np.clip(onsets[i] + int(rng.choice([-2, 2])), 1, n - 2))
+    onsets = sorted(set(onsets))
+    rhythm = tuple((s, (onsets[i + 1] if i + 1 < len(onsets) else n) - s) for i, s in enumerate(onsets))
+    contour = tuple(-m for m in motif.contour)[: max(len(rhythm) - 1, 0)]
+    contour = contour + (1,) * (len(rhythm) - 1 - len(contour))
+    return Motif(rhythm, contour)
+
+
+_SEQUENCE = (0, 2, 1, -1)  # scale steps that move each bar of a four-bar phrase: A, A' (up), B, cadence
+
+
+class MelodyWriter:
+    """Writes the lead line section by section and remembers each section's melody."""
+
+    def __init__(self, *, tonic_pc: int, scale_intervals: list[int], low: int, high: int, meter: Meter,
+                 step_s: float, rng: np.random.Generator) -> None:
+        self.tonic_pc = tonic_pc
+        self.low, self.high = low, high
+        self.meter = meter
+        self.step_s = step_s
+        self.rng = rng
+        self.scale = scale_pitches(tonic_pc, scale_intervals, low - 12, high + 12)
+        self._motifs: dict[str, Motif] = {}
+        self._written: dict[str, list[tuple[float, float, int, float]]] = {}
+        self.last_pitch = (low + high) // 2
+
+    def _fold(self, pitch: int) -> int:
+        while pitch > self.high:
+            pitch -= 12
+        while pitch < self.low:
+            pitch += 12
+        return pitch
+
+    def _nearest(self, pcs: tuple[int, ...], target: int) -> int:
+        tones = chord_tones_in_range(pcs, self.low, self.high) or [self._fold(target)]
+        return min(tones, key=lambda p: (abs(p - target), p))
+
+    def _toward(self, pcs: tuple[int, ...], target: int, move: int, *, previous: int) -> int:
+        """The chord tone nearest ``target`` on the side the melody is moving, never a repeat of
+        ``previous`` when it is meant to move (snapping straight back is what makes lines drone)."""
+        tones = chord_tones_in_range(pcs, self.low, self.high) or [self._fold(target)]
+        if move > 0:
+            tones = [p for p in tones if p >= target and p != previous] or tones
+        elif move < 0:
+            tones = [p for p in tones if p <= target and p != previous] or tones
+        return min(tones, key=lambda p: (abs(p - target), p))
+
+    def _step(self, pitch: int, moves: int) -> int:
+        idx = int(np.argmin([abs(p - pitch) for p in self.scale]))
+        idx = int(np.clip(idx + moves, 0, len(self.scale) - 1))
+        return self._fold(self.scale[idx])
+
+    def section(self, *, name: str, chords: list[ChordSpan], bar_starts_s: list[float], density: float,
+                velocity: float, final: bool) -> list[Note]:
+        key = section_key(name)
+        bars = len(bar_starts_s)
+        if key in self._written:  # restate what this section played before
+            return self._restate(key, bar_starts_s, velocity)
+        motif = self._motifs.setdefault(key, make_motif(self.rng, self.meter, density))
+        variation = vary(motif, self.rng, self.meter)
+        relative: list[tuple[float, float, int, float]] = []
+        pitch = self.last_pitch
+        for b in range(bars):
+            phrase_pos = b % 4 if bars >= 4 else (3 if b == bars - 1 else b)
+            cadence = phrase_pos == 3 or b == bars - 1
+            bar_motif = variation if phrase_pos == 2 else motif
+            rhythm = list(bar_motif.rhythm)
+            if cadence:  # first half of the motif, then a long note
+                half = self.meter.steps_per_bar // 2
+                rhythm = [(s, ln) for s, ln in rhythm if s < half][:3] or [(0, 2)]
+                last_start = rhythm[-1][0]
+                rhythm[-1] = (last_start, self.meter.steps_per_bar - last_start - 1)
+            chord = chords[b]
+            for j, (onset, length) in enumerate(rhythm):
+                if j == 0:  # each bar of the phrase starts a step away: the motif is sequenced, not repeated
+                    move = _SEQUENCE[phrase_pos]
+                    pitch = self._toward(chord.pitch_classes, self._step(pitch, move), move, previous=pitch)
+                else:
+                    move = bar_motif.contour[(j - 1) % max(len(bar_motif.contour), 1)]
+                    stepped = self._step(pitch, move)
+                    pitch = self._toward(chord.pitch_classes, stepped, move, previous=pitch) \
+                        if onset in self.meter.strong_steps else stepped
+                if cadence and j == len(rhythm) - 1:
+                    end_of_section = b == bars - 1
+                    goal = ((self.tonic_pc,) if end_of_section and self.tonic_pc in chord.pitch_classes
+                            else (chord.root_pc,))
+                    pitch = self._nearest(goal, pitch) if (final or end_of_section) else \
+                        self._nearest(chord.pitch_classes, pitch)
+                accent = 1.0 if onset in self.meter.strong_steps else 0.85
+                relative.append((b + onset / self.meter.steps_per_bar,
+                                 max(length - 0.4, 0.6) / self.meter.steps_per_bar, pitch, accent))
+        self.last_pitch = pitch
+        self._written[key] = relative
+        return self._restate(key, bar_starts_s, velocity)
+
+    def _restate(self, key: str, bar_starts_s: list[float], velocity: float) -> list[Note]:
+        written = self._written[key]
+        bar_s = self.step_s * self.meter.steps_per_bar
+        span = max(int(np.ceil(max(pos for pos, *_ in written) + 1e-9)), 1) if written else 1
+        notes: list[Note] = []
+        for b, start in enumerate(bar_starts_s):
+            base = (b // span) * span
+            for pos, length, pitch, accent in written:
+                if int(pos) != b - base:
+                    continue
+                vel = int(np.clip(round(velocity * accent * 127 + self.rng.normal(0, 4)), 1, 127))
+                notes.append(Note(start + (pos - int(pos)) * bar_s, length * bar_s, pitch, vel))
+        return notes
+
+
+def counter_line(*, chords: list[ChordSpan], bar_starts_s: list[float], bar_s: float, low: int, high: int,
+                 velocity: float, previous: int, rng: np.random.Generator) -> tuple[list[Note], int]:
+    """Guide tones: the third or seventh of each chord in half notes, moving by the smallest step."""
+    notes: list[Note] = []
+    pitch = previous
+    for chord, start in zip(chords, bar_starts_s, strict=True):
+        colour = [pc for pc in chord.pitch_classes[1:] if pc != (chord.root_pc + 7) % 12] or \
+            list(chord.pitch_classes)
+        for half in (0, 1):
+            tones = chord_tones_in_range(tuple(colour), low, high) or [pitch]
+            nxt = min(tones, key=lambda p: (abs(p - pitch) if p != pitch or half == 0 else 99, p))
+            pitch = nxt
+            vel = int(np.clip(round(velocity * 127 * (1.0 if half == 0 else 0.85) + rng.normal(0, 3)), 1, 127))
+            notes.append(Note(start + half * bar_s / 2, bar_s / 2 * 0.96, pitch, vel))
+    return notes, pitch

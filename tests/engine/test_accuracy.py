@@ -1,0 +1,58 @@
+"""The rendered audio obeys the request: tempo, key and meter measured from the audio alone."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from engine import RenderResult
+from engine.analysis import estimate_key, estimate_tempo_bpm, onset_periodicity
+from engine.knowledge import KnowledgeData
+from tests.engine.conftest import make_controls, make_plan
+
+CASES = {
+    # name: (genre, tempo, meter, key, chords)
+    "pop_4_4": ("pop", 120.0, "4/4", "A minor", ("Am", "Dm", "E", "Am")),
+    "waltz_3_4": ("folk", 104.0, "3/4", "D major", ("D", "G", "A", "D")),
+    "folk_6_8": ("folk", 100.0, "6/8", "E minor", ("Em", "C", "B7", "Em")),
+}
+_PCS = {"A": 9, "D": 2, "E": 4}
+
+
+def _render(kb: KnowledgeData, render_cached: Callable[..., RenderResult], name: str) -> RenderResult:
+    genre, tempo, meter, key, chords = CASES[name]
+    plan = make_plan(tempo_bpm=tempo, meter=meter, key=key, chords=chords, duration_s=8.0,
+                     sections=(("verse", 0.5, 0.7), ("chorus", 0.5, 0.8)))
+    controls = make_controls(kb, tempo_bpm=tempo, genre=genre, energy=0.7)
+    return render_cached(name, plan=plan, controls=controls, duration_s=8.0, sample_rate=44100, seed=11)
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_tempo_within_4_percent(kb: KnowledgeData, render_cached: Callable[..., RenderResult], name: str) -> None:
+    r = _render(kb, render_cached, name)
+    tempo = CASES[name][1]
+    measured = estimate_tempo_bpm(r.mix, r.sample_rate)
+    assert abs(measured - tempo) / tempo <= 0.04, measured
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_key_matches(kb: KnowledgeData, render_cached: Callable[..., RenderResult], name: str) -> None:
+    r = _render(kb, render_cached, name)
+    tonic, mode = CASES[name][3].split()
+    est = estimate_key(r.mix, r.sample_rate)
+    assert (est.tonic_pc, est.mode) == (_PCS[tonic], mode)
+
+
+def test_meter_4_4_vs_3_4(kb: KnowledgeData, render_cached: Callable[..., RenderResult]) -> None:
+    four = onset_periodicity(_render(kb, render_cached, "pop_4_4").mix, 44100, tempo_bpm=120.0)["bar_lags"]
+    three = onset_periodicity(_render(kb, render_cached, "waltz_3_4").mix, 44100, tempo_bpm=104.0)["bar_lags"]
+    assert four[4] > four[3]
+    assert three[3] > three[4]
+
+
+def test_meter_6_8_is_compound(kb: KnowledgeData, render_cached: Callable[..., RenderResult]) -> None:
+    six = onset_periodicity(_render(kb, render_cached, "folk_6_8").mix, 44100, tempo_bpm=100.0)
+    four = onset_periodicity(_render(kb, render_cached, "pop_4_4").mix, 44100, tempo_bpm=120.0)
+    assert six["subdivision"]["third"] > six["subdivision"]["half"]
+    assert four["subdivision"]["half"] > four["subdivision"]["third"]

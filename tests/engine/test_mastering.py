@@ -1,0 +1,56 @@
+"""The master bus: true-peak estimate agrees with 4x resampling; the limiter holds its ceiling."""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import signal as sps
+
+from engine.mastering import limit, loudness_lufs, master, true_peak_dbtp
+from engine.mix_presets import MasterSpec
+
+
+def _music_like(seed: int, sample_rate: int = 44100, seconds: float = 3.0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    t = np.arange(int(seconds * sample_rate)) / sample_rate
+    x = sum(np.sin(2 * np.pi * f * t + rng.uniform(0, 6)) / (i + 1)
+            for i, f in enumerate(rng.uniform(60, 9000, 12)))
+    x = x + 0.3 * rng.standard_normal(t.size)
+    return np.stack([x, np.roll(x, 100)]).astype(np.float32) * 0.3
+
+
+def test_true_peak_matches_oversampling() -> None:
+    for seed in range(3):
+        x = _music_like(seed)
+        reference = 20 * np.log10(np.abs(sps.resample_poly(x, 4, 1, axis=1)).max())
+        assert abs(true_peak_dbtp(x) - reference) < 0.3
+
+
+def test_limiter_holds_the_ceiling() -> None:
+    x = _music_like(5) * 4.0
+    y = limit(x, 44100, ceiling_dbtp=-1.2)
+    reference = 20 * np.log10(np.abs(sps.resample_poly(y, 4, 1, axis=1)).max())
+    assert reference <= -1.0
+
+
+def test_master_hits_loudness_and_peak() -> None:
+    x = _music_like(7) * 0.05
+    y, report = master(x, 44100, MasterSpec(), fade_out_s=0.5)
+    assert abs(loudness_lufs(y, 44100) + 14.0) < 0.5
+    assert report.true_peak_dbtp <= -1.0
+    assert y.dtype == np.float32 and y.shape == x.shape
+
+
+def test_silence_stays_silent() -> None:
+    y, report = master(np.zeros((2, 44100), dtype=np.float32), 44100, MasterSpec(), fade_out_s=0.5)
+    assert not np.any(y)
+    assert report.loudness_lufs <= -70.0
+
+
+def test_loudness_agrees_with_pyloudnorm() -> None:
+    import pyloudnorm as pyln
+
+    for sample_rate, seconds in ((44100, 3.0), (22050, 5.3), (48000, 2.0), (32000, 7.77)):
+        x = _music_like(11, sample_rate, seconds)
+        x[:, : x.shape[1] // 3] *= 0.01  # a quiet stretch, so the gates matter
+        reference = pyln.Meter(sample_rate).integrated_loudness(x.T.astype(np.float64))
+        assert abs(loudness_lufs(x, sample_rate) - reference) < 0.01
