@@ -18,6 +18,13 @@ $(STAMP): requirements.txt
 	$(BIN)/pip install -q -r requirements.txt
 	# schema-constrained decoding for local_llm; --no-deps: its declared deps pull a 1 GB triton not needed on CPU
 	$(BIN)/pip install -q --no-deps xgrammar==0.2.8 apache-tvm-ffi==0.1.15.post2
+	# optional General-MIDI sampler voice: fluidsynth + a Debian soundfont where apt is usable (root);
+	# without them the engine skips that voice and says why
+	-$(BIN)/pip install -q pyfluidsynth==1.4.0
+	-if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && ! command -v fluidsynth >/dev/null; then \
+		apt-get install -y -qq --no-install-recommends fluidsynth timgm6mb-soundfont >/dev/null 2>&1 || \
+		(apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq --no-install-recommends fluidsynth timgm6mb-soundfont >/dev/null 2>&1) || true; \
+	fi
 	touch $@
 
 $(DEVSTAMP): $(STAMP) requirements-dev.txt
@@ -43,7 +50,9 @@ pytest: install-dev
 test: lint typecheck pytest
 
 bench: install-dev
-	$(BIN)/python bench/parser_eval.py
+	$(BIN)/python bench/parser_eval.py --json bench/out/parser_eval.json
+	$(BIN)/python bench/engine_bench.py --json bench/out/engine_bench.json
+	$(BIN)/python bench/backend_bench.py --json bench/out/backend_bench.json
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
