@@ -22,7 +22,8 @@ _TRIGGER_RE = re.compile(
 )
 _SEPARATOR_RE = re.compile(
     r"^(?:\s*(?:,|-|–|—|→|->|>|\|)?\s*(?:(?:and|then|to|followed|by|returning|returns|back|shifting|shifts|moving|"
-    r"moves|going|goes|briefly|finally|resolving|resolves|before|into|over|with|a|an|the)\s+){0,4}|\s*(?:,|-|–|—|→|->|>|\|)\s*)$",
+    r"moves|going|goes|briefly|finally|resolving|resolves|before|into|over|with|a|an|the|on|lands?|landing|finish\w*|"
+    r"ends?|ending|arrives?|at|changes?|changing)\s+){0,4}|\s*(?:,|-|–|—|→|->|>|\|)\s*)$",
     re.I,
 )
 _CHORD_WORD_AFTER_RE = re.compile(r"^\s+(?:chords?|chord\s+(?:sequence|progression)|triads?|harmony)\b", re.I)

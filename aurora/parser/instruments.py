@@ -16,6 +16,8 @@ _ROLE_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("pad", re.compile(r"\b(?:pads?|drones?|sustained|background|atmospher\w*|swells?|washes)\b")),
     ("rhythm", re.compile(r"\b(?:beat|groove|rhythm\w*|pattern|pulse|loop)\b")),
 )
+_BASS_AS_REGISTER_RE = re.compile(r"\s+(?:notes?|register|range|harmon\w*|parts?|end|frequenc\w*|voices?|clef|"
+                                  r"boost\w*|heavy|music|house|drops?)\b")
 _INSTRUMENTAL_RE = re.compile(r"\b(?:instrumental|no\s+(?:vocals?|voices?|singers?|singing|lyrics))\b", re.I)
 _NEGATED_INSTRUMENTAL_RE = re.compile(r"\bnot\s+(?:an?\s+)?instrumental\b", re.I)
 
@@ -49,6 +51,8 @@ class InstrumentParser:
         found: dict[str, InstrumentFinding] = {}
         excluded: list[str] = []
         for match in self._lexicon.find(lowered):
+            if match.phrase == "bass" and _BASS_AS_REGISTER_RE.match(lowered, match.end):
+                continue  # "the bass notes are played on a tuba": a register, not an instrument
             if is_negated(lowered, match.start):
                 if match.key not in excluded:
                     excluded.append(match.key)

@@ -26,6 +26,7 @@ _FULL_MODE_RE = re.compile(
     rf"|mixolydian|locrian|aeolian|ionian)\b)"
 )
 _IN_SHORT_RE = re.compile(r"\bin\s+(?P<root>[A-G])(?P<acc>[#♯b♭]?)(?P<mode>m|M|min|maj)(?![\w#/])")
+_CHORD_AFTER_RE = re.compile(r"\s*(?:\w+\s+)?(?:chords?|triads?|arpeggios?)\b", re.I)
 _CHANGE_RE = re.compile(
     r"\b(?:modulat\w*|key\s+change\w*|changes?\s+key|shifts?\s+(?:up\s+|down\s+)?to|moves?\s+to"
     r"|transitions?\s+to|switch(?:es)?\s+to|goes\s+to)\s+(?:to\s+|into\s+)?(?:the\s+)?(?:key\s+of\s+)?",
@@ -78,6 +79,8 @@ def parse_key(text: str) -> KeyFinding | None:
                                0.97 if stated else 0.85))
     for priority, regex in ((1, _FULL_MODE_RE), (2, _IN_SHORT_RE)):
         for m in regex.finditer(text):
+            if _CHORD_AFTER_RE.match(text, m.end()):
+                continue  # "an F minor chord progression" names a chord, not the key
             key, stated = _token_to_key(m)
             candidates.append((priority, m.start(), m.end(), key, stated, 0.95 if priority == 1 else 0.85))
     if not candidates:

@@ -19,6 +19,9 @@ _COUNT_RES = (
     re.compile(rf"\bbeats?\s+(?:of|in)\s+{_NUMBER}\b(?!\s*(?:bpm|beats?\s+(?:per|a)\s+min))", re.I),
     re.compile(rf"\bcount(?:s|ing|ed)?\s+(?:the\s+)?beats?\s+(?:to|in)\s+{_NUMBER}\b", re.I),
     re.compile(rf"\b{_NUMBER}[\s-]+(?:beat|count)s?(?:[\s-]+(?:beat|count))?\b(?!\s*(?:per|a|/)\s*min)", re.I),
+    re.compile(rf"\bcount\s+of\s+{_NUMBER}\b", re.I),
+    re.compile(rf"\bbeats?\b[^.;]{{0,25}}?\b(?:to|at|in|of)\s+{_NUMBER}\b"
+               rf"(?!\s*(?:bpm|beats?|min|sec|s\b|%|/|\.\d|x\b|times))", re.I),
 )
 _WORDS = (
     (re.compile(r"\bwaltz\w*|\btriple\s+(?:meter|metre|time)\b|\bin\s+three\b", re.I), "3/4", 0.8),

@@ -37,7 +37,8 @@ from aurora.parser.tempo import TempoParser
 from aurora.text_embedding import TextEmbedder
 from aurora.theory import Key, roman_to_chord
 
-_SOLO_RE = re.compile(r"\b(?:solo|unaccompanied|only|just|a\s+cappella|acapella|a\s+capella|alone)\b")
+_SOLO_RE = re.compile(r"\b(?:solo|unaccompanied|only|just|a\s+cappella|acapella|a\s+capella|alone|no\s+other\s+"
+                      r"(?:instruments?|instrumentation|accompaniment)|nothing\s+else)\b")
 INFERRED_INSTRUMENT_CONFIDENCE = 0.45
 ARTIST_INSTRUMENT_CONFIDENCE = 0.55
 

@@ -131,7 +131,7 @@ def one_shot(voice: str, params: dict[str, float], *, sample_rate: int, velocity
 
 # Pitched drums are tuned to the key (interval above the tonic), as engineers tune kicks and toms:
 # an untuned 50 Hz kick is a loud G that pulls the whole track toward G.
-_TUNING = {"kick": 0, "tom_low": 7, "tom_mid": 0, "tom_high": 4, "snare": 7, "conga_low": 0, "conga_high": 7,
+_TUNING = {"kick": 0, "tom_low": 7, "tom_mid": 0, "tom_high": 0, "snare": 7, "conga_low": 0, "conga_high": 7,
            "bongo_low": 0, "bongo_high": 7, "timbale": 0}
 
 

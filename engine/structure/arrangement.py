@@ -23,8 +23,10 @@ from engine.structure.harmony import (
     Chord,
     CompStyle,
     comp_bar,
+    fit_to_key,
     parse_chord,
     parse_key,
+    section_chords,
     voice_lead,
 )
 from engine.structure.melody import MelodyWriter, counter_line
@@ -119,18 +121,22 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
     minor = mode in ("minor", "dorian", "phrygian", "locrian", "harmonic_minor", "pentatonic_minor", "blues")
     third = 3 if minor else 4
     tonic_chord = Chord("tonic", tonic_pc, (tonic_pc, (tonic_pc + third) % 12, (tonic_pc + 7) % 12), tonic_pc)
-    global_chords = global_chords or [tonic_chord]
+    global_chords = fit_to_key(global_chords or [tonic_chord], tonic_pc=tonic_pc, scale_intervals=scale_intervals,
+                               minor=minor)
     score = Score(tempo_bpm=tempo_bpm, beats_per_bar=meter.numerator, beat_unit=meter.denominator,
                   key_tonic_pc=tonic_pc, key_mode=mode, genre_id=genre_id, duration_s=duration_s,
                   bar_s=bar_s, step_s=step_s, textures=list(params.textures))
     bar_chords: list[ChordSpan] = []
     bar = 0
     for section, count in sections:
-        own = [c for c in (parse_chord(x, kb.chords.qualities) for x in section.chords) if c] or global_chords
+        own = [c for c in (parse_chord(x, kb.chords.qualities) for x in section.chords) if c]
+        own = fit_to_key(own, tonic_pc=tonic_pc, scale_intervals=scale_intervals, minor=minor) if own \
+            else global_chords
+        own_bars = section_chords(own, tonic_chord, count)
         e, _ = energy_level(section.energy_level, global_energy)
         score.sections.append(SectionSpan(section.name, bar * bar_s, count * bar_s, bar, count, e))
         for b in range(count):
-            bar_chords.append(_chord_span(own[b % len(own)], (bar + b) * bar_s, bar_s))
+            bar_chords.append(_chord_span(own_bars[b], (bar + b) * bar_s, bar_s))
         bar += count
     score.chords = bar_chords
 
@@ -153,10 +159,12 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
     voicings: dict[str, tuple[int, ...] | None] = {"harmony": None, "pad": None, "arp": None}
     bass_prev, counter_prev = 40, (low + 55) // 2
     humanize_s = style.humanize_ms / 1000.0
+    # with no drums, the chords keep the pulse: the harmony (else the pad) sounds every beat
+    pulse_role = None if "drums" in by_role else next((r for r in ("harmony", "pad") if r in by_role), None)
     for idx, (section, count) in enumerate(sections):
         span = score.sections[idx]
         e, level = energy_level(section.energy_level, global_energy)
-        patterns = drum_parts.level_patterns(groove, meter, level)
+        patterns = drum_parts.beat_pulse(drum_parts.level_patterns(groove, meter, level), meter, tempo_bpm)
         quiet = normalise_name(section.name).split(" ")[0] in _QUIET_SECTIONS and len(sections) > 2
         nxt = sections[idx + 1][0] if idx + 1 < len(sections) else None
         transition = _transition_type(plan, section, nxt) if nxt is not None else "none"
@@ -186,14 +194,17 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
                 if b == 0 and idx > 0 and level != "low":
                     notes.append(Note(start, bar_s, drum_parts.GM_DRUMS["crash"], int(85 + 35 * e)))
                 by_role["drums"].notes += notes
-            kicks = drum_parts.kick_steps(patterns) if "drums" in by_role else meter.strong_steps
+            kicks = drum_parts.kick_steps(patterns) if "drums" in by_role else \
+                list(range(0, n, meter.beat_steps))
             if "percussion" in by_role and level != "low":
                 grids = {v: drum_parts.percussion_pattern(v, meter, level) for v in orchestra.percussion_voices}
                 by_role["percussion"].notes += drum_parts.drum_bar(
                     patterns=grids, bar_start_s=start, step_s=step_s, velocity=0.55 + 0.3 * e, swing=swing,
                     swing_unit_steps=swing_unit, humanize_s=humanize_s, rng=rngs["percussion"])
             if "bass" in by_role:
-                notes, bass_prev = bass_bar(style=style.bass, chord=chord, next_chord=following, kicks=kicks,
+                # with no drums the bass keeps time: a note on every beat
+                bass_style = style.bass if "drums" in by_role else "sub"
+                notes, bass_prev = bass_bar(style=bass_style, chord=chord, next_chord=following, kicks=kicks,
                                             meter=meter, bar_start_s=start, step_s=step_s, velocity=0.68 + 0.25 * e,
                                             level=level, previous=bass_prev, rng=rngs["bass"],
                                             scale_pcs=[(tonic_pc + i) % 12 for i in scale_intervals])
@@ -208,7 +219,7 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
                 voicing = voice_lead(chord.pitch_classes, voicings[role], n_voices=4 if role != "arp" else 3,
                                      low=lo, high=hi)
                 voicings[role] = voicing
-                comp = _comp_style(role, style, level, n)
+                comp = _comp_style(role, style, level, n, pulse=_pulse_steps(meter) if pulse_role == role else None)
                 vel = (0.5 if role == "pad" else 0.6) + 0.25 * e
                 track.notes += comp_bar(chord=chord, voicing=voicing, style=comp, bar_start_s=start,
                                         step_s=step_s, steps_per_bar=n, velocity=vel, rng=rngs[role])
@@ -247,7 +258,14 @@ def _plays(role: str, level: str, quiet: bool, by_role: dict[TrackRole, Track]) 
     return True
 
 
-def _comp_style(role: str, style: GrooveInfo, level: str, steps: int) -> CompStyle:
+def _pulse_steps(meter: Meter) -> str:
+    """A block-chord grid struck on every beat, the downbeat accented."""
+    return "".join("X" if s == 0 else "x" if s % meter.beat_steps == 0 else "-" for s in range(meter.steps_per_bar))
+
+
+def _comp_style(role: str, style: GrooveInfo, level: str, steps: int, *, pulse: str | None = None) -> CompStyle:
+    if pulse is not None:
+        return CompStyle("block", pulse)
     if role == "pad":
         return CompStyle("block", "X" + "-" * (steps - 1))
     if role == "arp":

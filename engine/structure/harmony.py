@@ -160,3 +160,81 @@ def _vel(value: float, rng: np.random.Generator) -> int:
 def all_chords(symbols: list[str], qualities: dict[str, list[int]]) -> list[Chord]:
     """Parse every symbol, skipping the unreadable ones (a plan may carry free text)."""
     return [c for c in (parse_chord(s, qualities) for s in symbols) if c is not None]
+
+
+# ------------------------------------------------------------------ keeping a progression in its key
+_NAMES = ("C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B")
+_MAJOR_SCALE = (0, 2, 4, 5, 7, 9, 11)
+_MINOR_SCALE = (0, 2, 3, 5, 7, 8, 10)
+
+
+def _heptatonic(scale_intervals: list[int], minor: bool) -> tuple[int, ...]:
+    """The seven-note scale chords are built from (pentatonic and blues modes use their parent)."""
+    steps = tuple(sorted({i % 12 for i in scale_intervals}))
+    if len(steps) == 7 and (3 in steps) == minor:
+        return steps
+    return _MINOR_SCALE if minor else _MAJOR_SCALE
+
+
+def _diatonic(degree: int, tonic_pc: int, scale: tuple[int, ...], *, seventh: bool, major_dominant: bool) -> Chord:
+    pcs = [(tonic_pc + scale[(degree + k) % 7]) % 12 for k in ((0, 2, 4, 6) if seventh else (0, 2, 4))]
+    if major_dominant:  # V in minor: the raised leading tone (harmonic minor)
+        pcs[1] = (pcs[0] + 4) % 12
+    third = (pcs[1] - pcs[0]) % 12
+    fifth = (pcs[2] - pcs[0]) % 12
+    suffix = "dim" if fifth == 6 else ("m" if third == 3 else "")
+    if seventh:
+        seven = (pcs[3] - pcs[0]) % 12
+        suffix = {("", 11): "maj7", ("", 10): "7", ("m", 10): "m7", ("dim", 10): "m7b5", ("m", 11): "mMaj7"}.get(
+            (suffix, seven), suffix + "7")
+    return Chord(_NAMES[pcs[0]] + suffix, pcs[0], tuple(pcs), pcs[0])
+
+
+def fit_to_key(chords: list[Chord], *, tonic_pc: int, scale_intervals: list[int], minor: bool) -> list[Chord]:
+    """The plan's chords made to state its key, as a player reading a lead sheet in that key would.
+
+    A chord on the tonic always takes the key's own tonic quality (an 'A' in A minor becomes Am).
+    When most chord tones already sit in the key (the leading tone counts in minor), the other
+    chords keep their colour; a progression mostly outside the key is rewritten diatonically: each
+    chord becomes the scale's chord on the degree nearest its root (its seventh kept), and V stays
+    major in minor when it was written major.
+    """
+    scale = _heptatonic(scale_intervals, minor)
+    allowed = {(tonic_pc + i) % 12 for i in scale} | ({(tonic_pc + 11) % 12} if minor else set())
+    tones = [pc for c in chords for pc in c.pitch_classes]
+    in_key = sum(pc in allowed for pc in tones) / max(len(tones), 1)
+    out: list[Chord] = []
+    for c in chords:
+        rel = (c.root_pc - tonic_pc) % 12
+        seventh = len(c.pitch_classes) >= 4
+        if rel in scale and in_key >= 0.8 and rel != 0:
+            out.append(c)
+            continue
+        degree = min(range(7), key=lambda d: (min((scale[d] - rel) % 12, (rel - scale[d]) % 12), scale[d]))
+        major_dominant = minor and degree == 4 and (len(c.pitch_classes) < 2 or
+                                                    (c.pitch_classes[1] - c.root_pc) % 12 == 4)
+        out.append(_diatonic(degree, tonic_pc, scale, seventh=seventh and degree != 0,
+                             major_dominant=major_dominant))
+    return out
+
+
+def tonic_first(chords: list[Chord], tonic: Chord) -> list[Chord]:
+    """The loop rotated to start on its tonic chord (the tonic put in front when it has none)."""
+    for i, c in enumerate(chords):
+        if c.root_pc == tonic.root_pc:
+            return chords[i:] + chords[:i]
+    return [tonic, *chords]
+
+
+def section_chords(chords: list[Chord], tonic: Chord, bars: int) -> list[Chord]:
+    """A section's chord per bar: the loop from its tonic, the last bar a cadence home on the tonic
+    (after a dominant, when the loop has one and the section is long enough)."""
+    loop = tonic_first(chords, tonic)
+    out = [loop[b % len(loop)] for b in range(bars)]
+    if bars >= 2:
+        out[-1] = next((c for c in loop if c.root_pc == tonic.root_pc), tonic)
+    if bars >= 4:
+        dominant = next((c for c in loop if (c.root_pc - tonic.root_pc) % 12 == 7), None)
+        if dominant is not None and out[-2].root_pc == tonic.root_pc:
+            out[-2] = dominant
+    return out

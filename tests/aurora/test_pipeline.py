@@ -36,6 +36,13 @@ def test_negation_becomes_exclusion(aurora: Aurora) -> None:
     assert not any(kb_name in names for kb_name in (x.lower() for x in p.excluded_instruments))
 
 
+def test_register_words_and_solo_cues(aurora: Aurora) -> None:
+    p = aurora.parse(prompt="The bass notes are played on a tuba while a flute sings above").parsed_parameters
+    assert "Bass Guitar" not in {i.name for i in p.instrumentation}
+    solo = aurora.parse(prompt="a cello melody. There are no other instruments.").parsed_parameters
+    assert all(i.source == "stated" for i in solo.instrumentation)
+
+
 def test_unstated_is_inferred_and_marked(aurora: Aurora) -> None:
     p = aurora.parse(prompt="a drum and bass track").parsed_parameters
     assert p.tempo.type == "inferred" and 150 <= p.tempo.bpm <= 190

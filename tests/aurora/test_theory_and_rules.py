@@ -42,6 +42,11 @@ def test_key_spellings(text: str, label: str | None) -> None:
     assert (found.key.tonic_pc, found.key.is_minor) == (expected.tonic_pc, expected.is_minor)
 
 
+def test_a_minor_chord_is_not_the_key() -> None:
+    found = parse_key("follows a sorrowful F minor chord progression. It is in the key of C minor.")
+    assert found is not None and found.key == Key(0, "minor")
+
+
 def test_key_change_is_reported() -> None:
     found = parse_key("starts in D minor and modulates to F major for the chorus")
     assert found is not None and found.key == Key(2, "minor")
@@ -83,6 +88,8 @@ def test_tempo_words_and_conflicts(kb: KnowledgeBase) -> None:
     ("with a beat count of 3", "3/4"), ("a 3-beat pulse that drives the energy", "3/4"),
     ("The beat is in 2, and the tempo is presto", "2/4"), ("counting to 3 at 126 bpm", "3/4"),
     ("The percussion plays in common time.", "4/4"), ("in 7/8", "7/8"),
+    ("the beat is set to 2", "2/4"), ("the beat sways in 3", "3/4"), ("pumping in a count of three", "3/4"),
+    ("the steady 2 beat count at 160.0 BPM", "2/4"), ("counting the beat to 2", "2/4"),
 ])
 def test_meter(text: str, meter: str) -> None:
     found = parse_meter(text)
@@ -98,6 +105,9 @@ def test_meter(text: str, meter: str) -> None:
      ["Bbmaj7", "Ebm", "Fm7", "Ebm7", "Bbm", "Bb"]),
     ("The chord progression follows G#m, A#m7b5/G#.", ["G#m", "A#m7b5/G#"]),
     ("play Am - F - C - G on piano", ["Am", "F", "C", "G"]),
+    ("the chord progression moves from A#maj7 to G#/C, then to C#aug, and finishes with G#7.",
+     ["A#maj7", "G#/C", "C#aug", "G#7"]),
+    ("The use of Eb chords and 2/4 time", ["Eb"]),
 ])
 def test_chord_sequences(kb: KnowledgeBase, text: str, chords: list[str]) -> None:
     found = parse_chords(text, kb.chords)

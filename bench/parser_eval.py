@@ -1,0 +1,957 @@
+"""Accuracy and latency bench for Aurora's semantic parser (issue 3, "Measured").
+
+    .venv/bin/python bench/parser_eval.py                      # the four dev sets in ../shared/eval/
+    .venv/bin/python bench/parser_eval.py --limit 200 --json bench/out/quick.json
+    .venv/bin/python bench/parser_eval.py --musicbench other.jsonl --musiccaps other.csv ... \\
+        --json bench/out/unseen.json --dump-failures bench/out/failures
+
+Prints one table per data set (figure, rows covered, value; for MusicCaps and ConceptCaps also a
+keyword baseline and the ratio Aurora / baseline) plus latency, and writes every figure to --json.
+--dump-failures DIR writes DIR/<set>/<figure>.jsonl: one line per failing row (row = 0-based line
+or record number in the source file, caption, expected, got, plus what the bench saw stated) to
+find classes of failure. --limit N takes N rows spread evenly over each file.
+
+How each figure is computed (the label normalisation lives in bench/eval_data.py):
+
+MusicBench (captions of 'captions'; rows whose caption is missing or "ERROR" are skipped)
+- "stated" is decided from the caption text by the bench's own regexes (eval_data.stated_*),
+  never by the parser. Tempo is stated as a number ("118 bpm", "The bpm is 97.0"), else as an
+  Italian term (Vivace), else as a word (slow, uptempo, medium tempo), else not at all.
+- tempo within 1 BPM: |parsed bpm - label bpm| <= 1 on rows stating a number.
+- TB / TBT (Mustango bins [40, 60, 70, 90, 110, 140, 160, 210]) over all rows with a bpm label, and
+  split by how the tempo is stated (number / Italian term or word only / not stated).
+- key CK / CKD on rows with a key label whose caption states a key; a row's label may name two
+  keys ("either Cm or CM"): a match with either counts. CKD also accepts the relative key.
+- beats per bar: parsed time signature numerator == max beat position of the label, on rows
+  stating a meter or beat count ("3/4", "The beat is 3", "counts to three", "waltz").
+- chords exact / chord-token F1 on rows whose caption states the labelled sequence (in order);
+  chords compare as (root pitch class, quality, bass), so enharmonic spellings are equal; "N"
+  (no chord) is dropped. Rows where a paraphrase kept only some chords are counted, not scored.
+MidiCaps
+- key CK on rows stating a key; time signature exact (all rows, and rows stating a meter); tempo TB.
+- instrument F1 (micro): each instrument_summary label is resolved to a KB instrument by exact
+  name/alias, else by the longest KB name/alias it contains ("Tenor Saxophone" -> saxophone);
+  parsed and label instruments are matched one-to-one, first by identical KB entry, then by a
+  shared specific AudioSet class of the two entries (broad classes such as "Percussion" or
+  "Plucked string instrument" do not count). Unresolvable labels stay false negatives.
+- genre hit@3: a label genre (resolved like instruments, over KB genres) equals one of the top-3
+  ranked genres or one of their ancestors in the KB taxonomy.
+MusicCaps (rows with a non-empty label set per figure)
+- instrument micro-F1: predicted = union of the `audioset` lists of the parsed instruments, kept
+  to the AudioSet "Musical instrument" subtree (a label outside it can never be in the column);
+  gold = audioset_instrument without "Musical instrument". A second row scores only instruments
+  the parser marks source="stated" (inferred, genre-typical instruments left out); same in MidiCaps.
+- genre hit@1 / hit@3: any AudioSet label of the top-1 / top-3 ranked genres is in
+  audioset_genre (a KB genre without its own mapping inherits its nearest ancestor's).
+- mood hit: any AudioSet label of any parsed mood is in audioset_mood.
+ConceptCaps (tag hit rates per category; a tag that cannot be resolved is counted, not scored)
+- tempo tags: the tag equals a KB tempo term or alias; hit when the parsed bpm lies in its range.
+- genre / mood / instrument tags: resolved by exact KB name/alias in the tag's own category, then
+  in the other of genre/mood (the taxonomy files some genres as moods), then by the longest KB
+  name/alias contained in the tag. Hit when the parse contains the entry: genre or sub-genre (or
+  an ancestor of either), any parsed mood, any parsed instrument (or a parsed instrument whose
+  specific AudioSet classes include all of the tag's: 'guitar' is covered by 'acoustic guitar'). Negated instrument tags
+  ("no voices") are scored separately: hit when the instrument is not among the parsed ones.
+Keyword baseline (MusicCaps and ConceptCaps, same run, same scoring): whole-word matches of KB
+entry names (names only, no aliases) in the lower-cased caption; genres ranked by first
+occurrence; tempo = typical bpm of the first KB tempo term (term only) found, else none (a miss).
+Latency: Aurora.process() stage timings (timings_ms) and wall time on an even sample of captions
+from every set, after warm-up on other prompts and before the accuracy pass (so no timed caption
+is a cache hit); suggest() wall time on caption prefixes; parse() wall time over the accuracy
+pass; cold start = a fresh interpreter timing `import aurora` + Aurora() + warm_up() (the worst
+of --cold-runs runs). All of it depends on the machine and its load: compare runs on one machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.eval_data import (  # noqa: E402
+    AUDIOSET_GENERIC_CLASSES,
+    AUDIOSET_INSTRUMENT_CLASSES,
+    CONCEPTCAPS_CATEGORIES,
+    GENERIC_AUDIOSET_INSTRUMENT,
+    PRF,
+    ConceptCapsRow,
+    KBIndex,
+    KBKind,
+    Loaded,
+    MidiCapsRow,
+    MusicBenchRow,
+    MusicCapsRow,
+    chords_exact,
+    chords_f1,
+    chords_stated,
+    evenly,
+    key_ck,
+    key_ckd,
+    key_name,
+    load_conceptcaps,
+    load_midicaps,
+    load_musicbench,
+    load_musiccaps,
+    match_instruments,
+    parse_key,
+    percentile,
+    set_counts,
+    stated_beats_per_bar,
+    stated_bpms,
+    stated_keys,
+    stated_time_signatures,
+    tempo_bin,
+    tempo_statement,
+    tempo_tb,
+    tempo_tbt,
+    tempo_within,
+)
+
+EVAL_DIR = ROOT.parent / "shared" / "eval"
+DEFAULT_PATHS = {
+    "musicbench": EVAL_DIR / "musicbench_dev.jsonl",
+    "midicaps": EVAL_DIR / "midicaps_pairs.jsonl",
+    "musiccaps": EVAL_DIR / "musiccaps_dev.csv",
+    "conceptcaps": EVAL_DIR / "conceptcaps_dev.csv",
+}
+DATASETS = ("musicbench", "midicaps", "musiccaps", "conceptcaps")
+TITLES = {"musicbench": "MusicBench", "midicaps": "MidiCaps", "musiccaps": "MusicCaps",
+          "conceptcaps": "ConceptCaps"}
+
+
+# ------------------------------------------------------------------------------ parsed view
+@dataclass
+class Parsed:
+    """What the bench reads from one parse (Aurora's or the baseline's), by KB *names*."""
+
+    bpm: float | None = None
+    tempo_type: str | None = None
+    tempo_term: str | None = None
+    key: str | None = None
+    time_signature: str | None = None
+    chords: list[str] = field(default_factory=list)
+    instruments: list[str] = field(default_factory=list)
+    stated_instruments: list[str] = field(default_factory=list)
+    excluded: list[str] = field(default_factory=list)
+    genre: str | None = None
+    sub_genre: str | None = None
+    moods: list[str] = field(default_factory=list)
+    ranked_genres: list[str] = field(default_factory=list)
+    explicit: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    error: str | None = None
+
+    def brief(self) -> dict[str, Any]:
+        """A compact 'got' for failure dumps."""
+        return {
+            "bpm": self.bpm, "tempo_type": self.tempo_type, "tempo_term": self.tempo_term, "key": self.key,
+            "time_signature": self.time_signature, "chords": self.chords, "instruments": self.instruments,
+            "stated_instruments": self.stated_instruments,
+            "excluded": self.excluded, "genre": self.genre, "sub_genre": self.sub_genre, "moods": self.moods,
+            "ranked_genres": self.ranked_genres, "explicit": self.explicit, "error": self.error,
+        }
+
+
+def parsed_from_result(result: Any, ranked: list[str]) -> Parsed:
+    """Read an aurora ParseResult (duck-typed so the bench does not depend on its import)."""
+    p = result.parsed_parameters
+    tempo = getattr(p, "tempo", None)
+    key = getattr(p, "key_signature", None)
+    meter = getattr(p, "time_signature", None)
+    genre = getattr(p, "genre", None)
+    sub = getattr(p, "sub_genre", None)
+    return Parsed(
+        bpm=float(tempo.bpm) if tempo is not None and tempo.bpm is not None else None,
+        tempo_type=getattr(tempo, "type", None),
+        tempo_term=getattr(tempo, "term", None),
+        key=getattr(key, "value", None),
+        time_signature=getattr(meter, "value", None),
+        chords=list(getattr(p, "chords", None) or []),
+        instruments=[i.name for i in getattr(p, "instrumentation", None) or []],
+        stated_instruments=[i.name for i in getattr(p, "instrumentation", None) or []
+                            if getattr(i, "source", "stated") == "stated"],
+        excluded=list(getattr(p, "excluded_instruments", None) or []),
+        genre=getattr(genre, "value", None),
+        sub_genre=getattr(sub, "value", None),
+        moods=[m.value for m in getattr(p, "mood", None) or []],
+        ranked_genres=ranked,
+        explicit=list(getattr(p, "explicit", None) or []),
+        warnings=list(getattr(result, "warnings", None) or []),
+    )
+
+
+# ------------------------------------------------------------------------------ systems
+class AuroraSystem:
+    """Aurora's offline tier, timed per call."""
+
+    name = "aurora"
+
+    def __init__(self, aurora: Any) -> None:
+        self.aurora = aurora
+        self.parse_ms: list[float] = []
+        self.parse_reported_ms: list[float] = []
+        self.rank_ms: list[float] = []
+        self.errors: Counter[str] = Counter()
+        self.has_rank = callable(getattr(aurora, "rank_genres", None))
+
+    def analyse(self, caption: str, rank: bool) -> Parsed:
+        try:
+            t0 = time.perf_counter()
+            result = self.aurora.parse(prompt=caption)
+            self.parse_ms.append((time.perf_counter() - t0) * 1000)
+            meta = getattr(result, "aurora_metadata", None)
+            if meta is not None:
+                self.parse_reported_ms.append(float(meta.processing_time_ms))
+            ranked: list[str] = []
+            if rank and self.has_rank:
+                t0 = time.perf_counter()
+                ranked = [name for name, _ in self.aurora.rank_genres(prompt=caption, k=3)]
+                self.rank_ms.append((time.perf_counter() - t0) * 1000)
+            parsed = parsed_from_result(result, ranked)
+            if rank and not self.has_rank:
+                parsed.ranked_genres = [g for g in (parsed.genre, parsed.sub_genre) if g]
+            return parsed
+        except Exception as exc:  # a crash on one row is a failure of that row, not of the bench
+            message = f"{type(exc).__name__}: {exc}"
+            self.errors[type(exc).__name__] += 1
+            return Parsed(error=message[:500])
+
+
+class KeywordBaseline:
+    """Plain keyword matching of KB entry *names* (no aliases), whole words, lower-cased caption."""
+
+    name = "baseline"
+
+    def __init__(self, kb: KBIndex) -> None:
+        def patterns(kind: KBKind) -> list[tuple[re.Pattern[str], str]]:
+            return [(re.compile(r"(?<!\w)" + re.escape(e.name.lower()) + r"(?!\w)"), e.name)
+                    for e in kb.entries[kind].values()]
+
+        self.genres = patterns("genres")
+        self.instruments = patterns("instruments")
+        self.moods = patterns("moods")
+        self.tempo = [(re.compile(r"(?<!\w)" + re.escape(t.term.lower()) + r"(?!\w)"), t.typical_bpm, t.term)
+                      for t in kb.tempo_terms]
+
+    @staticmethod
+    def _ordered(text: str, pats: list[tuple[re.Pattern[str], str]]) -> list[str]:
+        found: list[tuple[int, int, str]] = []
+        for pattern, name in pats:
+            m = pattern.search(text)
+            if m:
+                found.append((m.start(), -len(name), name))
+        return [name for _, _, name in sorted(found)]
+
+    def analyse(self, caption: str, rank: bool = True) -> Parsed:
+        text = caption.lower()
+        genres = self._ordered(text, self.genres)
+        bpm: float | None = None
+        term: str | None = None
+        tempo_hits = sorted((m.start(), -len(t), typical, t)
+                            for pattern, typical, t in self.tempo if (m := pattern.search(text)))
+        if tempo_hits:
+            _, _, bpm, term = tempo_hits[0]
+        instruments = self._ordered(text, self.instruments)
+        return Parsed(
+            bpm=bpm, tempo_term=term, instruments=instruments, stated_instruments=instruments,
+            genre=genres[0] if genres else None, moods=self._ordered(text, self.moods),
+            ranked_genres=genres[:3],
+        )
+
+
+# ------------------------------------------------------------------------------ figures
+FigureKind = Literal["rate", "mean", "f1"]
+Info = dict[str, Any]
+
+
+@dataclass
+class Figure:
+    label: str
+    kind: FigureKind = "rate"
+    total: float = 0.0
+    n: int = 0
+    prf: PRF = field(default_factory=PRF)
+    failures: list[Info] = field(default_factory=list)
+
+    def add(self, ok: bool, info: Info) -> None:
+        """A hit-or-miss row."""
+        self.n += 1
+        self.total += 1.0 if ok else 0.0
+        if not ok:
+            self.failures.append(info)
+
+    def add_value(self, value: float, info: Info) -> None:
+        """A row scored 0..1 (the figure is the mean); below 1 counts as a failure."""
+        self.n += 1
+        self.total += value
+        if value < 1.0:
+            self.failures.append(info)
+
+    def add_counts(self, tp: int, fp: int, fn: int, info: Info) -> None:
+        """A row of a micro-averaged F1."""
+        self.n += 1
+        self.prf.add(tp, fp, fn)
+        if fp or fn:
+            self.failures.append(info)
+
+    @property
+    def value(self) -> float | None:
+        if self.n == 0:
+            return None
+        return self.prf.f1 if self.kind == "f1" else self.total / self.n
+
+    def to_json(self) -> Info:
+        out: Info = {"value": self.value, "rows": self.n}
+        if self.kind == "f1":
+            out.update(precision=self.prf.precision, recall=self.prf.recall, tp=self.prf.tp, fp=self.prf.fp,
+                       fn=self.prf.fn)
+        return out
+
+
+class Figures(dict[str, Figure]):
+    """Figures of one system on one set, in the order they were first used."""
+
+    def fig(self, key: str, label: str, kind: FigureKind = "rate") -> Figure:
+        if key not in self:
+            self[key] = Figure(label=label, kind=kind)
+        return self[key]
+
+    def ordered(self, keys: Sequence[str]) -> Figures:
+        """The same figures, those named in keys first and in that order."""
+        out = Figures((k, self[k]) for k in keys if k in self)
+        out.update((k, v) for k, v in self.items() if k not in out)
+        return out
+
+
+@dataclass
+class DatasetResult:
+    name: str
+    path: Path
+    loaded: Loaded
+    aurora: Figures
+    baseline: Figures | None = None
+    notes: Info = field(default_factory=dict)
+
+
+def row_info(row: Any, parsed: Parsed, expected: Any, got: Any, **extra: Any) -> Info:
+    info: Info = {"row": row.index, "caption": row.caption, "expected": expected, "got": got}
+    info.update(extra)
+    if parsed.error:
+        info["error"] = parsed.error
+    return info
+
+
+def kb_ids(kb: KBIndex, kind: KBKind, names: Sequence[str | None]) -> list[str]:
+    """KB ids of names the parser returned; a name the KB does not know stays as '?name'."""
+    out: list[str] = []
+    for name in names:
+        if not name:
+            continue
+        entry_id = kb.resolve(kind, name) or f"?{name}"
+        if entry_id not in out:
+            out.append(entry_id)
+    return out
+
+
+def with_ancestors(kb: KBIndex, genre_ids: Sequence[str]) -> set[str]:
+    out: set[str] = set()
+    for g in genre_ids:
+        out.add(g)
+        out.update(kb.ancestors(g))
+    return out
+
+
+def beats_of(time_signature: str | None) -> int | None:
+    if not time_signature:
+        return None
+    head = time_signature.split("/")[0]
+    return int(head) if head.isdigit() else None
+
+
+# ------------------------------------------------------------------------------ MusicBench
+def _musicbench_tempo(f: Figures, r: MusicBenchRow, p: Parsed, noise: Counter[str]) -> None:
+    if r.bpm is None:
+        return
+    bpm = r.bpm
+    statement = tempo_statement(r.caption)
+    if statement == "number":
+        numbers = stated_bpms(r.caption)
+        noise["tempo number stated, label disagrees"] += not any(abs(b - bpm) <= 1 for b in numbers)
+        f.fig("tempo_within_1bpm", "tempo within 1 BPM (number stated)").add(
+            tempo_within(p.bpm, bpm), row_info(r, p, bpm, p.bpm, stated=numbers, term=p.tempo_term))
+    info = row_info(r, p, {"bpm": bpm, "bin": tempo_bin(bpm)},
+                    {"bpm": p.bpm, "bin": tempo_bin(p.bpm) if p.bpm is not None else None,
+                     "type": p.tempo_type, "term": p.tempo_term},
+                    tempo_stated_as=statement)
+    tb, tbt = tempo_tb(p.bpm, bpm), tempo_tbt(p.bpm, bpm)
+    f.fig("tempo_tb", "tempo bin TB (all rows with a bpm label)").add(tb, info)
+    f.fig("tempo_tbt", "tempo bin TBT (all rows with a bpm label)").add(tbt, info)
+    if statement == "number":
+        f.fig("tempo_tb_number", "  TB, tempo stated as a number").add(tb, info)
+    elif statement in ("italian", "word"):
+        f.fig("tempo_tb_term_only", "  TB, stated only as Italian term or word").add(tb, info)
+        if statement == "italian":
+            f.fig("tempo_tb_italian_only", "  TB, stated only as Italian term").add(tb, info)
+    else:
+        f.fig("tempo_tb_unstated", "  TB, tempo not stated").add(tb, info)
+
+
+def eval_musicbench(rows: Sequence[MusicBenchRow], parsed: Sequence[Parsed]) -> tuple[Figures, Info]:
+    f = Figures()
+    noise: Counter[str] = Counter()
+    for r, p in zip(rows, parsed, strict=True):
+        _musicbench_tempo(f, r, p, noise)
+
+        keys = stated_keys(r.caption)
+        if r.keys and keys:
+            noise["key stated, label not among stated keys"] += not any(parse_key(k) in keys for k in r.keys)
+            info = row_info(r, p, r.keys, p.key, stated=[key_name(k) for k in keys])
+            f.fig("key_ck", "key CK (key stated)").add(key_ck(p.key, r.keys), info)
+            f.fig("key_ckd", "key CKD (key stated)").add(key_ckd(p.key, r.keys), info)
+
+        beats = stated_beats_per_bar(r.caption)
+        if r.beats_per_bar is not None and beats:
+            noise["meter stated, label disagrees"] += r.beats_per_bar not in beats
+            f.fig("beats_per_bar", "beats per bar (meter/beat count stated)").add(
+                beats_of(p.time_signature) == r.beats_per_bar,
+                row_info(r, p, r.beats_per_bar, p.time_signature, stated=beats))
+
+        stated = chords_stated(r.caption, r.chords)
+        if stated == "full":
+            info = row_info(r, p, r.chords, p.chords)
+            f.fig("chords_exact", "chord sequence exact (chords stated)").add(
+                chords_exact(p.chords, r.chords), info)
+            f.fig("chords_f1", "chord-token F1, mean per row (chords stated)", "mean").add_value(
+                chords_f1(p.chords, r.chords), info)
+        elif stated == "partial":
+            noise["chords only partly stated (not scored)"] += 1
+    order = ["tempo_within_1bpm", "key_ck", "key_ckd", "beats_per_bar", "chords_exact", "chords_f1", "tempo_tb",
+             "tempo_tbt", "tempo_tb_number", "tempo_tb_term_only", "tempo_tb_italian_only", "tempo_tb_unstated"]
+    return f.ordered(order), {"label_noise": dict(noise)}
+
+
+# ------------------------------------------------------------------------------ MidiCaps
+def eval_midicaps(rows: Sequence[MidiCapsRow], parsed: Sequence[Parsed], kb: KBIndex) -> tuple[Figures, Info]:
+    f = Figures()
+    unresolved: Counter[str] = Counter()
+    for r, p in zip(rows, parsed, strict=True):
+        keys = stated_keys(r.caption)
+        if r.key and keys:
+            f.fig("key_ck", "key CK (key stated)").add(
+                key_ck(p.key, [r.key]), row_info(r, p, r.key, p.key, stated=[key_name(k) for k in keys]))
+        if r.time_signature:
+            meters = stated_time_signatures(r.caption)
+            ok = p.time_signature == r.time_signature
+            info = row_info(r, p, r.time_signature, p.time_signature, stated=meters)
+            f.fig("time_signature", "time signature exact (all rows)").add(ok, info)
+            if meters:
+                f.fig("time_signature_stated", "time signature exact (meter stated)").add(ok, info)
+        if r.tempo is not None:
+            f.fig("tempo_tb", "tempo bin TB").add(
+                tempo_tb(p.bpm, r.tempo),
+                row_info(r, p, r.tempo, p.bpm, tempo_stated_as=tempo_statement(r.caption)))
+        if r.instruments:
+            gold: list[str | None] = []
+            for label in r.instruments:
+                entry_id = kb.resolve_loose("instruments", label)
+                if entry_id is None:
+                    unresolved[f"instrument: {label}"] += 1
+                gold.append(entry_id)
+            for key, label, names in (("instrument_f1_all", "instrument F1 (micro), incl. inferred", p.instruments),
+                                      ("instrument_f1", "instrument F1 (micro), stated (conf >= 0.6)",
+                                       p.stated_instruments)):
+                pred = kb_ids(kb, "instruments", names)
+                audioset_of = {i: kb.audioset("instruments", i) for i in [*pred, *(g for g in gold if g)]}
+                tp, fp, fn = match_instruments(pred, gold, audioset_of)
+                f.fig(key, label, "f1").add_counts(
+                    tp, fp, fn, row_info(r, p, {"labels": r.instruments, "kb": gold}, pred))
+        gold_genres = [g for g in (kb.resolve_loose("genres", x) for x in r.genres) if g]
+        unresolved.update(f"genre: {x}" for x in r.genres if kb.resolve_loose("genres", x) is None)
+        if gold_genres:
+            top3 = with_ancestors(kb, kb_ids(kb, "genres", p.ranked_genres[:3]))
+            f.fig("genre_hit3", "genre hit@3 (label genre in top-3 or ancestors)").add(
+                bool(set(gold_genres) & top3),
+                row_info(r, p, r.genres, p.ranked_genres[:3], expected_kb=gold_genres))
+    order = ["key_ck", "time_signature", "time_signature_stated", "tempo_tb", "instrument_f1", "instrument_f1_all",
+             "genre_hit3"]
+    return f.ordered(order), {"labels_not_in_kb": dict(unresolved)}
+
+
+# ------------------------------------------------------------------------------ MusicCaps
+def eval_musiccaps(rows: Sequence[MusicCapsRow], parsed: Sequence[Parsed], kb: KBIndex) -> Figures:
+    f = Figures()
+    vocabulary = set(AUDIOSET_INSTRUMENT_CLASSES) | {x for r in rows for x in r.instruments}
+    vocabulary.discard(GENERIC_AUDIOSET_INSTRUMENT)
+    for r, p in zip(rows, parsed, strict=True):
+        if r.instruments:
+            for key, label, names in (
+                ("instrument_f1", "instrument micro-F1, stated (conf >= 0.6)", p.stated_instruments),
+                ("instrument_f1_all", "  same, incl. inferred (conf < 0.6)", p.instruments),
+            ):
+                pred: set[str] = set()
+                for i in kb_ids(kb, "instruments", names):
+                    pred |= kb.audioset("instruments", i)
+                pred &= vocabulary
+                tp, fp, fn = set_counts(pred, r.instruments)
+                f.fig(key, label, "f1").add_counts(
+                    tp, fp, fn, row_info(r, p, sorted(r.instruments), sorted(pred), parsed_names=names,
+                                         missing=sorted(r.instruments - pred),
+                                         extra=sorted(pred - r.instruments)))
+        if r.genres:
+            ranked = kb_ids(kb, "genres", p.ranked_genres)
+            for k in (1, 3):
+                labels: set[str] = set()
+                for g in ranked[:k]:
+                    labels |= kb.audioset("genres", g)
+                f.fig(f"genre_hit{k}", f"genre hit@{k} (AudioSet genre)").add(
+                    bool(labels & r.genres),
+                    row_info(r, p, sorted(r.genres), p.ranked_genres[:k], got_audioset=sorted(labels)))
+        if r.moods:
+            mood_labels: set[str] = set()
+            for m in kb_ids(kb, "moods", p.moods):
+                mood_labels |= kb.audioset("moods", m)
+            f.fig("mood_hit", "mood hit (AudioSet mood)").add(
+                bool(mood_labels & r.moods),
+                row_info(r, p, sorted(r.moods), p.moods, got_audioset=sorted(mood_labels)))
+    return f.ordered(["instrument_f1", "instrument_f1_all", "genre_hit1", "genre_hit3", "mood_hit"])
+
+
+# ------------------------------------------------------------------------------ ConceptCaps
+Resolution = tuple[KBKind, str]
+_NEGATION_RE = re.compile(r"^(?:no|without|non|zero)\s+")
+
+
+def resolve_tag(kb: KBIndex, category: str, tag: str) -> Resolution | None:
+    """A ConceptCaps tag -> (KB kind, id), in the order documented at the top of this file."""
+    if category == "instrument_tags":
+        entry_id = kb.resolve_loose("instruments", tag)
+        return ("instruments", entry_id) if entry_id else None
+    own: KBKind = "genres" if category == "genre_tags" else "moods"
+    other: KBKind = "moods" if own == "genres" else "genres"
+    resolvers: list[tuple[KBKind, Callable[[KBKind, str], str | None]]] = [
+        (own, kb.resolve), (other, kb.resolve), (own, kb.resolve_contained), (other, kb.resolve_contained)]
+    for kind, resolver in resolvers:
+        entry_id = resolver(kind, tag)
+        if entry_id:
+            return kind, entry_id
+    return None
+
+
+def covers(kb: KBIndex, tag_id: str, parsed_ids: set[str]) -> bool:
+    """A broader instrument tag ('guitar') is covered by a parsed instrument whose specific AudioSet
+    classes include all of the tag's ('acoustic guitar': Acoustic guitar, Guitar)."""
+    wanted = kb.audioset("instruments", tag_id) - AUDIOSET_GENERIC_CLASSES
+    return bool(wanted) and any(wanted <= kb.audioset("instruments", i) for i in parsed_ids)
+
+
+def eval_conceptcaps(rows: Sequence[ConceptCapsRow], parsed: Sequence[Parsed],
+                     kb: KBIndex) -> tuple[Figures, Info]:
+    f = Figures()
+    unresolved: dict[str, Counter[str]] = defaultdict(Counter)
+    resolved_as: dict[str, Counter[str]] = defaultdict(Counter)
+    for r, p in zip(rows, parsed, strict=True):
+        pools: dict[KBKind, set[str]] = {
+            "genres": with_ancestors(kb, kb_ids(kb, "genres", [p.genre, p.sub_genre])),
+            "moods": set(kb_ids(kb, "moods", p.moods)),
+            "instruments": set(kb_ids(kb, "instruments", p.instruments)),
+        }
+        got: dict[KBKind, list[str | None]] = {
+            "genres": [p.genre, p.sub_genre], "moods": list(p.moods), "instruments": list(p.instruments)}
+        for category in CONCEPTCAPS_CATEGORIES:
+            for tag in r.tags[category]:
+                if category == "tempo_tags":
+                    term = kb.tempo_term(tag)
+                    if term is None:
+                        unresolved[category][tag] += 1
+                        continue
+                    ok = p.bpm is not None and term.min_bpm <= p.bpm <= term.max_bpm
+                    f.fig("tempo_tags", "tempo tags hit (bpm in the tag's range)").add(
+                        ok, row_info(r, p, {"tag": tag, "range": [term.min_bpm, term.max_bpm]}, p.bpm,
+                                     term=p.tempo_term))
+                    continue
+                negated = category == "instrument_tags" and bool(_NEGATION_RE.match(tag))
+                resolution = resolve_tag(kb, category, _NEGATION_RE.sub("", tag) if negated else tag)
+                if resolution is None:
+                    unresolved[category][tag] += 1
+                    continue
+                kind, entry_id = resolution
+                resolved_as[category][f"{tag} -> {kind}:{entry_id}"] += 1
+                info = row_info(r, p, {"tag": tag, "kb": f"{kind}:{entry_id}"}, got[kind])
+                if negated:
+                    f.fig("instrument_tags_negated", "negated instrument tags (instrument absent)").add(
+                        entry_id not in pools[kind], info)
+                else:
+                    hit = entry_id in pools[kind] or (kind == "instruments" and covers(kb, entry_id, pools[kind]))
+                    f.fig(category, f"{category.split('_')[0]} tags hit").add(hit, info)
+    notes: Info = {
+        "unresolved_tags": {c: {"count": sum(v.values()), "top": dict(v.most_common(15))}
+                            for c, v in unresolved.items()},
+        "tag_resolutions": {c: dict(v.most_common(60)) for c, v in resolved_as.items()},
+    }
+    order = ["tempo_tags", "genre_tags", "mood_tags", "instrument_tags", "instrument_tags_negated"]
+    return f.ordered(order), notes
+
+
+# ------------------------------------------------------------------------------ latency
+def measure_cold_start(runs: int, factory: str) -> dict[str, Any]:
+    """Fresh interpreter: `import aurora` + Aurora() + warm_up(), timed inside and outside."""
+    module, _, attr = factory.partition(":")
+    code = (
+        "import json, time\n"
+        "t0 = time.perf_counter()\n"
+        f"import {module} as _m\n"
+        f"cls = getattr(_m, {attr!r})\n"
+        "t1 = time.perf_counter()\n"
+        "a = cls()\n"
+        "t2 = time.perf_counter()\n"
+        "a.warm_up()\n"
+        "t3 = time.perf_counter()\n"
+        "print('COLD ' + json.dumps({'import_s': t1 - t0, 'init_s': t2 - t1, 'warm_up_s': t3 - t2,"
+        " 'total_s': t3 - t0}))\n"
+    )
+    env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", PYTHONPATH=str(ROOT))
+    samples: list[dict[str, float]] = []
+    errors: list[str] = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
+                              timeout=600, check=False)
+        wall = time.perf_counter() - t0
+        line = next((ln for ln in proc.stdout.splitlines() if ln.startswith("COLD ")), None)
+        if proc.returncode != 0 or line is None:
+            errors.append((proc.stderr or proc.stdout)[-800:])
+            continue
+        sample = json.loads(line[5:])
+        sample["process_wall_s"] = wall
+        samples.append(sample)
+    out: dict[str, Any] = {"runs": samples, "errors": errors}
+    if samples:
+        out["total_s"] = max(s["total_s"] for s in samples)
+        out["process_wall_s"] = max(s["process_wall_s"] for s in samples)
+    return out
+
+
+def _stats(values: Sequence[float]) -> dict[str, float | int | None]:
+    return {"n": len(values), "p50": percentile(values, 50), "p95": percentile(values, 95),
+            "max": max(values) if values else None}
+
+
+WARM_UP_PROMPTS = (
+    "a melancholic lo-fi beat at 80 BPM in D minor with rhodes and vinyl crackle",
+    "upbeat funk with slap bass, brass stabs and a tight drum groove",
+    "slow cinematic strings in 3/4, building to a big orchestral finale",
+    "fast drum and bass with reese bass and chopped breaks, dark mood",
+    "an acoustic folk song with fingerpicked guitar and a warm female vocal",
+)
+
+
+def measure_latency(aurora: Any, captions: Sequence[str], n: int) -> dict[str, Any]:
+    sample = evenly(captions, n)
+    errors: Counter[str] = Counter()
+    for c in WARM_UP_PROMPTS:  # lazy paths loaded before timing; never the timed captions (no cache hits)
+        try:
+            aurora.process(prompt=c, duration_s=30.0)
+            aurora.suggest(partial_prompt=c[:20])
+        except Exception as exc:
+            errors[f"warm-up: {type(exc).__name__}: {str(exc)[:120]}"] += 1
+    stages: dict[str, list[float]] = defaultdict(list)
+    wall: list[float] = []
+    for c in sample:
+        try:
+            t0 = time.perf_counter()
+            result = aurora.process(prompt=c, duration_s=30.0)
+            wall.append((time.perf_counter() - t0) * 1000)
+            for stage, ms in (getattr(result, "timings_ms", None) or {}).items():
+                stages[stage].append(float(ms))
+        except Exception as exc:
+            errors[f"process: {type(exc).__name__}: {str(exc)[:120]}"] += 1
+    suggest: list[float] = []
+    for c in sample:
+        for cut in sorted({8, 20, 45, len(c) // 2, len(c) - 1}):
+            if not 0 < cut < len(c):
+                continue
+            try:
+                t0 = time.perf_counter()
+                aurora.suggest(partial_prompt=c[:cut])
+                suggest.append((time.perf_counter() - t0) * 1000)
+            except Exception as exc:
+                errors[f"suggest: {type(exc).__name__}: {str(exc)[:120]}"] += 1
+    return {
+        "captions": len(sample),
+        "cpus": os.cpu_count(),
+        "load_average_1m": os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
+        "stages_ms": {s: _stats(v) for s, v in stages.items()},
+        "process_wall_ms": _stats(wall),
+        "suggest_wall_ms": _stats(suggest),
+        "errors": dict(errors),
+    }
+
+
+# ------------------------------------------------------------------------------ output
+def _fmt(value: float | None, kind: FigureKind = "rate") -> str:
+    if value is None:
+        return "-"
+    return f"{100 * value:.1f}%"
+
+
+def _ratio(aurora: float | None, baseline: float | None) -> float | None:
+    if aurora is None or baseline is None or baseline == 0:
+        return None
+    return aurora / baseline
+
+
+def print_dataset(res: DatasetResult) -> None:
+    loaded = res.loaded
+    skipped = ", ".join(f"{v} {k}" for k, v in loaded.skipped.items())
+    print(f"\n== {TITLES[res.name]} ({res.path.name}): {len(loaded.rows)} rows scored of {loaded.total}"
+          + (f" (skipped: {skipped})" if skipped else ""))
+    width = max([len(f.label) for f in res.aurora.values()] + [20]) + 2
+    if res.baseline is None:
+        print(f"  {'figure':<{width}}{'rows':>6}  {'aurora':>8}")
+        for fig in res.aurora.values():
+            extra = ""
+            if fig.kind == "f1":
+                extra = f"   (P {_fmt(fig.prf.precision)}, R {_fmt(fig.prf.recall)})"
+            print(f"  {fig.label:<{width}}{fig.n:>6}  {_fmt(fig.value):>8}{extra}")
+    else:
+        print(f"  {'figure':<{width}}{'rows':>6}  {'baseline':>9}  {'aurora':>8}  {'ratio':>6}")
+        for key, fig in res.aurora.items():
+            base = res.baseline.get(key)
+            bv = base.value if base else None
+            ratio = _ratio(fig.value, bv)
+            extra = ""
+            if fig.kind == "f1":
+                extra = f"   (P {_fmt(fig.prf.precision)}, R {_fmt(fig.prf.recall)})"
+            print(f"  {fig.label:<{width}}{fig.n:>6}  {_fmt(bv):>9}  {_fmt(fig.value):>8}  "
+                  f"{(f'{ratio:.2f}x' if ratio is not None else '-'):>6}{extra}")
+    for key, value in res.notes.items():
+        if key == "label_noise" and value:
+            print("  label/caption disagreements (unfixable rows): "
+                  + ", ".join(f"{k}: {v}" for k, v in value.items()))
+        elif key == "labels_not_in_kb" and value:
+            print("  labels the KB cannot resolve: " + ", ".join(f"{k} x{v}" for k, v in value.items()))
+        elif key == "unresolved_tags" and value:
+            print("  unresolved tags (not scored): " + ", ".join(
+                f"{c}: {v['count']}" for c, v in value.items()))
+        elif key == "parse_errors" and value:
+            print(f"  parse errors: {value}")
+
+
+def print_latency(latency: dict[str, Any], parse_stats: dict[str, Any], cold: dict[str, Any] | None) -> None:
+    load = latency.get("load_average_1m")
+    if latency:
+        print(f"\n== Latency (warm; process() on {latency.get('captions', 0)} captions"
+              + (f"; {latency.get('cpus')} CPUs, load average {load:.1f} when timed)" if load is not None else ")"))
+    else:
+        print("\n== Latency (accuracy pass only; process()/suggest() not timed)")
+    print(f"  {'measure':<34}{'n':>6}  {'p50 ms':>8}  {'p95 ms':>8}  {'max ms':>8}")
+
+    def row(name: str, s: dict[str, Any]) -> None:
+        def ms(v: float | None) -> str:
+            return f"{v:.1f}" if v is not None else "-"
+
+        print(f"  {name:<34}{s['n']:>6}  {ms(s['p50']):>8}  {ms(s['p95']):>8}  {ms(s['max']):>8}")
+
+    for stage, s in latency.get("stages_ms", {}).items():
+        row(f"stage {stage}" + (" (text-to-plan)" if stage == "total" else ""), s)
+    if "process_wall_ms" in latency:
+        row("process() wall", latency["process_wall_ms"])
+        row("suggest() wall (caption prefixes)", latency["suggest_wall_ms"])
+    for name, s in parse_stats.items():
+        row(name, s)
+    if latency.get("errors"):
+        print(f"  errors: {latency['errors']}")
+    if cold is not None:
+        if "total_s" in cold:
+            parts = ", ".join(f"{k} {v:.2f} s" for k, v in cold["runs"][-1].items()
+                              if k in ("import_s", "init_s", "warm_up_s"))
+            print(f"  cold start (import aurora + Aurora() + warm_up(), fresh process): "
+                  f"{cold['total_s']:.2f} s"
+                  f"  [{parts}; whole interpreter {cold['process_wall_s']:.2f} s]")
+        if cold.get("errors"):
+            print(f"  cold start errors: {cold['errors'][0][-300:]}")
+
+
+def dump_failures(results: Sequence[DatasetResult], directory: Path) -> None:
+    for res in results:
+        target = directory / res.name
+        target.mkdir(parents=True, exist_ok=True)
+        for key, fig in res.aurora.items():
+            with (target / f"{key}.jsonl").open("w", encoding="utf-8") as fh:
+                for info in fig.failures:
+                    fh.write(json.dumps(info, ensure_ascii=False, default=str) + "\n")
+
+
+def results_json(results: Sequence[DatasetResult]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for res in results:
+        figures: dict[str, Any] = {}
+        for key, fig in res.aurora.items():
+            entry: dict[str, Any] = {"label": fig.label, "kind": fig.kind, "rows": fig.n, "aurora": fig.value,
+                                     "aurora_detail": fig.to_json()}
+            if res.baseline is not None:
+                base = res.baseline.get(key)
+                entry["baseline"] = base.value if base else None
+                entry["baseline_detail"] = base.to_json() if base else None
+                entry["ratio"] = _ratio(fig.value, entry["baseline"])
+            figures[key] = entry
+        out[res.name] = {"path": str(res.path), "rows_total": res.loaded.total,
+                         "rows_scored": len(res.loaded.rows), "skipped": dict(res.loaded.skipped),
+                         "figures": figures, "notes": res.notes}
+    return out
+
+
+# ------------------------------------------------------------------------------ main
+def create_aurora(factory: str) -> Any:
+    """Import and build the system under test ('aurora:Aurora' by default), then warm it up."""
+    module, _, attr = factory.partition(":")
+    mod = __import__(module, fromlist=[attr])
+    aurora = getattr(mod, attr)()
+    aurora.warm_up()
+    return aurora
+
+
+def load_kb_index() -> KBIndex:
+    from aurora.knowledge import load_knowledge_base
+
+    return KBIndex.from_kb(load_knowledge_base())
+
+
+LOADERS: dict[str, Callable[[Path, int | None], Loaded]] = {
+    "musicbench": load_musicbench, "midicaps": load_midicaps, "musiccaps": load_musiccaps,
+    "conceptcaps": load_conceptcaps,
+}
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    for name in DATASETS:
+        ap.add_argument(f"--{name}", type=Path, default=DEFAULT_PATHS[name], metavar="PATH",
+                        help=f"{TITLES[name]} file (default: {DEFAULT_PATHS[name]})")
+    ap.add_argument("--only", default=",".join(DATASETS),
+                    help="comma-separated sets to run (default: all four)")
+    ap.add_argument("--limit", type=int, default=None,
+                    help="at most N rows per set, spread evenly over the file")
+    ap.add_argument("--json", type=Path, default=None, metavar="OUT",
+                    help="write every figure to this JSON file")
+    ap.add_argument("--dump-failures", type=Path, default=None, metavar="DIR",
+                    help="write DIR/<set>/<figure>.jsonl with the failing rows")
+    ap.add_argument("--latency-n", type=int, default=300, help="captions timed through process()/suggest()")
+    ap.add_argument("--no-latency", action="store_true", help="skip the latency section")
+    ap.add_argument("--cold-runs", type=int, default=1, help="fresh-process cold-start runs (0 = skip)")
+    ap.add_argument("--torch-threads", type=int, default=None, metavar="N",
+                    help="torch.set_num_threads(N) before building Aurora (default: torch's own choice); "
+                         "changes latency, not accuracy")
+    ap.add_argument("--factory", default="aurora:Aurora",
+                    help="MODULE:CALLABLE building the system under test")
+    return ap.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    selected = [s.strip() for s in args.only.split(",") if s.strip()]
+    unknown = [s for s in selected if s not in DATASETS]
+    if unknown:
+        print(f"unknown set(s) in --only: {unknown}; choose from {list(DATASETS)}", file=sys.stderr)
+        return 2
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+    cold = measure_cold_start(args.cold_runs, args.factory) if args.cold_runs > 0 else None
+
+    t_start = time.perf_counter()
+    if args.torch_threads is not None:
+        import torch
+
+        torch.set_num_threads(args.torch_threads)
+    aurora = create_aurora(args.factory)
+    kb = load_kb_index()
+    system = AuroraSystem(aurora)
+    baseline = KeywordBaseline(kb)
+
+    loaded_sets: dict[str, tuple[Path, Loaded]] = {}
+    for name in selected:
+        path: Path = getattr(args, name)
+        if not path.exists():
+            print(f"[{name}] {path} not found, skipped", file=sys.stderr)
+            continue
+        loaded_sets[name] = (path, LOADERS[name](path, args.limit))
+
+    # latency first, so that no timed caption has been through Aurora's caches yet
+    latency: dict[str, Any] = {}
+    if not args.no_latency and loaded_sets:
+        share = max(1, args.latency_n // len(loaded_sets))
+        captions = [c for _, loaded in loaded_sets.values() for c in evenly([r.caption for r in loaded.rows], share)]
+        latency = measure_latency(aurora, captions, args.latency_n)
+
+    results: list[DatasetResult] = []
+    for name, (path, loaded) in loaded_sets.items():
+        rank = name in ("musiccaps", "midicaps", "conceptcaps")
+        t0 = time.perf_counter()
+        parsed = [system.analyse(r.caption, rank) for r in loaded.rows]
+        print(f"[{name}] parsed {len(parsed)} rows in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+        errors = Counter((p.error or "").split(":")[0] for p in parsed if p.error)
+        res: DatasetResult
+        if name == "musicbench":
+            figs, notes = eval_musicbench(loaded.rows, parsed)
+            res = DatasetResult(name, path, loaded, figs, notes=notes)
+        elif name == "midicaps":
+            figs, notes = eval_midicaps(loaded.rows, parsed, kb)
+            res = DatasetResult(name, path, loaded, figs, notes=notes)
+        else:
+            base_parsed = [baseline.analyse(r.caption) for r in loaded.rows]
+            if name == "musiccaps":
+                res = DatasetResult(name, path, loaded, eval_musiccaps(loaded.rows, parsed, kb),
+                                    eval_musiccaps(loaded.rows, base_parsed, kb))
+            else:
+                figs, notes = eval_conceptcaps(loaded.rows, parsed, kb)
+                base_figs, _ = eval_conceptcaps(loaded.rows, base_parsed, kb)
+                res = DatasetResult(name, path, loaded, figs, base_figs, notes=notes)
+        if errors:
+            res.notes["parse_errors"] = dict(errors)
+        results.append(res)
+        print_dataset(res)
+
+    parse_stats = {"parse() wall (accuracy pass)": _stats(system.parse_ms)}
+    if system.rank_ms:
+        parse_stats["rank_genres() wall (accuracy pass)"] = _stats(system.rank_ms)
+    print_latency(latency, parse_stats, cold)
+
+    if args.dump_failures is not None:
+        dump_failures(results, args.dump_failures)
+        print(f"\nfailing rows written under {args.dump_failures}/<set>/<figure>.jsonl")
+    if args.json is not None:
+        payload = {
+            "meta": {
+                "created": time.strftime("%Y-%m-%dT%H:%M:%S"), "argv": list(argv or sys.argv[1:]),
+                "limit": args.limit, "factory": args.factory, "torch_threads": args.torch_threads,
+                "rank_genres_available": system.has_rank,
+                "elapsed_s": time.perf_counter() - t_start,
+                "paths": {n: str(p) for n, (p, _) in loaded_sets.items()},
+            },
+            "datasets": results_json(results),
+            "latency": {**latency, **{k.split(" ")[0]: v for k, v in parse_stats.items()}},
+            "cold_start": cold,
+        }
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(payload, indent=2, default=str) + "\n", encoding="utf-8")
+        print(f"figures written to {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
