@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import re
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
@@ -307,6 +307,14 @@ _FILES = {
 }
 
 
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: ~10x faster cold start
+
+
+def read_yaml(path: Path) -> Any:
+    """Safe-load a YAML file with libyaml when present (same results, a tenth of the time)."""
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
+
+
 def load_knowledge_base(directory: Path | None = None) -> KnowledgeBase:
     """Load and validate every KB file; cached per directory (the KB is read-only at run time)."""
     return _load(str((directory or KB_DIR).resolve()))
@@ -318,7 +326,7 @@ def _load(directory: str) -> KnowledgeBase:
     for key, filename in _FILES.items():
         path = Path(directory) / filename
         try:
-            data[key] = yaml.safe_load(path.read_text(encoding="utf-8"))
+            data[key] = read_yaml(path)
         except FileNotFoundError as exc:
             raise KnowledgeBaseError(f"knowledge base file missing: {path}") from exc
         except yaml.YAMLError as exc:

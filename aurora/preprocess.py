@@ -15,12 +15,10 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from aurora.config import MAX_PROMPT_CHARS
 from aurora.contracts import CleanPrompt, PreprocessNote
 from aurora.exceptions import EmptyPromptError, PromptTooLongError, UnreadablePromptError
-from aurora.knowledge import KB_DIR, KnowledgeBase
+from aurora.knowledge import KB_DIR, KnowledgeBase, read_yaml
 
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd]")
 _WORD_RE = re.compile(r"[A-Za-z][A-Za-z'\-]*")
@@ -34,7 +32,7 @@ class Preprocessor:
                  moderation_file: Path | None = None) -> None:
         self.kb = kb
         self.max_chars = max_chars
-        moderation = yaml.safe_load((moderation_file or KB_DIR / "moderation.yaml").read_text(encoding="utf-8"))
+        moderation = read_yaml(moderation_file or KB_DIR / "moderation.yaml")
         self._blocked = re.compile(
             r"\b(?:" + "|".join(re.escape(w) for w in sorted(moderation["blocked_terms"], key=len, reverse=True))
             + r")\w*\b", re.I)

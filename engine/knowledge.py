@@ -218,7 +218,7 @@ def load_knowledge(directory: Path | None = None) -> KnowledgeData:
 
 def _read(path: Path) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
         raise EngineKnowledgeError(f"knowledge base file {path} is not valid YAML: {exc}") from exc
 

@@ -8,8 +8,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from aurora.contracts import (
     ChordProgression,
     CleanPrompt,
@@ -36,7 +34,7 @@ from aurora.implementations.base import (
     Resources,
     register,
 )
-from aurora.knowledge import KB_DIR
+from aurora.knowledge import KB_DIR, read_yaml
 from aurora.planner import seconds_per_bar
 
 
@@ -45,7 +43,7 @@ class DefaultsImplementation:
 
     def __init__(self, resources: Resources, *, defaults_file: Path | None = None) -> None:
         self._resources = resources
-        self._d: dict[str, Any] = yaml.safe_load((defaults_file or KB_DIR / "defaults.yaml").read_text("utf-8"))
+        self._d: dict[str, Any] = read_yaml(defaults_file or KB_DIR / "defaults.yaml")
 
     def available(self) -> bool:
         return True
