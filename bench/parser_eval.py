@@ -68,14 +68,12 @@ import argparse
 import json
 import os
 import re
-import subprocess
 import sys
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -86,7 +84,6 @@ from bench.eval_data import (  # noqa: E402
     AUDIOSET_INSTRUMENT_CLASSES,
     CONCEPTCAPS_CATEGORIES,
     GENERIC_AUDIOSET_INSTRUMENT,
-    PRF,
     ConceptCapsRow,
     KBIndex,
     KBKind,
@@ -107,7 +104,6 @@ from bench.eval_data import (  # noqa: E402
     load_musiccaps,
     match_instruments,
     parse_key,
-    percentile,
     set_counts,
     stated_beats_per_bar,
     stated_bpms,
@@ -128,257 +124,30 @@ DEFAULT_PATHS = {
     "conceptcaps": EVAL_DIR / "conceptcaps_dev.csv",
 }
 DATASETS = ("musicbench", "midicaps", "musiccaps", "conceptcaps")
-TITLES = {"musicbench": "MusicBench", "midicaps": "MidiCaps", "musiccaps": "MusicCaps",
-          "conceptcaps": "ConceptCaps"}
 
 
-# ------------------------------------------------------------------------------ parsed view
-@dataclass
-class Parsed:
-    """What the bench reads from one parse (Aurora's or the baseline's), by KB *names*."""
-
-    bpm: float | None = None
-    tempo_type: str | None = None
-    tempo_term: str | None = None
-    key: str | None = None
-    time_signature: str | None = None
-    chords: list[str] = field(default_factory=list)
-    instruments: list[str] = field(default_factory=list)
-    stated_instruments: list[str] = field(default_factory=list)
-    excluded: list[str] = field(default_factory=list)
-    genre: str | None = None
-    sub_genre: str | None = None
-    moods: list[str] = field(default_factory=list)
-    ranked_genres: list[str] = field(default_factory=list)
-    explicit: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    error: str | None = None
-
-    def brief(self) -> dict[str, Any]:
-        """A compact 'got' for failure dumps."""
-        return {
-            "bpm": self.bpm, "tempo_type": self.tempo_type, "tempo_term": self.tempo_term, "key": self.key,
-            "time_signature": self.time_signature, "chords": self.chords, "instruments": self.instruments,
-            "stated_instruments": self.stated_instruments,
-            "excluded": self.excluded, "genre": self.genre, "sub_genre": self.sub_genre, "moods": self.moods,
-            "ranked_genres": self.ranked_genres, "explicit": self.explicit, "error": self.error,
-        }
-
-
-def parsed_from_result(result: Any, ranked: list[str]) -> Parsed:
-    """Read an aurora ParseResult (duck-typed so the bench does not depend on its import)."""
-    p = result.parsed_parameters
-    tempo = getattr(p, "tempo", None)
-    key = getattr(p, "key_signature", None)
-    meter = getattr(p, "time_signature", None)
-    genre = getattr(p, "genre", None)
-    sub = getattr(p, "sub_genre", None)
-    return Parsed(
-        bpm=float(tempo.bpm) if tempo is not None and tempo.bpm is not None else None,
-        tempo_type=getattr(tempo, "type", None),
-        tempo_term=getattr(tempo, "term", None),
-        key=getattr(key, "value", None),
-        time_signature=getattr(meter, "value", None),
-        chords=list(getattr(p, "chords", None) or []),
-        instruments=[i.name for i in getattr(p, "instrumentation", None) or []],
-        stated_instruments=[i.name for i in getattr(p, "instrumentation", None) or []
-                            if getattr(i, "source", "stated") == "stated"],
-        excluded=list(getattr(p, "excluded_instruments", None) or []),
-        genre=getattr(genre, "value", None),
-        sub_genre=getattr(sub, "value", None),
-        moods=[m.value for m in getattr(p, "mood", None) or []],
-        ranked_genres=ranked,
-        explicit=list(getattr(p, "explicit", None) or []),
-        warnings=list(getattr(result, "warnings", None) or []),
-    )
-
-
-# ------------------------------------------------------------------------------ systems
-class AuroraSystem:
-    """Aurora's offline tier, timed per call."""
-
-    name = "aurora"
-
-    def __init__(self, aurora: Any) -> None:
-        self.aurora = aurora
-        self.parse_ms: list[float] = []
-        self.parse_reported_ms: list[float] = []
-        self.rank_ms: list[float] = []
-        self.errors: Counter[str] = Counter()
-        self.has_rank = callable(getattr(aurora, "rank_genres", None))
-
-    def analyse(self, caption: str, rank: bool) -> Parsed:
-        try:
-            t0 = time.perf_counter()
-            result = self.aurora.parse(prompt=caption)
-            self.parse_ms.append((time.perf_counter() - t0) * 1000)
-            meta = getattr(result, "aurora_metadata", None)
-            if meta is not None:
-                self.parse_reported_ms.append(float(meta.processing_time_ms))
-            ranked: list[str] = []
-            if rank and self.has_rank:
-                t0 = time.perf_counter()
-                ranked = [name for name, _ in self.aurora.rank_genres(prompt=caption, k=3)]
-                self.rank_ms.append((time.perf_counter() - t0) * 1000)
-            parsed = parsed_from_result(result, ranked)
-            if rank and not self.has_rank:
-                parsed.ranked_genres = [g for g in (parsed.genre, parsed.sub_genre) if g]
-            return parsed
-        except Exception as exc:  # a crash on one row is a failure of that row, not of the bench
-            message = f"{type(exc).__name__}: {exc}"
-            self.errors[type(exc).__name__] += 1
-            return Parsed(error=message[:500])
-
-
-class KeywordBaseline:
-    """Plain keyword matching of KB entry *names* (no aliases), whole words, lower-cased caption."""
-
-    name = "baseline"
-
-    def __init__(self, kb: KBIndex) -> None:
-        def patterns(kind: KBKind) -> list[tuple[re.Pattern[str], str]]:
-            return [(re.compile(r"(?<!\w)" + re.escape(e.name.lower()) + r"(?!\w)"), e.name)
-                    for e in kb.entries[kind].values()]
-
-        self.genres = patterns("genres")
-        self.instruments = patterns("instruments")
-        self.moods = patterns("moods")
-        self.tempo = [(re.compile(r"(?<!\w)" + re.escape(t.term.lower()) + r"(?!\w)"), t.typical_bpm, t.term)
-                      for t in kb.tempo_terms]
-
-    @staticmethod
-    def _ordered(text: str, pats: list[tuple[re.Pattern[str], str]]) -> list[str]:
-        found: list[tuple[int, int, str]] = []
-        for pattern, name in pats:
-            m = pattern.search(text)
-            if m:
-                found.append((m.start(), -len(name), name))
-        return [name for _, _, name in sorted(found)]
-
-    def analyse(self, caption: str, rank: bool = True) -> Parsed:
-        text = caption.lower()
-        genres = self._ordered(text, self.genres)
-        bpm: float | None = None
-        term: str | None = None
-        tempo_hits = sorted((m.start(), -len(t), typical, t)
-                            for pattern, typical, t in self.tempo if (m := pattern.search(text)))
-        if tempo_hits:
-            _, _, bpm, term = tempo_hits[0]
-        instruments = self._ordered(text, self.instruments)
-        return Parsed(
-            bpm=bpm, tempo_term=term, instruments=instruments, stated_instruments=instruments,
-            genre=genres[0] if genres else None, moods=self._ordered(text, self.moods),
-            ranked_genres=genres[:3],
-        )
-
-
-# ------------------------------------------------------------------------------ figures
-FigureKind = Literal["rate", "mean", "f1"]
-Info = dict[str, Any]
-
-
-@dataclass
-class Figure:
-    label: str
-    kind: FigureKind = "rate"
-    total: float = 0.0
-    n: int = 0
-    prf: PRF = field(default_factory=PRF)
-    failures: list[Info] = field(default_factory=list)
-
-    def add(self, ok: bool, info: Info) -> None:
-        """A hit-or-miss row."""
-        self.n += 1
-        self.total += 1.0 if ok else 0.0
-        if not ok:
-            self.failures.append(info)
-
-    def add_value(self, value: float, info: Info) -> None:
-        """A row scored 0..1 (the figure is the mean); below 1 counts as a failure."""
-        self.n += 1
-        self.total += value
-        if value < 1.0:
-            self.failures.append(info)
-
-    def add_counts(self, tp: int, fp: int, fn: int, info: Info) -> None:
-        """A row of a micro-averaged F1."""
-        self.n += 1
-        self.prf.add(tp, fp, fn)
-        if fp or fn:
-            self.failures.append(info)
-
-    @property
-    def value(self) -> float | None:
-        if self.n == 0:
-            return None
-        return self.prf.f1 if self.kind == "f1" else self.total / self.n
-
-    def to_json(self) -> Info:
-        out: Info = {"value": self.value, "rows": self.n}
-        if self.kind == "f1":
-            out.update(precision=self.prf.precision, recall=self.prf.recall, tp=self.prf.tp, fp=self.prf.fp,
-                       fn=self.prf.fn)
-        return out
-
-
-class Figures(dict[str, Figure]):
-    """Figures of one system on one set, in the order they were first used."""
-
-    def fig(self, key: str, label: str, kind: FigureKind = "rate") -> Figure:
-        if key not in self:
-            self[key] = Figure(label=label, kind=kind)
-        return self[key]
-
-    def ordered(self, keys: Sequence[str]) -> Figures:
-        """The same figures, those named in keys first and in that order."""
-        out = Figures((k, self[k]) for k in keys if k in self)
-        out.update((k, v) for k, v in self.items() if k not in out)
-        return out
-
-
-@dataclass
-class DatasetResult:
-    name: str
-    path: Path
-    loaded: Loaded
-    aurora: Figures
-    baseline: Figures | None = None
-    notes: Info = field(default_factory=dict)
-
-
-def row_info(row: Any, parsed: Parsed, expected: Any, got: Any, **extra: Any) -> Info:
-    info: Info = {"row": row.index, "caption": row.caption, "expected": expected, "got": got}
-    info.update(extra)
-    if parsed.error:
-        info["error"] = parsed.error
-    return info
-
-
-def kb_ids(kb: KBIndex, kind: KBKind, names: Sequence[str | None]) -> list[str]:
-    """KB ids of names the parser returned; a name the KB does not know stays as '?name'."""
-    out: list[str] = []
-    for name in names:
-        if not name:
-            continue
-        entry_id = kb.resolve(kind, name) or f"?{name}"
-        if entry_id not in out:
-            out.append(entry_id)
-    return out
-
-
-def with_ancestors(kb: KBIndex, genre_ids: Sequence[str]) -> set[str]:
-    out: set[str] = set()
-    for g in genre_ids:
-        out.add(g)
-        out.update(kb.ancestors(g))
-    return out
-
-
-def beats_of(time_signature: str | None) -> int | None:
-    if not time_signature:
-        return None
-    head = time_signature.split("/")[0]
-    return int(head) if head.isdigit() else None
+from bench.parser_eval_figures import (  # noqa: E402
+    AuroraSystem,
+    DatasetResult,
+    Figures,
+    Info,
+    KeywordBaseline,
+    Parsed,
+    beats_of,
+    kb_ids,
+    row_info,
+    with_ancestors,
+)
+from bench.parser_eval_report import (  # noqa: E402
+    TITLES,
+    dump_failures,
+    latency_stats,
+    measure_cold_start,
+    measure_latency,
+    print_dataset,
+    print_latency,
+    results_json,
+)
 
 
 # ------------------------------------------------------------------------------ MusicBench
@@ -605,215 +374,6 @@ def eval_conceptcaps(rows: Sequence[ConceptCapsRow], parsed: Sequence[Parsed],
     return f.ordered(order), notes
 
 
-# ------------------------------------------------------------------------------ latency
-def measure_cold_start(runs: int, factory: str) -> dict[str, Any]:
-    """Fresh interpreter: `import aurora` + Aurora() + warm_up(), timed inside and outside."""
-    module, _, attr = factory.partition(":")
-    code = (
-        "import json, time\n"
-        "t0 = time.perf_counter()\n"
-        f"import {module} as _m\n"
-        f"cls = getattr(_m, {attr!r})\n"
-        "t1 = time.perf_counter()\n"
-        "a = cls()\n"
-        "t2 = time.perf_counter()\n"
-        "a.warm_up()\n"
-        "t3 = time.perf_counter()\n"
-        "print('COLD ' + json.dumps({'import_s': t1 - t0, 'init_s': t2 - t1, 'warm_up_s': t3 - t2,"
-        " 'total_s': t3 - t0}))\n"
-    )
-    env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", PYTHONPATH=str(ROOT))
-    samples: list[dict[str, float]] = []
-    errors: list[str] = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
-                              timeout=600, check=False)
-        wall = time.perf_counter() - t0
-        line = next((ln for ln in proc.stdout.splitlines() if ln.startswith("COLD ")), None)
-        if proc.returncode != 0 or line is None:
-            errors.append((proc.stderr or proc.stdout)[-800:])
-            continue
-        sample = json.loads(line[5:])
-        sample["process_wall_s"] = wall
-        samples.append(sample)
-    out: dict[str, Any] = {"runs": samples, "errors": errors}
-    if samples:
-        out["total_s"] = max(s["total_s"] for s in samples)
-        out["process_wall_s"] = max(s["process_wall_s"] for s in samples)
-    return out
-
-
-def _stats(values: Sequence[float]) -> dict[str, float | int | None]:
-    return {"n": len(values), "p50": percentile(values, 50), "p95": percentile(values, 95),
-            "max": max(values) if values else None}
-
-
-WARM_UP_PROMPTS = (
-    "a melancholic lo-fi beat at 80 BPM in D minor with rhodes and vinyl crackle",
-    "upbeat funk with slap bass, brass stabs and a tight drum groove",
-    "slow cinematic strings in 3/4, building to a big orchestral finale",
-    "fast drum and bass with reese bass and chopped breaks, dark mood",
-    "an acoustic folk song with fingerpicked guitar and a warm female vocal",
-)
-
-
-def measure_latency(aurora: Any, captions: Sequence[str], n: int) -> dict[str, Any]:
-    sample = evenly(captions, n)
-    errors: Counter[str] = Counter()
-    for c in WARM_UP_PROMPTS:  # lazy paths loaded before timing; never the timed captions (no cache hits)
-        try:
-            aurora.process(prompt=c, duration_s=30.0)
-            aurora.suggest(partial_prompt=c[:20])
-        except Exception as exc:
-            errors[f"warm-up: {type(exc).__name__}: {str(exc)[:120]}"] += 1
-    stages: dict[str, list[float]] = defaultdict(list)
-    wall: list[float] = []
-    for c in sample:
-        try:
-            t0 = time.perf_counter()
-            result = aurora.process(prompt=c, duration_s=30.0)
-            wall.append((time.perf_counter() - t0) * 1000)
-            for stage, ms in (getattr(result, "timings_ms", None) or {}).items():
-                stages[stage].append(float(ms))
-        except Exception as exc:
-            errors[f"process: {type(exc).__name__}: {str(exc)[:120]}"] += 1
-    suggest: list[float] = []
-    for c in sample:
-        for cut in sorted({8, 20, 45, len(c) // 2, len(c) - 1}):
-            if not 0 < cut < len(c):
-                continue
-            try:
-                t0 = time.perf_counter()
-                aurora.suggest(partial_prompt=c[:cut])
-                suggest.append((time.perf_counter() - t0) * 1000)
-            except Exception as exc:
-                errors[f"suggest: {type(exc).__name__}: {str(exc)[:120]}"] += 1
-    return {
-        "captions": len(sample),
-        "cpus": os.cpu_count(),
-        "load_average_1m": os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
-        "stages_ms": {s: _stats(v) for s, v in stages.items()},
-        "process_wall_ms": _stats(wall),
-        "suggest_wall_ms": _stats(suggest),
-        "errors": dict(errors),
-    }
-
-
-# ------------------------------------------------------------------------------ output
-def _fmt(value: float | None, kind: FigureKind = "rate") -> str:
-    if value is None:
-        return "-"
-    return f"{100 * value:.1f}%"
-
-
-def _ratio(aurora: float | None, baseline: float | None) -> float | None:
-    if aurora is None or baseline is None or baseline == 0:
-        return None
-    return aurora / baseline
-
-
-def print_dataset(res: DatasetResult) -> None:
-    loaded = res.loaded
-    skipped = ", ".join(f"{v} {k}" for k, v in loaded.skipped.items())
-    print(f"\n== {TITLES[res.name]} ({res.path.name}): {len(loaded.rows)} rows scored of {loaded.total}"
-          + (f" (skipped: {skipped})" if skipped else ""))
-    width = max([len(f.label) for f in res.aurora.values()] + [20]) + 2
-    if res.baseline is None:
-        print(f"  {'figure':<{width}}{'rows':>6}  {'aurora':>8}")
-        for fig in res.aurora.values():
-            extra = ""
-            if fig.kind == "f1":
-                extra = f"   (P {_fmt(fig.prf.precision)}, R {_fmt(fig.prf.recall)})"
-            print(f"  {fig.label:<{width}}{fig.n:>6}  {_fmt(fig.value):>8}{extra}")
-    else:
-        print(f"  {'figure':<{width}}{'rows':>6}  {'baseline':>9}  {'aurora':>8}  {'ratio':>6}")
-        for key, fig in res.aurora.items():
-            base = res.baseline.get(key)
-            bv = base.value if base else None
-            ratio = _ratio(fig.value, bv)
-            extra = ""
-            if fig.kind == "f1":
-                extra = f"   (P {_fmt(fig.prf.precision)}, R {_fmt(fig.prf.recall)})"
-            print(f"  {fig.label:<{width}}{fig.n:>6}  {_fmt(bv):>9}  {_fmt(fig.value):>8}  "
-                  f"{(f'{ratio:.2f}x' if ratio is not None else '-'):>6}{extra}")
-    for key, value in res.notes.items():
-        if key == "label_noise" and value:
-            print("  label/caption disagreements (unfixable rows): "
-                  + ", ".join(f"{k}: {v}" for k, v in value.items()))
-        elif key == "labels_not_in_kb" and value:
-            print("  labels the KB cannot resolve: " + ", ".join(f"{k} x{v}" for k, v in value.items()))
-        elif key == "unresolved_tags" and value:
-            print("  unresolved tags (not scored): " + ", ".join(
-                f"{c}: {v['count']}" for c, v in value.items()))
-        elif key == "parse_errors" and value:
-            print(f"  parse errors: {value}")
-
-
-def print_latency(latency: dict[str, Any], parse_stats: dict[str, Any], cold: dict[str, Any] | None) -> None:
-    load = latency.get("load_average_1m")
-    if latency:
-        print(f"\n== Latency (warm; process() on {latency.get('captions', 0)} captions"
-              + (f"; {latency.get('cpus')} CPUs, load average {load:.1f} when timed)" if load is not None else ")"))
-    else:
-        print("\n== Latency (accuracy pass only; process()/suggest() not timed)")
-    print(f"  {'measure':<34}{'n':>6}  {'p50 ms':>8}  {'p95 ms':>8}  {'max ms':>8}")
-
-    def row(name: str, s: dict[str, Any]) -> None:
-        def ms(v: float | None) -> str:
-            return f"{v:.1f}" if v is not None else "-"
-
-        print(f"  {name:<34}{s['n']:>6}  {ms(s['p50']):>8}  {ms(s['p95']):>8}  {ms(s['max']):>8}")
-
-    for stage, s in latency.get("stages_ms", {}).items():
-        row(f"stage {stage}" + (" (text-to-plan)" if stage == "total" else ""), s)
-    if "process_wall_ms" in latency:
-        row("process() wall", latency["process_wall_ms"])
-        row("suggest() wall (caption prefixes)", latency["suggest_wall_ms"])
-    for name, s in parse_stats.items():
-        row(name, s)
-    if latency.get("errors"):
-        print(f"  errors: {latency['errors']}")
-    if cold is not None:
-        if "total_s" in cold:
-            parts = ", ".join(f"{k} {v:.2f} s" for k, v in cold["runs"][-1].items()
-                              if k in ("import_s", "init_s", "warm_up_s"))
-            print(f"  cold start (import aurora + Aurora() + warm_up(), fresh process): "
-                  f"{cold['total_s']:.2f} s"
-                  f"  [{parts}; whole interpreter {cold['process_wall_s']:.2f} s]")
-        if cold.get("errors"):
-            print(f"  cold start errors: {cold['errors'][0][-300:]}")
-
-
-def dump_failures(results: Sequence[DatasetResult], directory: Path) -> None:
-    for res in results:
-        target = directory / res.name
-        target.mkdir(parents=True, exist_ok=True)
-        for key, fig in res.aurora.items():
-            with (target / f"{key}.jsonl").open("w", encoding="utf-8") as fh:
-                for info in fig.failures:
-                    fh.write(json.dumps(info, ensure_ascii=False, default=str) + "\n")
-
-
-def results_json(results: Sequence[DatasetResult]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for res in results:
-        figures: dict[str, Any] = {}
-        for key, fig in res.aurora.items():
-            entry: dict[str, Any] = {"label": fig.label, "kind": fig.kind, "rows": fig.n, "aurora": fig.value,
-                                     "aurora_detail": fig.to_json()}
-            if res.baseline is not None:
-                base = res.baseline.get(key)
-                entry["baseline"] = base.value if base else None
-                entry["baseline_detail"] = base.to_json() if base else None
-                entry["ratio"] = _ratio(fig.value, entry["baseline"])
-            figures[key] = entry
-        out[res.name] = {"path": str(res.path), "rows_total": res.loaded.total,
-                         "rows_scored": len(res.loaded.rows), "skipped": dict(res.loaded.skipped),
-                         "figures": figures, "notes": res.notes}
-    return out
-
-
 # ------------------------------------------------------------------------------ main
 def create_aurora(factory: str) -> Any:
     """Import and build the system under test ('aurora:Aurora' by default), then warm it up."""
@@ -926,9 +486,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         results.append(res)
         print_dataset(res)
 
-    parse_stats = {"parse() wall (accuracy pass)": _stats(system.parse_ms)}
+    parse_stats = {"parse() wall (accuracy pass)": latency_stats(system.parse_ms)}
     if system.rank_ms:
-        parse_stats["rank_genres() wall (accuracy pass)"] = _stats(system.rank_ms)
+        parse_stats["rank_genres() wall (accuracy pass)"] = latency_stats(system.rank_ms)
     print_latency(latency, parse_stats, cold)
 
     if args.dump_failures is not None:
