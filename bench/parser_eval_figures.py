@@ -20,6 +20,8 @@ from bench.eval_data import (  # noqa: E402
     PRF,
     KBIndex,
     KBKind,
+)
+from bench.eval_rows import (  # noqa: E402
     Loaded,
 )
 

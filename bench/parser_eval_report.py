@@ -18,8 +18,10 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.eval_data import (  # noqa: E402
-    evenly,
     percentile,
+)
+from bench.eval_rows import (  # noqa: E402
+    evenly,
 )
 from bench.parser_eval_figures import DatasetResult, FigureKind  # noqa: E402
 

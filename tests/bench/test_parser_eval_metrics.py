@@ -18,8 +18,6 @@ from bench.eval_data import (  # noqa: E402
     TempoTermEntry,
     chords_exact,
     chords_f1,
-    chords_stated,
-    evenly,
     key_ck,
     key_ckd,
     match_instruments,
@@ -29,15 +27,21 @@ from bench.eval_data import (  # noqa: E402
     percentile,
     relative_key,
     set_counts,
+    tempo_bin,
+    tempo_tb,
+    tempo_tbt,
+    tempo_within,
+)
+from bench.eval_rows import (  # noqa: E402
+    evenly,
+)
+from bench.eval_stated import (  # noqa: E402
+    chords_stated,
     stated_beats_per_bar,
     stated_bpms,
     stated_keys,
     stated_time_signatures,
-    tempo_bin,
     tempo_statement,
-    tempo_tb,
-    tempo_tbt,
-    tempo_within,
 )
 
 
