@@ -138,7 +138,9 @@ from bench.parser_eval_figures import (  # noqa: E402
     KeywordBaseline,
     Parsed,
     beats_of,
+    create_aurora,
     kb_ids,
+    load_kb_index,
     row_info,
     with_ancestors,
 )
@@ -379,21 +381,6 @@ def eval_conceptcaps(rows: Sequence[ConceptCapsRow], parsed: Sequence[Parsed],
 
 
 # ------------------------------------------------------------------------------ main
-def create_aurora(factory: str) -> Any:
-    """Import and build the system under test ('aurora:Aurora' by default), then warm it up."""
-    module, _, attr = factory.partition(":")
-    mod = __import__(module, fromlist=[attr])
-    aurora = getattr(mod, attr)()
-    aurora.warm_up()
-    return aurora
-
-
-def load_kb_index() -> KBIndex:
-    from aurora.knowledge import load_knowledge_base
-
-    return KBIndex.from_kb(load_knowledge_base())
-
-
 LOADERS: dict[str, Callable[[Path, int | None], Loaded]] = {
     "musicbench": load_musicbench, "midicaps": load_midicaps, "musiccaps": load_musiccaps,
     "conceptcaps": load_conceptcaps,

@@ -166,6 +166,21 @@ class KeywordBaseline:
         )
 
 
+def create_aurora(factory: str) -> Any:
+    """Import and build the system under test ('aurora:Aurora' by default), then warm it up."""
+    module, _, attr = factory.partition(":")
+    mod = __import__(module, fromlist=[attr])
+    aurora = getattr(mod, attr)()
+    aurora.warm_up()
+    return aurora
+
+
+def load_kb_index() -> KBIndex:
+    from aurora.knowledge import load_knowledge_base
+
+    return KBIndex.from_kb(load_knowledge_base())
+
+
 # ------------------------------------------------------------------------------ figures
 FigureKind = Literal["rate", "mean", "f1"]
 Info = dict[str, Any]
