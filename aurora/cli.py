@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -47,8 +48,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Runs one command; stdout carries only the result (library chatter is sent to stderr) so --json parses."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     args = build_parser().parse_args(argv)
+    with contextlib.redirect_stdout(sys.stderr):
+        code, text = _run(args)
+    if text:
+        print(text)
+    return code
+
+
+def _run(args: argparse.Namespace) -> tuple[int, str]:
     from aurora.facade import Aurora, plan_parameters_from
 
     aurora = Aurora()
@@ -70,17 +80,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                                     seed=args.seed)
     except AuroraError as exc:
         print(f"error {exc.code}: {exc.message}", file=sys.stderr)
-        return 2
+        return 2, ""
     if args.json:
-        print(json.dumps(result.model_dump(mode="json", by_alias=True), indent=2))
-    else:
-        from aurora.report import describe
+        return 0, json.dumps(result.model_dump(mode="json", by_alias=True), indent=2)
+    from aurora.report import describe
 
-        print(describe(result))
-    return 0
+    return 0, describe(result)
 
 
-def _generate(aurora: object, args: argparse.Namespace) -> int:
+def _generate(aurora: object, args: argparse.Namespace) -> tuple[int, str]:
     from pathlib import Path
 
     from aurora.facade import Aurora
@@ -107,28 +115,25 @@ def _generate(aurora: object, args: argparse.Namespace) -> int:
             Path(args.stems).write_bytes(result.stems_zip)
     except (AuroraError, EngineError) as exc:
         print(f"error {getattr(exc, 'code', 'ERROR')}: {getattr(exc, 'message', str(exc))}", file=sys.stderr)
-        return 2
+        return 2, ""
     except OSError as exc:
         print(f"error: cannot write output: {exc}", file=sys.stderr)
-        return 2
+        return 2, ""
     summary = result.summary()
     if args.json:
-        print(json.dumps({"output": str(out), "generation_metadata": summary,
-                          "parsed_parameters": result.semantic.parse.parsed_parameters.model_dump(mode="json"),
-                          "structural_plan": result.semantic.plan.structural_plan.model_dump(mode="json",
-                                                                                              by_alias=True)},
-                         indent=2))
-        return 0
-    print(describe(result.semantic))
-    print()
-    print(f"Wrote {out} ({fmt}, {result.render.sample_rate} Hz, {result.render.duration_s:.1f} s, "
-          f"{summary['loudness_lufs']} LUFS, {summary['true_peak_dbtp']} dBTP) on {summary['device']}")
+        return 0, json.dumps({"output": str(out), "generation_metadata": summary,
+                              "parsed_parameters": result.semantic.parse.parsed_parameters.model_dump(mode="json"),
+                              "structural_plan": result.semantic.plan.structural_plan.model_dump(mode="json",
+                                                                                                  by_alias=True)},
+                             indent=2)
     rows = [("aurora", result.timings_ms["aurora"])]
     rows += [(f"engine.{s['name']}", s["time_ms"]) for s in summary["stages"]]
     rows += [("encode", result.timings_ms["encode"]), ("total", result.timings_ms["total"])]
     realtime = result.render.duration_s / max(1e-9, result.timings_ms["total"] / 1000)
-    print("Stage timings:")
-    for name, ms in rows:
-        print(f"  {name:<18} {ms:9.1f} ms")
-    print(f"  {'real-time factor':<18} {realtime:9.1f} x")
-    return 0
+    lines = [describe(result.semantic), "",
+             f"Wrote {out} ({fmt}, {result.render.sample_rate} Hz, {result.render.duration_s:.1f} s, "
+             f"{summary['loudness_lufs']} LUFS, {summary['true_peak_dbtp']} dBTP) on {summary['device']}",
+             "Stage timings:"]
+    lines += [f"  {name:<18} {ms:9.1f} ms" for name, ms in rows]
+    lines.append(f"  {'real-time factor':<18} {realtime:9.1f} x")
+    return 0, "\n".join(lines)

@@ -8,8 +8,10 @@ float32 audio out.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -51,7 +53,8 @@ class SamplerVoice:
         self.soundfont = soundfont
 
     def render(self, track: Track, *, n_samples: int, sample_rate: int) -> np.ndarray:
-        import fluidsynth
+        with contextlib.redirect_stdout(sys.stderr):  # pyfluidsynth prints where it found the library when CI is set
+            import fluidsynth
 
         synth = fluidsynth.Synth(samplerate=float(sample_rate))
         try:
