@@ -30,6 +30,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.eval_stated import caption_chords, stated_keys, tempo_statement  # noqa: E402
 from engine import Engine  # noqa: E402
 from engine.analysis import estimate_key, estimate_tempo_bpm, level_stats  # noqa: E402
 from engine.export import encode_audio  # noqa: E402
@@ -38,6 +39,9 @@ from engine.knowledge import KnowledgeData, load_knowledge, normalise_name  # no
 EVAL = ROOT.parent / "shared" / "eval"
 OUT = ROOT / "bench" / "out" / "engine"
 BIN_EDGES = (40, 60, 70, 90, 110, 140, 160, 210)
+# librosa's beat tracker weighs tempi with a log-normal prior around 120 BPM; an onset pattern that repeats
+# every beat also repeats every two beats, so above ~200 BPM it reports half the tempo for any audio.
+TRACKABLE_MAX_BPM = 200.0
 NOTE_PC = {"c": 0, "d": 2, "e": 4, "f": 5, "g": 7, "a": 9, "b": 11}
 
 
@@ -240,6 +244,9 @@ def run_one(engine: Engine, kb: KnowledgeData, aurora: Any, prompt: Prompt, inde
     levels = level_stats(result.mix, 44100)
     row: dict[str, Any] = {
         "index": index, "source": prompt.source, "inputs": source, "prompt": prompt.text[:90],
+        "tempo_stated": tempo_statement(prompt.text) != "none",
+        "key_stated": bool(stated_keys(prompt.text) or caption_chords(prompt.text)),
+        "trackable": requested_tempo <= TRACKABLE_MAX_BPM,
         "genre": result.score.genre_id, "meter": result.score.time_signature,
         "requested_tempo": requested_tempo, "plan_tempo": float(plan["tempo_bpm"]), "measured_tempo": measured_tempo,
         "tempo_ok": abs(measured_tempo - requested_tempo) / requested_tempo <= 0.04,
@@ -305,6 +312,11 @@ def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "prompts": len(rows), "tempo_within_4pct": mean("tempo_ok"), "tempo_octave_errors": mean("tempo_octave_error"),
         "engine_tempo_within_4pct_of_plan": mean("engine_tempo_ok"), "engine_CK_vs_plan_key": mean("engine_ck"),
         "TB": mean("tb"), "TBT": mean("tbt"), "CK": mean("ck"), "CKD": mean("ckd"),
+        "stated_tempo_rows": sum(r["tempo_stated"] for r in rows),
+        "stated_key_rows": sum(r["key_stated"] for r in rows),
+        "TB_stated": _mean_where(rows, "tb", "tempo_stated"), "TBT_stated": _mean_where(rows, "tbt", "tempo_stated"),
+        "TB_stated_trackable": _mean_where(rows, "tb", "tempo_stated", "trackable"),
+        "CK_stated": _mean_where(rows, "ck", "key_stated"), "CKD_stated": _mean_where(rows, "ckd", "key_stated"),
         "lufs_error_mean": mean("lufs_error"), "lufs_error_max": max((r["lufs_error"] for r in rows), default=0.0),
         "true_peak_max_dbtp": max((r["true_peak_dbtp"] for r in rows), default=-120.0),
         "clipped_samples": sum(r["clipped"] for r in rows), "silence_ratio_mean": mean("silence_ratio"),
@@ -315,6 +327,12 @@ def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "by_genre_tempo_ok": _by(rows, "genre", "tempo_ok"), "by_meter_tempo_ok": _by(rows, "meter", "tempo_ok"),
         "by_genre_ck": _by(rows, "genre", "ck"),
     }
+
+
+def _mean_where(rows: list[dict[str, Any]], key: str, *conditions: str) -> float:
+    """The mean of ``key`` over the rows where every condition holds (a stated tempo, a trackable tempo)."""
+    kept = [float(r[key]) for r in rows if all(r[c] for c in conditions)]
+    return float(np.mean(kept)) if kept else 0.0
 
 
 def _by(rows: list[dict[str, Any]], group: str, key: str) -> dict[str, float]:

@@ -36,6 +36,26 @@ def _duck_curve(kick_times_s: list[float], n_samples: int, sample_rate: int, dep
     return np.asarray(np.interp(np.arange(n_samples) / _DUCK_FRAME, np.arange(frames), gain).astype(np.float32))
 
 
+STAGING_RMS = 0.1  # every track enters its channel strip at -20 dBFS active RMS; gains_db then set the balance
+
+
+def staging_gain(signal: np.ndarray, sample_rate: int) -> float:
+    """Gain that brings a track's *active* RMS (100 ms blocks within 40 dB of its loudest, as a loudness
+    meter gates) to STAGING_RMS, so a preset's gains_db mean the same thing whatever the voice's raw level."""
+    block = max(sample_rate // 10, 1)
+    usable = signal.shape[-1] // block * block
+    if usable == 0:
+        return 1.0
+    frames = signal[..., :usable].reshape(-1, block)
+    power = np.einsum("ij,ij->i", frames, frames) / block
+    loudest = float(power.max())
+    if loudest <= 1e-12:
+        return 1.0
+    active = power[power >= loudest * 1e-4]
+    rms = float(np.sqrt(active.mean()))
+    return float(np.clip(STAGING_RMS / rms, db_to_amplitude(-30.0), db_to_amplitude(30.0)))
+
+
 def _automation(points: list[tuple[float, float]], n_samples: int, sample_rate: int) -> np.ndarray | None:
     """Gain automation from (time_s, gain) breakpoints; only ramps away from unity cost anything."""
     if not points:
@@ -116,7 +136,7 @@ def mix(*, tracks: dict[str, tuple[str, np.ndarray]], score: Score, preset: MixP
     def channel_strip(role: str, mono: np.ndarray) -> tuple[np.ndarray, np.ndarray, float, float]:
         """Gain, effects, automation/ducking and pan for one track -> (stereo stem, mono signal, pans)."""
         signal = mono  # the mixer owns the track now (popped from ``tracks``): work in place
-        signal *= np.float32(db_to_amplitude(preset.gains_db.get(role, -6.0)))
+        signal *= np.float32(staging_gain(signal, sample_rate) * db_to_amplitude(preset.gains_db.get(role, -6.0)))
         chain = _chain(role, preset, beat_s)
         if chain is not None:
             signal = chain(signal[None, :], sample_rate)[0]

@@ -35,7 +35,7 @@ from aurora.parser.mood import MoodFinding, MoodParser
 from aurora.parser.structure import StructureParser, TextureParser
 from aurora.parser.tempo import TempoParser
 from aurora.text_embedding import TextEmbedder
-from aurora.theory import Key, roman_to_chord
+from aurora.theory import Key, estimate_key_from_chords, roman_to_chord
 
 _SOLO_RE = re.compile(r"\b(?:solo|unaccompanied|only|just|a\s+cappella|acapella|a\s+capella|alone|no\s+other\s+"
                       r"(?:instruments?|instrumentation|accompaniment)|nothing\s+else)\b")
@@ -115,6 +115,11 @@ class SemanticParser:
                 key = key_finding.key if key_finding else _key_from_label(key_value.value) or Key(0, "major")
                 chords = [roman_to_chord(n, key, self.kb.chords) for n in chord_finding.roman]
 
+        if key_finding is None and chord_finding is not None and chord_finding.chords:
+            from_chords = estimate_key_from_chords(chords, self.kb.chords)
+            if from_chords is not None:  # the stated harmony implies the key better than genre habits do
+                key_value = KeySignatureValue(value=from_chords.label(), confidence=0.7)
+
         instruments, excluded = self._instruments(lowered, style_genre, artists, explicit)
         energy = self.moods.energy(lowered, moods)
         if energy is not None:
@@ -171,7 +176,10 @@ class SemanticParser:
                     f"Contradictory tempo words ({', '.join(finding.conflicts)} vs {chosen}); "
                     f"using {chosen} ({finding.bpm:g} BPM)."
                 )
-            return TempoValue(type="explicit", bpm=finding.bpm, confidence=finding.confidence,
+            bpm = finding.bpm
+            if finding.source == "italian" and finding.range_bpm is not None:
+                bpm = self._word_tempo(finding.range_bpm, genre, moods)
+            return TempoValue(type="explicit", bpm=bpm, confidence=finding.confidence,
                               range_bpm=finding.range_bpm, term=finding.term)
         if artists:
             return TempoValue(type="inferred", bpm=artists[0].artist.tempo_bpm, confidence=0.55,
@@ -180,6 +188,16 @@ class SemanticParser:
         bpm = float(np.clip(genre.tempo_bpm.typical + shift, genre.tempo_bpm.min, genre.tempo_bpm.max))
         return TempoValue(type="inferred", bpm=round(bpm), confidence=0.5, range_bpm=(genre.tempo_bpm.min,
                                                                                       genre.tempo_bpm.max))
+
+    def _word_tempo(self, range_bpm: tuple[float, float], genre: Genre, moods: list[MoodFinding]) -> float:
+        """An Italian marking names a range (Allegro 110-140); within it, the genre's (and mood's) usual tempo
+        decides: an Allegro techno track sits near 130, an Allegro ballad near 113. A 10% margin keeps the choice
+        inside the marking's range. Plain words ("fast") keep their typical tempo: on the eval captions their
+        labels spread over two or three tempo bins whatever the genre, so the genre adds nothing there."""
+        lo, hi = range_bpm
+        margin = 0.1 * (hi - lo)
+        shift = np.mean([self.kb.mood(m.mood_id).tempo_shift_bpm for m in moods]) if moods else 0.0
+        return float(round(np.clip(genre.tempo_bpm.typical + shift, lo + margin, hi - margin)))
 
     def _key(self, finding: object, genre: Genre, moods: list[MoodFinding], artists: list[ArtistFinding],
              explicit: list[str]) -> KeySignatureValue:
