@@ -30,6 +30,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.eval_data import tempo_bin  # noqa: E402
 from bench.eval_stated import caption_chords, stated_keys, tempo_statement  # noqa: E402
 from engine import Engine  # noqa: E402
 from engine.analysis import estimate_key, estimate_tempo_bpm, level_stats  # noqa: E402
@@ -38,7 +39,6 @@ from engine.knowledge import KnowledgeData, load_knowledge, normalise_name  # no
 
 EVAL = ROOT.parent / "shared" / "eval"
 OUT = ROOT / "bench" / "out" / "engine"
-BIN_EDGES = (40, 60, 70, 90, 110, 140, 160, 210)
 # librosa's beat tracker weighs tempi with a log-normal prior around 120 BPM; an onset pattern that repeats
 # every beat also repeats every two beats, so above ~200 BPM it reports half the tempo for any audio.
 TRACKABLE_MAX_BPM = 200.0
@@ -76,10 +76,6 @@ def plan_key_of(plan: dict[str, Any]) -> tuple[int, str] | None:
         text = f"{text} {'minor' if cp['mode'] in ('minor', 'dorian', 'phrygian', 'aeolian') else 'major'}"
     first = " ".join(text.split()[:1] + [w for w in text.split()[1:] if w in ("major", "minor")])
     return parse_key(first)
-
-
-def tempo_bin(bpm: float) -> int:
-    return sum(bpm >= e for e in BIN_EDGES)
 
 
 def relative(key: tuple[int, str]) -> tuple[int, str]:

@@ -113,8 +113,9 @@ TEMPO_BIN_EDGES: tuple[float, ...] = (40, 60, 70, 90, 110, 140, 160, 210)
 
 
 def tempo_bin(bpm: float) -> int:
-    """Mustango tempo bin: 0 below 40 bpm ... 8 at 210 bpm and above."""
-    return bisect.bisect_right(TEMPO_BIN_EDGES, bpm)
+    """Mustango tempo bin: 0 up to 40 bpm ... 8 above 210 bpm. Bins include their upper edge, as MusicBench's
+    labels do (160 bpm is captioned Vivace, 90 Andante, 60 Largo, 210 Presto)."""
+    return bisect.bisect_left(TEMPO_BIN_EDGES, bpm)
 
 
 def tempo_tb(pred: float | None, gold: float) -> bool:
