@@ -58,6 +58,20 @@ def _set_linear_interpolation(fluidsynth: Any, synth: Any) -> None:
         set_interp(synth.synth, -1, 1)
 
 
+_PULL_FRAMES = 1 << 16
+
+
+def _pull(synth: Any, out: np.ndarray, position: int, stop: int) -> int:
+    """Render fluidsynth's stereo int16 output from ``position`` to ``stop`` straight into the mono float32
+    ``out``, a bounded block at a time (a ten-minute track never exists as int16 + float copies)."""
+    while position < stop:
+        frames = min(stop - position, _PULL_FRAMES)
+        block = np.asarray(synth.get_samples(frames), dtype=np.float32).reshape(-1, 2)
+        out[position:position + block.shape[0]] = (block[:, 0] + block[:, 1]) * np.float32(0.5 / 32768.0)
+        position += frames
+    return position
+
+
 class SamplerVoice:
     """Renders a Track through fluidsynth: note events in sample order, audio pulled between them."""
 
@@ -82,22 +96,17 @@ class SamplerVoice:
                 events.append((start, 1, note.pitch, note.velocity))
                 events.append((max(int(note.end_s * sample_rate), start + 1), 0, note.pitch, 0))
             events.sort()
-            chunks: list[np.ndarray] = []
+            out = np.zeros(n_samples, dtype=np.float32)
             position = 0
             for sample, _order, pitch, velocity in events:
                 if sample >= n_samples:
                     break
-                if sample > position:
-                    chunks.append(np.asarray(synth.get_samples(sample - position)))
-                    position = sample
+                position = _pull(synth, out, position, sample)
                 if velocity > 0:
                     synth.noteon(channel, pitch, velocity)
                 else:
                     synth.noteoff(channel, pitch)
-            if position < n_samples:
-                chunks.append(np.asarray(synth.get_samples(n_samples - position)))
+            _pull(synth, out, position, n_samples)
         finally:
             synth.delete()
-        stereo = np.concatenate(chunks).astype(np.float32).reshape(-1, 2) / 32768.0
-        mono = stereo.mean(axis=1)[:n_samples]
-        return np.pad(mono, (0, n_samples - mono.shape[0])).astype(np.float32)
+        return out

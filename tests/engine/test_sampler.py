@@ -8,6 +8,7 @@ import pytest
 from engine import Engine, EngineConfig, RenderResult
 from engine.ddsp.sampler import SamplerVoice, sampler_status
 from engine.knowledge import KnowledgeData
+from engine.score import Note, Track
 from tests.engine.conftest import make_controls, make_plan
 
 SOUNDFONT, REASON = sampler_status()
@@ -34,3 +35,20 @@ def test_sampler_voice_plays_a_track(pop_render: RenderResult) -> None:
     audio = SamplerVoice(SOUNDFONT).render(track, n_samples=44100 * 3, sample_rate=44100)
     assert audio.shape == (44100 * 3,) and audio.dtype == np.float32
     assert float(np.abs(audio).max()) > 0.01
+
+
+@pytest.mark.skipif(SOUNDFONT is None, reason=f"sampler unavailable: {REASON}")
+def test_sampler_note_lands_on_time_and_pitch() -> None:
+    """One A4 (440 Hz) at 0.5 s on a flute: silent before its onset, its pitch after it, across pulled blocks."""
+    assert SOUNDFONT is not None
+    sr = 44100
+    track = Track(name="lead", role="lead", instrument_id="flute", preset="flute", gm_program=73, is_drum=False,
+                  notes=[Note(start_s=2.0, duration_s=1.0, pitch=69, velocity=100)])
+    audio = SamplerVoice(SOUNDFONT).render(track, n_samples=4 * sr, sample_rate=sr)
+    onset = 2 * sr  # beyond one 65536-frame pull block, so block bookkeeping is exercised
+    assert float(np.abs(audio[: onset - 64]).max()) < 1e-4
+    body = audio[onset + sr // 10: onset + sr // 2]
+    assert float(np.sqrt(np.mean(body**2))) > 1e-3
+    spectrum = np.abs(np.fft.rfft(body * np.hanning(body.size)))
+    peak_hz = float(np.fft.rfftfreq(body.size, 1 / sr)[np.argmax(spectrum)])
+    assert peak_hz == pytest.approx(440.0, rel=0.03)
