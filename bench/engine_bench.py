@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.eval_data import tempo_bin  # noqa: E402
-from bench.eval_stated import caption_chords, stated_keys, tempo_statement  # noqa: E402
+from bench.eval_stated import caption_chords, chord_sentences, stated_keys, tempo_statement  # noqa: E402
 from engine import Engine  # noqa: E402
 from engine.analysis import estimate_key, estimate_tempo_bpm, level_stats  # noqa: E402
 from engine.export import encode_audio  # noqa: E402
@@ -241,7 +241,7 @@ def run_one(engine: Engine, kb: KnowledgeData, aurora: Any, prompt: Prompt, inde
     row: dict[str, Any] = {
         "index": index, "source": prompt.source, "inputs": source, "prompt": prompt.text[:90],
         "tempo_stated": tempo_statement(prompt.text) != "none",
-        "key_stated": bool(stated_keys(prompt.text) or caption_chords(prompt.text)),
+        "key_stated": bool(stated_keys(prompt.text) or caption_chords(chord_sentences(prompt.text))),
         "trackable": requested_tempo <= TRACKABLE_MAX_BPM,
         "genre": result.score.genre_id, "meter": result.score.time_signature,
         "requested_tempo": requested_tempo, "plan_tempo": float(plan["tempo_bpm"]), "measured_tempo": measured_tempo,
