@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import itertools
 import os
-from concurrent.futures import ThreadPoolExecutor
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -121,6 +122,25 @@ class StemStore:
         self.stems[name] = np.memmap(path, dtype=np.float32, mode="r", shape=stem.shape)
 
 
+_Strip = tuple[np.ndarray, np.ndarray, float, float]  # (stereo stem, mono signal, left gain, right gain)
+
+
+def _collect(strips: deque[tuple[str, str, Future[_Strip]]], *, premaster: np.ndarray, send: np.ndarray,
+             store: StemStore, preset: MixPreset) -> None:
+    """Sum the oldest strip into the pre-master and the reverb send, and store its stem. Strips are taken
+    in track order, so the result never depends on thread timing."""
+    name, role, future = strips.popleft()  # dropping the future frees its arrays once they are stored
+    stem, signal, left, right = future.result()
+    del future
+    premaster += stem
+    store.put(name, stem)
+    del stem
+    amount = preset.sends.get(role, 0.0)
+    if amount > 0.0:
+        send[0] += signal * np.float32(left * amount)
+        send[1] += signal * np.float32(right * amount)
+
+
 def mix(*, tracks: dict[str, tuple[str, np.ndarray]], score: Score, preset: MixPreset, sample_rate: int,
         seed: int, fx: np.ndarray | None, spill_dir: Path | None = None) -> tuple[dict[str, np.ndarray], np.ndarray]:
     """tracks: name -> (role, mono float32 [n]); consumed (emptied) as the stems are made.
@@ -153,23 +173,16 @@ def mix(*, tracks: dict[str, tuple[str, np.ndarray]], score: Score, preset: MixP
     send = np.zeros((2, n), dtype=np.float32)
     premaster = np.zeros((2, n), dtype=np.float32)
     workers = 1 if spill_dir is not None else max(1, min(2, os.cpu_count() or 1))  # effects release the GIL
+    strips: deque[tuple[str, str, Future[_Strip]]] = deque()
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        strips = []
         for name in list(tracks):
             role, mono = tracks.pop(name)
             strips.append((name, role, pool.submit(channel_strip, role, mono)))
             del mono
-        while strips:  # summed in track order, so the result never depends on timing
-            name, role, future = strips.pop(0)  # dropping the future frees its arrays once they are stored
-            stem, signal, left, right = future.result()
-            del future
-            premaster += stem
-            store.put(name, stem)
-            del stem
-            amount = preset.sends.get(role, 0.0)
-            if amount > 0.0:
-                send[0] += signal * np.float32(left * amount)
-                send[1] += signal * np.float32(right * amount)
+            if len(strips) >= workers:  # at most `workers` finished strips wait: a long render stays in memory
+                _collect(strips, premaster=premaster, send=send, store=store, preset=preset)
+        while strips:
+            _collect(strips, premaster=premaster, send=send, store=store, preset=preset)
     automation = shared = None  # free the curves before the reverb and textures
     if fx is not None and np.any(fx):
         fx_signal = fx * np.float32(db_to_amplitude(preset.gains_db.get("fx", -12.0)) * 0.7071)
