@@ -50,6 +50,33 @@ def test_unstated_is_inferred_and_marked(aurora: Aurora) -> None:
     assert any(i.source == "inferred" for i in p.instrumentation)
 
 
+@pytest.mark.parametrize(("prompt", "key"), [
+    ("classical guitar piece, the main theme is built around the chords E, A, D, E7, A", "A major"),
+    ("an electronic track with the chords Am, F, C, G", "A minor"),
+])
+def test_stated_chords_imply_the_key(aurora: Aurora, prompt: str, key: str) -> None:
+    """No key named: the stated harmony sets it (not the genre's habit), and it is not marked as stated."""
+    p = aurora.parse(prompt=prompt).parsed_parameters
+    assert p.key_signature.value == key
+    assert "key_signature" not in p.explicit and "chords" in p.explicit
+    plan = aurora.plan(parameters=plan_parameters_from(p, duration_s=30.0, seed=1)).structural_plan
+    tonic, mode = key.split()
+    assert plan.chord_progression.key.startswith(tonic) and plan.chord_progression.mode == mode
+
+
+def test_named_key_wins_over_chords(aurora: Aurora) -> None:
+    p = aurora.parse(prompt="a pop song in D major with the chords Am, F, C, G").parsed_parameters
+    assert p.key_signature.value == "D major" and "key_signature" in p.explicit
+
+
+def test_italian_marking_stays_in_range_and_follows_the_genre(aurora: Aurora) -> None:
+    ballad = aurora.parse(prompt="a slow romantic piano ballad, Allegro").parsed_parameters.tempo
+    techno = aurora.parse(prompt="a driving techno track, Allegro").parsed_parameters.tempo
+    for tempo in (ballad, techno):
+        assert tempo.type == "explicit" and 110 < tempo.bpm <= 140  # Allegro's bin, upper edge included
+    assert ballad.bpm < techno.bpm
+
+
 def test_reference_artist_profile(aurora: Aurora, kb: KnowledgeBase) -> None:
     p = aurora.parse(prompt="something in the style of Daft Punk").parsed_parameters
     assert p.reference_artists and p.reference_artists[0].name == "Daft Punk"
