@@ -153,7 +153,7 @@ def mix(*, tracks: dict[str, tuple[str, np.ndarray]], score: Score, preset: MixP
     shared = automation if duck is None else (duck if automation is None else automation * duck)
     del duck
 
-    def channel_strip(role: str, mono: np.ndarray) -> tuple[np.ndarray, np.ndarray, float, float]:
+    def channel_strip(role: str, mono: np.ndarray) -> _Strip:
         """Gain, effects, automation/ducking and pan for one track -> (stereo stem, mono signal, pans)."""
         signal = mono  # the mixer owns the track now (popped from ``tracks``): work in place
         signal *= np.float32(staging_gain(signal, sample_rate) * db_to_amplitude(preset.gains_db.get(role, -6.0)))

@@ -178,26 +178,28 @@ class SemanticParser:
                 )
             bpm = finding.bpm
             if finding.source == "italian" and finding.range_bpm is not None:
-                bpm = self._word_tempo(finding.range_bpm, genre, moods)
+                bpm = self._marking_tempo(finding.range_bpm, genre, moods)
             return TempoValue(type="explicit", bpm=bpm, confidence=finding.confidence,
                               range_bpm=finding.range_bpm, term=finding.term)
         if artists:
             return TempoValue(type="inferred", bpm=artists[0].artist.tempo_bpm, confidence=0.55,
                               term=f"style of {artists[0].artist.name}")
-        shift = np.mean([self.kb.mood(m.mood_id).tempo_shift_bpm for m in moods]) if moods else 0.0
-        bpm = float(np.clip(genre.tempo_bpm.typical + shift, genre.tempo_bpm.min, genre.tempo_bpm.max))
+        usual = genre.tempo_bpm.typical + self._mood_tempo_shift(moods)
+        bpm = float(np.clip(usual, genre.tempo_bpm.min, genre.tempo_bpm.max))
         return TempoValue(type="inferred", bpm=round(bpm), confidence=0.5, range_bpm=(genre.tempo_bpm.min,
                                                                                       genre.tempo_bpm.max))
 
-    def _word_tempo(self, range_bpm: tuple[float, float], genre: Genre, moods: list[MoodFinding]) -> float:
+    def _mood_tempo_shift(self, moods: list[MoodFinding]) -> float:
+        return float(np.mean([self.kb.mood(m.mood_id).tempo_shift_bpm for m in moods])) if moods else 0.0
+
+    def _marking_tempo(self, range_bpm: tuple[float, float], genre: Genre, moods: list[MoodFinding]) -> float:
         """An Italian marking names a range (Allegro 110-140); within it, the genre's (and mood's) usual tempo
         decides: an Allegro techno track sits near 130, an Allegro ballad near 113. A 10% margin keeps the choice
         inside the marking's range. Plain words ("fast") keep their typical tempo: on the eval captions their
         labels spread over two or three tempo bins whatever the genre, so the genre adds nothing there."""
         lo, hi = range_bpm
         margin = 0.1 * (hi - lo)
-        shift = np.mean([self.kb.mood(m.mood_id).tempo_shift_bpm for m in moods]) if moods else 0.0
-        return float(round(np.clip(genre.tempo_bpm.typical + shift, lo + margin, hi - margin)))
+        return float(round(np.clip(genre.tempo_bpm.typical + self._mood_tempo_shift(moods), lo + margin, hi - margin)))
 
     def _key(self, finding: object, genre: Genre, moods: list[MoodFinding], artists: list[ArtistFinding],
              explicit: list[str]) -> KeySignatureValue:
