@@ -138,3 +138,21 @@ def test_cli_json_and_text() -> None:
     assert text.returncode == 0 and "3/4" in text.stdout and "Timings" in text.stdout
     bad = run_cli("parse", "   ")
     assert bad.returncode == 2 and "AURORA_INPUT_EMPTY" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_cli_stdout_carries_only_the_result(monkeypatch: pytest.MonkeyPatch,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """A library that prints while Aurora works (pyfluidsynth does when CI is set) must not break --json."""
+    from aurora import cli, facade
+
+    real_parse = facade.Aurora.parse
+
+    def chatty_parse(self: Aurora, **kwargs: object) -> object:
+        print("'fluidsynth' was found at libfluidsynth.so.3.")
+        return real_parse(self, **kwargs)
+
+    monkeypatch.setattr(facade.Aurora, "parse", chatty_parse)
+    assert cli.main(["parse", "dark techno at 130 bpm in A minor", "--json"]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["parsed_parameters"]["tempo"]["bpm"] == 130
+    assert "fluidsynth" in captured.err
