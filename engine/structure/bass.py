@@ -66,7 +66,10 @@ def bass_bar(*, style: str, chord: ChordSpan, next_chord: ChordSpan | None, kick
                                 else [])
     elif style == "syncopated":
         onsets = [(s, root) for s in (kicks or [0])]
-        for s in range(3, n, 4):
+        # octave pops on the "and" of the backbeats: off the beat, but on the eighth-note grid, so the
+        # pulse stays clear (pops on every "a" read as 4/3 or 5/4 of the tempo)
+        half = max(1, meter.beat_steps // 2)
+        for s in range(meter.beat_steps + half, n, 2 * meter.beat_steps):
             if rng.random() < (0.5 if level == "high" else 0.25) and all(o[0] != s for o in onsets):
                 onsets.append((s, root + 12))
     else:  # "kick" and "sub": follow the kick drum exactly

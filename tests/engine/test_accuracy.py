@@ -56,3 +56,22 @@ def test_meter_6_8_is_compound(kb: KnowledgeData, render_cached: Callable[..., R
     four = onset_periodicity(_render(kb, render_cached, "pop_4_4").mix, 44100, tempo_bpm=120.0)
     assert six["subdivision"]["third"] > six["subdivision"]["half"]
     assert four["subdivision"]["half"] > four["subdivision"]["third"]
+
+
+# Syncopated grooves whose off-beat patterns used to pull the beat tracker to 4/3, 5/4 or half the tempo
+# (tresillo kicks, dembow, funk octave pops on every "a", a jazz ride without beat 3): the beat must still
+# be the strongest pulse in the mix.
+SYNCOPATED = {"jazz": 130.0, "disco": 120.0, "reggaeton": 94.0, "bossa_nova": 110.0, "funk": 125.0, "rnb": 88.0,
+              "afrobeats": 104.0}
+
+
+@pytest.mark.parametrize("genre", list(SYNCOPATED))
+def test_syncopated_grooves_keep_the_beat(kb: KnowledgeData, render_cached: Callable[..., RenderResult],
+                                          genre: str) -> None:
+    tempo = SYNCOPATED[genre]
+    plan = make_plan(tempo_bpm=tempo, meter="4/4", key="C major", chords=("C", "Am", "F", "G"), duration_s=12.0,
+                     sections=(("verse", 0.5, 0.6), ("chorus", 0.5, 0.85)))
+    controls = make_controls(kb, tempo_bpm=tempo, genre=genre, energy=0.7)
+    r = render_cached(f"sync_{genre}", plan=plan, controls=controls, duration_s=12.0, sample_rate=22050, seed=5)
+    measured = estimate_tempo_bpm(r.mix, r.sample_rate)
+    assert abs(measured - tempo) / tempo <= 0.04, measured
