@@ -33,7 +33,7 @@ from aurora.parser.key import parse_key
 from aurora.parser.meter import parse_meter
 from aurora.parser.mood import MoodFinding, MoodParser
 from aurora.parser.structure import StructureParser, TextureParser
-from aurora.parser.tempo import TempoParser
+from aurora.parser.tempo import TempoFinding, TempoParser
 from aurora.text_embedding import TextEmbedder
 from aurora.theory import Key, estimate_key_from_chords, roman_to_chord
 
@@ -41,6 +41,9 @@ _SOLO_RE = re.compile(r"\b(?:solo|unaccompanied|only|just|a\s+cappella|acapella|
                       r"(?:instruments?|instrumentation|accompaniment)|nothing\s+else)\b")
 INFERRED_INSTRUMENT_CONFIDENCE = 0.45
 ARTIST_INSTRUMENT_CONFIDENCE = 0.55
+# tempo words at or above this are "fast" words (a faster genre keeps its tempo); at or below, "slow" words
+FAST_WORD_BPM = 115.0
+SLOW_WORD_BPM = 90.0
 
 
 @dataclass
@@ -179,6 +182,8 @@ class SemanticParser:
             bpm = finding.bpm
             if finding.source == "italian" and finding.range_bpm is not None:
                 bpm = self._marking_tempo(finding.range_bpm, genre, moods)
+            elif finding.source == "word":
+                bpm = self._word_tempo(finding, genre)
             return TempoValue(type="explicit", bpm=bpm, confidence=finding.confidence,
                               range_bpm=finding.range_bpm, term=finding.term)
         if artists:
@@ -200,6 +205,19 @@ class SemanticParser:
         lo, hi = range_bpm
         margin = 0.1 * (hi - lo)
         return float(round(np.clip(genre.tempo_bpm.typical + self._mood_tempo_shift(moods), lo + margin, hi - margin)))
+
+    @staticmethod
+    def _word_tempo(finding: TempoFinding, genre: Genre) -> float:
+        """A plain word names a range and a direction from the genre's usual tempo: "fast" is at least the word's
+        tempo, so fast punk goes to the top of the range rather than down to its middle; "slow" is at most the
+        word's tempo, so a slow doom track keeps its 66. The word sets the direction: no mood shift is added."""
+        usual, word_bpm = genre.tempo_bpm.typical, finding.bpm
+        lo, hi = finding.range_bpm or (word_bpm, word_bpm)
+        if word_bpm >= FAST_WORD_BPM:
+            return float(round(min(max(word_bpm, usual), hi)))
+        if word_bpm <= SLOW_WORD_BPM:
+            return float(round(max(min(word_bpm, usual), lo)))
+        return word_bpm
 
     def _key(self, finding: object, genre: Genre, moods: list[MoodFinding], artists: list[ArtistFinding],
              explicit: list[str]) -> KeySignatureValue:

@@ -77,6 +77,16 @@ def test_italian_marking_stays_in_range_and_follows_the_genre(aurora: Aurora) ->
     assert ballad.bpm < techno.bpm
 
 
+def test_plain_tempo_words_set_a_direction_from_the_genre(aurora: Aurora) -> None:
+    def bpm(prompt: str) -> float:
+        return aurora.parse(prompt=prompt).parsed_parameters.tempo.bpm
+
+    fast = bpm("a fast new age piece, calm and meditative")
+    assert 130 <= fast <= 170  # the word's own range, although new age is usually far slower
+    assert fast < bpm("a fast punk song") <= 170  # punk is faster than the word: the top of the word's range
+    assert bpm("slow doom metal") < bpm("slow techno") <= 72  # slow: at most the word's tempo
+
+
 def test_reference_artist_profile(aurora: Aurora, kb: KnowledgeBase) -> None:
     p = aurora.parse(prompt="something in the style of Daft Punk").parsed_parameters
     assert p.reference_artists and p.reference_artists[0].name == "Daft Punk"
