@@ -52,6 +52,7 @@ test: lint typecheck pytest
 bench: install-dev
 	$(BIN)/python bench/parser_eval.py --json bench/out/parser_eval.json
 	$(BIN)/python bench/engine_bench.py --json bench/out/engine_bench.json
+	$(BIN)/python bench/tempo_sweep.py --json bench/out/tempo_sweep.json
 	$(BIN)/python bench/backend_bench.py --json bench/out/backend_bench.json
 
 clean:
