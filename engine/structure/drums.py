@@ -142,13 +142,14 @@ def percussion_pattern(voice: str, meter: Meter, level: str) -> str:
 
 
 FAST_BPM = 140.0  # from here on, off-beat hits make beat trackers (and listeners) hear half time
+VERY_FAST_BPM = 170.0  # from here on, even a ghosted 2-and-4 backbeat makes every other beat the louder one
 
 
 def beat_pulse(patterns: dict[str, str], meter: Meter, tempo_bpm: float) -> dict[str, str]:
     """At fast tempi the beat itself must be the loudest regular event: the hats (or ride) play on
     every beat, accented, and drop the off-beats; shakers and open hats between beats go too; the kick
-    marks every beat under a softer backbeat. A drummer at 200 bpm plays quarter-note cymbals for the
-    same reason."""
+    marks every beat under a softer backbeat (from VERY_FAST_BPM a soft snare on every beat), and a crash
+    keeps only the downbeat. A drummer at 200 bpm plays quarter-note cymbals for the same reason."""
     if tempo_bpm < FAST_BPM:
         return patterns
     n = meter.steps_per_bar
@@ -160,7 +161,11 @@ def beat_pulse(patterns: dict[str, str], meter: Meter, tempo_bpm: float) -> dict
         kick = out["kick"]
         out["kick"] = "".join(("X" if kick[s] in "Xx" else "x") if s in beats else "." for s in range(n))
         if "snare" in out:
-            out["snare"] = "".join("o" if ch in "Xxo" else "." for ch in out["snare"])
+            snare = out["snare"]
+            out["snare"] = "".join(("o" if s in beats else ".") if tempo_bpm >= VERY_FAST_BPM else
+                                   ("o" if ch in "Xxo" else ".") for s, ch in enumerate(snare))
+    if "crash" in out:  # a crash on 1 and 3 would mark half time: only the downbeat keeps it
+        out["crash"] = out["crash"][:1] + "." * (n - 1)
     for voice in ("hat_open", "shaker", "tambourine"):
         if voice in out:
             out[voice] = "".join(ch if s in beats else "." for s, ch in enumerate(out[voice]))
