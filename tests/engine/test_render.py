@@ -117,3 +117,20 @@ def test_accepts_aurora_models(kb: KnowledgeData, engine: Engine) -> None:
     plan = contracts.StructuralPlan.model_validate(make_plan(tempo_bpm=96.0, duration_s=5.0))
     r = engine.render(plan=plan, controls=make_controls(kb, tempo_bpm=96.0, genre="rnb"), duration_s=5.0, seed=1)
     assert r.mix.shape[1] == 5 * 44100
+
+
+def test_spilled_stems_match_in_memory_stems(engine: Engine, kb: KnowledgeData,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """Long renders keep their stems in temporary files; the audio must not change for it."""
+    import engine.facade as facade
+
+    plan = make_plan(tempo_bpm=100.0, duration_s=5.0)
+    controls = make_controls(kb, tempo_bpm=100.0, genre="pop")
+    in_memory = engine.render(plan=plan, controls=controls, duration_s=5.0, sample_rate=22050, seed=4)
+    monkeypatch.setattr(facade, "SPILL_BYTES", 0)
+    spilled = engine.render(plan=plan, controls=controls, duration_s=5.0, sample_rate=22050, seed=4)
+    assert all(isinstance(s, np.memmap) for s in spilled.stems.values())
+    assert not any(isinstance(s, np.memmap) for s in in_memory.stems.values())
+    assert spilled.stems.keys() == in_memory.stems.keys()
+    np.testing.assert_allclose(spilled.mix, in_memory.mix, atol=1e-6)
+    np.testing.assert_allclose(sum(spilled.stems.values()), spilled.premaster, atol=1e-5)
