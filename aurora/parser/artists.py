@@ -16,6 +16,7 @@ _STYLE_CUE_RE = re.compile(r"\b(?:like|style\s+of|inspired\s+by|in\s+the\s+vein\
 class ArtistFinding:
     artist: Artist
     relevance: float
+    span: tuple[int, int] = (0, 0)  # where the name is in the text (so "Daft Punk" does not name punk)
 
 
 class ArtistParser:
@@ -31,5 +32,5 @@ class ArtistParser:
                 continue
             context = lowered[max(0, match.start - 25):match.end + 8]
             relevance = 0.95 if _STYLE_CUE_RE.search(context) else 0.8
-            out.append(ArtistFinding(self._by_name[match.key], relevance))
+            out.append(ArtistFinding(self._by_name[match.key], relevance, (match.start, match.end)))
         return out

@@ -19,6 +19,10 @@ from aurora.text_embedding import TextEmbedder
 
 KEYWORD_BONUS = 0.6
 ARTIST_BONUS = 0.25
+# "a happy song": a short prompt naming no genre ranks every genre about alike (top-1 within FLAT_SPREAD of
+# the 10th), and the top is then an accident (Highlife). Such prompts get the knowledge base's default genre.
+GENERIC_MAX_WORDS = 8
+FLAT_SPREAD = 0.15
 
 
 @dataclass
@@ -30,8 +34,9 @@ class GenreScore:
 
 
 class GenreRanker:
-    def __init__(self, kb: KnowledgeBase, embedder: TextEmbedder) -> None:
+    def __init__(self, kb: KnowledgeBase, embedder: TextEmbedder, *, fallback_genre_id: str | None = None) -> None:
         self._kb = kb
+        self._fallback = fallback_genre_id
         self._vocabulary = AnchoredVocabulary(kb.genres, embedder, plurals=True)
 
     def warm_up(self) -> None:
@@ -62,7 +67,19 @@ class GenreRanker:
                 score += ARTIST_BONUS
             scores.append(GenreScore(genre.id, score, stated, float(sims[index])))
         scores.sort(key=lambda s: s.score, reverse=True)
+        if self._generic(lowered, scores, artist_genres):
+            first = next(s for s in scores if s.genre_id == self._fallback)
+            scores.remove(first)
+            scores.insert(0, GenreScore(first.genre_id, scores[0].score, False, scores[0].similarity))
         return scores
+
+    def _generic(self, lowered: str, scores: list[GenreScore], artist_genres: list[str] | None) -> bool:
+        """True for a short prompt that names no genre or artist and ranks the genres about alike."""
+        if self._fallback is None or artist_genres or len(scores) < 10 or any(s.stated for s in scores):
+            return False
+        if len(lowered.split()) > GENERIC_MAX_WORDS or scores[0].genre_id == self._fallback:
+            return False
+        return scores[0].similarity - sorted((s.similarity for s in scores), reverse=True)[9] < FLAT_SPREAD
 
     def _depth(self, genre: Genre) -> int:
         depth = 0

@@ -23,7 +23,7 @@ from aurora.contracts import (
     TempoValue,
     TimeSignatureValue,
 )
-from aurora.knowledge import Genre, KnowledgeBase
+from aurora.knowledge import KB_DIR, Genre, KnowledgeBase, read_yaml
 from aurora.parser.artists import ArtistFinding, ArtistParser
 from aurora.parser.chords import parse_chords
 from aurora.parser.duration import parse_duration
@@ -61,7 +61,8 @@ class SemanticParser:
         self.embedder = embedder
         self.tempo = TempoParser(kb)
         self.instruments = InstrumentParser(kb)
-        self.genres = GenreRanker(kb, embedder)
+        fallback = kb.find_genre(str(read_yaml(KB_DIR / "defaults.yaml").get("genre", "")))
+        self.genres = GenreRanker(kb, embedder, fallback_genre_id=fallback.id if fallback else None)
         self.moods = MoodParser(kb, embedder)
         self.artists = ArtistParser(kb)
         self.structures = StructureParser(kb)
@@ -74,7 +75,7 @@ class SemanticParser:
     def rank_genres(self, text: str) -> list[GenreScore]:
         lowered = text.lower()
         artists = self.artists.parse(lowered)
-        return self.genres.rank(lowered, self.embedder.encode_one(text),
+        return self.genres.rank(_without_artists(lowered, artists), self.embedder.encode_one(text),
                                 artist_genres=[a.artist.genre for a in artists])
 
     def parse(self, clean: CleanPrompt) -> ParseOutcome:
@@ -85,7 +86,8 @@ class SemanticParser:
         prompt_vec = self.embedder.encode_one(text) if text.strip() else np.zeros(384, dtype=np.float32)
 
         artists = self.artists.parse(lowered)
-        ranking = self.genres.rank(lowered, prompt_vec, artist_genres=[a.artist.genre for a in artists])
+        ranking = self.genres.rank(_without_artists(lowered, artists), prompt_vec,
+                                   artist_genres=[a.artist.genre for a in artists])
         genre, sub_genre, genre_conf, sub_conf = self.genres.split(ranking)
         if ranking[0].stated:
             explicit.append("genre")
@@ -283,3 +285,11 @@ def _key_from_label(label: str | None) -> Key | None:
     from aurora.theory import parse_key_label
 
     return parse_key_label(label) if label else None
+
+
+def _without_artists(lowered: str, artists: list[ArtistFinding]) -> str:
+    """The text with artists' names blanked out, so that "Daft Punk" or "Arctic Monkeys" names no genre."""
+    for finding in artists:
+        start, end = finding.span
+        lowered = lowered[:start] + " " * (end - start) + lowered[end:]
+    return lowered

@@ -93,6 +93,19 @@ def test_reference_artist_profile(aurora: Aurora, kb: KnowledgeBase) -> None:
     artist = next(a for a in kb.artists if a.name == "Daft Punk")
     assert p.tempo.bpm == artist.tempo_bpm
     assert kb.find_genre(p.genre.value) is not None
+    assert "Punk" not in f"{p.genre.value} {p.sub_genre.value}"  # a name, not a genre
+
+
+@pytest.mark.parametrize("prompt", ["a happy song", "a love song", "a slow ballad"])
+def test_prompts_without_style_words_get_the_default_genre(aurora: Aurora, prompt: str) -> None:
+    """Every genre ranks about alike for these; the top one was an accident (Highlife for "a happy song")."""
+    p = aurora.parse(prompt=prompt).parsed_parameters
+    assert p.genre.value == "Pop" and p.sub_genre.value is None
+
+
+def test_a_short_prompt_with_a_clear_style_keeps_it(aurora: Aurora) -> None:
+    p = aurora.parse(prompt="a chill beat to relax").parsed_parameters
+    assert p.genre.value != "Pop"
 
 
 def test_contradictions_warn(aurora: Aurora) -> None:
