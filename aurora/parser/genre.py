@@ -67,15 +67,15 @@ class GenreRanker:
                 score += ARTIST_BONUS
             scores.append(GenreScore(genre.id, score, stated, float(sims[index])))
         scores.sort(key=lambda s: s.score, reverse=True)
-        if self._generic(lowered, scores, artist_genres):
-            first = next(s for s in scores if s.genre_id == self._fallback)
-            scores.remove(first)
-            scores.insert(0, GenreScore(first.genre_id, scores[0].score, False, scores[0].similarity))
+        fallback = next((s for s in scores if s.genre_id == self._fallback), None)
+        if fallback is not None and self._generic(lowered, scores, artist_genres):
+            scores.remove(fallback)
+            scores.insert(0, GenreScore(fallback.genre_id, scores[0].score, False, scores[0].similarity))
         return scores
 
     def _generic(self, lowered: str, scores: list[GenreScore], artist_genres: list[str] | None) -> bool:
         """True for a short prompt that names no genre or artist and ranks the genres about alike."""
-        if self._fallback is None or artist_genres or len(scores) < 10 or any(s.stated for s in scores):
+        if artist_genres or len(scores) < 10 or any(s.stated for s in scores):
             return False
         if len(lowered.split()) > GENERIC_MAX_WORDS or scores[0].genre_id == self._fallback:
             return False

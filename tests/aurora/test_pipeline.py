@@ -103,6 +103,11 @@ def test_prompts_without_style_words_get_the_default_genre(aurora: Aurora, promp
     assert p.genre.value == "Pop" and p.sub_genre.value is None
 
 
+def test_a_ruled_out_default_genre_is_not_given_back(aurora: Aurora) -> None:
+    p = aurora.parse(prompt="no pop, just a sad song").parsed_parameters  # raised StopIteration once
+    assert p.genre.value != "Pop"
+
+
 def test_a_short_prompt_with_a_clear_style_keeps_it(aurora: Aurora) -> None:
     p = aurora.parse(prompt="a chill beat to relax").parsed_parameters
     assert p.genre.value != "Pop"
