@@ -42,9 +42,6 @@ OUT = ROOT / "bench" / "out" / "engine"
 # librosa's beat tracker weighs tempi with a log-normal prior around 120 BPM; an onset pattern that repeats
 # every beat also repeats every two beats, so above ~200 BPM it reports half the tempo for any audio.
 TRACKABLE_MAX_BPM = 200.0
-# TB/TBT bin the measured tempo at the labels' precision (whole BPM): a track rendered at exactly 160 BPM,
-# the edge between two bins, measures 159.99 or 160.01 by chance and must not count as one bin or the other
-# on that noise.
 NOTE_PC = {"c": 0, "d": 2, "e": 4, "f": 5, "g": 7, "a": 9, "b": 11}
 
 
@@ -239,6 +236,9 @@ def run_one(engine: Engine, kb: KnowledgeData, aurora: Any, prompt: Prompt, inde
     plan_key = plan_key_of(plan)
     requested_key = parse_key(prompt.key) if prompt.key else plan_key
     measured_tempo = estimate_tempo_bpm(result.mix, 44100)
+    # TB/TBT bin the measured tempo at the labels' precision (whole BPM): a render at exactly 160 BPM, the edge
+    # between two bins, measures 159.99 or 160.01 by chance and must not land in one bin or the other on that.
+    measured_bin, requested_bin = tempo_bin(round(measured_tempo)), tempo_bin(requested_tempo)
     key = estimate_key(result.mix, 44100)
     levels = level_stats(result.mix, 44100)
     row: dict[str, Any] = {
@@ -253,8 +253,8 @@ def run_one(engine: Engine, kb: KnowledgeData, aurora: Any, prompt: Prompt, inde
         "engine_ck": plan_key == (key.tonic_pc, key.mode),
         "plan_key": plan_key,
         "tempo_octave_error": octave_error(measured_tempo, requested_tempo),
-        "tb": tempo_bin(round(measured_tempo)) == tempo_bin(requested_tempo),
-        "tbt": abs(tempo_bin(round(measured_tempo)) - tempo_bin(requested_tempo)) <= 1,
+        "tb": measured_bin == requested_bin,
+        "tbt": abs(measured_bin - requested_bin) <= 1,
         "requested_key": requested_key, "measured_key": (key.tonic_pc, key.mode),
         "ck": requested_key == (key.tonic_pc, key.mode),
         "ckd": requested_key is not None and (requested_key == (key.tonic_pc, key.mode) or

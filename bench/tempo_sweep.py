@@ -61,9 +61,9 @@ def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
                "80-170 BPM": [r for r in rows if SLOW_BPM <= r["tempo_bpm"] < FAST_BPM],
                "fast (>= 170 BPM)": [r for r in rows if r["tempo_bpm"] >= FAST_BPM]}
     misses = [r for r in rows if not r["ok"]]
+    octave = sum(abs(r["ratio"] - 0.5) < 0.02 or abs(r["ratio"] - 2.0) < 0.04 for r in misses)
     return {"renders": len(rows), "within_4pct": share(rows), **{k: share(v) for k, v in regions.items()},
-            "octave_errors": sum(abs(r["ratio"] - 0.5) < 0.02 or abs(r["ratio"] - 2.0) < 0.04 for r in misses),
-            "other_misses": sum(not (abs(r["ratio"] - 0.5) < 0.02 or abs(r["ratio"] - 2.0) < 0.04) for r in misses)}
+            "octave_errors": octave, "other_misses": len(misses) - octave}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -74,8 +74,11 @@ class SemanticParser:
 
     def rank_genres(self, text: str) -> list[GenreScore]:
         lowered = text.lower()
-        artists = self.artists.parse(lowered)
-        return self.genres.rank(_without_artists(lowered, artists), self.embedder.encode_one(text),
+        return self._rank(lowered, self.embedder.encode_one(text), self.artists.parse(lowered))
+
+    def _rank(self, lowered: str, prompt_vec: np.ndarray, artists: list[ArtistFinding]) -> list[GenreScore]:
+        """Genres ranked for the text, with the artists' names blanked out ("Daft Punk" names no genre)."""
+        return self.genres.rank(_without_artists(lowered, artists), prompt_vec,
                                 artist_genres=[a.artist.genre for a in artists])
 
     def parse(self, clean: CleanPrompt) -> ParseOutcome:
@@ -86,8 +89,7 @@ class SemanticParser:
         prompt_vec = self.embedder.encode_one(text) if text.strip() else np.zeros(384, dtype=np.float32)
 
         artists = self.artists.parse(lowered)
-        ranking = self.genres.rank(_without_artists(lowered, artists), prompt_vec,
-                                   artist_genres=[a.artist.genre for a in artists])
+        ranking = self._rank(lowered, prompt_vec, artists)
         genre, sub_genre, genre_conf, sub_conf = self.genres.split(ranking)
         if ranking[0].stated:
             explicit.append("genre")

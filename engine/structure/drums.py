@@ -161,9 +161,10 @@ def beat_pulse(patterns: dict[str, str], meter: Meter, tempo_bpm: float) -> dict
         kick = out["kick"]
         out["kick"] = "".join(("X" if kick[s] in "Xx" else "x") if s in beats else "." for s in range(n))
         if "snare" in out:
-            snare = out["snare"]
-            out["snare"] = "".join(("o" if s in beats else ".") if tempo_bpm >= VERY_FAST_BPM else
-                                   ("o" if ch in "Xxo" else ".") for s, ch in enumerate(snare))
+            if tempo_bpm >= VERY_FAST_BPM:
+                out["snare"] = "".join("o" if s in beats else "." for s in range(n))
+            else:
+                out["snare"] = "".join("o" if ch in "Xxo" else "." for ch in out["snare"])
     if "crash" in out:  # a crash on 1 and 3 would mark half time: only the downbeat keeps it
         out["crash"] = out["crash"][:1] + "." * (n - 1)
     for voice in ("hat_open", "shaker", "tambourine"):
