@@ -16,6 +16,8 @@ $(STAMP): requirements.txt
 	# torch first and pinned: a looser spec pulls a multi-GB CUDA build
 	$(BIN)/pip install -q torch==2.13.0
 	$(BIN)/pip install -q -r requirements.txt
+	# the project itself, editable: aurora, engine and knowledge_base import from this checkout
+	$(BIN)/pip install -q --no-deps -e .
 	# schema-constrained decoding for local_llm; --no-deps: its declared deps pull a 1 GB triton not needed on CPU
 	$(BIN)/pip install -q --no-deps xgrammar==0.2.8 apache-tvm-ffi==0.1.15.post2
 	# optional General-MIDI sampler voice: fluidsynth + a Debian soundfont where apt is usable (root);
@@ -50,10 +52,10 @@ pytest: install-dev
 test: lint typecheck pytest
 
 bench: install-dev
-	$(BIN)/python bench/parser_eval.py --json bench/out/parser_eval.json
-	$(BIN)/python bench/engine_bench.py --json bench/out/engine_bench.json
-	$(BIN)/python bench/tempo_sweep.py --json bench/out/tempo_sweep.json
-	$(BIN)/python bench/backend_bench.py --json bench/out/backend_bench.json
+	$(BIN)/python -m bench.parser_eval --json bench/out/parser_eval.json
+	$(BIN)/python -m bench.engine_bench --json bench/out/engine_bench.json
+	$(BIN)/python -m bench.tempo_sweep --json bench/out/tempo_sweep.json
+	$(BIN)/python -m bench.backend_bench --json bench/out/backend_bench.json
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -13,11 +13,18 @@ from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
-from aurora.generation import FORMATS, SAMPLE_RATES
 from aurora.ui import format as fmt
 from aurora.ui.generate import Generator
-from aurora.ui.studio import CHIP_COUNT, LEVELS, Studio
+from aurora.ui.studio import CHIP_COUNT, Studio
 from aurora.ui.theme import launch_options
+from engine.export import DEFAULT_FORMAT, DEFAULT_SAMPLE_RATE, FORMATS, SAMPLE_RATES
+from knowledge_base.limits import (
+    DEFAULT_DURATION_S,
+    DEFAULT_ENHANCEMENT_LEVEL,
+    ENHANCEMENT_LEVELS,
+    MAX_DURATION_S,
+    MIN_DURATION_S,
+)
 
 if TYPE_CHECKING:
     from aurora import Aurora
@@ -74,12 +81,14 @@ def build_app(aurora: Aurora | None = None, engine: Engine | None = None) -> gr.
         with gr.Tabs():
             with gr.Tab("Enhance", id="enhance"):
                 with gr.Row():
-                    level = gr.Radio(list(LEVELS), value="moderate", label="Enhancement level", scale=2,
+                    level = gr.Radio(list(ENHANCEMENT_LEVELS), value=DEFAULT_ENHANCEMENT_LEVEL,
+                                     label="Enhancement level", scale=2,
                                      info="Also used by Plan and Generate")
                     genre_hint = gr.Textbox(label="Genre hint", placeholder="e.g. neo-soul", scale=1)
                     mood_hint = gr.Textbox(label="Mood hint", placeholder="e.g. wistful", scale=1)
-                    duration_hint = gr.Number(label="Duration hint (s)", value=0, minimum=0, maximum=600,
-                                              info="0 = none; else 5-600", scale=1)
+                    duration_hint = gr.Number(label="Duration hint (s)", value=0, minimum=0, maximum=MAX_DURATION_S,
+                                              info=f"0 = none; else {MIN_DURATION_S:g}-{MAX_DURATION_S:g}",
+                                              scale=1)
                 with gr.Row(equal_height=True):
                     enhance_btn = gr.Button("Enhance", variant="primary", scale=0, min_width=180,
                                             elem_id="ss-enhance")
@@ -105,7 +114,8 @@ def build_app(aurora: Aurora | None = None, engine: Engine | None = None) -> gr.
 
             with gr.Tab("Plan", id="plan") as plan_tab:
                 with gr.Row(equal_height=True):
-                    duration = gr.Slider(5, 600, value=30, step=1, label="Duration (s)", scale=4)
+                    duration = gr.Slider(MIN_DURATION_S, MAX_DURATION_S, value=DEFAULT_DURATION_S, step=1,
+                                         label="Duration (s)", scale=4)
                     seed = gr.Number(value=0, precision=0, label="Seed", scale=1)
                     plan_btn = gr.Button("Plan", variant="primary", scale=1, elem_id="ss-plan")
                 plan_meta = gr.Markdown()
@@ -122,10 +132,11 @@ def build_app(aurora: Aurora | None = None, engine: Engine | None = None) -> gr.
 
             with gr.Tab("Generate", id="generate"):
                 with gr.Row(equal_height=True):
-                    gen_duration = gr.Slider(5, 600, value=30, step=1, label="Duration (s)", scale=4,
-                                             elem_id="ss-gen-duration")
-                    gen_format = gr.Radio(list(FORMATS), value="wav", label="Format", scale=2)
-                    gen_rate = gr.Dropdown(list(SAMPLE_RATES), value=44100, label="Sample rate (Hz)", scale=1)
+                    gen_duration = gr.Slider(MIN_DURATION_S, MAX_DURATION_S, value=DEFAULT_DURATION_S, step=1,
+                                             label="Duration (s)", scale=4, elem_id="ss-gen-duration")
+                    gen_format = gr.Radio(list(FORMATS), value=DEFAULT_FORMAT, label="Format", scale=2)
+                    gen_rate = gr.Dropdown(list(SAMPLE_RATES), value=DEFAULT_SAMPLE_RATE, label="Sample rate (Hz)",
+                                           scale=1)
                     gen_seed = gr.Number(value=0, precision=0, label="Seed", scale=1, elem_id="ss-gen-seed")
                     dice = gr.Button("⚄", scale=0, min_width=52, elem_id="ss-dice", elem_classes="ss-dice")
                     generate_btn = gr.Button("Generate", variant="primary", scale=1, elem_id="ss-generate")

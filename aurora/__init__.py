@@ -9,14 +9,15 @@ from aurora.contracts import (
     AuroraMetadata,
     CleanPrompt,
     ControlEncoderParams,
-    DecodedControls,
     EnhanceContext,
     EnhanceResult,
+    GenerationMetadata,
     ParsedMusicalParameters,
     ParseResult,
     PlanParameters,
     PlanResult,
     ProcessResult,
+    StageTiming,
     StructuralPlan,
     SuggestResult,
 )
@@ -25,6 +26,7 @@ from aurora.facade import Aurora
 
 __all__ = [
     "Aurora", "AuroraConfig", "AuroraError", "AuroraMetadata", "CleanPrompt", "ControlEncoderParams",
-    "DecodedControls", "EnhanceContext", "EnhanceResult", "InputError", "ParseResult", "ParsedMusicalParameters",
-    "PlanParameters", "PlanResult", "ProcessResult", "StructuralPlan", "SuggestResult",
+    "EnhanceContext", "EnhanceResult", "GenerationMetadata", "InputError", "ParseResult",
+    "ParsedMusicalParameters",
+    "PlanParameters", "PlanResult", "ProcessResult", "StageTiming", "StructuralPlan", "SuggestResult",
 ]

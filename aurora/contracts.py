@@ -13,13 +13,14 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from knowledge_base.limits import DurationS
+
 Confidence = Annotated[float, Field(ge=0.0, le=1.0)]
 Unit = Annotated[float, Field(ge=0.0, le=1.0)]
 TempoBpm = Annotated[float, Field(ge=20.0, le=300.0)]
-DurationS = Annotated[float, Field(ge=5.0, le=600.0)]
+Milliseconds = Annotated[float, Field(ge=0.0, allow_inf_nan=False)]
 
 ImplementationName = Literal["codex", "local_llm", "rule_based", "defaults"]
-EnhancementLevel = Literal["minimal", "moderate", "aggressive"]
 AdditionType = Literal[
     "genre", "sub_genre", "instrumentation", "mood", "structure", "tempo", "key", "meter", "energy",
     "texture", "duration",
@@ -77,7 +78,7 @@ class CleanPrompt(Contract):
 class EnhanceContext(Contract):
     genre_hint: str | None = None
     mood_hint: str | None = None
-    duration_hint: float | None = Field(default=None, ge=5.0, le=600.0)
+    duration_hint: DurationS | None = None
 
 
 class Addition(Contract):
@@ -225,17 +226,6 @@ class ControlEncoderParams(Contract):
         return self
 
 
-class DecodedControls(Contract):
-    """What the engine reads back from the 640-d vector."""
-
-    genre: str | None
-    tempo_bpm: TempoBpm
-    instruments: list[str]
-    excluded_instruments: list[str]
-    energy_level: Unit
-    structure: str | None
-
-
 class MappingResult(Contract):
     parameters: ParsedMusicalParameters
     control_encoder_params: ControlEncoderParams
@@ -338,6 +328,33 @@ class ProcessResult(Contract):
     timings_ms: dict[str, float] = Field(default_factory=dict)
     warnings: list[str] = Field(default_factory=list)
     aurora_metadata: AuroraMetadata | None = None
+
+
+# ---------------------------------------------------------------- generate (text -> audio)
+class StageTiming(Contract):
+    """One engine stage of a render: whether it ran, why (or why not), and how long it took."""
+
+    name: str
+    used: bool
+    reason: str
+    time_ms: Milliseconds
+
+
+class GenerationMetadata(Contract):
+    """Spec §5.2.4 ``generation_metadata``, plus encoding time, device, loudness and the engine's stages."""
+
+    total_time_ms: Milliseconds
+    aurora_enhance_time_ms: Milliseconds
+    aurora_parse_time_ms: Milliseconds
+    aurora_plan_time_ms: Milliseconds
+    engine_time_ms: Milliseconds
+    implementation_used: ImplementationName
+    # extensions
+    encode_time_ms: Milliseconds = 0.0
+    device: str = "cpu"
+    loudness_lufs: float = Field(default=-70.0, allow_inf_nan=False)
+    true_peak_dbtp: float = Field(default=-120.0, allow_inf_nan=False)
+    stages: list[StageTiming] = Field(default_factory=list)
 
 
 ParseResult.model_rebuild()

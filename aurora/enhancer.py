@@ -12,7 +12,7 @@ enhancement can only add detail, never contradict. How much is added depends on 
 from __future__ import annotations
 
 from aurora.contracts import Addition, CleanPrompt, EnhanceContext, EnhanceResult, ParsedMusicalParameters
-from aurora.knowledge import KnowledgeBase
+from knowledge_base import KnowledgeBase
 
 _LEVELS = {
     "minimal": ("genre", "tempo"),

@@ -9,13 +9,16 @@ naming the implementation that served, its time, the cache hit and the levels tr
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Generic, TypeVar
 
+import knowledge_base
 from aurora.cache import AuroraCache, Tier, cache_key
 from aurora.config import AuroraConfig
 from aurora.contracts import (
@@ -34,20 +37,29 @@ from aurora.contracts import (
     StructuralPlan,
     SuggestResult,
 )
-from aurora.exceptions import AuroraError, ImplementationError
+from aurora.exceptions import AuroraError, ImplementationError, InputError, KnowledgeBaseError
 from aurora.implementations import REGISTRY
 from aurora.implementations.base import EnhanceRequest, Implementation, ParseOutput, PlanOutput, Resources
 from aurora.implementations.llm_common import LLM_LEVELS, PartialResultError
-from aurora.knowledge import KnowledgeBase, load_knowledge_base
 from aurora.mapper import ParameterMapper
 from aurora.parser.semantic import ParseOutcome, SemanticParser
 from aurora.planner import StructuralPlanner
 from aurora.preprocess import Preprocessor
 from aurora.suggester import Suggester
 from aurora.text_embedding import TextEmbedder
+from knowledge_base import KnowledgeBase
+from knowledge_base.limits import (
+    DEFAULT_DURATION_S,
+    ENHANCEMENT_LEVELS,
+    MAX_DURATION_S,
+    MIN_DURATION_S,
+    EnhancementLevel,
+    duration_in_range,
+    duration_message,
+)
 
+log = logging.getLogger(__name__)
 T = TypeVar("T")
-DEFAULT_DURATION_S = 30.0
 CACHED_LEVELS = LLM_LEVELS
 """Only model answers are cached: they are slow and cost money; the rule tier is fast and deterministic."""
 
@@ -84,7 +96,7 @@ class Aurora:
         with self._lock:
             if self._ready:
                 return
-            kb = self._kb or load_knowledge_base(self.config.knowledge_base_dir)
+            kb = self._kb or _load_knowledge_base(self.config.knowledge_base_dir)
             embedder = self._embedder or TextEmbedder(self.config.embedding_model, device=self.config.device)
             self._kb, self._embedder = kb, embedder
             self.preprocessor = Preprocessor(kb, max_chars=self.config.max_prompt_chars)
@@ -125,10 +137,8 @@ class Aurora:
     def enhance(self, *, prompt: str, context: EnhanceContext | None = None,
                 enhancement_level: str | None = None) -> EnhanceResult:
         started = time.perf_counter()
+        level = self._enhancement_level(enhancement_level)
         clean = self.preprocess(prompt=prompt)
-        level = enhancement_level or self.config.default_enhancement_level
-        if level not in ("minimal", "moderate", "aggressive"):
-            raise AuroraError(f"enhancement_level must be minimal, moderate or aggressive, not {level!r}")
         request = EnhanceRequest(clean=clean, context=context, level=level)
         result, meta = self._serve("prompt_enhancer", lambda impl: impl.enhance(request), started,
                                    cached=_enhance_cache(request))
@@ -163,8 +173,15 @@ class Aurora:
 
     def process(self, *, prompt: str, duration_s: float | None = None, enhancement_level: str | None = None,
                 context: EnhanceContext | None = None, seed: int = 0) -> ProcessResult:
-        """The whole semantic pipeline (spec §6.1): preprocess, enhance, parse, map, plan."""
+        """The whole semantic pipeline (spec §6.1): preprocess, enhance, parse, map, plan.
+
+        An explicit ``duration_s`` outside 5-600 s raises InputError (AURORA_INPUT_INVALID), as generate()
+        does; a duration read from the prompt text is brought into range, with a warning saying so.
+        """
         started = time.perf_counter()
+        if duration_s is not None and not duration_in_range(duration_s):
+            raise InputError(duration_message(duration_s))
+        level = self._enhancement_level(enhancement_level)
         timings: dict[str, float] = {}
         t = time.perf_counter()
         clean = self.preprocess(prompt=prompt)
@@ -176,7 +193,6 @@ class Aurora:
         # concurrently (§10.2); the rule tier's enhancer needs the quick parse, so it waits for it.
         t = time.perf_counter()
         quick_future = self._pool.submit(self._timed_quick_parse, clean)
-        level = enhancement_level or self.config.default_enhancement_level
         request = EnhanceRequest(clean=clean, context=context, level=level)
 
         def enhance(impl: Implementation) -> EnhanceResult:
@@ -204,11 +220,18 @@ class Aurora:
         t = time.perf_counter()
         params = parse_result.parsed_parameters
         duration = duration_s or params.duration_s or (context.duration_hint if context else None) or DEFAULT_DURATION_S
-        plan_params = plan_parameters_from(params, duration_s=float(min(600.0, max(5.0, duration))), seed=seed)
+        duration_warnings: list[str] = []
+        if not duration_in_range(duration):  # only a duration read from the prompt can be out of range here
+            kept = min(MAX_DURATION_S, max(MIN_DURATION_S, duration))
+            duration_warnings.append(f"The prompt asks for {duration:g} s; durations are "
+                                     f"{MIN_DURATION_S:g}-{MAX_DURATION_S:g} s, so this plan is {kept:g} s long.")
+            duration = kept
+        plan_params = plan_parameters_from(params, duration_s=float(duration), seed=seed)
         plan_result = self.plan(parameters=plan_params, l1=l1)
         timings["plan"] = _ms(t)
         timings["total"] = _ms(started)
-        warnings = [n.message for n in clean.notes] + parse_result.warnings + plan_result.warnings
+        warnings = ([n.message for n in clean.notes] + parse_result.warnings + duration_warnings
+                    + plan_result.warnings)
         served_by = parse_result.aurora_metadata.implementation if parse_result.aurora_metadata else "defaults"
         meta = AuroraMetadata(module="pipeline", implementation=served_by, processing_time_ms=timings["total"])
         return ProcessResult(original_prompt=str(prompt), clean_prompt=clean, enhance=enhanced,
@@ -216,6 +239,12 @@ class Aurora:
                              warnings=list(dict.fromkeys(warnings)), aurora_metadata=meta)
 
     # -- internals -------------------------------------------------------------------------------
+    def _enhancement_level(self, requested: str | None) -> EnhancementLevel:
+        level = requested or self.config.default_enhancement_level
+        if level not in ENHANCEMENT_LEVELS:
+            raise InputError(f"enhancement_level must be one of {', '.join(ENHANCEMENT_LEVELS)}, not {level!r}")
+        return level
+
     def _rule_tier_only(self) -> bool:
         """True when no model level would serve a parse right now (unconfigured or breaker open)."""
         self._setup()
@@ -281,12 +310,22 @@ class Aurora:
                 attempts.append(AttemptRecord(implementation=impl.name, error_code=partial.code,  # type: ignore[arg-type]
                                               message=str(partial)[:300], elapsed_ms=_ms(t)))
                 return served(impl, partial.partial)
-            except (ImplementationError, ValueError, KeyError, IndexError) as exc:
+            except ImplementationError as exc:  # an expected failure of this level (timeout, bad reply, ...)
                 if impl.name == "defaults":
                     raise
-                code = getattr(exc, "code", "AURORA_IMPLEMENTATION_ERROR")
-                attempts.append(AttemptRecord(implementation=impl.name, error_code=code,  # type: ignore[arg-type]
+                log.info("%s: %s failed with %s (%s); trying the next level", module, impl.name, exc.code, exc)
+                attempts.append(AttemptRecord(implementation=impl.name, error_code=exc.code,  # type: ignore[arg-type]
                                               message=str(exc)[:300], elapsed_ms=_ms(t)))
+                continue
+            except AuroraError:  # the request itself is unusable (input, knowledge base): no level can help
+                raise
+            except Exception as exc:  # a bug in this level: log its traceback, then let the next level serve
+                if impl.name == "defaults":
+                    raise
+                log.exception("%s: %s raised %s; trying the next level", module, impl.name, type(exc).__name__)
+                attempts.append(AttemptRecord(implementation=impl.name,  # type: ignore[arg-type]
+                                              error_code=ImplementationError.code,
+                                              message=f"{type(exc).__name__}: {exc}"[:300], elapsed_ms=_ms(t)))
                 continue
             attempts.append(AttemptRecord(implementation=impl.name, elapsed_ms=_ms(t)))  # type: ignore[arg-type]
             if key is not None and cached is not None:
@@ -381,3 +420,11 @@ def _ms(started: float) -> float:
 
 def _hinted(context: EnhanceContext | None) -> bool:
     return context is not None and any((context.genre_hint, context.mood_hint))
+
+
+def _load_knowledge_base(directory: Path) -> KnowledgeBase:
+    """The shared knowledge base; its load errors become Aurora's coded KnowledgeBaseError."""
+    try:
+        return knowledge_base.load(directory)
+    except knowledge_base.KnowledgeBaseError as exc:
+        raise KnowledgeBaseError(str(exc)) from exc

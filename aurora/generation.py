@@ -1,7 +1,9 @@
 """Text -> finished track: Aurora's semantic pipeline, then the engine, then encoding.
 
 This is the spec's `generate` flow (§5.2.4) for the CLI, the app and the REST API. Aurora
-orchestrates; the engine never imports Aurora, it receives plain dumps of the plan and controls.
+orchestrates; the engine never imports Aurora, it receives plain dumps of the plan and the parameters,
+and the 640-d control embedding. Output limits (formats, sample rates, channels) are the engine's
+(`engine.export`); the duration limits are shared (`knowledge_base.limits`).
 """
 
 from __future__ import annotations
@@ -10,18 +12,28 @@ import functools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from aurora.contracts import EnhanceContext, ProcessResult
+from aurora.contracts import EnhanceContext, GenerationMetadata, ProcessResult, StageTiming
 from aurora.exceptions import InputError
 from aurora.facade import Aurora
+from engine.exceptions import EngineInputError
+from engine.export import (
+    CHANNELS,
+    DEFAULT_CHANNELS,
+    DEFAULT_FORMAT,
+    DEFAULT_SAMPLE_RATE,
+    FORMATS,
+    SAMPLE_RATES,
+    AudioFormat,
+)
+from knowledge_base.layout import DIMS
+from knowledge_base.limits import DEFAULT_DURATION_S, duration_in_range, duration_message
 
 if TYPE_CHECKING:
     from engine import Engine, RenderResult
 
 ProgressFn = Callable[[str, float], None]
-FORMATS = ("wav", "flac", "mp3")
-SAMPLE_RATES = (22050, 32000, 44100, 48000)
 
 
 @dataclass(eq=False)
@@ -30,8 +42,9 @@ class Generation:
 
     semantic: ProcessResult
     render: RenderResult
-    audio_format: str
+    audio_format: AudioFormat
     timings_ms: dict[str, float] = field(default_factory=dict)
+    """Wall times of generate()'s steps: aurora, engine, encode and total."""
 
     @functools.cached_property
     def audio_bytes(self) -> bytes:
@@ -52,37 +65,43 @@ class Generation:
         data: bytes = export.stems_zip(self.render.stems, sample_rate=self.render.sample_rate, fmt="wav")
         return data
 
-    def summary(self) -> dict[str, Any]:
-        """The spec's generation_metadata plus the engine's stage report."""
-        return {
-            "total_time_ms": self.timings_ms.get("total", 0.0),
-            "aurora_enhance_time_ms": self.semantic.timings_ms.get("enhance", 0.0),
-            "aurora_parse_time_ms": self.semantic.timings_ms.get("parse", 0.0),
-            "aurora_plan_time_ms": self.semantic.timings_ms.get("plan", 0.0),
-            "engine_time_ms": self.timings_ms.get("engine", 0.0),
-            "encode_time_ms": self.timings_ms.get("encode", 0.0),
-            "implementation_used": self.semantic.aurora_metadata.implementation if self.semantic.aurora_metadata
-            else "defaults",
-            "device": self.render.device,
-            "loudness_lufs": round(self.render.loudness_lufs, 2),
-            "true_peak_dbtp": round(self.render.true_peak_dbtp, 2),
-            "stages": [{"name": s.name, "used": s.used, "reason": s.reason, "time_ms": round(s.seconds * 1000, 1)}
-                       for s in self.render.stages],
-        }
+    @property
+    def metadata(self) -> GenerationMetadata:
+        """The spec's generation_metadata (§5.2.4), plus encoding time, device, loudness and the engine's stages."""
+        semantic = self.semantic.timings_ms
+        served = self.semantic.aurora_metadata
+        return GenerationMetadata(
+            total_time_ms=self.timings_ms.get("total", 0.0),
+            aurora_enhance_time_ms=semantic.get("enhance", 0.0),
+            aurora_parse_time_ms=semantic.get("parse", 0.0),
+            aurora_plan_time_ms=semantic.get("plan", 0.0),
+            engine_time_ms=self.timings_ms.get("engine", 0.0),
+            implementation_used=served.implementation if served else "defaults",
+            encode_time_ms=self.timings_ms.get("encode", 0.0),
+            device=self.render.device,
+            loudness_lufs=round(self.render.loudness_lufs, 2),
+            true_peak_dbtp=round(self.render.true_peak_dbtp, 2),
+            stages=[StageTiming(name=s.name, used=s.used, reason=s.reason, time_ms=round(s.seconds * 1000, 1))
+                    for s in self.render.stages],
+        )
 
 
-def generate(*, aurora: Aurora, engine: Engine, prompt: str, duration_s: float = 30.0, sample_rate: int = 44100,
-             audio_format: str = "wav", seed: int = 0, channels: int = 2, enhancement_level: str | None = None,
+def generate(*, aurora: Aurora, engine: Engine, prompt: str, duration_s: float = DEFAULT_DURATION_S,
+             sample_rate: int = DEFAULT_SAMPLE_RATE, audio_format: str = DEFAULT_FORMAT, seed: int = 0,
+             channels: int = DEFAULT_CHANNELS, enhancement_level: str | None = None,
              context: EnhanceContext | None = None, on_progress: ProgressFn | None = None) -> Generation:
-    """Run the whole pipeline. Raises AuroraError for bad prompts, EngineError for bad render settings."""
+    """Run the whole pipeline. Every setting is checked before any work: a duration outside 5-600 s raises
+    aurora's InputError (AURORA_INPUT_INVALID, as Aurora.process does); a format, sample rate or channel
+    count the engine cannot write raises EngineInputError (ENGINE_INPUT_INVALID). Bad prompts raise
+    Aurora's errors, render failures the engine's."""
     if audio_format not in FORMATS:
-        from engine import EngineInputError
-
         raise EngineInputError(f"format must be one of {', '.join(FORMATS)}, not {audio_format!r}")
-    if not 5.0 <= duration_s <= 600.0:
-        raise InputError(f"duration must be between 5 and 600 seconds, got {duration_s:g}")
+    if not duration_in_range(duration_s):
+        raise InputError(duration_message(duration_s))
     if sample_rate not in SAMPLE_RATES:
-        raise InputError(f"sample rate must be one of {', '.join(map(str, SAMPLE_RATES))}, got {sample_rate}")
+        raise EngineInputError(f"sample rate must be one of {', '.join(map(str, SAMPLE_RATES))}, got {sample_rate}")
+    if channels not in CHANNELS:
+        raise EngineInputError(f"channels must be one of {', '.join(map(str, CHANNELS))}, got {channels}")
     progress = on_progress or (lambda _stage, _fraction: None)
     started = time.perf_counter()
     progress("aurora", 0.0)
@@ -92,13 +111,11 @@ def generate(*, aurora: Aurora, engine: Engine, prompt: str, duration_s: float =
     t_aurora = _ms(started)
     plan = semantic.plan.structural_plan
     parse = semantic.parse
-    controls = {
-        "unified_control_embedding": parse.control_encoder_params.unified_control_embedding
-        if parse.control_encoder_params else [0.0] * 640,
-        "parameters": parse.parsed_parameters.model_dump(mode="json", by_alias=True),
-    }
+    control = parse.control_encoder_params
     t = time.perf_counter()
-    render = engine.render(plan=plan.model_dump(mode="json", by_alias=True), controls=controls,
+    render = engine.render(plan=plan.model_dump(mode="json", by_alias=True),
+                           parameters=parse.parsed_parameters.model_dump(mode="json", by_alias=True),
+                           control_embedding=control.unified_control_embedding if control else [0.0] * DIMS,
                            duration_s=plan.duration_s, sample_rate=sample_rate, seed=seed, channels=channels,
                            on_progress=progress)
     t_engine = _ms(t)

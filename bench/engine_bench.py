@@ -1,9 +1,9 @@
 """Engine bench: prompts -> Aurora (offline tier) -> Engine -> independent measurement of the audio.
 
-    python bench/engine_bench.py                       # >= 30 stratified prompts from ../shared/eval
-    python bench/engine_bench.py --prompts FILE        # one prompt per line, optional labels after " | ":
+    python -m bench.engine_bench                       # >= 30 stratified prompts from ../shared/eval
+    python -m bench.engine_bench --prompts FILE        # one prompt per line, optional labels after " | ":
                                                        #   a waltz for strings | tempo=90 key=D major meter=3/4
-    python bench/engine_bench.py --json OUT --long     # also time a 10-minute render
+    python -m bench.engine_bench --json OUT --long     # also time a 10-minute render
 
 For each prompt: Aurora.process (falls back to a plan built from the labels with aurora.contracts when
 Aurora's pipeline cannot run), Engine.render at 30 s / 44.1 kHz, WAV encode; then librosa beat
@@ -27,15 +27,15 @@ from typing import Any
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+import knowledge_base
+from bench.analysis import estimate_key, estimate_tempo_bpm, level_stats
+from bench.eval_data import tempo_bin
+from bench.eval_stated import caption_chords, chord_sentences, stated_keys, tempo_statement
+from engine import Engine
+from engine.export import encode_audio
+from knowledge_base import KnowledgeBase, layout, normalise_name, theory
 
-from bench.eval_data import tempo_bin  # noqa: E402
-from bench.eval_stated import caption_chords, chord_sentences, stated_keys, tempo_statement  # noqa: E402
-from engine import Engine  # noqa: E402
-from engine.analysis import estimate_key, estimate_tempo_bpm, level_stats  # noqa: E402
-from engine.export import encode_audio  # noqa: E402
-from engine.knowledge import KnowledgeData, load_knowledge, normalise_name  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 EVAL = ROOT.parent / "shared" / "eval"
 OUT = ROOT / "bench" / "out" / "engine"
@@ -68,14 +68,11 @@ def parse_key(text: str | None) -> tuple[int, str] | None:
     return pc, "minor" if word in ("m", "min", "minor") else "major"
 
 
-def plan_key_of(plan: dict[str, Any]) -> tuple[int, str] | None:
-    """The key the plan asks the engine for ('D minor', or 'D' + mode 'minor')."""
+def plan_key_of(plan: dict[str, Any], kb: KnowledgeBase) -> tuple[int, str]:
+    """The key the plan asks the engine for, read as the engine reads it (major or minor by the mode's third)."""
     cp = plan["chord_progression"]
-    text = str(cp["key"]).replace("_", " ")
-    if len(text.split()) == 1 and cp.get("mode"):
-        text = f"{text} {'minor' if cp['mode'] in ('minor', 'dorian', 'phrygian', 'aeolian') else 'major'}"
-    first = " ".join(text.split()[:1] + [w for w in text.split()[1:] if w in ("major", "minor")])
-    return parse_key(first)
+    key = theory.read_key(str(cp["key"]), kb.chords, mode=str(cp.get("mode") or ""))
+    return key.tonic_pc, "minor" if key.is_minor else "major"
 
 
 def relative(key: tuple[int, str]) -> tuple[int, str]:
@@ -139,10 +136,10 @@ def aurora_inputs(aurora: Any, prompt: Prompt, seed: int) -> tuple[dict[str, Any
     params = result.parse.parsed_parameters.model_dump(by_alias=True)
     vector = result.parse.control_encoder_params.unified_control_embedding
     plan = result.plan.structural_plan.model_dump(by_alias=True)
-    return plan, {"unified_control_embedding": vector, "parameters": params}, "aurora"
+    return plan, {"parameters": params, "control_embedding": vector}, "aurora"
 
 
-def label_inputs(kb: KnowledgeData, prompt: Prompt) -> tuple[dict[str, Any], dict[str, Any], str]:
+def label_inputs(kb: KnowledgeBase, prompt: Prompt) -> tuple[dict[str, Any], dict[str, Any], str]:
     """The fallback: what a perfect parser would hand over, built from the dataset labels."""
     from aurora.contracts import StructuralPlan
 
@@ -167,18 +164,11 @@ def label_inputs(kb: KnowledgeData, prompt: Prompt) -> tuple[dict[str, Any], dic
         "tempo_bpm": tempo, "time_signature": prompt.meter or "4/4", "duration_s": 30.0}).model_dump(by_alias=True)
     instruments = [i.id for i in kb.instruments
                    if any(re.search(rf"\b{re.escape(a.lower())}\b", text) for a in (i.name, *i.aliases))]
-    vector = [0.0] * 640
-    for block, slot, value in (("genre", [g.id for g in kb.genres].index(genre.id) if genre else None, 1.0),
-                               ("tempo", 0, (tempo - 20.0) / 280.0), ("energy", 0, 0.65)):
-        if slot is not None:
-            vector[kb.layout.span(block)[0] + slot] = value
-    start = kb.layout.span("instrumentation")[0]
-    ids = [i.id for i in kb.instruments]
-    for inst in instruments[:5]:
-        vector[start + ids.index(inst)] = 1.0
+    vector = layout.encode(kb, genre=genre.id if genre else None, tempo_bpm=tempo, instruments=instruments[:5],
+                           energy_level=0.65)
     params = {"genre": {"value": genre.id if genre else "pop"}, "tempo": {"bpm": tempo},
               "instrumentation": [{"name": i, "role": ""} for i in instruments[:5]]}
-    return plan, {"unified_control_embedding": vector, "parameters": params}, "labels"
+    return plan, {"parameters": params, "control_embedding": vector}, "labels"
 
 
 # ------------------------------------------------------------------ pictures
@@ -214,7 +204,7 @@ def save_pictures(result: Any, stem: Path) -> None:
 
 
 # ------------------------------------------------------------------ one prompt
-def run_one(engine: Engine, kb: KnowledgeData, aurora: Any, prompt: Prompt, index: int, *,
+def run_one(engine: Engine, kb: KnowledgeBase, aurora: Any, prompt: Prompt, index: int, *,
             duration_s: float = 30.0, pictures: bool = True) -> dict[str, Any]:
     seed = 1000 + index
     t0 = time.perf_counter()
@@ -228,12 +218,12 @@ def run_one(engine: Engine, kb: KnowledgeData, aurora: Any, prompt: Prompt, inde
     else:
         plan, controls, source = label_inputs(kb, prompt)
     aurora_s = time.perf_counter() - t0
-    result = engine.render(plan=plan, controls=controls, duration_s=duration_s, sample_rate=44100, seed=seed)
+    result = engine.render(plan=plan, **controls, duration_s=duration_s, sample_rate=44100, seed=seed)
     t1 = time.perf_counter()
     wav = encode_audio(result.mix, sample_rate=44100, fmt="wav")
     encode_s = time.perf_counter() - t1
     requested_tempo = prompt.tempo_bpm or float(plan["tempo_bpm"])
-    plan_key = plan_key_of(plan)
+    plan_key = plan_key_of(plan, kb)
     requested_key = parse_key(prompt.key) if prompt.key else plan_key
     measured_tempo = estimate_tempo_bpm(result.mix, 44100)
     # TB/TBT bin the measured tempo at the labels' precision (whole BPM): a render at exactly 160 BPM, the edge
@@ -273,14 +263,14 @@ def run_one(engine: Engine, kb: KnowledgeData, aurora: Any, prompt: Prompt, inde
     return row
 
 
-def long_render(engine: Engine, kb: KnowledgeData, duration_s: float) -> dict[str, Any]:
+def long_render(engine: Engine, kb: KnowledgeBase, duration_s: float) -> dict[str, Any]:
     prompt = Prompt("an upbeat pop song with piano and strings", 118.0, "A minor", "4/4", genre="pop")
     plan, controls, _ = label_inputs(kb, prompt)
     plan["duration_s"] = duration_s
     controls["parameters"]["textures"] = ["vinyl crackle"]
     progress: list[str] = []
     t0 = time.perf_counter()
-    result = engine.render(plan=plan, controls=controls, duration_s=duration_s, sample_rate=44100, seed=1,
+    result = engine.render(plan=plan, **controls, duration_s=duration_s, sample_rate=44100, seed=1,
                            on_progress=lambda stage, frac: progress.append(stage))
     t1 = time.perf_counter()
     encode_audio(result.mix, sample_rate=44100, fmt="wav")
@@ -296,8 +286,8 @@ def long_render_isolated(duration_s: float) -> dict[str, Any]:
     the engine's and not the bench's (Aurora's models, librosa, earlier renders)."""
     import subprocess
 
-    out = subprocess.run([sys.executable, __file__, "--long-child", str(duration_s)], capture_output=True, text=True,
-                         check=True)
+    out = subprocess.run([sys.executable, "-m", "bench.engine_bench", "--long-child", str(duration_s)], cwd=ROOT,
+                         capture_output=True, text=True, check=True)
     return dict(json.loads(out.stdout.strip().splitlines()[-1]))
 
 
@@ -376,13 +366,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--long-child", type=float, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.long_child:
-        kb = load_knowledge()
+        kb = knowledge_base.load()
         engine = Engine(device="auto")
         long_render(engine, kb, 10.0)
         print(json.dumps(long_render(engine, kb, args.long_child)))
         return 0
     OUT.mkdir(parents=True, exist_ok=True)
-    kb = load_knowledge()
+    kb = knowledge_base.load()
     engine = Engine(device="auto")
     aurora = None
     if not args.no_aurora:
@@ -393,8 +383,8 @@ def main(argv: list[str] | None = None) -> int:
         except Exception as exc:  # Aurora unavailable: measure the engine on label-built plans
             print(f"Aurora unavailable ({type(exc).__name__}: {exc}); plans come from the labels", file=sys.stderr)
     prompts = prompts_from_file(args.prompts) if args.prompts else stratified_prompts(args.count)
-    engine.render(**dict(zip(("plan", "controls"), label_inputs(kb, prompts[0])[:2], strict=True)),
-                  duration_s=5.0)  # warm-up (imports, caches), not timed
+    warm_plan, warm_controls, _ = label_inputs(kb, prompts[0])
+    engine.render(plan=warm_plan, **warm_controls, duration_s=5.0)  # warm-up (imports, caches), not timed
     estimate_tempo_bpm(np.zeros((2, 44100), dtype=np.float32) + 1e-3, 44100)  # librosa JIT warm-up
     rows = []
     for i, prompt in enumerate(prompts):

@@ -1,8 +1,8 @@
 """Accuracy and latency bench for Aurora's semantic parser (issue 3, "Measured").
 
-    .venv/bin/python bench/parser_eval.py                      # the four dev sets in ../shared/eval/
-    .venv/bin/python bench/parser_eval.py --limit 200 --json bench/out/quick.json
-    .venv/bin/python bench/parser_eval.py --musicbench other.jsonl --musiccaps other.csv ... \\
+    .venv/bin/python -m bench.parser_eval                      # the four dev sets in ../shared/eval/
+    .venv/bin/python -m bench.parser_eval --limit 200 --json bench/out/quick.json
+    .venv/bin/python -m bench.parser_eval --musicbench other.jsonl --musiccaps other.csv ... \\
         --json bench/out/unseen.json --dump-failures bench/out/failures
 
 Prints one table per data set (figure, rows covered, value; for MusicCaps and ConceptCaps also a
@@ -74,11 +74,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from bench.eval_rows import (  # noqa: E402
+from bench.eval_rows import (
     Loaded,
     evenly,
     load_conceptcaps,
@@ -86,25 +82,14 @@ from bench.eval_rows import (  # noqa: E402
     load_musicbench,
     load_musiccaps,
 )
-
-EVAL_DIR = ROOT.parent / "shared" / "eval"
-DEFAULT_PATHS = {
-    "musicbench": EVAL_DIR / "musicbench_dev.jsonl",
-    "midicaps": EVAL_DIR / "midicaps_pairs.jsonl",
-    "musiccaps": EVAL_DIR / "musiccaps_dev.csv",
-    "conceptcaps": EVAL_DIR / "conceptcaps_dev.csv",
-}
-DATASETS = ("musicbench", "midicaps", "musiccaps", "conceptcaps")
-
-
-from bench.parser_eval_figures import (  # noqa: E402
+from bench.parser_eval_figures import (
     AuroraSystem,
     DatasetResult,
     KeywordBaseline,
     create_aurora,
     load_kb_index,
 )
-from bench.parser_eval_report import (  # noqa: E402
+from bench.parser_eval_report import (
     TITLES,
     dump_failures,
     latency_stats,
@@ -114,7 +99,17 @@ from bench.parser_eval_report import (  # noqa: E402
     print_latency,
     results_json,
 )
-from bench.parser_eval_scoring import eval_conceptcaps, eval_midicaps, eval_musicbench, eval_musiccaps  # noqa: E402
+from bench.parser_eval_scoring import eval_conceptcaps, eval_midicaps, eval_musicbench, eval_musiccaps
+
+ROOT = Path(__file__).resolve().parent.parent
+EVAL_DIR = ROOT.parent / "shared" / "eval"
+DEFAULT_PATHS = {
+    "musicbench": EVAL_DIR / "musicbench_dev.jsonl",
+    "midicaps": EVAL_DIR / "midicaps_pairs.jsonl",
+    "musiccaps": EVAL_DIR / "musiccaps_dev.csv",
+    "conceptcaps": EVAL_DIR / "conceptcaps_dev.csv",
+}
+DATASETS = ("musicbench", "midicaps", "musiccaps", "conceptcaps")
 
 # ------------------------------------------------------------------------------ main
 LOADERS: dict[str, Callable[[Path, int | None], Loaded]] = {

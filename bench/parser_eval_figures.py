@@ -1,10 +1,9 @@
 """Parser bench: the parsed view of a result, the systems under test (Aurora, keyword baseline) and
-the figure bookkeeping. Split from parser_eval.py; run that script."""
+the figure bookkeeping. Split from parser_eval.py; run `python -m bench.parser_eval`."""
 
 from __future__ import annotations
 
 import re
-import sys
 import time
 from collections import Counter
 from collections.abc import Sequence
@@ -12,16 +11,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from bench.eval_data import (  # noqa: E402
+from bench.eval_data import (
     PRF,
     KBIndex,
     KBKind,
 )
-from bench.eval_rows import (  # noqa: E402
+from bench.eval_rows import (
     Loaded,
 )
 
@@ -176,9 +171,9 @@ def create_aurora(factory: str) -> Any:
 
 
 def load_kb_index() -> KBIndex:
-    from aurora.knowledge import load_knowledge_base
+    import knowledge_base
 
-    return KBIndex.from_kb(load_knowledge_base())
+    return KBIndex.from_kb(knowledge_base.load())
 
 
 # ------------------------------------------------------------------------------ figures

@@ -1,5 +1,5 @@
 """Parser bench: latency and cold-start measurement, printing and JSON output. Split from
-parser_eval.py; run that script."""
+parser_eval.py; run `python -m bench.parser_eval`."""
 
 from __future__ import annotations
 
@@ -13,17 +13,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from bench.eval_data import (  # noqa: E402
+from bench.eval_data import (
     percentile,
 )
-from bench.eval_rows import (  # noqa: E402
+from bench.eval_rows import (
     evenly,
 )
-from bench.parser_eval_figures import DatasetResult, FigureKind  # noqa: E402
+from bench.parser_eval_figures import DatasetResult, FigureKind
+
+ROOT = Path(__file__).resolve().parent.parent
 
 TITLES = {"musicbench": "MusicBench", "midicaps": "MidiCaps", "musiccaps": "MusicCaps",
           "conceptcaps": "ConceptCaps"}
@@ -32,28 +30,15 @@ TITLES = {"musicbench": "MusicBench", "midicaps": "MidiCaps", "musiccaps": "Musi
 
 # ------------------------------------------------------------------------------ latency
 def measure_cold_start(runs: int, factory: str) -> dict[str, Any]:
-    """Fresh interpreter: `import aurora` + Aurora() + warm_up(), timed inside and outside."""
-    module, _, attr = factory.partition(":")
-    code = (
-        "import json, time\n"
-        "t0 = time.perf_counter()\n"
-        f"import {module} as _m\n"
-        f"cls = getattr(_m, {attr!r})\n"
-        "t1 = time.perf_counter()\n"
-        "a = cls()\n"
-        "t2 = time.perf_counter()\n"
-        "a.warm_up()\n"
-        "t3 = time.perf_counter()\n"
-        "print('COLD ' + json.dumps({'import_s': t1 - t0, 'init_s': t2 - t1, 'warm_up_s': t3 - t2,"
-        " 'total_s': t3 - t0}))\n"
-    )
-    env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", PYTHONPATH=str(ROOT))
+    """Fresh interpreter (`python -m bench.cold_start module:Class`): `import aurora` + Aurora() + warm_up(),
+    timed inside and outside."""
+    env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
     samples: list[dict[str, float]] = []
     errors: list[str] = []
     for _ in range(runs):
         t0 = time.perf_counter()
-        proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
-                              timeout=600, check=False)
+        proc = subprocess.run([sys.executable, "-m", "bench.cold_start", factory], cwd=ROOT, env=env,
+                              capture_output=True, text=True, timeout=600, check=False)
         wall = time.perf_counter() - t0
         line = next((ln for ln in proc.stdout.splitlines() if ln.startswith("COLD ")), None)
         if proc.returncode != 0 or line is None:

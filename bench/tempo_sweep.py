@@ -1,9 +1,9 @@
 """Tempo sweep: does every genre's groove carry its beat? Each genre in knowledge_base/ is rendered (plans built
 from labels, no Aurora) at the bottom, usual and top of its tempo range, in each meter asked for, and the tempo is
-measured from the audio with librosa's beat tracker (engine.analysis.estimate_tempo_bpm).
+measured from the audio with librosa's beat tracker (bench.analysis.estimate_tempo_bpm).
 
-    python bench/tempo_sweep.py                         # 4/4, 20 s renders at 22.05 kHz
-    python bench/tempo_sweep.py --meters 4/4,3/4,6/8 --json OUT
+    python -m bench.tempo_sweep                         # 4/4, 20 s renders at 22.05 kHz
+    python -m bench.tempo_sweep --meters 4/4,3/4,6/8 --json OUT
 
 A render counts when the measured tempo is within 4% of the requested one. Misses are listed with their ratio:
 0.5 and 2.0 are octave errors (the tracker's prior sits at 120 BPM, so very fast or very slow grooves are
@@ -14,24 +14,20 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from bench.engine_bench import TRACKABLE_MAX_BPM, Prompt, label_inputs  # noqa: E402
-from engine import Engine  # noqa: E402
-from engine.analysis import estimate_tempo_bpm  # noqa: E402
-from engine.knowledge import load_knowledge  # noqa: E402
+import knowledge_base
+from bench.analysis import estimate_tempo_bpm
+from bench.engine_bench import TRACKABLE_MAX_BPM, Prompt, label_inputs
+from engine import Engine
 
 SLOW_BPM, FAST_BPM = 80.0, 170.0
 
 
 def sweep(meters: list[str], *, duration_s: float, sample_rate: int, seed: int) -> list[dict[str, Any]]:
-    kb = load_knowledge()
+    kb = knowledge_base.load()
     engine = Engine(device="auto")
     rows = []
     for genre in kb.genres:
@@ -44,7 +40,7 @@ def sweep(meters: list[str], *, duration_s: float, sample_rate: int, seed: int) 
                     continue
                 prompt = Prompt(f"a {genre.name} track", float(tempo), "C major", meter, genre=genre.id)
                 plan, controls, _ = label_inputs(kb, prompt)
-                result = engine.render(plan=plan, controls=controls, duration_s=duration_s, sample_rate=sample_rate,
+                result = engine.render(plan=plan, **controls, duration_s=duration_s, sample_rate=sample_rate,
                                        seed=seed)
                 measured = estimate_tempo_bpm(result.mix, sample_rate)
                 rows.append({"genre": genre.id, "meter": meter, "tempo_bpm": float(tempo), "measured_bpm": measured,

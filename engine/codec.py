@@ -2,14 +2,15 @@
 
 RAVE's export scripts produce a TorchScript module with ``encode(x) -> z`` and ``decode(z) -> y``
 (x, y: [batch, channels, samples]; z: [batch, latents, frames]) and the model's sample rate in an
-``sr`` attribute. When such a file is configured (or found in checkpoints/), the stems named in the
-config are encoded, decoded and blended with their DDSP rendering. When none is present the stage is
-skipped and the render result says why. Models load on first use, never at import.
+``sr`` attribute. When such a file is configured (``EngineConfig.rave_model_path``, from
+``SOUNDSTAR_RAVE_MODEL``) or found in checkpoints/, the stems named in the config are encoded,
+decoded and blended with their DDSP rendering. When none is present the stage is
+skipped and the render result says why. Models load on first use, never at import. It is a
+post-stage on rendered stems, not a voice: see engine/voices/registry.py for why.
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,17 +22,14 @@ from engine.exceptions import CodecError
 from engine.export import resample
 
 CHECKPOINTS_DIR = Path(__file__).resolve().parent.parent / "checkpoints"
-MODEL_ENV = "SOUNDSTAR_RAVE_MODEL"
 _SUFFIXES = (".ts", ".pt", ".torchscript")
 CHUNK_S = 30.0
 
 
 def find_checkpoint(path: Path | None = None, directory: Path = CHECKPOINTS_DIR) -> Path | None:
-    """The configured export, else $SOUNDSTAR_RAVE_MODEL, else the first export in checkpoints/."""
+    """The configured export (``path``), else the first export in ``directory`` (checkpoints/)."""
     if path is not None:
         return path
-    if os.environ.get(MODEL_ENV):
-        return Path(os.environ[MODEL_ENV])
     if directory.is_dir():
         found = sorted(p for p in directory.iterdir() if p.suffix in _SUFFIXES)
         return found[0] if found else None

@@ -12,14 +12,20 @@ from typing import Literal
 import mido
 import numpy as np
 import soundfile as sf
-from scipy import signal as sps
 
 from engine.exceptions import ExportError
 from engine.score import Score
 
+# The one owner of the output limits: Aurora's generate flow, CLI and UI import these, never restate them.
 AudioFormat = Literal["wav", "flac", "mp3"]
 FORMATS: tuple[AudioFormat, ...] = ("wav", "flac", "mp3")
-SAMPLE_RATES = (22050, 32000, 44100, 48000)
+SampleRate = Literal[22050, 32000, 44100, 48000]
+SAMPLE_RATES: tuple[SampleRate, ...] = (22050, 32000, 44100, 48000)
+Channels = Literal[1, 2]
+CHANNELS: tuple[Channels, ...] = (1, 2)
+DEFAULT_FORMAT: AudioFormat = "wav"
+DEFAULT_SAMPLE_RATE: SampleRate = 44100
+DEFAULT_CHANNELS: Channels = 2
 _SF = {"wav": ("WAV", "PCM_16"), "flac": ("FLAC", "PCM_16")}
 _MAJOR_KEYS = ("C", "Db", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B")
 _MINOR_KEYS = ("Cm", "C#m", "Dm", "Ebm", "Em", "Fm", "F#m", "Gm", "G#m", "Am", "Bbm", "Bm")
@@ -42,6 +48,8 @@ def resample(audio: np.ndarray, from_rate: int, to_rate: int) -> np.ndarray:
     """[ch, n] polyphase resampling (exact rational ratio)."""
     if from_rate == to_rate:
         return audio
+    from scipy import signal as sps  # here, not at import: the app and CLI import this module for its limits
+
     g = np.gcd(from_rate, to_rate)
     return np.asarray(sps.resample_poly(audio, to_rate // g, from_rate // g, axis=-1).astype(np.float32))
 
@@ -103,8 +111,7 @@ def midi_bytes(score: Score, *, ticks_per_beat: int = 480) -> bytes:
     conductor.append(mido.MetaMessage("set_tempo", tempo=mido.bpm2tempo(score.quarter_bpm), time=0))
     conductor.append(mido.MetaMessage("time_signature", numerator=score.beats_per_bar,
                                       denominator=score.beat_unit, time=0))
-    minor = score.key_mode in ("minor", "dorian", "phrygian", "locrian", "harmonic_minor", "pentatonic_minor")
-    key = (_MINOR_KEYS if minor else _MAJOR_KEYS)[score.key_tonic_pc]
+    key = (_MINOR_KEYS if score.key_is_minor else _MAJOR_KEYS)[score.key_tonic_pc]
     conductor.append(mido.MetaMessage("key_signature", key=key, time=0))
     mid.tracks.append(conductor)
     ticks_per_s = ticks_per_beat * score.quarter_bpm / 60.0

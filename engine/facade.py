@@ -13,7 +13,7 @@ import shutil
 import tempfile
 import time
 import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -24,30 +24,48 @@ import numpy as np
 import torch
 from pydantic import BaseModel, ConfigDict, Field
 
+import knowledge_base
 from engine import export
 from engine.codec import RaveCodec, blend, find_checkpoint
-from engine.controls import DecodedControls, decode_embedding
-from engine.ddsp.drums import DrumVoice, ShotCache
-from engine.ddsp.sampler import ACOUSTIC_FAMILIES, SamplerVoice, sampler_status
-from engine.ddsp.synths import HarmonicVoice
+from engine.ddsp.drums import ShotCache
 from engine.ddsp.textures import render_fx
-from engine.exceptions import DeviceUnavailableError, EngineInputError
-from engine.inputs import parse_controls, parse_plan
-from engine.knowledge import KnowledgeData, load_knowledge
+from engine.exceptions import DeviceUnavailableError, EngineInputError, EngineKnowledgeError
+from engine.inputs import parse_control_embedding, parse_parameters, parse_plan
 from engine.mastering import CEILING_DBTP, TARGET_LUFS, master
 from engine.mixer import mix
 from engine.score import Score, Track
 from engine.structure.arrangement import compose, rng_for
+from engine.voices import VoiceContext, build_voice
+from engine.voices.sampler import sampler_status
+from knowledge_base import KnowledgeBase
+from knowledge_base.layout import DecodedControls, decode
+from knowledge_base.limits import MAX_DURATION_S, MIN_DURATION_S, duration_message
 
-MIN_DURATION_S, MAX_DURATION_S = 5.0, 600.0
 SPILL_BYTES = 1024 * 2**20  # stems beyond this much memory are kept in temporary files instead (a 3-min
 # render at 44.1 kHz keeps its ~0.7 GB of stems in memory: ~0.8 s faster; peak RSS ~1.2 GB. Ten minutes spill)
 ProgressFn = Callable[[str, float], None]
 STAGES = ("structure", "synthesis", "codec", "mixer", "master")
 
 
+# The only environment variables the engine reads, each setting one EngineConfig field (README: Engine).
+ENV_VARS: dict[str, str] = {
+    knowledge_base.KB_DIR_ENV: "knowledge_dir",  # SOUNDSTAR_KB_DIR, the same variable Aurora reads
+    "SOUNDSTAR_RAVE_MODEL": "rave_model_path",
+    "SOUNDSTAR_RAVE_STEMS": "rave_stems",
+    "SOUNDSTAR_RAVE_BLEND": "rave_blend",
+    "SOUNDSTAR_SAMPLER": "sampler",
+    "SOUNDSTAR_SOUNDFONT": "soundfont_path",
+}
+
+
 class EngineConfig(BaseModel):
-    """Engine settings; every field has a default so the engine runs with no configuration."""
+    """Engine settings; every field has a default so the engine runs with no configuration.
+
+    Modules get paths from here as arguments and never read the environment themselves;
+    ``from_env`` is the one place ``SOUNDSTAR_*`` variables are read (``Engine()`` calls it when
+    no config is given). knowledge_dir None: the packaged knowledge_base/. rave_model_path None:
+    the first export in checkpoints/. soundfont_path None: the usual Debian soundfonts.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -61,10 +79,14 @@ class EngineConfig(BaseModel):
     ceiling_dbtp: float = CEILING_DBTP
 
     @classmethod
-    def from_env(cls) -> EngineConfig:
+    def from_env(cls, env: Mapping[str, str] = os.environ) -> EngineConfig:
+        """The config ``env`` describes (see ENV_VARS); unset or empty variables keep the defaults.
+        SOUNDSTAR_RAVE_STEMS is a comma-separated list. A bad value raises pydantic's ValidationError."""
         data: dict[str, object] = {}
-        if os.environ.get("SOUNDSTAR_RAVE_STEMS"):
-            data["rave_stems"] = tuple(s.strip() for s in os.environ["SOUNDSTAR_RAVE_STEMS"].split(",") if s.strip())
+        for variable, name in ENV_VARS.items():
+            value = env.get(variable, "").strip()
+            if value:
+                data[name] = tuple(s.strip() for s in value.split(",") if s.strip()) if name == "rave_stems" else value
         return cls.model_validate(data)
 
 
@@ -128,7 +150,8 @@ def _single_threaded_torch(device: torch.device) -> Iterator[None]:
 
 
 class Engine:
-    """The Soundstar engine. ``Engine(device="auto").render(plan=..., controls=..., duration_s=...)``."""
+    """The Soundstar engine.
+    ``Engine(device="auto").render(plan=..., parameters=..., control_embedding=..., duration_s=...)``."""
 
     def __init__(self, *, device: str = "auto", config: EngineConfig | None = None) -> None:
         self.device = resolve_device(device)
@@ -137,11 +160,27 @@ class Engine:
         self._drum_shots: ShotCache = {}  # synthesised drum one-shots, reused across renders
 
     @property
-    def knowledge(self) -> KnowledgeData:
-        return load_knowledge(self.config.knowledge_dir)
+    def knowledge(self) -> KnowledgeBase:
+        """The shared knowledge base (cached per folder); its errors become EngineKnowledgeError."""
+        try:
+            return knowledge_base.load(self.config.knowledge_dir)
+        except knowledge_base.KnowledgeBaseError as exc:
+            raise EngineKnowledgeError(str(exc)) from exc
 
-    def render(self, *, plan: object, controls: object, duration_s: float, sample_rate: int = 44100,
-               seed: int = 0, channels: int = 2, on_progress: ProgressFn | None = None) -> RenderResult:
+    def render(self, *, plan: object, parameters: object, control_embedding: Sequence[float] | np.ndarray,
+               duration_s: float, sample_rate: int = export.DEFAULT_SAMPLE_RATE, seed: int = 0,
+               channels: int = export.DEFAULT_CHANNELS, on_progress: ProgressFn | None = None) -> RenderResult:
+        """Render one track from three of Aurora's outputs, each passed as its own argument.
+
+        plan: aurora's ``StructuralPlan`` (``model_dump(mode="json", by_alias=True)``, or the model itself).
+        parameters: aurora's ``ParsedMusicalParameters`` (its dump, or the model itself); the engine reads
+            stated facts from it (instruments, exclusions, textures, chords, ...).
+        control_embedding: the 640 floats of ``ControlEncoderParams.unified_control_embedding`` (a list,
+            tuple or 1-d array), decoded per knowledge_base/control_embedding.yaml.
+        duration_s: 5-600 s (``knowledge_base.limits``); sample_rate and channels: one of
+            ``engine.export.SAMPLE_RATES`` / ``CHANNELS``. Bad input raises EngineInputError (ExportError
+            for an unsupported sample rate), before any work is done.
+        """
         progress = on_progress or (lambda _stage, _fraction: None)
         timings: dict[str, float] = {}
         stages: list[StageReport] = []
@@ -149,18 +188,18 @@ class Engine:
         # 1. check inputs, decode the control embedding
         t0 = time.perf_counter()
         if not MIN_DURATION_S <= duration_s <= MAX_DURATION_S:
-            raise EngineInputError(f"duration_s must be within {MIN_DURATION_S}-{MAX_DURATION_S}, got {duration_s}")
-        if channels not in (1, 2):
-            raise EngineInputError(f"channels must be 1 or 2, got {channels}")
+            raise EngineInputError(duration_message(duration_s))
+        if channels not in export.CHANNELS:
+            raise EngineInputError(f"channels must be one of {export.CHANNELS}, got {channels}")
         export.check_sample_rate(sample_rate)
-        plan_in, controls_in = parse_plan(plan), parse_controls(controls)
+        plan_in, params_in = parse_plan(plan), parse_parameters(parameters)
         kb = self.knowledge
-        decoded = decode_embedding(controls_in.unified_control_embedding, kb)
+        decoded = decode(kb, parse_control_embedding(control_embedding))
         n_samples = round(duration_s * sample_rate)
 
         # 2. structure: plan + controls -> score
         progress("structure", 0.0)
-        score = compose(plan=plan_in, controls=decoded, params=controls_in.parameters, kb=kb,
+        score = compose(plan=plan_in, controls=decoded, params=params_in, kb=kb,
                         duration_s=duration_s, seed=seed)
         timings["structure"] = time.perf_counter() - t0
         stages.append(StageReport("structure", True, f"{len(score.tracks)} tracks, {len(score.sections)} sections",
@@ -227,20 +266,13 @@ class Engine:
                     progress: ProgressFn) -> dict[str, tuple[str, np.ndarray]]:
         """Tracks are independent, so on CPU they render on parallel threads, each running torch
         single-threaded (torch's own intra-op threads stall badly when cores are shared)."""
-        kb = self.knowledge
+        context = VoiceContext(kb=self.knowledge, device=self.device, tonic_pc=score.key_tonic_pc,
+                               soundfont=soundfont, drum_shots=self._drum_shots)
 
         def one(track: Track) -> np.ndarray:
             track_seed = int(rng_for(seed, "synth:" + track.name).integers(0, 2**31 - 1))
-            inst = kb.instrument(track.instrument_id)
-            if soundfont is not None and not track.is_drum and inst is not None and inst.family in ACOUSTIC_FAMILIES:
-                return SamplerVoice(soundfont).render(track, n_samples=n_samples, sample_rate=sample_rate)
-            if track.is_drum:
-                voice = DrumVoice(kb.synth_presets.kit(track.preset), tonic_pc=score.key_tonic_pc,
-                                  cache=self._drum_shots)
-                notes = [(nt.start_s, nt.pitch, nt.velocity) for nt in track.notes]
-                return voice.render(notes, n_samples=n_samples, sample_rate=sample_rate, seed=track_seed)
-            synth = HarmonicVoice(kb.synth_presets.preset(track.preset), device=self.device)
-            return synth.render(track, n_samples=n_samples, sample_rate=sample_rate, seed=track_seed)
+            voice = build_voice(track, context)  # engine/voices/registry.py: kit, sampler or DDSP harmonic
+            return voice.render(track, n_samples=n_samples, sample_rate=sample_rate, seed=track_seed)
 
         workers = 1 if self.device.type == "cuda" else max(1, min(len(score.tracks), os.cpu_count() or 1, 4))
         out: dict[str, tuple[str, np.ndarray]] = {}

@@ -11,11 +11,12 @@ import math
 from collections.abc import Mapping
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
 
 from engine.exceptions import EngineInputError
+from knowledge_base.layout import DIMS
 
-EMBEDDING_DIMS = 640
+EMBEDDING_DIMS = DIMS  # the layout owns the width of the control embedding
 Unit = Annotated[float, Field(ge=0.0, le=1.0)]
 
 
@@ -105,16 +106,8 @@ class ParametersIn(_In):
     chords: list[str] = Field(default_factory=list)
 
 
-class ControlsIn(_In):
-    unified_control_embedding: list[float] = Field(min_length=EMBEDDING_DIMS, max_length=EMBEDDING_DIMS)
-    parameters: ParametersIn = Field(default_factory=ParametersIn)
-
-    @field_validator("unified_control_embedding")
-    @classmethod
-    def _finite(cls, value: list[float]) -> list[float]:
-        if not all(math.isfinite(x) for x in value):
-            raise ValueError("control embedding contains non-finite values")
-        return value
+ControlEmbedding = Annotated[list[float], Field(min_length=EMBEDDING_DIMS, max_length=EMBEDDING_DIMS)]
+_EMBEDDING: TypeAdapter[list[float]] = TypeAdapter(ControlEmbedding)
 
 
 def _as_mapping(obj: object, what: str) -> Mapping[str, Any]:
@@ -135,12 +128,23 @@ def parse_plan(plan: object) -> PlanIn:
         raise EngineInputError(f"invalid plan: {exc}", detail=exc.errors()) from exc
 
 
-def parse_controls(controls: object) -> ControlsIn:
-    data = dict(_as_mapping(controls, "controls"))
-    params = data.get("parameters")
-    if params is not None and not isinstance(params, Mapping):
-        data["parameters"] = _as_mapping(params, "controls.parameters")
+def parse_parameters(parameters: object) -> ParametersIn:
+    """aurora's ParsedMusicalParameters (its dump, or the model itself) -> the slice the engine reads."""
     try:
-        return ControlsIn.model_validate(data)
+        return ParametersIn.model_validate(_as_mapping(parameters, "parameters"))
     except ValidationError as exc:
-        raise EngineInputError(f"invalid controls: {exc}", detail=exc.errors()) from exc
+        raise EngineInputError(f"invalid parameters: {exc}", detail=exc.errors()) from exc
+
+
+def parse_control_embedding(control_embedding: object) -> list[float]:
+    """The 640-d unified control embedding (aurora's ``ControlEncoderParams.unified_control_embedding``):
+    a list, tuple or 1-d array of 640 finite numbers."""
+    tolist = getattr(control_embedding, "tolist", None)
+    values = tolist() if callable(tolist) else control_embedding
+    try:
+        vector = _EMBEDDING.validate_python(values)
+    except ValidationError as exc:
+        raise EngineInputError(f"invalid control_embedding: {exc}", detail=exc.errors()) from exc
+    if not all(math.isfinite(x) for x in vector):
+        raise EngineInputError("control_embedding contains non-finite values")
+    return vector

@@ -18,7 +18,7 @@ from scipy import ndimage
 from scipy import signal as sps
 
 from engine.ddsp.core import mean_square
-from engine.mix_presets import MasterSpec
+from knowledge_base.sound import MasterSpec
 
 TARGET_LUFS = -14.0
 CEILING_DBTP = -1.0

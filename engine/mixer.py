@@ -19,9 +19,9 @@ from pedalboard import Pedalboard  # type: ignore[attr-defined]
 from scipy import signal as sps
 
 from engine.ddsp.core import db_to_amplitude, mean_square, pan_gains
-from engine.ddsp.textures import texture, texture_kinds
-from engine.mix_presets import MixPreset
+from engine.ddsp.textures import texture
 from engine.score import Score
+from knowledge_base.sound import MixPreset
 
 _DUCK_FRAME = 64
 
@@ -200,7 +200,7 @@ def mix(*, tracks: dict[str, tuple[str, np.ndarray]], score: Score, preset: MixP
         store.put("reverb", wet)
         del wet
     del send
-    kinds = texture_kinds(score.textures)
+    kinds = score.texture_layers
     if kinds:
         rng = np.random.default_rng([seed & 0xFFFFFFFF, 9])
         layer = np.zeros((2, n), dtype=np.float32)

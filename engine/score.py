@@ -79,6 +79,7 @@ class Score:
     beat_unit: int  # denominator
     key_tonic_pc: int
     key_mode: str
+    key_is_minor: bool  # from the mode's intervals (knowledge_base.theory): a blues is minor
     genre_id: str | None
     duration_s: float  # audio length asked for
     bar_s: float
@@ -88,7 +89,8 @@ class Score:
     tracks: list[Track] = field(default_factory=list)
     fx: list[FxEvent] = field(default_factory=list)
     gain_points: list[tuple[float, float]] = field(default_factory=list)  # (time_s, gain) automation
-    textures: list[str] = field(default_factory=list)
+    textures: list[str] = field(default_factory=list)  # as the prompt named them
+    texture_layers: list[str] = field(default_factory=list)  # what the mixer adds (textures.yaml `layers`)
     kick_times_s: list[float] = field(default_factory=list)  # sidechain trigger for ducking
 
     @property

@@ -10,13 +10,14 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 import pytest
 
+import knowledge_base
 from aurora import Aurora, AuroraConfig
-from aurora.knowledge import KnowledgeBase, load_knowledge_base
+from knowledge_base import KnowledgeBase
 
 
 @pytest.fixture(scope="session")
 def kb() -> KnowledgeBase:
-    return load_knowledge_base()
+    return knowledge_base.load()
 
 
 @pytest.fixture(scope="session")

@@ -17,9 +17,9 @@ from aurora.contracts import (
     PlanParameters,
     StructuralPlan,
 )
-from aurora.knowledge import KnowledgeBase
 from aurora.parser.semantic import SemanticParser
 from aurora.planner import StructuralPlanner
+from knowledge_base import KnowledgeBase
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,6 @@ The values come from knowledge_base/defaults.yaml, so they can be tuned without 
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
 from aurora.contracts import (
     ChordProgression,
     CleanPrompt,
@@ -34,16 +31,15 @@ from aurora.implementations.base import (
     Resources,
     register,
 )
-from aurora.knowledge import KB_DIR, read_yaml
 from aurora.planner import seconds_per_bar
 
 
 class DefaultsImplementation:
     name = "defaults"
 
-    def __init__(self, resources: Resources, *, defaults_file: Path | None = None) -> None:
+    def __init__(self, resources: Resources) -> None:
         self._resources = resources
-        self._d: dict[str, Any] = read_yaml(defaults_file or KB_DIR / "defaults.yaml")
+        self._d = resources.kb.defaults
 
     def available(self) -> bool:
         return True
@@ -55,15 +51,15 @@ class DefaultsImplementation:
     def parse(self, clean: CleanPrompt) -> ParseOutput:
         d = self._d
         params = ParsedMusicalParameters(
-            genre=GenreValue(value=d["genre"], confidence=0.2),
-            tempo=TempoValue(type="inferred", bpm=d["tempo_bpm"], confidence=0.2),
-            mood=[MoodValue(value=d["mood"], confidence=0.2, source="inferred")],
-            instrumentation=[InstrumentValue(name=i["name"], role=i["role"], confidence=0.2, source="inferred")
-                             for i in d["instruments"]],
-            structure=StructureValue(value=d["structure"], confidence=0.2),
-            key_signature=KeySignatureValue(value=d["key"], confidence=0.2),
-            time_signature=TimeSignatureValue(value=d["time_signature"], confidence=0.2),
-            energy_level=EnergyValue(value=d["energy"], confidence=0.2),
+            genre=GenreValue(value=d.genre, confidence=0.2),
+            tempo=TempoValue(type="inferred", bpm=d.tempo_bpm, confidence=0.2),
+            mood=[MoodValue(value=d.mood, confidence=0.2, source="inferred")],
+            instrumentation=[InstrumentValue(name=i.name, role=i.role, confidence=0.2, source="inferred")
+                             for i in d.instruments],
+            structure=StructureValue(value=d.structure, confidence=0.2),
+            key_signature=KeySignatureValue(value=d.key, confidence=0.2),
+            time_signature=TimeSignatureValue(value=d.time_signature, confidence=0.2),
+            energy_level=EnergyValue(value=d.energy, confidence=0.2),
         )
         return ParseOutput(params, ["Using default parameters: the prompt could not be analysed."])
 
@@ -77,15 +73,15 @@ class DefaultsImplementation:
     def _single_section(self, p: PlanParameters) -> StructuralPlan:
         bar_s = seconds_per_bar(p.tempo_bpm, p.time_signature)
         bars = max(1, int(p.duration_seconds // bar_s))
-        chords = list(self._d["chords"])
+        chords = list(self._d.chords)
         return StructuralPlan(
             structure_type="through-composed",
-            sections=[Section(name="main", duration_ratio=1.0, energy_level=self._d["energy"],
+            sections=[Section(name="main", duration_ratio=1.0, energy_level=self._d.energy,
                               description="one continuous section", bars=bars, start_s=0.0,
                               duration_s=p.duration_seconds,
                               chords=[chords[i % len(chords)] for i in range(bars)])],
-            chord_progression=ChordProgression(key=self._d["key"].split()[0], mode=self._d["key"].split()[1],
-                                               chords=chords, roman_numerals=list(self._d["roman_numerals"])),
+            chord_progression=ChordProgression(key=self._d.key.split()[0], mode=self._d.key.split()[1],
+                                               chords=chords, roman_numerals=list(self._d.roman_numerals)),
             tempo_bpm=p.tempo_bpm, time_signature=p.time_signature, duration_s=p.duration_seconds,
             total_bars=bars, seed=p.seed,
         )

@@ -40,7 +40,7 @@ from aurora.contracts import (
 from aurora.exceptions import ParseError, ValidationError
 from aurora.implementations.base import ParseOutput, PlanOutput, Resources
 from aurora.planner import _allocate_bars, _normalise_ratios, _section_chords, seconds_per_bar
-from aurora.theory import chord_to_roman, parse_chord, parse_key_label
+from knowledge_base.theory import chord_to_roman, parse_chord, parse_key_label
 
 R = TypeVar("R")
 Message = dict[str, str]
@@ -170,8 +170,8 @@ def layout_plan(resources: Resources, reply: PlanReply, params: PlanParameters) 
     bad = [c for c in chords if parse_chord(c, chords_kb) is None]
     if bad:
         raise ValueError(f"unknown chord symbols {bad}")
-    key = parse_key_label(params.key or "") or parse_key_label(
-        f"{reply.chord_progression.key} {reply.chord_progression.mode}")
+    key = parse_key_label(params.key or "", chords_kb) or parse_key_label(
+        f"{reply.chord_progression.key} {reply.chord_progression.mode}", chords_kb)
     if key is None:
         raise ValueError(f"unknown key {reply.chord_progression.key!r} {reply.chord_progression.mode!r}")
     bar_s = seconds_per_bar(params.tempo_bpm, params.time_signature)

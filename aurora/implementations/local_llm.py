@@ -60,7 +60,7 @@ from aurora.implementations.llm_common import (
     plan_task,
     run_task,
 )
-from aurora.knowledge import KnowledgeBase
+from knowledge_base import KnowledgeBase
 
 TONICS = ("C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B")
 KEYS = [f"{t} {m}" for m in ("major", "minor") for t in TONICS]

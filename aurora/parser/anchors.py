@@ -9,9 +9,9 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-from aurora.knowledge import Genre, Mood
 from aurora.parser.lexicon import Lexicon, is_negated
 from aurora.text_embedding import TextEmbedder
+from knowledge_base.schema import Genre, Mood
 
 
 class AnchoredVocabulary:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from aurora.knowledge import Artist, KnowledgeBase
 from aurora.parser.lexicon import Lexicon
+from knowledge_base import KnowledgeBase
+from knowledge_base.schema import Artist
 
 _STYLE_CUE_RE = re.compile(r"\b(?:like|style\s+of|inspired\s+by|in\s+the\s+vein\s+of|influenced\s+by|a\s+la|à\s+la|"
                            r"reminiscent\s+of|sounds?\s+like|vibes?\s+of|-style|esque)\b")

@@ -12,8 +12,8 @@ import itertools
 import re
 from dataclasses import dataclass
 
-from aurora.knowledge import Chords
-from aurora.theory import chord_from_match, chord_regex
+from knowledge_base.schema import Chords
+from knowledge_base.theory import chord_from_match, chord_regex
 
 _TRIGGER_RE = re.compile(
     r"\b(?:chords?|progressions?|sequence|changes|harmony|harmonies|revolves?\s+around|centers?\s+around"

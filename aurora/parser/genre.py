@@ -13,9 +13,10 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from aurora.knowledge import Genre, KnowledgeBase
 from aurora.parser.anchors import AnchoredVocabulary
 from aurora.text_embedding import TextEmbedder
+from knowledge_base import KnowledgeBase
+from knowledge_base.schema import Genre
 
 KEYWORD_BONUS = 0.6
 ARTIST_BONUS = 0.25

@@ -6,8 +6,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from aurora.knowledge import KnowledgeBase
 from aurora.parser.lexicon import Lexicon, is_negated
+from knowledge_base import KnowledgeBase
 
 _ROLE_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("lead", re.compile(r"\b(?:lead|melod\w*|solo\w*|main\s+theme|riff\w*|hook|top\s+line|sings?\b|singing)\b")),

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from aurora.theory import Key, pitch_class
+from knowledge_base.schema import Chords
+from knowledge_base.theory import Key, key_of, pitch_class
 
 _ACC = r"(?P<acc>\s?-?(?:sharp|flat)\b|[#♯b♭])?"
 _MODE_WORD = (r"major|minor|maj|min|mj|mn|dorian|phrygian|lydian|mixolydian|locrian|aeolian|ionian"
@@ -50,7 +51,7 @@ class KeyFinding:
     alternatives: list[Key] = field(default_factory=list)
 
 
-def _token_to_key(m: re.Match[str]) -> tuple[Key, bool]:
+def _token_to_key(m: re.Match[str], chords: Chords) -> tuple[Key, bool]:
     root = m.group("root").upper()
     acc = (m.group("acc") or "").strip().lstrip("-").lower()
     acc_symbol = {"sharp": "#", "flat": "b", "#": "#", "♯": "#", "b": "b", "♭": "b"}.get(acc, "")
@@ -61,10 +62,10 @@ def _token_to_key(m: re.Match[str]) -> tuple[Key, bool]:
         mode = "minor"
     else:
         mode = _MODES.get(mode_raw.lower(), "")
-    return Key(pitch_class(root + acc_symbol), mode or "major"), bool(mode)
+    return key_of(pitch_class(root + acc_symbol), mode or "major", chords), bool(mode)
 
 
-def parse_key(text: str) -> KeyFinding | None:
+def parse_key(text: str, chords: Chords) -> KeyFinding | None:
     # (priority, start, end, key, mode stated, confidence): a "key" statement beats "X major" anywhere,
     # which beats a bare "in Em" (often a chord: "the progression in Bm ... the key is D major")
     candidates: list[tuple[int, int, int, Key, bool, float]] = []
@@ -74,18 +75,18 @@ def parse_key(text: str) -> KeyFinding | None:
         window = re.split(r"[.;!?]\s|,\s*(?:and|but|with)\b", window)[0]
         m = _first_key_token(window)
         if m is not None:
-            key, stated = _token_to_key(m)
+            key, stated = _token_to_key(m, chords)
             candidates.append((0, window_start + m.start(), window_start + m.end(), key, stated,
                                0.97 if stated else 0.85))
     for priority, regex in ((1, _FULL_MODE_RE), (2, _IN_SHORT_RE)):
         for m in regex.finditer(text):
             if _CHORD_AFTER_RE.match(text, m.end()):
                 continue  # "an F minor chord progression" names a chord, not the key
-            key, stated = _token_to_key(m)
+            key, stated = _token_to_key(m, chords)
             candidates.append((priority, m.start(), m.end(), key, stated, 0.95 if priority == 1 else 0.85))
     if not candidates:
         return None
-    changes = _changes(text)
+    changes = _changes(text, chords)
     change_spans = {c[0] for c in changes}
     primary_pool = [c for c in candidates if c[1] not in change_spans] or candidates
     primary_pool.sort(key=lambda c: (c[0], c[1]))
@@ -110,12 +111,12 @@ def _token_boundary_ok(window: str, m: re.Match[str]) -> bool:
     return not before.isalnum() and not (after.isalnum() or after in "#/")
 
 
-def _changes(text: str) -> list[tuple[int, Key]]:
+def _changes(text: str, chords: Chords) -> list[tuple[int, Key]]:
     out: list[tuple[int, Key]] = []
     for trig in _CHANGE_RE.finditer(text):
         window = text[trig.end():trig.end() + 25]
         m = _first_key_token(window)
         if m is not None and m.start() == 0:
-            key, _ = _token_to_key(m)
+            key, _ = _token_to_key(m, chords)
             out.append((trig.end() + m.start(), key))
     return out

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from aurora.knowledge import KnowledgeBase
 from aurora.parser.anchors import AnchoredVocabulary
 from aurora.parser.lexicon import is_negated
 from aurora.text_embedding import TextEmbedder
+from knowledge_base import KnowledgeBase
 
 _ENERGY_NUMBER_RE = re.compile(
     r"\benergy(?:\s+level)?\s*(?:of|is|at|:|=)?\s*(\d+(?:\.\d+)?)\s*(%|/\s*10|/\s*100|/\s*5)?", re.I

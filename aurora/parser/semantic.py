@@ -23,7 +23,6 @@ from aurora.contracts import (
     TempoValue,
     TimeSignatureValue,
 )
-from aurora.knowledge import KB_DIR, Genre, KnowledgeBase, read_yaml
 from aurora.parser.artists import ArtistFinding, ArtistParser
 from aurora.parser.chords import parse_chords
 from aurora.parser.duration import parse_duration
@@ -35,7 +34,9 @@ from aurora.parser.mood import MoodFinding, MoodParser
 from aurora.parser.structure import StructureParser, TextureParser
 from aurora.parser.tempo import TempoFinding, TempoParser
 from aurora.text_embedding import TextEmbedder
-from aurora.theory import Key, estimate_key_from_chords, roman_to_chord
+from knowledge_base import KnowledgeBase
+from knowledge_base.schema import Chords, Genre
+from knowledge_base.theory import Key, estimate_key_from_chords, key_of, parse_key_label, roman_to_chord, typical_key
 
 _SOLO_RE = re.compile(r"\b(?:solo|unaccompanied|only|just|a\s+cappella|acapella|a\s+capella|alone|no\s+other\s+"
                       r"(?:instruments?|instrumentation|accompaniment)|nothing\s+else)\b")
@@ -61,7 +62,7 @@ class SemanticParser:
         self.embedder = embedder
         self.tempo = TempoParser(kb)
         self.instruments = InstrumentParser(kb)
-        fallback = kb.find_genre(str(read_yaml(KB_DIR / "defaults.yaml").get("genre", "")))
+        fallback = kb.find_genre(kb.defaults.genre)
         self.genres = GenreRanker(kb, embedder, fallback_genre_id=fallback.id if fallback else None)
         self.moods = MoodParser(kb, embedder)
         self.artists = ArtistParser(kb)
@@ -101,7 +102,7 @@ class SemanticParser:
         elif artists:
             moods = [MoodFinding(m, 0.55, False) for m in artists[0].artist.moods[:3]]
 
-        key_finding = parse_key(text)
+        key_finding = parse_key(text, self.kb.chords)
         tempo_value = self._tempo(lowered, style_genre, moods, artists, warnings, explicit)
         key_value = self._key(key_finding, style_genre, moods, artists, explicit)
         meter = parse_meter(text)
@@ -119,7 +120,8 @@ class SemanticParser:
             if chord_finding.chords:
                 chords = chord_finding.chords
             else:
-                key = key_finding.key if key_finding else _key_from_label(key_value.value) or Key(0, "major")
+                key = key_finding.key if key_finding else \
+                    _key_from_label(key_value.value, self.kb.chords) or key_of(0, "major", self.kb.chords)
                 chords = [roman_to_chord(n, key, self.kb.chords) for n in chord_finding.roman]
 
         if key_finding is None and chord_finding is not None and chord_finding.chords:
@@ -235,15 +237,7 @@ class SemanticParser:
         votes += [a.artist.mode for a in artists]
         votes = [v for v in votes if v != "any"]
         mode: str = max(set(votes), key=votes.count) if votes else genre.modes[0]
-        tonic = None
-        for label in genre.keys:
-            parsed = _key_from_label(label)
-            if parsed is not None and (parsed.is_minor == (mode in ("minor", "dorian", "phrygian"))):
-                tonic = parsed.tonic_pc
-                break
-        if tonic is None:
-            tonic = 9 if mode in ("minor", "dorian", "phrygian", "harmonic_minor") else 0
-        return KeySignatureValue(value=Key(tonic, mode).label(), confidence=0.35)
+        return KeySignatureValue(value=typical_key(genre.keys, mode, self.kb.chords).label(), confidence=0.35)
 
     def _instruments(self, lowered: str, genre: Genre, artists: list[ArtistFinding],
                      explicit: list[str]) -> tuple[list[InstrumentValue], list[str]]:
@@ -283,10 +277,8 @@ class SemanticParser:
         return float(np.mean(parts))
 
 
-def _key_from_label(label: str | None) -> Key | None:
-    from aurora.theory import parse_key_label
-
-    return parse_key_label(label) if label else None
+def _key_from_label(label: str | None, chords: Chords) -> Key | None:
+    return parse_key_label(label, chords) if label else None
 
 
 def _without_artists(lowered: str, artists: list[ArtistFinding]) -> str:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from aurora.knowledge import KnowledgeBase
 from aurora.parser.lexicon import Lexicon, is_negated
+from knowledge_base import KnowledgeBase
 
 
 @dataclass

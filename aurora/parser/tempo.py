@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from aurora.knowledge import KnowledgeBase, TempoTerm
 from aurora.parser.lexicon import Lexicon, Match
+from knowledge_base import KnowledgeBase
+from knowledge_base.schema import TempoTerm
 
 _NUM = r"(\d{2,3}(?:\.\d+)?)"
 _UNIT = r"(?:bpm|b\.p\.m\.?|beats?\s+(?:per|a|each)\s+minute|beats/min)"

@@ -235,17 +235,16 @@ def generation_summary(generation: Generation) -> str:
 def stage_rows(generation: Generation) -> list[Row]:
     """Aurora, each engine stage, encoding and the total: used or skipped, why, time, real-time factor."""
     audio_s = generation.render.duration_s
-    timings = generation.timings_ms
-    meta = generation.semantic.aurora_metadata
-    aurora_ms = timings.get("aurora", 0.0)
-    rows: list[Row] = [["aurora", "✓", f"enhance · parse · plan ({meta.implementation if meta else 'defaults'})",
+    meta = generation.metadata
+    aurora_ms = generation.timings_ms.get("aurora", 0.0)
+    rows: list[Row] = [["aurora", "✓", f"enhance · parse · plan ({meta.implementation_used})",
                         f"{aurora_ms:.1f}", realtime(audio_s, aurora_ms / 1000)]]
     rows += [
-        [f"engine · {s.name}", "✓" if s.used else "skipped", s.reason, f"{s.seconds * 1000:.1f}",
-         realtime(audio_s, s.seconds) if s.used else "—"]
-        for s in generation.render.stages
+        [f"engine · {s.name}", "✓" if s.used else "skipped", s.reason, f"{s.time_ms:.1f}",
+         realtime(audio_s, s.time_ms / 1000) if s.used else "—"]
+        for s in meta.stages
     ]
-    encode_ms, total_ms = timings.get("encode", 0.0), timings.get("total", 0.0)
+    encode_ms, total_ms = meta.encode_time_ms, meta.total_time_ms
     rows.append(["encode", "✓", generation.audio_format, f"{encode_ms:.1f}", realtime(audio_s, encode_ms / 1000)])
     rows.append(["total", "", f"{clock(audio_s)} of audio", f"{total_ms:.1f}", realtime(audio_s, total_ms / 1000)])
     return rows

@@ -26,7 +26,9 @@ from matplotlib.figure import Figure
 
 from aurora.ui import format as fmt
 from aurora.ui.plots import energy_curve, loudness_envelope, piano_roll_figure
-from aurora.ui.studio import LEVELS, user_errors
+from aurora.ui.studio import check_level, user_errors
+from engine.export import DEFAULT_FORMAT, DEFAULT_SAMPLE_RATE
+from knowledge_base.limits import DEFAULT_DURATION_S, DEFAULT_ENHANCEMENT_LEVEL
 
 if TYPE_CHECKING:
     from aurora import Aurora
@@ -136,7 +138,7 @@ def summary(generation: "Generation", *, prompt: str, seed: int) -> dict[str, An
         "tracks": [{"name": t.name, "role": t.role, "instrument": t.instrument_id, "notes": len(t.notes)}
                    for t in score.tracks],
         "warnings": list(dict.fromkeys([*semantic.warnings, *semantic.plan.warnings])),
-        "generation_metadata": generation.summary(),
+        "generation_metadata": generation.metadata.model_dump(mode="json"),
     }
 
 
@@ -165,8 +167,7 @@ class Generator:
         """Generate and write the files; errors come out as gr.Error with their code."""
         from aurora.generation import generate
 
-        if level not in LEVELS:
-            raise gr.Error(f"enhancement_level must be one of {', '.join(LEVELS)}", title="Invalid level")
+        check_level(level)
         report = on_progress or (lambda _stage, _fraction: None)
         with generation_errors():
             generation = generate(
@@ -181,8 +182,8 @@ class Generator:
 
     # ------------------------------------------------------------------ API endpoint
     def generate(
-        self, prompt: str, duration_s: float = 30.0, audio_format: str = "wav", sample_rate: int = 44100,
-        seed: int = 0, enhancement_level: str = "moderate",
+        self, prompt: str, duration_s: float = DEFAULT_DURATION_S, audio_format: str = DEFAULT_FORMAT,
+        sample_rate: int = DEFAULT_SAMPLE_RATE, seed: int = 0, enhancement_level: str = DEFAULT_ENHANCEMENT_LEVEL,
     ) -> tuple[str, dict[str, Any]]:
         """Text to a finished track: the audio file and a JSON summary (parameters, sections, stage timings)."""
         _, (audio, _, _), info = self.run(prompt, duration_s, audio_format, sample_rate, int(seed or 0),

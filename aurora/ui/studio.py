@@ -27,11 +27,11 @@ from aurora.contracts import (
 from aurora.exceptions import AuroraError, InputError
 from aurora.ui import format as fmt
 from aurora.ui.plots import embedding_figure, energy_figure
+from knowledge_base.limits import DEFAULT_DURATION_S, DEFAULT_ENHANCEMENT_LEVEL, ENHANCEMENT_LEVELS
 
 if TYPE_CHECKING:
     from aurora import Aurora
 
-LEVELS = ("minimal", "moderate", "aggressive")
 CHIP_COUNT = 6
 Rows = list[list[str]]
 EnhanceView = tuple[str, str, str, Rows]
@@ -55,6 +55,12 @@ def user_errors() -> Iterator[None]:
             f"{'.'.join(str(p) for p in err['loc']) or 'input'}: {err['msg']}" for err in exc.errors()
         )
         raise gr.Error(problems, title="Invalid parameters", print_exception=False) from exc
+
+
+def check_level(level: str) -> None:
+    """The enhancement level is one of knowledge_base.limits.ENHANCEMENT_LEVELS, else a clear UI error."""
+    if level not in ENHANCEMENT_LEVELS:
+        raise gr.Error(f"enhancement_level must be one of {', '.join(ENHANCEMENT_LEVELS)}", title="Invalid level")
 
 
 def _dump(model: pydantic.BaseModel) -> dict[str, Any]:
@@ -81,7 +87,7 @@ class Studio:
     def enhance(
         self,
         prompt: str,
-        enhancement_level: str = "moderate",
+        enhancement_level: str = DEFAULT_ENHANCEMENT_LEVEL,
         genre_hint: str | None = None,
         mood_hint: str | None = None,
         duration_hint: float | None = None,
@@ -100,7 +106,7 @@ class Studio:
         genre: str,
         mood: str,
         tempo_bpm: float,
-        duration_seconds: float = 30.0,
+        duration_seconds: float = DEFAULT_DURATION_S,
         key: str | None = None,
         time_signature: str = "4/4",
         structure: str | None = None,
@@ -122,7 +128,8 @@ class Studio:
             return _dump(result)
 
     def process(
-        self, prompt: str, duration_s: float = 30.0, enhancement_level: str = "moderate", seed: int = 0
+        self, prompt: str, duration_s: float = DEFAULT_DURATION_S, enhancement_level: str = DEFAULT_ENHANCEMENT_LEVEL,
+        seed: int = 0,
     ) -> dict[str, Any]:
         """Whole semantic pipeline: preprocess, enhance, parse, plan."""
         with user_errors():
@@ -211,8 +218,7 @@ class Studio:
         self, prompt: str, level: str, genre_hint: str | None, mood_hint: str | None,
         duration_hint: float | None,
     ) -> EnhanceResult:
-        if level not in LEVELS:
-            raise gr.Error(f"enhancement_level must be one of {', '.join(LEVELS)}", title="Invalid level")
+        check_level(level)
         hints = {
             "genre_hint": _blank_to_none(genre_hint),
             "mood_hint": _blank_to_none(mood_hint),
@@ -222,7 +228,6 @@ class Studio:
         return self._aurora.enhance(prompt=prompt, context=context, enhancement_level=level)
 
     def _process(self, prompt: str, duration_s: float, level: str, seed: int) -> ProcessResult:
-        if level not in LEVELS:
-            raise gr.Error(f"enhancement_level must be one of {', '.join(LEVELS)}", title="Invalid level")
+        check_level(level)
         return self._aurora.process(prompt=prompt, duration_s=float(duration_s), enhancement_level=level,
                                     seed=seed)

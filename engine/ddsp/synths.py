@@ -15,8 +15,8 @@ import numpy as np
 import torch
 
 from engine.ddsp import core
-from engine.ddsp.presets import SynthPreset
 from engine.score import Track
+from knowledge_base.sound import SynthPreset
 
 BATCH_SAMPLES = 1_500_000  # unique-note samples synthesised per tensor batch
 NOISE_LOOP_S = 2.0

@@ -1,36 +1,43 @@
 """Transition effects (risers, impacts) and ambient texture layers (vinyl crackle, tape hiss, rain...).
 
 Textures are built from a few seconds of shaped noise tiled with random offsets and slow level
-modulation, so a ten-minute layer costs little more than a ten-second one.
+modulation, so a ten-minute layer costs little more than a ten-second one. Which layers a named
+texture gets is data (knowledge_base/textures.yaml ``layers``); the layer recipes are the code here.
 """
 
 from __future__ import annotations
+
+import re
 
 import numpy as np
 from scipy import signal as sps
 
 from engine.score import FxEvent
-
-TEXTURE_WORDS: dict[str, tuple[str, ...]] = {
-    "vinyl": ("vinyl", "crackle", "record", "dusty"),
-    "tape_hiss": ("tape", "hiss", "cassette"),
-    "rain": ("rain", "storm", "drizzle", "thunder"),
-    "ocean": ("ocean", "waves", "sea", "beach", "surf"),
-    "wind": ("wind", "breeze"),
-    "fire": ("fire", "fireplace", "campfire"),
-    "room": ("room", "cafe", "crowd", "city", "street", "ambience", "field"),
-}
+from knowledge_base import KnowledgeBase
 
 
-def texture_kinds(names: list[str]) -> list[str]:
-    """Texture layers named in a prompt, mapped to the ones the engine can make."""
-    kinds: list[str] = []
+def texture_layers(names: list[str], kb: KnowledgeBase) -> list[str]:
+    """The ambience layers (textures.yaml ``layers``) for the textures a prompt named, each once, in order.
+
+    A name is looked up by the texture's id, name or alias; other text gets the layers of every texture
+    whose name or an alias it contains as whole words ("heavy rain at night": rain).
+    """
+    layers: list[str] = []
     for name in names:
-        low = name.lower()
-        for kind, words in TEXTURE_WORDS.items():
-            if any(w in low for w in words) and kind not in kinds:
-                kinds.append(kind)
-    return kinds
+        found = kb.find_texture(name)
+        if found is not None:
+            matches = [found]
+        else:
+            text = _words(name)
+            matches = [t for t in kb.textures if any(_words(n) in text for n in (t.name, *t.aliases))]
+        for layer in (layer for t in matches for layer in t.layers):
+            if layer not in layers:
+                layers.append(layer)
+    return layers
+
+
+def _words(text: str) -> str:
+    return " " + " ".join(re.findall(r"\w+", text.lower())) + " "
 
 
 def _shaped_noise(n: int, sample_rate: int, lo_hz: float, hi_hz: float, rng: np.random.Generator) -> np.ndarray:

@@ -12,10 +12,9 @@ import zlib
 
 import numpy as np
 
-from engine.controls import DecodedControls
 from engine.ddsp.presets import gm_program_for, resolve_kit, resolve_preset
+from engine.ddsp.textures import texture_layers
 from engine.inputs import ParametersIn, PlanIn, SectionIn
-from engine.knowledge import GenreInfo, GrooveInfo, KnowledgeData, normalise_name
 from engine.score import ChordSpan, FxEvent, Note, Score, SectionSpan, Track, TrackRole
 from engine.structure import drums as drum_parts
 from engine.structure.bass import bass_bar, nearest_pitch
@@ -25,13 +24,16 @@ from engine.structure.harmony import (
     comp_bar,
     fit_to_key,
     parse_chord,
-    parse_key,
     section_chords,
     voice_lead,
 )
 from engine.structure.melody import MelodyWriter, counter_line
 from engine.structure.meter import Meter
 from engine.structure.orchestration import Orchestra, orchestrate
+from knowledge_base import KnowledgeBase, normalise_name, theory
+from knowledge_base.layout import DecodedControls
+from knowledge_base.schema import Genre
+from knowledge_base.sound import Groove
 
 LEAD_RANGES = {"low": (48, 67), "mid": (60, 81), "high": (67, 88), "wide": (60, 84)}
 _QUIET_SECTIONS = {"intro", "outro", "breakdown", "interlude"}
@@ -67,11 +69,11 @@ def allocate_bars(ratios: list[float], music_bars: int) -> list[int]:
     return out
 
 
-def select_groove(grooves: list[GrooveInfo], lineage: list[GenreInfo], meter: Meter) -> tuple[GrooveInfo, GrooveInfo]:
+def select_groove(grooves: list[Groove], lineage: list[Genre], meter: Meter) -> tuple[Groove, Groove]:
     """(pattern groove, style groove): the genre's groove in this meter, else the generic one for the
     meter; the style (kit, bass, comping) always comes from the nearest genre groove."""
     keys = [normalise_name(g.id) for g in lineage] + [normalise_name(g.name) for g in lineage]
-    def matches(groove: GrooveInfo) -> int | None:
+    def matches(groove: Groove) -> int | None:
         names = [normalise_name(x) for x in groove.genres]
         ranks = [keys.index(n) for n in names if n in keys]
         return min(ranks) if ranks else None
@@ -98,17 +100,18 @@ def _transition_type(plan: PlanIn, a: SectionIn, b: SectionIn) -> str:
     return "build" if delta > 0.3 else "fill" if delta > 0.05 else "none"
 
 
-def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb: KnowledgeData,
+def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb: KnowledgeBase,
             duration_s: float, seed: int) -> Score:
     # 1. meter, tempo, key, energy
     meter = Meter.parse(plan.time_signature)
     tempo_bpm = controls.tempo_bpm if controls.tempo_bpm is not None else plan.tempo_bpm
     global_energy = controls.energy_level if controls.energy_level is not None else params.energy_level.value
-    tonic_pc, mode = parse_key(plan.chord_progression.key, plan.chord_progression.mode, kb.chords.mode_intervals)
+    key = theory.read_key(plan.chord_progression.key, kb.chords, mode=plan.chord_progression.mode)
+    tonic_pc, mode = key.tonic_pc, key.mode
     scale_intervals = kb.chords.mode_intervals[mode]
-    lineage = kb.genre_lineage(params.sub_genre.value) or kb.genre_lineage(controls.genre_id) or \
+    lineage = kb.genre_lineage(params.sub_genre.value) or kb.genre_lineage(controls.genre) or \
         kb.genre_lineage(params.genre.value)
-    genre_id = lineage[0].id if lineage else controls.genre_id
+    genre_id = lineage[0].id if lineage else controls.genre
     step_s, bar_s = meter.step_s(tempo_bpm), meter.bar_s(tempo_bpm)
     n = meter.steps_per_bar
 
@@ -117,19 +120,20 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
     music_bars = max(1, int((duration_s - tail_s) // bar_s))
     bars = allocate_bars([s.duration_ratio for s in plan.sections], music_bars)
     sections = [(s, b) for s, b in zip(plan.sections, bars, strict=True) if b > 0]
-    global_chords = [c for c in (parse_chord(x, kb.chords.qualities) for x in plan.chord_progression.chords) if c]
-    minor = mode in ("minor", "dorian", "phrygian", "locrian", "harmonic_minor", "pentatonic_minor", "blues")
+    global_chords = [c for c in (parse_chord(x, kb.chords) for x in plan.chord_progression.chords) if c]
+    minor = key.is_minor
     third = 3 if minor else 4
     tonic_chord = Chord("tonic", tonic_pc, (tonic_pc, (tonic_pc + third) % 12, (tonic_pc + 7) % 12), tonic_pc)
     global_chords = fit_to_key(global_chords or [tonic_chord], tonic_pc=tonic_pc, scale_intervals=scale_intervals,
                                minor=minor)
     score = Score(tempo_bpm=tempo_bpm, beats_per_bar=meter.numerator, beat_unit=meter.denominator,
-                  key_tonic_pc=tonic_pc, key_mode=mode, genre_id=genre_id, duration_s=duration_s,
-                  bar_s=bar_s, step_s=step_s, textures=list(params.textures))
+                  key_tonic_pc=tonic_pc, key_mode=mode, key_is_minor=minor, genre_id=genre_id, duration_s=duration_s,
+                  bar_s=bar_s, step_s=step_s, textures=list(params.textures),
+                  texture_layers=texture_layers(params.textures, kb))
     bar_chords: list[ChordSpan] = []
     bar = 0
     for section, count in sections:
-        own = [c for c in (parse_chord(x, kb.chords.qualities) for x in section.chords) if c]
+        own = [c for c in (parse_chord(x, kb.chords) for x in section.chords) if c]
         own = fit_to_key(own, tonic_pc=tonic_pc, scale_intervals=scale_intervals, minor=minor) if own \
             else global_chords
         own_bars = section_chords(own, tonic_chord, count)
@@ -142,6 +146,7 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
 
     # 3. groove and orchestra
     groove, style = select_groove(kb.grooves, lineage, meter)
+    gm = kb.synth_presets.gm_notes()  # drum voice -> GM drum note
     swing = 0.0 if meter.compound else (style.swing if style.swing is not None else
                                         (lineage[0].swing if lineage else 0.0))
     swing_unit = 2 if (lineage and lineage[0].swing >= 0.3) else 1  # swung eighths vs sixteenths
@@ -151,8 +156,8 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
     score.tracks = tracks
 
     # 4. write every section
-    lead_inst = kb.instrument(by_role["lead"].instrument_id) if "lead" in by_role else None
-    low, high = LEAD_RANGES.get(lead_inst.register_ if lead_inst else "mid", (60, 81))
+    lead_inst = kb.find_instrument(by_role["lead"].instrument_id) if "lead" in by_role else None
+    low, high = LEAD_RANGES.get(lead_inst.pitch_register if lead_inst else "mid", (60, 81))
     melody = MelodyWriter(tonic_pc=tonic_pc, scale_intervals=scale_intervals, low=low, high=high, meter=meter,
                           step_s=step_s, rng=rng_for(seed, "lead"))
     rngs = {role: rng_for(seed, role) for role in by_role}
@@ -182,24 +187,25 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
                 elif last_bar and transition == "build" and level != "low":
                     fill_from = 0
                 vel = 0.72 + 0.25 * e
-                notes = drum_parts.drum_bar(patterns=patterns, bar_start_s=start, step_s=step_s, velocity=vel,
-                                            swing=swing, swing_unit_steps=swing_unit, humanize_s=humanize_s,
-                                            rng=rngs["drums"], until_step=fill_from)
+                notes = drum_parts.drum_bar(patterns=patterns, gm=gm, bar_start_s=start, step_s=step_s,
+                                            velocity=vel, swing=swing, swing_unit_steps=swing_unit,
+                                            humanize_s=humanize_s, rng=rngs["drums"], until_step=fill_from)
                 if transition == "build" and fill_from is not None:  # a steady kick under the roll
-                    notes += [Note(start + s * step_s, step_s, 36, int(90 + 30 * e)) for s in meter.strong_steps]
+                    notes += [Note(start + s * step_s, step_s, gm["kick"], int(90 + 30 * e))
+                              for s in meter.strong_steps]
                 if fill_from is not None:
-                    notes += drum_parts.fill_notes(bar_start_s=start, from_step=fill_from, steps_per_bar=n,
+                    notes += drum_parts.fill_notes(gm=gm, bar_start_s=start, from_step=fill_from, steps_per_bar=n,
                                                    step_s=step_s, velocity=vel, kind=transition,
                                                    rng=rngs["drums"])
                 if b == 0 and idx > 0 and level != "low":
-                    notes.append(Note(start, bar_s, drum_parts.GM_DRUMS["crash"], int(85 + 35 * e)))
+                    notes.append(Note(start, bar_s, gm["crash"], int(85 + 35 * e)))
                 by_role["drums"].notes += notes
             kicks = drum_parts.kick_steps(patterns) if "drums" in by_role else \
                 list(range(0, n, meter.beat_steps))
             if "percussion" in by_role and level != "low":
                 grids = {v: drum_parts.percussion_pattern(v, meter, level) for v in orchestra.percussion_voices}
                 by_role["percussion"].notes += drum_parts.drum_bar(
-                    patterns=grids, bar_start_s=start, step_s=step_s, velocity=0.55 + 0.3 * e, swing=swing,
+                    patterns=grids, gm=gm, bar_start_s=start, step_s=step_s, velocity=0.55 + 0.3 * e, swing=swing,
                     swing_unit_steps=swing_unit, humanize_s=humanize_s, rng=rngs["percussion"])
             if "bass" in by_role:
                 # with no drums the bass keeps time: a note on every beat
@@ -263,7 +269,7 @@ def _pulse_steps(meter: Meter) -> str:
     return "".join("X" if s == 0 else "x" if s % meter.beat_steps == 0 else "-" for s in range(meter.steps_per_bar))
 
 
-def _comp_style(role: str, style: GrooveInfo, level: str, steps: int, *, pulse: str | None = None) -> CompStyle:
+def _comp_style(role: str, style: Groove, level: str, steps: int, *, pulse: str | None = None) -> CompStyle:
     if pulse is not None:
         return CompStyle("block", pulse)
     if role == "pad":
@@ -276,10 +282,10 @@ def _comp_style(role: str, style: GrooveInfo, level: str, steps: int, *, pulse: 
     return CompStyle(style.comping.style, style.comping.pattern)
 
 
-def _make_tracks(orchestra: Orchestra, kb: KnowledgeData, style: GrooveInfo) -> list[Track]:
+def _make_tracks(orchestra: Orchestra, kb: KnowledgeBase, style: Groove) -> list[Track]:
     tracks: list[Track] = []
     for part in orchestra.parts:
-        inst = kb.instrument(part.instrument_id)
+        inst = kb.find_instrument(part.instrument_id)
         if part.role in ("drums", "percussion"):
             kit = resolve_kit(kb, orchestra.kit_instrument, style.kit) if part.role == "drums" else "percussion"
             tracks.append(Track(part.role, part.role, part.instrument_id, kit, 0, True))

@@ -1,25 +1,21 @@
 """Drum parts: genre grooves from knowledge_base/grooves.yaml played with swing, humanised timing
 and velocity, energy-dependent pattern levels, and fills/rolls that announce a new section.
 
-Voices have General-MIDI drum numbers so the MIDI export needs no second map.
+Voices have General-MIDI drum numbers (``gm``: synth_presets.yaml ``drum_voices``), so the MIDI
+export needs no second map.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 
-from engine.knowledge import GrooveInfo
 from engine.score import Note
 from engine.structure.harmony import parse_grid
 from engine.structure.meter import Meter
+from knowledge_base.sound import Groove
 
-GM_DRUMS: dict[str, int] = {
-    "kick": 36, "rim": 37, "snare": 38, "clap": 39, "hat_closed": 42, "hat_pedal": 44, "hat_open": 46,
-    "tom_low": 45, "tom_mid": 47, "tom_high": 50, "crash": 49, "ride": 51, "ride_bell": 53,
-    "tambourine": 54, "cowbell": 56, "bongo_high": 60, "bongo_low": 61, "conga_high": 62, "conga_low": 64,
-    "timbale": 65, "clave": 75, "wood_block": 76, "triangle": 81, "shaker": 82,
-}
-VOICE_BY_PITCH = {v: k for k, v in GM_DRUMS.items()}
 _HUMANIZE_SCALE = {"kick": 0.3, "snare": 0.6}
 
 
@@ -53,13 +49,13 @@ def swing_offset_s(step: int, *, swing: float, unit_steps: int, step_s: float) -
     return swing * step_s / 3.0 if step % 2 == 1 else 0.0
 
 
-def drum_bar(*, patterns: dict[str, str], bar_start_s: float, step_s: float, velocity: float,
+def drum_bar(*, patterns: dict[str, str], gm: Mapping[str, int], bar_start_s: float, step_s: float, velocity: float,
              swing: float, swing_unit_steps: int, humanize_s: float, rng: np.random.Generator,
              until_step: int | None = None) -> list[Note]:
     """One bar of the groove; ``until_step`` cuts it short where a fill takes over."""
     notes: list[Note] = []
     for voice, grid in patterns.items():
-        pitch = GM_DRUMS.get(voice)
+        pitch = gm.get(voice)
         if pitch is None:
             continue
         for step, _length, accent in parse_grid(grid):
@@ -73,8 +69,8 @@ def drum_bar(*, patterns: dict[str, str], bar_start_s: float, step_s: float, vel
     return notes
 
 
-def fill_notes(*, bar_start_s: float, from_step: int, steps_per_bar: int, step_s: float, velocity: float,
-               kind: str, rng: np.random.Generator) -> list[Note]:
+def fill_notes(*, gm: Mapping[str, int], bar_start_s: float, from_step: int, steps_per_bar: int, step_s: float,
+               velocity: float, kind: str, rng: np.random.Generator) -> list[Note]:
     """A fill from ``from_step`` to the bar line: snare and toms descending (fill), or a snare roll
     that doubles its rate and swells (build)."""
     notes: list[Note] = []
@@ -86,12 +82,12 @@ def fill_notes(*, bar_start_s: float, from_step: int, steps_per_bar: int, step_s
             frac = t / total
             rate = 2.0 if frac < 0.5 else 1.0 if frac < 0.8 else 0.5  # eighths, sixteenths, 32nds
             vel = velocity * (0.45 + 0.55 * frac)
-            notes.append(Note(bar_start_s + from_step * step_s + t, step_s * rate, GM_DRUMS["snare"],
+            notes.append(Note(bar_start_s + from_step * step_s + t, step_s * rate, gm["snare"],
                               int(np.clip(round(vel * 127), 1, 127))))
             t += step_s * rate
             k += 1
         return notes
-    toms = [GM_DRUMS["snare"], GM_DRUMS["tom_high"], GM_DRUMS["tom_mid"], GM_DRUMS["tom_low"]]
+    toms = [gm["snare"], gm["tom_high"], gm["tom_mid"], gm["tom_low"]]
     for i, step in enumerate(range(from_step, steps_per_bar)):
         frac = i / max(span - 1, 1)
         pitch = toms[min(int(frac * len(toms)), len(toms) - 1)]
@@ -99,7 +95,7 @@ def fill_notes(*, bar_start_s: float, from_step: int, steps_per_bar: int, step_s
             continue
         vel = velocity * (0.6 + 0.4 * frac)
         notes.append(Note(bar_start_s + step * step_s, step_s, pitch, int(np.clip(round(vel * 127), 1, 127))))
-    notes.append(Note(bar_start_s + from_step * step_s, step_s, GM_DRUMS["kick"], int(velocity * 110)))
+    notes.append(Note(bar_start_s + from_step * step_s, step_s, gm["kick"], int(velocity * 110)))
     return notes
 
 
@@ -108,7 +104,7 @@ def kick_steps(patterns: dict[str, str]) -> list[int]:
     return [step for step, _l, _a in parse_grid(grid)]
 
 
-def level_patterns(groove: GrooveInfo, meter: Meter, level: str) -> dict[str, str]:
+def level_patterns(groove: Groove, meter: Meter, level: str) -> dict[str, str]:
     """The groove's patterns at an energy level, or a generic groove when they do not fit the meter."""
     patterns = groove.levels.get(level, {})
     if patterns and all(len(p) == meter.steps_per_bar for p in patterns.values()):

@@ -8,46 +8,13 @@ list of root-position triads.
 from __future__ import annotations
 
 import itertools
-import re
 from dataclasses import dataclass
 
 import numpy as np
 
 from engine.score import ChordSpan, Note
-
-_NATURAL = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}
-_MODE_WORDS = {
-    "maj": "major", "major": "major", "min": "minor", "minor": "minor", "m": "minor", "aeolian": "minor",
-    "ionian": "major",
-}
-_CHORD_RE = re.compile(r"^\s*([A-Ga-g])([#b♯♭]?)(.*?)(?:/([A-Ga-g][#b♯♭]?))?\s*$")
-
-
-def pitch_class(name: str) -> int:
-    """'C#' -> 1, 'Bb' -> 10. Raises ValueError for anything else."""
-    name = name.strip().replace("♯", "#").replace("♭", "b")
-    if not name or name[0].upper() not in _NATURAL:
-        raise ValueError(f"not a note name: {name!r}")
-    pc = _NATURAL[name[0].upper()]
-    for ch in name[1:]:
-        if ch not in "#b":
-            raise ValueError(f"not a note name: {name!r}")
-        pc += 1 if ch == "#" else -1
-    return pc % 12
-
-
-def parse_key(key: str, mode: str, mode_intervals: dict[str, list[int]]) -> tuple[int, str]:
-    """('D minor', '') or ('D', 'minor') or ('Dm', '') -> (2, 'minor'). Unknown modes become major."""
-    text = key.strip().replace("♯", "#").replace("♭", "b")
-    m = re.match(r"^([A-Ga-g])([#b]?)\s*(.*)$", text)
-    if not m:
-        return 0, "major"
-    tonic = pitch_class(m.group(1).upper() + m.group(2))
-    word = (m.group(3) or mode or "major").strip().lower().replace(" ", "_")
-    word = _MODE_WORDS.get(word, word)
-    if word not in mode_intervals:
-        word = _MODE_WORDS.get(mode.strip().lower(), mode.strip().lower()) if mode else "major"
-    return tonic, word if word in mode_intervals else "major"
+from knowledge_base import theory
+from knowledge_base.schema import Chords
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,19 +25,13 @@ class Chord:
     bass_pc: int
 
 
-def parse_chord(symbol: str, qualities: dict[str, list[int]]) -> Chord | None:
-    m = _CHORD_RE.match(symbol.replace("♯", "#").replace("♭", "b"))
-    if not m:
+def parse_chord(symbol: str, chords: Chords) -> Chord | None:
+    """A plan's chord symbol as sounding pitch classes (lenient: see ``theory.read_chord``)."""
+    read = theory.read_chord(symbol, chords)
+    if read is None:
         return None
-    root = pitch_class(m.group(1).upper() + m.group(2))
-    suffix = m.group(3).strip()
-    intervals = qualities.get(suffix)
-    if intervals is None:  # longest known prefix ("m7(b5)" -> "m7")
-        known = sorted((q for q in qualities if q and suffix.startswith(q)), key=len, reverse=True)
-        intervals = qualities[known[0]] if known else [0, 4, 7]
-    pcs = tuple(dict.fromkeys((root + i) % 12 for i in intervals))
-    bass = pitch_class(m.group(4)) if m.group(4) else root
-    return Chord(symbol.strip(), root, pcs, bass)
+    pcs = tuple(dict.fromkeys((read.root_pc + i) % 12 for i in chords.qualities[read.suffix]))
+    return Chord(read.symbol, read.root_pc, pcs, read.bass_pc if read.bass_pc is not None else read.root_pc)
 
 
 def chord_tones_in_range(pcs: tuple[int, ...], low: int, high: int) -> list[int]:
@@ -155,11 +116,6 @@ def comp_bar(*, chord: ChordSpan, voicing: tuple[int, ...], style: CompStyle, ba
 
 def _vel(value: float, rng: np.random.Generator) -> int:
     return int(np.clip(round(value * 127 + rng.normal(0.0, 3.0)), 1, 127))
-
-
-def all_chords(symbols: list[str], qualities: dict[str, list[int]]) -> list[Chord]:
-    """Parse every symbol, skipping the unreadable ones (a plan may carry free text)."""
-    return [c for c in (parse_chord(s, qualities) for s in symbols) if c is not None]
 
 
 # ------------------------------------------------------------------ keeping a progression in its key

@@ -2,41 +2,28 @@
 
 The instruments the embedding marks present come first, each in the role the prompt gave it (or
 its first role in instruments.yaml). Parts still missing are filled from the genre's defaults in
-genres.yaml: the rhythm section (drums, bass) always, harmony and lead when nothing stated can
-play them. Excluded instruments never appear, and excluding one (say the drum kit) also keeps the
-engine from filling its role with a substitute.
+genres.yaml, then from defaults.yaml's ``fill_instruments``: the rhythm section (drums, bass) always,
+harmony and lead when nothing stated can play them. Excluded instruments never appear, and excluding
+one (say the drum kit) also keeps the engine from filling its role with a substitute. Which
+instruments mean a drum track (the ones drum kits list) and which drum voices hand percussion plays
+come from synth_presets.yaml.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from engine.controls import DecodedControls
 from engine.inputs import ParametersIn
-from engine.knowledge import GenreInfo, InstrumentInfo, KnowledgeData
 from engine.score import TrackRole
+from knowledge_base import KnowledgeBase
+from knowledge_base.layout import DecodedControls
+from knowledge_base.schema import Genre, Instrument
 
 PITCHED_ROLES: tuple[TrackRole, ...] = ("bass", "harmony", "pad", "lead", "counter", "arp")
 _ROLE_MAP: dict[str, TrackRole] = {
     "bass": "bass", "harmony": "harmony", "rhythm": "harmony", "pad": "pad", "lead": "lead", "vocal": "lead",
     "counter": "counter", "texture": "arp", "percussion": "percussion",
 }
-# Instruments that are a whole kit or a piece of one: they mean "a drum track".
-KIT_PIECES = {"drum_kit", "kick", "snare", "rimshot", "drum_roll", "hi_hat", "ride_cymbal", "crash_cymbal",
-              "cymbals", "toms", "brushed_drums", "breakbeat", "drum_machine", "tr808", "electronic_drums",
-              "trap_drums", "beatbox"}
-PERCUSSION_VOICES: dict[str, tuple[str, ...]] = {
-    "congas": ("conga_high", "conga_low"), "bongos": ("bongo_high", "bongo_low"), "djembe": ("conga_low",),
-    "cajon": ("conga_low",), "tabla": ("bongo_high", "conga_low"), "dhol": ("conga_low",),
-    "darbuka": ("bongo_high",), "frame_drum": ("conga_low",), "timbales": ("timbale",),
-    "shaker": ("shaker",), "maracas": ("shaker",), "tambourine": ("tambourine",), "cowbell": ("cowbell",),
-    "triangle": ("triangle",), "wood_block": ("wood_block",), "castanets": ("clave",), "guiro": ("shaker",),
-    "clap": ("clap",), "finger_snaps": ("clap",), "sleigh_bells": ("tambourine",),
-}
-_GENERIC_DEFAULTS: tuple[tuple[str, TrackRole], ...] = (
-    ("drum_kit", "drums"), ("bass_guitar", "bass"), ("piano", "harmony"), ("synth_pad", "pad"),
-    ("electric_piano", "lead"),
-)
 MAX_PITCHED_PARTS = 5
 
 
@@ -56,7 +43,7 @@ class Orchestra:
         return any(p.role == role for p in self.parts)
 
 
-def _roles_for(inst: InstrumentInfo, stated_role: str | None) -> list[TrackRole]:
+def _roles_for(inst: Instrument, stated_role: str | None) -> list[TrackRole]:
     roles: list[TrackRole] = []
     for name in ([stated_role] if stated_role else []) + list(inst.roles):
         role = _ROLE_MAP.get(name)
@@ -65,8 +52,9 @@ def _roles_for(inst: InstrumentInfo, stated_role: str | None) -> list[TrackRole]
     return roles
 
 
-def orchestrate(*, controls: DecodedControls, params: ParametersIn, genres: list[GenreInfo],
-                kb: KnowledgeData) -> Orchestra:
+def orchestrate(*, controls: DecodedControls, params: ParametersIn, genres: list[Genre],
+                kb: KnowledgeBase) -> Orchestra:
+    kit_pieces = kb.synth_presets.kit_pieces()  # instruments that mean a drum track
     excluded = set(controls.excluded_instruments)
     for name in params.excluded_instruments:
         found = kb.find_instrument(name)
@@ -80,10 +68,10 @@ def orchestrate(*, controls: DecodedControls, params: ParametersIn, genres: list
     stated = [i for i in controls.instruments if i not in excluded]
     blocked: set[TrackRole] = set()
     for inst_id in excluded:
-        inst = kb.instrument(inst_id)
+        inst = kb.find_instrument(inst_id)
         if inst is None:
             continue
-        if inst.drum and inst_id in KIT_PIECES:
+        if inst.drum and inst_id in kit_pieces:
             blocked.add("drums")
         elif inst.roles and _ROLE_MAP.get(inst.roles[0]) == "bass":
             blocked.add("bass")
@@ -93,16 +81,16 @@ def orchestrate(*, controls: DecodedControls, params: ParametersIn, genres: list
     percussion_ids: list[str] = []
     kit: str | None = None
     for inst_id in stated:
-        inst = kb.instrument(inst_id)
+        inst = kb.find_instrument(inst_id)
         if inst is None:
             continue
-        if inst.drum or inst_id in KIT_PIECES:
-            if inst_id in KIT_PIECES or inst.family == "drums":
+        if inst.drum or inst_id in kit_pieces:
+            if inst_id in kit_pieces or inst.family == "drums":
                 kit = kit or inst_id
                 taken.setdefault("drums", inst_id)
             else:
                 percussion_ids.append(inst_id)
-                percussion.extend(v for v in PERCUSSION_VOICES.get(inst_id, ("shaker",)) if v not in percussion)
+                percussion.extend(v for v in kb.synth_presets.percussion_voices(inst_id) if v not in percussion)
             continue
         for role in _roles_for(inst, stated_roles.get(inst_id)):
             if role not in taken:
@@ -110,23 +98,24 @@ def orchestrate(*, controls: DecodedControls, params: ParametersIn, genres: list
                 break
 
     genre_defaults = [(gi.instrument, _ROLE_MAP.get(gi.role, "harmony")) for g in genres for gi in g.instruments]
-    defaults = genre_defaults + list(_GENERIC_DEFAULTS)
-    genre_has_drums = not genre_defaults or any(i in KIT_PIECES for i, _ in genre_defaults)
+    defaults = genre_defaults + [(fill.instrument, _ROLE_MAP.get(fill.role, "harmony"))
+                                 for fill in kb.defaults.fill_instruments]
+    genre_has_drums = not genre_defaults or any(i in kit_pieces for i, _ in genre_defaults)
     have_stated = bool(stated)
     wanted: tuple[TrackRole, ...] = ("drums", "bass", "harmony", "lead") if have_stated else \
         ("drums", "bass", "harmony", "pad", "lead", "counter", "arp")
     if "lead" not in taken and have_stated:  # a stated instrument that can lead doubles up
         for inst_id in stated:
-            inst = kb.instrument(inst_id)
+            inst = kb.find_instrument(inst_id)
             if inst is not None and not inst.drum and "lead" in _roles_for(inst, None):
                 taken["lead"] = inst_id
                 break
     for inst_id, role in defaults:
-        inst = kb.instrument(inst_id)
+        inst = kb.find_instrument(inst_id)
         if inst is None or inst_id in excluded or role in blocked or role not in wanted:
             continue
-        if inst.drum or inst_id in KIT_PIECES:
-            if "drums" not in taken and "drums" not in blocked and genre_has_drums and inst_id in KIT_PIECES:
+        if inst.drum or inst_id in kit_pieces:
+            if "drums" not in taken and "drums" not in blocked and genre_has_drums and inst_id in kit_pieces:
                 taken["drums"] = inst_id
                 kit = kit or inst_id
             continue

@@ -183,6 +183,26 @@ def test_build_app_registers_named_endpoints(fake_aurora: FakeAurora) -> None:
     assert fake_aurora.calls == []  # building the UI calls nothing
 
 
+def test_controls_take_their_limits_from_the_owners(fake_aurora: FakeAurora) -> None:
+    """Slider bounds, format / sample-rate / level choices come from engine.export and knowledge_base.limits."""
+    from engine.export import FORMATS, SAMPLE_RATES
+    from knowledge_base.limits import DEFAULT_DURATION_S, ENHANCEMENT_LEVELS, MAX_DURATION_S, MIN_DURATION_S
+
+    components = list(app.build_app(fake_aurora).blocks.values())
+    sliders = [c for c in components if isinstance(c, gr.Slider) and c.label == "Duration (s)"]
+    assert len(sliders) == 2
+    assert all((s.minimum, s.maximum, s.value) == (MIN_DURATION_S, MAX_DURATION_S, DEFAULT_DURATION_S)
+               for s in sliders)
+
+    def choices(kind: type[Any], label: str) -> list[Any]:
+        (found,) = [c for c in components if isinstance(c, kind) and c.label == label]
+        return [value for _, value in found.choices]
+
+    assert choices(gr.Radio, "Format") == list(FORMATS)
+    assert choices(gr.Dropdown, "Sample rate (Hz)") == list(SAMPLE_RATES)
+    assert choices(gr.Radio, "Enhancement level") == list(ENHANCEMENT_LEVELS)
+
+
 def test_server_address_prefers_soundstar_then_gradio_env() -> None:
     assert app.server_address({}) == ("127.0.0.1", 7860)
     assert app.server_address({"GRADIO_SERVER_NAME": "0.0.0.0", "GRADIO_SERVER_PORT": "7861"}) == (

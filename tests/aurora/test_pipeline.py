@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from aurora import Aurora, EnhanceContext
-from aurora.embedding import decode
 from aurora.facade import plan_parameters_from
-from aurora.knowledge import KnowledgeBase
+from knowledge_base import KnowledgeBase
+from knowledge_base.layout import decode
 
 FLAGSHIP = "a melancholic lo-fi beat at 80 BPM in D minor with rhodes and vinyl crackle"
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from aurora import Aurora, PlanParameters
-from aurora.knowledge import KnowledgeBase
 from aurora.planner import seconds_per_bar
-from aurora.theory import parse_chord, parse_key_label, scale_pitch_classes
+from knowledge_base import KnowledgeBase
+from knowledge_base.theory import parse_chord, parse_key_label, scale_pitch_classes
 
 
 @pytest.mark.parametrize("duration_s", [5.0, 30.0, 600.0])
@@ -33,7 +33,7 @@ def test_plan_shapes(aurora: Aurora, kb: KnowledgeBase, duration_s: float, meter
     assert {t.type for t in plan.transitions} <= {"build", "drop", "fade", "cut", "fill", "none"}
     if duration_s >= 600:
         assert max(s.bars for s in plan.sections) <= 48
-    key = parse_key_label("G major")
+    key = parse_key_label("G major", kb.chords)
     assert key is not None
     scale = set(scale_pitch_classes(key, kb.chords))
     for chord in plan.chord_progression.chords:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -20,7 +21,7 @@ from aurora.implementations.base import (
     PlanOutput,
     Resources,
 )
-from aurora.knowledge import KnowledgeBase
+from knowledge_base import KnowledgeBase
 
 
 def test_suggestions_for_partial_prompt(aurora: Aurora) -> None:
@@ -115,6 +116,34 @@ def test_defaults_always_answer(kb: KnowledgeBase) -> None:
     finally:
         REGISTRY.clear()
         REGISTRY.update(saved)
+
+
+class _RuleTierBug(_Broken):
+    """A rule tier with a bug: an unexpected exception, not one of Aurora's coded errors."""
+
+    def parse(self, clean: CleanPrompt) -> ParseOutput:
+        raise RuntimeError("rule tier bug")
+
+
+def test_a_bug_in_a_level_is_logged_with_its_traceback(kb: KnowledgeBase, caplog: pytest.LogCaptureFixture) -> None:
+    saved = dict(REGISTRY)
+    try:
+        REGISTRY["rule_based"] = _RuleTierBug  # type: ignore[assignment]
+        a = Aurora(config=AuroraConfig(implementations=("rule_based", "defaults")), knowledge_base=kb)
+        with caplog.at_level(logging.INFO, logger="aurora.facade"):
+            r = a.parse(prompt="anything at all")
+    finally:
+        REGISTRY.clear()
+        REGISTRY.update(saved)
+    meta = r.aurora_metadata
+    assert meta is not None and meta.implementation == "defaults"  # defaults still served
+    assert [(x.implementation, x.error_code) for x in meta.attempts] == [
+        ("rule_based", "AURORA_IMPLEMENTATION_ERROR"), ("defaults", None)]
+    assert "RuntimeError: rule tier bug" in (meta.attempts[0].message or "")
+    logged = [rec for rec in caplog.records if rec.exc_info and isinstance(rec.exc_info[1], RuntimeError)]
+    assert len(logged) == 1 and logged[0].levelno == logging.ERROR
+    assert "rule_based" in logged[0].getMessage()
+    assert "Traceback" in caplog.text and "rule tier bug" in caplog.text
 
 
 def test_protocol_is_satisfied() -> None:

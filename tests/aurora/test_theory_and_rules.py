@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import pytest
 
-from aurora.knowledge import KnowledgeBase
 from aurora.parser.chords import parse_chords
 from aurora.parser.duration import parse_duration
 from aurora.parser.key import parse_key
 from aurora.parser.meter import parse_meter
 from aurora.parser.tempo import TempoParser
-from aurora.theory import Key, chord_to_roman, chords_equivalent, parse_key_label, pitch_class, roman_to_chord
+from knowledge_base import KnowledgeBase
+from knowledge_base.theory import (
+    chord_to_roman,
+    chords_equivalent,
+    key_of,
+    parse_key_label,
+    pitch_class,
+    roman_to_chord,
+)
 
 
 @pytest.mark.parametrize(("text", "label"), [
@@ -31,30 +38,30 @@ from aurora.theory import Key, chord_to_roman, chords_equivalent, parse_key_labe
     ("The song is in the key of Eb min", "D# minor"),
     ("the chord progression is in C# minor or Db major", "C# minor"),
 ])
-def test_key_spellings(text: str, label: str | None) -> None:
-    found = parse_key(text)
+def test_key_spellings(kb: KnowledgeBase, text: str, label: str | None) -> None:
+    found = parse_key(text, kb.chords)
     if label is None:
         assert found is None
         return
     assert found is not None
-    expected = parse_key_label(label)
+    expected = parse_key_label(label, kb.chords)
     assert expected is not None
     assert (found.key.tonic_pc, found.key.is_minor) == (expected.tonic_pc, expected.is_minor)
 
 
-def test_a_minor_chord_is_not_the_key() -> None:
-    found = parse_key("follows a sorrowful F minor chord progression. It is in the key of C minor.")
-    assert found is not None and found.key == Key(0, "minor")
+def test_a_minor_chord_is_not_the_key(kb: KnowledgeBase) -> None:
+    found = parse_key("follows a sorrowful F minor chord progression. It is in the key of C minor.", kb.chords)
+    assert found is not None and found.key == key_of(0, "minor", kb.chords)
 
 
-def test_key_change_is_reported() -> None:
-    found = parse_key("starts in D minor and modulates to F major for the chorus")
-    assert found is not None and found.key == Key(2, "minor")
+def test_key_change_is_reported(kb: KnowledgeBase) -> None:
+    found = parse_key("starts in D minor and modulates to F major for the chorus", kb.chords)
+    assert found is not None and found.key == key_of(2, "minor", kb.chords)
     assert [k.label() for k in found.changes] == ["F major"]
 
 
-def test_article_a_is_not_a_key() -> None:
-    assert parse_key("A piano plays a gentle melody") is None
+def test_article_a_is_not_a_key(kb: KnowledgeBase) -> None:
+    assert parse_key("A piano plays a gentle melody", kb.chords) is None
 
 
 @pytest.mark.parametrize(("text", "bpm"), [
@@ -121,9 +128,9 @@ def test_chords_not_confused_with_keys_or_articles(kb: KnowledgeBase) -> None:
 def test_roman_numerals(kb: KnowledgeBase) -> None:
     found = parse_chords("a I-V-vi-IV pop progression", kb.chords)
     assert found is not None and found.roman == ["I", "V", "vi", "IV"]
-    c_major = Key(0, "major")
+    c_major = key_of(0, "major", kb.chords)
     assert [roman_to_chord(n, c_major, kb.chords) for n in found.roman] == ["C", "G", "Am", "F"]
-    a_minor = Key(9, "minor")
+    a_minor = key_of(9, "minor", kb.chords)
     assert roman_to_chord("VI", a_minor, kb.chords) == "F"
     assert roman_to_chord("bVII", a_minor, kb.chords) == "G"
     assert roman_to_chord("ii7", c_major, kb.chords) == "Dm7"

@@ -2,16 +2,9 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from bench.eval_data import (  # noqa: E402
+from bench.eval_data import (
     PRF,
     KBEntry,
     KBIndex,
@@ -32,10 +25,10 @@ from bench.eval_data import (  # noqa: E402
     tempo_tbt,
     tempo_within,
 )
-from bench.eval_rows import (  # noqa: E402
+from bench.eval_rows import (
     evenly,
 )
-from bench.eval_stated import (  # noqa: E402
+from bench.eval_stated import (
     chords_stated,
     stated_beats_per_bar,
     stated_bpms,

@@ -8,38 +8,27 @@ from typing import Any
 
 import pytest
 
+import knowledge_base
 from engine import Engine, RenderResult
-from engine.knowledge import KnowledgeData, load_knowledge
+from knowledge_base import KnowledgeBase, layout
 
 SECTIONS = (("intro", 0.2, 0.35), ("verse", 0.3, 0.55), ("chorus", 0.3, 0.85), ("outro", 0.2, 0.4))
 
 
 @pytest.fixture(scope="session")
-def kb() -> KnowledgeData:
-    return load_knowledge()
+def kb() -> KnowledgeBase:
+    return knowledge_base.load()
 
 
-def make_controls(kb: KnowledgeData, *, tempo_bpm: float, genre: str, instruments: tuple[str, ...] = (),
+def make_controls(kb: KnowledgeBase, *, tempo_bpm: float, genre: str, instruments: tuple[str, ...] = (),
                   excluded: tuple[str, ...] = (), energy: float = 0.6,
                   textures: tuple[str, ...] = ()) -> dict[str, Any]:
-    """A control dict shaped like Aurora's: the 640-d vector per control_embedding.yaml + parameters."""
-    vector = [0.0] * 640
-    g0, _ = kb.layout.span("genre")
-    t0, _ = kb.layout.span("tempo")
-    i0, _ = kb.layout.span("instrumentation")
-    e0, _ = kb.layout.span("energy")
-    genre_ids = [g.id for g in kb.genres]
-    if genre in genre_ids:
-        vector[g0 + genre_ids.index(genre)] = 1.0
-    vector[t0] = (tempo_bpm - 20.0) / 280.0
-    ids = [i.id for i in kb.instruments]
-    for inst in instruments:
-        vector[i0 + ids.index(inst)] = 1.0
-    for inst in excluded:
-        vector[i0 + ids.index(inst)] = -1.0
-    vector[e0] = energy
+    """Engine.render's two control arguments as Aurora hands them over, for ``engine.render(plan=..., **controls)``:
+    ``parameters`` shaped like ParsedMusicalParameters' dump and ``control_embedding``, the 640-d vector per
+    control_embedding.yaml."""
+    vector = layout.encode(kb, genre=genre if kb.find_genre(genre) else None, tempo_bpm=tempo_bpm,
+                           instruments=instruments, excluded_instruments=excluded, energy_level=energy)
     return {
-        "unified_control_embedding": vector,
         "parameters": {
             "genre": {"value": genre, "confidence": 0.9},
             "tempo": {"type": "explicit", "bpm": tempo_bpm, "confidence": 0.9},
@@ -48,6 +37,7 @@ def make_controls(kb: KnowledgeData, *, tempo_bpm: float, genre: str, instrument
             "energy_level": {"value": energy, "confidence": 0.8},
             "textures": list(textures),
         },
+        "control_embedding": vector,
     }
 
 
@@ -90,8 +80,8 @@ def render_cached(engine: Engine) -> Callable[..., RenderResult]:
 
 
 @pytest.fixture(scope="session")
-def pop_render(kb: KnowledgeData, render_cached: Callable[..., RenderResult]) -> RenderResult:
+def pop_render(kb: KnowledgeBase, render_cached: Callable[..., RenderResult]) -> RenderResult:
     plan = make_plan(tempo_bpm=118.0, duration_s=6.0,
                      transitions=(("intro", "verse", "fill"), ("verse", "chorus", "build")))
     controls = make_controls(kb, tempo_bpm=118.0, genre="pop", textures=("vinyl crackle",))
-    return render_cached("pop", plan=plan, controls=controls, duration_s=6.0, sample_rate=44100, seed=3)
+    return render_cached("pop", plan=plan, **controls, duration_s=6.0, sample_rate=44100, seed=3)

@@ -6,9 +6,9 @@ from collections.abc import Callable
 
 import pytest
 
+from bench.analysis import estimate_key, estimate_tempo_bpm, onset_periodicity
 from engine import RenderResult
-from engine.analysis import estimate_key, estimate_tempo_bpm, onset_periodicity
-from engine.knowledge import KnowledgeData
+from knowledge_base import KnowledgeBase
 from tests.engine.conftest import make_controls, make_plan
 
 CASES = {
@@ -20,16 +20,16 @@ CASES = {
 _PCS = {"A": 9, "D": 2, "E": 4}
 
 
-def _render(kb: KnowledgeData, render_cached: Callable[..., RenderResult], name: str) -> RenderResult:
+def _render(kb: KnowledgeBase, render_cached: Callable[..., RenderResult], name: str) -> RenderResult:
     genre, tempo, meter, key, chords = CASES[name]
     plan = make_plan(tempo_bpm=tempo, meter=meter, key=key, chords=chords, duration_s=8.0,
                      sections=(("verse", 0.5, 0.7), ("chorus", 0.5, 0.8)))
     controls = make_controls(kb, tempo_bpm=tempo, genre=genre, energy=0.7)
-    return render_cached(name, plan=plan, controls=controls, duration_s=8.0, sample_rate=44100, seed=11)
+    return render_cached(name, plan=plan, **controls, duration_s=8.0, sample_rate=44100, seed=11)
 
 
 @pytest.mark.parametrize("name", list(CASES))
-def test_tempo_within_4_percent(kb: KnowledgeData, render_cached: Callable[..., RenderResult], name: str) -> None:
+def test_tempo_within_4_percent(kb: KnowledgeBase, render_cached: Callable[..., RenderResult], name: str) -> None:
     r = _render(kb, render_cached, name)
     tempo = CASES[name][1]
     measured = estimate_tempo_bpm(r.mix, r.sample_rate)
@@ -37,21 +37,21 @@ def test_tempo_within_4_percent(kb: KnowledgeData, render_cached: Callable[..., 
 
 
 @pytest.mark.parametrize("name", list(CASES))
-def test_key_matches(kb: KnowledgeData, render_cached: Callable[..., RenderResult], name: str) -> None:
+def test_key_matches(kb: KnowledgeBase, render_cached: Callable[..., RenderResult], name: str) -> None:
     r = _render(kb, render_cached, name)
     tonic, mode = CASES[name][3].split()
     est = estimate_key(r.mix, r.sample_rate)
     assert (est.tonic_pc, est.mode) == (_PCS[tonic], mode)
 
 
-def test_meter_4_4_vs_3_4(kb: KnowledgeData, render_cached: Callable[..., RenderResult]) -> None:
+def test_meter_4_4_vs_3_4(kb: KnowledgeBase, render_cached: Callable[..., RenderResult]) -> None:
     four = onset_periodicity(_render(kb, render_cached, "pop_4_4").mix, 44100, tempo_bpm=120.0)["bar_lags"]
     three = onset_periodicity(_render(kb, render_cached, "waltz_3_4").mix, 44100, tempo_bpm=104.0)["bar_lags"]
     assert four[4] > four[3]
     assert three[3] > three[4]
 
 
-def test_meter_6_8_is_compound(kb: KnowledgeData, render_cached: Callable[..., RenderResult]) -> None:
+def test_meter_6_8_is_compound(kb: KnowledgeBase, render_cached: Callable[..., RenderResult]) -> None:
     six = onset_periodicity(_render(kb, render_cached, "folk_6_8").mix, 44100, tempo_bpm=100.0)
     four = onset_periodicity(_render(kb, render_cached, "pop_4_4").mix, 44100, tempo_bpm=120.0)
     assert six["subdivision"]["third"] > six["subdivision"]["half"]
@@ -66,12 +66,12 @@ SYNCOPATED = {"jazz": 130.0, "disco": 120.0, "reggaeton": 94.0, "bossa_nova": 11
 
 
 @pytest.mark.parametrize("genre", list(SYNCOPATED))
-def test_syncopated_grooves_keep_the_beat(kb: KnowledgeData, render_cached: Callable[..., RenderResult],
+def test_syncopated_grooves_keep_the_beat(kb: KnowledgeBase, render_cached: Callable[..., RenderResult],
                                           genre: str) -> None:
     tempo = SYNCOPATED[genre]
     plan = make_plan(tempo_bpm=tempo, meter="4/4", key="C major", chords=("C", "Am", "F", "G"), duration_s=12.0,
                      sections=(("verse", 0.5, 0.6), ("chorus", 0.5, 0.85)))
     controls = make_controls(kb, tempo_bpm=tempo, genre=genre, energy=0.7)
-    r = render_cached(f"sync_{genre}", plan=plan, controls=controls, duration_s=12.0, sample_rate=22050, seed=5)
+    r = render_cached(f"sync_{genre}", plan=plan, **controls, duration_s=12.0, sample_rate=22050, seed=5)
     measured = estimate_tempo_bpm(r.mix, r.sample_rate)
     assert abs(measured - tempo) / tempo <= 0.04, measured

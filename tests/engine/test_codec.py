@@ -10,7 +10,7 @@ import torch
 
 from engine import CodecError, Engine, EngineConfig
 from engine.codec import RaveCodec, find_checkpoint
-from engine.knowledge import KnowledgeData
+from knowledge_base import KnowledgeBase
 from tests.engine.conftest import make_controls, make_plan
 
 
@@ -52,14 +52,14 @@ def test_tiny_model_loads_and_round_trips(tiny_rave: Path) -> None:
     assert np.isfinite(y).all() and np.abs(y).max() > 0
 
 
-def test_render_uses_rave_on_configured_stems(kb: KnowledgeData, tiny_rave: Path) -> None:
+def test_render_uses_rave_on_configured_stems(kb: KnowledgeBase, tiny_rave: Path) -> None:
     plan = make_plan(tempo_bpm=120.0, duration_s=5.0)
     controls = make_controls(kb, tempo_bpm=120.0, genre="pop")
     with_rave = Engine(device="cpu", config=EngineConfig(rave_model_path=tiny_rave, rave_stems=("lead", "pad"),
                                                         rave_blend=0.7))
     without = Engine(device="cpu", config=EngineConfig(rave_model_path=tiny_rave, rave_stems=("nothing",)))
-    a = with_rave.render(plan=plan, controls=controls, duration_s=5.0, seed=1)
-    b = without.render(plan=plan, controls=controls, duration_s=5.0, seed=1)
+    a = with_rave.render(plan=plan, **controls, duration_s=5.0, seed=1)
+    b = without.render(plan=plan, **controls, duration_s=5.0, seed=1)
     assert a.stage("codec").used and "tiny_rave.ts" in a.stage("codec").reason
     assert not b.stage("codec").used
     assert not np.allclose(a.stems["lead"], b.stems["lead"], atol=1e-4)
@@ -74,7 +74,7 @@ def test_broken_export_is_a_codec_error(tmp_path: Path) -> None:
 
 
 def test_checkpoint_discovery(tmp_path: Path, tiny_rave: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("SOUNDSTAR_RAVE_MODEL", raising=False)
+    monkeypatch.setenv("SOUNDSTAR_RAVE_MODEL", str(tiny_rave))  # read by EngineConfig.from_env only
     assert find_checkpoint(None, tmp_path) is None
     (tmp_path / "model.ts").write_bytes(tiny_rave.read_bytes())
     assert find_checkpoint(None, tmp_path) == tmp_path / "model.ts"

@@ -6,7 +6,7 @@ import numpy as np
 from scipy import signal as sps
 
 from engine.mastering import limit, loudness_lufs, master, true_peak_dbtp
-from engine.mix_presets import MasterSpec
+from knowledge_base.sound import MasterSpec
 
 
 def _music_like(seed: int, sample_rate: int = 44100, seconds: float = 3.0) -> np.ndarray:

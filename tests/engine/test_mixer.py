@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from engine.knowledge import KnowledgeData
 from engine.mixer import STAGING_RMS, mix, staging_gain
 from engine.score import Score
+from knowledge_base import KnowledgeBase
 
 SR = 22050
 
@@ -34,7 +34,7 @@ def test_staging_gain_leaves_silence_alone() -> None:
     assert staging_gain(np.zeros(SR, dtype=np.float32), SR) == 1.0
 
 
-def test_mix_balance_follows_the_preset_not_the_voice_levels(kb: KnowledgeData) -> None:
+def test_mix_balance_follows_the_preset_not_the_voice_levels(kb: KnowledgeBase) -> None:
     """A drum track ~35 dB hotter than the harmony track still ends up at the preset's drums/harmony balance."""
     preset = kb.mix_presets.for_genres(["pop"])
     n = 3 * SR
@@ -44,7 +44,8 @@ def test_mix_balance_follows_the_preset_not_the_voice_levels(kb: KnowledgeData) 
     for start in range(0, n - 2000, SR // 4):  # noise bursts four times a second
         hits[start:start + 2000] = rng.standard_normal(2000).astype(np.float32) * np.exp(-np.arange(2000) / 400)
     chords = (0.004 * sum(np.sin(2 * np.pi * f * t) for f in (261.6, 329.6, 392.0))).astype(np.float32)
-    score = Score(tempo_bpm=120.0, beats_per_bar=4, beat_unit=4, key_tonic_pc=0, key_mode="major", genre_id="pop",
+    score = Score(tempo_bpm=120.0, beats_per_bar=4, beat_unit=4, key_tonic_pc=0, key_mode="major",
+                  key_is_minor=False, genre_id="pop",
                   duration_s=3.0, bar_s=2.0, step_s=0.125)
     stems, premaster = mix(tracks={"drums": ("drums", hits * 2.0), "harmony": ("harmony", chords)}, score=score,
                            preset=preset, sample_rate=SR, seed=1, fx=None)

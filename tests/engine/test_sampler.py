@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from engine import Engine, EngineConfig, RenderResult
-from engine.ddsp.sampler import SamplerVoice, sampler_status
-from engine.knowledge import KnowledgeData
 from engine.score import Note, Track
+from engine.voices.sampler import SamplerVoice, find_soundfont, sampler_status
+from knowledge_base import KnowledgeBase
 from tests.engine.conftest import make_controls, make_plan
 
 SOUNDFONT, REASON = sampler_status()
@@ -20,9 +22,9 @@ def test_sampler_stage_is_reported(pop_render: RenderResult) -> None:
     assert stage.reason
 
 
-def test_sampler_off_in_config(kb: KnowledgeData) -> None:
+def test_sampler_off_in_config(kb: KnowledgeBase) -> None:
     r = Engine(device="cpu", config=EngineConfig(sampler="off")).render(
-        plan=make_plan(tempo_bpm=100.0, duration_s=5.0), controls=make_controls(kb, tempo_bpm=100.0, genre="pop"),
+        plan=make_plan(tempo_bpm=100.0, duration_s=5.0), **make_controls(kb, tempo_bpm=100.0, genre="pop"),
         duration_s=5.0, seed=1)
     assert not r.stage("sampler").used and "off" in r.stage("sampler").reason
 
@@ -52,3 +54,15 @@ def test_sampler_note_lands_on_time_and_pitch() -> None:
     spectrum = np.abs(np.fft.rfft(body * np.hanning(body.size)))
     peak_hz = float(np.fft.rfftfreq(body.size, 1 / sr)[np.argmax(spectrum)])
     assert peak_hz == pytest.approx(440.0, rel=0.03)
+
+
+def test_find_soundfont_prefers_the_configured_file(tmp_path: Path) -> None:
+    """The soundfont is an argument (EngineConfig.soundfont_path); the environment is not read here."""
+    configured = tmp_path / "mine.sf2"
+    fallback = tmp_path / "fallback.sf2"
+    fallback.write_bytes(b"")
+    assert find_soundfont(None, (fallback,)) == fallback
+    assert find_soundfont(configured, (fallback,)) == fallback  # configured but missing: the search goes on
+    configured.write_bytes(b"")
+    assert find_soundfont(configured, (fallback,)) == configured
+    assert find_soundfont(None, ()) is None

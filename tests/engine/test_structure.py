@@ -7,44 +7,42 @@ import numpy as np
 import pytest
 
 from engine import Engine, RenderResult
-from engine.controls import decode_embedding, encode_instruments
-from engine.knowledge import KnowledgeData
 from engine.structure.arrangement import allocate_bars
 from engine.structure.drums import beat_pulse
 from engine.structure.harmony import parse_chord, voice_lead
 from engine.structure.meter import Meter
+from knowledge_base import KnowledgeBase
+from knowledge_base.layout import decode, with_instruments
 from tests.engine.conftest import make_controls, make_plan
 
 
-def test_decode_embedding_round_trip(kb: KnowledgeData) -> None:
+def test_decode_embedding_round_trip(kb: KnowledgeBase) -> None:
     controls = make_controls(kb, tempo_bpm=97.0, genre="jazz", instruments=("saxophone", "piano"),
                              excluded=("drum_kit",), energy=0.3)
-    decoded = decode_embedding(controls["unified_control_embedding"], kb)
-    assert decoded.genre_id == "jazz"
+    decoded = decode(kb, controls["control_embedding"])
+    assert decoded.genre == "jazz"
     assert decoded.tempo_bpm == pytest.approx(97.0, abs=1e-6)
     assert set(decoded.instruments) == {"saxophone", "piano"}
     assert decoded.excluded_instruments == ("drum_kit",)
     assert decoded.energy_level == pytest.approx(0.3)
 
 
-def test_excluded_instruments_never_appear(kb: KnowledgeData, engine: Engine) -> None:
+def test_excluded_instruments_never_appear(kb: KnowledgeBase, engine: Engine) -> None:
     controls = make_controls(kb, tempo_bpm=110.0, genre="rock", excluded=("drum_kit", "bass_guitar", "electric_guitar"))
-    r = engine.render(plan=make_plan(tempo_bpm=110.0, duration_s=5.0), controls=controls, duration_s=5.0, seed=1)
+    r = engine.render(plan=make_plan(tempo_bpm=110.0, duration_s=5.0), **controls, duration_s=5.0, seed=1)
     used = set(r.score.instrument_ids)
     assert not used & {"drum_kit", "bass_guitar", "electric_guitar"}
     assert r.score.track("drums") is None  # no substitute kit either
     assert "drums" not in r.stems
 
 
-def test_embedding_instrumentation_changes_rendered_instruments(kb: KnowledgeData, engine: Engine) -> None:
+def test_embedding_instrumentation_changes_rendered_instruments(kb: KnowledgeBase, engine: Engine) -> None:
     plan = make_plan(tempo_bpm=100.0, duration_s=5.0)
     base = make_controls(kb, tempo_bpm=100.0, genre="pop")
-    a = dict(base, unified_control_embedding=encode_instruments(base["unified_control_embedding"], kb,
-                                                                present=["piano", "flute"]))
-    b = dict(base, unified_control_embedding=encode_instruments(base["unified_control_embedding"], kb,
-                                                                present=["organ", "trumpet"]))
-    ra = engine.render(plan=plan, controls=a, duration_s=5.0, seed=5)
-    rb = engine.render(plan=plan, controls=b, duration_s=5.0, seed=5)
+    a = dict(base, control_embedding=with_instruments(kb, base["control_embedding"], present=["piano", "flute"]))
+    b = dict(base, control_embedding=with_instruments(kb, base["control_embedding"], present=["organ", "trumpet"]))
+    ra = engine.render(plan=plan, **a, duration_s=5.0, seed=5)
+    rb = engine.render(plan=plan, **b, duration_s=5.0, seed=5)
     assert {"piano", "flute"} <= set(ra.score.instrument_ids)
     assert {"organ", "trumpet"} <= set(rb.score.instrument_ids)
     assert not {"piano", "flute"} & set(rb.score.instrument_ids)
@@ -55,14 +53,14 @@ def test_embedding_instrumentation_changes_rendered_instruments(kb: KnowledgeDat
 
 
 @pytest.mark.parametrize("meter", ["4/4", "3/4", "6/8", "5/4", "7/8", "12/8", "2/4", "9/8", "7/4", "6/4"])
-def test_every_meter_composes_on_its_grid(kb: KnowledgeData, engine: Engine, meter: str) -> None:
-    from engine.controls import decode_embedding as decode
-    from engine.inputs import parse_controls, parse_plan
+def test_every_meter_composes_on_its_grid(kb: KnowledgeBase, engine: Engine, meter: str) -> None:
+    from engine.inputs import parse_parameters, parse_plan
     from engine.structure.arrangement import compose
 
-    controls = parse_controls(make_controls(kb, tempo_bpm=110.0, genre="pop"))
+    controls = make_controls(kb, tempo_bpm=110.0, genre="pop")
     score = compose(plan=parse_plan(make_plan(tempo_bpm=110.0, meter=meter, duration_s=12.0)),
-                    controls=decode(controls.unified_control_embedding, kb), params=controls.parameters, kb=kb,
+                    controls=decode(kb, controls["control_embedding"]),
+                    params=parse_parameters(controls["parameters"]), kb=kb,
                     duration_s=12.0, seed=2)
     m = Meter.parse(meter)
     assert score.bar_s == pytest.approx(m.bar_s(110.0))
@@ -76,7 +74,7 @@ def test_every_meter_composes_on_its_grid(kb: KnowledgeData, engine: Engine, met
     assert bass is not None and bass.notes
 
 
-def test_grooves_fit_their_meters(kb: KnowledgeData) -> None:
+def test_grooves_fit_their_meters(kb: KnowledgeBase) -> None:
     for groove in kb.grooves:
         for meter in groove.meters:
             steps = Meter.parse(meter).steps_per_bar
@@ -87,8 +85,8 @@ def test_grooves_fit_their_meters(kb: KnowledgeData) -> None:
                 assert len(groove.comping.pattern) == steps, groove.id
 
 
-def test_voicings_move_little(kb: KnowledgeData) -> None:
-    chords = [parse_chord(s, kb.chords.qualities) for s in ("C", "Am", "F", "G", "Em7", "Dm7", "G7", "Cmaj7")]
+def test_voicings_move_little(kb: KnowledgeBase) -> None:
+    chords = [parse_chord(s, kb.chords) for s in ("C", "Am", "F", "G", "Em7", "Dm7", "G7", "Cmaj7")]
     previous = None
     for chord in chords:
         assert chord is not None
@@ -101,22 +99,22 @@ def test_voicings_move_little(kb: KnowledgeData) -> None:
         previous = voicing
 
 
-def test_bars_fill_the_duration(kb: KnowledgeData) -> None:
+def test_bars_fill_the_duration(kb: KnowledgeBase) -> None:
     assert sum(allocate_bars([0.2, 0.3, 0.3, 0.2], 16)) == 16
     assert allocate_bars([0.2, 0.3, 0.3, 0.2], 16) == [4, 4, 4, 4]
     assert sum(allocate_bars([0.1, 0.6, 0.3], 2)) == 2
     assert allocate_bars([0.1, 0.6, 0.3], 2)[0] == 0  # the shortest section gives way
 
 
-def test_melody_restates_a_returning_section(kb: KnowledgeData) -> None:
-    from engine.controls import decode_embedding as decode
-    from engine.inputs import parse_controls, parse_plan
+def test_melody_restates_a_returning_section(kb: KnowledgeBase) -> None:
+    from engine.inputs import parse_parameters, parse_plan
     from engine.structure.arrangement import compose
 
     sections = (("verse", 0.25, 0.6), ("chorus", 0.25, 0.8), ("verse 2", 0.25, 0.6), ("chorus 2", 0.25, 0.8))
-    controls = parse_controls(make_controls(kb, tempo_bpm=120.0, genre="pop"))
+    controls = make_controls(kb, tempo_bpm=120.0, genre="pop")
     score = compose(plan=parse_plan(make_plan(tempo_bpm=120.0, duration_s=36.0, sections=sections)),
-                    controls=decode(controls.unified_control_embedding, kb), params=controls.parameters, kb=kb,
+                    controls=decode(kb, controls["control_embedding"]),
+                    params=parse_parameters(controls["parameters"]), kb=kb,
                     duration_s=36.0, seed=4)
     lead = score.track("lead")
     assert lead is not None
@@ -141,15 +139,15 @@ def test_bass_locks_to_kick(pop_render: RenderResult) -> None:
     assert np.mean(near) > 0.6
 
 
-def test_energy_drives_density(kb: KnowledgeData) -> None:
-    from engine.controls import decode_embedding as decode
-    from engine.inputs import parse_controls, parse_plan
+def test_energy_drives_density(kb: KnowledgeBase) -> None:
+    from engine.inputs import parse_parameters, parse_plan
     from engine.structure.arrangement import compose
 
     sections = (("verse", 0.5, 0.15), ("chorus", 0.5, 0.95))
-    controls = parse_controls(make_controls(kb, tempo_bpm=120.0, genre="pop", energy=0.5))
+    controls = make_controls(kb, tempo_bpm=120.0, genre="pop", energy=0.5)
     score = compose(plan=parse_plan(make_plan(tempo_bpm=120.0, duration_s=34.0, sections=sections)),
-                    controls=decode(controls.unified_control_embedding, kb), params=controls.parameters, kb=kb,
+                    controls=decode(kb, controls["control_embedding"]),
+                    params=parse_parameters(controls["parameters"]), kb=kb,
                     duration_s=34.0, seed=4)
     quiet, loud = score.sections
 
@@ -160,17 +158,16 @@ def test_energy_drives_density(kb: KnowledgeData) -> None:
     assert count(loud) > 1.3 * count(quiet)
 
 
-def test_transitions_are_marked(kb: KnowledgeData) -> None:
-    from engine.controls import decode_embedding as decode
-    from engine.inputs import parse_controls, parse_plan
+def test_transitions_are_marked(kb: KnowledgeBase) -> None:
+    from engine.inputs import parse_parameters, parse_plan
     from engine.structure.arrangement import compose
 
-    controls = parse_controls(make_controls(kb, tempo_bpm=124.0, genre="house"))
+    controls = make_controls(kb, tempo_bpm=124.0, genre="house")
     plan = make_plan(tempo_bpm=124.0, duration_s=40.0, transitions=(("intro", "verse", "cut"),
                                                                      ("verse", "chorus", "drop"),
                                                                      ("chorus", "outro", "fade")))
-    score = compose(plan=parse_plan(plan), controls=decode(controls.unified_control_embedding, kb),
-                    params=controls.parameters, kb=kb, duration_s=40.0, seed=1)
+    score = compose(plan=parse_plan(plan), controls=decode(kb, controls["control_embedding"]),
+                    params=parse_parameters(controls["parameters"]), kb=kb, duration_s=40.0, seed=1)
     kinds = {fx.kind for fx in score.fx}
     assert {"riser", "impact", "downlifter"} <= kinds
     assert any(g == 0.0 for _, g in score.gain_points)  # the cut

@@ -20,7 +20,7 @@ import pytest
 
 from aurora import Aurora, AuroraConfig
 from aurora.config import CacheConfig, CodexConfig, LocalLLMConfig
-from aurora.knowledge import KnowledgeBase
+from knowledge_base import KnowledgeBase
 
 VALID_PARSE = {
     "genre": {"value": "jazz", "confidence": 0.9}, "sub_genre": {"value": None, "confidence": 0.0},

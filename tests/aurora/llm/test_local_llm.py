@@ -9,7 +9,7 @@ from pathlib import Path
 from aurora import Aurora, PlanParameters
 from aurora.contracts import ParsedMusicalParameters, StructuralPlan
 from aurora.implementations.local_llm import LocalLLMImplementation
-from aurora.knowledge import KnowledgeBase
+from knowledge_base import KnowledgeBase
 
 LEVELS = ("local_llm", "rule_based", "defaults")
 

@@ -1,15 +1,17 @@
-"""Small music-theory toolkit: pitch classes, keys, chord symbols and roman numerals.
+"""Music theory both layers share: pitch classes, keys, modes, chord symbols and roman numerals.
 
-Pure functions over the chord vocabulary in knowledge_base/chords.yaml, shared by the parser
-(reading what people write) and the planner (writing progressions in a key).
+Pure functions over the chord vocabulary in chords.yaml. Whether a mode is minor is read from its
+intervals (a minor third and no major third), never from a list of names, so a blues in A is minor
+to the parser, the planner, the composer and the MIDI key signature alike.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
-from aurora.knowledge import Chords
+from knowledge_base.schema import Chords
 
 SHARP_NAMES = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
 FLAT_NAMES = ("C", "Db", "D", "Eb", "E", "F", "Gb", "G", "Ab", "A", "Bb", "B")
@@ -42,14 +44,25 @@ def note_name(pc: int, *, flats: bool = False) -> str:
     return (FLAT_NAMES if flats else SHARP_NAMES)[pc % 12]
 
 
+MODE_ALIASES = {"maj": "major", "ionian": "major", "min": "minor", "m": "minor", "aeolian": "minor"}
+
+
+def is_minor_mode(intervals: Sequence[int]) -> bool:
+    """A mode is minor when its scale has a minor third above the tonic and no major third."""
+    return 3 in intervals and 4 not in intervals
+
+
 @dataclass(frozen=True)
 class Key:
+    """A tonic and a mode; ``intervals`` are the mode's scale steps (from chords.yaml), set by ``key_of``."""
+
     tonic_pc: int
     mode: str  # "major" | "minor" | other mode names from chords.yaml
+    intervals: tuple[int, ...] = field(compare=False, repr=False)
 
     @property
     def is_minor(self) -> bool:
-        return self.mode in ("minor", "dorian", "phrygian", "locrian", "harmonic_minor", "pentatonic_minor")
+        return is_minor_mode(self.intervals)
 
     @property
     def prefers_flats(self) -> bool:
@@ -62,19 +75,42 @@ class Key:
     def label(self) -> str:
         return f"{self.tonic} {self.mode.replace('_', ' ')}"
 
-    def relative(self) -> Key:
-        if self.mode == "major":
-            return Key((self.tonic_pc + 9) % 12, "minor")
-        return Key((self.tonic_pc + 3) % 12, "major")
+    def relative(self, chords: Chords) -> Key:
+        if self.is_minor:
+            return key_of((self.tonic_pc + 3) % 12, "major", chords)
+        return key_of((self.tonic_pc + 9) % 12, "minor", chords)
 
 
-def parse_key_label(label: str) -> Key | None:
-    """'D minor', 'F# major', 'Bb dorian' -> Key; None when it is not a key label."""
+def key_of(tonic_pc: int, mode: str, chords: Chords) -> Key:
+    """The key on ``tonic_pc`` in ``mode`` (aliases such as 'aeolian' accepted; unknown modes are major)."""
+    mode = mode.strip().lower().replace(" ", "_")
+    mode = MODE_ALIASES.get(mode, mode)
+    if mode not in chords.mode_intervals:
+        mode = "major"
+    return Key(tonic_pc % 12, mode, tuple(chords.mode_intervals[mode]))
+
+
+def parse_key_label(label: str, chords: Chords) -> Key | None:
+    """'D minor', 'F# major', 'Bb dorian' -> Key; None when it is not a key label with a known mode."""
     m = re.fullmatch(r"\s*([A-Ga-g])\s*([#b♯♭]?)\s+([a-z_ ]+?)\s*", label)
     if not m:
         return None
     mode = m.group(3).strip().replace(" ", "_")
-    return Key(pitch_class(m.group(1).upper() + m.group(2)), mode)
+    if MODE_ALIASES.get(mode, mode) not in chords.mode_intervals:
+        return None
+    return key_of(pitch_class(m.group(1).upper() + m.group(2)), mode, chords)
+
+
+def read_key(text: str, chords: Chords, *, mode: str = "") -> Key:
+    """Lenient reading of a plan's key: 'D minor', 'Dm', or 'D' with ``mode`` 'minor'. C major when unreadable."""
+    m = re.match(r"^\s*([A-Ga-g])([#b♯♭]?)\s*(.*)$", text.strip())
+    if not m:
+        return key_of(0, "major", chords)
+    word = (m.group(3) or mode or "major").strip().lower().replace(" ", "_")
+    word = MODE_ALIASES.get(word, word)
+    if word not in chords.mode_intervals:
+        word = mode or "major"
+    return key_of(pitch_class(m.group(1).upper() + m.group(2)), word, chords)
 
 
 @dataclass(frozen=True)
@@ -90,9 +126,9 @@ class Chord:
             pcs.insert(0, self.bass_pc)
         return pcs
 
-    @property
-    def is_minor(self) -> bool:
-        return self.suffix.startswith(("m", "min", "-")) and not self.suffix.startswith(("maj", "M"))
+    def is_minor(self, chords: Chords) -> bool:
+        """A minor third above the root and no major third (m, m7, dim, m7b5...)."""
+        return is_minor_mode(chords.qualities[self.suffix])
 
 
 _CHORD_RE_CACHE: dict[int, re.Pattern[str]] = {}
@@ -116,6 +152,24 @@ def parse_chord(symbol: str, chords: Chords) -> Chord | None:
     if not m:
         return None
     return chord_from_match(m)
+
+
+_LENIENT_CHORD_RE = re.compile(r"^\s*([A-Ga-g])([#b♯♭]?)(.*?)(?:/([A-Ga-g][#b♯♭]?))?\s*$")
+
+
+def read_chord(symbol: str, chords: Chords) -> Chord | None:
+    """Lenient reading of a plan's chord: an unknown suffix falls back to its longest known prefix
+    ('m7(b5)' -> m7), then to a major triad. None only when there is no root."""
+    m = _LENIENT_CHORD_RE.match(symbol.replace("♯", "#").replace("♭", "b"))
+    if not m:
+        return None
+    suffix = m.group(3).strip()
+    if suffix not in chords.qualities:
+        known = sorted((q for q in chords.qualities if q and suffix.startswith(q)), key=len, reverse=True)
+        suffix = known[0] if known else ""
+    bass = m.group(4)
+    return Chord(pitch_class(m.group(1).upper() + m.group(2)), suffix,
+                 pitch_class(bass) if bass else None, symbol.strip())
 
 
 def chord_from_match(m: re.Match[str]) -> Chord:
@@ -224,14 +278,27 @@ def estimate_key_from_chords(symbols: list[str], chords: Chords) -> Key | None:
     best: tuple[float, Key] | None = None
     for tonic in range(12):
         for mode in ("major", "minor"):
-            key = Key(tonic, mode)
+            key = key_of(tonic, mode, chords)
             scale = set(scale_pitch_classes(key, chords))
             score = 0.0
             for chord in parsed:
                 tones = chord.pitch_classes(chords)
                 score += sum(t in scale for t in tones) / len(tones)
-            tonic_chords = [c.root_pc == tonic and c.is_minor == key.is_minor for c in parsed]
+            tonic_chords = [c.root_pc == tonic and c.is_minor(chords) == key.is_minor for c in parsed]
             score += 1.0 * any(tonic_chords) + 0.5 * tonic_chords[-1] + 0.3 * tonic_chords[0]
             if best is None or score > best[0] + 1e-9:
                 best = (score, key)
     return best[1] if best else None
+
+
+def typical_key(labels: Sequence[str], mode: str, chords: Chords) -> Key:
+    """The key in ``mode`` on a genre's usual tonic: the first of ``labels`` (e.g. a genre's 'E major',
+    'A minor') of the same minor/major colour; for other modes (blues, dorian...) with no such label,
+    the first label's tonic; else A for minor colours, C for major ones."""
+    wanted = key_of(0, mode, chords)
+    parsed = [k for k in (parse_key_label(label, chords) for label in labels) if k is not None]
+    same = next((k for k in parsed if k.is_minor == wanted.is_minor), None)
+    if same is None and wanted.mode not in ("major", "minor") and parsed:
+        same = parsed[0]
+    tonic = same.tonic_pc if same is not None else (9 if wanted.is_minor else 0)
+    return key_of(tonic, wanted.mode, chords)

@@ -1,8 +1,9 @@
 """Independent analysis of rendered audio (librosa), to check a render against its request.
 
-Not used by the render path: tests and bench/engine_bench.py import it to measure tempo (beat
-tracking), key (Krumhansl-Schmuckler on chroma), meter (onset periodicity) and level statistics
-from the audio alone, the way an outside listener would. librosa is imported on first use.
+Measurement only, not part of the engine: the benches (bench.engine_bench, bench.tempo_sweep) and the
+engine's accuracy tests import it to measure tempo (beat tracking), key (Krumhansl-Schmuckler on chroma),
+meter (onset periodicity) and level statistics from the audio alone, the way an outside listener would.
+librosa (a dev requirement) is imported on first use.
 """
 
 from __future__ import annotations

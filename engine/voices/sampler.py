@@ -2,15 +2,16 @@
 
 Used only when both pyfluidsynth and a soundfont are installed (``make install`` adds Debian's
 fluidsynth + timgm6mb-soundfont where it can); otherwise the DDSP voice plays and the render result
-says the sampler stage was skipped and why. Same interface as the other voices: a Track in, mono
-float32 audio out.
+says the sampler stage was skipped and why. It is not DDSP (it plays recorded samples), but it is a
+``Voice`` like the others (engine/voices/base.py): a Track in, mono float32 audio out. The soundfont
+is an argument: the engine's config (``EngineConfig.soundfont_path``, from ``SOUNDSTAR_SOUNDFONT``)
+names it, else the usual Debian locations are searched.
 """
 
 from __future__ import annotations
 
 import contextlib
 import importlib.util
-import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,6 @@ import numpy as np
 
 from engine.score import Track
 
-SOUNDFONT_ENV = "SOUNDSTAR_SOUNDFONT"
 SOUNDFONT_PATHS = (
     Path("/usr/share/sounds/sf2/FluidR3_GM.sf2"),
     Path("/usr/share/sounds/sf3/MuseScore_General.sf3"),
@@ -29,12 +29,10 @@ SOUNDFONT_PATHS = (
 ACOUSTIC_FAMILIES = ("keyboard", "strings", "brass", "woodwind", "guitar", "plucked", "mallet")
 
 
-def find_soundfont(path: Path | None = None) -> Path | None:
-    candidates = [path] if path is not None else []
-    if os.environ.get(SOUNDFONT_ENV):
-        candidates.append(Path(os.environ[SOUNDFONT_ENV]))
-    candidates += list(SOUNDFONT_PATHS)
-    return next((p for p in candidates if p is not None and p.is_file()), None)
+def find_soundfont(path: Path | None = None, search: tuple[Path, ...] = SOUNDFONT_PATHS) -> Path | None:
+    """The configured soundfont when it exists, else the first of ``search`` that does."""
+    candidates = ([path] if path is not None else []) + list(search)
+    return next((p for p in candidates if p.is_file()), None)
 
 
 def sampler_status(path: Path | None = None) -> tuple[Path | None, str]:
@@ -43,7 +41,7 @@ def sampler_status(path: Path | None = None) -> tuple[Path | None, str]:
         return None, "pyfluidsynth is not installed"
     soundfont = find_soundfont(path)
     if soundfont is None:
-        return None, f"no soundfont found (set {SOUNDFONT_ENV} or install timgm6mb-soundfont)"
+        return None, "no soundfont found (set SOUNDSTAR_SOUNDFONT or install timgm6mb-soundfont)"
     return soundfont, f"fluidsynth with {soundfont.name}"
 
 
@@ -78,7 +76,8 @@ class SamplerVoice:
     def __init__(self, soundfont: Path) -> None:
         self.soundfont = soundfont
 
-    def render(self, track: Track, *, n_samples: int, sample_rate: int) -> np.ndarray:
+    def render(self, track: Track, *, n_samples: int, sample_rate: int, seed: int = 0) -> np.ndarray:
+        """``seed`` is unused: a sampler plays the same recording every time."""
         with contextlib.redirect_stdout(sys.stderr):  # pyfluidsynth prints where it found the library when CI is set
             import fluidsynth
 

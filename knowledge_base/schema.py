@@ -1,23 +1,18 @@
-"""The music knowledge base: YAML data in knowledge_base/, validated once into typed objects.
+"""Pydantic models for every file in knowledge_base/: the one schema both layers read.
 
-Why a schema: the KB is edited by people who add a genre or an instrument without touching code;
-the schema (and the cross-reference checks below) turn a typo in a data file into a clear
-``KnowledgeBaseError`` at load time instead of a wrong parse later.
+Why strict (``extra="forbid"``): the KB is edited by people who add a genre, a groove or an instrument
+without touching code; the schema and the cross-reference checks turn a typo into a clear
+``KnowledgeBaseError`` at load time instead of a wrong parse or a silent voice later.
 """
 
 from __future__ import annotations
 
-import functools
 import re
-from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
-from aurora.exceptions import KnowledgeBaseError
-
-KB_DIR = Path(__file__).resolve().parent.parent / "knowledge_base"
+from knowledge_base.sound import Groove, MixPresets, SynthPresets, TextureLayer
 
 Unit = Annotated[float, Field(ge=0.0, le=1.0)]
 Role = Literal["rhythm", "bass", "harmony", "lead", "pad", "counter", "texture", "vocal", "percussion"]
@@ -106,7 +101,6 @@ class StructureSection(Entry):
 
 
 class StructureTransition(Entry):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
     from_: str = Field(alias="from")
     to: str
     type: Literal["build", "drop", "fade", "cut", "fill", "none"]
@@ -162,6 +156,7 @@ class Texture(Entry):
     id: str
     name: str
     aliases: list[str] = []
+    layers: list[TextureLayer] = Field(default=[], description="Ambience recipes the engine mixes in for it")
 
 
 class Chords(Entry):
@@ -185,7 +180,8 @@ class EmbeddingLayout(Entry):
             raise ValueError("control embedding blocks must add up to 640 dims")
         return self
 
-    def offset(self, name: str) -> tuple[int, int]:
+    def span(self, name: str) -> tuple[int, int]:
+        """[start, stop) of a block in the 640-d vector."""
         start = 0
         for block in self.blocks:
             if block.name == name:
@@ -194,25 +190,68 @@ class EmbeddingLayout(Entry):
         raise KeyError(name)
 
 
+class DefaultInstrument(Entry):
+    name: str
+    role: Role
+
+
+class Defaults(Entry):
+    """The last fallback level's parameters (spec §9.1 "Default Parameters")."""
+
+    genre: str
+    mood: str
+    tempo_bpm: float = Field(ge=20, le=300)
+    key: str = Field(pattern=r"^[A-G][#b]? [a-z_]+$")
+    time_signature: str = Field(pattern=r"^\d{1,2}/\d{1,2}$")
+    structure: str
+    energy: Unit
+    instruments: list[DefaultInstrument] = Field(min_length=1)
+    chords: list[str] = Field(min_length=1)
+    roman_numerals: list[str] = Field(min_length=1)
+    fill_instruments: list[GenreInstrument] = Field(
+        default=[], description="The engine fills a part no stated or genre instrument plays from these, in order")
+
+
+class Moderation(Entry):
+    blocked_terms: list[str] = Field(min_length=1)
+    injection_patterns: list[str] = []
+
+    @field_validator("injection_patterns")
+    @classmethod
+    def _compiles(cls, patterns: list[str]) -> list[str]:
+        for pattern in patterns:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"injection pattern {pattern!r} is not a valid regex: {exc}") from exc
+        return patterns
+
+
 class KnowledgeBase(Entry):
-    genres: list[Genre] = Field(min_length=80)
-    instruments: list[Instrument] = Field(min_length=100)
-    moods: list[Mood] = Field(min_length=80)
-    structures: list[Structure] = Field(min_length=6)
-    artists: list[Artist] = Field(min_length=60)
-    tempo_terms: list[TempoTerm] = Field(min_length=10)
+    """Everything in knowledge_base/, validated and cross-checked; lookups by id and by name."""
+
+    genres: list[Genre] = Field(min_length=1)
+    instruments: list[Instrument] = Field(min_length=1)
+    moods: list[Mood] = Field(min_length=1)
+    structures: list[Structure] = Field(min_length=1)
+    artists: list[Artist] = []
+    tempo_terms: list[TempoTerm] = []
     textures: list[Texture] = []
     chords: Chords
-    abbreviations: dict[str, str]
-    misspellings: dict[str, str]
+    abbreviations: dict[str, str] = {}
+    misspellings: dict[str, str] = {}
     control_embedding: EmbeddingLayout
+    defaults: Defaults
+    moderation: Moderation
+    grooves: list[Groove] = Field(min_length=1)
+    synth_presets: SynthPresets
+    mix_presets: MixPresets
 
     @model_validator(mode="after")
     def _cross_references(self) -> KnowledgeBase:
         problems: list[str] = []
-        for kind, items in (("genre", self.genres), ("instrument", self.instruments),
-                            ("mood", self.moods), ("structure", self.structures)):
-            ids = [i.id for i in items]  # type: ignore[attr-defined]
+        for kind, ids in (("genre", [g.id for g in self.genres]), ("instrument", [i.id for i in self.instruments]),
+                          ("mood", [m.id for m in self.moods]), ("structure", [s.id for s in self.structures])):
             dupes = {i for i in ids if ids.count(i) > 1}
             if dupes:
                 problems.append(f"duplicate {kind} ids: {sorted(dupes)}")
@@ -233,10 +272,36 @@ class KnowledgeBase(Entry):
                 problems.append(f"artist {a.name}: unknown genre {a.genre}/{a.sub_genre}")
             problems += [f"artist {a.name}: unknown instrument {i}" for i in a.instruments if i not in instrument_ids]
             problems += [f"artist {a.name}: unknown mood {m}" for m in a.moods if m not in mood_ids]
-        if len(self.genres) > self.control_embedding.blocks[0].dims:
-            problems.append("more genres than genre-embedding slots")
-        if len(self.instruments) > 256:
-            problems.append("more instruments than instrumentation-embedding slots")
+        start, stop = self.control_embedding.span("genre")
+        slotted = {g.id for g in self.genres[: stop - start]}
+        parents = {g.id: g.parent for g in self.genres}
+        for g in self.genres[stop - start:]:  # past the genre block: shares its nearest slotted ancestor's slot
+            ancestor, seen = g.parent, set()
+            while ancestor is not None and ancestor not in slotted and ancestor not in seen:
+                seen.add(ancestor)
+                ancestor = parents.get(ancestor)
+            if ancestor not in slotted:
+                problems.append(f"genre {g.id} is past the {stop - start} genre-embedding slots and has no "
+                                "ancestor with a slot: give it a parent")
+        start, stop = self.control_embedding.span("instrumentation")
+        if len(self.instruments) > stop - start:
+            problems.append(f"{len(self.instruments)} instruments but only {stop - start} embedding slots")
+        start, stop = self.control_embedding.span("structure")
+        if len(self.structures) > (stop - start) // 2:
+            problems.append("more structures than structure-embedding slots")
+        if self.defaults.structure not in structure_ids:
+            problems.append(f"defaults: unknown structure {self.defaults.structure}")
+        if self.defaults.mood not in mood_ids:
+            problems.append(f"defaults: unknown mood {self.defaults.mood}")
+        sound = self.synth_presets
+        referenced = [("defaults.fill_instruments", i.instrument) for i in self.defaults.fill_instruments]
+        referenced += [(f"kit {k.id}", i) for k in sound.kits for i in k.instruments]
+        referenced += [("synth_presets percussion", i) for i in sound.percussion]
+        problems += [f"{where}: unknown instrument {i}" for where, i in referenced if i not in instrument_ids]
+        for groove in self.grooves:
+            used = {v for level in (*groove.levels.values(), groove.fill) for v in level}
+            problems += [f"groove {groove.id}: unknown drum voice {v!r}"
+                         for v in sorted(used - set(sound.drum_voices))]
         if problems:
             raise ValueError("; ".join(problems[:20]))
         return self
@@ -246,16 +311,20 @@ class KnowledgeBase(Entry):
     _by_name: dict[str, dict[str, Entry]] = PrivateAttr(default_factory=dict)
 
     def model_post_init(self, context: object, /) -> None:
-        for kind in ("genres", "instruments", "moods", "structures"):
-            items: list[Entry] = getattr(self, kind)
-            self._by_id[kind] = {i.id: i for i in items}  # type: ignore[attr-defined]
+        tables: dict[str, list[Genre] | list[Instrument] | list[Mood] | list[Structure] | list[Texture]] = {
+            "genres": self.genres, "instruments": self.instruments, "moods": self.moods,
+            "structures": self.structures, "textures": self.textures,
+        }
+        for kind, items in tables.items():
+            self._by_id[kind] = {i.id: i for i in items}
             names: dict[str, Entry] = {}
             for item in items:
-                for name in (item.id, item.name, *item.aliases):  # type: ignore[attr-defined]
+                for name in (item.id, item.name, *item.aliases):
                     names.setdefault(normalise_name(name), item)
             self._by_name[kind] = names
 
     def genre(self, genre_id: str) -> Genre:
+        """Genre by id; KeyError when unknown."""
         return self._by_id["genres"][genre_id]  # type: ignore[return-value]
 
     def instrument(self, instrument_id: str) -> Instrument:
@@ -267,18 +336,30 @@ class KnowledgeBase(Entry):
     def structure(self, structure_id: str) -> Structure:
         return self._by_id["structures"][structure_id]  # type: ignore[return-value]
 
-    def find_genre(self, name: str) -> Genre | None:
-        """Genre by id, name or alias (case-, space- and hyphen-insensitive)."""
-        return self._by_name["genres"].get(normalise_name(name))  # type: ignore[return-value]
+    def find_genre(self, name: str | None) -> Genre | None:
+        """Genre by id, name or alias (case-, space- and hyphen-insensitive); None when unknown."""
+        return self._by_name["genres"].get(normalise_name(name)) if name else None  # type: ignore[return-value]
 
-    def find_instrument(self, name: str) -> Instrument | None:
-        return self._by_name["instruments"].get(normalise_name(name))  # type: ignore[return-value]
+    def find_instrument(self, name: str | None) -> Instrument | None:
+        return self._by_name["instruments"].get(normalise_name(name)) if name else None  # type: ignore[return-value]
 
-    def find_mood(self, name: str) -> Mood | None:
-        return self._by_name["moods"].get(normalise_name(name))  # type: ignore[return-value]
+    def find_mood(self, name: str | None) -> Mood | None:
+        return self._by_name["moods"].get(normalise_name(name)) if name else None  # type: ignore[return-value]
 
-    def find_structure(self, name: str) -> Structure | None:
-        return self._by_name["structures"].get(normalise_name(name))  # type: ignore[return-value]
+    def find_structure(self, name: str | None) -> Structure | None:
+        return self._by_name["structures"].get(normalise_name(name)) if name else None  # type: ignore[return-value]
+
+    def find_texture(self, name: str | None) -> Texture | None:
+        return self._by_name["textures"].get(normalise_name(name)) if name else None  # type: ignore[return-value]
+
+    def genre_lineage(self, name: str | None) -> list[Genre]:
+        """The genre (by id, name or alias) and its ancestors, nearest first; [] when unknown."""
+        out: list[Genre] = []
+        genre = self.find_genre(name)
+        while genre is not None and genre not in out:
+            out.append(genre)
+            genre = self.find_genre(genre.parent)
+        return out
 
     def root_genre(self, genre_id: str) -> Genre:
         genre = self.genre(genre_id)
@@ -290,48 +371,3 @@ class KnowledgeBase(Entry):
 def normalise_name(text: str) -> str:
     """Key for name lookups: lower case, '-', '_' and runs of spaces folded to one space."""
     return re.sub(r"[\s_\-]+", " ", text.strip().lower())
-
-
-_FILES = {
-    "genres": "genres.yaml",
-    "instruments": "instruments.yaml",
-    "moods": "moods.yaml",
-    "structures": "structures.yaml",
-    "artists": "artists.yaml",
-    "tempo_terms": "tempo_terms.yaml",
-    "textures": "textures.yaml",
-    "chords": "chords.yaml",
-    "abbreviations": "abbreviations.yaml",
-    "misspellings": "misspellings.yaml",
-    "control_embedding": "control_embedding.yaml",
-}
-
-
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: ~10x faster cold start
-
-
-def read_yaml(path: Path) -> Any:
-    """Safe-load a YAML file with libyaml when present (same results, a tenth of the time)."""
-    return yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
-
-
-def load_knowledge_base(directory: Path | None = None) -> KnowledgeBase:
-    """Load and validate every KB file; cached per directory (the KB is read-only at run time)."""
-    return _load(str((directory or KB_DIR).resolve()))
-
-
-@functools.cache
-def _load(directory: str) -> KnowledgeBase:
-    data: dict[str, object] = {}
-    for key, filename in _FILES.items():
-        path = Path(directory) / filename
-        try:
-            data[key] = read_yaml(path)
-        except FileNotFoundError as exc:
-            raise KnowledgeBaseError(f"knowledge base file missing: {path}") from exc
-        except yaml.YAMLError as exc:
-            raise KnowledgeBaseError(f"knowledge base file {path} is not valid YAML: {exc}") from exc
-    try:
-        return KnowledgeBase.model_validate(data)
-    except ValidationError as exc:
-        raise KnowledgeBaseError(f"knowledge base in {directory} is invalid:\n{exc}") from exc

@@ -1,0 +1,251 @@
+"""Models of the engine's data files: grooves.yaml, synth_presets.yaml (voice presets, drum kits, drum
+voices, hand percussion), mix_presets.yaml, and the texture layers textures.yaml entries name.
+
+They live with the rest of the schema so that adding a groove, a voice preset or a genre's mix is a
+data edit checked at load time, and so the engine reads them through the same loader as Aurora.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# ---------------------------------------------------------------- grooves.yaml
+class Comping(_Spec):
+    style: str = "block"  # block | strum | arpeggio | stabs
+    pattern: str = ""  # step grid; "" = one sustained chord per bar
+
+
+class Groove(_Spec):
+    """Drum patterns and accompaniment styles for some genres in some meters.
+
+    Patterns are step grids of sixteenth notes, one character per step:
+    ``X`` accent, ``x`` normal hit, ``o`` ghost note, ``-`` hold (comping), ``.`` rest.
+    """
+
+    id: str
+    genres: list[str] = Field(default_factory=list)  # empty: generic for its meters
+    meters: list[str] = Field(min_length=1)
+    kit: str = "acoustic"
+    bass: str = "root_eighths"
+    comping: Comping = Field(default_factory=Comping)
+    arp: str = ""
+    swing: float | None = Field(default=None, ge=0.0, le=1.0)
+    humanize_ms: float = Field(default=6.0, ge=0.0, le=40.0)
+    levels: dict[str, dict[str, str]]
+    fill: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _grids(self) -> Groove:
+        for level in ("low", "mid", "high"):
+            if level not in self.levels:
+                raise ValueError(f"groove {self.id}: missing level {level!r}")
+        for level, voices in {**self.levels, "fill": self.fill}.items():
+            lengths = {len(p) for p in voices.values()}
+            if len(lengths) > 1:
+                raise ValueError(f"groove {self.id}/{level}: patterns differ in length {sorted(lengths)}")
+            bad = [p for p in voices.values() if re.search(r"[^Xxo.\-]", p)]
+            if bad:
+                raise ValueError(f"groove {self.id}/{level}: bad characters in {bad[0]!r}")
+        return self
+
+
+# ---------------------------------------------------------------- synth_presets.yaml
+class Envelope(_Spec):
+    attack_s: float = Field(default=0.01, ge=0.0005)
+    decay_s: float = Field(default=0.3, ge=0.001)
+    sustain: float = Field(default=0.7, ge=0.0, le=1.0)
+    release_s: float = Field(default=0.2, ge=0.005)
+
+
+class SynthPreset(_Spec):
+    id: str
+    instruments: list[str] = Field(default_factory=list)
+    gm_programs: list[int] = Field(default_factory=list)
+    families: list[str] = Field(default_factory=list)
+    shape: Literal["saw", "square", "triangle", "sine", "organ", "custom"] = "saw"
+    harmonics: list[float] = Field(default_factory=list, description="Amplitudes of harmonics 1.. (custom)")
+    n_harmonics: int = Field(default=40, ge=1, le=128)
+    even_gain: float = Field(default=1.0, ge=0.0, le=2.0)
+    tilt_bright_db_per_octave: float = -3.0
+    tilt_dark_db_per_octave: float = -12.0
+    brightness: float = Field(default=0.7, ge=0.0, le=1.0, description="Sustained mix of the bright table")
+    bright_peak: float = Field(default=1.0, ge=0.0, le=1.0)
+    bright_decay_s: float = Field(default=0.4, gt=0.0)
+    bright_attack_s: float = Field(default=0.0, ge=0.0, description="Swell from dark to bright (brass)")
+    velocity_brightness: float = Field(default=0.4, ge=0.0, le=1.0)
+    envelope: Envelope = Field(default_factory=Envelope)
+    percussive: bool = False
+    pitch_decay_scale: float = Field(default=0.0, ge=0.0, le=1.0, description="Low notes ring longer")
+    vibrato_rate_hz: float = 5.0
+    vibrato_depth_cents: float = 0.0
+    vibrato_delay_s: float = 0.25
+    tremolo_rate_hz: float = 5.0
+    tremolo_depth: float = Field(default=0.0, ge=0.0, le=1.0)
+    unison_cents: float = Field(default=0.0, ge=0.0, le=50.0)
+    noise_level: float = Field(default=0.0, ge=0.0, le=2.0)
+    noise_band_hz: tuple[float, float] = (1000.0, 8000.0)
+    noise_decay_s: float | None = Field(default=None, description="None: noise follows the amplitude")
+    partials: list[tuple[float, float, float]] = Field(default_factory=list,
+                                                       description="Inharmonic (ratio, amplitude, decay_s)")
+    drive: float = Field(default=0.0, ge=0.0, le=20.0)
+    gain_db: float = 0.0
+
+
+class DrumKit(_Spec):
+    id: str
+    instruments: list[str] = Field(default_factory=list, description="Drum instruments that choose this kit")
+    voices: dict[str, dict[str, float]] = Field(default_factory=dict)
+    gain_db: float = 0.0
+
+
+DrumRecipe = Literal["kick", "snare", "clap", "metal", "membrane", "cowbell", "tone"]
+
+
+class DrumVoiceSpec(_Spec):
+    """One synthesised drum voice: its General-MIDI drum note, the recipe that builds it in
+    engine/ddsp/drums.py, and that recipe's default parameters (a kit's ``voices`` override them)."""
+
+    gm_note: int = Field(ge=0, le=127, description="GM drum number: the score's pitch and the MIDI export's")
+    recipe: DrumRecipe
+    params: dict[str, float] = Field(default_factory=dict)
+    tune: int | None = Field(default=None, ge=0, le=11,
+                             description="Tuned to this many semitones above the key's tonic; None: untuned")
+    ring: bool = Field(default=False, description="Rings long: one variant, no round robin")
+
+
+class SynthPresets(_Spec):
+    presets: list[SynthPreset] = Field(min_length=24)
+    kits: list[DrumKit] = Field(min_length=1)
+    default_preset: str = "piano"
+    default_kit: str = "acoustic"
+    drum_voices: dict[str, DrumVoiceSpec] = Field(min_length=1)
+    default_drum_voice: str = Field(default="rim", description="Plays a drum note no voice claims")
+    percussion: dict[str, list[str]] = Field(default_factory=dict,
+                                             description="Hand-percussion instrument -> the drum voices it plays")
+    default_percussion: list[str] = Field(default_factory=lambda: ["shaker"], min_length=1)
+
+    @model_validator(mode="after")
+    def _drum_references(self) -> SynthPresets:
+        voices = set(self.drum_voices)
+        problems = [f"kit {k.id}: unknown drum voice {v!r}" for k in self.kits for v in k.voices
+                    if v != "*" and v not in voices]
+        problems += [f"percussion {i}: unknown drum voice {v!r}" for i, vs in self.percussion.items()
+                     for v in vs if v not in voices]
+        problems += [f"unknown drum voice {v!r}" for v in (self.default_drum_voice, *self.default_percussion)
+                     if v not in voices]
+        notes = [v.gm_note for v in self.drum_voices.values()]
+        problems += [f"drum voices share GM note {n}" for n in sorted({n for n in notes if notes.count(n) > 1})]
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def kit_pieces(self) -> frozenset[str]:
+        """Instruments that mean a drum track (a kit lists them): a whole kit or a piece of one."""
+        return frozenset(i for k in self.kits for i in k.instruments)
+
+    def percussion_voices(self, instrument_id: str) -> list[str]:
+        return self.percussion.get(instrument_id, self.default_percussion)
+
+    def gm_notes(self) -> dict[str, int]:
+        """Drum voice -> its GM drum note."""
+        return {name: v.gm_note for name, v in self.drum_voices.items()}
+
+    def preset(self, preset_id: str) -> SynthPreset:
+        found = next((p for p in self.presets if p.id == preset_id), None)
+        if found is None:
+            raise KeyError(f"unknown synth preset {preset_id!r}")
+        return found
+
+    def kit(self, kit_id: str) -> DrumKit:
+        return next((k for k in self.kits if k.id == kit_id), None) or self.kits[0]
+
+
+# ---------------------------------------------------------------- textures.yaml (layers)
+# The ambience recipes engine/ddsp/textures.py synthesises; a texture entry lists the ones it is made of.
+TextureLayer = Literal["vinyl", "tape_hiss", "rain", "ocean", "wind", "fire", "room"]
+
+
+# ---------------------------------------------------------------- mix_presets.yaml
+class ReverbSpec(_Spec):
+    room_size: float = Field(default=0.45, ge=0.0, le=1.0)
+    damping: float = Field(default=0.5, ge=0.0, le=1.0)
+    width: float = Field(default=1.0, ge=0.0, le=1.0)
+    return_db: float = -6.0
+
+
+class DelaySpec(_Spec):
+    role: str = "lead"
+    beats: float = Field(default=0.75, gt=0.0)
+    feedback: float = Field(default=0.3, ge=0.0, le=0.9)
+    mix: float = Field(default=0.0, ge=0.0, le=1.0)
+
+
+class CompressSpec(_Spec):
+    threshold_db: float = -14.0
+    ratio: float = Field(default=3.0, ge=1.0)
+    attack_ms: float = 5.0
+    release_ms: float = 120.0
+
+
+class MasterSpec(_Spec):
+    threshold_db: float = -12.0
+    ratio: float = Field(default=2.0, ge=1.0)
+    lowpass_hz: float | None = None
+    highpass_hz: float = 30.0
+    saturation_db: float = 0.0
+
+
+class MixPreset(_Spec):
+    id: str
+    genres: list[str] = Field(default_factory=list)
+    gains_db: dict[str, float] = Field(default_factory=dict)
+    pans: dict[str, float] = Field(default_factory=dict)
+    sends: dict[str, float] = Field(default_factory=dict)
+    highpass_hz: dict[str, float] = Field(default_factory=dict)
+    lowpass_hz: dict[str, float] = Field(default_factory=dict)
+    saturation_db: dict[str, float] = Field(default_factory=dict)
+    compress: dict[str, CompressSpec] = Field(default_factory=dict)
+    ducking_db: float = Field(default=0.0, ge=0.0, le=24.0)
+    duck_roles: list[str] = Field(default_factory=lambda: ["bass", "pad"])
+    reverb: ReverbSpec = Field(default_factory=ReverbSpec)
+    delay: DelaySpec = Field(default_factory=DelaySpec)
+    master: MasterSpec = Field(default_factory=MasterSpec)
+    texture_db: float = -30.0
+
+
+class MixPresets(_Spec):
+    presets: list[dict[str, Any]] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _valid(self) -> MixPresets:
+        ids = [p.get("id") for p in self.presets]
+        if "default" not in ids:
+            raise ValueError("mix_presets.yaml needs a 'default' preset")
+        for raw in self.presets:
+            self._merge(raw)
+        return self
+
+    def _merge(self, raw: dict[str, Any]) -> MixPreset:
+        base = dict(next(p for p in self.presets if p.get("id") == "default"))
+        for key, value in raw.items():
+            if isinstance(value, dict) and isinstance(base.get(key), dict):
+                base[key] = {**base[key], **value}
+            else:
+                base[key] = value
+        return MixPreset.model_validate(base)
+
+    def for_genres(self, genre_ids: list[str]) -> MixPreset:
+        """The preset of the nearest genre in the lineage (genre first, then its ancestors)."""
+        for genre_id in genre_ids:
+            for raw in self.presets:
+                if genre_id in raw.get("genres", []):
+                    return self._merge(raw)
+        return self._merge({"id": "default"})
