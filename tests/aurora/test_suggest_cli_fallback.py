@@ -146,10 +146,13 @@ def test_a_bug_in_a_level_is_logged_with_its_traceback(kb: KnowledgeBase, caplog
     assert "Traceback" in caplog.text and "rule tier bug" in caplog.text
 
 
-def test_protocol_is_satisfied() -> None:
-    for factory_name in ("rule_based", "defaults"):
-        assert factory_name in REGISTRY
-    assert isinstance(_TimingOut(None), Implementation)  # type: ignore[arg-type]
+def test_every_configured_level_is_a_registered_implementation(aurora: Aurora) -> None:
+    """The real levels the facade built (not a test double) satisfy the Protocol and come from the registry."""
+    assert {"codex", "local_llm", "rule_based", "defaults"} <= set(REGISTRY)
+    assert [impl.name for impl in aurora.implementations] == ["rule_based", "defaults"]
+    for impl in aurora.implementations:
+        assert isinstance(impl, Implementation)
+        assert type(impl) is type(REGISTRY[impl.name](impl._resources))  # type: ignore[attr-defined]
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
