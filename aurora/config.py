@@ -40,6 +40,7 @@ class CodexConfig(BaseModel):
     breaker_cooldown_s: float = Field(default=30.0, ge=0.0)
     health_ttl_s: float = Field(default=30.0, ge=0.0)
     output_mode: OutputMode = "auto"
+    max_tokens: int = Field(default=1024, ge=16, le=16384, description="Longest reply asked for (sent as max_tokens)")
 
     @property
     def configured(self) -> bool:

@@ -49,5 +49,7 @@ def test_missing_model_is_skipped_after_first_failure(make_aurora: Callable[...,
     assert r.aurora_metadata is not None and r.aurora_metadata.implementation == "rule_based"
     assert r.aurora_metadata.attempts[0].error_code == "AURORA_LOCAL_LLM_UNAVAILABLE"
     again = a.parse(prompt="lofi beat again")
-    assert again.aurora_metadata is not None and [x.implementation for x in again.aurora_metadata.attempts] == [
-        "rule_based"]
+    assert again.aurora_metadata is not None and [(x.implementation, x.skipped) for x in
+                                                  again.aurora_metadata.attempts] == [("local_llm", True),
+                                                                                      ("rule_based", False)]
+    assert "failed to load" in (again.aurora_metadata.attempts[0].message or "")
