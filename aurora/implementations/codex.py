@@ -259,9 +259,8 @@ class CodexImplementation:
             except openai.APIStatusError as exc:  # 401/403/404: misconfigured; retrying will not help
                 self.breaker.failure()
                 raise CodexUnavailableError(f"codex answered {exc.status_code}: {_short(exc)}") from exc
-            except (openai.APIError, ValueError) as exc:  # a body the SDK could not read (JSONDecodeError, ...)
-                self.breaker.success()
-                raise ParseError(f"codex reply unreadable: {_short(exc)}") from exc
+            except (openai.APIError, ValueError, RecursionError) as exc:  # a body the SDK could not read
+                raise ParseError(f"codex reply unreadable: {type(exc).__name__}: {_short(exc)}") from exc
             else:
                 self.breaker.success()
                 return _content(response)
