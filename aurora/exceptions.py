@@ -7,6 +7,7 @@ the API and the UI can report *why* a level was skipped without string matching.
     │   ├── PromptTooLongError      AURORA_INPUT_TOO_LONG
     │   └── UnreadablePromptError   AURORA_INPUT_UNREADABLE
     ├── KnowledgeBaseError         AURORA_KB_INVALID
+    ├── ConfigError                AURORA_CONFIG_INVALID  (settings checked at start: one line per problem)
     ├── ImplementationError        (a level of the fallback chain failed)
     │   ├── CodexTimeoutError       AURORA_CODEX_TIMEOUT
     │   ├── CodexRateLimitedError   AURORA_CODEX_RATE_LIMITED
@@ -51,6 +52,10 @@ class UnreadablePromptError(InputError):
 
 class KnowledgeBaseError(AuroraError):
     code = "AURORA_KB_INVALID"
+
+
+class ConfigError(AuroraError):
+    code = "AURORA_CONFIG_INVALID"
 
 
 class ImplementationError(AuroraError):

@@ -33,29 +33,37 @@ from aurora.contracts import (
     ParseResult,
     PlanParameters,
     PlanResult,
+    PreprocessNote,
     ProcessResult,
     StructuralPlan,
     SuggestResult,
 )
-from aurora.exceptions import AuroraError, ImplementationError, InputError, KnowledgeBaseError
+from aurora.exceptions import AuroraError, ImplementationError, KnowledgeBaseError
 from aurora.implementations import REGISTRY
 from aurora.implementations.base import EnhanceRequest, Implementation, ParseOutput, PlanOutput, Resources
 from aurora.implementations.llm_common import LLM_LEVELS, PartialResultError
 from aurora.mapper import ParameterMapper
 from aurora.parser.semantic import ParseOutcome, SemanticParser
 from aurora.planner import StructuralPlanner
-from aurora.preprocess import Preprocessor
+from aurora.preprocess import Preprocessor, readable
 from aurora.suggester import Suggester
 from aurora.text_embedding import TextEmbedder
+from aurora.validation import (
+    check_context,
+    check_enhancement_level,
+    check_optional_duration,
+    check_plan_parameters,
+    check_seed,
+    check_suggestion_count,
+)
 from knowledge_base import KnowledgeBase
 from knowledge_base.limits import (
     DEFAULT_DURATION_S,
-    ENHANCEMENT_LEVELS,
+    DEFAULT_SUGGESTIONS,
     MAX_DURATION_S,
     MIN_DURATION_S,
     EnhancementLevel,
     duration_in_range,
-    duration_message,
 )
 
 log = logging.getLogger(__name__)
@@ -139,11 +147,15 @@ class Aurora:
                 enhancement_level: str | None = None) -> EnhanceResult:
         started = time.perf_counter()
         level = self._enhancement_level(enhancement_level)
+        context = check_context(context)
         clean = self.preprocess(prompt=prompt)
         request = EnhanceRequest(clean=clean, context=context, level=level)
         result, meta = self._serve("prompt_enhancer", lambda impl: impl.enhance(request), started,
                                    cached=_enhance_cache(request))
-        return result.model_copy(update={"aurora_metadata": meta, "notes": clean.notes})
+        notes = list(clean.notes)
+        if meta.implementation in LLM_LEVELS:
+            notes += self._contradictions(self.parser.parse(clean).parameters, result.enhanced_prompt)
+        return result.model_copy(update={"aurora_metadata": meta, "notes": notes})
 
     def parse(self, *, prompt: str) -> ParseResult:
         started = time.perf_counter()
@@ -157,17 +169,21 @@ class Aurora:
         return [(self.knowledge_base.genre(s.genre_id).name, round(s.score, 4)) for s in ranking[:k]]
 
     def plan(self, *, parameters: PlanParameters, l1: dict[str, str] | None = None) -> PlanResult:
+        """A structural plan for caller-built (or parsed) parameters; they are validated again here, so a
+        malformed meter, tempo or duration is an InputError (AURORA_INPUT_INVALID), never a planner crash."""
         started = time.perf_counter()
+        parameters = check_plan_parameters(parameters)
         self._setup()
         output, meta = self._serve("structural_planner", lambda impl: impl.plan(parameters), started,
                                    cached=_plan_cache(parameters), l1=l1)
         return PlanResult(structural_plan=output.plan, warnings=output.warnings, aurora_metadata=meta)
 
-    def suggest(self, *, partial_prompt: str, suggestion_count: int = 3) -> SuggestResult:
+    def suggest(self, *, partial_prompt: str, suggestion_count: int = DEFAULT_SUGGESTIONS) -> SuggestResult:
         started = time.perf_counter()
+        count = check_suggestion_count(suggestion_count)
         self._setup()
-        text = partial_prompt if isinstance(partial_prompt, str) else ""
-        suggestions = self.suggester.suggest(text[: self.config.max_prompt_chars], count=suggestion_count)
+        text = readable(partial_prompt[: self.config.max_prompt_chars]) if isinstance(partial_prompt, str) else ""
+        suggestions = self.suggester.suggest(text, count=count)
         meta = AuroraMetadata(module="suggester", implementation="rule_based",
                               processing_time_ms=_ms(started), cache_hit=False)
         return SuggestResult(partial_prompt=text, suggestions=suggestions, aurora_metadata=meta)
@@ -176,12 +192,15 @@ class Aurora:
                 context: EnhanceContext | None = None, seed: int = 0) -> ProcessResult:
         """The whole semantic pipeline (spec §6.1): preprocess, enhance, parse, map, plan.
 
-        An explicit ``duration_s`` outside 5-600 s raises InputError (AURORA_INPUT_INVALID), as generate()
-        does; a duration read from the prompt text is brought into range, with a warning saying so.
+        Every argument is checked first: an explicit ``duration_s`` that is not a number of seconds in 5-600,
+        a seed outside 0 to 2**32 - 1, an unknown enhancement level or a malformed context raises InputError
+        (AURORA_INPUT_INVALID), as generate() does; a duration read from the prompt text is brought into range,
+        with a warning naming what was asked and what is used.
         """
         started = time.perf_counter()
-        if duration_s is not None and not duration_in_range(duration_s):
-            raise InputError(duration_message(duration_s))
+        duration_s = check_optional_duration(duration_s)
+        seed = check_seed(seed)
+        context = check_context(context)
         level = self._enhancement_level(enhancement_level)
         timings: dict[str, float] = {}
         t = time.perf_counter()
@@ -202,8 +221,11 @@ class Aurora:
             return impl.enhance(replace(request, quick_parse=quick_future.result()[0].parameters))
 
         enhanced, enhance_meta = self._serve("prompt_enhancer", enhance, t, cached=_enhance_cache(request), l1=l1)
-        enhanced = enhanced.model_copy(update={"aurora_metadata": enhance_meta, "notes": clean.notes})
         quick, timings["quick_parse"] = quick_future.result()
+        notes = list(clean.notes)
+        if enhance_meta.implementation in LLM_LEVELS:
+            notes += self._contradictions(quick.parameters, enhanced.enhanced_prompt)
+        enhanced = enhanced.model_copy(update={"aurora_metadata": enhance_meta, "notes": notes})
         timings["enhance"] = _ms(t)
 
         t = time.perf_counter()
@@ -224,27 +246,47 @@ class Aurora:
         duration_warnings: list[str] = []
         if not duration_in_range(duration):  # only a duration read from the prompt can be out of range here
             kept = min(MAX_DURATION_S, max(MIN_DURATION_S, duration))
-            duration_warnings.append(f"The prompt asks for {duration:g} s; durations are "
-                                     f"{MIN_DURATION_S:g}-{MAX_DURATION_S:g} s, so this plan is {kept:g} s long.")
+            limit = "maximum" if duration > MAX_DURATION_S else "minimum"
+            duration_warnings.append(f"The prompt asks for {duration:g} s; the {limit} is {kept:g} s "
+                                     f"(durations are {MIN_DURATION_S:g}-{MAX_DURATION_S:g} s), so this plan is "
+                                     f"{kept:g} s long.")
             duration = kept
         plan_params = plan_parameters_from(params, duration_s=float(duration), seed=seed)
         plan_result = self.plan(parameters=plan_params, l1=l1)
         timings["plan"] = _ms(t)
         timings["total"] = _ms(started)
-        warnings = ([n.message for n in clean.notes] + parse_result.warnings + duration_warnings
+        warnings = ([n.message for n in notes] + parse_result.warnings + duration_warnings
                     + plan_result.warnings)
         served_by = parse_result.aurora_metadata.implementation if parse_result.aurora_metadata else "defaults"
         meta = AuroraMetadata(module="pipeline", implementation=served_by, processing_time_ms=timings["total"])
-        return ProcessResult(original_prompt=str(prompt), clean_prompt=clean, enhance=enhanced,
+        return ProcessResult(original_prompt=clean.original, clean_prompt=clean, enhance=enhanced,
                              parse=parse_result, plan=plan_result, timings_ms=timings,
                              warnings=list(dict.fromkeys(warnings)), aurora_metadata=meta)
 
     # -- internals -------------------------------------------------------------------------------
-    def _enhancement_level(self, requested: str | None) -> EnhancementLevel:
-        level = requested or self.config.default_enhancement_level
-        if level not in ENHANCEMENT_LEVELS:
-            raise InputError(f"enhancement_level must be one of {', '.join(ENHANCEMENT_LEVELS)}, not {level!r}")
-        return level
+    def _enhancement_level(self, requested: object) -> EnhancementLevel:
+        return check_enhancement_level(requested, self.config.default_enhancement_level)
+
+    def _contradictions(self, stated: ParsedMusicalParameters, enhanced_prompt: str) -> list[PreprocessNote]:
+        """Notes for each fact the user stated (tempo, key, meter) that a model's enhanced prompt states
+        differently: the user's value is what the track uses; the note keeps the rewrite from being taken
+        as a faithful restatement ('Use as prompt')."""
+        try:
+            enhanced = self.parser.parse(CleanPrompt(original=enhanced_prompt, text=enhanced_prompt)).parameters
+        except Exception:  # the check is advisory: a failure to read the rewrite must not fail the request
+            log.exception("could not check the enhanced prompt against the stated facts")
+            return []
+        out: list[PreprocessNote] = []
+        for field_name, label in (("tempo", "tempo"), ("key_signature", "key"), ("time_signature", "meter")):
+            if field_name not in stated.explicit or field_name not in enhanced.explicit:
+                continue
+            asked, rewritten = _fact(stated, field_name), _fact(enhanced, field_name)
+            if asked != rewritten:
+                out.append(PreprocessNote(
+                    code="AURORA_ENHANCED_CONTRADICTS",
+                    message=f"The enhanced prompt says {label} {rewritten}, but you asked for {asked}; "
+                            f"your {asked} is kept.", original=asked, replacement=rewritten))
+        return out
 
     def _rule_tier_only(self) -> bool:
         """True when no model level would serve a parse right now (unconfigured or breaker open)."""
@@ -295,32 +337,34 @@ class Aurora:
                                           processing_time_ms=_ms(started), cache_hit=hit, attempts=attempts)
 
         for impl in self.implementations:
-            if not impl.available():
-                continue
             t = time.perf_counter()
+            if not self._available(impl):
+                reason = _skip_reason(impl)
+                if reason is not None:  # configured but skipped (breaker open, load failed): say so
+                    attempts.append(AttemptRecord(implementation=impl.name,  # type: ignore[arg-type]
+                                                  error_code="AURORA_SKIPPED_BY_BREAKER", message=reason[:300],
+                                                  elapsed_ms=_ms(t), skipped=True))
+                continue
             key = self._cache_key(module, impl, cached)
             if key is not None and cached is not None:
-                text = l1.get(key) if l1 is not None else None
-                text = text if text is not None else self.cache.get(key)
-                if text is not None:
+                hit = self._cached_result(key, cached, l1)
+                if hit is not None:
                     attempts.append(AttemptRecord(implementation=impl.name, elapsed_ms=_ms(t)))  # type: ignore[arg-type]
-                    return served(impl, cached.decode(text), hit=True)
+                    return served(impl, hit, hit=True)
             try:
                 result = task(impl)
             except PartialResultError as partial:
                 attempts.append(AttemptRecord(implementation=impl.name, error_code=partial.code,  # type: ignore[arg-type]
                                               message=str(partial)[:300], elapsed_ms=_ms(t)))
                 return served(impl, partial.partial)
-            except ImplementationError as exc:  # an expected failure of this level (timeout, bad reply, ...)
+            except AuroraError as exc:  # an expected failure of this level (timeout, bad reply, ...)
                 if impl.name == "defaults":
                     raise
                 log.info("%s: %s failed with %s (%s); trying the next level", module, impl.name, exc.code, exc)
                 attempts.append(AttemptRecord(implementation=impl.name, error_code=exc.code,  # type: ignore[arg-type]
                                               message=str(exc)[:300], elapsed_ms=_ms(t)))
                 continue
-            except AuroraError:  # the request itself is unusable (input, knowledge base): no level can help
-                raise
-            except Exception as exc:  # a bug in this level: log its traceback, then let the next level serve
+            except Exception as exc:  # any other fault of this level (a bug, RecursionError, ...): log, fall back
                 if impl.name == "defaults":
                     raise
                 log.exception("%s: %s raised %s; trying the next level", module, impl.name, type(exc).__name__)
@@ -337,12 +381,54 @@ class Aurora:
             return served(impl, result)
         raise AuroraError("No implementation could serve the request.")  # unreachable: defaults answers
 
+    @staticmethod
+    def _available(impl: Implementation) -> bool:
+        """``impl.available()``; a level whose check itself fails (a probe bug) counts as unavailable."""
+        if impl.name == "defaults":
+            return True
+        try:
+            return bool(impl.available())
+        except Exception:
+            log.exception("%s: available() raised; skipping this level", impl.name)
+            return False
+
+    def _cached_result(self, key: str, cached: _Cached[T], l1: dict[str, str] | None) -> T | None:
+        """The cached answer for ``key`` (L1, then L2/L3); an entry that no longer decodes is a miss."""
+        text = l1.get(key) if l1 is not None else None
+        text = text if text is not None else self.cache.get(key)
+        if text is None:
+            return None
+        try:
+            return cached.decode(text)
+        except Exception:
+            log.warning("ignoring a cache entry that does not decode (%s)", key)
+            return None
+
     def _cache_key(self, module: str, impl: Implementation, cached: _Cached[T] | None) -> str | None:
         if cached is None or impl.name not in CACHED_LEVELS:
             return None
         return cache_key(module=module, implementation=impl.name, model=str(getattr(impl, "cache_model", "")),
                          template_version=str(getattr(impl, "template_version", "")),
                          normalised_input=cached.normalised_input)
+
+
+def _fact(params: ParsedMusicalParameters, field_name: str) -> str:
+    if field_name == "tempo":
+        return f"{params.tempo.bpm:g} BPM"
+    if field_name == "key_signature":
+        return params.key_signature.value or "no key"
+    return params.time_signature.value
+
+
+def _skip_reason(impl: Implementation) -> str | None:
+    reason = getattr(impl, "skip_reason", None)
+    if not callable(reason):
+        return None
+    try:
+        text = reason()
+    except Exception:
+        return None
+    return text if isinstance(text, str) else None
 
 
 def keep_stated(params: ParsedMusicalParameters, stated: ParsedMusicalParameters) -> ParsedMusicalParameters:

@@ -1,6 +1,7 @@
 """Stage 1 (spec §6.2): clean what the user typed before any model sees it.
 
-Order matters: reject unreadable input first (binary, empty, too long), then normalise
+Order matters: check the type and the length first (before any scan of a possibly huge input), replace
+lone surrogates (undecodable bytes) and strip bidi controls, reject unreadable input (binary, empty), then normalise
 unicode/whitespace, strip injection attempts and abusive words (with a note, never silently),
 expand abbreviations, fix misspelled music terms, and detect the language. Every change is
 recorded as a PreprocessNote so the UI can show it and nothing the user wrote is lost unnoticed.
@@ -20,6 +21,9 @@ from aurora.exceptions import EmptyPromptError, PromptTooLongError, UnreadablePr
 from knowledge_base import KnowledgeBase
 
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd]")
+_SURROGATE_RE = re.compile(r"[\ud800-\udfff]")
+_BIDI_RE = re.compile(r"[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+"""Bidirectional overrides and isolates: they reorder what a reader sees (U+202E), never what music means."""
 _WORD_RE = re.compile(r"[A-Za-z][A-Za-z'\-]*")
 _UNICODE_WORD_RE = re.compile(r"[^\W\d_][^\W\d_'\-]*")
 
@@ -52,11 +56,7 @@ class Preprocessor:
     # -- public --------------------------------------------------------------------------------
     def clean(self, prompt: object) -> CleanPrompt:
         notes: list[PreprocessNote] = []
-        text = self._as_text(prompt)
-        if len(text) > self.max_chars:
-            raise PromptTooLongError(
-                f"Prompt is {len(text):,} characters; the maximum is {self.max_chars:,}. "
-                "Shorten it to the musical description.", detail={"length": len(text), "max": self.max_chars})
+        text = self._as_text(prompt, notes)
         text = unicodedata.normalize("NFKC", text)
         text = re.sub(r"\s+", " ", text).strip()
         if not text:
@@ -81,23 +81,41 @@ class Preprocessor:
                 message=f"The prompt looks like {language!s}; Aurora reads English, so only the music terms, "
                         "numbers and names it recognises are used and the rest falls back to defaults.",
             ))
-        return CleanPrompt(original=str(prompt), text=text, language=language, notes=notes,
+        return CleanPrompt(original=readable(prompt), text=text, language=language, notes=notes,
                            flagged=any(n.code == "AURORA_CONTENT_FLAGGED" for n in notes))
 
     # -- steps ---------------------------------------------------------------------------------
-    @staticmethod
-    def _as_text(prompt: object) -> str:
+    def _as_text(self, prompt: object, notes: list[PreprocessNote]) -> str:
+        """The first step: type, then length (before any scan), then characters no encoder can write
+        (lone surrogates) replaced, bidi controls stripped, control characters blanked."""
         if isinstance(prompt, bytes):
+            self._check_length(len(prompt) // 4)  # UTF-8 takes at most 4 bytes a character
             try:
                 prompt = prompt.decode("utf-8")
             except UnicodeDecodeError as exc:
                 raise UnreadablePromptError("The prompt is binary data, not text.") from exc
         if not isinstance(prompt, str):
             raise UnreadablePromptError(f"The prompt must be text, got {type(prompt).__name__}.")
-        controls = len(_CONTROL_RE.findall(prompt))
-        if controls and controls > max(3, 0.1 * len(prompt)):
+        self._check_length(len(prompt))
+        text = prompt
+        if _SURROGATE_RE.search(text):
+            text = _without_surrogates(text)
+            notes.append(PreprocessNote(code="AURORA_INPUT_REPLACED",
+                                        message="Replaced characters that could not be read (invalid text encoding)."))
+        if _BIDI_RE.search(text):
+            text = _BIDI_RE.sub("", text)
+            notes.append(PreprocessNote(code="AURORA_INPUT_REPLACED",
+                                        message="Removed invisible text-direction controls."))
+        controls = len(_CONTROL_RE.findall(text))
+        if controls and controls > max(3, 0.1 * len(text)):
             raise UnreadablePromptError("The prompt contains binary or control characters, not readable text.")
-        return _CONTROL_RE.sub(" ", prompt)
+        return _CONTROL_RE.sub(" ", text)
+
+    def _check_length(self, length: int) -> None:
+        if length > self.max_chars:
+            raise PromptTooLongError(
+                f"Prompt is {length:,} characters; the maximum is {self.max_chars:,}. "
+                "Shorten it to the musical description.", detail={"length": length, "max": self.max_chars})
 
     def _strip_injection(self, text: str, notes: list[PreprocessNote]) -> str:
         for pattern in self._injection:
@@ -185,7 +203,7 @@ class Preprocessor:
             message=f"The prompt is not in English (detected: {language}); Aurora reads English prompts, so "
                     "sensible defaults are used. Try describing genre, mood, tempo and instruments in English.",
         ))
-        return CleanPrompt(original=str(prompt), text=text, language=language, notes=notes)
+        return CleanPrompt(original=readable(prompt), text=text, language=language, notes=notes)
 
     # -- lazily built resources ----------------------------------------------------------------
     def _english_words(self) -> set[str]:
@@ -228,6 +246,18 @@ class Preprocessor:
                                  Language.HINDI, Language.TURKISH, Language.POLISH, Language.SWEDISH]
                     self._detector = LanguageDetectorBuilder.from_languages(*languages).with_low_accuracy_mode().build()
         return self._detector
+
+
+def _without_surrogates(text: str) -> str:
+    """Surrogate pairs (text that came through UTF-16) joined into their character; lone halves (bytes a
+    terminal could not decode, kept by Python's surrogateescape) replaced with U+FFFD."""
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+
+
+def readable(prompt: object) -> str:
+    """The original prompt as text any encoder can write (JSON, a terminal, a log)."""
+    text = prompt.decode("utf-8", "replace") if isinstance(prompt, bytes) else str(prompt)
+    return _without_surrogates(text) if _SURROGATE_RE.search(text) else text
 
 
 def _music_vocabulary(kb: KnowledgeBase) -> set[str]:

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError,
 
 from engine.exceptions import EngineInputError
 from knowledge_base.layout import DIMS
+from knowledge_base.limits import check_meter
 
 EMBEDDING_DIMS = DIMS  # the layout owns the width of the control embedding
 Unit = Annotated[float, Field(ge=0.0, le=1.0)]
@@ -64,13 +65,7 @@ class PlanIn(_In):
     @field_validator("time_signature")
     @classmethod
     def _meter(cls, value: str) -> str:
-        parts = value.strip().split("/")
-        if len(parts) != 2 or not all(p.isdigit() for p in parts):
-            raise ValueError(f"time signature must look like '3/4', got {value!r}")
-        top, bottom = int(parts[0]), int(parts[1])
-        if not 1 <= top <= 15 or bottom not in (2, 4, 8, 16):
-            raise ValueError(f"unsupported time signature {value!r}")
-        return f"{top}/{bottom}"
+        return check_meter(value)  # the one meter rule, shared with Aurora (knowledge_base.limits)
 
 
 class _Value(_In):

@@ -16,8 +16,9 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
+import httpx2
 import openai
 
 from aurora.config import AuroraConfig, CodexConfig
@@ -29,6 +30,7 @@ from aurora.exceptions import (
     ImplementationError,
     NotConfiguredError,
     ParseError,
+    ValidationError,
 )
 from aurora.implementations.base import (
     EnhanceRequest,
@@ -39,6 +41,7 @@ from aurora.implementations.base import (
     register,
 )
 from aurora.implementations.llm_common import (
+    MAX_REPLY_CHARS,
     TEMPLATE_VERSION,
     Message,
     Task,
@@ -49,7 +52,51 @@ from aurora.implementations.llm_common import (
     schema_text,
 )
 
+R = TypeVar("R")
 MODES = ("json_schema", "json_object", "prompt")
+MAX_BODY_BYTES = 4 * MAX_REPLY_CHARS + 16_384
+"""Largest HTTP body read from the backend: a reply of MAX_REPLY_CHARS (up to 4 UTF-8 bytes each) plus the
+envelope. A longer body is cut off while it streams in, never read whole."""
+
+
+class ReplyTooLargeError(ParseError):
+    """The backend's HTTP body passed MAX_BODY_BYTES (AURORA_PARSE_ERROR); raised while reading it."""
+
+
+class _CappedStream(httpx2.SyncByteStream):
+    def __init__(self, stream: httpx2.SyncByteStream, limit: int) -> None:
+        self._stream = stream
+        self._limit = limit
+
+    def __iter__(self) -> Any:
+        total = 0
+        for chunk in self._stream:
+            total += len(chunk)
+            if total > self._limit:
+                raise ReplyTooLargeError(f"codex reply passed {self._limit:,} bytes; the rest was not read")
+            yield chunk
+
+    def close(self) -> None:
+        self._stream.close()
+
+
+class CappedTransport(httpx2.HTTPTransport):
+    """An HTTP transport that refuses a body longer than ``limit`` bytes (by Content-Length, or while reading)."""
+
+    def __init__(self, limit: int = MAX_BODY_BYTES, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.limit = limit
+
+    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+        response = super().handle_request(request)
+        length = response.headers.get("content-length", "")
+        if length.isdigit() and int(length) > self.limit:
+            response.close()
+            raise ReplyTooLargeError(f"codex reply is {int(length):,} bytes; at most {self.limit:,} are read")
+        stream = response.stream
+        assert isinstance(stream, httpx2.SyncByteStream)
+        response.stream = _CappedStream(stream, self.limit)
+        return response
 
 
 class CircuitBreaker:
@@ -125,13 +172,28 @@ class CodexImplementation:
         return self.config.configured and self.breaker.allow(self.health_check)
 
     def enhance(self, request: EnhanceRequest) -> EnhanceResult:
-        return run_task(enhance_task(request.clean, request.context, request.level), self._complete)
+        return self._run(enhance_task(request.clean, request.context, request.level))
 
     def parse(self, clean: CleanPrompt) -> ParseOutput:
-        return run_task(parse_task(self._resources, clean), self._complete)
+        return self._run(parse_task(self._resources, clean))
 
     def plan(self, parameters: PlanParameters) -> PlanOutput:
-        return run_task(plan_task(self._resources, parameters), self._complete)
+        return self._run(plan_task(self._resources, parameters))
+
+    def _run(self, task: Task[R]) -> R:
+        """One task; a reply still unusable after the re-ask (junk, wrong schema, refused, too large)
+        counts as a failed request for the breaker, so a backend answering junk is skipped like a dead one."""
+        try:
+            return run_task(task, self._complete, kb=self._resources.kb)
+        except (ParseError, ValidationError):
+            self.breaker.failure()
+            raise
+
+    def skip_reason(self) -> str | None:
+        """Why ``available()`` said no: None when unconfigured (skipped at no cost, nothing to record)."""
+        if not self.config.configured:
+            return None
+        return f"circuit breaker {self.breaker.state}: codex failed recently; skipped until a cool-down probe passes"
 
     # -- health --------------------------------------------------------------------------------------
     def health_check(self) -> bool:
@@ -158,7 +220,8 @@ class CodexImplementation:
             if self._client is None:
                 self._client = openai.OpenAI(base_url=self.config.base_url or None,
                                              api_key=self.config.api_key or "not-needed",
-                                             timeout=self.config.timeout_s, max_retries=0)
+                                             timeout=self.config.timeout_s, max_retries=0,
+                                             http_client=openai.DefaultHttpxClient(transport=CappedTransport()))
             return self._client
 
     def _complete(self, messages: list[Message], task: Task[Any]) -> str:
@@ -174,7 +237,8 @@ class CodexImplementation:
             try:
                 response = client.chat.completions.create(
                     model=cfg.model, messages=_with_schema(messages, task, mode),  # type: ignore[arg-type]
-                    temperature=0, timeout=max(0.05, min(cfg.timeout_s, remaining)), **_response_format(task, mode))
+                    temperature=0, max_tokens=cfg.max_tokens, timeout=max(0.05, min(cfg.timeout_s, remaining)),
+                    **_response_format(task, mode))
             except (openai.BadRequestError, openai.UnprocessableEntityError) as exc:
                 if mode != MODES[-1]:
                     self._downgrade(mode)
@@ -195,9 +259,8 @@ class CodexImplementation:
             except openai.APIStatusError as exc:  # 401/403/404: misconfigured; retrying will not help
                 self.breaker.failure()
                 raise CodexUnavailableError(f"codex answered {exc.status_code}: {_short(exc)}") from exc
-            except (openai.APIError, ValueError) as exc:  # a body the SDK could not read (JSONDecodeError, ...)
-                self.breaker.success()
-                raise ParseError(f"codex reply unreadable: {_short(exc)}") from exc
+            except (openai.APIError, ValueError, RecursionError) as exc:  # a body the SDK could not read
+                raise ParseError(f"codex reply unreadable: {type(exc).__name__}: {_short(exc)}") from exc
             else:
                 self.breaker.success()
                 return _content(response)

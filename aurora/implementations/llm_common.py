@@ -40,6 +40,7 @@ from aurora.contracts import (
 from aurora.exceptions import ParseError, ValidationError
 from aurora.implementations.base import ParseOutput, PlanOutput, Resources
 from aurora.planner import _allocate_bars, _normalise_ratios, _section_chords, seconds_per_bar
+from knowledge_base import KnowledgeBase
 from knowledge_base.theory import chord_to_roman, parse_chord, parse_key_label
 
 R = TypeVar("R")
@@ -47,6 +48,10 @@ Message = dict[str, str]
 PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
 TEMPLATE_VERSION = "v1"
 LLM_LEVELS = frozenset({"codex", "local_llm"})
+MAX_REPLY_CHARS = 65_536
+"""Longest reply text read: the largest valid reply (a plan) is a few KB; more is a broken or hostile backend."""
+MAX_JSON_DEPTH = 32
+"""Deepest JSON nesting read: the reply schemas nest 4 levels; 1,000 brackets would exhaust the decoder's stack."""
 REASK = ("Your previous reply could not be used: {error}\n"
          "Answer again with only one JSON object that matches the requested format.")
 
@@ -223,17 +228,74 @@ def keep_stated(params: ParsedMusicalParameters, stated: ParsedMusicalParameters
 
 # ---------------------------------------------------------------- reply handling
 def decode_json(text: str) -> Any:
-    """The JSON object in a reply; tolerates code fences and prose around it. Raises ParseError."""
+    """The JSON object in a reply; tolerates code fences and prose around it. Raises ParseError, also for
+    a reply longer than MAX_REPLY_CHARS or nested deeper than MAX_JSON_DEPTH (checked before decoding)."""
+    if len(text) > MAX_REPLY_CHARS:
+        raise ParseError(f"reply is {len(text):,} characters; at most {MAX_REPLY_CHARS:,} are read")
     body = text.strip()
     fenced = re.search(r"```(?:json)?\s*(.*?)```", body, flags=re.DOTALL)
     if fenced:
         body = fenced.group(1).strip()
     if not body.startswith("{") and "{" in body:
         body = body[body.index("{"): body.rindex("}") + 1] if "}" in body else body[body.index("{"):]
+    depth = json_depth(body)
+    if depth > MAX_JSON_DEPTH:
+        raise ParseError(f"reply nests {depth} levels deep; at most {MAX_JSON_DEPTH} are read")
     try:
         return json.loads(body, strict=False)
     except json.JSONDecodeError as exc:
         raise ParseError(f"reply is not valid JSON ({exc.msg} at char {exc.pos})", detail=text[:500]) from exc
+    except (RecursionError, ValueError) as exc:  # ValueError: e.g. an integer of more than 4,300 digits
+        raise ParseError(f"reply could not be decoded ({type(exc).__name__})") from exc
+
+
+def json_depth(text: str) -> int:
+    """The deepest bracket nesting in JSON-like text, ignoring brackets inside strings; linear, no recursion."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "]}":
+            depth = max(0, depth - 1)
+    return deepest
+
+
+def screen_reply(kb: KnowledgeBase, text: str) -> str | None:
+    """A model's reply screened with the rules user input gets (knowledge_base moderation): the reason it
+    cannot be used (an instruction aimed at the AI, an abusive word), or None when it is clean."""
+    injection, blocked = _screening_patterns(kb)
+    for pattern in injection:
+        found = pattern.search(text)
+        if found:
+            return f"the reply contains an instruction aimed at the AI ({found.group(0)[:60]!r})"
+    if blocked is not None and (found := blocked.search(text)):
+        return "the reply contains a word the content rules block"
+    return None
+
+
+_SCREENS: dict[int, tuple[list[re.Pattern[str]], re.Pattern[str] | None]] = {}
+
+
+def _screening_patterns(kb: KnowledgeBase) -> tuple[list[re.Pattern[str]], re.Pattern[str] | None]:
+    cached = _SCREENS.get(id(kb))
+    if cached is None:
+        moderation = kb.moderation
+        terms = sorted(moderation.blocked_terms, key=len, reverse=True)
+        blocked = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in terms) + r")\w*\b", re.I) if terms else None
+        cached = ([re.compile(p, re.I) for p in moderation.injection_patterns], blocked)
+        _SCREENS[id(kb)] = cached
+    return cached
 
 
 def describe(exc: PydanticValidationError) -> str:
@@ -241,28 +303,42 @@ def describe(exc: PydanticValidationError) -> str:
     return "; ".join(parts)
 
 
-def run_task(task: Task[R], complete: Callable[[list[Message], Task[Any]], str], *, max_reasks: int = 1) -> R:
-    """Ask, validate, re-ask once with the error, then merge a partial reply (see module docstring)."""
+def run_task(task: Task[R], complete: Callable[[list[Message], Task[Any]], str], *, max_reasks: int = 1,
+             kb: KnowledgeBase | None = None) -> R:
+    """Ask, validate, re-ask once with the error, then merge a partial reply (see module docstring).
+    With ``kb`` the reply is first screened like user input (``screen_reply``): a reply holding an
+    instruction to the AI or a blocked word is refused, and never merged into a partial result."""
     messages = list(task.messages)
     last_data: dict[str, Any] | None = None
     error = ""
+    refused = False
     for round_ in range(max_reasks + 1):
         text = complete(messages, task)
-        try:
-            data = decode_json(text)
-        except ParseError as exc:
-            error = exc.message
+        if not isinstance(text, str):
+            raise ParseError(f"{task.name}: the backend returned {type(text).__name__}, not text")
+        problem = screen_reply(kb, text[:MAX_REPLY_CHARS]) if kb is not None else None
+        refused = problem is not None
+        if problem is not None:
+            error = problem
         else:
-            last_data = data if isinstance(data, dict) else last_data
             try:
-                return task.finish(task.reply_model.model_validate(data))
-            except PydanticValidationError as exc:
-                error = describe(exc)
-            except ValueError as exc:
-                error = str(exc)
+                data = decode_json(text)
+            except ParseError as exc:
+                error = exc.message
+            else:
+                last_data = data if isinstance(data, dict) else last_data
+                try:
+                    return task.finish(task.reply_model.model_validate(data))
+                except PydanticValidationError as exc:
+                    error = describe(exc)
+                except ValueError as exc:
+                    error = str(exc)
         if round_ < max_reasks:
-            messages = [*messages, {"role": "assistant", "content": text[:4000]},
+            echoed = "(reply withheld: it broke the content rules)" if refused else text[:4000]
+            messages = [*messages, {"role": "assistant", "content": echoed},
                         {"role": "user", "content": REASK.format(error=error)}]
+    if refused:
+        raise ValidationError(f"{task.name}: reply refused after {max_reasks} re-ask(s): {error}")
     if last_data is None:
         raise ParseError(f"{task.name}: reply was not JSON after {max_reasks} re-ask(s): {error}")
     reply, fields = merge_partial(task.reply_model, task.base, last_data)

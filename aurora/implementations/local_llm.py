@@ -14,7 +14,7 @@ import json
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import Field
 
@@ -36,7 +36,7 @@ from aurora.contracts import (
     TimeSignatureValue,
     Transition,
 )
-from aurora.exceptions import LocalLLMUnavailableError
+from aurora.exceptions import LocalLLMUnavailableError, ParseError, ValidationError
 from aurora.implementations.base import (
     EnhanceRequest,
     Implementation,
@@ -45,6 +45,7 @@ from aurora.implementations.base import (
     Resources,
     register,
 )
+from aurora.implementations.codex import CircuitBreaker
 from aurora.implementations.llm_common import (
     TEMPLATE_VERSION,
     EnhanceReply,
@@ -65,6 +66,7 @@ from knowledge_base import KnowledgeBase
 TONICS = ("C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B")
 KEYS = [f"{t} {m}" for m in ("major", "minor") for t in TONICS]
 METERS = ["4/4", "3/4", "6/8", "2/4", "5/4", "7/8", "12/8"]
+R = TypeVar("R")
 SECTION_NAMES = ["intro", "verse", "pre-chorus", "chorus", "bridge", "breakdown", "build", "drop", "solo", "outro"]
 CHORDS = [f"{r}{q}" for r in ("C", "Db", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B")
           for q in ("", "m", "7", "maj7", "m7")]
@@ -212,10 +214,28 @@ class LocalLLMImplementation:
         self.cache_model = config.model or ""
         self._failure: str | None = None
         self.stats = GenerationStats()
+        self.breaker = CircuitBreaker(threshold=3, cooldown_s=60.0)
 
     def available(self) -> bool:
-        """Configured, and not known to fail loading (a failed load is not retried in this process)."""
-        return self.config.configured and self._failure is None
+        """Configured, not known to fail loading (a failed load is not retried in this process), and its
+        replies not unusable three times in a row (then skipped for a cool-down, like codex)."""
+        return self.config.configured and self._failure is None and self.breaker.allow(lambda: True)
+
+    def skip_reason(self) -> str | None:
+        if not self.config.configured:
+            return None
+        if self._failure is not None:
+            return f"local model failed to load: {self._failure}"
+        return f"circuit breaker {self.breaker.state}: the local model's replies were unusable; cooling down"
+
+    def _run(self, task: Task[R]) -> R:
+        try:
+            result = run_task(task, self._complete, kb=self._resources.kb)
+        except (ParseError, ValidationError):
+            self.breaker.failure()
+            raise
+        self.breaker.success()
+        return result
 
     def enhance(self, request: EnhanceRequest) -> EnhanceResult:
         task = enhance_task(request.clean, request.context, request.level)
@@ -227,7 +247,7 @@ class LocalLLMImplementation:
 
         compact = Task(task.name, task.template, task.messages, CompactEnhance, json_schema(CompactEnhance),
                        {"enhanced_prompt": request.clean.text, "additions": []}, finish)
-        return run_task(compact, self._complete)
+        return self._run(compact)
 
     def parse(self, clean: CleanPrompt) -> ParseOutput:
         full = parse_task(self._resources, clean)
@@ -241,7 +261,7 @@ class LocalLLMImplementation:
         template = load_template("parse_compact")
         task = Task("parse", template, template.render(user_prompt=clean.text), CompactParse,
                     compact_parse_schema(kb), _compact_base(base), finish)
-        return run_task(task, self._complete)
+        return self._run(task)
 
     def plan(self, parameters: PlanParameters) -> PlanOutput:
         full = plan_task(self._resources, parameters)
@@ -251,7 +271,7 @@ class LocalLLMImplementation:
                         "chords": list(base.chord_progression.chords[:8])}
         task = Task("plan", full.template, full.messages, CompactPlan, schema, base_compact,
                     lambda reply: full.finish(expand_plan(reply, base)))
-        return run_task(task, self._complete)
+        return self._run(task)
 
     # -- generation ----------------------------------------------------------------------------------
     def _complete(self, messages: list[Message], task: Task[Any]) -> str:

@@ -33,6 +33,7 @@ from aurora.parser.meter import parse_meter
 from aurora.parser.mood import MoodFinding, MoodParser
 from aurora.parser.structure import StructureParser, TextureParser
 from aurora.parser.tempo import TempoFinding, TempoParser
+from aurora.parser.unusable import unusable_values
 from aurora.text_embedding import TextEmbedder
 from knowledge_base import KnowledgeBase
 from knowledge_base.schema import Chords, Genre
@@ -171,6 +172,7 @@ class SemanticParser:
             textures=self.textures.parse(lowered),
             explicit=sorted(set(explicit)),
         )
+        warnings += unusable_values(text, params)  # stated values no extractor could use, never dropped silently
         return ParseOutcome(params, ranking, warnings)
 
     # -- inference of what the text leaves unstated ------------------------------------------

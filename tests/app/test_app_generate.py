@@ -44,10 +44,8 @@ class Recorder:
 
 def test_generate_view_renders_plays_and_explains(generator: Generator) -> None:
     progress = Recorder()
-    started = time.perf_counter()
     audio, files, summary, _notes, roll, energy, stages, info = generator.generate_view(
-        PROMPT, 5, "wav", 44100, 7, "moderate", progress=progress)
-    assert time.perf_counter() - started < 20
+        PROMPT, 5, "wav", 44100, 7, "moderate", progress=progress)  # speed is measured in bench/, not here
 
     data, rate = sf.read(audio, dtype="float32")
     assert rate == 44100 and data.shape == (5 * 44100, 2)

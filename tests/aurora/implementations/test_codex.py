@@ -89,7 +89,9 @@ def test_persistent_failure_falls_through_and_opens_the_breaker(
     assert len(server.requests) == 4 and codex_of(a).stats.retries == 3
     assert_valid(r)
     later = a.parse(prompt="dark techno at 130 bpm")  # breaker open: codex skipped, no request sent
-    assert later.aurora_metadata is not None and codes(later.aurora_metadata) == [("rule_based", None)]
+    assert later.aurora_metadata is not None
+    assert codes(later.aurora_metadata) == [("codex", "AURORA_SKIPPED_BY_BREAKER"), ("rule_based", None)]
+    assert later.aurora_metadata.attempts[0].skipped and not later.aurora_metadata.attempts[1].skipped
     assert len(server.requests) == 4 and codex_of(a).breaker.state == "open"
 
 
@@ -133,7 +135,8 @@ def test_bad_reply_twice_falls_through(server: ScriptedServer, make_aurora: Call
     r = a.parse(prompt=PROMPT)
     assert r.aurora_metadata is not None and r.aurora_metadata.implementation == "rule_based"
     assert codes(r.aurora_metadata) == [("codex", code), ("rule_based", None)]
-    assert len(server.requests) == 2 and codex_of(a).breaker.state == "closed"  # the server is up
+    # the server is up, but a reply still unusable after the re-ask counts as a failure: junk opens the breaker
+    assert len(server.requests) == 2 and codex_of(a).breaker.state == "open"
     assert_valid(r)
 
 

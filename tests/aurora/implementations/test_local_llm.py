@@ -44,10 +44,14 @@ def test_plan_is_schema_valid(tiny_model_dir: Path, make_aurora: Callable[..., A
 
 
 def test_missing_model_is_skipped_after_first_failure(make_aurora: Callable[..., Aurora], tmp_path: Path) -> None:
-    a = make_aurora(implementations=LEVELS, local_model=str(tmp_path / "no-such-model"))
+    empty = tmp_path / "not-a-model"  # a folder without model files: the load fails at run time
+    empty.mkdir()
+    a = make_aurora(implementations=LEVELS, local_model=str(empty))
     r = a.parse(prompt="lofi beat")
     assert r.aurora_metadata is not None and r.aurora_metadata.implementation == "rule_based"
     assert r.aurora_metadata.attempts[0].error_code == "AURORA_LOCAL_LLM_UNAVAILABLE"
     again = a.parse(prompt="lofi beat again")
-    assert again.aurora_metadata is not None and [x.implementation for x in again.aurora_metadata.attempts] == [
-        "rule_based"]
+    assert again.aurora_metadata is not None and [(x.implementation, x.skipped) for x in
+                                                  again.aurora_metadata.attempts] == [("local_llm", True),
+                                                                                      ("rule_based", False)]
+    assert "failed to load" in (again.aurora_metadata.attempts[0].message or "")
