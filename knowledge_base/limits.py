@@ -30,3 +30,9 @@ def duration_in_range(duration_s: float) -> bool:
 def duration_message(duration_s: float) -> str:
     """The one wording of an out-of-range duration, so every entry point says the same thing."""
     return f"duration must be between {MIN_DURATION_S:g} and {MAX_DURATION_S:g} seconds, got {duration_s:g}"
+
+
+def ring_out_s(duration_s: float) -> float:
+    """The tail after the last full bar where the final chord rings (10% of the track, 0.6-3 s). The planner
+    and the composer both count whole bars in ``duration_s - ring_out_s``, so the plan and the MIDI agree."""
+    return min(3.0, max(0.6, 0.1 * duration_s))

@@ -18,20 +18,13 @@ from engine.inputs import ParametersIn, PlanIn, SectionIn
 from engine.score import ChordSpan, FxEvent, Note, Score, SectionSpan, Track, TrackRole
 from engine.structure import drums as drum_parts
 from engine.structure.bass import bass_bar, nearest_pitch
-from engine.structure.harmony import (
-    Chord,
-    CompStyle,
-    comp_bar,
-    fit_to_key,
-    parse_chord,
-    section_chords,
-    voice_lead,
-)
+from engine.structure.harmony import Chord, CompStyle, comp_bar, parse_chord, voice_lead
 from engine.structure.melody import MelodyWriter, counter_line
 from engine.structure.meter import Meter
 from engine.structure.orchestration import Orchestra, orchestrate
 from knowledge_base import KnowledgeBase, normalise_name, theory
 from knowledge_base.layout import DecodedControls
+from knowledge_base.limits import ring_out_s
 from knowledge_base.schema import Genre
 from knowledge_base.sound import Groove
 
@@ -115,17 +108,17 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
     step_s, bar_s = meter.step_s(tempo_bpm), meter.bar_s(tempo_bpm)
     n = meter.steps_per_bar
 
-    # 2. bars for each section, the chords of every bar
-    tail_s = float(np.clip(0.1 * duration_s, 0.6, 3.0))
-    music_bars = max(1, int((duration_s - tail_s) // bar_s))
-    bars = allocate_bars([s.duration_ratio for s in plan.sections], music_bars)
+    # 2. bars for each section (the plan's own when they fill the music), the chords of every bar as written
+    music_bars = max(1, int((duration_s - ring_out_s(duration_s)) / bar_s + 1e-6))
+    planned = [s.bars for s in plan.sections]
+    bars = planned if sum(planned) == music_bars else \
+        allocate_bars([s.duration_ratio for s in plan.sections], music_bars)
     sections = [(s, b) for s, b in zip(plan.sections, bars, strict=True) if b > 0]
-    global_chords = [c for c in (parse_chord(x, kb.chords) for x in plan.chord_progression.chords) if c]
     minor = key.is_minor
     third = 3 if minor else 4
     tonic_chord = Chord("tonic", tonic_pc, (tonic_pc, (tonic_pc + third) % 12, (tonic_pc + 7) % 12), tonic_pc)
-    global_chords = fit_to_key(global_chords or [tonic_chord], tonic_pc=tonic_pc, scale_intervals=scale_intervals,
-                               minor=minor)
+    global_chords = [c for c in (parse_chord(x, kb.chords) for x in plan.chord_progression.chords) if c] or \
+        [tonic_chord]
     score = Score(tempo_bpm=tempo_bpm, beats_per_bar=meter.numerator, beat_unit=meter.denominator,
                   key_tonic_pc=tonic_pc, key_mode=mode, key_is_minor=minor, genre_id=genre_id, duration_s=duration_s,
                   bar_s=bar_s, step_s=step_s, textures=list(params.textures),
@@ -133,14 +126,11 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
     bar_chords: list[ChordSpan] = []
     bar = 0
     for section, count in sections:
-        own = [c for c in (parse_chord(x, kb.chords) for x in section.chords) if c]
-        own = fit_to_key(own, tonic_pc=tonic_pc, scale_intervals=scale_intervals, minor=minor) if own \
-            else global_chords
-        own_bars = section_chords(own, tonic_chord, count)
+        own = [c for c in (parse_chord(x, kb.chords) for x in section.chords) if c] or global_chords
         e, _ = energy_level(section.energy_level, global_energy)
         score.sections.append(SectionSpan(section.name, bar * bar_s, count * bar_s, bar, count, e))
         for b in range(count):
-            bar_chords.append(_chord_span(own_bars[b], (bar + b) * bar_s, bar_s))
+            bar_chords.append(_chord_span(own[b % len(own)], (bar + b) * bar_s, bar_s))
         bar += count
     score.chords = bar_chords
 
@@ -169,7 +159,7 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
     for idx, (section, count) in enumerate(sections):
         span = score.sections[idx]
         e, level = energy_level(section.energy_level, global_energy)
-        patterns = drum_parts.beat_pulse(drum_parts.level_patterns(groove, meter, level), meter, tempo_bpm)
+        patterns = drum_parts.level_patterns(groove, meter, level)
         quiet = normalise_name(section.name).split(" ")[0] in _QUIET_SECTIONS and len(sections) > 2
         nxt = sections[idx + 1][0] if idx + 1 < len(sections) else None
         transition = _transition_type(plan, section, nxt) if nxt is not None else "none"

@@ -135,35 +135,3 @@ def percussion_pattern(voice: str, meter: Meter, level: str) -> str:
         for s in strong:
             grid[s] = "x"
     return "".join(grid)
-
-
-FAST_BPM = 140.0  # from here on, off-beat hits make beat trackers (and listeners) hear half time
-VERY_FAST_BPM = 170.0  # from here on, even a ghosted 2-and-4 backbeat makes every other beat the louder one
-
-
-def beat_pulse(patterns: dict[str, str], meter: Meter, tempo_bpm: float) -> dict[str, str]:
-    """At fast tempi the beat itself must be the loudest regular event: the hats (or ride) play on
-    every beat, accented, and drop the off-beats; shakers and open hats between beats go too; the kick
-    marks every beat under a softer backbeat (from VERY_FAST_BPM a soft snare on every beat), and a crash
-    keeps only the downbeat. A drummer at 200 bpm plays quarter-note cymbals for the same reason."""
-    if tempo_bpm < FAST_BPM:
-        return patterns
-    n = meter.steps_per_bar
-    beats = set(range(0, n, meter.beat_steps))
-    out = dict(patterns)
-    cymbal = next((v for v in ("hat_closed", "ride", "hat_pedal") if v in out), "hat_closed")
-    out[cymbal] = "".join("X" if s in beats else "." for s in range(n))
-    if "kick" in out:  # the kick on every beat, the backbeat snare softer than it
-        kick = out["kick"]
-        out["kick"] = "".join(("X" if kick[s] in "Xx" else "x") if s in beats else "." for s in range(n))
-        if "snare" in out:
-            if tempo_bpm >= VERY_FAST_BPM:
-                out["snare"] = "".join("o" if s in beats else "." for s in range(n))
-            else:
-                out["snare"] = "".join("o" if ch in "Xxo" else "." for ch in out["snare"])
-    if "crash" in out:  # a crash on 1 and 3 would mark half time: only the downbeat keeps it
-        out["crash"] = out["crash"][:1] + "." * (n - 1)
-    for voice in ("hat_open", "shaker", "tambourine"):
-        if voice in out:
-            out[voice] = "".join(ch if s in beats else "." for s, ch in enumerate(out[voice]))
-    return out

@@ -8,7 +8,6 @@ import pytest
 
 from engine import Engine, RenderResult
 from engine.structure.arrangement import allocate_bars
-from engine.structure.drums import beat_pulse
 from engine.structure.harmony import parse_chord, voice_lead
 from engine.structure.meter import Meter
 from knowledge_base import KnowledgeBase
@@ -171,15 +170,3 @@ def test_transitions_are_marked(kb: KnowledgeBase) -> None:
     kinds = {fx.kind for fx in score.fx}
     assert {"riser", "impact", "downlifter"} <= kinds
     assert any(g == 0.0 for _, g in score.gain_points)  # the cut
-
-
-def test_beat_pulse_evens_out_the_beats_at_fast_tempi() -> None:
-    meter = Meter.parse("4/4")
-    groove = {"kick": "X.x.X.x.X.x.X.x.", "snare": "....X.......X...", "crash": "x.......x.......",
-              "hat_closed": "x.x.x.x.x.x.x.x."}
-    assert beat_pulse(groove, meter, 120.0) == groove  # normal tempi keep the groove as written
-    fast = beat_pulse(groove, meter, 150.0)
-    assert fast["hat_closed"] == "X...X...X...X..." and fast["kick"] == "X...X...X...X..."
-    assert fast["snare"] == "....o.......o..." and fast["crash"] == "x..............."
-    very_fast = beat_pulse(groove, meter, 180.0)
-    assert very_fast["snare"] == "o...o...o...o..."  # no louder every-other beat left
