@@ -135,14 +135,19 @@ def two_step_share(score: Score) -> float | None:
     return ok / checked if checked else None
 
 
-def grid_signature(score: Score) -> list[frozenset[tuple[int, int]]]:
-    """The distinct drum bars of a render, without fills: what 'the genre's drum grid' is."""
+def grid_signature(score: Score) -> frozenset[tuple[int, int]]:
+    """The genre's drum grid as a render plays it: the (step, note) hits present in at least half of its
+    bars, crashes and toms aside (ghost notes and fills that come and go are a drummer's variation)."""
     drums = score.track("drums")
     if drums is None:
-        return []
+        return frozenset()
     grid = drum_grid(drums, score)
-    return sorted({g for g in grid.values() if not {p for _s, p in g} & TOMS and not {p for _s, p in g} & CRASHES},
-                  key=sorted)
+    counts: dict[tuple[int, int], int] = {}
+    for g in grid.values():
+        for hit in g:
+            if hit[1] not in TOMS and hit[1] not in CRASHES:
+                counts[hit] = counts.get(hit, 0) + 1
+    return frozenset(h for h, c in counts.items() if c >= 0.5 * max(len(grid), 1))
 
 
 # ------------------------------------------------------------------ instruments
