@@ -205,9 +205,9 @@ def _allocate_bars(ratios: list[float], total_bars: int, names: list[str] | None
     section; without names (or when the phrases do not fit), 4-, 2- or 1-bar units."""
     n = len(ratios)
     if names is not None and len(names) == n:
-        units = [EDGE_UNIT_BARS if is_edge(x) else MAIN_UNIT_BARS for x in names]
-        if sum(units) <= total_bars:
-            return _phrase_bars(ratios, total_bars, units)
+        phrase_units = [EDGE_UNIT_BARS if is_edge(x) else MAIN_UNIT_BARS for x in names]
+        if sum(phrase_units) <= total_bars:
+            return _phrase_bars(ratios, total_bars, phrase_units)
     quantum = 4 if total_bars >= 6 * n else 2 if total_bars >= 3 * n else 1
     units = total_bars // quantum
     if units < n:

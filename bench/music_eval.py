@@ -97,7 +97,8 @@ def read_prompts() -> list[dict[str, Any]]:
     rows = []
     for line in PROMPTS.strip().splitlines():
         text, _, labels = line.partition(" | ")
-        found = dict(re.findall(r"(\w+)=(\S+)(?:\s|$)", labels.replace(" major", "_major").replace(" minor", "_minor")))
+        labels = labels.replace(" major", "_major").replace(" minor", "_minor")
+        found = dict(re.findall(r"(\w+)=(\S+)(?:\s|$)", labels))
         rows.append({"text": text.strip(), "tempo": float(found["tempo"]) if "tempo" in found else None,
                      "key": found["key"].replace("_", " ") if "key" in found else None, "meter": found.get("meter"),
                      "inst": [x for x in found.get("inst", "").split(",") if x],
@@ -116,7 +117,7 @@ def aurora_inputs(aurora: Any, text: str, duration_s: float, seed: int) -> tuple
 def score_only(kb: KnowledgeBase, plan: dict[str, Any], params: dict[str, Any], vector: list[float], *,
                duration_s: float, seed: int, tempo_bpm: float | None = None) -> Any:
     """The composer alone (no synthesis): what the seeds and grid checks need."""
-    controls = decode(kb, np.asarray(vector, dtype=np.float32))
+    controls = decode(kb, [float(x) for x in vector])
     plan = dict(plan)
     if tempo_bpm is not None:
         plan["tempo_bpm"] = tempo_bpm
@@ -247,11 +248,12 @@ def criteria(rows: list[dict[str, Any]], longs: list[dict[str, Any]], seeds: lis
     return {
         "harmony: tonic share <= 50% (>=3-chord progressions)": mm.mean_of(
             x["tonic_share"] <= 0.5 for x in h if x["progression_chords"] >= 3),
-        "harmony: mean tonic share (>=3 chords)": mm.mean_of(x["tonic_share"] for x in h if x["progression_chords"] >= 3),
+        "harmony: mean tonic share (>=3 chords)": mm.mean_of(x["tonic_share"] for x in h
+                                                             if x["progression_chords"] >= 3),
         "harmony: planned roots sound (>=8 bars)": mm.mean_of(x["planned_roots_sound"] for x in h),
         "harmony: stated chords kept": mm.mean_of(x["stated_chords_kept"] for x in h),
         "harmony: bridge differs >=50% (song forms)": mm.mean_of(
-            x["bridge_differs"] is not None and x["bridge_differs"] >= 0.5 for x in h if x["bridge_differs"] is not None),
+            x["bridge_differs"] >= 0.5 for x in h if x["bridge_differs"] is not None),
         "harmony: a section ends on V (3-min)": mm.mean_of(r["harmony"]["section_ends_on_V"] for r in longs),
         "groove: grid same at 120 and 180 BPM": mm.mean_of(grids.values()),
         "groove: dnb two-step share (>=80%)": mm.mean_of(r.get("two_step") for r in every),
@@ -262,8 +264,8 @@ def criteria(rows: list[dict[str, Any]], longs: list[dict[str, Any]], seeds: lis
         "instruments: renders with a silent stem": mm.mean_of(bool(r["instruments"]["silent_stems"]) for r in every),
         "instruments: renders with inferred outside line-up": mm.mean_of(
             bool(r["instruments"]["inferred_outside"]) for r in every),
-        "form: chorus >= +2 LU over verse": mm.mean_of(r["chorus_lu"] >= 2.0 for r in every
-                                                      if r.get("chorus_lu") is not None and np.isfinite(r["chorus_lu"])),
+        "form: chorus >= +2 LU over verse": mm.mean_of(
+            r["chorus_lu"] >= 2.0 for r in every if r.get("chorus_lu") is not None and np.isfinite(r["chorus_lu"])),
         "form: chorus has >=1 more part": mm.mean_of(r["chorus_extra_parts"] >= 1 for r in every
                                                      if r.get("chorus_extra_parts") is not None),
         "form: LRA 4-8 LU (pop, EDM)": mm.mean_of(4.0 <= r["lra_lu"] <= 8.0 for r in edm),
@@ -297,6 +299,10 @@ def criteria(rows: list[dict[str, Any]], longs: list[dict[str, Any]], seeds: lis
     }
 
 
+def long_mark(row: dict[str, Any]) -> str:
+    return f" ({int(row['duration_s'])} s)" if row["duration_s"] > 30 else ""
+
+
 def print_table(rows: list[dict[str, Any]], longs: list[dict[str, Any]], summary: dict[str, Any]) -> None:
     print(f"{'#':>2} {'genre':<14} {'mtr':<4} {'bpm':>4} {'mm':>5} {'A1':>2} {'A2':>2} {'K':>1} {'tonic':>5} "
           f"{'ends':>4} {'minS':>4} {'fill8':>5} {'cr/m':>5} {'stated':>6} {'sil':>3} {'LRA':>4} {'chLU':>5} "
@@ -312,10 +318,11 @@ def print_table(rows: list[dict[str, Any]], longs: list[dict[str, Any]], summary
         print(f"{r['index']:>2} {str(r['genre'])[:14]:<14} {r['meter']:<4} {r['asked_tempo']:>4.0f} "
               f"{f(r.get('madmom_tempo'), '{:.0f}'):>5} {'Y' if r.get('acc1') else 'n':>2} "
               f"{'Y' if r.get('acc2') else 'n':>2} {mark:>1} {h['tonic_share']:>5.2f} "
-              f"{h['section_ends_off_tonic']:>4.2f} {r['min_section_bars']:>4} {f(g.get('fills_per_8_bars'), '{:.1f}'):>5} "
+              f"{h['section_ends_off_tonic']:>4.2f} {r['min_section_bars']:>4} "
+              f"{f(g.get('fills_per_8_bars'), '{:.1f}'):>5} "
               f"{f(g.get('crashes_per_min'), '{:.0f}'):>5} {ok:>6} {len(r['instruments']['silent_stems']):>3} "
               f"{r['lra_lu']:>4.1f} {f(r.get('chorus_lu'), '{:+.1f}'):>5} {f(m.get('rest_windows'), '{:.1f}'):>4} "
-              f"{f(m.get('in_range'), '{:.2f}'):>4} {r['prompt'][:44]}{' (' + str(int(r['duration_s'])) + ' s)' if r['duration_s'] > 30 else ''}")
+              f"{f(m.get('in_range'), '{:.2f}'):>4} {r['prompt'][:44]}{long_mark(r)}")
     print()
     for k, v in summary.items():
         print(f"{k:>55}: {'-' if v is None else round(v, 3) if isinstance(v, float) else v}")

@@ -31,7 +31,7 @@ from aurora.implementations.base import (
     Resources,
     register,
 )
-from aurora.planner import seconds_per_bar
+from aurora.planner import music_bars, seconds_per_bar
 
 
 class DefaultsImplementation:
