@@ -6,8 +6,9 @@ section with cadences placed by the section's role.
   progression is translated degree by degree.
 - Each section plays the progression as written, from its first chord (no rotation back to the tonic).
   Verses, pre-choruses, builds and bridges end on a half cadence (the dominant); choruses, drops and the
-  last section end on an authentic cadence (dominant, then tonic). Sections under 4 bars and loop forms
-  (solos, loops) keep the plain loop.
+  last section end on an authentic cadence (dominant, then tonic). Sections under 4 bars, sections too
+  short to play their loop whole before the cadence, and loop forms (solos, loops) keep the plain loop,
+  so every chord of the progression sounds.
 - A bridge contrasts: another of the genre's progressions in the same mode, else the loop started on
   another degree.
 - Stated chords are never replaced: their loop only runs (and a bridge may start it elsewhere).
@@ -131,8 +132,8 @@ def section_chords(loop: list[str], name: str, n_bars: int, *, key: Key, chords:
     role = section_role(name)
     source = bridge_loop(loop, alternatives or [], key, chords) if role == "bridge" else loop
     bars = [source[i % len(source)] for i in range(n_bars)]
-    if stated or n_bars < 4 or role == "loop":
-        return bars
+    if stated or n_bars < 4 or role == "loop" or (n_bars < len(source) + 2 and not final):
+        return bars  # a section too short to hear its loop whole before a cadence plays the loop
     dominant, tonic = cadence_chords(loop, key, chords)
     if final or role == "chorus":
         bars[-2], bars[-1] = dominant, tonic

@@ -277,7 +277,7 @@ def _plays(role: str, level: str, quiet: bool, by_role: dict[TrackRole, Track],
     if role in stated:
         return not (role == "lead" and quiet)
     if role == "lead":
-        return not quiet and (level != "low" or "harmony" not in by_role)
+        return not quiet
     if role == "pad":
         return level != "mid" or "harmony" not in by_role
     if role == "arp":
