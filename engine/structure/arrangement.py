@@ -32,7 +32,8 @@ from knowledge_base.schema import Genre
 from knowledge_base.sound import Groove
 
 LEAD_RANGES = {"low": (48, 67), "mid": (60, 81), "high": (67, 88), "wide": (60, 84)}
-_QUIET_SECTIONS = {"intro", "outro", "breakdown", "interlude"}
+FELT_TEMPO = {"straight": 1.0, "half_time": 0.5, "double_time": 2.0}
+_QUIET_SECTIONS = {"intro", "outro", "interlude"}
 
 
 ASKED_SWING = 0.75  # swung eighths at about 1.67:1 when a prompt asks for swing
@@ -179,6 +180,8 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
         patterns = drum_parts.take_patterns(drum_parts.level_patterns(groove, meter, level), meter,
                                             rng_for(seed, "take:" + level))
         quiet = normalise_name(section.name).split(" ")[0] in _QUIET_SECTIONS and len(sections) > 2
+        # an EDM breakdown: the drums drop out (the build back in still rolls), pads and melody alone
+        breakdown = normalise_name(section.name).startswith("breakdown") and "drums" not in orchestra.stated_roles
         nxt = sections[idx + 1][0] if idx + 1 < len(sections) else None
         transition = _transition_type(plan, section, nxt) if nxt is not None else "none"
         chords = bar_chords[span.start_bar: span.start_bar + count]
@@ -188,7 +191,7 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
             start, chord = starts[b], chords[b]
             following = bar_chords[span.start_bar + b + 1] if span.start_bar + b + 1 < len(bar_chords) else None
             last_bar = b == count - 1
-            if "drums" in by_role:
+            if "drums" in by_role and not (breakdown and not (last_bar and transition == "build")):
                 fill_from, fill_kind = None, transition
                 if last_bar and transition == "fill":
                     # toms at most once in 8 bars, into a long section's end; otherwise a snare pickup
@@ -214,7 +217,7 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
                     notes.append(Note(start, bar_s, gm["crash"], int(85 + 35 * e)))
                 by_role["drums"].notes += notes
             kicks = drum_parts.kick_steps(patterns) if "drums" in by_role else list(meter.strong_steps)
-            if "percussion" in by_role and level != "low":
+            if "percussion" in by_role and (level != "low" or "percussion" in orchestra.stated_roles) and not breakdown:
                 grids = {v: drum_parts.percussion_pattern(v, meter, level) for v in orchestra.percussion_voices}
                 by_role["percussion"].notes += drum_parts.drum_bar(
                     patterns=grids, gm=gm, bar_start_s=start, step_s=step_s, velocity=0.55 + 0.3 * e,
@@ -241,7 +244,8 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
                 track.notes += comp_bar(chord=chord, voicing=voicing, style=comp, bar_start_s=start,
                                         step_s=step_s, steps_per_bar=n, velocity=vel, rng=rngs[role])
         if "lead" in by_role and _plays("lead", level, quiet, by_role, orchestra.stated_roles):
-            density = float(np.clip(e * (1.2 if tempo_bpm < 100 else 0.85), 0.1, 1.0))
+            felt_bpm = tempo_bpm * FELT_TEMPO.get(style.felt, 1.0)  # dnb at 174 is felt, and sung, at 87
+            density = float(np.clip(e * (1.2 if felt_bpm < 100 else 0.85), 0.1, 1.0))
             by_role["lead"].notes += melody.section(name=section.name, chords=chords, bar_starts_s=starts,
                                                     density=density, velocity=0.7 + 0.2 * e, final=final)
         if "counter" in by_role and _plays("counter", level, quiet, by_role, orchestra.stated_roles):
