@@ -239,7 +239,8 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
                 voicing = voice_lead(chord.pitch_classes, voicings[role], n_voices=4 if role != "arp" else 3,
                                      low=lo, high=hi)
                 voicings[role] = voicing
-                comp = _comp_style(role, style, n, anticipate=take.anticipate)
+                comp = _comp_style(role, style, n, anticipate=take.anticipate, level=level,
+                                   strong=tuple(meter.strong_steps))
                 vel = (0.5 if role == "pad" else 0.6) + 0.25 * e
                 track.notes += comp_bar(chord=chord, voicing=voicing, style=comp, bar_start_s=start,
                                         step_s=step_s, steps_per_bar=n, velocity=vel, rng=rngs[role])
@@ -305,7 +306,8 @@ class Take:
         return cls(register=(0, 3, -2, 5, -4)[seed % 5], anticipate=bool(rng.random() < 0.5))
 
 
-def _comp_style(role: str, style: Groove, steps: int, *, anticipate: bool = False) -> CompStyle:
+def _comp_style(role: str, style: Groove, steps: int, *, anticipate: bool = False, level: str = "mid",
+                strong: tuple[int, ...] = ()) -> CompStyle:
     if role == "harmony" and anticipate and len(style.comping.pattern) == steps >= 8 and \
             style.comping.pattern[steps - 2:] == "..":
         return CompStyle(style.comping.style, style.comping.pattern[: steps - 2] + "x.")
@@ -314,6 +316,11 @@ def _comp_style(role: str, style: Groove, steps: int, *, anticipate: bool = Fals
     if role == "arp":
         pattern = style.arp if len(style.arp) == steps else "".join("x" if s % 2 == 0 else "." for s in range(steps))
         return CompStyle("arpeggio", pattern)
+    if level == "low":  # thinner, same rhythm: ghosts go, and accented patterns keep their accents
+        pattern = style.comping.pattern.replace("o", ".")
+        if "X" in pattern:
+            pattern = "".join("." if ch == "x" and i not in strong else ch for i, ch in enumerate(pattern))
+        return CompStyle(style.comping.style, pattern)
     return CompStyle(style.comping.style, style.comping.pattern)  # the genre's rhythm at every energy
 
 
