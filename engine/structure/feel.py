@@ -8,7 +8,6 @@ off-beat flammed). Notes struck together in a part (a chord, a strum) move toget
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -28,19 +27,9 @@ GRID_TOLERANCE = 0.3  # a note within 0.3 of a step of the grid belongs to that 
 
 @dataclass(frozen=True, slots=True)
 class GrooveMap:
-    swing: float  # 0 straight .. 1 full triplet feel
+    swing: float  # 0 straight .. 1 full triplet feel (a swung eighth's off-beat late by 2/3 of a sixteenth)
     swing_unit_steps: int  # 2: swung eighths, 1: swung sixteenths
     humanize_ms: float
-
-
-def swing_offset_s(step: int, *, swing: float, unit_steps: int, step_s: float) -> float:
-    """Delay of a grid step under swing (1.0 = full triplet feel)."""
-    if swing <= 0.0:
-        return 0.0
-    if unit_steps == 2:  # swung eighths
-        phase = step % 4
-        return swing * step_s * (2.0 / 3.0) * (1.0 if phase in (2, 3) else 0.5 if phase == 1 else 0.0)
-    return swing * step_s / 3.0 if step % 2 == 1 else 0.0
 
 
 def apply(score: Score, groove: GrooveMap, rngs: dict[str, np.random.Generator]) -> None:
@@ -51,31 +40,38 @@ def apply(score: Score, groove: GrooveMap, rngs: dict[str, np.random.Generator])
 
 
 def _feel_track(track: Track, score: Score, groove: GrooveMap, rng: np.random.Generator) -> list[Note]:
+    notes = track.notes
+    if not notes:
+        return []
     step_s = score.step_s
     human_s = max(groove.humanize_ms, MIN_HUMANIZE_MS) / 1000.0 * LOOSENESS.get(track.role, 1.0)
     push_s = PUSH_MS.get(track.role, 0.0) / 1000.0
-    jitter: dict[tuple[int, int], float] = {}  # one move per onset (per drum voice): chords stay together
-    out: list[Note] = []
-    for note in track.notes:
-        pos = note.start_s / step_s
-        step = round(pos)
-        on_grid = abs(pos - step) <= GRID_TOLERANCE
-        shift = swing_offset_s(step, swing=groove.swing, unit_steps=groove.swing_unit_steps, step_s=step_s) \
-            if on_grid else 0.0
-        group = (step, note.pitch if track.is_drum else -1)
-        if group not in jitter:
-            scale = DRUM_LOOSENESS.get(note.pitch, 1.0) if track.is_drum else 1.0
-            jitter[group] = float(np.clip(rng.normal(0.0, human_s * scale), -2.5 * human_s, 2.5 * human_s))
-        start = max(note.start_s + shift + push_s + jitter[group], 0.0)
-        velocity = note.velocity * (1.0 + float(rng.normal(0.0, 0.04)))
-        if track.role == "lead":
-            velocity *= _phrase_shape(note.start_s, score.bar_s)
-        out.append(replace(note, start_s=start, velocity=int(np.clip(round(velocity), 1, 127))))
+    starts = np.fromiter((nt.start_s for nt in notes), dtype=np.float64, count=len(notes))
+    pos = starts / step_s
+    steps = np.rint(pos).astype(np.int64)
+    on_grid = np.abs(pos - steps) <= GRID_TOLERANCE
+    if groove.swing > 0.0:
+        if groove.swing_unit_steps == 2:  # swung eighths
+            phase = steps % 4
+            factor = np.where((phase == 2) | (phase == 3), 1.0, np.where(phase == 1, 0.5, 0.0))
+            swing = groove.swing * step_s * (2.0 / 3.0) * factor
+        else:
+            swing = np.where(steps % 2 == 1, groove.swing * step_s / 3.0, 0.0)
+        swing = np.where(on_grid, swing, 0.0)
+    else:
+        swing = np.zeros(len(notes))
+    # one move per onset (per drum voice): a chord or a strum moves together
+    pitches = np.fromiter((nt.pitch for nt in notes), dtype=np.int64, count=len(notes))
+    keys = steps * 128 + (pitches if track.is_drum else 0)
+    _unique, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    scale = np.array([DRUM_LOOSENESS.get(int(pitches[i]), 1.0) if track.is_drum else 1.0 for i in first])
+    jitter = np.clip(rng.normal(0.0, 1.0, len(first)) * human_s * scale, -2.5 * human_s, 2.5 * human_s)[inverse]
+    new_starts = np.maximum(starts + swing + push_s + jitter, 0.0)
+    velocity = np.fromiter((nt.velocity for nt in notes), dtype=np.float64, count=len(notes))
+    velocity = velocity * (1.0 + rng.normal(0.0, 0.04, len(notes)))
+    if track.role == "lead":  # phrase shape: a four-bar phrase swells toward its middle, relaxes at its end
+        velocity = velocity * (0.92 + 0.16 * np.sin(np.pi * ((starts / (4.0 * score.bar_s)) % 1.0)))
+    velocity = np.clip(np.rint(velocity), 1, 127).astype(np.int64)
+    out = [replace(nt, start_s=float(t), velocity=int(v)) for nt, t, v in zip(notes, new_starts, velocity, strict=True)]
     out.sort(key=lambda nt: nt.start_s)
     return out
-
-
-def _phrase_shape(t: float, bar_s: float) -> float:
-    """A four-bar phrase swells toward its middle and relaxes at its end (+-8%)."""
-    phase = (t / (4.0 * bar_s)) % 1.0
-    return 0.92 + 0.16 * math.sin(math.pi * phase)
