@@ -15,7 +15,9 @@ import random
 
 from aurora.contracts import ChordProgression, PlanParameters, Section, StructuralPlan, Transition
 from aurora.exceptions import PlanError
+from aurora.harmony_plan import in_mode, is_edge, progression_is_minor, section_chords
 from knowledge_base import KnowledgeBase
+from knowledge_base.limits import ring_out_s
 from knowledge_base.schema import Genre, Structure, StructureSection
 from knowledge_base.theory import (
     Key,
@@ -28,6 +30,8 @@ from knowledge_base.theory import (
 )
 
 MAX_SECTION_BARS = 24
+SHORT_FORM_S = 45.0  # clips shorter than this play the structure's short form
+MAIN_UNIT_BARS, EDGE_UNIT_BARS = 4, 2  # phrase units: sections on the 4-bar grid, intros and outros on 2
 
 
 def seconds_per_bar(tempo_bpm: float, time_signature: str) -> float:
@@ -52,10 +56,11 @@ class StructuralPlanner:
             warnings.append(f"Unknown genre '{params.genre}'; planning with {genre.name} conventions.")
         structure = self._structure(params, genre, warnings)
         bar_s = seconds_per_bar(params.tempo_bpm, params.time_signature)
-        total_bars = max(1, math.floor(params.duration_seconds / bar_s + 1e-6))
-        template = self._sections_for(structure, total_bars)
-        bars = _allocate_bars([s.ratio for s in template], total_bars)
+        total_bars = music_bars(params.duration_seconds, bar_s)
+        template = self._sections_for(structure, total_bars, params.duration_seconds)
+        bars = _allocate_bars([s.ratio for s in template], total_bars, [s.name for s in template])
         key, chords, numerals = self._progression(params, genre, warnings)
+        alternatives = [] if params.chords else self._alternatives(genre, key, numerals)
         energy_level = 0.5 if params.energy_level is None else params.energy_level
 
         sections: list[Section] = []
@@ -66,7 +71,9 @@ class StructuralPlanner:
             if index == len(template) - 1:
                 duration_s = params.duration_seconds - start_s  # ring-out shorter than a bar
             energy = float(min(1.0, max(0.05, tpl.energy + (energy_level - 0.5) * 0.6)))
-            loop = _section_chords(chords, tpl.name, n_bars)
+            loop = section_chords(chords, tpl.name, n_bars, key=key, chords=self.kb.chords,
+                                  final=index == len(template) - 1, stated=bool(params.chords),
+                                  alternatives=alternatives)
             sections.append(Section(
                 name=tpl.name, duration_ratio=duration_s / params.duration_seconds, energy_level=round(energy, 3),
                 description=f"{tpl.description} ({_energy_word(energy)}, {n_bars} bar{'s' if n_bars > 1 else ''})",
@@ -95,14 +102,26 @@ class StructuralPlanner:
         raise PlanError("No structural template available in the knowledge base.")
 
     @staticmethod
-    def _sections_for(structure: Structure, total_bars: int) -> list[StructureSection]:
-        """Shorten the form for short pieces; repeat its core for long ones (sections <= 24 bars)."""
+    def _sections_for(structure: Structure, total_bars: int, duration_s: float = 60.0) -> list[StructureSection]:
+        """The form that fits: a clip under SHORT_FORM_S plays the structure's short form (with the intro
+        when there is room); sections are dropped until every one gets a whole phrase (4 bars, intros and
+        outros 2); long pieces repeat the core (sections <= 24 bars)."""
         sections = list(structure.sections)
-        if total_bars < 2 * len(sections):
-            keep = [s for s in sections if s.name in structure.short_form] or sections
-            while len(keep) > 1 and total_bars < 2 * len(keep):
-                keep.remove(min(keep, key=lambda s: (s.ratio, s.energy)))
+        if duration_s < SHORT_FORM_S:
+            short = [s for s in sections if s.name in structure.short_form]
+            if short:
+                edges = [s for s in sections[:1] if is_edge(s.name)]
+                room = total_bars - MAIN_UNIT_BARS * len(short)
+                sections = (edges if room >= EDGE_UNIT_BARS else []) + short
+        if total_bars < _units(sections):
+            keep = list(sections)
+            while len(keep) > 1 and total_bars < _units(keep):
+                edges = [s for s in keep if is_edge(s.name)]
+                keep.remove(edges[-1] if edges else min(keep, key=lambda s: (s.name in structure.short_form,
+                                                                             s.ratio, s.energy)))
             return _renormalised(keep)
+        if len(sections) < len(structure.sections):
+            return _renormalised(sections)
         cycles = math.ceil(total_bars / len(sections) / MAX_SECTION_BARS)
         if cycles <= 1 or len(sections) < 3:
             return sections
@@ -126,12 +145,22 @@ class StructuralPlanner:
             return key, stated, [chord_to_roman(c, key, chords_kb) for c in stated]
         rng = random.Random(params.seed)
         minor = key.is_minor
-        fitting = [p for p in genre.progressions if _progression_is_minor(p) == minor]
-        options = fitting or chords_kb.default_progressions.get(key.mode) or \
+        fitting = [p for p in genre.progressions if progression_is_minor(p) == minor]
+        options = fitting or [in_mode(p, minor) for p in genre.progressions] or \
+            chords_kb.default_progressions.get(key.mode) or \
             chords_kb.default_progressions["minor" if minor else "major"]
         numerals = list(rng.choice(options))
         chords = [roman_to_chord(n, key, chords_kb) for n in numerals]
         return key, chords, numerals
+
+    def _alternatives(self, genre: Genre, key: Key, numerals: list[str]) -> list[list[str]]:
+        """The genre's other progressions in the key's mode (a bridge's contrast), as chord symbols."""
+        out = []
+        for p in genre.progressions:
+            translated = in_mode(p, key.is_minor)
+            if translated != numerals:
+                out.append([roman_to_chord(n, key, self.kb.chords) for n in translated])
+        return out
 
     @staticmethod
     def _transitions(structure: Structure, sections: list[Section]) -> list[Transition]:
@@ -161,9 +190,24 @@ def _renormalised(sections: list[StructureSection]) -> list[StructureSection]:
     return [s.model_copy(update={"ratio": s.ratio / total}) for s in sections]
 
 
-def _allocate_bars(ratios: list[float], total_bars: int) -> list[int]:
-    """Whole bars per section, proportional to the ratios, in 4- or 2-bar phrases when there is room."""
+def music_bars(duration_s: float, bar_s: float) -> int:
+    """Whole bars before the ring-out (``knowledge_base.limits.ring_out_s``), as the composer counts them."""
+    return max(1, math.floor((duration_s - ring_out_s(duration_s)) / bar_s + 1e-6))
+
+
+def _units(sections: list[StructureSection]) -> int:
+    return sum(EDGE_UNIT_BARS if is_edge(s.name) else MAIN_UNIT_BARS for s in sections)
+
+
+def _allocate_bars(ratios: list[float], total_bars: int, names: list[str] | None = None) -> list[int]:
+    """Whole bars per section, proportional to the ratios: with names, sections in 4-bar phrases (intros
+    and outros in 2-bar units) and the odd bars left over given to an intro or outro, else the last
+    section; without names (or when the phrases do not fit), 4-, 2- or 1-bar units."""
     n = len(ratios)
+    if names is not None and len(names) == n:
+        phrase_units = [EDGE_UNIT_BARS if is_edge(x) else MAIN_UNIT_BARS for x in names]
+        if sum(phrase_units) <= total_bars:
+            return _phrase_bars(ratios, total_bars, phrase_units)
     quantum = 4 if total_bars >= 6 * n else 2 if total_bars >= 3 * n else 1
     units = total_bars // quantum
     if units < n:
@@ -187,6 +231,33 @@ def _allocate_bars(ratios: list[float], total_bars: int) -> list[int]:
     return bars
 
 
+def _phrase_bars(ratios: list[float], total_bars: int, units: list[int]) -> list[int]:
+    n = len(ratios)
+    target = [r * total_bars / sum(ratios) for r in ratios]
+    alloc = [max(u, int(t // u) * u) for t, u in zip(target, units, strict=True)]
+    while sum(alloc) > total_bars:
+        i = max((j for j in range(n) if alloc[j] > units[j]), key=lambda j: alloc[j] - target[j])
+        alloc[i] -= units[i]
+    while True:
+        room = total_bars - sum(alloc)
+        grow = [j for j in range(n) if units[j] <= room]
+        if not grow:
+            break
+        i = max(grow, key=lambda j: (target[j] - alloc[j]) / units[j])
+        if target[i] - alloc[i] <= 0 and room < MAIN_UNIT_BARS:
+            break
+        alloc[i] += units[i]
+    rest = total_bars - sum(alloc)
+    edges = [j for j in range(n) if units[j] == EDGE_UNIT_BARS]
+    alloc[edges[0] if edges else n - 1] += rest
+    mains = [j for j in range(n) if units[j] == MAIN_UNIT_BARS]
+    for e in edges:  # an intro or outro swollen by the odd bars gives a whole phrase to a section instead
+        while mains and alloc[e] - MAIN_UNIT_BARS >= 1 and alloc[e] >= target[e] + EDGE_UNIT_BARS:
+            alloc[e] -= MAIN_UNIT_BARS
+            alloc[max(mains, key=lambda j: target[j] - alloc[j])] += MAIN_UNIT_BARS
+    return alloc
+
+
 def _normalise_ratios(sections: list[Section]) -> None:
     total = sum(s.duration_ratio for s in sections)
     running = 0.0
@@ -197,14 +268,10 @@ def _normalise_ratios(sections: list[Section]) -> None:
 
 
 def _section_chords(chords: list[str], name: str, n_bars: int) -> list[str]:
-    """One chord per bar, looping the progression; bridges and breakdowns start elsewhere in the loop."""
-    offset = len(chords) // 2 if any(w in name for w in ("bridge", "breakdown", "b section")) else 0
+    """One chord per bar, looping the progression as written (no key or cadence known: an LLM's plan);
+    bridges and breakdowns start elsewhere in the loop."""
+    offset = len(chords) // 2 if any(w in name.lower() for w in ("bridge", "breakdown", "b section")) else 0
     return [chords[(offset + i) % len(chords)] for i in range(n_bars)]
-
-
-def _progression_is_minor(numerals: list[str]) -> bool:
-    first = numerals[0].lstrip("b#♭♯")
-    return first[:1].islower()
 
 
 def _default_key(genre: Genre, mood: str, kb: KnowledgeBase) -> Key:

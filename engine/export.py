@@ -103,8 +103,8 @@ def write_stems(directory: str | Path, stems: dict[str, np.ndarray], *, sample_r
 
 
 def midi_bytes(score: Score, *, ticks_per_beat: int = 480) -> bytes:
-    """Type-1 MIDI: a conductor track (tempo, meter, key) and one track per instrument with its GM
-    program; drums and percussion on channel 10."""
+    """Type-1 MIDI: a conductor track (tempo, meter, key, a marker at each section start) and one track per
+    instrument with its GM program; drums and percussion on channel 10."""
     mid = mido.MidiFile(type=1, ticks_per_beat=ticks_per_beat)
     conductor = mido.MidiTrack()
     conductor.append(mido.MetaMessage("track_name", name="Soundstar", time=0))
@@ -115,6 +115,12 @@ def midi_bytes(score: Score, *, ticks_per_beat: int = 480) -> bytes:
     conductor.append(mido.MetaMessage("key_signature", key=key, time=0))
     mid.tracks.append(conductor)
     ticks_per_s = ticks_per_beat * score.quarter_bpm / 60.0
+    now = 0
+    for section in score.sections:  # a marker at each section start: a DAW shows the form
+        tick = round(section.start_s * ticks_per_s)
+        conductor.append(mido.MetaMessage("marker", text=f"{section.name} (bar {section.start_bar + 1})",
+                                          time=max(tick - now, 0)))
+        now = max(tick, now)
     channel = 0
     for track in score.tracks:
         if track.is_drum:

@@ -204,6 +204,11 @@ class Engine:
         timings["structure"] = time.perf_counter() - t0
         stages.append(StageReport("structure", True, f"{len(score.tracks)} tracks, {len(score.sections)} sections",
                                   timings["structure"]))
+        sung = [t.instrument_id for t in score.tracks if (inst := kb.find_instrument(t.instrument_id)) is not None
+                and inst.family == "vocal"]
+        if sung:  # no singing voice exists yet: say so instead of pretending
+            stages.append(StageReport("vocals", False, f"{', '.join(sung)} rendered as an instrumental line "
+                                      "(no singing voice yet)", 0.0))
         progress("structure", 1.0)
 
         # 3. synthesis: every track to mono audio (DDSP voices, synthesised drums, transition fx)

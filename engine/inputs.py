@@ -83,6 +83,7 @@ class _Tempo(_In):
 class InstrumentIn(_In):
     name: str
     role: str = ""
+    source: str = "stated"  # "stated" (the prompt named it) or "inferred" (the parser added it)
 
 
 class ParametersIn(_In):
@@ -99,6 +100,7 @@ class ParametersIn(_In):
     energy_level: _Energy = Field(default_factory=_Energy)
     textures: list[str] = Field(default_factory=list)
     chords: list[str] = Field(default_factory=list)
+    swing: float | None = Field(default=None, ge=0.0, le=1.0)  # a swing feel the prompt asked for (0 straight)
 
 
 ControlEmbedding = Annotated[list[float], Field(min_length=EMBEDDING_DIMS, max_length=EMBEDDING_DIMS)]

@@ -106,3 +106,9 @@ def suggestion_count_message(count: object) -> str:
 def _shown(value: object) -> str:
     text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
+
+
+def ring_out_s(duration_s: float) -> float:
+    """The tail after the last full bar where the final chord rings (10% of the track, 0.6-3 s). The planner
+    and the composer both count whole bars in ``duration_s - ring_out_s``, so the plan and the MIDI agree."""
+    return min(3.0, max(0.6, 0.1 * duration_s))

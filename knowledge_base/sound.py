@@ -39,6 +39,7 @@ class Groove(_Spec):
     arp: str = ""
     swing: float | None = Field(default=None, ge=0.0, le=1.0)
     humanize_ms: float = Field(default=6.0, ge=0.0, le=40.0)
+    felt: Literal["straight", "half_time", "double_time"] = "straight"  # the pulse a listener feels vs the tempo
     levels: dict[str, dict[str, str]]
     fill: dict[str, str] = Field(default_factory=dict)
 

@@ -31,7 +31,7 @@ from aurora.implementations.base import (
     Resources,
     register,
 )
-from aurora.planner import seconds_per_bar
+from aurora.planner import music_bars, seconds_per_bar
 
 
 class DefaultsImplementation:
@@ -72,7 +72,7 @@ class DefaultsImplementation:
 
     def _single_section(self, p: PlanParameters) -> StructuralPlan:
         bar_s = seconds_per_bar(p.tempo_bpm, p.time_signature)
-        bars = max(1, int(p.duration_seconds // bar_s))
+        bars = music_bars(p.duration_seconds, bar_s)
         chords = list(self._d.chords)
         return StructuralPlan(
             structure_type="through-composed",

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import functools
 import json
-import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -39,7 +38,7 @@ from aurora.contracts import (
 )
 from aurora.exceptions import ParseError, ValidationError
 from aurora.implementations.base import ParseOutput, PlanOutput, Resources
-from aurora.planner import _allocate_bars, _normalise_ratios, _section_chords, seconds_per_bar
+from aurora.planner import _allocate_bars, _normalise_ratios, _section_chords, music_bars, seconds_per_bar
 from knowledge_base import KnowledgeBase
 from knowledge_base.theory import chord_to_roman, parse_chord, parse_key_label
 
@@ -180,10 +179,10 @@ def layout_plan(resources: Resources, reply: PlanReply, params: PlanParameters) 
     if key is None:
         raise ValueError(f"unknown key {reply.chord_progression.key!r} {reply.chord_progression.mode!r}")
     bar_s = seconds_per_bar(params.tempo_bpm, params.time_signature)
-    total_bars = max(1, math.floor(params.duration_seconds / bar_s + 1e-6))
+    total_bars = music_bars(params.duration_seconds, bar_s)
     if len(reply.sections) > total_bars:
         raise ValueError(f"{len(reply.sections)} sections do not fit into {total_bars} bars")
-    bars = _allocate_bars([s.duration_ratio for s in reply.sections], total_bars)
+    bars = _allocate_bars([s.duration_ratio for s in reply.sections], total_bars, [s.name for s in reply.sections])
     sections: list[Section] = []
     start_bar = 0
     for index, (s, n_bars) in enumerate(zip(reply.sections, bars, strict=True)):

@@ -8,7 +8,9 @@ mark transitions (fills, builds, drops, cuts, fades); end on a ringing tonic cho
 
 from __future__ import annotations
 
+import itertools
 import zlib
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -17,26 +19,33 @@ from engine.ddsp.textures import texture_layers
 from engine.inputs import ParametersIn, PlanIn, SectionIn
 from engine.score import ChordSpan, FxEvent, Note, Score, SectionSpan, Track, TrackRole
 from engine.structure import drums as drum_parts
+from engine.structure import feel
 from engine.structure.bass import bass_bar, nearest_pitch
-from engine.structure.harmony import (
-    Chord,
-    CompStyle,
-    comp_bar,
-    fit_to_key,
-    parse_chord,
-    section_chords,
-    voice_lead,
-)
-from engine.structure.melody import MelodyWriter, counter_line
+from engine.structure.harmony import Chord, CompStyle, comp_bar, parse_chord, voice_lead
+from engine.structure.melody import TESSITURA, MelodyWriter, counter_line
 from engine.structure.meter import Meter
 from engine.structure.orchestration import Orchestra, orchestrate
 from knowledge_base import KnowledgeBase, normalise_name, theory
 from knowledge_base.layout import DecodedControls
+from knowledge_base.limits import ring_out_s
 from knowledge_base.schema import Genre
 from knowledge_base.sound import Groove
 
 LEAD_RANGES = {"low": (48, 67), "mid": (60, 81), "high": (67, 88), "wide": (60, 84)}
-_QUIET_SECTIONS = {"intro", "outro", "breakdown", "interlude"}
+FELT_TEMPO = {"straight": 1.0, "half_time": 0.5, "double_time": 2.0}
+_QUIET_SECTIONS = {"intro", "outro", "interlude"}
+
+
+ASKED_SWING = 0.75  # swung eighths at about 1.67:1 when a prompt asks for swing
+_SWING_WORDS = {"swing", "swinging", "swung", "swingy", "shuffle"}
+
+
+def swing_asked(params: ParametersIn) -> bool:
+    """The parameters ask for a swing feel: a swing value, or a mood, texture or sub-genre that says so."""
+    if params.swing is not None:
+        return params.swing > 0.0
+    words = [m.value or "" for m in params.mood] + list(params.textures) + [params.sub_genre.value or ""]
+    return any(normalise_name(w) in _SWING_WORDS for w in words)
 
 
 def rng_for(seed: int, part: str) -> np.random.Generator:
@@ -115,17 +124,17 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
     step_s, bar_s = meter.step_s(tempo_bpm), meter.bar_s(tempo_bpm)
     n = meter.steps_per_bar
 
-    # 2. bars for each section, the chords of every bar
-    tail_s = float(np.clip(0.1 * duration_s, 0.6, 3.0))
-    music_bars = max(1, int((duration_s - tail_s) // bar_s))
-    bars = allocate_bars([s.duration_ratio for s in plan.sections], music_bars)
+    # 2. bars for each section (the plan's own when they fill the music), the chords of every bar as written
+    music_bars = max(1, int((duration_s - ring_out_s(duration_s)) / bar_s + 1e-6))
+    planned = [s.bars for s in plan.sections]
+    bars = planned if sum(planned) == music_bars else \
+        allocate_bars([s.duration_ratio for s in plan.sections], music_bars)
     sections = [(s, b) for s, b in zip(plan.sections, bars, strict=True) if b > 0]
-    global_chords = [c for c in (parse_chord(x, kb.chords) for x in plan.chord_progression.chords) if c]
     minor = key.is_minor
     third = 3 if minor else 4
     tonic_chord = Chord("tonic", tonic_pc, (tonic_pc, (tonic_pc + third) % 12, (tonic_pc + 7) % 12), tonic_pc)
-    global_chords = fit_to_key(global_chords or [tonic_chord], tonic_pc=tonic_pc, scale_intervals=scale_intervals,
-                               minor=minor)
+    global_chords = [c for c in (parse_chord(x, kb.chords) for x in plan.chord_progression.chords) if c] or \
+        [tonic_chord]
     score = Score(tempo_bpm=tempo_bpm, beats_per_bar=meter.numerator, beat_unit=meter.denominator,
                   key_tonic_pc=tonic_pc, key_mode=mode, key_is_minor=minor, genre_id=genre_id, duration_s=duration_s,
                   bar_s=bar_s, step_s=step_s, textures=list(params.textures),
@@ -133,14 +142,11 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
     bar_chords: list[ChordSpan] = []
     bar = 0
     for section, count in sections:
-        own = [c for c in (parse_chord(x, kb.chords) for x in section.chords) if c]
-        own = fit_to_key(own, tonic_pc=tonic_pc, scale_intervals=scale_intervals, minor=minor) if own \
-            else global_chords
-        own_bars = section_chords(own, tonic_chord, count)
+        own = [c for c in (parse_chord(x, kb.chords) for x in section.chords) if c] or global_chords
         e, _ = energy_level(section.energy_level, global_energy)
         score.sections.append(SectionSpan(section.name, bar * bar_s, count * bar_s, bar, count, e))
         for b in range(count):
-            bar_chords.append(_chord_span(own_bars[b], (bar + b) * bar_s, bar_s))
+            bar_chords.append(_chord_span(own[b % len(own)], (bar + b) * bar_s, bar_s))
         bar += count
     score.chords = bar_chords
 
@@ -150,6 +156,8 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
     swing = 0.0 if meter.compound else (style.swing if style.swing is not None else
                                         (lineage[0].swing if lineage else 0.0))
     swing_unit = 2 if (lineage and lineage[0].swing >= 0.3) else 1  # swung eighths vs sixteenths
+    if swing_asked(params) and not meter.compound:  # "swing", "swinging": swung eighths
+        swing, swing_unit = max(swing, ASKED_SWING), 2
     orchestra = orchestrate(controls=controls, params=params, genres=lineage, kb=kb)
     tracks = _make_tracks(orchestra, kb, style)
     by_role: dict[TrackRole, Track] = {t.role: t for t in tracks}
@@ -157,20 +165,23 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
 
     # 4. write every section
     lead_inst = kb.find_instrument(by_role["lead"].instrument_id) if "lead" in by_role else None
-    low, high = LEAD_RANGES.get(lead_inst.pitch_register if lead_inst else "mid", (60, 81))
+    low, high = TESSITURA.get(lead_inst.id if lead_inst else "", LEAD_RANGES.get(
+        lead_inst.pitch_register if lead_inst else "mid", (60, 81)))
     melody = MelodyWriter(tonic_pc=tonic_pc, scale_intervals=scale_intervals, low=low, high=high, meter=meter,
                           step_s=step_s, rng=rng_for(seed, "lead"))
     rngs = {role: rng_for(seed, role) for role in by_role}
     voicings: dict[str, tuple[int, ...] | None] = {"harmony": None, "pad": None, "arp": None}
     bass_prev, counter_prev = 40, (low + 55) // 2
-    humanize_s = style.humanize_ms / 1000.0
-    # with no drums, the chords keep the pulse: the harmony (else the pad) sounds every beat
-    pulse_role = None if "drums" in by_role else next((r for r in ("harmony", "pad") if r in by_role), None)
+    last_tom_fill = -8
+    take = Take.for_seed(seed)
     for idx, (section, count) in enumerate(sections):
         span = score.sections[idx]
         e, level = energy_level(section.energy_level, global_energy)
-        patterns = drum_parts.beat_pulse(drum_parts.level_patterns(groove, meter, level), meter, tempo_bpm)
+        patterns = drum_parts.take_patterns(drum_parts.level_patterns(groove, meter, level), meter,
+                                            rng_for(seed, "take:" + level))
         quiet = normalise_name(section.name).split(" ")[0] in _QUIET_SECTIONS and len(sections) > 2
+        # an EDM breakdown: the drums drop out (the build back in still rolls), pads and melody alone
+        breakdown = normalise_name(section.name).startswith("breakdown") and "drums" not in orchestra.stated_roles
         nxt = sections[idx + 1][0] if idx + 1 < len(sections) else None
         transition = _transition_type(plan, section, nxt) if nxt is not None else "none"
         chords = bar_chords[span.start_bar: span.start_bar + count]
@@ -180,60 +191,65 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
             start, chord = starts[b], chords[b]
             following = bar_chords[span.start_bar + b + 1] if span.start_bar + b + 1 < len(bar_chords) else None
             last_bar = b == count - 1
-            if "drums" in by_role:
-                fill_from = None
+            if "drums" in by_role and not (breakdown and not (last_bar and transition == "build")):
+                fill_from, fill_kind = None, transition
                 if last_bar and transition == "fill":
-                    fill_from = max(n - meter.beat_steps * (2 if count >= 4 else 1), 0)
+                    # toms at most once in 8 bars, into a long section's end; otherwise a snare pickup
+                    toms = count >= 8 and span.start_bar + b - last_tom_fill >= 8
+                    fill_kind = "fill" if toms else "pickup"
+                    fill_from = max(n - meter.beat_steps * (2 if toms else 1), 0)
+                    last_tom_fill = span.start_bar + b if toms else last_tom_fill
                 elif last_bar and transition == "build" and level != "low":
                     fill_from = 0
                 vel = 0.72 + 0.25 * e
-                notes = drum_parts.drum_bar(patterns=patterns, gm=gm, bar_start_s=start, step_s=step_s,
-                                            velocity=vel, swing=swing, swing_unit_steps=swing_unit,
-                                            humanize_s=humanize_s, rng=rngs["drums"], until_step=fill_from)
-                if transition == "build" and fill_from is not None:  # a steady kick under the roll
+                bar_patterns = drum_parts.turnaround_patterns(patterns, meter, rngs["drums"]) \
+                    if b % 4 == 3 and fill_from is None else patterns
+                notes = drum_parts.drum_bar(patterns=bar_patterns, gm=gm, bar_start_s=start, step_s=step_s,
+                                            velocity=vel, rng=rngs["drums"], until_step=fill_from)
+                if transition == "build" and fill_from is not None:  # the groove's kick goes on under the roll
                     notes += [Note(start + s * step_s, step_s, gm["kick"], int(90 + 30 * e))
-                              for s in meter.strong_steps]
+                              for s in (drum_parts.kick_steps(patterns) or meter.strong_steps)]
                 if fill_from is not None:
                     notes += drum_parts.fill_notes(gm=gm, bar_start_s=start, from_step=fill_from, steps_per_bar=n,
-                                                   step_s=step_s, velocity=vel, kind=transition,
+                                                   step_s=step_s, velocity=vel, kind=fill_kind,
                                                    rng=rngs["drums"])
                 if b == 0 and idx > 0 and level != "low":
                     notes.append(Note(start, bar_s, gm["crash"], int(85 + 35 * e)))
                 by_role["drums"].notes += notes
-            kicks = drum_parts.kick_steps(patterns) if "drums" in by_role else \
-                list(range(0, n, meter.beat_steps))
-            if "percussion" in by_role and level != "low":
+            kicks = drum_parts.kick_steps(patterns) if "drums" in by_role else list(meter.strong_steps)
+            if "percussion" in by_role and (level != "low" or "percussion" in orchestra.stated_roles) and not breakdown:
                 grids = {v: drum_parts.percussion_pattern(v, meter, level) for v in orchestra.percussion_voices}
                 by_role["percussion"].notes += drum_parts.drum_bar(
-                    patterns=grids, gm=gm, bar_start_s=start, step_s=step_s, velocity=0.55 + 0.3 * e, swing=swing,
-                    swing_unit_steps=swing_unit, humanize_s=humanize_s, rng=rngs["percussion"])
+                    patterns=grids, gm=gm, bar_start_s=start, step_s=step_s, velocity=0.55 + 0.3 * e,
+                    rng=rngs["percussion"])
             if "bass" in by_role:
-                # with no drums the bass keeps time: a note on every beat
-                bass_style = style.bass if "drums" in by_role else "sub"
-                notes, bass_prev = bass_bar(style=bass_style, chord=chord, next_chord=following, kicks=kicks,
+                notes, bass_prev = bass_bar(style=style.bass, chord=chord, next_chord=following, kicks=kicks,
                                             meter=meter, bar_start_s=start, step_s=step_s, velocity=0.68 + 0.25 * e,
                                             level=level, previous=bass_prev, rng=rngs["bass"],
                                             scale_pcs=[(tonic_pc + i) % 12 for i in scale_intervals])
                 by_role["bass"].notes += notes
             for role in ("harmony", "pad", "arp"):
                 track = by_role.get(role)  # type: ignore[call-overload]
-                if track is None or not _plays(role, level, quiet, by_role):
+                if track is None or not _plays(role, level, quiet, by_role, orchestra.stated_roles):
                     continue
                 lo, hi = (55, 79) if role == "pad" and "harmony" in by_role else (50, 74)
                 if role == "arp":
                     lo, hi = 60, 84
+                lo, hi = lo + take.register, hi + take.register
                 voicing = voice_lead(chord.pitch_classes, voicings[role], n_voices=4 if role != "arp" else 3,
                                      low=lo, high=hi)
                 voicings[role] = voicing
-                comp = _comp_style(role, style, level, n, pulse=_pulse_steps(meter) if pulse_role == role else None)
+                comp = _comp_style(role, style, n, anticipate=take.anticipate, level=level,
+                                   strong=tuple(meter.strong_steps))
                 vel = (0.5 if role == "pad" else 0.6) + 0.25 * e
                 track.notes += comp_bar(chord=chord, voicing=voicing, style=comp, bar_start_s=start,
                                         step_s=step_s, steps_per_bar=n, velocity=vel, rng=rngs[role])
-        if "lead" in by_role and _plays("lead", level, quiet, by_role):
-            density = float(np.clip(e * (1.2 if tempo_bpm < 100 else 0.85), 0.1, 1.0))
+        if "lead" in by_role and _plays("lead", level, quiet, by_role, orchestra.stated_roles):
+            felt_bpm = tempo_bpm * FELT_TEMPO.get(style.felt, 1.0)  # dnb at 174 is felt, and sung, at 87
+            density = float(np.clip(e * (1.2 if felt_bpm < 100 else 0.85), 0.1, 1.0))
             by_role["lead"].notes += melody.section(name=section.name, chords=chords, bar_starts_s=starts,
                                                     density=density, velocity=0.7 + 0.2 * e, final=final)
-        if "counter" in by_role and _plays("counter", level, quiet, by_role):
+        if "counter" in by_role and _plays("counter", level, quiet, by_role, orchestra.stated_roles):
             notes, counter_prev = counter_line(chords=chords, bar_starts_s=starts, bar_s=bar_s, low=55, high=74,
                                                velocity=0.55 + 0.2 * e, previous=counter_prev,
                                                rng=rngs["counter"])
@@ -242,19 +258,31 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
             _mark_transition(score, transition, boundary_s=(span.start_bar + count) * bar_s, bar_s=bar_s,
                              beat_s=step_s * meter.beat_steps, energy=e, section_bars=count)
 
+    _dynamics(score, section_gains([sp.energy for sp in score.sections], style.id),
+              [_transition_type(plan, a, b) for (a, _), (b, _) in itertools.pairwise(sections)],
+              bar_s=bar_s, beat_s=step_s * meter.beat_steps)
+
     # 5. the ending: a tonic chord on the bar line that rings to the end
     _ending(score, by_role, tonic_chord=_chord_span(tonic_chord, 0.0, 0.0), end_bar_s=music_bars * bar_s,
             voicings=voicings, melody_last=melody.last_pitch)
     for track in tracks:
         track.notes = sorted((nt for nt in track.notes if nt.start_s < duration_s), key=lambda nt: nt.start_s)
+    score.tracks = [t for t in tracks if t.notes]  # a part with nothing to play exports no silent stem
+    # 6. one feel for the whole band: swing, push and pull, human timing and velocity
+    feel.apply(score, feel.GrooveMap(swing, swing_unit, style.humanize_ms),
+               {"feel:" + t.name: rng_for(seed, "feel:" + t.name) for t in score.tracks})
     score.kick_times_s = [nt.start_s for nt in by_role["drums"].notes if nt.pitch == 36] if "drums" in by_role else []
     return score
 
 
-def _plays(role: str, level: str, quiet: bool, by_role: dict[TrackRole, Track]) -> bool:
-    """Which layers an energy level turns on."""
+def _plays(role: str, level: str, quiet: bool, by_role: dict[TrackRole, Track],
+           stated: frozenset[TrackRole] = frozenset()) -> bool:
+    """Which layers an energy level turns on. A stated instrument plays at every level (the lead rests
+    in intros and outros only)."""
+    if role in stated:
+        return not (role == "lead" and quiet)
     if role == "lead":
-        return not quiet and (level != "low" or "harmony" not in by_role)
+        return not quiet
     if role == "pad":
         return level != "mid" or "harmony" not in by_role
     if role == "arp":
@@ -264,22 +292,36 @@ def _plays(role: str, level: str, quiet: bool, by_role: dict[TrackRole, Track]) 
     return True
 
 
-def _pulse_steps(meter: Meter) -> str:
-    """A block-chord grid struck on every beat, the downbeat accented."""
-    return "".join("X" if s == 0 else "x" if s % meter.beat_steps == 0 else "-" for s in range(meter.steps_per_bar))
+@dataclass(frozen=True, slots=True)
+class Take:
+    """The arrangement choices a seed makes (another seed, another take): the comping register, and
+    whether the comping anticipates the next bar on its last eighth."""
+
+    register: int
+    anticipate: bool
+
+    @classmethod
+    def for_seed(cls, seed: int) -> Take:
+        rng = rng_for(seed, "take")
+        return cls(register=(0, 3, -2, 5, -4)[seed % 5], anticipate=bool(rng.random() < 0.5))
 
 
-def _comp_style(role: str, style: Groove, level: str, steps: int, *, pulse: str | None = None) -> CompStyle:
-    if pulse is not None:
-        return CompStyle("block", pulse)
+def _comp_style(role: str, style: Groove, steps: int, *, anticipate: bool = False, level: str = "mid",
+                strong: tuple[int, ...] = ()) -> CompStyle:
+    if role == "harmony" and anticipate and len(style.comping.pattern) == steps >= 8 and \
+            style.comping.pattern[steps - 2:] == "..":
+        return CompStyle(style.comping.style, style.comping.pattern[: steps - 2] + "x.")
     if role == "pad":
         return CompStyle("block", "X" + "-" * (steps - 1))
     if role == "arp":
         pattern = style.arp if len(style.arp) == steps else "".join("x" if s % 2 == 0 else "." for s in range(steps))
         return CompStyle("arpeggio", pattern)
-    if level == "low":
-        return CompStyle("block", "X" + "-" * (steps - 1))
-    return CompStyle(style.comping.style, style.comping.pattern)
+    if level == "low":  # thinner, same rhythm: ghosts go, and accented patterns keep their accents
+        pattern = style.comping.pattern.replace("o", ".")
+        if "X" in pattern:
+            pattern = "".join("." if ch == "x" and i not in strong else ch for i, ch in enumerate(pattern))
+        return CompStyle(style.comping.style, pattern)
+    return CompStyle(style.comping.style, style.comping.pattern)  # the genre's rhythm at every energy
 
 
 def _make_tracks(orchestra: Orchestra, kb: KnowledgeBase, style: Groove) -> list[Track]:
@@ -296,20 +338,57 @@ def _make_tracks(orchestra: Orchestra, kb: KnowledgeBase, style: Groove) -> list
     return tracks
 
 
+SECTION_DB_PER_ENERGY = 12.0  # a section's level below the loudest one, per unit of energy it lacks
+WIDE_SECTION_DB_PER_ENERGY = 18.0  # orchestral and ambient music breathes wider
+_WIDE_STYLES = {"cinematic", "ambient"}
+
+
+def section_gains(energies: list[float], style_id: str) -> list[float]:
+    """Each section's level (1.0 = the loudest): energy sets loudness as a player's dynamics would."""
+    depth = WIDE_SECTION_DB_PER_ENERGY if style_id in _WIDE_STYLES else SECTION_DB_PER_ENERGY
+    top = max(energies, default=1.0)
+    return [float(10 ** (-depth * (top - e) / 20.0)) for e in energies]
+
+
+def _dynamics(score: Score, gains: list[float], transitions: list[str], *, bar_s: float, beat_s: float) -> None:
+    """Gain automation: each section holds its level; the change comes in the beat before the next one
+    (a bar for fades), where the transition's own dips (drop, cut, fade) are drawn at the section's level."""
+    points: list[tuple[float, float]] = []
+    for i, (span, gain) in enumerate(zip(score.sections, gains, strict=True)):
+        end = span.start_s + span.duration_s
+        kind = transitions[i] if i < len(transitions) else "none"
+        reserve = (bar_s if kind == "fade" else beat_s) + 0.02
+        points.append((span.start_s + (0.001 if i else 0.0), gain))
+        if i + 1 < len(gains):
+            points.append((max(end - reserve, span.start_s + 0.002), gain))
+            points += _transition_gain(kind, boundary_s=end, bar_s=bar_s, beat_s=beat_s, gain=gain)
+        else:
+            points.append((score.duration_s + 1.0, gain))
+    if any(abs(g - 1.0) > 1e-3 for _t, g in points):
+        score.gain_points = sorted(points)
+
+
+def _transition_gain(kind: str, *, boundary_s: float, bar_s: float, beat_s: float,
+                     gain: float) -> list[tuple[float, float]]:
+    if kind == "drop":
+        return [(boundary_s - beat_s - 0.01, gain), (boundary_s - beat_s, 0.05 * gain),
+                (boundary_s - 0.005, 0.05 * gain)]
+    if kind == "cut":
+        return [(boundary_s - beat_s / 2 - 0.01, gain), (boundary_s - beat_s / 2, 0.0), (boundary_s - 0.005, 0.0)]
+    if kind == "fade":
+        return [(boundary_s - bar_s, gain), (boundary_s - 0.01, 0.25 * gain)]
+    return []
+
+
 def _mark_transition(score: Score, kind: str, *, boundary_s: float, bar_s: float, beat_s: float, energy: float,
                      section_bars: int) -> None:
+    """The transition's effects (riser, impact, downlifter); its gain moves are drawn by ``_dynamics``."""
     lead_in = min(2, section_bars) * bar_s
     if kind in ("build", "drop"):
         score.fx.append(FxEvent("riser", boundary_s - lead_in, lead_in, 0.4 + 0.4 * energy))
     if kind == "drop":
-        score.gain_points += [(boundary_s - beat_s - 0.01, 1.0), (boundary_s - beat_s, 0.05),
-                              (boundary_s - 0.005, 0.05), (boundary_s, 1.0)]
         score.fx.append(FxEvent("impact", boundary_s, 2.0, 0.8))
-    elif kind == "cut":
-        score.gain_points += [(boundary_s - beat_s / 2 - 0.01, 1.0), (boundary_s - beat_s / 2, 0.0),
-                              (boundary_s - 0.005, 0.0), (boundary_s, 1.0)]
     elif kind == "fade":
-        score.gain_points += [(boundary_s - bar_s, 1.0), (boundary_s - 0.01, 0.25), (boundary_s, 1.0)]
         score.fx.append(FxEvent("downlifter", boundary_s - bar_s, bar_s, 0.3))
     elif kind == "fill" and energy > 0.6:
         score.fx.append(FxEvent("reverse_cymbal", boundary_s - bar_s / 2, bar_s / 2, 0.3))

@@ -38,8 +38,6 @@ def bass_bar(*, style: str, chord: ChordSpan, next_chord: ChordSpan | None, kick
     fifth = root + 7 if root + 7 <= BASS_HIGH else root - 5
     changes = next_chord is not None and next_chord.bass_pc != chord.bass_pc
     next_root = nearest_pitch(next_chord.bass_pc, root) if next_chord is not None else root
-    if level == "low" and style not in ("walking", "sub"):
-        style = "sustained"
     onsets: list[tuple[int, int]] = []  # (step, pitch)
     if style == "walking":
         beats = list(range(0, n, meter.beat_steps))

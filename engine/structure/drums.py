@@ -1,5 +1,5 @@
-"""Drum parts: genre grooves from knowledge_base/grooves.yaml played with swing, humanised timing
-and velocity, energy-dependent pattern levels, and fills/rolls that announce a new section.
+"""Drum parts: genre grooves from knowledge_base/grooves.yaml at energy-dependent pattern levels, with
+fills and rolls that announce a new section (swing and timing: engine.structure.feel).
 
 Voices have General-MIDI drum numbers (``gm``: synth_presets.yaml ``drum_voices``), so the MIDI
 export needs no second map.
@@ -15,8 +15,6 @@ from engine.score import Note
 from engine.structure.harmony import parse_grid
 from engine.structure.meter import Meter
 from knowledge_base.sound import Groove
-
-_HUMANIZE_SCALE = {"kick": 0.3, "snare": 0.6}
 
 
 def generic_pattern(meter: Meter, level: str) -> dict[str, str]:
@@ -39,20 +37,10 @@ def generic_pattern(meter: Meter, level: str) -> dict[str, str]:
     return out
 
 
-def swing_offset_s(step: int, *, swing: float, unit_steps: int, step_s: float) -> float:
-    """Delay of a grid step under swing (1.0 = full triplet feel)."""
-    if swing <= 0.0:
-        return 0.0
-    if unit_steps == 2:  # swung eighths
-        phase = step % 4
-        return swing * step_s * (2.0 / 3.0) * (1.0 if phase in (2, 3) else 0.5 if phase == 1 else 0.0)
-    return swing * step_s / 3.0 if step % 2 == 1 else 0.0
-
-
 def drum_bar(*, patterns: dict[str, str], gm: Mapping[str, int], bar_start_s: float, step_s: float, velocity: float,
-             swing: float, swing_unit_steps: int, humanize_s: float, rng: np.random.Generator,
-             until_step: int | None = None) -> list[Note]:
-    """One bar of the groove; ``until_step`` cuts it short where a fill takes over."""
+             rng: np.random.Generator, until_step: int | None = None) -> list[Note]:
+    """One bar of the groove on the straight grid (engine.structure.feel swings and humanises the whole
+    band afterwards); ``until_step`` cuts it short where a fill takes over."""
     notes: list[Note] = []
     for voice, grid in patterns.items():
         pitch = gm.get(voice)
@@ -61,9 +49,7 @@ def drum_bar(*, patterns: dict[str, str], gm: Mapping[str, int], bar_start_s: fl
         for step, _length, accent in parse_grid(grid):
             if until_step is not None and step >= until_step:
                 break
-            jitter = float(rng.normal(0.0, humanize_s * _HUMANIZE_SCALE.get(voice, 1.0)))
-            t = bar_start_s + step * step_s + swing_offset_s(step, swing=swing, unit_steps=swing_unit_steps,
-                                                              step_s=step_s) + jitter
+            t = bar_start_s + step * step_s
             vel = velocity * accent * (1.0 + float(rng.normal(0.0, 0.05)))
             notes.append(Note(max(t, 0.0), step_s, pitch, int(np.clip(round(vel * 127), 1, 127))))
     return notes
@@ -75,6 +61,13 @@ def fill_notes(*, gm: Mapping[str, int], bar_start_s: float, from_step: int, ste
     that doubles its rate and swells (build)."""
     notes: list[Note] = []
     span = steps_per_bar - from_step
+    if kind == "pickup":  # a light snare pickup, no toms: what most section changes get
+        for i, step in enumerate(range(from_step, steps_per_bar)):
+            if i % 2 == 1 and rng.random() < 0.5:
+                continue
+            vel = velocity * (0.45 + 0.4 * i / max(span - 1, 1))
+            notes.append(Note(bar_start_s + step * step_s, step_s, gm["snare"], int(np.clip(round(vel * 127), 1, 127))))
+        return notes
     if kind == "build":
         t, k = 0.0, 0
         total = span * step_s
@@ -137,33 +130,43 @@ def percussion_pattern(voice: str, meter: Meter, level: str) -> str:
     return "".join(grid)
 
 
-FAST_BPM = 140.0  # from here on, off-beat hits make beat trackers (and listeners) hear half time
-VERY_FAST_BPM = 170.0  # from here on, even a ghosted 2-and-4 backbeat makes every other beat the louder one
+# ------------------------------------------------------------------ takes: variation a drummer plays
+_BACKBEAT_VOICES = ("snare", "clap", "rim")
 
 
-def beat_pulse(patterns: dict[str, str], meter: Meter, tempo_bpm: float) -> dict[str, str]:
-    """At fast tempi the beat itself must be the loudest regular event: the hats (or ride) play on
-    every beat, accented, and drop the off-beats; shakers and open hats between beats go too; the kick
-    marks every beat under a softer backbeat (from VERY_FAST_BPM a soft snare on every beat), and a crash
-    keeps only the downbeat. A drummer at 200 bpm plays quarter-note cymbals for the same reason."""
-    if tempo_bpm < FAST_BPM:
-        return patterns
+def _put(grid: str, step: int, mark: str) -> str:
+    return grid[:step] + mark + grid[step + 1:] if 0 <= step < len(grid) and grid[step] == "." else grid
+
+
+def take_patterns(patterns: dict[str, str], meter: Meter, rng: np.random.Generator) -> dict[str, str]:
+    """This seed's take on the groove: the genre's kick and backbeat stay where they are, and the drummer
+    adds a ghost note or two, an open hat on the last off-beat or a kick pickup (another seed, another take)."""
+    out = dict(patterns)
     n = meter.steps_per_bar
     beats = set(range(0, n, meter.beat_steps))
+    backbeat = next((v for v in _BACKBEAT_VOICES if v in out), None)
+    choice = rng.permutation(3)[: int(rng.integers(1, 3))]
+    for c in choice:
+        if c == 0 and backbeat is not None:
+            weak = [s for s in range(1, n) if s not in beats and out[backbeat][s] == "."]
+            for s in rng.choice(weak, size=min(len(weak), int(rng.integers(1, 3))), replace=False) if weak else []:
+                out[backbeat] = _put(out[backbeat], int(s), "o")
+        elif c == 1 and "hat_closed" in out:
+            last_off = n - meter.beat_steps // 2
+            out["hat_open"] = _put(out.get("hat_open", "." * n), last_off, "x")
+        elif c == 2 and "kick" in out:
+            hits = kick_steps(out)
+            spots = [s for s in range(2, n, 2) if s not in beats and s not in hits and s - 1 not in hits]
+            if spots and len(hits) < n // 2:
+                out["kick"] = _put(out["kick"], int(rng.choice(spots)), "x")
+    return out
+
+
+def turnaround_patterns(patterns: dict[str, str], meter: Meter, rng: np.random.Generator) -> dict[str, str]:
+    """The last bar of a four-bar phrase: a ghost pickup into the next phrase on the backbeat voice."""
     out = dict(patterns)
-    cymbal = next((v for v in ("hat_closed", "ride", "hat_pedal") if v in out), "hat_closed")
-    out[cymbal] = "".join("X" if s in beats else "." for s in range(n))
-    if "kick" in out:  # the kick on every beat, the backbeat snare softer than it
-        kick = out["kick"]
-        out["kick"] = "".join(("X" if kick[s] in "Xx" else "x") if s in beats else "." for s in range(n))
-        if "snare" in out:
-            if tempo_bpm >= VERY_FAST_BPM:
-                out["snare"] = "".join("o" if s in beats else "." for s in range(n))
-            else:
-                out["snare"] = "".join("o" if ch in "Xxo" else "." for ch in out["snare"])
-    if "crash" in out:  # a crash on 1 and 3 would mark half time: only the downbeat keeps it
-        out["crash"] = out["crash"][:1] + "." * (n - 1)
-    for voice in ("hat_open", "shaker", "tambourine"):
-        if voice in out:
-            out[voice] = "".join(ch if s in beats else "." for s, ch in enumerate(out[voice]))
+    n = meter.steps_per_bar
+    backbeat = next((v for v in _BACKBEAT_VOICES if v in out), None)
+    if backbeat is not None:
+        out[backbeat] = _put(out[backbeat], n - 1 - int(rng.integers(0, 2)) * 2, "o")
     return out

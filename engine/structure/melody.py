@@ -68,6 +68,31 @@ def vary(motif: Motif, rng: np.random.Generator, meter: Meter) -> Motif:
 
 _SEQUENCE = (0, 2, 1, -1)  # scale steps that move each bar of a four-bar phrase: A, A' (up), B, cadence
 
+# Comfortable lead ranges (MIDI) for instruments whose register word is too coarse; a female voice sits
+# about A3-D5, a flute an octave above middle C and up.
+TESSITURA = {
+    "female_vocal": (57, 74), "vocals": (55, 72), "male_vocal": (48, 67), "child_vocal": (60, 74),
+    "opera_vocal": (55, 77), "autotune_vocal": (55, 72), "whistling": (67, 84), "yodel": (55, 76),
+    "flute": (67, 88), "piccolo": (76, 96), "oboe": (62, 84), "clarinet": (55, 79), "saxophone": (55, 77),
+    "trumpet": (58, 79), "muted_trumpet": (58, 79), "trombone": (45, 67), "french_horn": (50, 72),
+    "violin": (62, 88), "cello": (45, 69), "harmonica": (60, 81), "recorder": (72, 91), "tin_whistle": (74, 93),
+}
+SINGING_FAMILIES = ("vocal", "woodwind", "brass")  # leads that breathe
+CHORUS_WORDS = ("chorus", "hook", "drop", "climax", "refrain")
+
+
+def develop(motif: Motif, meter: Meter) -> Motif:
+    """Development for a second phrase: the motif's first half fragmented (stated twice) and its
+    intervals widened."""
+    half = meter.steps_per_bar // 2
+    head = [(s, ln) for s, ln in motif.rhythm if s < half] or list(motif.rhythm[:1])
+    onsets = sorted({s for s, _ in head} | {s + half for s, _ in head if s + half < meter.steps_per_bar})
+    n = meter.steps_per_bar
+    rhythm = tuple((s, (onsets[i + 1] if i + 1 < len(onsets) else n) - s) for i, s in enumerate(onsets))
+    contour = tuple(int(np.clip(m * 2, -4, 4)) if abs(m) == 1 else m for m in motif.contour)
+    contour = (contour * (len(rhythm) // max(len(contour), 1) + 1))[: max(len(rhythm) - 1, 0)] or (1,)
+    return Motif(rhythm, contour)
+
 
 class MelodyWriter:
     """Writes the lead line section by section and remembers each section's melody."""
@@ -112,24 +137,44 @@ class MelodyWriter:
 
     def section(self, *, name: str, chords: list[ChordSpan], bar_starts_s: list[float], density: float,
                 velocity: float, final: bool) -> list[Note]:
+        """The section's melody: four-bar phrases (motif, motif sequenced, variation, cadence), a second
+        phrase developing the motif, a breath of at least a beat before each phrase ends; a chorus sits
+        in the upper part of the range and a verse in the lower; only the song's end lands on the tonic."""
         key = section_key(name)
         bars = len(bar_starts_s)
         if key in self._written:  # restate what this section played before
             return self._restate(key, bar_starts_s, velocity)
+        full = (self.low, self.high)
+        span = self.high - self.low
+        lift = max(3, span // 4)
+        self.low, self.high = (full[0] + lift, full[1]) if key.startswith(CHORUS_WORDS) else \
+            (full[0], full[1] - lift) if span >= 14 else full
+        try:
+            relative = self._write(key, chords, bars, density, final)
+        finally:
+            self.low, self.high = full
+        self._written[key] = relative
+        return self._restate(key, bar_starts_s, velocity)
+
+    def _write(self, key: str, chords: list[ChordSpan], bars: int, density: float,
+               final: bool) -> list[tuple[float, float, int, float]]:
         motif = self._motifs.setdefault(key, make_motif(self.rng, self.meter, density))
         variation = vary(motif, self.rng, self.meter)
+        developed = develop(motif, self.meter)
         relative: list[tuple[float, float, int, float]] = []
-        pitch = self.last_pitch
+        pitch = self._fold(self.last_pitch)
+        breath = self.meter.beat_steps
         for b in range(bars):
             phrase_pos = b % 4 if bars >= 4 else (3 if b == bars - 1 else b)
             cadence = phrase_pos == 3 or b == bars - 1
-            bar_motif = variation if phrase_pos == 2 else motif
+            bar_motif = variation if phrase_pos == 2 else developed if (b // 4) % 2 == 1 and phrase_pos == 0 \
+                else motif
             rhythm = list(bar_motif.rhythm)
-            if cadence:  # first half of the motif, then a long note
+            if cadence:  # first half of the motif, then a long note, then a breath
                 half = self.meter.steps_per_bar // 2
                 rhythm = [(s, ln) for s, ln in rhythm if s < half][:3] or [(0, 2)]
                 last_start = rhythm[-1][0]
-                rhythm[-1] = (last_start, self.meter.steps_per_bar - last_start - 1)
+                rhythm[-1] = (last_start, max(self.meter.steps_per_bar - last_start - breath, 2))
             chord = chords[b]
             for j, (onset, length) in enumerate(rhythm):
                 if j == 0:  # each bar of the phrase starts a step away: the motif is sequenced, not repeated
@@ -141,17 +186,18 @@ class MelodyWriter:
                     pitch = self._toward(chord.pitch_classes, stepped, move, previous=pitch) \
                         if onset in self.meter.strong_steps else stepped
                 if cadence and j == len(rhythm) - 1:
-                    end_of_section = b == bars - 1
-                    goal = ((self.tonic_pc,) if end_of_section and self.tonic_pc in chord.pitch_classes
-                            else (chord.root_pc,))
-                    pitch = self._nearest(goal, pitch) if (final or end_of_section) else \
-                        self._nearest(chord.pitch_classes, pitch)
+                    end_of_song = final and b == bars - 1
+                    if end_of_song and self.tonic_pc in chord.pitch_classes:
+                        goal: tuple[int, ...] = (self.tonic_pc,)
+                    else:  # a half close: the chord's third or fifth, the tonic avoided
+                        goal = tuple(pc for pc in chord.pitch_classes[1:3] if pc != self.tonic_pc) or \
+                            chord.pitch_classes
+                    pitch = self._nearest(goal, pitch)
                 accent = 1.0 if onset in self.meter.strong_steps else 0.85
                 relative.append((b + onset / self.meter.steps_per_bar,
                                  max(length - 0.4, 0.6) / self.meter.steps_per_bar, pitch, accent))
         self.last_pitch = pitch
-        self._written[key] = relative
-        return self._restate(key, bar_starts_s, velocity)
+        return relative
 
     def _restate(self, key: str, bar_starts_s: list[float], velocity: float) -> list[Note]:
         written = self._written[key]

@@ -1,12 +1,17 @@
 """Which instrument plays which part.
 
-The instruments the embedding marks present come first, each in the role the prompt gave it (or
-its first role in instruments.yaml). Parts still missing are filled from the genre's defaults in
-genres.yaml, then from defaults.yaml's ``fill_instruments``: the rhythm section (drums, bass) always,
-harmony and lead when nothing stated can play them. Excluded instruments never appear, and excluding
-one (say the drum kit) also keeps the engine from filling its role with a substitute. Which
-instruments mean a drum track (the ones drum kits list) and which drum voices hand percussion plays
-come from synth_presets.yaml.
+Stated instruments (the prompt named them) come first and each gets a part: the role the prompt gave
+it, else its first free role in instruments.yaml, else any free pitched role (a second harmony as pad,
+guide tones as counter, an arpeggio); a choir sings pads. A compound name wins over its head noun (a
+stated "reese bass" takes the bass from a "bass guitar" the parser also heard). Inferred instruments
+(the parser's guesses) play only when the genre's line-up (genres.yaml, with its ancestors) has them,
+and never as an invented vocal: there is no singing voice. Parts still missing are filled from the
+genre's line-up, then from defaults.yaml's ``fill_instruments``: the rhythm section (drums, bass)
+always, harmony and lead when nothing stated can play them. Excluded instruments never appear, and
+excluding one (say the drum kit) also keeps the engine from filling its role with a substitute. A
+stated kit piece ("hi-hats") means a drum track but keeps the genre's kit; only a specific kit (an
+808, brushes) chooses the kit. Which instruments mean a drum track and which drum voices hand
+percussion plays come from synth_presets.yaml.
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ class Orchestra:
     parts: tuple[Part, ...]
     percussion_voices: tuple[str, ...]
     kit_instrument: str | None  # the drum instrument that chose the kit
+    stated_roles: frozenset[TrackRole] = frozenset()  # roles a stated instrument plays: heard in every section
 
     def has(self, role: TrackRole) -> bool:
         return any(p.role == role for p in self.parts)
@@ -52,9 +58,48 @@ def _roles_for(inst: Instrument, stated_role: str | None) -> list[TrackRole]:
     return roles
 
 
+def _heard_as(inst: Instrument) -> list[str]:
+    return [x.lower() for x in (inst.name, *inst.aliases)]
+
+
+def _compound_winners(ids: list[str], kb: KnowledgeBase) -> list[str]:
+    """Drops an instrument whose name is the head noun of another stated one ('bass' in 'reese bass')."""
+    found = {i: kb.find_instrument(i) for i in ids}
+    out = []
+    for a in ids:
+        inst_a = found[a]
+        shadowed = inst_a is not None and any(
+            b != a and (inst_b := found[b]) is not None and inst_b.roles[:1] == inst_a.roles[:1]
+            and any(n.endswith(" " + h) for n in _heard_as(inst_b) for h in _heard_as(inst_a) if len(h) >= 3)
+            for b in ids)
+        if not shadowed:
+            out.append(a)
+    return out
+
+
+def stated_and_inferred(controls: DecodedControls, params: ParametersIn, kb: KnowledgeBase,
+                        excluded: set[str]) -> tuple[list[str], list[str]]:
+    """Instrument ids the prompt named, and the ones the parser inferred. Without parameters that say
+    (an embedding alone), every instrument the embedding marks counts as stated."""
+    stated: list[str] = []
+    inferred: list[str] = []
+    for item in params.instrumentation:
+        found = kb.find_instrument(item.name)
+        if found is None or found.id in excluded:
+            continue
+        target = stated if item.source == "stated" else inferred
+        if found.id not in stated and found.id not in target:
+            target.append(found.id)
+    for inst_id in controls.instruments:
+        if inst_id not in excluded and inst_id not in stated and inst_id not in inferred:
+            (inferred if params.instrumentation else stated).append(inst_id)
+    return _compound_winners(stated, kb), [i for i in inferred if i not in stated]
+
+
 def orchestrate(*, controls: DecodedControls, params: ParametersIn, genres: list[Genre],
                 kb: KnowledgeBase) -> Orchestra:
     kit_pieces = kb.synth_presets.kit_pieces()  # instruments that mean a drum track
+    generic_kit = {i for k in kb.synth_presets.kits if k.id == "acoustic" for i in k.instruments}
     excluded = set(controls.excluded_instruments)
     for name in params.excluded_instruments:
         found = kb.find_instrument(name)
@@ -65,7 +110,10 @@ def orchestrate(*, controls: DecodedControls, params: ParametersIn, genres: list
         found = kb.find_instrument(item.name)
         if found is not None and item.role:
             stated_roles.setdefault(found.id, item.role)
-    stated = [i for i in controls.instruments if i not in excluded]
+    stated, inferred = stated_and_inferred(controls, params, kb, excluded)
+    lineup = {gi.instrument for g in genres for gi in g.instruments}
+    inferred = [i for i in inferred if i in lineup and (inst := kb.find_instrument(i)) is not None
+                and inst.family != "vocal"]
     blocked: set[TrackRole] = set()
     for inst_id in excluded:
         inst = kb.find_instrument(inst_id)
@@ -80,22 +128,29 @@ def orchestrate(*, controls: DecodedControls, params: ParametersIn, genres: list
     percussion: list[str] = []
     percussion_ids: list[str] = []
     kit: str | None = None
-    for inst_id in stated:
+    placed: list[str] = []
+    for inst_id in stated + inferred:
         inst = kb.find_instrument(inst_id)
         if inst is None:
             continue
         if inst.drum or inst_id in kit_pieces:
             if inst_id in kit_pieces or inst.family == "drums":
-                kit = kit or inst_id
+                if inst_id not in generic_kit:
+                    kit = kit or inst_id
                 taken.setdefault("drums", inst_id)
             else:
                 percussion_ids.append(inst_id)
                 percussion.extend(v for v in kb.synth_presets.percussion_voices(inst_id) if v not in percussion)
             continue
-        for role in _roles_for(inst, stated_roles.get(inst_id)):
-            if role not in taken:
-                taken[role] = inst_id
-                break
+        roles = _roles_for(inst, stated_roles.get(inst_id))
+        if inst.family == "vocal" and "pad" in roles:  # a choir sings pads
+            roles = ["pad", *[r for r in roles if r != "pad"]]
+        free = [r for r in roles if r not in taken]
+        if not free and inst_id in stated:  # every stated instrument gets a part
+            free = [r for r in ("pad", "counter", "arp", "harmony", "lead") if r not in taken]
+        if free and len([r for r in taken if r in PITCHED_ROLES]) < MAX_PITCHED_PARTS:
+            taken[free[0]] = inst_id
+            placed.append(inst_id)
 
     genre_defaults = [(gi.instrument, _ROLE_MAP.get(gi.role, "harmony")) for g in genres for gi in g.instruments]
     defaults = genre_defaults + [(fill.instrument, _ROLE_MAP.get(fill.role, "harmony"))
@@ -112,12 +167,13 @@ def orchestrate(*, controls: DecodedControls, params: ParametersIn, genres: list
                 break
     for inst_id, role in defaults:
         inst = kb.find_instrument(inst_id)
-        if inst is None or inst_id in excluded or role in blocked or role not in wanted:
+        if inst is None or inst_id in excluded or role in blocked or role not in wanted or inst.family == "vocal":
             continue
         if inst.drum or inst_id in kit_pieces:
             if "drums" not in taken and "drums" not in blocked and genre_has_drums and inst_id in kit_pieces:
                 taken["drums"] = inst_id
-                kit = kit or inst_id
+                if inst_id not in generic_kit:
+                    kit = kit or inst_id
             continue
         if role in ("counter", "arp") and len([r for r in taken if r in PITCHED_ROLES]) >= MAX_PITCHED_PARTS:
             continue
@@ -128,4 +184,5 @@ def orchestrate(*, controls: DecodedControls, params: ParametersIn, genres: list
         parts.append(Part("percussion", percussion_ids[0]))
     order = ("drums", "percussion", "bass", "harmony", "pad", "lead", "counter", "arp")
     parts.sort(key=lambda p: order.index(p.role))
-    return Orchestra(tuple(parts), tuple(percussion), kit)
+    stated_roles_out = frozenset(p.role for p in parts if p.instrument_id in stated)
+    return Orchestra(tuple(parts), tuple(percussion), kit, stated_roles_out)

@@ -1,0 +1,142 @@
+"""The planner's harmony: progressions kept in the stated mode, and a chord for every bar of every
+section with cadences placed by the section's role.
+
+- A progression is written in the key's own mode: a minor key gets a minor progression (a bossa nova in
+  A minor plays Bm7b5-E7-Am7, not the major ii-V-I); when the genre has none in that mode, its
+  progression is translated degree by degree.
+- Each section plays the progression as written, from its first chord (no rotation back to the tonic).
+  Verses, pre-choruses, builds and bridges end on a half cadence (the dominant); choruses, drops and the
+  last section end on an authentic cadence (dominant, then tonic). Sections under 4 bars, sections too
+  short to play their loop whole before the cadence, and loop forms (solos, loops) keep the plain loop,
+  so every chord of the progression sounds.
+- A bridge contrasts: another of the genre's progressions in the same mode, else the loop started on
+  another degree.
+- Stated chords are never replaced: their loop only runs (and a bridge may start it elsewhere).
+"""
+
+from __future__ import annotations
+
+import re
+
+from knowledge_base.schema import Chords
+from knowledge_base.theory import ROMAN_RE, Key, parse_chord, roman_to_chord
+
+CHORUS = ("chorus", "hook", "drop", "climax", "refrain")
+HALF = ("verse", "pre-chorus", "pre chorus", "build", "rise", "head", "theme", "opening", "a", "a2", "emergence",
+        "bloom", "variation")
+BRIDGE = ("bridge", "b", "breakdown", "c", "episode", "development", "middle", "drift")
+EDGE = ("intro", "outro", "ending", "coda", "dissolve", "tag")
+LOOPING = ("solo", "loop", "trading")
+
+# degree (lower-case numeral) -> (numeral in minor, suffix changes) and the way back
+_TO_MINOR = {"i": "i", "ii": "ii", "iii": "III", "iv": "iv", "v": "V", "vi": "VI", "vii": "VII"}
+_TO_MAJOR = {"i": "I", "ii": "ii", "iii": "iii", "iv": "IV", "v": "V", "vi": "vi", "vii": "bVII"}
+_MINOR_SUFFIX = {("i", "maj7"): "7", ("ii", "7"): "ø7", ("ii", ""): "o", ("iv", "maj7"): "7", ("vi", "7"): "maj7",
+                 ("i", "maj9"): "9", ("i", "6"): "6"}
+_MAJOR_SUFFIX = {("i", "7"): "maj7", ("ii", "ø7"): "7", ("ii", "o"): "", ("ii", "m7b5"): "7", ("i", "9"): "maj9"}
+
+
+def base_name(name: str) -> str:
+    """'chorus 2', 'Chorus (2)', 'verse_2' -> 'chorus' / 'verse'."""
+    text = re.sub(r"\s*\(\d+\)\s*$", "", name.strip().lower())
+    return re.sub(r"[\s_\-]*\d+$", "", text).strip() or text
+
+
+def section_role(name: str) -> str:
+    """chorus | half | bridge | edge | loop | other, from a section's name."""
+    base = base_name(name)
+    for role, words in (("edge", EDGE), ("loop", LOOPING), ("chorus", CHORUS), ("bridge", BRIDGE), ("half", HALF)):
+        if base in words or any(base.startswith(w + " ") or base == w for w in words if len(w) > 2):
+            return role
+    return "other"
+
+
+def is_edge(name: str) -> bool:
+    return section_role(name) == "edge"
+
+
+def progression_is_minor(numerals: list[str]) -> bool:
+    """Minor when its tonic chord is minor (a lower-case i); without a tonic chord, when it uses the
+    minor scale's major III, VI or VII."""
+    for numeral in numerals:
+        m = ROMAN_RE.match(numeral.strip())
+        if m and not m.group("acc") and m.group("num").lower() == "i":
+            return m.group("num") == "i"
+    for numeral in numerals:
+        m = ROMAN_RE.match(numeral.strip())
+        if m and not m.group("acc") and m.group("num") in ("III", "VI", "VII"):
+            return True
+    return False
+
+
+def in_mode(numerals: list[str], minor: bool) -> list[str]:
+    """A progression translated into the other mode degree by degree (ii7-V7-Imaj7 -> iiø7-V7-i7)."""
+    if progression_is_minor(numerals) == minor:
+        return list(numerals)
+    out = []
+    for numeral in numerals:
+        m = ROMAN_RE.match(numeral.strip())
+        if m is None or m.group("acc"):
+            out.append(numeral)
+            continue
+        degree, suffix = m.group("num").lower(), m.group("suffix")
+        if m.group("num") == "II":  # a secondary dominant (V of V) stays what it is
+            out.append(numeral)
+            continue
+        table, suffixes = (_TO_MINOR, _MINOR_SUFFIX) if minor else (_TO_MAJOR, _MAJOR_SUFFIX)
+        out.append(table[degree] + suffixes.get((degree, suffix), suffix))
+    return out
+
+
+def _root(symbol: str, chords: Chords) -> int | None:
+    parsed = parse_chord(symbol, chords)
+    return parsed.root_pc if parsed is not None else None
+
+
+def cadence_chords(loop: list[str], key: Key, chords: Chords) -> tuple[str, str]:
+    """(dominant, tonic) in the loop's own colour: the loop's V (else its bVII, else its IV, else a V
+    built in the key) and its tonic chord (else one built in the key)."""
+    sevenths = any(re.search(r"(7|9|11|13)", c) for c in loop)
+    by_interval: dict[int, str] = {}
+    for c in loop:
+        r = _root(c, chords)
+        if r is not None:
+            by_interval.setdefault((r - key.tonic_pc) % 12, c)
+    dominant = by_interval.get(7) or by_interval.get(10) or by_interval.get(5) or \
+        roman_to_chord("V7" if sevenths else "V", key, chords)
+    tonic = by_interval.get(0) or roman_to_chord(("i" if key.is_minor else "I") + ("7" if sevenths else ""), key,
+                                                 chords)
+    return dominant, tonic
+
+
+def bridge_loop(loop: list[str], alternatives: list[list[str]], key: Key, chords: Chords) -> list[str]:
+    """Another progression for the bridge, else the loop from another degree (never from the tonic)."""
+    for alt in alternatives:
+        if alt and alt != loop and _root(alt[0], chords) != key.tonic_pc:
+            return alt
+    if len(loop) < 2:
+        return loop
+    shift = len(loop) // 2
+    for k in range(len(loop)):
+        rotated = loop[(shift + k) % len(loop):] + loop[:(shift + k) % len(loop)]
+        if _root(rotated[0], chords) != key.tonic_pc:
+            return rotated
+    return loop
+
+
+def section_chords(loop: list[str], name: str, n_bars: int, *, key: Key, chords: Chords, final: bool = False,
+                   stated: bool = False, alternatives: list[list[str]] | None = None) -> list[str]:
+    """One chord per bar for a section (see the module docstring)."""
+    if not loop:
+        return []
+    role = section_role(name)
+    source = bridge_loop(loop, alternatives or [], key, chords) if role == "bridge" else loop
+    bars = [source[i % len(source)] for i in range(n_bars)]
+    if stated or n_bars < 4 or role == "loop" or (n_bars < len(source) + 2 and not final):
+        return bars  # a section too short to hear its loop whole before a cadence plays the loop
+    dominant, tonic = cadence_chords(loop, key, chords)
+    if final or role == "chorus":
+        bars[-2], bars[-1] = dominant, tonic
+    elif role in ("half", "bridge", "other") or (role == "edge" and not final):
+        bars[-1] = dominant
+    return bars

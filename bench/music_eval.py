@@ -1,0 +1,386 @@
+"""Music bench: would a person keep what the engine writes? (issue 10)
+
+    python -m bench.music_eval                    # 40 prompts x 30 s (seed 0), 3 x 3 min, seeds 1-2 on a subset
+    python -m bench.music_eval --json OUT         # also write every row and the summary
+    python -m bench.music_eval --quick            # 12 prompts, one 3-minute render (a smoke run)
+
+Prompts are written the way users write them, across genres, meters (3/4, 6/8, 7/8), tempi 60-200 and
+moods; labels after " | " are the truth the bench checks against (stated tempo, key, instruments by
+knowledge-base id, chords). Each prompt goes through Aurora (offline tiers) and the Engine; the criteria
+are measured from the score (what the MIDI holds), the stems and the audio (bench.music_metrics):
+harmony, groove, instruments, form and dynamics, feel, melody, seeds, tempo (madmom RNN beat + tempo
+processors: Acc1 within 4% of the asked tempo, Acc2 within 4% of 1/3, 1/2, 1, 2 or 3 times it) and key
+(Krumhansl-Schmuckler on chroma: CK, CKD). Renders, piano rolls (one colour per track, chord symbols per
+bar) and spectrograms go to bench/out/music/ (git-ignored).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+import knowledge_base
+from bench import music_metrics as mm
+from bench.analysis import estimate_key
+from bench.engine_bench import parse_key, plan_key_of, relative
+from engine import Engine
+from engine.export import encode_audio
+from engine.inputs import parse_parameters, parse_plan
+from engine.structure.arrangement import compose
+from knowledge_base import KnowledgeBase
+from knowledge_base.layout import decode
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out" / "music"
+
+# text | labels: tempo= key= meter= inst=ids (comma) chords=symbols (comma)
+PROMPTS = """\
+an upbeat pop song with piano and synths about summer | inst=piano
+sad pop ballad with piano and strings, slow and emotional | inst=piano,string_section
+rock song with electric guitar, bass and drums in A major, chords A E D | key=A major inst=electric_guitar chords=A,E,D
+heavy metal at 180 bpm with double kick and distorted guitars in E minor | tempo=180 key=E minor inst=electric_guitar
+dark metal riff in E minor, chords Em F Em, 160 bpm | tempo=160 key=E minor chords=Em,F
+jazz trio, swinging, piano bass and drums, 140 bpm | tempo=140 inst=piano,double_bass
+smooth jazz with saxophone over Fmaj7 Ebmaj7 | inst=saxophone chords=Fmaj7,Ebmaj7
+bossa nova in A minor with nylon guitar and flute | key=A minor inst=classical_guitar,flute
+deep house track 124 bpm with a warm bassline and hi-hats | tempo=124
+techno at 132 bpm, hypnotic and dark | tempo=132
+drum and bass at 174 bpm with a reese bass | tempo=174 inst=reese_bass
+liquid drum and bass with piano chords, 172 bpm | tempo=172 inst=piano
+lofi hip hop beat with dusty keys and vinyl crackle, 80 bpm | tempo=80
+boom bap hip hop at 92 bpm with a jazzy sample feel | tempo=92
+dark trap beat 140 bpm with 808s | tempo=140
+ambient soundscape with pads, no drums, very slow | inst=synth_pad
+epic cinematic orchestral piece with choir and drums | inst=choir,orchestra
+gentle classical piano piece in D major | key=D major inst=piano
+string quartet piece in G major, calm | key=G major inst=violin,cello
+folk song with acoustic guitar and fiddle, 3/4 | meter=3/4 inst=acoustic_guitar,violin
+a gentle waltz for strings in D major | meter=3/4 key=D major inst=string_section
+celtic jig in 6/8 with tin whistle and fiddle | meter=6/8 inst=tin_whistle,violin
+6/8 folk ballad with acoustic guitar, 66 bpm | tempo=66 meter=6/8 inst=acoustic_guitar
+progressive rock in 7/8 with guitar and organ | meter=7/8 inst=electric_guitar,organ
+country song with banjo and acoustic guitar, upbeat | inst=banjo,acoustic_guitar
+delta blues with harmonica and guitar, 12 bar, 96 bpm | tempo=96 inst=harmonica
+funky groove with slap bass and horns, 108 bpm | tempo=108 inst=slap_bass,brass_section
+neo soul with rhodes and bass, laid back 82 bpm | tempo=82 inst=electric_piano
+reggae one drop with organ skank, 76 bpm | tempo=76 inst=organ
+salsa with piano montuno and congas at 190 bpm | tempo=190 inst=piano,congas
+synthwave night drive with arpeggios, 100 bpm | tempo=100
+disco track with strings and funky guitar, 118 bpm | tempo=118 inst=string_section,electric_guitar
+dubstep with heavy wobble bass, 140 bpm | tempo=140
+afrobeats with shaker and guitar, 105 bpm | tempo=105
+punk rock, fast and loud, 200 bpm | tempo=200
+happy ukulele song, cheerful | inst=ukulele
+a female vocal pop song with piano in C major | key=C major inst=female_vocal,piano
+trumpet solo over a slow jazz ballad, 64 bpm | tempo=64 inst=trumpet
+christmas bells and piano, warm and festive | inst=tubular_bells,piano
+epic trailer music with choir, 90 bpm, D minor | tempo=90 key=D minor inst=choir
+"""
+LONG = ["sad pop ballad with piano and strings, slow and emotional", "deep house track 124 bpm with a warm bassline "
+        "and hi-hats", "rock song with electric guitar, bass and drums in A major, chords A E D"]
+SEED_SUBSET = [0, 3, 5, 8, 10, 13, 19, 26]
+GRID_GENRES = {"rock": 2, "metal": 3, "dnb": 10, "house": 8, "hip hop": 13, "funk": 26}
+# --quick: a spread of genres, meters and tempi that runs in minutes on busy cores
+QUICK = [2, 3, 5, 7, 8, 10, 13, 16, 19, 22, 23, 36]
+EDM = {"house", "techno", "edm", "electronic", "dubstep", "trance", "drum_and_bass", "dnb", "dance_pop", "pop"}
+WIDE_DYNAMICS = {"classical", "cinematic", "ambient", "orchestral", "film_score", "epic", "new_age"}
+
+
+def read_prompts() -> list[dict[str, Any]]:
+    rows = []
+    for line in PROMPTS.strip().splitlines():
+        text, _, labels = line.partition(" | ")
+        labels = labels.replace(" major", "_major").replace(" minor", "_minor")
+        found = dict(re.findall(r"(\w+)=(\S+)(?:\s|$)", labels))
+        rows.append({"text": text.strip(), "tempo": float(found["tempo"]) if "tempo" in found else None,
+                     "key": found["key"].replace("_", " ") if "key" in found else None, "meter": found.get("meter"),
+                     "inst": [x for x in found.get("inst", "").split(",") if x],
+                     "chords": [x for x in found.get("chords", "").split(",") if x]})
+    return rows
+
+
+def aurora_inputs(aurora: Any, text: str, duration_s: float, seed: int) -> tuple[dict[str, Any], dict[str, Any],
+                                                                                list[float]]:
+    result = aurora.process(prompt=text, duration_s=duration_s, seed=seed)
+    plan = result.plan.structural_plan.model_dump(by_alias=True)
+    params = result.parse.parsed_parameters.model_dump(by_alias=True)
+    return plan, params, list(result.parse.control_encoder_params.unified_control_embedding)
+
+
+def score_only(kb: KnowledgeBase, plan: dict[str, Any], params: dict[str, Any], vector: list[float], *,
+               duration_s: float, seed: int, tempo_bpm: float | None = None) -> Any:
+    """The composer alone (no synthesis): what the seeds and grid checks need."""
+    controls = decode(kb, [float(x) for x in vector])
+    plan = dict(plan)
+    if tempo_bpm is not None:
+        plan["tempo_bpm"] = tempo_bpm
+        controls = controls.model_copy(update={"tempo_bpm": tempo_bpm})
+    return compose(plan=parse_plan(plan), controls=controls, params=parse_parameters(params), kb=kb,
+                   duration_s=duration_s, seed=seed)
+
+
+def lineup_of(kb: KnowledgeBase, genre_id: str | None) -> set[str]:
+    return {gi.instrument for g in kb.genre_lineage(genre_id) for gi in g.instruments}
+
+
+def evaluate(engine: Engine, kb: KnowledgeBase, aurora: Any, prompt: dict[str, Any], index: int, *,
+             duration_s: float, seed: int, pictures: bool, tempo: bool = True) -> dict[str, Any]:
+    plan, params, vector = aurora_inputs(aurora, prompt["text"], duration_s, seed)
+    t0 = time.perf_counter()
+    result = engine.render(plan=plan, parameters=params, control_embedding=vector, duration_s=duration_s,
+                           sample_rate=44100, seed=seed)
+    wav = encode_audio(result.mix, sample_rate=44100, fmt="wav")
+    render_s = time.perf_counter() - t0
+    score = result.score
+    kit_ids = set(kb.synth_presets.kit_pieces())
+    lead = score.track("lead")
+    family, rng = mm.lead_range(kb, lead.instrument_id if lead else None)
+    lineup = lineup_of(kb, score.genre_id)
+    row: dict[str, Any] = {
+        "index": index, "prompt": prompt["text"], "duration_s": duration_s, "seed": seed, "genre": score.genre_id,
+        "meter": score.time_signature, "plan_tempo": float(plan["tempo_bpm"]), "render_s": render_s,
+        "tracks": [f"{t.name}:{t.instrument_id}" for t in score.tracks],
+        "sections": [(s.name, s.bars) for s in score.sections],
+        "plan_bars": int(plan["total_bars"]), "score_bars": mm.music_bars(score),
+        "harmony": mm.harmony(score, plan, prompt["chords"]),
+        "instruments": mm.instruments(score, result.stems, result.mix, prompt["inst"], lineup, kit_ids),
+        "feel": mm.feel(score), "melody": mm.melody(score, family, rng),
+        "lra_lu": mm.loudness_range_lu(result.mix, 44100), **mm.chorus_lift(score, result.mix, 44100),
+    }
+    g = mm.groove(score)
+    g.pop("grid", None)
+    row["groove"] = g
+    row["min_section_bars"] = min((s.bars for s in score.sections if not re.match(r"(intro|outro|ending)", s.name)),
+                                  default=0)
+    if score.genre_id in ("drum_and_bass", "dnb", "liquid_dnb", "jungle"):
+        row["two_step"] = mm.two_step_share(score)
+    asked_tempo = prompt["tempo"] or float(plan["tempo_bpm"])
+    row["asked_tempo"] = asked_tempo
+    if tempo:
+        tempi = mm.madmom_tempo(result.mix.mean(axis=0))
+        row["madmom_tempo"] = tempi[0] if tempi else 0.0
+        row["acc1"] = mm.acc1(row["madmom_tempo"], asked_tempo)
+        row["acc2"] = mm.acc2(row["madmom_tempo"], asked_tempo)
+        key = estimate_key(result.mix, 44100)
+        asked_key = parse_key(prompt["key"]) if prompt["key"] else plan_key_of(plan, kb)
+        row["key_asked"], row["key_measured"] = asked_key, (key.tonic_pc, key.mode)
+        row["ck"] = asked_key == (key.tonic_pc, key.mode)
+        row["ckd"] = row["ck"] or (asked_key is not None and relative(asked_key) == (key.tonic_pc, key.mode))
+        row["key_stated"] = prompt["key"] is not None
+        row["tempo_stated"] = prompt["tempo"] is not None
+    if pictures:
+        stem = OUT / f"{index:02d}_{score.genre_id}_{int(duration_s)}s_seed{seed}"
+        stem.with_suffix(".wav").write_bytes(wav)
+        from engine.export import midi_bytes
+
+        stem.with_suffix(".mid").write_bytes(midi_bytes(score))
+        save_pictures(result, stem)
+    return row
+
+
+def save_pictures(result: Any, stem: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import librosa
+    import librosa.display
+    import matplotlib.pyplot as plt
+
+    score = result.score
+    fig, ax = plt.subplots(figsize=(max(10, score.duration_s / 6), 5))
+    for i, track in enumerate(t for t in score.tracks if not t.is_drum):
+        ax.barh([n.pitch for n in track.notes], [n.duration_s for n in track.notes],
+                left=[n.start_s for n in track.notes], height=0.8, color=f"C{i}", alpha=0.8,
+                label=f"{track.name} ({track.instrument_id})")
+    for c in score.chords:
+        ax.text(c.start_s, 24, c.symbol, fontsize=6, rotation=90)
+    for sec in score.sections:
+        ax.axvline(sec.start_s, color="k", lw=0.6)
+        ax.text(sec.start_s, 100, sec.name, fontsize=7)
+    ax.set_xlabel("time (s)")
+    ax.set_ylabel("MIDI pitch")
+    ax.legend(fontsize=7, loc="upper right")
+    fig.savefig(stem.with_suffix(".pianoroll.png"), dpi=70, bbox_inches="tight")
+    plt.close(fig)
+    y = result.mix.mean(axis=0)[::2]
+    fig, ax = plt.subplots(figsize=(10, 4))
+    spec = librosa.amplitude_to_db(np.abs(librosa.stft(y, n_fft=2048, hop_length=512)), ref=np.max)
+    librosa.display.specshow(spec, sr=result.sample_rate // 2, hop_length=512, x_axis="time", y_axis="log", ax=ax)
+    fig.savefig(stem.with_suffix(".spectrogram.png"), dpi=70, bbox_inches="tight")
+    plt.close(fig)
+
+
+# ------------------------------------------------------------------ the criteria over all rows
+def criteria(rows: list[dict[str, Any]], longs: list[dict[str, Any]], seeds: list[dict[str, Any]],
+             grids: dict[str, bool]) -> dict[str, Any]:
+    every = rows + longs
+    h = [r["harmony"] for r in every]
+    gr = [r["groove"] for r in every if r["groove"].get("has_drums")]
+    stated = [s for r in every for s in r["instruments"]["stated"]]
+    feel_rows = [r["feel"] for r in every if r["feel"].get("drums", {}).get("offbeat_delay_ms") is not None]
+    swing_gap = []
+    scatter = []
+    for f in feel_rows:
+        d = f["drums"]["offbeat_delay_ms"]
+        for name, v in f.items():
+            if isinstance(v, dict) and name != "drums" and v.get("offbeat_delay_ms") is not None and abs(d) > 5:
+                swing_gap.append(abs(v["offbeat_delay_ms"] - d) <= 5.0)
+    for f in (r["feel"] for r in every):
+        for v in f.values():
+            if isinstance(v, dict):
+                scatter.append(3.0 <= v["scatter_ms"] <= 10.0)
+    swung = [r["feel"].get("swing_ratio", 0.0) >= 1.6 for r in every
+             if ("swing" in r["prompt"] or r["genre"] in ("jazz", "swing", "blues", "lofi_hip_hop", "lofi", "bebop"))
+             and "swing_ratio" in r["feel"]]
+    mel = [r["melody"] for r in every if r["melody"].get("has_lead")]
+    edm = [r for r in every if r["genre"] in EDM]
+    wide = [r for r in every if r["genre"] in WIDE_DYNAMICS]
+    t = [r for r in rows if "acc1" in r]
+    metal_high = [r["groove"]["high_bar_kicks_min"] for r in every if r["genre"] in ("metal", "heavy_metal")
+                  and r["groove"].get("high_bar_kicks_min") is not None]
+    return {
+        "harmony: tonic share <= 50% (>=3-chord progressions)": mm.mean_of(
+            x["tonic_share"] <= 0.5 for x in h if x["progression_chords"] >= 3),
+        "harmony: mean tonic share (>=3 chords)": mm.mean_of(x["tonic_share"] for x in h
+                                                             if x["progression_chords"] >= 3),
+        "harmony: planned roots sound (>=8 bars)": mm.mean_of(x["planned_roots_sound"] for x in h),
+        "harmony: stated chords kept": mm.mean_of(x["stated_chords_kept"] for x in h),
+        "harmony: bridge differs >=50% (song forms)": mm.mean_of(
+            x["bridge_differs"] >= 0.5 for x in h if x["bridge_differs"] is not None),
+        "harmony: a section ends on V (3-min)": mm.mean_of(r["harmony"]["section_ends_on_V"] for r in longs),
+        "groove: grid same at 120 and 180 BPM": mm.mean_of(grids.values()),
+        "groove: dnb two-step share (>=80%)": mm.mean_of(r.get("two_step") for r in every),
+        "groove: metal high-energy kicks/bar min (>=12)": min(metal_high) if metal_high else None,
+        "groove: <=1 tom fill per 8 bars": mm.mean_of(x["fills_per_8_bars"] <= 1.0 for x in gr),
+        "groove: crashes <=8/min": mm.mean_of(x["crashes_per_min"] <= 8.0 for x in gr),
+        "instruments: stated ones heard (>=50% bars, >=-20 dB)": mm.mean_of(s["ok"] for s in stated),
+        "instruments: renders with a silent stem": mm.mean_of(bool(r["instruments"]["silent_stems"]) for r in every),
+        "instruments: renders with inferred outside line-up": mm.mean_of(
+            bool(r["instruments"]["inferred_outside"]) for r in every),
+        "form: chorus >= +2 LU over verse": mm.mean_of(
+            r["chorus_lu"] >= 2.0 for r in every if r.get("chorus_lu") is not None and np.isfinite(r["chorus_lu"])),
+        "form: chorus has >=1 more part": mm.mean_of(r["chorus_extra_parts"] >= 1 for r in every
+                                                     if r.get("chorus_extra_parts") is not None),
+        "form: LRA 4-8 LU (pop, EDM)": mm.mean_of(4.0 <= r["lra_lu"] <= 8.0 for r in edm),
+        "form: LRA >= 8 LU (classical, cinematic, ambient)": mm.mean_of(r["lra_lu"] >= 8.0 for r in wide),
+        "form: mean LRA LU": mm.mean_of(r["lra_lu"] for r in every),
+        "form: unique drum bars >= 25% (3-min)": mm.mean_of(
+            r["groove"].get("unique_drum_bars", 1.0) >= 0.25 for r in longs if r["groove"].get("has_drums")),
+        "form: sections >= 4 bars (intro/outro aside)": mm.mean_of(r["min_section_bars"] >= 4 for r in every),
+        "form: plan bars == score bars": mm.mean_of(r["plan_bars"] == r["score_bars"] for r in every),
+        "feel: off-beats follow the drums' swing (5 ms)": mm.mean_of(swing_gap),
+        "feel: per-role scatter 3-10 ms": mm.mean_of(scatter),
+        "feel: swing ratio >= 1.6 where it swings": mm.mean_of(swung),
+        "melody: rest >= 1 beat per 4 bars (vocal, wind)": mm.mean_of(m["rest_windows"] for m in mel),
+        "melody: lead notes in range": mm.mean_of(m["in_range"] for m in mel),
+        "melody: chorus >= verse + 2 st": mm.mean_of(m["chorus_minus_verse"] >= 2.0 for m in mel
+                                                     if m.get("chorus_minus_verse") is not None),
+        "melody: >= 30% section ends off the tonic": mm.mean_of(m["ends_off_tonic"] >= 0.3 for m in mel
+                                                              if m.get("ends_off_tonic") is not None),
+        "seeds: drums differ across seeds 0-2": mm.mean_of(s["drums_differ"] for s in seeds),
+        "seeds: arrangement differs across seeds 0-2": mm.mean_of(s["arrangement_differs"] for s in seeds),
+        "tempo: Acc1 (madmom, all)": mm.mean_of(r["acc1"] for r in t),
+        "tempo: Acc2 (madmom, all)": mm.mean_of(r["acc2"] for r in t),
+        "tempo: Acc1 where stated": mm.mean_of(r["acc1"] for r in t if r["tempo_stated"]),
+        "tempo: Acc2 where stated": mm.mean_of(r["acc2"] for r in t if r["tempo_stated"]),
+        "key: CK where stated": mm.mean_of(r["ck"] for r in t if r["key_stated"]),
+        "key: CKD where stated": mm.mean_of(r["ckd"] for r in t if r["key_stated"]),
+        "key: CK vs plan key (all)": mm.mean_of(r["ck"] for r in t),
+        "speed: 30 s render s (median)": float(np.median([r["render_s"] for r in rows])) if rows else None,
+        "speed: real-time factor (median)": float(np.median([r["duration_s"] / r["render_s"] for r in rows]))
+        if rows else None,
+    }
+
+
+def long_mark(row: dict[str, Any]) -> str:
+    return f" ({int(row['duration_s'])} s)" if row["duration_s"] > 30 else ""
+
+
+def print_table(rows: list[dict[str, Any]], longs: list[dict[str, Any]], summary: dict[str, Any]) -> None:
+    print(f"{'#':>2} {'genre':<14} {'mtr':<4} {'bpm':>4} {'mm':>5} {'A1':>2} {'A2':>2} {'K':>1} {'tonic':>5} "
+          f"{'ends':>4} {'minS':>4} {'fill8':>5} {'cr/m':>5} {'stated':>6} {'sil':>3} {'LRA':>4} {'chLU':>5} "
+          f"{'rest':>4} {'rng':>4} prompt")
+    for r in rows + longs:
+        g, h, m = r["groove"], r["harmony"], r["melody"]
+        stated = r["instruments"]["stated"]
+        ok = f"{sum(s['ok'] for s in stated)}/{len(stated)}"
+
+        def f(v: Any, fmt: str = "{:.2f}") -> str:
+            return "-" if v is None else fmt.format(v)
+        mark = "Y" if r.get("ck") else ("r" if r.get("ckd") else "n") if "ck" in r else "-"
+        print(f"{r['index']:>2} {str(r['genre'])[:14]:<14} {r['meter']:<4} {r['asked_tempo']:>4.0f} "
+              f"{f(r.get('madmom_tempo'), '{:.0f}'):>5} {'Y' if r.get('acc1') else 'n':>2} "
+              f"{'Y' if r.get('acc2') else 'n':>2} {mark:>1} {h['tonic_share']:>5.2f} "
+              f"{h['section_ends_off_tonic']:>4.2f} {r['min_section_bars']:>4} "
+              f"{f(g.get('fills_per_8_bars'), '{:.1f}'):>5} "
+              f"{f(g.get('crashes_per_min'), '{:.0f}'):>5} {ok:>6} {len(r['instruments']['silent_stems']):>3} "
+              f"{r['lra_lu']:>4.1f} {f(r.get('chorus_lu'), '{:+.1f}'):>5} {f(m.get('rest_windows'), '{:.1f}'):>4} "
+              f"{f(m.get('in_range'), '{:.2f}'):>4} {r['prompt'][:44]}{long_mark(r)}")
+    print()
+    for k, v in summary.items():
+        print(f"{k:>55}: {'-' if v is None else round(v, 3) if isinstance(v, float) else v}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--json", type=Path, help="write rows and summary as JSON")
+    parser.add_argument("--quick", action="store_true", help="12 prompts, one 3-minute render, fewer seed checks")
+    parser.add_argument("--no-pictures", action="store_true")
+    args = parser.parse_args(argv)
+    OUT.mkdir(parents=True, exist_ok=True)
+    from aurora import Aurora
+
+    kb = knowledge_base.load()
+    engine = Engine(device="auto")
+    aurora = Aurora()
+    prompts = read_prompts()
+    indices = QUICK if args.quick else list(range(len(prompts)))
+    plan, params, vector = aurora_inputs(aurora, prompts[0]["text"], 5.0, 0)
+    engine.render(plan=plan, parameters=params, control_embedding=vector, duration_s=5.0)  # warm-up, not timed
+    rows = []
+    for i in indices:
+        p = prompts[i]
+        rows.append(evaluate(engine, kb, aurora, p, i, duration_s=30.0, seed=0, pictures=not args.no_pictures))
+        print(f"  {i:>2} {p['text'][:60]}", file=sys.stderr)
+    longs = []
+    by_text = {p["text"]: (i, p) for i, p in enumerate(prompts)}
+    for text in LONG[:1] if args.quick else LONG:
+        i, p = by_text[text]
+        longs.append(evaluate(engine, kb, aurora, p, i, duration_s=180.0, seed=0, pictures=not args.no_pictures,
+                              tempo=False))
+    seeds = []
+    for i in SEED_SUBSET[:3] if args.quick else SEED_SUBSET:
+        p = prompts[i]
+        scores = []
+        for seed in (0, 1, 2):
+            plan, params, vector = aurora_inputs(aurora, p["text"], 30.0, seed)
+            scores.append(score_only(kb, plan, params, vector, duration_s=30.0, seed=seed))
+        drums = [mm.drum_signature(s) for s in scores]
+        arr = [mm.arrangement_signature(s) for s in scores]
+        seeds.append({"index": i, "drums_differ": len(set(drums)) == 3 if drums[0] else None,
+                      "arrangement_differs": len(set(arr)) == 3})
+    grids: dict[str, bool] = {}
+    for name, i in list(GRID_GENRES.items())[: 3 if args.quick else None]:
+        plan, params, vector = aurora_inputs(aurora, prompts[i]["text"], 30.0, 0)
+        a = mm.grid_signature(score_only(kb, plan, params, vector, duration_s=30.0, seed=0, tempo_bpm=120.0))
+        b = mm.grid_signature(score_only(kb, plan, params, vector, duration_s=30.0, seed=0, tempo_bpm=180.0))
+        grids[name] = a == b
+    summary = criteria(rows, longs, seeds, grids)
+    print_table(rows, longs, summary)
+    print(f"{'grid same at 120/180':>55}: {grids}")
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps({"summary": summary, "grids": grids, "seeds": seeds, "rows": rows,
+                                         "long_renders": longs}, indent=1, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

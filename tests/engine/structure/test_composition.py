@@ -1,0 +1,178 @@
+"""Composition a person would keep (issue 10): chords as written, grooves that stay the genre's at any
+tempo, every stated instrument heard, one feel for the band, melodies that breathe, seeds that are takes,
+and a MIDI file whose markers show the form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import mido
+import numpy as np
+import pytest
+
+from aurora.contracts import PlanParameters
+from aurora.planner import StructuralPlanner
+from bench import music_metrics as mm
+from engine.export import midi_bytes
+from engine.inputs import parse_parameters, parse_plan
+from engine.score import Score
+from engine.structure.arrangement import compose
+from engine.structure.orchestration import orchestrate
+from knowledge_base import KnowledgeBase
+from knowledge_base.layout import decode
+from tests.engine.conftest import make_controls, make_plan
+
+
+def planned(kb: KnowledgeBase, *, genre: str, tempo_bpm: float, duration_s: float, key: str | None = None,
+            chords: tuple[str, ...] = (), meter: str = "4/4", structure: str | None = None) -> dict[str, Any]:
+    """The rule planner's plan, as the engine receives it."""
+    plan, _ = StructuralPlanner(kb).plan(PlanParameters(
+        genre=genre, mood="", tempo_bpm=tempo_bpm, duration_seconds=duration_s, key=key, time_signature=meter,
+        chords=list(chords), structure=structure))
+    return plan.model_dump(by_alias=True)
+
+
+def composed(kb: KnowledgeBase, plan: dict[str, Any], *, genre: str, instruments: tuple[str, ...] = (),
+             energy: float = 0.6, seed: int = 0, parameters: dict[str, Any] | None = None) -> Score:
+    controls = make_controls(kb, tempo_bpm=float(plan["tempo_bpm"]), genre=genre, instruments=instruments,
+                             energy=energy)
+    params = controls["parameters"] if parameters is None else {**controls["parameters"], **parameters}
+    return compose(plan=parse_plan(plan), controls=decode(kb, controls["control_embedding"]),
+                   params=parse_parameters(params), kb=kb, duration_s=float(plan["duration_s"]), seed=seed)
+
+
+# ------------------------------------------------------------------ harmony and form
+def test_stated_chords_play_as_written(kb: KnowledgeBase) -> None:
+    """The Phrygian bII stays an F (no 'fitting' it back to Em), and a Dm9 keeps its ninth."""
+    metal = composed(kb, planned(kb, genre="metal", tempo_bpm=160, duration_s=20, key="E minor",
+                                 chords=("Em", "F", "Em")), genre="metal")
+    assert {c.symbol for c in metal.chords} == {"Em", "F"}
+    lofi = composed(kb, planned(kb, genre="lofi hip hop", tempo_bpm=80, duration_s=20, key="D minor",
+                                chords=("Dm9", "G7")), genre="lofi_hip_hop")
+    dm9 = next(c for c in lofi.chords if c.symbol == "Dm9")
+    assert 4 in dm9.pitch_classes  # E, the ninth of D
+
+
+def test_plan_and_score_agree_and_cadence(kb: KnowledgeBase) -> None:
+    plan = planned(kb, genre="pop", tempo_bpm=100, duration_s=120, key="C major", structure="verse_chorus")
+    score = composed(kb, plan, genre="pop")
+    assert [(s.name, s.bars) for s in score.sections] == [(s["name"], s["bars"]) for s in plan["sections"]]
+    assert [c.symbol for c in score.chords] == [c for s in plan["sections"] for c in s["chords"]]
+    verse = next(s for s in score.sections if s.name == "verse")
+    assert verse.bars >= 8 and score.chords[verse.start_bar + verse.bars - 1].symbol == "G"  # the verse ends on V
+    assert all(s.bars >= 4 for s in score.sections if s.name not in ("intro", "outro"))
+    assert mm.harmony(score, plan, [])["tonic_share"] <= 0.5
+
+
+# ------------------------------------------------------------------ grooves
+@pytest.mark.parametrize("genre", ["metal", "drum and bass", "rock", "house"])
+def test_a_groove_is_the_same_grid_at_every_tempo(kb: KnowledgeBase, genre: str) -> None:
+    grids = []
+    for tempo in (100.0, 140.0, 180.0):
+        plan = make_plan(tempo_bpm=tempo, duration_s=16.0, sections=(("verse", 1.0, 0.6),))
+        grids.append(mm.grid_signature(composed(kb, plan, genre=genre, energy=0.6)))
+    assert grids[0] and grids[0] == grids[1] == grids[2]
+
+
+def test_metal_double_kick_and_dnb_two_step_at_speed(kb: KnowledgeBase) -> None:
+    metal = composed(kb, make_plan(tempo_bpm=180.0, duration_s=12.0, sections=(("chorus", 1.0, 1.0),)),
+                     genre="metal", energy=1.0)
+    grid = mm.drum_grid(metal.track("drums"), metal)  # type: ignore[arg-type]
+    assert min(sum(1 for _s, p in g if p == mm.KICK) for g in grid.values()) >= 12
+    dnb = composed(kb, make_plan(tempo_bpm=174.0, duration_s=12.0, sections=(("drop", 1.0, 0.7),)),
+                   genre="drum_and_bass", energy=0.7)
+    share = mm.two_step_share(dnb)
+    assert share is not None and share >= 0.8
+
+
+def test_fills_and_crashes_stay_rare(kb: KnowledgeBase) -> None:
+    plan = planned(kb, genre="rock", tempo_bpm=140, duration_s=120, key="A major")
+    groove = mm.groove(composed(kb, plan, genre="rock", energy=0.8))
+    assert groove["fills_per_8_bars"] <= 1.0
+    assert groove["crashes_per_min"] <= 8.0
+
+
+# ------------------------------------------------------------------ orchestration
+def test_stated_instruments_outrank_inferred_ones(kb: KnowledgeBase) -> None:
+    controls = make_controls(kb, tempo_bpm=140.0, genre="jazz")
+    params = parse_parameters({**controls["parameters"], "instrumentation": [
+        {"name": "piano", "role": "harmony", "source": "stated"},
+        {"name": "double bass", "role": "bass", "source": "stated"},
+        {"name": "drum kit", "role": "rhythm", "source": "stated"},
+        {"name": "vocals", "role": "vocal", "source": "inferred"},
+        {"name": "synth lead", "role": "lead", "source": "inferred"}]})
+    orchestra = orchestrate(controls=decode(kb, controls["control_embedding"]), params=params,
+                            genres=kb.genre_lineage("jazz"), kb=kb)
+    ids = {p.instrument_id for p in orchestra.parts}
+    assert {"piano", "double_bass"} <= ids
+    assert not ids & {"vocals", "synth_lead"}  # no invented vocal, nothing from outside the jazz line-up
+    assert {"harmony", "bass"} <= orchestra.stated_roles
+
+
+def test_compound_name_and_kit_piece(kb: KnowledgeBase) -> None:
+    controls = make_controls(kb, tempo_bpm=124.0, genre="house")
+    params = parse_parameters({**controls["parameters"], "instrumentation": [
+        {"name": "bass guitar", "role": "bass"}, {"name": "reese bass", "role": "bass"},
+        {"name": "hi-hat", "role": "rhythm"}]})
+    orchestra = orchestrate(controls=decode(kb, controls["control_embedding"]), params=params,
+                            genres=kb.genre_lineage("house"), kb=kb)
+    assert next(p.instrument_id for p in orchestra.parts if p.role == "bass") == "reese_bass"
+    assert orchestra.kit_instrument is None  # a named hi-hat keeps the house groove's drum machine
+
+
+def test_every_stated_instrument_plays_at_low_energy(kb: KnowledgeBase) -> None:
+    plan = planned(kb, genre="cinematic", tempo_bpm=90, duration_s=30, key="D minor")
+    score = composed(kb, plan, genre="cinematic", instruments=("choir", "flute", "piano", "cello"), energy=0.2)
+    bars = mm.music_bars(score)
+    for inst in ("choir", "flute", "piano", "cello"):
+        track = next(t for t in score.tracks if t.instrument_id == inst)
+        played = {mm.bar_of(score, n.start_s) for n in track.notes}
+        assert len(played) >= 0.5 * bars, inst
+    assert all(t.notes for t in score.tracks)
+
+
+# ------------------------------------------------------------------ feel, melody, seeds
+def test_swing_reaches_every_role(kb: KnowledgeBase) -> None:
+    score = composed(kb, make_plan(tempo_bpm=120.0, duration_s=16.0, sections=(("verse", 1.0, 0.7),)),
+                     genre="pop", parameters={"mood": [{"value": "swinging"}]})
+    feel = mm.feel(score)
+    drums = feel["drums"]["offbeat_delay_ms"]
+    assert drums > 30.0 and feel["swing_ratio"] >= 1.6
+    delayed = [v["offbeat_delay_ms"] for k, v in feel.items() if isinstance(v, dict) and k != "drums"
+               and v["offbeat_delay_ms"] is not None]
+    assert delayed and all(abs(d - drums) <= 8.0 for d in delayed)
+    assert all(2.0 <= v["scatter_ms"] <= 12.0 for v in feel.values() if isinstance(v, dict))
+
+
+def test_melody_breathes_rises_and_stays_in_range(kb: KnowledgeBase) -> None:
+    plan = planned(kb, genre="pop", tempo_bpm=96, duration_s=60, key="C major", structure="verse_chorus")
+    score = composed(kb, plan, genre="pop", instruments=("flute", "piano"))
+    lead = score.track("lead")
+    assert lead is not None and lead.instrument_id == "flute"
+    m = mm.melody(score, "woodwind", mm.TESSITURA["flute"])
+    assert m["in_range"] >= 0.95
+    assert m["rest_windows"] is not None and m["rest_windows"] >= 0.9
+    assert m["chorus_minus_verse"] is not None and m["chorus_minus_verse"] >= 2.0
+    assert m["ends_off_tonic"] is not None and m["ends_off_tonic"] >= 0.3
+
+
+def test_another_seed_is_another_take(kb: KnowledgeBase) -> None:
+    plan = planned(kb, genre="rock", tempo_bpm=120, duration_s=30, key="A major")
+    scores = [composed(kb, plan, genre="rock", seed=s) for s in (0, 1, 2)]
+    assert len({mm.drum_signature(s) for s in scores}) == 3
+    assert len({mm.arrangement_signature(s) for s in scores}) == 3
+
+
+def test_midi_marks_the_sections(kb: KnowledgeBase) -> None:
+    score = composed(kb, planned(kb, genre="pop", tempo_bpm=120, duration_s=40), genre="pop")
+    mid = mido.MidiFile(file=__import__("io").BytesIO(midi_bytes(score)))
+    ticks, markers = 0, []
+    for msg in mid.tracks[0]:
+        ticks += msg.time
+        if msg.type == "marker":
+            markers.append((ticks, msg.text))
+    per_s = mid.ticks_per_beat * score.quarter_bpm / 60.0
+    assert [t for t, _ in markers] == [round(s.start_s * per_s) for s in score.sections]
+    assert [text.split(" (")[0] for _, text in markers] == [s.name for s in score.sections]
+    assert np.isclose(sum(s.bars for s in score.sections) * score.bar_s, score.sections[-1].start_s
+                      + score.sections[-1].duration_s)
