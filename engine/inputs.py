@@ -85,6 +85,11 @@ class _Tempo(_In):
     bpm: float = Field(default=120.0, ge=20.0, le=300.0)
 
 
+class _Feel(_In):
+    value: str = ""
+    swing: Unit | None = None
+
+
 class InstrumentIn(_In):
     name: str
     role: str = ""
@@ -104,6 +109,12 @@ class ParametersIn(_In):
     energy_level: _Energy = Field(default_factory=_Energy)
     textures: list[str] = Field(default_factory=list)
     chords: list[str] = Field(default_factory=list)
+    feels: list[_Feel] = Field(default_factory=list)
+
+    @property
+    def feel_swing(self) -> float | None:
+        """Swing a stated feel asks for ("swinging", "shuffle"), else None (the genre's groove decides)."""
+        return next((f.swing for f in self.feels if f.swing is not None), None)
 
 
 ControlEmbedding = Annotated[list[float], Field(min_length=EMBEDDING_DIMS, max_length=EMBEDDING_DIMS)]
