@@ -23,7 +23,8 @@ from knowledge_base.limits import (
     duration_message,
 )
 
-DURATION_HELP = f"seconds ({MIN_DURATION_S:g}-{MAX_DURATION_S:g}, default {DEFAULT_DURATION_S:g})"
+DURATION_HELP = (f"seconds ({MIN_DURATION_S:g}-{MAX_DURATION_S:g}); wins over a duration the prompt states "
+                 f"(default: the prompt's, else {DEFAULT_DURATION_S:g})")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -38,7 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
         cmd.add_argument("prompt")
         cmd.add_argument("--json", action="store_true", help="print the full typed result as JSON")
         if name in ("plan", "process"):
-            cmd.add_argument("--duration", type=float, default=DEFAULT_DURATION_S, help=DURATION_HELP)
+            cmd.add_argument("--duration", type=float, default=None, help=DURATION_HELP)
             cmd.add_argument("--seed", type=int, default=0)
         if name in ("enhance", "process"):
             cmd.add_argument("--level", choices=ENHANCEMENT_LEVELS, default=DEFAULT_ENHANCEMENT_LEVEL)
@@ -46,7 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
             cmd.add_argument("--count", type=int, default=5)
     gen = sub.add_parser("generate", help="the full pipeline: text -> audio, MIDI and stems")
     gen.add_argument("prompt")
-    gen.add_argument("--duration", type=float, default=DEFAULT_DURATION_S, help=DURATION_HELP)
+    gen.add_argument("--duration", type=float, default=None, help=DURATION_HELP)
     gen.add_argument("--out", required=True, help="audio file to write")
     gen.add_argument("--format", choices=FORMATS, default=None, help="default: from --out suffix")
     gen.add_argument("--sample-rate", type=int, default=DEFAULT_SAMPLE_RATE, choices=SAMPLE_RATES)
@@ -84,10 +85,12 @@ def _run(args: argparse.Namespace) -> tuple[int, str]:
         elif args.command == "parse":
             result = aurora.parse(prompt=args.prompt)
         elif args.command == "plan":
-            if not duration_in_range(args.duration):
+            if args.duration is not None and not duration_in_range(args.duration):
                 raise InputError(duration_message(args.duration))
             parsed = aurora.parse(prompt=args.prompt).parsed_parameters
-            result = aurora.plan(parameters=plan_parameters_from(parsed, duration_s=args.duration, seed=args.seed))
+            stated = parsed.duration_s if parsed.duration_s and duration_in_range(parsed.duration_s) else None
+            duration = args.duration or stated or DEFAULT_DURATION_S
+            result = aurora.plan(parameters=plan_parameters_from(parsed, duration_s=duration, seed=args.seed))
         elif args.command == "suggest":
             result = aurora.suggest(partial_prompt=args.prompt, suggestion_count=args.count)
         else:

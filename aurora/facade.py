@@ -176,7 +176,9 @@ class Aurora:
         """The whole semantic pipeline (spec §6.1): preprocess, enhance, parse, map, plan.
 
         An explicit ``duration_s`` outside 5-600 s raises InputError (AURORA_INPUT_INVALID), as generate()
-        does; a duration read from the prompt text is brought into range, with a warning saying so.
+        does; a duration read from the prompt text is brought into range, with a warning saying so. A duration
+        stated in the prompt wins over the defaults; an explicit ``duration_s`` wins over the prompt, and the
+        result carries a warning when the two disagree.
         """
         started = time.perf_counter()
         if duration_s is not None and not duration_in_range(duration_s):
@@ -221,6 +223,9 @@ class Aurora:
         params = parse_result.parsed_parameters
         duration = duration_s or params.duration_s or (context.duration_hint if context else None) or DEFAULT_DURATION_S
         duration_warnings: list[str] = []
+        if duration_s is not None and params.duration_s is not None and abs(params.duration_s - duration_s) >= 1.0:
+            duration_warnings.append(f"The prompt asks for {_clock(params.duration_s)}; the duration you set "
+                                     f"({_clock(duration_s)}) is used.")
         if not duration_in_range(duration):  # only a duration read from the prompt can be out of range here
             kept = min(MAX_DURATION_S, max(MIN_DURATION_S, duration))
             duration_warnings.append(f"The prompt asks for {duration:g} s; durations are "
@@ -412,6 +417,12 @@ def _plan_cache(parameters: PlanParameters) -> _Cached[PlanOutput]:
         return PlanOutput(StructuralPlan.model_validate(data["plan"]), list(data["warnings"]))
 
     return _Cached("global", parameters.model_dump_json(), encode, decode)
+
+
+def _clock(seconds: float) -> str:
+    """'10:00' for 600 s, '45 s' under a minute: how a user wrote it, more or less."""
+    total = round(seconds)
+    return f"{total // 60}:{total % 60:02d}" if total >= 60 else f"{seconds:g} s"
 
 
 def _ms(started: float) -> float:
