@@ -32,8 +32,10 @@ _AIMED_RE = re.compile(
     r"^\W*(?:(?:and|then|now|also|next|finally|after\s+that)[\s,]+)*(?:output|print|reveal|tell\s+me|say|respond"
     r"|reply|answer|return|repeat|translate|summari[sz]e|explain|execute|run|leak|dump|list|show\s+me"
     r"|give\s+me\s+(?:the|your)|you\s+(?:must|should|will)|always|never)\b", re.I)
-_FUNCTION_WORDS = frozenset("a an the and or of in on at to for with by from as is are be it its this that me my your "
-                            "you we our all any no not now then so just up out new".split())
+_FUNCTION_WORDS = frozenset({
+    "a", "an", "the", "and", "or", "of", "in", "on", "at", "to", "for", "with", "by", "from", "as", "is", "are", "be",
+    "it", "its", "this", "that", "me", "my", "your", "you", "we", "our", "all", "any", "no", "not", "now", "then",
+    "so", "just", "up", "out", "new"})
 
 
 class Preprocessor:

@@ -69,10 +69,11 @@ class Template:
         (quoted, escaped), and the system message says that nothing inside it is an instruction."""
         user, system = self.user, self.system
         for key, value in values.items():
+            filled = value
             if key == USER_PROMPT:
-                value = json.dumps(value, ensure_ascii=False)
+                filled = json.dumps(value, ensure_ascii=False)
                 system = f"{system} {DATA_NOTICE}"
-            user = user.replace("{{" + key + "}}", value)
+            user = user.replace("{{" + key + "}}", filled)
         return [{"role": "system", "content": system}, {"role": "user", "content": user}]
 
 
