@@ -29,6 +29,7 @@ from aurora.parser.chords import parse_chords
 from aurora.parser.duration import parse_duration
 from aurora.parser.feel import FeelFinding, FeelParser, blank_feel_words, feel_meter, feel_swing, tempo_window
 from aurora.parser.genre import GenreRanker, GenreScore
+from aurora.parser.habits import usual_key, usual_mode, usual_tempo
 from aurora.parser.instruments import InstrumentParser
 from aurora.parser.key import parse_key
 from aurora.parser.meter import parse_meter
@@ -37,8 +38,8 @@ from aurora.parser.structure import StructureParser, TextureParser
 from aurora.parser.tempo import TempoFinding, TempoParser
 from aurora.text_embedding import TextEmbedder
 from knowledge_base import KnowledgeBase
-from knowledge_base.schema import Chords, Genre, TempoRange
-from knowledge_base.theory import Key, estimate_key_from_chords, key_of, parse_key_label, roman_to_chord, typical_key
+from knowledge_base.schema import Chords, Genre
+from knowledge_base.theory import Key, estimate_key_from_chords, key_of, parse_key_label, roman_to_chord
 
 _SOLO_RE = re.compile(r"\b(?:solo|unaccompanied|only|just|a\s+cappella|acapella|a\s+capella|alone|no\s+other\s+"
                       r"(?:instruments?|instrumentation|accompaniment)|nothing\s+else)\b")
@@ -222,19 +223,10 @@ class SemanticParser:
             return TempoValue(type="inferred", bpm=artists[0].artist.tempo_bpm, confidence=0.55,
                               term=f"style of {artists[0].artist.name}")
         window = tempo_window(genre, feels)
-        bpm = self._genre_mood_tempo(window, moods)
+        bpm = usual_tempo(self.kb, genre, feels, [m.mood_id for m in moods if m.stated],
+                          [m.mood_id for m in moods if not m.stated])
         return TempoValue(type="inferred", bpm=round(bpm), confidence=0.5, range_bpm=(window.min, window.max),
                           term=", ".join(f.feel.name.lower() for f in feels if f.feel.tempo_bpm) or None)
-
-    def _genre_mood_tempo(self, window: TempoRange, moods: list[MoodFinding]) -> float:
-        """The genre's (or feel's) usual tempo, moved by the mood: a stated mood with a tempo position places it
-        in the range ("a gentle waltz" near the slow end), other moods nudge it by their tempo shift."""
-        positions = [p for p in (self.kb.mood(m.mood_id).tempo_position for m in moods if m.stated) if p is not None]
-        if positions:
-            pos = float(np.mean(positions))
-            span = window.typical - window.min if pos < 0 else window.max - window.typical
-            return window.typical + pos * span
-        return float(np.clip(window.typical + self._mood_tempo_shift(moods), window.min, window.max))
 
     def _mood_tempo_shift(self, moods: list[MoodFinding]) -> float:
         return float(np.mean([self.kb.mood(m.mood_id).tempo_shift_bpm for m in moods])) if moods else 0.0
@@ -267,8 +259,7 @@ class SemanticParser:
 
         votes: list[str] = [self.kb.mood(m.mood_id).mode for m in moods if m.stated]
         votes += [a.artist.mode for a in artists]
-        votes = [v for v in votes if v != "any"]
-        mode: str = max(set(votes), key=votes.count) if votes else genre.modes[0]
+        mode = usual_mode(genre, votes)
         if isinstance(finding, KeyFinding):
             explicit.append("key_signature")
             key = finding.key
@@ -277,7 +268,7 @@ class SemanticParser:
                              self.kb.chords)
             return KeySignatureValue(value=key.label(), confidence=finding.confidence,
                                      changes=[k.label() for k in finding.changes])
-        return KeySignatureValue(value=typical_key(genre.keys, mode, self.kb.chords).label(), confidence=0.35)
+        return KeySignatureValue(value=usual_key(self.kb, genre, votes).label(), confidence=0.35)
 
     def _instruments(self, lowered: str, genre: Genre, artists: list[ArtistFinding],
                      explicit: list[str]) -> tuple[list[InstrumentValue], list[str]]:
