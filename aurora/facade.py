@@ -103,7 +103,7 @@ class Aurora:
             self.parser = SemanticParser(kb, embedder)
             self.mapper = ParameterMapper(kb, embedder)
             self.planner = StructuralPlanner(kb, default_structure=self.config.default_structure)
-            self.suggester = Suggester(kb)
+            self.suggester = Suggester(kb, parser=self.parser, clean=self.preprocessor.normalise)
             resources = Resources(kb=kb, parser=self.parser, planner=self.planner, settings={"config": self.config})
             self.cache = AuroraCache(self.config.cache)
             self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="aurora")

@@ -99,6 +99,12 @@ class Preprocessor:
         return CleanPrompt(original=str(prompt), text=text, language=language, notes=notes,
                            flagged=any(n.code == "AURORA_CONTENT_FLAGGED" for n in notes))
 
+    def normalise(self, text: str) -> str:
+        """Only the word-level fixes (abbreviations, spelling), without notes or checks: how the suggester reads a
+        partial prompt the way Parse will, on every keystroke."""
+        notes: list[PreprocessNote] = []
+        return self._fix_spelling(self._expand_abbreviations(re.sub(r"\s+", " ", text).strip(), notes), notes)
+
     # -- steps ---------------------------------------------------------------------------------
     @staticmethod
     def _as_text(prompt: object) -> str:
@@ -208,8 +214,10 @@ class Preprocessor:
 
     def _likeliest(self, lower: str, candidates: list[str]) -> str | None:
         """Of several equally near terms: the one the typo is a missed double letter of ("chil" -> chill, not
-        child), else the one mood/feel word; None when that still leaves a tie."""
+        child), else the one it dropped a letter of ("techo" -> techno, not tech), else the one mood/feel word;
+        None when that still leaves a tie."""
         for keep in ([c for c in candidates if re.sub(r"(\w)\1", r"\1", c) == lower and c != lower],
+                     [c for c in candidates if len(c) == len(lower) + 1 and _is_subsequence(lower, c)],
                      [c for c in candidates if c in self._feeling_words]):
             if len(keep) == 1:
                 return keep[0]
@@ -289,6 +297,11 @@ class Preprocessor:
                                  Language.HINDI, Language.TURKISH, Language.POLISH, Language.SWEDISH]
                     self._detector = LanguageDetectorBuilder.from_languages(*languages).with_low_accuracy_mode().build()
         return self._detector
+
+
+def _is_subsequence(short: str, long: str) -> bool:
+    letters = iter(long)
+    return all(ch in letters for ch in short)
 
 
 def _feeling_vocabulary(kb: KnowledgeBase) -> set[str]:

@@ -11,20 +11,27 @@ Parse infers from the same words (knowledge_base habits via aurora.parser.habits
 from __future__ import annotations
 
 import bisect
+import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from aurora.contracts import Suggestion
+from aurora.exceptions import AuroraError
 from aurora.parser.feel import FeelParser
 from aurora.parser.habits import usual_key, usual_tempo
 from aurora.parser.instruments import InstrumentParser
 from aurora.parser.key import parse_key
-from aurora.parser.lexicon import Lexicon
+from aurora.parser.lexicon import Lexicon, is_negated
 from aurora.parser.meter import parse_meter
 from aurora.parser.structure import StructureParser
 from aurora.parser.tempo import TempoParser
 from knowledge_base import KnowledgeBase
 from knowledge_base.schema import Genre
+
+if TYPE_CHECKING:
+    from aurora.parser.semantic import SemanticParser
 
 _LAST_WORD_RE = re.compile(r"([A-Za-z][\w\-&']*)$")
 _NOTE_THEN_WORD_RE = re.compile(r"(?:^|[\s,(])[A-Ga-g][#b♯♭]?\s+([a-z]{1,10})$")
@@ -35,6 +42,7 @@ _SONG_WORDS = ("beat", "beats", "song", "track", "tune", "piece", "loop", "music
                "jam", "instrumental", "riff", "riffs", "anthem", "theme", "bpm")
 _ARTICLES = frozenset({"a", "an", "the", "some"})
 _LISTS = frozenset({"and", "plus", "featuring", "feat", "&"})
+_NEGATORS = frozenset({"no", "without", "minus", "sans", "except", "excluding", "w/o", "not", "avoid", "skip"})
 _DANGLING = frozenset({"of", "for", "to", "like", "by", "from", "into", "on", "over", "under", "about", "very",
                        "really", "but", "or", "so", "than", "as", "is", "are"})
 _NOUN_WANTED_RE = re.compile(r"\b(?:a|an|the|some)\s+(?:(?:very|really|super|quite)\s+)?[\w-]+$", re.I)
@@ -55,8 +63,16 @@ class _Addition:
 
 
 class Suggester:
-    def __init__(self, kb: KnowledgeBase) -> None:
+    """``parser`` (optional): the semantic parser, so that tempo and key chips carry the values Parse infers for
+    the text (its genre and moods come from the sentence embedding); ``clean``: the preprocessor's text
+    cleaning (spelling, abbreviations), applied first as Parse does. Without them the keyword habits decide."""
+
+    def __init__(self, kb: KnowledgeBase, *, parser: SemanticParser | None = None,
+                 clean: Callable[[str], str] | None = None) -> None:
         self.kb = kb
+        self._parser = parser
+        self._clean = clean
+        self._parsed = functools.lru_cache(maxsize=512)(self._parse_unstated)  # keystrokes repeat a prefix
         self.tempo = TempoParser(kb)
         self.instruments = InstrumentParser(kb)
         self.structures = StructureParser(kb)
@@ -87,7 +103,8 @@ class Suggester:
             base = completions[0].preview
             out += [s.model_copy(update={"score": round(s.score * 0.9, 3)})
                     for s in self._missing(base, base.lower(), self._genre(base.lower()))]
-        else:
+        elif not (re.search(r"\d$", partial) and last_token(partial) not in self._whole_words):
+            # a number being typed ("at 12") takes only its unit
             out += self._missing(partial, lowered, self._genre(lowered))
         seen: set[str] = set()
         unique = [s for s in out if not (s.preview in seen or seen.add(s.preview))]  # type: ignore[func-returns-value]
@@ -159,6 +176,11 @@ class Suggester:
         style = genre or self.kb.find_genre(self.kb.defaults.genre) or self.kb.genres[0]
         stated_moods = [m.key for m in self.moods.find(lowered)]
         feels = self.feels.parse(lowered)
+        parsed = self._parsed(partial)
+        if parsed is not None:
+            style = parsed[0]
+        excluded = set(self.instruments.parse(lowered).excluded)
+        excluded_families = {self.kb.instrument(i).family for i in excluded}
         additions: list[_Addition] = []
         if genre is None:
             for i, name in enumerate(("lo-fi hip hop", "cinematic", "deep house")):
@@ -166,23 +188,40 @@ class Suggester:
                 if found is not None:
                     additions.append(_Addition("genre", "", found.name, 0.8 - 0.01 * i))
         if self.tempo.parse(lowered) is None:
-            # Parse infers moods from the whole text; the genre's own moods stand in for them here
-            bpm = round(usual_tempo(self.kb, style, feels, stated_moods, [] if stated_moods else style.moods[:3]))
+            # without the parser, the genre's own moods stand in for the moods Parse infers from the whole text
+            bpm = round(parsed[1]) if parsed is not None else \
+                round(usual_tempo(self.kb, style, feels, stated_moods, [] if stated_moods else style.moods[:3]))
             additions.append(_Addition("tempo", "at", f"{bpm:g} BPM", 0.75))
         if not self.instruments.parse(lowered).found:
-            names = [self.kb.instrument(i.instrument).name.lower() for i in style.instruments[:3]]
-            additions.append(_Addition("instrumentation", "with", ", ".join(names[:-1]) + " and " + names[-1], 0.7))
+            names = [self.kb.instrument(i.instrument).name.lower() for i in style.instruments
+                     if self.kb.instrument(i.instrument).family not in excluded_families][:3]
+            if len(names) >= 2:
+                additions.append(_Addition("instrumentation", "with", ", ".join(names[:-1]) + " and " + names[-1],
+                                           0.7))
         if not stated_moods:
             for i, mood_id in enumerate(style.moods[:2]):
                 additions.append(_Addition("mood", "", f"{self.kb.mood(mood_id).name.lower()} mood", 0.65 - 0.01 * i))
         if parse_key(partial, self.kb.chords) is None and not _typing_a_key(partial):
             votes = [self.kb.mood(m).mode for m in stated_moods]
-            additions.append(_Addition("key", "in", usual_key(self.kb, style, votes).label(), 0.6))
+            key = parsed[2] if parsed is not None and parsed[2] else usual_key(self.kb, style, votes).label()
+            additions.append(_Addition("key", "in", key, 0.6))
         if self.structures.parse(lowered) is None and parse_meter(partial) is None:
             structure = self.kb.find_structure(style.structures[0])
             if structure is not None:
                 additions.append(_Addition("structure", "with", f"a {structure.name} structure", 0.5))
         return [s for s in (self._join(partial, a) for a in additions) if s is not None]
+
+    def _parse_unstated(self, partial: str) -> tuple[Genre, float, str | None] | None:
+        """(style, tempo, key) as Parse infers them for the text, when the parser is at hand."""
+        if self._parser is None or not partial.strip():
+            return None
+        text = partial
+        if self._clean is not None:
+            try:
+                text = self._clean(partial)
+            except AuroraError:  # unusable as a prompt on its own (only an instruction, ...): read it as typed
+                text = partial
+        return self._parser.unstated(text)
 
     def _join(self, partial: str, addition: _Addition) -> Suggestion | None:
         """The addition joined to the text the way the text ends, or None when it cannot follow it."""
@@ -193,8 +232,8 @@ class Suggester:
             if addition.dimension != "genre":
                 return None  # an empty prompt starts with a style
             preview = addition.body
-        elif trailing in _DANGLING:
-            return None  # "in the style of", "very": only a completion can follow
+        elif trailing in _DANGLING or trailing in _NEGATORS or text.lower().endswith("w/o"):
+            return None  # "in the style of", "very", "without": only a completion can follow
         elif trailing in ("with", "at", "in"):
             if addition.connector != trailing:
                 return None  # "... with" takes instruments, "... at" a tempo, "... in" a key
@@ -211,12 +250,20 @@ class Suggester:
             preview = f"{text.rstrip(' ,')} {addition.text}"
         else:
             preview = f"{text.rstrip(' ,.')}, {addition.body}"
+        if not addition.connector and text and is_negated(preview.lower(), len(preview) - len(addition.body)):
+            # "lofi beat without drums" + ", chill mood" would rule the mood out: start a new clause
+            preview = f"{text.rstrip(' ,.;')}; {addition.text}"
         return Suggestion(kind="missing_dimension", dimension=addition.dimension, text=addition.text,
                           preview=preview, score=addition.score)
 
     def _ends_with_mood(self, text: str) -> bool:
         lowered = text.lower()
         return any(m.end == len(lowered) for m in self.moods.find(lowered))
+
+
+def last_token(text: str) -> str:
+    parts = text.lower().split()
+    return parts[-1] if parts else ""
 
 
 def _typing_a_key(partial: str) -> bool:

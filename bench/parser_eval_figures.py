@@ -41,6 +41,7 @@ class Parsed:
     ranked_genres: list[str] = field(default_factory=list)
     explicit: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    duration_s: float | None = None
     error: str | None = None
 
     def brief(self) -> dict[str, Any]:
@@ -79,6 +80,7 @@ def parsed_from_result(result: Any, ranked: list[str]) -> Parsed:
         ranked_genres=ranked,
         explicit=list(getattr(p, "explicit", None) or []),
         warnings=list(getattr(result, "warnings", None) or []),
+        duration_s=getattr(p, "duration_s", None),
     )
 
 

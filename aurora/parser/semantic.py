@@ -86,6 +86,21 @@ class SemanticParser:
         return self.genres.rank(_without_artists(lowered, artists), prompt_vec,
                                 artist_genres=[a.artist.genre for a in artists])
 
+    def unstated(self, text: str) -> tuple[Genre, float, str | None]:
+        """What parse() infers where ``text`` states no tempo and no key: the style (genre or sub-genre), its
+        tempo and its key. The suggester's chips propose exactly these values."""
+        lowered = text.lower()
+        prompt_vec = self.embedder.encode_one(text) if text.strip() else np.zeros(384, dtype=np.float32)
+        artists = self.artists.parse(lowered)
+        feels = self.feels.parse(lowered)
+        genre, sub_genre, _, _ = self.genres.split(self._feel_aware_rank(lowered, prompt_vec, artists, feels))
+        style = sub_genre or genre
+        moods = self.moods.parse(lowered, prompt_vec)
+        if not any(m.stated for m in moods) and artists:
+            moods = [MoodFinding(m, 0.55, False) for m in artists[0].artist.moods[:3]]
+        tempo = self._tempo(lowered, style, moods, artists, [], [], feels)
+        return style, tempo.bpm, self._key(None, style, moods, artists, []).value
+
     def parse(self, clean: CleanPrompt) -> ParseOutcome:
         text = clean.text
         lowered = text.lower()
@@ -264,8 +279,7 @@ class SemanticParser:
             explicit.append("key_signature")
             key = finding.key
             if not finding.mode_stated:  # "hip hop beat in Bb": the tonic is stated, the mode is the style's
-                key = key_of(key.tonic_pc, "minor" if key_of(0, mode, self.kb.chords).is_minor else "major",
-                             self.kb.chords)
+                key = key_of(key.tonic_pc, mode, self.kb.chords)
             return KeySignatureValue(value=key.label(), confidence=finding.confidence,
                                      changes=[k.label() for k in finding.changes])
         return KeySignatureValue(value=usual_key(self.kb, genre, votes).label(), confidence=0.35)
