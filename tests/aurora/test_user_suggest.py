@@ -26,7 +26,7 @@ def test_with_takes_instruments_and_at_takes_a_tempo(aurora: Aurora) -> None:
     with_ = aurora.suggest(partial_prompt="sad lofi beat in D minor with ", suggestion_count=6).suggestions
     assert with_ and {s.dimension for s in with_} <= {"instrumentation", "structure", "completion"}
     at = aurora.suggest(partial_prompt="jazz waltz at ", suggestion_count=6).suggestions
-    bpm = aurora.parse(prompt="jazz waltz").parsed_parameters.tempo.bpm
+    bpm = aurora.parse(prompt="jazz waltz at ").parsed_parameters.tempo.bpm
     assert [s.dimension for s in at] == ["tempo"] and at[0].preview == f"jazz waltz at {bpm:g} BPM"
 
 
