@@ -95,7 +95,7 @@ class SemanticParser:
         feels = self.feels.parse(lowered)
         genre, sub_genre, _, _ = self.genres.split(self._feel_aware_rank(lowered, prompt_vec, artists, feels))
         style = sub_genre or genre
-        moods = self.moods.parse(lowered, prompt_vec)
+        moods = self.moods.parse(lowered, prompt_vec, plausible=self.moods.plausible(style))
         if not any(m.stated for m in moods) and artists:
             moods = [MoodFinding(m, 0.55, False) for m in artists[0].artist.moods[:3]]
         tempo = self._tempo(lowered, style, moods, artists, [], [], feels)
@@ -120,7 +120,7 @@ class SemanticParser:
         if feels:
             explicit.append("feels")
 
-        moods = self.moods.parse(lowered, prompt_vec)
+        moods = self.moods.parse(lowered, prompt_vec, plausible=self.moods.plausible(style_genre))
         if any(m.stated for m in moods):
             explicit.append("mood")
         elif artists:

@@ -91,3 +91,17 @@ def test_app_sliders_show_the_stated_duration() -> None:
     assert Studio.stated_duration("a two hour set") == (600.0, 600.0)  # brought into range
     unchanged = Studio.stated_duration("lofi beat at 80 bpm")
     assert all(type(u).__name__ != "float" for u in unchanged)
+
+
+# -- moods that fit the genre ------------------------------------------------------------------------
+@pytest.mark.parametrize("prompt", ["bossa nova", "relaxed bossa nova with nylon guitar", "a lullaby",
+                                    "smooth jazz saxophone", "polka band"])
+def test_inferred_moods_fit_the_genre(aurora: Aurora, prompt: str) -> None:
+    kb = aurora.knowledge_base
+    p = aurora.parse(prompt=prompt).parsed_parameters
+    genre = kb.find_genre(p.sub_genre.value or p.genre.value)
+    assert genre is not None
+    plausible = aurora.parser.moods.plausible(genre)
+    inferred = [m.value for m in p.mood if m.source == "inferred"]
+    assert all(kb.find_mood(m).id in plausible for m in inferred), (prompt, inferred)  # type: ignore[union-attr]
+    assert not {"Menacing", "Aggressive", "Scary"} & set(inferred)
