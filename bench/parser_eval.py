@@ -231,6 +231,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if system.rank_ms:
         parse_stats["rank_genres() wall (accuracy pass)"] = latency_stats(system.rank_ms)
     print_latency(latency, parse_stats, cold)
+    if system.served_by:
+        print("  parses served by: " + ", ".join(f"{name} {n}" for name, n in system.served_by.most_common()))
 
     if args.dump_failures is not None:
         dump_failures(results, args.dump_failures)
@@ -240,7 +242,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "meta": {
                 "created": time.strftime("%Y-%m-%dT%H:%M:%S"), "argv": list(argv or sys.argv[1:]),
                 "limit": args.limit, "factory": args.factory, "torch_threads": args.torch_threads,
-                "rank_genres_available": system.has_rank,
+                "rank_genres_available": system.has_rank, "served_by": dict(system.served_by),
                 "elapsed_s": time.perf_counter() - t_start,
                 "paths": {n: str(p) for n, (p, _) in loaded_sets.items()},
             },

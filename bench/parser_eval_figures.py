@@ -96,6 +96,7 @@ class AuroraSystem:
         self.parse_reported_ms: list[float] = []
         self.rank_ms: list[float] = []
         self.errors: Counter[str] = Counter()
+        self.served_by: Counter[str] = Counter()  # which implementation (tier) answered each parse
         self.has_rank = callable(getattr(aurora, "rank_genres", None))
 
     def analyse(self, caption: str, rank: bool) -> Parsed:
@@ -106,6 +107,7 @@ class AuroraSystem:
             meta = getattr(result, "aurora_metadata", None)
             if meta is not None:
                 self.parse_reported_ms.append(float(meta.processing_time_ms))
+                self.served_by[str(meta.implementation)] += 1
             ranked: list[str] = []
             if rank and self.has_rank:
                 t0 = time.perf_counter()
