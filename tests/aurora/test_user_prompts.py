@@ -105,3 +105,12 @@ def test_inferred_moods_fit_the_genre(aurora: Aurora, prompt: str) -> None:
     inferred = [m.value for m in p.mood if m.source == "inferred"]
     assert all(kb.find_mood(m).id in plausible for m in inferred), (prompt, inferred)  # type: ignore[union-attr]
     assert not {"Menacing", "Aggressive", "Scary"} & set(inferred)
+
+
+def test_source_column_labels_typed_words_explicit(aurora: Aurora) -> None:
+    from aurora.ui import format as fmt
+
+    parsed = aurora.parse(prompt="thrash metal with a shuffle feel").parsed_parameters
+    rows = {r[0]: r for r in fmt.parameter_rows(parsed)}
+    assert rows["Sub-genre"][1] == "Thrash Metal" and rows["Sub-genre"][3] == "explicit"
+    assert rows["Feel"][1].startswith("Shuffle") and rows["Feel"][3] == "explicit"
