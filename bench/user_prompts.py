@@ -22,7 +22,8 @@ Suggest (partial prompts cut at seeded random points of the prompts, `--suggest-
   comma, no doubled word, the word being typed completed rather than split);
 - agrees when applied: the parse of the applied prompt keeps the chip's value (tempo, key, genre, mood,
   instruments, structure);
-- same as Parse: a tempo or key chip equals what Parse infers for the partial prompt without it;
+- same as Parse: a tempo or key chip equals what Parse infers for the text it is added to (the partial
+  prompt, its word being typed completed);
 - latency: suggest() wall time (p50, p95).
 """
 
@@ -211,8 +212,9 @@ _BROKEN_RES = (
 )
 
 
-def grammatical(partial: str, preview: str) -> bool:
-    """The chip applied reads as a prompt: see the module docstring."""
+def grammatical(partial: str, preview: str, *, mid_word: bool = False) -> bool:
+    """The chip applied reads as a prompt: see the module docstring. ``mid_word``: the partial prompt ends inside
+    a word (its fragment must then be completed, not left as it is)."""
     if any(r.search(preview) for r in _BROKEN_RES):
         return False
     stem_match = re.search(r"[A-Za-z][\w\-&']*$", partial)
@@ -222,18 +224,24 @@ def grammatical(partial: str, preview: str) -> bool:
     if not preview.lower().startswith(stem.lower()):
         return False
     rest = preview[len(stem):]
-    return rest.lower().startswith(stem_match.group(0).lower())  # the typed fragment is completed, not split
+    fragment = stem_match.group(0)
+    if not rest.lower().startswith(fragment.lower()):
+        return False  # the typed fragment is split or replaced
+    completed = re.match(r"[\w\-&']*", rest)
+    return not (mid_word and completed is not None and completed.group(0).lower() == fragment.lower())
 
 
-def cut_points(prompts: Sequence[str], n: int, seed: int = 14) -> list[str]:
-    """``n`` partial prompts: each a prompt cut at a random character (seeded), never empty."""
+def cut_points(prompts: Sequence[str], n: int, seed: int = 14) -> list[tuple[str, bool]]:
+    """``n`` partial prompts, each a prompt cut at a random character (seeded), never empty, with whether the
+    cut falls inside a word."""
     rng = random.Random(seed)
-    out: list[str] = []
+    out: list[tuple[str, bool]] = []
     while len(out) < n and prompts:
         prompt = prompts[rng.randrange(len(prompts))]
         if len(prompt) < 4:
             continue
-        out.append(prompt[: rng.randrange(3, len(prompt))])
+        cut = rng.randrange(3, len(prompt))
+        out.append((prompt[:cut], prompt[cut - 1].isalnum() and prompt[cut].isalnum()))
     return out
 
 
@@ -249,16 +257,16 @@ class SuggestFigures:
     disagreeing: list[dict[str, Any]] = field(default_factory=list)
 
 
-def measure_suggest(aurora: Any, partials: Sequence[str], *, count: int = 5) -> SuggestFigures:
+def measure_suggest(aurora: Any, partials: Sequence[tuple[str, bool]], *, count: int = 5) -> SuggestFigures:
     figs = SuggestFigures(partials=len(partials))
-    for partial in partials:
+    for partial, mid_word in partials:
         t0 = time.perf_counter()
         result = aurora.suggest(partial_prompt=partial, suggestion_count=count)
         figs.latency_ms.append((time.perf_counter() - t0) * 1000)
-        before = None
+        bases: dict[str, Any] = {}
         for chip in result.suggestions:
             figs.chips += 1
-            ok = grammatical(partial, chip.preview)
+            ok = grammatical(partial, chip.preview, mid_word=mid_word)
             figs.grammatical.add(ok)
             if not ok:
                 figs.broken.append({"partial": partial, "preview": chip.preview})
@@ -270,14 +278,25 @@ def measure_suggest(aurora: Any, partials: Sequence[str], *, count: int = 5) -> 
             if not agree:
                 figs.disagreeing.append({"partial": partial, "chip": chip.text, "dimension": chip.dimension})
             if chip.dimension in ("tempo", "key"):
-                if before is None:
+                base = _base_of(chip)
+                if base not in bases:
                     try:
-                        before = aurora.parse(prompt=partial).parsed_parameters
+                        bases[base] = aurora.parse(prompt=base).parsed_parameters
                     except Exception:  # a partial prompt may be unusable on its own ("a"): nothing to compare
-                        before = False
-                if before:
-                    figs.same_as_parse.add(_chip_kept(chip, before))
+                        bases[base] = None
+                if bases[base] is not None:
+                    figs.same_as_parse.add(_chip_kept(chip, bases[base]))
     return figs
+
+
+def _base_of(chip: Any) -> str:
+    """The text a chip was added to: its preview without the chip (a word being typed stays completed)."""
+    text, preview = str(chip.text), str(chip.preview)
+    body = text.split(" ", 1)[1] if " " in text else text
+    for tail in (text, body):
+        if preview.endswith(tail):
+            return preview[: len(preview) - len(tail)].rstrip(" ,;")
+    return preview
 
 
 def _chip_kept(chip: Any, params: Any) -> bool:
