@@ -37,6 +37,8 @@ _A_CUE_BEFORE_RE = re.compile(r"(?:^|[,;|:(\n]|\bin|\bof|\bkey|\bis)\s*$", re.I)
 _GENERIC_AFTER_RE = re.compile(
     r"\s*(?:key|keys|feel|mode|tonality|vibe|scale|sound|tone|progression|chord|chords|flavou?r|quality|tinge)\b",
     re.I)
+_CHORDS_IN_RE = re.compile(r"\b(?:chords?|progressions?|sequence)\s+(?:\w+\s+){0,2}in\s+(?:the\s+)?$", re.I)
+_CHORD_CONTEXT_RE = re.compile(r"\b(?:chords?|progressions?|sequence|changes)\b", re.I)
 _CHORD_AFTER_RE = re.compile(r"\s*(?:\w+\s+)?(?:chords?|triads?|arpeggios?)\b", re.I)
 _CAMELOT_RE = re.compile(
     r"\b(?:(?P<cue>camelot|open\s*key)(?:\s+key)?\s*[:=]?\s*)?(?P<num>1[0-2]|[1-9])\s?(?P<letter>[ABdm])\b", re.I)
@@ -92,7 +94,7 @@ def parse_key(text: str, chords: Chords) -> KeyFinding | None:
     tokens = _tokens(text)
     candidates = _cue_candidates(text, tokens) + _camelot_candidates(text)
     for tok in tokens:
-        priority = _context_priority(text, tok)
+        priority = _context_priority(text, tok, tokens)
         if priority is not None and not _CHORD_AFTER_RE.match(text, tok.end):
             candidates.append(_Candidate(priority, tok))
     if not candidates:
@@ -208,7 +210,7 @@ def _camelot_candidates(text: str) -> list[_Candidate]:
     return out
 
 
-def _context_priority(text: str, tok: _Token) -> int | None:
+def _context_priority(text: str, tok: _Token, tokens: list[_Token]) -> int | None:
     before = text[max(0, tok.start - 12):tok.start]
     # lower-case "a": the article unless a key cue precedes and nothing generic follows ("a minor feel")
     if tok.lower and tok.tonic_pc == 9 and not tok.accidental and (
@@ -217,13 +219,20 @@ def _context_priority(text: str, tok: _Token) -> int | None:
     if tok.mode_word:
         return FULL_MODE
     if _IN_RE.search(before):
+        if not tok.mode and _CHORDS_IN_RE.search(text[max(0, tok.start - 40):tok.start]):
+            return None  # "a chord progression in A": a chord, as captions use it
         if not tok.lower or tok.accidental or tok.mode:
             return SHORT
         return SHORT if _PHRASE_END_RE.match(text, tok.end) else None
-    if (tok.mode or tok.accidental) and not tok.lower and _SEGMENT_BEFORE_RE.search(before) \
-            and _SEGMENT_AFTER_RE.match(text, tok.end) and re.search(r"[,;|\n]", text):
-        return SHORT  # a key alone in a tag list: "trap, 140 bpm, F#m, dark"
+    if (tok.mode or tok.accidental) and not tok.lower and _alone_in_segment(text, tok) \
+            and not _CHORD_CONTEXT_RE.search(text) and sum(_alone_in_segment(text, t) for t in tokens) == 1:
+        return SHORT  # one key alone in a tag list: "trap, 140 bpm, F#m, dark" (several are a chord list)
     return None
+
+
+def _alone_in_segment(text: str, tok: _Token) -> bool:
+    return bool(_SEGMENT_BEFORE_RE.search(text[max(0, tok.start - 12):tok.start])
+                and _SEGMENT_AFTER_RE.match(text, tok.end) and re.search(r"[,;|\n]", text))
 
 
 def _changes(text: str, tokens: list[_Token]) -> list[_Token]:
