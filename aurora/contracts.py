@@ -166,6 +166,14 @@ class EnergyValue(Contract):
     confidence: Confidence
 
 
+class FeelValue(Contract):
+    """A feel or form the text names ("waltz", "swinging", "ballad"), applied within the genre."""
+
+    value: str
+    swing: Unit | None = Field(default=None, description="Swing it asks of the drums: 0 straight .. 1 triplet")
+    confidence: Confidence = 0.9
+
+
 class ReferenceArtist(Contract):
     name: str
     relevance: Confidence
@@ -189,6 +197,7 @@ class ParsedMusicalParameters(Contract):
     chords: list[str] = Field(default_factory=list, description="Chord progression the text states")
     duration_s: float | None = Field(default=None, ge=1.0, le=3600.0)
     textures: list[str] = Field(default_factory=list, description="vinyl crackle, rain, tape hiss, ...")
+    feels: list[FeelValue] = Field(default_factory=list, description="Feels and forms: waltz, swing, ballad, ...")
     explicit: list[str] = Field(
         default_factory=list, description="Fields the text stated (never overridden by inference)"
     )

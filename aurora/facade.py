@@ -112,7 +112,7 @@ class Aurora:
             self.parser = SemanticParser(kb, embedder)
             self.mapper = ParameterMapper(kb, embedder)
             self.planner = StructuralPlanner(kb, default_structure=self.config.default_structure)
-            self.suggester = Suggester(kb)
+            self.suggester = Suggester(kb, parser=self.parser, clean=self.preprocessor.normalise)
             resources = Resources(kb=kb, parser=self.parser, planner=self.planner, settings={"config": self.config})
             self.cache = AuroraCache(self.config.cache)
             self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="aurora")
@@ -195,7 +195,9 @@ class Aurora:
         Every argument is checked first: an explicit ``duration_s`` that is not a number of seconds in 5-600,
         a seed outside 0 to 2**32 - 1, an unknown enhancement level or a malformed context raises InputError
         (AURORA_INPUT_INVALID), as generate() does; a duration read from the prompt text is brought into range,
-        with a warning naming what was asked and what is used.
+        with a warning naming what was asked and what is used. A duration stated in the prompt wins over the
+        defaults; an explicit ``duration_s`` wins over the prompt, and the result carries a warning when the two
+        disagree.
         """
         started = time.perf_counter()
         duration_s = check_optional_duration(duration_s)
@@ -244,6 +246,9 @@ class Aurora:
         params = parse_result.parsed_parameters
         duration = duration_s or params.duration_s or (context.duration_hint if context else None) or DEFAULT_DURATION_S
         duration_warnings: list[str] = []
+        if duration_s is not None and params.duration_s is not None and abs(params.duration_s - duration_s) >= 1.0:
+            duration_warnings.append(f"The prompt asks for {_clock(params.duration_s)}; the duration you set "
+                                     f"({_clock(duration_s)}) is used.")
         if not duration_in_range(duration):  # only a duration read from the prompt can be out of range here
             kept = min(MAX_DURATION_S, max(MIN_DURATION_S, duration))
             limit = "maximum" if duration > MAX_DURATION_S else "minimum"
@@ -435,10 +440,10 @@ def keep_stated(params: ParsedMusicalParameters, stated: ParsedMusicalParameters
     """What the user's own words stated wins over anything a later (enhanced / LLM) parse says."""
     update: dict[str, object] = {}
     field_names = ("genre", "sub_genre", "tempo", "mood", "structure", "key_signature", "time_signature",
-                   "energy_level", "chords", "duration_s", "excluded_instruments")
+                   "energy_level", "chords", "duration_s", "excluded_instruments", "feels")
     stated_fields = set(stated.explicit)
     for name in field_names:
-        if name in stated_fields or (name == "sub_genre" and "genre" in stated_fields):
+        if name in stated_fields or (name in ("genre", "sub_genre") and stated_fields & {"genre", "sub_genre"}):
             update[name] = getattr(stated, name)
     if "instrumentation" in stated_fields:
         stated_names = {i.name for i in stated.instrumentation if i.source == "stated"}
@@ -499,6 +504,12 @@ def _plan_cache(parameters: PlanParameters) -> _Cached[PlanOutput]:
         return PlanOutput(StructuralPlan.model_validate(data["plan"]), list(data["warnings"]))
 
     return _Cached("global", parameters.model_dump_json(), encode, decode)
+
+
+def _clock(seconds: float) -> str:
+    """'10:00' for 600 s, '45 s' under a minute: how a user wrote it, more or less."""
+    total = round(seconds)
+    return f"{total // 60}:{total % 60:02d}" if total >= 60 else f"{seconds:g} s"
 
 
 def _ms(started: float) -> float:

@@ -28,7 +28,7 @@ from engine.export import (
     AudioFormat,
 )
 from knowledge_base.layout import DIMS
-from knowledge_base.limits import DEFAULT_DURATION_S, duration_in_range, duration_message
+from knowledge_base.limits import duration_in_range, duration_message
 
 if TYPE_CHECKING:
     from engine import Engine, RenderResult
@@ -86,17 +86,18 @@ class Generation:
         )
 
 
-def generate(*, aurora: Aurora, engine: Engine, prompt: str, duration_s: float = DEFAULT_DURATION_S,
+def generate(*, aurora: Aurora, engine: Engine, prompt: str, duration_s: float | None = None,
              sample_rate: int = DEFAULT_SAMPLE_RATE, audio_format: str = DEFAULT_FORMAT, seed: int = 0,
              channels: int = DEFAULT_CHANNELS, enhancement_level: str | None = None,
              context: EnhanceContext | None = None, on_progress: ProgressFn | None = None) -> Generation:
     """Run the whole pipeline. Every setting is checked before any work: a duration outside 5-600 s raises
     aurora's InputError (AURORA_INPUT_INVALID, as Aurora.process does); a format, sample rate or channel
     count the engine cannot write raises EngineInputError (ENGINE_INPUT_INVALID). Bad prompts raise
-    Aurora's errors, render failures the engine's."""
+    Aurora's errors, render failures the engine's. Without ``duration_s`` the prompt's stated duration is used
+    (else DEFAULT_DURATION_S); with it, it wins over the prompt and the result warns when they disagree."""
     if audio_format not in FORMATS:
         raise EngineInputError(f"format must be one of {', '.join(FORMATS)}, not {audio_format!r}")
-    if not duration_in_range(duration_s):
+    if duration_s is not None and not duration_in_range(duration_s):
         raise InputError(duration_message(duration_s))
     if sample_rate not in SAMPLE_RATES:
         raise EngineInputError(f"sample rate must be one of {', '.join(map(str, SAMPLE_RATES))}, got {sample_rate}")

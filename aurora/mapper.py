@@ -82,7 +82,9 @@ class ParameterMapper:
                 elif not key.is_minor and valence < -0.5:
                     warnings.append(f"A dark mood in {key.label()}: major keys usually sound brighter; "
                                     "keeping your key.")
-        if genre is not None and "time_signature" in stated and params.time_signature.value not in genre.meters:
+        feel_meters = {f.meter for f in self.kb.feels if f.name in {v.value for v in params.feels}}
+        if genre is not None and "time_signature" in stated and params.time_signature.value not in genre.meters \
+                and params.time_signature.value not in feel_meters:  # "jazz waltz": the feel explains the 3/4
             warnings.append(f"{params.time_signature.value} is unusual for {genre.name} "
                             f"(typical: {', '.join(genre.meters)}); keeping your meter.")
         if "energy_level" in stated and "tempo" in stated:

@@ -100,6 +100,17 @@ from bench.parser_eval_report import (
     results_json,
 )
 from bench.parser_eval_scoring import eval_conceptcaps, eval_midicaps, eval_musicbench, eval_musiccaps
+from bench.user_prompts import (
+    USER_PATHS,
+    cut_points,
+    evaluate_user,
+    load_user,
+    measure_suggest,
+    print_suggest,
+    print_user,
+    suggest_json,
+    user_json,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 EVAL_DIR = ROOT.parent / "shared" / "eval"
@@ -110,6 +121,7 @@ DEFAULT_PATHS = {
     "conceptcaps": EVAL_DIR / "conceptcaps_dev.csv",
 }
 DATASETS = ("musicbench", "midicaps", "musiccaps", "conceptcaps")
+USER_SETS = ("user", "user_unseen")  # prompts as users type them (bench/user_prompts.py), scored per class
 
 # ------------------------------------------------------------------------------ main
 LOADERS: dict[str, Callable[[Path, int | None], Loaded]] = {
@@ -124,8 +136,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     for name in DATASETS:
         ap.add_argument(f"--{name}", type=Path, default=DEFAULT_PATHS[name], metavar="PATH",
                         help=f"{TITLES[name]} file (default: {DEFAULT_PATHS[name]})")
-    ap.add_argument("--only", default=",".join(DATASETS),
-                    help="comma-separated sets to run (default: all four)")
+    for name in USER_SETS:
+        ap.add_argument(f"--{name.replace('_', '-')}", dest=name, type=Path, default=USER_PATHS[name], metavar="PATH",
+                        help=f"hand-labelled user-style prompts (default: {USER_PATHS[name]})")
+    ap.add_argument("--only", default=",".join(DATASETS + USER_SETS),
+                    help="comma-separated sets to run (default: all four dev sets and both user sets)")
+    ap.add_argument("--suggest-n", type=int, default=200,
+                    help="partial prompts cut from the user set to measure suggest() on (0 = skip)")
     ap.add_argument("--limit", type=int, default=None,
                     help="at most N rows per set, spread evenly over the file")
     ap.add_argument("--json", type=Path, default=None, metavar="OUT",
@@ -146,9 +163,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     selected = [s.strip() for s in args.only.split(",") if s.strip()]
-    unknown = [s for s in selected if s not in DATASETS]
+    unknown = [s for s in selected if s not in DATASETS + USER_SETS]
     if unknown:
-        print(f"unknown set(s) in --only: {unknown}; choose from {list(DATASETS)}", file=sys.stderr)
+        print(f"unknown set(s) in --only: {unknown}; choose from {list(DATASETS + USER_SETS)}", file=sys.stderr)
         return 2
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -166,7 +183,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     baseline = KeywordBaseline(kb)
 
     loaded_sets: dict[str, tuple[Path, Loaded]] = {}
-    for name in selected:
+    for name in (s for s in selected if s in DATASETS):
         path: Path = getattr(args, name)
         if not path.exists():
             print(f"[{name}] {path} not found, skipped", file=sys.stderr)
@@ -208,10 +225,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         results.append(res)
         print_dataset(res)
 
+    user_results = run_user_sets(args, selected, system, aurora)
+
     parse_stats = {"parse() wall (accuracy pass)": latency_stats(system.parse_ms)}
     if system.rank_ms:
         parse_stats["rank_genres() wall (accuracy pass)"] = latency_stats(system.rank_ms)
     print_latency(latency, parse_stats, cold)
+    if system.served_by:
+        print("  parses served by: " + ", ".join(f"{name} {n}" for name, n in system.served_by.most_common()))
 
     if args.dump_failures is not None:
         dump_failures(results, args.dump_failures)
@@ -221,11 +242,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             "meta": {
                 "created": time.strftime("%Y-%m-%dT%H:%M:%S"), "argv": list(argv or sys.argv[1:]),
                 "limit": args.limit, "factory": args.factory, "torch_threads": args.torch_threads,
-                "rank_genres_available": system.has_rank,
+                "rank_genres_available": system.has_rank, "served_by": dict(system.served_by),
                 "elapsed_s": time.perf_counter() - t_start,
                 "paths": {n: str(p) for n, (p, _) in loaded_sets.items()},
             },
             "datasets": results_json(results),
+            "user_sets": user_results,
             "latency": {**latency, **{k.split(" ")[0]: v for k, v in parse_stats.items()}},
             "cold_start": cold,
         }
@@ -233,6 +255,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.json.write_text(json.dumps(payload, indent=2, default=str) + "\n", encoding="utf-8")
         print(f"figures written to {args.json}")
     return 0
+
+
+def run_user_sets(args: argparse.Namespace, selected: Sequence[str], system: AuroraSystem,
+                  aurora: Any) -> dict[str, Any]:
+    """The user-style sets, per class, then suggest() on partial prompts cut from the first of them."""
+    out: dict[str, Any] = {}
+    prompts: list[str] = []
+    for name in (s for s in selected if s in USER_SETS):
+        path: Path = getattr(args, name)
+        if not path.exists():
+            print(f"[{name}] {path} not found, skipped", file=sys.stderr)
+            continue
+        rows = load_user(path)
+        rows = evenly(rows, args.limit)
+        parsed = [system.analyse(r.prompt, False) for r in rows]
+        res = evaluate_user(name, path, rows, parsed)
+        print_user(res)
+        out[name] = user_json(res)
+        if name == "user":
+            prompts = [r.prompt for r in rows]
+    if prompts and args.suggest_n > 0:
+        figs = measure_suggest(aurora, cut_points(prompts, args.suggest_n))
+        print_suggest(figs)
+        out["suggest"] = suggest_json(figs)
+    return out
 
 
 if __name__ == "__main__":

@@ -41,6 +41,7 @@ class Parsed:
     ranked_genres: list[str] = field(default_factory=list)
     explicit: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    duration_s: float | None = None
     error: str | None = None
 
     def brief(self) -> dict[str, Any]:
@@ -79,6 +80,7 @@ def parsed_from_result(result: Any, ranked: list[str]) -> Parsed:
         ranked_genres=ranked,
         explicit=list(getattr(p, "explicit", None) or []),
         warnings=list(getattr(result, "warnings", None) or []),
+        duration_s=getattr(p, "duration_s", None),
     )
 
 
@@ -94,6 +96,7 @@ class AuroraSystem:
         self.parse_reported_ms: list[float] = []
         self.rank_ms: list[float] = []
         self.errors: Counter[str] = Counter()
+        self.served_by: Counter[str] = Counter()  # which implementation (tier) answered each parse
         self.has_rank = callable(getattr(aurora, "rank_genres", None))
 
     def analyse(self, caption: str, rank: bool) -> Parsed:
@@ -104,6 +107,7 @@ class AuroraSystem:
             meta = getattr(result, "aurora_metadata", None)
             if meta is not None:
                 self.parse_reported_ms.append(float(meta.processing_time_ms))
+                self.served_by[str(meta.implementation)] += 1
             ranked: list[str] = []
             if rank and self.has_rank:
                 t0 = time.perf_counter()

@@ -80,6 +80,11 @@ class _Tempo(_In):
     bpm: float = Field(default=120.0, ge=20.0, le=300.0)
 
 
+class _Feel(_In):
+    value: str = ""
+    swing: Unit | None = None
+
+
 class InstrumentIn(_In):
     name: str
     role: str = ""
@@ -101,6 +106,12 @@ class ParametersIn(_In):
     textures: list[str] = Field(default_factory=list)
     chords: list[str] = Field(default_factory=list)
     swing: float | None = Field(default=None, ge=0.0, le=1.0)  # a swing feel the prompt asked for (0 straight)
+    feels: list[_Feel] = Field(default_factory=list)
+
+    @property
+    def feel_swing(self) -> float | None:
+        """Swing a stated feel asks for ("swinging", "shuffle"), else None (the genre's groove decides)."""
+        return next((f.swing for f in self.feels if f.swing is not None), None)
 
 
 ControlEmbedding = Annotated[list[float], Field(min_length=EMBEDDING_DIMS, max_length=EMBEDDING_DIMS)]

@@ -39,7 +39,9 @@ FILES = {
     "grooves": "grooves.yaml",
     "synth_presets": "synth_presets.yaml",
     "mix_presets": "mix_presets.yaml",
+    "feels": "feels.yaml",
 }
+OPTIONAL = frozenset({"feels"})  # a knowledge-base folder made before these files existed still loads
 _UNWRAP = {"grooves": "grooves"}  # files whose list sits under a top-level key
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: ~10x faster cold start
 
@@ -80,6 +82,8 @@ def _load(directory: str) -> KnowledgeBase:
         raise KnowledgeBaseError(f"knowledge base folder not found: {root}")
     data: dict[str, Any] = {}
     for key, filename in FILES.items():
+        if key in OPTIONAL and not (root / filename).is_file():
+            continue
         raw = read_yaml(root / filename)
         if key in _UNWRAP and isinstance(raw, dict):
             raw = raw.get(_UNWRAP[key])

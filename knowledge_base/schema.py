@@ -67,6 +67,18 @@ class Genre(Entry):
     audioset: list[str] = []
 
 
+class Feel(Entry):
+    """A word that says how the music moves (waltz, ballad, swing), applied within the genre (feels.yaml)."""
+
+    id: str
+    name: str
+    aliases: list[str] = []
+    meter: str | None = None
+    tempo_bpm: TempoRange | None = None
+    swing: Unit | None = None
+    genre: str | None = Field(default=None, description="The genre the word names when the prompt names no other")
+
+
 class Instrument(Entry):
     id: str
     name: str
@@ -87,6 +99,9 @@ class Mood(Entry):
     arousal: Unit
     mode: Literal["major", "minor", "any"]
     tempo_shift_bpm: float = Field(ge=-60, le=60)
+    tempo_position: float | None = Field(
+        default=None, ge=-1.0, le=1.0,
+        description="Where a stated mood puts the tempo in the genre's range: -1 its slowest, 0 typical, 1 fastest")
     energy: Unit
     articulation: Literal["legato", "staccato", "mixed", "accented", "sustained"]
     anchors: list[str] = Field(min_length=1)
@@ -246,6 +261,7 @@ class KnowledgeBase(Entry):
     grooves: list[Groove] = Field(min_length=1)
     synth_presets: SynthPresets
     mix_presets: MixPresets
+    feels: list[Feel] = []
 
     @model_validator(mode="after")
     def _cross_references(self) -> KnowledgeBase:
@@ -267,6 +283,8 @@ class KnowledgeBase(Entry):
             problems += [f"genre {g.id}: unknown structure {s}" for s in g.structures if s not in structure_ids]
             problems += [f"genre {g.id}: unknown mood {m}" for m in g.moods if m not in mood_ids]
             problems += [f"genre {g.id}: bad meter {m}" for m in g.meters if not re.fullmatch(r"\d{1,2}/\d{1,2}", m)]
+        problems += [f"feel {f.id}: unknown genre {f.genre}" for f in self.feels
+                     if f.genre is not None and f.genre not in genre_ids]
         for a in self.artists:
             if a.genre not in genre_ids or (a.sub_genre and a.sub_genre not in genre_ids):
                 problems.append(f"artist {a.name}: unknown genre {a.genre}/{a.sub_genre}")

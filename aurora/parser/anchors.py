@@ -28,13 +28,15 @@ class AnchoredVocabulary:
 
     def named(self, lowered: str) -> tuple[list[str], list[str]]:
         """Entry ids the text names (in order), and those it rules out ("not jazz", "no sad songs")."""
-        found: list[str] = []
-        negated: list[str] = []
+        found: dict[str, set[str]] = {}
+        negated: dict[str, set[str]] = {}
         for match in self.lexicon.find(lowered):
             target = negated if is_negated(lowered, match.start) else found
-            if match.key not in target:
-                target.append(match.key)
-        return [e for e in found if e not in negated], negated
+            target.setdefault(match.key, set()).add(match.phrase)
+        # named in other words than the ones ruled out ("hip hop instrumental, no rap"): the naming stands
+        kept = {e for e, phrases in found.items() if e in negated and phrases - negated[e]}
+        return ([e for e in found if e not in negated or e in kept],
+                [e for e in negated if e not in kept])
 
     def warm_up(self) -> None:
         if self._matrix is not None:

@@ -14,10 +14,11 @@ NEGATORS = ("no", "without", "minus", "sans", "lacking", "lacks", "w/o", "zero",
             "not", "never", "skip", "avoid", "nor")
 _NEGATION_RE = re.compile(
     r"(?:\b(?:no|without|minus|sans|lacking|lacks|zero|excluding|avoid|skip|nor|never|not\s+(?:any|a|an|the))\b|w/o|\bdon'?t\s+(?:use|want|add|include)\b|\bno\s+other\b)"
+    r"(?:\s+(?:the|any|all))?"  # "minus the drums", "without any vocals"
     r"(?:\s*(?:,|\s(?!a\b|an\b|the\b|some\b|its\b|their\b)(?:\w+(?:-\w+)?))){0,4}\s*$"
 )
 _NEGATED_SENTENCE_RE = re.compile(r"\bthere\s+(?:is|are)\s+no\b[^.;]*$")
-_NEGATION_STOP = re.compile(r"\b(?:but|with|featuring|plus|and then|however)\b")
+_NEGATION_STOP = re.compile(r"\b(?:but|with|featuring|plus|and then|however|just|only|instead|rather)\b")
 
 
 @dataclass(frozen=True)

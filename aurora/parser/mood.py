@@ -12,6 +12,7 @@ from aurora.parser.anchors import AnchoredVocabulary
 from aurora.parser.lexicon import is_negated
 from aurora.text_embedding import TextEmbedder
 from knowledge_base import KnowledgeBase
+from knowledge_base.schema import Genre
 
 _ENERGY_NUMBER_RE = re.compile(
     r"\benergy(?:\s+level)?\s*(?:of|is|at|:|=)?\s*(\d+(?:\.\d+)?)\s*(%|/\s*10|/\s*100|/\s*5)?", re.I
@@ -24,6 +25,7 @@ _ENERGY_WORDS: tuple[tuple[re.Pattern[str], float], ...] = (
     (re.compile(r"\b(?:very|super|extremely)\s+(?:calm|quiet|soft|gentle)\b|\bsleep\w*|\blullaby\b"), 0.12),
 )
 STATED_MOOD_CONFIDENCE = 0.88
+PLAUSIBLE_DISTANCE = 0.3  # |valence| + |arousal| distance to a mood the genre lists
 
 
 @dataclass
@@ -44,16 +46,21 @@ class MoodParser:
     def __init__(self, kb: KnowledgeBase, embedder: TextEmbedder) -> None:
         self._kb = kb
         self._vocabulary = AnchoredVocabulary(kb.moods, embedder, plurals=False)
+        self._plausible: dict[str, frozenset[str]] = {}
 
     def warm_up(self) -> None:
         self._vocabulary.warm_up()
 
-    def parse(self, lowered: str, prompt_vec: NDArray[np.float32], *, limit: int = 3) -> list[MoodFinding]:
+    def parse(self, lowered: str, prompt_vec: NDArray[np.float32], *, limit: int = 3,
+              plausible: frozenset[str] | None = None) -> list[MoodFinding]:
+        """Stated moods; else the moods nearest the prompt among ``plausible`` (the genre's own and its
+        neighbours: a bossa nova is not inferred "menacing")."""
         stated, negated = self._vocabulary.named(lowered)
         if stated:
             return [MoodFinding(m, STATED_MOOD_CONFIDENCE, True) for m in stated[:6]]
         best = self._vocabulary.similarities(prompt_vec)
-        order = np.argsort(-best)
+        order = [int(i) for i in np.argsort(-best)
+                 if not plausible or self._kb.moods[int(i)].id in plausible]
         out: list[MoodFinding] = []
         for index in order[: limit + len(negated)]:
             mood = self._kb.moods[int(index)]
@@ -62,6 +69,24 @@ class MoodParser:
             confidence = float(np.clip(0.15 + float(best[index]) * 0.8, 0.15, 0.55))
             out.append(MoodFinding(mood.id, round(confidence, 3), False))
         return out[:limit]
+
+    def plausible(self, genre: Genre) -> frozenset[str]:
+        """Moods that fit the genre: those it and its ancestors list, and those near them in valence and arousal
+        (within PLAUSIBLE_DISTANCE). Cached per genre."""
+        cached = self._plausible.get(genre.id)
+        if cached is not None:
+            return cached
+        listed: list[str] = []
+        node: Genre | None = genre
+        while node is not None:
+            listed += node.moods
+            node = self._kb.genre(node.parent) if node.parent else None
+        anchors = [self._kb.mood(m) for m in dict.fromkeys(listed)]
+        near = {m.id for m in self._kb.moods
+                if any(abs(m.valence - a.valence) + abs(m.arousal - a.arousal) <= PLAUSIBLE_DISTANCE for a in anchors)}
+        result = frozenset(near | set(listed))
+        self._plausible[genre.id] = result
+        return result
 
     def energy(self, lowered: str, moods: list[MoodFinding]) -> EnergyFinding | None:
         m = _ENERGY_NUMBER_RE.search(lowered)

@@ -12,6 +12,7 @@ import numpy as np
 from aurora.contracts import (
     CleanPrompt,
     EnergyValue,
+    FeelValue,
     GenreValue,
     InstrumentValue,
     KeySignatureValue,
@@ -26,7 +27,9 @@ from aurora.contracts import (
 from aurora.parser.artists import ArtistFinding, ArtistParser
 from aurora.parser.chords import parse_chords
 from aurora.parser.duration import parse_duration
+from aurora.parser.feel import FeelFinding, FeelParser, blank_feel_words, feel_meter, feel_swing, tempo_window
 from aurora.parser.genre import GenreRanker, GenreScore
+from aurora.parser.habits import usual_key, usual_mode, usual_tempo
 from aurora.parser.instruments import InstrumentParser
 from aurora.parser.key import parse_key
 from aurora.parser.meter import parse_meter
@@ -37,7 +40,7 @@ from aurora.parser.unusable import unusable_values
 from aurora.text_embedding import TextEmbedder
 from knowledge_base import KnowledgeBase
 from knowledge_base.schema import Chords, Genre
-from knowledge_base.theory import Key, estimate_key_from_chords, key_of, parse_key_label, roman_to_chord, typical_key
+from knowledge_base.theory import Key, estimate_key_from_chords, key_of, parse_key_label, roman_to_chord
 
 _SOLO_RE = re.compile(r"\b(?:solo|unaccompanied|only|just|a\s+cappella|acapella|a\s+capella|alone|no\s+other\s+"
                       r"(?:instruments?|instrumentation|accompaniment)|nothing\s+else)\b")
@@ -69,6 +72,7 @@ class SemanticParser:
         self.artists = ArtistParser(kb)
         self.structures = StructureParser(kb)
         self.textures = TextureParser(kb)
+        self.feels = FeelParser(kb)
 
     def warm_up(self) -> None:
         self.genres.warm_up()
@@ -83,6 +87,21 @@ class SemanticParser:
         return self.genres.rank(_without_artists(lowered, artists), prompt_vec,
                                 artist_genres=[a.artist.genre for a in artists])
 
+    def unstated(self, text: str) -> tuple[Genre, float, str | None]:
+        """What parse() infers where ``text`` states no tempo and no key: the style (genre or sub-genre), its
+        tempo and its key. The suggester's chips propose exactly these values."""
+        lowered = text.lower()
+        prompt_vec = self.embedder.encode_one(text) if text.strip() else np.zeros(384, dtype=np.float32)
+        artists = self.artists.parse(lowered)
+        feels = self.feels.parse(lowered)
+        genre, sub_genre, _, _ = self.genres.split(self._feel_aware_rank(lowered, prompt_vec, artists, feels))
+        style = sub_genre or genre
+        moods = self.moods.parse(lowered, prompt_vec, plausible=self.moods.plausible(style))
+        if not any(m.stated for m in moods) and artists:
+            moods = [MoodFinding(m, 0.55, False) for m in artists[0].artist.moods[:3]]
+        tempo = self._tempo(lowered, style, moods, artists, [], [], feels)
+        return style, tempo.bpm, self._key(None, style, moods, artists, []).value
+
     def parse(self, clean: CleanPrompt) -> ParseOutcome:
         text = clean.text
         lowered = text.lower()
@@ -91,25 +110,33 @@ class SemanticParser:
         prompt_vec = self.embedder.encode_one(text) if text.strip() else np.zeros(384, dtype=np.float32)
 
         artists = self.artists.parse(lowered)
-        ranking = self._rank(lowered, prompt_vec, artists)
+        feels = self.feels.parse(lowered)
+        ranking = self._feel_aware_rank(lowered, prompt_vec, artists, feels)
         genre, sub_genre, genre_conf, sub_conf = self.genres.split(ranking)
         if ranking[0].stated:
             explicit.append("genre")
+            if sub_genre is not None and ranking[0].genre_id == sub_genre.id:
+                explicit.append("sub_genre")  # the typed word named the sub-genre: label it where it lands
         style_genre = sub_genre or genre
+        if feels:
+            explicit.append("feels")
 
-        moods = self.moods.parse(lowered, prompt_vec)
+        moods = self.moods.parse(lowered, prompt_vec, plausible=self.moods.plausible(style_genre))
         if any(m.stated for m in moods):
             explicit.append("mood")
         elif artists:
             moods = [MoodFinding(m, 0.55, False) for m in artists[0].artist.moods[:3]]
 
         key_finding = parse_key(text, self.kb.chords)
-        tempo_value = self._tempo(lowered, style_genre, moods, artists, warnings, explicit)
+        tempo_value = self._tempo(lowered, style_genre, moods, artists, warnings, explicit, feels)
         key_value = self._key(key_finding, style_genre, moods, artists, explicit)
         meter = parse_meter(text)
         if meter is not None:
             explicit.append("time_signature")
             time_signature = TimeSignatureValue(value=meter.value, confidence=meter.confidence)
+        elif feel_meter(feels) is not None:
+            explicit.append("time_signature")
+            time_signature = TimeSignatureValue(value=feel_meter(feels) or "4/4", confidence=0.8)
         else:
             time_signature = TimeSignatureValue(value=style_genre.meters[0], confidence=0.6)
 
@@ -121,8 +148,7 @@ class SemanticParser:
             if chord_finding.chords:
                 chords = chord_finding.chords
             else:
-                key = key_finding.key if key_finding else \
-                    _key_from_label(key_value.value, self.kb.chords) or key_of(0, "major", self.kb.chords)
+                key = _key_from_label(key_value.value, self.kb.chords) or key_of(0, "major", self.kb.chords)
                 chords = [roman_to_chord(n, key, self.kb.chords) for n in chord_finding.roman]
 
         if key_finding is None and chord_finding is not None and chord_finding.chords:
@@ -152,7 +178,11 @@ class SemanticParser:
             explicit.append("duration_s")
         if key_finding and key_finding.alternatives:
             alt = ", ".join(k.label() for k in key_finding.alternatives)
-            warnings.append(f"Several keys are named; using {key_finding.key.label()} (also mentioned: {alt}).")
+            warnings.append(f"Several keys are named; using {key_value.value} (also mentioned: {alt}).")
+        if key_finding and key_finding.changes:
+            later = ", ".join(key_value.changes)
+            verb = "is read as a key change" if len(key_value.changes) == 1 else "are read as key changes"
+            warnings.append(f"Several keys are named; {key_value.value} is the key and {later} {verb}.")
 
         params = ParsedMusicalParameters(
             genre=GenreValue(value=genre.name, confidence=round(genre_conf, 3)),
@@ -170,14 +200,26 @@ class SemanticParser:
             chords=chords,
             duration_s=duration_s,
             textures=self.textures.parse(lowered),
+            feels=[FeelValue(value=f.feel.name, swing=feel_swing([f])) for f in feels],
             explicit=sorted(set(explicit)),
         )
         warnings += unusable_values(text, params)  # stated values no extractor could use, never dropped silently
         return ParseOutcome(params, ranking, warnings)
 
     # -- inference of what the text leaves unstated ------------------------------------------
+    def _feel_aware_rank(self, lowered: str, prompt_vec: np.ndarray, artists: list[ArtistFinding],
+                         feels: list[FeelFinding]) -> list[GenreScore]:
+        """Genres ranked for the text; a feel word ("waltz", "swinging") is not the genre when the text names
+        another one ("a slow jazz waltz" is Jazz in 3/4), and names it only when nothing else does."""
+        ranking = self._rank(lowered, prompt_vec, artists)
+        own = {f.feel.genre for f in feels if f.feel.genre}
+        if not own or not ranking[0].stated or ranking[0].genre_id not in own:
+            return ranking
+        without = self._rank(blank_feel_words(lowered, feels), prompt_vec, artists)
+        return without if without[0].stated else ranking
+
     def _tempo(self, lowered: str, genre: Genre, moods: list[MoodFinding], artists: list[ArtistFinding],
-               warnings: list[str], explicit: list[str]) -> TempoValue:
+               warnings: list[str], explicit: list[str], feels: list[FeelFinding]) -> TempoValue:
         finding = self.tempo.parse(lowered)
         if finding is not None:
             explicit.append("tempo")
@@ -197,10 +239,11 @@ class SemanticParser:
         if artists:
             return TempoValue(type="inferred", bpm=artists[0].artist.tempo_bpm, confidence=0.55,
                               term=f"style of {artists[0].artist.name}")
-        usual = genre.tempo_bpm.typical + self._mood_tempo_shift(moods)
-        bpm = float(np.clip(usual, genre.tempo_bpm.min, genre.tempo_bpm.max))
-        return TempoValue(type="inferred", bpm=round(bpm), confidence=0.5, range_bpm=(genre.tempo_bpm.min,
-                                                                                      genre.tempo_bpm.max))
+        window = tempo_window(genre, feels)
+        bpm = usual_tempo(self.kb, genre, feels, [m.mood_id for m in moods if m.stated],
+                          [m.mood_id for m in moods if not m.stated])
+        return TempoValue(type="inferred", bpm=round(bpm), confidence=0.5, range_bpm=(window.min, window.max),
+                          term=", ".join(f.feel.name.lower() for f in feels if f.feel.tempo_bpm) or None)
 
     def _mood_tempo_shift(self, moods: list[MoodFinding]) -> float:
         return float(np.mean([self.kb.mood(m.mood_id).tempo_shift_bpm for m in moods])) if moods else 0.0
@@ -231,15 +274,17 @@ class SemanticParser:
              explicit: list[str]) -> KeySignatureValue:
         from aurora.parser.key import KeyFinding
 
-        if isinstance(finding, KeyFinding):
-            explicit.append("key_signature")
-            return KeySignatureValue(value=finding.key.label(), confidence=finding.confidence,
-                                     changes=[k.label() for k in finding.changes])
         votes: list[str] = [self.kb.mood(m.mood_id).mode for m in moods if m.stated]
         votes += [a.artist.mode for a in artists]
-        votes = [v for v in votes if v != "any"]
-        mode: str = max(set(votes), key=votes.count) if votes else genre.modes[0]
-        return KeySignatureValue(value=typical_key(genre.keys, mode, self.kb.chords).label(), confidence=0.35)
+        mode = usual_mode(genre, votes)
+        if isinstance(finding, KeyFinding):
+            explicit.append("key_signature")
+            key = finding.key
+            if not finding.mode_stated:  # "hip hop beat in Bb": the tonic is stated, the mode is the style's
+                key = key_of(key.tonic_pc, mode, self.kb.chords)
+            return KeySignatureValue(value=key.label(), confidence=finding.confidence,
+                                     changes=[k.label() for k in finding.changes])
+        return KeySignatureValue(value=usual_key(self.kb, genre, votes).label(), confidence=0.35)
 
     def _instruments(self, lowered: str, genre: Genre, artists: list[ArtistFinding],
                      explicit: list[str]) -> tuple[list[InstrumentValue], list[str]]:

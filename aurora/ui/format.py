@@ -120,6 +120,8 @@ def parameter_rows(params: ParsedMusicalParameters) -> list[Row]:
     rows.append(["Key", key, confidence_bar(p.key_signature.confidence), _source(p, "key_signature")])
     rows.append(["Meter", p.time_signature.value, confidence_bar(p.time_signature.confidence),
                  _source(p, "time_signature")])
+    rows += [["Feel", f.value + (f" (swing {f.swing:.2f})" if f.swing else ""), confidence_bar(f.confidence),
+              "explicit"] for f in p.feels]
     rows += [["Mood", m.value, confidence_bar(m.confidence), SOURCE_LABELS[m.source]] for m in p.mood]
     rows += [
         ["Instrument", f"{i.name} ({i.role})", confidence_bar(i.confidence), SOURCE_LABELS[i.source]]

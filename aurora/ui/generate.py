@@ -28,7 +28,7 @@ from aurora.ui import format as fmt
 from aurora.ui.plots import energy_curve, loudness_envelope, piano_roll_figure
 from aurora.ui.studio import check_level, user_errors
 from engine.export import DEFAULT_FORMAT, DEFAULT_SAMPLE_RATE
-from knowledge_base.limits import DEFAULT_DURATION_S, DEFAULT_ENHANCEMENT_LEVEL
+from knowledge_base.limits import DEFAULT_ENHANCEMENT_LEVEL
 
 if TYPE_CHECKING:
     from aurora import Aurora
@@ -161,7 +161,7 @@ class Generator:
             return self._engine
 
     def run(
-        self, prompt: str, duration_s: float, audio_format: str, sample_rate: int, seed: int, level: str,
+        self, prompt: str, duration_s: float | None, audio_format: str, sample_rate: int, seed: int, level: str,
         on_progress: ProgressFn | None = None,
     ) -> tuple["Generation", tuple[Path, Path, Path], dict[str, Any]]:
         """Generate and write the files; errors come out as gr.Error with their code."""
@@ -171,7 +171,8 @@ class Generator:
         report = on_progress or (lambda _stage, _fraction: None)
         with generation_errors():
             generation = generate(
-                aurora=self._aurora, engine=self.engine, prompt=prompt, duration_s=float(duration_s),
+                aurora=self._aurora, engine=self.engine, prompt=prompt,
+                duration_s=None if duration_s is None else float(duration_s),
                 sample_rate=int(sample_rate), audio_format=audio_format, seed=int(seed),
                 enhancement_level=level, on_progress=report,
             )
@@ -182,7 +183,7 @@ class Generator:
 
     # ------------------------------------------------------------------ API endpoint
     def generate(
-        self, prompt: str, duration_s: float = DEFAULT_DURATION_S, audio_format: str = DEFAULT_FORMAT,
+        self, prompt: str, duration_s: float | None = None, audio_format: str = DEFAULT_FORMAT,
         sample_rate: int = DEFAULT_SAMPLE_RATE, seed: int = 0, enhancement_level: str = DEFAULT_ENHANCEMENT_LEVEL,
     ) -> tuple[str, dict[str, Any]]:
         """Text to a finished track: the audio file and a JSON summary (parameters, sections, stage timings)."""

@@ -25,9 +25,16 @@ from aurora.contracts import (
     SuggestResult,
 )
 from aurora.exceptions import AuroraError, InputError
+from aurora.parser.duration import parse_duration
 from aurora.ui import format as fmt
 from aurora.ui.plots import embedding_figure, energy_figure
-from knowledge_base.limits import DEFAULT_DURATION_S, DEFAULT_ENHANCEMENT_LEVEL, ENHANCEMENT_LEVELS
+from knowledge_base.limits import (
+    DEFAULT_DURATION_S,
+    DEFAULT_ENHANCEMENT_LEVEL,
+    ENHANCEMENT_LEVELS,
+    MAX_DURATION_S,
+    MIN_DURATION_S,
+)
 
 if TYPE_CHECKING:
     from aurora import Aurora
@@ -128,10 +135,11 @@ class Studio:
             return _dump(result)
 
     def process(
-        self, prompt: str, duration_s: float = DEFAULT_DURATION_S, enhancement_level: str = DEFAULT_ENHANCEMENT_LEVEL,
+        self, prompt: str, duration_s: float | None = None, enhancement_level: str = DEFAULT_ENHANCEMENT_LEVEL,
         seed: int = 0,
     ) -> dict[str, Any]:
-        """Whole semantic pipeline: preprocess, enhance, parse, plan."""
+        """Whole semantic pipeline: preprocess, enhance, parse, plan. Without duration_s the prompt's stated
+        duration is used (else 30 s); with it, it wins and the result warns when the prompt says otherwise."""
         with user_errors():
             return _dump(self._process(prompt, duration_s, enhancement_level, seed))
 
@@ -187,6 +195,16 @@ class Studio:
             return tuple(gr.skip() for _ in range(4))
         return self.parse_view(prompt)
 
+    @staticmethod
+    def stated_duration(prompt: str) -> tuple[Any, Any]:
+        """The duration sliders (Plan, Generate) show a duration the prompt states ("ambient drone, 10 minutes"),
+        brought into range; a prompt that states none leaves them as the user set them."""
+        seconds = parse_duration(prompt.lower()) if isinstance(prompt, str) and prompt.strip() else None
+        if seconds is None:
+            return gr.skip(), gr.skip()
+        value = float(min(MAX_DURATION_S, max(MIN_DURATION_S, round(seconds))))
+        return value, value
+
     def suggest_view(self, prompt: str) -> tuple[Any, ...]:
         """Suggestion chips for the prompt as typed; errors here are shown quietly, never as pop-ups."""
         hidden = [gr.update(visible=False)] * CHIP_COUNT
@@ -227,7 +245,8 @@ class Studio:
         context = EnhanceContext(**hints) if any(v is not None for v in hints.values()) else None
         return self._aurora.enhance(prompt=prompt, context=context, enhancement_level=level)
 
-    def _process(self, prompt: str, duration_s: float, level: str, seed: int) -> ProcessResult:
+    def _process(self, prompt: str, duration_s: float | None, level: str, seed: int) -> ProcessResult:
         check_level(level)
-        return self._aurora.process(prompt=prompt, duration_s=float(duration_s), enhancement_level=level,
+        return self._aurora.process(prompt=prompt, duration_s=None if duration_s is None else float(duration_s),
+                                    enhancement_level=level,
                                     seed=seed)

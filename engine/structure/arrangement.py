@@ -153,10 +153,11 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
     # 3. groove and orchestra
     groove, style = select_groove(kb.grooves, lineage, meter)
     gm = kb.synth_presets.gm_notes()  # drum voice -> GM drum note
-    swing = 0.0 if meter.compound else (style.swing if style.swing is not None else
-                                        (lineage[0].swing if lineage else 0.0))
-    swing_unit = 2 if (lineage and lineage[0].swing >= 0.3) else 1  # swung eighths vs sixteenths
-    if swing_asked(params) and not meter.compound:  # "swing", "swinging": swung eighths
+    genre_swing = style.swing if style.swing is not None else (lineage[0].swing if lineage else 0.0)
+    stated_swing = params.feel_swing  # "swinging", "shuffle": the prompt's feel beats the genre's groove
+    swing = 0.0 if meter.compound else (stated_swing if stated_swing is not None else genre_swing)
+    swing_unit = 2 if (lineage and lineage[0].swing >= 0.3) or (stated_swing or 0.0) >= 0.3 else 1  # 8ths vs 16ths
+    if stated_swing is None and swing_asked(params) and not meter.compound:  # "swing" as a mood or sub-genre word
         swing, swing_unit = max(swing, ASKED_SWING), 2
     orchestra = orchestrate(controls=controls, params=params, genres=lineage, kb=kb)
     tracks = _make_tracks(orchestra, kb, style)
