@@ -126,3 +126,4 @@ def describe_errors(exc: PydanticValidationError, limit: int = 4) -> str:
         where = ".".join(str(x) for x in error["loc"]) or "(root)"
         parts.append(f"{where}: {error['msg']}")
     return "; ".join(parts)
+
