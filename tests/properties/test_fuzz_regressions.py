@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+from typing import Any
+
+import pytest
 
 from aurora import Aurora
 
@@ -16,3 +19,15 @@ def test_plan_parameters_with_lone_surrogates_serialise(aurora: Aurora) -> None:
     result = aurora.plan(parameters=body)  # type: ignore[arg-type]
     json.dumps(result.model_dump(mode="json", by_alias=True))
     assert result.structural_plan.duration_s == 30
+
+
+@pytest.mark.parametrize("settings", [{"duration_s": "abc"}, {"duration_s": float("nan")}, {"duration_s": None},
+                                      {"duration_s": 30.0, "seed": 2**70}, {"duration_s": 30.0, "seed": -1},
+                                      {"duration_s": 30.0, "seed": True}, {"duration_s": 30.0, "seed": 1.5}])
+def test_engine_render_refuses_bad_duration_and_seed_before_any_work(settings: dict[str, Any]) -> None:
+    """Engine.render compared a text duration with numbers (TypeError) and handed a 2**70 seed to numpy."""
+    from engine import Engine
+    from engine.exceptions import EngineInputError
+
+    with pytest.raises(EngineInputError):
+        Engine(device="cpu").render(plan={}, parameters={}, control_embedding=[], **settings)
