@@ -8,6 +8,7 @@ own GRADIO_SERVER_NAME / GRADIO_SERVER_PORT as set on Hugging Face Spaces).
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -206,8 +207,13 @@ def server_address(env: Mapping[str, str] = os.environ) -> tuple[str, int]:
 def main() -> None:
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     from aurora import Aurora
+    from aurora.exceptions import ConfigError
 
-    aurora = Aurora()
+    try:
+        aurora = Aurora()  # the settings are checked here: one message per problem, then exit 2
+    except ConfigError as exc:
+        print(f"error {exc.code}: {exc.message}", file=sys.stderr)
+        raise SystemExit(2) from None
     aurora.warm_up()  # load the knowledge base and embedding model now, not on the first keystroke
     host, port = server_address()
     build_app(aurora).launch(server_name=host, server_port=port, **launch_options())

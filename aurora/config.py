@@ -183,7 +183,8 @@ class AuroraConfig(BaseModel):
 _ENV_NAMES: dict[str, dict[str, str]] = {
     "codex": {"base_url": "AURORA_CODEX_BASE_URL", "api_key": "AURORA_CODEX_API_KEY", "model": "AURORA_CODEX_MODEL",
               "timeout_s": "AURORA_CODEX_TIMEOUT_S", "max_retries": "AURORA_CODEX_MAX_RETRIES",
-              "output_mode": "AURORA_CODEX_OUTPUT_MODE", "breaker_cooldown_s": "AURORA_CODEX_COOLDOWN_S"},
+              "output_mode": "AURORA_CODEX_OUTPUT_MODE", "breaker_cooldown_s": "AURORA_CODEX_COOLDOWN_S",
+              "max_tokens": "AURORA_CODEX_MAX_TOKENS"},
     "local_llm": {"model": "AURORA_LOCAL_LLM_MODEL", "device": "AURORA_LOCAL_LLM_DEVICE",
                   "max_new_tokens": "AURORA_LOCAL_LLM_MAX_NEW_TOKENS", "time_limit_s": "AURORA_LOCAL_LLM_TIME_LIMIT_S"},
     "cache": {"redis_url": "AURORA_REDIS_URL", "session_ttl_s": "AURORA_CACHE_SESSION_TTL_S",

@@ -18,6 +18,7 @@ from pydantic import ValidationError as PydanticValidationError
 
 from aurora.contracts import EnhanceContext, PlanParameters
 from aurora.exceptions import InputError
+from aurora.preprocess import readable
 from knowledge_base.limits import (
     ENHANCEMENT_LEVELS,
     MAX_SEED,
@@ -112,11 +113,25 @@ def _validated(model: type[M], value: object, name: str) -> M:
         raise InputError(f"{name} must be an object with {model.__name__}'s fields, got {type(value).__name__}",
                          detail={"parameter": name})
     try:
-        return model.model_validate(dict(value))
+        return model.model_validate(_readable_strings(dict(value)))
     except PydanticValidationError as exc:
         raise InputError(f"{name} is invalid: {describe_errors(exc)}", detail={"parameter": name}) from exc
     except (TypeError, ValueError, RecursionError) as exc:
         raise InputError(f"{name} is invalid: {type(exc).__name__}", detail={"parameter": name}) from exc
+
+
+def _readable_strings(value: object, depth: int = 0) -> object:
+    """Every string in a caller's mapping made encodable (lone surrogates replaced), as the prompt's first step
+    does, so each result serialises to JSON; nesting deeper than the contracts have is left for them to refuse."""
+    if isinstance(value, str):
+        return readable(value)
+    if depth > 8:
+        return value
+    if isinstance(value, Mapping):
+        return {(readable(k) if isinstance(k, str) else k): _readable_strings(v, depth + 1) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_readable_strings(v, depth + 1) for v in value]
+    return value
 
 
 def describe_errors(exc: PydanticValidationError, limit: int = 4) -> str:
@@ -126,3 +141,4 @@ def describe_errors(exc: PydanticValidationError, limit: int = 4) -> str:
         where = ".".join(str(x) for x in error["loc"]) or "(root)"
         parts.append(f"{where}: {error['msg']}")
     return "; ".join(parts)
+

@@ -39,7 +39,7 @@ from engine.voices import VoiceContext, build_voice
 from engine.voices.sampler import sampler_status
 from knowledge_base import KnowledgeBase
 from knowledge_base.layout import DecodedControls, decode
-from knowledge_base.limits import MAX_DURATION_S, MIN_DURATION_S, duration_message
+from knowledge_base.limits import MAX_SEED, MIN_SEED, duration_in_range, duration_message, seed_message
 
 SPILL_BYTES = 1024 * 2**20  # stems beyond this much memory are kept in temporary files instead (a 3-min
 # render at 44.1 kHz keeps its ~0.7 GB of stems in memory: ~0.8 s faster; peak RSS ~1.2 GB. Ten minutes spill)
@@ -187,8 +187,10 @@ class Engine:
 
         # 1. check inputs, decode the control embedding
         t0 = time.perf_counter()
-        if not MIN_DURATION_S <= duration_s <= MAX_DURATION_S:
+        if not duration_in_range(duration_s):  # also refuses text, bools and nan (one rule: knowledge_base.limits)
             raise EngineInputError(duration_message(duration_s))
+        if isinstance(seed, bool) or not isinstance(seed, int) or not MIN_SEED <= seed <= MAX_SEED:
+            raise EngineInputError(seed_message(seed))
         if channels not in export.CHANNELS:
             raise EngineInputError(f"channels must be one of {export.CHANNELS}, got {channels}")
         export.check_sample_rate(sample_rate)

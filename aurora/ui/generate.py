@@ -27,6 +27,7 @@ from matplotlib.figure import Figure
 from aurora.ui import format as fmt
 from aurora.ui.plots import energy_curve, loudness_envelope, piano_roll_figure
 from aurora.ui.studio import check_level, user_errors
+from aurora.validation import check_optional_duration, check_seed
 from engine.export import DEFAULT_FORMAT, DEFAULT_SAMPLE_RATE
 from knowledge_base.limits import DEFAULT_ENHANCEMENT_LEVEL
 
@@ -161,7 +162,7 @@ class Generator:
             return self._engine
 
     def run(
-        self, prompt: str, duration_s: float | None, audio_format: str, sample_rate: int, seed: int, level: str,
+        self, prompt: str, duration_s: object, audio_format: object, sample_rate: object, seed: object, level: str,
         on_progress: ProgressFn | None = None,
     ) -> tuple["Generation", tuple[Path, Path, Path], dict[str, Any]]:
         """Generate and write the files; errors come out as gr.Error with their code."""
@@ -169,17 +170,19 @@ class Generator:
 
         check_level(level)
         report = on_progress or (lambda _stage, _fraction: None)
-        with generation_errors():
+        with generation_errors():  # every setting checked (coded errors) before any render
+            duration, seed = check_optional_duration(duration_s), check_seed(seed)
+            # format and rate: generate() checks them against engine.export (ENGINE_INPUT_INVALID) before any work
+            rate = int(sample_rate) if isinstance(sample_rate, float) and sample_rate.is_integer() else sample_rate
             generation = generate(
-                aurora=self._aurora, engine=self.engine, prompt=prompt,
-                duration_s=None if duration_s is None else float(duration_s),
-                sample_rate=int(sample_rate), audio_format=audio_format, seed=int(seed),
+                aurora=self._aurora, engine=self.engine, prompt=prompt, duration_s=duration,
+                sample_rate=rate, audio_format=audio_format, seed=seed,  # type: ignore[arg-type]
                 enhancement_level=level, on_progress=report,
             )
             report("files", 0.0)
-            files = write_outputs(generation, new_output_folder(), file_stem(prompt, int(seed)))
+            files = write_outputs(generation, new_output_folder(), file_stem(prompt, seed))
             report("files", 1.0)
-        return generation, files, summary(generation, prompt=prompt, seed=int(seed))
+        return generation, files, summary(generation, prompt=prompt, seed=seed)
 
     # ------------------------------------------------------------------ API endpoint
     def generate(
@@ -187,7 +190,7 @@ class Generator:
         sample_rate: int = DEFAULT_SAMPLE_RATE, seed: int = 0, enhancement_level: str = DEFAULT_ENHANCEMENT_LEVEL,
     ) -> tuple[str, dict[str, Any]]:
         """Text to a finished track: the audio file and a JSON summary (parameters, sections, stage timings)."""
-        _, (audio, _, _), info = self.run(prompt, duration_s, audio_format, sample_rate, int(seed or 0),
+        _, (audio, _, _), info = self.run(prompt, duration_s, audio_format, sample_rate, seed or 0,
                                           enhancement_level)
         return str(audio), info
 
@@ -196,7 +199,7 @@ class Generator:
         self, prompt: str, duration_s: float, audio_format: str, sample_rate: int, seed: float | None,
         level: str, progress: gr.Progress = gr.Progress(),  # noqa: B008 (Gradio injects it by this default)
     ) -> GenerateView:
-        generation, files, info = self.run(prompt, duration_s, audio_format, sample_rate, int(seed or 0), level,
+        generation, files, info = self.run(prompt, duration_s, audio_format, sample_rate, seed or 0, level,
                                            on_progress=stage_progress(progress))
         render, semantic = generation.render, generation.semantic
         spans = [(s.name, s.start_s, s.duration_s, s.energy) for s in render.score.sections]

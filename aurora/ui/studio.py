@@ -28,10 +28,16 @@ from aurora.exceptions import AuroraError, InputError
 from aurora.parser.duration import parse_duration
 from aurora.ui import format as fmt
 from aurora.ui.plots import embedding_figure, energy_figure
+from aurora.validation import (
+    check_duration,
+    check_enhancement_level,
+    check_optional_duration,
+    check_seed,
+    describe_errors,
+)
 from knowledge_base.limits import (
     DEFAULT_DURATION_S,
     DEFAULT_ENHANCEMENT_LEVEL,
-    ENHANCEMENT_LEVELS,
     MAX_DURATION_S,
     MIN_DURATION_S,
 )
@@ -58,16 +64,14 @@ def user_errors() -> Iterator[None]:
     except AuroraError as exc:
         raise gr.Error(f"{exc.message} ({exc.code})", title="Aurora could not finish") from exc
     except pydantic.ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']) or 'input'}: {err['msg']}" for err in exc.errors()
-        )
-        raise gr.Error(problems, title="Invalid parameters", print_exception=False) from exc
+        problems = describe_errors(exc)
+        raise gr.Error(f"{problems} ({InputError.code})", title="Invalid parameters", print_exception=False) from exc
 
 
-def check_level(level: str) -> None:
-    """The enhancement level is one of knowledge_base.limits.ENHANCEMENT_LEVELS, else a clear UI error."""
-    if level not in ENHANCEMENT_LEVELS:
-        raise gr.Error(f"enhancement_level must be one of {', '.join(ENHANCEMENT_LEVELS)}", title="Invalid level")
+def check_level(level: object) -> None:
+    """The enhancement level is one of knowledge_base.limits.ENHANCEMENT_LEVELS, else a clear coded UI error."""
+    with user_errors():
+        check_enhancement_level(level, DEFAULT_ENHANCEMENT_LEVEL)
 
 
 def _dump(model: pydantic.BaseModel) -> dict[str, Any]:
@@ -122,9 +126,9 @@ class Studio:
         """Plan sections, transitions and chords for stated parameters (spec §5.2.3)."""
         with user_errors():
             parameters = PlanParameters(
-                genre=genre, mood=mood, tempo_bpm=tempo_bpm, duration_seconds=duration_seconds,
+                genre=genre, mood=mood, tempo_bpm=tempo_bpm, duration_seconds=check_duration(duration_seconds),
                 key=_blank_to_none(key), time_signature=time_signature,
-                structure=_blank_to_none(structure), seed=seed,
+                structure=_blank_to_none(structure), seed=check_seed(seed),
             )
             return _dump(self._aurora.plan(parameters=parameters))
 
@@ -166,7 +170,7 @@ class Studio:
 
     def plan_view(self, prompt: str, duration_s: float, seed: float | None, level: str) -> PlanView:
         with user_errors():
-            result = self._process(prompt, duration_s, level, int(seed or 0))
+            result = self._process(prompt, duration_s, level, seed or 0)
         plan = result.plan.structural_plan
         params = result.parse.parsed_parameters
         timings = " · ".join(f"{stage} {ms:.1f} ms" for stage, ms in result.timings_ms.items())
@@ -245,8 +249,7 @@ class Studio:
         context = EnhanceContext(**hints) if any(v is not None for v in hints.values()) else None
         return self._aurora.enhance(prompt=prompt, context=context, enhancement_level=level)
 
-    def _process(self, prompt: str, duration_s: float | None, level: str, seed: int) -> ProcessResult:
+    def _process(self, prompt: str, duration_s: object, level: str, seed: object) -> ProcessResult:
         check_level(level)
-        return self._aurora.process(prompt=prompt, duration_s=None if duration_s is None else float(duration_s),
-                                    enhancement_level=level,
-                                    seed=seed)
+        return self._aurora.process(prompt=prompt, duration_s=check_optional_duration(duration_s),
+                                    enhancement_level=level, seed=check_seed(seed))
