@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI
 
@@ -18,7 +18,8 @@ if TYPE_CHECKING:
     import gradio as gr
 
 
-def create_app(service: StudioService, *, blocks: gr.Blocks | None = None) -> FastAPI:
+def create_app(service: StudioService, *, blocks: gr.Blocks | None = None,
+               gradio_options: dict[str, Any] | None = None) -> FastAPI:
     """The ASGI app around ``service`` (started and stopped with the app). With ``blocks``, the UI is mounted
     at / with a bounded queue, the upload limit, and a login page (user name + token) when ``ui_auth`` is set."""
     settings = service.settings
@@ -40,7 +41,7 @@ def create_app(service: StudioService, *, blocks: gr.Blocks | None = None) -> Fa
                if settings.rate_limit_per_min else None)
     app.add_middleware(GuardMiddleware, max_body_bytes=settings.max_body_bytes,  # type: ignore[arg-type]
                        max_upload_bytes=settings.max_upload_bytes, limiter=limiter, metrics=service.metrics,
-                       behind_proxy=settings.public)
+                       behind_proxy=settings.public, allow_uploads=settings.allow_uploads)
     if blocks is not None:
         import gradio as gr
 
@@ -53,5 +54,5 @@ def create_app(service: StudioService, *, blocks: gr.Blocks | None = None) -> Fa
         app = gr.mount_gradio_app(app, blocks, path="/", auth=login if settings.ui_auth else None,
                                   max_file_size=settings.max_upload_bytes,
                                   auth_message="Sign in with your user name and API token." if settings.ui_auth
-                                  else None)
+                                  else None, **(gradio_options or {}))
     return app

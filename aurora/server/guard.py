@@ -1,6 +1,7 @@
 """Safe exposure, as one ASGI middleware in front of the API and the Gradio app:
 
-- request bodies over a size limit answer 413 before the app sees them (uploads have their own, larger limit);
+- request bodies over a size limit answer 413 before the app sees them; uploads are refused (403) unless allowed,
+  then held to their own, larger limit;
 - POST requests are rate-limited per address and per user (bearer token or browser cookie): 429 + Retry-After;
 - every browser gets an anonymous id cookie (``soundstar_browser``), the UI's user when no login is configured.
 """
@@ -58,13 +59,15 @@ def client_address(scope: Scope, *, behind_proxy: bool) -> str:
 
 class GuardMiddleware:
     def __init__(self, app: ASGIApp, *, max_body_bytes: int, max_upload_bytes: int,
-                 limiter: RateLimiter | None, metrics: Metrics, behind_proxy: bool = False) -> None:
+                 limiter: RateLimiter | None, metrics: Metrics, behind_proxy: bool = False,
+                 allow_uploads: bool = False) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
         self.max_upload_bytes = max_upload_bytes
         self.limiter = limiter
         self.metrics = metrics
         self.behind_proxy = behind_proxy
+        self.allow_uploads = allow_uploads
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -81,6 +84,9 @@ class GuardMiddleware:
                                  f"too many requests from this {scope_name}; retry in {retry:.0f} s",
                                  retry_after_s=retry)
                     return
+        if path.startswith(UPLOAD_PATHS) and not self.allow_uploads:
+            await _error(send, 403, "AURORA_UPLOADS_DISABLED", "this studio takes no uploads")
+            return
         if method in ("POST", "PUT", "PATCH"):
             limit = self.max_upload_bytes if path.startswith(UPLOAD_PATHS) else self.max_body_bytes
             length = header(scope, b"content-length")

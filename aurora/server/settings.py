@@ -46,7 +46,8 @@ class ServerSettings(BaseModel):
                                                          "None = off (default on when public: 60)")
     rate_limit_burst: int = Field(default=20, ge=1)
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
-    max_upload_bytes: int = Field(default=1024 * 1024, ge=1024, description="the UI takes no uploads it needs")
+    max_upload_bytes: int = Field(default=1024 * 1024, ge=1024)
+    allow_uploads: bool = Field(default=False, description="the studio's UI has no upload field: refuse uploads")
     gradio_queue_size: int = Field(default=32, ge=1)
     retention_max_age_s: float | None = Field(default=7 * DAY_S, gt=0.0)
     retention_max_bytes: int | None = Field(default=2 * 1024**3, gt=0)
@@ -70,6 +71,8 @@ class ServerSettings(BaseModel):
         for name, key in _ENV.items():
             if env.get(name):
                 data[key] = env[name]
+        if env.get("SOUNDSTAR_ALLOW_UPLOADS"):
+            data["allow_uploads"] = env["SOUNDSTAR_ALLOW_UPLOADS"].lower() in ("1", "true", "yes", "on")
         if env.get("SOUNDSTAR_UI_AUTH"):
             data["ui_auth"] = env["SOUNDSTAR_UI_AUTH"].lower() in ("1", "true", "yes", "on")
         for name, key in (("SOUNDSTAR_RETENTION_MAX_AGE_S", "retention_max_age_s"),

@@ -131,11 +131,11 @@ def test_a_full_queue_answers_503_and_stores_nothing_for_the_refused(serve: Serv
 
 @pytest.mark.parametrize("limit", [3])
 def test_rate_limit_answers_429_with_retry_after(serve: ServeFn, limit: int) -> None:
-    _, live = serve(rate_limit_per_min=6, rate_limit_burst=limit)
+    _, live = serve(rate_limit_per_min=1, rate_limit_burst=limit)
     with live.client() as alice:
         codes = [alice.post(f"{API}/suggest", json={"partial_prompt": "lo"}).status_code for _ in range(limit + 2)]
         assert codes[:limit] == [200] * limit and codes[limit:] == [429, 429]
         limited = alice.post(f"{API}/suggest", json={"partial_prompt": "lo"})
         assert limited.json()["error"]["code"] == "AURORA_RATE_LIMITED"
-        assert 1 <= int(limited.headers["retry-after"]) <= 11
+        assert 1 <= int(limited.headers["retry-after"]) <= 61
         assert alice.get(f"{API}/history").status_code == 200  # reads are not limited

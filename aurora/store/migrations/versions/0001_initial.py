@@ -16,12 +16,12 @@ down_revision = None
 branch_labels = None
 depends_on = None
 
-_STATUS = sa.Enum("pending", "processing", "completed", "failed", name="session_status")
-_IMPL = sa.Enum("codex", "local_llm", "rule_based", "defaults", name="implementation_name")
+_STATUS = sa.Enum("pending", "processing", "completed", "failed", name="session_status", create_constraint=True)
+_IMPL = sa.Enum("codex", "local_llm", "rule_based", "defaults", name="implementation_name", create_constraint=True)
 _MODULE = sa.Enum("prompt_enhancer", "semantic_parser", "parameter_mapper", "structural_planner",
-                  name="suggestion_module")
-_FEEDBACK = sa.Enum("positive", "negative", "neutral", name="feedback_type")
-_USER_KIND = sa.Enum("token", "anonymous", name="user_kind")
+                  name="suggestion_module", create_constraint=True)
+_FEEDBACK = sa.Enum("positive", "negative", "neutral", name="feedback_type", create_constraint=True)
+_USER_KIND = sa.Enum("token", "anonymous", name="user_kind", create_constraint=True)
 
 
 def _created() -> sa.Column[dt.datetime]:
