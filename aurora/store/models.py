@@ -36,6 +36,11 @@ FEEDBACK_TYPES = ("positive", "negative", "neutral")
 USER_KINDS = ("token", "anonymous")
 
 
+def _enum(values: tuple[str, ...], name: str) -> Enum:
+    """A named enum: a PostgreSQL type, a CHECK constraint on SQLite."""
+    return Enum(*values, name=name, create_constraint=True)
+
+
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
@@ -49,7 +54,7 @@ class User(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     name: Mapped[str] = mapped_column(String(128), unique=True)
-    kind: Mapped[str] = mapped_column(Enum(*USER_KINDS, name="user_kind", create_constraint=True), default="token")
+    kind: Mapped[str] = mapped_column(_enum(USER_KINDS, "user_kind"), default="token")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now, server_default=func.now())
 
 
@@ -78,9 +83,9 @@ class AuroraSession(Base):
     parsed_parameters: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     structural_plan: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     control_embedding: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
-    status: Mapped[str] = mapped_column(Enum(*SESSION_STATUSES, name="session_status", create_constraint=True), default="pending",
+    status: Mapped[str] = mapped_column(_enum(SESSION_STATUSES, "session_status"), default="pending",
                                         server_default="pending")
-    implementation_used: Mapped[str] = mapped_column(Enum(*IMPLEMENTATIONS, name="implementation_name", create_constraint=True),
+    implementation_used: Mapped[str] = mapped_column(_enum(IMPLEMENTATIONS, "implementation_name"),
                                                      default="codex", server_default="codex")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now, server_default=func.now())
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now, onupdate=_now,
@@ -100,7 +105,7 @@ class AuroraSuggestion(Base):
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     session_id: Mapped[str] = mapped_column(ForeignKey("aurora_sessions.id"))
-    module: Mapped[str] = mapped_column(Enum(*SUGGESTION_MODULES, name="suggestion_module", create_constraint=True))
+    module: Mapped[str] = mapped_column(_enum(SUGGESTION_MODULES, "suggestion_module"))
     suggestion_type: Mapped[str] = mapped_column(String(64))
     original_value: Mapped[str | None] = mapped_column(Text, nullable=True)
     suggested_value: Mapped[str] = mapped_column(Text)
@@ -138,7 +143,7 @@ class UserFeedback(Base):
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     session_id: Mapped[str] = mapped_column(ForeignKey("aurora_sessions.id"), index=True)
     result_id: Mapped[str | None] = mapped_column(ForeignKey("generation_results.id"), nullable=True)
-    feedback_type: Mapped[str] = mapped_column(Enum(*FEEDBACK_TYPES, name="feedback_type", create_constraint=True))
+    feedback_type: Mapped[str] = mapped_column(_enum(FEEDBACK_TYPES, "feedback_type"))
     prompt_quality_rating: Mapped[int | None] = mapped_column(SmallInteger, nullable=True)
     suggestion_relevance_rating: Mapped[int | None] = mapped_column(SmallInteger, nullable=True)
     audio_quality_rating: Mapped[int | None] = mapped_column(SmallInteger, nullable=True)

@@ -144,6 +144,7 @@ def test_settings_from_env() -> None:
                                      "alice:0123456789abcdef0123, bob:fedcba9876543210fedc"})
     assert space.public and space.rate_limit_per_min == 60.0
     assert space.api_tokens == {"alice": "0123456789abcdef0123", "bob": "fedcba9876543210fedc"}
-    assert ServerSettings.from_env({"SPACE_ID": "x/y", "SOUNDSTAR_RATE_LIMIT_PER_MIN": "off"}).rate_limit_per_min is None
+    space_off = ServerSettings.from_env({"SPACE_ID": "x/y", "SOUNDSTAR_RATE_LIMIT_PER_MIN": "off"})
+    assert space_off.public and space_off.rate_limit_per_min is None
     with pytest.raises(ValueError):
         parse_tokens("alice:short")
