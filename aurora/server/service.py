@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from aurora.contracts import EnhanceResult, GenerationMetadata, ParsedMusicalParameters, StructuralPlan
 from aurora.exceptions import AuroraError, GenerationFailedError, NotFoundError
 from aurora.facade import Aurora
+from aurora.server.guard import BROWSER_COOKIE
 from aurora.server.metrics import Metrics
 from aurora.server.queue import JobQueue, ThreadJobQueue, Ticket
 from aurora.server.schemas import (
@@ -98,11 +99,22 @@ class StudioService:
                      report.bytes_freed)
 
     def _sweep(self) -> None:
-        while not self._stop.wait(self.settings.retention_interval_s):
+        while True:
             try:
                 self.retention()
             except Exception:  # a failed sweep is retried at the next interval
                 log.exception("retention sweep failed")
+            if self._stop.wait(self.settings.retention_interval_s):
+                return
+
+    # -- who is asking ---------------------------------------------------------------------------
+    def ui_user(self, *, cookies: Mapping[str, str], username: str | None = None) -> UserRecord | None:
+        """The UI's user: the signed-in user when UI auth is on (Gradio passes ``request.username``), else the
+        anonymous user of this browser's cookie; None when neither is known (no cookie yet)."""
+        if username:
+            return self.store.ensure_user(username)
+        browser_id = cookies.get(BROWSER_COOKIE)
+        return self.store.anonymous_user(browser_id) if browser_id else None
 
     # -- Aurora's calls, stored ------------------------------------------------------------------
     def enhance(self, user: UserRecord, body: EnhanceBody) -> EnhanceResponse:

@@ -123,11 +123,12 @@ def serve(tmp_path: Path, aurora: Aurora, server_engine: Any) -> Iterator[ServeF
     started: list[LiveServer] = []
 
     def start(*, db_url: str | None = None, engine: Any = None, data_dir: Path | None = None,
-              blocks: Any = None, **settings: Any) -> tuple[StudioService, LiveServer]:
+              blocks: Any = None, aurora_override: Aurora | None = None,
+              **settings: Any) -> tuple[StudioService, LiveServer]:
         config = ServerSettings(data_dir=data_dir or tmp_path / "data",
                                 database_url=db_url or sqlite_url(tmp_path / "soundstar.db"),
                                 api_tokens={"alice": ALICE, "bob": BOB}, **settings)
-        service = StudioService.create(config, aurora=aurora, engine=engine or server_engine)
+        service = StudioService.create(config, aurora=aurora_override or aurora, engine=engine or server_engine)
         live = LiveServer(create_app(service, blocks=blocks)).start()
         started.append(live)
         return service, live

@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import httpx
 
+from aurora import Aurora, AuroraConfig
+from aurora.config import CodexConfig
+from aurora.server import BROWSER_COOKIE
+
 from .conftest import ALICE, BOB, ServeFn, count
 
 API = "/api/v1/aurora"
@@ -91,6 +95,17 @@ def live_suggestions(live: object, session_id: str) -> list[dict[str, object]]:
     return rows
 
 
+def test_the_ui_user_is_the_login_or_the_browser_cookie(serve: ServeFn) -> None:
+    service, _ = serve()
+    assert service.ui_user(cookies={}) is None
+    first = service.ui_user(cookies={BROWSER_COOKIE: "browser-1"})
+    assert first is not None and first.kind == "anonymous"
+    assert service.ui_user(cookies={BROWSER_COOKIE: "browser-1"}) == first
+    assert service.ui_user(cookies={BROWSER_COOKIE: "browser-2"}) != first
+    signed_in = service.ui_user(cookies={BROWSER_COOKIE: "browser-1"}, username="alice")
+    assert signed_in is not None and signed_in == service.store.user_for_token(ALICE)
+
+
 def test_a_user_never_sees_another_users_rows(serve: ServeFn) -> None:
     _, live = serve()
     with live.client(ALICE) as alice, live.client(BOB) as bob:
@@ -119,7 +134,7 @@ def test_bad_bodies_get_a_coded_4xx_and_store_nothing(serve: ServeFn, tmp_path: 
             ("/parse", {"json": ["prompt"]}, 400, "AURORA_INPUT_UNREADABLE"),
             ("/parse", {"content": bytes(range(256)) * 4, "headers": {"content-type": "application/json"}}, 400,
              "AURORA_INPUT_UNREADABLE"),
-            ("/parse", {"json": {"prompt": "\x00\x01\x02"}}, 422, "AURORA_INPUT_UNREADABLE"),
+            ("/parse", {"json": {"prompt": "\x00\x01\x02"}}, 422, "AURORA_INPUT_EMPTY"),
             ("/enhance", {"json": {"prompt": "rock", "enhancement_level": "extreme"}}, 422, "AURORA_INPUT_INVALID"),
             ("/plan", {"json": {"parameters": {"genre": "rock", "mood": "sad", "tempo_bpm": 500,
                                                "duration_seconds": 30}}}, 422, "AURORA_INPUT_INVALID"),
@@ -155,8 +170,14 @@ def test_unknown_routes_and_methods_answer_json(serve: ServeFn) -> None:
         assert response.status_code == 404 and response.json()["error"]["code"] == "AURORA_NOT_FOUND"
 
 
-def test_metrics_count_requests_by_endpoint_and_implementation(serve: ServeFn) -> None:
-    _, live = serve()
+def test_metrics_count_requests_by_endpoint_and_implementation(serve: ServeFn, aurora: Aurora) -> None:
+    from .conftest import free_port
+
+    # codex configured but down: every parse falls back to the rule tier, and the metrics say why
+    down = Aurora(config=AuroraConfig(implementations=("codex", "rule_based", "defaults"), codex=CodexConfig(
+        base_url=f"http://127.0.0.1:{free_port()}/v1", api_key="k", max_retries=0, timeout_s=2.0)),
+        knowledge_base=aurora.knowledge_base, embedder=aurora._embedder)
+    _, live = serve(aurora_override=down)
     with live.client() as alice:
         for _ in range(2):
             alice.post(f"{API}/parse", json={"prompt": "techno at 130 bpm"})
@@ -166,3 +187,5 @@ def test_metrics_count_requests_by_endpoint_and_implementation(serve: ServeFn) -
     assert 'soundstar_requests_total{endpoint="/parse",implementation="none",status="422"} 1.0' in text
     assert 'aurora_cache_lookups_total{module="semantic_parser",result="miss"} 2.0' in text
     assert "soundstar_queue_depth 0.0" in text
+    assert ('aurora_fallbacks_total{error_code="AURORA_CODEX_UNAVAILABLE",implementation="codex",'
+            'module="semantic_parser"} 1.0') in text  # then the breaker skips codex at no cost

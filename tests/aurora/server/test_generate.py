@@ -14,7 +14,7 @@ import soundfile as sf
 
 from engine import EngineError
 
-from .conftest import ServeFn, count, wait_for
+from .conftest import BOB, ServeFn, count, wait_for
 
 API = "/api/v1/aurora"
 FIVE_S = {"duration_seconds": 5}
@@ -45,6 +45,9 @@ def test_generate_queued_then_polled_then_files_and_feedback(serve: ServeFn, db_
         samples, rate = sf.read(io.BytesIO(audio.content))
         assert rate == 44100 and 4.5 < len(samples) / rate < 5.6
         assert alice.get(done["midi_url"]).content[:4] == b"MThd"
+        with live.client(BOB) as bob:
+            for url in (done["audio_url"], done["midi_url"], done["stems_url"]):
+                assert bob.get(url).status_code == 404  # another user's file: not found, not forbidden
         stems = zipfile.ZipFile(io.BytesIO(alice.get(done["stems_url"]).content))
         assert stems.namelist() and all(n.endswith(".flac") for n in stems.namelist())
         assert all(info.compress_type == zipfile.ZIP_DEFLATED for info in stems.infolist())
