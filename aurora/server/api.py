@@ -4,7 +4,6 @@ JSON ``{"error": {"code", "message"}}`` with the spec's codes, never a traceback
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Query, Request, Response
@@ -24,7 +23,7 @@ from aurora.exceptions import (
     ServiceError,
     UnreadablePromptError,
 )
-from aurora.server.metrics import CONTENT_TYPE
+from aurora.server.metrics import CONTENT_TYPE, Metrics
 from aurora.server.schemas import (
     EnhanceBody,
     EnhanceResponse,
@@ -224,15 +223,38 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(Exception, _unexpected)
 
-    @app.middleware("http")
-    async def observe(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        if not request.url.path.startswith(PREFIX):
-            return await call_next(request)
+    app.add_middleware(ObserveMiddleware, metrics=service_metrics(app))  # type: ignore[arg-type]
+
+
+def service_metrics(app: FastAPI) -> Metrics:
+    metrics: Metrics = app.state.service.metrics
+    return metrics
+
+
+class ObserveMiddleware:
+    """Requests and latency of the API routes by endpoint (the route's template), implementation and status;
+    a plain ASGI middleware, so the UI's streamed responses pass through untouched."""
+
+    def __init__(self, app: Any, *, metrics: Metrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or not str(scope.get("path", "")).startswith(PREFIX):
+            await self.app(scope, receive, send)
+            return
         started = time.perf_counter()
-        response = await call_next(request)
-        route = request.scope.get("route")
-        endpoint = getattr(route, "path", "unmatched").removeprefix(PREFIX) or "/"
-        implementation = getattr(request.state, "implementation", "none")
-        service_of(request).metrics.observe_request(endpoint, response.status_code, time.perf_counter() - started,
-                                                    implementation)
-        return response
+        status = [500]
+
+        async def send_status(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                status[0] = int(message["status"])
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_status)
+        finally:
+            route = scope.get("route")
+            endpoint = str(getattr(route, "path", "unmatched")).removeprefix(PREFIX) or "/"
+            implementation = str((scope.get("state") or {}).get("implementation", "none"))
+            self.metrics.observe_request(endpoint, status[0], time.perf_counter() - started, implementation)

@@ -46,6 +46,8 @@ def create_app(service: StudioService, *, blocks: gr.Blocks | None = None,
         import gradio as gr
 
         blocks.queue(max_size=settings.gradio_queue_size, default_concurrency_limit=2)
+        # files the UI returns from the data folder are served from there, not copied into Gradio's cache
+        gr.set_static_paths([service.files.root / "files"])
 
         def login(username: str, password: str) -> bool:
             user = service.store.user_for_token(password)

@@ -42,7 +42,7 @@ class FileStore:
 
     def __init__(self, root: str | Path) -> None:
         self.root = Path(root).resolve()
-        self.root.mkdir(parents=True, exist_ok=True)
+        (self.root / "files").mkdir(parents=True, exist_ok=True)
 
     def folder_for(self, user_id: int, session_id: str) -> Path:
         return self.root / "files" / str(user_id) / session_id

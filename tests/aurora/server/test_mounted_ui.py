@@ -39,6 +39,16 @@ def test_ui_and_api_on_one_server_with_a_browser_cookie_and_no_uploads(serve: Se
         assert called.status_code == 200 and "event_id" in called.json()
 
 
+def test_the_ui_serves_data_folder_files_without_copying_them(serve: ServeFn, aurora: Aurora) -> None:
+    from gradio import utils
+
+    service, _ = serve(blocks=_blocks(aurora))
+    track = service.files.folder_for(1, "session") / "track.wav"
+    track.parent.mkdir(parents=True)
+    track.write_bytes(b"RIFF")
+    assert utils.is_static_file(str(track))  # Gradio serves it in place: one copy on disk
+
+
 def test_ui_auth_guards_the_internal_handlers_and_rate_limits_apply(serve: ServeFn, aurora: Aurora) -> None:
     _, live = serve(blocks=_blocks(aurora), ui_auth=True, rate_limit_per_min=1, rate_limit_burst=4)
     with httpx.Client(base_url=live.url) as browser:
