@@ -3,12 +3,14 @@
     python -m bench.api_load [--clients 20] [--parse-s 60] [--gen-clients 20] [--gen-s 60] [--gen-duration 10]
                              [--json OUT]
 
-Starts `python -m aurora.server serve` (SQLite file and data folder in a temporary directory, one token), then:
+Starts the studio as users do, `python app.py` (UI and API on one server; SQLite file and data folder in a
+temporary directory, one token), then:
 1. parse: ``--clients`` clients POST /parse for ``--parse-s`` seconds: p50/p95 latency, requests/s, errors;
 2. generate: ``--gen-clients`` clients POST /generate (``--gen-duration`` s tracks, wait=true) for ``--gen-s`` s
    (requests in flight at the end are awaited): throughput, p50/p95 latency, queue wait from the rows;
 3. one 30 s generation: the bytes it leaves on disk (audio, MIDI, stems).
-Rows counted in the database must equal the requests the server accepted.
+Rows counted in the database must equal the requests the server accepted. With ``--screenshots DIR`` headless
+Chromium (/usr/bin/chromium) saves the UI and /docs as the server answered them.
 """
 
 from __future__ import annotations
@@ -48,9 +50,10 @@ def start_server(folder: Path, *, queue_size: int) -> tuple[subprocess.Popen[byt
            "SOUNDSTAR_PORT": str(port), "SOUNDSTAR_HOST": "127.0.0.1", "SOUNDSTAR_QUEUE_SIZE": str(queue_size),
            "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False"}
     log = (folder / "server.log").open("wb")
-    proc = subprocess.Popen([sys.executable, "-m", "aurora.server", "serve"], env=env, stdout=log, stderr=log)
+    proc = subprocess.Popen([sys.executable, "app.py"], env=env, stdout=log, stderr=log,
+                            cwd=Path(__file__).resolve().parent.parent)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
         try:
             if httpx.get(f"{url}/docs", timeout=2).status_code == 200:
@@ -138,13 +141,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--gen-s", type=float, default=60.0)
     ap.add_argument("--gen-duration", type=float, default=10.0)
     ap.add_argument("--json", type=Path, default=None, metavar="OUT")
+    ap.add_argument("--screenshots", type=Path, default=None, metavar="DIR")
     args = ap.parse_args(argv)
 
     folder = Path(tempfile.mkdtemp(prefix="soundstar-api-load-"))
     db_url = f"sqlite:///{folder / 'soundstar.db'}"
     proc, url = start_server(folder, queue_size=max(args.gen_clients, 1) + 4)
-    report: dict[str, Any] = {"machine_cpus": os.cpu_count(), "server": "python -m aurora.server serve, SQLite, "
-                              "1 generation worker"}
+    report: dict[str, Any] = {"machine_cpus": os.cpu_count(), "server": "python app.py, SQLite, 1 generation worker"}
     try:
         parse = run_clients(url, args.clients, args.parse_s, lambda c, i: c.post(
             f"{API}/parse", json={"prompt": PROMPTS[i % len(PROMPTS)]}))
@@ -172,6 +175,8 @@ def main(argv: list[str] | None = None) -> int:
         report["disk_per_30s_generation"] = {**sizes, "total_bytes": sum(sizes.values())}
         metrics = httpx.get(f"{url}/metrics").text
         report["metrics_lines"] = len(metrics.splitlines())
+        if args.screenshots:
+            report["screenshots"] = screenshots(url, args.screenshots)
     finally:
         proc.terminate()
         proc.wait(60)
@@ -182,6 +187,19 @@ def main(argv: list[str] | None = None) -> int:
     parse, gen = report["parse"], report["generate"]
     rows_match = parse["rows_counted"] == parse["ok"] and gen["rows_counted"] == gen["ok"]
     return 0 if rows_match and parse["errors"] == 0 and gen["errors"] == 0 else 1
+
+
+def screenshots(url: str, folder: Path) -> list[str]:
+    folder.mkdir(parents=True, exist_ok=True)
+    saved = []
+    for name, path in (("api_load_ui.png", "/"), ("api_load_docs.png", "/docs")):
+        out = folder / name
+        subprocess.run(["/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+                        "--virtual-time-budget=8000", "--window-size=1280,1600", f"--screenshot={out}", url + path],
+                       check=False, capture_output=True, timeout=120)
+        if out.exists():
+            saved.append(str(out))
+    return saved
 
 
 def print_table(report: dict[str, Any]) -> None:
@@ -197,6 +215,8 @@ def print_table(report: dict[str, Any]) -> None:
           f"max {g['queue_wait_max_s']} s (requests in flight at the end were awaited)")
     print(f"disk per 30 s generation: audio {d['audio'] / 1e6:.2f} MB, MIDI {d['midi'] / 1e3:.1f} kB, "
           f"stems {d['stems'] / 1e6:.2f} MB, total {d['total_bytes'] / 1e6:.2f} MB")
+    for path in report.get("screenshots", []):
+        print(f"screenshot: {path}")
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 """The studio's server: FastAPI with the REST API, /metrics and /docs, the Gradio UI mounted at /, and the
-guard (body limits, rate limits, browser cookie) in front of both."""
+guard (body limits, rate limits, browser cookie) in front of both. The docs pages load Swagger UI and ReDoc from
+files shipped in fastapi-offline, not from a CDN, so /docs works offline."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 
 from aurora.server import api
 from aurora.server.guard import GuardMiddleware
@@ -32,7 +34,7 @@ def create_app(service: StudioService, *, blocks: gr.Blocks | None = None,
         finally:
             service.stop()
 
-    app = FastAPI(title="Soundstar studio API", version="1.0",
+    app = FastAPIOffline(title="Soundstar studio API", version="1.0",
                   description="Aurora (spec §5) and the engine over REST. Every /api/v1/aurora route needs "
                               "'Authorization: Bearer <token>'.", lifespan=lifespan)
     app.state.service = service

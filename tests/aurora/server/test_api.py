@@ -19,7 +19,10 @@ ROUTES = {("post", "/enhance"), ("post", "/suggest"), ("post", "/parse"), ("post
 def test_docs_list_the_seven_endpoints_and_tokens_are_required(serve: ServeFn) -> None:
     _, live = serve()
     with live.client(token=None) as anon:
-        assert anon.get("/docs").status_code == 200
+        docs = anon.get("/docs")
+        assert docs.status_code == 200 and "cdn" not in docs.text  # Swagger UI served from here: works offline
+        script = docs.text.split('<script src="')[1].split('"')[0]
+        assert anon.get(script).status_code == 200
         spec = anon.get("/openapi.json").json()
         listed = {(method, path.removeprefix(API)) for path, ops in spec["paths"].items() for method in ops}
         assert listed >= ROUTES
