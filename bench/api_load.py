@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import socket
 import statistics
 import subprocess
@@ -180,6 +181,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         proc.terminate()
         proc.wait(60)
+    shutil.rmtree(folder, ignore_errors=True)  # kept (with server.log) only when the run raised
     print_table(report)
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)

@@ -36,7 +36,8 @@ def create_app(service: StudioService, *, blocks: gr.Blocks | None = None,
 
     app = FastAPIOffline(title="Soundstar studio API", version="1.0",
                   description="Aurora (spec §5) and the engine over REST. Every /api/v1/aurora route needs "
-                              "'Authorization: Bearer <token>'.", lifespan=lifespan)
+                              "`Authorization: Bearer TOKEN` (create one with `python -m aurora.server token NAME`).",
+                  lifespan=lifespan)
     app.state.service = service
     api.install(app)
     limiter = (RateLimiter(rate_per_min=settings.rate_limit_per_min, burst=settings.rate_limit_burst)

@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from aurora.config import MAX_PROMPT_CHARS
 from aurora.contracts import (
     EnhanceContext,
     EnhanceResult,
@@ -25,8 +26,7 @@ from aurora.store.records import SessionRecord
 from engine.export import DEFAULT_FORMAT, DEFAULT_SAMPLE_RATE, AudioFormat, SampleRate
 from knowledge_base.limits import DEFAULT_DURATION_S, DEFAULT_ENHANCEMENT_LEVEL, DurationS, EnhancementLevel
 
-PROMPT_MAX_CHARS = 4000
-Prompt = Annotated[str, Field(min_length=1, max_length=PROMPT_MAX_CHARS,
+Prompt = Annotated[str, Field(min_length=1, max_length=MAX_PROMPT_CHARS,
                               description="The raw natural language prompt from the user")]
 Rating = Annotated[int, Field(ge=1, le=5)]
 JobStatus = Literal["queued", "processing", "completed", "failed"]
@@ -44,7 +44,7 @@ class EnhanceBody(Body):
 
 
 class SuggestBody(Body):
-    partial_prompt: Annotated[str, Field(max_length=PROMPT_MAX_CHARS)]
+    partial_prompt: Annotated[str, Field(max_length=MAX_PROMPT_CHARS)]
     suggestion_count: Annotated[int, Field(ge=1, le=10)] = 3
 
 
