@@ -28,6 +28,8 @@ class Metrics:
                                  ["module", "implementation", "error_code"], registry=r)
         self.cache = Counter("aurora_cache_lookups_total", "Served results by module and whether the cache answered",
                              ["module", "result"], registry=r)
+        self.cache_ratio = Gauge("aurora_cache_hit_ratio", "Share of served results the cache answered", registry=r)
+        self.cache_ratio.set_function(self._cache_hit_ratio)
         self.realtime = Histogram("engine_realtime_factor", "Seconds of audio per second of engine time",
                                   buckets=(0.1, 0.25, 0.5, 1, 2, 4, 8, 16, 32, 64), registry=r)
         self.generation_seconds = Histogram("soundstar_generation_seconds", "Whole generation time (queue excluded)",
@@ -41,6 +43,15 @@ class Metrics:
                                 ["error_code"], registry=r)
         self.rate_limited = Counter("soundstar_rate_limited_total", "Requests refused by a rate limit", ["scope"],
                                     registry=r)
+
+    def _cache_hit_ratio(self) -> float:
+        counts = {"hit": 0.0, "miss": 0.0}
+        for family in self.cache.collect():
+            for sample in family.samples:
+                if sample.name.endswith("_total"):
+                    counts[sample.labels["result"]] += sample.value
+        total = counts["hit"] + counts["miss"]
+        return counts["hit"] / total if total else 0.0
 
     def watch_queue(self, depth: Callable[[], int]) -> None:
         self.queue_depth.set_function(lambda: float(depth()))

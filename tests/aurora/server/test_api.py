@@ -3,7 +3,10 @@ and bad input answered with a clear 4xx and nothing stored."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import httpx
+import pytest
 
 from aurora import Aurora, AuroraConfig
 from aurora.config import CodexConfig
@@ -190,5 +193,23 @@ def test_metrics_count_requests_by_endpoint_and_implementation(serve: ServeFn, a
     assert 'soundstar_requests_total{endpoint="/parse",implementation="none",status="422"} 1.0' in text
     assert 'aurora_cache_lookups_total{module="semantic_parser",result="miss"} 2.0' in text
     assert "soundstar_queue_depth 0.0" in text
+    assert "aurora_cache_hit_ratio 0.0" in text
     assert ('aurora_fallbacks_total{error_code="AURORA_CODEX_UNAVAILABLE",implementation="codex",'
             'module="semantic_parser"} 1.0') in text  # then the breaker skips codex at no cost
+
+
+def test_token_command_creates_a_hashed_token(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    from aurora.server.__main__ import main
+    from aurora.store import Store, hash_token
+
+    monkeypatch.setenv("SOUNDSTAR_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("SOUNDSTAR_DATABASE_URL", raising=False)
+    assert main(["token", "carol"]) == 0
+    token = capsys.readouterr().out.strip()
+    store = Store.open(f"sqlite:///{tmp_path / 'soundstar.db'}")
+    user = store.user_for_token(token)
+    assert user is not None and user.name == "carol"
+    raw = (tmp_path / "soundstar.db").read_bytes() + b"".join(p.read_bytes() for p in tmp_path.glob("*-wal"))
+    assert token.encode() not in raw and hash_token(token).encode() in raw  # only the hash is stored
+    store.close()
