@@ -142,3 +142,6 @@ def test_rate_limit_answers_429_with_retry_after(serve: ServeFn, limit: int) -> 
         assert limited.json()["error"]["code"] == "AURORA_RATE_LIMITED"
         assert 1 <= int(limited.headers["retry-after"]) <= 61
         assert alice.get(f"{API}/history").status_code == 200  # reads are not limited
+    with live.client(BOB) as bob:  # another user from the same address: the address's bucket is empty too
+        shared = bob.post(f"{API}/suggest", json={"partial_prompt": "lo"})
+        assert shared.status_code == 429 and "address" in shared.json()["error"]["message"]

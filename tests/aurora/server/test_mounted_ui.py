@@ -22,7 +22,9 @@ def _blocks(aurora: Aurora) -> Any:
 
 
 def test_ui_and_api_on_one_server_with_a_browser_cookie_and_no_uploads(serve: ServeFn, aurora: Aurora) -> None:
-    _, live = serve(blocks=_blocks(aurora))
+    blocks = _blocks(aurora)
+    _, live = serve(blocks=blocks, gradio_queue_size=7)
+    assert blocks._queue.max_size == 7  # the UI's queue is bounded
     with httpx.Client(base_url=live.url) as browser:
         page = browser.get("/")
         assert page.status_code == 200 and "gradio" in page.text.lower()
