@@ -2,7 +2,8 @@
 
 Wiring only: layout and events here, callbacks in `aurora.ui.studio` and `aurora.ui.generate`,
 formatting and plots beside them. `python app.py` serves on 127.0.0.1:7860 (SOUNDSTAR_HOST / SOUNDSTAR_PORT, or Gradio's
-own GRADIO_SERVER_NAME / GRADIO_SERVER_PORT as set on Hugging Face Spaces).
+own GRADIO_SERVER_NAME / GRADIO_SERVER_PORT as set on Hugging Face Spaces), inside the FastAPI server of
+`aurora.server` (REST API, /docs, /metrics; settings in `aurora.server.settings`).
 """
 
 from __future__ import annotations
@@ -205,18 +206,23 @@ def server_address(env: Mapping[str, str] = os.environ) -> tuple[str, int]:
 
 
 def main() -> None:
+    """Serve the studio: the UI at /, the REST API at /api/v1/aurora (docs at /docs), metrics at /metrics."""
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-    from aurora import Aurora
-    from aurora.exceptions import ConfigError
+    import uvicorn
 
-    try:
-        aurora = Aurora()  # the settings are checked here: one message per problem, then exit 2
+    from aurora.exceptions import ConfigError
+    from aurora.server import ServerSettings, StudioService, create_app
+
+    host, port = server_address()
+    try:  # the settings are checked here: one message per problem, then exit 2
+        settings = ServerSettings.from_env(host=host, port=port)
+        service = StudioService.create(settings)
     except ConfigError as exc:
         print(f"error {exc.code}: {exc.message}", file=sys.stderr)
         raise SystemExit(2) from None
-    aurora.warm_up()  # load the knowledge base and embedding model now, not on the first keystroke
-    host, port = server_address()
-    build_app(aurora).launch(server_name=host, server_port=port, **launch_options())
+    service.aurora.warm_up()  # load the knowledge base and embedding model now, not on the first keystroke
+    server = create_app(service, blocks=build_app(service.aurora), gradio_options=launch_options())
+    uvicorn.run(server, host=host, port=port)
 
 
 if __name__ == "__main__":

@@ -16,7 +16,15 @@ the API and the UI can report *why* a level was skipped without string matching.
     │   ├── ParseError              AURORA_PARSE_ERROR
     │   ├── ValidationError         AURORA_VALIDATION_ERROR
     │   └── NotConfiguredError      AURORA_NOT_CONFIGURED
-    └── PlanError                  AURORA_PLAN_ERROR
+    ├── PlanError                  AURORA_PLAN_ERROR
+    └── ServiceError               (the REST service: aurora.server, aurora.store)
+        ├── AuthRequiredError       AURORA_AUTH_REQUIRED     401
+        ├── AuthInvalidError        AURORA_AUTH_INVALID      401
+        ├── NotFoundError           AURORA_NOT_FOUND         404 (also another user's rows)
+        ├── RequestTooLargeError    AURORA_REQUEST_TOO_LARGE 413
+        ├── RateLimitedError        AURORA_RATE_LIMITED      429 + Retry-After
+        ├── QueueFullError          AURORA_QUEUE_FULL        503 + Retry-After
+        └── GenerationFailedError   AURORA_GENERATION_FAILED (a render that raised something unexpected)
 """
 
 from __future__ import annotations
@@ -92,3 +100,51 @@ class NotConfiguredError(ImplementationError):
 
 class PlanError(AuroraError):
     code = "AURORA_PLAN_ERROR"
+
+
+class ServiceError(AuroraError):
+    code = "AURORA_SERVICE_ERROR"
+    status_code = 500
+    retry_after_s: float | None = None
+
+
+class AuthRequiredError(ServiceError):
+    code = "AURORA_AUTH_REQUIRED"
+    status_code = 401
+
+
+class AuthInvalidError(ServiceError):
+    code = "AURORA_AUTH_INVALID"
+    status_code = 401
+
+
+class NotFoundError(ServiceError):
+    code = "AURORA_NOT_FOUND"
+    status_code = 404
+
+
+class RequestTooLargeError(ServiceError):
+    code = "AURORA_REQUEST_TOO_LARGE"
+    status_code = 413
+
+
+class RateLimitedError(ServiceError):
+    code = "AURORA_RATE_LIMITED"
+    status_code = 429
+
+    def __init__(self, message: str, *, retry_after_s: float) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+
+
+class QueueFullError(ServiceError):
+    code = "AURORA_QUEUE_FULL"
+    status_code = 503
+
+    def __init__(self, message: str, *, retry_after_s: float) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+
+
+class GenerationFailedError(ServiceError):
+    code = "AURORA_GENERATION_FAILED"
