@@ -371,7 +371,7 @@ def main(argv: list[str] | None = None) -> int:
         plan, params, vector = aurora_inputs(aurora, prompts[i]["text"], 30.0, 0)
         a = mm.grid_signature(score_only(kb, plan, params, vector, duration_s=30.0, seed=0, tempo_bpm=120.0))
         b = mm.grid_signature(score_only(kb, plan, params, vector, duration_s=30.0, seed=0, tempo_bpm=180.0))
-        grids[name] = a == b
+        grids[name] = mm.same_grid(a, b)
     summary = criteria(rows, longs, seeds, grids)
     print_table(rows, longs, summary)
     print(f"{'grid same at 120/180':>55}: {grids}")
