@@ -135,19 +135,30 @@ def two_step_share(score: Score) -> float | None:
     return ok / checked if checked else None
 
 
-def grid_signature(score: Score) -> frozenset[tuple[int, int]]:
-    """The genre's drum grid as a render plays it: the (step, note) hits present in at least half of its
-    bars, crashes and toms aside (ghost notes and fills that come and go are a drummer's variation)."""
+def grid_signature(score: Score) -> frozenset[tuple[str, int, int]]:
+    """The genre's drum grid as a render plays it, per energy level: the (level, step, note) hits present in
+    at least half of that level's bars, crashes and toms aside (ghost notes and fills that come and go are a
+    drummer's variation)."""
     drums = score.track("drums")
     if drums is None:
         return frozenset()
     grid = drum_grid(drums, score)
-    counts: dict[tuple[int, int], int] = {}
-    for g in grid.values():
-        for hit in g:
-            if hit[1] not in TOMS and hit[1] not in CRASHES:
-                counts[hit] = counts.get(hit, 0) + 1
-    return frozenset(h for h, c in counts.items() if c >= 0.5 * max(len(grid), 1))
+    counts: dict[tuple[str, int, int], int] = {}
+    bars: dict[str, int] = {}
+    for b, g in grid.items():
+        sec = section_of_bar(score, b)
+        level = "low" if sec is None or sec.energy < 0.38 else "mid" if sec.energy < 0.68 else "high"
+        bars[level] = bars.get(level, 0) + 1
+        for step, pitch in g:
+            if pitch not in TOMS and pitch not in CRASHES:
+                counts[(level, step, pitch)] = counts.get((level, step, pitch), 0) + 1
+    return frozenset(h for h, c in counts.items() if c >= 0.5 * bars[h[0]])
+
+
+def same_grid(a: frozenset[tuple[str, int, int]], b: frozenset[tuple[str, int, int]]) -> bool:
+    """Two renders play the same grid at every energy level both of them reach."""
+    levels = {h[0] for h in a} & {h[0] for h in b}
+    return bool(levels) and {h for h in a if h[0] in levels} == {h for h in b if h[0] in levels}
 
 
 # ------------------------------------------------------------------ instruments

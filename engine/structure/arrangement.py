@@ -204,7 +204,7 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
                     fill_from = 0
                 vel = 0.72 + 0.25 * e
                 bar_patterns = drum_parts.turnaround_patterns(patterns, meter, rngs["drums"]) \
-                    if b % 4 == 3 and fill_from is None else patterns
+                    if b % 4 == 3 and fill_from is None else drum_parts.bar_variation(patterns, meter, rngs["drums"])
                 notes = drum_parts.drum_bar(patterns=bar_patterns, gm=gm, bar_start_s=start, step_s=step_s,
                                             velocity=vel, rng=rngs["drums"], until_step=fill_from)
                 if transition == "build" and fill_from is not None:  # the groove's kick goes on under the roll

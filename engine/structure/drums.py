@@ -170,3 +170,18 @@ def turnaround_patterns(patterns: dict[str, str], meter: Meter, rng: np.random.G
     if backbeat is not None:
         out[backbeat] = _put(out[backbeat], n - 1 - int(rng.integers(0, 2)) * 2, "o")
     return out
+
+
+def bar_variation(patterns: dict[str, str], meter: Meter, rng: np.random.Generator) -> dict[str, str]:
+    """Bar to bar, a drummer is never a loop: now and then a ghost note on the backbeat voice or a hat
+    left open on an off-beat (kick and backbeat untouched)."""
+    roll = rng.random()
+    if roll < 0.3:
+        return take_patterns(patterns, meter, rng)
+    if roll < 0.45 and "hat_closed" in patterns:
+        out = dict(patterns)
+        n = meter.steps_per_bar
+        offs = [s for s in range(meter.beat_steps // 2, n, meter.beat_steps)]
+        out["hat_open"] = _put(out.get("hat_open", "." * n), int(rng.choice(offs)), "x")
+        return out
+    return patterns

@@ -153,11 +153,18 @@ def orchestrate(*, controls: DecodedControls, params: ParametersIn, genres: list
             placed.append(inst_id)
 
     genre_defaults = [(gi.instrument, _ROLE_MAP.get(gi.role, "harmony")) for g in genres for gi in g.instruments]
-    defaults = genre_defaults + [(fill.instrument, _ROLE_MAP.get(fill.role, "harmony"))
-                                 for fill in kb.defaults.fill_instruments]
+    # the global fill list only completes the rhythm section and the harmony, and carries the melody when the
+    # genre's only lead is a voice (no singing voice exists); colour parts (pad, counter, arpeggio) come from
+    # the genre's own line-up
+    sung_lead_only = not any(role == "lead" and (inst := kb.find_instrument(i)) is not None and inst.family != "vocal"
+                             for i, role in genre_defaults)
+    fill_roles = ("drums", "bass", "harmony") + (("lead",) if sung_lead_only else ())
+    defaults = genre_defaults + [(fill.instrument, role) for fill in kb.defaults.fill_instruments
+                                 if (role := _ROLE_MAP.get(fill.role, "harmony")) in fill_roles]
     genre_has_drums = not genre_defaults or any(i in kit_pieces for i, _ in genre_defaults)
     have_stated = bool(stated)
-    wanted: tuple[TrackRole, ...] = ("drums", "bass", "harmony", "lead") if have_stated else \
+    # with stated instruments, the genre's line-up may still add a pad or counter line: layers a chorus adds
+    wanted: tuple[TrackRole, ...] = ("drums", "bass", "harmony", "lead", "pad", "counter") if have_stated else \
         ("drums", "bass", "harmony", "pad", "lead", "counter", "arp")
     if "lead" not in taken and have_stated:  # a stated instrument that can lead doubles up
         for inst_id in stated:

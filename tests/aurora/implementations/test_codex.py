@@ -220,7 +220,7 @@ def test_enhance_and_plan_through_codex(server: ScriptedServer, make_aurora: Cal
     p = a.plan(parameters=params)
     assert p.aurora_metadata is not None and p.aurora_metadata.implementation == "codex"
     plan = p.structural_plan
-    # 40 s less the ring-out (3 s) at 2 s a bar
+    # 40 s of 2 s bars: 18 whole bars before the 3 s ring-out (knowledge_base.limits.ring_out_s), as the engine counts
     assert [s.name for s in plan.sections] == ["A", "A2", "B", "A3"] and plan.total_bars == 18
     assert sum(s.bars for s in plan.sections) == 18 and plan.chord_progression.chords[0] == "Fmaj7"
     assert plan.chord_progression.roman_numerals[0].lower().startswith("i")

@@ -72,6 +72,7 @@ def test_a_groove_is_the_same_grid_at_every_tempo(kb: KnowledgeBase, genre: str)
         plan = make_plan(tempo_bpm=tempo, duration_s=16.0, sections=(("verse", 1.0, 0.6),))
         grids.append(mm.grid_signature(composed(kb, plan, genre=genre, energy=0.6)))
     assert grids[0] and grids[0] == grids[1] == grids[2]
+    assert mm.same_grid(grids[0], grids[2])
 
 
 def test_metal_double_kick_and_dnb_two_step_at_speed(kb: KnowledgeBase) -> None:
