@@ -20,12 +20,13 @@ $(STAMP): requirements.txt
 	$(BIN)/pip install -q --no-deps -e .
 	# schema-constrained decoding for local_llm; --no-deps: its declared deps pull a 1 GB triton not needed on CPU
 	$(BIN)/pip install -q --no-deps xgrammar==0.2.8 apache-tvm-ffi==0.1.15.post2
-	# optional General-MIDI sampler voice: fluidsynth + a Debian soundfont where apt is usable (root);
-	# without them the engine skips that voice and says why
+	# optional sampled voices: fluidsynth, MuseScore_General (GM + GS kits) and the AVL multisampled acoustic kits,
+	# where apt is usable (root; packages.txt lists the same for a Hugging Face Space); without them the engine
+	# plays DDSP voices and synthesised kits and says which voice played each stem
 	-$(BIN)/pip install -q pyfluidsynth==1.4.0
-	-if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && ! command -v fluidsynth >/dev/null; then \
-		apt-get install -y -qq --no-install-recommends fluidsynth timgm6mb-soundfont >/dev/null 2>&1 || \
-		(apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq --no-install-recommends fluidsynth timgm6mb-soundfont >/dev/null 2>&1) || true; \
+	-if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && [ ! -f /usr/share/sounds/sf3/MuseScore_General.sf3 ]; then \
+		apt-get install -y -qq --no-install-recommends $$(cat packages.txt) >/dev/null 2>&1 || \
+		(apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq --no-install-recommends $$(cat packages.txt) >/dev/null 2>&1) || true; \
 	fi
 	touch $@
 
