@@ -90,6 +90,9 @@ class SynthPreset(_Spec):
     tremolo_rate_hz: float = 5.0
     tremolo_depth: float = Field(default=0.0, ge=0.0, le=1.0)
     unison_cents: float = Field(default=0.0, ge=0.0, le=50.0)
+    stereo_spread: float = Field(default=0.0, ge=0.0, le=1.0,
+                                 description="Unison voices spread left/right (0: mono); mono fold-down keeps both")
+    cabinet: bool = Field(default=False, description="Through a guitar-cabinet EQ (an amp, not a bare waveshaper)")
     noise_level: float = Field(default=0.0, ge=0.0, le=2.0)
     noise_band_hz: tuple[float, float] = (1000.0, 8000.0)
     noise_decay_s: float | None = Field(default=None, description="None: noise follows the amplitude")

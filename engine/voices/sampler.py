@@ -6,10 +6,9 @@ render result says which voice played each stem and why. A sampler is a ``Voice`
 (engine/voices/base.py), but renders stereo: a soundfont's own panning and stereo samples are kept.
 
 Soundfonts are loaded ONCE per process and shared by every render and thread (``SoundfontPlayer.shared``):
-one fluidsynth synth per sample rate, with dynamic sample loading (a preset's samples are read, and an sf3's
-Ogg samples decoded, the first time that preset is selected: MuseScore_General takes ~11 s to decode whole,
-a piano preset ~1 s), and every program on a channel of its own so its samples stay loaded. Tracks render
-one at a time under the player's lock (fluidsynth mixes every channel into one output).
+a keeper synth per sample rate loads each soundfont whole the first time a track needs it (MuseScore_General's
+Ogg samples take ~11 s to decode), and every track plays on a fresh synth that borrows them (fresh voices:
+the same notes give the same samples whatever played before; tracks render on parallel threads).
 
 Which soundfont: the configured one (``EngineConfig.soundfont_path``, ``SOUNDSTAR_SOUNDFONT``), else the
 best of ``SOUNDFONT_PATHS`` installed (ranked best first). Which program, bank and kit each instrument plays
@@ -92,18 +91,43 @@ def _set_linear_interpolation(fluidsynth: Any, synth: Any) -> None:
 
 
 _PULL_FRAMES = 1 << 16
-_CHANNELS = 128
-_BLOCK = 64  # fluidsynth's internal block: events take effect on its boundaries
 
 
-def _pull(synth: Any, out: np.ndarray, position: int, stop: int) -> int:
-    """Render fluidsynth's stereo int16 output from ``position`` to ``stop`` into float32 ``out`` [2, n], a bounded
-    block at a time (a ten-minute track never exists as int16 + float copies)."""
+def _float_writer(fluidsynth: Any) -> Any:
+    """fluid_synth_write_float (pyfluidsynth wraps only the int16 writer, which dithers with a running state: the
+    same notes would not give the same samples twice). None where the library lacks it."""
+    from ctypes import POINTER, c_float, c_int, c_void_p
+
+    return fluidsynth.cfunc("fluid_synth_write_float", c_int, ("synth", c_void_p, 1), ("len", c_int, 1),
+                            ("lout", POINTER(c_float), 1), ("loff", c_int, 1), ("lincr", c_int, 1),
+                            ("rout", POINTER(c_float), 1), ("roff", c_int, 1), ("rincr", c_int, 1))
+
+
+class _Writer:
+    """Pulls stereo float32 frames out of a synth: [2, frames]."""
+
+    def __init__(self, fluidsynth: Any, synth: Any) -> None:
+        self._synth = synth
+        self._write = _float_writer(fluidsynth)
+
+    def frames(self, count: int) -> np.ndarray:
+        if self._write is None:  # an old library: int16 (dithered) samples
+            block = np.asarray(self._synth.get_samples(count), dtype=np.float32).reshape(-1, 2).T
+            return np.asarray(block * np.float32(1.0 / 32768.0))
+        from ctypes import POINTER, c_float
+
+        buffer = np.zeros(2 * count, dtype=np.float32)
+        pointer = buffer.ctypes.data_as(POINTER(c_float))
+        self._write(self._synth.synth, count, pointer, 0, 2, pointer, 1, 2)
+        return buffer.reshape(-1, 2).T
+
+
+def _pull(writer: _Writer, out: np.ndarray, position: int, stop: int) -> int:
+    """Render from ``position`` to ``stop`` into float32 ``out`` [2, n], a bounded block at a time (a ten-minute
+    track never exists as a second full-length copy)."""
     while position < stop:
         frames = min(stop - position, _PULL_FRAMES)
-        block = np.asarray(synth.get_samples(frames), dtype=np.float32).reshape(-1, 2).T
-        block *= np.float32(1.0 / 32768.0)
-        out[:, position:position + block.shape[1]] = block
+        out[:, position:position + frames] = writer.frames(frames)
         position += frames
     return position
 
@@ -128,11 +152,35 @@ def note_events(track: Track, sample_rate: int, *, seed: int = 0, velocity_jitte
     return events
 
 
-class SoundfontPlayer:
-    """One fluidsynth synth with every soundfont it was asked for, shared by the whole process (per sample rate).
+def _quiet(fluidsynth: Any) -> None:
+    """fluidsynth logs a warning per channel whenever a soundfont is added or removed: keep errors only."""
+    from ctypes import c_int, c_void_p
 
-    ``render`` is thread-safe: a lock serialises whole tracks. Loading is lazy: a soundfont on first use, a
-    preset's samples on first selection; ``loaded`` says what is resident.
+    set_log = fluidsynth.cfunc("fluid_set_log_function", c_void_p, ("level", c_int, 1), ("fun", c_void_p, 1),
+                               ("data", c_void_p, 1))
+    if set_log is not None:
+        for level in (2, 3, 4):  # FLUID_WARN, FLUID_INFO, FLUID_DBG
+            set_log(level, None, None)
+
+
+def _sfont_calls(fluidsynth: Any) -> tuple[Any, Any, Any]:
+    """fluid_synth_get_sfont_by_id / add_sfont / remove_sfont: one loaded soundfont shared by several synths."""
+    from ctypes import c_int, c_void_p
+
+    get = fluidsynth.cfunc("fluid_synth_get_sfont_by_id", c_void_p, ("synth", c_void_p, 1), ("id", c_int, 1))
+    add = fluidsynth.cfunc("fluid_synth_add_sfont", c_int, ("synth", c_void_p, 1), ("sfont", c_void_p, 1))
+    remove = fluidsynth.cfunc("fluid_synth_remove_sfont", c_int, ("synth", c_void_p, 1), ("sfont", c_void_p, 1))
+    return get, add, remove
+
+
+class SoundfontPlayer:
+    """Every soundfont the process asked for, loaded once and shared (one player per sample rate).
+
+    A keeper synth loads each soundfont once, whole (an sf3's Ogg samples are decoded then: MuseScore_General
+    takes ~11 s, once per process). Each track plays on a fresh synth that borrows the loaded soundfonts: fresh
+    voices every time, so the same notes give the same samples whatever played before (a shared synth's voices
+    keep state from earlier tracks), and tracks render on several threads at once. Dynamic sample loading was
+    tried: every borrowing synth then decodes its presets again (~3 s a track). ``loaded`` says what is resident.
     """
 
     _shared: ClassVar[dict[int, SoundfontPlayer]] = {}
@@ -141,16 +189,22 @@ class SoundfontPlayer:
     def __init__(self, sample_rate: int) -> None:
         with contextlib.redirect_stdout(sys.stderr):  # pyfluidsynth prints where it found the library when CI is set
             import fluidsynth
+        self._fluidsynth = fluidsynth
+        _quiet(fluidsynth)
         self.sample_rate = sample_rate
-        # the mixer owns reverb and chorus; fluidsynth's own effects were ~60% of its render time
-        self._synth = fluidsynth.Synth(samplerate=float(sample_rate), **{
-            "synth.reverb.active": 0, "synth.chorus.active": 0, "synth.polyphony": 256,
-            "synth.midi-channels": _CHANNELS, "synth.dynamic-sample-loading": 1})
-        _set_linear_interpolation(fluidsynth, self._synth)
+        self._keeper = self._new_synth()
+        self._get_sfont, self._add_sfont, self._remove_sfont = _sfont_calls(fluidsynth)
         self._lock = threading.Lock()
         self._sfids: dict[Path, int] = {}
-        self._frames = 0  # frames pulled so far (fluidsynth's block phase)
-        self._channels: dict[Program, int] = {}
+        self._sfonts: dict[Path, Any] = {}  # the keeper's soundfont objects, in load order
+
+    def _new_synth(self) -> Any:
+        # the mixer owns reverb and chorus; fluidsynth's own effects were ~60% of its render time
+        synth = self._fluidsynth.Synth(samplerate=float(self.sample_rate), **{
+            "synth.reverb.active": 0, "synth.chorus.active": 0, "synth.polyphony": 256,
+            "synth.dynamic-sample-loading": 0})
+        _set_linear_interpolation(self._fluidsynth, synth)
+        return synth
 
     @classmethod
     def shared(cls, sample_rate: int) -> SoundfontPlayer:
@@ -165,58 +219,45 @@ class SoundfontPlayer:
 
     def has_preset(self, program: Program) -> bool:
         with self._lock:
-            return bool(self._synth.sfpreset_name(self._sfid(program.soundfont), program.bank, program.program))
+            return bool(self._keeper.sfpreset_name(self._sfid(program.soundfont), program.bank, program.program))
 
     def _sfid(self, path: Path) -> int:
         if path not in self._sfids:
-            sfid = self._synth.sfload(str(path))
+            sfid = self._keeper.sfload(str(path))
             if sfid < 0:
                 raise ValueError(f"fluidsynth could not load {path}")
             self._sfids[path] = sfid
+            self._sfonts[path] = self._get_sfont(self._keeper.synth, sfid)
         return self._sfids[path]
-
-    def _channel(self, program: Program) -> int:
-        """The channel that keeps ``program`` selected (so its samples stay loaded); the oldest is reused when
-        every channel is taken."""
-        if program not in self._channels:
-            if len(self._channels) >= _CHANNELS:
-                oldest = next(iter(self._channels))
-                channel = self._channels.pop(oldest)
-            else:
-                channel = len(self._channels)
-            self._synth.program_select(channel, self._sfid(program.soundfont), program.bank, program.program)
-            self._channels[program] = channel
-        return self._channels[program]
-
-    def _flush(self, extra: int = 0) -> None:
-        """Pull and drop samples until fluidsynth's 64-frame block boundary (plus ``extra``): it applies events at
-        block boundaries, so every track starts on one and the same notes give the same audio in any order."""
-        frames = (-self._frames) % _BLOCK + extra
-        if frames:
-            self._synth.get_samples(frames)
-            self._frames += frames
 
     def render(self, program: Program, events: list[Event], n_samples: int) -> np.ndarray:
         """Events through ``program`` -> float32 [2, n_samples]."""
         out = np.zeros((2, n_samples), dtype=np.float32)
         with self._lock:
-            channel = self._channel(program)
-            self._flush()
+            self._sfid(program.soundfont)
+            synth = self._new_synth()
+            # every loaded soundfont, in the keeper's order, so each keeps its id (adding renumbers a soundfont
+            # to the borrowing synth's next id, and the object is shared)
+            borrowed = list(self._sfonts.values())
+            ids = {path: self._add_sfont(synth.synth, sfont) for path, sfont in self._sfonts.items()}
+            synth.program_select(0, ids[program.soundfont], program.bank, program.program)
+        writer = _Writer(self._fluidsynth, synth)
+        try:
             position = 0
-            try:
-                for sample, _order, pitch, velocity in events:
-                    if sample >= n_samples:
-                        break
-                    position = _pull(self._synth, out, position, sample)
-                    if velocity > 0:
-                        self._synth.noteon(channel, pitch, velocity)
-                    else:
-                        self._synth.noteoff(channel, pitch)
-                position = _pull(self._synth, out, position, n_samples)
-            finally:  # the next track starts from silence: no tail of this one leaks into it
-                self._frames += position
-                self._synth.all_sounds_off(channel)
-                self._flush(2 * _BLOCK)
+            for sample, _order, pitch, velocity in events:
+                if sample >= n_samples:
+                    break
+                position = _pull(writer, out, position, sample)
+                if velocity > 0:
+                    synth.noteon(0, pitch, velocity)
+                else:
+                    synth.noteoff(0, pitch)
+            _pull(writer, out, position, n_samples)
+        finally:
+            with self._lock:  # give the borrowed soundfonts back before the synth goes (they belong to the keeper)
+                for sfont in reversed(borrowed):
+                    self._remove_sfont(synth.synth, sfont)
+                synth.delete()
         return out
 
 

@@ -44,7 +44,7 @@ def test_voices_render_a_track(ctx: VoiceContext, instrument_id: str, preset: st
     n = 22050
     a = build_voice(track, ctx).render(track, n_samples=n, sample_rate=22050, seed=4)
     b = build_voice(track, ctx).render(track, n_samples=n, sample_rate=22050, seed=4)
-    assert a.shape == ((2, n) if drum else (n,)) and a.dtype == np.float32  # kits render stereo
+    assert a.shape == (2, n) and a.dtype == np.float32  # kits and spread pads render stereo
     assert float(np.abs(a).max()) > 1e-3
     np.testing.assert_array_equal(a, b)
 
