@@ -57,6 +57,7 @@ bench: install-dev
 	$(BIN)/python -m bench.engine_bench --json bench/out/engine_bench.json
 	$(BIN)/python -m bench.tempo_sweep --json bench/out/tempo_sweep.json
 	$(BIN)/python -m bench.backend_bench --json bench/out/backend_bench.json
+	$(BIN)/python -m bench.sound_eval --json bench/out/sound_eval.json
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -32,7 +32,7 @@ import numpy as np
 import knowledge_base
 from bench.analysis import level_stats
 from bench.engine_bench import Prompt, label_inputs
-from engine import Engine
+from engine import Engine, EngineConfig
 from engine.ddsp.drums import DrumVoice
 from engine.score import Note, Track
 from knowledge_base import KnowledgeBase
@@ -345,6 +345,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-pictures", action="store_true")
     parser.add_argument("--no-speed", action="store_true", help="skip the 3 min render and the fluidsynth ratio")
     parser.add_argument("--long", action="store_true", help="also a 10-minute render in a fresh process")
+    parser.add_argument("--ratio-soundfont", type=Path, action="append", default=[],
+                        help="also time engine / bare fluidsynth with this soundfont (repeatable)")
     parser.add_argument("--long-child", type=float, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.long_child:
@@ -378,6 +380,10 @@ def main(argv: list[str] | None = None) -> int:
         speed["render_30s_s"] = round(timed_render(engine, kb, 30.0)[0], 2)
         speed["render_180s_s"] = round(timed_render(engine, kb, 180.0)[0], 2)
         speed["fluidsynth"] = fluidsynth_ratio(engine, kb)
+        for extra in args.ratio_soundfont:
+            other = Engine(device="auto", config=EngineConfig(soundfont_path=extra))
+            timed_render(other, kb, 5.0)
+            speed[f"fluidsynth[{extra.name}]"] = fluidsynth_ratio(other, kb)
     if args.long:
         out = subprocess.run([sys.executable, "-m", "bench.sound_eval", "--long-child", "600"], cwd=ROOT,
                              capture_output=True, text=True, check=True)
