@@ -122,7 +122,8 @@ class StemStore:
         self.stems[name] = np.memmap(path, dtype=np.float32, mode="r", shape=stem.shape)
 
 
-_WIDTH_DELAY_S = {"pad": 0.017, "harmony": 0.011, "arp": 0.013, "counter": 0.019, "lead": 0.023, "percussion": 0.007}
+_WIDTH_DELAY_S = {"pad": 0.017, "harmony": 0.011, "arp": 0.013, "counter": 0.019, "lead": 0.023, "percussion": 0.007,
+                  "drums": 0.009}  # a room/overhead-like spread of the kit above 250 Hz (kick and bass stay mono)
 _PRESENCE_HZ = 150.0
 
 
@@ -213,6 +214,8 @@ def mix(*, tracks: dict[str, tuple[str, np.ndarray]], score: Score, preset: MixP
         """Gain, presence, effects, automation/ducking, pan and width for one track -> the stereo stem [2, n]."""
         signal = audio  # the mixer owns the track now (popped from ``tracks``): work in place
         signal *= np.float32(staging_gain(signal, sample_rate) * db_to_amplitude(preset.gains_db.get(role, -6.0)))
+        if role in preset.lowcut_hz:
+            signal = _highpass(signal, preset.lowcut_hz[role], sample_rate, order=4)
         if preset.bass_presence.get(role, 0.0) > 0.0:
             signal = add_presence(signal, preset.bass_presence[role], sample_rate)
         chain = _chain(role, preset, beat_s)

@@ -266,6 +266,8 @@ class MixPreset(_Spec):
     sends: dict[str, float] = Field(default_factory=dict)
     highpass_hz: dict[str, float] = Field(default_factory=dict)
     lowpass_hz: dict[str, float] = Field(default_factory=dict)
+    lowcut_hz: dict[str, float] = Field(default_factory=dict, description="A steep (4th-order) low cut per role: "
+                                        "the sub-rumble under a sampled kick, not its body")
     saturation_db: dict[str, float] = Field(default_factory=dict)
     widths: dict[str, float] = Field(default_factory=dict, description="Stereo width made from a mono track: the "
                                      "side is a delayed, high-passed copy at this level (mono fold-down keeps the dry)")
