@@ -6,9 +6,10 @@ render result says which voice played each stem and why. A sampler is a ``Voice`
 (engine/voices/base.py), but renders stereo: a soundfont's own panning and stereo samples are kept.
 
 Soundfonts are loaded ONCE per process and shared by every render and thread (``SoundfontPlayer.shared``):
-a keeper synth per sample rate loads each soundfont whole the first time a track needs it (MuseScore_General's
-Ogg samples take ~11 s to decode), and every track plays on a fresh synth that borrows them (fresh voices:
-the same notes give the same samples whatever played before; tracks render on parallel threads).
+a keeper synth per sample rate loads each soundfont whole the first time a track needs it (~1 s for
+MuseScore_General expanded to sf2 by ``make install``; ~11 s to decode the sf3's Ogg samples without that), and
+every track plays on a fresh synth that borrows them (fresh voices: the same notes give the same samples whatever
+played before; tracks render on parallel threads).
 
 Which soundfont: the configured one (``EngineConfig.soundfont_path``, ``SOUNDSTAR_SOUNDFONT``), else the
 best of ``SOUNDFONT_PATHS`` installed (ranked best first). Which program, bank and kit each instrument plays
@@ -29,8 +30,11 @@ from typing import Any, ClassVar
 import numpy as np
 
 from engine.score import Track
+from engine.voices.soundfonts import expanded_path
 
-SOUNDFONT_PATHS = (  # best first: MuseScore_General (GM + GS kits, lossy sf3), its lossless sf2, FluidR3, TimGM6mb
+SOUNDFONT_PATHS = (  # best first: MuseScore_General (GM + GS kits) expanded to sf2 at install (loads in ~1 s, not
+    # ~11 s: engine/voices/soundfonts.py), the sf3 itself, its lossless sf2, FluidR3, TimGM6mb
+    expanded_path(Path("/usr/share/sounds/sf3/MuseScore_General.sf3")),
     Path("/usr/share/sounds/sf3/MuseScore_General.sf3"),
     Path("/usr/share/sounds/sf3/MuseScore_General_Full.sf3"),
     Path("/usr/share/sounds/sf2/MuseScore_General.sf2"),
