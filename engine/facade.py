@@ -214,9 +214,13 @@ class Engine:
             soundfont, sampler_reason = None, "turned off in the engine config"
         lineage = [g.id for g in kb.genre_lineage(score.genre_id)]
         voices: dict[str, str] = {}
+        spill_dir = None
+        if n_samples * 2 * (len(score.tracks) + 4) * 4 > SPILL_BYTES:  # long render: tracks and stems go to files
+            spill_dir = Path(tempfile.mkdtemp(prefix="soundstar-stems-"))
         with _single_threaded_torch(self.device):
             mono = self._synthesise(score, n_samples=n_samples, sample_rate=sample_rate, seed=seed,
-                                    soundfont=soundfont, progress=progress, lineage=tuple(lineage), voices=voices)
+                                    soundfont=soundfont, progress=progress, lineage=tuple(lineage), voices=voices,
+                                    spill_dir=spill_dir)
         fx = render_fx(score.fx, n_samples=n_samples, sample_rate=sample_rate, seed=seed) if score.fx else None
         timings["synthesis"] = time.perf_counter() - t0
         stages.append(StageReport("synthesis", True, f"DDSP on {self.device.type}", timings["synthesis"]))
@@ -236,9 +240,6 @@ class Engine:
         t0 = time.perf_counter()
         progress("mixer", 0.0)
         preset = kb.mix_presets.for_genres(lineage)
-        spill_dir = None
-        if n_samples * 2 * (len(mono) + 4) * 4 > SPILL_BYTES:  # long render: stems go to temporary files
-            spill_dir = Path(tempfile.mkdtemp(prefix="soundstar-stems-"))
         stems, premaster = mix(tracks=mono, score=score, preset=preset, sample_rate=sample_rate, seed=seed, fx=fx,
                                spill_dir=spill_dir)
         del mono, fx
@@ -269,11 +270,13 @@ class Engine:
         return result
 
     def _synthesise(self, score: Score, *, n_samples: int, sample_rate: int, seed: int, soundfont: Path | None,
-                    progress: ProgressFn, lineage: tuple[str, ...] = (),
-                    voices: dict[str, str] | None = None) -> dict[str, tuple[str, np.ndarray]]:
+                    progress: ProgressFn, lineage: tuple[str, ...] = (), voices: dict[str, str] | None = None,
+                    spill_dir: Path | None = None) -> dict[str, tuple[str, np.ndarray]]:
         """Tracks are independent, so on CPU they render on parallel threads, each running torch
         single-threaded (torch's own intra-op threads stall badly when cores are shared). ``voices`` gets,
-        per track, the voice that played it in words."""
+        per track, the voice that played it in words. With ``spill_dir`` (a long render) tracks render one at a
+        time and each waits for the mixer in a file, mapped copy-on-write (ten stereo tracks of ten minutes
+        would be 2 GB in memory)."""
         context = VoiceContext(kb=self.knowledge, device=self.device, tonic_pc=score.key_tonic_pc,
                                soundfont=soundfont, drum_shots=self._drum_shots, genre_lineage=lineage,
                                sample_rate=sample_rate)
@@ -288,6 +291,15 @@ class Engine:
 
         workers = 1 if self.device.type == "cuda" else max(1, min(len(score.tracks), os.cpu_count() or 1, 4))
         out: dict[str, tuple[str, np.ndarray]] = {}
+        if spill_dir is not None:
+            for i, track in enumerate(score.tracks):
+                audio = one(track)
+                path = spill_dir / f"voice-{i}.f32"
+                audio.astype(np.float32, copy=False).tofile(path)
+                out[track.name] = (track.role, np.memmap(path, dtype=np.float32, mode="c", shape=audio.shape))
+                del audio
+                progress("synthesis", (i + 1) / len(score.tracks))
+            return out
         with ThreadPoolExecutor(max_workers=workers) as pool:
             futures = [(track, pool.submit(one, track)) for track in score.tracks]
             for i, (track, future) in enumerate(futures):
