@@ -21,7 +21,7 @@ from pedalboard import Pedalboard  # type: ignore[attr-defined]
 from scipy import ndimage
 from scipy import signal as sps
 
-from engine.ddsp.core import mean_square
+from engine.ddsp.core import mean_square, sosfilt_f32
 from knowledge_base.sound import MasterSpec
 
 TARGET_LUFS = -14.0
@@ -203,8 +203,7 @@ def master(premaster: np.ndarray, sample_rate: int, spec: MasterSpec, *, fade_ou
     x = x * np.float32(10.0 ** (-18.0 / 20.0) / rms)  # bus level where the compressor settings mean something
     # a 4th-order high-pass (pedalboard's is first order: 6 dB an octave leaves the sub-rumble), in float64
     sos = sps.butter(4, spec.highpass_hz / (sample_rate / 2.0), btype="highpass", output="sos")
-    for ch in range(x.shape[0]):
-        x[ch] = sps.sosfilt(sos, x[ch].astype(np.float64))
+    x = sosfilt_f32(sos, x)
     if spec.lowpass_hz:
         x = Pedalboard([pb.LowpassFilter(cutoff_frequency_hz=spec.lowpass_hz)])(x, sample_rate)
     chain = tonal_eq(x, sample_rate, spec)  # the genre's target tilt, measured after the filters

@@ -18,7 +18,7 @@ import pedalboard as pb
 from pedalboard import Pedalboard  # type: ignore[attr-defined]
 from scipy import signal as sps
 
-from engine.ddsp.core import db_to_amplitude, mean_square, pan_gains
+from engine.ddsp.core import db_to_amplitude, mean_square, pan_gains, sosfilt_f32
 from engine.ddsp.textures import texture
 from engine.score import Score
 from knowledge_base.sound import MixPreset
@@ -129,7 +129,7 @@ _PRESENCE_HZ = 150.0
 
 def _highpass(x: np.ndarray, cutoff_hz: float, sample_rate: int, order: int = 2) -> np.ndarray:
     sos = sps.butter(order, cutoff_hz / (sample_rate / 2.0), btype="highpass", output="sos")
-    return np.asarray(sps.sosfilt(sos, x.astype(np.float64)).astype(np.float32))  # float32 states drift at low cutoffs
+    return sosfilt_f32(sos, x)
 
 
 def width_side(mono: np.ndarray, *, delay_s: float, width: float, sample_rate: int) -> np.ndarray:
@@ -159,7 +159,7 @@ def add_presence(signal: np.ndarray, target_share: float, sample_rate: int, *, m
     shaped = np.abs(np.tanh(signal * np.float32(2.0 / peak)))
     harmonics = _highpass(shaped, _PRESENCE_HZ, sample_rate, order=8)
     sos = sps.butter(2, 3000.0 / (sample_rate / 2.0), btype="lowpass", output="sos")
-    harmonics = np.asarray(sps.sosfilt(sos, harmonics).astype(np.float32))
+    harmonics = sosfilt_f32(sos, harmonics)
     a = mean_square(harmonics)
     if a <= 1e-12:
         return signal
