@@ -144,32 +144,52 @@ def width_side(mono: np.ndarray, *, delay_s: float, width: float, sample_rate: i
     return side
 
 
+def _share_above(mono: np.ndarray, cutoff_hz: float, sample_rate: int, *, segments: int = 64) -> float:
+    """Share of the energy above ``cutoff_hz``, from up to ``segments`` evenly spaced 16384-sample windows (a
+    ten-minute track costs what a thirty-second one does)."""
+    seg = 16384
+    count = mono.shape[0] // seg
+    if count == 0:
+        spectrum = np.abs(np.fft.rfft(mono)) ** 2
+        freqs = np.fft.rfftfreq(mono.shape[0], 1.0 / sample_rate)
+    else:
+        starts = np.linspace(0, (count - 1) * seg, min(count, segments)).astype(int)
+        frames = np.stack([mono[i: i + seg] for i in starts])
+        spectrum = (np.abs(np.fft.rfft(frames, axis=1)) ** 2).sum(axis=0)
+        freqs = np.fft.rfftfreq(seg, 1.0 / sample_rate)
+    total = float(spectrum.sum())
+    return float(spectrum[freqs >= cutoff_hz].sum()) / total if total > 0.0 else 1.0
+
+
 def add_presence(signal: np.ndarray, target_share: float, sample_rate: int, *, max_gain: float = 4.0) -> np.ndarray:
     """Parallel harmonics for a low voice (a bass a phone can play): the signal rectified (even harmonics: a
     small speaker that cannot play the fundamental still plays its octave), band-passed 150 Hz-3 kHz and mixed
     in until ``target_share`` of the energy lies above 150 Hz. A voice that already has that much (a sampled
-    bass guitar) is returned unchanged. float32 [n] or [2, n]."""
-    above = _highpass(signal, _PRESENCE_HZ, sample_rate, order=8)
-    total, upper = mean_square(signal), mean_square(above)
-    if total <= 1e-12 or upper / total >= target_share:
+    bass guitar) is returned unchanged. float32 [n] or [2, n]; the harmonics are mono (a bass stays centred)."""
+    mono = signal.mean(axis=0) if signal.ndim == 2 else signal
+    total = mean_square(mono)
+    if total <= 1e-12:
         return signal
-    peak = float(np.abs(signal).max()) or 1.0
+    share = _share_above(mono, _PRESENCE_HZ, sample_rate)
+    if share >= target_share:
+        return signal
+    peak = float(np.abs(mono).max()) or 1.0
     # rectified: the octave above and its even harmonics, with none of the voice's own waveform in it (a linear
     # part, phase-shifted by the filters below, would cancel the voice's own upper partials instead of adding)
-    shaped = np.abs(np.tanh(signal * np.float32(2.0 / peak)))
-    harmonics = _highpass(shaped, _PRESENCE_HZ, sample_rate, order=8)
-    sos = sps.butter(2, 3000.0 / (sample_rate / 2.0), btype="lowpass", output="sos")
-    harmonics = sosfilt_f32(sos, harmonics)
-    a = mean_square(harmonics)
-    if a <= 1e-12:
+    shaped = np.abs(np.tanh(mono * np.float32(2.0 / peak)))
+    sos = np.concatenate([sps.butter(8, _PRESENCE_HZ / (sample_rate / 2.0), btype="highpass", output="sos"),
+                          sps.butter(2, 3000.0 / (sample_rate / 2.0), btype="lowpass", output="sos")])
+    harmonics = sosfilt_f32(sos, shaped)
+    del shaped
+    h_total = mean_square(harmonics)
+    if h_total <= 1e-12:
         return signal
-    # the gain g that makes (|above + g h|^2) / (|signal + g h|^2) = target (h lies above 150 Hz): a quadratic
-    b = 2.0 * float(np.dot(np.ascontiguousarray(above, dtype=np.float32).ravel(),
-                           np.ascontiguousarray(harmonics, dtype=np.float32).ravel())) / max(harmonics.size, 1)
-    t = target_share
-    qa, qb, qc = (1.0 - t) * a, (1.0 - t) * b, upper - t * total
-    gain = (-qb + float(np.sqrt(max(qb * qb - 4.0 * qa * qc, 0.0)))) / (2.0 * qa)
-    harmonics *= np.float32(min(max(gain, 0.0), max_gain * float(np.sqrt(total / a))))
+    h_above = h_total * _share_above(harmonics, _PRESENCE_HZ, sample_rate)
+    # (upper + g^2 h_above) / (total + g^2 h_total) = target, the harmonics uncorrelated with the voice
+    need = target_share * total - share * total
+    denom = h_above - target_share * h_total
+    gain = float(np.sqrt(need / denom)) if denom > 0.0 else max_gain * float(np.sqrt(total / h_total))
+    harmonics *= np.float32(min(gain, max_gain * float(np.sqrt(total / h_total))))
     return np.asarray(signal + harmonics, dtype=np.float32)
 
 
