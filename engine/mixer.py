@@ -18,7 +18,7 @@ import pedalboard as pb
 from pedalboard import Pedalboard  # type: ignore[attr-defined]
 from scipy import signal as sps
 
-from engine.ddsp.core import db_to_amplitude, mean_square, pan_gains
+from engine.ddsp.core import db_to_amplitude, mean_square, pan_gains, sosfilt_f32
 from engine.ddsp.textures import texture
 from engine.score import Score
 from knowledge_base.sound import MixPreset
@@ -122,7 +122,84 @@ class StemStore:
         self.stems[name] = np.memmap(path, dtype=np.float32, mode="r", shape=stem.shape)
 
 
-_Strip = tuple[np.ndarray, np.ndarray, float, float]  # (stereo stem, mono signal, left gain, right gain)
+_WIDTH_DELAY_S = {"pad": 0.017, "harmony": 0.011, "arp": 0.013, "counter": 0.019, "lead": 0.023, "percussion": 0.007,
+                  "drums": 0.009}  # a room/overhead-like spread of the kit above 250 Hz (kick and bass stay mono)
+_PRESENCE_HZ = 150.0
+
+
+def _highpass(x: np.ndarray, cutoff_hz: float, sample_rate: int, order: int = 2) -> np.ndarray:
+    sos = sps.butter(order, cutoff_hz / (sample_rate / 2.0), btype="highpass", output="sos")
+    return sosfilt_f32(sos, x)
+
+
+def width_side(mono: np.ndarray, *, delay_s: float, width: float, sample_rate: int) -> np.ndarray:
+    """The side signal that widens a mono track (a Lauridsen decorrelator): a copy delayed by ``delay_s`` and
+    high-passed at 250 Hz, at ``width``. Added to the left and subtracted from the right, it cancels exactly in a
+    mono fold-down, so mono keeps the dry track and loses no low end: float32 [n]."""
+    d = max(int(delay_s * sample_rate), 1)
+    side = np.zeros_like(mono)
+    side[d:] = mono[:-d]
+    side = _highpass(side, 250.0, sample_rate)
+    side *= np.float32(width)
+    return side
+
+
+def _share_above(mono: np.ndarray, cutoff_hz: float, sample_rate: int, *, segments: int = 64) -> float:
+    """Share of the energy above ``cutoff_hz``, from up to ``segments`` evenly spaced 16384-sample windows (a
+    ten-minute track costs what a thirty-second one does)."""
+    seg = 16384
+    count = mono.shape[0] // seg
+    if count == 0:
+        spectrum = np.abs(np.fft.rfft(mono)) ** 2
+        freqs = np.fft.rfftfreq(mono.shape[0], 1.0 / sample_rate)
+    else:
+        starts = np.linspace(0, (count - 1) * seg, min(count, segments)).astype(int)
+        frames = np.stack([mono[i: i + seg] for i in starts])
+        spectrum = (np.abs(np.fft.rfft(frames, axis=1)) ** 2).sum(axis=0)
+        freqs = np.fft.rfftfreq(seg, 1.0 / sample_rate)
+    total = float(spectrum.sum())
+    return float(spectrum[freqs >= cutoff_hz].sum()) / total if total > 0.0 else 1.0
+
+
+def add_presence(signal: np.ndarray, target_share: float, sample_rate: int, *, max_gain: float = 4.0) -> np.ndarray:
+    """Parallel harmonics for a low voice (a bass a phone can play): the signal rectified (even harmonics: a
+    small speaker that cannot play the fundamental still plays its octave), band-passed 150 Hz-3 kHz and mixed
+    in until ``target_share`` of the energy lies above 150 Hz. A voice that already has that much (a sampled
+    bass guitar) is returned unchanged. float32 [n] or [2, n]; the harmonics are mono (a bass stays centred)."""
+    mono = signal.mean(axis=0) if signal.ndim == 2 else signal
+    total = mean_square(mono)
+    if total <= 1e-12:
+        return signal
+    share = _share_above(mono, _PRESENCE_HZ, sample_rate)
+    if share >= target_share:
+        return signal
+    peak = float(np.abs(mono).max()) or 1.0
+    # rectified: the octave above and its even harmonics, with none of the voice's own waveform in it (a linear
+    # part, phase-shifted by the filters below, would cancel the voice's own upper partials instead of adding)
+    shaped = np.abs(np.tanh(mono * np.float32(2.0 / peak)))
+    sos = np.concatenate([sps.butter(8, _PRESENCE_HZ / (sample_rate / 2.0), btype="highpass", output="sos"),
+                          sps.butter(2, 3000.0 / (sample_rate / 2.0), btype="lowpass", output="sos")])
+    harmonics = sosfilt_f32(sos, shaped)
+    del shaped
+    h_total = mean_square(harmonics)
+    if h_total <= 1e-12:
+        return signal
+    h_above = h_total * _share_above(harmonics, _PRESENCE_HZ, sample_rate)
+    # (upper + g^2 h_above) / (total + g^2 h_total) = target, the harmonics uncorrelated with the voice
+    need = target_share * total - share * total
+    denom = h_above - target_share * h_total
+    gain = float(np.sqrt(need / denom)) if denom > 0.0 else max_gain * float(np.sqrt(total / h_total))
+    harmonics *= np.float32(min(gain, max_gain * float(np.sqrt(total / h_total))))
+    return np.asarray(signal + harmonics, dtype=np.float32)
+
+
+def balance_gains(pan: float) -> tuple[float, float]:
+    """Pan a stereo stem: the far side is turned down, the near one kept (a balance control)."""
+    p = float(np.clip(pan, -1.0, 1.0))
+    return min(1.0, 1.0 - p), min(1.0, 1.0 + p)
+
+
+_Strip = np.ndarray  # the stereo stem [2, n]
 
 
 def _collect(strips: deque[tuple[str, str, Future[_Strip]]], *, premaster: np.ndarray, send: np.ndarray,
@@ -130,22 +207,22 @@ def _collect(strips: deque[tuple[str, str, Future[_Strip]]], *, premaster: np.nd
     """Sum the oldest strip into the pre-master and the reverb send, and store its stem. Strips are taken
     in track order, so the result never depends on thread timing."""
     name, role, future = strips.popleft()  # dropping the future frees its arrays once they are stored
-    stem, signal, left, right = future.result()
+    stem = future.result()
     del future
     premaster += stem
-    store.put(name, stem)
-    del stem
     amount = preset.sends.get(role, 0.0)
     if amount > 0.0:
-        send[0] += signal * np.float32(left * amount)
-        send[1] += signal * np.float32(right * amount)
+        for ch in range(2):
+            send[ch] += stem[ch] * np.float32(amount)
+    store.put(name, stem)
+    del stem
 
 
 def mix(*, tracks: dict[str, tuple[str, np.ndarray]], score: Score, preset: MixPreset, sample_rate: int,
         seed: int, fx: np.ndarray | None, spill_dir: Path | None = None) -> tuple[dict[str, np.ndarray], np.ndarray]:
-    """tracks: name -> (role, mono float32 [n]); consumed (emptied) as the stems are made.
+    """tracks: name -> (role, float32 mono [n] or stereo [2, n]); consumed (emptied) as the stems are made.
     Returns (stems name -> [2, n], premaster [2, n])."""
-    n = next(iter(tracks.values()))[1].shape[0] if tracks else (fx.shape[0] if fx is not None else 0)
+    n = next(iter(tracks.values()))[1].shape[-1] if tracks else (fx.shape[0] if fx is not None else 0)
     beat_s = score.step_s * 4
     automation = _automation(score.gain_points, n, sample_rate)
     duck = _duck_curve(score.kick_times_s, n, sample_rate, preset.ducking_db) \
@@ -153,21 +230,46 @@ def mix(*, tracks: dict[str, tuple[str, np.ndarray]], score: Score, preset: MixP
     shared = automation if duck is None else (duck if automation is None else automation * duck)
     del duck
 
-    def channel_strip(role: str, mono: np.ndarray) -> _Strip:
-        """Gain, effects, automation/ducking and pan for one track -> (stereo stem, mono signal, pans)."""
-        signal = mono  # the mixer owns the track now (popped from ``tracks``): work in place
+    def channel_strip(role: str, audio: np.ndarray) -> _Strip:
+        """Gain, presence, effects, automation/ducking, pan and width for one track -> the stereo stem [2, n]."""
+        signal = audio  # the mixer owns the track now (popped from ``tracks``): work in place
         signal *= np.float32(staging_gain(signal, sample_rate) * db_to_amplitude(preset.gains_db.get(role, -6.0)))
+        if role in preset.lowcut_hz:
+            signal = _highpass(signal, preset.lowcut_hz[role], sample_rate, order=4)
+        if preset.bass_presence.get(role, 0.0) > 0.0:
+            signal = add_presence(signal, preset.bass_presence[role], sample_rate)
         chain = _chain(role, preset, beat_s)
         if chain is not None:
-            signal = chain(signal[None, :], sample_rate)[0]
+            signal = chain(signal if signal.ndim == 2 else signal[None, :], sample_rate)
+            signal = signal if audio.ndim == 2 else signal[0]
         curve = shared if role in preset.duck_roles else automation
         if curve is not None:
             signal *= curve
-        left, right = pan_gains(preset.pans.get(role, 0.0))
+        pan = preset.pans.get(role, 0.0)
+        width = preset.widths.get(role, 0.0)
+        if signal.ndim == 2:  # a stereo voice keeps its image; the role's pan turns the far side down
+            left, right = balance_gains(pan)
+            stem = np.asarray(signal, dtype=np.float32)
+            mid = stem.mean(axis=0)
+            narrow = mean_square(stem[0] - stem[1]) < 0.1 * mean_square(mid) * 4.0  # side/mid under -10 dB
+            stem[0] *= np.float32(left)
+            stem[1] *= np.float32(right)
+            if width > 0.0 and narrow:  # a near-mono sample (most GM presets) is widened like a mono voice
+                side = width_side(mid, delay_s=_WIDTH_DELAY_S.get(role, 0.015), width=width * 0.7071,
+                                  sample_rate=sample_rate)
+                stem[0] += side
+                stem[1] -= side
+            return stem
+        left, right = pan_gains(pan)
         stem = np.empty((2, n), dtype=np.float32)
         np.multiply(signal, np.float32(left), out=stem[0])
         np.multiply(signal, np.float32(right), out=stem[1])
-        return stem, signal, left, right
+        if width > 0.0:
+            side = width_side(signal, delay_s=_WIDTH_DELAY_S.get(role, 0.015), width=width * 0.7071,
+                              sample_rate=sample_rate)
+            stem[0] += side
+            stem[1] -= side
+        return stem
 
     store = StemStore(spill_dir)
     send = np.zeros((2, n), dtype=np.float32)

@@ -91,6 +91,9 @@ class SynthPreset(_Spec):
     tremolo_rate_hz: float = 5.0
     tremolo_depth: float = Field(default=0.0, ge=0.0, le=1.0)
     unison_cents: float = Field(default=0.0, ge=0.0, le=50.0)
+    stereo_spread: float = Field(default=0.0, ge=0.0, le=1.0,
+                                 description="Unison voices spread left/right (0: mono); mono fold-down keeps both")
+    cabinet: bool = Field(default=False, description="Through a guitar-cabinet EQ (an amp, not a bare waveshaper)")
     noise_level: float = Field(default=0.0, ge=0.0, le=2.0)
     noise_band_hz: tuple[float, float] = (1000.0, 8000.0)
     noise_decay_s: float | None = Field(default=None, description="None: noise follows the amplitude")
@@ -119,7 +122,54 @@ class DrumVoiceSpec(_Spec):
     params: dict[str, float] = Field(default_factory=dict)
     tune: int | None = Field(default=None, ge=0, le=11,
                              description="Tuned to this many semitones above the key's tonic; None: untuned")
+    tune_range_hz: tuple[float, float] | None = Field(
+        default=None, description="Where the tuned pitch must land: the key note's octave in this range, else "
+                                  "its fifth's (a kick's fundamental stays 45-70 Hz whatever the key)")
     ring: bool = Field(default=False, description="Rings long: one variant, no round robin")
+    pan: float = Field(default=0.0, ge=-1.0, le=1.0, description="Place in the stereo kit (audience view)")
+
+
+class SampledProgram(_Spec):
+    """A sound in a soundfont: ``soundfont`` "general" (the General-MIDI soundfont the engine found) or a file name
+    in the system soundfont folders (Black_Pearl_4_LV2.sf2), a bank (128: GM drum kits) and a program."""
+
+    soundfont: str = "general"
+    bank: int = Field(default=0, ge=0, le=128)
+    program: int = Field(default=0, ge=0, le=127)
+
+
+class SamplerSpec(_Spec):
+    """What the fluidsynth sampler plays (engine/voices/sampler.py), all optional: without a soundfont the
+    DDSP voices play.
+
+    families: instrument families the sampler plays when a soundfont is installed.
+    kits: drum kit id -> sampled kits, best first (the first installed one plays); a kit not listed (808, 909)
+        stays synthesised.
+    programs: instrument id -> role ("*": any role) -> GM program, where the instrument's own program is the
+        wrong articulation for the role (slow-attack strings for pads, a solo violin for a line).
+    genre_programs: genre id (the genre or an ancestor) -> instrument id -> GM program (overdriven guitars
+        for rock, distortion for metal).
+    double_tracked: genre id -> instruments played twice, one take per side (double-tracked guitars).
+    """
+
+    families: list[str] = Field(default_factory=lambda: ["keyboard", "strings", "brass", "woodwind", "guitar",
+                                                         "plucked", "mallet"])
+    kits: dict[str, list[SampledProgram]] = Field(default_factory=dict)
+    programs: dict[str, dict[str, int]] = Field(default_factory=dict)
+    genre_programs: dict[str, dict[str, int]] = Field(default_factory=dict)
+    double_tracked: dict[str, list[str]] = Field(default_factory=dict)
+
+    def program(self, instrument_id: str, role: str, lineage: tuple[str, ...], default: int) -> int:
+        """The GM program an instrument plays in a role and genre: genre first, then role, then its own."""
+        for genre_id in lineage:
+            found = self.genre_programs.get(genre_id, {}).get(instrument_id)
+            if found is not None:
+                return found
+        by_role = self.programs.get(instrument_id, {})
+        return by_role.get(role, by_role.get("*", default))
+
+    def doubled(self, instrument_id: str, lineage: tuple[str, ...]) -> bool:
+        return any(instrument_id in self.double_tracked.get(g, []) for g in lineage)
 
 
 class SynthPresets(_Spec):
@@ -132,6 +182,7 @@ class SynthPresets(_Spec):
     percussion: dict[str, list[str]] = Field(default_factory=dict,
                                              description="Hand-percussion instrument -> the drum voices it plays")
     default_percussion: list[str] = Field(default_factory=lambda: ["shaker"], min_length=1)
+    sampler: SamplerSpec = Field(default_factory=SamplerSpec)
 
     @model_validator(mode="after")
     def _drum_references(self) -> SynthPresets:
@@ -202,6 +253,10 @@ class MasterSpec(_Spec):
     lowpass_hz: float | None = None
     highpass_hz: float = 30.0
     saturation_db: float = 0.0
+    tilt_db_per_octave: float = Field(default=-4.5, description="Target octave-band slope of the mix, 63 Hz-8 kHz")
+    tonal_balance: float = Field(default=0.0, ge=0.0, le=1.0,
+                                 description="How far the master EQ moves the mix toward the target tilt (0: not)")
+    max_eq_db: float = Field(default=4.0, ge=0.0, le=12.0)
 
 
 class MixPreset(_Spec):
@@ -212,7 +267,13 @@ class MixPreset(_Spec):
     sends: dict[str, float] = Field(default_factory=dict)
     highpass_hz: dict[str, float] = Field(default_factory=dict)
     lowpass_hz: dict[str, float] = Field(default_factory=dict)
+    lowcut_hz: dict[str, float] = Field(default_factory=dict, description="A steep (4th-order) low cut per role: "
+                                        "the sub-rumble under a sampled kick, not its body")
     saturation_db: dict[str, float] = Field(default_factory=dict)
+    widths: dict[str, float] = Field(default_factory=dict, description="Stereo width made from a mono track: the "
+                                     "side is a delayed, high-passed copy at this level (mono fold-down keeps the dry)")
+    bass_presence: dict[str, float] = Field(default_factory=dict, description="Share of a role's energy above "
+                                            "150 Hz that parallel harmonics make up to, when the voice has less")
     compress: dict[str, CompressSpec] = Field(default_factory=dict)
     ducking_db: float = Field(default=0.0, ge=0.0, le=24.0)
     duck_roles: list[str] = Field(default_factory=lambda: ["bass", "pad"])

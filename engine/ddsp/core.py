@@ -161,6 +161,22 @@ def mean_square(x: np.ndarray) -> float:
     return float(np.dot(flat, flat)) / max(flat.size, 1)
 
 
+def sosfilt_f32(sos: np.ndarray, x: np.ndarray, *, block: int = 1 << 18) -> np.ndarray:
+    """scipy's sosfilt along the last axis, computed in float64 (float32 filter states drift at low cutoffs) a
+    block at a time with the state carried over, so a ten-minute stereo track needs no float64 copy of itself:
+    float32, the shape of ``x``."""
+    from scipy import signal as sps
+
+    flat = np.asarray(x).reshape(-1, np.asarray(x).shape[-1])
+    out = np.empty(flat.shape, dtype=np.float32)
+    for row in range(flat.shape[0]):
+        zi = np.zeros((sos.shape[0], 2))
+        for start in range(0, flat.shape[1], block):
+            y, zi = sps.sosfilt(sos, flat[row, start:start + block].astype(np.float64), zi=zi)
+            out[row, start:start + block] = y
+    return out.reshape(np.asarray(x).shape)
+
+
 def pan_gains(pan: float) -> tuple[float, float]:
     """Constant-power pan law: pan -1 (left) .. +1 (right) -> (left_gain, right_gain)."""
     angle = (float(np.clip(pan, -1.0, 1.0)) + 1.0) * math.pi / 4.0

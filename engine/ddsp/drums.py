@@ -63,10 +63,14 @@ def one_shot(recipe: str, p: dict[str, float], *, sample_rate: int, velocity: fl
         body = _swept_sine(t, p["f_start_hz"], p["f_end_hz"], p["pitch_decay_s"], sample_rate) * np.exp(-t / decay)
         click = _band(rng.standard_normal(t.size), 700, 12000, sample_rate) * np.exp(-t / 0.006) * p["click"]
         out = np.tanh((body + click * bright) * (1 + p["drive"])) / np.tanh(1 + p["drive"])
-    elif recipe == "snare":
+    elif recipe == "snare":  # a tuned shell (a membrane's first modes, the pitch dropping as the head settles) + wires
         t = _t(max(p["noise_decay_s"], p["tone_decay_s"]) * 5, sample_rate)
-        tone = (np.sin(2 * np.pi * p["tone_hz"] * t) + 0.5 * np.sin(2 * np.pi * p["tone_hz"] * 1.78 * t))
-        tone *= np.exp(-t / p["tone_decay_s"]) * p["tone_level"]
+        drop = 1.0 + 0.12 * np.exp(-t / 0.012)
+        tone = np.zeros_like(t)
+        for ratio, level, decay_scale in ((1.0, 1.0, 1.0), (1.59, 0.55, 0.7), (2.14, 0.35, 0.5), (2.65, 0.2, 0.4)):
+            phase = 2 * np.pi * np.cumsum(p["tone_hz"] * ratio * drop) / sample_rate
+            tone += level * np.sin(phase) * np.exp(-t / (p["tone_decay_s"] * decay_scale))
+        tone *= p["tone_level"]
         noise = _band(rng.standard_normal(t.size), p["noise_lo_hz"], p["noise_hi_hz"], sample_rate)
         noise *= np.exp(-t / p["noise_decay_s"]) * p["noise_level"] * bright * 1.6
         out = tone + noise
@@ -79,11 +83,17 @@ def one_shot(recipe: str, p: dict[str, float], *, sample_rate: int, velocity: fl
     elif recipe == "metal":  # cymbals, hats, shakers: metal_mix 0 is noise alone
         t = _t(decay * 3.5, sample_rate)
         mix = p.get("metal_mix", 0.55)
-        metal = _metal(t, rng) if mix > 0.0 else 0.0
+        metal = _metal(t * np.float32(p.get("metal_scale", 1.0)), rng) if mix > 0.0 else 0.0
         noise = rng.standard_normal(t.size, dtype=np.float32)
         raw = mix * metal * 2.0 + (1 - mix) * noise
         attack = np.clip(t / p.get("attack_s", 0.0008), 0, 1)
-        out = _band(raw, p["lo_hz"], sample_rate / 2, sample_rate) * np.exp(-t / decay) * attack * bright * 2.0
+        out = _band(raw, p["lo_hz"], sample_rate / 2, sample_rate)
+        rolloff = p.get("rolloff_hz", 0.0)
+        if rolloff > 0.0:  # a cymbal's highs fall away (a natural roll-off, no 16 kHz hiss) and die first
+            dark = _band(out, 0.0, rolloff, sample_rate)
+            fast = np.exp(-t / (decay * 0.35))
+            out = dark + (out - dark) * fast * np.float32(0.5)
+        out = out * np.exp(-t / decay) * attack * bright * 2.0
     elif recipe == "membrane":  # toms, congas, bongos, timbales
         t = _t(decay * 4.5, sample_rate)
         out = _swept_sine(t, p["f_start_hz"], p["f_end_hz"], 0.05, sample_rate) * np.exp(-t / decay)
@@ -105,8 +115,12 @@ def one_shot(recipe: str, p: dict[str, float], *, sample_rate: int, velocity: fl
 
 # Pitched drums are tuned to the key (a voice's ``tune``: interval above the tonic), as engineers tune kicks
 # and toms: an untuned 50 Hz kick is a loud G that pulls the whole track toward G.
-def tune(params: dict[str, float], interval: int | None, tonic_pc: int | None) -> dict[str, float]:
-    """Shift a voice's pitch parameters by the smallest ratio that puts it on its key-relative note."""
+def tune(params: dict[str, float], interval: int | None, tonic_pc: int | None,
+         range_hz: tuple[float, float] | None = None) -> dict[str, float]:
+    """Shift a voice's pitch parameters by the smallest ratio that puts it on its key-relative note.
+
+    With ``range_hz`` the note must land in that range: the key note in the octave that does, else the fifth
+    above it (a kick stays 45-70 Hz in every key: a 36 Hz kick is sub-rumble no speaker plays)."""
     if tonic_pc is None or interval is None:
         return params
     key = "f_end_hz" if "f_end_hz" in params else "tone_hz"
@@ -115,6 +129,13 @@ def tune(params: dict[str, float], interval: int | None, tonic_pc: int | None) -
     midi = 69.0 + 12.0 * np.log2(params[key] / 440.0)
     target_pc = (tonic_pc + interval) % 12
     shift = ((target_pc - round(midi)) + 6) % 12 - 6 + (round(midi) - midi)
+    if range_hz is not None:
+        lo, hi = range_hz
+        for pc in (target_pc, (target_pc + 7) % 12):
+            fits = [m for m in range(0, 128) if m % 12 == pc and lo <= 440.0 * 2.0 ** ((m - 69) / 12.0) <= hi]
+            if fits:
+                shift = min(fits, key=lambda m: abs(m - midi)) - midi
+                break
     ratio = 2.0 ** (shift / 12.0)
     out = dict(params)
     for name in ("f_start_hz", "f_end_hz", "tone_hz"):
@@ -146,11 +167,13 @@ class DrumVoice:
 
     def _params(self, voice: str) -> dict[str, float]:
         merged = {**self.voices[voice].params, **self.kit.voices.get("*", {}), **self.kit.voices.get(voice, {})}
-        return tune(merged, self.voices[voice].tune, self.tonic_pc)
+        spec = self.voices[voice]
+        return tune(merged, spec.tune, self.tonic_pc, spec.tune_range_hz)
 
     def render(self, track: Track, *, n_samples: int, sample_rate: int, seed: int) -> np.ndarray:
-        """A drum track (note pitches are GM drum numbers) -> float32 [n_samples]."""
-        out = np.zeros(n_samples, dtype=np.float32)
+        """A drum track (note pitches are GM drum numbers) -> float32 [2, n_samples]: each voice at its place in
+        the kit (a drum voice's ``pan``: hats and toms off centre, kick and snare in the middle)."""
+        out = np.zeros((2, n_samples), dtype=np.float32)
         kit_gain = 10.0 ** (self.kit.gain_db / 20.0)
         for k, note in enumerate(track.notes):
             start_s, pitch, velocity = note.start_s, note.pitch, note.velocity
@@ -169,5 +192,7 @@ class DrumVoice:
                 continue
             stop = min(start + shot.size, n_samples)
             scale = kit_gain * (velocity / ((layer + 0.7) / LAYERS * 127.0)) ** 0.5
-            out[start:stop] += scale * shot[: stop - start]
+            pan = float(np.clip(spec.pan, -1.0, 1.0))
+            for ch, side in enumerate((min(1.0, 1.0 - pan), min(1.0, 1.0 + pan))):
+                out[ch, start:stop] += np.float32(scale * side) * shot[: stop - start]
         return out

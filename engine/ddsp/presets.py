@@ -35,10 +35,12 @@ def resolve_preset(kb: KnowledgeBase, inst: Instrument | None, *, role: str) -> 
 
 
 def resolve_kit(kb: KnowledgeBase, instrument_id: str | None, groove_kit: str) -> str:
+    """The kit a drum track plays: the groove's, unless the instrument names a particular kit (tr808, brushes).
+    The default kit's instruments (drum_kit, snare, hi_hat...) are generic: a trap "drum kit" is the 808."""
     presets = kb.synth_presets
     if instrument_id is not None:
         for kit in presets.kits:
-            if instrument_id in kit.instruments:
+            if instrument_id in kit.instruments and kit.id != presets.default_kit:
                 return kit.id
     return presets.kit(groove_kit).id
 

@@ -1,4 +1,5 @@
-"""The harmonic-plus-noise voice: a Track of notes -> mono float32 audio.
+"""The harmonic-plus-noise voice: a Track of notes -> float32 audio (mono, or stereo for a preset whose
+unison voices spread left and right).
 
 Why it is fast: identical notes (same pitch, length and velocity layer) are synthesised once and
 overlap-added wherever they occur, and unique notes are synthesised in batches of similar length
@@ -22,6 +23,25 @@ BATCH_SAMPLES = 1_500_000  # unique-note samples synthesised per tensor batch
 NOISE_LOOP_S = 2.0
 VELOCITY_LAYERS = 4
 BRIGHTNESS_LEVELS = 16
+
+
+def cabinet(audio: np.ndarray, sample_rate: int) -> np.ndarray:
+    """A guitar cabinet as an EQ (a closed 4x12 with a dynamic mic): no lows under ~90 Hz, a low-mid thump, a
+    presence lift, and a steep fall above ~5 kHz where a speaker stops. What turns a waveshaped saw from fizz
+    into an amp when no guitar sample is installed."""
+    import pedalboard as pb
+    from pedalboard import Pedalboard  # type: ignore[attr-defined]
+    from scipy import signal as sps
+
+    x = np.asarray(audio, dtype=np.float64)
+    sos = np.concatenate([sps.butter(2, 90.0 / (sample_rate / 2), btype="highpass", output="sos"),
+                          sps.butter(4, 5000.0 / (sample_rate / 2), btype="lowpass", output="sos")])
+    x = sps.sosfilt(sos, x, axis=-1).astype(np.float32)
+    board = Pedalboard([pb.PeakFilter(cutoff_frequency_hz=120.0, gain_db=2.5, q=1.0),
+                        pb.PeakFilter(cutoff_frequency_hz=2200.0, gain_db=3.0, q=0.9),
+                        pb.PeakFilter(cutoff_frequency_hz=400.0, gain_db=-2.0, q=1.2)])
+    shaped = board(x if x.ndim == 2 else x[None, :], sample_rate)
+    return np.asarray(shaped if x.ndim == 2 else shaped[0], dtype=np.float32)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,8 +75,15 @@ class HarmonicVoice:
         scale = 2.0 ** (-(pitch - 60) / 24.0 * p.pitch_decay_scale)
         return float(p.envelope.decay_s * scale)
 
+    @property
+    def stereo(self) -> bool:
+        """Unison voices spread left and right (pads, leads): the voice renders [2, n]."""
+        return self.preset.unison_cents > 0.0 and self.preset.stereo_spread > 0.0
+
     def render(self, track: Track, *, n_samples: int, sample_rate: int, seed: int) -> np.ndarray:
-        out = np.zeros(n_samples, dtype=np.float32)
+        """[n_samples], or [2, n_samples] for a preset whose unison voices spread in stereo; a cabinet preset
+        (a distorted guitar with no sample to play) goes through a guitar-cabinet EQ."""
+        out = np.zeros((2, n_samples) if self.stereo else n_samples, dtype=np.float32)
         if not track.notes:
             return out
         placements: list[tuple[_NoteKey, int, float]] = []
@@ -76,8 +103,10 @@ class HarmonicVoice:
         rendered = self._synthesise(list(keys), sample_rate=sample_rate, seed=seed)
         for key, start, gain in placements:
             audio = rendered[key]
-            stop = min(start + audio.shape[0], n_samples)
-            out[start:stop] += gain * audio[: stop - start]
+            stop = min(start + audio.shape[-1], n_samples)
+            out[..., start:stop] += gain * audio[..., : stop - start]
+        if self.preset.cabinet:
+            out = cabinet(out, sample_rate)
         return out
 
     def _synthesise(self, keys: list[_NoteKey], *, sample_rate: int, seed: int) -> dict[_NoteKey, np.ndarray]:
@@ -137,11 +166,15 @@ class HarmonicVoice:
                                         BRIGHTNESS_LEVELS)
         voices = [0.0] if p.unison_cents <= 0.0 else [-p.unison_cents / 2.0, p.unison_cents / 2.0]
         signal = torch.zeros(len(keys), n, device=dev)
+        side: torch.Tensor | None = None  # stereo unison: the two detuned voices' difference, left minus right
         for detune in voices:
             phase = core.phase_cycles(f0_hz, n, sample_rate, vibrato_rate_hz=p.vibrato_rate_hz,
                                       vibrato_depth_cents=p.vibrato_depth_cents,
                                       vibrato_delay_s=p.vibrato_delay_s, detune_cents=detune)
-            signal += core.wavetable_read(tables, phase, level)
+            voice = core.wavetable_read(tables, phase, level)
+            signal += voice
+            if self.stereo:
+                side = voice.clone() if side is None else side - voice
         if len(voices) > 1:
             signal *= 1.0 / len(voices)
         # 3. inharmonic partials (bells, mallets, tines), each with its own decay
@@ -153,6 +186,9 @@ class HarmonicVoice:
                 decay = core.upsample_frames(torch.exp(-t_frames / partial_decay_s).expand(len(keys), -1), n, hop)
                 signal += amount * audible * torch.sin(2.0 * math.pi * freq * t) * decay
         signal = core.soft_clip(signal * amp, p.drive)
+        if side is not None:  # the spread follows the envelope (and the drive's small-signal gain); mono keeps `signal`
+            small_signal_gain = (1.0 + p.drive) / math.tanh(1.0 + p.drive) if p.drive > 0.0 else 1.0
+            side = side * amp * (0.5 * p.stereo_spread * small_signal_gain)
         # 4. filtered noise (breath, bow, pick), from a looped band-limited noise buffer
         if noise is not None:
             offsets = torch.randint(0, noise.shape[0], (len(keys),), generator=generator).tolist()
@@ -165,11 +201,14 @@ class HarmonicVoice:
             signal += p.noise_level * 0.3 * chunk * noise_env * (0.5 + velocity[:, None])
         signal *= core.db_to_amplitude(p.gain_db) * 0.25
         host = signal.to("cpu").numpy()
+        host_side = None if side is None else (side * (core.db_to_amplitude(p.gain_db) * 0.25)).to("cpu").numpy()
         fade_n = int(0.004 * sample_rate)
         ramp = np.linspace(1.0, 0.0, fade_n, dtype=np.float32)
         out: dict[_NoteKey, np.ndarray] = {}
         for i, k in enumerate(keys):  # a short fade where each note is cut, so no note ends in a click
             note = host[i, : k.total_samples].copy()
-            note[-fade_n:] *= ramp[-note[-fade_n:].shape[0]:]
+            if host_side is not None:  # left = mid + side, right = mid - side: a mono fold-down is the mid
+                note = np.stack([note + host_side[i, : k.total_samples], note - host_side[i, : k.total_samples]])
+            note[..., -fade_n:] *= ramp[-min(fade_n, note.shape[-1]):]
             out[k] = note
         return out

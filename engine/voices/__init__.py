@@ -5,6 +5,6 @@ DDSP, lives here. ``build_voice(track, context)`` picks one by the rule in ``reg
 """
 
 from engine.voices.base import Voice, VoiceContext
-from engine.voices.registry import VOICES, build_voice, choose_voice, register_voice
+from engine.voices.registry import VOICES, build_voice, choose_voice, describe_voice, register_voice
 
-__all__ = ["VOICES", "Voice", "VoiceContext", "build_voice", "choose_voice", "register_voice"]
+__all__ = ["VOICES", "Voice", "VoiceContext", "build_voice", "choose_voice", "describe_voice", "register_voice"]

@@ -1,11 +1,14 @@
 """Which voice plays a track: a registry of voice factories and the small rule that picks one.
 
-    drum track                                    -> "kit"      synthesised drum kit (engine/ddsp/drums.py)
-    acoustic family and a soundfont is available  -> "sampler"  fluidsynth (engine/voices/sampler.py)
-    anything else                                 -> "harmonic" DDSP harmonic-plus-noise (engine/ddsp/synths.py)
+    drum track, its kit has a sampled kit installed   -> "sampled_kit"  fluidsynth kit, velocity layers (sampler.py)
+    drum track otherwise                              -> "kit"      synthesised drum kit (engine/ddsp/drums.py)
+    sampled family and a soundfont is available       -> "sampler"  fluidsynth (engine/voices/sampler.py)
+    anything else                                     -> "harmonic" DDSP harmonic-plus-noise (engine/ddsp/synths.py)
 
-Kits, drum voices and presets come from knowledge_base/synth_presets.yaml, so a new instrument, kit
-or drum voice is a data edit. A new kind of voice is one ``register_voice`` call plus a line in ``choose_voice``.
+Kits, drum voices, presets, the sampled families, sampled kits and per-instrument programs come from
+knowledge_base/synth_presets.yaml, so a new instrument, kit or articulation is a data edit. A new kind of
+voice is one ``register_voice`` call plus a line in ``choose_voice``; ``describe_voice`` says in words which
+voice (and which soundfont and program) played a track, for the render result.
 
 RAVE re-synthesis (engine/codec.py) is not a voice here: it does not play notes, it re-synthesises a
 stem some voice already rendered, so it stays a post-stage of the facade. There it runs once per
@@ -21,7 +24,7 @@ from engine.ddsp.drums import DrumVoice
 from engine.ddsp.synths import HarmonicVoice
 from engine.score import Track
 from engine.voices.base import Voice, VoiceContext
-from engine.voices.sampler import ACOUSTIC_FAMILIES, SamplerVoice
+from engine.voices.sampler import Program, SamplerVoice, SoundfontPlayer, find_named_soundfont
 
 VoiceFactory = Callable[[Track, VoiceContext], Voice]
 VOICES: dict[str, VoiceFactory] = {}
@@ -37,6 +40,28 @@ def register_voice(name: str) -> Callable[[VoiceFactory], VoiceFactory]:
     return add
 
 
+def sampled_kit(track: Track, ctx: VoiceContext) -> Program | None:
+    """The first installed sampled kit the track's kit lists (synth_presets.yaml ``sampler.kits``), or None."""
+    if ctx.soundfont is None or not ctx.soundfont.is_file():
+        return None
+    for entry in ctx.kb.synth_presets.sampler.kits.get(track.preset, []):
+        path = find_named_soundfont(entry.soundfont, ctx.soundfont)
+        if path is None:
+            continue
+        program = Program(path, entry.bank, entry.program)
+        if SoundfontPlayer.shared(ctx.sample_rate).has_preset(program):
+            return program
+    return None
+
+
+def sampler_program(track: Track, ctx: VoiceContext) -> Program:
+    if ctx.soundfont is None:
+        raise ValueError("the sampler voice needs a soundfont")
+    program = ctx.kb.synth_presets.sampler.program(track.instrument_id, track.role, ctx.genre_lineage,
+                                                   track.gm_program)
+    return Program(ctx.soundfont, 0, program)
+
+
 @register_voice("kit")
 def _kit(track: Track, ctx: VoiceContext) -> Voice:
     sound = ctx.kb.synth_presets
@@ -44,11 +69,19 @@ def _kit(track: Track, ctx: VoiceContext) -> Voice:
                      tonic_pc=ctx.tonic_pc, cache=ctx.drum_shots)
 
 
+@register_voice("sampled_kit")
+def _sampled_kit(track: Track, ctx: VoiceContext) -> Voice:
+    program = sampled_kit(track, ctx)
+    if program is None:
+        raise ValueError(f"no sampled kit installed for {track.preset!r}")
+    return SamplerVoice(program.soundfont, program=program, round_robin=True)
+
+
 @register_voice("sampler")
 def _sampler(track: Track, ctx: VoiceContext) -> Voice:
-    if ctx.soundfont is None:
-        raise ValueError("the sampler voice needs a soundfont")
-    return SamplerVoice(ctx.soundfont)
+    program = sampler_program(track, ctx)
+    doubled = track.role == "harmony" and ctx.kb.synth_presets.sampler.doubled(track.instrument_id, ctx.genre_lineage)
+    return SamplerVoice(program.soundfont, program=program, double=doubled)
 
 
 @register_voice("harmonic")
@@ -59,11 +92,25 @@ def _harmonic(track: Track, ctx: VoiceContext) -> Voice:
 def choose_voice(track: Track, ctx: VoiceContext) -> str:
     """The registry name of the voice that plays ``track``."""
     if track.is_drum:
-        return "kit"
+        return "sampled_kit" if sampled_kit(track, ctx) is not None else "kit"
     inst = ctx.kb.find_instrument(track.instrument_id)
-    if ctx.soundfont is not None and inst is not None and inst.family in ACOUSTIC_FAMILIES:
+    if ctx.soundfont is not None and inst is not None and inst.family in ctx.kb.synth_presets.sampler.families:
         return "sampler"
     return "harmonic"
+
+
+def describe_voice(track: Track, ctx: VoiceContext, name: str | None = None) -> str:
+    """Which voice plays ``track``, in words: "sampler MuseScore_General.sf3:0/48", "sampled_kit
+    Black_Pearl_4_LV2.sf2:0/0", "kit tr808 (synthesised)", "harmonic strings (DDSP)"."""
+    name = name or choose_voice(track, ctx)
+    if name == "sampled_kit":
+        program = sampled_kit(track, ctx)
+        return f"sampled_kit {program.label}" if program else "sampled_kit"
+    if name == "sampler":
+        return f"sampler {sampler_program(track, ctx).label}"
+    if name == "kit":
+        return f"kit {track.preset} (synthesised)"
+    return f"{name} {track.preset} (DDSP)"
 
 
 def build_voice(track: Track, ctx: VoiceContext) -> Voice:

@@ -1,11 +1,19 @@
-"""Optional General-MIDI sampler voice: fluidsynth playing a soundfont, for acoustic instruments.
+"""Sampled voices: fluidsynth playing soundfonts, for acoustic instruments and acoustic drum kits.
 
-Used only when both pyfluidsynth and a soundfont are installed (``make install`` adds Debian's
-fluidsynth + timgm6mb-soundfont where it can); otherwise the DDSP voice plays and the render result
-says the sampler stage was skipped and why. It is not DDSP (it plays recorded samples), but it is a
-``Voice`` like the others (engine/voices/base.py): a Track in, mono float32 audio out. The soundfont
-is an argument: the engine's config (``EngineConfig.soundfont_path``, from ``SOUNDSTAR_SOUNDFONT``)
-names it, else the usual Debian locations are searched.
+Used only when pyfluidsynth and a soundfont are installed (``make install`` adds Debian's fluidsynth,
+musescore-general-soundfont and avldrums.lv2-soundfont where it can); otherwise the DDSP voices play and the
+render result says which voice played each stem and why. A sampler is a ``Voice`` like the others
+(engine/voices/base.py), but renders stereo: a soundfont's own panning and stereo samples are kept.
+
+Soundfonts are loaded ONCE per process and shared by every render and thread (``SoundfontPlayer.shared``):
+a keeper synth per sample rate loads each soundfont whole the first time a track needs it (~1 s for
+MuseScore_General expanded to sf2 by ``make install``; ~11 s to decode the sf3's Ogg samples without that), and
+every track plays on a fresh synth that borrows them (fresh voices: the same notes give the same samples whatever
+played before; tracks render on parallel threads).
+
+Which soundfont: the configured one (``EngineConfig.soundfont_path``, ``SOUNDSTAR_SOUNDFONT``), else the
+best of ``SOUNDFONT_PATHS`` installed (ranked best first). Which program, bank and kit each instrument plays
+is data: knowledge_base/synth_presets.yaml ``sampler``.
 """
 
 from __future__ import annotations
@@ -13,26 +21,43 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import sys
+import threading
+import zlib
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
 from engine.score import Track
+from engine.voices.soundfonts import expanded_path
 
-SOUNDFONT_PATHS = (
-    Path("/usr/share/sounds/sf2/FluidR3_GM.sf2"),
+SOUNDFONT_PATHS = (  # best first: MuseScore_General (GM + GS kits) expanded to sf2 at install (loads in ~1 s, not
+    # ~11 s: engine/voices/soundfonts.py), the sf3 itself, its lossless sf2, FluidR3, TimGM6mb
+    expanded_path(Path("/usr/share/sounds/sf3/MuseScore_General.sf3")),
     Path("/usr/share/sounds/sf3/MuseScore_General.sf3"),
+    Path("/usr/share/sounds/sf3/MuseScore_General_Full.sf3"),
+    Path("/usr/share/sounds/sf2/MuseScore_General.sf2"),
+    Path("/usr/share/sounds/sf2/FluidR3_GM.sf2"),
+    Path("/usr/share/sounds/sf3/MuseScore_General_Lite.sf3"),
     Path("/usr/share/sounds/sf2/TimGM6mb.sf2"),
     Path("/usr/share/sounds/sf2/default-GM.sf2"),
 )
-ACOUSTIC_FAMILIES = ("keyboard", "strings", "brass", "woodwind", "guitar", "plucked", "mallet")
+SOUNDFONT_DIRS = (Path("/usr/share/sounds/sf2"), Path("/usr/share/sounds/sf3"))
+GENERAL = "general"  # a kit or program entry's soundfont: the general-MIDI soundfont in use
 
 
 def find_soundfont(path: Path | None = None, search: tuple[Path, ...] = SOUNDFONT_PATHS) -> Path | None:
-    """The configured soundfont when it exists, else the first of ``search`` that does."""
+    """The configured soundfont when it exists, else the first (best) of ``search`` that does."""
     candidates = ([path] if path is not None else []) + list(search)
     return next((p for p in candidates if p.is_file()), None)
+
+
+def find_named_soundfont(name: str, general: Path | None, dirs: tuple[Path, ...] = SOUNDFONT_DIRS) -> Path | None:
+    """A soundfont a kit entry names: ``general`` (the GM soundfont in use), else a file name in ``dirs``."""
+    if name == GENERAL:
+        return general
+    return next((d / name for d in dirs if (d / name).is_file()), None)
 
 
 def sampler_status(path: Path | None = None) -> tuple[Path | None, str]:
@@ -41,8 +66,21 @@ def sampler_status(path: Path | None = None) -> tuple[Path | None, str]:
         return None, "pyfluidsynth is not installed"
     soundfont = find_soundfont(path)
     if soundfont is None:
-        return None, "no soundfont found (set SOUNDSTAR_SOUNDFONT or install timgm6mb-soundfont)"
+        return None, "no soundfont found (set SOUNDSTAR_SOUNDFONT or install musescore-general-soundfont)"
     return soundfont, f"fluidsynth with {soundfont.name}"
+
+
+@dataclass(frozen=True, slots=True)
+class Program:
+    """One playable sound: a soundfont file, a bank and a program (a GM instrument or a drum kit)."""
+
+    soundfont: Path
+    bank: int
+    program: int
+
+    @property
+    def label(self) -> str:
+        return f"{self.soundfont.name}:{self.bank}/{self.program}"
 
 
 def _set_linear_interpolation(fluidsynth: Any, synth: Any) -> None:
@@ -59,53 +97,208 @@ def _set_linear_interpolation(fluidsynth: Any, synth: Any) -> None:
 _PULL_FRAMES = 1 << 16
 
 
-def _pull(synth: Any, out: np.ndarray, position: int, stop: int) -> int:
-    """Render fluidsynth's stereo int16 output from ``position`` to ``stop`` straight into the mono float32
-    ``out``, a bounded block at a time (a ten-minute track never exists as int16 + float copies)."""
+def _float_writer(fluidsynth: Any) -> Any:
+    """fluid_synth_write_float (pyfluidsynth wraps only the int16 writer, which dithers with a running state: the
+    same notes would not give the same samples twice). None where the library lacks it."""
+    from ctypes import POINTER, c_float, c_int, c_void_p
+
+    return fluidsynth.cfunc("fluid_synth_write_float", c_int, ("synth", c_void_p, 1), ("len", c_int, 1),
+                            ("lout", POINTER(c_float), 1), ("loff", c_int, 1), ("lincr", c_int, 1),
+                            ("rout", POINTER(c_float), 1), ("roff", c_int, 1), ("rincr", c_int, 1))
+
+
+class _Writer:
+    """Pulls stereo float32 frames out of a synth: [2, frames]."""
+
+    def __init__(self, fluidsynth: Any, synth: Any) -> None:
+        self._synth = synth
+        self._write = _float_writer(fluidsynth)
+
+    def frames(self, count: int) -> np.ndarray:
+        if self._write is None:  # an old library: int16 (dithered) samples
+            block = np.asarray(self._synth.get_samples(count), dtype=np.float32).reshape(-1, 2).T
+            return np.asarray(block * np.float32(1.0 / 32768.0))
+        from ctypes import POINTER, c_float
+
+        buffer = np.zeros(2 * count, dtype=np.float32)
+        pointer = buffer.ctypes.data_as(POINTER(c_float))
+        self._write(self._synth.synth, count, pointer, 0, 2, pointer, 1, 2)
+        return buffer.reshape(-1, 2).T
+
+
+def _pull(writer: _Writer, out: np.ndarray, position: int, stop: int) -> int:
+    """Render from ``position`` to ``stop`` into float32 ``out`` [2, n], a bounded block at a time (a ten-minute
+    track never exists as a second full-length copy)."""
     while position < stop:
         frames = min(stop - position, _PULL_FRAMES)
-        block = np.asarray(synth.get_samples(frames), dtype=np.float32).reshape(-1, 2)
-        out[position:position + block.shape[0]] = (block[:, 0] + block[:, 1]) * np.float32(0.5 / 32768.0)
+        out[:, position:position + frames] = writer.frames(frames)
         position += frames
     return position
 
 
-class SamplerVoice:
-    """Renders a Track through fluidsynth: note events in sample order, audio pulled between them."""
+Event = tuple[int, int, int, int]  # (sample, order: note-offs first, pitch, velocity; 0 = off)
 
-    def __init__(self, soundfont: Path) -> None:
-        self.soundfont = soundfont
 
-    def render(self, track: Track, *, n_samples: int, sample_rate: int, seed: int = 0) -> np.ndarray:
-        """``seed`` is unused: a sampler plays the same recording every time."""
+def note_events(track: Track, sample_rate: int, *, seed: int = 0, velocity_jitter: int = 0,
+                time_jitter_s: float = 0.0) -> list[Event]:
+    """The track's notes as sorted on/off events. ``velocity_jitter`` and ``time_jitter_s`` vary each hit a little,
+    the same way for the same seed (a second take of a double-tracked part, round-robin drum hits)."""
+    rng = np.random.default_rng([seed & 0xFFFFFFFF, zlib.crc32(track.name.encode())])
+    events: list[Event] = []
+    for note in track.notes:
+        shift = int(rng.uniform(-time_jitter_s, time_jitter_s) * sample_rate) if time_jitter_s > 0 else 0
+        velocity = int(np.clip(note.velocity + (rng.integers(-velocity_jitter, velocity_jitter + 1)
+                                                if velocity_jitter else 0), 1, 127))
+        start = max(int(note.start_s * sample_rate) + shift, 0)
+        events.append((start, 1, note.pitch, velocity))
+        events.append((max(int(note.end_s * sample_rate) + shift, start + 1), 0, note.pitch, 0))
+    events.sort()
+    return events
+
+
+def _quiet(fluidsynth: Any) -> None:
+    """fluidsynth logs a warning per channel whenever a soundfont is added or removed: keep errors only."""
+    from ctypes import c_int, c_void_p
+
+    set_log = fluidsynth.cfunc("fluid_set_log_function", c_void_p, ("level", c_int, 1), ("fun", c_void_p, 1),
+                               ("data", c_void_p, 1))
+    if set_log is not None:
+        for level in (2, 3, 4):  # FLUID_WARN, FLUID_INFO, FLUID_DBG
+            set_log(level, None, None)
+
+
+def _sfont_calls(fluidsynth: Any) -> tuple[Any, Any, Any]:
+    """fluid_synth_get_sfont_by_id / add_sfont / remove_sfont: one loaded soundfont shared by several synths."""
+    from ctypes import c_int, c_void_p
+
+    get = fluidsynth.cfunc("fluid_synth_get_sfont_by_id", c_void_p, ("synth", c_void_p, 1), ("id", c_int, 1))
+    add = fluidsynth.cfunc("fluid_synth_add_sfont", c_int, ("synth", c_void_p, 1), ("sfont", c_void_p, 1))
+    remove = fluidsynth.cfunc("fluid_synth_remove_sfont", c_int, ("synth", c_void_p, 1), ("sfont", c_void_p, 1))
+    return get, add, remove
+
+
+class SoundfontPlayer:
+    """Every soundfont the process asked for, loaded once and shared (one player per sample rate).
+
+    A keeper synth loads each soundfont once, whole (an sf3's Ogg samples are decoded then: MuseScore_General
+    takes ~11 s, once per process). Each track plays on a fresh synth that borrows the loaded soundfonts: fresh
+    voices every time, so the same notes give the same samples whatever played before (a shared synth's voices
+    keep state from earlier tracks), and tracks render on several threads at once. Dynamic sample loading was
+    tried: every borrowing synth then decodes its presets again (~3 s a track). ``loaded`` says what is resident.
+    """
+
+    _shared: ClassVar[dict[int, SoundfontPlayer]] = {}
+    _shared_lock: ClassVar[threading.Lock] = threading.Lock()
+
+    def __init__(self, sample_rate: int) -> None:
         with contextlib.redirect_stdout(sys.stderr):  # pyfluidsynth prints where it found the library when CI is set
             import fluidsynth
+        self._fluidsynth = fluidsynth
+        _quiet(fluidsynth)
+        self.sample_rate = sample_rate
+        self._keeper = self._new_synth()
+        self._get_sfont, self._add_sfont, self._remove_sfont = _sfont_calls(fluidsynth)
+        self._lock = threading.Lock()
+        self._sfids: dict[Path, int] = {}
+        self._sfonts: dict[Path, Any] = {}  # the keeper's soundfont objects, in load order
 
+    def _new_synth(self) -> Any:
         # the mixer owns reverb and chorus; fluidsynth's own effects were ~60% of its render time
-        synth = fluidsynth.Synth(samplerate=float(sample_rate), channels=16, **{
-            "synth.reverb.active": 0, "synth.chorus.active": 0, "synth.polyphony": 96})
+        synth = self._fluidsynth.Synth(samplerate=float(self.sample_rate), **{
+            "synth.reverb.active": 0, "synth.chorus.active": 0, "synth.polyphony": 256,
+            "synth.dynamic-sample-loading": 0})
+        _set_linear_interpolation(self._fluidsynth, synth)
+        return synth
+
+    @classmethod
+    def shared(cls, sample_rate: int) -> SoundfontPlayer:
+        with cls._shared_lock:
+            if sample_rate not in cls._shared:
+                cls._shared[sample_rate] = cls(sample_rate)
+            return cls._shared[sample_rate]
+
+    @property
+    def loaded(self) -> list[str]:
+        return sorted(p.name for p in self._sfids)
+
+    def has_preset(self, program: Program) -> bool:
+        with self._lock:
+            return bool(self._keeper.sfpreset_name(self._sfid(program.soundfont), program.bank, program.program))
+
+    def _sfid(self, path: Path) -> int:
+        if path not in self._sfids:
+            sfid = self._keeper.sfload(str(path))
+            if sfid < 0:
+                raise ValueError(f"fluidsynth could not load {path}")
+            self._sfids[path] = sfid
+            self._sfonts[path] = self._get_sfont(self._keeper.synth, sfid)
+        return self._sfids[path]
+
+    def render(self, program: Program, events: list[Event], n_samples: int) -> np.ndarray:
+        """Events through ``program`` -> float32 [2, n_samples]."""
+        out = np.zeros((2, n_samples), dtype=np.float32)
+        with self._lock:
+            self._sfid(program.soundfont)
+            synth = self._new_synth()
+            # every loaded soundfont, in the keeper's order, so each keeps its id (adding renumbers a soundfont
+            # to the borrowing synth's next id, and the object is shared)
+            borrowed = list(self._sfonts.values())
+            ids = {path: self._add_sfont(synth.synth, sfont) for path, sfont in self._sfonts.items()}
+            synth.program_select(0, ids[program.soundfont], program.bank, program.program)
+        writer = _Writer(self._fluidsynth, synth)
         try:
-            _set_linear_interpolation(fluidsynth, synth)
-            sfid = synth.sfload(str(self.soundfont))
-            channel = 9 if track.is_drum else 0
-            synth.program_select(channel, sfid, 128 if track.is_drum else 0, 0 if track.is_drum else track.gm_program)
-            events: list[tuple[int, int, int, int]] = []  # (sample, order, pitch, velocity); offs first
-            for note in track.notes:
-                start = int(note.start_s * sample_rate)
-                events.append((start, 1, note.pitch, note.velocity))
-                events.append((max(int(note.end_s * sample_rate), start + 1), 0, note.pitch, 0))
-            events.sort()
-            out = np.zeros(n_samples, dtype=np.float32)
             position = 0
             for sample, _order, pitch, velocity in events:
                 if sample >= n_samples:
                     break
-                position = _pull(synth, out, position, sample)
+                position = _pull(writer, out, position, sample)
                 if velocity > 0:
-                    synth.noteon(channel, pitch, velocity)
+                    synth.noteon(0, pitch, velocity)
                 else:
-                    synth.noteoff(channel, pitch)
-            _pull(synth, out, position, n_samples)
+                    synth.noteoff(0, pitch)
+            _pull(writer, out, position, n_samples)
         finally:
-            synth.delete()
+            with self._lock:  # give the borrowed soundfonts back before the synth goes (they belong to the keeper)
+                for sfont in reversed(borrowed):
+                    self._remove_sfont(synth.synth, sfont)
+                synth.delete()
+        return out
+
+
+class SamplerVoice:
+    """Renders a Track through a shared ``SoundfontPlayer``: stereo float32 [2, n].
+
+    ``double``: a second take with its own small timing and velocity differences, one take per side (a
+    double-tracked guitar). ``round_robin``: each drum hit's velocity varies a little, so repeated hits
+    land on different velocity layers and levels as a drummer's do.
+    """
+
+    def __init__(self, soundfont: Path, *, program: Program | None = None, double: bool = False,
+                 round_robin: bool = False) -> None:
+        self.soundfont = soundfont
+        self.program = program
+        self.double = double
+        self.round_robin = round_robin
+
+    def program_for(self, track: Track) -> Program:
+        if self.program is not None:
+            return self.program
+        return Program(self.soundfont, 128 if track.is_drum else 0, 0 if track.is_drum else track.gm_program)
+
+    @property
+    def label(self) -> str:
+        return "sampler"
+
+    def render(self, track: Track, *, n_samples: int, sample_rate: int, seed: int = 0) -> np.ndarray:
+        player = SoundfontPlayer.shared(sample_rate)
+        program = self.program_for(track)
+        jitter = 6 if self.round_robin else 0
+        audio = player.render(program, note_events(track, sample_rate, seed=seed, velocity_jitter=jitter), n_samples)
+        if not self.double:
+            return audio
+        second = player.render(program, note_events(track, sample_rate, seed=seed + 1, velocity_jitter=8,
+                                                    time_jitter_s=0.012), n_samples)
+        out = np.empty_like(audio)
+        out[0] = audio.mean(axis=0)
+        out[1] = second.mean(axis=0)
         return out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
 import pytest
 
 from bench.analysis import estimate_key, estimate_tempo_bpm, onset_periodicity
@@ -40,7 +41,11 @@ def test_tempo_within_4_percent(kb: KnowledgeBase, render_cached: Callable[..., 
 def test_key_matches(kb: KnowledgeBase, render_cached: Callable[..., RenderResult], name: str) -> None:
     r = _render(kb, render_cached, name)
     tonic, mode = CASES[name][3].split()
-    est = estimate_key(r.mix, r.sample_rate)
+    # the pitched parts: a sampled acoustic kit is not tuned to the key (its shells ring at their own pitches, as a
+    # real kit's do), and chroma counts a tom's or kick's pitch like a chord tone
+    unpitched = [t.name for t in r.score.tracks if t.is_drum]
+    pitched = r.premaster - sum((r.stems[n] for n in unpitched if n in r.stems), np.zeros_like(r.premaster))
+    est = estimate_key(pitched, r.sample_rate)
     assert (est.tonic_pc, est.mode) == (_PCS[tonic], mode)
 
 

@@ -54,3 +54,37 @@ def test_loudness_agrees_with_pyloudnorm() -> None:
         x[:, : x.shape[1] // 3] *= 0.01  # a quiet stretch, so the gates matter
         reference = pyln.Meter(sample_rate).integrated_loudness(x.T.astype(np.float64))
         assert abs(loudness_lufs(x, sample_rate) - reference) < 0.01
+
+
+def test_tonal_balance_moves_toward_the_genre_tilt() -> None:
+    """A mix with too much 4-16 kHz (a hissy cymbal) is moved toward the target tilt, within the EQ's limit."""
+    from engine.mastering import EQ_BANDS_HZ, octave_levels_db, tonal_corrections_db
+
+    spec = MasterSpec(tilt_db_per_octave=-3.0, tonal_balance=0.6, max_eq_db=6.0)
+    flat = np.zeros(len(EQ_BANDS_HZ))
+    gains = tonal_corrections_db(flat, spec)  # a flat mix: bass up, treble down along the tilt
+    assert gains[0] > 0 > gains[-1] and np.all(np.abs(gains) <= 6.0)
+    assert np.all(np.diff(gains) < 0)
+    on_target = -3.0 * np.log2(np.asarray(EQ_BANDS_HZ) / 1000.0)
+    np.testing.assert_allclose(tonal_corrections_db(on_target, spec), 0.0, atol=1e-9)  # already there: untouched
+
+    rng = np.random.default_rng(0)
+    sr = 44100
+    white = rng.standard_normal((2, 4 * sr)).astype(np.float32) * 0.05  # +3 dB an octave: far too bright
+    before = octave_levels_db(white, sr)
+    y, _ = master(white, sr, spec, fade_out_s=0.1)
+    after = octave_levels_db(y[:, sr: 3 * sr], sr)
+    slope = lambda levels: float(np.polyfit(np.log2(EQ_BANDS_HZ), levels, 1)[0])  # noqa: E731
+    assert slope(after) < slope(before) - 1.5  # darker, toward the target
+
+
+def test_master_highpass_removes_sub_rumble() -> None:
+    sr = 44100
+    t = np.arange(2 * sr) / sr
+    rumble = np.stack([np.sin(2 * np.pi * 20 * t)] * 2).astype(np.float32) * 0.1
+    tone = np.stack([np.sin(2 * np.pi * 440 * t)] * 2).astype(np.float32) * 0.1
+    y, _ = master(rumble + tone, sr, MasterSpec(highpass_hz=40.0), fade_out_s=0.1)
+    spectrum = np.abs(np.fft.rfft(y[0, sr // 2: sr + sr // 2]))
+    freqs = np.fft.rfftfreq(sr, 1 / sr)
+    # an octave under a 4th-order 40 Hz high-pass: -24 dB (a first-order one would leave -7 dB)
+    assert spectrum[np.argmin(np.abs(freqs - 20))] < 0.1 * spectrum[np.argmin(np.abs(freqs - 440))]

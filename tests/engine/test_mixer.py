@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from engine.mixer import STAGING_RMS, mix, staging_gain
+from engine.mixer import STAGING_RMS, add_presence, mix, staging_gain, width_side
 from engine.score import Score
 from knowledge_base import KnowledgeBase
 
@@ -53,4 +53,60 @@ def test_mix_balance_follows_the_preset_not_the_voice_levels(kb: KnowledgeBase) 
     measured = _active_rms_db(stems["drums"]) - _active_rms_db(stems["harmony"])
     # the drum compressor and the harmony high-pass move it a little; unstaged it would be ~35 dB
     assert measured == pytest.approx(expected, abs=4.0)
+    assert np.allclose(sum(stems.values()), premaster, atol=1e-5)
+
+
+def _share_above(x: np.ndarray, cutoff_hz: float, sr: int) -> float:
+    power = np.abs(np.fft.rfft(x.mean(axis=0) if x.ndim == 2 else x)) ** 2
+    return float(power[np.fft.rfftfreq(power.size * 2 - 2, 1 / sr) >= cutoff_hz].sum() / power.sum())
+
+
+def test_presence_makes_a_sub_bass_audible_on_small_speakers() -> None:
+    """A pure 55 Hz bass gets parallel harmonics until ~a third of its energy lies above 150 Hz; a bass that
+    already has that (a sampled bass guitar, here a bright saw) is left exactly as it was."""
+    sr = 44100
+    t = np.arange(2 * sr) / sr
+    sub = (0.3 * np.sin(2 * np.pi * 55 * t) * np.exp(-(t % 0.5) / 0.2)).astype(np.float32)
+    assert _share_above(sub, 150.0, sr) < 0.01
+    lifted = add_presence(sub.copy(), 0.33, sr)
+    assert 0.25 <= _share_above(lifted, 150.0, sr) <= 0.45
+    # the fundamental is kept: the low band loses at most a little to the new harmonics' share
+    low = lambda x: float((np.abs(np.fft.rfft(x))[:150 * 2] ** 2).sum())  # noqa: E731 - below 150 Hz (0.5 Hz bins)
+    assert low(lifted) == pytest.approx(low(sub), rel=0.05)
+    saw = (0.3 * 2 * ((110 * t) % 1.0 - 0.5)).astype(np.float32)  # 39% of a saw lies above its fundamental
+    np.testing.assert_array_equal(add_presence(saw.copy(), 0.33, sr), saw)
+    stereo = np.stack([sub, sub])
+    assert add_presence(stereo.copy(), 0.33, sr).shape == (2, sub.size)
+
+
+def test_width_is_mono_safe() -> None:
+    """The side made from a mono voice cancels in a mono fold-down: mono gets the dry voice back exactly."""
+    sr = 22050
+    rng = np.random.default_rng(3)
+    voice = rng.standard_normal(sr).astype(np.float32) * 0.1
+    side = width_side(voice, delay_s=0.017, width=0.7, sample_rate=sr)
+    left, right = voice + side, voice - side
+    np.testing.assert_allclose((left + right) / 2, voice, atol=1e-6)
+    side_mid_db = 10 * np.log10(np.mean(((left - right) / 2) ** 2) / np.mean(((left + right) / 2) ** 2))
+    assert -6.0 < side_mid_db < -2.0  # 0.7 of a high-passed copy: wide, not a second voice
+
+
+def test_mix_takes_stereo_voices_and_widens_pads(kb: KnowledgeBase) -> None:
+    """A stereo voice (sampler, kit) keeps its image; a mono pad is widened; stems still sum to the pre-master."""
+    preset = kb.mix_presets.for_genres(["pop"])
+    n = 2 * SR
+    rng = np.random.default_rng(1)
+    t = np.arange(n) / SR
+    pad = (0.1 * sum(np.sin(2 * np.pi * f * t) for f in (220.0, 277.2, 329.6))).astype(np.float32)
+    wide = rng.standard_normal((2, n)).astype(np.float32) * 0.05  # uncorrelated channels: a wide stereo voice
+    score = Score(tempo_bpm=120.0, beats_per_bar=4, beat_unit=4, key_tonic_pc=0, key_mode="major",
+                  key_is_minor=False, genre_id="pop", duration_s=2.0, bar_s=2.0, step_s=0.125)
+    stems, premaster = mix(tracks={"pad": ("pad", pad), "harmony": ("harmony", wide)}, score=score, preset=preset,
+                           sample_rate=SR, seed=1, fx=None)
+
+    def side_mid_db(x: np.ndarray) -> float:
+        return float(10 * np.log10(np.mean((x[0] - x[1]) ** 2) / np.mean((x[0] + x[1]) ** 2)))
+
+    assert side_mid_db(stems["pad"]) >= -8.0
+    assert side_mid_db(stems["harmony"]) > -3.0  # its own image, kept
     assert np.allclose(sum(stems.values()), premaster, atol=1e-5)

@@ -31,6 +31,7 @@ def test_drum_instruments_choose_kits(kb: KnowledgeBase) -> None:
     assert resolve_kit(kb, "tr808", "acoustic") == "tr808"
     assert resolve_kit(kb, "brushed_drums", "acoustic") == "brush"
     assert resolve_kit(kb, None, "lofi") == "lofi"
+    assert resolve_kit(kb, "drum_kit", "tr808") == "tr808"  # a generic kit follows the groove (a trap kit is an 808)
     assert resolve_kit(kb, None, "no_such_kit") == kb.synth_presets.kits[0].id
 
 

@@ -1,68 +1,205 @@
-"""The optional fluidsynth sampler voice: skipped with a reason unless pyfluidsynth and a soundfont exist."""
+"""The sampler: the best installed soundfont, loaded once per process and shared across renders and threads;
+sampled kits with velocity layers and round robin; per-genre programs; skipped with a reason without fluidsynth."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 
 from engine import Engine, EngineConfig, RenderResult
 from engine.score import Note, Track
-from engine.voices.sampler import SamplerVoice, find_soundfont, sampler_status
+from engine.voices import VoiceContext, build_voice, choose_voice, describe_voice
+from engine.voices.registry import sampled_kit, sampler_program
+from engine.voices.sampler import (
+    SOUNDFONT_DIRS,
+    Program,
+    SamplerVoice,
+    SoundfontPlayer,
+    find_named_soundfont,
+    find_soundfont,
+    sampler_status,
+)
 from knowledge_base import KnowledgeBase
 from tests.engine.conftest import make_controls, make_plan
 
 SOUNDFONT, REASON = sampler_status()
+AVL = next((d / "Black_Pearl_4_LV2.sf2" for d in SOUNDFONT_DIRS if (d / "Black_Pearl_4_LV2.sf2").is_file()), None)
+needs_sampler = pytest.mark.skipif(SOUNDFONT is None, reason=f"sampler unavailable: {REASON}")
+SR = 44100
+
+
+def _ctx(kb: KnowledgeBase, lineage: tuple[str, ...] = (), soundfont: Path | None = SOUNDFONT) -> VoiceContext:
+    return VoiceContext(kb=kb, device=torch.device("cpu"), tonic_pc=9, soundfont=soundfont, genre_lineage=lineage)
+
+
+def _drums(kit: str, notes: list[Note]) -> Track:
+    return Track(name="drums", role="drums", instrument_id="drum_kit", preset=kit, gm_program=0, is_drum=True,
+                 notes=notes)
 
 
 def test_sampler_stage_is_reported(pop_render: RenderResult) -> None:
     stage = pop_render.stage("sampler")
     assert stage.used == (SOUNDFONT is not None)
     assert stage.reason
+    assert set(pop_render.voices) == {t.name for t in pop_render.score.tracks}
+    if SOUNDFONT is not None and any(v.startswith("sampler") for v in pop_render.voices.values()):
+        assert SOUNDFONT.name in stage.reason  # it says which soundfont played
 
 
-def test_sampler_off_in_config(kb: KnowledgeBase) -> None:
+def test_pip_only_path_renders_with_ddsp_voices_and_says_so(kb: KnowledgeBase) -> None:
+    """No sampler (as without fluidsynth): every track still renders, with the synthesised kit and DDSP voices."""
     r = Engine(device="cpu", config=EngineConfig(sampler="off")).render(
-        plan=make_plan(tempo_bpm=100.0, duration_s=5.0), **make_controls(kb, tempo_bpm=100.0, genre="pop"),
+        plan=make_plan(tempo_bpm=100.0, duration_s=5.0), **make_controls(kb, tempo_bpm=100.0, genre="rock"),
         duration_s=5.0, seed=1)
     assert not r.stage("sampler").used and "off" in r.stage("sampler").reason
+    assert r.voices and all(v.startswith(("kit ", "harmonic ")) for v in r.voices.values())
+    assert float(np.abs(r.mix).max()) > 0.1
 
 
-@pytest.mark.skipif(SOUNDFONT is None, reason=f"sampler unavailable: {REASON}")
-def test_sampler_voice_plays_a_track(pop_render: RenderResult) -> None:
+def test_find_soundfont_prefers_the_configured_then_the_best_installed(tmp_path: Path) -> None:
+    """The soundfont is an argument (EngineConfig.soundfont_path); the search list is ranked best first."""
+    configured, best, small = tmp_path / "mine.sf2", tmp_path / "MuseScore_General.sf3", tmp_path / "TimGM6mb.sf2"
+    small.write_bytes(b"")
+    assert find_soundfont(None, (best, small)) == small  # only the small one installed
+    best.write_bytes(b"")
+    assert find_soundfont(None, (best, small)) == best  # the better one wins once installed
+    assert find_soundfont(configured, (best, small)) == best  # configured but missing: the search goes on
+    configured.write_bytes(b"")
+    assert find_soundfont(configured, (best, small)) == configured
+    assert find_soundfont(None, ()) is None
+    assert find_named_soundfont("general", best) == best
+    assert find_named_soundfont("kit.sf2", best, (tmp_path,)) is None
+    (tmp_path / "kit.sf2").write_bytes(b"")
+    assert find_named_soundfont("kit.sf2", best, (tmp_path,)) == tmp_path / "kit.sf2"
+
+
+def test_programs_follow_role_and_genre(kb: KnowledgeBase, tmp_path: Path) -> None:
+    """Articulations are data: slow strings for a pad, a violin for a line, distortion guitars for metal."""
+    sf = tmp_path / "gm.sf2"
+
+    def program(instrument: str, role: str, gm: int, lineage: tuple[str, ...] = ()) -> int:
+        track = Track(name=role, role=role, instrument_id=instrument, preset="x", gm_program=gm,  # type: ignore[arg-type]
+                      is_drum=False)
+        return sampler_program(track, _ctx(kb, lineage, sf)).program
+
+    assert program("string_section", "pad", 48) == 49
+    assert program("string_section", "lead", 48) == 40
+    assert program("string_section", "harmony", 48) == 48
+    assert program("electric_guitar", "harmony", 27, ("heavy_metal", "metal", "rock")) == 30
+    assert program("electric_guitar", "harmony", 27, ("indie_rock", "rock")) == 29
+    assert program("electric_guitar", "harmony", 27, ("pop",)) == 27
+    assert program("piano", "harmony", 0) == 0
+
+
+@needs_sampler
+def test_sampler_voice_plays_a_track_in_stereo(pop_render: RenderResult) -> None:
     assert SOUNDFONT is not None
     track = pop_render.score.track("harmony")
     assert track is not None
-    audio = SamplerVoice(SOUNDFONT).render(track, n_samples=44100 * 3, sample_rate=44100)
-    assert audio.shape == (44100 * 3,) and audio.dtype == np.float32
+    audio = SamplerVoice(SOUNDFONT).render(track, n_samples=SR * 3, sample_rate=SR)
+    assert audio.shape == (2, SR * 3) and audio.dtype == np.float32
     assert float(np.abs(audio).max()) > 0.01
 
 
-@pytest.mark.skipif(SOUNDFONT is None, reason=f"sampler unavailable: {REASON}")
+@needs_sampler
 def test_sampler_note_lands_on_time_and_pitch() -> None:
-    """One A4 (440 Hz) at 0.5 s on a flute: silent before its onset, its pitch after it, across pulled blocks."""
+    """One A4 (440 Hz) at 2 s on a flute: silent before its onset, its pitch after it, across pulled blocks."""
     assert SOUNDFONT is not None
-    sr = 44100
     track = Track(name="lead", role="lead", instrument_id="flute", preset="flute", gm_program=73, is_drum=False,
                   notes=[Note(start_s=2.0, duration_s=1.0, pitch=69, velocity=100)])
-    audio = SamplerVoice(SOUNDFONT).render(track, n_samples=4 * sr, sample_rate=sr)
-    onset = 2 * sr  # beyond one 65536-frame pull block, so block bookkeeping is exercised
+    audio = SamplerVoice(SOUNDFONT).render(track, n_samples=4 * SR, sample_rate=SR).mean(axis=0)
+    onset = 2 * SR  # beyond one 65536-frame pull block, so block bookkeeping is exercised
     assert float(np.abs(audio[: onset - 64]).max()) < 1e-4
-    body = audio[onset + sr // 10: onset + sr // 2]
+    body = audio[onset + SR // 10: onset + SR // 2]
     assert float(np.sqrt(np.mean(body**2))) > 1e-3
     spectrum = np.abs(np.fft.rfft(body * np.hanning(body.size)))
-    peak_hz = float(np.fft.rfftfreq(body.size, 1 / sr)[np.argmax(spectrum)])
+    peak_hz = float(np.fft.rfftfreq(body.size, 1 / SR)[np.argmax(spectrum)])
     assert peak_hz == pytest.approx(440.0, rel=0.03)
 
 
-def test_find_soundfont_prefers_the_configured_file(tmp_path: Path) -> None:
-    """The soundfont is an argument (EngineConfig.soundfont_path); the environment is not read here."""
-    configured = tmp_path / "mine.sf2"
-    fallback = tmp_path / "fallback.sf2"
-    fallback.write_bytes(b"")
-    assert find_soundfont(None, (fallback,)) == fallback
-    assert find_soundfont(configured, (fallback,)) == fallback  # configured but missing: the search goes on
-    configured.write_bytes(b"")
-    assert find_soundfont(configured, (fallback,)) == configured
-    assert find_soundfont(None, ()) is None
+@needs_sampler
+def test_soundfont_loads_once_and_is_shared_across_threads() -> None:
+    """One player per sample rate per process; concurrent renders give what serial renders give, and no tail of
+    one track leaks into the next."""
+    assert SOUNDFONT is not None
+    player = SoundfontPlayer.shared(SR)
+    assert SoundfontPlayer.shared(SR) is player
+    tracks = [Track(name=f"t{i}", role="harmony", instrument_id="piano", preset="piano", gm_program=0, is_drum=False,
+                    notes=[Note(0.1 * j, 0.4, 60 + i + j, 90) for j in range(6)]) for i in range(3)]
+    serial = [SamplerVoice(SOUNDFONT).render(t, n_samples=SR, sample_rate=SR) for t in tracks]
+    assert player.loaded.count(SOUNDFONT.name) == 1
+    results: dict[int, np.ndarray] = {}
+
+    def work(i: int) -> None:
+        results[i] = SamplerVoice(SOUNDFONT).render(tracks[i], n_samples=SR, sample_rate=SR)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for i in range(3):
+        np.testing.assert_allclose(results[i], serial[i], atol=1e-4)
+    assert player.loaded.count(SOUNDFONT.name) == 1
+
+
+@needs_sampler
+def test_double_tracked_part_has_one_take_per_side(kb: KnowledgeBase) -> None:
+    track = Track(name="harmony", role="harmony", instrument_id="electric_guitar", preset="electric_guitar",
+                  gm_program=27, is_drum=False, notes=[Note(0.25 * j, 0.2, 52 + (j % 4), 100) for j in range(8)])
+    ctx = _ctx(kb, ("heavy_metal", "metal", "rock"))
+    assert describe_voice(track, ctx).endswith("/30")  # distortion guitar for metal
+    audio = build_voice(track, ctx).render(track, n_samples=2 * SR, sample_rate=SR, seed=0)
+    left, right = audio[0].astype(np.float64), audio[1].astype(np.float64)
+    correlation = float(left @ right / np.sqrt((left @ left) * (right @ right)))
+    assert 0.0 < correlation < 0.95  # two takes: related, not identical
+    mono = (left + right) / 2
+    assert 10 * np.log10((mono @ mono) / ((left @ left + right @ right) / 2)) > -3.0  # mono fold-down holds up
+
+
+@needs_sampler
+def test_kits_switch_by_genre(kb: KnowledgeBase) -> None:
+    """Acoustic kits are sampled where installed; the 808 and 909 stay synthesised."""
+    ctx = _ctx(kb)
+    hit = [Note(0.0, 0.1, 36, 100)]
+    assert choose_voice(_drums("tr808", hit), ctx) == "kit"
+    assert choose_voice(_drums("tr909", hit), ctx) == "kit"
+    brush = sampled_kit(_drums("brush", hit), ctx)
+    if brush is not None:  # a GM soundfont with the GS brush kit (MuseScore_General)
+        assert (brush.bank, brush.program) == (128, 32)  # the GS Jazz kit (synth_presets.yaml says why)
+    if AVL is not None:
+        assert choose_voice(_drums("acoustic", hit), ctx) == "sampled_kit"
+        assert "Black_Pearl" in describe_voice(_drums("acoustic", hit), ctx)
+        assert "Red_Zeppelin" in describe_voice(_drums("rock", hit), ctx)
+
+
+@pytest.mark.skipif(AVL is None or SOUNDFONT is None, reason="avldrums.lv2-soundfont is not installed")
+def test_sampled_kit_velocity_layers_and_round_robin(kb: KnowledgeBase) -> None:
+    """A hard snare hit is louder and brighter than a soft one (velocity layers), and repeated hits differ."""
+    assert AVL is not None
+    program = Program(AVL, 0, 0)
+
+    def snare(velocity: int) -> np.ndarray:
+        audio = SamplerVoice(AVL, program=program).render(_drums("acoustic", [Note(0.0, 0.2, 38, velocity)]),
+                                                          n_samples=SR // 2, sample_rate=SR)
+        return audio.mean(axis=0).astype(np.float64)
+
+    def profile_db(x: np.ndarray) -> np.ndarray:  # octave bands 125 Hz-8 kHz, re the loudest: the spectrum's shape
+        power = np.abs(np.fft.rfft(x)) ** 2
+        freqs = np.fft.rfftfreq(x.size, 1 / SR)
+        bands = np.array([power[(freqs >= f / 1.41) & (freqs < f * 1.41)].sum() for f in 125 * 2.0 ** np.arange(7)])
+        return np.asarray(10 * np.log10(bands / bands.max()))
+
+    soft, hard = snare(40), snare(127)
+    assert np.sqrt(np.mean(hard**2)) > 2.0 * np.sqrt(np.mean(soft**2))
+    shape_change = profile_db(hard) - profile_db(soft)  # ~0 everywhere if it were the same sample, louder
+    assert float(np.abs(shape_change).max()) > 1.0 and shape_change[-1] > 1.0  # a hard hit is brighter
+    hits = [Note(0.5 * i, 0.2, 38, 100) for i in range(4)]
+    audio = SamplerVoice(AVL, program=program, round_robin=True).render(_drums("acoustic", hits),
+                                                                        n_samples=2 * SR, sample_rate=SR)
+    takes = [audio[:, int(0.5 * i * SR): int(0.5 * i * SR) + SR // 4] for i in range(4)]
+    assert any(not np.allclose(takes[0], t, atol=1e-4) for t in takes[1:])

@@ -1,0 +1,402 @@
+"""Sound bench: does a render sound like something a person would keep? Spectrum, stereo, voices, speed.
+
+    python -m bench.sound_eval                      # 32 prompts across genres, 30 s, seed 0
+    python -m bench.sound_eval --count 8 --json OUT  # fewer prompts; rows and summary as JSON
+    python -m bench.sound_eval --long                # also a 10-minute render in a fresh process (peak RSS)
+
+Per render (prompts below, written the way users write them; Aurora's offline tier, else a plan from the
+prompt's genre word): octave bands of the mix (16 kHz re the loudest band; 31.5 Hz re 63 Hz), the drum stem's
+500 Hz-1 kHz band re its 63 Hz band, the bass stem's share of energy above 150 Hz, mix side/mid, L/R
+correlation and mono fold-down loss, pad stems' side/mid, which voice rendered each stem (and the share of
+acoustic instruments that were sampled), LUFS error, true peak, clipped samples and seconds per render.
+Then: the synthesised kick's fundamental in all 12 keys per kit, a 30 s and a 3 min render timed, and the
+engine over a bare ``fluidsynth -ni -F`` render of the same MIDI with the same soundfont, alternated.
+One picture per render (octave bands against the genre's target tilt) goes to bench/out/sound/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+import knowledge_base
+from bench.analysis import level_stats
+from bench.engine_bench import Prompt, label_inputs
+from engine import Engine, EngineConfig
+from engine.ddsp.drums import DrumVoice
+from engine.score import Note, Track
+from knowledge_base import KnowledgeBase
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out" / "sound"
+OCTAVES_HZ = (31.5, 63.0, 125.0, 250.0, 500.0, 1000.0, 2000.0, 4000.0, 8000.0, 16000.0)
+ACOUSTIC = ("keyboard", "strings", "brass", "woodwind", "guitar", "plucked", "mallet", "bass")
+SR = 44100
+
+PROMPTS: list[tuple[str, str]] = [  # (prompt as a user writes it, the genre word the fallback plan uses)
+    ("chill lofi hip hop beat to study to, dusty piano and vinyl crackle", "lofi"),
+    ("dark trap beat with 808s and hi hats, 140 bpm", "trap"),
+    ("old school boom bap with a jazzy piano sample", "boom_bap"),
+    ("smooth jazz trio with brushes, upright bass and piano", "jazz"),
+    ("bebop tune, fast walking bass, trumpet solo", "bebop"),
+    ("bossa nova with nylon guitar and soft percussion", "bossa_nova"),
+    ("deep house groove, warm pads, four on the floor", "deep_house"),
+    ("peak time techno, driving and hypnotic", "techno"),
+    ("uplifting trance anthem with big supersaw leads", "trance"),
+    ("liquid drum and bass with rolling bassline", "drum_and_bass"),
+    ("dubstep drop with wobble bass", "dubstep"),
+    ("80s synthwave night drive", "synthwave"),
+    ("heavy metal riff with double kick drums and distorted guitars", "metal"),
+    ("indie rock song with jangly guitars", "indie_rock"),
+    ("classic rock anthem, power chords and a guitar solo", "classic_rock"),
+    ("punk rock, fast and loud", "punk"),
+    ("grunge with heavy guitars", "grunge"),
+    ("acoustic folk song with fingerpicked guitar and violin", "folk"),
+    ("country ballad with pedal steel and acoustic guitar", "country"),
+    ("bluesy shuffle with harmonica and electric guitar", "blues"),
+    ("soul ballad with organ and horns", "soul"),
+    ("funky disco track with slap bass", "disco"),
+    ("happy pop song with piano and claps", "pop"),
+    ("emotional piano ballad", "piano_ballad"),
+    ("epic cinematic orchestral trailer music with strings and brass", "cinematic"),
+    ("baroque string quartet", "baroque"),
+    ("calm ambient soundscape with pads and rain", "ambient"),
+    ("reggae one drop with skank guitar", "reggae"),
+    ("latin salsa with congas and brass", "salsa"),
+    ("afrobeat groove with horns and percussion", "afrobeat"),
+    ("gospel choir song with organ", "gospel"),
+    ("r&b slow jam with electric piano", "rnb"),
+]
+EIGHT_O_EIGHT = ("trap", "drill", "phonk", "hip_hop", "dubstep", "808")
+
+
+# ------------------------------------------------------------------ measurements
+def octave_bands_db(audio: np.ndarray, sample_rate: int) -> np.ndarray:
+    """Energy per octave band (centres OCTAVES_HZ) of the mono sum, dB: [10]."""
+    y = np.asarray(audio, dtype=np.float64)
+    y = y.mean(axis=0) if y.ndim == 2 else y
+    power = np.abs(np.fft.rfft(y)) ** 2
+    freqs = np.fft.rfftfreq(y.size, 1.0 / sample_rate)
+    out = []
+    for centre in OCTAVES_HZ:
+        band = (freqs >= centre / np.sqrt(2)) & (freqs < min(centre * np.sqrt(2), sample_rate / 2))
+        out.append(10.0 * np.log10(float(power[band].sum()) + 1e-20))
+    return np.asarray(out)
+
+
+def band_db(audio: np.ndarray, sample_rate: int, lo_hz: float, hi_hz: float) -> float:
+    y = np.asarray(audio, dtype=np.float64)
+    y = y.mean(axis=0) if y.ndim == 2 else y
+    power = np.abs(np.fft.rfft(y)) ** 2
+    freqs = np.fft.rfftfreq(y.size, 1.0 / sample_rate)
+    return float(10.0 * np.log10(float(power[(freqs >= lo_hz) & (freqs < hi_hz)].sum()) + 1e-20))
+
+
+def share_above(audio: np.ndarray, sample_rate: int, cutoff_hz: float) -> float:
+    y = np.asarray(audio, dtype=np.float64)
+    y = y.mean(axis=0) if y.ndim == 2 else y
+    power = np.abs(np.fft.rfft(y)) ** 2
+    freqs = np.fft.rfftfreq(y.size, 1.0 / sample_rate)
+    return float(power[freqs >= cutoff_hz].sum() / max(float(power.sum()), 1e-20))
+
+
+def stereo_stats(x: np.ndarray) -> dict[str, float]:
+    """side/mid (dB), L/R correlation and mono fold-down loss (dB, positive = quieter in mono) of [2, n]."""
+    if x.shape[0] < 2:
+        return {"side_mid_db": -120.0, "correlation": 1.0, "mono_loss_db": 0.0}
+    left, right = x[0].astype(np.float64), x[1].astype(np.float64)
+    mid, side = (left + right) / 2, (left - right) / 2
+    ll, rr = float(left @ left), float(right @ right)
+    return {"side_mid_db": 10 * np.log10(float(side @ side) / max(float(mid @ mid), 1e-20) + 1e-12),
+            "correlation": float(left @ right) / max(np.sqrt(ll * rr), 1e-20),
+            "mono_loss_db": -10 * np.log10(max(float(mid @ mid), 1e-20) / max((ll + rr) / 2, 1e-20))}
+
+
+def kick_fundamentals(kb: KnowledgeBase) -> dict[str, list[float]]:
+    """The synthesised kick's fundamental (Hz) per kit in each of the 12 keys."""
+    sound = kb.synth_presets
+    track = Track(name="drums", role="drums", instrument_id="drum_kit", preset="acoustic", gm_program=0, is_drum=True,
+                  notes=[Note(0.0, 0.2, 36, 110)])
+    out: dict[str, list[float]] = {}
+    for kit in sound.kits:
+        if kit.id == "percussion":
+            continue
+        found = []
+        for tonic in range(12):
+            audio = DrumVoice(kit, sound.drum_voices, tonic_pc=tonic).render(track, n_samples=SR, sample_rate=SR,
+                                                                                 seed=0)
+            mono = audio.mean(axis=0) if audio.ndim == 2 else audio
+            seg = mono[int(0.04 * SR): int(0.4 * SR)].astype(np.float64)
+            spec = np.abs(np.fft.rfft(seg * np.hanning(seg.size), n=1 << 16))
+            freqs = np.fft.rfftfreq(1 << 16, 1.0 / SR)
+            band = (freqs >= 20) & (freqs <= 200)
+            found.append(round(float(freqs[band][np.argmax(spec[band])]), 1))
+        out[kit.id] = found
+    return out
+
+
+def voices_of(result: Any, engine: Engine) -> dict[str, str]:
+    """Which voice rendered each stem, as the engine reports it (``RenderResult.voices``); for an engine that does
+    not report it, the registry's rule asked again."""
+    reported = getattr(result, "voices", None)
+    if reported:
+        return dict(reported)
+    import torch
+
+    from engine.voices import VoiceContext, choose_voice
+    from engine.voices.sampler import sampler_status
+
+    soundfont = sampler_status(engine.config.soundfont_path)[0] if result.stage("sampler").used else None
+    ctx = VoiceContext(kb=engine.knowledge, device=torch.device("cpu"), soundfont=soundfont)
+    return {t.name: choose_voice(t, ctx) + (f":{soundfont.name}" if choose_voice(t, ctx) == "sampler" and soundfont
+                                           else "") for t in result.score.tracks}
+
+
+# ------------------------------------------------------------------ one render
+def inputs_for(aurora: Any, kb: KnowledgeBase, text: str, genre: str, seed: int) -> tuple[dict[str, Any],
+                                                                                           dict[str, Any], str]:
+    if aurora is not None:
+        try:
+            result = aurora.process(prompt=text, duration_s=30.0, seed=seed)
+            return (result.plan.structural_plan.model_dump(by_alias=True),
+                    {"parameters": result.parse.parsed_parameters.model_dump(by_alias=True),
+                     "control_embedding": result.parse.control_encoder_params.unified_control_embedding}, "aurora")
+        except Exception as exc:  # measure the engine on a label plan when Aurora fails
+            print(f"  aurora failed ({type(exc).__name__}: {exc}); plan from labels", file=sys.stderr)
+    plan, controls, src = label_inputs(kb, Prompt(text, genre=genre))
+    return plan, controls, src
+
+
+def target_tilt_db(result: Any, kb: KnowledgeBase) -> float:
+    lineage = [g.id for g in kb.genre_lineage(result.score.genre_id)]
+    spec = kb.mix_presets.for_genres(lineage).master
+    return float(getattr(spec, "tilt_db_per_octave", -4.5))
+
+
+def run_one(engine: Engine, kb: KnowledgeBase, aurora: Any, index: int, text: str, genre: str, *,
+            pictures: bool) -> dict[str, Any]:
+    plan, controls, src = inputs_for(aurora, kb, text, genre, 0)
+    t0 = time.perf_counter()
+    result = engine.render(plan=plan, **controls, duration_s=30.0, sample_rate=SR, seed=0)
+    render_s = time.perf_counter() - t0
+    bands = octave_bands_db(result.mix, SR)
+    roles = {t.name: t.role for t in result.score.tracks}
+    insts = {t.name: t.instrument_id for t in result.score.tracks}
+    drums = [n for n, r in roles.items() if r == "drums" and n in result.stems]
+    basses = [n for n, r in roles.items() if r == "bass" and n in result.stems]
+    pads = [n for n, r in roles.items() if r == "pad" and n in result.stems]
+    voices = voices_of(result, engine)
+    acoustic = [n for n in roles if (inst := kb.find_instrument(insts[n])) is not None and inst.family in ACOUSTIC
+                and roles[n] != "drums"]
+    sampled = [n for n in acoustic if voices.get(n, "").startswith("sampler")]
+    genre_id = result.score.genre_id or "-"
+    levels = level_stats(result.mix, SR)
+    row: dict[str, Any] = {
+        "index": index, "prompt": text, "inputs": src, "genre": genre_id,
+        "is_808": any(g in genre_id for g in EIGHT_O_EIGHT) or any("808" in i or "trap" in i for i in insts.values()),
+        "bands_db": [round(float(b - bands.max()), 1) for b in bands],
+        "hf16_re_max_db": float(bands[-1] - bands.max()),
+        "b31_re_63_db": float(bands[0] - bands[1]),
+        "drum_mid_re_63_db": (band_db(result.stems[drums[0]], SR, 500, 1000) -
+                              band_db(result.stems[drums[0]], SR, 44, 88)) if drums else None,
+        "bass_share_above_150": share_above(result.stems[basses[0]], SR, 150.0) if basses else None,
+        **stereo_stats(result.mix),
+        "pad_side_mid_db": [round(stereo_stats(result.stems[p])["side_mid_db"], 1) for p in pads],
+        "voices": voices, "acoustic": len(acoustic), "sampled": len(sampled),
+        "lufs": levels["lufs"], "lufs_error": abs(levels["lufs"] + 14.0), "true_peak_dbtp": levels["true_peak_dbtp"],
+        "clipped": levels["clipped"], "render_s": render_s, "timings_s": result.timings_s,
+        "target_tilt_db_per_octave": target_tilt_db(result, kb),
+    }
+    if pictures:
+        save_picture(row, OUT / f"{index:02d}_{genre_id}.octaves.png")
+    return row
+
+
+def save_picture(row: dict[str, Any], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6, 3))
+    x = np.arange(len(OCTAVES_HZ))
+    ax.bar(x, np.asarray(row["bands_db"]) + 60, bottom=-60, color="C0", label="mix")
+    tilt = row["target_tilt_db_per_octave"] * (x - 2)
+    ax.plot(x[1:], (tilt - tilt[1:].max())[1:], "C3-o", label=f"target {row['target_tilt_db_per_octave']} dB/oct")
+    ax.set_xticks(x, [f"{f:g}" for f in OCTAVES_HZ], fontsize=7)
+    ax.set_ylim(-60, 3)
+    ax.set_ylabel("dB re loudest band")
+    ax.set_title(f"{row['index']:02d} {row['genre']}: {row['prompt'][:50]}", fontsize=8)
+    ax.legend(fontsize=7)
+    fig.savefig(path, dpi=80, bbox_inches="tight")
+    plt.close(fig)
+
+
+# ------------------------------------------------------------------ speed
+def timed_render(engine: Engine, kb: KnowledgeBase, duration_s: float) -> tuple[float, Any]:
+    plan, controls, _ = label_inputs(kb, Prompt("an upbeat pop song with piano, guitar and strings", 118.0,
+                                                "A minor", "4/4", genre="pop"))
+    plan["duration_s"] = duration_s
+    t0 = time.perf_counter()
+    result = engine.render(plan=plan, **controls, duration_s=duration_s, sample_rate=SR, seed=0)
+    return time.perf_counter() - t0, result
+
+
+def fluidsynth_ratio(engine: Engine, kb: KnowledgeBase, rounds: int = 3) -> dict[str, Any]:
+    """Engine time over a bare ``fluidsynth -ni -F`` render of the same MIDI and soundfont, alternated."""
+    exe = shutil.which("fluidsynth")
+    _, probe = timed_render(engine, kb, 30.0)
+    stage = probe.stage("sampler")
+    soundfont = getattr(engine, "soundfont_in_use", None)
+    soundfont = soundfont() if callable(soundfont) else None
+    if soundfont is None and stage.used:
+        from engine.voices.sampler import sampler_status
+
+        soundfont = sampler_status(engine.config.soundfont_path)[0]
+    if exe is None or soundfont is None:
+        return {"skipped": "fluidsynth or a soundfont is missing"}
+    engine_s, fluid_s = [], []
+    with tempfile.TemporaryDirectory() as tmp:
+        midi = Path(tmp) / "x.mid"
+        midi.write_bytes(probe.midi)
+        for _ in range(rounds):
+            seconds, _ = timed_render(engine, kb, 30.0)
+            engine_s.append(seconds)
+            t0 = time.perf_counter()
+            subprocess.run([exe, "-ni", "-F", str(Path(tmp) / "x.wav"), "-r", str(SR), str(soundfont), str(midi)],
+                           check=True, capture_output=True)
+            fluid_s.append(time.perf_counter() - t0)
+    return {"soundfont": str(soundfont), "engine_s": engine_s, "fluidsynth_s": fluid_s,
+            "ratio_median": float(np.median(np.asarray(engine_s) / np.asarray(fluid_s)))}
+
+
+def long_child(duration_s: float) -> dict[str, Any]:
+    kb = knowledge_base.load()
+    engine = Engine(device="auto")
+    timed_render(engine, kb, 10.0)
+    seconds, _ = timed_render(engine, kb, duration_s)
+    return {"duration_s": duration_s, "render_s": seconds,
+            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+# ------------------------------------------------------------------ report
+def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    def frac(cond: Any, subset: list[dict[str, Any]] | None = None) -> str:
+        use = rows if subset is None else subset
+        return f"{sum(1 for r in use if cond(r))}/{len(use)}"
+
+    drums = [r for r in rows if r["drum_mid_re_63_db"] is not None]
+    basses = [r for r in rows if r["bass_share_above_150"] is not None]
+    non808 = [r for r in rows if not r["is_808"]]
+    pads = [p for r in rows for p in r["pad_side_mid_db"]]
+    acoustic = sum(r["acoustic"] for r in rows)
+    return {
+        "renders": len(rows),
+        "hf16_ok (<= -18 dB)": frac(lambda r: r["hf16_re_max_db"] <= -18.0),
+        "hf16_median_db": round(float(np.median([r["hf16_re_max_db"] for r in rows])), 1),
+        "b31_ok (>= 6 dB under 63, non-808)": frac(lambda r: r["b31_re_63_db"] <= -6.0, non808),
+        "drum_mid_ok (within 20 dB of 63)": frac(lambda r: r["drum_mid_re_63_db"] >= -20.0, drums),
+        "drum_mid_median_db": round(float(np.median([r["drum_mid_re_63_db"] for r in drums])), 1) if drums else None,
+        "bass_ok (>= 25% above 150 Hz)": frac(lambda r: r["bass_share_above_150"] >= 0.25, basses),
+        "bass_share_median": round(float(np.median([r["bass_share_above_150"] for r in basses])), 3) if basses
+        else None,
+        "side_mid_ok (-12..-6 dB)": frac(lambda r: -12.0 <= r["side_mid_db"] <= -6.0),
+        "side_mid_median_db": round(float(np.median([r["side_mid_db"] for r in rows])), 1),
+        "correlation_ok (0.5..0.9)": frac(lambda r: 0.5 <= r["correlation"] <= 0.9),
+        "correlation_median": round(float(np.median([r["correlation"] for r in rows])), 3),
+        "pad_side_mid_ok (>= -8 dB)": f"{sum(1 for p in pads if p >= -8.0)}/{len(pads)}",
+        "mono_loss_max_db": round(max(r["mono_loss_db"] for r in rows), 2),
+        "acoustic_sampled": f"{sum(r['sampled'] for r in rows)}/{acoustic}",
+        "lufs_error_max": round(max(r["lufs_error"] for r in rows), 2),
+        "true_peak_max_dbtp": round(max(r["true_peak_dbtp"] for r in rows), 2),
+        "clipped_samples": int(sum(r["clipped"] for r in rows)),
+        "render_s_median": round(float(np.median([r["render_s"] for r in rows])), 2),
+        "render_s_max": round(max(r["render_s"] for r in rows), 2),
+    }
+
+
+def print_table(rows: list[dict[str, Any]]) -> None:
+    print(f"{'#':>2} {'genre':<14} {'16k':>6} {'31/63':>6} {'drMid':>6} {'bass%':>6} {'S/M':>6} {'corr':>5} "
+          f"{'mono':>5} {'LUFS':>6} {'TP':>5} {'s':>5} voices")
+    for r in rows:
+        dm = f"{r['drum_mid_re_63_db']:6.1f}" if r["drum_mid_re_63_db"] is not None else f"{'-':>6}"
+        bs = f"{100 * r['bass_share_above_150']:6.1f}" if r["bass_share_above_150"] is not None else f"{'-':>6}"
+        voices = ",".join(f"{k}={v}" for k, v in r["voices"].items())
+        print(f"{r['index']:>2} {r['genre'][:14]:<14} {r['hf16_re_max_db']:6.1f} {r['b31_re_63_db']:6.1f} {dm} {bs} "
+              f"{r['side_mid_db']:6.1f} {r['correlation']:5.2f} {r['mono_loss_db']:5.2f} {r['lufs']:6.1f} "
+              f"{r['true_peak_dbtp']:5.1f} {r['render_s']:5.2f} {voices[:110]}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--count", type=int, default=len(PROMPTS))
+    parser.add_argument("--json", type=Path)
+    parser.add_argument("--no-aurora", action="store_true")
+    parser.add_argument("--no-pictures", action="store_true")
+    parser.add_argument("--no-speed", action="store_true", help="skip the 3 min render and the fluidsynth ratio")
+    parser.add_argument("--long", action="store_true", help="also a 10-minute render in a fresh process")
+    parser.add_argument("--ratio-soundfont", type=Path, action="append", default=[],
+                        help="also time engine / bare fluidsynth with this soundfont (repeatable)")
+    parser.add_argument("--long-child", type=float, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.long_child:
+        print(json.dumps(long_child(args.long_child)))
+        return 0
+    OUT.mkdir(parents=True, exist_ok=True)
+    kb = knowledge_base.load()
+    engine = Engine(device="auto")
+    aurora = None
+    if not args.no_aurora:
+        try:
+            from aurora import Aurora
+
+            aurora = Aurora()
+        except Exception as exc:  # Aurora unavailable: plans from the genre words
+            print(f"Aurora unavailable ({type(exc).__name__}: {exc})", file=sys.stderr)
+    t0 = time.perf_counter()
+    timed_render(engine, kb, 5.0)  # warm-up: imports, the sampler's soundfonts, drum one-shots
+    warm_s = time.perf_counter() - t0
+    rows = [run_one(engine, kb, aurora, i, text, genre, pictures=not args.no_pictures)
+            for i, (text, genre) in enumerate(PROMPTS[: args.count])]
+    summary = summarise(rows)
+    print_table(rows)
+    print()
+    kicks = kick_fundamentals(kb)
+    summary["kick_45_70_hz_all_keys"] = {k: all(45.0 <= f <= 70.0 for f in v) for k, v in kicks.items()}
+    summary["kick_range_hz"] = {k: (min(v), max(v)) for k, v in kicks.items()}
+    summary["warm_up_s"] = round(warm_s, 2)
+    speed: dict[str, Any] = {}
+    if not args.no_speed:
+        speed["render_30s_s"] = round(timed_render(engine, kb, 30.0)[0], 2)
+        speed["render_180s_s"] = round(timed_render(engine, kb, 180.0)[0], 2)
+        speed["fluidsynth"] = fluidsynth_ratio(engine, kb)
+        for extra in args.ratio_soundfont:
+            other = Engine(device="auto", config=EngineConfig(soundfont_path=extra))
+            timed_render(other, kb, 5.0)
+            speed[f"fluidsynth[{extra.name}]"] = fluidsynth_ratio(other, kb)
+    if args.long:
+        out = subprocess.run([sys.executable, "-m", "bench.sound_eval", "--long-child", "600"], cwd=ROOT,
+                             capture_output=True, text=True, check=True)
+        speed["long_600s"] = json.loads(out.stdout.strip().splitlines()[-1])
+    summary["speed"] = speed
+    summary["gpu"] = "no GPU lent to this run" if not __import__("torch").cuda.is_available() else "cuda present"
+    for k, v in summary.items():
+        print(f"{k:>38}: {v}")
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps({"summary": summary, "kick_hz": kicks, "rows": rows}, indent=1, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

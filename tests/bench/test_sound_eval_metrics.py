@@ -1,0 +1,34 @@
+"""The sound bench's measurements on signals whose answers are known."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from bench.sound_eval import OCTAVES_HZ, octave_bands_db, share_above, stereo_stats
+
+SR = 44100
+
+
+def test_octave_bands_find_a_tone() -> None:
+    t = np.arange(SR) / SR
+    bands = octave_bands_db(np.sin(2 * np.pi * 1000 * t), SR)
+    assert OCTAVES_HZ[int(np.argmax(bands))] == 1000.0
+    assert bands.max() - np.delete(bands, int(np.argmax(bands))).max() > 40.0
+
+
+def test_share_above_a_cutoff() -> None:
+    t = np.arange(SR) / SR
+    x = np.sin(2 * np.pi * 60 * t) + np.sin(2 * np.pi * 300 * t)  # equal power below and above 150 Hz
+    assert share_above(x, SR, 150.0) == pytest.approx(0.5, abs=0.01)
+
+
+def test_stereo_stats() -> None:
+    rng = np.random.default_rng(0)
+    a, b = rng.standard_normal(SR), rng.standard_normal(SR)
+    mono = stereo_stats(np.stack([a, a]))
+    assert mono["correlation"] == pytest.approx(1.0) and mono["side_mid_db"] < -100 and mono["mono_loss_db"] < 1e-9
+    wide = stereo_stats(np.stack([a, b]))  # unrelated channels: side = mid, 3 dB lost in mono
+    assert abs(wide["correlation"]) < 0.05
+    assert wide["side_mid_db"] == pytest.approx(0.0, abs=0.2)
+    assert wide["mono_loss_db"] == pytest.approx(3.0, abs=0.2)

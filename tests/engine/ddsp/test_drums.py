@@ -1,0 +1,68 @@
+"""Synthesised drums: a kick whose fundamental stays 45-70 Hz in every key, cymbals with body and a roll-off
+instead of a 16 kHz hiss, a snare with a tuned shell."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from engine.ddsp.drums import DrumVoice, tune
+from engine.score import Note, Track
+from knowledge_base import KnowledgeBase
+
+SR = 44100
+
+
+def _hit(kb: KnowledgeBase, kit: str, pitch: int, *, tonic_pc: int | None = None, n: int = SR) -> np.ndarray:
+    sound = kb.synth_presets
+    track = Track(name="drums", role="drums", instrument_id="drum_kit", preset=kit, gm_program=0, is_drum=True,
+                  notes=[Note(0.0, 0.2, pitch, 110)])
+    audio = DrumVoice(sound.kit(kit), sound.drum_voices, tonic_pc=tonic_pc).render(track, n_samples=n, sample_rate=SR,
+                                                                                    seed=0)
+    return np.asarray(audio.mean(axis=0), dtype=np.float64)
+
+
+def _band_db(x: np.ndarray, lo_hz: float, hi_hz: float) -> float:
+    power = np.abs(np.fft.rfft(x)) ** 2
+    freqs = np.fft.rfftfreq(x.size, 1 / SR)
+    return float(10 * np.log10(power[(freqs >= lo_hz) & (freqs < hi_hz)].sum() + 1e-20))
+
+
+@pytest.mark.parametrize("kit", ["acoustic", "rock", "tr808", "tr909", "lofi", "breaks"])
+def test_kick_fundamental_stays_45_to_70_hz_in_every_key(kb: KnowledgeBase, kit: str) -> None:
+    found = []
+    for tonic in range(12):
+        seg = _hit(kb, kit, 36, tonic_pc=tonic)[int(0.04 * SR): int(0.4 * SR)]
+        spectrum = np.abs(np.fft.rfft(seg * np.hanning(seg.size), n=1 << 16))
+        freqs = np.fft.rfftfreq(1 << 16, 1 / SR)
+        band = (freqs >= 20) & (freqs <= 200)
+        found.append(float(freqs[band][np.argmax(spectrum[band])]))
+    assert all(45.0 <= f <= 70.0 for f in found), found
+    assert len({round(f) for f in found}) >= 6  # still tuned to the key: not one pitch for every key
+
+
+def test_tune_lands_on_the_key_note_or_its_fifth_in_range() -> None:
+    for tonic in range(12):
+        hz = tune({"f_end_hz": 50.0}, 0, tonic, (45.0, 67.0))["f_end_hz"]
+        assert 45.0 <= hz <= 67.0
+        pc = round(69 + 12 * np.log2(hz / 440.0)) % 12
+        assert pc in (tonic, (tonic + 7) % 12)
+    assert tune({"f_end_hz": 50.0}, 0, None, (45.0, 67.0)) == {"f_end_hz": 50.0}
+
+
+@pytest.mark.parametrize("pitch", [49, 51])  # crash, ride
+def test_cymbals_have_body_and_roll_off(kb: KnowledgeBase, pitch: int) -> None:
+    x = _hit(kb, "acoustic", pitch, n=2 * SR)
+    body = _band_db(x, 300, 3000)
+    assert _band_db(x, 11314, 22050) < body - 10.0  # the 16 kHz octave well under the body: no hiss
+    assert _band_db(x, 2000, 4000) > body - 12.0  # and still a cymbal: bright, not a dull thud
+
+
+def test_snare_shell_is_tuned_and_has_mids(kb: KnowledgeBase) -> None:
+    x = _hit(kb, "acoustic", 38, n=SR // 2)
+    params = kb.synth_presets.drum_voices["snare"].params
+    spectrum = np.abs(np.fft.rfft(x[: SR // 4]))
+    freqs = np.fft.rfftfreq(SR // 4, 1 / SR)
+    low = (freqs > 100) & (freqs < 400)
+    assert float(freqs[low][np.argmax(spectrum[low])]) == pytest.approx(params["tone_hz"], rel=0.1)
+    assert _band_db(x, 500, 1000) > _band_db(x, 2000, 8000) - 15.0
