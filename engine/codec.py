@@ -5,8 +5,8 @@ RAVE's export scripts produce a TorchScript module with ``encode(x) -> z`` and `
 ``sr`` attribute. When such a file is configured (``EngineConfig.rave_model_path``, from
 ``SOUNDSTAR_RAVE_MODEL``) or found in checkpoints/, the stems named in the config are encoded,
 decoded and blended with their DDSP rendering. When none is present the stage is
-skipped and the render result says why. Models load on first use, never at import. It is a
-post-stage on rendered stems, not a voice: see engine/voices/registry.py for why.
+skipped and the render result says why. Models load on first use, never at import. The configured
+tracks reach it through the Voice interface: engine/voices/rave.py wraps their voices.
 """
 
 from __future__ import annotations

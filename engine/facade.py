@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 import knowledge_base
 from engine import export
-from engine.codec import RaveCodec, blend, find_checkpoint
+from engine.codec import RaveCodec, find_checkpoint
 from engine.ddsp.drums import ShotCache
 from engine.ddsp.textures import render_fx
 from engine.exceptions import DeviceUnavailableError, EngineInputError, EngineKnowledgeError
@@ -36,6 +36,7 @@ from engine.mixer import mix
 from engine.score import Score, Track
 from engine.structure.arrangement import compose, rng_for
 from engine.voices import VoiceContext, build_voice, describe_voice
+from engine.voices.rave import RaveStage
 from engine.voices.sampler import sampler_status
 from knowledge_base import KnowledgeBase
 from knowledge_base.layout import DecodedControls, decode
@@ -224,12 +225,14 @@ class Engine:
         spill_dir = None
         if n_samples * 2 * (len(score.tracks) + 4) * 4 > SPILL_BYTES:  # long render: tracks and stems go to files
             spill_dir = Path(tempfile.mkdtemp(prefix="soundstar-stems-"))
+        rave, rave_tracks, codec_reason = self._rave_stage(score)
         with _single_threaded_torch(self.device):
             mono = self._synthesise(score, n_samples=n_samples, sample_rate=sample_rate, seed=seed,
                                     soundfont=soundfont, progress=progress, lineage=tuple(lineage), voices=voices,
-                                    spill_dir=spill_dir)
+                                    spill_dir=spill_dir, rave=rave, rave_tracks=rave_tracks)
         fx = render_fx(score.fx, n_samples=n_samples, sample_rate=sample_rate, seed=seed) if score.fx else None
-        timings["synthesis"] = time.perf_counter() - t0
+        timings["codec"] = rave.seconds if rave is not None else 0.0  # spent inside the RAVE voices
+        timings["synthesis"] = time.perf_counter() - t0 - timings["codec"]
         stages.append(StageReport("synthesis", True, f"DDSP on {self.device.type}", timings["synthesis"]))
         sampled = sorted({v.split(" ")[1].split(":")[0] for v in voices.values() if v.startswith("sampl")})
         if soundfont is not None:
@@ -237,11 +240,8 @@ class Engine:
                 f"{soundfont.name} available; no track needed it"
         stages.append(StageReport("sampler", soundfont is not None, sampler_reason, 0.0))
 
-        # 4. codec: RAVE timbre transfer on the configured stems, when an export is available
-        t0 = time.perf_counter()
-        used, reason = self._apply_codec(mono, sample_rate=sample_rate, progress=progress)
-        timings["codec"] = time.perf_counter() - t0
-        stages.append(StageReport("codec", used, reason, timings["codec"]))
+        # 4. codec: RAVE timbre transfer ran inside the configured stems' voices (engine/voices/rave.py)
+        stages.append(StageReport("codec", rave is not None, codec_reason, timings["codec"]))
 
         # 5. mixer: stems and the pre-master sum
         t0 = time.perf_counter()
@@ -278,7 +278,8 @@ class Engine:
 
     def _synthesise(self, score: Score, *, n_samples: int, sample_rate: int, seed: int, soundfont: Path | None,
                     progress: ProgressFn, lineage: tuple[str, ...] = (), voices: dict[str, str] | None = None,
-                    spill_dir: Path | None = None) -> dict[str, tuple[str, np.ndarray]]:
+                    spill_dir: Path | None = None, rave: RaveStage | None = None,
+                    rave_tracks: tuple[str, ...] = ()) -> dict[str, tuple[str, np.ndarray]]:
         """Tracks are independent, so on CPU they render on parallel threads, each running torch
         single-threaded (torch's own intra-op threads stall badly when cores are shared). ``voices`` gets,
         per track, the voice that played it in words. With ``spill_dir`` (a long render) tracks render one at a
@@ -286,7 +287,7 @@ class Engine:
         would be 2 GB in memory)."""
         context = VoiceContext(kb=self.knowledge, device=self.device, tonic_pc=score.key_tonic_pc,
                                soundfont=soundfont, drum_shots=self._drum_shots, genre_lineage=lineage,
-                               sample_rate=sample_rate)
+                               sample_rate=sample_rate, rave=rave, rave_tracks=rave_tracks)
         report = {} if voices is None else voices
         for track in score.tracks:  # in track order, before the threads start
             report[track.name] = describe_voice(track, context)
@@ -314,22 +315,15 @@ class Engine:
                 progress("synthesis", (i + 1) / len(futures))
         return out
 
-    def _apply_codec(self, mono: dict[str, tuple[str, np.ndarray]], *, sample_rate: int,
-                     progress: ProgressFn) -> tuple[bool, str]:
+    def _rave_stage(self, score: Score) -> tuple[RaveStage | None, tuple[str, ...], str]:
+        """The RAVE export and the tracks it re-synthesises in this render, or None and the reason why not."""
         path = find_checkpoint(self.config.rave_model_path)
         if path is None:
-            return False, "no RAVE export configured or found in checkpoints/"
+            return None, (), "no RAVE export configured or found in checkpoints/"
         if self._codec is None or self._codec.path != path:
             self._codec = RaveCodec.load(path, device=self.device)
-        targets = [name for name in self.config.rave_stems if name in mono]
+        names = {track.name for track in score.tracks}
+        targets = tuple(name for name in self.config.rave_stems if name in names)
         if not targets:
-            return False, f"none of the configured stems {list(self.config.rave_stems)} is in this arrangement"
-        for i, name in enumerate(targets):
-            progress("codec", i / len(targets))
-            role, dry = mono[name]
-            if dry.ndim == 2:  # RAVE re-synthesises mono: a stereo stem is folded down first
-                dry = dry.mean(axis=0)
-            wet = self._codec.resynthesise(dry, sample_rate=sample_rate)
-            mono[name] = (role, blend(dry, wet, self.config.rave_blend))
-        progress("codec", 1.0)
-        return True, f"{self._codec.path.name} on {', '.join(targets)}"
+            return None, (), f"none of the configured stems {list(self.config.rave_stems)} is in this arrangement"
+        return RaveStage(self._codec, self.config.rave_blend), targets, f"{path.name} on {', '.join(targets)}"

@@ -18,6 +18,7 @@ from engine.score import Track
 
 if TYPE_CHECKING:
     from engine.ddsp.drums import ShotCache
+    from engine.voices.rave import RaveStage
     from knowledge_base import KnowledgeBase
 
 
@@ -35,6 +36,7 @@ class VoiceContext:
     drum_shots: the engine's cache of synthesised drum one-shots, shared across renders.
     genre_lineage: the score's genre and its ancestors (sampler programs, kits and double-tracking by genre).
     sample_rate: the render's rate (the sampler's shared synth is per rate).
+    rave: the RAVE export the tracks named in ``rave_tracks`` are re-synthesised through, or None.
     """
 
     kb: KnowledgeBase
@@ -44,3 +46,5 @@ class VoiceContext:
     drum_shots: ShotCache = field(default_factory=dict)
     genre_lineage: tuple[str, ...] = ()
     sample_rate: int = 44100
+    rave: RaveStage | None = None
+    rave_tracks: tuple[str, ...] = ()

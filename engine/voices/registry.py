@@ -10,10 +10,9 @@ knowledge_base/synth_presets.yaml, so a new instrument, kit or articulation is a
 voice is one ``register_voice`` call plus a line in ``choose_voice``; ``describe_voice`` says in words which
 voice (and which soundfont and program) played a track, for the render result.
 
-RAVE re-synthesis (engine/codec.py) is not a voice here: it does not play notes, it re-synthesises a
-stem some voice already rendered, so it stays a post-stage of the facade. There it runs once per
-configured stem on the engine's device, in stem order (one model, not one copy per synthesis thread,
-and a model that draws noise draws it in the same order every render), and reports its own stage.
+RAVE re-synthesis (engine/voices/rave.py) sits behind the same interface as a wrapping voice: for the
+tracks the engine config names (``rave_stems``), ``build_voice`` wraps the chosen voice in a ``RaveVoice``
+that re-synthesises what it plays through the one shared RAVE export.
 """
 
 from __future__ import annotations
@@ -24,6 +23,7 @@ from engine.ddsp.drums import DrumVoice
 from engine.ddsp.synths import HarmonicVoice
 from engine.score import Track
 from engine.voices.base import Voice, VoiceContext
+from engine.voices.rave import RaveVoice
 from engine.voices.sampler import Program, SamplerVoice, SoundfontPlayer, find_named_soundfont
 
 VoiceFactory = Callable[[Track, VoiceContext], Voice]
@@ -114,4 +114,7 @@ def describe_voice(track: Track, ctx: VoiceContext, name: str | None = None) -> 
 
 
 def build_voice(track: Track, ctx: VoiceContext) -> Voice:
-    return VOICES[choose_voice(track, ctx)](track, ctx)
+    voice = VOICES[choose_voice(track, ctx)](track, ctx)
+    if ctx.rave is not None and track.name in ctx.rave_tracks:
+        return RaveVoice(voice, ctx.rave)
+    return voice

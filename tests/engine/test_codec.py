@@ -79,3 +79,26 @@ def test_checkpoint_discovery(tmp_path: Path, tiny_rave: Path, monkeypatch: pyte
     (tmp_path / "model.ts").write_bytes(tiny_rave.read_bytes())
     assert find_checkpoint(None, tmp_path) == tmp_path / "model.ts"
     assert find_checkpoint(tiny_rave, tmp_path) == tiny_rave
+
+
+def test_rave_is_a_voice_behind_the_voice_interface(kb: KnowledgeBase, tiny_rave: Path) -> None:
+    """The registry wraps the configured tracks' voices in a RaveVoice; the same seed gives the same audio."""
+    from engine.score import Note, Track
+    from engine.voices import VoiceContext, build_voice
+    from engine.voices.rave import RaveStage, RaveVoice
+
+    codec = RaveCodec.load(tiny_rave, device=torch.device("cpu"))
+    preset = next(p.id for p in kb.synth_presets.presets if "flute" in p.instruments or p.id == "flute")
+    track = Track(name="lead", role="lead", instrument_id="synthesizer", preset=preset, gm_program=73, is_drum=False,
+                  notes=[Note(start_s=0.1 * i, duration_s=0.2, pitch=60 + i % 5, velocity=90) for i in range(8)])
+    plain = VoiceContext(kb=kb, device=torch.device("cpu"), sample_rate=22050)
+    wrapped = VoiceContext(kb=kb, device=torch.device("cpu"), sample_rate=22050, rave=RaveStage(codec, 0.7),
+                           rave_tracks=("lead",))
+    voice = build_voice(track, wrapped)
+    assert isinstance(voice, RaveVoice) and not isinstance(build_voice(track, plain), RaveVoice)
+    first = voice.render(track, n_samples=22050, sample_rate=22050, seed=3)
+    again = build_voice(track, wrapped).render(track, n_samples=22050, sample_rate=22050, seed=3)
+    dry = build_voice(track, plain).render(track, n_samples=22050, sample_rate=22050, seed=3)
+    assert first.shape == (22050,) and first.dtype == np.float32 and np.abs(first).max() > 0
+    np.testing.assert_array_equal(first, again)
+    assert not np.allclose(first, dry.mean(axis=0) if dry.ndim == 2 else dry, atol=1e-4)

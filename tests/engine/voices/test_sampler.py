@@ -170,7 +170,7 @@ def test_kits_switch_by_genre(kb: KnowledgeBase) -> None:
     assert choose_voice(_drums("tr909", hit), ctx) == "kit"
     brush = sampled_kit(_drums("brush", hit), ctx)
     if brush is not None:  # a GM soundfont with the GS brush kit (MuseScore_General)
-        assert (brush.bank, brush.program) == (128, 32)  # the GS Jazz kit (synth_presets.yaml says why)
+        assert (brush.bank, brush.program) == (128, 40)  # the GS Brush kit: brushed drums sound brushed
     if AVL is not None:
         assert choose_voice(_drums("acoustic", hit), ctx) == "sampled_kit"
         assert "Black_Pearl" in describe_voice(_drums("acoustic", hit), ctx)
