@@ -13,6 +13,7 @@ import soundfile as sf
 
 from engine import ExportError, RenderResult
 from engine.export import FORMATS, SAMPLE_RATES, encode_audio, midi_bytes, resample, stems_zip, write_stems
+from knowledge_base import KnowledgeBase
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -65,3 +66,21 @@ def test_stems_zip_and_files(pop_render: RenderResult, tmp_path: Path) -> None:
         assert rate == 44100
     paths = write_stems(tmp_path / "stems", stems, sample_rate=44100, fmt="wav")
     assert all(p.is_file() and sf.info(str(p)).frames == 22050 for p in paths)
+
+
+@pytest.mark.parametrize(("key", "signature"), [("A blues", "Am"), ("A mixolydian", "A"), ("D dorian", "Dm"),
+                                                ("E phrygian", "Em"), ("F lydian", "F")])
+def test_midi_key_signature_follows_the_modes_third(kb: KnowledgeBase, key: str, signature: str) -> None:
+    """A blues in A is composed on an A-minor tonic, so its MIDI says A minor (minor = the mode's intervals)."""
+    import mido
+
+    from engine import Engine
+    from tests.engine.conftest import make_controls, make_plan
+
+    plan = make_plan(tempo_bpm=100.0, key=key, chords=("A7", "D7", "E7"), duration_s=6.0)
+    result = Engine(device="cpu").render(plan=plan, **make_controls(kb, tempo_bpm=100.0, genre="blues"),
+                                         duration_s=6.0, sample_rate=22050, seed=0)
+    assert result.score.key_is_minor == signature.endswith("m")
+    midi = mido.MidiFile(file=io.BytesIO(result.midi))
+    keys = [m.key for m in midi.tracks[0] if m.type == "key_signature"]
+    assert keys == [signature]
