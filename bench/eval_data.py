@@ -246,7 +246,7 @@ def set_counts(pred: Iterable[str], gold: Iterable[str]) -> tuple[int, int, int]
 
 # ------------------------------------------------------------------------------ knowledge base
 def normalise_name(text: str) -> str:
-    """Same folding as aurora.knowledge.normalise_name: lower case, '-', '_' and spaces to one space."""
+    """Same folding as knowledge_base.normalise_name: lower case, '-', '_' and spaces to one space."""
     return re.sub(r"[\s_\-]+", " ", text.strip().lower())
 
 
