@@ -112,7 +112,8 @@ class Aurora:
             self.parser = SemanticParser(kb, embedder)
             self.mapper = ParameterMapper(kb, embedder)
             self.planner = StructuralPlanner(kb, default_structure=self.config.default_structure)
-            self.suggester = Suggester(kb, parser=self.parser, clean=self.preprocessor.normalise)
+            self.suggester = Suggester(kb, parser=self.parser, clean=self.preprocessor.normalise,
+                                       is_word=self.preprocessor.is_known_word)
             resources = Resources(kb=kb, parser=self.parser, planner=self.planner, settings={"config": self.config})
             self.cache = AuroraCache(self.config.cache)
             self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="aurora")

@@ -99,6 +99,11 @@ class Preprocessor:
         return CleanPrompt(original=readable(prompt), text=text, language=language, notes=notes,
                            flagged=any(n.code == "AURORA_CONTENT_FLAGGED" for n in notes))
 
+    def is_known_word(self, word: str) -> bool:
+        """A common English word or a music term: a finished word, not a fragment being typed."""
+        lower = word.lower()
+        return lower in self._vocabulary or lower in self._english_words()
+
     def normalise(self, text: str) -> str:
         """Only the word-level fixes (abbreviations, spelling), without notes or checks: how the suggester reads a
         partial prompt the way Parse will, on every keystroke."""

@@ -68,8 +68,9 @@ class Suggester:
     cleaning (spelling, abbreviations), applied first as Parse does. Without them the keyword habits decide."""
 
     def __init__(self, kb: KnowledgeBase, *, parser: SemanticParser | None = None,
-                 clean: Callable[[str], str] | None = None) -> None:
+                 clean: Callable[[str], str] | None = None, is_word: Callable[[str], bool] | None = None) -> None:
         self.kb = kb
+        self._is_word = is_word
         self._parser = parser
         self._clean = clean
         self._parsed = functools.lru_cache(maxsize=512)(self._parse_unstated)  # keystrokes repeat a prefix
@@ -103,8 +104,7 @@ class Suggester:
             base = completions[0].preview
             out += [s.model_copy(update={"score": round(s.score * 0.9, 3)})
                     for s in self._missing(base, base.lower(), self._genre(base.lower()))]
-        elif not (re.search(r"\d$", partial) and last_token(partial) not in self._whole_words):
-            # a number being typed ("at 12") takes only its unit
+        elif not self._mid_word(partial):
             out += self._missing(partial, lowered, self._genre(lowered))
         seen: set[str] = set()
         unique = [s for s in out if not (s.preview in seen or seen.add(s.preview))]  # type: ignore[func-returns-value]
@@ -161,6 +161,21 @@ class Suggester:
             stem = partial[: len(partial) - len(unit.group(2))]
             return [Suggestion(kind="completion", dimension="tempo", text="BPM", preview=stem + "BPM", score=0.98)]
         return None
+
+    def _mid_word(self, partial: str) -> bool:
+        """The text ends inside a word or number being typed ("at 12", "5 m", "piano, n"): nothing can be added
+        after it until it is finished (a completion, where there is one, finishes it)."""
+        if not partial or not partial[-1].isalnum():
+            return False
+        token = last_token(partial)
+        if len(token) >= 3 and token in self._whole_words:  # "808", "lofi" ("n", "12" are name fragments)
+            return False
+        if token[-1:].isdigit():
+            return True
+        word = re.sub(r"[^a-z]", "", token)
+        if len(word) == 1:
+            return word not in ("a", "i")
+        return bool(word) and self._is_word is not None and not self._is_word(word)
 
     # -- dimensions still missing ---------------------------------------------------------------
     def _genre(self, lowered: str) -> Genre | None:

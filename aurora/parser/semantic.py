@@ -148,6 +148,11 @@ class SemanticParser:
             if chord_finding.chords:
                 chords = chord_finding.chords
             else:
+                if key_finding is not None and not key_finding.mode_stated and chord_finding.roman:
+                    # "I-IV-V in A": the numerals' case says the mode the text left out
+                    first = chord_finding.roman[0].lstrip("b#♭♯")
+                    key_value = key_value.model_copy(update={"value": key_of(
+                        key_finding.key.tonic_pc, "minor" if first[:1].islower() else "major", self.kb.chords).label()})
                 key = _key_from_label(key_value.value, self.kb.chords) or key_of(0, "major", self.kb.chords)
                 chords = [roman_to_chord(n, key, self.kb.chords) for n in chord_finding.roman]
 

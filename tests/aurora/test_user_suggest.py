@@ -53,3 +53,9 @@ def test_chip_values_are_the_ones_parse_picks(aurora: Aurora, partial: str) -> N
     assert chips["key"].text == f"in {parsed.key_signature.value}"
     applied = aurora.parse(prompt=chips["tempo"].preview).parsed_parameters
     assert applied.tempo.bpm == parsed.tempo.bpm
+
+
+@pytest.mark.parametrize("partial", ["techno, 5 m", "rain and piano, n", "lofi beat at 12"])
+def test_nothing_is_added_after_an_unfinished_word(aurora: Aurora, partial: str) -> None:
+    chips = aurora.suggest(partial_prompt=partial, suggestion_count=5).suggestions
+    assert all(s.kind == "completion" for s in chips), [s.preview for s in chips]

@@ -7,10 +7,12 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 
 from aurora import Aurora
+from aurora.config import LocalLLMConfig
 from aurora.contracts import ParsedMusicalParameters
 from aurora.implementations.gguf_convert import DEFAULT_OUT
 from aurora.implementations.local_llm import LocalLLMImplementation, compact_parse_schema, load_model
@@ -24,11 +26,8 @@ pytestmark = pytest.mark.skipif(not (MODEL_DIR / "config.json").is_file(),
 def test_real_model_loads_and_answers_inside_the_schema(kb: KnowledgeBase) -> None:
     loaded = load_model(str(MODEL_DIR), "cpu")
     assert loaded.model.config.model_type == "llama" and loaded.tokenizer.chat_template
-    impl = LocalLLMImplementation.__new__(LocalLLMImplementation)
-    from aurora.implementations.local_llm import GenerationStats
-
-    impl.stats = GenerationStats()
-    impl.config = type("C", (), {"time_limit_s": 300.0, "max_new_tokens": 12})()  # type: ignore[assignment]
+    config = LocalLLMConfig(model=str(MODEL_DIR), device="cpu", max_new_tokens=16, time_limit_s=300.0)
+    impl = LocalLLMImplementation(cast(Any, None), config)  # generation needs no parser or planner
     text = impl._generate(loaded, [{"role": "user", "content": "Genre of 'calm lofi beat' as JSON."}],
                           compact_parse_schema(kb))
     # the grammar holds a real model to the schema from the first token: an object opening on one of its keys
