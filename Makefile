@@ -47,7 +47,7 @@ lint: install-dev
 	$(BIN)/ruff check .
 
 typecheck: install-dev
-	$(BIN)/mypy $(wildcard aurora engine)
+	$(BIN)/mypy aurora engine knowledge_base app.py
 
 pytest: install-dev
 	$(BIN)/python -m pytest -q
