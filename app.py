@@ -205,6 +205,11 @@ def server_address(env: Mapping[str, str] = os.environ) -> tuple[str, int]:
     return host, port
 
 
+# The module-level app that Hugging Face Spaces and `gradio app.py` look for. Building it loads no model:
+# Aurora loads its knowledge base and embedding model on first use, the engine is made on the first Generate.
+demo = build_app()
+
+
 def main() -> None:
     """Serve the studio: the UI at /, the REST API at /api/v1/aurora (docs at /docs), metrics at /metrics."""
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")

@@ -27,6 +27,7 @@ from matplotlib.figure import Figure
 from aurora.ui import format as fmt
 from aurora.ui.plots import energy_curve, loudness_envelope, piano_roll_figure
 from aurora.ui.studio import check_level, user_errors
+from aurora.ui.zerogpu import on_gpu
 from aurora.validation import check_optional_duration, check_seed
 from engine.export import DEFAULT_FORMAT, DEFAULT_SAMPLE_RATE
 from knowledge_base.limits import DEFAULT_ENHANCEMENT_LEVEL
@@ -150,6 +151,8 @@ class Generator:
         self._aurora = aurora
         self._engine = engine
         self._lock = threading.Lock()
+        # the render: inside spaces.GPU on a ZeroGPU Space (a GPU is attached only while it runs)
+        self._render = on_gpu(self._render_files)
 
     @property
     def engine(self) -> "Engine":
@@ -166,9 +169,15 @@ class Generator:
         on_progress: ProgressFn | None = None,
     ) -> tuple["Generation", tuple[Path, Path, Path], dict[str, Any]]:
         """Generate and write the files; errors come out as gr.Error with their code."""
+        check_level(level)
+        return self._render(prompt, duration_s, audio_format, sample_rate, seed, level, on_progress)
+
+    def _render_files(
+        self, prompt: str, duration_s: object, audio_format: object, sample_rate: object, seed: object, level: str,
+        on_progress: ProgressFn | None = None,
+    ) -> tuple["Generation", tuple[Path, Path, Path], dict[str, Any]]:
         from aurora.generation import generate
 
-        check_level(level)
         report = on_progress or (lambda _stage, _fraction: None)
         with generation_errors():  # every setting checked (coded errors) before any render
             duration, seed = check_optional_duration(duration_s), check_seed(seed)
