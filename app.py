@@ -80,7 +80,36 @@ def build_app(aurora: Aurora | None = None, engine: Engine | None = None) -> gr.
         suggest_info = gr.Markdown(elem_id="ss-suggest-info")
         gr.Examples(EXAMPLES, inputs=[prompt], label="Try one")
 
-        with gr.Tabs():
+        with gr.Tabs(selected="generate"):  # the main action leads: the page opens on Generate
+            with gr.Tab("Generate", id="generate"):
+                with gr.Row(equal_height=True):
+                    gen_duration = gr.Slider(MIN_DURATION_S, MAX_DURATION_S, value=DEFAULT_DURATION_S, step=1,
+                                             label="Duration (s)", scale=4, elem_id="ss-gen-duration")
+                    gen_format = gr.Radio(list(FORMATS), value=DEFAULT_FORMAT, label="Format", scale=2)
+                    gen_rate = gr.Dropdown(list(SAMPLE_RATES), value=DEFAULT_SAMPLE_RATE, label="Sample rate (Hz)",
+                                           scale=1)
+                    gen_seed = gr.Number(value=0, precision=0, label="Seed", scale=1, elem_id="ss-gen-seed")
+                    dice = gr.Button("⚄", scale=0, min_width=52, elem_id="ss-dice", elem_classes="ss-dice")
+                    generate_btn = gr.Button("Generate", variant="primary", scale=1, elem_id="ss-generate")
+                gen_summary = gr.Markdown(elem_classes="ss-summary", elem_id="ss-gen-summary")
+                gen_notes = gr.Markdown()
+                with gr.Row(equal_height=True):
+                    player = gr.Audio(label="Track", interactive=False, scale=3, elem_id="ss-audio",
+                                      buttons=["download"])
+                    downloads = gr.File(label="Downloads: audio, MIDI, stems", file_count="multiple",
+                                        interactive=False, scale=2, elem_id="ss-downloads")
+                piano_roll = gr.Plot(label="Piano roll", show_label=False, format="png", elem_id="ss-pianoroll")
+                gen_energy = gr.Plot(label="Energy over time", show_label=False, format="png",
+                                     elem_id="ss-gen-energy")
+                stages = gr.Dataframe(headers=fmt.STAGE_HEADERS, label="Stages", interactive=False, wrap=True,
+                                      elem_id="ss-stages", column_widths=["16%", "9%", "45%", "14%", "16%"])
+                with gr.Accordion("Generation metadata (JSON)", open=False):
+                    gen_details = gr.JSON(show_label=False)
+                # the named API endpoint's outputs: the audio file and its summary
+                api_trigger = gr.Button(visible=False)
+                api_audio = gr.File(visible=False)
+                api_summary = gr.JSON(visible=False)
+
             with gr.Tab("Enhance", id="enhance"):
                 with gr.Row():
                     level = gr.Radio(list(ENHANCEMENT_LEVELS), value=DEFAULT_ENHANCEMENT_LEVEL,
@@ -132,35 +161,6 @@ def build_app(aurora: Aurora | None = None, engine: Engine | None = None) -> gr.
                     transitions = gr.Dataframe(headers=fmt.TRANSITION_HEADERS, label="Transitions",
                                                interactive=False)
 
-            with gr.Tab("Generate", id="generate"):
-                with gr.Row(equal_height=True):
-                    gen_duration = gr.Slider(MIN_DURATION_S, MAX_DURATION_S, value=DEFAULT_DURATION_S, step=1,
-                                             label="Duration (s)", scale=4, elem_id="ss-gen-duration")
-                    gen_format = gr.Radio(list(FORMATS), value=DEFAULT_FORMAT, label="Format", scale=2)
-                    gen_rate = gr.Dropdown(list(SAMPLE_RATES), value=DEFAULT_SAMPLE_RATE, label="Sample rate (Hz)",
-                                           scale=1)
-                    gen_seed = gr.Number(value=0, precision=0, label="Seed", scale=1, elem_id="ss-gen-seed")
-                    dice = gr.Button("⚄", scale=0, min_width=52, elem_id="ss-dice", elem_classes="ss-dice")
-                    generate_btn = gr.Button("Generate", variant="primary", scale=1, elem_id="ss-generate")
-                gen_summary = gr.Markdown(elem_classes="ss-summary", elem_id="ss-gen-summary")
-                gen_notes = gr.Markdown()
-                with gr.Row(equal_height=True):
-                    player = gr.Audio(label="Track", interactive=False, scale=3, elem_id="ss-audio",
-                                      buttons=["download"])
-                    downloads = gr.File(label="Downloads: audio, MIDI, stems", file_count="multiple",
-                                        interactive=False, scale=2, elem_id="ss-downloads")
-                piano_roll = gr.Plot(label="Piano roll", show_label=False, format="png", elem_id="ss-pianoroll")
-                gen_energy = gr.Plot(label="Energy over time", show_label=False, format="png",
-                                     elem_id="ss-gen-energy")
-                stages = gr.Dataframe(headers=fmt.STAGE_HEADERS, label="Stages", interactive=False, wrap=True,
-                                      elem_id="ss-stages", column_widths=["16%", "9%", "45%", "14%", "16%"])
-                with gr.Accordion("Generation metadata (JSON)", open=False):
-                    gen_details = gr.JSON(show_label=False)
-                # the named API endpoint's outputs: the audio file and its summary
-                api_trigger = gr.Button(visible=False)
-                api_audio = gr.File(visible=False)
-                api_summary = gr.JSON(visible=False)
-
         # live suggestions: "always_last" keeps at most one request in flight plus the latest text
         prompt.change(studio.suggest_view, [prompt], [suggestions, suggest_info, *chips],
                       trigger_mode="always_last", show_progress="hidden", **PRIVATE)
@@ -187,7 +187,7 @@ def build_app(aurora: Aurora | None = None, engine: Engine | None = None) -> gr.
         gen_in = [prompt, gen_duration, gen_format, gen_rate, gen_seed, level]
         gen_out = [player, downloads, gen_summary, gen_notes, piano_roll, gen_energy, stages, gen_details]
         generate_btn.click(generator.generate_view, gen_in, gen_out, show_progress_on=[player, piano_roll],
-                           **PRIVATE)
+                           **PRIVATE).failure(generator.cleared_view, None, gen_out, **PRIVATE)
         dice.click(generator.new_seed, None, [gen_seed], **PRIVATE)
         api_trigger.click(generator.generate, gen_in, [api_audio, api_summary], api_name="generate",
                           api_description="Text to a finished track: the audio file and a JSON summary.")

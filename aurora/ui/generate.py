@@ -221,5 +221,10 @@ class Generator:
                 fmt.stage_rows(generation), info)
 
     @staticmethod
+    def cleared_view() -> tuple[None, None, str, str, None, None, Rows, dict[str, Any]]:
+        """The Generate panel emptied: after a failed run no earlier track stays under the new prompt."""
+        return None, None, "", "", None, None, [], {}
+
+    @staticmethod
     def new_seed() -> int:
         return random.randint(0, SEED_MAX)
