@@ -17,6 +17,7 @@ import gradio as gr
 
 from aurora.ui import format as fmt
 from aurora.ui.generate import Generator
+from aurora.ui.library import HISTORY_HEADERS, Library
 from aurora.ui.studio import CHIP_COUNT, Studio
 from aurora.ui.theme import launch_options
 from engine.export import DEFAULT_FORMAT, DEFAULT_SAMPLE_RATE, FORMATS, SAMPLE_RATES
@@ -30,6 +31,7 @@ from knowledge_base.limits import (
 
 if TYPE_CHECKING:
     from aurora import Aurora
+    from aurora.server import StudioService
     from engine import Engine
 
 EXAMPLES = [
@@ -49,15 +51,18 @@ def _chip_handler(studio: Studio, index: int) -> Callable[[str, dict[str, Any] |
     return apply
 
 
-def build_app(aurora: Aurora | None = None, engine: Engine | None = None) -> gr.Blocks:
+def build_app(aurora: Aurora | None = None, engine: Engine | None = None,
+              service: StudioService | None = None) -> gr.Blocks:
     """Build the studio around one Aurora instance (created here when none is injected) and one engine
-    (created on the first Generate when none is injected)."""
+    (created on the first Generate when none is injected). With the studio server's `service`, every track is
+    stored for the browser's user, rated with the feedback buttons and listed under History."""
     if aurora is None:
         from aurora import Aurora
 
-        aurora = Aurora()
+        aurora = service.aurora if service is not None else Aurora()
     studio = Studio(aurora)
-    generator = Generator(aurora, engine)
+    library = Library(service) if service is not None else None
+    generator = Generator(aurora, engine, library)
 
     # Gradio's copies of served files (audio, MIDI, stems) are dropped after an hour
     app = gr.Blocks(title="Soundstar studio", analytics_enabled=False, delete_cache=(1800, 3600))
@@ -98,6 +103,13 @@ def build_app(aurora: Aurora | None = None, engine: Engine | None = None) -> gr.
                                       buttons=["download"])
                     downloads = gr.File(label="Downloads: audio, MIDI, stems", file_count="multiple",
                                         interactive=False, scale=2, elem_id="ss-downloads")
+                if library is not None:
+                    with gr.Row(equal_height=True, elem_id="ss-feedback"):
+                        thumbs_up = gr.Button("👍", scale=0, min_width=52, elem_id="ss-thumbs-up")
+                        thumbs_down = gr.Button("👎", scale=0, min_width=52, elem_id="ss-thumbs-down")
+                        comment = gr.Textbox(show_label=False, placeholder="A comment on this track (optional)",
+                                             scale=4, elem_id="ss-comment")
+                        feedback_status = gr.Markdown(elem_id="ss-feedback-status")
                 piano_roll = gr.Plot(label="Piano roll", show_label=False, format="png", elem_id="ss-pianoroll")
                 gen_energy = gr.Plot(label="Energy over time", show_label=False, format="png",
                                      elem_id="ss-gen-energy")
@@ -109,6 +121,12 @@ def build_app(aurora: Aurora | None = None, engine: Engine | None = None) -> gr.
                 api_trigger = gr.Button(visible=False)
                 api_audio = gr.File(visible=False)
                 api_summary = gr.JSON(visible=False)
+
+            if library is not None:
+                with gr.Tab("History", id="history"):
+                    history = gr.Dataframe(headers=HISTORY_HEADERS, label="Your generations, newest first",
+                                           interactive=False, wrap=True, elem_id="ss-history",
+                                           column_widths=["14%", "52%", "9%", "11%", "7%", "7%"])
 
             with gr.Tab("Enhance", id="enhance"):
                 with gr.Row():
@@ -186,8 +204,15 @@ def build_app(aurora: Aurora | None = None, engine: Engine | None = None) -> gr.
 
         gen_in = [prompt, gen_duration, gen_format, gen_rate, gen_seed, level]
         gen_out = [player, downloads, gen_summary, gen_notes, piano_roll, gen_energy, stages, gen_details]
-        generate_btn.click(generator.generate_view, gen_in, gen_out, show_progress_on=[player, piano_roll],
-                           **PRIVATE).failure(generator.cleared_view, None, gen_out, **PRIVATE)
+        generated = generate_btn.click(generator.generate_view, gen_in, gen_out,
+                                       show_progress_on=[player, piano_roll], **PRIVATE)
+        generated.failure(generator.cleared_view, None, gen_out, **PRIVATE)
+        if library is not None:
+            generated.success(library.history_view, None, [history], **PRIVATE)
+            app.load(library.history_view, None, [history], **PRIVATE)
+            thumbs_up.click(library.thumbs_up, [comment], [feedback_status], **PRIVATE)
+            thumbs_down.click(library.thumbs_down, [comment], [feedback_status], **PRIVATE)
+            generate_btn.click(lambda: "", None, [feedback_status], **PRIVATE)
         dice.click(generator.new_seed, None, [gen_seed], **PRIVATE)
         api_trigger.click(generator.generate, gen_in, [api_audio, api_summary], api_name="generate",
                           api_description="Text to a finished track: the audio file and a JSON summary.")
@@ -226,7 +251,7 @@ def main() -> None:
         print(f"error {exc.code}: {exc.message}", file=sys.stderr)
         raise SystemExit(2) from None
     service.aurora.warm_up()  # load the knowledge base and embedding model now, not on the first keystroke
-    server = create_app(service, blocks=build_app(service.aurora), gradio_options=launch_options())
+    server = create_app(service, blocks=build_app(service=service), gradio_options=launch_options())
     uvicorn.run(server, host=host, port=port)
 
 

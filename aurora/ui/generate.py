@@ -35,6 +35,7 @@ from knowledge_base.limits import DEFAULT_ENHANCEMENT_LEVEL
 if TYPE_CHECKING:
     from aurora import Aurora
     from aurora.generation import Generation
+    from aurora.ui.library import Library
     from engine import Engine
 
 OUTPUT_ROOT = Path(tempfile.gettempdir()) / "soundstar-studio"
@@ -147,9 +148,10 @@ def summary(generation: "Generation", *, prompt: str, seed: int) -> dict[str, An
 class Generator:
     """Generate callbacks for one Aurora instance and one (lazily created) engine."""
 
-    def __init__(self, aurora: "Aurora", engine: "Engine | None" = None) -> None:
+    def __init__(self, aurora: "Aurora", engine: "Engine | None" = None, library: "Library | None" = None) -> None:
         self._aurora = aurora
         self._engine = engine
+        self._library = library  # each finished track stored for the browser's user (inside the studio server)
         self._lock = threading.Lock()
         # the render: inside spaces.GPU on a ZeroGPU Space (a GPU is attached only while it runs)
         self._render = on_gpu(self._render_files)
@@ -207,9 +209,14 @@ class Generator:
     def generate_view(
         self, prompt: str, duration_s: float, audio_format: str, sample_rate: int, seed: float | None,
         level: str, progress: gr.Progress = gr.Progress(),  # noqa: B008 (Gradio injects it by this default)
+        request: gr.Request | None = None,
     ) -> GenerateView:
+        if self._library is not None:
+            self._library.forget(request)
         generation, files, info = self.run(prompt, duration_s, audio_format, sample_rate, seed or 0, level,
                                            on_progress=stage_progress(progress))
+        if self._library is not None:
+            self._library.record(request, generation, prompt=prompt, seed=int(info["seed"]), level=level)
         render, semantic = generation.render, generation.semantic
         spans = [(s.name, s.start_s, s.duration_s, s.energy) for s in render.score.sections]
         energy = energy_curve(spans, envelope=loudness_envelope(render.mix, render.sample_rate),
