@@ -17,6 +17,7 @@ import gradio as gr
 
 from aurora.ui import format as fmt
 from aurora.ui.generate import Generator
+from aurora.ui.library import HISTORY_HEADERS, Library
 from aurora.ui.studio import CHIP_COUNT, Studio
 from aurora.ui.theme import launch_options
 from engine.export import DEFAULT_FORMAT, DEFAULT_SAMPLE_RATE, FORMATS, SAMPLE_RATES
@@ -30,6 +31,7 @@ from knowledge_base.limits import (
 
 if TYPE_CHECKING:
     from aurora import Aurora
+    from aurora.server import StudioService
     from engine import Engine
 
 EXAMPLES = [
@@ -49,15 +51,18 @@ def _chip_handler(studio: Studio, index: int) -> Callable[[str, dict[str, Any] |
     return apply
 
 
-def build_app(aurora: Aurora | None = None, engine: Engine | None = None) -> gr.Blocks:
+def build_app(aurora: Aurora | None = None, engine: Engine | None = None,
+              service: StudioService | None = None) -> gr.Blocks:
     """Build the studio around one Aurora instance (created here when none is injected) and one engine
-    (created on the first Generate when none is injected)."""
+    (created on the first Generate when none is injected). With the studio server's `service`, every track is
+    stored for the browser's user, rated with the feedback buttons and listed under History."""
     if aurora is None:
         from aurora import Aurora
 
-        aurora = Aurora()
+        aurora = service.aurora if service is not None else Aurora()
     studio = Studio(aurora)
-    generator = Generator(aurora, engine)
+    library = Library(service) if service is not None else None
+    generator = Generator(aurora, engine, library)
 
     # Gradio's copies of served files (audio, MIDI, stems) are dropped after an hour
     app = gr.Blocks(title="Soundstar studio", analytics_enabled=False, delete_cache=(1800, 3600))
@@ -80,7 +85,49 @@ def build_app(aurora: Aurora | None = None, engine: Engine | None = None) -> gr.
         suggest_info = gr.Markdown(elem_id="ss-suggest-info")
         gr.Examples(EXAMPLES, inputs=[prompt], label="Try one")
 
-        with gr.Tabs():
+        with gr.Tabs(selected="generate"):  # the main action leads: the page opens on Generate
+            with gr.Tab("Generate", id="generate"):
+                with gr.Row(equal_height=True):
+                    gen_duration = gr.Slider(MIN_DURATION_S, MAX_DURATION_S, value=DEFAULT_DURATION_S, step=1,
+                                             label="Duration (s)", scale=4, elem_id="ss-gen-duration")
+                    gen_format = gr.Radio(list(FORMATS), value=DEFAULT_FORMAT, label="Format", scale=2)
+                    gen_rate = gr.Dropdown(list(SAMPLE_RATES), value=DEFAULT_SAMPLE_RATE, label="Sample rate (Hz)",
+                                           scale=1)
+                    gen_seed = gr.Number(value=0, precision=0, label="Seed", scale=1, elem_id="ss-gen-seed")
+                    dice = gr.Button("⚄", scale=0, min_width=52, elem_id="ss-dice", elem_classes="ss-dice")
+                    generate_btn = gr.Button("Generate", variant="primary", scale=1, elem_id="ss-generate")
+                gen_summary = gr.Markdown(elem_classes="ss-summary", elem_id="ss-gen-summary")
+                gen_notes = gr.Markdown()
+                with gr.Row(equal_height=True):
+                    player = gr.Audio(label="Track", interactive=False, scale=3, elem_id="ss-audio",
+                                      buttons=["download"])
+                    downloads = gr.File(label="Downloads: audio, MIDI, stems", file_count="multiple",
+                                        interactive=False, scale=2, elem_id="ss-downloads")
+                if library is not None:
+                    with gr.Row(equal_height=True, elem_id="ss-feedback"):
+                        thumbs_up = gr.Button("👍", scale=0, min_width=52, elem_id="ss-thumbs-up")
+                        thumbs_down = gr.Button("👎", scale=0, min_width=52, elem_id="ss-thumbs-down")
+                        comment = gr.Textbox(show_label=False, placeholder="A comment on this track (optional)",
+                                             scale=4, elem_id="ss-comment")
+                        feedback_status = gr.Markdown(elem_id="ss-feedback-status")
+                piano_roll = gr.Plot(label="Piano roll", show_label=False, format="png", elem_id="ss-pianoroll")
+                gen_energy = gr.Plot(label="Energy over time", show_label=False, format="png",
+                                     elem_id="ss-gen-energy")
+                stages = gr.Dataframe(headers=fmt.STAGE_HEADERS, label="Stages", interactive=False, wrap=True,
+                                      elem_id="ss-stages", column_widths=["16%", "9%", "45%", "14%", "16%"])
+                with gr.Accordion("Generation metadata (JSON)", open=False):
+                    gen_details = gr.JSON(show_label=False)
+                # the named API endpoint's outputs: the audio file and its summary
+                api_trigger = gr.Button(visible=False)
+                api_audio = gr.File(visible=False)
+                api_summary = gr.JSON(visible=False)
+
+            if library is not None:
+                with gr.Tab("History", id="history"):
+                    history = gr.Dataframe(headers=HISTORY_HEADERS, label="Your generations, newest first",
+                                           interactive=False, wrap=True, elem_id="ss-history",
+                                           column_widths=["14%", "52%", "9%", "11%", "7%", "7%"])
+
             with gr.Tab("Enhance", id="enhance"):
                 with gr.Row():
                     level = gr.Radio(list(ENHANCEMENT_LEVELS), value=DEFAULT_ENHANCEMENT_LEVEL,
@@ -132,35 +179,6 @@ def build_app(aurora: Aurora | None = None, engine: Engine | None = None) -> gr.
                     transitions = gr.Dataframe(headers=fmt.TRANSITION_HEADERS, label="Transitions",
                                                interactive=False)
 
-            with gr.Tab("Generate", id="generate"):
-                with gr.Row(equal_height=True):
-                    gen_duration = gr.Slider(MIN_DURATION_S, MAX_DURATION_S, value=DEFAULT_DURATION_S, step=1,
-                                             label="Duration (s)", scale=4, elem_id="ss-gen-duration")
-                    gen_format = gr.Radio(list(FORMATS), value=DEFAULT_FORMAT, label="Format", scale=2)
-                    gen_rate = gr.Dropdown(list(SAMPLE_RATES), value=DEFAULT_SAMPLE_RATE, label="Sample rate (Hz)",
-                                           scale=1)
-                    gen_seed = gr.Number(value=0, precision=0, label="Seed", scale=1, elem_id="ss-gen-seed")
-                    dice = gr.Button("⚄", scale=0, min_width=52, elem_id="ss-dice", elem_classes="ss-dice")
-                    generate_btn = gr.Button("Generate", variant="primary", scale=1, elem_id="ss-generate")
-                gen_summary = gr.Markdown(elem_classes="ss-summary", elem_id="ss-gen-summary")
-                gen_notes = gr.Markdown()
-                with gr.Row(equal_height=True):
-                    player = gr.Audio(label="Track", interactive=False, scale=3, elem_id="ss-audio",
-                                      buttons=["download"])
-                    downloads = gr.File(label="Downloads: audio, MIDI, stems", file_count="multiple",
-                                        interactive=False, scale=2, elem_id="ss-downloads")
-                piano_roll = gr.Plot(label="Piano roll", show_label=False, format="png", elem_id="ss-pianoroll")
-                gen_energy = gr.Plot(label="Energy over time", show_label=False, format="png",
-                                     elem_id="ss-gen-energy")
-                stages = gr.Dataframe(headers=fmt.STAGE_HEADERS, label="Stages", interactive=False, wrap=True,
-                                      elem_id="ss-stages", column_widths=["16%", "9%", "45%", "14%", "16%"])
-                with gr.Accordion("Generation metadata (JSON)", open=False):
-                    gen_details = gr.JSON(show_label=False)
-                # the named API endpoint's outputs: the audio file and its summary
-                api_trigger = gr.Button(visible=False)
-                api_audio = gr.File(visible=False)
-                api_summary = gr.JSON(visible=False)
-
         # live suggestions: "always_last" keeps at most one request in flight plus the latest text
         prompt.change(studio.suggest_view, [prompt], [suggestions, suggest_info, *chips],
                       trigger_mode="always_last", show_progress="hidden", **PRIVATE)
@@ -186,8 +204,15 @@ def build_app(aurora: Aurora | None = None, engine: Engine | None = None) -> gr.
 
         gen_in = [prompt, gen_duration, gen_format, gen_rate, gen_seed, level]
         gen_out = [player, downloads, gen_summary, gen_notes, piano_roll, gen_energy, stages, gen_details]
-        generate_btn.click(generator.generate_view, gen_in, gen_out, show_progress_on=[player, piano_roll],
-                           **PRIVATE)
+        generated = generate_btn.click(generator.generate_view, gen_in, gen_out,
+                                       show_progress_on=[player, piano_roll], **PRIVATE)
+        generated.failure(generator.cleared_view, None, gen_out, **PRIVATE)
+        if library is not None:
+            generated.success(library.history_view, None, [history], **PRIVATE)
+            app.load(library.history_view, None, [history], **PRIVATE)
+            thumbs_up.click(library.thumbs_up, [comment], [feedback_status], **PRIVATE)
+            thumbs_down.click(library.thumbs_down, [comment], [feedback_status], **PRIVATE)
+            generate_btn.click(lambda: "", None, [feedback_status], **PRIVATE)
         dice.click(generator.new_seed, None, [gen_seed], **PRIVATE)
         api_trigger.click(generator.generate, gen_in, [api_audio, api_summary], api_name="generate",
                           api_description="Text to a finished track: the audio file and a JSON summary.")
@@ -203,6 +228,11 @@ def server_address(env: Mapping[str, str] = os.environ) -> tuple[str, int]:
     host = env.get("SOUNDSTAR_HOST") or env.get("GRADIO_SERVER_NAME") or "127.0.0.1"
     port = int(env.get("SOUNDSTAR_PORT") or env.get("GRADIO_SERVER_PORT") or 7860)
     return host, port
+
+
+# The module-level app that Hugging Face Spaces and `gradio app.py` look for. Building it loads no model:
+# Aurora loads its knowledge base and embedding model on first use, the engine is made on the first Generate.
+demo = build_app()
 
 
 def main() -> None:
@@ -221,7 +251,7 @@ def main() -> None:
         print(f"error {exc.code}: {exc.message}", file=sys.stderr)
         raise SystemExit(2) from None
     service.aurora.warm_up()  # load the knowledge base and embedding model now, not on the first keystroke
-    server = create_app(service, blocks=build_app(service.aurora), gradio_options=launch_options())
+    server = create_app(service, blocks=build_app(service=service), gradio_options=launch_options())
     uvicorn.run(server, host=host, port=port)
 
 

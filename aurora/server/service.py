@@ -34,10 +34,20 @@ from aurora.server.schemas import (
     SuggestBody,
 )
 from aurora.server.settings import ServerSettings
-from aurora.store import FileStore, SessionRecord, Store, SuggestionRow, UserRecord, enforce_retention, file_url
+from aurora.store import (
+    FileStore,
+    ResultRecord,
+    SessionRecord,
+    Store,
+    SuggestionRow,
+    UserRecord,
+    enforce_retention,
+    file_url,
+)
 
 if TYPE_CHECKING:
     from aurora.contracts import SuggestResult
+    from aurora.generation import Generation
     from engine import Engine
 
 log = logging.getLogger(__name__)
@@ -216,19 +226,8 @@ class StudioService:
                               duration_s=opts.duration_seconds, sample_rate=opts.sample_rate,
                               audio_format=opts.output_format, seed=opts.seed,
                               enhancement_level=opts.enhancement_level if opts.enhance_prompt else "minimal")
-            stored = self.files.write_generation(result, user_id=session.user_id, session_id=session_id,
-                                                 stems=opts.stems)
-            meta = result.metadata
-            semantic = result.semantic
-            control = semantic.parse.control_encoder_params
-            self.store.complete_generation(
-                session_id, enhanced_prompt=semantic.enhance.enhanced_prompt,
-                parsed_parameters=semantic.parse.parsed_parameters.model_dump(mode="json"),
-                structural_plan=semantic.plan.structural_plan.model_dump(mode="json", by_alias=True),
-                control_embedding=control.unified_control_embedding if control else None,
-                implementation_used=meta.implementation_used, suggestions=suggestion_rows(semantic.enhance),
-                files=stored, audio_duration_s=result.render.duration_s, sample_rate=result.render.sample_rate,
-                output_format=result.audio_format, generation_metadata=meta.model_dump(mode="json"))
+            self._complete(session_id, session.user_id, result, stems=opts.stems)
+            meta, semantic = result.metadata, result.semantic
         except (AuroraError, EngineError) as exc:
             self._fail(session, getattr(exc, "code", GenerationFailedError.code), getattr(exc, "message", str(exc)))
             return
@@ -239,6 +238,34 @@ class StudioService:
         for stage in (semantic.enhance, semantic.parse, semantic.plan):
             self.metrics.observe_aurora(stage.aurora_metadata)
         self.metrics.observe_generation(meta, audio_duration_s=result.render.duration_s)
+
+    def _complete(self, session_id: str, user_id: int, result: Generation, *, stems: bool) -> ResultRecord:
+        """A finished render's files (one copy, in the data folder) and its rows."""
+        stored = self.files.write_generation(result, user_id=user_id, session_id=session_id, stems=stems)
+        meta = result.metadata
+        semantic = result.semantic
+        control = semantic.parse.control_encoder_params
+        return self.store.complete_generation(
+            session_id, enhanced_prompt=semantic.enhance.enhanced_prompt,
+            parsed_parameters=semantic.parse.parsed_parameters.model_dump(mode="json"),
+            structural_plan=semantic.plan.structural_plan.model_dump(mode="json", by_alias=True),
+            control_embedding=control.unified_control_embedding if control else None,
+            implementation_used=meta.implementation_used, suggestions=suggestion_rows(semantic.enhance),
+            files=stored, audio_duration_s=result.render.duration_s, sample_rate=result.render.sample_rate,
+            output_format=result.audio_format, generation_metadata=meta.model_dump(mode="json"))
+
+    def record_ui_generation(self, user: UserRecord, body: GenerateBody, result: Generation) -> ResultRecord:
+        """A generation the studio UI rendered itself, stored like a queued one (session, suggestions, result,
+        files), so it is in the user's history after a reload or a restart."""
+        session_id = self.store.record_session(user_id=user.id, kind="generate", original_prompt=body.prompt,
+                                               status="processing", implementation_used="defaults",
+                                               request=body.model_dump(mode="json"))
+        try:
+            return self._complete(session_id, user.id, result, stems=body.options.stems)
+        except Exception:
+            self.files.discard(user.id, session_id)
+            self.store.delete_session(session_id)
+            raise
 
     def _fail(self, session: SessionRecord, code: str, message: str) -> None:
         self.files.discard(session.user_id, session.id)

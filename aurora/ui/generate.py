@@ -27,6 +27,7 @@ from matplotlib.figure import Figure
 from aurora.ui import format as fmt
 from aurora.ui.plots import energy_curve, loudness_envelope, piano_roll_figure
 from aurora.ui.studio import check_level, user_errors
+from aurora.ui.zerogpu import on_gpu
 from aurora.validation import check_optional_duration, check_seed
 from engine.export import DEFAULT_FORMAT, DEFAULT_SAMPLE_RATE
 from knowledge_base.limits import DEFAULT_ENHANCEMENT_LEVEL
@@ -34,6 +35,7 @@ from knowledge_base.limits import DEFAULT_ENHANCEMENT_LEVEL
 if TYPE_CHECKING:
     from aurora import Aurora
     from aurora.generation import Generation
+    from aurora.ui.library import Library
     from engine import Engine
 
 OUTPUT_ROOT = Path(tempfile.gettempdir()) / "soundstar-studio"
@@ -146,10 +148,13 @@ def summary(generation: "Generation", *, prompt: str, seed: int) -> dict[str, An
 class Generator:
     """Generate callbacks for one Aurora instance and one (lazily created) engine."""
 
-    def __init__(self, aurora: "Aurora", engine: "Engine | None" = None) -> None:
+    def __init__(self, aurora: "Aurora", engine: "Engine | None" = None, library: "Library | None" = None) -> None:
         self._aurora = aurora
         self._engine = engine
+        self._library = library  # each finished track stored for the browser's user (inside the studio server)
         self._lock = threading.Lock()
+        # the render: inside spaces.GPU on a ZeroGPU Space (a GPU is attached only while it runs)
+        self._render = on_gpu(self._render_files)
 
     @property
     def engine(self) -> "Engine":
@@ -166,9 +171,15 @@ class Generator:
         on_progress: ProgressFn | None = None,
     ) -> tuple["Generation", tuple[Path, Path, Path], dict[str, Any]]:
         """Generate and write the files; errors come out as gr.Error with their code."""
+        check_level(level)
+        return self._render(prompt, duration_s, audio_format, sample_rate, seed, level, on_progress)
+
+    def _render_files(
+        self, prompt: str, duration_s: object, audio_format: object, sample_rate: object, seed: object, level: str,
+        on_progress: ProgressFn | None = None,
+    ) -> tuple["Generation", tuple[Path, Path, Path], dict[str, Any]]:
         from aurora.generation import generate
 
-        check_level(level)
         report = on_progress or (lambda _stage, _fraction: None)
         with generation_errors():  # every setting checked (coded errors) before any render
             duration, seed = check_optional_duration(duration_s), check_seed(seed)
@@ -198,9 +209,14 @@ class Generator:
     def generate_view(
         self, prompt: str, duration_s: float, audio_format: str, sample_rate: int, seed: float | None,
         level: str, progress: gr.Progress = gr.Progress(),  # noqa: B008 (Gradio injects it by this default)
+        request: gr.Request | None = None,
     ) -> GenerateView:
+        if self._library is not None:
+            self._library.forget(request)
         generation, files, info = self.run(prompt, duration_s, audio_format, sample_rate, seed or 0, level,
                                            on_progress=stage_progress(progress))
+        if self._library is not None:
+            self._library.record(request, generation, prompt=prompt, seed=int(info["seed"]), level=level)
         render, semantic = generation.render, generation.semantic
         spans = [(s.name, s.start_s, s.duration_s, s.energy) for s in render.score.sections]
         energy = energy_curve(spans, envelope=loudness_envelope(render.mix, render.sample_rate),
@@ -210,6 +226,11 @@ class Generator:
         return (str(files[0]), [str(f) for f in files], fmt.generation_summary(generation), notes,
                 piano_roll_figure(render.score, duration_s=render.duration_s), energy,
                 fmt.stage_rows(generation), info)
+
+    @staticmethod
+    def cleared_view() -> tuple[None, None, str, str, None, None, Rows, dict[str, Any]]:
+        """The Generate panel emptied: after a failed run no earlier track stays under the new prompt."""
+        return None, None, "", "", None, None, [], {}
 
     @staticmethod
     def new_seed() -> int:

@@ -41,6 +41,11 @@ def page(live_url: str) -> Iterator[Any]:
 
 def test_type_parse_plan(page: Any, live_aurora: Any) -> None:
     expect = sync_api.expect
+    # the page opens on Generate, the first tab: the main action leads
+    expect(page.get_by_role("tab").first).to_have_text("Generate")
+    expect(page.get_by_role("tab", name="Generate")).to_have_attribute("aria-selected", "true")
+    expect(page.locator("#ss-generate")).to_be_visible()
+    expect(page.locator("#ss-enhance")).to_be_hidden()
     prompt = page.locator("#ss-prompt textarea")
     prompt.click()
     prompt.press_sequentially("a melancholic lo-fi beat", delay=15)
@@ -51,6 +56,7 @@ def test_type_parse_plan(page: Any, live_aurora: Any) -> None:
     expect(prompt).not_to_have_value("a melancholic lo-fi beat")  # the chip applied its suggestion
 
     prompt.fill(PROMPT)
+    page.get_by_role("tab", name="Enhance").click()
     page.locator("#ss-enhance").click()
     expect(page.locator("#ss-enhanced textarea")).not_to_have_value("")
     page.screenshot(path=str(SHOTS / "soundstar_enhance.png"), full_page=True)
@@ -101,6 +107,21 @@ def test_generate(page: Any) -> None:
     assert "Traceback" not in page.content()
     page.wait_for_timeout(500)
     page.screenshot(path=str(SHOTS / "soundstar_generate.png"), full_page=True)
+
+
+def test_failed_generate_clears_the_previous_result(page: Any) -> None:
+    """Runs after test_generate: a track is on screen; a run that fails must not leave it under the new prompt."""
+    expect = sync_api.expect
+    page.get_by_role("tab", name="Generate").click()
+    expect(page.locator("#ss-audio audio[src]").first).to_be_attached()
+    page.locator("#ss-prompt textarea").fill("")
+    page.locator("#ss-generate").click()
+    expect(page.get_by_text("AURORA_INPUT_EMPTY").first).to_be_visible()
+    expect(page.locator("#ss-audio audio[src]")).to_have_count(0)
+    expect(page.locator("#ss-gen-summary")).not_to_contain_text("80 BPM")
+    expect(page.locator("#ss-downloads")).not_to_contain_text(".wav")
+    expect(page.locator("#ss-pianoroll img")).to_have_count(0)
+    assert "Traceback" not in page.content()
 
 
 def test_empty_prompt_shows_clear_error(page: Any) -> None:

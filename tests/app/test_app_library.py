@@ -1,0 +1,109 @@
+"""The studio inside its server, in a real headless Chromium: a generated track is stored for the browser's
+anonymous user, thumbs-up with a comment stores a user_feedback row, and History lists the track after a reload
+and after a restart of the server on the same SQLite file."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+from fake_aurora import PROMPT
+from test_app_browser import CHROMIUM, CHROMIUM_ARGS, SHOTS, TIMEOUT_MS
+
+import app
+from aurora.server import ServerSettings, StudioService, create_app
+from aurora.store.db import sqlite_url
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM}")
+sync_api = pytest.importorskip("playwright.sync_api")
+
+
+class Served:
+    def __init__(self, service: StudioService, engine: Any) -> None:
+        blocks = app.build_app(engine=engine, service=service)
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            self.port = int(sock.getsockname()[1])
+        self.url = f"http://127.0.0.1:{self.port}/"
+        self.server = uvicorn.Server(uvicorn.Config(create_app(service, blocks=blocks), host="127.0.0.1",
+                                                    port=self.port, log_level="warning", lifespan="on"))
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+        deadline = time.monotonic() + 30
+        while not self.server.started:
+            assert time.monotonic() < deadline and self.thread.is_alive(), "server did not start"
+            time.sleep(0.02)
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(120)
+
+
+@pytest.fixture
+def serve(tmp_path: Path, live_aurora: Any, live_engine: Any) -> Iterator[Callable[[], tuple[StudioService, Served]]]:
+    started: list[Served] = []
+
+    def start() -> tuple[StudioService, Served]:
+        settings = ServerSettings(data_dir=tmp_path / "data", database_url=sqlite_url(tmp_path / "soundstar.db"))
+        service = StudioService.create(settings, aurora=live_aurora, engine=live_engine)
+        served = Served(service, live_engine)
+        started.append(served)
+        return service, served
+
+    yield start
+    for served in started:
+        served.stop()
+
+
+def test_feedback_is_stored_and_history_survives_reload_and_restart(
+        serve: Callable[[], tuple[StudioService, Served]]) -> None:
+    expect = sync_api.expect
+    service, served = serve()
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.set_default_timeout(TIMEOUT_MS)
+        expect.set_options(timeout=TIMEOUT_MS)
+        page.goto(served.url)
+
+        page.locator("#ss-thumbs-up").click()  # nothing on screen yet: nothing to rate
+        expect(page.locator("#ss-feedback-status")).to_contain_text("Generate a track first")
+        page.locator("#ss-prompt textarea").fill(PROMPT)
+        duration = page.locator("#ss-gen-duration input[type=number]")
+        duration.fill("5")
+        duration.press("Enter")
+        page.locator("#ss-generate").click()
+        expect(page.locator("#ss-audio audio[src]").first).to_be_attached()
+        page.locator("#ss-comment textarea").fill("warm rhodes, more crackle please")
+        page.locator("#ss-thumbs-up").click()
+        expect(page.locator("#ss-feedback-status")).to_contain_text("saved")
+
+        assert service.store.count("user_feedback", feedback_type="positive",
+                                   comments="warm rhodes, more crackle please") == 1
+        cookies = {c["name"]: c["value"] for c in context.cookies()}
+        user = service.ui_user(cookies=cookies)
+        assert user is not None and user.kind == "anonymous"
+        sessions, total = service.store.history(user_id=user.id, kind="generate")
+        assert total == 1 and sessions[0].original_prompt == PROMPT and sessions[0].status == "completed"
+        assert sessions[0].results[0].files_available and sessions[0].results[0].audio_duration_seconds == 5
+
+        page.reload()
+        page.get_by_role("tab", name="History").click()
+        history = page.locator("#ss-history")
+        expect(history).to_contain_text(PROMPT[:30])
+        expect(history).to_contain_text("completed")
+
+        # a restart: a new service, store and server on the same database file and data folder
+        _, served2 = serve()
+        page.goto(served2.url)
+        page.get_by_role("tab", name="History").click()
+        expect(page.locator("#ss-history")).to_contain_text(PROMPT[:30])
+        page.screenshot(path=str(SHOTS / "soundstar_history.png"), full_page=True)
+        browser.close()  # before the servers stop: uvicorn waits for open connections
