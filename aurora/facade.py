@@ -8,18 +8,18 @@ naming the implementation that served, its time, the cache hit and the levels tr
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import TypeVar
 
 import knowledge_base
-from aurora.cache import AuroraCache, Tier, cache_key
+from aurora.cache import AuroraCache, cache_key
+from aurora.cached_answers import CACHED_LEVELS, CachedAnswer, enhance_answer, parse_answer, plan_answer
 from aurora.config import AuroraConfig
 from aurora.contracts import (
     AttemptRecord,
@@ -35,12 +35,11 @@ from aurora.contracts import (
     PlanResult,
     PreprocessNote,
     ProcessResult,
-    StructuralPlan,
     SuggestResult,
 )
 from aurora.exceptions import AuroraError, ImplementationError, KnowledgeBaseError
 from aurora.implementations import REGISTRY
-from aurora.implementations.base import EnhanceRequest, Implementation, ParseOutput, PlanOutput, Resources
+from aurora.implementations.base import EnhanceRequest, Implementation, Resources
 from aurora.implementations.llm_common import LLM_LEVELS, PartialResultError
 from aurora.mapper import ParameterMapper
 from aurora.parser.semantic import ParseOutcome, SemanticParser
@@ -68,18 +67,6 @@ from knowledge_base.limits import (
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-CACHED_LEVELS = LLM_LEVELS
-"""Only model answers are cached: they are slow and cost money; the rule tier is fast and deterministic."""
-
-
-@dataclass(frozen=True)
-class _Cached(Generic[T]):
-    """How one task's result is cached: its tier (TTL), its normalised input and a JSON codec."""
-
-    tier: Tier
-    normalised_input: str
-    encode: Callable[[T], str]
-    decode: Callable[[str], T]
 
 
 class Aurora:
@@ -152,7 +139,7 @@ class Aurora:
         clean = self.preprocess(prompt=prompt)
         request = EnhanceRequest(clean=clean, context=context, level=level)
         result, meta = self._serve("prompt_enhancer", lambda impl: impl.enhance(request), started,
-                                   cached=_enhance_cache(request))
+                                   cached=enhance_answer(request))
         notes = list(clean.notes)
         if meta.implementation in LLM_LEVELS:
             notes += self._contradictions(self.parser.parse(clean).parameters, result.enhanced_prompt)
@@ -176,7 +163,7 @@ class Aurora:
         parameters = check_plan_parameters(parameters)
         self._setup()
         output, meta = self._serve("structural_planner", lambda impl: impl.plan(parameters), started,
-                                   cached=_plan_cache(parameters), l1=l1)
+                                   cached=plan_answer(parameters), l1=l1)
         return PlanResult(structural_plan=output.plan, warnings=output.warnings, aurora_metadata=meta)
 
     def suggest(self, *, partial_prompt: str, suggestion_count: int = DEFAULT_SUGGESTIONS) -> SuggestResult:
@@ -223,7 +210,7 @@ class Aurora:
                 return impl.enhance(request)
             return impl.enhance(replace(request, quick_parse=quick_future.result()[0].parameters))
 
-        enhanced, enhance_meta = self._serve("prompt_enhancer", enhance, t, cached=_enhance_cache(request), l1=l1)
+        enhanced, enhance_meta = self._serve("prompt_enhancer", enhance, t, cached=enhance_answer(request), l1=l1)
         quick, timings["quick_parse"] = quick_future.result()
         notes = list(clean.notes)
         if enhance_meta.implementation in LLM_LEVELS:
@@ -319,7 +306,7 @@ class Aurora:
                      l1: dict[str, str] | None = None) -> tuple[ParseResult, float]:
         """Parse (through the fallback chain) and map; returns the result and the mapping time."""
         output, meta = self._serve("semantic_parser", lambda impl: impl.parse(clean), started,
-                                   cached=_parse_cache(clean), l1=l1)
+                                   cached=parse_answer(clean), l1=l1)
         params = output.parameters
         if stated is not None:
             params = keep_stated(params, stated)
@@ -332,7 +319,7 @@ class Aurora:
                            warnings=warnings, notes=clean.notes, aurora_metadata=meta), map_ms
 
     def _serve(self, module: ModuleName, task: Callable[[Implementation], T], started: float, *,
-               cached: _Cached[T] | None = None, l1: dict[str, str] | None = None) -> tuple[T, AuroraMetadata]:
+               cached: CachedAnswer[T] | None = None, l1: dict[str, str] | None = None) -> tuple[T, AuroraMetadata]:
         """Walk the levels: skip the unavailable, answer from L1/L2/L3 when a model level has the
         result cached, record each failure's code, serve a partial reply with AURORA_VALIDATION_ERROR."""
         self._setup()
@@ -398,7 +385,7 @@ class Aurora:
             log.exception("%s: available() raised; skipping this level", impl.name)
             return False
 
-    def _cached_result(self, key: str, cached: _Cached[T], l1: dict[str, str] | None) -> T | None:
+    def _cached_result(self, key: str, cached: CachedAnswer[T], l1: dict[str, str] | None) -> T | None:
         """The cached answer for ``key`` (L1, then L2/L3); an entry that no longer decodes is a miss."""
         text = l1.get(key) if l1 is not None else None
         text = text if text is not None else self.cache.get(key)
@@ -410,7 +397,7 @@ class Aurora:
             log.warning("ignoring a cache entry that does not decode (%s)", key)
             return None
 
-    def _cache_key(self, module: str, impl: Implementation, cached: _Cached[T] | None) -> str | None:
+    def _cache_key(self, module: str, impl: Implementation, cached: CachedAnswer[T] | None) -> str | None:
         if cached is None or impl.name not in CACHED_LEVELS:
             return None
         return cache_key(module=module, implementation=impl.name, model=str(getattr(impl, "cache_model", "")),
@@ -473,38 +460,6 @@ def plan_parameters_from(params: ParsedMusicalParameters, *, duration_s: float, 
         chords=params.chords,
         seed=seed,
     )
-
-
-def _normalised(text: str) -> str:
-    return " ".join(text.split()).casefold()
-
-
-def _enhance_cache(request: EnhanceRequest) -> _Cached[EnhanceResult]:
-    context = request.context.model_dump_json() if request.context else ""
-    return _Cached("session", f"{_normalised(request.clean.text)}|{request.level}|{context}",
-                   lambda r: r.model_dump_json(exclude={"aurora_metadata", "notes"}), EnhanceResult.model_validate_json)
-
-
-def _parse_cache(clean: CleanPrompt) -> _Cached[ParseOutput]:
-    def encode(out: ParseOutput) -> str:
-        return json.dumps({"parameters": out.parameters.model_dump(mode="json"), "warnings": out.warnings})
-
-    def decode(text: str) -> ParseOutput:
-        data = json.loads(text)
-        return ParseOutput(ParsedMusicalParameters.model_validate(data["parameters"]), list(data["warnings"]))
-
-    return _Cached("global", _normalised(clean.text), encode, decode)
-
-
-def _plan_cache(parameters: PlanParameters) -> _Cached[PlanOutput]:
-    def encode(out: PlanOutput) -> str:
-        return json.dumps({"plan": out.plan.model_dump(mode="json", by_alias=True), "warnings": out.warnings})
-
-    def decode(text: str) -> PlanOutput:
-        data = json.loads(text)
-        return PlanOutput(StructuralPlan.model_validate(data["plan"]), list(data["warnings"]))
-
-    return _Cached("global", parameters.model_dump_json(), encode, decode)
 
 
 def _clock(seconds: float) -> str:
