@@ -171,6 +171,18 @@ def label_inputs(kb: KnowledgeBase, prompt: Prompt) -> tuple[dict[str, Any], dic
     return plan, {"parameters": params, "control_embedding": vector}, "labels"
 
 
+def optional_aurora(fallback: str) -> Any:
+    """A real Aurora, or None (with the reason and ``fallback`` on stderr): a bench keeps measuring the engine
+    when the semantic layer cannot start."""
+    try:
+        from aurora import Aurora
+
+        return Aurora()
+    except Exception as exc:  # Aurora unavailable
+        print(f"Aurora unavailable ({type(exc).__name__}: {exc}); {fallback}", file=sys.stderr)
+        return None
+
+
 # ------------------------------------------------------------------ pictures
 def save_pictures(result: Any, stem: Path) -> None:
     import matplotlib
@@ -374,14 +386,7 @@ def main(argv: list[str] | None = None) -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     kb = knowledge_base.load()
     engine = Engine(device="auto")
-    aurora = None
-    if not args.no_aurora:
-        try:
-            from aurora import Aurora
-
-            aurora = Aurora()
-        except Exception as exc:  # Aurora unavailable: measure the engine on label-built plans
-            print(f"Aurora unavailable ({type(exc).__name__}: {exc}); plans come from the labels", file=sys.stderr)
+    aurora = None if args.no_aurora else optional_aurora("plans come from the labels")
     prompts = prompts_from_file(args.prompts) if args.prompts else stratified_prompts(args.count)
     warm_plan, warm_controls, _ = label_inputs(kb, prompts[0])
     engine.render(plan=warm_plan, **warm_controls, duration_s=5.0)  # warm-up (imports, caches), not timed

@@ -31,7 +31,7 @@ import numpy as np
 
 import knowledge_base
 from bench.analysis import level_stats
-from bench.engine_bench import Prompt, label_inputs
+from bench.engine_bench import Prompt, label_inputs, optional_aurora
 from engine import Engine, EngineConfig
 from engine.ddsp.drums import DrumVoice
 from engine.score import Note, Track
@@ -355,14 +355,7 @@ def main(argv: list[str] | None = None) -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     kb = knowledge_base.load()
     engine = Engine(device="auto")
-    aurora = None
-    if not args.no_aurora:
-        try:
-            from aurora import Aurora
-
-            aurora = Aurora()
-        except Exception as exc:  # Aurora unavailable: plans from the genre words
-            print(f"Aurora unavailable ({type(exc).__name__}: {exc})", file=sys.stderr)
+    aurora = None if args.no_aurora else optional_aurora("plans come from the genre words")
     t0 = time.perf_counter()
     timed_render(engine, kb, 5.0)  # warm-up: imports, the sampler's soundfonts, drum one-shots
     warm_s = time.perf_counter() - t0
