@@ -9,23 +9,12 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from aurora import Aurora, ParseResult, PlanParameters
-from aurora.contracts import AuroraMetadata, ParsedMusicalParameters
-from aurora.implementations.codex import CircuitBreaker, CodexImplementation, retry_after_s
+from aurora.contracts import ParsedMusicalParameters
+from aurora.implementations.codex import CircuitBreaker, retry_after_s
 
-from .conftest import ScriptedServer, free_port
+from .conftest import ScriptedServer, codes, codex_of, free_port
 
 PROMPT = "relaxed jazz trio with piano and double bass"
-
-
-def codes(meta: AuroraMetadata | None) -> list[tuple[str, str | None]]:
-    assert meta is not None
-    return [(a.implementation, a.error_code) for a in meta.attempts]
-
-
-def codex_of(a: Aurora) -> CodexImplementation:
-    impl = next(i for i in a.implementations if i.name == "codex")
-    assert isinstance(impl, CodexImplementation)
-    return impl
 
 
 def assert_valid(r: ParseResult) -> None:

@@ -11,25 +11,13 @@ from collections.abc import Callable
 import pytest
 
 from aurora import Aurora, PlanParameters
-from aurora.contracts import AuroraMetadata
 from aurora.exceptions import ParseError
-from aurora.implementations.codex import MAX_BODY_BYTES, CodexImplementation
+from aurora.implementations.codex import MAX_BODY_BYTES
 from aurora.implementations.llm_common import MAX_JSON_DEPTH, decode_json, json_depth
 
-from .conftest import INJECTION, ScriptedServer
+from .conftest import INJECTION, ScriptedServer, codes, codex_of
 
 PROMPT = "relaxed jazz trio with piano and double bass"
-
-
-def codes(meta: AuroraMetadata | None) -> list[tuple[str, str | None]]:
-    assert meta is not None
-    return [(a.implementation, a.error_code) for a in meta.attempts]
-
-
-def codex_of(a: Aurora) -> CodexImplementation:
-    impl = next(i for i in a.implementations if i.name == "codex")
-    assert isinstance(impl, CodexImplementation)
-    return impl
 
 
 @pytest.mark.parametrize(("mode", "code", "posts"), [
