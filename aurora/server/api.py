@@ -11,7 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from aurora.contracts import SuggestResult
+from aurora.contracts import AuroraMetadata, SuggestResult
 from aurora.exceptions import (
     AuroraError,
     AuthInvalidError,
@@ -72,11 +72,16 @@ Service = Annotated[StudioService, Depends(service_of)]
 router = APIRouter(prefix=PREFIX, tags=["aurora"], responses=ERRORS)
 
 
+def _record_level(request: Request, metadata: AuroraMetadata | None) -> None:
+    """The level that served, for the request metrics (observed at the boundary, from the typed result)."""
+    request.state.implementation = metadata.implementation if metadata else "none"
+
+
 @router.post("/enhance", response_model=EnhanceResponse)
 def enhance(body: EnhanceBody, user: User, service: Service, request: Request) -> EnhanceResponse:
     """Enhance a raw user prompt with musical context (§5.2.1)."""
     result = service.enhance(user, body)
-    request.state.implementation = result.aurora_metadata.implementation if result.aurora_metadata else "none"
+    _record_level(request, result.aurora_metadata)
     return result
 
 
@@ -90,7 +95,7 @@ def suggest(body: SuggestBody, user: User, service: Service) -> SuggestResult:
 def parse(body: ParseBody, user: User, service: Service, request: Request) -> ParseResponse:
     """Parse a prompt into structured musical parameters and the control embedding (§5.2.2)."""
     result = service.parse(user, body)
-    request.state.implementation = result.aurora_metadata.implementation if result.aurora_metadata else "none"
+    _record_level(request, result.aurora_metadata)
     return result
 
 
@@ -98,7 +103,7 @@ def parse(body: ParseBody, user: User, service: Service, request: Request) -> Pa
 def plan(body: PlanBody, user: User, service: Service, request: Request) -> PlanResponse:
     """A structural plan: sections, transitions, chords (§5.2.3)."""
     result = service.plan(user, body)
-    request.state.implementation = result.aurora_metadata.implementation if result.aurora_metadata else "none"
+    _record_level(request, result.aurora_metadata)
     return result
 
 

@@ -3,6 +3,7 @@ SQLAlchemy URL (PostgreSQL: ``postgresql+psycopg://user@host:port/db``). Alembic
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -49,16 +50,17 @@ def make_engine(url: str) -> Engine:
 
 def migrate(engine: Engine, revision: str = "head") -> None:
     """Bring the schema up to ``revision`` (idempotent; an empty database gets every table)."""
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+    _alembic(engine, command.upgrade, revision)
 
 
 def downgrade(engine: Engine, revision: str = "base") -> None:
+    _alembic(engine, command.downgrade, revision)
+
+
+def _alembic(engine: Engine, step: Callable[[Config, str], None], revision: str) -> None:
+    """Run one Alembic command on ``engine``'s connection, with the migrations shipped in this package."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.downgrade(config, revision)
+        step(config, revision)
