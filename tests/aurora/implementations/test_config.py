@@ -72,3 +72,14 @@ def test_a_redis_outage_at_run_time_still_degrades(tmp_path: Path) -> None:
     cache = AuroraCache(config.cache)
     cache.set("global", "k", "v")
     assert cache.get("k") == "v"
+
+
+def test_anchor_embedding_cache_folder_comes_from_the_config(tmp_path: Path) -> None:
+    """AURORA_CACHE_DIR is read by AuroraConfig.from_env (not at import) and reaches the embedder's disk cache."""
+    from aurora.text_embedding import DEFAULT_CACHE_DIR, TextEmbedder
+
+    assert AuroraConfig.from_env({}).embedding_cache_dir == DEFAULT_CACHE_DIR
+    folder = tmp_path / "embeddings"
+    assert AuroraConfig.from_env({"AURORA_CACHE_DIR": str(folder)}).embedding_cache_dir == folder
+    vectors = TextEmbedder(cache_dir=folder).encode_cached(["a calm piano ballad", "dark techno"])
+    assert vectors.shape[0] == 2 and len(list(folder.glob("*.npy"))) == 1
