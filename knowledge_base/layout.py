@@ -43,27 +43,18 @@ def tempo_normalized(bpm: float) -> float:
     return min(1.0, max(0.0, (bpm - 60.0) / 140.0))
 
 
-def genre_slot(kb: KnowledgeBase, genre_id: str) -> int | None:
-    """A genre's slot: its position in genres.yaml. Genres past the block's size (added later) share
-    their nearest ancestor's slot, so adding a genre stays a data edit; the engine reads its name
-    from the parameters."""
-    size = _size(kb, "genre")
-    ids = [g.id for g in kb.genres]
-    for genre in kb.genre_lineage(genre_id):
-        index = ids.index(genre.id)
-        if index < size:
-            return index
-    return None
-
-
 def encode_genre(kb: KnowledgeBase, genre_id: str | None, sub_genre_id: str | None) -> list[float]:
-    vec = [0.0] * _size(kb, "genre")
+    """A slot per genre (its position in genres.yaml): the genre 1.0, the sub-genre 0.8, their ancestors 0.3.
+    Genres past the block's size (added later) have no slot of their own and share their nearest ancestor's,
+    so adding a genre stays a data edit; the engine reads its name from the parameters."""
+    size = _size(kb, "genre")
+    vec = [0.0] * size
+    index = {g.id: i for i, g in enumerate(kb.genres)}
     for focus, weight in ((genre_id, GENRE_WEIGHTS["genre"]), (sub_genre_id, GENRE_WEIGHTS["sub_genre"])):
         lineage = kb.genre_lineage(focus) if focus else []
-        for depth, genre in enumerate(lineage):
-            slot = genre_slot(kb, genre.id)
-            if slot is not None:
-                vec[slot] = max(vec[slot], weight if depth == 0 else GENRE_WEIGHTS["ancestor"])
+        slots = [index[genre.id] for genre in lineage if index[genre.id] < size]
+        for depth, slot in enumerate(slots):
+            vec[slot] = max(vec[slot], weight if depth == 0 else GENRE_WEIGHTS["ancestor"])
     return vec
 
 
