@@ -32,8 +32,10 @@ $(STAMP): requirements.txt
 	-$(BIN)/python -m engine.voices.soundfonts
 	touch $@
 
-$(DEVSTAMP): $(STAMP) requirements-dev.txt
+$(DEVSTAMP): $(STAMP) requirements-dev.txt requirements-bench.txt
 	$(BIN)/pip install -q -r requirements-dev.txt
+	# bench-only, --no-deps: basic-pitch's declared deps pull tensorflow; its ONNX model needs only onnxruntime
+	$(BIN)/pip install -q --no-deps -r requirements-bench.txt
 	touch $@
 
 install: $(STAMP)

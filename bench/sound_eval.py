@@ -9,8 +9,12 @@ prompt's genre word): octave bands of the mix (16 kHz re the loudest band; 31.5 
 500 Hz-1 kHz band re its 63 Hz band, the bass stem's share of energy above 150 Hz, mix side/mid, L/R
 correlation and mono fold-down loss, pad stems' side/mid, which voice rendered each stem (and the share of
 acoustic instruments that were sampled), LUFS error, true peak, clipped samples and seconds per render.
-Then: the synthesised kick's fundamental in all 12 keys per kit, a 30 s and a 3 min render timed, and the
-engine over a bare ``fluidsynth -ni -F`` render of the same MIDI with the same soundfont, alternated.
+Pitch truth per pitched stem (bench/pitch_truth.py: basic-pitch's ONNX model against the stem's own score track;
+note F1, the octave that matches best, octave doublings), when basic-pitch is installed (requirements-bench.txt).
+Then: the synthesised kick's fundamental in all 12 keys per kit; end to end (Aurora + engine + WAV encode) for 30 s
+and 3 min; the engine over a bare ``fluidsynth -ni -F`` render of the same MIDI with the same soundfont, alternated
+(fluidsynth loading the whole soundfont as its default does, and with dynamic sample loading); peak RSS of this
+process, and with --long of a fresh process rendering 10 minutes.
 One picture per render (octave bands against the genre's target tilt) goes to bench/out/sound/.
 """
 
@@ -30,10 +34,12 @@ from typing import Any
 import numpy as np
 
 import knowledge_base
+from bench import pitch_truth
 from bench.analysis import level_stats
 from bench.engine_bench import Prompt, label_inputs, optional_aurora
 from engine import Engine, EngineConfig
 from engine.ddsp.drums import DrumVoice
+from engine.export import encode_audio
 from engine.score import Note, Track
 from knowledge_base import KnowledgeBase
 
@@ -183,8 +189,28 @@ def target_tilt_db(result: Any, kb: KnowledgeBase) -> float:
     return float(getattr(spec, "tilt_db_per_octave", -4.5))
 
 
+def pitch_rows(result: Any, kb: KnowledgeBase, voices: dict[str, str]) -> list[dict[str, Any]]:
+    """Pitch truth of every pitched stem of ``result`` (bench/pitch_truth.py)."""
+    rows = []
+    for track in pitch_truth.pitched_tracks(result.score.tracks):
+        if track.name not in result.stems:
+            continue
+        inst = kb.find_instrument(track.instrument_id)
+        found = pitch_truth.stem_pitch(track.name, track, result.stems[track.name], SR,
+                                       family=inst.family if inst else None, voice=voices.get(track.name, ""),
+                                       duration_s=result.duration_s)
+        rows.append({"stem": found.name, "role": found.role, "instrument": found.instrument, "voice": found.voice,
+                     "clear_attack": found.clear_attack, "f1": round(found.f1, 3),
+                     "precision": round(found.precision, 3), "recall": round(found.recall, 3),
+                     "best_shift": found.best_shift, "best_f1": round(found.best_f1, 3),
+                     "other_octave": found.other_octave, "octave_doubled": round(found.octave_doubled, 3),
+                     "f1_undoubled": round(found.f1_undoubled, 3),
+                     "notes_written": found.notes_written, "notes_heard": found.notes_heard})
+    return rows
+
+
 def run_one(engine: Engine, kb: KnowledgeBase, aurora: Any, index: int, text: str, genre: str, *,
-            pictures: bool) -> dict[str, Any]:
+            pictures: bool, pitch: bool = False) -> dict[str, Any]:
     plan, controls, src = inputs_for(aurora, kb, text, genre, 0)
     t0 = time.perf_counter()
     result = engine.render(plan=plan, **controls, duration_s=30.0, sample_rate=SR, seed=0)
@@ -216,6 +242,7 @@ def run_one(engine: Engine, kb: KnowledgeBase, aurora: Any, index: int, text: st
         "lufs": levels["lufs"], "lufs_error": abs(levels["lufs"] + 14.0), "true_peak_dbtp": levels["true_peak_dbtp"],
         "clipped": levels["clipped"], "render_s": render_s, "timings_s": result.timings_s,
         "target_tilt_db_per_octave": target_tilt_db(result, kb),
+        "pitch": pitch_rows(result, kb, voices) if pitch else [],
     }
     if pictures:
         save_picture(row, OUT / f"{index:02d}_{genre_id}.octaves.png")
@@ -252,8 +279,37 @@ def timed_render(engine: Engine, kb: KnowledgeBase, duration_s: float) -> tuple[
     return time.perf_counter() - t0, result
 
 
+def end_to_end(engine: Engine, kb: KnowledgeBase, aurora: Any, duration_s: float) -> dict[str, float]:
+    """One user request timed whole: Aurora (prompt -> plan and controls; label inputs without Aurora), the engine
+    and the WAV encode, seconds each."""
+    text = "an upbeat pop song with piano, guitar and strings"
+    t0 = time.perf_counter()
+    if aurora is not None:
+        result = aurora.process(prompt=text, duration_s=duration_s, seed=0)
+        plan = result.plan.structural_plan.model_dump(by_alias=True)
+        controls = {"parameters": result.parse.parsed_parameters.model_dump(by_alias=True),
+                    "control_embedding": result.parse.control_encoder_params.unified_control_embedding}
+    else:
+        plan, controls, _ = label_inputs(kb, Prompt(text, 118.0, "A minor", "4/4", genre="pop"))
+        plan["duration_s"] = duration_s
+    t1 = time.perf_counter()
+    rendered = engine.render(plan=plan, **controls, duration_s=duration_s, sample_rate=SR, seed=0)
+    t2 = time.perf_counter()
+    encode_audio(rendered.mix, sample_rate=SR, fmt="wav")
+    t3 = time.perf_counter()
+    return {"aurora_s": round(t1 - t0, 3), "engine_s": round(t2 - t1, 3), "encode_s": round(t3 - t2, 3),
+            "total_s": round(t3 - t0, 3), **{f"{k}_s": round(v, 3) for k, v in rendered.timings_s.items()
+                                             if k in ("synthesis", "mixer", "master")}}
+
+
+def peak_rss_mb() -> float:
+    return float(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+
+
 def fluidsynth_ratio(engine: Engine, kb: KnowledgeBase, rounds: int = 3) -> dict[str, Any]:
-    """Engine time over a bare ``fluidsynth -ni -F`` render of the same MIDI and soundfont, alternated."""
+    """Engine time over a bare ``fluidsynth -ni -F`` render of the same MIDI and soundfont, alternated: fluidsynth as
+    it comes (it reads the whole soundfont: MuseScore_General expanded is ~470 MB) and with dynamic sample loading
+    (only the presets the MIDI plays, as the engine's sampler loads them)."""
     exe = shutil.which("fluidsynth")
     _, probe = timed_render(engine, kb, 30.0)
     stage = probe.stage("sampler")
@@ -265,28 +321,33 @@ def fluidsynth_ratio(engine: Engine, kb: KnowledgeBase, rounds: int = 3) -> dict
         soundfont = sampler_status(engine.config.soundfont_path)[0]
     if exe is None or soundfont is None:
         return {"skipped": "fluidsynth or a soundfont is missing"}
-    engine_s, fluid_s = [], []
+    engine_s, fluid_s, dynamic_s = [], [], []
     with tempfile.TemporaryDirectory() as tmp:
         midi = Path(tmp) / "x.mid"
         midi.write_bytes(probe.midi)
         for _ in range(rounds):
             seconds, _ = timed_render(engine, kb, 30.0)
             engine_s.append(seconds)
-            t0 = time.perf_counter()
-            subprocess.run([exe, "-ni", "-F", str(Path(tmp) / "x.wav"), "-r", str(SR), str(soundfont), str(midi)],
-                           check=True, capture_output=True)
-            fluid_s.append(time.perf_counter() - t0)
+            for options, times in (([], fluid_s), (["-o", "synth.dynamic-sample-loading=1"], dynamic_s)):
+                t0 = time.perf_counter()
+                subprocess.run([exe, "-ni", *options, "-F", str(Path(tmp) / "x.wav"), "-r", str(SR), str(soundfont),
+                                str(midi)], check=True, capture_output=True)
+                times.append(time.perf_counter() - t0)
+    ratio = np.asarray(engine_s) / np.asarray(fluid_s)
     return {"soundfont": str(soundfont), "engine_s": engine_s, "fluidsynth_s": fluid_s,
-            "ratio_median": float(np.median(np.asarray(engine_s) / np.asarray(fluid_s)))}
+            "fluidsynth_dynamic_s": dynamic_s, "ratio_median": round(float(np.median(ratio)), 2),
+            "ratio_dynamic_median": round(float(np.median(np.asarray(engine_s) / np.asarray(dynamic_s))), 2)}
 
 
 def long_child(duration_s: float) -> dict[str, Any]:
     kb = knowledge_base.load()
     engine = Engine(device="auto")
     timed_render(engine, kb, 10.0)
-    seconds, _ = timed_render(engine, kb, duration_s)
-    return {"duration_s": duration_s, "render_s": seconds,
-            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    seconds, result = timed_render(engine, kb, duration_s)
+    t0 = time.perf_counter()
+    encode_audio(result.mix, sample_rate=SR, fmt="wav")
+    return {"duration_s": duration_s, "render_s": round(seconds, 2), "encode_s": round(time.perf_counter() - t0, 2),
+            "timings_s": {k: round(v, 2) for k, v in result.timings_s.items()}, "peak_rss_mb": round(peak_rss_mb())}
 
 
 # ------------------------------------------------------------------ report
@@ -320,9 +381,42 @@ def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "lufs_error_max": round(max(r["lufs_error"] for r in rows), 2),
         "true_peak_max_dbtp": round(max(r["true_peak_dbtp"] for r in rows), 2),
         "clipped_samples": int(sum(r["clipped"] for r in rows)),
+        **pitch_summary([p for r in rows for p in r["pitch"]]),
         "render_s_median": round(float(np.median([r["render_s"] for r in rows])), 2),
         "render_s_max": round(max(r["render_s"] for r in rows), 2),
     }
+
+
+def pitch_summary(stems: list[dict[str, Any]]) -> dict[str, Any]:
+    if not stems:
+        return {}
+    clear = [p for p in stems if p["clear_attack"]]
+    by_instrument: dict[str, list[float]] = {}
+    for p in stems:
+        by_instrument.setdefault(p["instrument"], []).append(p["f1"])
+    return {
+        "pitch_f1_ok (>= 0.85, clear attacks)": f"{sum(1 for p in clear if p['f1'] >= 0.85)}/{len(clear)}",
+        "pitch_f1_median_clear": round(float(np.median([p["f1"] for p in clear])), 3) if clear else None,
+        "pitch_f1_median_all": round(float(np.median([p["f1"] for p in stems])), 3),
+        "pitch_recall_median_all": round(float(np.median([p["recall"] for p in stems])), 3),
+        "pitch_other_octave": [f"{p['stem']}:{p['instrument']}({p['best_shift']:+d})" for p in stems
+                               if p["other_octave"]],
+        "pitch_octave_doubled_median": round(float(np.median([p["octave_doubled"] for p in stems])), 3),
+        "pitch_f1_undoubled_ok (>= 0.85, clear attacks; octave doublings set aside)":
+            f"{sum(1 for p in clear if p['f1_undoubled'] >= 0.85)}/{len(clear)}",
+        "pitch_f1_weakest": sorted(((round(float(np.median(v)), 2), k) for k, v in by_instrument.items()))[:6],
+    }
+
+
+def print_pitch_table(rows: list[dict[str, Any]]) -> None:
+    print(f"{'#':>2} {'genre':<14} {'stem':<10} {'instrument':<18} {'F1':>5} {'P':>5} {'R':>5} {'oct':>4} "
+          f"{'dbl':>5} {'F1-d':>5} voice")
+    for r in rows:
+        for p in r["pitch"]:
+            print(f"{r['index']:>2} {r['genre'][:14]:<14} {p['stem'][:10]:<10} {p['instrument'][:18]:<18} "
+                  f"{p['f1']:5.2f} {p['precision']:5.2f} {p['recall']:5.2f} {p['best_shift']:+4d} "
+                  f"{p['octave_doubled']:5.2f} {p['f1_undoubled']:5.2f} {p['voice'][:40]}"
+                  f"{'' if p['clear_attack'] else ' (soft attack)'}")
 
 
 def print_table(rows: list[dict[str, Any]]) -> None:
@@ -344,6 +438,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-aurora", action="store_true")
     parser.add_argument("--no-pictures", action="store_true")
     parser.add_argument("--no-speed", action="store_true", help="skip the 3 min render and the fluidsynth ratio")
+    parser.add_argument("--no-pitch", action="store_true", help="skip the pitch truth (basic-pitch) per stem")
     parser.add_argument("--long", action="store_true", help="also a 10-minute render in a fresh process")
     parser.add_argument("--ratio-soundfont", type=Path, action="append", default=[],
                         help="also time engine / bare fluidsynth with this soundfont (repeatable)")
@@ -359,11 +454,18 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     timed_render(engine, kb, 5.0)  # warm-up: imports, the sampler's soundfonts, drum one-shots
     warm_s = time.perf_counter() - t0
-    rows = [run_one(engine, kb, aurora, i, text, genre, pictures=not args.no_pictures)
+    pitch_missing = "turned off (--no-pitch)" if args.no_pitch else pitch_truth.unavailable()
+    rows = [run_one(engine, kb, aurora, i, text, genre, pictures=not args.no_pictures, pitch=pitch_missing is None)
             for i, (text, genre) in enumerate(PROMPTS[: args.count])]
     summary = summarise(rows)
     print_table(rows)
     print()
+    if pitch_missing is None:
+        print_pitch_table(rows)
+        print()
+    else:
+        summary["pitch"] = f"skipped: {pitch_missing}"
+    summary["peak_rss_mb_after_30s_renders"] = round(peak_rss_mb())
     kicks = kick_fundamentals(kb)
     summary["kick_45_70_hz_all_keys"] = {k: all(45.0 <= f <= 70.0 for f in v) for k, v in kicks.items()}
     summary["kick_range_hz"] = {k: (min(v), max(v)) for k, v in kicks.items()}
@@ -372,7 +474,13 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_speed:
         speed["render_30s_s"] = round(timed_render(engine, kb, 30.0)[0], 2)
         speed["render_180s_s"] = round(timed_render(engine, kb, 180.0)[0], 2)
+        speed["end_to_end_30s"] = end_to_end(engine, kb, aurora, 30.0)
+        speed["end_to_end_180s"] = end_to_end(engine, kb, aurora, 180.0)
+        speed["peak_rss_mb_after_180s"] = round(peak_rss_mb())
         speed["fluidsynth"] = fluidsynth_ratio(engine, kb)
+        small = Path("/usr/share/sounds/sf2/TimGM6mb.sf2")  # the issue's reference figure was taken with it
+        if small.is_file() and small not in args.ratio_soundfont:
+            args.ratio_soundfont.append(small)
         for extra in args.ratio_soundfont:
             other = Engine(device="auto", config=EngineConfig(soundfont_path=extra))
             timed_render(other, kb, 5.0)

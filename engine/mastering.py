@@ -12,6 +12,8 @@ through while keeping the gain changes a few milliseconds long.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,7 +23,7 @@ from pedalboard import Pedalboard  # type: ignore[attr-defined]
 from scipy import ndimage
 from scipy import signal as sps
 
-from engine.ddsp.core import mean_square, sosfilt_f32
+from engine.ddsp.core import mean_square, saturate, sosfilt_f32
 from knowledge_base.sound import MasterSpec
 
 TARGET_LUFS = -14.0
@@ -82,18 +84,27 @@ def limit(x: np.ndarray, sample_rate: int, *, ceiling_dbtp: float, passes: int =
     hold = max(int(0.005 * sample_rate), 8)
     n = x.shape[1]
     x = x if in_place and x.dtype == np.float32 else np.array(x, dtype=np.float32, copy=True)
+    floor = ceiling * 10.0 ** (-3.0 / 20.0)
+    peaks = true_peak_per_sample(x, floor=floor)
+    margin = 2 * (_TAPS + _DELAY)  # a sample's true peak depends on its neighbours within the filter's reach
     for _ in range(passes):
-        peaks = true_peak_per_sample(x, floor=ceiling * 10.0 ** (-3.0 / 20.0))
         overs = np.flatnonzero(peaks > ceiling)
         if overs.size == 0:
             break
         breaks = np.flatnonzero(np.diff(overs) > 4 * hold) + 1
+        changed = []
         for group in np.split(overs, breaks):
             start, stop = max(int(group[0]) - 3 * hold, 0), min(int(group[-1]) + 3 * hold + 1, n)
             need = np.minimum(1.0, ceiling / np.maximum(peaks[start:stop], 1e-12)).astype(np.float32)
             gain = ndimage.minimum_filter1d(need, size=2 * hold + 1, mode="nearest")
             gain = ndimage.uniform_filter1d(gain, size=hold, mode="nearest")
             x[:, start:stop] *= gain[None, :]
+            changed.append((start, stop))
+        for start, stop in changed:  # measure again only where the gain changed the signal
+            lo, hi = max(start - 2 * margin, 0), min(stop + 2 * margin, n)
+            local = true_peak_per_sample(x[:, lo:hi], floor=floor)
+            keep_lo, keep_hi = max(start - margin, 0), min(stop + margin, n)
+            peaks[keep_lo:keep_hi] = local[keep_lo - lo: keep_hi - lo]
     return x
 
 
@@ -111,18 +122,22 @@ def loudness_lufs(x: np.ndarray, sample_rate: int) -> float:
     if n_blocks < 1:
         return -70.0
     gains = np.array((1.0, 1.0, 1.0, 1.41, 1.41))[: x.shape[0]]
-    z = np.zeros((x.shape[0], n_blocks))
-    for ch in range(x.shape[0]):
-        y = x[ch].astype(np.float64)
-        for stage in meter._filters.values():
-            y = stage.apply_filter(y)
+    # the K-weighting stages as one second-order-section filter (float64 states, float32 out: no float64 copy)
+    stages = list(meter._filters.values())
+    sos = np.stack([np.concatenate([st.b * st.passband_gain, st.a]) for st in stages])
+
+    def block_powers(channel: np.ndarray) -> np.ndarray:
+        y = sosfilt_f32(sos, channel)
         y *= y
         hops = np.zeros(n_blocks + 3)
         usable = min(y.size // hop, hops.size)
-        hops[:usable] = y[: usable * hop].reshape(usable, hop).sum(axis=1)
+        hops[:usable] = y[: usable * hop].reshape(usable, hop).sum(axis=1, dtype=np.float64)
         if usable < hops.size and usable * hop < y.size:
-            hops[usable] = y[usable * hop:].sum()
-        z[ch] = (hops[:n_blocks] + hops[1:n_blocks + 1] + hops[2:n_blocks + 2] + hops[3:n_blocks + 3]) / (4 * hop)
+            hops[usable] = y[usable * hop:].sum(dtype=np.float64)
+        return np.asarray((hops[:n_blocks] + hops[1:n_blocks + 1] + hops[2:n_blocks + 2] + hops[3:n_blocks + 3])
+                          / (4 * hop))
+
+    z = np.stack(per_channel(block_powers, x))
     weighted = np.sum(z * gains[:, None], axis=0)
     with np.errstate(divide="ignore"):
         block_lufs = -0.691 + 10.0 * np.log10(weighted)
@@ -135,6 +150,15 @@ def loudness_lufs(x: np.ndarray, sample_rate: int) -> float:
         return -70.0
     value = -0.691 + 10.0 * np.log10(float(np.sum(gains * z[:, gated].mean(axis=1))))
     return float(value) if np.isfinite(value) else -70.0
+
+
+def per_channel(fn: Callable[[np.ndarray], np.ndarray], x: np.ndarray) -> list[np.ndarray]:
+    """``fn`` on each channel of x [ch, n], the channels on parallel threads (scipy's filters and pedalboard release
+    the GIL; every master stage but the limiter treats the channels independently): fn's results in order."""
+    if x.shape[0] == 1:
+        return [fn(x[0])]
+    with ThreadPoolExecutor(max_workers=min(x.shape[0], 2)) as pool:
+        return list(pool.map(fn, x))
 
 
 EQ_BANDS_HZ = (63.0, 125.0, 250.0, 500.0, 1000.0, 2000.0, 4000.0, 8000.0, 16000.0)
@@ -166,11 +190,8 @@ def tonal_corrections_db(levels_db: np.ndarray, spec: MasterSpec,
     return np.asarray(np.clip(spec.tonal_balance * (target - levels_db), -spec.max_eq_db, spec.max_eq_db))
 
 
-def tonal_eq(x: np.ndarray, sample_rate: int, spec: MasterSpec) -> list[pb.Plugin]:
-    """The master's genre-aware tonal balance as pedalboard filters (a low shelf, octave peaks, a high shelf)."""
-    if spec.tonal_balance <= 0.0:
-        return []
-    gains = tonal_corrections_db(octave_levels_db(x, sample_rate), spec)
+def eq_plugins(gains: np.ndarray) -> list[pb.Plugin]:
+    """Fresh pedalboard filters for per-band gains (dB) at EQ_BANDS_HZ (a plugin keeps state: one set a thread)."""
     plugins: list[pb.Plugin] = []
     for i, (f, g) in enumerate(zip(EQ_BANDS_HZ, gains, strict=True)):
         if abs(g) < 0.2:
@@ -193,6 +214,30 @@ def _fades(x: np.ndarray, sample_rate: int, *, fade_in_s: float, fade_out_s: flo
         x[:, n - n_out:] *= (np.linspace(1.0, 0.0, n_out, dtype=np.float32) ** 2)[None, :]
 
 
+def _filters(x: np.ndarray, sample_rate: int, spec: MasterSpec) -> np.ndarray:
+    """High-pass, low-pass, the genre's tonal balance, saturation and the bus compressor: [ch, n] -> [ch, n].
+    Every stage treats the channels independently (pedalboard's compressor follows each channel's own envelope),
+    so the two channels run on two threads."""
+    # a 4th-order high-pass (pedalboard's is first order: 6 dB an octave leaves the sub-rumble), float64 states
+    sos = sps.butter(4, spec.highpass_hz / (sample_rate / 2.0), btype="highpass", output="sos")
+    x = np.stack(per_channel(lambda ch: sosfilt_f32(sos, ch), x))
+    if spec.lowpass_hz:
+        x = Pedalboard([pb.LowpassFilter(cutoff_frequency_hz=spec.lowpass_hz)])(x, sample_rate)
+    # the genre's target tilt, measured after the filters
+    gains = tonal_corrections_db(octave_levels_db(x, sample_rate), spec) if spec.tonal_balance > 0.0 else None
+
+    def strip(channel: np.ndarray) -> np.ndarray:  # each thread builds its own plugins (they keep state)
+        chain = eq_plugins(gains) if gains is not None else []
+        y = Pedalboard(chain)(channel[None, :], sample_rate) if chain else channel[None, :].copy()
+        if spec.saturation_db > 0:
+            saturate(y, spec.saturation_db)  # pedalboard's Distortion curve, vectorised
+        compressor = pb.Compressor(threshold_db=spec.threshold_db, ratio=spec.ratio, attack_ms=15.0,
+                                   release_ms=180.0)
+        return np.asarray(Pedalboard([compressor])(y, sample_rate)[0])
+
+    return np.stack(per_channel(strip, x))
+
+
 def master(premaster: np.ndarray, sample_rate: int, spec: MasterSpec, *, fade_out_s: float,
            target_lufs: float = TARGET_LUFS, ceiling_dbtp: float = CEILING_DBTP) -> tuple[np.ndarray, MasterReport]:
     """premaster [ch, n] float32 -> (mastered [ch, n] float32, report)."""
@@ -200,17 +245,8 @@ def master(premaster: np.ndarray, sample_rate: int, spec: MasterSpec, *, fade_ou
     rms = float(np.sqrt(mean_square(x))) if x.size else 0.0
     if rms < 1e-7:
         return x.copy(), MasterReport(-70.0, -120.0, 0.0)
-    x = x * np.float32(10.0 ** (-18.0 / 20.0) / rms)  # bus level where the compressor settings mean something
-    # a 4th-order high-pass (pedalboard's is first order: 6 dB an octave leaves the sub-rumble), in float64
-    sos = sps.butter(4, spec.highpass_hz / (sample_rate / 2.0), btype="highpass", output="sos")
-    x = sosfilt_f32(sos, x)
-    if spec.lowpass_hz:
-        x = Pedalboard([pb.LowpassFilter(cutoff_frequency_hz=spec.lowpass_hz)])(x, sample_rate)
-    chain = tonal_eq(x, sample_rate, spec)  # the genre's target tilt, measured after the filters
-    if spec.saturation_db > 0:
-        chain.append(pb.Distortion(drive_db=spec.saturation_db))
-    chain.append(pb.Compressor(threshold_db=spec.threshold_db, ratio=spec.ratio, attack_ms=15.0, release_ms=180.0))
-    x = Pedalboard(chain)(x, sample_rate)
+    x = _filters(x * np.float32(10.0 ** (-18.0 / 20.0) / rms), sample_rate, spec)  # where the compressor's
+    # settings mean something
     _fades(x, sample_rate, fade_in_s=0.005, fade_out_s=fade_out_s)
     ceiling = ceiling_dbtp - 0.8  # margin for other meters (4x polyphase reads transients higher)
     gain_db = target_lufs - loudness_lufs(x, sample_rate)

@@ -18,7 +18,7 @@ import pedalboard as pb
 from pedalboard import Pedalboard  # type: ignore[attr-defined]
 from scipy import signal as sps
 
-from engine.ddsp.core import db_to_amplitude, mean_square, pan_gains, sosfilt_f32
+from engine.ddsp.core import db_to_amplitude, mean_square, pan_gains, saturate, sosfilt_f32
 from engine.ddsp.textures import texture
 from engine.score import Score
 from knowledge_base.sound import MixPreset
@@ -87,22 +87,40 @@ def _half_rate(effect: pb.Plugin, x: np.ndarray, sample_rate: int) -> np.ndarray
     return out
 
 
-def _chain(role: str, preset: MixPreset, beat_s: float) -> Pedalboard | None:
-    plugins: list[pb.Plugin] = []
+Effect = Pedalboard | float  # a pedalboard chain, or a float: tanh saturation with that drive (dB)
+
+
+def _chain(role: str, preset: MixPreset, beat_s: float) -> list[Effect]:
+    """The role's insert effects in order: filters, saturation, compressor, delay."""
+    filters: list[pb.Plugin] = []
     if role in preset.highpass_hz:
-        plugins.append(pb.HighpassFilter(cutoff_frequency_hz=preset.highpass_hz[role]))
+        filters.append(pb.HighpassFilter(cutoff_frequency_hz=preset.highpass_hz[role]))
     if role in preset.lowpass_hz:
-        plugins.append(pb.LowpassFilter(cutoff_frequency_hz=preset.lowpass_hz[role]))
-    if preset.saturation_db.get(role, 0.0) > 0.0:
-        plugins.append(pb.Distortion(drive_db=preset.saturation_db[role]))
+        filters.append(pb.LowpassFilter(cutoff_frequency_hz=preset.lowpass_hz[role]))
+    dynamics: list[pb.Plugin] = []
     if role in preset.compress:
         c = preset.compress[role]
-        plugins.append(pb.Compressor(threshold_db=c.threshold_db, ratio=c.ratio, attack_ms=c.attack_ms,
-                                     release_ms=c.release_ms))
+        dynamics.append(pb.Compressor(threshold_db=c.threshold_db, ratio=c.ratio, attack_ms=c.attack_ms,
+                                      release_ms=c.release_ms))
     if preset.delay.role == role and preset.delay.mix > 0.0:
-        plugins.append(pb.Delay(delay_seconds=preset.delay.beats * beat_s, feedback=preset.delay.feedback,
-                                mix=preset.delay.mix))
-    return Pedalboard(plugins) if plugins else None
+        dynamics.append(pb.Delay(delay_seconds=preset.delay.beats * beat_s, feedback=preset.delay.feedback,
+                                 mix=preset.delay.mix))
+    drive = preset.saturation_db.get(role, 0.0)
+    steps: list[Effect] = [Pedalboard(filters)] if filters else []
+    steps += [float(drive)] if drive > 0.0 else []
+    steps += [Pedalboard(dynamics)] if dynamics else []
+    return steps
+
+
+def apply_chain(signal: np.ndarray, steps: list[Effect], sample_rate: int) -> np.ndarray:
+    """``signal`` (float32 [n] or [2, n], owned: saturation works in place) through ``steps``; the same shape."""
+    for step in steps:
+        if isinstance(step, float):
+            signal = saturate(signal, step)
+        else:
+            out = step(signal if signal.ndim == 2 else signal[None, :], sample_rate)
+            signal = out if signal.ndim == 2 else out[0]
+    return signal
 
 
 class StemStore:
@@ -139,7 +157,9 @@ def width_side(mono: np.ndarray, *, delay_s: float, width: float, sample_rate: i
     d = max(int(delay_s * sample_rate), 1)
     side = np.zeros_like(mono)
     side[d:] = mono[:-d]
-    side = _highpass(side, 250.0, sample_rate)
+    # float32 filter states are fine at 250 Hz (-89 dB from a float64 run) and 2.5x faster
+    sos = sps.butter(2, 250.0 / (sample_rate / 2.0), btype="highpass", output="sos").astype(np.float32)
+    side = np.asarray(sps.sosfilt(sos, side), dtype=np.float32)
     side *= np.float32(width)
     return side
 
@@ -238,10 +258,7 @@ def mix(*, tracks: dict[str, tuple[str, np.ndarray]], score: Score, preset: MixP
             signal = _highpass(signal, preset.lowcut_hz[role], sample_rate, order=4)
         if preset.bass_presence.get(role, 0.0) > 0.0:
             signal = add_presence(signal, preset.bass_presence[role], sample_rate)
-        chain = _chain(role, preset, beat_s)
-        if chain is not None:
-            signal = chain(signal if signal.ndim == 2 else signal[None, :], sample_rate)
-            signal = signal if audio.ndim == 2 else signal[0]
+        signal = apply_chain(signal, _chain(role, preset, beat_s), sample_rate)
         curve = shared if role in preset.duck_roles else automation
         if curve is not None:
             signal *= curve

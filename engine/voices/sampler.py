@@ -95,6 +95,7 @@ def _set_linear_interpolation(fluidsynth: Any, synth: Any) -> None:
 
 
 _PULL_FRAMES = 1 << 16
+KEEPER_CHANNELS = 256  # presets the keeper holds resident (fluidsynth allows up to 256 MIDI channels)
 
 
 def _float_writer(fluidsynth: Any) -> Any:
@@ -180,11 +181,17 @@ def _sfont_calls(fluidsynth: Any) -> tuple[Any, Any, Any]:
 class SoundfontPlayer:
     """Every soundfont the process asked for, loaded once and shared (one player per sample rate).
 
-    A keeper synth loads each soundfont once, whole (an sf3's Ogg samples are decoded then: MuseScore_General
-    takes ~11 s, once per process). Each track plays on a fresh synth that borrows the loaded soundfonts: fresh
-    voices every time, so the same notes give the same samples whatever played before (a shared synth's voices
-    keep state from earlier tracks), and tracks render on several threads at once. Dynamic sample loading was
-    tried: every borrowing synth then decodes its presets again (~3 s a track). ``loaded`` says what is resident.
+    A keeper synth opens each soundfont once. Each track plays on a fresh synth that borrows the loaded soundfonts:
+    fresh voices every time, so the same notes give the same samples whatever played before (a shared synth's
+    voices keep state from earlier tracks), and tracks render on several threads at once. ``loaded`` says what is
+    open.
+
+    Samples are loaded per preset, as a render first asks for it (fluidsynth's dynamic sample loading), and stay
+    resident: the keeper selects every preset once used on a channel of its own (``_pin``), so the samples' use
+    count never falls to zero when a borrowing synth lets its preset go. MuseScore_General expanded to sf2 is
+    ~470 MB of samples; a render touches a handful of presets (~30-150 MB). Without the pin every borrowing synth
+    would read (an sf3: decode, ~3 s) its preset's samples again. Where the keeper's channels run out, presets
+    play unpinned: correct, only slower.
     """
 
     _shared: ClassVar[dict[int, SoundfontPlayer]] = {}
@@ -196,19 +203,28 @@ class SoundfontPlayer:
         self._fluidsynth = fluidsynth
         _quiet(fluidsynth)
         self.sample_rate = sample_rate
-        self._keeper = self._new_synth()
+        self._keeper = self._new_synth(KEEPER_CHANNELS)
         self._get_sfont, self._add_sfont, self._remove_sfont = _sfont_calls(fluidsynth)
         self._lock = threading.Lock()
         self._sfids: dict[Path, int] = {}
         self._sfonts: dict[Path, Any] = {}  # the keeper's soundfont objects, in load order
+        self._pins: dict[Program, int] = {}  # preset -> the keeper channel that holds it (its samples resident)
 
-    def _new_synth(self) -> Any:
+    def _new_synth(self, channels: int = 16) -> Any:
         # the mixer owns reverb and chorus; fluidsynth's own effects were ~60% of its render time
         synth = self._fluidsynth.Synth(samplerate=float(self.sample_rate), **{
             "synth.reverb.active": 0, "synth.chorus.active": 0, "synth.polyphony": 256,
-            "synth.dynamic-sample-loading": 0})
+            "synth.dynamic-sample-loading": 1, "synth.midi-channels": channels})
         _set_linear_interpolation(self._fluidsynth, synth)
         return synth
+
+    def _pin(self, program: Program) -> None:
+        """Select ``program`` on a keeper channel of its own, once: its samples load now and stay resident."""
+        if program in self._pins or len(self._pins) >= KEEPER_CHANNELS:
+            return
+        channel = len(self._pins)
+        if self._keeper.program_select(channel, self._sfid(program.soundfont), program.bank, program.program) == 0:
+            self._pins[program] = channel
 
     @classmethod
     def shared(cls, sample_rate: int) -> SoundfontPlayer:
@@ -220,6 +236,11 @@ class SoundfontPlayer:
     @property
     def loaded(self) -> list[str]:
         return sorted(p.name for p in self._sfids)
+
+    @property
+    def resident(self) -> list[str]:
+        """The presets whose samples are loaded and held (``Program.label``), in the order first asked for."""
+        return [p.label for p in self._pins]
 
     def has_preset(self, program: Program) -> bool:
         with self._lock:
@@ -239,6 +260,7 @@ class SoundfontPlayer:
         out = np.zeros((2, n_samples), dtype=np.float32)
         with self._lock:
             self._sfid(program.soundfont)
+            self._pin(program)
             synth = self._new_synth()
             # every loaded soundfont, in the keeper's order, so each keeps its id (adding renumbers a soundfont
             # to the borrowing synth's next id, and the object is shared)

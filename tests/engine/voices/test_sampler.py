@@ -203,3 +203,21 @@ def test_sampled_kit_velocity_layers_and_round_robin(kb: KnowledgeBase) -> None:
                                                                         n_samples=2 * SR, sample_rate=SR)
     takes = [audio[:, int(0.5 * i * SR): int(0.5 * i * SR) + SR // 4] for i in range(4)]
     assert any(not np.allclose(takes[0], t, atol=1e-4) for t in takes[1:])
+
+
+@needs_sampler
+def test_presets_load_on_first_use_and_stay_resident() -> None:
+    """Samples load per preset (dynamic loading) and the keeper pins each preset once played, so a second render
+    of it reads nothing again and sounds the same."""
+    assert SOUNDFONT is not None
+    player = SoundfontPlayer.shared(SR)
+    program = Program(SOUNDFONT, 0, 11)  # vibraphone: played by no other test in this file
+    track = Track(name="mallet", role="harmony", instrument_id="vibraphone", preset="mallet", gm_program=11,
+                  is_drum=False, notes=[Note(0.0, 0.3, 64, 100)])
+    first = SamplerVoice(SOUNDFONT, program=program).render(track, n_samples=SR // 2, sample_rate=SR)
+    assert program.label in player.resident
+    count = len(player.resident)
+    second = SamplerVoice(SOUNDFONT, program=program).render(track, n_samples=SR // 2, sample_rate=SR)
+    assert len(player.resident) == count  # pinned once
+    assert float(np.abs(first).max()) > 0.01
+    np.testing.assert_array_equal(first, second)

@@ -1,0 +1,160 @@
+"""Pitch truth for the sound bench: does each pitched stem sound the notes its own score track wrote?
+
+Each stem is transcribed by basic-pitch (Spotify's audio-to-MIDI model, trained on real instruments; its ONNX model
+ships inside the package and runs on onnxruntime, offline) and compared with the stem's score track: note F1 with
+mir_eval's onset-only matching (onset within 50 ms, pitch within 50 cents). The same F1 with the transcription moved
+by -24..+24 semitones says whether a stem is heard in another octave (its best octave is not 0).
+
+Bench-only: ``pip install --no-deps -r requirements-bench.txt`` (basic-pitch's declared dependencies pull
+tensorflow; none of it is needed for the ONNX model). Without it, ``unavailable()`` says why and the bench skips.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import numpy as np
+
+from engine.score import Track
+
+MODEL_RATE = 22050
+OCTAVE_SHIFTS = (-24, -12, 0, 12, 24)
+MIN_NOTE_MS = 50.0  # basic-pitch's default (127.7 ms) drops sixteenth notes at ordinary tempi
+CLEAR_ATTACK_FAMILIES = ("keyboard", "guitar", "plucked", "mallet", "bass", "synth", "brass", "woodwind")
+NOT_PITCHED_ROLES = ("drums", "percussion", "fx", "texture", "reverb")
+
+
+def unavailable() -> str | None:
+    """None when the transcriber can run, else why not."""
+    for module, package in (("basic_pitch", "basic-pitch"), ("onnxruntime", "onnxruntime"),
+                            ("mir_eval", "mir-eval"), ("resampy", "resampy")):
+        if importlib.util.find_spec(module) is None:
+            return f"{package} is not installed (pip install --no-deps -r requirements-bench.txt)"
+    return None
+
+
+@cache
+def _model() -> Any:
+    logging.getLogger().setLevel(logging.ERROR)  # basic-pitch warns that tensorflow and tflite are absent
+    from basic_pitch import ICASSP_2022_MODEL_PATH
+    from basic_pitch.inference import Model
+
+    if not str(ICASSP_2022_MODEL_PATH).endswith(".onnx"):
+        raise RuntimeError(f"basic-pitch chose {ICASSP_2022_MODEL_PATH}, not its ONNX model")
+    return Model(ICASSP_2022_MODEL_PATH)
+
+
+def transcribe(audio: np.ndarray, sample_rate: int) -> list[tuple[float, float, int]]:
+    """Notes (start_s, end_s, midi pitch) basic-pitch hears in ``audio`` ([n] or [ch, n]), as its ``predict`` does
+    for a file, without the file."""
+    import librosa
+    from basic_pitch import note_creation
+    from basic_pitch.constants import AUDIO_N_SAMPLES, FFT_HOP
+    from basic_pitch.inference import unwrap_output, window_audio_file
+
+    mono = np.asarray(audio, dtype=np.float32)
+    mono = mono.mean(axis=0) if mono.ndim == 2 else mono
+    y = librosa.resample(mono, orig_sr=sample_rate, target_sr=MODEL_RATE).astype(np.float32)
+    overlap_frames = 30
+    overlap = overlap_frames * FFT_HOP
+    padded = np.concatenate([np.zeros(overlap // 2, dtype=np.float32), y])
+    model = _model()
+    output: dict[str, list[np.ndarray]] = {"note": [], "onset": [], "contour": []}
+    for window, _ in window_audio_file(padded, AUDIO_N_SAMPLES - overlap):
+        for key, value in model.predict(window[None, ...]).items():
+            output[key].append(value)
+    unwrapped = {k: unwrap_output(np.concatenate(v), y.size, overlap_frames) for k, v in output.items()}
+    min_frames = int(np.round(MIN_NOTE_MS / 1000 * (MODEL_RATE / FFT_HOP)))
+    _, events = note_creation.model_output_to_notes(unwrapped, onset_thresh=0.5, frame_thresh=0.3,
+                                                    min_note_len=min_frames, min_freq=None, max_freq=None,
+                                                    multiple_pitch_bends=False, melodia_trick=True)
+    return [(float(s), float(e), int(p)) for s, e, p, *_ in events]
+
+
+def note_scores(reference: list[tuple[float, float, int]], estimate: list[tuple[float, float, int]], *,
+                shift: int = 0) -> tuple[float, float, float]:
+    """(precision, recall, F1) of onset-only note matching (mir_eval: onset within 50 ms, pitch within 50 cents)
+    with ``estimate`` moved by ``shift`` semitones."""
+    from mir_eval.transcription import precision_recall_f1_overlap
+
+    if not reference or not estimate:
+        return 0.0, 0.0, 0.0
+
+    def arrays(notes: list[tuple[float, float, int]], semitones: int) -> tuple[np.ndarray, np.ndarray]:
+        intervals = np.array([[s, max(e, s + 0.01)] for s, e, _ in notes])
+        hz = 440.0 * 2.0 ** ((np.array([p for *_, p in notes]) + semitones - 69) / 12.0)
+        return intervals, hz
+
+    ref_i, ref_p = arrays(reference, 0)
+    est_i, est_p = arrays(estimate, shift)
+    precision, recall, f1, _ = precision_recall_f1_overlap(ref_i, ref_p, est_i, est_p, onset_tolerance=0.05,
+                                                           pitch_tolerance=50.0, offset_ratio=None)
+    return float(precision), float(recall), float(f1)
+
+
+def _doubles(reference: list[tuple[float, float, int]], note: tuple[float, float, int]) -> bool:
+    start, _, pitch = note
+    near = {p for s, _, p in reference if abs(s - start) <= 0.05}
+    return pitch not in near and any(abs(pitch - p) in (12, 24) for p in near)
+
+
+def octave_doubled_share(reference: list[tuple[float, float, int]], estimate: list[tuple[float, float, int]]) -> float:
+    """Share of the heard notes that sit an octave (or two) above or below a written note starting with them: a
+    strong harmonic heard as a note of its own (basic-pitch does this even on synthetic tones whose upper partials
+    fall as 1/k^3), which lowers precision without moving the line's octave."""
+    if not estimate:
+        return 0.0
+    return sum(1 for note in estimate if _doubles(reference, note)) / len(estimate)
+
+
+def without_doublings(reference: list[tuple[float, float, int]],
+                      estimate: list[tuple[float, float, int]]) -> list[tuple[float, float, int]]:
+    """The heard notes less those that only double a written note an octave away (for a second F1, labelled so)."""
+    return [note for note in estimate if not _doubles(reference, note)]
+
+
+@dataclass(frozen=True, slots=True)
+class StemPitch:
+    name: str
+    role: str
+    instrument: str
+    voice: str
+    clear_attack: bool
+    precision: float
+    recall: float
+    f1: float
+    best_shift: int  # semitones that make the transcription match best: 0 = heard in the written octave
+    best_f1: float
+    octave_doubled: float  # share of heard notes that double a written note an octave away
+    f1_undoubled: float  # F1 with those doublings set aside (a second figure, never the headline)
+    notes_written: int
+    notes_heard: int
+
+    @property
+    def other_octave(self) -> bool:
+        """Heard in another octave: some octave shift matches clearly better than none."""
+        return self.best_shift != 0 and self.best_f1 >= self.f1 + 0.1
+
+
+def stem_pitch(name: str, track: Track, stem: np.ndarray, sample_rate: int, *, family: str | None,
+               voice: str, duration_s: float) -> StemPitch:
+    reference = [(n.start_s, n.end_s, n.pitch) for n in track.notes if n.start_s < duration_s - 0.1]
+    heard = transcribe(stem, sample_rate)
+    scores = {shift: note_scores(reference, heard, shift=shift) for shift in OCTAVE_SHIFTS}
+    best = max(OCTAVE_SHIFTS, key=lambda s: (scores[s][2], s == 0))
+    clear = track.role != "pad" and family in CLEAR_ATTACK_FAMILIES
+    precision, recall, f1 = scores[0]
+    return StemPitch(name=name, role=track.role, instrument=track.instrument_id, voice=voice, clear_attack=clear,
+                     precision=precision, recall=recall, f1=f1, best_shift=best, best_f1=scores[best][2],
+                     octave_doubled=octave_doubled_share(reference, heard),
+                     f1_undoubled=note_scores(reference, without_doublings(reference, heard))[2],
+                     notes_written=len(reference),
+                     notes_heard=len(heard))
+
+
+def pitched_tracks(tracks: list[Track]) -> list[Track]:
+    return [t for t in tracks if not t.is_drum and t.role not in NOT_PITCHED_ROLES and t.notes]

@@ -1,0 +1,54 @@
+"""Pitch truth (bench/pitch_truth.py): the scoring on notes whose answers are known, and the real transcriber
+(basic-pitch's ONNX model, offline) on a plucked tone line rendered here."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from bench import pitch_truth
+from engine.score import Note, Track
+
+SR = 22050
+needs_scorer = pytest.mark.skipif(pitch_truth.unavailable() is not None, reason=str(pitch_truth.unavailable()))
+LINE = [(0.25 + 0.4 * i, 0.25 + 0.4 * i + 0.3, p) for i, p in enumerate([57, 60, 64, 62, 59, 57, 55, 60])]
+
+
+def _plucked(notes: list[tuple[float, float, int]], duration_s: float, *, octave: int = 0) -> np.ndarray:
+    """Decaying harmonic tones (a plucked string): clear attacks, a known pitch."""
+    out = np.zeros(int(duration_s * SR), dtype=np.float32)
+    for start, end, pitch in notes:
+        n = int((end - start) * SR)
+        t = np.arange(n) / SR
+        f0 = 440.0 * 2 ** ((pitch + octave - 69) / 12)
+        tone = sum(np.sin(2 * np.pi * k * f0 * t) / k**1.5 for k in range(1, 7))
+        s = int(start * SR)
+        out[s:s + n] += (0.3 * tone * np.exp(-t / 0.25) * np.minimum(t / 0.003, 1.0)).astype(np.float32)
+    return out
+
+
+@needs_scorer
+def test_note_scores_and_octave_doubling() -> None:
+    assert pitch_truth.note_scores(LINE, LINE) == (1.0, 1.0, 1.0)
+    up = [(s, e, p + 12) for s, e, p in LINE]
+    assert pitch_truth.note_scores(LINE, up)[2] == 0.0
+    assert pitch_truth.note_scores(LINE, up, shift=-12)[2] == 1.0
+    precision, recall, f1 = pitch_truth.note_scores(LINE, LINE + up)  # every note also heard an octave up
+    assert recall == 1.0 and precision == 0.5 and f1 == pytest.approx(2 / 3)
+    assert pitch_truth.octave_doubled_share(LINE, LINE + up) == 0.5
+    assert pitch_truth.without_doublings(LINE, LINE + up) == LINE
+    assert pitch_truth.note_scores(LINE, []) == (0.0, 0.0, 0.0)
+
+
+@needs_scorer
+def test_transcriber_hears_a_line_in_its_octave() -> None:
+    """The real model hears a written line as written, and a line played an octave up as 'another octave'."""
+    track = Track(name="lead", role="lead", instrument_id="guitar", preset="guitar", gm_program=25, is_drum=False,
+                  notes=[Note(s, e - s, p, 100) for s, e, p in LINE])
+    right = pitch_truth.stem_pitch("lead", track, _plucked(LINE, 4.0), SR, family="guitar", voice="test",
+                                   duration_s=4.0)
+    assert right.clear_attack and right.best_shift == 0 and not right.other_octave
+    assert right.recall == 1.0 and right.f1_undoubled >= 0.85  # every note heard; the model adds octave doublings
+    wrong = pitch_truth.stem_pitch("lead", track, _plucked(LINE, 4.0, octave=12), SR, family="guitar", voice="test",
+                                   duration_s=4.0)
+    assert wrong.f1 < 0.3 and wrong.best_shift == -12 and wrong.other_octave
