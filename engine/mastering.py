@@ -50,18 +50,23 @@ def true_peak_per_sample(x: np.ndarray, *, floor: float | None = None) -> np.nda
     loudest sample); band-limited music does not overshoot its samples by more, and after
     normalisation that is a tiny share of the samples, so this stays cheap on long signals.
     """
-    a = np.abs(x).max(axis=0)
+    a = np.abs(x[0])
+    for ch in range(1, x.shape[0]):
+        np.maximum(a, np.abs(x[ch]), out=a)
     level = float(a.max()) * 10.0 ** (-3.0 / 20.0) if floor is None else floor
     cand = np.flatnonzero(a > level)
     if cand.size == 0:
         return np.asarray(a)
     n = x.shape[1]
     outs = np.unique((cand[:, None] + _DELAY + np.arange(-1, 2)[None, :]).ravel())
-    idx = outs[:, None] - np.arange(_TAPS)[None, :] + _TAPS  # into the padded signal
-    padded = np.pad(x, ((0, 0), (_TAPS, _TAPS + _DELAY + 2)))
+    idx = outs[:, None] - np.arange(_TAPS)[None, :]  # the input samples each interpolated value reads
+    inside = (idx >= 0) & (idx < n)  # beyond the ends the signal is zero (no padded copy of it is made)
+    np.clip(idx, 0, n - 1, out=idx)
     best = np.zeros(outs.size, dtype=np.float32)
     for ch in range(x.shape[0]):
-        best = np.maximum(best, np.abs(padded[ch][idx] @ _PHASES.T).max(axis=1))
+        taps = x[ch][idx]
+        taps[~inside] = 0.0
+        best = np.maximum(best, np.abs(taps @ _PHASES.T).max(axis=1))
     peaks = a.copy()
     np.maximum.at(peaks, np.clip(outs - _DELAY, 0, n - 1), best)
     return np.asarray(peaks)
@@ -220,7 +225,7 @@ def _filters(x: np.ndarray, sample_rate: int, spec: MasterSpec) -> np.ndarray:
     so the two channels run on two threads."""
     # a 4th-order high-pass (pedalboard's is first order: 6 dB an octave leaves the sub-rumble), float64 states
     sos = sps.butter(4, spec.highpass_hz / (sample_rate / 2.0), btype="highpass", output="sos")
-    x = np.stack(per_channel(lambda ch: sosfilt_f32(sos, ch), x))
+    per_channel(lambda ch: sosfilt_f32(sos, ch, out=ch), x)  # in place: x is the master's own copy
     if spec.lowpass_hz:
         x = Pedalboard([pb.LowpassFilter(cutoff_frequency_hz=spec.lowpass_hz)])(x, sample_rate)
     # the genre's target tilt, measured after the filters
@@ -233,9 +238,11 @@ def _filters(x: np.ndarray, sample_rate: int, spec: MasterSpec) -> np.ndarray:
             saturate(y, spec.saturation_db)  # pedalboard's Distortion curve, vectorised
         compressor = pb.Compressor(threshold_db=spec.threshold_db, ratio=spec.ratio, attack_ms=15.0,
                                    release_ms=180.0)
-        return np.asarray(Pedalboard([compressor])(y, sample_rate)[0])
+        channel[:] = Pedalboard([compressor])(y, sample_rate)[0]  # back into x's row: no stacked copy
+        return channel
 
-    return np.stack(per_channel(strip, x))
+    per_channel(strip, x)
+    return x
 
 
 def master(premaster: np.ndarray, sample_rate: int, spec: MasterSpec, *, fade_out_s: float,

@@ -318,9 +318,12 @@ class SamplerVoice:
         audio = player.render(program, note_events(track, sample_rate, seed=seed, velocity_jitter=jitter), n_samples)
         if not self.double:
             return audio
+        # one take per side, each folded to mono in place (a ten-minute part never holds three stereo copies)
+        audio[0] += audio[1]
+        audio[0] *= np.float32(0.5)
         second = player.render(program, note_events(track, sample_rate, seed=seed + 1, velocity_jitter=8,
                                                     time_jitter_s=0.012), n_samples)
-        out = np.empty_like(audio)
-        out[0] = audio.mean(axis=0)
-        out[1] = second.mean(axis=0)
-        return out
+        np.add(second[0], second[1], out=audio[1])
+        del second
+        audio[1] *= np.float32(0.5)
+        return audio
