@@ -136,6 +136,8 @@ class SampledProgram(_Spec):
     soundfont: str = "general"
     bank: int = Field(default=0, ge=0, le=128)
     program: int = Field(default=0, ge=0, le=127)
+    lowcut_hz: float = Field(default=0.0, ge=0.0, le=200.0, description=(
+        "A 4th-order high-pass on what this sound plays (0: none): a sampled kit whose kick sits under 45 Hz"))
 
 
 class SamplerSpec(_Spec):

@@ -25,6 +25,7 @@ from engine.score import Track
 from engine.voices.base import Voice, VoiceContext
 from engine.voices.rave import RaveVoice
 from engine.voices.sampler import Program, SamplerVoice, SoundfontPlayer, find_named_soundfont
+from knowledge_base.sound import SampledProgram
 
 VoiceFactory = Callable[[Track, VoiceContext], Voice]
 VOICES: dict[str, VoiceFactory] = {}
@@ -40,8 +41,9 @@ def register_voice(name: str) -> Callable[[VoiceFactory], VoiceFactory]:
     return add
 
 
-def sampled_kit(track: Track, ctx: VoiceContext) -> Program | None:
-    """The first installed sampled kit the track's kit lists (synth_presets.yaml ``sampler.kits``), or None."""
+def sampled_kit_entry(track: Track, ctx: VoiceContext) -> tuple[Program, SampledProgram] | None:
+    """The first installed sampled kit the track's kit lists (synth_presets.yaml ``sampler.kits``) with its entry,
+    or None."""
     if ctx.soundfont is None or not ctx.soundfont.is_file():
         return None
     for entry in ctx.kb.synth_presets.sampler.kits.get(track.preset, []):
@@ -50,8 +52,14 @@ def sampled_kit(track: Track, ctx: VoiceContext) -> Program | None:
             continue
         program = Program(path, entry.bank, entry.program)
         if SoundfontPlayer.shared(ctx.sample_rate).has_preset(program):
-            return program
+            return program, entry
     return None
+
+
+def sampled_kit(track: Track, ctx: VoiceContext) -> Program | None:
+    """The first installed sampled kit the track's kit lists, or None."""
+    found = sampled_kit_entry(track, ctx)
+    return found[0] if found is not None else None
 
 
 def sampler_program(track: Track, ctx: VoiceContext) -> Program:
@@ -71,10 +79,11 @@ def _kit(track: Track, ctx: VoiceContext) -> Voice:
 
 @register_voice("sampled_kit")
 def _sampled_kit(track: Track, ctx: VoiceContext) -> Voice:
-    program = sampled_kit(track, ctx)
-    if program is None:
+    found = sampled_kit_entry(track, ctx)
+    if found is None:
         raise ValueError(f"no sampled kit installed for {track.preset!r}")
-    return SamplerVoice(program.soundfont, program=program, round_robin=True)
+    program, entry = found
+    return SamplerVoice(program.soundfont, program=program, round_robin=True, lowcut_hz=entry.lowcut_hz)
 
 
 @register_voice("sampler")

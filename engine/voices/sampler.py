@@ -28,7 +28,9 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
+from scipy import signal as sps
 
+from engine.ddsp.core import sosfilt_f32
 from engine.score import Track
 from engine.voices.soundfonts import expanded_path
 
@@ -296,11 +298,12 @@ class SamplerVoice:
     """
 
     def __init__(self, soundfont: Path, *, program: Program | None = None, double: bool = False,
-                 round_robin: bool = False) -> None:
+                 round_robin: bool = False, lowcut_hz: float = 0.0) -> None:
         self.soundfont = soundfont
         self.program = program
         self.double = double
         self.round_robin = round_robin
+        self.lowcut_hz = lowcut_hz  # a 4th-order high-pass on what it plays (a kit whose kick sits too low)
 
     def program_for(self, track: Track) -> Program:
         if self.program is not None:
@@ -316,6 +319,9 @@ class SamplerVoice:
         program = self.program_for(track)
         jitter = 6 if self.round_robin else 0
         audio = player.render(program, note_events(track, sample_rate, seed=seed, velocity_jitter=jitter), n_samples)
+        if self.lowcut_hz > 0.0:
+            sos = sps.butter(4, self.lowcut_hz / (sample_rate / 2.0), btype="highpass", output="sos")
+            sosfilt_f32(sos, audio, out=audio)
         if not self.double:
             return audio
         # one take per side, each folded to mono in place (a ten-minute part never holds three stereo copies)

@@ -221,3 +221,24 @@ def test_presets_load_on_first_use_and_stay_resident() -> None:
     assert len(player.resident) == count  # pinned once
     assert float(np.abs(first).max()) > 0.01
     np.testing.assert_array_equal(first, second)
+
+
+@pytest.mark.skipif(AVL is None or SOUNDFONT is None, reason="avldrums.lv2-soundfont is not installed")
+def test_sampled_kit_low_cut_keeps_the_kick_above_the_sub_octave(kb: KnowledgeBase) -> None:
+    """The Black Pearl kick's fundamental is 43 Hz: its kit entry's low cut (synth_presets.yaml lowcut_hz) leaves the
+    31.5 Hz octave at least 6 dB under the 63 Hz one, which the raw sample does not."""
+    kick = _drums("acoustic", [Note(0.5 * i, 0.2, 36, 110) for i in range(4)])
+    ctx = _ctx(kb)
+    voice = build_voice(kick, ctx)
+    assert isinstance(voice, SamplerVoice) and voice.lowcut_hz > 0.0
+
+    def sub_re_63_db(audio: np.ndarray) -> float:
+        power = np.abs(np.fft.rfft(audio.mean(axis=0).astype(np.float64))) ** 2
+        freqs = np.fft.rfftfreq(audio.shape[-1], 1 / SR)
+        band = [power[(freqs >= f / 2**0.5) & (freqs < f * 2**0.5)].sum() for f in (31.5, 63.0)]
+        return float(10 * np.log10(band[0] / band[1]))
+
+    cut = voice.render(kick, n_samples=2 * SR, sample_rate=SR)
+    raw = SamplerVoice(AVL, program=Program(AVL, 0, 0)).render(kick, n_samples=2 * SR, sample_rate=SR)
+    assert sub_re_63_db(raw) > -3.0
+    assert sub_re_63_db(cut) <= -6.0
