@@ -38,8 +38,20 @@ def unavailable() -> str | None:
 
 
 @cache
+def _quiet_import() -> None:
+    """Import basic-pitch with its import-time warnings (tensorflow, tflite and coremltools absent) silenced."""
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.ERROR)
+    try:
+        import basic_pitch.inference  # noqa: F401
+    finally:
+        root.setLevel(level)
+
+
+@cache
 def _model() -> Any:
-    logging.getLogger().setLevel(logging.ERROR)  # basic-pitch warns that tensorflow and tflite are absent
+    _quiet_import()
     from basic_pitch import ICASSP_2022_MODEL_PATH
     from basic_pitch.inference import Model
 
@@ -52,6 +64,8 @@ def transcribe(audio: np.ndarray, sample_rate: int) -> list[tuple[float, float, 
     """Notes (start_s, end_s, midi pitch) basic-pitch hears in ``audio`` ([n] or [ch, n]), as its ``predict`` does
     for a file, without the file."""
     import librosa
+
+    _quiet_import()
     from basic_pitch import note_creation
     from basic_pitch.constants import AUDIO_N_SAMPLES, FFT_HOP
     from basic_pitch.inference import unwrap_output, window_audio_file

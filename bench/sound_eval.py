@@ -303,6 +303,14 @@ def end_to_end(engine: Engine, kb: KnowledgeBase, aurora: Any, duration_s: float
 
 
 def peak_rss_mb() -> float:
+    """This process's peak resident memory (MB): VmHWM, the high-water mark of its own address space. (ru_maxrss
+    is not used where VmHWM exists: Linux carries it over from the parent across fork and exec, so a child started
+    by a 2 GB bench would report at least 2 GB.)"""
+    status = Path("/proc/self/status")
+    if status.is_file():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return float(line.split()[1]) / 1024
     return float(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
 
