@@ -110,3 +110,16 @@ def test_mix_takes_stereo_voices_and_widens_pads(kb: KnowledgeBase) -> None:
     assert side_mid_db(stems["pad"]) >= -8.0
     assert side_mid_db(stems["harmony"]) > -3.0  # its own image, kept
     assert np.allclose(sum(stems.values()), premaster, atol=1e-5)
+
+
+def test_saturate_is_pedalboards_distortion_in_place() -> None:
+    """The vectorised saturation gives what pedalboard's Distortion gives, and works in place."""
+    import pedalboard as pb
+
+    from engine.ddsp.core import saturate
+
+    x = (np.random.default_rng(3).standard_normal((2, 4410)) * 0.4).astype(np.float32)
+    expected = pb.Pedalboard([pb.Distortion(drive_db=7.0)])(x, 44100)
+    out = saturate(x, 7.0)
+    assert out is x
+    np.testing.assert_allclose(out, expected, atol=1e-6)
