@@ -200,14 +200,16 @@ class Studio:
         return self.parse_view(prompt)
 
     @staticmethod
-    def stated_duration(prompt: str) -> tuple[Any, Any]:
-        """The duration sliders (Plan, Generate) show a duration the prompt states ("ambient drone, 10 minutes"),
-        brought into range; a prompt that states none leaves them as the user set them."""
+    def stated_duration(prompt: str) -> Any:
+        """The settings' duration slider takes a duration the prompt states ("ambient drone, 10 minutes"),
+        brought into range, and names it; a prompt that states none leaves the slider as the user set it."""
         seconds = parse_duration(prompt.lower()) if isinstance(prompt, str) and prompt.strip() else None
         if seconds is None:
-            return gr.skip(), gr.skip()
+            return gr.update(info="A duration the prompt states is set here")
         value = float(min(MAX_DURATION_S, max(MIN_DURATION_S, round(seconds))))
-        return value, value
+        stated = fmt.clock(seconds).removesuffix(".0")
+        note = f"The prompt says {stated}" + ("" if value == round(seconds) else f" (kept to {value:g} s)")
+        return gr.update(value=value, info=note)
 
     def suggest_view(self, prompt: str) -> tuple[Any, ...]:
         """Suggestion chips for the prompt as typed; errors here are shown quietly, never as pop-ups."""

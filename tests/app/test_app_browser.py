@@ -1,12 +1,13 @@
 """The studio in a real headless Chromium: type, see suggestions, parse, plan, generate, and a bad input.
 
-Screenshots land in /tmp (soundstar_enhance.png, soundstar_parse.png, soundstar_plan.png,
-soundstar_generate.png, soundstar_error.png) for a look.
+Screenshots land in tests/app/artifacts/ (git-ignored; SOUNDSTAR_SCREENSHOTS overrides): soundstar_enhance.png,
+soundstar_parse.png, soundstar_plan.png, soundstar_generate.png, soundstar_error.png.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,8 @@ from fake_aurora import PROMPT
 CHROMIUM = Path(os.environ.get("SOUNDSTAR_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
-SHOTS = Path(os.environ.get("SOUNDSTAR_SCREENSHOTS", "/tmp"))
+SHOTS = Path(os.environ.get("SOUNDSTAR_SCREENSHOTS", Path(__file__).parent / "artifacts"))
+SHOTS.mkdir(parents=True, exist_ok=True)
 TIMEOUT_MS = 20_000
 
 pytestmark = pytest.mark.skipif(
@@ -83,15 +85,16 @@ def test_type_parse_plan(page: Any, live_aurora: Any) -> None:
 
 def test_generate(page: Any) -> None:
     expect = sync_api.expect
-    page.locator("#ss-prompt textarea").fill(PROMPT)
     page.get_by_role("tab", name="Generate").click()
-    seed = page.locator("#ss-gen-seed input")
+    seed = page.locator("#ss-seed input")
     page.locator("#ss-dice").click()
     expect(seed).not_to_have_value("0")  # the dice drew a new seed
-    duration = page.locator("#ss-gen-duration input[type=number]")
+    duration = page.locator("#ss-duration input[type=number]")
     duration.fill("5")
     duration.press("Enter")
-    page.locator("#ss-generate").click()
+    prompt = page.locator("#ss-prompt textarea")
+    prompt.fill(PROMPT)
+    prompt.press("Enter")  # Enter in the prompt generates
 
     player = page.locator("#ss-audio audio[src]").first  # the waveform player renders its own <audio>
     expect(player).to_be_attached()
@@ -99,10 +102,16 @@ def test_generate(page: Any) -> None:
     expect(page.locator("#ss-gen-energy img")).to_be_visible()
     expect(page.locator("#ss-gen-summary")).to_contain_text("80 BPM")
     expect(page.locator("#ss-gen-summary")).to_contain_text("0:05.0")  # the 5 s asked for, not the default 30
+    expect(page.locator("#ss-stages")).to_be_hidden()  # developer detail waits in the collapsed Details
+    page.locator("#ss-details").get_by_text("Details").first.click()
     expect(page.locator("#ss-stages")).to_contain_text("synthesis")
+    expect(page.locator("#ss-gen-badges")).to_contain_text("served by")
     downloads = page.locator("#ss-downloads")
-    for suffix in (".wav", ".mid", "-stems", ".zip"):
-        expect(downloads).to_contain_text(suffix)
+    for name in ("track.wav", "score.mid", "stems.zip", "plan.json"):
+        expect(downloads.get_by_role("cell", name=name, exact=True)).to_be_visible()
+    # served from the data folder where the track was written, not from a copy in Gradio's cache
+    links = downloads.locator("a").evaluate_all("links => links.map(a => a.href)")
+    assert any(re.search(r"/files/0/[0-9a-f]{32}/track\.wav$", link) for link in links), links
     expect(page.locator("#ss-audio time#duration")).to_have_text("0:05")  # the browser decoded the 5 s track
     assert "Traceback" not in page.content()
     page.wait_for_timeout(500)
@@ -119,7 +128,7 @@ def test_failed_generate_clears_the_previous_result(page: Any) -> None:
     expect(page.get_by_text("AURORA_INPUT_EMPTY").first).to_be_visible()
     expect(page.locator("#ss-audio audio[src]")).to_have_count(0)
     expect(page.locator("#ss-gen-summary")).not_to_contain_text("80 BPM")
-    expect(page.locator("#ss-downloads")).not_to_contain_text(".wav")
+    expect(page.locator("#ss-downloads")).not_to_contain_text("track")
     expect(page.locator("#ss-pianoroll img")).to_have_count(0)
     assert "Traceback" not in page.content()
 

@@ -4,6 +4,7 @@ and after a restart of the server on the same SQLite file."""
 
 from __future__ import annotations
 
+import re
 import socket
 import threading
 import time
@@ -75,24 +76,53 @@ def test_feedback_is_stored_and_history_survives_reload_and_restart(
 
         page.locator("#ss-thumbs-up").click()  # nothing on screen yet: nothing to rate
         expect(page.locator("#ss-feedback-status")).to_contain_text("Generate a track first")
-        page.locator("#ss-prompt textarea").fill(PROMPT)
-        duration = page.locator("#ss-gen-duration input[type=number]")
-        duration.fill("5")
-        duration.press("Enter")
-        page.locator("#ss-generate").click()
-        expect(page.locator("#ss-audio audio[src]").first).to_be_attached()
-        page.locator("#ss-comment textarea").fill("warm rhodes, more crackle please")
-        page.locator("#ss-thumbs-up").click()
-        expect(page.locator("#ss-feedback-status")).to_contain_text("saved")
-
-        assert service.store.count("user_feedback", feedback_type="positive",
-                                   comments="warm rhodes, more crackle please") == 1
+        prompt = page.locator("#ss-prompt textarea")
+        prompt.click()
+        prompt.press_sequentially("a melancholic lo-fi beat", delay=15)
+        chip = page.locator("button.ss-chip").first
+        expect(chip).to_be_visible()  # suggestions appear while typing
+        chip.click()
+        expect(prompt).not_to_have_value("a melancholic lo-fi beat")  # the chip applied its suggestion
+        chip_text = prompt.input_value()
         cookies = {c["name"]: c["value"] for c in context.cookies()}
         user = service.ui_user(cookies=cookies)
         assert user is not None and user.kind == "anonymous"
+        (suggest_session,), _ = service.store.history(user_id=user.id, kind="suggest")
+        (accepted,) = service.store.suggestions(user_id=user.id, session_id=suggest_session.id)
+        assert accepted["user_accepted"] is True and accepted["suggested_value"] == chip_text
+        assert accepted["original_value"] == "a melancholic lo-fi beat"
+
+        prompt.fill(PROMPT)
+        duration = page.locator("#ss-duration input[type=number]")
+        duration.fill("10")
+        duration.press("Enter")
+        page.locator("#ss-seed input").fill("11")
+        page.locator("#ss-format").get_by_label("flac").check()
+        page.locator("#ss-generate").click()
+        expect(page.get_by_text(re.compile(r"step \d of 8")).first).to_be_visible()  # one bar, the stage named
+        expect(page.locator("#ss-audio audio[src]").first).to_be_attached()
+        expect(page.locator("#ss-audio time#duration")).to_have_text("0:10")  # the browser decoded it
+        page.locator("#ss-rating-audio").get_by_label("4").check()
+        page.locator("#ss-rating-prompt").get_by_label("5").check()
+        page.locator("#ss-comment textarea").fill("warm rhodes, more crackle please")
+        page.locator("#ss-thumbs-up").click()
+        expect(page.locator("#ss-feedback-status")).to_contain_text("saved")
+        page.screenshot(path=str(SHOTS / "soundstar_feedback.png"), full_page=True)
+
+        assert service.store.count("user_feedback", feedback_type="positive", audio_quality_rating=4,
+                                   prompt_quality_rating=5, comments="warm rhodes, more crackle please") == 1
+        assert service.store.count("user_feedback", suggestion_relevance_rating=None) == 1  # not given
         sessions, total = service.store.history(user_id=user.id, kind="generate")
         assert total == 1 and sessions[0].original_prompt == PROMPT and sessions[0].status == "completed"
-        assert sessions[0].results[0].files_available and sessions[0].results[0].audio_duration_seconds == 5
+        result = sessions[0].results[0]
+        assert result.files_available and result.audio_duration_seconds == 10 and result.output_format == "flac"
+        # the track on screen is the stored file, written once in the data folder and served from there
+        links = page.locator("#ss-downloads a").evaluate_all("links => links.map(a => a.href)")
+        audio_path = service.files.resolve(service.store.result_file(user_id=user.id, result_id=result.id,
+                                                                      kind="audio"))
+        assert audio_path is not None and any(link.endswith(str(audio_path)) for link in links), links
+        assert sorted(p.name for p in audio_path.parent.iterdir()) == ["plan.json", "score.mid", "stems.zip",
+                                                                      "track.flac"]
 
         page.reload()
         page.get_by_role("tab", name="History").click()
@@ -105,5 +135,15 @@ def test_feedback_is_stored_and_history_survives_reload_and_restart(
         page.goto(served2.url)
         page.get_by_role("tab", name="History").click()
         expect(page.locator("#ss-history")).to_contain_text(PROMPT[:30])
+        page.locator("#ss-history").get_by_role("gridcell", name=PROMPT).click()  # pick it: play, download, restore
+        expect(page.locator("#ss-history-info")).to_contain_text("seed 11")
+        expect(page.locator("#ss-history-audio audio[src]").first).to_be_attached()
+        expect(page.locator("#ss-history-downloads").get_by_role("cell", name="track.flac", exact=True)).to_be_visible()
         page.screenshot(path=str(SHOTS / "soundstar_history.png"), full_page=True)
+        page.locator("#ss-restore").click()
+        expect(page.get_by_role("tab", name="Generate")).to_have_attribute("aria-selected", "true")
+        expect(page.locator("#ss-prompt textarea")).to_have_value(PROMPT)
+        expect(page.locator("#ss-duration input[type=number]")).to_have_value("10")
+        expect(page.locator("#ss-seed input")).to_have_value("11")
+        expect(page.locator("#ss-format").get_by_label("flac")).to_be_checked()
         browser.close()  # before the servers stop: uvicorn waits for open connections
