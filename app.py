@@ -18,6 +18,8 @@ import gradio as gr
 from aurora.ui import format as fmt
 from aurora.ui.generate import Generator
 from aurora.ui.library import HISTORY_HEADERS, RATING_CHOICES, RATINGS, Library
+from aurora.ui.refine import METERS, TONICS, Refiner
+from aurora.ui.refine import SECTION_HEADERS as REFINE_HEADERS
 from aurora.ui.studio import CHIP_COUNT, Studio
 from aurora.ui.theme import launch_options
 from engine.export import DEFAULT_FORMAT, DEFAULT_SAMPLE_RATE, FORMATS, SAMPLE_RATES
@@ -63,6 +65,7 @@ def build_app(aurora: Aurora | None = None, engine: Engine | None = None,
 
         aurora = service.aurora if service is not None else Aurora()
     studio = Studio(aurora)
+    refiner = Refiner(aurora)
     library = Library(service) if service is not None else None
     generator = Generator(aurora, engine, library)
     # tracks are written once in the data folder and served from there, never copied into Gradio's cache
@@ -110,6 +113,32 @@ def build_app(aurora: Aurora | None = None, engine: Engine | None = None,
 
         with gr.Tabs(selected="generate") as tabs:  # the main action leads: the page opens on Generate
             with gr.Tab("Generate", id="generate"):
+                with gr.Accordion("Refine before rendering", open=False, elem_id="ss-refine") as refine_panel:
+                    refine_base, refine_plan, refined = gr.State(None), gr.State(None), gr.State(None)
+                    with gr.Row(equal_height=True):
+                        refine_use = gr.Checkbox(label="Render these refinements", value=False, scale=2,
+                                                 elem_id="ss-refine-use")
+                        reset_btn = gr.Button("Reset to the prompt", size="sm", scale=1, elem_id="ss-refine-reset")
+                    refine_note = gr.Markdown(elem_id="ss-refine-note")
+                    with gr.Row():
+                        r_genre = gr.Dropdown([], label="Genre", allow_custom_value=True, elem_id="ss-refine-genre")
+                        r_tempo = gr.Number(label="Tempo (BPM)", minimum=20, maximum=300, elem_id="ss-refine-tempo")
+                        r_key = gr.Dropdown(TONICS, label="Key", elem_id="ss-refine-key")
+                        r_mode = gr.Dropdown([], label="Mode", allow_custom_value=True, elem_id="ss-refine-mode")
+                        r_meter = gr.Dropdown(METERS, label="Meter", allow_custom_value=True,
+                                              elem_id="ss-refine-meter")
+                    with gr.Row():
+                        r_instruments = gr.Dropdown([], label="Instruments", multiselect=True,
+                                                    elem_id="ss-refine-instruments")
+                        r_excluded = gr.Dropdown([], label="Excluded instruments", multiselect=True,
+                                                 elem_id="ss-refine-excluded")
+                    with gr.Row():
+                        r_energy = gr.Slider(0.0, 1.0, step=0.05, label="Energy", elem_id="ss-refine-energy")
+                        r_structure = gr.Dropdown([], label="Structure", allow_custom_value=True,
+                                                  elem_id="ss-refine-structure")
+                    r_sections = gr.Dataframe(headers=REFINE_HEADERS, label="Sections and their chords (editable)",
+                                              interactive=True, static_columns=[0, 1, 2, 3], wrap=True,
+                                              elem_id="ss-refine-sections", elem_classes="ss-table")
                 gen_summary = gr.Markdown(elem_classes="ss-summary", elem_id="ss-gen-summary")
                 gen_notes = gr.Markdown()
                 with gr.Row(equal_height=True):
@@ -229,13 +258,30 @@ def build_app(aurora: Aurora | None = None, engine: Engine | None = None,
         plan_btn.click(studio.plan_view, plan_in, plan_out, **PRIVATE)
         plan_tab.select(studio.plan_on_open, plan_in, plan_out, **PRIVATE)
 
+        # refinement before rendering: filled from the prompt, re-planned on each edit, rendered as shown
+        fields = [r_genre, r_tempo, r_key, r_mode, r_meter, r_instruments, r_excluded, r_energy, r_structure]
+        refine_out = [refine_base, refine_plan, *fields, r_sections, refine_use, refine_note]
+        reset_btn.click(refiner.fill_view, [prompt, duration, seed, level], refine_out, **PRIVATE)
+        refine_panel.expand(refiner.fill_on_open, [refine_base, prompt, duration, seed, level], refine_out,
+                            **PRIVATE)
+        replan_in = [refine_base, duration, seed, *fields]
+        edits = [r_genre.input, r_tempo.input, r_key.input, r_mode.input, r_meter.input, r_instruments.input,
+                 r_excluded.input, r_structure.input, r_energy.release]
+        gr.on(edits, refiner.replan, replan_in, [refine_plan, r_sections, refine_note], trigger_mode="always_last",
+              **PRIVATE).success(lambda: True, None, [refine_use], **PRIVATE)
+        prompt.input(refiner.prompt_edited, [refine_use], [refine_use, refine_note], **PRIVATE)
+
         gen_in = [prompt, duration, audio_format, rate, seed, level]
         gen_out = [player, downloads, gen_summary, gen_notes, piano_roll, gen_energy, gen_badges, stages,
                    gen_embedding, gen_details]
-        generated = gr.on([generate_btn.click, prompt.submit], generator.generate_view, gen_in, gen_out,
-                          show_progress_on=[player, piano_roll], concurrency_id="render", **PRIVATE)
+        prepared = gr.on([generate_btn.click, prompt.submit], refiner.prepare,
+                         [refine_use, refine_base, refine_plan, r_sections, duration, seed, *fields], [refined],
+                         **PRIVATE)
+        generated = prepared.success(generator.generate_view, [*gen_in, refined], gen_out,
+                                     show_progress_on=[player, piano_roll], concurrency_id="render", **PRIVATE)
+        prepared.failure(generator.cleared_view, None, gen_out, **PRIVATE)
         generated.failure(generator.cleared_view, None, gen_out, **PRIVATE)
-        cancel_btn.click(generator.cancel, None, None, cancels=[generated], **PRIVATE)
+        cancel_btn.click(generator.cancel, None, None, cancels=[prepared, generated], **PRIVATE)
         if library is not None:
             history_out = [history, history_ids]
             generated.success(library.history_view, None, history_out, **PRIVATE)
@@ -248,7 +294,8 @@ def build_app(aurora: Aurora | None = None, engine: Engine | None = None,
             history.select(library.pick, [history_ids], [picked, history_info, history_player, history_files],
                            **PRIVATE)
             restore_out = [prompt, *settings, tabs]
-            restore_btn.click(library.restore, [picked], restore_out, **PRIVATE)
+            restore_btn.click(library.restore, [picked], restore_out, **PRIVATE).success(
+                lambda: False, None, [refine_use], **PRIVATE)
             for button, same_seed in ((again_btn, True), (again_new_btn, False)):
                 button.click(_restore_handler(library, same_seed), [picked], restore_out, **PRIVATE).success(
                     generator.generate_view, gen_in, gen_out, show_progress_on=[player, piano_roll],

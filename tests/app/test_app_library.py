@@ -98,10 +98,19 @@ def test_feedback_is_stored_and_history_survives_reload_and_restart(
         duration.press("Enter")
         page.locator("#ss-seed input").fill("11")
         page.locator("#ss-format").get_by_label("flac").check()
+        page.locator("#ss-refine").get_by_text("Refine before rendering").click()  # opening it fills it
+        tempo = page.locator("#ss-refine-tempo input")
+        expect(tempo).to_have_value("80")
+        expect(page.locator("#ss-refine-sections")).to_contain_text("Dm")  # the plan's chords, per section
+        tempo.fill("96")  # edit the tempo: the plan follows
+        expect(page.locator("#ss-refine-note")).to_contain_text("96 BPM")
+        expect(page.locator("#ss-refine-use input")).to_be_checked()
+        page.screenshot(path=str(SHOTS / "soundstar_refine.png"), full_page=True)
         page.locator("#ss-generate").click()
         expect(page.get_by_text(re.compile(r"step \d of 8")).first).to_be_visible()  # one bar, the stage named
         expect(page.locator("#ss-audio audio[src]").first).to_be_attached()
         expect(page.locator("#ss-audio time#duration")).to_have_text("0:10")  # the browser decoded it
+        expect(page.locator("#ss-gen-summary")).to_contain_text("96 BPM")  # rendered as refined
         page.locator("#ss-rating-audio").get_by_label("4").check()
         page.locator("#ss-rating-prompt").get_by_label("5").check()
         page.locator("#ss-comment textarea").fill("warm rhodes, more crackle please")
