@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import gradio as gr
 
 from aurora.ui import format as fmt
+from aurora.ui.examples import ExampleShelf, play_handler
 from aurora.ui.generate import Generator
 from aurora.ui.library import HISTORY_HEADERS, RATING_CHOICES, RATINGS, Library
 from aurora.ui.refine import METERS, TONICS, Refiner
@@ -36,13 +37,6 @@ if TYPE_CHECKING:
     from aurora.server import StudioService
     from engine import Engine
 
-EXAMPLES = [
-    "a melancholic lo-fi beat at 80 BPM in D minor with rhodes and vinyl crackle",
-    "uplifting progressive house, 126 bpm, big build and drop, supersaw leads",
-    "a slow jazz waltz in Bb major with upright bass, brushes and a muted trumpet",
-    "dark cinematic score in C# minor, strings ostinato and taiko drums, no vocals",
-    "upbeat funk groove with slap bass and horn stabs like Vulfpeck, ii-V-I in F",
-]
 PRIVATE: dict[str, Any] = {"api_visibility": "private"}
 
 
@@ -56,10 +50,11 @@ def _chip_handler(studio: Studio, library: Library | None, index: int) -> Callab
 
 
 def build_app(aurora: Aurora | None = None, engine: Engine | None = None,
-              service: StudioService | None = None) -> gr.Blocks:
+              service: StudioService | None = None, *, warm_examples: bool = False) -> gr.Blocks:
     """Build the studio around one Aurora instance (created here when none is injected) and one engine
     (created on the first Generate when none is injected). With the studio server's `service`, every track is
-    stored for the browser's user, rated with the feedback controls and listed under History."""
+    stored for the browser's user, rated with the feedback controls and listed under History. With
+    ``warm_examples`` the examples not yet in the data folder are rendered in the background (first launch)."""
     if aurora is None:
         from aurora import Aurora
 
@@ -70,6 +65,9 @@ def build_app(aurora: Aurora | None = None, engine: Engine | None = None,
     generator = Generator(aurora, engine, library)
     # tracks are written once in the data folder and served from there, never copied into Gradio's cache
     gr.set_static_paths([generator.files.root / "files"])
+    shelf = ExampleShelf(generator.files)
+    if warm_examples:
+        shelf.warm_in_background(generator)
 
     app = gr.Blocks(title="Soundstar studio", analytics_enabled=False)
     with app:
@@ -110,6 +108,12 @@ def build_app(aurora: Aurora | None = None, engine: Engine | None = None,
                 rate = gr.Dropdown(list(SAMPLE_RATES), value=DEFAULT_SAMPLE_RATE, label="Sample rate (Hz)",
                                    scale=1, min_width=110, elem_id="ss-rate")
         settings = [duration, seed, level, audio_format, rate]
+        # the player is placed in the Generate tab below; made here so the examples can fill it
+        player = gr.Audio(label="Track", interactive=False, scale=3, elem_id="ss-audio", buttons=["download"],
+                          autoplay=True, render=False)
+        gr.Examples(shelf.rows(), inputs=[prompt, *settings], outputs=[player], fn=play_handler(shelf, generator),
+                    cache_examples=False, run_on_click=True, label="Try one (plays at once)",
+                    example_labels=shelf.labels(), elem_id="ss-examples", **PRIVATE)
 
         with gr.Tabs(selected="generate") as tabs:  # the main action leads: the page opens on Generate
             with gr.Tab("Generate", id="generate"):
@@ -142,8 +146,7 @@ def build_app(aurora: Aurora | None = None, engine: Engine | None = None,
                 gen_summary = gr.Markdown(elem_classes="ss-summary", elem_id="ss-gen-summary")
                 gen_notes = gr.Markdown()
                 with gr.Row(equal_height=True):
-                    player = gr.Audio(label="Track", interactive=False, scale=3, elem_id="ss-audio",
-                                      buttons=["download"])
+                    player.render()  # type: ignore[no-untyped-call]
                     downloads = gr.File(label="Downloads: audio, MIDI, stems, plan", file_count="multiple",
                                         interactive=False, scale=2, elem_id="ss-downloads")
                 if library is not None:
@@ -345,7 +348,8 @@ def main() -> None:
         print(f"error {exc.code}: {exc.message}", file=sys.stderr)
         raise SystemExit(2) from None
     service.aurora.warm_up()  # load the knowledge base and embedding model now, not on the first keystroke
-    server = create_app(service, blocks=build_app(service=service), gradio_options=launch_options())
+    server = create_app(service, blocks=build_app(service=service, warm_examples=True),
+                        gradio_options=launch_options())
     uvicorn.run(server, host=host, port=port)
 
 

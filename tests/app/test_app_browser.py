@@ -41,6 +41,20 @@ def page(live_url: str) -> Iterator[Any]:
         browser.close()
 
 
+def test_an_example_fills_the_settings_and_plays(page: Any) -> None:
+    from aurora.ui.examples import EXAMPLES
+
+    expect = sync_api.expect
+    first = EXAMPLES[0]
+    page.locator("#ss-examples").get_by_text(first.label).click()
+    expect(page.locator("#ss-prompt textarea")).to_have_value(first.prompt)
+    expect(page.locator("#ss-duration input[type=number]")).to_have_value(f"{first.duration_s:g}")
+    expect(page.locator("#ss-seed input")).to_have_value(str(first.seed))
+    expect(page.locator("#ss-audio audio[src]").first).to_be_attached()  # its cached track, in the player
+    expect(page.locator("#ss-audio time#duration")).to_have_text(f"0:{first.duration_s:02g}")
+    page.screenshot(path=str(SHOTS / "soundstar_example.png"))
+
+
 def test_type_parse_plan(page: Any, live_aurora: Any) -> None:
     expect = sync_api.expect
     # the page opens on Generate, the first tab: the main action leads
@@ -73,7 +87,9 @@ def test_type_parse_plan(page: Any, live_aurora: Any) -> None:
     page.wait_for_timeout(300)
     page.screenshot(path=str(SHOTS / "soundstar_parse.png"), full_page=True)
 
-    expected = live_aurora.process(prompt=PROMPT, duration_s=30.0).plan.structural_plan
+    # the Plan tab plans with the one settings panel's duration (the example set it)
+    shown_s = float(page.locator("#ss-duration input[type=number]").input_value())
+    expected = live_aurora.process(prompt=PROMPT, duration_s=shown_s).plan.structural_plan
     page.get_by_role("tab", name="Plan").click()
     sections = page.locator("#ss-sections")
     for section in expected.sections:
