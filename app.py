@@ -82,6 +82,8 @@ def build_app(aurora: Aurora | None = None, engine: Engine | None = None,
             info="Enter generates",
         )
         suggestions = gr.State(None)
+        # the browser's width (set on load): plots are drawn narrower on a phone
+        viewport = gr.Number(value=0, visible=False, elem_id="ss-viewport")
         with gr.Row(elem_classes="ss-chips", elem_id="ss-chips"):
             chips = [
                 gr.Button(visible=False, size="sm", variant="secondary", elem_classes="ss-chip")
@@ -253,10 +255,10 @@ def build_app(aurora: Aurora | None = None, engine: Engine | None = None,
         use_enhanced.click(lambda text: text, [enhanced], [prompt], **PRIVATE)
 
         parse_out = [parse_meta, parse_notes, parameters, embedding]
-        parse_btn.click(studio.parse_view, [prompt], parse_out, **PRIVATE)
-        parse_tab.select(studio.parse_on_open, [prompt], parse_out, **PRIVATE)
+        parse_btn.click(studio.parse_view, [prompt, viewport], parse_out, **PRIVATE)
+        parse_tab.select(studio.parse_on_open, [prompt, viewport], parse_out, **PRIVATE)
 
-        plan_in = [prompt, duration, seed, level]
+        plan_in = [prompt, duration, seed, level, viewport]
         plan_out = [plan_meta, plan_summary, plan_notes, energy, sections, chords, transitions]
         plan_btn.click(studio.plan_view, plan_in, plan_out, **PRIVATE)
         plan_tab.select(studio.plan_on_open, plan_in, plan_out, **PRIVATE)
@@ -280,7 +282,7 @@ def build_app(aurora: Aurora | None = None, engine: Engine | None = None,
         prepared = gr.on([generate_btn.click, prompt.submit], refiner.prepare,
                          [refine_use, refine_base, refine_plan, r_sections, duration, seed, *fields], [refined],
                          **PRIVATE)
-        generated = prepared.success(generator.generate_view, [*gen_in, refined], gen_out,
+        generated = prepared.success(generator.generate_view, [*gen_in, refined, viewport], gen_out,
                                      show_progress_on=[player, piano_roll], concurrency_id="render", **PRIVATE)
         prepared.failure(generator.cleared_view, None, gen_out, **PRIVATE)
         generated.failure(generator.cleared_view, None, gen_out, **PRIVATE)
@@ -299,11 +301,16 @@ def build_app(aurora: Aurora | None = None, engine: Engine | None = None,
             restore_out = [prompt, *settings, tabs]
             restore_btn.click(library.restore, [picked], restore_out, **PRIVATE).success(
                 lambda: False, None, [refine_use], **PRIVATE)
+            unrefined = gr.State(None)  # generate again renders the stored prompt, not the refinement panel
             for button, same_seed in ((again_btn, True), (again_new_btn, False)):
-                button.click(_restore_handler(library, same_seed), [picked], restore_out, **PRIVATE).success(
-                    generator.generate_view, gen_in, gen_out, show_progress_on=[player, piano_roll],
-                    concurrency_id="render", **PRIVATE)
+                again = button.click(_restore_handler(library, same_seed), [picked], restore_out, **PRIVATE)
+                again.success(lambda: False, None, [refine_use], **PRIVATE)
+                rendered = again.success(generator.generate_view, [*gen_in, unrefined, viewport], gen_out,
+                                         show_progress_on=[player, piano_roll], concurrency_id="render", **PRIVATE)
+                rendered.failure(generator.cleared_view, None, gen_out, **PRIVATE)
+                rendered.success(library.history_view, None, history_out, **PRIVATE)
         dice.click(generator.new_seed, None, [seed], **PRIVATE)
+        app.load(None, None, [viewport], js="() => window.innerWidth", **PRIVATE)
         api_trigger.click(generator.generate, gen_in, [api_audio, api_summary], api_name="generate",
                           api_description="Text to a finished track: the audio file and a JSON summary.")
 

@@ -30,7 +30,13 @@ from matplotlib.figure import Figure
 
 from aurora.store.files import FileStore
 from aurora.ui import format as fmt
-from aurora.ui.plots import embedding_figure, energy_curve, loudness_envelope, piano_roll_figure
+from aurora.ui.plots import (
+    embedding_figure,
+    energy_curve,
+    figure_width_in,
+    loudness_envelope,
+    piano_roll_figure,
+)
 from aurora.ui.studio import check_level, user_errors
 from aurora.ui.zerogpu import on_gpu
 from aurora.validation import check_optional_duration, check_seed
@@ -289,12 +295,13 @@ class Generator:
 
     def generate_view(
         self, prompt: str, duration_s: float, audio_format: str, sample_rate: int, seed: float | None,
-        level: str, refined: dict[str, Any] | None = None,
+        level: str, refined: dict[str, Any] | None = None, viewport_px: float | None = None,
         progress: gr.Progress = gr.Progress(),  # noqa: B008 (Gradio injects it by this default)
         request: gr.Request | None = None,
     ) -> GenerateView:
         """The whole Generate call; the real-time factor shown is audio seconds over this call's wall seconds.
         With ``refined`` (a ProcessResult's JSON: the parameters and plan the user refined), exactly that is rendered.
+        The plots are drawn for the browser's ``viewport_px`` width (narrow on a phone).
         (Annotations here are live types: Gradio reads them to pass the request and the progress bar.)"""
         from aurora.contracts import ProcessResult
 
@@ -319,19 +326,20 @@ class Generator:
                     del self._cancel[tab]
         render, semantic_used = generation.render, generation.semantic
         spans = [(s.name, s.start_s, s.duration_s, s.energy) for s in render.score.sections]
+        width_in = figure_width_in(viewport_px)
         energy = energy_curve(spans, envelope=loudness_envelope(render.mix, render.sample_rate),
-                              end_s=render.duration_s)
+                              end_s=render.duration_s, width_in=width_in)
         notes = fmt.notes_markdown([*semantic_used.warnings, *semantic_used.plan.warnings],
                                    semantic_used.clean_prompt.notes, language=semantic_used.clean_prompt.language)
         control = semantic_used.parse.control_encoder_params
         info = summary(generation, prompt=prompt, seed=seed_used)
-        roll = piano_roll_figure(render.score, duration_s=render.duration_s)
+        roll = piano_roll_figure(render.score, duration_s=render.duration_s, width_in=width_in)
         wall_s = time.perf_counter() - started
         info["wall_time_s"] = round(wall_s, 3)
         info["realtime_factor"] = round(render.duration_s / wall_s, 2) if wall_s > 0 else None
         return (str(outputs.audio), outputs.downloads(), fmt.generation_summary(generation, wall_s=wall_s), notes,
                 roll, energy, fmt.generation_details(generation), fmt.stage_rows(generation),
-                embedding_figure(control) if control is not None else None, info)
+                embedding_figure(control, width_in=width_in) if control is not None else None, info)
 
     @staticmethod
     def cleared_view() -> tuple[None, None, str, str, None, None, str, Rows, None, dict[str, Any]]:
