@@ -286,7 +286,7 @@ def build_app(aurora: Aurora | None = None, engine: Engine | None = None,
                                      show_progress_on=[player, piano_roll], concurrency_id="render", **PRIVATE)
         prepared.failure(generator.cleared_view, None, gen_out, **PRIVATE)
         generated.failure(generator.cleared_view, None, gen_out, **PRIVATE)
-        cancel_btn.click(generator.cancel, None, None, cancels=[prepared, generated], **PRIVATE)
+        renders = [prepared, generated]  # what Cancel stops
         if library is not None:
             history_out = [history, history_ids]
             generated.success(library.history_view, None, history_out, **PRIVATE)
@@ -308,7 +308,9 @@ def build_app(aurora: Aurora | None = None, engine: Engine | None = None,
                 rendered = again.success(generator.generate_view, [*gen_in, unrefined, viewport], gen_out,
                                          show_progress_on=[player, piano_roll], concurrency_id="render", **PRIVATE)
                 rendered.failure(generator.cleared_view, None, gen_out, **PRIVATE)
+                renders.append(rendered)
                 rendered.success(library.history_view, None, history_out, **PRIVATE)
+        cancel_btn.click(generator.cancel, None, None, cancels=renders, **PRIVATE)
         dice.click(generator.new_seed, None, [seed], **PRIVATE)
         app.load(None, None, [viewport], js="() => window.innerWidth", **PRIVATE)
         api_trigger.click(generator.generate, gen_in, [api_audio, api_summary], api_name="generate",

@@ -29,16 +29,21 @@ sync_api = pytest.importorskip("playwright.sync_api")
 
 
 @pytest.fixture(scope="module")
-def page(live_url: str) -> Iterator[Any]:
+def browser() -> Iterator[Any]:
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        page = context.new_page()
-        page.set_default_timeout(TIMEOUT_MS)
-        sync_api.expect.set_options(timeout=TIMEOUT_MS)
-        page.goto(live_url)
-        yield page
+        yield browser
         browser.close()
+
+
+@pytest.fixture(scope="module")
+def page(browser: Any, live_url: str) -> Any:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    sync_api.expect.set_options(timeout=TIMEOUT_MS)
+    page.goto(live_url)
+    return page
 
 
 def test_an_example_fills_the_settings_and_plays(page: Any) -> None:
@@ -160,33 +165,32 @@ def test_empty_prompt_shows_clear_error(page: Any) -> None:
     page.screenshot(path=str(SHOTS / "soundstar_error.png"))
 
 
-def test_phone_width_390(live_url: str) -> None:
+def test_phone_width_390(browser: Any, live_url: str) -> None:
     """On a 390 px phone: the plots are drawn for the screen (not a 10-inch figure shrunk to a third), the page
     does not scroll sideways, and table cells are not squeezed into a letter per line."""
     expect = sync_api.expect
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        page = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2,
-                                   is_mobile=True, has_touch=True).new_page()
-        page.set_default_timeout(TIMEOUT_MS)
-        page.goto(live_url)
-        duration = page.locator("#ss-duration input[type=number]")
-        duration.fill("5")
-        duration.press("Enter")
-        prompt = page.locator("#ss-prompt textarea")
-        prompt.fill(PROMPT)
-        page.locator("#ss-generate").click()
-        roll = page.locator("#ss-pianoroll img")
-        expect(roll).to_be_visible()
-        page.locator("#ss-details").get_by_text("Details").first.click()
-        expect(page.locator("#ss-stages")).to_contain_text("synthesis")
-        page.wait_for_timeout(500)
-        natural, shown = roll.evaluate("img => [img.naturalWidth, img.getBoundingClientRect().width]")
-        assert shown <= 390 and natural <= 1.6 * shown, (natural, shown)  # drawn for the screen's width
-        assert page.evaluate("() => document.documentElement.scrollWidth") <= 391  # no sideways scrolling
-        narrowest = page.locator("#ss-stages td").evaluate_all(
-            "cells => Math.min(...cells.filter(c => c.offsetParent && c.innerText.trim())"
-            ".map(c => c.getBoundingClientRect().width))")
-        assert narrowest >= 40, narrowest  # cells wide enough for a word
-        page.screenshot(path=str(SHOTS / "soundstar_mobile_390.png"), full_page=True)
-        browser.close()
+    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True,
+                                  has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(live_url)
+    duration = page.locator("#ss-duration input[type=number]")
+    duration.fill("5")
+    duration.press("Enter")
+    prompt = page.locator("#ss-prompt textarea")
+    prompt.fill(PROMPT)
+    page.locator("#ss-generate").click()
+    roll = page.locator("#ss-pianoroll img")
+    expect(roll).to_be_visible()
+    page.locator("#ss-details").get_by_text("Details").first.click()
+    expect(page.locator("#ss-stages")).to_contain_text("synthesis")
+    page.wait_for_timeout(500)
+    natural, shown = roll.evaluate("img => [img.naturalWidth, img.getBoundingClientRect().width]")
+    assert shown <= 390 and natural <= 1.6 * shown, (natural, shown)  # drawn for the screen's width
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 391  # no sideways scrolling
+    narrowest = page.locator("#ss-stages td").evaluate_all(
+        "cells => Math.min(...cells.filter(c => c.offsetParent && c.innerText.trim())"
+        ".map(c => c.getBoundingClientRect().width))")
+    assert narrowest >= 40, narrowest  # cells wide enough for a word
+    page.screenshot(path=str(SHOTS / "soundstar_mobile_390.png"), full_page=True)
+    context.close()

@@ -28,6 +28,7 @@ sync_api = pytest.importorskip("playwright.sync_api")
 class Served:
     def __init__(self, service: StudioService, engine: Any) -> None:
         blocks = app.build_app(engine=engine, service=service)
+        self.blocks = blocks
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))
             self.port = int(sock.getsockname()[1])
@@ -47,8 +48,10 @@ class Served:
 
 
 @pytest.fixture
-def serve(tmp_path: Path, live_aurora: Any, live_engine: Any) -> Iterator[Callable[[], tuple[StudioService, Served]]]:
+def serve(tmp_path: Path, live_aurora: Any, live_engine: Any,
+          monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[], tuple[StudioService, Served]]]:
     started: list[Served] = []
+    monkeypatch.setenv("GRADIO_TEMP_DIR", str(tmp_path / "gradio-temp"))  # this app's own Gradio cache
 
     def start() -> tuple[StudioService, Served]:
         settings = ServerSettings(data_dir=tmp_path / "data", database_url=sqlite_url(tmp_path / "soundstar.db"))
@@ -63,7 +66,7 @@ def serve(tmp_path: Path, live_aurora: Any, live_engine: Any) -> Iterator[Callab
 
 
 def test_feedback_is_stored_and_history_survives_reload_and_restart(
-        serve: Callable[[], tuple[StudioService, Served]]) -> None:
+        serve: Callable[[], tuple[StudioService, Served]], tmp_path: Path) -> None:
     expect = sync_api.expect
     service, served = serve()
     with sync_api.sync_playwright() as playwright:
@@ -132,6 +135,11 @@ def test_feedback_is_stored_and_history_survives_reload_and_restart(
         assert audio_path is not None and any(link.endswith(str(audio_path)) for link in links), links
         assert sorted(p.name for p in audio_path.parent.iterdir()) == ["plan.json", "score.mid", "stems.zip",
                                                                       "track.flac"]
+        caches = {Path(b.GRADIO_CACHE) for b in served.blocks.blocks.values() if hasattr(b, "GRADIO_CACHE")}
+        assert caches == {tmp_path / "gradio-temp"}
+        copied = [p for p in (tmp_path / "gradio-temp").rglob("*")
+                  if p.suffix in (".flac", ".wav", ".mid", ".zip", ".json")]
+        assert copied == [], copied  # nothing of it copied into Gradio's cache (GRADIO_TEMP_DIR)
 
         page.reload()
         page.get_by_role("tab", name="History").click()
@@ -155,4 +163,15 @@ def test_feedback_is_stored_and_history_survives_reload_and_restart(
         expect(page.locator("#ss-duration input[type=number]")).to_have_value("10")
         expect(page.locator("#ss-seed input")).to_have_value("11")
         expect(page.locator("#ss-format").get_by_label("flac")).to_be_checked()
+        page.get_by_role("tab", name="History").click()
+        page.locator("#ss-again-new").click()  # generate again with a new seed: a second row, newest first
+        expect(page.get_by_role("tab", name="Generate")).to_have_attribute("aria-selected", "true")
+        expect(page.locator("#ss-seed input")).not_to_have_value("11")
+        expect(page.locator("#ss-audio audio[src]").first).to_be_attached()
+        new_seed = page.locator("#ss-seed input").input_value()
+        page.get_by_role("tab", name="History").click()
+        rows = page.locator("#ss-history").get_by_role("row")
+        expect(rows).to_have_count(3)  # the header and two generations
+        expect(rows.nth(1).get_by_role("gridcell").nth(3)).to_have_text(new_seed)
+        expect(rows.nth(2).get_by_role("gridcell").nth(3)).to_have_text("11")
         browser.close()  # before the servers stop: uvicorn waits for open connections
