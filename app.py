@@ -272,8 +272,10 @@ def build_app(aurora: Aurora | None = None, engine: Engine | None = None,
         replan_in = [refine_base, duration, seed, *fields]
         edits = [r_genre.input, r_tempo.input, r_key.input, r_mode.input, r_meter.input, r_instruments.input,
                  r_excluded.input, r_structure.input, r_energy.release]
-        gr.on(edits, refiner.replan, replan_in, [refine_plan, r_sections, refine_note], trigger_mode="always_last",
-              **PRIVATE).success(lambda: True, None, [refine_use], **PRIVATE)
+        replan_out = [refine_plan, r_sections, refine_note]
+        gr.on(edits, refiner.edited, replan_in, [*replan_out, refine_use], trigger_mode="always_last", **PRIVATE)
+        # a new duration in the settings: the shown plan follows (no plan yet: nothing to do)
+        duration.release(refiner.replan, replan_in, replan_out, trigger_mode="always_last", **PRIVATE)
         prompt.input(refiner.prompt_edited, [refine_use], [refine_use, refine_note], **PRIVATE)
 
         gen_in = [prompt, duration, audio_format, rate, seed, level]

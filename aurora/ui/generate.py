@@ -151,6 +151,10 @@ class Outputs:
     def downloads(self) -> list[str]:
         return [str(p) for p in (self.audio, self.midi, self.stems, self.plan) if p is not None]
 
+    def __iter__(self) -> Iterator[Path | None]:
+        """Unpacks as (audio, midi, stems), the tuple `Generator.run` returned before the plan JSON was added."""
+        return iter((self.audio, self.midi, self.stems))
+
 
 def plan_document(generation: "Generation") -> dict[str, Any]:
     """The plan JSON offered for download: the structural plan and the parameters that were rendered."""

@@ -143,6 +143,14 @@ class Refiner:
         note = fmt.plan_summary(plan.structural_plan, genre=params.genre.value)
         return plan.structural_plan.model_dump(mode="json", by_alias=True), section_rows(plan.structural_plan), note
 
+    def edited(self, base: dict[str, Any] | None, duration_s: float | None, seed: float | None, genre: str,
+               tempo_bpm: float | None, key: str, mode: str, meter: str, instruments: list[str],
+               excluded: list[str], energy: float | None, structure: str) -> tuple[Any, ...]:
+        """A field of the panel edited: plan again, and render the refinements from now on."""
+        out = self.replan(base, duration_s, seed, genre, tempo_bpm, key, mode, meter, instruments, excluded, energy,
+                          structure)
+        return (*out, gr.skip() if not base else True)
+
     def prepare(self, use: bool, base: dict[str, Any] | None, plan: dict[str, Any] | None, table: object,
                 duration_s: float | None, seed: float | None, genre: str, tempo_bpm: float | None, key: str,
                 mode: str, meter: str, instruments: list[str], excluded: list[str], energy: float | None,

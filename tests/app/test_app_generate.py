@@ -106,6 +106,8 @@ def test_served_tracks_are_not_copied_into_gradios_cache(generator: Generator, f
     from gradio import processing_utils
 
     _, outputs, _ = generator.run(PROMPT, 5, "wav", 44100, 1, "minimal")
+    audio, midi, stems = outputs  # still unpacks as run()'s earlier (audio, midi, stems)
+    assert (audio, midi, stems) == (outputs.audio, outputs.midi, outputs.stems) and outputs.plan.is_file()
     gr.set_static_paths([files.root / "files"])  # as build_app does
     player, downloads = gr.Audio(), gr.File(file_count="multiple")
     player.GRADIO_CACHE = downloads.GRADIO_CACHE = str(tmp_path / "gradio-cache")

@@ -94,3 +94,15 @@ def test_a_bad_chord_is_a_coded_error(refiner: Refiner) -> None:
     rows[0][4] = "Dm7 Xq9"
     with pytest.raises(gr.Error, match=r"'Xq9'.*not a chord symbol.*AURORA_INPUT_INVALID"):
         refiner.prepare(True, v["base"], v["plan"], rows, 10, 0, **fields)
+
+
+def test_edits_tick_render_only_once_filled(refiner: Refiner) -> None:
+    fields = dict(genre="Pop", tempo_bpm=100.0, key="C", mode="major", meter="4/4", instruments=[], excluded=[],
+                  energy=0.5, structure="Verse-Chorus")
+    assert all(isinstance(v, type(gr.skip())) for v in refiner.edited(None, 10, 0, **fields))  # nothing filled
+    v = _values(refiner.fill(PROMPT, 10, 0, "minimal"))
+    fields.update(genre=v["genre"], structure=v["structure"])
+    *_, use = refiner.edited(v["base"], 30, 0, **fields)
+    assert use is True
+    plan_json, _, _ = refiner.replan(v["base"], 30, 0, **fields)  # a new duration: the plan follows
+    assert plan_json["duration_s"] == pytest.approx(30, abs=0.5)
