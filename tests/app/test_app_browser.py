@@ -154,6 +154,25 @@ def test_failed_generate_clears_the_previous_result(page: Any) -> None:
     assert "Traceback" not in page.content()
 
 
+def test_cancel_stops_a_render(page: Any) -> None:
+    """Runs after the failed run cleared the panel: a long render is cancelled, no track arrives."""
+    expect = sync_api.expect
+    page.get_by_role("tab", name="Generate").click()
+    duration = page.locator("#ss-duration input[type=number]")
+    duration.fill("300")
+    duration.press("Enter")
+    page.locator("#ss-prompt textarea").fill(PROMPT)
+    page.locator("#ss-generate").click()
+    progress = page.get_by_text(re.compile(r"step \d of 8")).first
+    expect(progress).to_be_visible()  # the render is under way
+    page.locator("#ss-cancel").click()
+    expect(progress).to_be_hidden()
+    page.wait_for_timeout(2000)
+    expect(page.locator("#ss-audio audio[src]")).to_have_count(0)  # no track arrived after Cancel
+    duration.fill("5")
+    duration.press("Enter")
+
+
 def test_empty_prompt_shows_clear_error(page: Any) -> None:
     expect = sync_api.expect
     page.locator("#ss-prompt textarea").fill("")
