@@ -301,13 +301,16 @@ def build_app(aurora: Aurora | None = None, engine: Engine | None = None,
             history.select(library.pick, [history_ids], [picked, history_info, history_player, history_files],
                            **PRIVATE)
             restore_out = [prompt, *settings, tabs]
+            # restoring brings back the prompt, the settings and the parameters and plan it was rendered with
+            stored_in = [picked, duration, seed, level]
             restore_btn.click(library.restore, [picked], restore_out, **PRIVATE).success(
-                lambda: False, None, [refine_use], **PRIVATE)
-            unrefined = gr.State(None)  # generate again renders the stored prompt, not the refinement panel
+                refiner.stored_view, stored_in, refine_out, **PRIVATE)
             for button, same_seed in ((again_btn, True), (again_new_btn, False)):
-                again = button.click(_restore_handler(library, same_seed), [picked], restore_out, **PRIVATE)
-                again.success(lambda: False, None, [refine_use], **PRIVATE)
-                rendered = again.success(generator.generate_view, [*gen_in, unrefined, viewport], gen_out,
+                again = button.click(_restore_handler(library, same_seed), [picked], restore_out, **PRIVATE).success(
+                    refiner.stored_view, stored_in, refine_out, **PRIVATE).success(
+                    refiner.prepare, [refine_use, refine_base, refine_plan, r_sections, duration, seed, *fields],
+                    [refined], **PRIVATE)
+                rendered = again.success(generator.generate_view, [*gen_in, refined, viewport], gen_out,
                                          show_progress_on=[player, piano_roll], concurrency_id="render", **PRIVATE)
                 rendered.failure(generator.cleared_view, None, gen_out, **PRIVATE)
                 renders.append(rendered)

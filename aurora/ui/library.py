@@ -183,7 +183,8 @@ class Library:
         except NotFoundError:
             return None, "This generation is no longer stored.", None, None
         options = dict((session.request or {}).get("options", {}))
-        picked = {"prompt": session.original_prompt, **options}
+        picked = {"prompt": session.original_prompt, **options, "parsed_parameters": session.parsed_parameters,
+                  "structural_plan": session.structural_plan}
         result = session.results[-1] if session.results else None
         paths = []
         if result is not None:

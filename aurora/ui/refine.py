@@ -93,20 +93,42 @@ class Refiner:
         with user_errors():
             result = self._aurora.process(prompt=prompt, duration_s=check_optional_duration(duration_s),
                                           enhancement_level=level, seed=check_seed(seed or 0))
+        return self._panel(result, "Pre-filled from the prompt. Edit anything; **Generate renders exactly what is "
+                                   "shown** while *Render these refinements* is ticked.")
+
+    def stored(self, picked: dict[str, Any] | None, duration_s: float | None, seed: float | None,
+               level: str) -> tuple[Any, ...]:
+        """A History row's parameters and plan, as they were rendered, back in the panel (ticked): restoring
+        a refined track restores its refinements, and generating it again renders the same plan."""
+        if not picked or not picked.get("parsed_parameters") or not picked.get("structural_plan"):
+            return tuple(gr.skip() for _ in range(14))
+        check_level(level)
+        with user_errors():
+            result = self._aurora.process(prompt=str(picked.get("prompt", "")),
+                                          duration_s=check_optional_duration(duration_s),
+                                          enhancement_level=level, seed=check_seed(seed or 0))
+            params = ParsedMusicalParameters.model_validate(picked["parsed_parameters"])
+            plan = StructuralPlan.model_validate(picked["structural_plan"])
+        control = self._aurora.map_parameters(parameters=params)
+        parse = result.parse.model_copy(update={"parsed_parameters": params, "control_encoder_params": control})
+        result = result.model_copy(update={"parse": parse, "plan": PlanResult(
+            structural_plan=plan, warnings=[], aurora_metadata=result.plan.aurora_metadata)})
+        return self._panel(result, "Restored from your history: the parameters and plan this track was rendered "
+                                   "with.")
+
+    def _panel(self, result: ProcessResult, note: str) -> tuple[Any, ...]:
         params, plan = result.parse.parsed_parameters, result.plan.structural_plan
         cp = plan.chord_progression
         tonic = cp.key.split()[0] if cp.key.strip() else "C"
         instruments = [i.name for i in params.instrumentation]
-        note = ("Pre-filled from the prompt. Edit anything; **Generate renders exactly what is shown** while "
-                "*Render these refinements* is ticked.")
         return (result.model_dump(mode="json", by_alias=True), plan.model_dump(mode="json", by_alias=True),
                 params.sub_genre.value or params.genre.value, float(plan.tempo_bpm), tonic, cp.mode or "major",
                 plan.time_signature, instruments, list(params.excluded_instruments),
                 round(float(params.energy_level.value), 2), params.structure.value, section_rows(plan), True, note)
 
-    def fill_view(self, prompt: str, duration_s: float | None, seed: float | None, level: str) -> tuple[Any, ...]:
-        """`fill` for the panel: the dropdowns get their choices (from the knowledge base) with their values."""
-        values = list(self.fill(prompt, duration_s, seed, level))
+    def _with_choices(self, values: list[Any]) -> tuple[Any, ...]:
+        if isinstance(values[2], type(gr.skip())):
+            return tuple(values)
         choices = self.choices()
         values[2] = gr.update(choices=choices["genre"], value=values[2])
         values[5] = gr.update(choices=choices["mode"], value=values[5])
@@ -114,6 +136,14 @@ class Refiner:
         values[8] = gr.update(choices=choices["instrument"], value=values[8])
         values[10] = gr.update(choices=choices["structure"], value=values[10])
         return tuple(values)
+
+    def stored_view(self, picked: dict[str, Any] | None, duration_s: float | None, seed: float | None,
+                    level: str) -> tuple[Any, ...]:
+        return self._with_choices(list(self.stored(picked, duration_s, seed, level)))
+
+    def fill_view(self, prompt: str, duration_s: float | None, seed: float | None, level: str) -> tuple[Any, ...]:
+        """`fill` for the panel: the dropdowns get their choices (from the knowledge base) with their values."""
+        return self._with_choices(list(self.fill(prompt, duration_s, seed, level)))
 
     def fill_on_open(self, base: dict[str, Any] | None, prompt: str, duration_s: float | None, seed: float | None,
                      level: str) -> tuple[Any, ...]:

@@ -163,6 +163,9 @@ def test_feedback_is_stored_and_history_survives_reload_and_restart(
         expect(page.locator("#ss-duration input[type=number]")).to_have_value("10")
         expect(page.locator("#ss-seed input")).to_have_value("11")
         expect(page.locator("#ss-format").get_by_label("flac")).to_be_checked()
+        page.locator("#ss-refine").get_by_text("Refine before rendering").click()
+        expect(page.locator("#ss-refine-tempo input")).to_have_value("96")  # its refinements too
+        expect(page.locator("#ss-refine-use input")).to_be_checked()
         page.get_by_role("tab", name="History").click()
         page.locator("#ss-again-new").click()  # generate again with a new seed: a second row, newest first
         expect(page.get_by_role("tab", name="Generate")).to_have_attribute("aria-selected", "true")

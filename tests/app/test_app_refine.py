@@ -106,3 +106,30 @@ def test_edits_tick_render_only_once_filled(refiner: Refiner) -> None:
     assert use is True
     plan_json, _, _ = refiner.replan(v["base"], 30, 0, **fields)  # a new duration: the plan follows
     assert plan_json["duration_s"] == pytest.approx(30, abs=0.5)
+
+
+def test_a_stored_refined_track_restores_and_renders_the_same_again(refiner: Refiner, live_aurora: Any,
+                                                                     live_engine: Any, tmp_path: Any) -> None:
+    """History's restore / generate again: the stored parameters and plan come back in the panel, ticked, and
+    rendering them again with the same seed gives the same track."""
+    v = _values(refiner.fill(PROMPT, 5, 4, "minimal"))
+    fields = dict(genre=v["genre"], tempo_bpm=92.0, key="E", mode="minor", meter=v["meter"],
+                  instruments=v["instruments"], excluded=v["excluded"], energy=0.7, structure=v["structure"])
+    plan_json, rows, _ = refiner.replan(v["base"], 5, 4, **fields)
+    first = ProcessResult.model_validate(refiner.prepare(True, v["base"], plan_json, rows, 5, 4, **fields))
+    picked = {"prompt": PROMPT, "duration_seconds": 5, "seed": 4,
+              "parsed_parameters": first.parse.parsed_parameters.model_dump(mode="json"),
+              "structural_plan": first.plan.structural_plan.model_dump(mode="json", by_alias=True)}
+    r = _values(refiner.stored(picked, 5, 4, "minimal"))
+    assert r["use"] is True and r["tempo_bpm"] == 92 and (r["key"], r["mode"]) == ("E", "minor")
+    again = refiner.prepare(r["use"], r["base"], r["plan"], r["rows"], 5, 4, genre=r["genre"],
+                            tempo_bpm=r["tempo_bpm"], key=r["key"], mode=r["mode"], meter=r["meter"],
+                            instruments=r["instruments"], excluded=r["excluded"], energy=r["energy"],
+                            structure=r["structure"])
+    second = ProcessResult.model_validate(again)
+    assert second.plan.structural_plan == first.plan.structural_plan
+    assert second.parse.parsed_parameters.tempo.bpm == 92
+    generator = Generator(live_aurora, live_engine, files=FileStore(tmp_path))
+    takes = [generator.render(PROMPT, 5, "wav", 22050, 4, "minimal", semantic=s) for s in (first, second)]
+    assert takes[0].audio_bytes == takes[1].audio_bytes  # the same seed: the same track
+    assert all(isinstance(x, type(gr.skip())) for x in refiner.stored({"prompt": PROMPT}, 5, 4, "minimal"))
