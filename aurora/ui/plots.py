@@ -185,7 +185,7 @@ def piano_roll_figure(score: Score, *, duration_s: float | None = None, width_in
     for track in [*pitched, *drums]:  # legend entries, drums included
         roll.plot([], [], color=colours[track.name], linewidth=6, label=f"{track.name} · {track.instrument_id}")
     pitches = [n.pitch for t in pitched for n in t.notes] or [60]
-    low, high = min(pitches) - 2, max(pitches) + 6  # headroom for the section names
+    low, high = min(pitches) - 2, max(pitches) + 9  # headroom for the section names and chord symbols
     roll.set_ylim(low, high)
     octaves = [p for p in range(low, high + 1) if p % 12 == 0]
     roll.set_yticks(octaves, [note_name(p) for p in octaves])
@@ -194,16 +194,34 @@ def piano_roll_figure(score: Score, *, duration_s: float | None = None, width_in
         roll.axvline(section.start_s, color=INK, linewidth=0.8, alpha=0.7)
         roll.text(section.start_s, 0.98, f" {section.name}", transform=roll.get_xaxis_transform(),
                   ha="left", va="top", fontsize=8, color=INK, fontweight="bold", clip_on=True)
+    _chord_symbols(roll, score, end_s=end, width_in=width_in)
     if lane is not None:
         _drum_lane(lane, drums, drum_pitches, colours, score)
     bottom = lane if lane is not None else roll
     bottom.set_xlim(0, max(end, 1e-3))
     bottom.set_xlabel("time (s)")
-    if pitched or drums:
-        fig.legend(loc="outside upper right", fontsize=7, frameon=False, labelcolor=INK,
-                   ncols=min(6, len(pitched) + len(drums)))
+    if pitched or drums:  # on a narrow (phone) figure the legend goes under the plot, two per row
+        wide = width_in >= 8
+        fig.legend(loc="outside upper right" if wide else "outside lower center", fontsize=7, frameon=False,
+                   labelcolor=INK, ncols=min(6 if wide else 2, len(pitched) + len(drums)))
     _style(roll)
     return fig
+
+
+def _chord_symbols(ax: Axes, score: Score, *, end_s: float, width_in: float) -> list[str]:
+    """Chord symbols along the top of the roll where the chord changes, thinned so labels never overlap
+    (about one per 0.6 inch of figure); returns the symbols drawn."""
+    min_gap_s = max(end_s, 1e-3) * 0.6 / max(width_in, 1.0)
+    drawn: list[str] = []
+    last_symbol, last_at = "", -1e9
+    for span in score.chords:
+        if span.symbol == last_symbol or span.start_s - last_at < min_gap_s:
+            continue
+        ax.text(span.start_s, 0.9, f" {span.symbol}", transform=ax.get_xaxis_transform(), ha="left", va="top",
+                fontsize=7, color=INK, clip_on=True)
+        drawn.append(span.symbol)
+        last_symbol, last_at = span.symbol, span.start_s
+    return drawn
 
 
 def _drum_lane(ax: Axes, drums: list[Track], pitches: list[int], colours: dict[str, str], score: Score) -> None:

@@ -77,6 +77,8 @@ def test_generate_view_renders_plays_and_explains(generator: Generator, files: F
     shown = float(re.search(r"([\d.,]+)× real time", summary).group(1).replace(",", ""))  # type: ignore[union-attr]
     assert 5.0 / wall_s <= shown * 1.05 and shown == pytest.approx(info["realtime_factor"], rel=0.05)
     assert isinstance(roll, Figure) and len(roll.axes) == 2  # pitched roll + drum lane
+    labels = {t.get_text().strip() for t in roll.axes[0].texts}
+    assert {"Dm9", "Dm7", "Dm"} & labels, labels  # chord symbols over the roll
     assert isinstance(energy, Figure) and isinstance(embedding, Figure)
     assert "Enhance" in badges and "Parse" in badges and "Plan" in badges and "served by" in badges
     names = [row[0] for row in stages]
