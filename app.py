@@ -297,7 +297,9 @@ def build_app(aurora: Aurora | None = None, engine: Engine | None = None,
             feedback_in = [comment, *ratings]
             thumbs_up.click(library.thumbs_up, feedback_in, [feedback_status], **PRIVATE)
             thumbs_down.click(library.thumbs_down, feedback_in, [feedback_status], **PRIVATE)
-            gr.on([generate_btn.click, prompt.submit], lambda: "", None, [feedback_status], **PRIVATE)
+            # a new track: the feedback controls start blank (they rate the track on screen)
+            gr.on([generate_btn.click, prompt.submit], lambda: ("", None, None, None, ""), None,
+                  [feedback_status, *ratings, comment], **PRIVATE)
             history.select(library.pick, [history_ids], [picked, history_info, history_player, history_files],
                            **PRIVATE)
             restore_out = [prompt, *settings, tabs]
