@@ -244,7 +244,7 @@ class Generator:
     ) -> tuple["Generation", Outputs, dict[str, Any]]:
         """Generate and write the files once (in the data folder, owned by no user); errors are gr.Error."""
         generation = self.render(prompt, duration_s, audio_format, sample_rate, seed, level, on_progress, semantic)
-        seed_used = check_seed(seed or 0) if isinstance(seed, int) else int(str(seed or 0))
+        seed_used = check_seed(seed or 0)  # valid: the render checked it
         return generation, write_scratch(generation, self.files), summary(generation, prompt=prompt, seed=seed_used)
 
     def _render_track(
