@@ -43,6 +43,7 @@ install: $(STAMP)
 install-dev: $(DEVSTAMP)
 
 demo: install
+	$(BIN)/python -m aurora.ui.examples
 	$(BIN)/python app.py
 
 lint: install-dev

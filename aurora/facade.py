@@ -25,6 +25,7 @@ from aurora.contracts import (
     AttemptRecord,
     AuroraMetadata,
     CleanPrompt,
+    ControlEncoderParams,
     EnhanceContext,
     EnhanceResult,
     InstrumentValue,
@@ -149,6 +150,11 @@ class Aurora:
         started = time.perf_counter()
         clean = self.preprocess(prompt=prompt)
         return self._parse_clean(clean, started)[0]
+
+    def map_parameters(self, *, parameters: ParsedMusicalParameters) -> ControlEncoderParams:
+        """The control embedding for parameters a caller edited (the studio's refinement panel)."""
+        self._setup()
+        return self.mapper.map(parameters).control_encoder_params
 
     def rank_genres(self, *, prompt: str, k: int = 3) -> list[tuple[str, float]]:
         """Best-first genre names with scores (for hit@k measurements and UI alternatives)."""

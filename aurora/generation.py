@@ -89,7 +89,8 @@ class Generation:
 def generate(*, aurora: Aurora, engine: Engine, prompt: str, duration_s: float | None = None,
              sample_rate: int = DEFAULT_SAMPLE_RATE, audio_format: str = DEFAULT_FORMAT, seed: int = 0,
              channels: int = DEFAULT_CHANNELS, enhancement_level: str | None = None,
-             context: EnhanceContext | None = None, on_progress: ProgressFn | None = None) -> Generation:
+             context: EnhanceContext | None = None, on_progress: ProgressFn | None = None,
+             semantic: ProcessResult | None = None) -> Generation:
     """Run the whole pipeline. Every setting is checked before any work: a duration outside 5-600 s raises
     aurora's InputError (AURORA_INPUT_INVALID, as Aurora.process does); a format, sample rate or channel
     count the engine cannot write raises EngineInputError (ENGINE_INPUT_INVALID). Bad prompts raise
@@ -106,8 +107,9 @@ def generate(*, aurora: Aurora, engine: Engine, prompt: str, duration_s: float |
     progress = on_progress or (lambda _stage, _fraction: None)
     started = time.perf_counter()
     progress("aurora", 0.0)
-    semantic = aurora.process(prompt=prompt, duration_s=duration_s, enhancement_level=enhancement_level,
-                              context=context, seed=seed)
+    if semantic is None:
+        semantic = aurora.process(prompt=prompt, duration_s=duration_s, enhancement_level=enhancement_level,
+                                  context=context, seed=seed)
     progress("aurora", 1.0)
     t_aurora = _ms(started)
     plan = semantic.plan.structural_plan

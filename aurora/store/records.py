@@ -66,6 +66,7 @@ class SuggestionRow(Record):
     confidence: float
     original_value: str | None = None
     reasoning: str | None = None
+    user_accepted: bool | None = None
 
 
 class StoredFiles(Record):

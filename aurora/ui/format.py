@@ -213,14 +213,16 @@ def realtime(audio_s: float, seconds: float) -> str:
     return f"{factor:,.0f}×" if factor >= 100 else f"{factor:.1f}×"
 
 
-def generation_summary(generation: Generation) -> str:
-    """One line: genre, BPM, key, meter, duration, loudness, true peak, device and speed."""
+def generation_summary(generation: Generation, *, wall_s: float | None = None) -> str:
+    """One line: genre, BPM, key, meter, duration, loudness, true peak, device and speed. The speed is audio
+    seconds over ``wall_s``, the wall-clock seconds of the whole Generate call, when given (else generate()'s own
+    total)."""
     render = generation.render
     params = generation.semantic.parse.parsed_parameters
     genre = params.genre.value
     if params.sub_genre.value and params.sub_genre.value.lower() != genre.lower():
         genre += f" ({params.sub_genre.value})"
-    total_s = generation.timings_ms.get("total", 0.0) / 1000.0
+    total_s = wall_s if wall_s is not None else generation.timings_ms.get("total", 0.0) / 1000.0
     facts = [
         f"{render.score.tempo_bpm:.1f}".removesuffix(".0") + " BPM",
         rendered_key(generation),
@@ -250,3 +252,14 @@ def stage_rows(generation: Generation) -> list[Row]:
     rows.append(["encode", "✓", generation.audio_format, f"{encode_ms:.1f}", realtime(audio_s, encode_ms / 1000)])
     rows.append(["total", "", f"{clock(audio_s)} of audio", f"{total_ms:.1f}", realtime(audio_s, total_ms / 1000)])
     return rows
+
+
+def generation_details(generation: Generation) -> str:
+    """For the Details section: which implementation served each of Aurora's stages (with fallbacks and their
+    codes), and the engine's device."""
+    semantic = generation.semantic
+    badges = [metadata_badge(semantic.enhance.aurora_metadata, label="Enhance"),
+              metadata_badge(semantic.parse.aurora_metadata, label="Parse"),
+              metadata_badge(semantic.plan.aurora_metadata, label="Plan")]
+    device = f"<span class='ss-badge'><b>Engine</b> · {html.escape(generation.render.device)}</span>"
+    return "<br>".join([*badges, device])

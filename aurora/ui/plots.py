@@ -46,6 +46,19 @@ GM_DRUMS = {35: "kick", 36: "kick", 37: "stick", 38: "snare", 39: "clap", 40: "s
 EnergySpan = tuple[str, float, float, float]
 
 
+WIDE_IN = 10.0
+"""Figure width on a desktop; on a phone the figures are drawn narrower (`figure_width_in`) so their text stays
+readable when the image is scaled to the screen, instead of a 10-inch figure shrunk to a third."""
+
+
+def figure_width_in(viewport_px: float | None, *, dpi: int = 110) -> float:
+    """Figure width for the browser's viewport width: 10 in on a desktop, about the screen's width (x1.2) on a
+    phone (390 px -> 4.3 in), never under 3.5 in."""
+    if not isinstance(viewport_px, (int, float)) or viewport_px <= 0 or viewport_px >= 900:
+        return WIDE_IN
+    return round(max(3.5, min(WIDE_IN, viewport_px * 1.2 / dpi)), 2)
+
+
 def _style(ax: Axes) -> None:
     ax.set_facecolor("none")
     ax.tick_params(colors=INK, labelsize=8)
@@ -57,10 +70,10 @@ def _style(ax: Axes) -> None:
     ax.title.set_color(INK)
 
 
-def embedding_figure(control: ControlEncoderParams) -> Figure:
+def embedding_figure(control: ControlEncoderParams, *, width_in: float = WIDE_IN) -> Figure:
     """The 640 dims as a stepped profile coloured by block, with a heat strip underneath for the overall shape."""
     values = control.unified_control_embedding
-    fig = Figure(figsize=(10, 3.0), dpi=110, facecolor="none", layout="constrained")
+    fig = Figure(figsize=(width_in, 3.0), dpi=110, facecolor="none", layout="constrained")
     fig.suptitle("Unified control embedding · 640 dims by block", color=INK, fontsize=10, x=0.01, ha="left")
     bars_ax, strip_ax = fig.subplots(2, 1, height_ratios=(4, 1), sharex=True)
     start = 0
@@ -84,17 +97,18 @@ def embedding_figure(control: ControlEncoderParams) -> Figure:
     return fig
 
 
-def energy_figure(plan: StructuralPlan) -> Figure:
+def energy_figure(plan: StructuralPlan, *, width_in: float = WIDE_IN) -> Figure:
     """Energy per planned section over time, as a stepped curve over coloured section bands."""
-    return energy_curve([(s.name, s.start_s, s.duration_s, s.energy_level) for s in plan.sections])
+    return energy_curve([(s.name, s.start_s, s.duration_s, s.energy_level) for s in plan.sections],
+                        width_in=width_in)
 
 
 def energy_curve(
     spans: Sequence[EnergySpan], *, envelope: tuple[np.ndarray, np.ndarray] | None = None,
-    end_s: float | None = None,
+    end_s: float | None = None, width_in: float = WIDE_IN,
 ) -> Figure:
     """Section energy as a stepped curve; with `envelope` (times, 0..1) the rendered loudness over it."""
-    fig = Figure(figsize=(10, 2.8), dpi=110, facecolor="none", layout="constrained")
+    fig = Figure(figsize=(width_in, 2.8), dpi=110, facecolor="none", layout="constrained")
     fig.suptitle("Energy over time", color=INK, fontsize=10, x=0.01, ha="left")
     ax = fig.subplots()
     times: list[float] = []
@@ -149,13 +163,13 @@ def _note_boxes(track: Track) -> tuple[np.ndarray, np.ndarray]:
     return boxes, alpha
 
 
-def piano_roll_figure(score: Score, *, duration_s: float | None = None) -> Figure:
+def piano_roll_figure(score: Score, *, duration_s: float | None = None, width_in: float = WIDE_IN) -> Figure:
     """Pitched tracks on a pitch/time grid, drums in a compact lane below, sections as named lines."""
     end = duration_s or score.duration_s
     pitched = [t for t in score.tracks if not t.is_drum and t.notes]
     drums = [t for t in score.tracks if t.is_drum and t.notes]
     drum_pitches = sorted({n.pitch for t in drums for n in t.notes})
-    fig = Figure(figsize=(10, 4.6 if drums else 3.8), dpi=110, facecolor="none", layout="constrained")
+    fig = Figure(figsize=(width_in, 4.6 if drums else 3.8), dpi=110, facecolor="none", layout="constrained")
     fig.suptitle("Piano roll", color=INK, fontsize=10, x=0.01, ha="left")
     if drums:
         roll, lane = fig.subplots(2, 1, sharex=True,
@@ -171,7 +185,7 @@ def piano_roll_figure(score: Score, *, duration_s: float | None = None) -> Figur
     for track in [*pitched, *drums]:  # legend entries, drums included
         roll.plot([], [], color=colours[track.name], linewidth=6, label=f"{track.name} · {track.instrument_id}")
     pitches = [n.pitch for t in pitched for n in t.notes] or [60]
-    low, high = min(pitches) - 2, max(pitches) + 6  # headroom for the section names
+    low, high = min(pitches) - 2, max(pitches) + 9  # headroom for the section names and chord symbols
     roll.set_ylim(low, high)
     octaves = [p for p in range(low, high + 1) if p % 12 == 0]
     roll.set_yticks(octaves, [note_name(p) for p in octaves])
@@ -180,16 +194,34 @@ def piano_roll_figure(score: Score, *, duration_s: float | None = None) -> Figur
         roll.axvline(section.start_s, color=INK, linewidth=0.8, alpha=0.7)
         roll.text(section.start_s, 0.98, f" {section.name}", transform=roll.get_xaxis_transform(),
                   ha="left", va="top", fontsize=8, color=INK, fontweight="bold", clip_on=True)
+    _chord_symbols(roll, score, end_s=end, width_in=width_in)
     if lane is not None:
         _drum_lane(lane, drums, drum_pitches, colours, score)
     bottom = lane if lane is not None else roll
     bottom.set_xlim(0, max(end, 1e-3))
     bottom.set_xlabel("time (s)")
-    if pitched or drums:
-        fig.legend(loc="outside upper right", fontsize=7, frameon=False, labelcolor=INK,
-                   ncols=min(6, len(pitched) + len(drums)))
+    if pitched or drums:  # on a narrow (phone) figure the legend goes under the plot, two per row
+        wide = width_in >= 8
+        fig.legend(loc="outside upper right" if wide else "outside lower center", fontsize=7, frameon=False,
+                   labelcolor=INK, ncols=min(6 if wide else 2, len(pitched) + len(drums)))
     _style(roll)
     return fig
+
+
+def _chord_symbols(ax: Axes, score: Score, *, end_s: float, width_in: float) -> list[str]:
+    """Chord symbols along the top of the roll where the chord changes, thinned so labels never overlap
+    (about one per 0.6 inch of figure); returns the symbols drawn."""
+    min_gap_s = max(end_s, 1e-3) * 0.6 / max(width_in, 1.0)
+    drawn: list[str] = []
+    last_symbol, last_at = "", -1e9
+    for span in score.chords:
+        if span.symbol == last_symbol or span.start_s - last_at < min_gap_s:
+            continue
+        ax.text(span.start_s, 0.9, f" {span.symbol}", transform=ax.get_xaxis_transform(), ha="left", va="top",
+                fontsize=7, color=INK, clip_on=True)
+        drawn.append(span.symbol)
+        last_symbol, last_at = span.symbol, span.start_s
+    return drawn
 
 
 def _drum_lane(ax: Axes, drums: list[Track], pitches: list[int], colours: dict[str, str], score: Score) -> None:

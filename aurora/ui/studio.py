@@ -27,7 +27,7 @@ from aurora.contracts import (
 from aurora.exceptions import AuroraError, InputError
 from aurora.parser.duration import parse_duration
 from aurora.ui import format as fmt
-from aurora.ui.plots import embedding_figure, energy_figure
+from aurora.ui.plots import embedding_figure, energy_figure, figure_width_in
 from aurora.validation import (
     check_duration,
     check_enhancement_level,
@@ -157,7 +157,7 @@ class Studio:
         notes = fmt.notes_markdown(notes=result.notes)
         return badge, notes, result.enhanced_prompt, fmt.addition_rows(result)
 
-    def parse_view(self, prompt: str) -> ParseView:
+    def parse_view(self, prompt: str, viewport_px: float | None = None) -> ParseView:
         with user_errors():
             result = self._aurora.parse(prompt=prompt)
         control = result.control_encoder_params
@@ -165,10 +165,11 @@ class Studio:
             fmt.metadata_badge(result.aurora_metadata, label="Parse"),
             fmt.notes_markdown(result.warnings, result.notes),
             fmt.parameter_rows(result.parsed_parameters),
-            embedding_figure(control) if control is not None else None,
+            embedding_figure(control, width_in=figure_width_in(viewport_px)) if control is not None else None,
         )
 
-    def plan_view(self, prompt: str, duration_s: float, seed: float | None, level: str) -> PlanView:
+    def plan_view(self, prompt: str, duration_s: float, seed: float | None, level: str,
+                  viewport_px: float | None = None) -> PlanView:
         with user_errors():
             result = self._process(prompt, duration_s, level, seed or 0)
         plan = result.plan.structural_plan
@@ -183,31 +184,33 @@ class Studio:
             language=result.clean_prompt.language,
         )
         return (badge, fmt.plan_summary(plan, genre=params.genre.value, mood=moods), notes,
-                energy_figure(plan), fmt.section_rows(plan), fmt.chord_markdown(plan),
-                fmt.transition_rows(plan))
+                energy_figure(plan, width_in=figure_width_in(viewport_px)), fmt.section_rows(plan),
+                fmt.chord_markdown(plan), fmt.transition_rows(plan))
 
     def plan_on_open(
-        self, prompt: str, duration_s: float, seed: float | None, level: str
+        self, prompt: str, duration_s: float, seed: float | None, level: str, viewport_px: float | None = None
     ) -> PlanView | tuple[Any, ...]:
         """Opening the Plan tab plans the current prompt; with no prompt yet it leaves the panel as is."""
         if not prompt.strip():
             return tuple(gr.skip() for _ in range(7))
-        return self.plan_view(prompt, duration_s, seed, level)
+        return self.plan_view(prompt, duration_s, seed, level, viewport_px)
 
-    def parse_on_open(self, prompt: str) -> ParseView | tuple[Any, ...]:
+    def parse_on_open(self, prompt: str, viewport_px: float | None = None) -> ParseView | tuple[Any, ...]:
         if not prompt.strip():
             return tuple(gr.skip() for _ in range(4))
-        return self.parse_view(prompt)
+        return self.parse_view(prompt, viewport_px)
 
     @staticmethod
-    def stated_duration(prompt: str) -> tuple[Any, Any]:
-        """The duration sliders (Plan, Generate) show a duration the prompt states ("ambient drone, 10 minutes"),
-        brought into range; a prompt that states none leaves them as the user set them."""
+    def stated_duration(prompt: str) -> Any:
+        """The settings' duration slider takes a duration the prompt states ("ambient drone, 10 minutes"),
+        brought into range, and names it; a prompt that states none leaves the slider as the user set it."""
         seconds = parse_duration(prompt.lower()) if isinstance(prompt, str) and prompt.strip() else None
         if seconds is None:
-            return gr.skip(), gr.skip()
+            return gr.update(info="A duration the prompt states is set here")
         value = float(min(MAX_DURATION_S, max(MIN_DURATION_S, round(seconds))))
-        return value, value
+        stated = fmt.clock(seconds).removesuffix(".0")
+        note = f"The prompt says {stated}" + ("" if value == round(seconds) else f" (kept to {value:g} s)")
+        return gr.update(value=value, info=note)
 
     def suggest_view(self, prompt: str) -> tuple[Any, ...]:
         """Suggestion chips for the prompt as typed; errors here are shown quietly, never as pop-ups."""

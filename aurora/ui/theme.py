@@ -23,6 +23,12 @@ CSS = """
 .ss-summary { font-size: 1.05rem; }
 .ss-dice button, button.ss-dice { font-size: 1.9rem !important; line-height: 1 !important; }
 footer { opacity: 0.6; }
+@media (max-width: 640px) {
+  .ss-header h1 { font-size: 1.6rem; }
+  .ss-table table { font-size: 0.8rem; }
+  .ss-table td, .ss-table th { word-break: normal !important; overflow-wrap: normal !important; }
+  .ss-actions button { min-width: 0 !important; }
+}
 """
 
 

@@ -1,12 +1,13 @@
 """The studio in a real headless Chromium: type, see suggestions, parse, plan, generate, and a bad input.
 
-Screenshots land in /tmp (soundstar_enhance.png, soundstar_parse.png, soundstar_plan.png,
-soundstar_generate.png, soundstar_error.png) for a look.
+Screenshots land in tests/app/artifacts/ (git-ignored; SOUNDSTAR_SCREENSHOTS overrides): soundstar_enhance.png,
+soundstar_parse.png, soundstar_plan.png, soundstar_generate.png, soundstar_error.png.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,8 @@ from fake_aurora import PROMPT
 CHROMIUM = Path(os.environ.get("SOUNDSTAR_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
-SHOTS = Path(os.environ.get("SOUNDSTAR_SCREENSHOTS", "/tmp"))
+SHOTS = Path(os.environ.get("SOUNDSTAR_SCREENSHOTS", Path(__file__).parent / "artifacts"))
+SHOTS.mkdir(parents=True, exist_ok=True)
 TIMEOUT_MS = 20_000
 
 pytestmark = pytest.mark.skipif(
@@ -27,16 +29,35 @@ sync_api = pytest.importorskip("playwright.sync_api")
 
 
 @pytest.fixture(scope="module")
-def page(live_url: str) -> Iterator[Any]:
+def browser() -> Iterator[Any]:
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        page = context.new_page()
-        page.set_default_timeout(TIMEOUT_MS)
-        sync_api.expect.set_options(timeout=TIMEOUT_MS)
-        page.goto(live_url)
-        yield page
+        yield browser
         browser.close()
+
+
+@pytest.fixture(scope="module")
+def page(browser: Any, live_url: str) -> Any:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    sync_api.expect.set_options(timeout=TIMEOUT_MS)
+    page.goto(live_url)
+    return page
+
+
+def test_an_example_fills_the_settings_and_plays(page: Any) -> None:
+    from aurora.ui.examples import EXAMPLES
+
+    expect = sync_api.expect
+    first = EXAMPLES[0]
+    page.locator("#ss-examples").get_by_text(first.label).click()
+    expect(page.locator("#ss-prompt textarea")).to_have_value(first.prompt)
+    expect(page.locator("#ss-duration input[type=number]")).to_have_value(f"{first.duration_s:g}")
+    expect(page.locator("#ss-seed input")).to_have_value(str(first.seed))
+    expect(page.locator("#ss-audio audio[src]").first).to_be_attached()  # its cached track, in the player
+    expect(page.locator("#ss-audio time#duration")).to_have_text(f"0:{first.duration_s:02g}")
+    page.screenshot(path=str(SHOTS / "soundstar_example.png"))
 
 
 def test_type_parse_plan(page: Any, live_aurora: Any) -> None:
@@ -71,7 +92,9 @@ def test_type_parse_plan(page: Any, live_aurora: Any) -> None:
     page.wait_for_timeout(300)
     page.screenshot(path=str(SHOTS / "soundstar_parse.png"), full_page=True)
 
-    expected = live_aurora.process(prompt=PROMPT, duration_s=30.0).plan.structural_plan
+    # the Plan tab plans with the one settings panel's duration (the example set it)
+    shown_s = float(page.locator("#ss-duration input[type=number]").input_value())
+    expected = live_aurora.process(prompt=PROMPT, duration_s=shown_s).plan.structural_plan
     page.get_by_role("tab", name="Plan").click()
     sections = page.locator("#ss-sections")
     for section in expected.sections:
@@ -83,15 +106,16 @@ def test_type_parse_plan(page: Any, live_aurora: Any) -> None:
 
 def test_generate(page: Any) -> None:
     expect = sync_api.expect
-    page.locator("#ss-prompt textarea").fill(PROMPT)
     page.get_by_role("tab", name="Generate").click()
-    seed = page.locator("#ss-gen-seed input")
+    seed = page.locator("#ss-seed input")
     page.locator("#ss-dice").click()
     expect(seed).not_to_have_value("0")  # the dice drew a new seed
-    duration = page.locator("#ss-gen-duration input[type=number]")
+    duration = page.locator("#ss-duration input[type=number]")
     duration.fill("5")
     duration.press("Enter")
-    page.locator("#ss-generate").click()
+    prompt = page.locator("#ss-prompt textarea")
+    prompt.fill(PROMPT)
+    prompt.press("Enter")  # Enter in the prompt generates
 
     player = page.locator("#ss-audio audio[src]").first  # the waveform player renders its own <audio>
     expect(player).to_be_attached()
@@ -99,10 +123,16 @@ def test_generate(page: Any) -> None:
     expect(page.locator("#ss-gen-energy img")).to_be_visible()
     expect(page.locator("#ss-gen-summary")).to_contain_text("80 BPM")
     expect(page.locator("#ss-gen-summary")).to_contain_text("0:05.0")  # the 5 s asked for, not the default 30
+    expect(page.locator("#ss-stages")).to_be_hidden()  # developer detail waits in the collapsed Details
+    page.locator("#ss-details").get_by_text("Details").first.click()
     expect(page.locator("#ss-stages")).to_contain_text("synthesis")
+    expect(page.locator("#ss-gen-badges")).to_contain_text("served by")
     downloads = page.locator("#ss-downloads")
-    for suffix in (".wav", ".mid", "-stems", ".zip"):
-        expect(downloads).to_contain_text(suffix)
+    for name in ("track.wav", "score.mid", "stems.zip", "plan.json"):
+        expect(downloads.get_by_role("cell", name=name, exact=True)).to_be_visible()
+    # served from the data folder where the track was written, not from a copy in Gradio's cache
+    links = downloads.locator("a").evaluate_all("links => links.map(a => a.href)")
+    assert any(re.search(r"/files/0/[0-9a-f]{32}/track\.wav$", link) for link in links), links
     expect(page.locator("#ss-audio time#duration")).to_have_text("0:05")  # the browser decoded the 5 s track
     assert "Traceback" not in page.content()
     page.wait_for_timeout(500)
@@ -119,9 +149,28 @@ def test_failed_generate_clears_the_previous_result(page: Any) -> None:
     expect(page.get_by_text("AURORA_INPUT_EMPTY").first).to_be_visible()
     expect(page.locator("#ss-audio audio[src]")).to_have_count(0)
     expect(page.locator("#ss-gen-summary")).not_to_contain_text("80 BPM")
-    expect(page.locator("#ss-downloads")).not_to_contain_text(".wav")
+    expect(page.locator("#ss-downloads")).not_to_contain_text("track")
     expect(page.locator("#ss-pianoroll img")).to_have_count(0)
     assert "Traceback" not in page.content()
+
+
+def test_cancel_stops_a_render(page: Any) -> None:
+    """Runs after the failed run cleared the panel: a long render is cancelled, no track arrives."""
+    expect = sync_api.expect
+    page.get_by_role("tab", name="Generate").click()
+    duration = page.locator("#ss-duration input[type=number]")
+    duration.fill("300")
+    duration.press("Enter")
+    page.locator("#ss-prompt textarea").fill(PROMPT)
+    page.locator("#ss-generate").click()
+    progress = page.get_by_text(re.compile(r"step \d of 8")).first
+    expect(progress).to_be_visible()  # the render is under way
+    page.locator("#ss-cancel").click()
+    expect(progress).to_be_hidden()
+    page.wait_for_timeout(2000)
+    expect(page.locator("#ss-audio audio[src]")).to_have_count(0)  # no track arrived after Cancel
+    duration.fill("5")
+    duration.press("Enter")
 
 
 def test_empty_prompt_shows_clear_error(page: Any) -> None:
@@ -133,3 +182,34 @@ def test_empty_prompt_shows_clear_error(page: Any) -> None:
     assert "Traceback" not in page.content()
     page.wait_for_timeout(500)
     page.screenshot(path=str(SHOTS / "soundstar_error.png"))
+
+
+def test_phone_width_390(browser: Any, live_url: str) -> None:
+    """On a 390 px phone: the plots are drawn for the screen (not a 10-inch figure shrunk to a third), the page
+    does not scroll sideways, and table cells are not squeezed into a letter per line."""
+    expect = sync_api.expect
+    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True,
+                                  has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(live_url)
+    duration = page.locator("#ss-duration input[type=number]")
+    duration.fill("5")
+    duration.press("Enter")
+    prompt = page.locator("#ss-prompt textarea")
+    prompt.fill(PROMPT)
+    page.locator("#ss-generate").click()
+    roll = page.locator("#ss-pianoroll img")
+    expect(roll).to_be_visible()
+    page.locator("#ss-details").get_by_text("Details").first.click()
+    expect(page.locator("#ss-stages")).to_contain_text("synthesis")
+    page.wait_for_timeout(500)
+    natural, shown = roll.evaluate("img => [img.naturalWidth, img.getBoundingClientRect().width]")
+    assert shown <= 390 and natural <= 1.6 * shown, (natural, shown)  # drawn for the screen's width
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 391  # no sideways scrolling
+    narrowest = page.locator("#ss-stages td").evaluate_all(
+        "cells => Math.min(...cells.filter(c => c.offsetParent && c.innerText.trim())"
+        ".map(c => c.getBoundingClientRect().width))")
+    assert narrowest >= 40, narrowest  # cells wide enough for a word
+    page.screenshot(path=str(SHOTS / "soundstar_mobile_390.png"), full_page=True)
+    context.close()

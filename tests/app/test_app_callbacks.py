@@ -184,13 +184,15 @@ def test_build_app_registers_named_endpoints(fake_aurora: FakeAurora) -> None:
 
 
 def test_controls_take_their_limits_from_the_owners(fake_aurora: FakeAurora) -> None:
-    """Slider bounds, format / sample-rate / level choices come from engine.export and knowledge_base.limits."""
+    """One settings panel for every tab (one duration, seed, level, format and rate control), its slider bounds
+    and choices from engine.export and knowledge_base.limits; the sample rate's choices are integers."""
     from engine.export import FORMATS, SAMPLE_RATES
     from knowledge_base.limits import DEFAULT_DURATION_S, ENHANCEMENT_LEVELS, MAX_DURATION_S, MIN_DURATION_S
 
     components = list(app.build_app(fake_aurora).blocks.values())
     sliders = [c for c in components if isinstance(c, gr.Slider) and c.label == "Duration (s)"]
-    assert len(sliders) == 2
+    assert len(sliders) == 1
+    assert len([c for c in components if isinstance(c, gr.Number) and c.label == "Seed"]) == 1
     assert all((s.minimum, s.maximum, s.value) == (MIN_DURATION_S, MAX_DURATION_S, DEFAULT_DURATION_S)
                for s in sliders)
 
@@ -200,6 +202,7 @@ def test_controls_take_their_limits_from_the_owners(fake_aurora: FakeAurora) -> 
 
     assert choices(gr.Radio, "Format") == list(FORMATS)
     assert choices(gr.Dropdown, "Sample rate (Hz)") == list(SAMPLE_RATES)
+    assert all(isinstance(rate, int) for rate in choices(gr.Dropdown, "Sample rate (Hz)"))
     assert choices(gr.Radio, "Enhancement level") == list(ENHANCEMENT_LEVELS)
 
 
@@ -209,3 +212,11 @@ def test_server_address_prefers_soundstar_then_gradio_env() -> None:
         "0.0.0.0", 7861)
     assert app.server_address({"SOUNDSTAR_HOST": "::1", "SOUNDSTAR_PORT": "9000",
                                "GRADIO_SERVER_NAME": "0.0.0.0"}) == ("::1", 9000)
+
+
+def test_stated_duration_is_set_and_named_in_the_settings() -> None:
+    update = Studio.stated_duration("ambient drone, 10 minutes")
+    assert update["value"] == 600.0 and "10:00" in update["info"]
+    update = Studio.stated_duration("ambient drone, 20 minutes")  # brought into range, and said so
+    assert update["value"] == 600.0 and "kept to 600 s" in update["info"]
+    assert "value" not in Studio.stated_duration("ambient drone")  # nothing stated: the slider stays

@@ -100,11 +100,11 @@ def test_render_runs_inside_spaces_gpu_when_spaces_is_present(monkeypatch: pytes
     monkeypatch.setitem(sys.modules, "spaces", spaces)
     generator = Generator(FakeAurora(), engine=None)
     assert spaces.durations == [zerogpu.GPU_DURATION_S]
-    result = generator.run(PROMPT, 5, "wav", 44100, 7, "moderate")
-    assert result[0] == "rendered on the GPU"  # type: ignore[comparison-overlap]
-    assert spaces.calls == [(PROMPT, 5, "wav", 44100, 7, "moderate", None)]
+    result = generator.render(PROMPT, 5, "wav", 44100, 7, "moderate")
+    assert result[0] == "rendered on the GPU"  # type: ignore[index]
+    assert spaces.calls == [(PROMPT, 5, "wav", 44100, 7, "moderate", None, None)]
     with pytest.raises(gr.Error):  # settings are checked before the GPU is asked for
-        generator.run(PROMPT, 5, "wav", 44100, 7, "loud")
+        generator.render(PROMPT, 5, "wav", 44100, 7, "loud")
     assert len(spaces.calls) == 1
 
 
@@ -116,4 +116,4 @@ def test_render_is_left_alone_without_spaces(monkeypatch: pytest.MonkeyPatch) ->
 
     assert zerogpu.on_gpu(render) is render
     generator = Generator(FakeAurora(), engine=None)
-    assert generator._render == generator._render_files
+    assert generator._render == generator._render_track
