@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import gradio as gr
 
 from aurora.ui import format as fmt
+from aurora.ui.api import register_api
 from aurora.ui.generate import Generator
 from aurora.ui.library import HISTORY_HEADERS, Library
 from aurora.ui.studio import CHIP_COUNT, Studio
@@ -117,10 +118,6 @@ def build_app(aurora: Aurora | None = None, engine: Engine | None = None,
                                       elem_id="ss-stages", column_widths=["16%", "9%", "45%", "14%", "16%"])
                 with gr.Accordion("Generation metadata (JSON)", open=False):
                     gen_details = gr.JSON(show_label=False)
-                # the named API endpoint's outputs: the audio file and its summary
-                api_trigger = gr.Button(visible=False)
-                api_audio = gr.File(visible=False)
-                api_summary = gr.JSON(visible=False)
 
             if library is not None:
                 with gr.Tab("History", id="history"):
@@ -214,12 +211,9 @@ def build_app(aurora: Aurora | None = None, engine: Engine | None = None,
             thumbs_down.click(library.thumbs_down, [comment], [feedback_status], **PRIVATE)
             generate_btn.click(lambda: "", None, [feedback_status], **PRIVATE)
         dice.click(generator.new_seed, None, [gen_seed], **PRIVATE)
-        api_trigger.click(generator.generate, gen_in, [api_audio, api_summary], api_name="generate",
-                          api_description="Text to a finished track: the audio file and a JSON summary.")
 
-        # JSON endpoints for gradio_client, named after the spec's REST routes
-        for name in ("enhance", "parse", "plan", "suggest", "process"):
-            gr.api(getattr(studio, name), api_name=name)  # type: ignore[attr-defined]
+        # the gradio_client endpoints, named after the spec's REST routes (aurora/ui/api.py)
+        register_api(studio, generator, aurora, service)
     return app
 
 

@@ -1,0 +1,163 @@
+"""The named gradio_client endpoints of the studio server (`python app.py`: the UI mounted in the service), called
+with gradio_client against a live server: typed inputs, named outputs, files written once into the store's data
+folder for the caller's user, /history and /feedback for the caller only, and the API page's own snippets run as
+printed (the page shows the ``code_snippets`` that /gradio_api/info serves)."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import socket
+import threading
+import time
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import soundfile as sf
+from gradio_client import Client
+from gradio_client.exceptions import AppError
+
+ALICE = "alice-token-0123456789abcdef"
+NAMED = ("/enhance", "/suggest", "/parse", "/plan", "/process", "/generate", "/history", "/feedback")
+
+
+class Served:
+    def __init__(self, url: str, service: Any, server: Any, thread: threading.Thread) -> None:
+        self.url, self.service, self.server, self.thread = url, service, server, thread
+
+    @contextlib.contextmanager
+    def client(self, **kwargs: Any) -> Iterator[Client]:
+        client = Client(self.url, verbose=False, analytics_enabled=False, **kwargs)
+        try:
+            yield client
+        finally:
+            client.close()
+
+
+@pytest.fixture(scope="module")
+def served(live_aurora: Any, live_engine: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    import uvicorn
+
+    import app
+    from aurora.server import ServerSettings, StudioService, create_app
+
+    folder = tmp_path_factory.mktemp("api")
+    settings = ServerSettings(data_dir=folder / "data", database_url=f"sqlite:///{folder / 'soundstar.db'}",
+                              api_tokens={"alice": ALICE})
+    service = StudioService.create(settings, aurora=live_aurora, engine=live_engine)
+    blocks = app.build_app(live_aurora, live_engine, service=service)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    server = uvicorn.Server(uvicorn.Config(create_app(service, blocks=blocks), host="127.0.0.1", port=port,
+                                           log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started:
+        assert time.monotonic() < deadline and thread.is_alive(), "the studio server did not start"
+        time.sleep(0.05)
+    yield Served(f"http://127.0.0.1:{port}", service, server, thread)
+    server.should_exit = True
+    thread.join(120)
+
+
+def test_named_endpoints_have_typed_named_inputs_and_outputs(served: Served) -> None:
+    info = httpx.get(f"{served.url}/gradio_api/info").json()["named_endpoints"]
+    assert set(NAMED) <= set(info)
+    generate = info["/generate"]
+    types = {p["parameter_name"]: p["python_type"]["type"] for p in generate["parameters"]}
+    assert types["sample_rate"] == "int" and types["seed"] == "int" and types["stems"] == "bool"
+    assert types["prompt"] == "str" and types["duration_s"] == "float"
+    assert "'wav'" in types["audio_format"] and "'moderate'" in types["enhancement_level"]
+    assert [r["label"] for r in generate["returns"]] == ["audio", "midi", "stems", "plan", "metadata"]
+    feedback = {p["parameter_name"]: p["python_type"]["type"] for p in info["/feedback"]["parameters"]}
+    assert feedback["audio_quality_rating"] == "None | int" and "'negative'" in feedback["feedback_type"]
+    assert [p["parameter_name"] for p in info["/history"]["parameters"]] == ["limit", "offset"]
+
+
+def test_generate_writes_its_files_once_for_the_caller_and_history_and_feedback_are_theirs(served: Served) -> None:
+    data = served.service.files.root / "files"
+    with served.client() as mine, served.client() as theirs:
+        audio, midi, stems, plan, meta = mine.predict(
+            prompt="a melancholic lo-fi beat at 80 BPM in D minor", duration_s=5, audio_format="wav",
+            sample_rate=32000, seed=11, enhancement_level="moderate", stems=True, api_name="/generate")
+        samples, rate = sf.read(audio)
+        assert rate == 32000 and samples.shape[0] == 5 * 32000 and abs(samples).max() > 0.01
+        assert Path(midi).read_bytes()[:4] == b"MThd"
+        with zipfile.ZipFile(stems) as archive:
+            assert archive.namelist() and all(n.endswith(".flac") for n in archive.namelist())
+        structural = json.loads(Path(plan).read_text())
+        assert structural["sections"] and structural["chord_progression"]["chords"]
+        assert meta["seed"] == 11 and meta["key"] == "D minor" and meta["session_id"] and meta["result_id"]
+
+        # written once, in the caller's folder of the data folder (Gradio serves it from there)
+        session = served.service.store.load_session(meta["session_id"])
+        folder = served.service.files.folder_for(session.user_id, meta["session_id"])
+        assert sorted(p.name for p in folder.iterdir()) == ["plan.json", "score.mid", "stems.zip", "track.wav"]
+        assert len(list(data.rglob("track.wav"))) == 1
+        remote = mine.predict(prompt="ambient drone in A", duration_s=5, stems=False, api_name="/generate")
+        assert remote[2] is None  # no stems asked for, none written
+
+        history = mine.predict(api_name="/history")
+        assert [i["session_id"] for i in history["items"]][1] == meta["session_id"] and history["total"] == 2
+        assert history["items"][1]["options"]["seed"] == 11 and history["items"][1]["files_available"]
+        assert theirs.predict(api_name="/history")["total"] == 0  # another browser: another user
+
+        with pytest.raises(AppError, match="AURORA_NOT_FOUND"):
+            theirs.predict(session_id=meta["session_id"], feedback_type="negative", api_name="/feedback")
+        with pytest.raises(AppError, match="AURORA_INPUT_INVALID"):
+            mine.predict(session_id=meta["session_id"], audio_quality_rating=9, api_name="/feedback")
+        saved = mine.predict(session_id=meta["session_id"], result_id=meta["result_id"], feedback_type="positive",
+                             audio_quality_rating=5, comments="warm keys", api_name="/feedback")
+        assert saved["session_id"] == meta["session_id"] and saved["feedback_id"]
+    assert served.service.store.count("user_feedback") == 1
+
+
+def test_files_are_served_from_the_data_folder(served: Served) -> None:
+    with served.client(download_files=False) as client:
+        audio, *_ = client.predict(prompt="slow jazz waltz", duration_s=5, stems=False, api_name="/generate")
+    assert Path(audio["path"]).is_relative_to(served.service.files.root)  # no copy in Gradio's cache
+
+
+def test_a_bearer_token_client_acts_for_its_user_and_a_bad_token_is_refused(served: Served) -> None:
+    with served.client(headers={"Authorization": f"Bearer {ALICE}"}) as alice:
+        *_, meta = alice.predict(prompt="techno at 130 bpm", duration_s=5, stems=False, api_name="/generate")
+        owner = served.service.store.load_session(meta["session_id"]).user_id
+        assert owner == served.service.store.user_for_token(ALICE).id  # type: ignore[union-attr]
+        assert [i["session_id"] for i in alice.predict(api_name="/history")["items"]] == [meta["session_id"]]
+    with (served.client(headers={"Authorization": "Bearer not-a-token-0123456789"}) as stranger,
+          pytest.raises(AppError, match="AURORA_AUTH_INVALID")):
+        stranger.predict(api_name="/history")
+
+
+@pytest.mark.parametrize("api_name", NAMED)
+def test_the_api_pages_snippet_runs_as_printed(served: Served, api_name: str) -> None:
+    info = httpx.get(f"{served.url}/gradio_api/info").json()["named_endpoints"][api_name]
+    snippet = info["code_snippets"]["python"]
+    assert f'api_name="{api_name}"' in snippet and "Client(" in snippet
+    printed = io.StringIO()
+    namespace: dict[str, Any] = {}
+    with contextlib.redirect_stdout(printed):
+        if api_name == "/feedback":  # it names a session: the printed '...' is none, and says so with its code
+            with pytest.raises(AppError, match="AURORA_NOT_FOUND"):
+                exec(snippet, namespace)  # the snippet the API page prints, as printed
+            return
+        exec(snippet, namespace)
+    result = namespace["result"]
+    assert printed.getvalue().strip()
+    if api_name == "/generate":
+        audio, midi, _stems, plan, meta = result
+        assert sf.info(audio).samplerate == 44100 and Path(midi).stat().st_size > 0
+        assert json.loads(Path(plan).read_text())["sections"] and meta["duration_s"] > 0
+    elif api_name == "/history":
+        assert set(result) == {"items", "total", "limit", "offset"}
+    elif api_name == "/process":
+        assert result["plan"]["structural_plan"]["sections"]
+    else:
+        assert result["aurora_metadata"]["implementation"] in {"codex", "local_llm", "rule_based", "defaults"}
