@@ -47,9 +47,12 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(folder: Path, *, queue_size: int) -> tuple[subprocess.Popen[bytes], str]:
+def start_server(folder: Path, *, queue_size: int, data_dir: Path | None = None,
+                 env_extra: dict[str, str] | None = None) -> tuple[subprocess.Popen[bytes], str]:
+    """`python app.py` on a free port, its log in ``folder`` (its data folder too unless ``data_dir``)."""
     port = _free_port()
-    env = {**os.environ, "SOUNDSTAR_DATA_DIR": str(folder), "SOUNDSTAR_API_TOKENS": f"bench:{TOKEN}",
+    env = {**os.environ, **(env_extra or {}), "SOUNDSTAR_DATA_DIR": str(data_dir or folder),
+           "SOUNDSTAR_API_TOKENS": f"bench:{TOKEN}",
            "SOUNDSTAR_PORT": str(port), "SOUNDSTAR_HOST": "127.0.0.1", "SOUNDSTAR_QUEUE_SIZE": str(queue_size),
            "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False"}
     log = (folder / "server.log").open("wb")

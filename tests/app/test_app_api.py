@@ -161,3 +161,27 @@ def test_the_api_pages_snippet_runs_as_printed(served: Served, api_name: str) ->
         assert result["plan"]["structural_plan"]["sections"]
     else:
         assert result["aurora_metadata"]["implementation"] in {"codex", "local_llm", "rule_based", "defaults"}
+
+
+def test_the_caller_is_the_login_then_the_token_then_the_cookie(served: Served) -> None:
+    from types import SimpleNamespace
+
+    from aurora.exceptions import AuthInvalidError
+    from aurora.server import BROWSER_COOKIE
+    from aurora.ui.api import caller
+
+    service = served.service
+
+    def who(username: str | None = None, auth: str | None = None, cookie: str | None = None) -> str:
+        request = SimpleNamespace(username=username, headers={"authorization": auth} if auth else {},
+                                  cookies={BROWSER_COOKIE: cookie} if cookie else {})
+        return caller(service, request).name  # type: ignore[arg-type]
+
+    assert who(username="carol", auth=f"Bearer {ALICE}", cookie="b1") == "carol"  # the UI login wins
+    assert who(auth=f"Bearer {ALICE}", cookie="b1") == "alice"
+    assert who(cookie="b1") == "anonymous:b1"
+    for bad in ("Bearer wrong-token-0123456789", "Basic abc"):
+        with pytest.raises(AuthInvalidError):
+            who(auth=bad, cookie="b1")  # a bad token is refused, never taken for the cookie's user
+    with pytest.raises(AuthInvalidError):
+        who()
