@@ -55,7 +55,8 @@ def served(live_aurora: Any, live_engine: Any, tmp_path_factory: pytest.TempPath
         sock.bind(("127.0.0.1", 0))
         port = int(sock.getsockname()[1])
     server = uvicorn.Server(uvicorn.Config(create_app(service, blocks=blocks), host="127.0.0.1", port=port,
-                                           log_level="warning", lifespan="on"))
+                                           log_level="warning", lifespan="on",
+                                           timeout_graceful_shutdown=2))  # clients' event streams end at once
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 60
@@ -64,7 +65,7 @@ def served(live_aurora: Any, live_engine: Any, tmp_path_factory: pytest.TempPath
         time.sleep(0.05)
     yield Served(f"http://127.0.0.1:{port}", service, server, thread)
     server.should_exit = True
-    thread.join(120)
+    thread.join(60)
 
 
 def test_named_endpoints_have_typed_named_inputs_and_outputs(served: Served) -> None:
