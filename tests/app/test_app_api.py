@@ -1,13 +1,15 @@
 """The named gradio_client endpoints of the studio server (`python app.py`: the UI mounted in the service), called
 with gradio_client against a live server: typed inputs, named outputs, files written once into the store's data
-folder for the caller's user, /history and /feedback for the caller only, and the API page's own snippets run as
-printed (the page shows the ``code_snippets`` that /gradio_api/info serves)."""
+folder for the caller's user, /history and /feedback for the caller only, and the API page's own snippets, read from
+the "Use via API" page in headless Chromium, run as printed."""
 
 from __future__ import annotations
 
 import contextlib
 import io
 import json
+import os
+import re
 import socket
 import threading
 import time
@@ -23,6 +25,9 @@ from gradio_client import Client
 from gradio_client.exceptions import AppError
 
 ALICE = "alice-token-0123456789abcdef"
+CHROMIUM = Path(os.environ.get("SOUNDSTAR_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 NAMED = ("/enhance", "/suggest", "/parse", "/plan", "/process", "/generate", "/history", "/feedback")
 
 
@@ -137,11 +142,35 @@ def test_a_bearer_token_client_acts_for_its_user_and_a_bad_token_is_refused(serv
         stranger.predict(api_name="/history")
 
 
+@pytest.fixture(scope="module")
+def printed_snippets(served: Served) -> dict[str, str]:
+    """The Python snippets of the app's "Use via API" page as headless Chromium renders them, by endpoint."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install -y chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+        page.goto(served.url)
+        page.get_by_text("Use via API").first.click()
+        page.get_by_text('api_name="/feedback"').first.wait_for(state="attached", timeout=20_000)
+        texts: list[str] = page.locator("pre, code").evaluate_all("els => els.map(e => e.innerText)")
+        browser.close()
+    snippets: dict[str, str] = {}
+    for text in texts:
+        found = re.search(r'api_name="(/\w+)"', text)
+        if found and text.strip().startswith("from gradio_client import Client"):
+            snippets.setdefault(found.group(1), text.strip())
+    return snippets
+
+
 @pytest.mark.parametrize("api_name", NAMED)
-def test_the_api_pages_snippet_runs_as_printed(served: Served, api_name: str) -> None:
-    info = httpx.get(f"{served.url}/gradio_api/info").json()["named_endpoints"][api_name]
-    snippet = info["code_snippets"]["python"]
-    assert f'api_name="{api_name}"' in snippet and "Client(" in snippet
+def test_the_api_pages_snippet_runs_as_printed(served: Served, printed_snippets: dict[str, str],
+                                               api_name: str) -> None:
+    snippet = printed_snippets[api_name]  # as the page shows it
+    served_info = httpx.get(f"{served.url}/gradio_api/info").json()["named_endpoints"][api_name]
+    assert snippet.split() == served_info["code_snippets"]["python"].split()
+    assert "Client(" in snippet
     printed = io.StringIO()
     namespace: dict[str, Any] = {}
     with contextlib.redirect_stdout(printed):
