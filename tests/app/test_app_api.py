@@ -44,18 +44,18 @@ class Served:
             client.close()
 
 
-@pytest.fixture(scope="module")
-def served(live_aurora: Any, live_engine: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+@contextlib.contextmanager
+def serving(aurora: Any, engine: Any, folder: Path, **settings: Any) -> Iterator[Served]:
+    """`python app.py`'s server (the studio mounted in the service) on a free port, in a thread."""
     import uvicorn
 
     import app
     from aurora.server import ServerSettings, StudioService, create_app
 
-    folder = tmp_path_factory.mktemp("api")
-    settings = ServerSettings(data_dir=folder / "data", database_url=f"sqlite:///{folder / 'soundstar.db'}",
-                              api_tokens={"alice": ALICE})
-    service = StudioService.create(settings, aurora=live_aurora, engine=live_engine)
-    blocks = app.build_app(live_aurora, live_engine, service=service)
+    config = ServerSettings(data_dir=folder / "data", database_url=f"sqlite:///{folder / 'soundstar.db'}",
+                            api_tokens={"alice": ALICE}, **settings)
+    service = StudioService.create(config, aurora=aurora, engine=engine)
+    blocks = app.build_app(aurora, engine, service=service)
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = int(sock.getsockname()[1])
@@ -68,9 +68,17 @@ def served(live_aurora: Any, live_engine: Any, tmp_path_factory: pytest.TempPath
     while not server.started:
         assert time.monotonic() < deadline and thread.is_alive(), "the studio server did not start"
         time.sleep(0.05)
-    yield Served(f"http://127.0.0.1:{port}", service, server, thread)
-    server.should_exit = True
-    thread.join(60)
+    try:
+        yield Served(f"http://127.0.0.1:{port}", service, server, thread)
+    finally:
+        server.should_exit = True
+        thread.join(60)
+
+
+@pytest.fixture(scope="module")
+def served(live_aurora: Any, live_engine: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    with serving(live_aurora, live_engine, tmp_path_factory.mktemp("api")) as live:
+        yield live
 
 
 def test_named_endpoints_have_typed_named_inputs_and_outputs(served: Served) -> None:
@@ -215,3 +223,21 @@ def test_the_caller_is_the_login_then_the_token_then_the_cookie(served: Served) 
             who(auth=bad, cookie="b1")  # a bad token is refused, never taken for the cookie's user
     with pytest.raises(AuthInvalidError):
         who()
+
+
+def test_with_ui_auth_a_signed_in_client_acts_for_its_user(live_aurora: Any, live_engine: Any,
+                                                           tmp_path: Path) -> None:
+    from gradio_client.exceptions import AuthenticationError
+
+    with serving(live_aurora, live_engine, tmp_path, ui_auth=True) as live:
+        with httpx.Client(base_url=live.url, headers={"Authorization": f"Bearer {ALICE}"}, timeout=300) as rest:
+            made = rest.post("/api/v1/aurora/generate", json={"prompt": "ambient drone in A", "options": {
+                "duration_seconds": 5, "stems": False}}).json()
+        assert made["status"] == "completed"
+        with pytest.raises(AuthenticationError), live.client():
+            pass  # the page and its API need the login
+        with live.client(auth=("alice", ALICE)) as alice:
+            assert [i["session_id"] for i in alice.predict(api_name="/history")["items"]] == [made["generation_id"]]
+            saved = alice.predict(session_id=made["generation_id"], feedback_type="neutral", api_name="/feedback")
+        assert saved["session_id"] == made["generation_id"]
+        assert live.service.store.count("user_feedback") == 1
