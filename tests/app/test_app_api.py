@@ -241,3 +241,26 @@ def test_with_ui_auth_a_signed_in_client_acts_for_its_user(live_aurora: Any, liv
             saved = alice.predict(session_id=made["generation_id"], feedback_type="neutral", api_name="/feedback")
         assert saved["session_id"] == made["generation_id"]
         assert live.service.store.count("user_feedback") == 1
+
+
+@pytest.mark.parametrize("api_name", ["/generate", "/history"])
+def test_the_curl_snippet_works_for_a_client_that_keeps_no_cookies(served: Served, api_name: str) -> None:
+    """The API page's curl snippet, its two requests sent as printed by a client with no cookie jar: a new
+    anonymous visitor on each request (nothing of another user's is ever shown)."""
+    bash = httpx.get(f"{served.url}/gradio_api/info").json()["named_endpoints"][api_name]["code_snippets"]["bash"]
+    post = re.search(r"curl -X POST (\S+) .*?-d '(.*?)'", bash, re.S)
+    stream = re.search(r"curl -N (\S+)/\$EVENT_ID", bash)
+    assert post and stream, bash
+    body = json.loads(post.group(2))
+    if api_name == "/generate":
+        body.update(duration_s=5, stems=False)  # the printed 30 s track, shortened for the test
+    event_id = httpx.post(post.group(1), json=body).json()["event_id"]
+    with httpx.stream("GET", f"{stream.group(1)}/{event_id}", timeout=300) as events:
+        lines = [line for line in events.iter_lines() if line]
+    assert lines[-2] == "event: complete", lines[-4:]
+    result = json.loads(lines[-1].removeprefix("data: "))
+    if api_name == "/generate":
+        audio, _midi, stems, _plan, meta = result
+        assert audio["url"] and stems is None and meta["session_id"]
+    else:
+        assert result[0]["total"] == 0  # a new visitor has no history
