@@ -48,6 +48,7 @@ _PLAYABLE = """(expected) => { const t = document.querySelector('#ss-audio time#
 _PLAYING = """() => { const b = document.querySelector('#ss-audio button.play-pause-button');
     return !!b && b.getAttribute('aria-label') === 'Pause'; }"""
 PLAY_BUTTON = "#ss-audio button.play-pause-button"
+EXAMPLES_WAIT_S = 5.0
 
 
 def clock(seconds: float) -> str:
@@ -115,6 +116,8 @@ def _pause(page: Any) -> None:
 
 def first_sound(browser: Any, url: str, disk: Disk, *, timeout_s: float) -> dict[str, Any]:
     """A new visitor (fresh profile): page load, then an example (or Generate at the defaults) until it plays."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     before = disk.snapshot()
@@ -123,7 +126,14 @@ def first_sound(browser: Any, url: str, disk: Disk, *, timeout_s: float) -> dict
     page.locator("#ss-generate").wait_for(state="visible", timeout=timeout_s * 1000)
     page_load_s = time.perf_counter() - started
     examples = page.locator("#ss-examples")
-    if examples.count():
+    probe_started = time.perf_counter()
+    try:  # the examples may render a moment after the Generate button
+        examples.first.wait_for(state="attached", timeout=EXAMPLES_WAIT_S * 1000)
+        has_examples = True
+    except PlaywrightTimeout:
+        has_examples = False
+        started += time.perf_counter() - probe_started  # a visitor would not have waited for them
+    if has_examples:
         path = "cached example"
         clickable = examples.locator("button, tr, td, .gallery-item").first
         (clickable if clickable.count() else examples.first).click()

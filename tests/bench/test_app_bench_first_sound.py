@@ -27,8 +27,10 @@ def test_the_players_clock() -> None:
 
 
 @pytest.fixture
-def page_with_examples(tmp_path: Path) -> Iterator[str]:
+def page_with_examples(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     import gradio as gr
+
+    monkeypatch.setenv("GRADIO_EXAMPLES_CACHE", str(tmp_path / "cached_examples"))  # not in the checkout
 
     def render(prompt: str) -> str:
         path = tmp_path / f"{abs(hash(prompt))}.wav"
