@@ -18,8 +18,11 @@ folder and /history and /feedback answer AURORA_UNAVAILABLE: they need the store
 No `from __future__ import annotations` here, like studio.py: Gradio reads these signatures.
 """
 
+import contextlib
 import json
+import shutil
 import tempfile
+import time
 import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -46,6 +49,7 @@ if TYPE_CHECKING:
 JSON_ENDPOINTS = ("enhance", "suggest", "parse", "plan", "process")
 GENERATE_OUTPUTS = ("audio", "midi", "stems", "plan", "metadata")
 HISTORY_MAX = 100
+SCRATCH_KEEP_S = 3600.0
 FeedbackType = Literal["positive", "negative", "neutral"]
 
 
@@ -150,7 +154,7 @@ class StudioApi:
                 sample_rate=render.sample_rate, seed=seed, enhancement_level=level,  # type: ignore[arg-type]
                 stems=stems))
             result = self._service.record_ui_generation(user, body, generation)
-            files, folder = self._service.files, self._service.files.folder_for(user.id, result.session_id)
+            folder = self._service.files.folder_for(user.id, result.session_id)
             metadata.update(session_id=result.session_id, result_id=result.id)
         else:
             files = self._scratch_files()
@@ -171,6 +175,11 @@ class StudioApi:
         if self._scratch is None:
             self._scratch = FileStore(Path(tempfile.gettempdir()) / "soundstar-api")
             gr.set_static_paths([self._scratch.root / "files"])
+        cutoff = time.time() - SCRATCH_KEEP_S  # no store, so no retention setting: an hour, as Gradio's cache
+        for old in self._scratch.folder_for(0, "x").parent.glob("*"):
+            with contextlib.suppress(OSError):  # another worker removed it first
+                if old.is_dir() and old.stat().st_mtime < cutoff:
+                    shutil.rmtree(old, ignore_errors=True)
         return self._scratch
 
     # ------------------------------------------------------------------ /history and /feedback
