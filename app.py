@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import gradio as gr
 
 from aurora.ui import format as fmt
+from aurora.ui.api import register_api
 from aurora.ui.examples import ExampleShelf, play_handler
 from aurora.ui.generate import Generator
 from aurora.ui.library import HISTORY_HEADERS, RATING_CHOICES, RATINGS, Library
@@ -175,10 +176,6 @@ def build_app(aurora: Aurora | None = None, engine: Engine | None = None,
                     gen_embedding = gr.Plot(label="Unified control embedding", show_label=False, format="png",
                                             elem_id="ss-gen-embedding")
                     gen_details = gr.JSON(label="Generation metadata", elem_id="ss-gen-json")
-                # the named API endpoint's outputs: the audio file and its summary
-                api_trigger = gr.Button(visible=False)
-                api_audio = gr.File(visible=False)
-                api_summary = gr.JSON(visible=False)
 
             if library is not None:
                 with gr.Tab("History", id="history") as history_tab:
@@ -320,12 +317,9 @@ def build_app(aurora: Aurora | None = None, engine: Engine | None = None,
         cancel_btn.click(generator.cancel, None, None, cancels=renders, **PRIVATE)
         dice.click(generator.new_seed, None, [seed], **PRIVATE)
         app.load(None, None, [viewport], js="() => window.innerWidth", **PRIVATE)
-        api_trigger.click(generator.generate, gen_in, [api_audio, api_summary], api_name="generate",
-                          api_description="Text to a finished track: the audio file and a JSON summary.")
 
-        # JSON endpoints for gradio_client, named after the spec's REST routes
-        for name in ("enhance", "parse", "plan", "suggest", "process"):
-            gr.api(getattr(studio, name), api_name=name)  # type: ignore[attr-defined]
+        # the gradio_client endpoints, named after the spec's REST routes (aurora/ui/api.py)
+        register_api(studio, generator, aurora, service)
     return app
 
 

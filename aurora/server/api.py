@@ -3,6 +3,7 @@ JSON ``{"error": {"code", "message"}}`` with the spec's codes, never a traceback
 
 from __future__ import annotations
 
+import secrets
 import time
 from typing import Annotated, Any
 
@@ -156,7 +157,40 @@ def result_file(result_id: str, name: str, user: User, service: Service) -> File
     return FileResponse(path, media_type=MEDIA[suffix], filename=f"soundstar-{result_id[:8]}-{name}")
 
 
+def metrics_open(service: StudioService) -> bool:
+    """Whether /metrics answers without a token: ``metrics_open`` when set, else only on a loopback address with
+    no auth configured (no live API token in the store, no UI login, no metrics token)."""
+    settings = service.settings
+    if settings.metrics_open is not None:
+        return settings.metrics_open
+    return not (settings.public or settings.ui_auth or settings.metrics_token
+                or service.store.token_count(live_only=True))
+
+
+def metrics_caller_allowed(request: Request) -> None:
+    """/metrics when closed: the metrics token when one is configured (and only it), else any live API token."""
+    service = service_of(request)
+    if metrics_open(service):
+        return
+    auth = request.headers.get("authorization", "")
+    scheme, _, token = auth.partition(" ")
+    token = token.strip()
+    if not auth:
+        raise AuthRequiredError("/metrics needs 'Authorization: Bearer <token>' (SOUNDSTAR_METRICS_TOKEN, or an API "
+                                "token when none is set)")
+    if scheme.lower() != "bearer" or not token:
+        raise AuthInvalidError("the Authorization header must be 'Bearer <token>'")
+    expected = service.settings.metrics_token
+    if expected is not None:
+        if not secrets.compare_digest(token.encode(), expected.encode()):
+            raise AuthInvalidError("not the metrics token")
+    elif service.store.user_for_token(token) is None:
+        raise AuthInvalidError("unknown or revoked token")
+
+
 def metrics_route(request: Request) -> Response:
+    """Prometheus text; closed to callers without a token unless the settings open it (``metrics_open``)."""
+    metrics_caller_allowed(request)
     return Response(service_of(request).metrics.render(), media_type=CONTENT_TYPE)
 
 

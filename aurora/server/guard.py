@@ -3,7 +3,8 @@
 - request bodies over a size limit answer 413 before the app sees them; uploads are refused (403) unless allowed,
   then held to their own, larger limit;
 - POST requests are rate-limited per address and per user (bearer token or browser cookie): 429 + Retry-After;
-- every browser gets an anonymous id cookie (``soundstar_browser``), the UI's user when no login is configured.
+- every browser gets an anonymous id cookie (``soundstar_browser``), the UI's user when no login is configured; a
+  request without one acts for the id it is given (a client that keeps no cookies is a new visitor each time).
 """
 
 from __future__ import annotations
@@ -99,7 +100,9 @@ class GuardMiddleware:
                 return
             receive = _replay(body)
         if cookie(scope, BROWSER_COOKIE) is None and not path.startswith("/api/"):
-            send = _with_cookie(send, secrets.token_urlsafe(18))
+            browser_id = secrets.token_urlsafe(18)
+            scope = _with_request_cookie(scope, browser_id)  # this request already acts for the new id
+            send = _with_cookie(send, browser_id)
         await self.app(scope, receive, send)
 
     def _limit_keys(self, scope: Scope) -> list[tuple[str, str]]:
@@ -137,6 +140,15 @@ def _replay(messages: list[Message]) -> Receive:
         return {"type": "http.disconnect"}
 
     return receive
+
+
+def _with_request_cookie(scope: Scope, value: str) -> Scope:
+    """The request as if the browser had sent the new id: a client that keeps no cookies (curl, a bare HTTP call)
+    is a new anonymous visitor on each request rather than no one."""
+    headers = [(k, v) for k, v in scope.get("headers", []) if k.lower() != b"cookie"]
+    existing = header(scope, b"cookie")
+    jar = f"{existing}; {BROWSER_COOKIE}={value}" if existing else f"{BROWSER_COOKIE}={value}"
+    return {**scope, "headers": [*headers, (b"cookie", jar.encode("latin-1"))]}
 
 
 def _with_cookie(send: Send, value: str) -> Send:

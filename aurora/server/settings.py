@@ -1,6 +1,7 @@
 """The service's settings, from SOUNDSTAR_* variables (``ServerSettings.from_env``) or given in code.
 
-Bound to a public address (anything but loopback, or on a Hugging Face Space) the rate limits are on by default.
+Bound to a public address (anything but loopback, or on a Hugging Face Space) the rate limits are on by default,
+and /metrics is closed to callers without a token (``metrics_open``).
 """
 
 from __future__ import annotations
@@ -52,6 +53,13 @@ class ServerSettings(BaseModel):
     retention_max_age_s: float | None = Field(default=7 * DAY_S, gt=0.0)
     retention_max_bytes: int | None = Field(default=2 * 1024**3, gt=0)
     retention_interval_s: float = Field(default=600.0, gt=0.0)
+    metrics_token: str | None = Field(default=None, min_length=16,
+                                      description="bearer token a scraper sends for /metrics; when set, the only one "
+                                                  "/metrics accepts (else any live API token)")
+    metrics_open: bool | None = Field(default=None,
+                                      description="True: /metrics answers anyone; False: only with a token; None "
+                                                  "(default): open only on a loopback address with no auth "
+                                                  "configured (no API token, no UI login, no metrics token)")
 
     @property
     def db_url(self) -> str:
@@ -75,6 +83,11 @@ class ServerSettings(BaseModel):
             data["allow_uploads"] = env["SOUNDSTAR_ALLOW_UPLOADS"].lower() in ("1", "true", "yes", "on")
         if env.get("SOUNDSTAR_UI_AUTH"):
             data["ui_auth"] = env["SOUNDSTAR_UI_AUTH"].lower() in ("1", "true", "yes", "on")
+        if env.get("SOUNDSTAR_METRICS_TOKEN"):
+            data["metrics_token"] = env["SOUNDSTAR_METRICS_TOKEN"].strip()
+        if env.get("SOUNDSTAR_METRICS_OPEN"):
+            value = env["SOUNDSTAR_METRICS_OPEN"].lower()
+            data["metrics_open"] = None if value == "auto" else value in ("1", "true", "yes", "on")
         for name, key in (("SOUNDSTAR_RETENTION_MAX_AGE_S", "retention_max_age_s"),
                           ("SOUNDSTAR_RETENTION_MAX_BYTES", "retention_max_bytes"),
                           ("SOUNDSTAR_RATE_LIMIT_PER_MIN", "rate_limit_per_min")):

@@ -21,6 +21,16 @@ class UserRecord(Record):
     kind: Literal["token", "anonymous"]
 
 
+class TokenRecord(Record):
+    """A token as listed: never the token itself, only the start of its SHA-256 (its fingerprint)."""
+
+    id: int
+    user: str
+    fingerprint: str
+    created_at: dt.datetime
+    revoked_at: dt.datetime | None = None
+
+
 class ResultRecord(Record):
     id: str
     session_id: str

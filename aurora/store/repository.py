@@ -36,6 +36,7 @@ from aurora.store.records import (
     SessionRecord,
     StoredFiles,
     SuggestionRow,
+    TokenRecord,
     UserRecord,
 )
 
@@ -46,6 +47,11 @@ TABLES = {"users": User, "api_tokens": ApiToken, "aurora_sessions": AuroraSessio
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def token_fingerprint(digest: str) -> str:
+    """How a token is named in listings: the first 12 hex digits of its SHA-256 (``hash_token(token)[:12]``)."""
+    return digest[:12]
 
 
 def new_id() -> str:
@@ -107,7 +113,7 @@ class Store:
         return token
 
     def add_token(self, user_name: str, token: str) -> UserRecord:
-        """Register a known token (from configuration); idempotent."""
+        """Register a known token (from configuration); idempotent, and a revoked token stays revoked."""
         user = self.ensure_user(user_name)
         digest = hash_token(token)
         try:
@@ -122,14 +128,59 @@ class Store:
         return user
 
     def user_for_token(self, token: str) -> UserRecord | None:
+        """The user of a live token; None for an unknown or revoked one."""
         with self._tx() as s:
             user = s.scalar(select(User).join(ApiToken, ApiToken.user_id == User.id)
-                            .where(ApiToken.token_sha256 == hash_token(token)))
+                            .where(ApiToken.token_sha256 == hash_token(token), ApiToken.revoked_at.is_(None)))
             return _user(user) if user else None
 
-    def token_count(self) -> int:
+    def token_count(self, *, live_only: bool = False) -> int:
         with self._tx() as s:
-            return int(s.scalar(select(func.count()).select_from(ApiToken)) or 0)
+            query = select(func.count()).select_from(ApiToken)
+            if live_only:
+                query = query.where(ApiToken.revoked_at.is_(None))
+            return int(s.scalar(query) or 0)
+
+    def list_tokens(self, user_name: str | None = None, *, include_revoked: bool = False) -> list[TokenRecord]:
+        """Tokens (all users, or one), oldest first, as id, user and fingerprint: the tokens themselves are
+        never stored, so never listed."""
+        with self._tx() as s:
+            query = select(ApiToken, User.name).join(User, ApiToken.user_id == User.id).order_by(ApiToken.id)
+            if user_name is not None:
+                query = query.where(User.name == user_name)
+            if not include_revoked:
+                query = query.where(ApiToken.revoked_at.is_(None))
+            return [TokenRecord(id=row.id, user=name, fingerprint=token_fingerprint(row.token_sha256),
+                                created_at=row.created_at, revoked_at=row.revoked_at)
+                    for row, name in s.execute(query).all()]
+
+    def revoke_tokens(self, *, token_id: int | None = None, user_name: str | None = None,
+                      fingerprint: str | None = None, token: str | None = None) -> list[TokenRecord]:
+        """Revoke the live tokens matching every given selector (by id, by user, by fingerprint prefix of at
+        least 8 characters, or by the token itself); the revoked ones, empty when none matched. A revoked token
+        answers 401 from the next request on, and stays revoked (configuration does not bring it back)."""
+        if token_id is None and user_name is None and fingerprint is None and token is None:
+            raise ValueError("say which tokens to revoke: an id, a user, a fingerprint or the token")
+        if fingerprint is not None and len(fingerprint) < 8:
+            raise ValueError("a fingerprint needs at least 8 characters")
+        with self._tx() as s:
+            query = (select(ApiToken, User.name).join(User, ApiToken.user_id == User.id)
+                     .where(ApiToken.revoked_at.is_(None)))
+            if token_id is not None:
+                query = query.where(ApiToken.id == token_id)
+            if user_name is not None:
+                query = query.where(User.name == user_name)
+            if fingerprint is not None:
+                query = query.where(ApiToken.token_sha256.startswith(fingerprint.lower(), autoescape=True))
+            if token is not None:
+                query = query.where(ApiToken.token_sha256 == hash_token(token))
+            now = _now()
+            revoked = []
+            for row, name in s.execute(query).all():
+                row.revoked_at = now
+                revoked.append(TokenRecord(id=row.id, user=name, fingerprint=token_fingerprint(row.token_sha256),
+                                           created_at=row.created_at, revoked_at=now))
+            return revoked
 
     # -- sessions --------------------------------------------------------------------------------
     def record_session(self, *, user_id: int, kind: str, original_prompt: str, status: str = "completed",

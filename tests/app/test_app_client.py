@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -28,7 +30,7 @@ def _meta_ok(result: dict[str, Any], module: str) -> None:
 
 def test_api_lists_named_endpoints(client: Client) -> None:
     endpoints = set(client.view_api(print_info=False, return_format="dict")["named_endpoints"])
-    assert {"/enhance", "/parse", "/plan", "/suggest", "/process", "/generate"} <= endpoints
+    assert {"/enhance", "/parse", "/plan", "/suggest", "/process", "/generate", "/history", "/feedback"} <= endpoints
 
 
 def test_parse_endpoint(client: Client) -> None:
@@ -88,14 +90,25 @@ def test_invalid_plan_parameters_are_a_clear_error(client: Client) -> None:
 
 
 def test_generate_endpoint(client: Client) -> None:
-    audio, summary = client.predict(prompt=PROMPT, duration_s=5, audio_format="wav", sample_rate=32000, seed=11,
-                                    enhancement_level="moderate", api_name="/generate")
+    audio, midi, stems, plan, summary = client.predict(
+        prompt=PROMPT, duration_s=5, audio_format="wav", sample_rate=32000, seed=11, enhancement_level="moderate",
+        api_name="/generate")
     data, rate = sf.read(audio)
     assert rate == 32000 and data.shape == (5 * 32000, 2) and abs(data).max() > 0.01
+    assert Path(midi).read_bytes()[:4] == b"MThd" and Path(stems).suffix == ".zip"
+    assert json.loads(Path(plan).read_text())["sections"]
     assert summary["tempo_bpm"] == pytest.approx(80, abs=0.5)
     assert summary["key"] == "D minor" and summary["seed"] == 11 and summary["audio_format"] == "wav"
+    assert summary["session_id"] is None  # no studio server here: nothing stored, no history
     metadata = summary["generation_metadata"]
     assert metadata["total_time_ms"] > 0 and metadata["stages"][0]["name"] == "structure"
+
+
+@pytest.mark.parametrize("api_name", ["/history", "/feedback"])
+def test_history_and_feedback_need_the_studio_server(client: Client, api_name: str) -> None:
+    with pytest.raises(AppError, match="AURORA_UNAVAILABLE"):
+        client.predict(session_id="x", api_name=api_name) if api_name == "/feedback" else client.predict(
+            api_name=api_name)
 
 
 def test_generate_endpoint_reports_errors_with_their_code(client: Client) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import httpx
 import pytest
 
 from aurora import Aurora, AuroraConfig
@@ -188,7 +187,7 @@ def test_metrics_count_requests_by_endpoint_and_implementation(serve: ServeFn, a
         for _ in range(2):
             alice.post(f"{API}/parse", json={"prompt": "techno at 130 bpm"})
         alice.post(f"{API}/parse", json={"prompt": ""})
-        text = httpx.get(f"{live.url}/metrics").text
+        text = alice.get("/metrics").text
     assert 'soundstar_requests_total{endpoint="/parse",implementation="rule_based",status="200"} 2.0' in text
     assert 'soundstar_requests_total{endpoint="/parse",implementation="none",status="422"} 1.0' in text
     assert 'aurora_cache_lookups_total{module="semantic_parser",result="miss"} 2.0' in text

@@ -14,7 +14,7 @@ import soundfile as sf
 
 from engine import EngineError
 
-from .conftest import BOB, ServeFn, count, wait_for
+from .conftest import ALICE, BOB, ServeFn, count, wait_for
 
 API = "/api/v1/aurora"
 FIVE_S = {"duration_seconds": 5}
@@ -66,7 +66,7 @@ def test_generate_queued_then_polled_then_files_and_feedback(serve: ServeFn, db_
                                                        "audio_quality_rating": 5})
         assert feedback.status_code == 201
     assert count(db_url, "generation_results") == 1 and count(db_url, "user_feedback") == 1
-    metrics = httpx.get(f"{live.url}/metrics").text
+    metrics = httpx.get(f"{live.url}/metrics", headers={"Authorization": f"Bearer {ALICE}"}).text
     assert "engine_realtime_factor_count 1.0" in metrics
     assert "soundstar_queue_wait_seconds_count 1.0" in metrics
 
@@ -112,7 +112,8 @@ def test_a_failed_render_is_stored_with_its_code(serve: ServeFn) -> None:
         assert body["status"] == "failed"
         assert body["error"] == {"code": "ENGINE_ERROR", "message": "synthesis failed: no voice could be built"}
         assert alice.get(f"{API}/generate/{body['generation_id']}").json()["status"] == "failed"
-    assert 'soundstar_generation_failures_total{error_code="ENGINE_ERROR"} 1.0' in httpx.get(f"{live.url}/metrics").text
+    metrics = httpx.get(f"{live.url}/metrics", headers={"Authorization": f"Bearer {ALICE}"}).text
+    assert 'soundstar_generation_failures_total{error_code="ENGINE_ERROR"} 1.0' in metrics
 
 
 def test_a_full_queue_answers_503_and_stores_nothing_for_the_refused(serve: ServeFn) -> None:
