@@ -12,8 +12,9 @@
   anonymous user of the client's browser cookie (gradio_client keeps the cookie the server set). Another user's
   session answers AURORA_NOT_FOUND, exactly like a missing one.
 
-Without the studio server (`build_app()` alone, as `gradio app.py` runs it) /generate writes unowned files into the
-Generator's data folder (pruned after an hour, as the UI's) and /history and /feedback answer AURORA_UNAVAILABLE: they need the store that `python app.py` opens.
+Without the studio server (`build_app()` alone, as `gradio app.py` runs it) /generate writes unowned files into
+the Generator's data folder (pruned after an hour, as the UI's) and /history and /feedback answer
+AURORA_UNAVAILABLE: they need the store that `python app.py` opens.
 
 No `from __future__ import annotations` here, like studio.py: Gradio reads these signatures.
 """
@@ -112,8 +113,8 @@ class StudioApi:
         sample_rate: int = DEFAULT_SAMPLE_RATE, seed: int = 0, enhancement_level: str = DEFAULT_ENHANCEMENT_LEVEL,
         stems: bool = True, request: gr.Request | None = None,
     ) -> tuple[str, str, str | None, str, dict[str, Any]]:
-        """Text to a finished track: audio, MIDI, stems (zip), the structural plan (JSON file) and metadata
-        (parameters, sections, stage timings, session_id and result_id for /feedback)."""
+        """Text to a finished track: audio, MIDI, stems (zip), the plan (JSON file: the structural plan beside the
+        parsed parameters) and metadata (parameters, sections, stage timings, session_id, result_id for /feedback)."""
         with user_errors():
             user = caller(self._service, request) if self._service is not None else None
         with generation_errors():

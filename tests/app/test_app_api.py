@@ -106,7 +106,7 @@ def test_generate_writes_its_files_once_for_the_caller_and_history_and_feedback_
         assert Path(midi).read_bytes()[:4] == b"MThd"
         with zipfile.ZipFile(stems) as archive:
             assert archive.namelist() and all(n.endswith(".flac") for n in archive.namelist())
-        structural = json.loads(Path(plan).read_text())
+        structural = json.loads(Path(plan).read_text())["structural_plan"]  # beside the parsed parameters
         assert structural["sections"] and structural["chord_progression"]["chords"]
         assert meta["seed"] == 11 and meta["key"] == "D minor" and meta["session_id"] and meta["result_id"]
 
@@ -192,7 +192,7 @@ def test_the_api_pages_snippet_runs_as_printed(served: Served, printed_snippets:
     if api_name == "/generate":
         audio, midi, _stems, plan, meta = result
         assert sf.info(audio).samplerate == 44100 and Path(midi).stat().st_size > 0
-        assert json.loads(Path(plan).read_text())["sections"] and meta["duration_s"] > 0
+        assert json.loads(Path(plan).read_text())["structural_plan"]["sections"] and meta["duration_s"] > 0
     elif api_name == "/history":
         assert set(result) == {"items", "total", "limit", "offset"}
     elif api_name == "/process":

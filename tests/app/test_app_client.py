@@ -96,7 +96,7 @@ def test_generate_endpoint(client: Client) -> None:
     data, rate = sf.read(audio)
     assert rate == 32000 and data.shape == (5 * 32000, 2) and abs(data).max() > 0.01
     assert Path(midi).read_bytes()[:4] == b"MThd" and Path(stems).suffix == ".zip"
-    assert json.loads(Path(plan).read_text())["sections"]
+    assert json.loads(Path(plan).read_text())["structural_plan"]["sections"]
     assert summary["tempo_bpm"] == pytest.approx(80, abs=0.5)
     assert summary["key"] == "D minor" and summary["seed"] == 11 and summary["audio_format"] == "wav"
     assert summary["session_id"] is None  # no studio server here: nothing stored, no history
