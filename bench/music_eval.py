@@ -90,6 +90,7 @@ GRID_GENRES = {"rock": 2, "metal": 3, "dnb": 10, "house": 8, "hip hop": 13, "fun
 # --quick: a spread of genres, meters and tempi that runs in minutes on busy cores
 QUICK = [2, 3, 5, 7, 8, 10, 13, 16, 19, 22, 23, 36]
 EDM = {"house", "techno", "edm", "electronic", "dubstep", "trance", "drum_and_bass", "dnb", "dance_pop", "pop"}
+TWO_A_BAR = {"jazz", "bebop", "swing", "cool_jazz", "bossa_nova"}  # harmonic_rhythm_beats: 2 (simple meters)
 WIDE_DYNAMICS = {"classical", "cinematic", "ambient", "orchestral", "film_score", "epic", "new_age"}
 
 
@@ -251,6 +252,10 @@ def criteria(rows: list[dict[str, Any]], longs: list[dict[str, Any]], seeds: lis
         "harmony: mean tonic share (>=3 chords)": mm.mean_of(x["tonic_share"] for x in h
                                                              if x["progression_chords"] >= 3),
         "harmony: planned roots sound (>=8 bars)": mm.mean_of(x["planned_roots_sound"] for x in h),
+        "harmony: chord roots heard (every chord, all renders)": mm.mean_of(x["chord_roots_heard"] for x in h),
+        "harmony: ii-V kept where planned": mm.mean_of(x["ii_v_kept"] for x in h),
+        "harmony: chords a bar (jazz, bossa)": mm.mean_of(
+            r["harmony"]["chords_per_bar"] for r in every if r["genre"] in TWO_A_BAR),
         "harmony: stated chords kept": mm.mean_of(x["stated_chords_kept"] for x in h),
         "harmony: bridge differs >=50% (song forms)": mm.mean_of(
             x["bridge_differs"] >= 0.5 for x in h if x["bridge_differs"] is not None),

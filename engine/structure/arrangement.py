@@ -101,6 +101,28 @@ def _chord_span(chord: Chord, start_s: float, duration_s: float) -> ChordSpan:
     return ChordSpan(start_s, duration_s, chord.symbol, chord.root_pc, chord.pitch_classes, chord.bass_pc)
 
 
+def bar_chord_spans(slots: list[Chord], bar_start_s: float, bar_s: float) -> list[ChordSpan]:
+    """A bar's chord slots as spans, a chord repeated in the next slot held over it (ii7 V7 | I I -> I held)."""
+    spans: list[ChordSpan] = []
+    slot_s = bar_s / len(slots)
+    for k, chord in enumerate(slots):
+        if spans and spans[-1].symbol == chord.symbol:
+            last = spans[-1]
+            spans[-1] = ChordSpan(last.start_s, last.duration_s + slot_s, last.symbol, last.root_pc,
+                                  last.pitch_classes, last.bass_pc)
+        else:
+            spans.append(_chord_span(chord, bar_start_s + k * slot_s, slot_s))
+    return spans
+
+
+def _change_in_bar(spans: list[ChordSpan], bar_s: float, steps: int) -> tuple[int, ChordSpan] | None:
+    """(step, chord) where the harmony changes within the bar (the engine plays at most one change a bar
+    in the bass and the melody; the comping plays every span)."""
+    if len(spans) < 2:
+        return None
+    return round((spans[1].start_s - spans[0].start_s) / bar_s * steps), spans[1]
+
+
 def _transition_type(plan: PlanIn, a: SectionIn, b: SectionIn) -> str:
     for t in plan.transitions:
         if t.from_ == a.name and t.to == b.name:
@@ -139,16 +161,20 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
                   key_tonic_pc=tonic_pc, key_mode=mode, key_is_minor=minor, genre_id=genre_id, duration_s=duration_s,
                   bar_s=bar_s, step_s=step_s, textures=list(params.textures),
                   texture_layers=texture_layers(params.textures, kb))
-    bar_chords: list[ChordSpan] = []
+    bar_spans: list[list[ChordSpan]] = []  # the chords of every bar: one, or two where the genre changes faster
     bar = 0
     for section, count in sections:
         own = [c for c in (parse_chord(x, kb.chords) for x in section.chords) if c] or global_chords
+        per_bar = section.chords_per_bar if len(own) == len(section.chords) else 1
         e, _ = energy_level(section.energy_level, global_energy)
         score.sections.append(SectionSpan(section.name, bar * bar_s, count * bar_s, bar, count, e))
         for b in range(count):
-            bar_chords.append(_chord_span(own[b % len(own)], (bar + b) * bar_s, bar_s))
+            bar_spans.append(bar_chord_spans([own[(b * per_bar + k) % len(own)] for k in range(per_bar)],
+                                             (bar + b) * bar_s, bar_s))
         bar += count
-    score.chords = bar_chords
+    score.chords = [c for spans in bar_spans for c in spans]
+    bar_chords = [spans[0] for spans in bar_spans]  # the chord each bar starts on
+    changes = [_change_in_bar(spans, bar_s, n) for spans in bar_spans]  # (step, chord) of a change within
 
     # 3. groove and orchestra
     groove, style = select_groove(kb.grooves, lineage, meter)
@@ -227,7 +253,8 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
                 notes, bass_prev = bass_bar(style=style.bass, chord=chord, next_chord=following, kicks=kicks,
                                             meter=meter, bar_start_s=start, step_s=step_s, velocity=0.68 + 0.25 * e,
                                             level=level, previous=bass_prev, rng=rngs["bass"],
-                                            scale_pcs=[(tonic_pc + i) % 12 for i in scale_intervals])
+                                            scale_pcs=[(tonic_pc + i) % 12 for i in scale_intervals],
+                                            later=changes[span.start_bar + b])
                 by_role["bass"].notes += notes
             for role in ("harmony", "pad", "arp"):
                 track = by_role.get(role)  # type: ignore[call-overload]
@@ -237,23 +264,31 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
                 if role == "arp":
                     lo, hi = 60, 84
                 lo, hi = lo + take.register, hi + take.register
-                voicing = voice_lead(chord.pitch_classes, voicings[role], n_voices=4 if role != "arp" else 3,
-                                     low=lo, high=hi)
-                voicings[role] = voicing
                 comp = _comp_style(role, style, n, anticipate=take.anticipate, level=level,
                                    strong=tuple(meter.strong_steps))
                 vel = (0.5 if role == "pad" else 0.6) + 0.25 * e
-                track.notes += comp_bar(chord=chord, voicing=voicing, style=comp, bar_start_s=start,
-                                        step_s=step_s, steps_per_bar=n, velocity=vel, rng=rngs[role])
+                in_bar = bar_spans[span.start_bar + b]
+                for k, part in enumerate(in_bar):  # every chord of the bar, on its own part of the bar
+                    voicing = voice_lead(part.pitch_classes, voicings[role], n_voices=4 if role != "arp" else 3,
+                                         low=lo, high=hi)
+                    voicings[role] = voicing
+                    window = {} if len(in_bar) == 1 else {
+                        "from_step": round((part.start_s - start) / step_s),
+                        "until_step": round((in_bar[k + 1].start_s - start) / step_s) if k + 1 < len(in_bar) else n}
+                    track.notes += comp_bar(chord=part, voicing=voicing, style=comp, bar_start_s=start,
+                                            step_s=step_s, steps_per_bar=n, velocity=vel, rng=rngs[role], **window)
         if "lead" in by_role and _plays("lead", level, quiet, by_role, orchestra.stated_roles):
             felt_bpm = tempo_bpm * FELT_TEMPO.get(style.felt, 1.0)  # dnb at 174 is felt, and sung, at 87
             density = float(np.clip(e * (1.2 if felt_bpm < 100 else 0.85), 0.1, 1.0))
             by_role["lead"].notes += melody.section(name=section.name, chords=chords, bar_starts_s=starts,
-                                                    density=density, velocity=0.7 + 0.2 * e, final=final)
+                                                    density=density, velocity=0.7 + 0.2 * e, final=final,
+                                                    later=changes[span.start_bar: span.start_bar + count])
         if "counter" in by_role and _plays("counter", level, quiet, by_role, orchestra.stated_roles):
+            halves = [next((c for c in reversed(bar_spans[span.start_bar + b]) if c.start_s <= starts[b] + bar_s / 2
+                            + 1e-6), chords[b]) for b in range(count)]
             notes, counter_prev = counter_line(chords=chords, bar_starts_s=starts, bar_s=bar_s, low=55, high=74,
                                                velocity=0.55 + 0.2 * e, previous=counter_prev,
-                                               rng=rngs["counter"])
+                                               rng=rngs["counter"], halves=halves)
             by_role["counter"].notes += notes
         if nxt is not None:
             _mark_transition(score, transition, boundary_s=(span.start_bar + count) * bar_s, bar_s=bar_s,

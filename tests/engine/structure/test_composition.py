@@ -64,6 +64,62 @@ def test_plan_and_score_agree_and_cadence(kb: KnowledgeBase) -> None:
     assert mm.harmony(score, plan, [])["tonic_share"] <= 0.5
 
 
+@pytest.mark.parametrize(("genre", "key"), [("jazz", "F major"), ("bossa nova", "A minor")])
+def test_two_chords_a_bar_are_played(kb: KnowledgeBase, genre: str, key: str) -> None:
+    """Jazz and bossa nova change chords within the bar: the score holds every planned chord at its own
+    time, the bass lands each root where its chord starts, the comping strikes each one, ii-V kept."""
+    plan = planned(kb, genre=genre, tempo_bpm=130, duration_s=40, key=key)
+    score = composed(kb, plan, genre=normalise(genre))
+    slots = [c for s in plan["sections"] for c in s["chords"]]
+    merged = [c for i, c in enumerate(slots) if i % 2 == 0 or c != slots[i - 1]]  # a held chord is one span
+    assert [c.symbol for c in score.chords] == merged
+    within = [c for c in score.chords if abs(c.start_s / score.bar_s - round(c.start_s / score.bar_s)) > 0.1]
+    assert len(within) >= score.sections[-1].start_bar // 2  # many chords start mid-bar
+    bass, comp = score.track("bass"), score.track("harmony")
+    assert bass is not None and comp is not None
+    for c in within:
+        assert any(abs(nt.start_s - c.start_s) < 0.05 and nt.pitch % 12 == c.bass_pc for nt in bass.notes)
+        assert any(c.start_s - 0.05 <= nt.start_s < c.start_s + c.duration_s and nt.pitch % 12 == c.root_pc
+                   for nt in comp.notes)
+    h = mm.harmony(score, plan, [])
+    assert h["chord_roots_heard"] == 1.0 and h["planned_roots_sound"] and h["ii_v_kept"]
+    assert h["chords_per_bar"] > 1.4
+
+
+def normalise(genre: str) -> str:
+    return genre.replace(" ", "_")
+
+
+def test_a_chord_change_within_the_bar_moves_bass_and_comping() -> None:
+    from engine.score import ChordSpan
+    from engine.structure.bass import bass_bar
+    from engine.structure.harmony import CompStyle, comp_bar, window_hits
+    from engine.structure.meter import Meter
+
+    dm7 = ChordSpan(0.0, 1.0, "Dm7", 2, (2, 5, 9, 0), 2)
+    g7 = ChordSpan(1.0, 1.0, "G7", 7, (7, 11, 2, 5), 7)
+    meter = Meter.parse("4/4")
+    for style in ("walking", "root_fifth", "sustained", "kick", "syncopated"):
+        notes, _ = bass_bar(style=style, chord=dm7, next_chord=None, kicks=[0, 10], meter=meter, bar_start_s=0.0,
+                            step_s=0.125, velocity=0.8, level="mid", previous=40, rng=np.random.default_rng(0),
+                            scale_pcs=[0, 2, 4, 5, 7, 9, 11], later=(8, g7))
+        assert notes[0].pitch % 12 == 2
+        assert any(abs(nt.start_s - 1.0) < 1e-9 and nt.pitch % 12 == 7 for nt in notes), style
+        after = [nt.pitch % 12 for nt in notes[:-1] if nt.start_s >= 1.0]  # the last may approach the next bar
+        passing = {0, 4, 9, 11} if style == "walking" else set()  # a walk may pass through scale tones
+        assert set(after) <= set(g7.pitch_classes) | passing, style
+    # a whole-bar pad is struck again for the second chord, cut where its chord ends
+    assert window_hits([(0, 16, 1.0)], 8, 16) == [(8, 8, 0.8)]
+    assert window_hits([(0, 16, 1.0)], 0, 8) == [(0, 8, 1.0)]
+    pad = CompStyle("block", "X" + "-" * 15)
+    first = comp_bar(chord=dm7, voicing=(50, 53, 57, 60), style=pad, bar_start_s=0.0, step_s=0.125,
+                     steps_per_bar=16, velocity=0.6, rng=np.random.default_rng(0), until_step=8)
+    second = comp_bar(chord=g7, voicing=(50, 53, 55, 59), style=pad, bar_start_s=0.0, step_s=0.125,
+                      steps_per_bar=16, velocity=0.6, rng=np.random.default_rng(0), from_step=8)
+    assert max(nt.start_s + nt.duration_s for nt in first) <= 1.0 + 1e-6
+    assert min(nt.start_s for nt in second) >= 1.0 - 1e-6
+
+
 # ------------------------------------------------------------------ grooves
 @pytest.mark.parametrize("genre", ["metal", "drum and bass", "rock", "house"])
 def test_a_groove_is_the_same_grid_at_every_tempo(kb: KnowledgeBase, genre: str) -> None:
