@@ -221,13 +221,17 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
             if "drums" in by_role and not (breakdown and not (last_bar and transition == "build")):
                 fill_from, fill_kind = None, transition
                 if last_bar and transition == "fill":
-                    # toms at most once in 8 bars, into a long section's end; otherwise a snare pickup
+                    # the genre's full fill at most once in 8 bars, into a long section's end; otherwise a pickup
                     toms = count >= 8 and span.start_bar + b - last_tom_fill >= 8
                     fill_kind = "fill" if toms else "pickup"
                     fill_from = max(n - meter.beat_steps * (2 if toms else 1), 0)
                     last_tom_fill = span.start_bar + b if toms else last_tom_fill
                 elif last_bar and transition == "build" and level != "low":
                     fill_from = 0
+                # the genre's own fill (grooves.yaml), from where it starts; else the generic one
+                own_fill = drum_parts.genre_fill(groove, meter) if fill_kind == "fill" and fill_from is not None else \
+                    drum_parts.genre_pickup(groove, meter) if fill_kind == "pickup" and fill_from is not None else None
+                fill_from = own_fill[0] if own_fill is not None else fill_from
                 vel = 0.72 + 0.25 * e
                 bar_patterns = drum_parts.turnaround_patterns(patterns, meter, rngs["drums"]) \
                     if b % 4 == 3 and fill_from is None else drum_parts.bar_variation(patterns, meter, rngs["drums"])
@@ -236,7 +240,10 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
                 if transition == "build" and fill_from is not None:  # the groove's kick goes on under the roll
                     notes += [Note(start + s * step_s, step_s, gm["kick"], int(90 + 30 * e))
                               for s in (drum_parts.kick_steps(patterns) or meter.strong_steps)]
-                if fill_from is not None:
+                if own_fill is not None and fill_from is not None:
+                    notes += drum_parts.drum_bar(patterns=own_fill[1], gm=gm, bar_start_s=start, step_s=step_s,
+                                                 velocity=vel, rng=rngs["drums"])
+                elif fill_from is not None:
                     notes += drum_parts.fill_notes(gm=gm, bar_start_s=start, from_step=fill_from, steps_per_bar=n,
                                                    step_s=step_s, velocity=vel, kind=fill_kind,
                                                    rng=rngs["drums"])

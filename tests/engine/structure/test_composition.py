@@ -149,6 +149,41 @@ def test_fills_and_crashes_stay_rare(kb: KnowledgeBase) -> None:
     assert groove["crashes_per_min"] <= 8.0
 
 
+@pytest.mark.parametrize(("genre", "voices", "toms"), [
+    ("rock", {"snare"}, True), ("jazz", {"snare", "ride"}, False), ("house", {"clap", "kick"}, False),
+    ("trap", {"snare", "hat_closed"}, False), ("metal", {"kick", "snare"}, True)])
+def test_fills_come_from_the_genre(kb: KnowledgeBase, genre: str, voices: set[str], toms: bool) -> None:
+    """The fill into a new section is the groove's own (grooves.yaml ``fill``): a tom run in rock, snare and
+    kick comping under the ride in jazz, a clap roll in house, a roll over double kicks in metal; once, in the
+    verse's last bar."""
+    plan = make_plan(tempo_bpm=120.0, duration_s=34.0, sections=(("verse", 0.5, 0.6), ("chorus", 0.5, 0.8)),
+                     transitions=(("verse", "chorus", "fill"),))
+    score = composed(kb, plan, genre=genre, energy=0.7)
+    verse = score.sections[0]
+    assert verse.bars >= 8
+    drums = score.track("drums")
+    assert drums is not None
+    gm = kb.synth_presets.gm_notes()
+    grid = mm.drum_grid(drums, score)
+    fill_bar = verse.start_bar + verse.bars - 1
+    from engine.structure.arrangement import select_groove
+    from engine.structure.meter import Meter
+
+    groove, _ = select_groove(kb.grooves, kb.genre_lineage(genre), Meter.parse("4/4"))
+    tail = {(step, gm[v]) for v, p in groove.fill.items() for step, ch in enumerate(p) if ch != "."}
+    start = min(step for step, _p in tail)
+    played = {(st, p) for st, p in grid[fill_bar] if st >= start} | \
+        {(st + 16, p) for st, p in grid.get(fill_bar + 1, ()) if st <= 1}  # a swung last sixteenth
+    for step, pitch in tail:  # every hit of the genre's fill (swing may move it by a step)
+        assert any(p == pitch and abs(st - step) <= 1 for st, p in played), (step, pitch)
+    played = {(st, p) for st, p in grid[fill_bar] if st >= start}  # and from its start nothing else but a crash
+    assert {p for _st, p in played} <= {gm[v] for v in groove.fill} | mm.CRASHES
+    assert {gm[v] for v in voices} <= {p for _st, p in played}
+    assert (len({p for _st, p in played} & mm.TOMS) >= 2) == toms
+    others = [b for b, g in grid.items() if b != fill_bar and len({p for _s, p in g if p in mm.TOMS}) >= 2]
+    assert not others  # the one fill, no tom runs elsewhere
+
+
 # ------------------------------------------------------------------ orchestration
 def test_stated_instruments_outrank_inferred_ones(kb: KnowledgeBase) -> None:
     controls = make_controls(kb, tempo_bpm=140.0, genre="jazz")
