@@ -286,9 +286,9 @@ def chorus_lift(score: Score, mix: np.ndarray, sample_rate: int) -> dict[str, An
         a, b = int(sec.start_s * sample_rate), int((sec.start_s + sec.duration_s) * sample_rate)
         return float(meter.integrated_loudness(data[a:b])) if b - a > sample_rate // 2 else float("nan")
 
-    def parts(sec: Any) -> int:
-        return sum(1 for t in score.tracks if any(sec.start_s <= nt.start_s < sec.start_s + sec.duration_s
-                                                  for nt in t.notes))
+    def parts(sec: Any) -> int:  # a note played up to 50 ms ahead of a section's downbeat belongs to it
+        return sum(1 for t in score.tracks if any(sec.start_s - 0.05 <= nt.start_s < sec.start_s + sec.duration_s
+                                                  - 0.05 for nt in t.notes))
     return {"chorus_lu": lu(chorus) - lu(verse), "chorus_extra_parts": parts(chorus) - parts(verse)}
 
 

@@ -185,8 +185,13 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
     swing_unit = 2 if (lineage and lineage[0].swing >= 0.3) or (stated_swing or 0.0) >= 0.3 else 1  # 8ths vs 16ths
     if stated_swing is None and swing_asked(params) and not meter.compound:  # "swing" as a mood or sub-genre word
         swing, swing_unit = max(swing, ASKED_SWING), 2
-    orchestra = orchestrate(controls=controls, params=params, genres=lineage, kb=kb)
+    kinds = {section_kind(s.name) for s, _ in sections}
+    orchestra = orchestrate(controls=controls, params=params, genres=lineage, kb=kb,
+                            song_form={"verse", "chorus"} <= kinds)
     tracks = _make_tracks(orchestra, kb, style)
+    # the layer a chorus adds: silent in verses and builds, playing in choruses and drops
+    lift = next((r for r in ("counter", "pad", "arp") if r in {t.role for t in tracks}
+                 and r not in orchestra.stated_roles), None) if {"verse", "chorus"} <= kinds else None
     by_role: dict[TrackRole, Track] = {t.role: t for t in tracks}
     score.tracks = tracks
 
@@ -207,6 +212,7 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
         patterns = drum_parts.take_patterns(drum_parts.level_patterns(groove, meter, level), meter,
                                             rng_for(seed, "take:" + level))
         quiet = normalise_name(section.name).split(" ")[0] in _QUIET_SECTIONS and len(sections) > 2
+        kind = section_kind(section.name)
         # an EDM breakdown: the drums drop out (the build back in still rolls), pads and melody alone
         breakdown = normalise_name(section.name).startswith("breakdown") and "drums" not in orchestra.stated_roles
         nxt = sections[idx + 1][0] if idx + 1 < len(sections) else None
@@ -265,7 +271,8 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
                 by_role["bass"].notes += notes
             for role in ("harmony", "pad", "arp"):
                 track = by_role.get(role)  # type: ignore[call-overload]
-                if track is None or not _plays(role, level, quiet, by_role, orchestra.stated_roles):
+                if track is None or not _plays(role, level, quiet, by_role, orchestra.stated_roles,
+                                               lift=lift, kind=kind):
                     continue
                 lo, hi = (55, 79) if role == "pad" and "harmony" in by_role else (50, 74)
                 if role == "arp":
@@ -290,7 +297,8 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
             by_role["lead"].notes += melody.section(name=section.name, chords=chords, bar_starts_s=starts,
                                                     density=density, velocity=0.7 + 0.2 * e, final=final,
                                                     later=changes[span.start_bar: span.start_bar + count])
-        if "counter" in by_role and _plays("counter", level, quiet, by_role, orchestra.stated_roles):
+        if "counter" in by_role and _plays("counter", level, quiet, by_role, orchestra.stated_roles, lift=lift,
+                                           kind=kind):
             halves = [next((c for c in reversed(bar_spans[span.start_bar + b]) if c.start_s <= starts[b] + bar_s / 2
                             + 1e-6), chords[b]) for b in range(count)]
             notes, counter_prev = counter_line(chords=chords, bar_starts_s=starts, bar_s=bar_s, low=55, high=74,
@@ -318,10 +326,27 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
     return score
 
 
+_VERSE_KIND = ("verse", "pre chorus", "prechorus", "build", "rise")
+_CHORUS_KIND = ("chorus", "hook", "drop", "refrain", "climax")
+
+
+def section_kind(name: str) -> str | None:
+    """'verse' (verses, pre-choruses, builds), 'chorus' (choruses, hooks, drops) or None, from the name."""
+    text = normalise_name(name).replace("-", " ")
+    if text.startswith(_VERSE_KIND):
+        return "verse"
+    if text.startswith(_CHORUS_KIND):
+        return "chorus"
+    return None
+
+
 def _plays(role: str, level: str, quiet: bool, by_role: dict[TrackRole, Track],
-           stated: frozenset[TrackRole] = frozenset()) -> bool:
+           stated: frozenset[TrackRole] = frozenset(), *, lift: str | None = None, kind: str | None = None) -> bool:
     """Which layers an energy level turns on. A stated instrument plays at every level (the lead rests
-    in intros and outros only)."""
+    in intros and outros only). The song's lift layer rests in verses and plays in every chorus, so a
+    chorus always adds a part."""
+    if role == lift and kind is not None:
+        return kind == "chorus"
     if role in stated:
         return not (role == "lead" and quiet)
     if role == "lead":
@@ -377,7 +402,7 @@ def _make_tracks(orchestra: Orchestra, kb: KnowledgeBase, style: Groove) -> list
         else:
             preset = resolve_preset(kb, inst, role=part.role)
             tracks.append(Track(part.role, part.role, part.instrument_id, preset, gm_program_for(inst, preset, kb),
-                                False))
+                                False, featured=part.role in orchestra.stated_roles))
     return tracks
 
 

@@ -223,6 +223,62 @@ def test_every_stated_instrument_plays_at_low_energy(kb: KnowledgeBase) -> None:
     assert all(t.notes for t in score.tracks)
 
 
+@pytest.mark.parametrize(("genre", "word", "expected"), [
+    ("jazz", "bass", "double_bass"), ("deep house", "bassline", "synth_bass"), ("bossa nova", "guitar",
+                                                                               "classical_guitar"),
+    ("rock", "guitar", "electric_guitar"), ("jazz", "bass guitar", "bass_guitar"), ("jazz", "piano", "piano")])
+def test_a_kind_of_instrument_is_the_genre_s_own(kb: KnowledgeBase, genre: str, word: str, expected: str) -> None:
+    """'bass' in a jazz trio is the double bass, a house 'bassline' the synth bass; a specific name stays."""
+    controls = make_controls(kb, tempo_bpm=120.0, genre=genre)
+    params = parse_parameters({**controls["parameters"], "instrumentation": [
+        {"name": word, "role": "", "source": "stated"}]})
+    orchestra = orchestrate(controls=decode(kb, controls["control_embedding"]), params=params,
+                            genres=kb.genre_lineage(genre), kb=kb)
+    assert expected in {p.instrument_id for p in orchestra.parts}
+    lineup = {gi.instrument for g in kb.genre_lineage(genre) for gi in g.instruments}
+    stated = {expected}
+    assert {p.instrument_id for p in orchestra.parts if p.role not in ("drums", "percussion")} - stated <= lineup
+
+
+@pytest.mark.parametrize("genre", ["boom bap", "trap", "deep house", "rock", "pop", "folk", "jazz", "metal"])
+def test_inferred_parts_come_from_the_line_up(kb: KnowledgeBase, genre: str) -> None:
+    """Without stated instruments every pitched part is the genre's own (a rapped genre's melody too)."""
+    controls = make_controls(kb, tempo_bpm=100.0, genre=genre)
+    params = parse_parameters(controls["parameters"])
+    lineup = {gi.instrument for g in kb.genre_lineage(genre) for gi in g.instruments}
+    for song_form in (False, True):
+        orchestra = orchestrate(controls=decode(kb, controls["control_embedding"]), params=params,
+                                genres=kb.genre_lineage(genre), kb=kb, song_form=song_form)
+        pitched = {p.instrument_id for p in orchestra.parts if p.role not in ("drums", "percussion")}
+        assert pitched <= lineup, pitched - lineup
+
+
+@pytest.mark.parametrize("genre", ["rock", "pop", "metal", "house", "country"])
+def test_the_chorus_adds_a_part(kb: KnowledgeBase, genre: str) -> None:
+    plan = make_plan(tempo_bpm=120.0, duration_s=34.0, sections=(("verse", 0.5, 0.55), ("chorus", 0.5, 0.8)))
+    score = composed(kb, plan, genre=genre, energy=0.6)
+    verse, chorus = score.sections[0], score.sections[1]
+
+    def parts(sec: Any) -> set[str]:
+        return {t.name for t in score.tracks if any(sec.start_s - 0.05 <= n.start_s < sec.start_s + sec.duration_s
+                                                     - 0.05 for n in t.notes)}  # a downbeat played ahead
+    assert parts(verse) < parts(chorus)  # everything the verse plays, and at least one part more
+
+
+def test_a_stated_pad_is_mixed_as_loud_as_the_comping(kb: KnowledgeBase) -> None:
+    from engine.mixer import role_gain_db
+
+    preset = kb.mix_presets.for_genres(kb.genre_lineage("pop"))
+    assert role_gain_db(preset, "pad") < role_gain_db(preset, "harmony")
+    assert role_gain_db(preset, "pad", featured=True) == role_gain_db(preset, "harmony")
+    assert role_gain_db(preset, "lead", featured=True) == role_gain_db(preset, "lead")  # never turned down
+    score = composed(kb, planned(kb, genre="pop", tempo_bpm=72, duration_s=30, key="C major"), genre="pop",
+                     instruments=("piano", "string_section"))
+    strings = next(t for t in score.tracks if t.instrument_id == "string_section")
+    assert strings.featured and strings.role in ("pad", "counter", "harmony")
+    assert not any(t.featured for t in score.tracks if t.instrument_id not in ("piano", "string_section"))
+
+
 # ------------------------------------------------------------------ feel, melody, seeds
 def test_swing_reaches_every_role(kb: KnowledgeBase) -> None:
     score = composed(kb, make_plan(tempo_bpm=120.0, duration_s=16.0, sections=(("verse", 1.0, 0.7),)),
