@@ -35,6 +35,7 @@ from engine.export import encode_audio
 from engine.inputs import parse_parameters, parse_plan
 from engine.structure.arrangement import compose
 from knowledge_base import KnowledgeBase
+from knowledge_base.instrument_kinds import kind_in_lineup
 from knowledge_base.layout import decode
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -131,6 +132,17 @@ def lineup_of(kb: KnowledgeBase, genre_id: str | None) -> set[str]:
     return {gi.instrument for g in kb.genre_lineage(genre_id) for gi in g.instruments}
 
 
+def as_played(kb: KnowledgeBase, stated_ids: list[str], genre_id: str | None) -> list[str]:
+    """A label that names a kind ("guitar", "organ") is checked as the genre's own instrument of that kind,
+    the way the parser and the engine read it (knowledge_base.instrument_kinds)."""
+    lineup = list(dict.fromkeys(gi.instrument for g in kb.genre_lineage(genre_id) for gi in g.instruments))
+    out = []
+    for inst_id in stated_ids:
+        inst = kb.find_instrument(inst_id)
+        out.append(kind_in_lineup(kb, inst.name, inst, lineup).id if inst is not None else inst_id)
+    return out
+
+
 def evaluate(engine: Engine, kb: KnowledgeBase, aurora: Any, prompt: dict[str, Any], index: int, *,
              duration_s: float, seed: int, pictures: bool, tempo: bool = True) -> dict[str, Any]:
     plan, params, vector = aurora_inputs(aurora, prompt["text"], duration_s, seed)
@@ -151,7 +163,8 @@ def evaluate(engine: Engine, kb: KnowledgeBase, aurora: Any, prompt: dict[str, A
         "sections": [(s.name, s.bars) for s in score.sections],
         "plan_bars": int(plan["total_bars"]), "score_bars": mm.music_bars(score),
         "harmony": mm.harmony(score, plan, prompt["chords"]),
-        "instruments": mm.instruments(score, result.stems, result.mix, prompt["inst"], lineup, kit_ids),
+        "instruments": mm.instruments(score, result.stems, result.mix, as_played(kb, prompt["inst"], score.genre_id),
+                                      lineup, kit_ids),
         "feel": mm.feel(score), "melody": mm.melody(score, family, rng),
         "lra_lu": mm.loudness_range_lu(result.mix, 44100), **mm.chorus_lift(score, result.mix, 44100),
     }

@@ -76,7 +76,7 @@ def harmony(score: Score, plan: dict[str, Any], stated_chords: list[str]) -> dic
     symbols = [" ".join(c.symbol for c in per_bar[b]) for b in sorted(per_bar)]
     distinct = {str(c) for c in plan["chord_progression"]["chords"]}
     total_s = sum(c.duration_s for c in spans)
-    tonic_share = float(sum(c.duration_s for c in spans if c.root_pc == score.key_tonic_pc) / total_s) \
+    tonic_share = round(float(sum(c.duration_s for c in spans if c.root_pc == score.key_tonic_pc) / total_s), 6) \
         if total_s else 0.0
     from knowledge_base import load, theory
 

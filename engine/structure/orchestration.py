@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from engine.inputs import ParametersIn
 from engine.score import TrackRole
 from knowledge_base import KnowledgeBase
+from knowledge_base.instrument_kinds import kind_in_lineup
 from knowledge_base.layout import DecodedControls
 from knowledge_base.schema import Genre, Instrument
 
@@ -76,26 +77,6 @@ def _compound_winners(ids: list[str], kb: KnowledgeBase) -> list[str]:
         if not shadowed:
             out.append(a)
     return out
-
-
-def kind_in_lineup(kb: KnowledgeBase, word: str, found: Instrument, lineup: list[str]) -> Instrument:
-    """A word that names a kind of instrument ("bass", "guitar", "keys": two or more instruments are called
-    "... <word>") means the genre's own instrument of that kind: "bass" in jazz is the double bass, in house
-    the synth bass; "guitar" in bossa nova the nylon guitar. A specific name, or one the line-up has, stays."""
-    if found.id in lineup or not found.roles:
-        return found
-    text = " ".join(word.lower().replace("-", " ").split())
-    if not text:
-        return found
-    kinds = [i for i in kb.instruments if any(n.lower().endswith(" " + text) for n in (i.name, *i.aliases))]
-    if len(kinds) < 2:
-        return found
-    ids = {i.id for i in kinds}
-    for inst_id in lineup:
-        inst = kb.find_instrument(inst_id)
-        if inst_id in ids and inst is not None and inst.roles[:1] == found.roles[:1] and inst.family != "vocal":
-            return inst
-    return found
 
 
 def stated_and_inferred(controls: DecodedControls, params: ParametersIn, kb: KnowledgeBase,
