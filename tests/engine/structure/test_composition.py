@@ -324,3 +324,18 @@ def test_midi_marks_the_sections(kb: KnowledgeBase) -> None:
     assert [text.split(" (")[0] for _, text in markers] == [s.name for s in score.sections]
     assert np.isclose(sum(s.bars for s in score.sections) * score.bar_s, score.sections[-1].start_s
                       + score.sections[-1].duration_s)
+
+
+def test_every_groove_has_a_fill_of_its_own_that_fits(kb: KnowledgeBase) -> None:
+    from engine.structure import drums
+    from engine.structure.meter import Meter
+
+    voices = set(kb.synth_presets.gm_notes())
+    for groove in kb.grooves:
+        meter = Meter.parse(groove.meters[0])
+        found = drums.genre_fill(groove, meter)
+        assert found is not None, groove.id
+        start, patterns = found
+        assert set(patterns) <= voices and 0 < start < meter.steps_per_bar, groove.id
+        pickup = drums.genre_pickup(groove, meter)
+        assert pickup is None or not set(pickup[1]) & set(drums.TOM_VOICES)  # pickups never use the toms
