@@ -99,14 +99,22 @@ def lineup_of(kb: KnowledgeBase, genre_id: str | None) -> set[str]:
     return {gi.instrument for g in kb.genre_lineage(genre_id) for gi in g.instruments}
 
 
-def as_played(kb: KnowledgeBase, stated_ids: list[str], genre_id: str | None) -> list[str]:
-    """A label that names a kind ("guitar", "organ") is checked as the genre's own instrument of that kind,
-    the way the parser and the engine read it (knowledge_base.instrument_kinds)."""
+def as_played(kb: KnowledgeBase, stated_ids: list[str], genre_id: str | None,
+              played_ids: set[str] | None = None) -> list[str]:
+    """A label is checked as the instrument that plays it: itself, else a played instrument of its kind (a
+    stated "piano" heard as an upright piano: its name ends in the label's), else the genre's own of a kind
+    the label names ("guitar" in rock is the electric guitar; knowledge_base.instrument_kinds)."""
     lineup = list(dict.fromkeys(gi.instrument for g in kb.genre_lineage(genre_id) for gi in g.instruments))
+    played = played_ids or set()
     out = []
     for inst_id in stated_ids:
         inst = kb.find_instrument(inst_id)
-        out.append(kind_in_lineup(kb, inst.name, inst, lineup).id if inst is not None else inst_id)
+        if inst is None or inst_id in played:
+            out.append(inst_id)
+            continue
+        kind = next((p for p in sorted(played) if (q := kb.find_instrument(p)) is not None
+                     and q.name.lower().endswith(" " + inst.name.lower())), None)
+        out.append(kind or kind_in_lineup(kb, inst.name, inst, lineup).id)
     return out
 
 
@@ -130,8 +138,8 @@ def evaluate(engine: Engine, kb: KnowledgeBase, aurora: Any, prompt: dict[str, A
         "sections": [(s.name, s.bars) for s in score.sections],
         "plan_bars": int(plan["total_bars"]), "score_bars": mm.music_bars(score),
         "harmony": mm.harmony(score, plan, prompt["chords"]),
-        "instruments": mm.instruments(score, result.stems, result.mix, as_played(kb, prompt["inst"], score.genre_id),
-                                      lineup, kit_ids),
+        "instruments": mm.instruments(score, result.stems, result.mix, as_played(
+            kb, prompt["inst"], score.genre_id, {t.instrument_id for t in score.tracks}), lineup, kit_ids),
         "feel": mm.feel(score), "melody": mm.melody(score, family, rng),
         "lra_lu": mm.loudness_range_lu(result.mix, 44100), **mm.chorus_lift(score, result.mix, 44100),
     }

@@ -189,8 +189,13 @@ def orchestrate(*, controls: DecodedControls, params: ParametersIn, genres: list
     sung_lead_only = not any(role == "lead" and (inst := kb.find_instrument(i)) is not None and inst.family != "vocal"
                              for i, role in genre_defaults)
     fill_roles = ("drums", "bass", "harmony") + (("lead",) if sung_lead_only else ())
-    defaults = genre_defaults + [(fill.instrument, role) for fill in kb.defaults.fill_instruments
-                                 if (role := _ROLE_MAP.get(fill.role, "harmony")) in fill_roles]
+    # a role the line-up gives no one (a bass in meditation music) goes to a line-up instrument that can play
+    # it (the piano's left hand) before the global fill list brings in an outsider
+    capable = [(gi.instrument, r) for g in genres for gi in g.instruments if (i := kb.find_instrument(gi.instrument))
+               is not None and i.family != "vocal" for r in ("bass", "harmony") if r in i.roles]
+    defaults = genre_defaults + capable + [(fill.instrument, role) for fill in kb.defaults.fill_instruments
+                                           if (role := _ROLE_MAP.get(fill.role, "harmony")) in fill_roles]
+    spare = set(range(len(genre_defaults), len(genre_defaults) + len(capable)))  # only when not playing already
     genre_has_drums = not genre_defaults or any(i in kit_pieces for i, _ in genre_defaults)
     have_stated = bool(stated)
     # with stated instruments, the genre's line-up may still add a pad or counter line: layers a chorus adds
@@ -209,9 +214,11 @@ def orchestrate(*, controls: DecodedControls, params: ParametersIn, genres: list
                     and inst_id not in kit_pieces and "lead" in inst.roles and inst_id not in taken.values():
                 taken["lead"] = inst_id
                 break
-    for inst_id, role in defaults:
+    for k, (inst_id, role) in enumerate(defaults):
         inst = kb.find_instrument(inst_id)
         if inst is None or inst_id in excluded or role in blocked or role not in wanted or inst.family == "vocal":
+            continue
+        if k in spare and inst_id in taken.values():
             continue
         if inst.drum or inst_id in kit_pieces:
             if "drums" not in taken and "drums" not in blocked and genre_has_drums and inst_id in kit_pieces:

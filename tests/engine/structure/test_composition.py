@@ -240,7 +240,8 @@ def test_a_kind_of_instrument_is_the_genre_s_own(kb: KnowledgeBase, genre: str, 
     assert {p.instrument_id for p in orchestra.parts if p.role not in ("drums", "percussion")} - stated <= lineup
 
 
-@pytest.mark.parametrize("genre", ["boom bap", "trap", "deep house", "rock", "pop", "folk", "jazz", "metal"])
+@pytest.mark.parametrize("genre", ["boom bap", "trap", "deep house", "rock", "pop", "folk", "jazz", "metal",
+                                   "meditation", "lullaby", "ambient"])
 def test_inferred_parts_come_from_the_line_up(kb: KnowledgeBase, genre: str) -> None:
     """Without stated instruments every pitched part is the genre's own (a rapped genre's melody too)."""
     controls = make_controls(kb, tempo_bpm=100.0, genre=genre)
