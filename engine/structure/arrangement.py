@@ -17,10 +17,11 @@ import numpy as np
 from engine.ddsp.presets import gm_program_for, resolve_kit, resolve_preset
 from engine.ddsp.textures import texture_layers
 from engine.inputs import ParametersIn, PlanIn, SectionIn
-from engine.score import ChordSpan, FxEvent, Note, Score, SectionSpan, Track, TrackRole
+from engine.score import ChordSpan, Note, Score, SectionSpan, Track, TrackRole
 from engine.structure import drums as drum_parts
 from engine.structure import feel
 from engine.structure.bass import bass_bar, nearest_pitch
+from engine.structure.dynamics import dynamics, mark_transition, section_gains
 from engine.structure.harmony import Chord, CompStyle, comp_bar, parse_chord, voice_lead
 from engine.structure.melody import TESSITURA, MelodyWriter, counter_line
 from engine.structure.meter import Meter
@@ -306,10 +307,11 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
                                                rng=rngs["counter"], halves=halves)
             by_role["counter"].notes += notes
         if nxt is not None:
-            _mark_transition(score, transition, boundary_s=(span.start_bar + count) * bar_s, bar_s=bar_s,
+            mark_transition(score, transition, boundary_s=(span.start_bar + count) * bar_s, bar_s=bar_s,
                              beat_s=step_s * meter.beat_steps, energy=e, section_bars=count)
 
-    _dynamics(score, section_gains([sp.energy for sp in score.sections], style.id),
+    dynamics(score, section_gains([sp.energy for sp in score.sections], style.id,
+                                   [section_kind(sp.name) for sp in score.sections]),
               [_transition_type(plan, a, b) for (a, _), (b, _) in itertools.pairwise(sections)],
               bar_s=bar_s, beat_s=step_s * meter.beat_steps)
 
@@ -404,62 +406,6 @@ def _make_tracks(orchestra: Orchestra, kb: KnowledgeBase, style: Groove) -> list
             tracks.append(Track(part.role, part.role, part.instrument_id, preset, gm_program_for(inst, preset, kb),
                                 False, featured=part.role in orchestra.stated_roles))
     return tracks
-
-
-SECTION_DB_PER_ENERGY = 12.0  # a section's level below the loudest one, per unit of energy it lacks
-WIDE_SECTION_DB_PER_ENERGY = 18.0  # orchestral and ambient music breathes wider
-_WIDE_STYLES = {"cinematic", "ambient"}
-
-
-def section_gains(energies: list[float], style_id: str) -> list[float]:
-    """Each section's level (1.0 = the loudest): energy sets loudness as a player's dynamics would."""
-    depth = WIDE_SECTION_DB_PER_ENERGY if style_id in _WIDE_STYLES else SECTION_DB_PER_ENERGY
-    top = max(energies, default=1.0)
-    return [float(10 ** (-depth * (top - e) / 20.0)) for e in energies]
-
-
-def _dynamics(score: Score, gains: list[float], transitions: list[str], *, bar_s: float, beat_s: float) -> None:
-    """Gain automation: each section holds its level; the change comes in the beat before the next one
-    (a bar for fades), where the transition's own dips (drop, cut, fade) are drawn at the section's level."""
-    points: list[tuple[float, float]] = []
-    for i, (span, gain) in enumerate(zip(score.sections, gains, strict=True)):
-        end = span.start_s + span.duration_s
-        kind = transitions[i] if i < len(transitions) else "none"
-        reserve = (bar_s if kind == "fade" else beat_s) + 0.02
-        points.append((span.start_s + (0.001 if i else 0.0), gain))
-        if i + 1 < len(gains):
-            points.append((max(end - reserve, span.start_s + 0.002), gain))
-            points += _transition_gain(kind, boundary_s=end, bar_s=bar_s, beat_s=beat_s, gain=gain)
-        else:
-            points.append((score.duration_s + 1.0, gain))
-    if any(abs(g - 1.0) > 1e-3 for _t, g in points):
-        score.gain_points = sorted(points)
-
-
-def _transition_gain(kind: str, *, boundary_s: float, bar_s: float, beat_s: float,
-                     gain: float) -> list[tuple[float, float]]:
-    if kind == "drop":
-        return [(boundary_s - beat_s - 0.01, gain), (boundary_s - beat_s, 0.05 * gain),
-                (boundary_s - 0.005, 0.05 * gain)]
-    if kind == "cut":
-        return [(boundary_s - beat_s / 2 - 0.01, gain), (boundary_s - beat_s / 2, 0.0), (boundary_s - 0.005, 0.0)]
-    if kind == "fade":
-        return [(boundary_s - bar_s, gain), (boundary_s - 0.01, 0.25 * gain)]
-    return []
-
-
-def _mark_transition(score: Score, kind: str, *, boundary_s: float, bar_s: float, beat_s: float, energy: float,
-                     section_bars: int) -> None:
-    """The transition's effects (riser, impact, downlifter); its gain moves are drawn by ``_dynamics``."""
-    lead_in = min(2, section_bars) * bar_s
-    if kind in ("build", "drop"):
-        score.fx.append(FxEvent("riser", boundary_s - lead_in, lead_in, 0.4 + 0.4 * energy))
-    if kind == "drop":
-        score.fx.append(FxEvent("impact", boundary_s, 2.0, 0.8))
-    elif kind == "fade":
-        score.fx.append(FxEvent("downlifter", boundary_s - bar_s, bar_s, 0.3))
-    elif kind == "fill" and energy > 0.6:
-        score.fx.append(FxEvent("reverse_cymbal", boundary_s - bar_s / 2, bar_s / 2, 0.3))
 
 
 def _ending(score: Score, by_role: dict[TrackRole, Track], *, tonic_chord: ChordSpan, end_bar_s: float,

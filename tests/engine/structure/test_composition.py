@@ -340,3 +340,16 @@ def test_every_groove_has_a_fill_of_its_own_that_fits(kb: KnowledgeBase) -> None
         assert set(patterns) <= voices and 0 < start < meter.steps_per_bar, groove.id
         pickup = drums.genre_pickup(groove, meter)
         assert pickup is None or not set(pickup[1]) & set(drums.TOM_VOICES)  # pickups never use the toms
+
+
+def test_a_verse_sits_under_its_choruses() -> None:
+    """Whatever the template's energies, a verse (or build) is at least 2.5 dB under the quietest chorus;
+    nothing is raised, and forms without a chorus keep their energy levels."""
+    from engine.structure.dynamics import CHORUS_LIFT_DB, section_gains
+
+    gains = section_gains([0.5, 0.62, 0.65, 0.6, 0.66], "hip_hop", ["verse", "chorus", "verse", None, "chorus"])
+    db = [20 * np.log10(g) for g in gains]
+    assert max(db[0], db[2]) <= min(db[1], db[4]) - CHORUS_LIFT_DB + 1e-9
+    assert max(gains) == 1.0 and gains[3] == section_gains([0.5, 0.62, 0.65, 0.6, 0.66], "hip_hop")[3]
+    plain = section_gains([0.5, 0.6], "folk", [None, None])
+    assert plain == section_gains([0.5, 0.6], "folk")
