@@ -261,6 +261,8 @@ class Section(Contract):
     start_s: float = Field(default=0.0, ge=0.0)
     duration_s: float = Field(default=0.0, ge=0.0)
     chords: list[str] = Field(default_factory=list, description="One chord per bar-slot of the loop")
+    chords_per_bar: int = Field(default=1, ge=1, le=4,
+                                description="Chord slots a bar (harmonic rhythm): 2 in jazz and bossa nova")
 
 
 class Transition(Contract):

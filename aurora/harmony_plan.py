@@ -12,6 +12,9 @@ section with cadences placed by the section's role.
 - A bridge contrasts: another of the genre's progressions in the same mode, else the loop started on
   another degree.
 - Stated chords are never replaced: their loop only runs (and a bridge may start it elsewhere).
+- Harmonic rhythm comes from the genre (``harmonic_rhythm_beats``): jazz and bossa nova change chords
+  every two beats, so a section holds two chord slots a bar; a loop of odd length holds its last chord
+  across the bar line (ii7-V7 | Imaj7), and the cadences fall on the slots (V7 Imaj7 in the last bar).
 """
 
 from __future__ import annotations
@@ -124,15 +127,34 @@ def bridge_loop(loop: list[str], alternatives: list[list[str]], key: Key, chords
     return loop
 
 
+def chords_per_bar(beats_per_chord: int | None, time_signature: str) -> int:
+    """Chord slots in a bar: the bar's beats over the genre's beats per chord (one a bar when the genre
+    sets none, or in odd and compound meters whose bar does not divide)."""
+    if not beats_per_chord:
+        return 1
+    top, bottom = (int(p) for p in time_signature.split("/"))
+    beats = top if bottom == 4 else top // 3 if bottom == 8 and top % 3 == 0 else 1
+    return max(1, beats // beats_per_chord) if beats % beats_per_chord == 0 else 1
+
+
+def slot_loop(loop: list[str], per_bar: int) -> list[str]:
+    """The loop laid out in chord slots: a loop that does not fill whole bars holds its last chord."""
+    if per_bar <= 1 or len(loop) % per_bar == 0:
+        return list(loop)
+    return list(loop) + [loop[-1]] * (per_bar - len(loop) % per_bar)
+
+
 def section_chords(loop: list[str], name: str, n_bars: int, *, key: Key, chords: Chords, final: bool = False,
-                   stated: bool = False, alternatives: list[list[str]] | None = None) -> list[str]:
-    """One chord per bar for a section (see the module docstring)."""
+                   stated: bool = False, alternatives: list[list[str]] | None = None, per_bar: int = 1) -> list[str]:
+    """``per_bar`` chords for every bar of a section (see the module docstring)."""
     if not loop:
         return []
     role = section_role(name)
     source = bridge_loop(loop, alternatives or [], key, chords) if role == "bridge" else loop
-    bars = [source[i % len(source)] for i in range(n_bars)]
-    if stated or n_bars < 4 or role == "loop" or (n_bars < len(source) + 2 and not final):
+    source = slot_loop(source, per_bar)
+    slots = n_bars * per_bar
+    bars = [source[i % len(source)] for i in range(slots)]
+    if stated or n_bars < 4 or role == "loop" or (slots < len(source) + 2 * per_bar and not final):
         return bars  # a section too short to hear its loop whole before a cadence plays the loop
     dominant, tonic = cadence_chords(loop, key, chords)
     if final or role == "chorus":

@@ -15,7 +15,7 @@ import random
 
 from aurora.contracts import ChordProgression, PlanParameters, Section, StructuralPlan, Transition
 from aurora.exceptions import PlanError
-from aurora.harmony_plan import in_mode, is_edge, progression_is_minor, section_chords
+from aurora.harmony_plan import chords_per_bar, in_mode, is_edge, progression_is_minor, section_chords
 from knowledge_base import KnowledgeBase
 from knowledge_base.limits import ring_out_s
 from knowledge_base.schema import Genre, Structure, StructureSection
@@ -62,6 +62,9 @@ class StructuralPlanner:
         key, chords, numerals = self._progression(params, genre, warnings)
         alternatives = [] if params.chords else self._alternatives(genre, key, numerals)
         energy_level = 0.5 if params.energy_level is None else params.energy_level
+        per_bar = 1 if params.chords else chords_per_bar(  # stated chords: one a bar, as the user wrote them
+            next((g.harmonic_rhythm_beats for g in self.kb.genre_lineage(genre.id) if g.harmonic_rhythm_beats),
+                 None), params.time_signature)
 
         sections: list[Section] = []
         start_bar = 0
@@ -73,11 +76,12 @@ class StructuralPlanner:
             energy = float(min(1.0, max(0.05, tpl.energy + (energy_level - 0.5) * 0.6)))
             loop = section_chords(chords, tpl.name, n_bars, key=key, chords=self.kb.chords,
                                   final=index == len(template) - 1, stated=bool(params.chords),
-                                  alternatives=alternatives)
+                                  alternatives=alternatives, per_bar=per_bar)
             sections.append(Section(
                 name=tpl.name, duration_ratio=duration_s / params.duration_seconds, energy_level=round(energy, 3),
                 description=f"{tpl.description} ({_energy_word(energy)}, {n_bars} bar{'s' if n_bars > 1 else ''})",
                 bars=n_bars, start_s=round(start_s, 4), duration_s=round(duration_s, 4), chords=loop,
+                chords_per_bar=per_bar,
             ))
             start_bar += n_bars
         _normalise_ratios(sections)

@@ -31,6 +31,7 @@ import knowledge_base
 from bench.analysis import estimate_key, estimate_tempo_bpm, level_stats
 from bench.eval_data import tempo_bin
 from bench.eval_stated import caption_chords, chord_sentences, stated_keys, tempo_statement
+from bench.plots import save_pictures
 from engine import Engine
 from engine.export import encode_audio
 from knowledge_base import KnowledgeBase, layout, normalise_name, theory
@@ -181,38 +182,6 @@ def optional_aurora(fallback: str) -> Any:
     except Exception as exc:  # Aurora unavailable
         print(f"Aurora unavailable ({type(exc).__name__}: {exc}); {fallback}", file=sys.stderr)
         return None
-
-
-# ------------------------------------------------------------------ pictures
-def save_pictures(result: Any, stem: Path) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import librosa
-    import librosa.display
-    import matplotlib.pyplot as plt
-
-    y = result.mix.mean(axis=0)
-    fig, ax = plt.subplots(figsize=(10, 4))
-    spec = librosa.amplitude_to_db(np.abs(librosa.stft(y[:: 2], n_fft=2048, hop_length=512)), ref=np.max)
-    librosa.display.specshow(spec, sr=result.sample_rate // 2, hop_length=512, x_axis="time", y_axis="log", ax=ax)
-    ax.set_title(stem.name)
-    fig.savefig(stem.with_suffix(".spectrogram.png"), dpi=80, bbox_inches="tight")
-    plt.close(fig)
-    fig, ax = plt.subplots(figsize=(10, 5))
-    for i, track in enumerate(result.score.tracks):
-        starts = [n.start_s for n in track.notes]
-        pitches = [n.pitch for n in track.notes]
-        ax.barh(pitches, [n.duration_s for n in track.notes], left=starts, height=0.8, color=f"C{i}",
-                label=f"{track.name} ({track.instrument_id})", alpha=0.8)
-    for sec in result.score.sections:
-        ax.axvline(sec.start_s, color="k", lw=0.5)
-        ax.text(sec.start_s, 100, sec.name, fontsize=7)
-    ax.set_xlabel("time (s)")
-    ax.set_ylabel("MIDI pitch")
-    ax.legend(fontsize=7, loc="upper right")
-    fig.savefig(stem.with_suffix(".pianoroll.png"), dpi=80, bbox_inches="tight")
-    plt.close(fig)
 
 
 # ------------------------------------------------------------------ one prompt

@@ -1,17 +1,21 @@
 """Music bench: would a person keep what the engine writes? (issue 10)
 
-    python -m bench.music_eval                    # 40 prompts x 30 s (seed 0), 3 x 3 min, seeds 1-2 on a subset
-    python -m bench.music_eval --json OUT         # also write every row and the summary
-    python -m bench.music_eval --quick            # 12 prompts, one 3-minute render (a smoke run)
+    python -m bench.music_eval                    # 50 dev + 22 unseen prompts x 30 s (seeds 0-2 across the
+                                                  # set), 3 x 3 min, seeds 0-2 compared on a subset
+    python -m bench.music_eval --json OUT         # also write every row and both summaries
+    python -m bench.music_eval --set dev          # the dev prompts only (--set unseen: the unseen ones)
+    python -m bench.music_eval --quick            # 12 dev prompts at seed 0, one 3-minute render (a smoke run)
 
-Prompts are written the way users write them, across genres, meters (3/4, 6/8, 7/8), tempi 60-200 and
-moods; labels after " | " are the truth the bench checks against (stated tempo, key, instruments by
-knowledge-base id, chords). Each prompt goes through Aurora (offline tiers) and the Engine; the criteria
-are measured from the score (what the MIDI holds), the stems and the audio (bench.music_metrics):
-harmony, groove, instruments, form and dynamics, feel, melody, seeds, tempo (madmom RNN beat + tempo
-processors: Acc1 within 4% of the asked tempo, Acc2 within 4% of 1/3, 1/2, 1, 2 or 3 times it) and key
-(Krumhansl-Schmuckler on chroma: CK, CKD). Renders, piano rolls (one colour per track, chord symbols per
-bar) and spectrograms go to bench/out/music/ (git-ignored).
+Prompts (bench/data/music_prompts.txt; bench/data/music_prompts_unseen.txt is the unseen set of the same
+kinds) are written the way users write them (typos, tag lists, "Key: A Minor", "in C#"), across genres,
+meters (3/4, 6/8, 7/8), tempi 60-200 and moods; labels after " | " are the truth the bench checks
+against (stated tempo, key, instruments by knowledge-base id, chords). Each prompt goes through Aurora
+(offline tiers) and the Engine; the criteria are measured from the score (what the MIDI holds), the
+stems and the audio (bench.music_metrics): harmony, groove, instruments, form and dynamics, feel,
+melody, seeds, tempo (madmom RNN beat + tempo processors: Acc1 within 4% of the asked tempo, Acc2
+within 4% of 1/3, 1/2, 1, 2 or 3 times it) and key (Krumhansl-Schmuckler on chroma: CK, CKD). Renders,
+piano rolls (one colour per track, chord symbols per chord) and spectrograms go to bench/out/music/
+(git-ignored).
 """
 
 from __future__ import annotations
@@ -30,72 +34,37 @@ import knowledge_base
 from bench import music_metrics as mm
 from bench.analysis import estimate_key
 from bench.engine_bench import parse_key, plan_key_of, relative
+from bench.plots import save_pictures
 from engine import Engine
 from engine.export import encode_audio
 from engine.inputs import parse_parameters, parse_plan
 from engine.structure.arrangement import compose
 from knowledge_base import KnowledgeBase
+from knowledge_base.instrument_kinds import kind_in_lineup
 from knowledge_base.layout import decode
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out" / "music"
 
-# text | labels: tempo= key= meter= inst=ids (comma) chords=symbols (comma)
-PROMPTS = """\
-an upbeat pop song with piano and synths about summer | inst=piano
-sad pop ballad with piano and strings, slow and emotional | inst=piano,string_section
-rock song with electric guitar, bass and drums in A major, chords A E D | key=A major inst=electric_guitar chords=A,E,D
-heavy metal at 180 bpm with double kick and distorted guitars in E minor | tempo=180 key=E minor inst=distorted_guitar
-dark metal riff in E minor, chords Em F Em, 160 bpm | tempo=160 key=E minor chords=Em,F
-jazz trio, swinging, piano bass and drums, 140 bpm | tempo=140 inst=piano,double_bass
-smooth jazz with saxophone over Fmaj7 Ebmaj7 | inst=saxophone chords=Fmaj7,Ebmaj7
-bossa nova in A minor with nylon guitar and flute | key=A minor inst=classical_guitar,flute
-deep house track 124 bpm with a warm bassline and hi-hats | tempo=124
-techno at 132 bpm, hypnotic and dark | tempo=132
-drum and bass at 174 bpm with a reese bass | tempo=174 inst=reese_bass
-liquid drum and bass with piano chords, 172 bpm | tempo=172 inst=piano
-lofi hip hop beat with dusty keys and vinyl crackle, 80 bpm | tempo=80
-boom bap hip hop at 92 bpm with a jazzy sample feel | tempo=92
-dark trap beat 140 bpm with 808s | tempo=140
-ambient soundscape with pads, no drums, very slow | inst=synth_pad
-epic cinematic orchestral piece with choir and drums | inst=choir,orchestra
-gentle classical piano piece in D major | key=D major inst=piano
-string quartet piece in G major, calm | key=G major inst=violin,cello
-folk song with acoustic guitar and fiddle, 3/4 | meter=3/4 inst=acoustic_guitar,violin
-a gentle waltz for strings in D major | meter=3/4 key=D major inst=string_section
-celtic jig in 6/8 with tin whistle and fiddle | meter=6/8 inst=tin_whistle,violin
-6/8 folk ballad with acoustic guitar, 66 bpm | tempo=66 meter=6/8 inst=acoustic_guitar
-progressive rock in 7/8 with guitar and organ | meter=7/8 inst=guitar,organ
-country song with banjo and acoustic guitar, upbeat | inst=banjo,acoustic_guitar
-delta blues with harmonica and guitar, 12 bar, 96 bpm | tempo=96 inst=harmonica
-funky groove with slap bass and horns, 108 bpm | tempo=108 inst=slap_bass,brass_section
-neo soul with rhodes and bass, laid back 82 bpm | tempo=82 inst=electric_piano
-reggae one drop with organ skank, 76 bpm | tempo=76 inst=organ
-salsa with piano montuno and congas at 190 bpm | tempo=190 inst=piano,congas
-synthwave night drive with arpeggios, 100 bpm | tempo=100
-disco track with strings and funky guitar, 118 bpm | tempo=118 inst=string_section,electric_guitar
-dubstep with heavy wobble bass, 140 bpm | tempo=140
-afrobeats with shaker and guitar, 105 bpm | tempo=105
-punk rock, fast and loud, 200 bpm | tempo=200
-happy ukulele song, cheerful | inst=ukulele
-a female vocal pop song with piano in C major | key=C major inst=female_vocal,piano
-trumpet solo over a slow jazz ballad, 64 bpm | tempo=64 inst=trumpet
-christmas bells and piano, warm and festive | inst=tubular_bells,piano
-epic trailer music with choir, 90 bpm, D minor | tempo=90 key=D minor inst=choir
-"""
-LONG = ["sad pop ballad with piano and strings, slow and emotional", "deep house track 124 bpm with a warm bassline "
-        "and hi-hats", "rock song with electric guitar, bass and drums in A major, chords A E D"]
+DATA = ROOT / "bench" / "data"
+DEV_PROMPTS = DATA / "music_prompts.txt"  # 50 prompts as users write them (text | labels)
+UNSEEN_PROMPTS = DATA / "music_prompts_unseen.txt"  # the same kinds, never looked at while tuning
+LONG = [1, 8, 2]  # 3-minute renders: pop ballad, deep house, rock (by dev index)
 SEED_SUBSET = [0, 3, 5, 8, 10, 13, 19, 26]
 GRID_GENRES = {"rock": 2, "metal": 3, "dnb": 10, "house": 8, "hip hop": 13, "funk": 26}
 # --quick: a spread of genres, meters and tempi that runs in minutes on busy cores
 QUICK = [2, 3, 5, 7, 8, 10, 13, 16, 19, 22, 23, 36]
 EDM = {"house", "techno", "edm", "electronic", "dubstep", "trance", "drum_and_bass", "dnb", "dance_pop", "pop"}
+TWO_A_BAR = {"jazz", "bebop", "swing", "cool_jazz", "bossa_nova"}  # harmonic_rhythm_beats: 2 (simple meters)
 WIDE_DYNAMICS = {"classical", "cinematic", "ambient", "orchestral", "film_score", "epic", "new_age"}
 
 
-def read_prompts() -> list[dict[str, Any]]:
+def read_prompts(path: Path = DEV_PROMPTS) -> list[dict[str, Any]]:
+    """One prompt a line, "text | labels"; '#' lines are comments."""
     rows = []
-    for line in PROMPTS.strip().splitlines():
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
         text, _, labels = line.partition(" | ")
         labels = labels.replace(" major", "_major").replace(" minor", "_minor")
         found = dict(re.findall(r"(\w+)=(\S+)(?:\s|$)", labels))
@@ -130,8 +99,27 @@ def lineup_of(kb: KnowledgeBase, genre_id: str | None) -> set[str]:
     return {gi.instrument for g in kb.genre_lineage(genre_id) for gi in g.instruments}
 
 
+def as_played(kb: KnowledgeBase, stated_ids: list[str], genre_id: str | None,
+              played_ids: set[str] | None = None) -> list[str]:
+    """A label is checked as the instrument that plays it: itself, else a played instrument of its kind (a
+    stated "piano" heard as an upright piano: its name ends in the label's), else the genre's own of a kind
+    the label names ("guitar" in rock is the electric guitar; knowledge_base.instrument_kinds)."""
+    lineup = list(dict.fromkeys(gi.instrument for g in kb.genre_lineage(genre_id) for gi in g.instruments))
+    played = played_ids or set()
+    out = []
+    for inst_id in stated_ids:
+        inst = kb.find_instrument(inst_id)
+        if inst is None or inst_id in played:
+            out.append(inst_id)
+            continue
+        kind = next((p for p in sorted(played) if (q := kb.find_instrument(p)) is not None
+                     and q.name.lower().endswith(" " + inst.name.lower())), None)
+        out.append(kind or kind_in_lineup(kb, inst.name, inst, lineup).id)
+    return out
+
+
 def evaluate(engine: Engine, kb: KnowledgeBase, aurora: Any, prompt: dict[str, Any], index: int, *,
-             duration_s: float, seed: int, pictures: bool, tempo: bool = True) -> dict[str, Any]:
+             duration_s: float, seed: int, pictures: bool, tempo: bool = True, tag: str = "dev") -> dict[str, Any]:
     plan, params, vector = aurora_inputs(aurora, prompt["text"], duration_s, seed)
     t0 = time.perf_counter()
     result = engine.render(plan=plan, parameters=params, control_embedding=vector, duration_s=duration_s,
@@ -150,7 +138,8 @@ def evaluate(engine: Engine, kb: KnowledgeBase, aurora: Any, prompt: dict[str, A
         "sections": [(s.name, s.bars) for s in score.sections],
         "plan_bars": int(plan["total_bars"]), "score_bars": mm.music_bars(score),
         "harmony": mm.harmony(score, plan, prompt["chords"]),
-        "instruments": mm.instruments(score, result.stems, result.mix, prompt["inst"], lineup, kit_ids),
+        "instruments": mm.instruments(score, result.stems, result.mix, as_played(
+            kb, prompt["inst"], score.genre_id, {t.instrument_id for t in score.tracks}), lineup, kit_ids),
         "feel": mm.feel(score), "melody": mm.melody(score, family, rng),
         "lra_lu": mm.loudness_range_lu(result.mix, 44100), **mm.chorus_lift(score, result.mix, 44100),
     }
@@ -176,45 +165,13 @@ def evaluate(engine: Engine, kb: KnowledgeBase, aurora: Any, prompt: dict[str, A
         row["key_stated"] = prompt["key"] is not None
         row["tempo_stated"] = prompt["tempo"] is not None
     if pictures:
-        stem = OUT / f"{index:02d}_{score.genre_id}_{int(duration_s)}s_seed{seed}"
+        stem = OUT / f"{tag}{index:02d}_{score.genre_id}_{int(duration_s)}s_seed{seed}"
         stem.with_suffix(".wav").write_bytes(wav)
         from engine.export import midi_bytes
 
         stem.with_suffix(".mid").write_bytes(midi_bytes(score))
         save_pictures(result, stem)
     return row
-
-
-def save_pictures(result: Any, stem: Path) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import librosa
-    import librosa.display
-    import matplotlib.pyplot as plt
-
-    score = result.score
-    fig, ax = plt.subplots(figsize=(max(10, score.duration_s / 6), 5))
-    for i, track in enumerate(t for t in score.tracks if not t.is_drum):
-        ax.barh([n.pitch for n in track.notes], [n.duration_s for n in track.notes],
-                left=[n.start_s for n in track.notes], height=0.8, color=f"C{i}", alpha=0.8,
-                label=f"{track.name} ({track.instrument_id})")
-    for c in score.chords:
-        ax.text(c.start_s, 24, c.symbol, fontsize=6, rotation=90)
-    for sec in score.sections:
-        ax.axvline(sec.start_s, color="k", lw=0.6)
-        ax.text(sec.start_s, 100, sec.name, fontsize=7)
-    ax.set_xlabel("time (s)")
-    ax.set_ylabel("MIDI pitch")
-    ax.legend(fontsize=7, loc="upper right")
-    fig.savefig(stem.with_suffix(".pianoroll.png"), dpi=70, bbox_inches="tight")
-    plt.close(fig)
-    y = result.mix.mean(axis=0)[::2]
-    fig, ax = plt.subplots(figsize=(10, 4))
-    spec = librosa.amplitude_to_db(np.abs(librosa.stft(y, n_fft=2048, hop_length=512)), ref=np.max)
-    librosa.display.specshow(spec, sr=result.sample_rate // 2, hop_length=512, x_axis="time", y_axis="log", ax=ax)
-    fig.savefig(stem.with_suffix(".spectrogram.png"), dpi=70, bbox_inches="tight")
-    plt.close(fig)
 
 
 # ------------------------------------------------------------------ the criteria over all rows
@@ -251,6 +208,10 @@ def criteria(rows: list[dict[str, Any]], longs: list[dict[str, Any]], seeds: lis
         "harmony: mean tonic share (>=3 chords)": mm.mean_of(x["tonic_share"] for x in h
                                                              if x["progression_chords"] >= 3),
         "harmony: planned roots sound (>=8 bars)": mm.mean_of(x["planned_roots_sound"] for x in h),
+        "harmony: chord roots heard (every chord, all renders)": mm.mean_of(x["chord_roots_heard"] for x in h),
+        "harmony: ii-V kept where planned": mm.mean_of(x["ii_v_kept"] for x in h),
+        "harmony: chords a bar (jazz, bossa)": mm.mean_of(
+            r["harmony"]["chords_per_bar"] for r in every if r["genre"] in TWO_A_BAR),
         "harmony: stated chords kept": mm.mean_of(x["stated_chords_kept"] for x in h),
         "harmony: bridge differs >=50% (song forms)": mm.mean_of(
             x["bridge_differs"] >= 0.5 for x in h if x["bridge_differs"] is not None),
@@ -332,6 +293,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--json", type=Path, help="write rows and summary as JSON")
     parser.add_argument("--quick", action="store_true", help="12 prompts, one 3-minute render, fewer seed checks")
+    parser.add_argument("--set", choices=("dev", "unseen", "all"), default="all",
+                        help="full mode: the dev prompts, the unseen ones, or both (default)")
+    parser.add_argument("--limit", type=int, default=0, help="at most this many prompts of each set")
     parser.add_argument("--no-pictures", action="store_true")
     args = parser.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
@@ -340,23 +304,31 @@ def main(argv: list[str] | None = None) -> int:
     kb = knowledge_base.load()
     engine = Engine(device="auto")
     aurora = Aurora()
-    prompts = read_prompts()
-    indices = QUICK if args.quick else list(range(len(prompts)))
+    prompts = read_prompts(DEV_PROMPTS)
     plan, params, vector = aurora_inputs(aurora, prompts[0]["text"], 5.0, 0)
     engine.render(plan=plan, parameters=params, control_embedding=vector, duration_s=5.0)  # warm-up, not timed
-    rows = []
-    for i in indices:
-        p = prompts[i]
-        rows.append(evaluate(engine, kb, aurora, p, i, duration_s=30.0, seed=0, pictures=not args.no_pictures))
-        print(f"  {i:>2} {p['text'][:60]}", file=sys.stderr)
+
+    def run_set(items: list[tuple[int, dict[str, Any]]], name: str, *, seeded: bool) -> list[dict[str, Any]]:
+        out = []
+        for i, p in items[: args.limit or None]:
+            seed = i % 3 if seeded else 0  # the full bench renders seeds 0-2 across the set
+            row = evaluate(engine, kb, aurora, p, i, duration_s=30.0, seed=seed, pictures=not args.no_pictures,
+                           tag=name)
+            out.append({**row, "set": name})
+            print(f"  {name} {i:>2} {p['text'][:60]}", file=sys.stderr)
+        return out
+
+    dev = args.quick or args.set in ("dev", "all")
+    rows = run_set([(i, prompts[i]) for i in (QUICK if args.quick else range(len(prompts)))], "dev",
+                   seeded=not args.quick) if dev else []
+    unseen_rows = [] if args.quick or args.set == "dev" else \
+        run_set(list(enumerate(read_prompts(UNSEEN_PROMPTS))), "unseen", seeded=True)
     longs = []
-    by_text = {p["text"]: (i, p) for i, p in enumerate(prompts)}
-    for text in LONG[:1] if args.quick else LONG:
-        i, p = by_text[text]
-        longs.append(evaluate(engine, kb, aurora, p, i, duration_s=180.0, seed=0, pictures=not args.no_pictures,
-                              tempo=False))
+    for i in (LONG[:1] if args.quick else LONG) if dev else []:
+        longs.append(evaluate(engine, kb, aurora, prompts[i], i, duration_s=180.0, seed=0,
+                              pictures=not args.no_pictures, tempo=False, tag="dev"))
     seeds = []
-    for i in SEED_SUBSET[:3] if args.quick else SEED_SUBSET:
+    for i in (SEED_SUBSET[:3] if args.quick else SEED_SUBSET) if dev else []:
         p = prompts[i]
         scores = []
         for seed in (0, 1, 2):
@@ -367,17 +339,24 @@ def main(argv: list[str] | None = None) -> int:
         seeds.append({"index": i, "drums_differ": len(set(drums)) == 3 if drums[0] else None,
                       "arrangement_differs": len(set(arr)) == 3})
     grids: dict[str, bool] = {}
-    for name, i in list(GRID_GENRES.items())[: 3 if args.quick else None]:
+    for name, i in list(GRID_GENRES.items())[: 3 if args.quick else None] if dev else []:
         plan, params, vector = aurora_inputs(aurora, prompts[i]["text"], 30.0, 0)
         a = mm.grid_signature(score_only(kb, plan, params, vector, duration_s=30.0, seed=0, tempo_bpm=120.0))
         b = mm.grid_signature(score_only(kb, plan, params, vector, duration_s=30.0, seed=0, tempo_bpm=180.0))
         grids[name] = mm.same_grid(a, b)
-    summary = criteria(rows, longs, seeds, grids)
-    print_table(rows, longs, summary)
-    print(f"{'grid same at 120/180':>55}: {grids}")
+    summary = criteria(rows, longs, seeds, grids) if rows else {}
+    unseen_summary = criteria(unseen_rows, [], [], {}) if unseen_rows else {}
+    if rows:
+        print("dev prompts (bench/data/music_prompts.txt)")
+        print_table(rows, longs, summary)
+        print(f"{'grid same at 120/180':>55}: {grids}")
+    if unseen_rows:
+        print("\nunseen prompts (bench/data/music_prompts_unseen.txt)")
+        print_table(unseen_rows, [], unseen_summary)
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps({"summary": summary, "grids": grids, "seeds": seeds, "rows": rows,
+        args.json.write_text(json.dumps({"summary": summary, "unseen_summary": unseen_summary, "grids": grids,
+                                         "seeds": seeds, "rows": rows, "unseen_rows": unseen_rows,
                                          "long_renders": longs}, indent=1, default=str))
     return 0
 

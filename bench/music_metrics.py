@@ -66,24 +66,70 @@ def section_of_bar(score: Score, bar: int) -> Any:
 
 # ------------------------------------------------------------------ harmony
 def harmony(score: Score, plan: dict[str, Any], stated_chords: list[str]) -> dict[str, Any]:
-    chords = score.chords[: music_bars(score)]
-    symbols = [c.symbol for c in chords]
+    """Harmony from the score's chord spans (one or more a bar) and the notes that sound under them."""
+    bars = music_bars(score)
+    spans = [c for c in score.chords if bar_of(score, c.start_s + 1e-4) < bars]
+    per_bar: dict[int, list[Any]] = {}
+    for c in spans:
+        per_bar.setdefault(bar_of(score, c.start_s + 1e-4), []).append(c)
+    firsts = [per_bar[b][0] for b in sorted(per_bar)]
+    symbols = [" ".join(c.symbol for c in per_bar[b]) for b in sorted(per_bar)]
     distinct = {str(c) for c in plan["chord_progression"]["chords"]}
-    tonic_share = float(np.mean([c.root_pc == score.key_tonic_pc for c in chords])) if chords else 0.0
+    total_s = sum(c.duration_s for c in spans)
+    tonic_share = round(float(sum(c.duration_s for c in spans if c.root_pc == score.key_tonic_pc) / total_s), 6) \
+        if total_s else 0.0
     from knowledge_base import load, theory
 
     kb = load()
     planned_roots = {r.root_pc for r in (theory.read_chord(c, kb.chords) for c in distinct) if r is not None}
-    sounding = {c.root_pc for c in chords}
-    roots_ok = planned_roots <= sounding if len(chords) >= 8 else None
-    stated_ok = all(s in symbols for s in stated_chords) if stated_chords else None
-    ends = [chords[s.start_bar + s.bars - 1] for s in score.sections if s.start_bar + s.bars - 1 < len(chords)]
+    heard = [root_heard(score, c) for c in spans]
+    heard_roots = {c.root_pc for c, h in zip(spans, heard, strict=True) if h}
+    roots_ok = planned_roots <= heard_roots if len(firsts) >= 8 else None
+    stated_ok = all(s in {c.symbol for c in spans} for s in stated_chords) if stated_chords else None
+    ends = [per_bar[s.start_bar + s.bars - 1][-1] for s in score.sections if s.start_bar + s.bars - 1 in per_bar]
     ends_off_tonic = float(np.mean([c.root_pc != score.key_tonic_pc for c in ends])) if ends else 0.0
     ends_on_v = any((c.root_pc - score.key_tonic_pc) % 12 == 7 for c in ends[:-1])
     bridge = _bridge_difference(score, symbols)
     return {"tonic_share": tonic_share, "progression_chords": len(distinct), "planned_roots_sound": roots_ok,
+            "chord_roots_heard": float(np.mean(heard)) if heard else None,
+            "chords_per_bar": len(spans) / len(firsts) if firsts else 0.0,
+            "ii_v_kept": ii_v_kept(plan["chord_progression"]["chords"], [c.symbol for c in spans], kb),
             "stated_chords_kept": stated_ok, "section_ends_off_tonic": ends_off_tonic, "section_ends_on_V": ends_on_v,
             "bridge_differs": bridge, "chords": symbols}
+
+
+def root_heard(score: Score, chord: Any) -> bool:
+    """A chord span's root sounds in the band (bass, comping, pads; not the drums or the lead): a note of
+    that pitch class starts inside the span or still sounds at its start."""
+    start, end = chord.start_s - 0.03, chord.start_s + chord.duration_s - 0.03
+    for track in score.tracks:
+        if track.is_drum or track.role == "lead":
+            continue
+        for nt in track.notes:
+            if nt.pitch % 12 == chord.root_pc and nt.start_s < end and nt.start_s + nt.duration_s > start:
+                return True
+    return False
+
+
+def _ii_v_pairs(symbols: list[str], kb: Any) -> set[tuple[str, str]]:
+    """Successive chords that move ii-V: a minor (or half-diminished) chord, then a dominant seventh a
+    fourth above."""
+    from knowledge_base import theory
+
+    read = [theory.read_chord(s, kb.chords) for s in symbols]
+    out = set()
+    for (a, sa), (b, sb) in itertools.pairwise(zip(read, symbols, strict=True)):
+        if a is None or b is None or (b.root_pc - a.root_pc) % 12 != 5:
+            continue
+        if a.suffix.startswith(("m", "ø")) and not a.suffix.startswith("maj") and b.suffix in ("7", "9", "13", "7b9"):
+            out.add((sa, sb))
+    return out
+
+
+def ii_v_kept(planned: list[str], sounding: list[str], kb: Any) -> bool | None:
+    """Every ii-V of the planned progression moves the same way in the score (None: the plan has none)."""
+    wanted = _ii_v_pairs(list(planned), kb)
+    return wanted <= _ii_v_pairs(sounding, kb) if wanted else None
 
 
 def _bridge_difference(score: Score, symbols: list[str]) -> float | None:
@@ -240,9 +286,9 @@ def chorus_lift(score: Score, mix: np.ndarray, sample_rate: int) -> dict[str, An
         a, b = int(sec.start_s * sample_rate), int((sec.start_s + sec.duration_s) * sample_rate)
         return float(meter.integrated_loudness(data[a:b])) if b - a > sample_rate // 2 else float("nan")
 
-    def parts(sec: Any) -> int:
-        return sum(1 for t in score.tracks if any(sec.start_s <= nt.start_s < sec.start_s + sec.duration_s
-                                                  for nt in t.notes))
+    def parts(sec: Any) -> int:  # a note played up to 50 ms ahead of a section's downbeat belongs to it
+        return sum(1 for t in score.tracks if any(sec.start_s - 0.05 <= nt.start_s < sec.start_s + sec.duration_s
+                                                  - 0.05 for nt in t.notes))
     return {"chorus_lu": lu(chorus) - lu(verse), "chorus_extra_parts": parts(chorus) - parts(verse)}
 
 

@@ -34,6 +34,7 @@ class SectionIn(_In):
     start_s: float = Field(default=0.0, ge=0.0)
     duration_s: float = Field(default=0.0, ge=0.0)
     chords: list[str] = Field(default_factory=list)
+    chords_per_bar: int = Field(default=1, ge=1, le=4)  # chord slots a bar: chords[b * per_bar + k]
 
 
 class TransitionIn(_In):

@@ -40,6 +40,13 @@ def _duck_curve(kick_times_s: list[float], n_samples: int, sample_rate: int, dep
 STAGING_RMS = 0.1  # every track enters its channel strip at -20 dBFS active RMS; gains_db then set the balance
 
 
+def role_gain_db(preset: MixPreset, role: str, featured: bool = False) -> float:
+    """The role's level in the preset; a featured part (an instrument the prompt named) never sits below the
+    comping: a stated string pad is heard, not tucked at a colour layer's level."""
+    gain = preset.gains_db.get(role, -6.0)
+    return max(gain, preset.gains_db.get("harmony", -8.0)) if featured and role != "fx" else gain
+
+
 def staging_gain(signal: np.ndarray, sample_rate: int) -> float:
     """Gain that brings a track's *active* RMS (100 ms blocks within 40 dB of its loudest, as a loudness
     meter gates) to STAGING_RMS, so a preset's gains_db mean the same thing whatever the voice's raw level."""
@@ -266,11 +273,14 @@ def mix(*, tracks: dict[str, tuple[str, np.ndarray]], score: Score, preset: MixP
     shared = automation if duck is None else (duck if automation is None else automation * duck)
     del duck
 
-    def channel_strip(role: str, box: list[np.ndarray]) -> _Strip:
+    featured = {t.name for t in score.tracks if t.featured}
+
+    def channel_strip(role: str, box: list[np.ndarray], name: str = "") -> _Strip:
         """Gain, presence, effects, automation/ducking, pan and width for one track -> the stereo stem [2, n].
         The track comes in a box that is emptied here, so nothing else keeps it alive once it is replaced."""
         signal = box.pop()  # the mixer owns the track now (popped from ``tracks``): work in place
-        signal *= np.float32(staging_gain(signal, sample_rate) * db_to_amplitude(preset.gains_db.get(role, -6.0)))
+        signal *= np.float32(staging_gain(signal, sample_rate) * db_to_amplitude(role_gain_db(preset, role,
+                                                                                             name in featured)))
         if role in preset.lowcut_hz:
             signal = _highpass(signal, preset.lowcut_hz[role], sample_rate, order=4, in_place=True)
         if preset.bass_presence.get(role, 0.0) > 0.0:
@@ -314,7 +324,7 @@ def mix(*, tracks: dict[str, tuple[str, np.ndarray]], score: Score, preset: MixP
     with ThreadPoolExecutor(max_workers=workers) as pool:
         for name in list(tracks):
             role, mono = tracks.pop(name)
-            strips.append((name, role, pool.submit(channel_strip, role, [mono])))
+            strips.append((name, role, pool.submit(channel_strip, role, [mono], name)))
             del mono
             if len(strips) >= workers:  # at most `workers` finished strips wait: a long render stays in memory
                 _collect(strips, premaster=premaster, send=send, store=store, preset=preset)

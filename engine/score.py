@@ -40,6 +40,7 @@ class Track:
     is_drum: bool
     pan: float = 0.0  # -1 left .. +1 right
     notes: list[Note] = field(default_factory=list)
+    featured: bool = False  # a stated instrument: the mixer never sets it below the comping
 
 
 @dataclass(frozen=True, slots=True)

@@ -62,6 +62,10 @@ class Genre(Entry):
     instruments: list[GenreInstrument] = Field(min_length=2)
     structures: list[str] = Field(min_length=1)
     progressions: list[list[str]] = Field(min_length=1, description="Roman numerals, e.g. [i, VI, III, VII]")
+    harmonic_rhythm_beats: int | None = Field(
+        default=None, ge=1, le=8,
+        description="Beats per chord where the genre changes chords within the bar (2: two chords a 4/4 bar, as "
+                    "in jazz and bossa nova); unset: inherited from the parent genre, else one chord a bar")
     moods: list[str] = []
     anchors: list[str] = Field(min_length=1, description="Descriptive phrases for embedding similarity")
     audioset: list[str] = []

@@ -1,7 +1,8 @@
 """Chord progressions: chord names ("Am7, D/F#, Gmaj7"), and roman numerals ("I-V-vi-IV", "ii-V-I").
 
 A run of chord symbols counts when a chord word ("chord", "progression", "sequence", ...) stands
-before it in the same sentence, or when it is written as a dashed/arrowed run of 3+ symbols.
+before it in the same sentence, when it is written as a dashed/arrowed run of 3+ symbols, or when two or
+more symbols in a row all carry a quality no word has ("over Fmaj7 Ebmaj7", "Dm7 G7").
 Spans already read as a key ("C# minor") are skipped, and the article "A" before a lower-case
 word ("A piano plays") is not a chord.
 """
@@ -55,7 +56,8 @@ def parse_chords(text: str, chords: Chords, *, skip_spans: list[tuple[int, int]]
         dashed = len(run) >= 3 and all(
             re.search(r"[-–—→>|]", text[a.end():b.start()]) for a, b in itertools.pairwise(run)
         )
-        if (triggered or dashed) and (best is None or len(run) > len(best)):
+        spelled = len(run) >= 2 and all(re.search(r"\d|dim|aug|sus|ø|°", m.group("suffix") or "") for m in run)
+        if (triggered or dashed or spelled) and (best is None or len(run) > len(best)):
             best = run
             if triggered:
                 break

@@ -28,6 +28,7 @@ class InstrumentFinding:
     role: str
     confidence: float
     start: int
+    phrase: str = ""  # the words the prompt used ("bass", "nylon guitar")
 
 
 @dataclass
@@ -61,7 +62,7 @@ class InstrumentParser:
             role = self._role(lowered, match.end, inst.roles)
             confidence = 0.92 if match.phrase in self._exact else 0.85
             if match.key not in found:
-                found[match.key] = InstrumentFinding(match.key, role, confidence, match.start)
+                found[match.key] = InstrumentFinding(match.key, role, confidence, match.start, match.phrase)
         if _INSTRUMENTAL_RE.search(lowered) and not _NEGATED_INSTRUMENTAL_RE.search(lowered):
             generic = self._kb.find_instrument("vocals")
             vocal_exclusion = generic.id if generic else (self._vocal_ids[0] if self._vocal_ids else None)

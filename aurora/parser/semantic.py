@@ -30,7 +30,7 @@ from aurora.parser.duration import parse_duration
 from aurora.parser.feel import FeelFinding, FeelParser, blank_feel_words, feel_meter, feel_swing, tempo_window
 from aurora.parser.genre import GenreRanker, GenreScore
 from aurora.parser.habits import usual_key, usual_mode, usual_tempo
-from aurora.parser.instruments import InstrumentParser
+from aurora.parser.instruments import InstrumentFinding, InstrumentParser
 from aurora.parser.key import parse_key
 from aurora.parser.meter import parse_meter
 from aurora.parser.mood import MoodFinding, MoodParser
@@ -39,6 +39,7 @@ from aurora.parser.tempo import TempoFinding, TempoParser
 from aurora.parser.unusable import unusable_values
 from aurora.text_embedding import TextEmbedder
 from knowledge_base import KnowledgeBase
+from knowledge_base.instrument_kinds import kind_in_lineup
 from knowledge_base.schema import Chords, Genre
 from knowledge_base.theory import Key, estimate_key_from_chords, key_of, parse_key_label, roman_to_chord
 
@@ -294,6 +295,13 @@ class SemanticParser:
     def _instruments(self, lowered: str, genre: Genre, artists: list[ArtistFinding],
                      explicit: list[str]) -> tuple[list[InstrumentValue], list[str]]:
         parsed = self.instruments.parse(lowered)
+        lineup = list(dict.fromkeys(gi.instrument for g in self.kb.genre_lineage(genre.id) for gi in g.instruments))
+        for f in parsed.found:  # "bass" in a jazz trio is the double bass (knowledge_base.instrument_kinds)
+            f.instrument_id = kind_in_lineup(self.kb, f.phrase, self.kb.instrument(f.instrument_id), lineup).id
+        unique: dict[str, InstrumentFinding] = {}
+        for f in parsed.found:
+            unique.setdefault(f.instrument_id, f)
+        parsed.found = list(unique.values())
         out = [InstrumentValue(name=self.kb.instrument(f.instrument_id).name, role=f.role,
                                confidence=f.confidence) for f in parsed.found]
         if parsed.found:

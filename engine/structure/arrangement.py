@@ -17,10 +17,11 @@ import numpy as np
 from engine.ddsp.presets import gm_program_for, resolve_kit, resolve_preset
 from engine.ddsp.textures import texture_layers
 from engine.inputs import ParametersIn, PlanIn, SectionIn
-from engine.score import ChordSpan, FxEvent, Note, Score, SectionSpan, Track, TrackRole
+from engine.score import ChordSpan, Note, Score, SectionSpan, Track, TrackRole
 from engine.structure import drums as drum_parts
 from engine.structure import feel
 from engine.structure.bass import bass_bar, nearest_pitch
+from engine.structure.dynamics import dynamics, mark_transition, section_gains
 from engine.structure.harmony import Chord, CompStyle, comp_bar, parse_chord, voice_lead
 from engine.structure.melody import TESSITURA, MelodyWriter, counter_line
 from engine.structure.meter import Meter
@@ -101,6 +102,28 @@ def _chord_span(chord: Chord, start_s: float, duration_s: float) -> ChordSpan:
     return ChordSpan(start_s, duration_s, chord.symbol, chord.root_pc, chord.pitch_classes, chord.bass_pc)
 
 
+def bar_chord_spans(slots: list[Chord], bar_start_s: float, bar_s: float) -> list[ChordSpan]:
+    """A bar's chord slots as spans, a chord repeated in the next slot held over it (ii7 V7 | I I -> I held)."""
+    spans: list[ChordSpan] = []
+    slot_s = bar_s / len(slots)
+    for k, chord in enumerate(slots):
+        if spans and spans[-1].symbol == chord.symbol:
+            last = spans[-1]
+            spans[-1] = ChordSpan(last.start_s, last.duration_s + slot_s, last.symbol, last.root_pc,
+                                  last.pitch_classes, last.bass_pc)
+        else:
+            spans.append(_chord_span(chord, bar_start_s + k * slot_s, slot_s))
+    return spans
+
+
+def _change_in_bar(spans: list[ChordSpan], bar_s: float, steps: int) -> tuple[int, ChordSpan] | None:
+    """(step, chord) where the harmony changes within the bar (the engine plays at most one change a bar
+    in the bass and the melody; the comping plays every span)."""
+    if len(spans) < 2:
+        return None
+    return round((spans[1].start_s - spans[0].start_s) / bar_s * steps), spans[1]
+
+
 def _transition_type(plan: PlanIn, a: SectionIn, b: SectionIn) -> str:
     for t in plan.transitions:
         if t.from_ == a.name and t.to == b.name:
@@ -139,16 +162,20 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
                   key_tonic_pc=tonic_pc, key_mode=mode, key_is_minor=minor, genre_id=genre_id, duration_s=duration_s,
                   bar_s=bar_s, step_s=step_s, textures=list(params.textures),
                   texture_layers=texture_layers(params.textures, kb))
-    bar_chords: list[ChordSpan] = []
+    bar_spans: list[list[ChordSpan]] = []  # the chords of every bar: one, or two where the genre changes faster
     bar = 0
     for section, count in sections:
         own = [c for c in (parse_chord(x, kb.chords) for x in section.chords) if c] or global_chords
+        per_bar = section.chords_per_bar if len(own) == len(section.chords) else 1
         e, _ = energy_level(section.energy_level, global_energy)
         score.sections.append(SectionSpan(section.name, bar * bar_s, count * bar_s, bar, count, e))
         for b in range(count):
-            bar_chords.append(_chord_span(own[b % len(own)], (bar + b) * bar_s, bar_s))
+            bar_spans.append(bar_chord_spans([own[(b * per_bar + k) % len(own)] for k in range(per_bar)],
+                                             (bar + b) * bar_s, bar_s))
         bar += count
-    score.chords = bar_chords
+    score.chords = [c for spans in bar_spans for c in spans]
+    bar_chords = [spans[0] for spans in bar_spans]  # the chord each bar starts on
+    changes = [_change_in_bar(spans, bar_s, n) for spans in bar_spans]  # (step, chord) of a change within
 
     # 3. groove and orchestra
     groove, style = select_groove(kb.grooves, lineage, meter)
@@ -159,8 +186,13 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
     swing_unit = 2 if (lineage and lineage[0].swing >= 0.3) or (stated_swing or 0.0) >= 0.3 else 1  # 8ths vs 16ths
     if stated_swing is None and swing_asked(params) and not meter.compound:  # "swing" as a mood or sub-genre word
         swing, swing_unit = max(swing, ASKED_SWING), 2
-    orchestra = orchestrate(controls=controls, params=params, genres=lineage, kb=kb)
+    kinds = {section_kind(s.name) for s, _ in sections}
+    orchestra = orchestrate(controls=controls, params=params, genres=lineage, kb=kb,
+                            song_form={"verse", "chorus"} <= kinds)
     tracks = _make_tracks(orchestra, kb, style)
+    # the layer a chorus adds: silent in verses and builds, playing in choruses and drops
+    lift = next((r for r in ("counter", "pad", "arp") if r in {t.role for t in tracks}
+                 and r not in orchestra.stated_roles), None) if {"verse", "chorus"} <= kinds else None
     by_role: dict[TrackRole, Track] = {t.role: t for t in tracks}
     score.tracks = tracks
 
@@ -181,6 +213,7 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
         patterns = drum_parts.take_patterns(drum_parts.level_patterns(groove, meter, level), meter,
                                             rng_for(seed, "take:" + level))
         quiet = normalise_name(section.name).split(" ")[0] in _QUIET_SECTIONS and len(sections) > 2
+        kind = section_kind(section.name)
         # an EDM breakdown: the drums drop out (the build back in still rolls), pads and melody alone
         breakdown = normalise_name(section.name).startswith("breakdown") and "drums" not in orchestra.stated_roles
         nxt = sections[idx + 1][0] if idx + 1 < len(sections) else None
@@ -195,13 +228,17 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
             if "drums" in by_role and not (breakdown and not (last_bar and transition == "build")):
                 fill_from, fill_kind = None, transition
                 if last_bar and transition == "fill":
-                    # toms at most once in 8 bars, into a long section's end; otherwise a snare pickup
+                    # the genre's full fill at most once in 8 bars, into a long section's end; otherwise a pickup
                     toms = count >= 8 and span.start_bar + b - last_tom_fill >= 8
                     fill_kind = "fill" if toms else "pickup"
                     fill_from = max(n - meter.beat_steps * (2 if toms else 1), 0)
                     last_tom_fill = span.start_bar + b if toms else last_tom_fill
                 elif last_bar and transition == "build" and level != "low":
                     fill_from = 0
+                # the genre's own fill (grooves.yaml), from where it starts; else the generic one
+                own_fill = drum_parts.genre_fill(groove, meter) if fill_kind == "fill" and fill_from is not None else \
+                    drum_parts.genre_pickup(groove, meter) if fill_kind == "pickup" and fill_from is not None else None
+                fill_from = own_fill[0] if own_fill is not None else fill_from
                 vel = 0.72 + 0.25 * e
                 bar_patterns = drum_parts.turnaround_patterns(patterns, meter, rngs["drums"]) \
                     if b % 4 == 3 and fill_from is None else drum_parts.bar_variation(patterns, meter, rngs["drums"])
@@ -210,7 +247,10 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
                 if transition == "build" and fill_from is not None:  # the groove's kick goes on under the roll
                     notes += [Note(start + s * step_s, step_s, gm["kick"], int(90 + 30 * e))
                               for s in (drum_parts.kick_steps(patterns) or meter.strong_steps)]
-                if fill_from is not None:
+                if own_fill is not None and fill_from is not None:
+                    notes += drum_parts.drum_bar(patterns=own_fill[1], gm=gm, bar_start_s=start, step_s=step_s,
+                                                 velocity=vel, rng=rngs["drums"])
+                elif fill_from is not None:
                     notes += drum_parts.fill_notes(gm=gm, bar_start_s=start, from_step=fill_from, steps_per_bar=n,
                                                    step_s=step_s, velocity=vel, kind=fill_kind,
                                                    rng=rngs["drums"])
@@ -227,39 +267,51 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
                 notes, bass_prev = bass_bar(style=style.bass, chord=chord, next_chord=following, kicks=kicks,
                                             meter=meter, bar_start_s=start, step_s=step_s, velocity=0.68 + 0.25 * e,
                                             level=level, previous=bass_prev, rng=rngs["bass"],
-                                            scale_pcs=[(tonic_pc + i) % 12 for i in scale_intervals])
+                                            scale_pcs=[(tonic_pc + i) % 12 for i in scale_intervals],
+                                            later=changes[span.start_bar + b])
                 by_role["bass"].notes += notes
             for role in ("harmony", "pad", "arp"):
                 track = by_role.get(role)  # type: ignore[call-overload]
-                if track is None or not _plays(role, level, quiet, by_role, orchestra.stated_roles):
+                if track is None or not _plays(role, level, quiet, by_role, orchestra.stated_roles,
+                                               lift=lift, kind=kind):
                     continue
                 lo, hi = (55, 79) if role == "pad" and "harmony" in by_role else (50, 74)
                 if role == "arp":
                     lo, hi = 60, 84
                 lo, hi = lo + take.register, hi + take.register
-                voicing = voice_lead(chord.pitch_classes, voicings[role], n_voices=4 if role != "arp" else 3,
-                                     low=lo, high=hi)
-                voicings[role] = voicing
                 comp = _comp_style(role, style, n, anticipate=take.anticipate, level=level,
                                    strong=tuple(meter.strong_steps))
                 vel = (0.5 if role == "pad" else 0.6) + 0.25 * e
-                track.notes += comp_bar(chord=chord, voicing=voicing, style=comp, bar_start_s=start,
-                                        step_s=step_s, steps_per_bar=n, velocity=vel, rng=rngs[role])
+                in_bar = bar_spans[span.start_bar + b]
+                for k, part in enumerate(in_bar):  # every chord of the bar, on its own part of the bar
+                    voicing = voice_lead(part.pitch_classes, voicings[role], n_voices=4 if role != "arp" else 3,
+                                         low=lo, high=hi)
+                    voicings[role] = voicing
+                    window = {} if len(in_bar) == 1 else {
+                        "from_step": round((part.start_s - start) / step_s),
+                        "until_step": round((in_bar[k + 1].start_s - start) / step_s) if k + 1 < len(in_bar) else n}
+                    track.notes += comp_bar(chord=part, voicing=voicing, style=comp, bar_start_s=start,
+                                            step_s=step_s, steps_per_bar=n, velocity=vel, rng=rngs[role], **window)
         if "lead" in by_role and _plays("lead", level, quiet, by_role, orchestra.stated_roles):
             felt_bpm = tempo_bpm * FELT_TEMPO.get(style.felt, 1.0)  # dnb at 174 is felt, and sung, at 87
             density = float(np.clip(e * (1.2 if felt_bpm < 100 else 0.85), 0.1, 1.0))
             by_role["lead"].notes += melody.section(name=section.name, chords=chords, bar_starts_s=starts,
-                                                    density=density, velocity=0.7 + 0.2 * e, final=final)
-        if "counter" in by_role and _plays("counter", level, quiet, by_role, orchestra.stated_roles):
+                                                    density=density, velocity=0.7 + 0.2 * e, final=final,
+                                                    later=changes[span.start_bar: span.start_bar + count])
+        if "counter" in by_role and _plays("counter", level, quiet, by_role, orchestra.stated_roles, lift=lift,
+                                           kind=kind):
+            halves = [next((c for c in reversed(bar_spans[span.start_bar + b]) if c.start_s <= starts[b] + bar_s / 2
+                            + 1e-6), chords[b]) for b in range(count)]
             notes, counter_prev = counter_line(chords=chords, bar_starts_s=starts, bar_s=bar_s, low=55, high=74,
                                                velocity=0.55 + 0.2 * e, previous=counter_prev,
-                                               rng=rngs["counter"])
+                                               rng=rngs["counter"], halves=halves)
             by_role["counter"].notes += notes
         if nxt is not None:
-            _mark_transition(score, transition, boundary_s=(span.start_bar + count) * bar_s, bar_s=bar_s,
+            mark_transition(score, transition, boundary_s=(span.start_bar + count) * bar_s, bar_s=bar_s,
                              beat_s=step_s * meter.beat_steps, energy=e, section_bars=count)
 
-    _dynamics(score, section_gains([sp.energy for sp in score.sections], style.id),
+    dynamics(score, section_gains([sp.energy for sp in score.sections], style.id,
+                                   [section_kind(sp.name) for sp in score.sections]),
               [_transition_type(plan, a, b) for (a, _), (b, _) in itertools.pairwise(sections)],
               bar_s=bar_s, beat_s=step_s * meter.beat_steps)
 
@@ -276,10 +328,27 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
     return score
 
 
+_VERSE_KIND = ("verse", "pre chorus", "prechorus", "build", "rise")
+_CHORUS_KIND = ("chorus", "hook", "drop", "refrain", "climax")
+
+
+def section_kind(name: str) -> str | None:
+    """'verse' (verses, pre-choruses, builds), 'chorus' (choruses, hooks, drops) or None, from the name."""
+    text = normalise_name(name).replace("-", " ")
+    if text.startswith(_VERSE_KIND):
+        return "verse"
+    if text.startswith(_CHORUS_KIND):
+        return "chorus"
+    return None
+
+
 def _plays(role: str, level: str, quiet: bool, by_role: dict[TrackRole, Track],
-           stated: frozenset[TrackRole] = frozenset()) -> bool:
+           stated: frozenset[TrackRole] = frozenset(), *, lift: str | None = None, kind: str | None = None) -> bool:
     """Which layers an energy level turns on. A stated instrument plays at every level (the lead rests
-    in intros and outros only)."""
+    in intros and outros only). The song's lift layer rests in verses and plays in every chorus, so a
+    chorus always adds a part."""
+    if role == lift and kind is not None:
+        return kind == "chorus"
     if role in stated:
         return not (role == "lead" and quiet)
     if role == "lead":
@@ -335,64 +404,8 @@ def _make_tracks(orchestra: Orchestra, kb: KnowledgeBase, style: Groove) -> list
         else:
             preset = resolve_preset(kb, inst, role=part.role)
             tracks.append(Track(part.role, part.role, part.instrument_id, preset, gm_program_for(inst, preset, kb),
-                                False))
+                                False, featured=part.role in orchestra.stated_roles))
     return tracks
-
-
-SECTION_DB_PER_ENERGY = 12.0  # a section's level below the loudest one, per unit of energy it lacks
-WIDE_SECTION_DB_PER_ENERGY = 18.0  # orchestral and ambient music breathes wider
-_WIDE_STYLES = {"cinematic", "ambient"}
-
-
-def section_gains(energies: list[float], style_id: str) -> list[float]:
-    """Each section's level (1.0 = the loudest): energy sets loudness as a player's dynamics would."""
-    depth = WIDE_SECTION_DB_PER_ENERGY if style_id in _WIDE_STYLES else SECTION_DB_PER_ENERGY
-    top = max(energies, default=1.0)
-    return [float(10 ** (-depth * (top - e) / 20.0)) for e in energies]
-
-
-def _dynamics(score: Score, gains: list[float], transitions: list[str], *, bar_s: float, beat_s: float) -> None:
-    """Gain automation: each section holds its level; the change comes in the beat before the next one
-    (a bar for fades), where the transition's own dips (drop, cut, fade) are drawn at the section's level."""
-    points: list[tuple[float, float]] = []
-    for i, (span, gain) in enumerate(zip(score.sections, gains, strict=True)):
-        end = span.start_s + span.duration_s
-        kind = transitions[i] if i < len(transitions) else "none"
-        reserve = (bar_s if kind == "fade" else beat_s) + 0.02
-        points.append((span.start_s + (0.001 if i else 0.0), gain))
-        if i + 1 < len(gains):
-            points.append((max(end - reserve, span.start_s + 0.002), gain))
-            points += _transition_gain(kind, boundary_s=end, bar_s=bar_s, beat_s=beat_s, gain=gain)
-        else:
-            points.append((score.duration_s + 1.0, gain))
-    if any(abs(g - 1.0) > 1e-3 for _t, g in points):
-        score.gain_points = sorted(points)
-
-
-def _transition_gain(kind: str, *, boundary_s: float, bar_s: float, beat_s: float,
-                     gain: float) -> list[tuple[float, float]]:
-    if kind == "drop":
-        return [(boundary_s - beat_s - 0.01, gain), (boundary_s - beat_s, 0.05 * gain),
-                (boundary_s - 0.005, 0.05 * gain)]
-    if kind == "cut":
-        return [(boundary_s - beat_s / 2 - 0.01, gain), (boundary_s - beat_s / 2, 0.0), (boundary_s - 0.005, 0.0)]
-    if kind == "fade":
-        return [(boundary_s - bar_s, gain), (boundary_s - 0.01, 0.25 * gain)]
-    return []
-
-
-def _mark_transition(score: Score, kind: str, *, boundary_s: float, bar_s: float, beat_s: float, energy: float,
-                     section_bars: int) -> None:
-    """The transition's effects (riser, impact, downlifter); its gain moves are drawn by ``_dynamics``."""
-    lead_in = min(2, section_bars) * bar_s
-    if kind in ("build", "drop"):
-        score.fx.append(FxEvent("riser", boundary_s - lead_in, lead_in, 0.4 + 0.4 * energy))
-    if kind == "drop":
-        score.fx.append(FxEvent("impact", boundary_s, 2.0, 0.8))
-    elif kind == "fade":
-        score.fx.append(FxEvent("downlifter", boundary_s - bar_s, bar_s, 0.3))
-    elif kind == "fill" and energy > 0.6:
-        score.fx.append(FxEvent("reverse_cymbal", boundary_s - bar_s / 2, bar_s / 2, 0.3))
 
 
 def _ending(score: Score, by_role: dict[TrackRole, Track], *, tonic_chord: ChordSpan, end_bar_s: float,

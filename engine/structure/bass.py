@@ -31,12 +31,15 @@ def _approach(next_root: int, rng: np.random.Generator) -> int:
 
 def bass_bar(*, style: str, chord: ChordSpan, next_chord: ChordSpan | None, kicks: list[int], meter: Meter,
              bar_start_s: float, step_s: float, velocity: float, level: str, previous: int,
-             rng: np.random.Generator, scale_pcs: list[int]) -> tuple[list[Note], int]:
-    """One bar of bass; returns the notes and the last pitch (for the next bar's octave choice)."""
+             rng: np.random.Generator, scale_pcs: list[int],
+             later: tuple[int, ChordSpan] | None = None) -> tuple[list[Note], int]:
+    """One bar of bass; returns the notes and the last pitch (for the next bar's octave choice). ``later``:
+    (step, chord) where the harmony changes within the bar; the line moves to that chord there."""
     n = meter.steps_per_bar
     root = nearest_pitch(chord.bass_pc, previous if previous else 40)
     fifth = root + 7 if root + 7 <= BASS_HIGH else root - 5
-    changes = next_chord is not None and next_chord.bass_pc != chord.bass_pc
+    last_chord = later[1] if later is not None else chord
+    changes = next_chord is not None and next_chord.bass_pc != last_chord.bass_pc
     next_root = nearest_pitch(next_chord.bass_pc, root) if next_chord is not None else root
     onsets: list[tuple[int, int]] = []  # (step, pitch)
     if style == "walking":
@@ -78,6 +81,9 @@ def bass_bar(*, style: str, chord: ChordSpan, next_chord: ChordSpan | None, kick
     onsets.sort()
     if not onsets or onsets[0][0] != 0:
         onsets.insert(0, (0, root))
+    if later is not None:
+        onsets = _change_within(onsets, later, root=root, fifth=fifth, walking=style == "walking", rng=rng)
+        next_root = nearest_pitch(next_chord.bass_pc, onsets[-1][1]) if next_chord is not None else next_root
     if changes and level != "low" and style not in ("walking", "sustained") and len(onsets) > 1:
         s, _ = onsets[-1]
         if s >= n - meter.beat_steps:
@@ -90,3 +96,28 @@ def bass_bar(*, style: str, chord: ChordSpan, next_chord: ChordSpan | None, kick
         vel = int(np.clip(round(velocity * accent * 127 + rng.normal(0, 3)), 1, 127))
         notes.append(Note(bar_start_s + s * step_s, max((end - s) * step_s * legato, step_s * 0.5), pitch, vel))
     return notes, onsets[-1][1]
+
+
+def _change_within(onsets: list[tuple[int, int]], later: tuple[int, ChordSpan], *, root: int, fifth: int,
+                   walking: bool, rng: np.random.Generator) -> list[tuple[int, int]]:
+    """The bar's onsets from ``later``'s step on moved to that chord (root to root, fifth to fifth, other
+    tones to its nearest chord tone), its root struck where it starts; a walking line approaches it."""
+    split, second = later
+    root2 = nearest_pitch(second.bass_pc, root)
+    fifth2 = root2 + 7 if root2 + 7 <= BASS_HIGH else root2 - 5
+    moved = {root: root2, fifth: fifth2, root + 12: root2 + 12}
+    out: list[tuple[int, int]] = []
+    for s, p in onsets:
+        if s < split or (walking and s > split and (s, p) == onsets[-1]):  # a walk's last beat approaches
+            out.append((s, p))
+        elif s == split or p in moved:
+            out.append((s, root2 if s == split else moved[p]))
+        else:
+            out.append((s, min((nearest_pitch(pc, p) for pc in second.pitch_classes), key=lambda q: abs(q - p))))
+    if all(s != split for s, _ in out):
+        out = sorted([*out, (split, root2)])
+    before = [i for i, (s, _) in enumerate(out) if 0 < s < split]
+    if walking and before:
+        i = before[-1]
+        out[i] = (out[i][0], _approach(root2, rng))
+    return out

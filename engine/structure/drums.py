@@ -92,6 +92,27 @@ def fill_notes(*, gm: Mapping[str, int], bar_start_s: float, from_step: int, ste
     return notes
 
 
+TOM_VOICES = ("tom_high", "tom_mid", "tom_low")
+
+
+def genre_fill(groove: Groove, meter: Meter) -> tuple[int, dict[str, str]] | None:
+    """(first step, patterns) of the groove's own fill (grooves.yaml ``fill``) when it fits the meter."""
+    if not groove.fill or any(len(p) != meter.steps_per_bar for p in groove.fill.values()):
+        return None
+    steps = [s for p in groove.fill.values() for s, _l, _a in parse_grid(p)]
+    return (min(steps), dict(groove.fill)) if steps else None
+
+
+def genre_pickup(groove: Groove, meter: Meter) -> tuple[int, dict[str, str]] | None:
+    """The fill's last beat without its toms: the light lead-in most section changes get."""
+    found = genre_fill(groove, meter)
+    if found is None:
+        return None
+    start = meter.steps_per_bar - meter.beat_steps
+    tail = {v: "." * start + p[start:] for v, p in found[1].items() if v not in TOM_VOICES and p[start:].strip(".")}
+    return (start, tail) if tail else None
+
+
 def kick_steps(patterns: dict[str, str]) -> list[int]:
     grid = patterns.get("kick", "")
     return [step for step, _l, _a in parse_grid(grid)]

@@ -91,13 +91,25 @@ def parse_grid(pattern: str) -> list[tuple[int, int, float]]:
     return hits
 
 
+def window_hits(hits: list[tuple[int, int, float]], from_step: int, until_step: int) -> list[tuple[int, int, float]]:
+    """The hits of a bar's rhythm that fall in one chord's part of the bar [from_step, until_step), cut at
+    its end; a chord the rhythm leaves silent is struck where it starts (every planned chord sounds)."""
+    out = [(s, min(ln, until_step - s), a) for s, ln, a in hits if from_step <= s < until_step]
+    if not out:
+        out = [(from_step, until_step - from_step, 0.8)]
+    return out
+
+
 def comp_bar(*, chord: ChordSpan, voicing: tuple[int, ...], style: CompStyle, bar_start_s: float,
              step_s: float, steps_per_bar: int, velocity: float, rng: np.random.Generator,
-             legato: float = 0.95) -> list[Note]:
-    """One bar of accompaniment: the style's rhythm played on a voice-led voicing."""
+             legato: float = 0.95, from_step: int = 0, until_step: int | None = None) -> list[Note]:
+    """One bar of accompaniment (or the part of it from ``from_step`` to ``until_step`` that one chord
+    holds when the harmony changes within the bar): the style's rhythm played on a voice-led voicing."""
     grid = style.pattern if len(style.pattern) == steps_per_bar else "X" + "-" * (steps_per_bar - 1)
     notes: list[Note] = []
     hits = parse_grid(grid)
+    if from_step > 0 or (until_step is not None and until_step < steps_per_bar):
+        hits = window_hits(hits, from_step, steps_per_bar if until_step is None else until_step)
     if style.style == "arpeggio":
         order = list(voicing) + list(voicing[1:-1][::-1])
         for k, (step, length, accent) in enumerate(hits):

@@ -136,7 +136,7 @@ class MelodyWriter:
         return self._fold(self.scale[idx])
 
     def section(self, *, name: str, chords: list[ChordSpan], bar_starts_s: list[float], density: float,
-                velocity: float, final: bool) -> list[Note]:
+                velocity: float, final: bool, later: list[tuple[int, ChordSpan] | None] | None = None) -> list[Note]:
         """The section's melody: four-bar phrases (motif, motif sequenced, variation, cadence), a second
         phrase developing the motif, a breath of at least a beat before each phrase ends; a chorus sits
         in the upper part of the range and a verse in the lower; only the song's end lands on the tonic."""
@@ -150,14 +150,14 @@ class MelodyWriter:
         self.low, self.high = (full[0] + lift, full[1]) if key.startswith(CHORUS_WORDS) else \
             (full[0], full[1] - lift) if span >= 14 else full
         try:
-            relative = self._write(key, chords, bars, density, final)
+            relative = self._write(key, chords, bars, density, final, later or [None] * bars)
         finally:
             self.low, self.high = full
         self._written[key] = relative
         return self._restate(key, bar_starts_s, velocity)
 
     def _write(self, key: str, chords: list[ChordSpan], bars: int, density: float,
-               final: bool) -> list[tuple[float, float, int, float]]:
+               final: bool, later: list[tuple[int, ChordSpan] | None]) -> list[tuple[float, float, int, float]]:
         motif = self._motifs.setdefault(key, make_motif(self.rng, self.meter, density))
         variation = vary(motif, self.rng, self.meter)
         developed = develop(motif, self.meter)
@@ -175,8 +175,9 @@ class MelodyWriter:
                 rhythm = [(s, ln) for s, ln in rhythm if s < half][:3] or [(0, 2)]
                 last_start = rhythm[-1][0]
                 rhythm[-1] = (last_start, max(self.meter.steps_per_bar - last_start - breath, 2))
-            chord = chords[b]
             for j, (onset, length) in enumerate(rhythm):
+                change = later[b] if b < len(later) else None
+                chord = change[1] if change is not None and onset >= change[0] else chords[b]
                 if j == 0:  # each bar of the phrase starts a step away: the motif is sequenced, not repeated
                     move = _SEQUENCE[phrase_pos]
                     pitch = self._toward(chord.pitch_classes, self._step(pitch, move), move, previous=pitch)
@@ -215,14 +216,17 @@ class MelodyWriter:
 
 
 def counter_line(*, chords: list[ChordSpan], bar_starts_s: list[float], bar_s: float, low: int, high: int,
-                 velocity: float, previous: int, rng: np.random.Generator) -> tuple[list[Note], int]:
-    """Guide tones: the third or seventh of each chord in half notes, moving by the smallest step."""
+                 velocity: float, previous: int, rng: np.random.Generator,
+                 halves: list[ChordSpan] | None = None) -> tuple[list[Note], int]:
+    """Guide tones: the third or seventh of each chord in half notes, moving by the smallest step
+    (``halves``: the chord sounding at each bar's second half, where the harmony changes within the bar)."""
     notes: list[Note] = []
     pitch = previous
-    for chord, start in zip(chords, bar_starts_s, strict=True):
-        colour = [pc for pc in chord.pitch_classes[1:] if pc != (chord.root_pc + 7) % 12] or \
-            list(chord.pitch_classes)
+    for b, (first, start) in enumerate(zip(chords, bar_starts_s, strict=True)):
         for half in (0, 1):
+            chord = halves[b] if half and halves is not None else first
+            colour = [pc for pc in chord.pitch_classes[1:] if pc != (chord.root_pc + 7) % 12] or \
+                list(chord.pitch_classes)
             tones = chord_tones_in_range(tuple(colour), low, high) or [pitch]
             nxt = min(tones, key=lambda p: (abs(p - pitch) if p != pitch or half == 0 else 99, p))
             pitch = nxt

@@ -7,11 +7,12 @@ stated "reese bass" takes the bass from a "bass guitar" the parser also heard). 
 (the parser's guesses) play only when the genre's line-up (genres.yaml, with its ancestors) has them,
 and never as an invented vocal: there is no singing voice. Parts still missing are filled from the
 genre's line-up, then from defaults.yaml's ``fill_instruments``: the rhythm section (drums, bass)
-always, harmony and lead when nothing stated can play them. Excluded instruments never appear, and
-excluding one (say the drum kit) also keeps the engine from filling its role with a substitute. A
-stated kit piece ("hi-hats") means a drum track but keeps the genre's kit; only a specific kit (an
-808, brushes) chooses the kit. Which instruments mean a drum track and which drum voices hand
-percussion plays come from synth_presets.yaml.
+always, harmony and lead when nothing stated can play them (a genre whose only lead is a voice gives the
+melody to its own line-up first). A song form (``song_form``) gets a layer its choruses add. Excluded
+instruments never appear, and excluding one (say the drum kit) also keeps the engine from filling its
+role with a substitute. A stated kit piece ("hi-hats") means a drum track but keeps the genre's kit;
+only a specific kit (an 808, brushes) chooses the kit. Which instruments mean a drum track and which
+drum voices hand percussion plays come from synth_presets.yaml.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 from engine.inputs import ParametersIn
 from engine.score import TrackRole
 from knowledge_base import KnowledgeBase
+from knowledge_base.instrument_kinds import kind_in_lineup
 from knowledge_base.layout import DecodedControls
 from knowledge_base.schema import Genre, Instrument
 
@@ -78,13 +80,16 @@ def _compound_winners(ids: list[str], kb: KnowledgeBase) -> list[str]:
 
 
 def stated_and_inferred(controls: DecodedControls, params: ParametersIn, kb: KnowledgeBase,
-                        excluded: set[str]) -> tuple[list[str], list[str]]:
-    """Instrument ids the prompt named, and the ones the parser inferred. Without parameters that say
-    (an embedding alone), every instrument the embedding marks counts as stated."""
+                        excluded: set[str], lineup: list[str] | None = None) -> tuple[list[str], list[str]]:
+    """Instrument ids the prompt named, and the ones the parser inferred (a kind of instrument named by
+    its head noun is the genre's own: ``kind_in_lineup``). Without parameters that say (an embedding
+    alone), every instrument the embedding marks counts as stated."""
     stated: list[str] = []
     inferred: list[str] = []
     for item in params.instrumentation:
         found = kb.find_instrument(item.name)
+        if found is not None and lineup:
+            found = kind_in_lineup(kb, item.name, found, lineup)
         if found is None or found.id in excluded:
             continue
         target = stated if item.source == "stated" else inferred
@@ -96,8 +101,32 @@ def stated_and_inferred(controls: DecodedControls, params: ParametersIn, kb: Kno
     return _compound_winners(stated, kb), [i for i in inferred if i not in stated]
 
 
+LAYER_ROLES: tuple[TrackRole, ...] = ("counter", "pad", "arp")  # parts a chorus adds over its verse
+
+
+def _add_lift_layer(taken: dict[TrackRole, str], genre_defaults: list[tuple[str, TrackRole]], stated: list[str],
+                    excluded: set[str], kit_pieces: frozenset[str] | set[str], kb: KnowledgeBase) -> None:
+    """A song (verses and choruses) needs a part the chorus adds: when no inferred layer (counter, pad,
+    arpeggio) plays yet, the line-up's next unused pitched instrument joins as one (a second guitar in rock
+    sustains the chorus' chords; an organ or strings pad)."""
+    if any(r in taken and taken[r] not in stated for r in LAYER_ROLES):
+        return
+    if len([r for r in taken if r in PITCHED_ROLES]) >= MAX_PITCHED_PARTS:
+        return
+    for inst_id, role in genre_defaults:
+        inst = kb.find_instrument(inst_id)
+        if inst is None or inst_id in excluded or inst_id in taken.values() or inst.family == "vocal" \
+                or inst.drum or inst_id in kit_pieces or role == "bass":
+            continue
+        fits = [r for r in _roles_for(inst, None) if r in LAYER_ROLES and r not in taken]
+        free = fits or [r for r in ("pad",) if r not in taken]
+        if free:
+            taken[free[0]] = inst_id
+            return
+
+
 def orchestrate(*, controls: DecodedControls, params: ParametersIn, genres: list[Genre],
-                kb: KnowledgeBase) -> Orchestra:
+                kb: KnowledgeBase, song_form: bool = False) -> Orchestra:
     kit_pieces = kb.synth_presets.kit_pieces()  # instruments that mean a drum track
     generic_kit = {i for k in kb.synth_presets.kits if k.id == "acoustic" for i in k.instruments}
     excluded = set(controls.excluded_instruments)
@@ -105,13 +134,14 @@ def orchestrate(*, controls: DecodedControls, params: ParametersIn, genres: list
         found = kb.find_instrument(name)
         if found is not None:
             excluded.add(found.id)
+    ordered_lineup = list(dict.fromkeys(gi.instrument for g in genres for gi in g.instruments))
     stated_roles: dict[str, str] = {}
     for item in params.instrumentation:
         found = kb.find_instrument(item.name)
         if found is not None and item.role:
-            stated_roles.setdefault(found.id, item.role)
-    stated, inferred = stated_and_inferred(controls, params, kb, excluded)
-    lineup = {gi.instrument for g in genres for gi in g.instruments}
+            stated_roles.setdefault(kind_in_lineup(kb, item.name, found, ordered_lineup).id, item.role)
+    stated, inferred = stated_and_inferred(controls, params, kb, excluded, ordered_lineup)
+    lineup = set(ordered_lineup)
     inferred = [i for i in inferred if i in lineup and (inst := kb.find_instrument(i)) is not None
                 and inst.family != "vocal"]
     blocked: set[TrackRole] = set()
@@ -159,8 +189,13 @@ def orchestrate(*, controls: DecodedControls, params: ParametersIn, genres: list
     sung_lead_only = not any(role == "lead" and (inst := kb.find_instrument(i)) is not None and inst.family != "vocal"
                              for i, role in genre_defaults)
     fill_roles = ("drums", "bass", "harmony") + (("lead",) if sung_lead_only else ())
-    defaults = genre_defaults + [(fill.instrument, role) for fill in kb.defaults.fill_instruments
-                                 if (role := _ROLE_MAP.get(fill.role, "harmony")) in fill_roles]
+    # a role the line-up gives no one (a bass in meditation music) goes to a line-up instrument that can play
+    # it (the piano's left hand) before the global fill list brings in an outsider
+    capable = [(gi.instrument, r) for g in genres for gi in g.instruments if (i := kb.find_instrument(gi.instrument))
+               is not None and i.family != "vocal" for r in ("bass", "harmony") if r in i.roles]
+    defaults = genre_defaults + capable + [(fill.instrument, role) for fill in kb.defaults.fill_instruments
+                                           if (role := _ROLE_MAP.get(fill.role, "harmony")) in fill_roles]
+    spare = set(range(len(genre_defaults), len(genre_defaults) + len(capable)))  # only when not playing already
     genre_has_drums = not genre_defaults or any(i in kit_pieces for i, _ in genre_defaults)
     have_stated = bool(stated)
     # with stated instruments, the genre's line-up may still add a pad or counter line: layers a chorus adds
@@ -172,9 +207,18 @@ def orchestrate(*, controls: DecodedControls, params: ParametersIn, genres: list
             if inst is not None and not inst.drum and "lead" in _roles_for(inst, None):
                 taken["lead"] = inst_id
                 break
-    for inst_id, role in defaults:
+    if "lead" not in taken and sung_lead_only and "lead" in wanted:  # the line-up's own melody instrument
+        for inst_id, _role in genre_defaults:
+            inst = kb.find_instrument(inst_id)
+            if inst is not None and inst_id not in excluded and inst.family != "vocal" and not inst.drum \
+                    and inst_id not in kit_pieces and "lead" in inst.roles and inst_id not in taken.values():
+                taken["lead"] = inst_id
+                break
+    for k, (inst_id, role) in enumerate(defaults):
         inst = kb.find_instrument(inst_id)
         if inst is None or inst_id in excluded or role in blocked or role not in wanted or inst.family == "vocal":
+            continue
+        if k in spare and inst_id in taken.values():
             continue
         if inst.drum or inst_id in kit_pieces:
             if "drums" not in taken and "drums" not in blocked and genre_has_drums and inst_id in kit_pieces:
@@ -186,6 +230,8 @@ def orchestrate(*, controls: DecodedControls, params: ParametersIn, genres: list
             continue
         if role not in taken and (role not in ("counter", "arp", "pad") or inst_id not in taken.values()):
             taken[role] = inst_id
+    if song_form:
+        _add_lift_layer(taken, genre_defaults, stated, excluded, kit_pieces, kb)
     parts = [Part(role, inst_id) for role, inst_id in taken.items()]
     if percussion:
         parts.append(Part("percussion", percussion_ids[0]))

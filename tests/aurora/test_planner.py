@@ -29,7 +29,7 @@ def test_plan_shapes(aurora: Aurora, kb: KnowledgeBase, duration_s: float, meter
     assert starts == sorted(starts) and starts[0] == 0
     for s in plan.sections:
         assert s.start_s / bar_s == pytest.approx(round(s.start_s / bar_s), abs=1e-6)  # on a bar line
-        assert len(s.chords) == s.bars
+        assert len(s.chords) == s.bars * s.chords_per_bar
         assert 0 <= s.energy_level <= 1
     assert len(plan.transitions) == len(plan.sections) - 1
     assert {t.type for t in plan.transitions} <= {"build", "drop", "fade", "cut", "fill", "none"}
@@ -100,3 +100,56 @@ def test_stated_chords_play_as_written(aurora: Aurora) -> None:
     plan = aurora.plan(parameters=PlanParameters(genre="metal", mood="dark", tempo_bpm=160, duration_seconds=30,
                                                  key="E minor", chords=["Em", "F", "Em"])).structural_plan
     assert {c for s in plan.sections for c in s.chords} == {"Em", "F"}  # the Phrygian bII is kept
+
+
+# ------------------------------------------------------------------ harmonic rhythm from the genre
+def test_harmonic_rhythm_is_genre_data() -> None:
+    from aurora.harmony_plan import chords_per_bar, slot_loop
+
+    assert chords_per_bar(2, "4/4") == 2 and chords_per_bar(None, "4/4") == 1
+    assert chords_per_bar(2, "3/4") == 1  # a bar of three beats does not split in two
+    assert chords_per_bar(2, "7/8") == 1 and chords_per_bar(4, "4/4") == 1
+    assert slot_loop(["Dm7", "G7", "Cmaj7"], 2) == ["Dm7", "G7", "Cmaj7", "Cmaj7"]  # ii-V | I held
+    assert slot_loop(["C", "F"], 2) == ["C", "F"]
+
+
+@pytest.mark.parametrize(("genre", "key"), [("jazz", "F major"), ("bossa nova", "A minor"), ("bebop", "Bb major")])
+def test_jazz_and_bossa_change_chords_twice_a_bar(aurora: Aurora, kb: KnowledgeBase, genre: str, key: str) -> None:
+    plan = aurora.plan(parameters=PlanParameters(genre=genre, mood="", tempo_bpm=130, duration_seconds=60,
+                                                 key=key, seed=1)).structural_plan
+    main = [s for s in plan.sections if s.bars >= 4]
+    assert main and all(s.chords_per_bar == 2 and len(s.chords) == 2 * s.bars for s in main)
+    last = plan.sections[-1].chords
+    tonic = parse_chord(last[-1], kb.chords)
+    key_pc = parse_key_label(key, kb.chords)
+    assert tonic is not None and key_pc is not None and tonic.root_pc == key_pc.tonic_pc
+    before = [parse_chord(c, kb.chords) for c in last[-4:-1]]  # V-I, or ii-V | I held over the last bar
+    assert any(c is not None and (c.root_pc - key_pc.tonic_pc) % 12 in (7, 1) for c in before)
+    for s in main:  # every bar changes chord or holds one (no bar splits a chord that is then repeated)
+        pairs = [s.chords[i: i + 2] for i in range(0, len(s.chords), 2)]
+        assert any(a != b for a, b in pairs)
+
+
+def test_pop_and_stated_chords_keep_one_chord_a_bar(aurora: Aurora) -> None:
+    pop = aurora.plan(parameters=PlanParameters(genre="pop", mood="", tempo_bpm=110, duration_seconds=60,
+                                                key="C major")).structural_plan
+    assert all(s.chords_per_bar == 1 and len(s.chords) == s.bars for s in pop.sections)
+    stated = aurora.plan(parameters=PlanParameters(genre="jazz", mood="", tempo_bpm=110, duration_seconds=60,
+                                                   chords=["Fmaj7", "Ebmaj7"])).structural_plan
+    assert all(s.chords_per_bar == 1 for s in stated.sections)  # the user's chords, one a bar as written
+    waltz = aurora.plan(parameters=PlanParameters(genre="jazz", mood="", tempo_bpm=140, duration_seconds=60,
+                                                  time_signature="3/4")).structural_plan
+    assert all(s.chords_per_bar == 1 for s in waltz.sections)
+
+
+def test_ii_v_survives_the_cadences(aurora: Aurora, kb: KnowledgeBase) -> None:
+    """A jazz ii7-V7-Imaj7 keeps its ii-V in every section (the half cadence lands on the V it already has)."""
+    for seed in range(6):
+        plan = aurora.plan(parameters=PlanParameters(genre="jazz", mood="", tempo_bpm=150, duration_seconds=90,
+                                                     key="C major", seed=seed)).structural_plan
+        if plan.chord_progression.chords[:2] != ["Dm7", "G7"]:
+            continue
+        for s in plan.sections:
+            assert any(a == "Dm7" and b == "G7" for a, b in zip(s.chords, s.chords[1:], strict=False))
+        return
+    pytest.skip("no seed picked the ii-V-I progression")

@@ -64,6 +64,62 @@ def test_plan_and_score_agree_and_cadence(kb: KnowledgeBase) -> None:
     assert mm.harmony(score, plan, [])["tonic_share"] <= 0.5
 
 
+@pytest.mark.parametrize(("genre", "key"), [("jazz", "F major"), ("bossa nova", "A minor")])
+def test_two_chords_a_bar_are_played(kb: KnowledgeBase, genre: str, key: str) -> None:
+    """Jazz and bossa nova change chords within the bar: the score holds every planned chord at its own
+    time, the bass lands each root where its chord starts, the comping strikes each one, ii-V kept."""
+    plan = planned(kb, genre=genre, tempo_bpm=130, duration_s=40, key=key)
+    score = composed(kb, plan, genre=normalise(genre))
+    slots = [c for s in plan["sections"] for c in s["chords"]]
+    merged = [c for i, c in enumerate(slots) if i % 2 == 0 or c != slots[i - 1]]  # a held chord is one span
+    assert [c.symbol for c in score.chords] == merged
+    within = [c for c in score.chords if abs(c.start_s / score.bar_s - round(c.start_s / score.bar_s)) > 0.1]
+    assert len(within) >= score.sections[-1].start_bar // 2  # many chords start mid-bar
+    bass, comp = score.track("bass"), score.track("harmony")
+    assert bass is not None and comp is not None
+    for c in within:
+        assert any(abs(nt.start_s - c.start_s) < 0.05 and nt.pitch % 12 == c.bass_pc for nt in bass.notes)
+        assert any(c.start_s - 0.05 <= nt.start_s < c.start_s + c.duration_s and nt.pitch % 12 == c.root_pc
+                   for nt in comp.notes)
+    h = mm.harmony(score, plan, [])
+    assert h["chord_roots_heard"] == 1.0 and h["planned_roots_sound"] and h["ii_v_kept"]
+    assert h["chords_per_bar"] > 1.4
+
+
+def normalise(genre: str) -> str:
+    return genre.replace(" ", "_")
+
+
+def test_a_chord_change_within_the_bar_moves_bass_and_comping() -> None:
+    from engine.score import ChordSpan
+    from engine.structure.bass import bass_bar
+    from engine.structure.harmony import CompStyle, comp_bar, window_hits
+    from engine.structure.meter import Meter
+
+    dm7 = ChordSpan(0.0, 1.0, "Dm7", 2, (2, 5, 9, 0), 2)
+    g7 = ChordSpan(1.0, 1.0, "G7", 7, (7, 11, 2, 5), 7)
+    meter = Meter.parse("4/4")
+    for style in ("walking", "root_fifth", "sustained", "kick", "syncopated"):
+        notes, _ = bass_bar(style=style, chord=dm7, next_chord=None, kicks=[0, 10], meter=meter, bar_start_s=0.0,
+                            step_s=0.125, velocity=0.8, level="mid", previous=40, rng=np.random.default_rng(0),
+                            scale_pcs=[0, 2, 4, 5, 7, 9, 11], later=(8, g7))
+        assert notes[0].pitch % 12 == 2
+        assert any(abs(nt.start_s - 1.0) < 1e-9 and nt.pitch % 12 == 7 for nt in notes), style
+        after = [nt.pitch % 12 for nt in notes[:-1] if nt.start_s >= 1.0]  # the last may approach the next bar
+        passing = {0, 4, 9, 11} if style == "walking" else set()  # a walk may pass through scale tones
+        assert set(after) <= set(g7.pitch_classes) | passing, style
+    # a whole-bar pad is struck again for the second chord, cut where its chord ends
+    assert window_hits([(0, 16, 1.0)], 8, 16) == [(8, 8, 0.8)]
+    assert window_hits([(0, 16, 1.0)], 0, 8) == [(0, 8, 1.0)]
+    pad = CompStyle("block", "X" + "-" * 15)
+    first = comp_bar(chord=dm7, voicing=(50, 53, 57, 60), style=pad, bar_start_s=0.0, step_s=0.125,
+                     steps_per_bar=16, velocity=0.6, rng=np.random.default_rng(0), until_step=8)
+    second = comp_bar(chord=g7, voicing=(50, 53, 55, 59), style=pad, bar_start_s=0.0, step_s=0.125,
+                      steps_per_bar=16, velocity=0.6, rng=np.random.default_rng(0), from_step=8)
+    assert max(nt.start_s + nt.duration_s for nt in first) <= 1.0 + 1e-6
+    assert min(nt.start_s for nt in second) >= 1.0 - 1e-6
+
+
 # ------------------------------------------------------------------ grooves
 @pytest.mark.parametrize("genre", ["metal", "drum and bass", "rock", "house"])
 def test_a_groove_is_the_same_grid_at_every_tempo(kb: KnowledgeBase, genre: str) -> None:
@@ -91,6 +147,41 @@ def test_fills_and_crashes_stay_rare(kb: KnowledgeBase) -> None:
     groove = mm.groove(composed(kb, plan, genre="rock", energy=0.8))
     assert groove["fills_per_8_bars"] <= 1.0
     assert groove["crashes_per_min"] <= 8.0
+
+
+@pytest.mark.parametrize(("genre", "voices", "toms"), [
+    ("rock", {"snare"}, True), ("jazz", {"snare", "ride"}, False), ("house", {"clap", "kick"}, False),
+    ("trap", {"snare", "hat_closed"}, False), ("metal", {"kick", "snare"}, True)])
+def test_fills_come_from_the_genre(kb: KnowledgeBase, genre: str, voices: set[str], toms: bool) -> None:
+    """The fill into a new section is the groove's own (grooves.yaml ``fill``): a tom run in rock, snare and
+    kick comping under the ride in jazz, a clap roll in house, a roll over double kicks in metal; once, in the
+    verse's last bar."""
+    plan = make_plan(tempo_bpm=120.0, duration_s=34.0, sections=(("verse", 0.5, 0.6), ("chorus", 0.5, 0.8)),
+                     transitions=(("verse", "chorus", "fill"),))
+    score = composed(kb, plan, genre=genre, energy=0.7)
+    verse = score.sections[0]
+    assert verse.bars >= 8
+    drums = score.track("drums")
+    assert drums is not None
+    gm = kb.synth_presets.gm_notes()
+    grid = mm.drum_grid(drums, score)
+    fill_bar = verse.start_bar + verse.bars - 1
+    from engine.structure.arrangement import select_groove
+    from engine.structure.meter import Meter
+
+    groove, _ = select_groove(kb.grooves, kb.genre_lineage(genre), Meter.parse("4/4"))
+    tail = {(step, gm[v]) for v, p in groove.fill.items() for step, ch in enumerate(p) if ch != "."}
+    start = min(step for step, _p in tail)
+    played = {(st, p) for st, p in grid[fill_bar] if st >= start} | \
+        {(st + 16, p) for st, p in grid.get(fill_bar + 1, ()) if st <= 1}  # a swung last sixteenth
+    for step, pitch in tail:  # every hit of the genre's fill (swing may move it by a step)
+        assert any(p == pitch and abs(st - step) <= 1 for st, p in played), (step, pitch)
+    played = {(st, p) for st, p in grid[fill_bar] if st >= start}  # and from its start nothing else but a crash
+    assert {p for _st, p in played} <= {gm[v] for v in groove.fill} | mm.CRASHES
+    assert {gm[v] for v in voices} <= {p for _st, p in played}
+    assert (len({p for _st, p in played} & mm.TOMS) >= 2) == toms
+    others = [b for b, g in grid.items() if b != fill_bar and len({p for _s, p in g if p in mm.TOMS}) >= 2]
+    assert not others  # the one fill, no tom runs elsewhere
 
 
 # ------------------------------------------------------------------ orchestration
@@ -130,6 +221,63 @@ def test_every_stated_instrument_plays_at_low_energy(kb: KnowledgeBase) -> None:
         played = {mm.bar_of(score, n.start_s) for n in track.notes}
         assert len(played) >= 0.5 * bars, inst
     assert all(t.notes for t in score.tracks)
+
+
+@pytest.mark.parametrize(("genre", "word", "expected"), [
+    ("jazz", "bass", "double_bass"), ("deep house", "bassline", "synth_bass"), ("bossa nova", "guitar",
+                                                                               "classical_guitar"),
+    ("rock", "guitar", "electric_guitar"), ("jazz", "bass guitar", "bass_guitar"), ("jazz", "piano", "piano")])
+def test_a_kind_of_instrument_is_the_genre_s_own(kb: KnowledgeBase, genre: str, word: str, expected: str) -> None:
+    """'bass' in a jazz trio is the double bass, a house 'bassline' the synth bass; a specific name stays."""
+    controls = make_controls(kb, tempo_bpm=120.0, genre=genre)
+    params = parse_parameters({**controls["parameters"], "instrumentation": [
+        {"name": word, "role": "", "source": "stated"}]})
+    orchestra = orchestrate(controls=decode(kb, controls["control_embedding"]), params=params,
+                            genres=kb.genre_lineage(genre), kb=kb)
+    assert expected in {p.instrument_id for p in orchestra.parts}
+    lineup = {gi.instrument for g in kb.genre_lineage(genre) for gi in g.instruments}
+    stated = {expected}
+    assert {p.instrument_id for p in orchestra.parts if p.role not in ("drums", "percussion")} - stated <= lineup
+
+
+@pytest.mark.parametrize("genre", ["boom bap", "trap", "deep house", "rock", "pop", "folk", "jazz", "metal",
+                                   "meditation", "lullaby", "ambient"])
+def test_inferred_parts_come_from_the_line_up(kb: KnowledgeBase, genre: str) -> None:
+    """Without stated instruments every pitched part is the genre's own (a rapped genre's melody too)."""
+    controls = make_controls(kb, tempo_bpm=100.0, genre=genre)
+    params = parse_parameters(controls["parameters"])
+    lineup = {gi.instrument for g in kb.genre_lineage(genre) for gi in g.instruments}
+    for song_form in (False, True):
+        orchestra = orchestrate(controls=decode(kb, controls["control_embedding"]), params=params,
+                                genres=kb.genre_lineage(genre), kb=kb, song_form=song_form)
+        pitched = {p.instrument_id for p in orchestra.parts if p.role not in ("drums", "percussion")}
+        assert pitched <= lineup, pitched - lineup
+
+
+@pytest.mark.parametrize("genre", ["rock", "pop", "metal", "house", "country"])
+def test_the_chorus_adds_a_part(kb: KnowledgeBase, genre: str) -> None:
+    plan = make_plan(tempo_bpm=120.0, duration_s=34.0, sections=(("verse", 0.5, 0.55), ("chorus", 0.5, 0.8)))
+    score = composed(kb, plan, genre=genre, energy=0.6)
+    verse, chorus = score.sections[0], score.sections[1]
+
+    def parts(sec: Any) -> set[str]:
+        return {t.name for t in score.tracks if any(sec.start_s - 0.05 <= n.start_s < sec.start_s + sec.duration_s
+                                                     - 0.05 for n in t.notes)}  # a downbeat played ahead
+    assert parts(verse) < parts(chorus)  # everything the verse plays, and at least one part more
+
+
+def test_a_stated_pad_is_mixed_as_loud_as_the_comping(kb: KnowledgeBase) -> None:
+    from engine.mixer import role_gain_db
+
+    preset = kb.mix_presets.for_genres(kb.genre_lineage("pop"))
+    assert role_gain_db(preset, "pad") < role_gain_db(preset, "harmony")
+    assert role_gain_db(preset, "pad", featured=True) == role_gain_db(preset, "harmony")
+    assert role_gain_db(preset, "lead", featured=True) == role_gain_db(preset, "lead")  # never turned down
+    score = composed(kb, planned(kb, genre="pop", tempo_bpm=72, duration_s=30, key="C major"), genre="pop",
+                     instruments=("piano", "string_section"))
+    strings = next(t for t in score.tracks if t.instrument_id == "string_section")
+    assert strings.featured and strings.role in ("pad", "counter", "harmony")
+    assert not any(t.featured for t in score.tracks if t.instrument_id not in ("piano", "string_section"))
 
 
 # ------------------------------------------------------------------ feel, melody, seeds
@@ -177,3 +325,31 @@ def test_midi_marks_the_sections(kb: KnowledgeBase) -> None:
     assert [text.split(" (")[0] for _, text in markers] == [s.name for s in score.sections]
     assert np.isclose(sum(s.bars for s in score.sections) * score.bar_s, score.sections[-1].start_s
                       + score.sections[-1].duration_s)
+
+
+def test_every_groove_has_a_fill_of_its_own_that_fits(kb: KnowledgeBase) -> None:
+    from engine.structure import drums
+    from engine.structure.meter import Meter
+
+    voices = set(kb.synth_presets.gm_notes())
+    for groove in kb.grooves:
+        meter = Meter.parse(groove.meters[0])
+        found = drums.genre_fill(groove, meter)
+        assert found is not None, groove.id
+        start, patterns = found
+        assert set(patterns) <= voices and 0 < start < meter.steps_per_bar, groove.id
+        pickup = drums.genre_pickup(groove, meter)
+        assert pickup is None or not set(pickup[1]) & set(drums.TOM_VOICES)  # pickups never use the toms
+
+
+def test_a_verse_sits_under_its_choruses() -> None:
+    """Whatever the template's energies, a verse (or build) is at least 2.5 dB under the quietest chorus;
+    nothing is raised, and forms without a chorus keep their energy levels."""
+    from engine.structure.dynamics import CHORUS_LIFT_DB, section_gains
+
+    gains = section_gains([0.5, 0.62, 0.65, 0.6, 0.66], "hip_hop", ["verse", "chorus", "verse", None, "chorus"])
+    db = [20 * np.log10(g) for g in gains]
+    assert max(db[0], db[2]) <= min(db[1], db[4]) - CHORUS_LIFT_DB + 1e-9
+    assert max(gains) == 1.0 and gains[3] == section_gains([0.5, 0.62, 0.65, 0.6, 0.66], "hip_hop")[3]
+    plain = section_gains([0.5, 0.6], "folk", [None, None])
+    assert plain == section_gains([0.5, 0.6], "folk")

@@ -1,0 +1,34 @@
+"""A word that names a kind of instrument means the genre's own instrument of that kind.
+
+"bass" is the head noun of a dozen instruments (bass guitar, double bass, synth bass, ...): in a jazz trio
+it is the double bass, in deep house the synth bass; "guitar" in bossa nova is the nylon-string guitar.
+A word is a kind when two or more instruments are called "... <word>" (names and aliases in
+instruments.yaml); a specific name, or an instrument the genre's line-up already has, stays as it is.
+Used by the parser (aurora) and the orchestration (engine), so both read a prompt the same way.
+"""
+
+from __future__ import annotations
+
+from knowledge_base.schema import Instrument, KnowledgeBase
+
+
+def is_kind_word(kb: KnowledgeBase, word: str) -> bool:
+    text = " ".join(word.lower().replace("-", " ").split())
+    if not text:
+        return False
+    named = {i.id for i in kb.instruments if any(n.lower().endswith(" " + text) for n in (i.name, *i.aliases))}
+    return len(named) >= 2
+
+
+def kind_in_lineup(kb: KnowledgeBase, word: str, found: Instrument, lineup: list[str]) -> Instrument:
+    """The line-up's instrument of the kind ``word`` names (same first role, nearest genre first), else ``found``."""
+    if found.id in lineup or not found.roles or not is_kind_word(kb, word):
+        return found
+    text = " ".join(word.lower().replace("-", " ").split())
+    for inst_id in lineup:
+        inst = kb.find_instrument(inst_id)
+        if inst is None or inst.family == "vocal" or inst.roles[:1] != found.roles[:1]:
+            continue
+        if any(n.lower().endswith(" " + text) for n in (inst.name, *inst.aliases)):
+            return inst
+    return found

@@ -1,0 +1,34 @@
+"""A word for a kind of instrument is the genre's own: 'bass' in a jazz trio is the double bass, a house
+'bassline' the synth bass, 'guitar' in bossa nova the nylon guitar; specific names stay as written."""
+
+from __future__ import annotations
+
+import pytest
+
+from aurora import Aurora
+from knowledge_base import KnowledgeBase
+from knowledge_base.instrument_kinds import is_kind_word, kind_in_lineup
+
+
+def test_kind_words_come_from_the_instrument_names(kb: KnowledgeBase) -> None:
+    assert is_kind_word(kb, "bass") and is_kind_word(kb, "guitar") and is_kind_word(kb, "Keys")
+    assert not is_kind_word(kb, "theremin") and not is_kind_word(kb, "") and not is_kind_word(kb, "double bass")
+    guitar = kb.find_instrument("bass guitar")
+    assert guitar is not None
+    assert kind_in_lineup(kb, "bass", guitar, ["drum_kit", "double_bass", "piano"]).id == "double_bass"
+    assert kind_in_lineup(kb, "bass", guitar, ["drum_kit", "bass_guitar", "synth_bass"]).id == "bass_guitar"
+    assert kind_in_lineup(kb, "electric bass", guitar, ["double_bass"]).id == "bass_guitar"  # a specific name
+    assert kind_in_lineup(kb, "bass", guitar, ["piano"]).id == "bass_guitar"  # no bass in the line-up
+
+
+@pytest.mark.parametrize(("prompt", "expected", "absent"), [
+    ("jazz trio, swinging, piano bass and drums, 140 bpm", "Double Bass", "Bass Guitar"),
+    ("deep house track 124 bpm with a warm bassline and hi-hats", "Synth Bass", "Bass Guitar"),
+    ("bossa nova with guitar and flute", "Classical Guitar", "Guitar"),
+    ("rock song with guitar, bass and drums", "Bass Guitar", "Double Bass"),
+    ("smooth jazz with an electric bass and sax", "Bass Guitar", "Double Bass"),
+])
+def test_the_parser_reads_kinds_in_the_genre(aurora: Aurora, prompt: str, expected: str, absent: str) -> None:
+    parsed = aurora.parse(prompt=prompt).parsed_parameters
+    stated = [i.name for i in parsed.instrumentation if i.source == "stated"]
+    assert expected in stated and absent not in stated

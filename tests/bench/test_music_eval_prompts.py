@@ -1,0 +1,73 @@
+"""The music bench's prompt sets and its measurements on scores whose answers are known."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from types import SimpleNamespace
+
+import numpy as np
+
+from bench import music_metrics as mm
+from bench.music_eval import DEV_PROMPTS, LONG, QUICK, SEED_SUBSET, UNSEEN_PROMPTS, read_prompts
+from bench.plots import save_pictures
+from engine.score import ChordSpan, Note, Score, SectionSpan, Track
+from knowledge_base import KnowledgeBase
+
+
+def test_prompt_sets_are_user_style_and_cover_the_ground(kb: KnowledgeBase) -> None:
+    dev, unseen = read_prompts(DEV_PROMPTS), read_prompts(UNSEEN_PROMPTS)
+    assert len(dev) >= 40 and len(unseen) >= 20
+    assert not {p["text"] for p in dev} & {p["text"] for p in unseen}
+    for p in dev + unseen:
+        assert all(kb.find_instrument(i) is not None for i in p["inst"]), p
+        assert p["tempo"] is None or 60 <= p["tempo"] <= 200
+    both = dev + unseen
+    assert {"3/4", "6/8", "7/8"} <= {p["meter"] for p in both}
+    tempi = [p["tempo"] for p in both if p["tempo"]]
+    assert min(tempi) <= 60 and max(tempi) >= 200
+    texts = " ".join(p["text"] for p in both)
+    assert re.search(r"Key: [A-G]", texts) and re.search(r"\bin [A-G]#", texts) and " w/ " in texts  # as typed
+    assert max(QUICK + LONG + SEED_SUBSET) < len(dev)
+
+
+def _score() -> Score:
+    score = Score(tempo_bpm=120.0, beats_per_bar=4, beat_unit=4, key_tonic_pc=0, key_mode="major", key_is_minor=False,
+                  genre_id="jazz", duration_s=8.0, bar_s=2.0, step_s=0.125)
+    score.sections = [SectionSpan("verse", 0.0, 4.0, 0, 2, 0.5), SectionSpan("chorus", 4.0, 4.0, 2, 2, 0.8)]
+    spans = [("Dm7", 2, (2, 5, 9, 0)), ("G7", 7, (7, 11, 2, 5)), ("Cmaj7", 0, (0, 4, 7, 11))]
+    score.chords = [ChordSpan(0.0, 1.0, *spans[0][:2], spans[0][2], spans[0][1]),
+                    ChordSpan(1.0, 1.0, *spans[1][:2], spans[1][2], spans[1][1]),
+                    ChordSpan(2.0, 6.0, *spans[2][:2], spans[2][2], spans[2][1])]
+    bass = Track("bass", "bass", "double_bass", "bass", 32, False)
+    bass.notes = [Note(0.0, 1.0, 38, 90), Note(1.0, 1.0, 43, 90), Note(2.0, 2.0, 36, 90), Note(4.0, 2.0, 36, 90)]
+    pad = Track("pad", "pad", "synth_pad", "pad", 89, False)
+    pad.notes = [Note(3.98, 2.0, 60, 70)]  # played just ahead of the chorus' downbeat
+    score.tracks = [bass, pad]
+    return score
+
+
+def test_harmony_measures_chords_within_the_bar(kb: KnowledgeBase) -> None:
+    score = _score()
+    plan = {"chord_progression": {"chords": ["Dm7", "G7", "Cmaj7"]}}
+    h = mm.harmony(score, plan, [])
+    assert h["chords_per_bar"] == 1.5 and h["chord_roots_heard"] == 1.0 and h["ii_v_kept"] is True
+    assert h["tonic_share"] == 0.75
+    score.tracks[0].notes[1] = Note(1.0, 1.0, 45, 90)  # the G7 is not played: its root is not heard
+    h = mm.harmony(score, plan, [])
+    assert h["chord_roots_heard"] < 1.0
+    assert mm.ii_v_kept(["Dm7", "G7"], ["Dm7", "C", "G7"], kb) is False
+
+
+def test_chorus_parts_count_a_downbeat_played_ahead() -> None:
+    score = _score()
+    lift = mm.chorus_lift(score, np.zeros((2, 8 * 8000)), 8000)
+    assert lift["chorus_extra_parts"] == 1
+
+
+def test_one_picture_helper_draws_roll_and_spectrogram(tmp_path: Path) -> None:
+    result = SimpleNamespace(score=_score(), mix=np.random.default_rng(0).standard_normal((2, 22050)) * 0.1,
+                             sample_rate=22050)
+    save_pictures(result, tmp_path / "x")
+    assert (tmp_path / "x.pianoroll.png").stat().st_size > 1000
+    assert (tmp_path / "x.spectrogram.png").stat().st_size > 1000
