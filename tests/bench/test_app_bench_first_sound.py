@@ -14,7 +14,17 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from bench.app_bench import CHROMIUM, CHROMIUM_ARGS, Disk, clock, first_sound, seconds_of
+from bench.app_bench import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    PLAYABLE_SCRIPT,
+    Disk,
+    StepTimeoutError,
+    clock,
+    first_sound,
+    seconds_of,
+    wait_for_step,
+)
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM}")
@@ -26,8 +36,9 @@ def test_the_players_clock() -> None:
     assert seconds_of("3:00") == 180 and seconds_of("0:05") == 5 and seconds_of("") is None
 
 
-@pytest.fixture
-def page_with_examples(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+@pytest.fixture(params=[False, True], ids=["press-play", "autoplay"])
+def page_with_examples(request: pytest.FixtureRequest, tmp_path: Path,
+                       monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, bool]]:
     import gradio as gr
 
     monkeypatch.setenv("GRADIO_EXAMPLES_CACHE", str(tmp_path / "cached_examples"))  # not in the checkout
@@ -41,7 +52,7 @@ def page_with_examples(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Itera
     with gr.Blocks() as demo:
         prompt = gr.Textbox(elem_id="ss-prompt")
         generate = gr.Button("Generate", elem_id="ss-generate")
-        player = gr.Audio(elem_id="ss-audio", type="filepath", interactive=False)
+        player = gr.Audio(elem_id="ss-audio", type="filepath", interactive=False, autoplay=request.param)
         gr.Examples([["a calm tone"], ["a second tone"]], inputs=[prompt], outputs=[player], fn=render,
                     cache_examples=True, cache_mode="eager", elem_id="ss-examples")
         generate.click(render, [prompt], [player])
@@ -50,18 +61,26 @@ def page_with_examples(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Itera
         port = int(sock.getsockname()[1])
     demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
     try:
-        yield str(demo.local_url)
+        yield str(demo.local_url), bool(request.param)
     finally:
         demo.close()
 
 
-def test_first_sound_goes_through_a_cached_example(page_with_examples: str, tmp_path: Path) -> None:
+def test_first_sound_goes_through_a_cached_example(page_with_examples: tuple[str, bool], tmp_path: Path) -> None:
+    url, autoplay = page_with_examples
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        result: dict[str, Any] = first_sound(browser, page_with_examples, Disk(tmp_path), timeout_s=60)
+        result: dict[str, Any] = first_sound(browser, url, Disk(tmp_path), timeout_s=60)
+        # a step that never finishes fails within its bound, naming the step (the bench once waited forever)
+        page = browser.new_page()
+        page.goto(url)
+        with pytest.raises(StepTimeoutError, match="a 9:59 track: not done after 1 s"):
+            wait_for_step(page, PLAYABLE_SCRIPT, ["9:59"], timeout_s=1, step="a 9:59 track")
         browser.close()
     assert result["path"] == "cached example"
+    # an autoplaying player (the studio's) is not pressed: a press would pause it
+    assert result["playback_started_by"] == ("autoplay" if autoplay else "play pressed")
     assert result["track_s"] == TRACK_S
     assert 0 < result["page_load_s"] <= result["playable_s"] <= result["first_sound_s"]
