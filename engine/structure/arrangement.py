@@ -311,10 +311,11 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
             mark_transition(score, transition, boundary_s=(span.start_bar + count) * bar_s, bar_s=bar_s,
                              beat_s=step_s * meter.beat_steps, energy=e, section_bars=count)
 
-    dynamics(score, section_gains([sp.energy for sp in score.sections], style.id,
+    family = kb.mix_presets.for_genres([g.id for g in lineage]).dynamics  # the genre family's dynamic range
+    dynamics(score, section_gains([sp.energy for sp in score.sections], family.section_db_per_energy,
                                    [section_kind(sp.name) for sp in score.sections]),
               [_transition_type(plan, a, b) for (a, _), (b, _) in itertools.pairwise(sections)],
-              bar_s=bar_s, beat_s=step_s * meter.beat_steps)
+              bar_s=bar_s, beat_s=step_s * meter.beat_steps, swell_db=family.swell_db)
 
     # 5. the ending: a tonic chord on the bar line that rings to the end
     _ending(score, by_role, tonic_chord=_chord_span(tonic_chord, 0.0, 0.0), end_bar_s=music_bars * bar_s,

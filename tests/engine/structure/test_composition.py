@@ -348,12 +348,12 @@ def test_a_verse_sits_under_its_choruses() -> None:
     nothing is raised, and forms without a chorus keep their energy levels."""
     from engine.structure.dynamics import CHORUS_LIFT_DB, section_gains
 
-    gains = section_gains([0.5, 0.62, 0.65, 0.6, 0.66], "hip_hop", ["verse", "chorus", "verse", None, "chorus"])
+    gains = section_gains([0.5, 0.62, 0.65, 0.6, 0.66], 12.0, ["verse", "chorus", "verse", None, "chorus"])
     db = [20 * np.log10(g) for g in gains]
     assert max(db[0], db[2]) <= min(db[1], db[4]) - CHORUS_LIFT_DB + 1e-9
-    assert max(gains) == 1.0 and gains[3] == section_gains([0.5, 0.62, 0.65, 0.6, 0.66], "hip_hop")[3]
-    plain = section_gains([0.5, 0.6], "folk", [None, None])
-    assert plain == section_gains([0.5, 0.6], "folk")
+    assert max(gains) == 1.0 and gains[3] == section_gains([0.5, 0.62, 0.65, 0.6, 0.66], 12.0)[3]
+    plain = section_gains([0.5, 0.6], 12.0, [None, None])
+    assert plain == section_gains([0.5, 0.6], 12.0)
 
 
 def _longest_breathless_bars(score: Score) -> float:
