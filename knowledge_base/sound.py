@@ -266,7 +266,7 @@ class DynamicsSpec(_Spec):
     section_db_per_energy: float = Field(default=12.0, ge=0.0, le=40.0, description="A section's level below the "
                                          "loudest one, per unit of energy it lacks")
     swell_db: float = Field(default=0.0, ge=0.0, le=20.0, description="A hairpin inside every section: it starts this "
-                            "far under its level, grows to it about two thirds through and falls back half as far")
+                            "far under its level, grows to it about two thirds through and falls three quarters back")
 
 
 class MixPreset(_Spec):

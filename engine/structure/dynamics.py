@@ -8,6 +8,7 @@ from engine.score import FxEvent, Score
 SECTION_DB_PER_ENERGY = 12.0  # a section's level below the loudest one, per unit of energy it lacks (the
 # genre family's own figure is data: mix_presets.yaml ``dynamics``)
 SWELL_PEAK = 0.65  # where a section's hairpin peaks, as a share of the section
+RECEDE = 0.75  # how far a hairpin falls back after its peak, as a share of the swell
 CHORUS_LIFT_DB = 2.5  # a verse sits at least this far under the song's choruses
 
 
@@ -32,10 +33,10 @@ def dynamics(score: Score, gains: list[float], transitions: list[str], *, bar_s:
     """Gain automation: each section holds its level; the change comes in the beat before the next one
     (a bar for fades), where the transition's own dips (drop, cut, fade) are drawn at the section's level.
     With ``swell_db`` a section is a hairpin instead: it starts that far under its level, grows to it about two
-    thirds through and falls back half as far by its end (a phrase that swells and recedes), unless a louder
+    thirds through and falls back RECEDE of the way by its end (a phrase that swells and recedes), unless a louder
     section follows: then it holds its peak into it."""
     points: list[tuple[float, float]] = []
-    start_dip, end_dip = 10 ** (-swell_db / 20.0), 10 ** (-swell_db / 40.0)
+    start_dip, end_dip = 10 ** (-swell_db / 20.0), 10 ** (-RECEDE * swell_db / 20.0)
     previous_end = 0.0
     for i, (span, level) in enumerate(zip(score.sections, gains, strict=True)):
         end = span.start_s + span.duration_s
