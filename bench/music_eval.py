@@ -142,6 +142,8 @@ def evaluate(engine: Engine, kb: KnowledgeBase, aurora: Any, prompt: dict[str, A
             kb, prompt["inst"], score.genre_id, {t.instrument_id for t in score.tracks}), lineup, kit_ids),
         "feel": mm.feel(score), "melody": mm.melody(score, family, rng),
         "lra_lu": mm.loudness_range_lu(result.mix, 44100), **mm.chorus_lift(score, result.mix, 44100),
+        # the family by lineage: a neoclassical piece is classical, an epic trailer film music, dark ambient ambient
+        "wide_family": any(g.id in WIDE_DYNAMICS for g in kb.genre_lineage(score.genre_id)),
     }
     g = mm.groove(score)
     g.pop("grid", None)
@@ -198,7 +200,7 @@ def criteria(rows: list[dict[str, Any]], longs: list[dict[str, Any]], seeds: lis
              and "swing_ratio" in r["feel"]]
     mel = [r["melody"] for r in every if r["melody"].get("has_lead")]
     edm = [r for r in every if r["genre"] in EDM]
-    wide = [r for r in every if r["genre"] in WIDE_DYNAMICS]
+    wide = [r for r in every if r.get("wide_family", r["genre"] in WIDE_DYNAMICS)]
     t = [r for r in rows if "acc1" in r]
     metal_high = [r["groove"]["high_bar_kicks_min"] for r in every if r["genre"] in ("metal", "heavy_metal")
                   and r["groove"].get("high_bar_kicks_min") is not None]

@@ -341,7 +341,9 @@ def melody(score: Score, lead_family: str | None, lead_range: tuple[int, int]) -
             if len(inside) < 3:
                 continue
             inside += [nt for nt in notes if nt.start_s >= b][:1]  # a breath across the window's end counts
-            gaps = [n2.start_s - n1.end_s for n1, n2 in itertools.pairwise(inside)]
+            before = [nt.end_s for nt in notes if nt.start_s < a]  # so does one across its start: the rest
+            entry = inside[0].start_s - max(max(before, default=a), a)  # before a lead enters after an intro
+            gaps = [entry] + [n2.start_s - n1.end_s for n1, n2 in itertools.pairwise(inside)]
             windows.append(max(gaps, default=0.0) >= beat_s * 0.99)
         rest_windows = float(np.mean(windows)) if windows else None
 

@@ -261,6 +261,14 @@ class MasterSpec(_Spec):
     max_eq_db: float = Field(default=4.0, ge=0.0, le=12.0)
 
 
+class DynamicsSpec(_Spec):
+    """How far a genre family's sections move in level: orchestral and ambient music breathes wider than pop."""
+    section_db_per_energy: float = Field(default=12.0, ge=0.0, le=40.0, description="A section's level below the "
+                                         "loudest one, per unit of energy it lacks")
+    swell_db: float = Field(default=0.0, ge=0.0, le=20.0, description="A hairpin inside every section: it starts this "
+                            "far under its level, grows to it about two thirds through and falls three quarters back")
+
+
 class MixPreset(_Spec):
     id: str
     genres: list[str] = Field(default_factory=list)
@@ -282,6 +290,7 @@ class MixPreset(_Spec):
     reverb: ReverbSpec = Field(default_factory=ReverbSpec)
     delay: DelaySpec = Field(default_factory=DelaySpec)
     master: MasterSpec = Field(default_factory=MasterSpec)
+    dynamics: DynamicsSpec = Field(default_factory=DynamicsSpec)
     texture_db: float = -30.0
 
 

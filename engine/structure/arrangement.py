@@ -23,7 +23,7 @@ from engine.structure import feel
 from engine.structure.bass import bass_bar, nearest_pitch
 from engine.structure.dynamics import dynamics, mark_transition, section_gains
 from engine.structure.harmony import Chord, CompStyle, comp_bar, parse_chord, voice_lead
-from engine.structure.melody import TESSITURA, MelodyWriter, counter_line
+from engine.structure.melody import SINGING_FAMILIES, TESSITURA, MelodyWriter, counter_line
 from engine.structure.meter import Meter
 from engine.structure.orchestration import Orchestra, orchestrate
 from knowledge_base import KnowledgeBase, normalise_name, theory
@@ -201,7 +201,8 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
     low, high = TESSITURA.get(lead_inst.id if lead_inst else "", LEAD_RANGES.get(
         lead_inst.pitch_register if lead_inst else "mid", (60, 81)))
     melody = MelodyWriter(tonic_pc=tonic_pc, scale_intervals=scale_intervals, low=low, high=high, meter=meter,
-                          step_s=step_s, rng=rng_for(seed, "lead"))
+                          step_s=step_s, rng=rng_for(seed, "lead"),
+                          breathes=lead_inst is not None and lead_inst.family in SINGING_FAMILIES)
     rngs = {role: rng_for(seed, role) for role in by_role}
     voicings: dict[str, tuple[int, ...] | None] = {"harmony": None, "pad": None, "arp": None}
     bass_prev, counter_prev = 40, (low + 55) // 2
@@ -310,10 +311,11 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
             mark_transition(score, transition, boundary_s=(span.start_bar + count) * bar_s, bar_s=bar_s,
                              beat_s=step_s * meter.beat_steps, energy=e, section_bars=count)
 
-    dynamics(score, section_gains([sp.energy for sp in score.sections], style.id,
+    family = kb.mix_presets.for_genres([g.id for g in lineage]).dynamics  # the genre family's dynamic range
+    dynamics(score, section_gains([sp.energy for sp in score.sections], family.section_db_per_energy,
                                    [section_kind(sp.name) for sp in score.sections]),
               [_transition_type(plan, a, b) for (a, _), (b, _) in itertools.pairwise(sections)],
-              bar_s=bar_s, beat_s=step_s * meter.beat_steps)
+              bar_s=bar_s, beat_s=step_s * meter.beat_steps, swell_db=family.swell_db)
 
     # 5. the ending: a tonic chord on the bar line that rings to the end
     _ending(score, by_role, tonic_chord=_chord_span(tonic_chord, 0.0, 0.0), end_bar_s=music_bars * bar_s,

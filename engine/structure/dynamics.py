@@ -5,17 +5,19 @@ from __future__ import annotations
 
 from engine.score import FxEvent, Score
 
-SECTION_DB_PER_ENERGY = 12.0  # a section's level below the loudest one, per unit of energy it lacks
-WIDE_SECTION_DB_PER_ENERGY = 18.0  # orchestral and ambient music breathes wider
-_WIDE_STYLES = {"cinematic", "ambient"}
+SECTION_DB_PER_ENERGY = 12.0  # a section's level below the loudest one, per unit of energy it lacks (the
+# genre family's own figure is data: mix_presets.yaml ``dynamics``)
+SWELL_PEAK = 0.65  # where a section's hairpin peaks, as a share of the section
+RECEDE = 0.75  # how far a hairpin falls back after its peak, as a share of the swell
 CHORUS_LIFT_DB = 2.5  # a verse sits at least this far under the song's choruses
 
 
-def section_gains(energies: list[float], style_id: str, kinds: list[str | None] | None = None) -> list[float]:
+def section_gains(energies: list[float], depth_db_per_energy: float = SECTION_DB_PER_ENERGY,
+                  kinds: list[str | None] | None = None) -> list[float]:
     """Each section's level (1.0 = the loudest): energy sets loudness as a player's dynamics would, and
     in a song a verse (or build) sits at least CHORUS_LIFT_DB under its quietest chorus, whatever the
     template's energies (a hook only a shade above its verse is a loop, not a song)."""
-    depth = WIDE_SECTION_DB_PER_ENERGY if style_id in _WIDE_STYLES else SECTION_DB_PER_ENERGY
+    depth = depth_db_per_energy
     top = max(energies, default=1.0)
     gains = [float(10 ** (-depth * (top - e) / 20.0)) for e in energies]
     kinds = kinds or [None] * len(gains)
@@ -26,20 +28,33 @@ def section_gains(energies: list[float], style_id: str, kinds: list[str | None] 
     return gains
 
 
-def dynamics(score: Score, gains: list[float], transitions: list[str], *, bar_s: float, beat_s: float) -> None:
+def dynamics(score: Score, gains: list[float], transitions: list[str], *, bar_s: float, beat_s: float,
+             swell_db: float = 0.0) -> None:
     """Gain automation: each section holds its level; the change comes in the beat before the next one
-    (a bar for fades), where the transition's own dips (drop, cut, fade) are drawn at the section's level."""
+    (a bar for fades), where the transition's own dips (drop, cut, fade) are drawn at the section's level.
+    With ``swell_db`` a section is a hairpin instead: it starts that far under its level, grows to it about two
+    thirds through and falls back RECEDE of the way by its end (a phrase that swells and recedes), unless a louder
+    section follows: then it holds its peak into it."""
     points: list[tuple[float, float]] = []
-    for i, (span, gain) in enumerate(zip(score.sections, gains, strict=True)):
+    start_dip, end_dip = 10 ** (-swell_db / 20.0), 10 ** (-RECEDE * swell_db / 20.0)
+    previous_end = 0.0
+    for i, (span, level) in enumerate(zip(score.sections, gains, strict=True)):
         end = span.start_s + span.duration_s
+        gain = level
         kind = transitions[i] if i < len(transitions) else "none"
         reserve = (bar_s if kind == "fade" else beat_s) + 0.02
-        points.append((span.start_s + (0.001 if i else 0.0), gain))
+        # a louder section grows on from where the one before it ended, never from below it
+        points.append((span.start_s + (0.001 if i else 0.0), min(level, max(level * start_dip, previous_end))))
+        if swell_db > 0:
+            points.append((span.start_s + SWELL_PEAK * span.duration_s, level))
+            if i + 1 == len(gains) or gains[i + 1] <= level:  # into a louder section the crescendo holds
+                gain = level * end_dip
+        previous_end = gain
         if i + 1 < len(gains):
             points.append((max(end - reserve, span.start_s + 0.002), gain))
             points += _transition_gain(kind, boundary_s=end, bar_s=bar_s, beat_s=beat_s, gain=gain)
         else:
-            points.append((score.duration_s + 1.0, gain))
+            points += [(max(end, span.start_s + 0.002), gain), (max(score.duration_s, end) + 1.0, gain)]
     if any(abs(g - 1.0) > 1e-3 for _t, g in points):
         score.gain_points = sorted(points)
 

@@ -98,8 +98,9 @@ class MelodyWriter:
     """Writes the lead line section by section and remembers each section's melody."""
 
     def __init__(self, *, tonic_pc: int, scale_intervals: list[int], low: int, high: int, meter: Meter,
-                 step_s: float, rng: np.random.Generator) -> None:
+                 step_s: float, rng: np.random.Generator, breathes: bool = False) -> None:
         self.tonic_pc = tonic_pc
+        self.breathes = breathes  # a sung or wind lead: a breath closes every two-bar half-phrase too
         self.low, self.high = low, high
         self.meter = meter
         self.step_s = step_s
@@ -163,10 +164,12 @@ class MelodyWriter:
         developed = develop(motif, self.meter)
         relative: list[tuple[float, float, int, float]] = []
         pitch = self._fold(self.last_pitch)
-        breath = self.meter.beat_steps
+        # a breath of a beat plus a sixteenth: swing and human timing may delay the note before it
+        breath = self.meter.beat_steps + 1
         for b in range(bars):
             phrase_pos = b % 4 if bars >= 4 else (3 if b == bars - 1 else b)
             cadence = phrase_pos == 3 or b == bars - 1
+            half_close = self.breathes and phrase_pos == 1 and not cadence
             bar_motif = variation if phrase_pos == 2 else developed if (b // 4) % 2 == 1 and phrase_pos == 0 \
                 else motif
             rhythm = list(bar_motif.rhythm)
@@ -175,6 +178,9 @@ class MelodyWriter:
                 rhythm = [(s, ln) for s, ln in rhythm if s < half][:3] or [(0, 2)]
                 last_start = rhythm[-1][0]
                 rhythm[-1] = (last_start, max(self.meter.steps_per_bar - last_start - breath, 2))
+            elif half_close:  # the antecedent's end: the motif up to a breath before the bar line
+                room = self.meter.steps_per_bar - breath
+                rhythm = [(s, min(ln, room - s)) for s, ln in rhythm if s <= room - 2] or [(0, 2)]
             for j, (onset, length) in enumerate(rhythm):
                 change = later[b] if b < len(later) else None
                 chord = change[1] if change is not None and onset >= change[0] else chords[b]

@@ -4,6 +4,7 @@ and a MIDI file whose markers show the form."""
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import mido
@@ -347,9 +348,42 @@ def test_a_verse_sits_under_its_choruses() -> None:
     nothing is raised, and forms without a chorus keep their energy levels."""
     from engine.structure.dynamics import CHORUS_LIFT_DB, section_gains
 
-    gains = section_gains([0.5, 0.62, 0.65, 0.6, 0.66], "hip_hop", ["verse", "chorus", "verse", None, "chorus"])
+    gains = section_gains([0.5, 0.62, 0.65, 0.6, 0.66], 12.0, ["verse", "chorus", "verse", None, "chorus"])
     db = [20 * np.log10(g) for g in gains]
     assert max(db[0], db[2]) <= min(db[1], db[4]) - CHORUS_LIFT_DB + 1e-9
-    assert max(gains) == 1.0 and gains[3] == section_gains([0.5, 0.62, 0.65, 0.6, 0.66], "hip_hop")[3]
-    plain = section_gains([0.5, 0.6], "folk", [None, None])
-    assert plain == section_gains([0.5, 0.6], "folk")
+    assert max(gains) == 1.0 and gains[3] == section_gains([0.5, 0.62, 0.65, 0.6, 0.66], 12.0)[3]
+    plain = section_gains([0.5, 0.6], 12.0, [None, None])
+    assert plain == section_gains([0.5, 0.6], 12.0)
+
+
+def _longest_breathless_bars(score: Score) -> float:
+    """The longest stretch of the lead, in bars, from one rest of at least a beat to the next (the lead's
+    entry counts as one, and so does the silence after its last note: the song's held final note ends it)."""
+    lead = score.track("lead")
+    assert lead is not None and lead.notes
+    beat_s = score.bar_s / score.beats_per_bar if score.beat_unit == 4 else score.step_s * 6
+    notes = sorted(lead.notes, key=lambda nt: nt.start_s)
+    longest, since = 0.0, notes[0].start_s
+    for n1, n2 in itertools.pairwise(notes):
+        if n2.start_s - n1.end_s >= beat_s:
+            longest, since = max(longest, n1.end_s - since), n2.start_s
+    return max(longest, notes[-1].start_s - since) / score.bar_s
+
+
+@pytest.mark.parametrize(("genre", "lead", "tempo_bpm", "meter", "structure"), [
+    ("pop", "female_vocal", 100, "4/4", "verse_chorus"),
+    ("smooth jazz", "saxophone", 90, "4/4", None),
+    ("swing", "trumpet", 170, "4/4", None),
+    ("folk", "harmonica", 66, "6/8", None),
+    ("cinematic", "flute", 80, "3/4", None),
+])
+def test_sung_and_wind_leads_breathe_every_phrase(kb: KnowledgeBase, genre: str, lead: str, tempo_bpm: float,
+                                                  meter: str, structure: str | None) -> None:
+    """A singer or wind player needs air: every 4-bar window of the lead (at any bar, not only the phrase
+    grid) holds a rest of at least a beat, under the band's swing and human timing."""
+    plan = planned(kb, genre=genre, tempo_bpm=tempo_bpm, duration_s=60, meter=meter, structure=structure)
+    for seed in (0, 1):
+        score = composed(kb, plan, genre=kb.find_genre(genre).id, instruments=(lead,), seed=seed)
+        track = score.track("lead")
+        assert track is not None and track.instrument_id == lead
+        assert _longest_breathless_bars(score) < 3.0, (genre, seed)

@@ -1,0 +1,59 @@
+"""Dynamic range per genre family (issue 10): classical, cinematic and ambient music moves from soft to loud
+(loudness range >= 8 LU) while pop keeps the steadier 4-8 LU; every render stays at -14 LUFS under the
+true-peak ceiling. The family's figures are data (mix_presets.yaml ``dynamics``)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from bench import music_metrics as mm
+from engine import Engine
+from engine.score import Score, SectionSpan
+from engine.structure.dynamics import dynamics
+from knowledge_base import KnowledgeBase
+from tests.engine.conftest import make_controls
+from tests.engine.structure.test_composition import planned
+
+
+def test_families_carry_their_dynamics_as_data(kb: KnowledgeBase) -> None:
+    wide = [kb.mix_presets.for_genres([g.id for g in kb.genre_lineage(name)]) for name in
+            ("classical", "epic_trailer", "ambient")]
+    narrow = [kb.mix_presets.for_genres([g.id for g in kb.genre_lineage(name)]) for name in
+              ("pop", "house", "downtempo")]
+    for preset in wide:
+        assert preset.dynamics.swell_db >= 10 and preset.dynamics.section_db_per_energy > 12
+        assert preset.master.ratio <= 1.5  # a light bus compressor: it must not undo the dynamics
+    for preset in narrow:
+        assert preset.dynamics.swell_db == 0 and preset.dynamics.section_db_per_energy == 12
+
+
+def test_a_swell_grows_into_a_louder_section_and_recedes_at_the_end() -> None:
+    score = Score(tempo_bpm=120.0, beats_per_bar=4, beat_unit=4, key_tonic_pc=0, key_mode="major",
+                  key_is_minor=False, genre_id="film_score", duration_s=16.0, bar_s=2.0, step_s=0.125)
+    score.sections = [SectionSpan("intro", 0.0, 8.0, 0, 4, 0.4), SectionSpan("climax", 8.0, 8.0, 4, 4, 0.9)]
+    dynamics(score, [0.4, 1.0], ["none"], bar_s=2.0, beat_s=0.5, swell_db=12.0)
+    times = np.array([t for t, _ in score.gain_points])
+    gains = np.array([g for _, g in score.gain_points])
+    at = lambda t: float(np.interp(t, times, gains))  # noqa: E731
+    assert at(0.0) == pytest.approx(0.4 * 10 ** (-12 / 20))  # soft at the start
+    assert at(7.9) == pytest.approx(0.4)  # the intro's crescendo holds into the louder climax
+    assert at(8.01) >= 0.4 - 1e-6  # which goes on from there, not from below
+    assert at(8.0 + 0.65 * 8.0) == pytest.approx(1.0)
+    assert at(16.0) == pytest.approx(10 ** (-9 / 20))  # and the piece recedes at its end
+
+
+@pytest.mark.parametrize(("genre", "instruments", "low", "high"), [
+    ("cinematic", ("strings", "french_horn"), 8.0, 40.0),
+    ("classical", ("piano",), 8.0, 40.0),
+    ("pop", ("piano", "female_vocal"), 4.0, 8.0),
+])
+def test_loudness_range_by_family(kb: KnowledgeBase, engine: Engine, genre: str, instruments: tuple[str, ...],
+                                  low: float, high: float) -> None:
+    plan = planned(kb, genre=genre, tempo_bpm=90, duration_s=36)
+    controls = make_controls(kb, tempo_bpm=90.0, genre=genre, instruments=instruments, energy=0.6)
+    r = engine.render(plan=plan, duration_s=36.0, sample_rate=44100, seed=0, **controls)
+    lra = mm.loudness_range_lu(r.mix, 44100)
+    assert low <= lra <= high, (genre, lra)
+    assert abs(r.loudness_lufs + 14.0) <= 1.0
+    assert r.true_peak_dbtp <= -1.0 + 1e-6
