@@ -37,7 +37,7 @@ FELT_TEMPO = {"straight": 1.0, "half_time": 0.5, "double_time": 2.0}
 _QUIET_SECTIONS = {"intro", "outro", "interlude"}
 
 
-ASKED_SWING = 0.75  # swung eighths at about 1.67:1 when a prompt asks for swing
+ASKED_SWING = 0.85  # swung eighths at about 1.8:1 when a prompt asks for swing (as feels.yaml's "swinging")
 _SWING_WORDS = {"swing", "swinging", "swung", "swingy", "shuffle"}
 
 
@@ -181,7 +181,9 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
     groove, style = select_groove(kb.grooves, lineage, meter)
     gm = kb.synth_presets.gm_notes()  # drum voice -> GM drum note
     genre_swing = style.swing if style.swing is not None else (lineage[0].swing if lineage else 0.0)
-    stated_swing = params.feel_swing  # "swinging", "shuffle": the prompt's feel beats the genre's groove
+    stated_swing = params.feel_swing  # "swinging", "shuffle": the prompt's feel beats the genre's groove ...
+    if stated_swing is not None and stated_swing > 0.0:  # ... but never swings less than the genre already does
+        stated_swing = max(stated_swing, genre_swing)
     swing = 0.0 if meter.compound else (stated_swing if stated_swing is not None else genre_swing)
     swing_unit = 2 if (lineage and lineage[0].swing >= 0.3) or (stated_swing or 0.0) >= 0.3 else 1  # 8ths vs 16ths
     if stated_swing is None and swing_asked(params) and not meter.compound:  # "swing" as a mood or sub-genre word

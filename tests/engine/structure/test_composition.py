@@ -294,6 +294,20 @@ def test_swing_reaches_every_role(kb: KnowledgeBase) -> None:
     assert all(2.0 <= v["scatter_ms"] <= 12.0 for v in feel.values() if isinstance(v, dict))
 
 
+def test_a_stated_swing_never_straightens_a_swinging_genre(kb: KnowledgeBase) -> None:
+    """"a jazz trio, swinging" swings at least as much as jazz does unasked (a lighter stated feel used to win and
+    straighten it), and at 140 BPM its eighths sit at >= 1.6:1."""
+    plan = make_plan(tempo_bpm=140.0, duration_s=16.0, sections=(("verse", 1.0, 0.7),),
+                     chords=("Dm7", "G7", "Cmaj7", "A7"), key="C major")
+    plain = mm.feel(composed(kb, plan, genre="jazz"))
+    light = mm.feel(composed(kb, plan, genre="jazz", parameters={"feels": [{"value": "Swing", "swing": 0.3}]}))
+    stated = mm.feel(composed(kb, plan, genre="jazz", parameters={"feels": [{"value": "Swing", "swing": 0.85}]}))
+    assert light["drums"]["offbeat_delay_ms"] >= plain["drums"]["offbeat_delay_ms"] - 3.0
+    assert stated["swing_ratio"] >= 1.6 and stated["swing_ratio"] > plain["swing_ratio"]
+    straight = mm.feel(composed(kb, plan, genre="jazz", parameters={"feels": [{"value": "Straight", "swing": 0.0}]}))
+    assert straight["swing_ratio"] < 1.2  # a stated straight feel still straightens
+
+
 def test_melody_breathes_rises_and_stays_in_range(kb: KnowledgeBase) -> None:
     plan = planned(kb, genre="pop", tempo_bpm=96, duration_s=60, key="C major", structure="verse_chorus")
     score = composed(kb, plan, genre="pop", instruments=("flute", "piano"))
