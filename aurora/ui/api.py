@@ -25,7 +25,7 @@ import gradio as gr
 from gradio import utils
 
 from aurora.exceptions import AuthInvalidError, NotFoundError, ServiceError
-from aurora.ui.generate import generation_errors, summary, write_plan, write_scratch
+from aurora.ui.generate import generation_errors, store_generation, summary, write_scratch
 from aurora.ui.studio import check_level, user_errors
 from aurora.ui.zerogpu import on_gpu
 from aurora.validation import check_optional_duration, check_seed
@@ -136,26 +136,15 @@ class StudioApi:
     def _store(self, generation: "Generation", user: "UserRecord | None", *, prompt: str, seed: int, level: str,
                stems: bool) -> tuple[str, str, str | None, str, dict[str, Any]]:
         """The files, once, in the data folder (the caller's user's folder when there is a store), plus plan.json."""
-        from aurora.server.schemas import GenerateBody, GenerateOptions
-
-        render = generation.render
         metadata = summary(generation, prompt=prompt, seed=seed)
         if self._service is not None and user is not None:
-            body = GenerateBody(prompt=prompt, options=GenerateOptions(
-                duration_seconds=round(render.duration_s, 3), output_format=generation.audio_format,
-                sample_rate=render.sample_rate, seed=seed, enhancement_level=level,  # type: ignore[arg-type]
-                stems=stems))
-            result = self._service.record_ui_generation(user, body, generation)
-            folder = self._service.files.folder_for(user.id, result.session_id)
-            metadata.update(session_id=result.session_id, result_id=result.id)
-            plan = write_plan(generation, folder)
+            outputs = store_generation(self._service, user, generation, prompt=prompt, seed=seed, level=level,
+                                       stems=stems)
         else:  # no store: unowned files in the data folder, pruned like the UI's (one writer for both)
             outputs = write_scratch(generation, self._generator.files)
-            folder, plan = outputs.audio.parent, outputs.plan
-            metadata.update(session_id=None, result_id=None)
-        stems_zip = folder / "stems.zip"
-        return (str(folder / f"track.{generation.audio_format}"), str(folder / "score.mid"),
-                str(stems_zip) if stems_zip.exists() else None, str(plan), metadata)
+        metadata.update(session_id=outputs.session_id, result_id=outputs.result_id)
+        return (str(outputs.audio), str(outputs.midi), str(outputs.stems) if outputs.stems else None,
+                str(outputs.plan), metadata)
 
     # ------------------------------------------------------------------ /history and /feedback
     def _store_user(self, request: gr.Request | None) -> tuple["StudioService", "UserRecord"]:

@@ -47,6 +47,8 @@ if TYPE_CHECKING:
     from aurora import Aurora
     from aurora.contracts import ProcessResult
     from aurora.generation import Generation
+    from aurora.server import StudioService
+    from aurora.store.records import UserRecord
     from aurora.ui.library import Library
     from engine import Engine
 
@@ -163,6 +165,27 @@ def plan_document(generation: "Generation") -> dict[str, Any]:
     return {"prompt": semantic.original_prompt,
             "structural_plan": semantic.plan.structural_plan.model_dump(mode="json", by_alias=True),
             "parsed_parameters": semantic.parse.parsed_parameters.model_dump(mode="json", by_alias=True)}
+
+
+def store_generation(service: "StudioService", user: "UserRecord", generation: "Generation", *, prompt: str,
+                     seed: int, level: str, stems: bool = True) -> Outputs:
+    """Store a finished generation for ``user`` (a generation row, its files written once in the data folder) and
+    write its plan.json beside them: the one path for the Generate button and the /generate endpoint."""
+    from aurora.server.schemas import GenerateBody, GenerateOptions
+
+    render = generation.render
+    body = GenerateBody(prompt=prompt, options=GenerateOptions(
+        duration_seconds=round(render.duration_s, 3), output_format=generation.audio_format,
+        sample_rate=render.sample_rate, seed=seed, enhancement_level=level,  # type: ignore[arg-type]
+        stems=stems))
+    result = service.record_ui_generation(user, body, generation)
+    paths = {kind: service.files.resolve(service.store.result_file(user_id=user.id, result_id=result.id, kind=kind))
+             for kind in ("audio", "midi", "stems")}
+    audio = paths["audio"]
+    if audio is None:
+        raise FileNotFoundError(f"result {result.id} has no audio file")
+    return Outputs(audio=audio, midi=paths["midi"], stems=paths["stems"], plan=write_plan(generation, audio.parent),
+                   result_id=result.id, session_id=result.session_id)
 
 
 def write_scratch(generation: "Generation", files: FileStore) -> Outputs:

@@ -66,32 +66,19 @@ class Library:
         """Store a finished generation for this browser's user, its files written once in the data folder (the
         studio serves them from there); None when there is no user yet (no cookie) or the store refused it
         (logged: the caller writes the files unowned, the track on screen is not lost)."""
-        from aurora.server.schemas import GenerateBody, GenerateOptions
-        from aurora.ui.generate import Outputs, write_plan
+        from aurora.ui.generate import store_generation
 
         user, tab = self.user(request), self._tab(request)
         if user is None or tab is None:
             return None
-        render = generation.render
         try:
-            body = GenerateBody(prompt=prompt, options=GenerateOptions(
-                duration_seconds=round(render.duration_s, 3), output_format=generation.audio_format,
-                sample_rate=render.sample_rate, seed=seed, enhancement_level=level))  # type: ignore[arg-type]
-            result = self._service.record_ui_generation(user, body, generation)
-            store, files = self._service.store, self._service.files
-            paths = {kind: files.resolve(store.result_file(user_id=user.id, result_id=result.id, kind=kind))
-                     for kind in ("audio", "midi", "stems")}
-            audio = paths["audio"]
-            if audio is None:
-                raise FileNotFoundError(f"result {result.id} has no audio file")
-            outputs = Outputs(audio=audio, midi=paths["midi"], stems=paths["stems"],
-                              plan=write_plan(generation, audio.parent), result_id=result.id,
-                              session_id=result.session_id)
+            outputs = store_generation(self._service, user, generation, prompt=prompt, seed=seed, level=level)
         except Exception:
             log.exception("the studio could not store a generation")
             return None
+        assert outputs.session_id is not None and outputs.result_id is not None  # a stored generation has both
         with self._lock:
-            self._on_screen[tab] = (result.session_id, result.id)
+            self._on_screen[tab] = (outputs.session_id, outputs.result_id)
             while len(self._on_screen) > TABS_REMEMBERED:
                 self._on_screen.popitem(last=False)
         return outputs
