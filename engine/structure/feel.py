@@ -3,7 +3,13 @@ humanised timing and velocity, and phrase-shaped lead dynamics.
 
 Parts are written on the straight grid; this is the one place that moves them in time, so a swung
 hi-hat and the piano's off-beat chord land together (the drums used to be swung alone, and every
-off-beat flammed). Notes struck together in a part (a chord, a strum) move together.
+off-beat flammed). Notes struck together in a part (a chord, a strum) move together: a strike is found by
+its first note, so a strum that spreads over a large share of a sixteenth at a fast tempo is still one onset.
+
+Swing is a time warp of each beat: the off-beat eighth moves late by the swing, the sixteenths either side
+of it move half as far (the beat's first half stretches, its second half shrinks), so no note is pushed
+past the triplet towards the next beat. Human timing scales with the step: the groove's figure holds at
+120 BPM and below, and a fast tempo is played tighter, as players do.
 """
 
 from __future__ import annotations
@@ -18,11 +24,13 @@ from engine.score import Note, Score, Track
 PUSH_MS = {"drums": 0.0, "percussion": 0.0, "bass": -2.0, "harmony": 3.0, "pad": 0.0, "lead": 5.0, "counter": 3.0,
            "arp": 0.0}
 # How loosely each role plays, as a share of the groove's humanize_ms; the kick is the anchor.
-LOOSENESS = {"drums": 1.0, "percussion": 1.0, "bass": 0.7, "harmony": 0.8, "pad": 0.5, "lead": 1.0, "counter": 0.9,
-             "arp": 0.6}
+LOOSENESS = {"drums": 1.0, "percussion": 1.0, "bass": 0.7, "harmony": 0.8, "pad": 0.7, "lead": 1.0, "counter": 0.9,
+             "arp": 0.7}
 DRUM_LOOSENESS = {36: 0.6, 35: 0.6, 38: 0.9, 40: 0.9}
 MIN_HUMANIZE_MS = 5.0  # nobody plays on the grid: a floor of human timing for every groove
 GRID_TOLERANCE = 0.3  # a note within 0.3 of a step of the grid belongs to that step
+STRIKE_S = 0.045  # notes of a part that start within this of a strike's first note belong to it (strum, roll)
+REFERENCE_STEP_S = 0.125  # the sixteenth at 120 BPM, where a groove's humanize_ms is its figure
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,30 +47,57 @@ def apply(score: Score, groove: GrooveMap, rngs: dict[str, np.random.Generator])
         track.notes = _feel_track(track, score, groove, rng)
 
 
+def swing_offsets(steps: np.ndarray, swing: float, unit_steps: int, step_s: float,
+                  steps_per_bar: int = 16) -> np.ndarray:
+    """How late each grid step is played (s): a beat's time warped so its off-beat lands ``swing`` of the way
+    to the triplet. Eighths: the off-beat moves by swing * 2/3 of a step, the sixteenths either side of it by
+    half that (the 'e' stretches with the beat's first half, the 'a' is squeezed into its second half, never
+    pushed onto the next beat). Sixteenths: every other sixteenth moves by swing * 1/3 of a step."""
+    if swing <= 0.0:
+        return np.zeros(len(steps))
+    local = steps % max(steps_per_bar, 1)  # the phase within the bar: odd meters restart every bar
+    if unit_steps == 2:
+        phase = local % 4
+        factor = np.where(phase == 2, 1.0, np.where(phase % 2 == 1, 0.5, 0.0))
+        return swing * step_s * (2.0 / 3.0) * factor
+    return np.where(local % 2 == 1, swing * step_s / 3.0, 0.0)
+
+
+def strikes(starts: np.ndarray, step_s: float) -> np.ndarray:
+    """For each note (sorted by start), the index of the first note of the strike it belongs to: notes that
+    start within STRIKE_S (and under half a step) of that first note sound as one onset."""
+    window = min(STRIKE_S, 0.5 * step_s)
+    anchor = np.zeros(len(starts), dtype=np.int64)
+    first = 0
+    for i in range(1, len(starts)):
+        if starts[i] - starts[first] > window:
+            first = i
+        anchor[i] = first
+    return anchor
+
+
 def _feel_track(track: Track, score: Score, groove: GrooveMap, rng: np.random.Generator) -> list[Note]:
-    notes = track.notes
+    notes = sorted(track.notes, key=lambda nt: nt.start_s)
     if not notes:
         return []
     step_s = score.step_s
-    human_s = max(groove.humanize_ms, MIN_HUMANIZE_MS) / 1000.0 * LOOSENESS.get(track.role, 1.0)
+    tempo_scale = min(1.0, step_s / REFERENCE_STEP_S)  # a fast tempo is played tighter
+    human_s = max(groove.humanize_ms * tempo_scale, MIN_HUMANIZE_MS) / 1000.0 * LOOSENESS.get(track.role, 1.0)
     push_s = PUSH_MS.get(track.role, 0.0) / 1000.0
     starts = np.fromiter((nt.start_s for nt in notes), dtype=np.float64, count=len(notes))
-    pos = starts / step_s
-    steps = np.rint(pos).astype(np.int64)
-    on_grid = np.abs(pos - steps) <= GRID_TOLERANCE
-    if groove.swing > 0.0:
-        if groove.swing_unit_steps == 2:  # swung eighths
-            phase = steps % 4
-            factor = np.where((phase == 2) | (phase == 3), 1.0, np.where(phase == 1, 0.5, 0.0))
-            swing = groove.swing * step_s * (2.0 / 3.0) * factor
-        else:
-            swing = np.where(steps % 2 == 1, groove.swing * step_s / 3.0, 0.0)
-        swing = np.where(on_grid, swing, 0.0)
-    else:
-        swing = np.zeros(len(notes))
-    # one move per onset (per drum voice): a chord or a strum moves together
     pitches = np.fromiter((nt.pitch for nt in notes), dtype=np.int64, count=len(notes))
-    keys = steps * 128 + (pitches if track.is_drum else 0)
+    # one move per onset: a drum voice on its step; a chord or a strum (however far it spreads) together
+    if track.is_drum:
+        anchor_pos = starts / step_s
+        keys = np.rint(anchor_pos).astype(np.int64) * 128 + pitches
+    else:
+        anchor = strikes(starts, step_s)
+        anchor_pos = starts[anchor] / step_s
+        keys = anchor
+    steps = np.rint(anchor_pos).astype(np.int64)
+    on_grid = np.abs(anchor_pos - steps) <= GRID_TOLERANCE
+    steps_per_bar = max(round(score.bar_s / step_s), 1)
+    swing = np.where(on_grid, swing_offsets(steps, groove.swing, groove.swing_unit_steps, step_s, steps_per_bar), 0.0)
     _unique, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
     scale = np.array([DRUM_LOOSENESS.get(int(pitches[i]), 1.0) if track.is_drum else 1.0 for i in first])
     jitter = np.clip(rng.normal(0.0, 1.0, len(first)) * human_s * scale, -2.5 * human_s, 2.5 * human_s)[inverse]
