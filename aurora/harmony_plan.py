@@ -11,7 +11,9 @@ section with cadences placed by the section's role.
   so every chord of the progression sounds.
 - A bridge contrasts: another of the genre's progressions in the same mode, else the loop started on
   another degree.
-- Stated chords are never replaced: their loop only runs (and a bridge may start it elsewhere).
+- Stated chords are never replaced: their loop only runs (and a bridge may start it elsewhere); a verse or
+  pre-chorus of four bars or more whose stated loop holds the dominant ends on it (A-E-D: ... D | E, a half
+  cadence into the chorus, from the user's own chords).
 - Harmonic rhythm comes from the genre (``harmonic_rhythm_beats``): jazz and bossa nova change chords
   every two beats, so a section holds two chord slots a bar; a loop of odd length holds its last chord
   across the bar line (ii7-V7 | Imaj7), and the cadences fall on the slots (V7 Imaj7 in the last bar).
@@ -107,8 +109,9 @@ def cadence_chords(loop: list[str], key: Key, chords: Chords) -> tuple[str, str]
             by_interval.setdefault((r - key.tonic_pc) % 12, c)
     dominant = by_interval.get(7) or by_interval.get(10) or by_interval.get(5) or \
         roman_to_chord("V7" if sevenths else "V", key, chords)
-    tonic = by_interval.get(0) or roman_to_chord(("i" if key.is_minor else "I") + ("7" if sevenths else ""), key,
-                                                 chords)
+    # a tonic built in the key: a major seventh on a major tonic (a bare 'I7' would be a dominant seventh)
+    built = ("i7" if key.is_minor else "Imaj7") if sevenths else ("i" if key.is_minor else "I")
+    tonic = by_interval.get(0) or roman_to_chord(built, key, chords)
     return dominant, tonic
 
 
@@ -154,7 +157,10 @@ def section_chords(loop: list[str], name: str, n_bars: int, *, key: Key, chords:
     source = slot_loop(source, per_bar)
     slots = n_bars * per_bar
     bars = [source[i % len(source)] for i in range(slots)]
-    if stated or n_bars < 4 or role == "loop" or (slots < len(source) + 2 * per_bar and not final):
+    if stated:
+        return _stated_half_cadence(bars, loop, role, key, chords) if n_bars >= 4 and per_bar == 1 and \
+            n_bars > len(loop) else bars
+    if n_bars < 4 or role == "loop" or (slots < len(source) + 2 * per_bar and not final):
         return bars  # a section too short to hear its loop whole before a cadence plays the loop
     dominant, tonic = cadence_chords(loop, key, chords)
     if final or role == "chorus":
@@ -162,3 +168,14 @@ def section_chords(loop: list[str], name: str, n_bars: int, *, key: Key, chords:
     elif role in ("half", "bridge", "other") or (role == "edge" and not final):
         bars[-1] = dominant
     return bars
+
+
+def _stated_half_cadence(bars: list[str], loop: list[str], role: str, key: Key, chords: Chords) -> list[str]:
+    """A verse (pre-chorus, build) on the user's loop ends on the loop's own dominant when it has one; every
+    stated chord stays as written, only the bar that closes the section is the stated V."""
+    if role != "half":
+        return bars
+    dominant = next((c for c in loop if (r := _root(c, chords)) is not None and (r - key.tonic_pc) % 12 == 7), None)
+    if dominant is None or bars[-1] == dominant:
+        return bars
+    return [*bars[:-1], dominant]

@@ -209,12 +209,17 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
     voicings: dict[str, tuple[int, ...] | None] = {"harmony": None, "pad": None, "arp": None}
     bass_prev, counter_prev = 40, (low + 55) // 2
     last_tom_fill = -8
+    levels_played: set[str] = set()
     take = Take.for_seed(seed)
     for idx, (section, count) in enumerate(sections):
         span = score.sections[idx]
         e, level = energy_level(section.energy_level, global_energy)
+        # the drummer's take on the level's groove; a later section at a level already played gets a take of its
+        # own (a song's second verse is not a copy of its first), the genre's kick and backbeat unchanged
+        take_key = "take:" + level + ("" if level not in levels_played else ":" + section.name)
+        levels_played.add(level)
         patterns = drum_parts.take_patterns(drum_parts.level_patterns(groove, meter, level), meter,
-                                            rng_for(seed, "take:" + level))
+                                            rng_for(seed, take_key))
         quiet = normalise_name(section.name).split(" ")[0] in _QUIET_SECTIONS and len(sections) > 2
         kind = section_kind(section.name)
         # an EDM breakdown: the drums drop out (the build back in still rolls), pads and melody alone
@@ -266,7 +271,7 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
                 by_role["percussion"].notes += drum_parts.drum_bar(
                     patterns=grids, gm=gm, bar_start_s=start, step_s=step_s, velocity=0.55 + 0.3 * e,
                     rng=rngs["percussion"])
-            if "bass" in by_role:
+            if "bass" in by_role and not (breakdown and "bass" not in orchestra.stated_roles):  # bass out too
                 notes, bass_prev = bass_bar(style=style.bass, chord=chord, next_chord=following, kicks=kicks,
                                             meter=meter, bar_start_s=start, step_s=step_s, velocity=0.68 + 0.25 * e,
                                             level=level, previous=bass_prev, rng=rngs["bass"],
@@ -275,8 +280,8 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
                 by_role["bass"].notes += notes
             for role in ("harmony", "pad", "arp"):
                 track = by_role.get(role)  # type: ignore[call-overload]
-                if track is None or not _plays(role, level, quiet, by_role, orchestra.stated_roles,
-                                               lift=lift, kind=kind):
+                if track is None or not (_plays(role, level, quiet, by_role, orchestra.stated_roles, lift=lift,
+                                                kind=kind) or (breakdown and role == "pad")):  # a breakdown's pads
                     continue
                 lo, hi = (55, 79) if role == "pad" and "harmony" in by_role else (50, 74)
                 if role == "arp":

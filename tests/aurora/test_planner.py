@@ -153,3 +153,30 @@ def test_ii_v_survives_the_cadences(aurora: Aurora, kb: KnowledgeBase) -> None:
             assert any(a == "Dm7" and b == "G7" for a, b in zip(s.chords, s.chords[1:], strict=False))
         return
     pytest.skip("no seed picked the ii-V-I progression")
+
+
+# ------------------------------------------------------------------ cadences on stated loops, built tonics
+def test_a_verse_on_a_stated_loop_ends_on_its_own_dominant(aurora: Aurora) -> None:
+    """"chords A E D": the verse closes D | E (a half cadence into the chorus) with the user's own E; every
+    chord stays as written and choruses keep the loop."""
+    plan = aurora.plan(parameters=PlanParameters(genre="rock", mood="", tempo_bpm=128, duration_seconds=180,
+                                                 key="A major", chords=["A", "E", "D"])).structural_plan
+    verses = [s for s in plan.sections if s.name.startswith("verse")]
+    assert verses and all(s.chords[-1] == "E" for s in verses)
+    assert {c for s in plan.sections for c in s.chords} == {"A", "E", "D"}
+    chorus = next(s for s in plan.sections if s.name == "chorus")
+    assert chorus.chords == [["A", "E", "D"][i % 3] for i in range(chorus.bars)]
+
+
+def test_a_built_tonic_is_a_tonic_chord() -> None:
+    """A loop without its tonic (vi7-IVmaj7) closes on Cmaj7, not on C7 (a dominant seventh)."""
+    from aurora.harmony_plan import cadence_chords
+    from knowledge_base import load
+    from knowledge_base.theory import parse_key_label
+
+    kb = load()
+    key = parse_key_label("C major", kb.chords)
+    assert key is not None
+    assert cadence_chords(["Am7", "Fmaj7"], key, kb.chords)[1] == "Cmaj7"
+    minor = parse_key_label("A minor", kb.chords)
+    assert minor is not None and cadence_chords(["Fmaj7", "G7"], minor, kb.chords)[1] == "Am7"
