@@ -267,6 +267,8 @@ class DynamicsSpec(_Spec):
                                          "loudest one, per unit of energy it lacks")
     swell_db: float = Field(default=0.0, ge=0.0, le=20.0, description="A hairpin inside every section: it starts this "
                             "far under its level, grows to it about two thirds through and falls three quarters back")
+    build_rise_db: float = Field(default=0.0, ge=0.0, le=20.0, description="A club build's crescendo: a section named "
+                                 "'build' starts this far under its level and rises to it into the drop")
 
 
 class MixPreset(_Spec):

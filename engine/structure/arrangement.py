@@ -21,7 +21,7 @@ from engine.score import ChordSpan, Note, Score, SectionSpan, Track, TrackRole
 from engine.structure import drums as drum_parts
 from engine.structure import feel
 from engine.structure.bass import bass_bar, nearest_pitch
-from engine.structure.dynamics import dynamics, mark_transition, section_gains
+from engine.structure.dynamics import dynamics, hairpin_touch, mark_transition, section_gains
 from engine.structure.harmony import Chord, CompStyle, comp_bar, parse_chord, voice_lead
 from engine.structure.melody import SINGING_FAMILIES, TESSITURA, MelodyWriter, counter_line
 from engine.structure.meter import Meter
@@ -210,6 +210,7 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
     bass_prev, counter_prev = 40, (low + 55) // 2
     last_tom_fill = -8
     levels_played: set[str] = set()
+    club = any(g.id == "edm" for g in lineage)  # dance music: builds and breakdowns strip the bass
     take = Take.for_seed(seed)
     for idx, (section, count) in enumerate(sections):
         span = score.sections[idx]
@@ -224,6 +225,9 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
         kind = section_kind(section.name)
         # an EDM breakdown: the drums drop out (the build back in still rolls), pads and melody alone
         breakdown = normalise_name(section.name).startswith("breakdown") and "drums" not in orchestra.stated_roles
+        # a club build strips the low end: the bass rests under the riser and comes back on the drop's downbeat
+        build_up = club and normalise_name(section.name).startswith("build")
+        bass_rests = (breakdown or build_up) and "bass" not in orchestra.stated_roles
         nxt = sections[idx + 1][0] if idx + 1 < len(sections) else None
         transition = _transition_type(plan, section, nxt) if nxt is not None else "none"
         chords = bar_chords[span.start_bar: span.start_bar + count]
@@ -271,7 +275,7 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
                 by_role["percussion"].notes += drum_parts.drum_bar(
                     patterns=grids, gm=gm, bar_start_s=start, step_s=step_s, velocity=0.55 + 0.3 * e,
                     rng=rngs["percussion"])
-            if "bass" in by_role and not (breakdown and "bass" not in orchestra.stated_roles):  # bass out too
+            if "bass" in by_role and not bass_rests:
                 notes, bass_prev = bass_bar(style=style.bass, chord=chord, next_chord=following, kicks=kicks,
                                             meter=meter, bar_start_s=start, step_s=step_s, velocity=0.68 + 0.25 * e,
                                             level=level, previous=bass_prev, rng=rngs["bass"],
@@ -319,10 +323,13 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
                              beat_s=step_s * meter.beat_steps, energy=e, section_bars=count)
 
     family = kb.mix_presets.for_genres([g.id for g in lineage]).dynamics  # the genre family's dynamic range
-    dynamics(score, section_gains([sp.energy for sp in score.sections], family.section_db_per_energy,
-                                   [section_kind(sp.name) for sp in score.sections]),
-              [_transition_type(plan, a, b) for (a, _), (b, _) in itertools.pairwise(sections)],
-              bar_s=bar_s, beat_s=step_s * meter.beat_steps, swell_db=family.swell_db)
+    gains = section_gains([sp.energy for sp in score.sections], family.section_db_per_energy,
+                          [section_kind(sp.name) for sp in score.sections])
+    dynamics(score, gains, [_transition_type(plan, a, b) for (a, _), (b, _) in itertools.pairwise(sections)],
+             bar_s=bar_s, beat_s=step_s * meter.beat_steps, swell_db=family.swell_db,
+             build_rise_db=family.build_rise_db)
+    if family.swell_db > 0:  # a family that swells plays its hairpins with its touch too
+        hairpin_touch(score, gains)
 
     # 5. the ending: a tonic chord on the bar line that rings to the end
     _ending(score, by_role, tonic_chord=_chord_span(tonic_chord, 0.0, 0.0), end_bar_s=music_bars * bar_s,

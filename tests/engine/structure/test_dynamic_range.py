@@ -57,3 +57,32 @@ def test_loudness_range_by_family(kb: KnowledgeBase, engine: Engine, genre: str,
     assert low <= lra <= high, (genre, lra)
     assert abs(r.loudness_lufs + 14.0) <= 1.0
     assert r.true_peak_dbtp <= -1.0 + 1e-6
+
+
+def test_a_club_build_is_a_crescendo_into_the_drop(kb: KnowledgeBase) -> None:
+    """Dance music's build starts well under the drop and rises into it (data: the electronic family's
+    build_rise_db), so the energy dips and returns instead of only the fader moving 3 dB."""
+    family = kb.mix_presets.for_genres([g.id for g in kb.genre_lineage("dubstep")]).dynamics
+    assert family.build_rise_db >= 3
+    score = Score(tempo_bpm=140.0, beats_per_bar=4, beat_unit=4, key_tonic_pc=0, key_mode="minor",
+                  key_is_minor=True, genre_id="dubstep", duration_s=24.0, bar_s=24 / 14, step_s=24 / 14 / 16)
+    bar = score.bar_s
+    score.sections = [SectionSpan("intro", 0.0, 2 * bar, 0, 2, 0.4), SectionSpan("build", 2 * bar, 4 * bar, 2, 4, 0.7),
+                      SectionSpan("drop", 6 * bar, 8 * bar, 6, 8, 1.0)]
+    dynamics(score, [0.6, 0.7, 1.0], ["build", "drop"], bar_s=bar, beat_s=bar / 4,
+             build_rise_db=family.build_rise_db)
+    times = np.array([t for t, _ in score.gain_points])
+    gains = np.array([g for _, g in score.gain_points])
+    at = lambda t: float(np.interp(t, times, gains))  # noqa: E731
+    assert 20 * np.log10(at(2 * bar + 0.01) / 0.7) <= -family.build_rise_db + 0.1  # the build starts low
+    assert at(6 * bar - bar / 4 - 0.03) == pytest.approx(0.7, rel=0.01)  # and has risen to its level by the drop
+    assert at(2 * bar + 0.01) < at(4 * bar) < at(5.5 * bar)
+
+
+@pytest.mark.parametrize(("genre", "tempo_bpm"), [("dubstep", 140.0), ("drum and bass", 174.0)])
+def test_edm_breathes_four_to_eight_lu(kb: KnowledgeBase, engine: Engine, genre: str, tempo_bpm: float) -> None:
+    plan = planned(kb, genre=genre, tempo_bpm=tempo_bpm, duration_s=30, key="F minor")
+    assert [s["name"] for s in plan["sections"]][-2:] == ["build", "drop"]
+    controls = make_controls(kb, tempo_bpm=tempo_bpm, genre=genre.replace(" ", "_"), energy=0.7)
+    r = engine.render(plan=plan, duration_s=30.0, sample_rate=44100, seed=0, **controls)
+    assert 4.0 <= mm.loudness_range_lu(r.mix, 44100) <= 8.0
