@@ -86,3 +86,30 @@ def test_edm_breathes_four_to_eight_lu(kb: KnowledgeBase, engine: Engine, genre:
     controls = make_controls(kb, tempo_bpm=tempo_bpm, genre=genre.replace(" ", "_"), energy=0.7)
     r = engine.render(plan=plan, duration_s=30.0, sample_rate=44100, seed=0, **controls)
     assert 4.0 <= mm.loudness_range_lu(r.mix, 44100) <= 8.0
+
+
+def test_players_shape_a_hairpin_with_their_touch() -> None:
+    """Where a family swells, a note at the soft start of a hairpin is played softer than one at its peak (the
+    fader alone used to make the crescendo: every note at one velocity)."""
+    from engine.score import Note, Track
+    from engine.structure.dynamics import hairpin_touch
+
+    score = Score(tempo_bpm=120.0, beats_per_bar=4, beat_unit=4, key_tonic_pc=0, key_mode="major",
+                  key_is_minor=False, genre_id="film_score", duration_s=16.0, bar_s=2.0, step_s=0.125)
+    score.sections = [SectionSpan("A", 0.0, 16.0, 0, 8, 0.6)]
+    score.tracks = [Track("pad", "pad", "strings", "strings", 48, False,
+                          notes=[Note(t, 0.5, 60, 100) for t in np.arange(0.0, 16.0, 0.5)])]
+    dynamics(score, [1.0], [], bar_s=2.0, beat_s=0.5, swell_db=12.0)
+    hairpin_touch(score, [1.0])
+    vel = {round(nt.start_s, 1): nt.velocity for nt in score.tracks[0].notes}
+    assert vel[0.0] <= 65 and vel[10.5] >= 98  # about 0.6 of the velocity 12 dB under, full at the peak
+    assert vel[0.0] < vel[5.0] < vel[10.5]
+
+
+def test_a_trap_hook_stands_over_its_verse(kb: KnowledgeBase, engine: Engine) -> None:
+    plan = planned(kb, genre="trap", tempo_bpm=140, duration_s=30, key="G minor")
+    assert {"hook", "verse"} <= {s["name"] for s in plan["sections"]}
+    controls = make_controls(kb, tempo_bpm=140.0, genre="trap", energy=0.6)
+    r = engine.render(plan=plan, duration_s=30.0, sample_rate=44100, seed=2, **controls)
+    lift = mm.chorus_lift(r.score, r.mix, 44100)
+    assert lift["chorus_lu"] >= 2.0 and lift["chorus_extra_parts"] >= 1
