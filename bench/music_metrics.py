@@ -293,15 +293,32 @@ def chorus_lift(score: Score, mix: np.ndarray, sample_rate: int) -> dict[str, An
 
 
 # ------------------------------------------------------------------ feel
+STRIKE_S = 0.045  # a part's notes that start within this of a strike's first note are that strike (strum, roll)
+
+
+def strike_onsets(track: Track) -> list[Any]:
+    """The notes that start a strike: a strummed or rolled chord counts once, at its first note (its spread is
+    the strum's shape, not timing scatter); every drum hit counts."""
+    notes = sorted(track.notes, key=lambda nt: nt.start_s)
+    if track.is_drum:
+        return notes
+    out: list[Any] = []
+    for nt in notes:
+        if not out or nt.start_s - out[-1].start_s > STRIKE_S:
+            out.append(nt)
+    return out
+
+
 def feel(score: Score) -> dict[str, Any]:
-    """Per role: median delay of off-beat eighths re the on-beats (ms), scatter of on-beat onsets (ms)."""
+    """Per role: median delay of off-beat eighths re the on-beats (ms), scatter of on-beat onsets (ms); a chord
+    is one onset (strike_onsets)."""
     if steps_per_bar(score) % 4 or score.beat_unit != 4:
         return {}
     out: dict[str, Any] = {}
     step_ms = score.step_s * 1000.0
     for t in score.tracks:
         on, off = [], []
-        for nt in t.notes:
+        for nt in strike_onsets(t):
             pos = nt.start_s / score.step_s
             step = round(pos)
             if step % 4 == 0:

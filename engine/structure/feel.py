@@ -24,7 +24,7 @@ from engine.score import Note, Score, Track
 PUSH_MS = {"drums": 0.0, "percussion": 0.0, "bass": -2.0, "harmony": 3.0, "pad": 0.0, "lead": 5.0, "counter": 3.0,
            "arp": 0.0}
 # How loosely each role plays, as a share of the groove's humanize_ms; the kick is the anchor.
-LOOSENESS = {"drums": 1.0, "percussion": 1.0, "bass": 0.7, "harmony": 0.8, "pad": 0.7, "lead": 1.0, "counter": 0.9,
+LOOSENESS = {"drums": 1.0, "percussion": 1.0, "bass": 0.7, "harmony": 0.8, "pad": 0.8, "lead": 1.0, "counter": 0.9,
              "arp": 0.7}
 DRUM_LOOSENESS = {36: 0.6, 35: 0.6, 38: 0.9, 40: 0.9}
 MIN_HUMANIZE_MS = 5.0  # nobody plays on the grid: a floor of human timing for every groove
