@@ -22,7 +22,7 @@ from engine.structure import drums as drum_parts
 from engine.structure import feel
 from engine.structure.bass import bass_bar, nearest_pitch
 from engine.structure.dynamics import dynamics, hairpin_touch, mark_transition, section_gains
-from engine.structure.harmony import Chord, CompStyle, comp_bar, parse_chord, voice_lead
+from engine.structure.harmony import Chord, CompStyle, comp_bar, parse_chord, parse_grid, voice_lead
 from engine.structure.melody import SINGING_FAMILIES, TESSITURA, MelodyWriter, counter_line
 from engine.structure.meter import Meter
 from engine.structure.orchestration import Orchestra, orchestrate
@@ -35,6 +35,7 @@ from knowledge_base.sound import Groove
 LEAD_RANGES = {"low": (48, 67), "mid": (60, 81), "high": (67, 88), "wide": (60, 84)}
 FELT_TEMPO = {"straight": 1.0, "half_time": 0.5, "double_time": 2.0}
 _QUIET_SECTIONS = {"intro", "outro", "interlude"}
+_EDGE_SECTIONS = {"intro", "outro", "interlude", "ending", "coda"}
 
 
 ASKED_SWING = 0.85  # swung eighths at about 1.8:1 when a prompt asks for swing (as feels.yaml's "swinging")
@@ -185,7 +186,11 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
     if stated_swing is not None and stated_swing > 0.0:  # ... but never swings less than the genre already does
         stated_swing = max(stated_swing, genre_swing)
     swing = 0.0 if meter.compound else (stated_swing if stated_swing is not None else genre_swing)
-    swing_unit = 2 if (lineage and lineage[0].swing >= 0.3) or (stated_swing or 0.0) >= 0.3 else 1  # 8ths vs 16ths
+    # 8ths vs 16ths: a swinging genre swings its eighths, unless its groove runs in sixteenths (R&B's hats): then
+    # the sixteenths swing, as a neo-soul drummer plays them; a stated swing always swings the eighths
+    sixteenths = any(s % 2 for v, p in drum_parts.level_patterns(groove, meter, "mid").items()
+                     if v.startswith(("hat", "ride", "shaker")) for s, _l, _a in parse_grid(p))
+    swing_unit = 2 if (lineage and lineage[0].swing >= 0.3 and not sixteenths) or (stated_swing or 0.0) >= 0.3 else 1
     if stated_swing is None and swing_asked(params) and not meter.compound:  # "swing" as a mood or sub-genre word
         swing, swing_unit = max(swing, ASKED_SWING), 2
     kinds = {section_kind(s.name) for s, _ in sections}
@@ -209,16 +214,18 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
     voicings: dict[str, tuple[int, ...] | None] = {"harmony": None, "pad": None, "arp": None}
     bass_prev, counter_prev = 40, (low + 55) // 2
     last_tom_fill = -8
-    levels_played: set[str] = set()
+    main_levels: set[str] = set()
     club = any(g.id == "edm" for g in lineage)  # dance music: builds and breakdowns strip the bass
     take = Take.for_seed(seed)
     for idx, (section, count) in enumerate(sections):
         span = score.sections[idx]
         e, level = energy_level(section.energy_level, global_energy)
-        # the drummer's take on the level's groove; a later section at a level already played gets a take of its
-        # own (a song's second verse is not a copy of its first), the genre's kick and backbeat unchanged
-        take_key = "take:" + level + ("" if level not in levels_played else ":" + section.name)
-        levels_played.add(level)
+        # the drummer's take on the level's groove; a later main section at a level already played (verse 2, a loop
+        # B's switch-up, chorus 3) gets a take of its own (a song's second verse is not a copy of its first); the
+        # genre's kick and backbeat stay in every take
+        edge = normalise_name(section.name).split(" ")[0] in _EDGE_SECTIONS
+        take_key = "take:" + level + (":" + section.name if level in main_levels else "")
+        main_levels |= set() if edge else {level}
         patterns = drum_parts.take_patterns(drum_parts.level_patterns(groove, meter, level), meter,
                                             rng_for(seed, take_key))
         quiet = normalise_name(section.name).split(" ")[0] in _QUIET_SECTIONS and len(sections) > 2
@@ -252,7 +259,7 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
                     drum_parts.genre_pickup(groove, meter) if fill_kind == "pickup" and fill_from is not None else None
                 fill_from = own_fill[0] if own_fill is not None else fill_from
                 vel = 0.72 + 0.25 * e
-                bar_patterns = drum_parts.turnaround_patterns(patterns, meter, rngs["drums"]) \
+                bar_patterns = drum_parts.turnaround_patterns(patterns, meter, rngs["drums"], phrase_end=b % 8 == 7) \
                     if b % 4 == 3 and fill_from is None else drum_parts.bar_variation(patterns, meter, rngs["drums"])
                 notes = drum_parts.drum_bar(patterns=bar_patterns, gm=gm, bar_start_s=start, step_s=step_s,
                                             velocity=vel, rng=rngs["drums"], until_step=fill_from)
@@ -369,8 +376,8 @@ def _plays(role: str, level: str, quiet: bool, by_role: dict[TrackRole, Track],
         return not (role == "lead" and quiet)
     if role == "lead":
         return not quiet
-    if role == "pad":
-        return level != "mid" or "harmony" not in by_role
+    if role == "pad":  # it fills a thin low section and a full high one; a chorus never loses the verse's pad
+        return level != "mid" or "harmony" not in by_role or kind == "chorus"
     if role == "arp":
         return level == "high" or (level == "mid" and not quiet)
     if role == "counter":

@@ -183,15 +183,16 @@ def take_patterns(patterns: dict[str, str], meter: Meter, rng: np.random.Generat
     return out
 
 
-def turnaround_patterns(patterns: dict[str, str], meter: Meter, rng: np.random.Generator) -> dict[str, str]:
-    """The last bar of a four-bar phrase: a ghost pickup into the next phrase on the backbeat voice, and every
-    other time one more of the drummer's figures (a kick pickup, an open hat, another ghost) to mark the phrase."""
+def turnaround_patterns(patterns: dict[str, str], meter: Meter, rng: np.random.Generator, *,
+                        phrase_end: bool = False) -> dict[str, str]:
+    """The last bar of a four-bar phrase: a ghost pickup into the next phrase on the backbeat voice; at the end
+    of an eight-bar phrase one more of the drummer's figures too (a kick pickup, an open hat, another ghost)."""
     out = dict(patterns)
     n = meter.steps_per_bar
     backbeat = next((v for v in _BACKBEAT_VOICES if v in out), None)
     if backbeat is not None:
         out[backbeat] = _put(out[backbeat], n - 1 - int(rng.integers(0, 2)) * 2, "o")
-    return take_patterns(out, meter, rng) if rng.random() < 0.5 else out
+    return take_patterns(out, meter, rng) if phrase_end else out
 
 
 def bar_variation(patterns: dict[str, str], meter: Meter, rng: np.random.Generator) -> dict[str, str]:

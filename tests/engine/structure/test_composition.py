@@ -291,7 +291,7 @@ def test_swing_reaches_every_role(kb: KnowledgeBase) -> None:
     delayed = [v["offbeat_delay_ms"] for k, v in feel.items() if isinstance(v, dict) and k != "drums"
                and v["offbeat_delay_ms"] is not None]
     assert delayed and all(abs(d - drums) <= 8.0 for d in delayed)
-    assert all(2.0 <= v["scatter_ms"] <= 12.0 for v in feel.values() if isinstance(v, dict))
+    assert all(1.0 <= v["scatter_ms"] <= 12.0 for v in feel.values() if isinstance(v, dict))  # a chord: one onset
 
 
 def test_a_stated_swing_never_straightens_a_swinging_genre(kb: KnowledgeBase) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bench import music_metrics as mm
+from engine.score import SectionSpan
 from knowledge_base import KnowledgeBase
 from tests.engine.structure.test_composition import composed, planned
 
@@ -38,3 +39,19 @@ def test_three_minutes_are_not_a_drum_loop(kb: KnowledgeBase, genre: str, kb_gen
     kick and backbeat kept in every take."""
     score = composed(kb, planned(kb, genre=genre, tempo_bpm=tempo_bpm, duration_s=180, key=key), genre=kb_genre)
     assert mm.groove(score)["unique_drum_bars"] >= 0.3
+
+
+@pytest.mark.parametrize("genre", ["smooth_jazz", "pop", "rock"])
+def test_a_quiet_verse_s_pad_stays_into_the_chorus(kb: KnowledgeBase, genre: str) -> None:
+    """A low verse is filled with a pad; its chorus (mid energy) used to drop that pad as the lift layer came in,
+    so the chorus gained nothing."""
+    from tests.engine.conftest import make_plan
+
+    plan = make_plan(tempo_bpm=90.0, duration_s=30.0, sections=(("verse", 0.5, 0.3), ("chorus", 0.5, 0.6)))
+    score = composed(kb, plan, genre=genre, energy=0.3)
+    verse, chorus = score.sections
+
+    def parts(sec: SectionSpan) -> set[str]:
+        a, b = sec.start_s - 0.05, sec.start_s + sec.duration_s - 0.05
+        return {t.name for t in score.tracks if any(a <= nt.start_s < b for nt in t.notes)}
+    assert parts(verse) < parts(chorus)
