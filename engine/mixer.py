@@ -34,7 +34,21 @@ def _duck_curve(kick_times_s: list[float], n_samples: int, sample_rate: int, dep
     impulses[idx] = 1.0
     env = np.minimum(sps.lfilter([1.0], [1.0, -np.exp(-1.0 / (0.12 * frame_rate))], impulses), 1.0)
     gain = 1.0 - (1.0 - db_to_amplitude(-depth_db)) * env
-    return np.asarray(np.interp(np.arange(n_samples) / _DUCK_FRAME, np.arange(frames), gain).astype(np.float32))
+    return frame_curve(gain, n_samples)
+
+
+def frame_curve(gain: np.ndarray, n_samples: int) -> np.ndarray:
+    """Linear interpolation of per-frame values (one every _DUCK_FRAME samples, len >= n // _DUCK_FRAME + 2) to
+    float32 [n_samples], a frame's block at a time in float32: what ``np.interp(arange(n) / _DUCK_FRAME, ...)`` gives
+    (within 1e-7 of a unit gain), without its two float64 arrays of n (a 3-minute render: 0.4 s -> 0.03 s)."""
+    blocks = -(-n_samples // _DUCK_FRAME)
+    start = gain[:blocks].astype(np.float32)
+    slope = np.diff(gain[:blocks + 1]).astype(np.float32)
+    frac = np.arange(_DUCK_FRAME, dtype=np.float32) / np.float32(_DUCK_FRAME)
+    curve = np.empty((blocks, _DUCK_FRAME), dtype=np.float32)
+    np.multiply(slope[:, None], frac[None, :], out=curve)
+    curve += start[:, None]
+    return curve.reshape(-1)[:n_samples]
 
 
 STAGING_RMS = 0.1  # every track enters its channel strip at -20 dBFS active RMS; gains_db then set the balance
@@ -70,11 +84,16 @@ def _automation(points: list[tuple[float, float]], n_samples: int, sample_rate: 
         return None
     pts = sorted(points)
     curve = np.ones(n_samples, dtype=np.float32)
+    ramps = 0
     for (t0, g0), (t1, g1) in itertools.pairwise(pts):
         s0, s1 = max(int(t0 * sample_rate), 0), min(int(t1 * sample_rate), n_samples)
         if s1 > s0 and not (g0 == 1.0 and g1 == 1.0):
-            curve[s0:s1] = np.linspace(g0, g1, s1 - s0, dtype=np.float32)
-    return curve
+            ramps += 1
+            if g0 == g1:  # a held level: what linspace would write, without computing it
+                curve[s0:s1] = np.float32(g0)
+            else:
+                curve[s0:s1] = np.linspace(g0, g1, s1 - s0, dtype=np.float32)
+    return curve if ramps else None  # all at unity: no multiply to do
 
 
 def add_half_rate(send: np.ndarray, x: np.ndarray, amount: float) -> None:
@@ -171,7 +190,8 @@ def width_side(mono: np.ndarray, *, delay_s: float, width: float, sample_rate: i
     high-passed at 250 Hz, at ``width``. Added to the left and subtracted from the right, it cancels exactly in a
     mono fold-down, so mono keeps the dry track and loses no low end: float32 [n]."""
     d = max(int(delay_s * sample_rate), 1)
-    side = np.zeros_like(mono)
+    side = np.empty_like(mono)
+    side[:d] = 0.0
     side[d:] = mono[:-d]
     # in place, float32 states: fine at 250 Hz (-89 dB from a float64 run) and 2.5x faster
     sos = sps.butter(2, 250.0 / (sample_rate / 2.0), btype="highpass", output="sos")
@@ -226,6 +246,9 @@ def add_presence(signal: np.ndarray, target_share: float, sample_rate: int, *, m
     denom = h_above - target_share * h_total
     gain = float(np.sqrt(need / denom)) if denom > 0.0 else max_gain * float(np.sqrt(total / h_total))
     harmonics *= np.float32(min(gain, max_gain * float(np.sqrt(total / h_total))))
+    if signal.dtype == np.float32 and signal.flags.writeable:  # the mixer's own copy: add in place
+        signal += harmonics
+        return signal
     return np.asarray(signal + harmonics, dtype=np.float32)
 
 
@@ -296,8 +319,10 @@ def mix(*, tracks: dict[str, tuple[str, np.ndarray]], score: Score, preset: MixP
             stem = np.asarray(signal, dtype=np.float32)
             narrow = side_mid_ratio(stem) < 0.1  # side/mid under -10 dB
             mid = stem.mean(axis=0) if width > 0.0 and narrow else None
-            stem[0] *= np.float32(left)
-            stem[1] *= np.float32(right)
+            if left != 1.0:  # a centred stem (most) keeps both sides: no pass over it
+                stem[0] *= np.float32(left)
+            if right != 1.0:
+                stem[1] *= np.float32(right)
             if mid is not None:  # a near-mono sample (most GM presets) is widened like a mono voice
                 side = width_side(mid, delay_s=_WIDTH_DELAY_S.get(role, 0.015), width=width * 0.7071,
                                   sample_rate=sample_rate)

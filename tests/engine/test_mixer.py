@@ -123,3 +123,18 @@ def test_saturate_is_pedalboards_distortion_in_place() -> None:
     out = saturate(x, 7.0)
     assert out is x
     np.testing.assert_allclose(out, expected, atol=1e-6)
+
+
+def test_frame_curve_is_the_linear_interpolation_of_its_frames() -> None:
+    """The ducking curve's block-wise float32 interpolation gives what np.interp over every sample gave (the old
+    way, two float64 arrays of n), to float32 precision, for lengths that do and do not fill the last frame."""
+    from engine.mixer import _DUCK_FRAME, frame_curve
+
+    rng = np.random.default_rng(3)
+    for n in (64 * 50, 64 * 50 + 17, 5):
+        frames = n // _DUCK_FRAME + 2
+        gain = rng.uniform(0.3, 1.0, frames)
+        want = np.interp(np.arange(n) / _DUCK_FRAME, np.arange(frames), gain)
+        got = frame_curve(gain, n)
+        assert got.dtype == np.float32 and got.shape == (n,)
+        np.testing.assert_allclose(got, want, atol=2e-7)
