@@ -188,9 +188,10 @@ def octave_levels_db(x: np.ndarray, sample_rate: int, bands_hz: tuple[float, ...
 def tonal_corrections_db(levels_db: np.ndarray, spec: MasterSpec,
                          bands_hz: tuple[float, ...] = EQ_BANDS_HZ) -> np.ndarray:
     """Per-band EQ gains (dB) that move the octave bands ``spec.tonal_balance`` of the way to the genre's target
-    tilt (dB per octave, through the bands' own mean level), each within +-``spec.max_eq_db``."""
+    tilt (dB per octave, through the bands' own mean level; the 16 kHz octave ``spec.air_db`` under it), each within
+    +-``spec.max_eq_db``."""
     octaves = np.log2(np.asarray(bands_hz) / 1000.0)
-    target = spec.tilt_db_per_octave * octaves
+    target = spec.tilt_db_per_octave * octaves + np.where(np.asarray(bands_hz) > 11000.0, spec.air_db, 0.0)
     target += float(np.mean(levels_db - target))
     return np.asarray(np.clip(spec.tonal_balance * (target - levels_db), -spec.max_eq_db, spec.max_eq_db))
 

@@ -121,6 +121,7 @@ def half_rate_return(effect: pb.Plugin, half: np.ndarray, n: int, sample_rate: i
     return out
 
 
+HIGHSHELF_HZ = 8000.0
 Effect = Pedalboard | float  # a pedalboard chain, or a float: tanh saturation with that drive (dB)
 
 
@@ -131,6 +132,8 @@ def _chain(role: str, preset: MixPreset, beat_s: float) -> list[Effect]:
         filters.append(pb.HighpassFilter(cutoff_frequency_hz=preset.highpass_hz[role]))
     if role in preset.lowpass_hz:
         filters.append(pb.LowpassFilter(cutoff_frequency_hz=preset.lowpass_hz[role]))
+    if preset.highshelf_db.get(role, 0.0) != 0.0:  # the overheads' view of a close-miked kit (mix_presets.yaml)
+        filters.append(pb.HighShelfFilter(cutoff_frequency_hz=HIGHSHELF_HZ, gain_db=preset.highshelf_db[role], q=0.7))
     dynamics: list[pb.Plugin] = []
     if role in preset.compress:
         c = preset.compress[role]

@@ -138,3 +138,35 @@ def test_frame_curve_is_the_linear_interpolation_of_its_frames() -> None:
         got = frame_curve(gain, n)
         assert got.dtype == np.float32 and got.shape == (n,)
         np.testing.assert_allclose(got, want, atol=2e-7)
+
+
+def _octave_db(x: np.ndarray, centre_hz: float, sr: int) -> float:
+    power = np.abs(np.fft.rfft(x.mean(axis=0) if x.ndim == 2 else x)) ** 2
+    freqs = np.fft.rfftfreq(power.size * 2 - 2, 1 / sr)
+    return float(10 * np.log10(power[(freqs >= centre_hz / 1.414) & (freqs < centre_hz * 1.414)].sum()))
+
+
+def test_acoustic_kits_are_heard_from_the_overheads_electronic_kits_are_not(kb: KnowledgeBase) -> None:
+    """A close-miked hi-hat's loudest octave is 16 kHz (the AVL kits' hats): genres that play sampled acoustic kits
+    shelve their drum stem's top octave down ~6 dB against its 2-4 kHz; electronic kits, whose synthesised hats
+    already roll off, are left as they are."""
+    sr = 44100
+    n = 2 * sr
+    rng = np.random.default_rng(5)
+    hats = np.zeros(n, dtype=np.float32)
+    for start in range(0, n - 3000, sr // 8):  # white-noise ticks: every octave louder than the one below
+        hats[start:start + 3000] = rng.standard_normal(3000).astype(np.float32) * np.exp(-np.arange(3000) / 600)
+    score = Score(tempo_bpm=120.0, beats_per_bar=4, beat_unit=4, key_tonic_pc=0, key_mode="major",
+                  key_is_minor=False, genre_id="reggae", duration_s=2.0, bar_s=2.0, step_s=0.125)
+
+    def top_re_presence(genre: str, **update: object) -> float:
+        preset = kb.mix_presets.for_genres([genre]).model_copy(update=update)
+        stems, _ = mix(tracks={"drums": ("drums", hats.copy())}, score=score, preset=preset, sample_rate=sr, seed=1,
+                       fx=None)
+        return _octave_db(stems["drums"], 16000.0, sr) - _octave_db(stems["drums"], 2000.0, sr)
+
+    for genre in ("reggae", "indie_rock", "blues"):  # default, rock and jazz presets: sampled kits
+        assert kb.mix_presets.for_genres([genre]).highshelf_db["drums"] <= -4.0
+        assert top_re_presence(genre) < top_re_presence(genre, highshelf_db={}) - 4.0
+    for genre in ("techno", "trap", "lofi"):
+        assert kb.mix_presets.for_genres([genre]).highshelf_db.get("drums", 0.0) == 0.0
