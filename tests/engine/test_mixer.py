@@ -170,3 +170,27 @@ def test_acoustic_kits_are_heard_from_the_overheads_electronic_kits_are_not(kb: 
         assert top_re_presence(genre) < top_re_presence(genre, highshelf_db={}) - 4.0
     for genre in ("techno", "trap", "lofi"):
         assert kb.mix_presets.for_genres([genre]).highshelf_db.get("drums", 0.0) == 0.0
+
+
+def test_hip_hop_loops_are_stereo_records_and_fold_down_to_the_dry_loop(kb: KnowledgeBase) -> None:
+    """A hip-hop or lo-fi keys loop is sampled from a stereo record: its stem is wider than a pop comping part
+    (side/mid at least 2 dB more), and its mono fold-down is still the dry part."""
+    from engine.mixer import side_mid_ratio
+
+    sr = 44100
+    t = np.arange(2 * sr) / sr
+    keys = (0.1 * sum(np.sin(2 * np.pi * f * t) for f in (261.6, 311.1, 392.0, 466.2))).astype(np.float32)
+    score = Score(tempo_bpm=90.0, beats_per_bar=4, beat_unit=4, key_tonic_pc=0, key_mode="minor",
+                  key_is_minor=True, genre_id="boom_bap", duration_s=2.0, bar_s=2.667, step_s=0.1667)
+
+    def stem(genre: str) -> np.ndarray:
+        preset = kb.mix_presets.for_genres([genre])
+        stems, _ = mix(tracks={"harmony": ("harmony", keys.copy())}, score=score, preset=preset, sample_rate=sr,
+                       seed=1, fx=None)
+        return stems["harmony"]
+
+    pop, loop = stem("pop"), stem("boom_bap")
+    assert 10 * np.log10(side_mid_ratio(loop)) > 10 * np.log10(side_mid_ratio(pop)) + 2.0
+    assert 10 * np.log10(side_mid_ratio(stem("lofi_hip_hop"))) > 10 * np.log10(side_mid_ratio(pop)) + 2.0
+    # the added side cancels in mono: the fold-down is the pop part's (same gain, filters and pan)
+    np.testing.assert_allclose(loop.mean(axis=0), pop.mean(axis=0), atol=1e-4 * float(np.abs(pop).max()))
