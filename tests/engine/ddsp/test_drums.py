@@ -66,3 +66,15 @@ def test_snare_shell_is_tuned_and_has_mids(kb: KnowledgeBase) -> None:
     low = (freqs > 100) & (freqs < 400)
     assert float(freqs[low][np.argmax(spectrum[low])]) == pytest.approx(params["tone_hz"], rel=0.1)
     assert _band_db(x, 500, 1000) > _band_db(x, 2000, 8000) - 15.0
+
+
+@pytest.mark.parametrize("kit", ["acoustic", "tr808", "tr909"])
+def test_snare_wires_and_claps_have_body(kb: KnowledgeBase, kit: str) -> None:
+    """A snare's wires and a clap's palms carry their energy low in their band (equal energy per octave), not at
+    the top as white noise would (a thin hiss): the 500 Hz-1 kHz octave of a snare is within 3 dB of its 2-4 kHz
+    one, and a drum machine's clap is centred on its 500 Hz-1 kHz body."""
+    snare = _hit(kb, kit, 38, n=SR // 2)
+    assert _band_db(snare, 500, 1000) > _band_db(snare, 2000, 4000) - 3.0
+    if kit != "acoustic":
+        clap = _hit(kb, kit, 39, n=SR // 2)
+        assert _band_db(clap, 500, 1000) > _band_db(clap, 2000, 4000) + 2.5
