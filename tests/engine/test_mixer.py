@@ -194,3 +194,24 @@ def test_hip_hop_loops_are_stereo_records_and_fold_down_to_the_dry_loop(kb: Know
     assert 10 * np.log10(side_mid_ratio(stem("lofi_hip_hop"))) > 10 * np.log10(side_mid_ratio(pop)) + 2.0
     # the added side cancels in mono: the fold-down is the pop part's (same gain, filters and pan)
     np.testing.assert_allclose(loop.mean(axis=0), pop.mean(axis=0), atol=1e-4 * float(np.abs(pop).max()))
+
+
+def test_in_place_chunked_processing_is_the_same_as_one_pedalboard_call() -> None:
+    """The mixer and master run pedalboard a CHUNK at a time over the signal's own memory (no whole-length copies):
+    state carries across chunks, so filters, a compressor, a delay and a reverb give exactly what one call gives."""
+    import pedalboard as pb
+
+    from engine.mixer import CHUNK, process_in_place
+
+    def board() -> pb.Pedalboard:
+        return pb.Pedalboard([pb.HighpassFilter(cutoff_frequency_hz=150.0),
+                              pb.HighShelfFilter(cutoff_frequency_hz=8000.0, gain_db=-6.0, q=0.7),
+                              pb.Compressor(threshold_db=-20.0, ratio=3.0, attack_ms=8.0, release_ms=120.0),
+                              pb.Delay(delay_seconds=0.3, feedback=0.3, mix=0.2),
+                              pb.Reverb(room_size=0.5, wet_level=0.3, dry_level=0.7)])
+
+    x = (np.random.default_rng(2).standard_normal((2, 2 * CHUNK + 12345)) * 0.1).astype(np.float32)
+    whole = board()(x, 44100)
+    chunked = x.copy()
+    assert process_in_place(board(), chunked, 44100) is chunked
+    np.testing.assert_array_equal(chunked, whole)
