@@ -144,7 +144,7 @@ def tune(params: dict[str, float], interval: int | None, tonic_pc: int | None,
         return params
     midi = 69.0 + 12.0 * np.log2(params[key] / 440.0)
     target_pc = (tonic_pc + interval) % 12
-    shift = ((target_pc - round(midi)) + 6) % 12 - 6 + (round(midi) - midi)
+    shift = (target_pc - midi + 6.0) % 12.0 - 6.0  # the nearest note of that pitch class, up or down (within 6)
     if range_hz is not None:
         lo, hi = range_hz
         for pc in (target_pc, (target_pc + 7) % 12):

@@ -78,3 +78,15 @@ def test_snare_wires_and_claps_have_body(kb: KnowledgeBase, kit: str) -> None:
     if kit != "acoustic":
         clap = _hit(kb, kit, 39, n=SR // 2)
         assert _band_db(clap, 500, 1000) > _band_db(clap, 2000, 4000) + 2.5
+
+
+def test_tune_takes_the_smaller_shift_up_or_down() -> None:
+    """A voice moves to the nearest note of its key-relative pitch class, never more than 6 semitones: the tr808
+    snare (238 Hz) in A minor goes up to E4 (329.6 Hz, +5.6 semitones), not down a tritone and more to E3 (164.8
+    Hz: a tubby snare with its shell modes under 500 Hz)."""
+    assert tune({"tone_hz": 238.0}, 7, 9)["tone_hz"] == pytest.approx(329.63, rel=1e-3)
+    for hz in (185.0, 238.0, 190.0, 210.0):
+        for tonic in range(12):
+            shifted = tune({"tone_hz": hz}, 7, tonic)["tone_hz"]
+            assert abs(12 * np.log2(shifted / hz)) <= 6.0 + 1e-9
+            assert round(69 + 12 * np.log2(shifted / 440.0)) % 12 == (tonic + 7) % 12
