@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import os
 from collections import deque
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
@@ -286,7 +287,7 @@ _Strip = np.ndarray  # the stereo stem [2, n]
 
 
 def _collect(strips: deque[tuple[str, str, Future[_Strip]]], *, premaster: np.ndarray, send: np.ndarray,
-             store: StemStore, preset: MixPreset) -> None:
+             store: StemStore, preset: MixPreset, on_track: Callable[[str], None] | None = None) -> None:
     """Sum the oldest strip into the pre-master and the (half-rate) reverb send, and store its stem. Strips are taken
     in track order, so the result never depends on thread timing."""
     name, role, future = strips.popleft()  # dropping the future frees its arrays once they are stored
@@ -298,13 +299,26 @@ def _collect(strips: deque[tuple[str, str, Future[_Strip]]], *, premaster: np.nd
         add_half_rate(send, stem, amount)
     store.put(name, stem)
     del stem
+    if on_track is not None:
+        on_track(name)
 
 
-def mix(*, tracks: dict[str, tuple[str, np.ndarray]], score: Score, preset: MixPreset, sample_rate: int,
-        seed: int, fx: np.ndarray | None, spill_dir: Path | None = None) -> tuple[dict[str, np.ndarray], np.ndarray]:
-    """tracks: name -> (role, float32 mono [n] or stereo [2, n]); consumed (emptied) as the stems are made.
-    Returns (stems name -> [2, n], premaster [2, n])."""
-    n = next(iter(tracks.values()))[1].shape[-1] if tracks else (fx.shape[0] if fx is not None else 0)
+Track = np.ndarray | Future[np.ndarray]  # a track's audio, or the synthesis still making it
+
+
+def mix(*, tracks: dict[str, tuple[str, Track]], score: Score, preset: MixPreset, sample_rate: int,
+        seed: int, fx: np.ndarray | None, spill_dir: Path | None = None, n_samples: int | None = None,
+        on_track: Callable[[str], None] | None = None) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """tracks: name -> (role, float32 mono [n] or stereo [2, n], or a Future of one: a track still being synthesised
+    is mixed as soon as it is done, while the others are still playing, and ``n_samples`` must then be given);
+    consumed (emptied) as the stems are made. ``on_track(name)`` is called, on the calling thread and in track
+    order, once a track's stem is in the mix. Returns (stems name -> [2, n], premaster [2, n])."""
+    if n_samples is not None:
+        n = n_samples
+    else:
+        first = next(iter(tracks.values()))[1] if tracks else None
+        n = first.result().shape[-1] if isinstance(first, Future) else first.shape[-1] if first is not None else (
+            fx.shape[0] if fx is not None else 0)
     beat_s = score.step_s * 4
     automation = _automation(score.gain_points, n, sample_rate)
     duck = _duck_curve(score.kick_times_s, n, sample_rate, preset.ducking_db) \
@@ -314,10 +328,12 @@ def mix(*, tracks: dict[str, tuple[str, np.ndarray]], score: Score, preset: MixP
 
     featured = {t.name for t in score.tracks if t.featured}
 
-    def channel_strip(role: str, box: list[np.ndarray], name: str = "") -> _Strip:
+    def channel_strip(role: str, box: list[Track], name: str = "") -> _Strip:
         """Gain, presence, effects, automation/ducking, pan and width for one track -> the stereo stem [2, n].
         The track comes in a box that is emptied here, so nothing else keeps it alive once it is replaced."""
-        signal = box.pop()  # the mixer owns the track now (popped from ``tracks``): work in place
+        made = box.pop()  # the mixer owns the track now (popped from ``tracks``): work in place
+        signal = made.result() if isinstance(made, Future) else made  # waits for a track still being synthesised
+        del made
         signal *= np.float32(staging_gain(signal, sample_rate) * db_to_amplitude(role_gain_db(preset, role,
                                                                                              name in featured)))
         if role in preset.lowcut_hz:
@@ -368,9 +384,9 @@ def mix(*, tracks: dict[str, tuple[str, np.ndarray]], score: Score, preset: MixP
             strips.append((name, role, pool.submit(channel_strip, role, [mono], name)))
             del mono
             if len(strips) >= workers:  # at most `workers` finished strips wait: a long render stays in memory
-                _collect(strips, premaster=premaster, send=send, store=store, preset=preset)
+                _collect(strips, premaster=premaster, send=send, store=store, preset=preset, on_track=on_track)
         while strips:
-            _collect(strips, premaster=premaster, send=send, store=store, preset=preset)
+            _collect(strips, premaster=premaster, send=send, store=store, preset=preset, on_track=on_track)
     automation = shared = None  # free the curves before the reverb and textures
     if fx is not None and np.any(fx):
         fx_signal = fx * np.float32(db_to_amplitude(preset.gains_db.get("fx", -12.0)) * 0.7071)

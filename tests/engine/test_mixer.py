@@ -215,3 +215,45 @@ def test_in_place_chunked_processing_is_the_same_as_one_pedalboard_call() -> Non
     chunked = x.copy()
     assert process_in_place(board(), chunked, 44100) is chunked
     np.testing.assert_array_equal(chunked, whole)
+
+
+def test_tracks_still_being_synthesised_mix_exactly_as_finished_ones(kb: KnowledgeBase) -> None:
+    """The engine hands the mixer each track as a Future while slower tracks still render: the mixer waits on each
+    in its channel strip, and the stems and pre-master are exactly what finished arrays give, reported in track
+    order whichever track finishes first."""
+    import threading
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    sr = 22050
+    n = 2 * sr
+    rng = np.random.default_rng(4)
+    t = np.arange(n) / sr
+    audio = {"drums": ("drums", (rng.standard_normal(n) * 0.1).astype(np.float32)),
+             "bass": ("bass", (0.2 * np.sin(2 * np.pi * 55 * t)).astype(np.float32)),
+             "pad": ("pad", (0.05 * np.sin(2 * np.pi * 330 * t)).astype(np.float32))}
+    score = Score(tempo_bpm=120.0, beats_per_bar=4, beat_unit=4, key_tonic_pc=0, key_mode="major",
+                  key_is_minor=False, genre_id="pop", duration_s=2.0, bar_s=2.0, step_s=0.125,
+                  kick_times_s=[0.0, 0.5, 1.0, 1.5])
+    preset = kb.mix_presets.for_genres(["pop"])
+    want_stems, want = mix(tracks={k: (r, a.copy()) for k, (r, a) in audio.items()}, score=score, preset=preset,
+                           sample_rate=sr, seed=1, fx=None)
+    release = threading.Event()
+
+    def render(name: str) -> np.ndarray:
+        if name == "drums":  # the first track finishes last
+            release.wait(5.0)
+        return audio[name][1].copy()
+
+    order: list[str] = []
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        futures = {name: (role, pool.submit(render, name)) for name, (role, _) in audio.items()}
+        threading.Timer(0.2, release.set).start()
+        t0 = time.perf_counter()
+        stems, premaster = mix(tracks=dict(futures), score=score, preset=preset, sample_rate=sr, seed=1, fx=None,
+                               n_samples=n, on_track=order.append)
+    assert time.perf_counter() - t0 >= 0.15  # it did wait for the slow track
+    assert order == ["drums", "bass", "pad"]
+    np.testing.assert_array_equal(premaster, want)
+    for name, stem in want_stems.items():
+        np.testing.assert_array_equal(stems[name], stem)
