@@ -32,6 +32,7 @@ from engine.ddsp.textures import render_fx
 from engine.exceptions import DeviceUnavailableError, EngineInputError, EngineKnowledgeError
 from engine.inputs import parse_control_embedding, parse_parameters, parse_plan
 from engine.mastering import CEILING_DBTP, TARGET_LUFS, master
+from engine.mixer import Track as MixTrack
 from engine.mixer import mix
 from engine.score import Score, Track
 from engine.structure.arrangement import compose, rng_for
@@ -226,13 +227,35 @@ class Engine:
         if n_samples * 2 * (len(score.tracks) + 4) * 4 > SPILL_BYTES:  # long render: tracks and stems go to files
             spill_dir = Path(tempfile.mkdtemp(prefix="soundstar-stems-"))
         rave, rave_tracks, codec_reason = self._rave_stage(score)
+        preset = kb.mix_presets.for_genres(lineage)
+        # 3-5. each track is mixed as soon as its synthesis is done, while slower tracks still play (the channel
+        # strips fill the cores the last tracks leave idle); a long render synthesises first, a track at a time
+        pipelined = spill_dir is None
+        done_at: list[float] = []  # when each track's synthesis finished
+        collected: list[str] = []
+
+        def on_track(name: str) -> None:  # on this thread, in track order, once a track is in the mix
+            collected.append(name)
+            progress("synthesis", len(collected) / len(score.tracks))
+            if len(collected) == len(score.tracks):
+                progress("mixer", 0.0)
+
         with _single_threaded_torch(self.device):
             mono = self._synthesise(score, n_samples=n_samples, sample_rate=sample_rate, seed=seed,
                                     soundfont=soundfont, progress=progress, lineage=tuple(lineage), voices=voices,
-                                    spill_dir=spill_dir, rave=rave, rave_tracks=rave_tracks)
-        fx = render_fx(score.fx, n_samples=n_samples, sample_rate=sample_rate, seed=seed) if score.fx else None
+                                    spill_dir=spill_dir, rave=rave, rave_tracks=rave_tracks, pipelined=pipelined,
+                                    done_at=done_at)
+            fx = render_fx(score.fx, n_samples=n_samples, sample_rate=sample_rate, seed=seed) if score.fx else None
+            synthesis_end = time.perf_counter()
+            if not pipelined or not score.tracks:
+                progress("mixer", 0.0)
+            stems, premaster = mix(tracks=mono, score=score, preset=preset, sample_rate=sample_rate, seed=seed,
+                                   fx=fx, spill_dir=spill_dir, n_samples=n_samples,
+                                   on_track=on_track if pipelined else None)
+        del mono, fx
+        synthesis_end = max([synthesis_end, *done_at])
         timings["codec"] = rave.seconds if rave is not None else 0.0  # spent inside the RAVE voices
-        timings["synthesis"] = time.perf_counter() - t0 - timings["codec"]
+        timings["synthesis"] = synthesis_end - t0 - timings["codec"]
         stages.append(StageReport("synthesis", True, f"DDSP on {self.device.type}", timings["synthesis"]))
         sampled = sorted({v.split(" ")[1].split(":")[0] for v in voices.values() if v.startswith("sampl")})
         if soundfont is not None:
@@ -243,13 +266,8 @@ class Engine:
         # 4. codec: RAVE timbre transfer ran inside the configured stems' voices (engine/voices/rave.py)
         stages.append(StageReport("codec", rave is not None, codec_reason, timings["codec"]))
 
-        # 5. mixer: stems and the pre-master sum
-        t0 = time.perf_counter()
-        progress("mixer", 0.0)
-        preset = kb.mix_presets.for_genres(lineage)
-        stems, premaster = mix(tracks=mono, score=score, preset=preset, sample_rate=sample_rate, seed=seed, fx=fx,
-                               spill_dir=spill_dir)
-        del mono, fx
+        # 5. mixer: stems and the pre-master sum (the time after the last track's synthesis)
+        t0 = synthesis_end
         if channels == 1:
             stems = {k: v.mean(axis=0, keepdims=True) for k, v in stems.items()}
             premaster = premaster.mean(axis=0, keepdims=True)
@@ -279,12 +297,14 @@ class Engine:
     def _synthesise(self, score: Score, *, n_samples: int, sample_rate: int, seed: int, soundfont: Path | None,
                     progress: ProgressFn, lineage: tuple[str, ...] = (), voices: dict[str, str] | None = None,
                     spill_dir: Path | None = None, rave: RaveStage | None = None,
-                    rave_tracks: tuple[str, ...] = ()) -> dict[str, tuple[str, np.ndarray]]:
+                    rave_tracks: tuple[str, ...] = (), pipelined: bool = False,
+                    done_at: list[float] | None = None) -> dict[str, tuple[str, MixTrack]]:
         """Tracks are independent, so on CPU they render on parallel threads, each running torch
         single-threaded (torch's own intra-op threads stall badly when cores are shared). ``voices`` gets,
         per track, the voice that played it in words. With ``spill_dir`` (a long render) tracks render one at a
         time and each waits for the mixer in a file, mapped copy-on-write (ten stereo tracks of ten minutes
-        would be 2 GB in memory)."""
+        would be 2 GB in memory). ``pipelined`` (no spill): returns at once, each track a Future the mixer waits on
+        (progress is then the mixer's to report); ``done_at`` gets the time each track finished."""
         context = VoiceContext(kb=self.knowledge, device=self.device, tonic_pc=score.key_tonic_pc,
                                soundfont=soundfont, drum_shots=self._drum_shots, genre_lineage=lineage,
                                sample_rate=sample_rate, rave=rave, rave_tracks=rave_tracks)
@@ -298,7 +318,8 @@ class Engine:
             return voice.render(track, n_samples=n_samples, sample_rate=sample_rate, seed=track_seed)
 
         workers = 1 if self.device.type == "cuda" else max(1, min(len(score.tracks), os.cpu_count() or 1, 4))
-        out: dict[str, tuple[str, np.ndarray]] = {}
+        out: dict[str, tuple[str, MixTrack]] = {}
+        finished = [] if done_at is None else done_at
         if spill_dir is not None:
             for i, track in enumerate(score.tracks):
                 audio = one(track)
@@ -307,6 +328,16 @@ class Engine:
                 out[track.name] = (track.role, np.memmap(path, dtype=np.float32, mode="c", shape=audio.shape))
                 del audio
                 progress("synthesis", (i + 1) / len(score.tracks))
+            return out
+        if pipelined and score.tracks:
+            pool = ThreadPoolExecutor(max_workers=workers)
+            try:
+                for track in score.tracks:
+                    future = pool.submit(one, track)
+                    future.add_done_callback(lambda _f: finished.append(time.perf_counter()))
+                    out[track.name] = (track.role, future)
+            finally:
+                pool.shutdown(wait=False)  # the submitted tracks still render; the mixer waits on each
             return out
         with ThreadPoolExecutor(max_workers=workers) as pool:
             futures = [(track, pool.submit(one, track)) for track in score.tracks]

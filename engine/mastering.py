@@ -24,6 +24,7 @@ from scipy import ndimage
 from scipy import signal as sps
 
 from engine.ddsp.core import mean_square, saturate, sosfilt_f32
+from engine.mixer import process_in_place
 from knowledge_base.sound import MasterSpec
 
 TARGET_LUFS = -14.0
@@ -188,9 +189,10 @@ def octave_levels_db(x: np.ndarray, sample_rate: int, bands_hz: tuple[float, ...
 def tonal_corrections_db(levels_db: np.ndarray, spec: MasterSpec,
                          bands_hz: tuple[float, ...] = EQ_BANDS_HZ) -> np.ndarray:
     """Per-band EQ gains (dB) that move the octave bands ``spec.tonal_balance`` of the way to the genre's target
-    tilt (dB per octave, through the bands' own mean level), each within +-``spec.max_eq_db``."""
+    tilt (dB per octave, through the bands' own mean level; the 16 kHz octave ``spec.air_db`` under it), each within
+    +-``spec.max_eq_db``."""
     octaves = np.log2(np.asarray(bands_hz) / 1000.0)
-    target = spec.tilt_db_per_octave * octaves
+    target = spec.tilt_db_per_octave * octaves + np.where(np.asarray(bands_hz) > 11000.0, spec.air_db, 0.0)
     target += float(np.mean(levels_db - target))
     return np.asarray(np.clip(spec.tonal_balance * (target - levels_db), -spec.max_eq_db, spec.max_eq_db))
 
@@ -227,18 +229,20 @@ def _filters(x: np.ndarray, sample_rate: int, spec: MasterSpec) -> np.ndarray:
     sos = sps.butter(4, spec.highpass_hz / (sample_rate / 2.0), btype="highpass", output="sos")
     per_channel(lambda ch: sosfilt_f32(sos, ch, out=ch), x)  # in place: x is the master's own copy
     if spec.lowpass_hz:
-        x = Pedalboard([pb.LowpassFilter(cutoff_frequency_hz=spec.lowpass_hz)])(x, sample_rate)
+        process_in_place(Pedalboard([pb.LowpassFilter(cutoff_frequency_hz=spec.lowpass_hz)]), x, sample_rate)
     # the genre's target tilt, measured after the filters
     gains = tonal_corrections_db(octave_levels_db(x, sample_rate), spec) if spec.tonal_balance > 0.0 else None
 
     def strip(channel: np.ndarray) -> np.ndarray:  # each thread builds its own plugins (they keep state)
+        row = channel[None, :]  # x's own row, processed in place a chunk at a time (no whole-length copies)
         chain = eq_plugins(gains) if gains is not None else []
-        y = Pedalboard(chain)(channel[None, :], sample_rate) if chain else channel[None, :].copy()
+        if chain:
+            process_in_place(Pedalboard(chain), row, sample_rate)
         if spec.saturation_db > 0:
-            saturate(y, spec.saturation_db)  # pedalboard's Distortion curve, vectorised
+            saturate(row, spec.saturation_db)  # pedalboard's Distortion curve, vectorised
         compressor = pb.Compressor(threshold_db=spec.threshold_db, ratio=spec.ratio, attack_ms=15.0,
                                    release_ms=180.0)
-        channel[:] = Pedalboard([compressor])(y, sample_rate)[0]  # back into x's row: no stacked copy
+        process_in_place(Pedalboard([compressor]), row, sample_rate)
         return channel
 
     per_channel(strip, x)

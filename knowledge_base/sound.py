@@ -259,6 +259,8 @@ class MasterSpec(_Spec):
     tonal_balance: float = Field(default=0.0, ge=0.0, le=1.0,
                                  description="How far the master EQ moves the mix toward the target tilt (0: not)")
     max_eq_db: float = Field(default=4.0, ge=0.0, le=12.0)
+    air_db: float = Field(default=0.0, ge=-12.0, le=0.0, description="The 16 kHz octave's target under the tilt "
+                          "line: a mix rolls off above ~10 kHz (a top octave as loud as the tilt says is hiss)")
 
 
 class DynamicsSpec(_Spec):
@@ -282,6 +284,9 @@ class MixPreset(_Spec):
     lowcut_hz: dict[str, float] = Field(default_factory=dict, description="A steep (4th-order) low cut per role: "
                                         "the sub-rumble under a sampled kick, not its body")
     saturation_db: dict[str, float] = Field(default_factory=dict)
+    highshelf_db: dict[str, float] = Field(default_factory=dict, description="A high shelf at 8 kHz per role (dB; "
+                                           "0: none): sampled kits' close-miked hi-hats peak at 16 kHz, and a kit "
+                                           "heard from its overheads is darker")
     widths: dict[str, float] = Field(default_factory=dict, description="Stereo width made from a mono track: the "
                                      "side is a delayed, high-passed copy at this level (mono fold-down keeps the dry)")
     bass_presence: dict[str, float] = Field(default_factory=dict, description="Share of a role's energy above "

@@ -39,6 +39,20 @@ def _band(x: np.ndarray, lo_hz: float, hi_hz: float, sample_rate: int) -> np.nda
     return np.asarray(sps.sosfilt(sos, x))
 
 
+def _pink(n: int, rng: np.random.Generator, lo_hz: float, hi_hz: float, sample_rate: int) -> np.ndarray:
+    """Noise with equal energy per octave (-3 dB an octave, shaped in the frequency domain), as much of it between
+    ``lo_hz`` and ``hi_hz`` as white noise has there: a snare's wires and a clap's palms sound with most of their
+    energy low in their band (their body), where white noise puts it at the top (a thin hiss). float64 [n]."""
+    spectrum = np.fft.rfft(rng.standard_normal(n))
+    freqs = np.fft.rfftfreq(n, 1.0 / sample_rate)
+    band = (freqs >= lo_hz) & (freqs < hi_hz)
+    white = float(np.sum(np.abs(spectrum[band]) ** 2))
+    spectrum /= np.sqrt(np.maximum(freqs, 20.0))
+    pink = float(np.sum(np.abs(spectrum[band]) ** 2))
+    spectrum *= np.sqrt(white / pink) if pink > 0.0 else 1.0
+    return np.asarray(np.fft.irfft(spectrum, n=n))
+
+
 def _swept_sine(t: np.ndarray, f_start: float, f_end: float, pitch_decay_s: float, sample_rate: int) -> np.ndarray:
     freq = f_end + (f_start - f_end) * np.exp(-t / pitch_decay_s)
     return np.sin(2 * np.pi * np.cumsum(freq) / sample_rate)
@@ -71,7 +85,8 @@ def one_shot(recipe: str, p: dict[str, float], *, sample_rate: int, velocity: fl
             phase = 2 * np.pi * np.cumsum(p["tone_hz"] * ratio * drop) / sample_rate
             tone += level * np.sin(phase) * np.exp(-t / (p["tone_decay_s"] * decay_scale))
         tone *= p["tone_level"]
-        noise = _band(rng.standard_normal(t.size), p["noise_lo_hz"], p["noise_hi_hz"], sample_rate)
+        noise = _band(_pink(t.size, rng, p["noise_lo_hz"], p["noise_hi_hz"], sample_rate), p["noise_lo_hz"],
+                      p["noise_hi_hz"], sample_rate)
         noise *= np.exp(-t / p["noise_decay_s"]) * p["noise_level"] * bright * 1.6
         out = tone + noise
     elif recipe == "clap":
@@ -79,7 +94,8 @@ def one_shot(recipe: str, p: dict[str, float], *, sample_rate: int, velocity: fl
         env = np.exp(-t / decay)
         for offset in (0.0, 0.011, 0.022):
             env += 1.5 * np.exp(-np.clip(t - offset, 0, None) / 0.006) * (t >= offset)
-        out = _band(rng.standard_normal(t.size), p["lo_hz"], p["hi_hz"], sample_rate) * env * 1.2
+        out = _band(_pink(t.size, rng, p["lo_hz"], p["hi_hz"], sample_rate), p["lo_hz"], p["hi_hz"], sample_rate)
+        out *= env * 1.2
     elif recipe == "metal":  # cymbals, hats, shakers: metal_mix 0 is noise alone
         t = _t(decay * 3.5, sample_rate)
         mix = p.get("metal_mix", 0.55)
@@ -128,7 +144,7 @@ def tune(params: dict[str, float], interval: int | None, tonic_pc: int | None,
         return params
     midi = 69.0 + 12.0 * np.log2(params[key] / 440.0)
     target_pc = (tonic_pc + interval) % 12
-    shift = ((target_pc - round(midi)) + 6) % 12 - 6 + (round(midi) - midi)
+    shift = (target_pc - midi + 6.0) % 12.0 - 6.0  # the nearest note of that pitch class, up or down (within 6)
     if range_hz is not None:
         lo, hi = range_hz
         for pc in (target_pc, (target_pc + 7) % 12):

@@ -88,3 +88,15 @@ def test_master_highpass_removes_sub_rumble() -> None:
     freqs = np.fft.rfftfreq(sr, 1 / sr)
     # an octave under a 4th-order 40 Hz high-pass: -24 dB (a first-order one would leave -7 dB)
     assert spectrum[np.argmin(np.abs(freqs - 20))] < 0.1 * spectrum[np.argmin(np.abs(freqs - 440))]
+
+
+def test_the_top_octave_rolls_off_under_the_tilt() -> None:
+    """air_db: the master's target for the 16 kHz octave lies under the tilt line (a mix whose top octave is as loud
+    as the tilt says is hiss), so a mix exactly on the tilt line loses some 16 kHz and nothing else moves much."""
+    from engine.mastering import EQ_BANDS_HZ, tonal_corrections_db
+
+    on_line = -3.0 * np.log2(np.asarray(EQ_BANDS_HZ) / 1000.0)
+    gains = tonal_corrections_db(on_line, MasterSpec(tilt_db_per_octave=-3.0, tonal_balance=0.7, max_eq_db=6.0,
+                                                     air_db=-6.0))
+    assert gains[-1] < -3.5
+    assert np.all(np.abs(gains[:-1]) < 0.6)  # the others only follow the mean, a little

@@ -123,3 +123,137 @@ def test_saturate_is_pedalboards_distortion_in_place() -> None:
     out = saturate(x, 7.0)
     assert out is x
     np.testing.assert_allclose(out, expected, atol=1e-6)
+
+
+def test_frame_curve_is_the_linear_interpolation_of_its_frames() -> None:
+    """The ducking curve's block-wise float32 interpolation gives what np.interp over every sample gave (the old
+    way, two float64 arrays of n), to float32 precision, for lengths that do and do not fill the last frame."""
+    from engine.mixer import _DUCK_FRAME, frame_curve
+
+    rng = np.random.default_rng(3)
+    for n in (64 * 50, 64 * 50 + 17, 5):
+        frames = n // _DUCK_FRAME + 2
+        gain = rng.uniform(0.3, 1.0, frames)
+        want = np.interp(np.arange(n) / _DUCK_FRAME, np.arange(frames), gain)
+        got = frame_curve(gain, n)
+        assert got.dtype == np.float32 and got.shape == (n,)
+        np.testing.assert_allclose(got, want, atol=2e-7)
+
+
+def _octave_db(x: np.ndarray, centre_hz: float, sr: int) -> float:
+    power = np.abs(np.fft.rfft(x.mean(axis=0) if x.ndim == 2 else x)) ** 2
+    freqs = np.fft.rfftfreq(power.size * 2 - 2, 1 / sr)
+    return float(10 * np.log10(power[(freqs >= centre_hz / 1.414) & (freqs < centre_hz * 1.414)].sum()))
+
+
+def test_acoustic_kits_are_heard_from_the_overheads_electronic_kits_are_not(kb: KnowledgeBase) -> None:
+    """A close-miked hi-hat's loudest octave is 16 kHz (the AVL kits' hats): genres that play sampled acoustic kits
+    shelve their drum stem's top octave down ~6 dB against its 2-4 kHz; electronic kits, whose synthesised hats
+    already roll off, are left as they are."""
+    sr = 44100
+    n = 2 * sr
+    rng = np.random.default_rng(5)
+    hats = np.zeros(n, dtype=np.float32)
+    for start in range(0, n - 3000, sr // 8):  # white-noise ticks: every octave louder than the one below
+        hats[start:start + 3000] = rng.standard_normal(3000).astype(np.float32) * np.exp(-np.arange(3000) / 600)
+    score = Score(tempo_bpm=120.0, beats_per_bar=4, beat_unit=4, key_tonic_pc=0, key_mode="major",
+                  key_is_minor=False, genre_id="reggae", duration_s=2.0, bar_s=2.0, step_s=0.125)
+
+    def top_re_presence(genre: str, **update: object) -> float:
+        preset = kb.mix_presets.for_genres([genre]).model_copy(update=update)
+        stems, _ = mix(tracks={"drums": ("drums", hats.copy())}, score=score, preset=preset, sample_rate=sr, seed=1,
+                       fx=None)
+        return _octave_db(stems["drums"], 16000.0, sr) - _octave_db(stems["drums"], 2000.0, sr)
+
+    for genre in ("reggae", "indie_rock", "blues"):  # default, rock and jazz presets: sampled kits
+        assert kb.mix_presets.for_genres([genre]).highshelf_db["drums"] <= -4.0
+        assert top_re_presence(genre) < top_re_presence(genre, highshelf_db={}) - 4.0
+    for genre in ("techno", "trap", "lofi"):
+        assert kb.mix_presets.for_genres([genre]).highshelf_db.get("drums", 0.0) == 0.0
+
+
+def test_hip_hop_loops_are_stereo_records_and_fold_down_to_the_dry_loop(kb: KnowledgeBase) -> None:
+    """A hip-hop or lo-fi keys loop is sampled from a stereo record: its stem is wider than a pop comping part
+    (side/mid at least 2 dB more), and its mono fold-down is still the dry part."""
+    from engine.mixer import side_mid_ratio
+
+    sr = 44100
+    t = np.arange(2 * sr) / sr
+    keys = (0.1 * sum(np.sin(2 * np.pi * f * t) for f in (261.6, 311.1, 392.0, 466.2))).astype(np.float32)
+    score = Score(tempo_bpm=90.0, beats_per_bar=4, beat_unit=4, key_tonic_pc=0, key_mode="minor",
+                  key_is_minor=True, genre_id="boom_bap", duration_s=2.0, bar_s=2.667, step_s=0.1667)
+
+    def stem(genre: str) -> np.ndarray:
+        preset = kb.mix_presets.for_genres([genre])
+        stems, _ = mix(tracks={"harmony": ("harmony", keys.copy())}, score=score, preset=preset, sample_rate=sr,
+                       seed=1, fx=None)
+        return stems["harmony"]
+
+    pop, loop = stem("pop"), stem("boom_bap")
+    assert 10 * np.log10(side_mid_ratio(loop)) > 10 * np.log10(side_mid_ratio(pop)) + 2.0
+    assert 10 * np.log10(side_mid_ratio(stem("lofi_hip_hop"))) > 10 * np.log10(side_mid_ratio(pop)) + 2.0
+    # the added side cancels in mono: the fold-down is the pop part's (same gain, filters and pan)
+    np.testing.assert_allclose(loop.mean(axis=0), pop.mean(axis=0), atol=1e-4 * float(np.abs(pop).max()))
+
+
+def test_in_place_chunked_processing_is_the_same_as_one_pedalboard_call() -> None:
+    """The mixer and master run pedalboard a CHUNK at a time over the signal's own memory (no whole-length copies):
+    state carries across chunks, so filters, a compressor, a delay and a reverb give exactly what one call gives."""
+    import pedalboard as pb
+
+    from engine.mixer import CHUNK, process_in_place
+
+    def board() -> pb.Pedalboard:
+        return pb.Pedalboard([pb.HighpassFilter(cutoff_frequency_hz=150.0),
+                              pb.HighShelfFilter(cutoff_frequency_hz=8000.0, gain_db=-6.0, q=0.7),
+                              pb.Compressor(threshold_db=-20.0, ratio=3.0, attack_ms=8.0, release_ms=120.0),
+                              pb.Delay(delay_seconds=0.3, feedback=0.3, mix=0.2),
+                              pb.Reverb(room_size=0.5, wet_level=0.3, dry_level=0.7)])
+
+    x = (np.random.default_rng(2).standard_normal((2, 2 * CHUNK + 12345)) * 0.1).astype(np.float32)
+    whole = board()(x, 44100)
+    chunked = x.copy()
+    assert process_in_place(board(), chunked, 44100) is chunked
+    np.testing.assert_array_equal(chunked, whole)
+
+
+def test_tracks_still_being_synthesised_mix_exactly_as_finished_ones(kb: KnowledgeBase) -> None:
+    """The engine hands the mixer each track as a Future while slower tracks still render: the mixer waits on each
+    in its channel strip, and the stems and pre-master are exactly what finished arrays give, reported in track
+    order whichever track finishes first."""
+    import threading
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    sr = 22050
+    n = 2 * sr
+    rng = np.random.default_rng(4)
+    t = np.arange(n) / sr
+    audio = {"drums": ("drums", (rng.standard_normal(n) * 0.1).astype(np.float32)),
+             "bass": ("bass", (0.2 * np.sin(2 * np.pi * 55 * t)).astype(np.float32)),
+             "pad": ("pad", (0.05 * np.sin(2 * np.pi * 330 * t)).astype(np.float32))}
+    score = Score(tempo_bpm=120.0, beats_per_bar=4, beat_unit=4, key_tonic_pc=0, key_mode="major",
+                  key_is_minor=False, genre_id="pop", duration_s=2.0, bar_s=2.0, step_s=0.125,
+                  kick_times_s=[0.0, 0.5, 1.0, 1.5])
+    preset = kb.mix_presets.for_genres(["pop"])
+    want_stems, want = mix(tracks={k: (r, a.copy()) for k, (r, a) in audio.items()}, score=score, preset=preset,
+                           sample_rate=sr, seed=1, fx=None)
+    release = threading.Event()
+
+    def render(name: str) -> np.ndarray:
+        if name == "drums":  # the first track finishes last
+            release.wait(5.0)
+        return audio[name][1].copy()
+
+    order: list[str] = []
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        futures = {name: (role, pool.submit(render, name)) for name, (role, _) in audio.items()}
+        threading.Timer(0.2, release.set).start()
+        t0 = time.perf_counter()
+        stems, premaster = mix(tracks=dict(futures), score=score, preset=preset, sample_rate=sr, seed=1, fx=None,
+                               n_samples=n, on_track=order.append)
+    assert time.perf_counter() - t0 >= 0.15  # it did wait for the slow track
+    assert order == ["drums", "bass", "pad"]
+    np.testing.assert_array_equal(premaster, want)
+    for name, stem in want_stems.items():
+        np.testing.assert_array_equal(stems[name], stem)

@@ -66,3 +66,27 @@ def test_snare_shell_is_tuned_and_has_mids(kb: KnowledgeBase) -> None:
     low = (freqs > 100) & (freqs < 400)
     assert float(freqs[low][np.argmax(spectrum[low])]) == pytest.approx(params["tone_hz"], rel=0.1)
     assert _band_db(x, 500, 1000) > _band_db(x, 2000, 8000) - 15.0
+
+
+@pytest.mark.parametrize("kit", ["acoustic", "tr808", "tr909"])
+def test_snare_wires_and_claps_have_body(kb: KnowledgeBase, kit: str) -> None:
+    """A snare's wires and a clap's palms carry their energy low in their band (equal energy per octave), not at
+    the top as white noise would (a thin hiss): the 500 Hz-1 kHz octave of a snare is within 3 dB of its 2-4 kHz
+    one, and a drum machine's clap is centred on its 500 Hz-1 kHz body."""
+    snare = _hit(kb, kit, 38, n=SR // 2)
+    assert _band_db(snare, 500, 1000) > _band_db(snare, 2000, 4000) - 3.0
+    if kit != "acoustic":
+        clap = _hit(kb, kit, 39, n=SR // 2)
+        assert _band_db(clap, 500, 1000) > _band_db(clap, 2000, 4000) + 2.5
+
+
+def test_tune_takes_the_smaller_shift_up_or_down() -> None:
+    """A voice moves to the nearest note of its key-relative pitch class, never more than 6 semitones: the tr808
+    snare (238 Hz) in A minor goes up to E4 (329.6 Hz, +5.6 semitones), not down a tritone and more to E3 (164.8
+    Hz: a tubby snare with its shell modes under 500 Hz)."""
+    assert tune({"tone_hz": 238.0}, 7, 9)["tone_hz"] == pytest.approx(329.63, rel=1e-3)
+    for hz in (185.0, 238.0, 190.0, 210.0):
+        for tonic in range(12):
+            shifted = tune({"tone_hz": hz}, 7, tonic)["tone_hz"]
+            assert abs(12 * np.log2(shifted / hz)) <= 6.0 + 1e-9
+            assert round(69 + 12 * np.log2(shifted / 440.0)) % 12 == (tonic + 7) % 12
