@@ -148,6 +148,15 @@ def percussion_pattern(voice: str, meter: Meter, level: str) -> str:
     elif voice in ("cowbell", "clave", "wood_block", "triangle"):
         for s in strong:
             grid[s] = "x"
+    elif voice == "tom_low":  # big drums (taiko, timpani): the low drum on every strong beat, doubled when loud
+        for s in strong:
+            grid[s] = "X"
+            if level == "high" and s + meter.beat_steps // 2 < n:
+                grid[s + meter.beat_steps // 2] = "x"
+    elif voice == "tom_mid" and level != "low":  # the answering drum: a pickup into each strong beat
+        for s in strong:
+            if s >= 2:
+                grid[s - 2] = "x"
     return "".join(grid)
 
 

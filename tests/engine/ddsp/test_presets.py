@@ -49,7 +49,8 @@ def test_drum_vocabulary_is_data(kb: KnowledgeBase) -> None:
     assert {"drum_kit", "tr808", "beatbox", "brushed_drums"} <= sound.kit_pieces()
     assert "congas" not in sound.kit_pieces()
     assert sound.percussion_voices("congas") == ["conga_high", "conga_low"]
-    assert sound.percussion_voices("mridangam") == sound.default_percussion == ["shaker"]
+    assert sound.percussion_voices("no_such_drum") == sound.default_percussion == ["shaker"]
+    assert sound.percussion_voices("taiko") == ["tom_low", "tom_mid"]  # big drums, not a shaker
     gm = sound.gm_notes()
     assert (gm["kick"], gm["snare"], gm["hat_closed"]) == (36, 38, 42)
     assert len(set(gm.values())) == len(gm)

@@ -170,3 +170,18 @@ def test_transitions_are_marked(kb: KnowledgeBase) -> None:
     kinds = {fx.kind for fx in score.fx}
     assert {"riser", "impact", "downlifter"} <= kinds
     assert any(g == 0.0 for _, g in score.gain_points)  # the cut
+
+
+@pytest.mark.parametrize("meter_text", ["4/4", "3/4", "6/8", "7/8"])
+def test_every_percussion_instrument_a_genre_lists_is_heard(kb: KnowledgeBase, meter_text: str) -> None:
+    """A genre's percussion player plays drum voices that have a part in every meter at mid and high energy
+    (taiko, timpani and mridangam fell to a shaker; a voice without a pattern would be a silent stem)."""
+    from engine.structure.drums import percussion_pattern
+    meter = Meter.parse(meter_text)
+    listed = {e.instrument for g in kb.genres for e in g.instruments if e.role == "percussion"}
+    for instrument in sorted(listed):
+        voices = kb.synth_presets.percussion_voices(instrument)
+        for level in ("mid", "high"):
+            hits = "".join(percussion_pattern(v, meter, level) for v in voices)
+            assert hits.strip("."), f"{instrument} ({voices}) is silent at {level} in {meter_text}"
+    assert "tom_low" in kb.synth_presets.percussion_voices("taiko")
