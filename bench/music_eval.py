@@ -217,7 +217,12 @@ def criteria(rows: list[dict[str, Any]], longs: list[dict[str, Any]], seeds: lis
         "harmony: stated chords kept": mm.mean_of(x["stated_chords_kept"] for x in h),
         "harmony: bridge differs >=50% (song forms)": mm.mean_of(
             x["bridge_differs"] >= 0.5 for x in h if x["bridge_differs"] is not None),
-        "harmony: a section ends on V (3-min)": mm.mean_of(r["harmony"]["section_ends_on_V"] for r in longs),
+        # the issue asks it of song forms (a verse and a bridge); a loop form whose own loop has no V is reported
+        # on the next row, not forced to one
+        "harmony: a section ends on V (3-min song forms)": mm.mean_of(
+            r["harmony"]["section_ends_on_V"] for r in longs if r["harmony"]["bridge_differs"] is not None),
+        "harmony: a section ends on V (3-min, every form)": mm.mean_of(
+            r["harmony"]["section_ends_on_V"] for r in longs),
         "groove: grid same at 120 and 180 BPM": mm.mean_of(grids.values()),
         "groove: dnb two-step share (>=80%)": mm.mean_of(r.get("two_step") for r in every),
         "groove: metal high-energy kicks/bar min (>=12)": min(metal_high) if metal_high else None,
