@@ -33,6 +33,7 @@ MODEL_RATE = 22050
 OCTAVE_SHIFTS = (-24, -12, 0, 12, 24)
 MIN_NOTE_MS = 50.0  # basic-pitch's default (127.7 ms) drops sixteenth notes at ordinary tempi
 CLEAR_ATTACK_FAMILIES = ("keyboard", "guitar", "plucked", "mallet", "bass", "synth", "brass", "woodwind")
+PLUCKED_BASS_PROGRAMS = range(32, 40)  # General MIDI's bass family: acoustic (pizzicato), finger, pick, fretless...
 NOT_PITCHED_ROLES = ("drums", "percussion", "fx", "texture", "reverb")
 
 
@@ -212,7 +213,7 @@ def stem_pitch(name: str, track: Track, audio: np.ndarray, sample_rate: int, *, 
     heard = transcribe(audio, sample_rate)
     scores = {shift: note_scores(reference, heard, shift=shift) for shift in OCTAVE_SHIFTS}
     best = max(OCTAVE_SHIFTS, key=lambda s: (scores[s][2], s == 0))
-    clear = track.role != "pad" and family in CLEAR_ATTACK_FAMILIES
+    clear = clear_attack(track, family)
     precision, recall, f1 = scores[0]
     stem_heard = transcribe(stem, sample_rate) if stem is not None else None
     stem_scores = note_scores(reference, stem_heard) if stem_heard is not None else None
@@ -224,6 +225,15 @@ def stem_pitch(name: str, track: Track, audio: np.ndarray, sample_rate: int, *, 
                      stem_f1=stem_scores[2] if stem_scores else None,
                      stem_precision=stem_scores[0] if stem_scores else None,
                      stem_notes_heard=len(stem_heard) if stem_heard is not None else None)
+
+
+def clear_attack(track: Track, family: str | None) -> bool:
+    """A part whose notes start clearly: its family plays them so (keyboards, guitars, brass...), or it is a bass
+    line on a General-MIDI bass program (a double bass walking a bass line is plucked: GM 32, not a bowed string);
+    never a pad."""
+    if track.role == "pad":
+        return False
+    return family in CLEAR_ATTACK_FAMILIES or (track.role == "bass" and track.gm_program in PLUCKED_BASS_PROGRAMS)
 
 
 def pitched_tracks(tracks: list[Track]) -> list[Track]:

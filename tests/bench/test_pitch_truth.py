@@ -80,3 +80,17 @@ def test_voice_audio_is_what_the_engine_rendered(monkeypatch: pytest.MonkeyPatch
     assert set(again) == set(names)
     for name in names:
         np.testing.assert_array_equal(again[name], handed[name])
+
+
+def test_clear_attacks_include_a_plucked_double_bass_line() -> None:
+    """A double bass walking a bass line is plucked (GM 32): its notes count; a cello or a pad does not."""
+
+    def track(instrument: str, role: str, program: int) -> Track:
+        return Track(name=role, role=role, instrument_id=instrument, preset=instrument,  # type: ignore[arg-type]
+                     gm_program=program, is_drum=False)
+
+    assert pitch_truth.clear_attack(track("double_bass", "bass", 32), "strings")
+    assert not pitch_truth.clear_attack(track("cello", "bass", 42), "strings")
+    assert not pitch_truth.clear_attack(track("violin", "lead", 40), "strings")
+    assert pitch_truth.clear_attack(track("piano", "harmony", 0), "keyboard")
+    assert not pitch_truth.clear_attack(track("piano", "pad", 0), "keyboard")
