@@ -70,8 +70,9 @@ def unison_wavetables(amplitudes: torch.Tensor, f0_hz: torch.Tensor, sample_rate
     when the fundamental cancels the note sounds an octave up (a synth bass at C2 detuned 8 cents does so every 3.3
     s; a held chord swells as if re-played). Here the low harmonics are in the first voice only, sqrt(2) louder (the
     pair's average power), so the body of the note stays steady and the unison shimmers in the upper harmonics.
-    ``low`` is that steady part, kept out of a stereo side signal (the low end stays in the middle, as a mix keeps
-    it). ``locked_hz=0``: the full table, the same for both voices (``low`` is silent)."""
+    ``low`` is that steady part alone (a stereo voice's side signal is still the two whole voices' difference: each
+    side hears mostly one whole voice, the mono fold-down the steady middle). ``locked_hz=0``: the full table, the
+    same for both voices (``low`` is silent)."""
     n_harm = min(amplitudes.shape[0], TABLE_SIZE // 2 - 1)
     k = torch.arange(1, n_harm + 1, device=f0_hz.device, dtype=torch.float32)
     nyquist = sample_rate / 2.0
