@@ -2,6 +2,7 @@
 
     python -m bench.sound_eval                      # 32 prompts across genres, 30 s, seed 0
     python -m bench.sound_eval --count 8 --json OUT  # fewer prompts; rows and summary as JSON
+    python -m bench.sound_eval --only 1,9,20 --no-speed  # these prompts only (before/after on one subset)
     python -m bench.sound_eval --long                # also a 10-minute render in a fresh process (peak RSS)
 
 Per render (prompts below, written the way users write them; Aurora's offline tier, else a plan from the
