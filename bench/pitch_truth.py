@@ -1,9 +1,17 @@
 """Pitch truth for the sound bench: does each pitched stem sound the notes its own score track wrote?
 
-Each stem is transcribed by basic-pitch (Spotify's audio-to-MIDI model, trained on real instruments; its ONNX model
-ships inside the package and runs on onnxruntime, offline) and compared with the stem's score track: note F1 with
-mir_eval's onset-only matching (onset within 50 ms, pitch within 50 cents). The same F1 with the transcription moved
-by -24..+24 semitones says whether a stem is heard in another octave (its best octave is not 0).
+Each pitched voice is transcribed by basic-pitch (Spotify's audio-to-MIDI model, trained on real instruments; its
+ONNX model ships inside the package and runs on onnxruntime, offline) and compared with the stem's score track: note
+F1 with mir_eval's onset-only matching (onset within 50 ms, pitch within 50 cents). The same F1 with the
+transcription moved by -24..+24 semitones says whether a stem is heard in another octave (its best octave is not 0).
+
+What is transcribed: the voice's own output (the track as its voice renders it, before the mixer), and beside it
+the finished stem. The stem carries the mixer's production effects, which a transcriber counts as notes nobody
+wrote: the lead's tempo delay (each echo, 3/4 beat later, is a "note": a synth lead heard 1.00 before the mixer is
+0.61-0.80 after it in electronic genres), the side-chain pumping of basses, pads and comping on every kick (a held
+note dips and swells: "re-attacked"). The voice figure is the pitch truth of what each voice plays; the stem
+figure says what the mix adds. The written notes are the track's notes as the voices play them (groove and
+humanisation are already in them).
 
 Bench-only: ``pip install --no-deps -r requirements-bench.txt`` (basic-pitch's declared dependencies pull
 tensorflow; none of it is needed for the ONNX model). Without it, ``unavailable()`` says why and the bench skips.
@@ -19,12 +27,13 @@ from typing import Any
 
 import numpy as np
 
-from engine.score import Track
+from engine.score import Score, Track
 
 MODEL_RATE = 22050
 OCTAVE_SHIFTS = (-24, -12, 0, 12, 24)
 MIN_NOTE_MS = 50.0  # basic-pitch's default (127.7 ms) drops sixteenth notes at ordinary tempi
 CLEAR_ATTACK_FAMILIES = ("keyboard", "guitar", "plucked", "mallet", "bass", "synth", "brass", "woodwind")
+PLUCKED_BASS_PROGRAMS = range(32, 40)  # General MIDI's bass family: acoustic (pizzicato), finger, pick, fretless...
 NOT_PITCHED_ROLES = ("drums", "percussion", "fx", "texture", "reverb")
 
 
@@ -143,6 +152,34 @@ def without_doublings(reference: list[tuple[float, float, int]],
     return [note for note in estimate if not _doubles(reference, note)]
 
 
+def voice_audio(engine: Any, score: Score, names: list[str], *, sample_rate: int, seed: int,
+                genre_lineage: tuple[str, ...]) -> dict[str, np.ndarray]:
+    """The named tracks of ``score`` as their voices play them, before the mixer: the same voice, soundfont, program
+    and per-track seed the engine used (engine/facade.py ``_synthesise``), so the audio is the engine's own."""
+    import torch
+
+    from engine.structure.arrangement import rng_for
+    from engine.voices import VoiceContext, build_voice
+    from engine.voices.sampler import sampler_status
+
+    soundfont = None if engine.config.sampler == "off" else sampler_status(engine.config.soundfont_path)[0]
+    ctx = VoiceContext(kb=engine.knowledge, device=engine.device, tonic_pc=score.key_tonic_pc, soundfont=soundfont,
+                       genre_lineage=genre_lineage, sample_rate=sample_rate)
+    n_samples = round(score.duration_s * sample_rate)
+    out: dict[str, np.ndarray] = {}
+    previous = torch.get_num_threads()
+    torch.set_num_threads(1)  # as the engine renders on CPU
+    try:
+        for track in score.tracks:
+            if track.name in names:
+                track_seed = int(rng_for(seed, "synth:" + track.name).integers(0, 2**31 - 1))
+                out[track.name] = build_voice(track, ctx).render(track, n_samples=n_samples, sample_rate=sample_rate,
+                                                                 seed=track_seed)
+    finally:
+        torch.set_num_threads(previous)
+    return out
+
+
 @dataclass(frozen=True, slots=True)
 class StemPitch:
     name: str
@@ -150,7 +187,7 @@ class StemPitch:
     instrument: str
     voice: str
     clear_attack: bool
-    precision: float
+    precision: float  # the voice's own output (before the mixer) against the score track
     recall: float
     f1: float
     best_shift: int  # semitones that make the transcription match best: 0 = heard in the written octave
@@ -159,6 +196,9 @@ class StemPitch:
     f1_undoubled: float  # F1 with those doublings set aside (a second figure, never the headline)
     notes_written: int
     notes_heard: int
+    stem_f1: float | None = None  # the finished stem (after the mixer's effects), when it was transcribed too
+    stem_precision: float | None = None
+    stem_notes_heard: int | None = None
 
     @property
     def other_octave(self) -> bool:
@@ -166,20 +206,34 @@ class StemPitch:
         return self.best_shift != 0 and self.best_f1 >= self.f1 + 0.1
 
 
-def stem_pitch(name: str, track: Track, stem: np.ndarray, sample_rate: int, *, family: str | None,
-               voice: str, duration_s: float) -> StemPitch:
+def stem_pitch(name: str, track: Track, audio: np.ndarray, sample_rate: int, *, family: str | None,
+               voice: str, duration_s: float, stem: np.ndarray | None = None) -> StemPitch:
+    """Pitch truth of ``audio`` (the voice's output) against ``track``; with ``stem``, the finished stem's F1 too."""
     reference = [(n.start_s, n.end_s, n.pitch) for n in track.notes if n.start_s < duration_s - 0.1]
-    heard = transcribe(stem, sample_rate)
+    heard = transcribe(audio, sample_rate)
     scores = {shift: note_scores(reference, heard, shift=shift) for shift in OCTAVE_SHIFTS}
     best = max(OCTAVE_SHIFTS, key=lambda s: (scores[s][2], s == 0))
-    clear = track.role != "pad" and family in CLEAR_ATTACK_FAMILIES
+    clear = clear_attack(track, family)
     precision, recall, f1 = scores[0]
+    stem_heard = transcribe(stem, sample_rate) if stem is not None else None
+    stem_scores = note_scores(reference, stem_heard) if stem_heard is not None else None
     return StemPitch(name=name, role=track.role, instrument=track.instrument_id, voice=voice, clear_attack=clear,
                      precision=precision, recall=recall, f1=f1, best_shift=best, best_f1=scores[best][2],
                      octave_doubled=octave_doubled_share(reference, heard),
                      f1_undoubled=note_scores(reference, without_doublings(reference, heard))[2],
-                     notes_written=len(reference),
-                     notes_heard=len(heard))
+                     notes_written=len(reference), notes_heard=len(heard),
+                     stem_f1=stem_scores[2] if stem_scores else None,
+                     stem_precision=stem_scores[0] if stem_scores else None,
+                     stem_notes_heard=len(stem_heard) if stem_heard is not None else None)
+
+
+def clear_attack(track: Track, family: str | None) -> bool:
+    """A part whose notes start clearly: its family plays them so (keyboards, guitars, brass...), or it is a bass
+    line on a General-MIDI bass program (a double bass walking a bass line is plucked: GM 32, not a bowed string);
+    never a pad."""
+    if track.role == "pad":
+        return False
+    return family in CLEAR_ATTACK_FAMILIES or (track.role == "bass" and track.gm_program in PLUCKED_BASS_PROGRAMS)
 
 
 def pitched_tracks(tracks: list[Track]) -> list[Track]:

@@ -2,6 +2,7 @@
 
     python -m bench.sound_eval                      # 32 prompts across genres, 30 s, seed 0
     python -m bench.sound_eval --count 8 --json OUT  # fewer prompts; rows and summary as JSON
+    python -m bench.sound_eval --only 1,9,20 --no-speed  # these prompts only (before/after on one subset)
     python -m bench.sound_eval --long                # also a 10-minute render in a fresh process (peak RSS)
 
 Per render (prompts below, written the way users write them; Aurora's offline tier, else a plan from the
@@ -10,7 +11,8 @@ prompt's genre word): octave bands of the mix (16 kHz re the loudest band; 31.5 
 correlation and mono fold-down loss, pad stems' side/mid, which voice rendered each stem (and the share of
 acoustic instruments that were sampled), LUFS error, true peak, clipped samples and seconds per render.
 Pitch truth per pitched stem (bench/pitch_truth.py: basic-pitch's ONNX model against the stem's own score track;
-note F1, the octave that matches best, octave doublings), when basic-pitch is installed (requirements-bench.txt).
+note F1 of the voice's own output before the mixer, the octave that matches best, octave doublings, and the finished
+stem's F1 beside it), when basic-pitch is installed (requirements-bench.txt).
 Then: the synthesised kick's fundamental in all 12 keys per kit; end to end (Aurora + engine + WAV encode) for 30 s
 and 3 min; the engine over a bare ``fluidsynth -ni -F`` render of the same MIDI with the same soundfont, alternated
 (fluidsynth loading the whole soundfont as its default does, and with dynamic sample loading); peak RSS of this
@@ -185,23 +187,28 @@ def target_tilt_db(result: Any, kb: KnowledgeBase) -> float:
     return float(getattr(spec, "tilt_db_per_octave", -4.5))
 
 
-def pitch_rows(result: Any, kb: KnowledgeBase, voices: dict[str, str]) -> list[dict[str, Any]]:
-    """Pitch truth of every pitched stem of ``result`` (bench/pitch_truth.py)."""
+def pitch_rows(result: Any, engine: Engine, kb: KnowledgeBase, voices: dict[str, str]) -> list[dict[str, Any]]:
+    """Pitch truth of every pitched stem of ``result`` (bench/pitch_truth.py): each voice's own output (rendered
+    again exactly as the engine rendered it, before the mixer), and the finished stem beside it."""
+    tracks = [t for t in pitch_truth.pitched_tracks(result.score.tracks) if t.name in result.stems]
+    lineage = tuple(g.id for g in kb.genre_lineage(result.score.genre_id))
+    dry = pitch_truth.voice_audio(engine, result.score, [t.name for t in tracks], sample_rate=SR, seed=0,
+                                  genre_lineage=lineage)
     rows = []
-    for track in pitch_truth.pitched_tracks(result.score.tracks):
-        if track.name not in result.stems:
-            continue
+    for track in tracks:
         inst = kb.find_instrument(track.instrument_id)
-        found = pitch_truth.stem_pitch(track.name, track, result.stems[track.name], SR,
+        found = pitch_truth.stem_pitch(track.name, track, dry[track.name], SR,
                                        family=inst.family if inst else None, voice=voices.get(track.name, ""),
-                                       duration_s=result.duration_s)
+                                       duration_s=result.duration_s, stem=result.stems[track.name])
         rows.append({"stem": found.name, "role": found.role, "instrument": found.instrument, "voice": found.voice,
                      "clear_attack": found.clear_attack, "f1": round(found.f1, 3),
                      "precision": round(found.precision, 3), "recall": round(found.recall, 3),
                      "best_shift": found.best_shift, "best_f1": round(found.best_f1, 3),
                      "other_octave": found.other_octave, "octave_doubled": round(found.octave_doubled, 3),
                      "f1_undoubled": round(found.f1_undoubled, 3),
-                     "notes_written": found.notes_written, "notes_heard": found.notes_heard})
+                     "notes_written": found.notes_written, "notes_heard": found.notes_heard,
+                     "stem_f1": round(found.stem_f1 or 0.0, 3), "stem_precision": round(found.stem_precision or 0.0, 3),
+                     "stem_notes_heard": found.stem_notes_heard})
     return rows
 
 
@@ -238,7 +245,7 @@ def run_one(engine: Engine, kb: KnowledgeBase, aurora: Any, index: int, text: st
         "lufs": levels["lufs"], "lufs_error": abs(levels["lufs"] + 14.0), "true_peak_dbtp": levels["true_peak_dbtp"],
         "clipped": levels["clipped"], "render_s": render_s, "timings_s": result.timings_s,
         "target_tilt_db_per_octave": target_tilt_db(result, kb),
-        "pitch": pitch_rows(result, kb, voices) if pitch else [],
+        "pitch": pitch_rows(result, engine, kb, voices) if pitch else [],
     }
     if pictures:
         save_picture(row, OUT / f"{index:02d}_{genre_id}.octaves.png")
@@ -313,6 +320,10 @@ def pitch_summary(stems: list[dict[str, Any]]) -> dict[str, Any]:
         "pitch_f1_ok (>= 0.85, clear attacks)": f"{sum(1 for p in clear if p['f1'] >= 0.85)}/{len(clear)}",
         "pitch_f1_median_clear": round(float(np.median([p["f1"] for p in clear])), 3) if clear else None,
         "pitch_f1_median_all": round(float(np.median([p["f1"] for p in stems])), 3),
+        "pitch_stem_f1_ok (>= 0.85, clear attacks; the finished stems, after the mixer's effects)":
+            f"{sum(1 for p in clear if p.get('stem_f1', 0.0) >= 0.85)}/{len(clear)}",
+        "pitch_stem_f1_median_clear": round(float(np.median([p.get("stem_f1", 0.0) for p in clear])), 3) if clear
+        else None,
         "pitch_recall_median_all": round(float(np.median([p["recall"] for p in stems])), 3),
         "pitch_other_octave": [f"{p['stem']}:{p['instrument']}({p['best_shift']:+d})" for p in stems
                                if p["other_octave"]],
@@ -325,12 +336,12 @@ def pitch_summary(stems: list[dict[str, Any]]) -> dict[str, Any]:
 
 def print_pitch_table(rows: list[dict[str, Any]]) -> None:
     print(f"{'#':>2} {'genre':<14} {'stem':<10} {'instrument':<18} {'F1':>5} {'P':>5} {'R':>5} {'oct':>4} "
-          f"{'dbl':>5} {'F1-d':>5} voice")
+          f"{'dbl':>5} {'F1-d':>5} {'stemF':>5} voice   (F1: the voice before the mixer; stemF: the finished stem)")
     for r in rows:
         for p in r["pitch"]:
             print(f"{r['index']:>2} {r['genre'][:14]:<14} {p['stem'][:10]:<10} {p['instrument'][:18]:<18} "
                   f"{p['f1']:5.2f} {p['precision']:5.2f} {p['recall']:5.2f} {p['best_shift']:+4d} "
-                  f"{p['octave_doubled']:5.2f} {p['f1_undoubled']:5.2f} {p['voice'][:40]}"
+                  f"{p['octave_doubled']:5.2f} {p['f1_undoubled']:5.2f} {p.get('stem_f1', 0.0):5.2f} {p['voice'][:40]}"
                   f"{'' if p['clear_attack'] else ' (soft attack)'}")
 
 
@@ -349,6 +360,7 @@ def print_table(rows: list[dict[str, Any]]) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--count", type=int, default=len(PROMPTS))
+    parser.add_argument("--only", type=str, default="", help="these prompt numbers only (0-based, comma-separated)")
     parser.add_argument("--json", type=Path)
     parser.add_argument("--no-aurora", action="store_true")
     parser.add_argument("--no-pictures", action="store_true")
@@ -371,7 +383,8 @@ def main(argv: list[str] | None = None) -> int:
     warm_s = time.perf_counter() - t0
     pitch_missing = "turned off (--no-pitch)" if args.no_pitch else pitch_truth.unavailable()
     rows = [run_one(engine, kb, aurora, i, text, genre, pictures=not args.no_pictures, pitch=pitch_missing is None)
-            for i, (text, genre) in enumerate(PROMPTS[: args.count])]
+            for i, (text, genre) in enumerate(PROMPTS[: args.count])
+            if not args.only or str(i) in args.only.split(",")]
     summary = summarise(rows)
     print_table(rows)
     print()

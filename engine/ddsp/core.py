@@ -56,17 +56,44 @@ def bandlimited_wavetables(amplitudes: torch.Tensor, f0_hz: torch.Tensor, sample
     Harmonics at or above Nyquist (with vibrato headroom) are removed per note, and the top octave is
     faded so there is no hard spectral edge. Built with an inverse FFT (sine phases).
     """
+    first, _, _ = unison_wavetables(amplitudes, f0_hz, sample_rate, locked_hz=0.0, headroom=headroom)
+    return first
+
+
+def unison_wavetables(amplitudes: torch.Tensor, f0_hz: torch.Tensor, sample_rate: int, *, locked_hz: float,
+                      headroom: float = 1.03) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """The two tables of a detuned unison pair whose harmonics under ``locked_hz`` (the fundamental at least) only
+    one voice plays, and that part alone: (first, second, low), each [n_notes, TABLE_SIZE], scaled as
+    ``bandlimited_wavetables`` scales the full table (its peak is 1).
+
+    Two detuned copies of a full waveform beat: every harmonic k swells and cancels at k times the detune rate, and
+    when the fundamental cancels the note sounds an octave up (a synth bass at C2 detuned 8 cents does so every 3.3
+    s; a held chord swells as if re-played). Here the low harmonics are in the first voice only, sqrt(2) louder (the
+    pair's average power), so the body of the note stays steady and the unison shimmers in the upper harmonics.
+    ``low`` is that steady part alone (a stereo voice's side signal is still the two whole voices' difference: each
+    side hears mostly one whole voice, the mono fold-down the steady middle). ``locked_hz=0``: the full table, the
+    same for both voices (``low`` is silent)."""
     n_harm = min(amplitudes.shape[0], TABLE_SIZE // 2 - 1)
     k = torch.arange(1, n_harm + 1, device=f0_hz.device, dtype=torch.float32)
     nyquist = sample_rate / 2.0
     freq = f0_hz[:, None] * k[None, :] * headroom
     fade = torch.clamp((nyquist - freq) / (0.5 * nyquist), 0.0, 1.0)
     weights = amplitudes[:n_harm].to(f0_hz.device)[None, :] * fade  # [n_notes, n_harm]
-    spectrum = torch.zeros(f0_hz.shape[0], TABLE_SIZE // 2 + 1, dtype=torch.complex64, device=f0_hz.device)
-    spectrum[:, 1: n_harm + 1] = -1j * weights * (TABLE_SIZE / 2.0)
-    tables = torch.fft.irfft(spectrum, n=TABLE_SIZE)
-    peak = tables.abs().amax(dim=1, keepdim=True).clamp_min(1e-6)
-    return torch.as_tensor(tables / peak)
+
+    def tables(w: torch.Tensor) -> torch.Tensor:
+        spectrum = torch.zeros(f0_hz.shape[0], TABLE_SIZE // 2 + 1, dtype=torch.complex64, device=f0_hz.device)
+        spectrum[:, 1: n_harm + 1] = -1j * w * (TABLE_SIZE / 2.0)
+        return torch.as_tensor(torch.fft.irfft(spectrum, n=TABLE_SIZE))
+
+    full = tables(weights)
+    peak = full.abs().amax(dim=1, keepdim=True).clamp_min(1e-6)
+    if locked_hz <= 0.0:
+        full = torch.as_tensor(full / peak)
+        return full, full, torch.zeros_like(full)
+    is_low = ((f0_hz[:, None] * k[None, :] < locked_hz) | (k[None, :] == 1)).float()
+    low = torch.as_tensor(tables(weights * is_low) * (math.sqrt(2.0) / peak))
+    upper = torch.as_tensor(tables(weights * (1.0 - is_low)) / peak)
+    return upper + low, upper, low
 
 
 def brightness_tables(dark: torch.Tensor, bright: torch.Tensor, levels: int) -> torch.Tensor:
@@ -205,3 +232,60 @@ def soft_clip(signal: torch.Tensor, drive: float) -> torch.Tensor:
         return signal
     gain = 1.0 + drive
     return torch.tanh(signal * gain) / math.tanh(gain)
+
+
+PRESENCE_HZ = 150.0  # what a phone or laptop speaker plays: a bass needs energy above this to be heard there
+
+
+def _window_spectra(x: np.ndarray, sample_rate: int, *, segments: int = 64) -> tuple[np.ndarray, np.ndarray]:
+    """Complex spectra of up to ``segments`` evenly spaced 16384-sample windows of mono ``x`` ([w, bins]) and their
+    frequencies: a ten-minute track costs what a thirty-second one does."""
+    seg = 16384
+    count = x.shape[0] // seg
+    if count == 0:
+        return np.fft.rfft(x.astype(np.float64))[None, :], np.fft.rfftfreq(x.shape[0], 1.0 / sample_rate)
+    starts = np.linspace(0, (count - 1) * seg, min(count, segments)).astype(int)
+    frames = np.stack([x[i: i + seg] for i in starts]).astype(np.float64)
+    return np.fft.rfft(frames, axis=1), np.fft.rfftfreq(seg, 1.0 / sample_rate)
+
+
+def add_harmonic_presence(signal: np.ndarray, target_share: float, sample_rate: int, *,
+                          max_gain: float = 4.0) -> np.ndarray:
+    """A low voice made audible on small speakers: upper harmonics of what it plays, mixed in parallel until
+    ``target_share`` of its energy lies above 150 Hz (a voice that has that much already is returned as it is).
+
+    The harmonics come from a symmetric saturation (a driven 808's), the odd series 3f, 5f, 7f..., whose common
+    fundamental is the note itself: a speaker that cannot play the fundamental still implies it. A rectifier gives
+    2f, 4f, 6f, the series of the octave above (the bass is heard an octave up: basic-pitch hears 40% of such a
+    bass's notes doubled an octave up), and an asymmetric saturation's strong 2f does so on low notes too. Band-
+    passed 150 Hz-3 kHz, mono (a bass stays centred). float32 [n] or [2, n]; a new array."""
+    from scipy import signal as sps
+
+    mono = signal.mean(axis=0) if signal.ndim == 2 else signal
+    if mean_square(mono) <= 1e-12:
+        return signal
+    voice, freqs = _window_spectra(mono, sample_rate)
+    above = freqs >= PRESENCE_HZ
+    power = np.abs(voice) ** 2
+    total, upper = float(power.sum()), float(power[:, above].sum())
+    if upper >= target_share * total:
+        return signal
+    peak = float(np.abs(mono).max()) or 1.0
+    shaped = np.tanh(mono * np.float32(2.0 / peak))
+    sos = np.concatenate([sps.butter(8, PRESENCE_HZ / (sample_rate / 2.0), btype="highpass", output="sos"),
+                          sps.butter(2, 3000.0 / (sample_rate / 2.0), btype="lowpass", output="sos")])
+    harmonics = sosfilt_f32(sos, shaped)
+    del shaped
+    added, _ = _window_spectra(harmonics, sample_rate)
+    h_power = np.abs(added) ** 2
+    cross = (voice * np.conj(added)).real
+    # share(g) = (upper + 2g c_up + g^2 h_up) / (total + 2g c + g^2 h) = target: a quadratic in g (the harmonics and
+    # the voice's own upper partials are correlated, so the cross terms count)
+    a = float(h_power[:, above].sum()) - target_share * float(h_power.sum())
+    b = 2.0 * (float(cross[:, above].sum()) - target_share * float(cross.sum()))
+    c = upper - target_share * total
+    limit = max_gain * math.sqrt(total / max(float(h_power.sum()), 1e-20))
+    disc = b * b - 4.0 * a * c
+    gain = (-b + math.sqrt(disc)) / (2.0 * a) if a > 0.0 and disc >= 0.0 else limit
+    harmonics *= np.float32(min(max(gain, 0.0), limit))
+    return np.asarray(signal + harmonics, dtype=np.float32)

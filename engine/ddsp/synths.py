@@ -23,6 +23,7 @@ BATCH_SAMPLES = 1_500_000  # unique-note samples synthesised per tensor batch
 NOISE_LOOP_S = 2.0
 VELOCITY_LAYERS = 4
 BRIGHTNESS_LEVELS = 16
+UNISON_LOCKED_HZ = 800.0  # a detuned pair's harmonics under this (the fundamental at least) play from one voice
 
 
 def cabinet(audio: np.ndarray, sample_rate: int) -> np.ndarray:
@@ -55,9 +56,10 @@ class _NoteKey:
 class HarmonicVoice:
     """Renders tracks with one preset. ``render(track, n_samples, sample_rate, seed)`` -> [n_samples]."""
 
-    def __init__(self, preset: SynthPreset, *, device: torch.device) -> None:
+    def __init__(self, preset: SynthPreset, *, device: torch.device, presence_share: float = 0.0) -> None:
         self.preset = preset
         self.device = device
+        self.presence_share = presence_share  # a bass: upper harmonics until this share lies above 150 Hz
         env = preset.envelope
         self._bright = torch.tensor(core.harmonic_distribution(
             shape=preset.shape, n_harmonics=preset.n_harmonics, even_gain=preset.even_gain,
@@ -82,7 +84,8 @@ class HarmonicVoice:
 
     def render(self, track: Track, *, n_samples: int, sample_rate: int, seed: int) -> np.ndarray:
         """[n_samples], or [2, n_samples] for a preset whose unison voices spread in stereo; a cabinet preset
-        (a distorted guitar with no sample to play) goes through a guitar-cabinet EQ."""
+        (a distorted guitar with no sample to play) goes through a guitar-cabinet EQ; with ``presence_share`` (a
+        bass) the upper harmonics that carry it on small speakers are added (core.add_harmonic_presence)."""
         out = np.zeros((2, n_samples) if self.stereo else n_samples, dtype=np.float32)
         if not track.notes:
             return out
@@ -107,6 +110,8 @@ class HarmonicVoice:
             out[..., start:stop] += gain * audio[..., : stop - start]
         if self.preset.cabinet:
             out = cabinet(out, sample_rate)
+        if self.presence_share > 0.0:
+            out = core.add_harmonic_presence(out, self.presence_share, sample_rate)
         return out
 
     def _synthesise(self, keys: list[_NoteKey], *, sample_rate: int, seed: int) -> dict[_NoteKey, np.ndarray]:
@@ -160,20 +165,32 @@ class HarmonicVoice:
                                        (1.0 - torch.cos(2.0 * math.pi * p.tremolo_rate_hz * t_frames)))
         amp = core.upsample_frames(amp_frames, n, hop)
         level = core.hold_frames((mix_frames * (BRIGHTNESS_LEVELS - 1)).round_().long() * core.TABLE_SIZE, n, hop)
-        # 2. harmonic part: band-limited tables blended dark -> bright, read by a phase accumulator
-        tables = core.brightness_tables(core.bandlimited_wavetables(self._dark.to(dev), f0_hz, sample_rate),
-                                        core.bandlimited_wavetables(self._bright.to(dev), f0_hz, sample_rate),
-                                        BRIGHTNESS_LEVELS)
+        # 2. harmonic part: band-limited tables blended dark -> bright, read by a phase accumulator. A detuned unison
+        # pair plays its lowest harmonics from the first voice only (core.unison_wavetables): a steady body, no
+        # fundamental that cancels every few seconds, and the shimmer of the unison in the upper harmonics
         voices = [0.0] if p.unison_cents <= 0.0 else [-p.unison_cents / 2.0, p.unison_cents / 2.0]
+        locked = UNISON_LOCKED_HZ if len(voices) > 1 else 0.0
+        _, upper_dark, low_dark = core.unison_wavetables(self._dark.to(dev), f0_hz, sample_rate, locked_hz=locked)
+        _, upper_bright, low_bright = core.unison_wavetables(self._bright.to(dev), f0_hz, sample_rate,
+                                                             locked_hz=locked)
+        tables = core.brightness_tables(upper_dark, upper_bright, BRIGHTNESS_LEVELS)
+        low_tables = core.brightness_tables(low_dark, low_bright, BRIGHTNESS_LEVELS) if locked > 0.0 else None
+        del upper_dark, upper_bright, low_dark, low_bright
         signal = torch.zeros(len(keys), n, device=dev)
         side: torch.Tensor | None = None  # stereo unison: the two detuned voices' difference, left minus right
-        for detune in voices:
+        for i, detune in enumerate(voices):
             phase = core.phase_cycles(f0_hz, n, sample_rate, vibrato_rate_hz=p.vibrato_rate_hz,
                                       vibrato_depth_cents=p.vibrato_depth_cents,
                                       vibrato_delay_s=p.vibrato_delay_s, detune_cents=detune)
             voice = core.wavetable_read(tables, phase, level)
             signal += voice
-            if self.stereo:
+            low = core.wavetable_read(low_tables, phase, level) if low_tables is not None and \
+                (i == 0 or self.stereo) else None
+            if i == 0 and low is not None:
+                signal += low
+            if self.stereo:  # each side hears mostly one whole voice, as before; the middle (mono) stays steady
+                if low is not None:
+                    voice += low * (1.0 / math.sqrt(2.0))
                 side = voice.clone() if side is None else side - voice
         if len(voices) > 1:
             signal *= 1.0 / len(voices)

@@ -28,6 +28,7 @@ from engine.voices.sampler import Program, SamplerVoice, SoundfontPlayer, find_n
 from knowledge_base.sound import SampledProgram
 
 VoiceFactory = Callable[[Track, VoiceContext], Voice]
+PRESENCE_MARGIN = 0.03  # over the mix preset's bass_presence: the mixer estimates the share on other windows
 VOICES: dict[str, VoiceFactory] = {}
 
 
@@ -86,6 +87,16 @@ def _sampled_kit(track: Track, ctx: VoiceContext) -> Voice:
     return SamplerVoice(program.soundfont, program=program, round_robin=True, lowcut_hz=entry.lowcut_hz)
 
 
+def presence_share(track: Track, ctx: VoiceContext) -> float:
+    """The share of its energy a synthesised voice puts above 150 Hz itself: the genre's mix preset's
+    ``bass_presence`` for the role, a little over it, so the mixer's own presence stage finds nothing to add (its
+    rectified harmonics are the octave above's series: a bass heard an octave up). 0 for roles without one. (A
+    sampled bass keeps its recorded spectrum: saturating a double bass sample to 36% above 150 Hz, odd series or
+    not, made the transcriber hear its octave as often as the mixer's rectifier does.)"""
+    target = ctx.kb.mix_presets.for_genres(list(ctx.genre_lineage)).bass_presence.get(track.role, 0.0)
+    return min(target + PRESENCE_MARGIN, 0.95) if target > 0.0 else 0.0
+
+
 @register_voice("sampler")
 def _sampler(track: Track, ctx: VoiceContext) -> Voice:
     program = sampler_program(track, ctx)
@@ -95,7 +106,8 @@ def _sampler(track: Track, ctx: VoiceContext) -> Voice:
 
 @register_voice("harmonic")
 def _harmonic(track: Track, ctx: VoiceContext) -> Voice:
-    return HarmonicVoice(ctx.kb.synth_presets.preset(track.preset), device=ctx.device)
+    return HarmonicVoice(ctx.kb.synth_presets.preset(track.preset), device=ctx.device,
+                         presence_share=presence_share(track, ctx))
 
 
 def choose_voice(track: Track, ctx: VoiceContext) -> str:

@@ -52,3 +52,45 @@ def test_transcriber_hears_a_line_in_its_octave() -> None:
     wrong = pitch_truth.stem_pitch("lead", track, _plucked(LINE, 4.0, octave=12), SR, family="guitar", voice="test",
                                    duration_s=4.0)
     assert wrong.f1 < 0.3 and wrong.best_shift == -12 and wrong.other_octave
+
+
+def test_voice_audio_is_what_the_engine_rendered(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The bench transcribes each voice before the mixer: ``voice_audio`` renders the tracks again with the engine's
+    voice, program and per-track seed, and gets exactly what the engine handed its mixer."""
+    import knowledge_base
+    from bench.engine_bench import Prompt, label_inputs
+    from engine import Engine
+    from engine.mixer import mix
+
+    handed: dict[str, np.ndarray] = {}
+
+    def spy(*, tracks: dict[str, tuple[str, np.ndarray]], **kwargs: object) -> object:
+        handed.update({name: audio.copy() for name, (_, audio) in tracks.items()})
+        return mix(tracks=tracks, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr("engine.facade.mix", spy)
+    kb = knowledge_base.load()
+    engine = Engine(device="cpu")
+    plan, controls, _ = label_inputs(kb, Prompt("dubstep drop with wobble bass", genre="dubstep"))
+    result = engine.render(plan=plan, **controls, duration_s=6.0, sample_rate=SR, seed=3)
+    names = [t.name for t in pitch_truth.pitched_tracks(result.score.tracks)]
+    assert "bass" in names and "drums" not in names
+    lineage = tuple(g.id for g in kb.genre_lineage(result.score.genre_id))
+    again = pitch_truth.voice_audio(engine, result.score, names, sample_rate=SR, seed=3, genre_lineage=lineage)
+    assert set(again) == set(names)
+    for name in names:
+        np.testing.assert_array_equal(again[name], handed[name])
+
+
+def test_clear_attacks_include_a_plucked_double_bass_line() -> None:
+    """A double bass walking a bass line is plucked (GM 32): its notes count; a cello or a pad does not."""
+
+    def track(instrument: str, role: str, program: int) -> Track:
+        return Track(name=role, role=role, instrument_id=instrument, preset=instrument,  # type: ignore[arg-type]
+                     gm_program=program, is_drum=False)
+
+    assert pitch_truth.clear_attack(track("double_bass", "bass", 32), "strings")
+    assert not pitch_truth.clear_attack(track("cello", "bass", 42), "strings")
+    assert not pitch_truth.clear_attack(track("violin", "lead", 40), "strings")
+    assert pitch_truth.clear_attack(track("piano", "harmony", 0), "keyboard")
+    assert not pitch_truth.clear_attack(track("piano", "pad", 0), "keyboard")

@@ -32,7 +32,7 @@ def test_pad_unison_spreads_in_stereo_and_folds_down_to_mono(kb: KnowledgeBase) 
     assert audio.shape == (2, 2 * SR) and audio.dtype == np.float32
     left, right = audio.astype(np.float64)
     mid, side = (left + right) / 2, (left - right) / 2
-    assert -12.0 <= 10 * np.log10((side @ side) / (mid @ mid)) <= -2.0
+    assert -12.0 <= 10 * np.log10((side @ side) / (mid @ mid)) <= -1.0  # wide, never more side than middle
     mono = preset.model_copy(update={"stereo_spread": 0.0})
     dry = HarmonicVoice(mono, device=torch.device("cpu")).render(_track("synth_pad"), n_samples=2 * SR,
                                                                  sample_rate=SR, seed=1)

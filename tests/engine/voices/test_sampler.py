@@ -242,3 +242,30 @@ def test_sampled_kit_low_cut_keeps_the_kick_above_the_sub_octave(kb: KnowledgeBa
     raw = SamplerVoice(AVL, program=Program(AVL, 0, 0)).render(kick, n_samples=2 * SR, sample_rate=SR)
     assert sub_re_63_db(raw) > -3.0
     assert sub_re_63_db(cut) <= -6.0
+
+
+def test_a_key_struck_again_ends_the_note_it_interrupts() -> None:
+    """Two notes on one key that overlap: the first ends where the second starts, and the second keeps its own
+    length (its predecessor's note-off used to arrive while it played and cut it short); the same key struck twice
+    at once is one note."""
+    from engine.voices.sampler import note_events
+
+    track = Track(name="comp", role="harmony", instrument_id="electric_guitar", preset="electric_guitar_clean",
+                  gm_program=27, is_drum=False, notes=[Note(0.0, 1.0, 60, 90), Note(0.5, 1.5, 60, 80),
+                                                       Note(0.5, 0.2, 64, 70), Note(0.5, 0.4, 64, 100)])
+    sr = 1000
+    assert note_events(track, sr) == [(0, 1, 60, 90), (500, 0, 60, 0), (500, 1, 60, 80), (500, 1, 64, 100),
+                                      (900, 0, 64, 0), (2000, 0, 60, 0)]
+
+
+@needs_sampler
+def test_an_interrupted_key_keeps_sounding_its_new_note() -> None:
+    assert SOUNDFONT is not None
+    track = Track(name="lead", role="lead", instrument_id="organ", preset="organ", gm_program=16, is_drum=False,
+                  notes=[Note(0.0, 1.0, 60, 100), Note(0.5, 1.5, 60, 100)])
+    audio = SamplerVoice(SOUNDFONT).render(track, n_samples=int(2.5 * SR), sample_rate=SR).mean(axis=0)
+
+    def rms(a_s: float, b_s: float) -> float:
+        return float(np.sqrt(np.mean(audio[int(a_s * SR): int(b_s * SR)].astype(np.float64) ** 2)))
+
+    assert rms(1.3, 1.9) > 0.5 * rms(0.6, 0.95)  # an organ holds: the second note sounds until 2.0 s
