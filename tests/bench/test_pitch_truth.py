@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from concurrent.futures import Future
+
 import numpy as np
 import pytest
 
@@ -60,12 +62,15 @@ def test_voice_audio_is_what_the_engine_rendered(monkeypatch: pytest.MonkeyPatch
     import knowledge_base
     from bench.engine_bench import Prompt, label_inputs
     from engine import Engine
+    from engine.mixer import Track as TrackAudio
     from engine.mixer import mix
 
     handed: dict[str, np.ndarray] = {}
 
-    def spy(*, tracks: dict[str, tuple[str, np.ndarray]], **kwargs: object) -> object:
-        handed.update({name: audio.copy() for name, (_, audio) in tracks.items()})
+    def spy(*, tracks: dict[str, tuple[str, TrackAudio]], **kwargs: object) -> object:
+        # the engine hands a track still being synthesised as a Future (the mixer starts on the ready ones)
+        handed.update({name: (audio.result() if isinstance(audio, Future) else audio).copy()
+                       for name, (_, audio) in tracks.items()})
         return mix(tracks=tracks, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr("engine.facade.mix", spy)
