@@ -83,6 +83,24 @@ class Feel(Entry):
     genre: str | None = Field(default=None, description="The genre the word names when the prompt names no other")
 
 
+class EnsemblePart(Entry):
+    instrument: str
+    role: Role
+
+
+class Ensemble(Entry):
+    """A named band or chamber group (ensembles.yaml): its line-up is closed. "A jazz trio" is piano, double bass
+    and drums, and nothing the genre would add; a word naming it ("string quartet") also names its genre when
+    the prompt names none. Entries sharing an alias ("piano trio") are told apart by the prompt's genre."""
+
+    id: str
+    name: str
+    aliases: list[str] = []
+    genre: str = Field(description="The genre the ensemble plays when the prompt names none; also what tells "
+                                   "entries sharing an alias apart (a jazz piano trio vs a classical one)")
+    parts: list[EnsemblePart] = Field(min_length=1, description="Every player, in order: the instrument and its role")
+
+
 class Instrument(Entry):
     id: str
     name: str
@@ -266,6 +284,7 @@ class KnowledgeBase(Entry):
     synth_presets: SynthPresets
     mix_presets: MixPresets
     feels: list[Feel] = []
+    ensembles: list[Ensemble] = []
 
     @model_validator(mode="after")
     def _cross_references(self) -> KnowledgeBase:
@@ -289,6 +308,10 @@ class KnowledgeBase(Entry):
             problems += [f"genre {g.id}: bad meter {m}" for m in g.meters if not re.fullmatch(r"\d{1,2}/\d{1,2}", m)]
         problems += [f"feel {f.id}: unknown genre {f.genre}" for f in self.feels
                      if f.genre is not None and f.genre not in genre_ids]
+        for e in self.ensembles:
+            problems += [f"ensemble {e.id}: unknown genre {e.genre}"] if e.genre not in genre_ids else []
+            problems += [f"ensemble {e.id}: unknown instrument {p.instrument}" for p in e.parts
+                         if p.instrument not in instrument_ids]
         for a in self.artists:
             if a.genre not in genre_ids or (a.sub_genre and a.sub_genre not in genre_ids):
                 problems.append(f"artist {a.name}: unknown genre {a.genre}/{a.sub_genre}")
@@ -373,6 +396,11 @@ class KnowledgeBase(Entry):
 
     def find_texture(self, name: str | None) -> Texture | None:
         return self._by_name["textures"].get(normalise_name(name)) if name else None  # type: ignore[return-value]
+
+    def find_ensemble(self, name: str | None) -> Ensemble | None:
+        """Ensemble by id or name (an alias several entries share names none of them: the parser decides)."""
+        key = normalise_name(name) if name else ""
+        return next((e for e in self.ensembles if key in (normalise_name(e.id), normalise_name(e.name))), None)
 
     def genre_lineage(self, name: str | None) -> list[Genre]:
         """The genre (by id, name or alias) and its ancestors, nearest first; [] when unknown."""

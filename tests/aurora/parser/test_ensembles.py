@@ -1,0 +1,89 @@
+"""A named ensemble is a closed line-up: "jazz trio" is piano, double bass and drums and nothing jazz would add
+(no trumpet, no trombone); "string quartet" is violins, viola and cello and names classical music when the
+prompt names no genre; "piano trio" is a jazz trio in a jazz prompt, a classical one otherwise. Phrased the way
+users write (typos aside, the words they use), plus combinations never tuned on."""
+
+from __future__ import annotations
+
+import pytest
+
+from aurora import Aurora
+from engine.inputs import parse_parameters
+from engine.structure.orchestration import orchestrate
+from knowledge_base import KnowledgeBase
+from knowledge_base.layout import decode
+from tests.engine.conftest import make_controls
+
+
+def _parse(aurora: Aurora, prompt: str) -> tuple[str | None, list[str], list[str], str]:
+    p = aurora.parse(prompt=prompt).parsed_parameters
+    stated = [i.name for i in p.instrumentation if i.source == "stated"]
+    others = [i.name for i in p.instrumentation if i.source != "stated"]
+    return p.ensemble, stated, others, p.sub_genre.value or p.genre.value
+
+
+@pytest.mark.parametrize(("prompt", "ensemble", "players", "genre"), [
+    ("jazz trio, swinging, piano bass and drums, 140 bpm", "Jazz trio", {"Piano", "Double Bass", "Drum Kit"}, "jazz"),
+    ("string quartet, G major, calm", "String quartet", {"Violin", "Viola", "Cello"}, "classical"),
+    ("jazz waltz 3/4 piano trio in Bb", "Jazz trio", {"Piano", "Double Bass", "Drum Kit"}, "jazz"),
+    ("a melancholic piano trio in E minor", "Piano trio", {"Piano", "Violin", "Cello"}, "classical"),
+    ("brass quintet playing a fanfare", "Brass quintet", {"Trumpet", "French Horn", "Trombone", "Tuba"}, "classical"),
+    ("loud power trio jam, 140 bpm", "Power trio", {"Electric Guitar", "Bass Guitar", "Drum Kit"}, "rock"),
+    ("greasy organ trio groove", "Organ trio", {"Hammond Organ", "Clean Electric Guitar", "Drum Kit"}, "jazz"),
+    ("swing big band, trumpets, 180 bpm", "Big band", {"Trumpet", "Trombone", "Saxophone", "Piano"}, "jazz"),
+])
+def test_an_ensemble_states_its_players_and_no_one_else(aurora: Aurora, kb: KnowledgeBase, prompt: str,
+                                                        ensemble: str, players: set[str], genre: str) -> None:
+    named, stated, others, style = _parse(aurora, prompt)
+    assert named == ensemble
+    assert players <= set(stated)
+    assert not others  # closed: nothing inferred from the genre beside the ensemble
+    assert genre in {g.id for g in kb.genre_lineage(style)}
+
+
+def test_an_ensemble_takes_other_named_instruments_and_exclusions(aurora: Aurora) -> None:
+    _, stated, others, _ = _parse(aurora, "a jazz trio with a vibraphone solo")
+    assert {"Piano", "Double Bass", "Drum Kit", "Vibraphone"} <= set(stated) and not others
+    _, stated, _, _ = _parse(aurora, "jazz trio without drums, late night")
+    assert "Drum Kit" not in stated and {"Piano", "Double Bass"} <= set(stated)
+    named, _, _, _ = _parse(aurora, "a jazz song, no string quartet please")
+    assert named is None
+
+
+def test_jangly_guitars_are_clean_electric_guitars(aurora: Aurora) -> None:
+    _, stated, _, _ = _parse(aurora, "instrumental indie rock track with jangly guitars, 120 bpm, E major")
+    assert stated == ["Clean Electric Guitar"]  # the indie line-up's bright clean electric, not a 12-string acoustic
+
+
+def _orchestra(kb: KnowledgeBase, genre: str, ensemble: str | None, names: list[tuple[str, str]],
+               excluded: tuple[str, ...] = ()) -> list[tuple[str, str]]:
+    controls = make_controls(kb, tempo_bpm=120.0, genre=genre)
+    params = parse_parameters({**controls["parameters"], "ensemble": ensemble, "excluded_instruments": list(excluded),
+                               "instrumentation": [{"name": n, "role": r, "source": "stated"} for n, r in names]})
+    orchestra = orchestrate(controls=decode(kb, controls["control_embedding"]), params=params,
+                            genres=kb.genre_lineage(genre), kb=kb, song_form=True)
+    return [(p.role, p.instrument_id) for p in orchestra.parts]
+
+
+def test_the_engine_plays_the_ensemble_and_adds_no_one(kb: KnowledgeBase) -> None:
+    trio = _orchestra(kb, "swing", "Jazz trio", [("piano", "harmony"), ("double bass", "bass"), ("drum kit", "rhythm")])
+    assert {i for _, i in trio} == {"piano", "double_bass", "drum_kit"}  # no trumpet or trombone from swing
+    assert ("lead", "piano") in trio  # the piano's right hand carries the melody
+    quartet = _orchestra(kb, "classical", "String quartet", [("violin", "lead"), ("viola", "harmony"),
+                                                             ("cello", "bass")])
+    assert sorted(quartet) == sorted([("bass", "cello"), ("harmony", "viola"), ("lead", "violin"),
+                                      ("counter", "violin")])
+    with_vibes = _orchestra(kb, "jazz", "Jazz trio", [("piano", "harmony"), ("double bass", "bass"),
+                                                      ("drum kit", "rhythm"), ("vibraphone", "lead")])
+    assert ("lead", "vibraphone") in with_vibes and ("harmony", "piano") in with_vibes
+    no_drums = _orchestra(kb, "jazz", "Jazz trio", [("piano", "harmony"), ("double bass", "bass")],
+                          excluded=("drum kit",))
+    assert not any(r == "drums" for r, _ in no_drums)
+
+
+def test_every_ensemble_in_the_knowledge_base_is_playable(kb: KnowledgeBase) -> None:
+    """Each entry names known instruments and genres, and its players all get a part."""
+    assert len(kb.ensembles) >= 8
+    for ensemble in kb.ensembles:
+        parts = _orchestra(kb, ensemble.genre, ensemble.name, [])
+        assert {p.instrument for p in ensemble.parts} == {i for _, i in parts}, ensemble.id
