@@ -87,3 +87,12 @@ def test_every_ensemble_in_the_knowledge_base_is_playable(kb: KnowledgeBase) -> 
     for ensemble in kb.ensembles:
         parts = _orchestra(kb, ensemble.genre, ensemble.name, [])
         assert {p.instrument for p in ensemble.parts} == {i for _, i in parts}, ensemble.id
+
+
+@pytest.mark.parametrize("prompt", ["6/8 irish ballad with harp, gentle", "an old irish air on the fiddle",
+                                    "slow celtic ballad with harp and flute"])
+def test_an_irish_or_celtic_ballad_is_celtic_music(aurora: Aurora, kb: KnowledgeBase, prompt: str) -> None:
+    """Not the default pop with a drum kit: the genre's own line-up (harp, fiddle, whistle, frame drum)."""
+    p = aurora.parse(prompt=prompt).parsed_parameters
+    assert "celtic" in {g.id for g in kb.genre_lineage(p.sub_genre.value or p.genre.value)}
+    assert "Drum Kit" not in {i.name for i in p.instrumentation}
