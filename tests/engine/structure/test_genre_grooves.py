@@ -1,0 +1,33 @@
+"""Genre grooves that were borrowed from a neighbour: punk drove metal's sixteenth-note double kick at 200 BPM
+(no punk drummer plays that), synth-pop played pop's three-note kick bass instead of its pulsing eighths."""
+
+from __future__ import annotations
+
+from bench import music_metrics as mm
+from engine.structure.arrangement import select_groove
+from engine.structure.meter import Meter
+from knowledge_base import KnowledgeBase
+from tests.engine.structure.test_composition import composed, planned
+
+
+def test_punk_drives_eighths_with_a_backbeat(kb: KnowledgeBase) -> None:
+    for genre in ("punk_rock", "pop_punk"):
+        groove, _ = select_groove(kb.grooves, kb.genre_lineage(genre), Meter(4, 4))
+        high = groove.levels["high"]
+        assert high["kick"].count("X") + high["kick"].count("x") <= 4  # no sixteenth-note double kick
+        assert [i for i, c in enumerate(high["snare"]) if c in "Xx"] == [4, 12]  # snare on 2 and 4
+        assert groove.bass == "root_eighths"
+    metal, _ = select_groove(kb.grooves, kb.genre_lineage("heavy_metal"), Meter(4, 4))
+    assert metal.levels["high"]["kick"].count("x") + metal.levels["high"]["kick"].count("X") == 16  # metal keeps it
+
+
+def test_synth_pop_bass_pulses_eighths(kb: KnowledgeBase) -> None:
+    plan = planned(kb, genre="synth_pop", tempo_bpm=123, duration_s=16, key="C major")
+    score = composed(kb, plan, genre="synth_pop", instruments=("synth bass",))
+    bass = score.track("bass")
+    assert bass is not None
+    per_bar: dict[int, int] = {}
+    for note in bass.notes:
+        per_bar[mm.bar_of(score, note.start_s)] = per_bar.get(mm.bar_of(score, note.start_s), 0) + 1
+    # an eighth-note pulse in every bar (a humanised note may land just before its bar line)
+    assert min(per_bar.values()) >= 6 and sum(per_bar.values()) >= 7.5 * len(per_bar)
