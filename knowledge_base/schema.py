@@ -96,9 +96,12 @@ class Ensemble(Entry):
     id: str
     name: str
     aliases: list[str] = []
-    genre: str = Field(description="The genre the ensemble plays when the prompt names none; also what tells "
-                                   "entries sharing an alias apart (a jazz piano trio vs a classical one)")
-    parts: list[EnsemblePart] = Field(min_length=1, description="Every player, in order: the instrument and its role")
+    genre: str | None = Field(default=None, description="The genre the ensemble plays when the prompt names none; "
+                              "also what tells entries sharing an alias apart (a jazz piano trio vs a classical one)")
+    parts: list[EnsemblePart] = Field(default_factory=list, description="Every player, in order: the instrument and "
+                                      "its role; none for a generic closed line-up (the instruments the prompt names)")
+    size: int | None = Field(default=None, ge=1, le=12, description="Players in a generic line-up ('a trio of piano, "
+                             "bass and drums'): it closes when the prompt names that many instruments")
 
 
 class Instrument(Entry):
@@ -309,7 +312,7 @@ class KnowledgeBase(Entry):
         problems += [f"feel {f.id}: unknown genre {f.genre}" for f in self.feels
                      if f.genre is not None and f.genre not in genre_ids]
         for e in self.ensembles:
-            problems += [f"ensemble {e.id}: unknown genre {e.genre}"] if e.genre not in genre_ids else []
+            problems += [f"ensemble {e.id}: unknown genre {e.genre}"] if e.genre and e.genre not in genre_ids else []
             problems += [f"ensemble {e.id}: unknown instrument {p.instrument}" for p in e.parts
                          if p.instrument not in instrument_ids]
         for a in self.artists:

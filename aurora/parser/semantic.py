@@ -167,6 +167,11 @@ class SemanticParser:
             if from_chords is not None:  # the stated harmony implies the key better than genre habits do
                 key_value = KeySignatureValue(value=from_chords.label(), confidence=0.7)
 
+        if ensemble is None:  # "solo piano", "just piano and cello", "a trio of piano, bass and drums"
+            mentions = [(f.start, f.start + len(f.phrase)) for f in self.instruments.parse(lowered).found]
+            ensemble = self.ensembles.closed(lowered, mentions)
+            if ensemble is not None:
+                explicit.append("ensemble")
         instruments, excluded = self._instruments(lowered, style_genre, artists, explicit, ensemble)
         energy = self.moods.energy(lowered, moods)
         if energy is not None:
@@ -229,7 +234,7 @@ class SemanticParser:
             without = self._rank(blank_feel_words(lowered, feels), prompt_vec, artists)
             ranking = without if without[0].stated else ranking
         ensemble = self.ensembles.parse(lowered, self.genres.stated(lowered)[0])
-        if ensemble is not None and not ranking[0].stated and not artists:
+        if ensemble is not None and ensemble.ensemble.genre and not ranking[0].stated and not artists:
             # "string quartet, G major, calm": the ensemble names its genre when nothing else does
             ranking = _promoted(ranking, ensemble.ensemble.genre)
         return ranking

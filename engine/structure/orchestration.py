@@ -170,6 +170,12 @@ def _ensemble_orchestra(ensemble: Ensemble, stated: list[str], stated_roles: dic
         role = _ROLE_MAP.get(part.role, "harmony")
         if part not in firsts and role in PITCHED_ROLES:
             place(part.instrument, [role])
+    if "bass" not in taken:  # no bass player: one who plays bass lines too (the piano's left hand in a solo piece)
+        for inst_id in members + stated:
+            inst = kb.find_instrument(inst_id)
+            if inst is not None and inst_id not in excluded and not inst.drum and "bass" in inst.roles:
+                place(inst_id, ["bass"])
+                break
     if "lead" not in taken:  # the melody goes to a player who can lead (the piano's right hand in a trio)
         for inst_id in [p.instrument for p in ensemble.parts] + stated:
             inst = kb.find_instrument(inst_id)
