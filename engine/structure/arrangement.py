@@ -95,6 +95,10 @@ def select_groove(grooves: list[Groove], lineage: list[Genre], meter: Meter) -> 
     if in_meter:
         return in_meter[0], in_meter[0]
     pattern = next((g for g in generic if meter.label in g.meters), style)
+    if meter.label not in style.meters and pattern is not style:
+        # the comping and arpeggio rhythms are the meter's: a 3/4 waltz strum has as many sixteenths as a 6/8 bar
+        # but plays 3/4 in it, and a 4/4 rhythm in 7/8 was cut to one chord a bar (the groups went unplayed)
+        style = style.model_copy(update={"comping": pattern.comping, "arp": pattern.arp})
     return pattern, style
 
 

@@ -31,3 +31,20 @@ def test_synth_pop_bass_pulses_eighths(kb: KnowledgeBase) -> None:
         per_bar[mm.bar_of(score, note.start_s)] = per_bar.get(mm.bar_of(score, note.start_s), 0) + 1
     # an eighth-note pulse in every bar (a humanised note may land just before its bar line)
     assert min(per_bar.values()) >= 6 and sum(per_bar.values()) >= 7.5 * len(per_bar)
+
+
+def test_the_comping_rhythm_is_the_meter_s(kb: KnowledgeBase) -> None:
+    """A 6/8 Celtic ballad's harp played the 3/4 waltz strum (both bars have twelve sixteenths: it put 3/4 in the
+    6/8 bar and a beat tracker heard 94 for 63), and a 7/8 folk guitar held one chord a bar (the 4/4 rhythm was
+    cut): the comping now follows the meter's own groove, the genre keeping its kit and bass."""
+    from engine.structure.harmony import parse_grid
+
+    six, _ = select_groove(kb.grooves, kb.genre_lineage("celtic"), Meter(6, 8))
+    _, style = select_groove(kb.grooves, kb.genre_lineage("celtic"), Meter(6, 8))
+    assert style.comping == six.comping and style.comping.pattern != "....x-..x-.."
+    _, waltz = select_groove(kb.grooves, kb.genre_lineage("celtic"), Meter(3, 4))
+    assert waltz.comping.pattern == "....x-..x-.."  # in 3/4 the genre's own waltz rhythm stays
+    _, folk = select_groove(kb.grooves, kb.genre_lineage("folk"), Meter(7, 8))
+    starts = {s for s, _, _ in parse_grid(folk.comping.pattern)}
+    assert set(Meter(7, 8).strong_steps) <= starts  # every group of the 2+2+3 is played
+    assert folk.bass == select_groove(kb.grooves, kb.genre_lineage("folk"), Meter(4, 4))[1].bass
