@@ -131,6 +131,8 @@ def evaluate(engine: Engine, kb: KnowledgeBase, aurora: Any, prompt: dict[str, A
     lead = score.track("lead")
     family, rng = mm.lead_range(kb, lead.instrument_id if lead else None)
     lineup = lineup_of(kb, score.genre_id)
+    ensemble = kb.find_ensemble(params.get("ensemble"))
+    lineup |= {p.instrument for p in ensemble.parts} if ensemble is not None else set()  # a string quartet's viola
     row: dict[str, Any] = {
         "index": index, "prompt": prompt["text"], "duration_s": duration_s, "seed": seed, "genre": score.genre_id,
         "meter": score.time_signature, "plan_tempo": float(plan["tempo_bpm"]), "render_s": render_s,
