@@ -114,7 +114,7 @@ class SemanticParser:
 
         artists = self.artists.parse(lowered)
         feels = self.feels.parse(lowered)
-        ensemble = self.ensembles.parse(lowered, self.genres.stated(lowered)[0])
+        ensemble = self._ensemble(lowered)
         ranking = self._feel_aware_rank(lowered, prompt_vec, artists, feels)
         genre, sub_genre, genre_conf, sub_conf = self.genres.split(ranking)
         if ensemble is not None:
@@ -233,11 +233,20 @@ class SemanticParser:
         if own and ranking[0].stated and ranking[0].genre_id in own:
             without = self._rank(blank_feel_words(lowered, feels), prompt_vec, artists)
             ranking = without if without[0].stated else ranking
-        ensemble = self.ensembles.parse(lowered, self.genres.stated(lowered)[0])
+        ensemble = self._ensemble(lowered)
         if ensemble is not None and ensemble.ensemble.genre and not ranking[0].stated and not artists:
             # "string quartet, G major, calm": the ensemble names its genre when nothing else does
             ranking = _promoted(ranking, ensemble.ensemble.genre)
         return ranking
+
+    def _ensemble(self, lowered: str) -> EnsembleFinding | None:
+        """The ensemble the text names, unless its words are part of a longer instrument name ("big band horns"
+        are the brass section, not a big band)."""
+        found = self.ensembles.parse(lowered, self.genres.stated(lowered)[0])
+        if found is None or any(f.start <= found.start and f.start + len(f.phrase) > found.end
+                                for f in self.instruments.parse(lowered).found):
+            return None
+        return found
 
     def _tempo(self, lowered: str, genre: Genre, moods: list[MoodFinding], artists: list[ArtistFinding],
                warnings: list[str], explicit: list[str], feels: list[FeelFinding]) -> TempoValue:

@@ -130,3 +130,9 @@ def test_a_band_with_a_solo_is_not_a_closed_line_up(aurora: Aurora, prompt: str)
     """A 'guitar solo' is a section in a band; 'just' far from an instrument closes nothing; a quartet naming two
     players leaves the other two to the genre."""
     assert aurora.parse(prompt=prompt).parsed_parameters.ensemble is None
+
+
+def test_an_instrument_named_with_the_ensemble_s_words_is_the_instrument(aurora: Aurora) -> None:
+    """'big band horns' are the brass section (an instrument), not a closed big band."""
+    p = aurora.parse(prompt="swing jazz, big band horns, 160 bpm").parsed_parameters
+    assert p.ensemble is None and "Brass Section" in {i.name for i in p.instrumentation if i.source == "stated"}
