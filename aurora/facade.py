@@ -442,7 +442,7 @@ def keep_stated(params: ParsedMusicalParameters, stated: ParsedMusicalParameters
     if "instrumentation" in stated_fields:
         stated_names = {i.name for i in stated.instrumentation if i.source == "stated"}
         extra = [i for i in params.instrumentation if i.name not in stated_names
-                 and i.name not in stated.excluded_instruments]
+                 and i.name not in stated.excluded_instruments] if stated.ensemble is None else []  # closed
         update["instrumentation"] = [i for i in stated.instrumentation if i.source == "stated"] + extra
     excluded = set(stated.excluded_instruments if "excluded_instruments" in update else params.excluded_instruments)
     instruments: list[InstrumentValue] = update.get("instrumentation", params.instrumentation)  # type: ignore[assignment]

@@ -136,3 +136,17 @@ def test_an_instrument_named_with_the_ensemble_s_words_is_the_instrument(aurora:
     """'big band horns' are the brass section (an instrument), not a closed big band."""
     p = aurora.parse(prompt="swing jazz, big band horns, 160 bpm").parsed_parameters
     assert p.ensemble is None and "Brass Section" in {i.name for i in p.instrumentation if i.source == "stated"}
+
+
+def test_an_llm_tier_adds_no_one_to_a_named_ensemble(aurora: Aurora) -> None:
+    """keep_stated: what an enhanced (LLM) parse adds beside a closed line-up is dropped; elsewhere it stays."""
+    from aurora.contracts import InstrumentValue
+    from aurora.facade import keep_stated
+
+    trumpet = InstrumentValue(name="Trumpet", role="lead", confidence=0.7, source="stated")
+    for prompt, kept in (("jazz trio, late night", False), ("a jazz song with piano", True)):
+        stated = aurora.parse(prompt=prompt).parsed_parameters
+        llm = stated.model_copy(update={"instrumentation": [*stated.instrumentation, trumpet], "ensemble": None})
+        merged = keep_stated(llm, stated)
+        assert ("Trumpet" in {i.name for i in merged.instrumentation}) is kept
+        assert merged.ensemble == stated.ensemble
