@@ -48,3 +48,11 @@ def test_the_comping_rhythm_is_the_meter_s(kb: KnowledgeBase) -> None:
     starts = {s for s, _, _ in parse_grid(folk.comping.pattern)}
     assert set(Meter(7, 8).strong_steps) <= starts  # every group of the 2+2+3 is played
     assert folk.bass == select_groove(kb.grooves, kb.genre_lineage("folk"), Meter(4, 4))[1].bass
+
+
+def test_a_two_four_bar_plays_half_the_genre_s_rhythm(kb: KnowledgeBase) -> None:
+    """Bluegrass in 2/4 strums the first half of its 4/4 strum (the same rhythm at the same beat), not a polka's
+    off-beat chops and not one chord a bar."""
+    _, four = select_groove(kb.grooves, kb.genre_lineage("bluegrass"), Meter(4, 4))
+    _, two = select_groove(kb.grooves, kb.genre_lineage("bluegrass"), Meter(2, 4))
+    assert two.comping.pattern == four.comping.pattern[:8] and two.comping.style == four.comping.style
