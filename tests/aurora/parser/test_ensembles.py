@@ -150,3 +150,11 @@ def test_an_llm_tier_adds_no_one_to_a_named_ensemble(aurora: Aurora) -> None:
         merged = keep_stated(llm, stated)
         assert ("Trumpet" in {i.name for i in merged.instrumentation}) is kept
         assert merged.ensemble == stated.ensemble
+
+
+def test_the_parse_table_says_the_line_up_is_closed(aurora: Aurora) -> None:
+    from aurora.ui import format as fmt
+
+    rows = {r[0]: r for r in fmt.parameter_rows(aurora.parse(prompt="string quartet, G major, calm").parsed_parameters)}
+    assert rows["Line-up"][1].startswith("String quartet") and rows["Line-up"][3] == "explicit"
+    assert "Line-up" not in {r[0] for r in fmt.parameter_rows(aurora.parse(prompt="rock song").parsed_parameters)}
