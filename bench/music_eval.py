@@ -96,7 +96,9 @@ def score_only(kb: KnowledgeBase, plan: dict[str, Any], params: dict[str, Any], 
 
 
 def lineup_of(kb: KnowledgeBase, genre_id: str | None) -> set[str]:
-    return {gi.instrument for g in kb.genre_lineage(genre_id) for gi in g.instruments}
+    lineage = kb.genre_lineage(genre_id)
+    closed_at = next((k for k, g in enumerate(lineage) if g.own_lineup), None)  # bluegrass: its own players only
+    return {gi.instrument for g in lineage[: None if closed_at is None else closed_at + 1] for gi in g.instruments}
 
 
 def as_played(kb: KnowledgeBase, stated_ids: list[str], genre_id: str | None,

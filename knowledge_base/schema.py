@@ -62,6 +62,9 @@ class Genre(Entry):
     instruments: list[GenreInstrument] = Field(min_length=2)
     structures: list[str] = Field(min_length=1)
     progressions: list[list[str]] = Field(min_length=1, description="Roman numerals, e.g. [i, VI, III, VII]")
+    own_lineup: bool = Field(
+        default=False, description="The line-up is the genre's own, none of its ancestors' instruments join it (a "
+                                   "bluegrass band has no drum kit and no electric guitar though country has both)")
     harmonic_rhythm_beats: int | None = Field(
         default=None, ge=1, le=8,
         description="Beats per chord where the genre changes chords within the bar (2: two chords a 4/4 bar, as "

@@ -200,6 +200,8 @@ def orchestrate(*, controls: DecodedControls, params: ParametersIn, genres: list
         found = kb.find_instrument(name)
         if found is not None:
             excluded.add(found.id)
+    closed_at = next((k for k, g in enumerate(genres) if g.own_lineup), None)
+    genres = genres if closed_at is None else genres[: closed_at + 1]  # a bluegrass band borrows no country drums
     ensemble = kb.find_ensemble(params.ensemble)
     if ensemble is not None:
         named = {it.name: it.role for it in params.instrumentation if it.role}

@@ -158,3 +158,15 @@ def test_the_parse_table_says_the_line_up_is_closed(aurora: Aurora) -> None:
     rows = {r[0]: r for r in fmt.parameter_rows(aurora.parse(prompt="string quartet, G major, calm").parsed_parameters)}
     assert rows["Line-up"][1].startswith("String quartet") and rows["Line-up"][3] == "explicit"
     assert "Line-up" not in {r[0] for r in fmt.parameter_rows(aurora.parse(prompt="rock song").parsed_parameters)}
+
+
+def test_a_bluegrass_band_borrows_no_drums_from_country(kb: KnowledgeBase) -> None:
+    """A genre with its own line-up (own_lineup) takes nothing from its ancestors: bluegrass got country's drum kit
+    and electric guitar; a drum kit the prompt names still plays."""
+    plain = _orchestra(kb, "bluegrass", None, [("banjo", "lead")])
+    assert not {i for _, i in plain} & {"drum_kit", "electric_guitar", "bass_guitar"}
+    assert {"banjo", "double_bass"} <= {i for _, i in plain}
+    with_drums = _orchestra(kb, "bluegrass", None, [("banjo", "lead"), ("drum kit", "rhythm")])
+    assert ("drums", "drum_kit") in with_drums
+    country = _orchestra(kb, "country", None, [("banjo", "lead")])
+    assert any(r == "drums" for r, _ in country)  # country keeps its drummer

@@ -56,3 +56,12 @@ def test_a_two_four_bar_plays_half_the_genre_s_rhythm(kb: KnowledgeBase) -> None
     _, four = select_groove(kb.grooves, kb.genre_lineage("bluegrass"), Meter(4, 4))
     _, two = select_groove(kb.grooves, kb.genre_lineage("bluegrass"), Meter(2, 4))
     assert two.comping.pattern == four.comping.pattern[:8] and two.comping.style == four.comping.style
+
+
+def test_bluegrass_chops_the_backbeat(kb: KnowledgeBase) -> None:
+    """Bluegrass has no drummer: the mandolin's short chop on the backbeat over a root-fifth bass (boom-chick), not
+    country's eighth-note strum."""
+    for meter, backbeats in ((Meter(2, 4), [4]), (Meter(4, 4), [4, 12])):
+        _, style = select_groove(kb.grooves, kb.genre_lineage("bluegrass"), meter)
+        assert style.comping.style == "stabs" and style.bass == "root_fifth"
+        assert [i for i, c in enumerate(style.comping.pattern) if c in "Xx"] == backbeats
