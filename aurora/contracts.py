@@ -198,6 +198,8 @@ class ParsedMusicalParameters(Contract):
     duration_s: float | None = Field(default=None, ge=1.0, le=3600.0)
     textures: list[str] = Field(default_factory=list, description="vinyl crackle, rain, tape hiss, ...")
     feels: list[FeelValue] = Field(default_factory=list, description="Feels and forms: waltz, swing, ballad, ...")
+    ensemble: str | None = Field(default=None, description="A named ensemble (ensembles.yaml: 'Jazz trio', "
+                                 "'String quartet'): its line-up is closed, the engine adds no one to it")
     explicit: list[str] = Field(
         default_factory=list, description="Fields the text stated (never overridden by inference)"
     )

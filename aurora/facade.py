@@ -434,7 +434,7 @@ def keep_stated(params: ParsedMusicalParameters, stated: ParsedMusicalParameters
     """What the user's own words stated wins over anything a later (enhanced / LLM) parse says."""
     update: dict[str, object] = {}
     field_names = ("genre", "sub_genre", "tempo", "mood", "structure", "key_signature", "time_signature",
-                   "energy_level", "chords", "duration_s", "excluded_instruments", "feels")
+                   "energy_level", "chords", "duration_s", "excluded_instruments", "feels", "ensemble")
     stated_fields = set(stated.explicit)
     for name in field_names:
         if name in stated_fields or (name in ("genre", "sub_genre") and stated_fields & {"genre", "sub_genre"}):
@@ -442,7 +442,7 @@ def keep_stated(params: ParsedMusicalParameters, stated: ParsedMusicalParameters
     if "instrumentation" in stated_fields:
         stated_names = {i.name for i in stated.instrumentation if i.source == "stated"}
         extra = [i for i in params.instrumentation if i.name not in stated_names
-                 and i.name not in stated.excluded_instruments]
+                 and i.name not in stated.excluded_instruments] if stated.ensemble is None else []  # closed
         update["instrumentation"] = [i for i in stated.instrumentation if i.source == "stated"] + extra
     excluded = set(stated.excluded_instruments if "excluded_instruments" in update else params.excluded_instruments)
     instruments: list[InstrumentValue] = update.get("instrumentation", params.instrumentation)  # type: ignore[assignment]

@@ -96,7 +96,9 @@ def score_only(kb: KnowledgeBase, plan: dict[str, Any], params: dict[str, Any], 
 
 
 def lineup_of(kb: KnowledgeBase, genre_id: str | None) -> set[str]:
-    return {gi.instrument for g in kb.genre_lineage(genre_id) for gi in g.instruments}
+    lineage = kb.genre_lineage(genre_id)
+    closed_at = next((k for k, g in enumerate(lineage) if g.own_lineup), None)  # bluegrass: its own players only
+    return {gi.instrument for g in lineage[: None if closed_at is None else closed_at + 1] for gi in g.instruments}
 
 
 def as_played(kb: KnowledgeBase, stated_ids: list[str], genre_id: str | None,
@@ -131,6 +133,8 @@ def evaluate(engine: Engine, kb: KnowledgeBase, aurora: Any, prompt: dict[str, A
     lead = score.track("lead")
     family, rng = mm.lead_range(kb, lead.instrument_id if lead else None)
     lineup = lineup_of(kb, score.genre_id)
+    ensemble = kb.find_ensemble(params.get("ensemble"))
+    lineup |= {p.instrument for p in ensemble.parts} if ensemble is not None else set()  # a string quartet's viola
     row: dict[str, Any] = {
         "index": index, "prompt": prompt["text"], "duration_s": duration_s, "seed": seed, "genre": score.genre_id,
         "meter": score.time_signature, "plan_tempo": float(plan["tempo_bpm"]), "render_s": render_s,

@@ -108,6 +108,7 @@ class ParametersIn(_In):
     chords: list[str] = Field(default_factory=list)
     swing: float | None = Field(default=None, ge=0.0, le=1.0)  # a swing feel the prompt asked for (0 straight)
     feels: list[_Feel] = Field(default_factory=list)
+    ensemble: str | None = None  # a named ensemble (knowledge_base ensembles.yaml): a closed line-up
 
     @property
     def feel_swing(self) -> float | None:

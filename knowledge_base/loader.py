@@ -40,8 +40,9 @@ FILES = {
     "synth_presets": "synth_presets.yaml",
     "mix_presets": "mix_presets.yaml",
     "feels": "feels.yaml",
+    "ensembles": "ensembles.yaml",
 }
-OPTIONAL = frozenset({"feels"})  # a knowledge-base folder made before these files existed still loads
+OPTIONAL = frozenset({"feels", "ensembles"})  # a knowledge-base folder made before these files existed still loads
 _UNWRAP = {"grooves": "grooves"}  # files whose list sits under a top-level key
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: ~10x faster cold start
 

@@ -62,6 +62,9 @@ class Genre(Entry):
     instruments: list[GenreInstrument] = Field(min_length=2)
     structures: list[str] = Field(min_length=1)
     progressions: list[list[str]] = Field(min_length=1, description="Roman numerals, e.g. [i, VI, III, VII]")
+    own_lineup: bool = Field(
+        default=False, description="The line-up is the genre's own, none of its ancestors' instruments join it (a "
+                                   "bluegrass band has no drum kit and no electric guitar though country has both)")
     harmonic_rhythm_beats: int | None = Field(
         default=None, ge=1, le=8,
         description="Beats per chord where the genre changes chords within the bar (2: two chords a 4/4 bar, as "
@@ -81,6 +84,27 @@ class Feel(Entry):
     tempo_bpm: TempoRange | None = None
     swing: Unit | None = None
     genre: str | None = Field(default=None, description="The genre the word names when the prompt names no other")
+
+
+class EnsemblePart(Entry):
+    instrument: str
+    role: Role
+
+
+class Ensemble(Entry):
+    """A named band or chamber group (ensembles.yaml): its line-up is closed. "A jazz trio" is piano, double bass
+    and drums, and nothing the genre would add; a word naming it ("string quartet") also names its genre when
+    the prompt names none. Entries sharing an alias ("piano trio") are told apart by the prompt's genre."""
+
+    id: str
+    name: str
+    aliases: list[str] = []
+    genre: str | None = Field(default=None, description="The genre the ensemble plays when the prompt names none; "
+                              "also what tells entries sharing an alias apart (a jazz piano trio vs a classical one)")
+    parts: list[EnsemblePart] = Field(default_factory=list, description="Every player, in order: the instrument and "
+                                      "its role; none for a generic closed line-up (the instruments the prompt names)")
+    size: int | None = Field(default=None, ge=1, le=12, description="Players in a generic line-up ('a trio of piano, "
+                             "bass and drums'): it closes when the prompt names that many instruments")
 
 
 class Instrument(Entry):
@@ -266,6 +290,7 @@ class KnowledgeBase(Entry):
     synth_presets: SynthPresets
     mix_presets: MixPresets
     feels: list[Feel] = []
+    ensembles: list[Ensemble] = []
 
     @model_validator(mode="after")
     def _cross_references(self) -> KnowledgeBase:
@@ -289,6 +314,10 @@ class KnowledgeBase(Entry):
             problems += [f"genre {g.id}: bad meter {m}" for m in g.meters if not re.fullmatch(r"\d{1,2}/\d{1,2}", m)]
         problems += [f"feel {f.id}: unknown genre {f.genre}" for f in self.feels
                      if f.genre is not None and f.genre not in genre_ids]
+        for e in self.ensembles:
+            problems += [f"ensemble {e.id}: unknown genre {e.genre}"] if e.genre and e.genre not in genre_ids else []
+            problems += [f"ensemble {e.id}: unknown instrument {p.instrument}" for p in e.parts
+                         if p.instrument not in instrument_ids]
         for a in self.artists:
             if a.genre not in genre_ids or (a.sub_genre and a.sub_genre not in genre_ids):
                 problems.append(f"artist {a.name}: unknown genre {a.genre}/{a.sub_genre}")
@@ -373,6 +402,11 @@ class KnowledgeBase(Entry):
 
     def find_texture(self, name: str | None) -> Texture | None:
         return self._by_name["textures"].get(normalise_name(name)) if name else None  # type: ignore[return-value]
+
+    def find_ensemble(self, name: str | None) -> Ensemble | None:
+        """Ensemble by id or name (an alias several entries share names none of them: the parser decides)."""
+        key = normalise_name(name) if name else ""
+        return next((e for e in self.ensembles if key in (normalise_name(e.id), normalise_name(e.name))), None)
 
     def genre_lineage(self, name: str | None) -> list[Genre]:
         """The genre (by id, name or alias) and its ancestors, nearest first; [] when unknown."""

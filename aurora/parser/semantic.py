@@ -27,6 +27,7 @@ from aurora.contracts import (
 from aurora.parser.artists import ArtistFinding, ArtistParser
 from aurora.parser.chords import parse_chords
 from aurora.parser.duration import parse_duration
+from aurora.parser.ensemble import EnsembleFinding, EnsembleParser
 from aurora.parser.feel import FeelFinding, FeelParser, blank_feel_words, feel_meter, feel_swing, tempo_window
 from aurora.parser.genre import GenreRanker, GenreScore
 from aurora.parser.habits import usual_key, usual_mode, usual_tempo
@@ -74,6 +75,7 @@ class SemanticParser:
         self.structures = StructureParser(kb)
         self.textures = TextureParser(kb)
         self.feels = FeelParser(kb)
+        self.ensembles = EnsembleParser(kb)
 
     def warm_up(self) -> None:
         self.genres.warm_up()
@@ -112,8 +114,11 @@ class SemanticParser:
 
         artists = self.artists.parse(lowered)
         feels = self.feels.parse(lowered)
+        ensemble = self._ensemble(lowered)
         ranking = self._feel_aware_rank(lowered, prompt_vec, artists, feels)
         genre, sub_genre, genre_conf, sub_conf = self.genres.split(ranking)
+        if ensemble is not None:
+            explicit.append("ensemble")
         if ranking[0].stated:
             explicit.append("genre")
             if sub_genre is not None and ranking[0].genre_id == sub_genre.id:
@@ -162,7 +167,12 @@ class SemanticParser:
             if from_chords is not None:  # the stated harmony implies the key better than genre habits do
                 key_value = KeySignatureValue(value=from_chords.label(), confidence=0.7)
 
-        instruments, excluded = self._instruments(lowered, style_genre, artists, explicit)
+        if ensemble is None:  # "solo piano", "just piano and cello", "a trio of piano, bass and drums"
+            mentions = [(f.start, f.start + len(f.phrase)) for f in self.instruments.parse(lowered).found]
+            ensemble = self.ensembles.closed(lowered, mentions)
+            if ensemble is not None:
+                explicit.append("ensemble")
+        instruments, excluded = self._instruments(lowered, style_genre, artists, explicit, ensemble)
         energy = self.moods.energy(lowered, moods)
         if energy is not None:
             explicit.append("energy_level")
@@ -207,6 +217,7 @@ class SemanticParser:
             duration_s=duration_s,
             textures=self.textures.parse(lowered),
             feels=[FeelValue(value=f.feel.name, swing=feel_swing([f])) for f in feels],
+            ensemble=ensemble.ensemble.name if ensemble is not None else None,
             explicit=sorted(set(explicit)),
         )
         warnings += unusable_values(text, params)  # stated values no extractor could use, never dropped silently
@@ -219,10 +230,23 @@ class SemanticParser:
         another one ("a slow jazz waltz" is Jazz in 3/4), and names it only when nothing else does."""
         ranking = self._rank(lowered, prompt_vec, artists)
         own = {f.feel.genre for f in feels if f.feel.genre}
-        if not own or not ranking[0].stated or ranking[0].genre_id not in own:
-            return ranking
-        without = self._rank(blank_feel_words(lowered, feels), prompt_vec, artists)
-        return without if without[0].stated else ranking
+        if own and ranking[0].stated and ranking[0].genre_id in own:
+            without = self._rank(blank_feel_words(lowered, feels), prompt_vec, artists)
+            ranking = without if without[0].stated else ranking
+        ensemble = self._ensemble(lowered)
+        if ensemble is not None and ensemble.ensemble.genre and not ranking[0].stated and not artists:
+            # "string quartet, G major, calm": the ensemble names its genre when nothing else does
+            ranking = _promoted(ranking, ensemble.ensemble.genre)
+        return ranking
+
+    def _ensemble(self, lowered: str) -> EnsembleFinding | None:
+        """The ensemble the text names, unless its words are part of a longer instrument name ("big band horns"
+        are the brass section, not a big band)."""
+        found = self.ensembles.parse(lowered, self.genres.stated(lowered)[0])
+        if found is None or any(f.start <= found.start and f.start + len(f.phrase) > found.end
+                                for f in self.instruments.parse(lowered).found):
+            return None
+        return found
 
     def _tempo(self, lowered: str, genre: Genre, moods: list[MoodFinding], artists: list[ArtistFinding],
                warnings: list[str], explicit: list[str], feels: list[FeelFinding]) -> TempoValue:
@@ -292,9 +316,11 @@ class SemanticParser:
                                      changes=[k.label() for k in finding.changes])
         return KeySignatureValue(value=usual_key(self.kb, genre, votes).label(), confidence=0.35)
 
-    def _instruments(self, lowered: str, genre: Genre, artists: list[ArtistFinding],
-                     explicit: list[str]) -> tuple[list[InstrumentValue], list[str]]:
+    def _instruments(self, lowered: str, genre: Genre, artists: list[ArtistFinding], explicit: list[str],
+                     ensemble: EnsembleFinding | None = None) -> tuple[list[InstrumentValue], list[str]]:
         parsed = self.instruments.parse(lowered)
+        if ensemble is not None:
+            return self._ensemble_instruments(parsed.found, parsed.excluded, genre, ensemble, explicit)
         lineup = list(dict.fromkeys(gi.instrument for g in self.kb.genre_lineage(genre.id) for gi in g.instruments))
         for f in parsed.found:  # "bass" in a jazz trio is the double bass (knowledge_base.instrument_kinds)
             f.instrument_id = kind_in_lineup(self.kb, f.phrase, self.kb.instrument(f.instrument_id), lineup).id
@@ -331,10 +357,42 @@ class SemanticParser:
             roles.add(item.role)
         return out, parsed.excluded
 
+    def _ensemble_instruments(self, found: list[InstrumentFinding], excluded: list[str], genre: Genre,
+                              ensemble: EnsembleFinding, explicit: list[str],
+                              ) -> tuple[list[InstrumentValue], list[str]]:
+        """A named ensemble states its whole line-up, and nothing is inferred beside it (the line-up is closed);
+        other instruments the prompt names join it ("a jazz trio with vibraphone"), exclusions leave it."""
+        explicit.append("instrumentation")
+        if excluded:
+            explicit.append("excluded_instruments")
+        lineup = [p.instrument for p in ensemble.ensemble.parts]
+        lineup += [gi.instrument for g in self.kb.genre_lineage(genre.id) for gi in g.instruments]
+        out: dict[str, InstrumentValue] = {}
+        for part in ensemble.ensemble.parts:
+            if part.instrument not in excluded:
+                out.setdefault(part.instrument, InstrumentValue(
+                    name=self.kb.instrument(part.instrument).name, role=part.role, confidence=0.9))
+        for f in found:
+            if ensemble.start <= f.start < ensemble.end:  # "string quartet" also names the string section
+                continue
+            inst_id = kind_in_lineup(self.kb, f.phrase, self.kb.instrument(f.instrument_id), lineup).id
+            out.setdefault(inst_id, InstrumentValue(name=self.kb.instrument(inst_id).name, role=f.role,
+                                                    confidence=f.confidence))
+        return list(out.values()), excluded
+
     def _infer_energy(self, genre: Genre, moods: list[MoodFinding], bpm: float) -> float:
         parts = [genre.energy, float(np.clip((bpm - 60) / 120, 0, 1))]
         parts += [self.kb.mood(m.mood_id).energy for m in moods[:2]]
         return float(np.mean(parts))
+
+
+def _promoted(ranking: list[GenreScore], genre_id: str) -> list[GenreScore]:
+    """The ranking with ``genre_id`` first, as if the text had named it."""
+    found = next((s for s in ranking if s.genre_id == genre_id), None)
+    if found is None:
+        return ranking
+    top = GenreScore(genre_id, ranking[0].score + 0.01, True, found.similarity)
+    return [top, *[s for s in ranking if s.genre_id != genre_id]]
 
 
 def _key_from_label(label: str | None, chords: Chords) -> Key | None:

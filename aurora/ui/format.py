@@ -123,6 +123,8 @@ def parameter_rows(params: ParsedMusicalParameters) -> list[Row]:
     rows += [["Feel", f.value + (f" (swing {f.swing:.2f})" if f.swing else ""), confidence_bar(f.confidence),
               "explicit"] for f in p.feels]
     rows += [["Mood", m.value, confidence_bar(m.confidence), SOURCE_LABELS[m.source]] for m in p.mood]
+    if p.ensemble:  # a closed line-up: the named players and nothing the genre would add
+        rows.append(["Line-up", f"{p.ensemble} (only these players)", "", "explicit"])
     rows += [
         ["Instrument", f"{i.name} ({i.role})", confidence_bar(i.confidence), SOURCE_LABELS[i.source]]
         for i in p.instrumentation

@@ -96,6 +96,18 @@ def select_groove(grooves: list[Groove], lineage: list[Genre], meter: Meter) -> 
     if in_meter:
         return in_meter[0], in_meter[0]
     pattern = next((g for g in generic if meter.label in g.meters), style)
+    if meter.label not in style.meters and pattern is not style:
+        # the comping and arpeggio rhythms fit the meter: a 2/4 bar plays the first half of the genre's 4/4 rhythm
+        # (a bluegrass strum); other meters take their own groove's rhythm: a 3/4 waltz strum has as many sixteenths
+        # as a 6/8 bar but plays 3/4 in it, and a 4/4 rhythm in 7/8 was cut to one chord a bar
+        n, own = meter.steps_per_bar, style.comping.pattern
+        if len(own) > n and len(own) % n == 0 and all(Meter.parse(m).denominator == meter.denominator
+                                                      for m in style.meters):
+            arp = style.arp[:n] if len(style.arp) % n == 0 else pattern.arp
+            style = style.model_copy(update={"comping": style.comping.model_copy(update={"pattern": own[:n]}),
+                                             "arp": arp})
+        else:
+            style = style.model_copy(update={"comping": pattern.comping, "arp": pattern.arp})
     return pattern, style
 
 

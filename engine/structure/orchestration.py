@@ -12,7 +12,9 @@ melody to its own line-up first). A song form (``song_form``) gets a layer its c
 instruments never appear, and excluding one (say the drum kit) also keeps the engine from filling its
 role with a substitute. A stated kit piece ("hi-hats") means a drum track but keeps the genre's kit;
 only a specific kit (an 808, brushes) chooses the kit. Which instruments mean a drum track and which
-drum voices hand percussion plays come from synth_presets.yaml.
+drum voices hand percussion plays come from synth_presets.yaml. A named ensemble (ensembles.yaml: a jazz
+trio, a string quartet) is a closed line-up: its players take their parts, other stated instruments join,
+and nothing is inferred or filled beside them (a trio has no drummer to add when it has none).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from engine.score import TrackRole
 from knowledge_base import KnowledgeBase
 from knowledge_base.instrument_kinds import kind_in_lineup
 from knowledge_base.layout import DecodedControls
-from knowledge_base.schema import Genre, Instrument
+from knowledge_base.schema import Ensemble, Genre, Instrument
 
 PITCHED_ROLES: tuple[TrackRole, ...] = ("bass", "harmony", "pad", "lead", "counter", "arp")
 _ROLE_MAP: dict[str, TrackRole] = {
@@ -125,6 +127,70 @@ def _add_lift_layer(taken: dict[TrackRole, str], genre_defaults: list[tuple[str,
             return
 
 
+def _ensemble_orchestra(ensemble: Ensemble, stated: list[str], stated_roles: dict[str, str], excluded: set[str],
+                        kb: KnowledgeBase) -> Orchestra:
+    """The ensemble's players in their roles, then the other stated instruments in free roles; no fill."""
+    kit_pieces = kb.synth_presets.kit_pieces()
+    generic_kit = {i for k in kb.synth_presets.kits if k.id == "acoustic" for i in k.instruments}
+    taken: dict[TrackRole, str] = {}
+    percussion_ids: list[str] = []
+    percussion: list[str] = []
+    kit: str | None = None
+
+    def place(inst_id: str, roles: list[TrackRole]) -> None:
+        nonlocal kit
+        inst = kb.find_instrument(inst_id)
+        if inst is None or inst_id in excluded:
+            return
+        if inst.drum or inst_id in kit_pieces:
+            if inst_id in kit_pieces or inst.family == "drums":
+                if "drums" not in taken and inst_id not in generic_kit:
+                    kit = kit or inst_id
+                taken.setdefault("drums", inst_id)
+            elif inst_id not in percussion_ids:
+                percussion_ids.append(inst_id)
+                percussion.extend(v for v in kb.synth_presets.percussion_voices(inst_id) if v not in percussion)
+            return
+        free = [r for r in roles if r not in taken]
+        if free and len([r for r in taken if r in PITCHED_ROLES]) < MAX_PITCHED_PARTS:
+            taken[free[0]] = inst_id
+
+    members = [p.instrument for p in ensemble.parts]
+    firsts = [p for k, p in enumerate(ensemble.parts) if p.instrument not in members[:k]]
+    for part in firsts:
+        role = _ROLE_MAP.get(part.role, "harmony")
+        place(part.instrument, [role] if role in PITCHED_ROLES else [])
+    for inst_id in stated:  # another stated instrument joins before a player doubles ("trio with vibraphone solo")
+        inst = kb.find_instrument(inst_id)
+        if inst_id in members or inst is None:
+            continue
+        roles = _roles_for(inst, stated_roles.get(inst_id))
+        place(inst_id, roles + [r for r in ("counter", "pad", "arp", "harmony", "lead") if r not in roles])
+    for part in ensemble.parts:  # a second role of one player (the piano's melody, a second violin)
+        role = _ROLE_MAP.get(part.role, "harmony")
+        if part not in firsts and role in PITCHED_ROLES:
+            place(part.instrument, [role])
+    if "bass" not in taken:  # no bass player: one who plays bass lines too (the piano's left hand in a solo piece)
+        for inst_id in members + stated:
+            inst = kb.find_instrument(inst_id)
+            if inst is not None and inst_id not in excluded and not inst.drum and "bass" in inst.roles:
+                place(inst_id, ["bass"])
+                break
+    if "lead" not in taken:  # the melody goes to a player who can lead (the piano's right hand in a trio)
+        for inst_id in [p.instrument for p in ensemble.parts] + stated:
+            inst = kb.find_instrument(inst_id)
+            if inst is not None and inst_id not in excluded and not inst.drum and inst_id not in kit_pieces \
+                    and "lead" in _roles_for(inst, None):
+                taken["lead"] = inst_id
+                break
+    parts = [Part(role, inst_id) for role, inst_id in taken.items()]
+    if percussion:
+        parts.append(Part("percussion", percussion_ids[0]))
+    order = ("drums", "percussion", "bass", "harmony", "pad", "lead", "counter", "arp")
+    parts.sort(key=lambda p: order.index(p.role))
+    return Orchestra(tuple(parts), tuple(percussion), kit, frozenset(p.role for p in parts))
+
+
 def orchestrate(*, controls: DecodedControls, params: ParametersIn, genres: list[Genre],
                 kb: KnowledgeBase, song_form: bool = False) -> Orchestra:
     kit_pieces = kb.synth_presets.kit_pieces()  # instruments that mean a drum track
@@ -134,6 +200,15 @@ def orchestrate(*, controls: DecodedControls, params: ParametersIn, genres: list
         found = kb.find_instrument(name)
         if found is not None:
             excluded.add(found.id)
+    closed_at = next((k for k, g in enumerate(genres) if g.own_lineup), None)
+    genres = genres if closed_at is None else genres[: closed_at + 1]  # a bluegrass band borrows no country drums
+    ensemble = kb.find_ensemble(params.ensemble)
+    if ensemble is not None:
+        named = {it.name: it.role for it in params.instrumentation if it.role}
+        ensemble_roles = {f.id: named[n] for n in named if (f := kb.find_instrument(n)) is not None}
+        players = [p.instrument for p in ensemble.parts]
+        return _ensemble_orchestra(ensemble, stated_and_inferred(controls, params, kb, excluded, players)[0],
+                                   ensemble_roles, excluded, kb)
     ordered_lineup = list(dict.fromkeys(gi.instrument for g in genres for gi in g.instruments))
     stated_roles: dict[str, str] = {}
     for item in params.instrumentation:

@@ -1,0 +1,88 @@
+"""Named ensembles ("jazz trio", "string quartet", "brass quintet"): a closed line-up (knowledge_base/ensembles.yaml).
+
+Naming an ensemble states every one of its players: a string quartet is two violins, a viola and a cello, and a
+jazz trio gets no trumpet however jazz is usually played. The ensemble also names its genre when the prompt
+names none ("string quartet, G major, calm" is classical, not the default pop). Entries sharing an alias
+("piano trio": classical piano, violin, cello; or a jazz piano trio) are told apart by the genres the prompt
+names, else the first listed wins.
+
+A prompt also closes its line-up without naming a known ensemble: "solo piano", "just piano and cello",
+"acoustic guitar only", "unaccompanied cello" (the generic ``named_only`` entry), and a count word with that
+many instruments named ("a trio of piano, bass and drums", "a duet for violin and piano"). A "guitar solo" is a
+solo section within a band, not a solo piece: "solo" closes the line-up only before the instrument.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from aurora.parser.lexicon import Lexicon, is_negated, normalise_phrase
+from knowledge_base import KnowledgeBase
+from knowledge_base.schema import Ensemble
+
+_CLOSING_BEFORE_RE = re.compile(r"\b(?:(?:only|just|unaccompanied)(?:\s+(?:a|an|the|one|some))?|"
+                                r"solo(?:\s+[\w\-]+)?)\s+$")
+_CLOSING_AFTER_RE = re.compile(r"(?:\s*,)?\s+(?:only|alone|by\s+itself|on\s+its\s+own|unaccompanied|"
+                               r"solo\s+(?:piece|work|composition|performance|recital|improvisation))\b")
+_CLOSING_ANYWHERE_RE = re.compile(r"\b(?:unaccompanied|nothing\s+else|no\s+other\s+(?:instruments?|instrumentation|"
+                                  r"accompaniment|players?))\b")
+
+
+@dataclass(frozen=True)
+class EnsembleFinding:
+    ensemble: Ensemble
+    start: int
+    end: int
+
+
+class EnsembleParser:
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self._kb = kb
+        self._by_phrase: dict[str, list[Ensemble]] = {}
+        for ensemble in (e for e in kb.ensembles if e.parts):
+            for phrase in (ensemble.name, *ensemble.aliases):
+                entries = self._by_phrase.setdefault(normalise_phrase(phrase), [])
+                if ensemble not in entries:
+                    entries.append(ensemble)
+        self._lexicon = Lexicon((phrase, phrase) for phrase in self._by_phrase)
+        self._named_only = next((e for e in kb.ensembles if e.id == "named_only"), None)
+        self._sized = [(e, re.compile(r"\b(?:" + "|".join(re.escape(a) for a in e.aliases) + r")s?\b"))
+                       for e in kb.ensembles if e.size is not None and not e.parts and e.aliases]
+
+    def parse(self, lowered: str, named_genres: list[str] | None = None) -> EnsembleFinding | None:
+        """The first ensemble the text names (not negated: "no string quartet"), chosen among entries sharing
+        the phrase by the genres the text names (ids, in order)."""
+        for match in self._lexicon.find(lowered):
+            if is_negated(lowered, match.start):
+                continue
+            entries = self._by_phrase.get(match.key, [])
+            if not entries:
+                continue
+            return EnsembleFinding(self._choose(entries, named_genres or []), match.start, match.end)
+        return None
+
+    def closed(self, lowered: str, mentions: Sequence[tuple[int, int]]) -> EnsembleFinding | None:
+        """A generic closed line-up for the instruments mentioned at ``mentions`` (start, end): a count word with
+        that many instruments, or a word that closes it ("solo piano", "piano only", "just piano and cello")."""
+        if not mentions:
+            return None
+        for ensemble, words in self._sized:
+            found = words.search(lowered)
+            if found and ensemble.size == len(mentions) and not is_negated(lowered, found.start()):
+                return EnsembleFinding(ensemble, -1, -1)
+        if self._named_only is None:
+            return None
+        closing = _CLOSING_ANYWHERE_RE.search(lowered) is not None or any(
+            _CLOSING_BEFORE_RE.search(lowered[max(0, start - 40):start]) or _CLOSING_AFTER_RE.match(lowered, end)
+            or lowered.startswith("solo ", start) for start, end in mentions)  # the alias "solo piano"
+        return EnsembleFinding(self._named_only, -1, -1) if closing else None
+
+    def _choose(self, entries: list[Ensemble], named_genres: list[str]) -> Ensemble:
+        for genre_id in named_genres:
+            lineage = {g.id for g in self._kb.genre_lineage(genre_id)}
+            for ensemble in entries:
+                if ensemble.genre in lineage or genre_id in {g.id for g in self._kb.genre_lineage(ensemble.genre)}:
+                    return ensemble
+        return entries[0]

@@ -1,0 +1,67 @@
+"""Genre grooves that were borrowed from a neighbour: punk drove metal's sixteenth-note double kick at 200 BPM
+(no punk drummer plays that), synth-pop played pop's three-note kick bass instead of its pulsing eighths."""
+
+from __future__ import annotations
+
+from bench import music_metrics as mm
+from engine.structure.arrangement import select_groove
+from engine.structure.meter import Meter
+from knowledge_base import KnowledgeBase
+from tests.engine.structure.test_composition import composed, planned
+
+
+def test_punk_drives_eighths_with_a_backbeat(kb: KnowledgeBase) -> None:
+    for genre in ("punk_rock", "pop_punk"):
+        groove, _ = select_groove(kb.grooves, kb.genre_lineage(genre), Meter(4, 4))
+        high = groove.levels["high"]
+        assert high["kick"].count("X") + high["kick"].count("x") <= 4  # no sixteenth-note double kick
+        assert [i for i, c in enumerate(high["snare"]) if c in "Xx"] == [4, 12]  # snare on 2 and 4
+        assert groove.bass == "root_eighths"
+    metal, _ = select_groove(kb.grooves, kb.genre_lineage("heavy_metal"), Meter(4, 4))
+    assert metal.levels["high"]["kick"].count("x") + metal.levels["high"]["kick"].count("X") == 16  # metal keeps it
+
+
+def test_synth_pop_bass_pulses_eighths(kb: KnowledgeBase) -> None:
+    plan = planned(kb, genre="synth_pop", tempo_bpm=123, duration_s=16, key="C major")
+    score = composed(kb, plan, genre="synth_pop", instruments=("synth bass",))
+    bass = score.track("bass")
+    assert bass is not None
+    per_bar: dict[int, int] = {}
+    for note in bass.notes:
+        per_bar[mm.bar_of(score, note.start_s)] = per_bar.get(mm.bar_of(score, note.start_s), 0) + 1
+    # an eighth-note pulse in every bar (a humanised note may land just before its bar line)
+    assert min(per_bar.values()) >= 6 and sum(per_bar.values()) >= 7.5 * len(per_bar)
+
+
+def test_the_comping_rhythm_is_the_meter_s(kb: KnowledgeBase) -> None:
+    """A 6/8 Celtic ballad's harp played the 3/4 waltz strum (both bars have twelve sixteenths: it put 3/4 in the
+    6/8 bar and a beat tracker heard 94 for 63), and a 7/8 folk guitar held one chord a bar (the 4/4 rhythm was
+    cut): the comping now follows the meter's own groove, the genre keeping its kit and bass."""
+    from engine.structure.harmony import parse_grid
+
+    six, _ = select_groove(kb.grooves, kb.genre_lineage("celtic"), Meter(6, 8))
+    _, style = select_groove(kb.grooves, kb.genre_lineage("celtic"), Meter(6, 8))
+    assert style.comping == six.comping and style.comping.pattern != "....x-..x-.."
+    _, waltz = select_groove(kb.grooves, kb.genre_lineage("celtic"), Meter(3, 4))
+    assert waltz.comping.pattern == "....x-..x-.."  # in 3/4 the genre's own waltz rhythm stays
+    _, folk = select_groove(kb.grooves, kb.genre_lineage("folk"), Meter(7, 8))
+    starts = {s for s, _, _ in parse_grid(folk.comping.pattern)}
+    assert set(Meter(7, 8).strong_steps) <= starts  # every group of the 2+2+3 is played
+    assert folk.bass == select_groove(kb.grooves, kb.genre_lineage("folk"), Meter(4, 4))[1].bass
+
+
+def test_a_two_four_bar_plays_half_the_genre_s_rhythm(kb: KnowledgeBase) -> None:
+    """Bluegrass in 2/4 strums the first half of its 4/4 strum (the same rhythm at the same beat), not a polka's
+    off-beat chops and not one chord a bar."""
+    _, four = select_groove(kb.grooves, kb.genre_lineage("bluegrass"), Meter(4, 4))
+    _, two = select_groove(kb.grooves, kb.genre_lineage("bluegrass"), Meter(2, 4))
+    assert two.comping.pattern == four.comping.pattern[:8] and two.comping.style == four.comping.style
+
+
+def test_bluegrass_chops_the_backbeat(kb: KnowledgeBase) -> None:
+    """Bluegrass has no drummer: the mandolin's short chop on the backbeat over a root-fifth bass (boom-chick), not
+    country's eighth-note strum."""
+    for meter, backbeats in ((Meter(2, 4), [4]), (Meter(4, 4), [4, 12])):
+        _, style = select_groove(kb.grooves, kb.genre_lineage("bluegrass"), meter)
+        assert style.comping.style == "stabs" and style.bass == "root_fifth"
+        assert [i for i, c in enumerate(style.comping.pattern) if c in "Xx"] == backbeats
