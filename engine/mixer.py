@@ -19,7 +19,7 @@ import pedalboard as pb
 from pedalboard import Pedalboard  # type: ignore[attr-defined]
 from scipy import signal as sps
 
-from engine.ddsp.core import db_to_amplitude, mean_square, pan_gains, saturate, sosfilt_f32
+from engine.ddsp.core import add_harmonic_presence, db_to_amplitude, mean_square, pan_gains, saturate, sosfilt_f32
 from engine.ddsp.textures import texture
 from engine.score import Score
 from knowledge_base.sound import MixPreset
@@ -193,7 +193,6 @@ class StemStore:
 
 _WIDTH_DELAY_S = {"pad": 0.017, "harmony": 0.011, "arp": 0.013, "counter": 0.019, "lead": 0.023, "percussion": 0.007,
                   "drums": 0.009}  # a room/overhead-like spread of the kit above 250 Hz (kick and bass stay mono)
-_PRESENCE_HZ = 150.0
 
 
 def _highpass(x: np.ndarray, cutoff_hz: float, sample_rate: int, order: int = 2, *,
@@ -217,56 +216,13 @@ def width_side(mono: np.ndarray, *, delay_s: float, width: float, sample_rate: i
     return side
 
 
-def _share_above(mono: np.ndarray, cutoff_hz: float, sample_rate: int, *, segments: int = 64) -> float:
-    """Share of the energy above ``cutoff_hz``, from up to ``segments`` evenly spaced 16384-sample windows (a
-    ten-minute track costs what a thirty-second one does)."""
-    seg = 16384
-    count = mono.shape[0] // seg
-    if count == 0:
-        spectrum = np.abs(np.fft.rfft(mono)) ** 2
-        freqs = np.fft.rfftfreq(mono.shape[0], 1.0 / sample_rate)
-    else:
-        starts = np.linspace(0, (count - 1) * seg, min(count, segments)).astype(int)
-        frames = np.stack([mono[i: i + seg] for i in starts])
-        spectrum = (np.abs(np.fft.rfft(frames, axis=1)) ** 2).sum(axis=0)
-        freqs = np.fft.rfftfreq(seg, 1.0 / sample_rate)
-    total = float(spectrum.sum())
-    return float(spectrum[freqs >= cutoff_hz].sum()) / total if total > 0.0 else 1.0
-
-
 def add_presence(signal: np.ndarray, target_share: float, sample_rate: int, *, max_gain: float = 4.0) -> np.ndarray:
-    """Parallel harmonics for a low voice (a bass a phone can play): the signal rectified (even harmonics: a
-    small speaker that cannot play the fundamental still plays its octave), band-passed 150 Hz-3 kHz and mixed
-    in until ``target_share`` of the energy lies above 150 Hz. A voice that already has that much (a sampled
-    bass guitar) is returned unchanged. float32 [n] or [2, n]; the harmonics are mono (a bass stays centred)."""
-    mono = signal.mean(axis=0) if signal.ndim == 2 else signal
-    total = mean_square(mono)
-    if total <= 1e-12:
-        return signal
-    share = _share_above(mono, _PRESENCE_HZ, sample_rate)
-    if share >= target_share:
-        return signal
-    peak = float(np.abs(mono).max()) or 1.0
-    # rectified: the octave above and its even harmonics, with none of the voice's own waveform in it (a linear
-    # part, phase-shifted by the filters below, would cancel the voice's own upper partials instead of adding)
-    shaped = np.abs(np.tanh(mono * np.float32(2.0 / peak)))
-    sos = np.concatenate([sps.butter(8, _PRESENCE_HZ / (sample_rate / 2.0), btype="highpass", output="sos"),
-                          sps.butter(2, 3000.0 / (sample_rate / 2.0), btype="lowpass", output="sos")])
-    harmonics = sosfilt_f32(sos, shaped)
-    del shaped
-    h_total = mean_square(harmonics)
-    if h_total <= 1e-12:
-        return signal
-    h_above = h_total * _share_above(harmonics, _PRESENCE_HZ, sample_rate)
-    # (upper + g^2 h_above) / (total + g^2 h_total) = target, the harmonics uncorrelated with the voice
-    need = target_share * total - share * total
-    denom = h_above - target_share * h_total
-    gain = float(np.sqrt(need / denom)) if denom > 0.0 else max_gain * float(np.sqrt(total / h_total))
-    harmonics *= np.float32(min(gain, max_gain * float(np.sqrt(total / h_total))))
-    if signal.dtype == np.float32 and signal.flags.writeable:  # the mixer's own copy: add in place
-        signal += harmonics
-        return signal
-    return np.asarray(signal + harmonics, dtype=np.float32)
+    """Parallel harmonics for a low voice (a bass a phone can play), until ``target_share`` of its energy lies
+    above 150 Hz; a voice that already has that much (a sampled bass guitar) is returned unchanged.
+
+    The same odd-series saturation the DDSP basses carry (``add_harmonic_presence``): the mixer used to rectify,
+    whose 2f, 4f, 6f is the series of the octave above, so sampled basses (a double bass) were heard an octave up."""
+    return add_harmonic_presence(signal, target_share, sample_rate, max_gain=max_gain)
 
 
 def side_mid_ratio(stem: np.ndarray) -> float:

@@ -128,5 +128,5 @@ def test_bass_presence_keeps_the_bass_in_its_octave(kb: KnowledgeBase) -> None:
     heard = pitch_truth.transcribe(ours, SR)
     assert pitch_truth.note_scores(written, heard)[2] >= 0.85
     assert pitch_truth.octave_doubled_share(written, heard) <= 0.05
-    rectified = pitch_truth.transcribe(add_presence(dry.copy(), 0.33, SR), SR)
-    assert pitch_truth.octave_doubled_share(written, rectified) > 0.2  # why the voice carries its own
+    mixed = pitch_truth.transcribe(add_presence(dry.copy(), 0.33, SR), SR)  # the mixer's presence (sampled basses)
+    assert pitch_truth.octave_doubled_share(written, mixed) <= 0.05  # a rectifier's 2f, 4f doubled > 20% of notes
