@@ -280,6 +280,7 @@ def mix(*, tracks: dict[str, tuple[str, Track]], score: Score, preset: MixPreset
     duck = _duck_curve(score.kick_times_s, n, sample_rate, preset.ducking_db) \
         if preset.ducking_db > 0 and score.kick_times_s else None
     shared = automation if duck is None else (duck if automation is None else automation * duck)
+    has_duck = duck is not None
     del duck
 
     featured = {t.name for t in score.tracks if t.featured}
@@ -294,12 +295,26 @@ def mix(*, tracks: dict[str, tuple[str, Track]], score: Score, preset: MixPreset
                                                                                              name in featured)))
         if role in preset.lowcut_hz:
             signal = _highpass(signal, preset.lowcut_hz[role], sample_rate, order=4, in_place=True)
-        if preset.bass_presence.get(role, 0.0) > 0.0:
-            signal = add_presence(signal, preset.bass_presence[role], sample_rate)
+        ducked = role in preset.duck_roles and has_duck
+        presence = preset.bass_presence.get(role, 0.0)
+        if presence > 0.0 and not ducked:
+            signal = add_presence(signal, presence, sample_rate)
         signal = apply_chain(signal, _chain(role, preset, beat_s), sample_rate)
+        upper = None
+        if presence > 0.0 and ducked:
+            # a multiband side-chain: the kick ducks the bass's low end, which it masks, and leaves the upper
+            # harmonics that carry the bass on small speakers (ducked with it, a plucked bass lost them with
+            # its attacks: boom bap's double bass fell to 21% of its energy above 150 Hz)
+            upper = add_presence(signal.copy(), presence, sample_rate)
+            upper -= signal
         curve = shared if role in preset.duck_roles else automation
         if curve is not None:
             signal *= curve
+        if upper is not None:  # the section's dynamics still shape them
+            if automation is not None:
+                upper *= automation
+            signal += upper
+            del upper
         pan = preset.pans.get(role, 0.0)
         width = preset.widths.get(role, 0.0)
         if signal.ndim == 2:  # a stereo voice keeps its image; the role's pan turns the far side down
