@@ -19,7 +19,15 @@ import pedalboard as pb
 from pedalboard import Pedalboard  # type: ignore[attr-defined]
 from scipy import signal as sps
 
-from engine.ddsp.core import add_harmonic_presence, db_to_amplitude, mean_square, pan_gains, saturate, sosfilt_f32
+from engine.ddsp.core import (
+    add_harmonic_presence,
+    db_to_amplitude,
+    mean_square,
+    pan_gains,
+    presence_harmonics,
+    saturate,
+    sosfilt_f32,
+)
 from engine.ddsp.textures import texture
 from engine.score import Score
 from knowledge_base.sound import MixPreset
@@ -300,13 +308,10 @@ def mix(*, tracks: dict[str, tuple[str, Track]], score: Score, preset: MixPreset
         if presence > 0.0 and not ducked:
             signal = add_presence(signal, presence, sample_rate)
         signal = apply_chain(signal, _chain(role, preset, beat_s), sample_rate)
-        upper = None
-        if presence > 0.0 and ducked:
-            # a multiband side-chain: the kick ducks the bass's low end, which it masks, and leaves the upper
-            # harmonics that carry the bass on small speakers (ducked with it, a plucked bass lost them with
-            # its attacks: boom bap's double bass fell to 21% of its energy above 150 Hz)
-            upper = add_presence(signal.copy(), presence, sample_rate)
-            upper -= signal
+        # a multiband side-chain: the kick ducks the bass's low end, which it masks, and leaves the upper harmonics
+        # that carry the bass on small speakers (ducked with it, a plucked bass lost them with its attacks: boom
+        # bap's double bass fell to 21% of its energy above 150 Hz)
+        upper = presence_harmonics(signal, presence, sample_rate) if presence > 0.0 and ducked else None
         curve = shared if role in preset.duck_roles else automation
         if curve is not None:
             signal *= curve

@@ -251,8 +251,15 @@ def _window_spectra(x: np.ndarray, sample_rate: int, *, segments: int = 64) -> t
 
 def add_harmonic_presence(signal: np.ndarray, target_share: float, sample_rate: int, *,
                           max_gain: float = 4.0) -> np.ndarray:
-    """A low voice made audible on small speakers: upper harmonics of what it plays, mixed in parallel until
-    ``target_share`` of its energy lies above 150 Hz (a voice that has that much already is returned as it is).
+    """``signal`` with its ``presence_harmonics`` mixed in (a voice that needs none is returned as it is)."""
+    harmonics = presence_harmonics(signal, target_share, sample_rate, max_gain=max_gain)
+    return signal if harmonics is None else np.asarray(signal + harmonics, dtype=np.float32)
+
+
+def presence_harmonics(signal: np.ndarray, target_share: float, sample_rate: int, *,
+                       max_gain: float = 4.0) -> np.ndarray | None:
+    """A low voice made audible on small speakers: upper harmonics of what it plays, to be mixed in parallel so
+    that ``target_share`` of its energy lies above 150 Hz (None for a voice that has that much already).
 
     The harmonics come from a symmetric saturation (a driven 808's), the odd series 3f, 5f, 7f..., whose common
     fundamental is the note itself: a speaker that cannot play the fundamental still implies it. A rectifier gives
@@ -263,13 +270,13 @@ def add_harmonic_presence(signal: np.ndarray, target_share: float, sample_rate: 
 
     mono = signal.mean(axis=0) if signal.ndim == 2 else signal
     if mean_square(mono) <= 1e-12:
-        return signal
+        return None
     voice, freqs = _window_spectra(mono, sample_rate)
     above = freqs >= PRESENCE_HZ
     power = np.abs(voice) ** 2
     total, upper = float(power.sum()), float(power[:, above].sum())
     if upper >= target_share * total:
-        return signal
+        return None
     peak = float(np.abs(mono).max()) or 1.0
     shaped = np.tanh(mono * np.float32(2.0 / peak))
     sos = np.concatenate([sps.butter(8, PRESENCE_HZ / (sample_rate / 2.0), btype="highpass", output="sos"),
@@ -288,4 +295,4 @@ def add_harmonic_presence(signal: np.ndarray, target_share: float, sample_rate: 
     disc = b * b - 4.0 * a * c
     gain = (-b + math.sqrt(disc)) / (2.0 * a) if a > 0.0 and disc >= 0.0 else limit
     harmonics *= np.float32(min(max(gain, 0.0), limit))
-    return np.asarray(signal + harmonics, dtype=np.float32)
+    return harmonics
