@@ -224,15 +224,6 @@ def width_side(mono: np.ndarray, *, delay_s: float, width: float, sample_rate: i
     return side
 
 
-def add_presence(signal: np.ndarray, target_share: float, sample_rate: int, *, max_gain: float = 4.0) -> np.ndarray:
-    """Parallel harmonics for a low voice (a bass a phone can play), until ``target_share`` of its energy lies
-    above 150 Hz; a voice that already has that much (a sampled bass guitar) is returned unchanged.
-
-    The same odd-series saturation the DDSP basses carry (``add_harmonic_presence``): the mixer used to rectify,
-    whose 2f, 4f, 6f is the series of the octave above, so sampled basses (a double bass) were heard an octave up."""
-    return add_harmonic_presence(signal, target_share, sample_rate, max_gain=max_gain)
-
-
 def side_mid_ratio(stem: np.ndarray) -> float:
     """Side power over mid power of a stereo [2, n] float32 stem, from three dot products (no side copy)."""
     left, right = stem[0], stem[1]
@@ -305,14 +296,14 @@ def mix(*, tracks: dict[str, tuple[str, Track]], score: Score, preset: MixPreset
             signal = _highpass(signal, preset.lowcut_hz[role], sample_rate, order=4, in_place=True)
         ducked = role in preset.duck_roles and has_duck
         presence = preset.bass_presence.get(role, 0.0)
-        if presence > 0.0 and not ducked:
-            signal = add_presence(signal, presence, sample_rate)
+        if presence > 0.0 and not ducked:  # odd harmonics (a rectifier's 2f, 4f: the bass heard an octave up)
+            signal = add_harmonic_presence(signal, presence, sample_rate)
         signal = apply_chain(signal, _chain(role, preset, beat_s), sample_rate)
         # a multiband side-chain: the kick ducks the bass's low end, which it masks, and leaves the upper harmonics
         # that carry the bass on small speakers (ducked with it, a plucked bass lost them with its attacks: boom
         # bap's double bass fell to 21% of its energy above 150 Hz)
         upper = presence_harmonics(signal, presence, sample_rate) if presence > 0.0 and ducked else None
-        curve = shared if role in preset.duck_roles else automation
+        curve = shared if ducked else automation
         if curve is not None:
             signal *= curve
         if upper is not None:  # the section's dynamics still shape them

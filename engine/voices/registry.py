@@ -89,10 +89,8 @@ def _sampled_kit(track: Track, ctx: VoiceContext) -> Voice:
 
 def presence_share(track: Track, ctx: VoiceContext) -> float:
     """The share of its energy a synthesised voice puts above 150 Hz itself: the genre's mix preset's
-    ``bass_presence`` for the role, a little over it, so the mixer's own presence stage finds nothing to add (its
-    rectified harmonics are the octave above's series: a bass heard an octave up). 0 for roles without one. (A
-    sampled bass keeps its recorded spectrum: saturating a double bass sample to 36% above 150 Hz, odd series or
-    not, made the transcriber hear its octave as often as the mixer's rectifier does.)"""
+    ``bass_presence`` for the role, a little over it, so the mixer's presence stage (the same odd-series
+    harmonics, for sampled basses) finds nothing to add. 0 for roles without one."""
     target = ctx.kb.mix_presets.for_genres(list(ctx.genre_lineage)).bass_presence.get(track.role, 0.0)
     return min(target + PRESENCE_MARGIN, 0.95) if target > 0.0 else 0.0
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from engine.mixer import STAGING_RMS, add_presence, mix, staging_gain, width_side
+from engine.ddsp.core import add_harmonic_presence as add_presence
+from engine.mixer import STAGING_RMS, mix, staging_gain, width_side
 from engine.score import Score
 from knowledge_base import KnowledgeBase
 

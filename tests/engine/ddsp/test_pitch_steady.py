@@ -10,8 +10,8 @@ import torch
 
 from bench import pitch_truth
 from engine.ddsp import core
+from engine.ddsp.core import add_harmonic_presence as add_presence
 from engine.ddsp.synths import HarmonicVoice
-from engine.mixer import add_presence
 from engine.score import Note, Track
 from engine.voices import VoiceContext, build_voice
 from knowledge_base import KnowledgeBase
