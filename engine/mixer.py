@@ -29,7 +29,7 @@ from engine.ddsp.core import (
     sosfilt_f32,
 )
 from engine.ddsp.textures import texture
-from engine.score import Score
+from engine.score import Score, Track
 from knowledge_base.sound import MixPreset
 
 _DUCK_FRAME = 64
@@ -131,6 +131,7 @@ def half_rate_return(effect: pb.Plugin, half: np.ndarray, n: int, sample_rate: i
 
 
 HIGHSHELF_HZ = 8000.0
+REVERB_HIGHPASS_HZ = 100.0  # the shared reverb send's low cut (2nd order)
 Effect = Pedalboard | float  # a pedalboard chain, or a float: tanh saturation with that drive (dB)
 
 
@@ -209,6 +210,20 @@ def _highpass(x: np.ndarray, cutoff_hz: float, sample_rate: int, order: int = 2,
     return sosfilt_f32(sos, x, out=x if in_place else None)
 
 
+RUMBLE_OCTAVES = 1.0  # a part's rumble cut sits this far under its lowest note
+
+
+def rumble_cut_hz(track: Track | None) -> float:
+    """Where a pitched part's steep low cut goes, as a mix engineer high-passes every part but the kick and the bass
+    just under its lowest note: an octave under the lowest fundamental it plays (a sampled violin's bow and room
+    rumble at 30-40 Hz sat 6 dB over the cello's 63 Hz octave in a string quartet). 0: a drum or bass part (their
+    roles' own cuts in mix_presets.yaml hold) or a part without notes."""
+    if track is None or track.is_drum or track.role in ("bass", "drums", "percussion") or not track.notes:
+        return 0.0
+    lowest = min(note.pitch for note in track.notes)
+    return float(440.0 * 2.0 ** ((lowest - 69) / 12.0 - RUMBLE_OCTAVES))
+
+
 def width_side(mono: np.ndarray, *, delay_s: float, width: float, sample_rate: int) -> np.ndarray:
     """The side signal that widens a mono track (a Lauridsen decorrelator): a copy delayed by ``delay_s`` and
     high-passed at 250 Hz, at ``width``. Added to the left and subtracted from the right, it cancels exactly in a
@@ -283,6 +298,7 @@ def mix(*, tracks: dict[str, tuple[str, Track]], score: Score, preset: MixPreset
     del duck
 
     featured = {t.name for t in score.tracks if t.featured}
+    by_name = {t.name: t for t in score.tracks}
 
     def channel_strip(role: str, box: list[Track], name: str = "") -> _Strip:
         """Gain, presence, effects, automation/ducking, pan and width for one track -> the stereo stem [2, n].
@@ -292,8 +308,9 @@ def mix(*, tracks: dict[str, tuple[str, Track]], score: Score, preset: MixPreset
         del made
         signal *= np.float32(staging_gain(signal, sample_rate) * db_to_amplitude(role_gain_db(preset, role,
                                                                                              name in featured)))
-        if role in preset.lowcut_hz:
-            signal = _highpass(signal, preset.lowcut_hz[role], sample_rate, order=4, in_place=True)
+        cut_hz = max(preset.lowcut_hz.get(role, 0.0), rumble_cut_hz(by_name.get(name)))
+        if cut_hz > 0.0:
+            signal = _highpass(signal, cut_hz, sample_rate, order=4, in_place=True)
         ducked = role in preset.duck_roles and has_duck
         presence = preset.bass_presence.get(role, 0.0)
         if presence > 0.0 and not ducked:  # odd harmonics (a rectifier's 2f, 4f: the bass heard an octave up)
@@ -363,6 +380,9 @@ def mix(*, tracks: dict[str, tuple[str, Track]], score: Score, preset: MixPreset
         store.put("fx", fx_stem)
         del fx_stem
     if np.any(send):
+        # the reverb's return is high-passed as engineers EQ a room return: a kick's or a bass's room tail is mud (and
+        # the bulk of a mix's sub-octave rumble), the room is heard above it
+        _highpass(send, REVERB_HIGHPASS_HZ, sample_rate // 2, in_place=True)
         r = preset.reverb
         reverb = pb.Reverb(room_size=r.room_size, damping=r.damping, wet_level=1.0, dry_level=0.0, width=r.width)
         wet = half_rate_return(reverb, send, n, sample_rate)
