@@ -29,7 +29,8 @@ from engine.ddsp.core import (
     sosfilt_f32,
 )
 from engine.ddsp.textures import texture
-from engine.score import Score, Track
+from engine.score import Score
+from engine.score import Track as ScoreTrack
 from knowledge_base.sound import MixPreset
 
 _DUCK_FRAME = 64
@@ -213,7 +214,7 @@ def _highpass(x: np.ndarray, cutoff_hz: float, sample_rate: int, order: int = 2,
 RUMBLE_OCTAVES = 1.0  # a part's rumble cut sits this far under its lowest note
 
 
-def rumble_cut_hz(track: Track | None) -> float:
+def rumble_cut_hz(track: ScoreTrack | None) -> float:
     """Where a pitched part's steep low cut goes, as a mix engineer high-passes every part but the kick and the bass
     just under its lowest note: an octave under the lowest fundamental it plays (a sampled violin's bow and room
     rumble at 30-40 Hz sat 6 dB over the cello's 63 Hz octave in a string quartet). 0: a drum or bass part (their
