@@ -188,6 +188,12 @@ def mean_square(x: np.ndarray) -> float:
     return float(np.dot(flat, flat)) / max(flat.size, 1)
 
 
+# A DC offset far under any signal (-360 dB) added to what a filter reads: after a part falls silent, a filter's
+# decaying states settle on it instead of sticking in subnormal numbers (the smallest subnormal times a pole radius
+# rounds back to itself), which made a 4th-order high-pass over a mostly silent 30 s arpeggio 10x slower (0.32 s).
+ANTI_DENORMAL = 1e-18
+
+
 def sosfilt_f32(sos: np.ndarray, x: np.ndarray, *, block: int = 1 << 18, out: np.ndarray | None = None,
                 precise: bool = True) -> np.ndarray:
     """scipy's sosfilt along the last axis, computed in float64 (float32 filter states drift at low cutoffs) a
@@ -207,7 +213,9 @@ def sosfilt_f32(sos: np.ndarray, x: np.ndarray, *, block: int = 1 << 18, out: np
     for row in range(flat.shape[0]):
         zi = np.zeros((sos.shape[0], 2), dtype=dtype)
         for start in range(0, flat.shape[1], block):
-            y, zi = sps.sosfilt(coefficients, flat[row, start:start + block].astype(dtype), zi=zi)
+            segment: np.ndarray = flat[row, start:start + block].astype(dtype)
+            segment += ANTI_DENORMAL
+            y, zi = sps.sosfilt(coefficients, segment, zi=zi)
             result[row, start:start + block] = y
     return result.reshape(shape)
 
