@@ -152,6 +152,9 @@ class SamplerSpec(_Spec):
     genre_programs: genre id (the genre or an ancestor) -> instrument id -> GM program (overdriven guitars
         for rock, distortion for metal).
     double_tracked: genre id -> instruments played twice, one take per side (double-tracked guitars).
+    transpose: soundfont file stem -> GM program -> semitones the sampler moves a part, for a preset that sounds
+        away from the key it is played on (MuseScore_General's drawbar organ sounds its 8' footage an octave below
+        the key, its 16' two octaves below).
     """
 
     families: list[str] = Field(default_factory=lambda: ["keyboard", "strings", "brass", "woodwind", "guitar",
@@ -160,6 +163,19 @@ class SamplerSpec(_Spec):
     programs: dict[str, dict[str, int]] = Field(default_factory=dict)
     genre_programs: dict[str, dict[str, int]] = Field(default_factory=dict)
     double_tracked: dict[str, list[str]] = Field(default_factory=dict)
+    transpose: dict[str, dict[int, int]] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _transpose_in_range(self) -> SamplerSpec:
+        bad = [f"{sf} {k}: {v}" for sf, moves in self.transpose.items() for k, v in moves.items()
+               if not 0 <= k <= 127 or not -24 <= v <= 24]
+        if bad:
+            raise ValueError(f"sampler.transpose: a GM program (0-127) -> -24..24 semitones, got {', '.join(bad)}")
+        return self
+
+    def transposition(self, soundfont_name: str, program: int) -> int:
+        """Semitones a part on ``program`` of the soundfont file ``soundfont_name`` moves (0: none)."""
+        return self.transpose.get(soundfont_name.rsplit(".", 1)[0], {}).get(program, 0)
 
     def program(self, instrument_id: str, role: str, lineage: tuple[str, ...], default: int) -> int:
         """The GM program an instrument plays in a role and genre: genre first, then role, then its own."""
