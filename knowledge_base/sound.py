@@ -155,6 +155,8 @@ class SamplerSpec(_Spec):
     transpose: soundfont file stem -> GM program -> semitones the sampler moves a part, for a preset that sounds
         away from the key it is played on (MuseScore_General's drawbar organ sounds its 8' footage an octave below
         the key, its 16' two octaves below).
+    power_chords: GM programs whose guitar sound is overdriven or distorted: a rhythm guitar on them plays power
+        chords (root, fifth, octave; no third: a third through distortion makes harsh intermodulation).
     """
 
     families: list[str] = Field(default_factory=lambda: ["keyboard", "strings", "brass", "woodwind", "guitar",
@@ -164,6 +166,7 @@ class SamplerSpec(_Spec):
     genre_programs: dict[str, dict[str, int]] = Field(default_factory=dict)
     double_tracked: dict[str, list[str]] = Field(default_factory=dict)
     transpose: dict[str, dict[int, int]] = Field(default_factory=dict)
+    power_chords: list[int] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _transpose_in_range(self) -> SamplerSpec:
@@ -185,6 +188,10 @@ class SamplerSpec(_Spec):
                 return found
         by_role = self.programs.get(instrument_id, {})
         return by_role.get(role, by_role.get("*", default))
+
+    def plays_power_chords(self, instrument_id: str, role: str, lineage: tuple[str, ...], default: int) -> bool:
+        """Whether the program an instrument plays in a role and genre is an overdriven or distorted guitar."""
+        return self.program(instrument_id, role, lineage, default) in self.power_chords
 
     def doubled(self, instrument_id: str, lineage: tuple[str, ...]) -> bool:
         return any(instrument_id in self.double_tracked.get(g, []) for g in lineage)
