@@ -140,6 +140,21 @@ class SampledProgram(_Spec):
         "A 4th-order high-pass on what this sound plays (0: none): a sampled kit whose kick sits under 45 Hz"))
 
 
+class SampleFault(_Spec):
+    """Keys of a preset whose samples are faulty (a growl an octave down in one zone), played from another preset
+    of the same soundfont that sounds like the same instrument family."""
+
+    keys: tuple[int, int] = Field(description="The faulty zone's lowest and highest key (sounding, inclusive)")
+    program: int = Field(ge=0, le=127, description="The preset that plays those keys instead")
+    bank: int = Field(default=0, ge=0, le=128)
+
+    @model_validator(mode="after")
+    def _keys_in_order(self) -> SampleFault:
+        if not 0 <= self.keys[0] <= self.keys[1] <= 127:
+            raise ValueError(f"a sample fault's keys are (lowest, highest) in 0-127, got {self.keys}")
+        return self
+
+
 class SamplerSpec(_Spec):
     """What the fluidsynth sampler plays (engine/voices/sampler.py), all optional: without a soundfont the
     DDSP voices play.
@@ -155,6 +170,8 @@ class SamplerSpec(_Spec):
     transpose: soundfont file stem -> GM program -> semitones the sampler moves a part, for a preset that sounds
         away from the key it is played on (MuseScore_General's drawbar organ sounds its 8' footage an octave below
         the key, its 16' two octaves below).
+    faults: soundfont file stem -> GM program -> key zones whose samples are faulty and the preset that plays them
+        (MuseScore_General's tenor sax growls an octave down at E4-G4).
     power_chords: GM programs whose guitar sound is overdriven or distorted: a rhythm guitar on them plays power
         chords (root, fifth, octave; no third: a third through distortion makes harsh intermodulation).
     """
@@ -167,6 +184,7 @@ class SamplerSpec(_Spec):
     double_tracked: dict[str, list[str]] = Field(default_factory=dict)
     transpose: dict[str, dict[int, int]] = Field(default_factory=dict)
     power_chords: list[int] = Field(default_factory=list)
+    faults: dict[str, dict[int, list[SampleFault]]] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _transpose_in_range(self) -> SamplerSpec:
@@ -188,6 +206,10 @@ class SamplerSpec(_Spec):
                 return found
         by_role = self.programs.get(instrument_id, {})
         return by_role.get(role, by_role.get("*", default))
+
+    def faulty(self, soundfont_name: str, program: int) -> list[SampleFault]:
+        """The faulty key zones of ``program`` in the soundfont file ``soundfont_name`` (none: [])."""
+        return self.faults.get(soundfont_name.rsplit(".", 1)[0], {}).get(program, [])
 
     def plays_power_chords(self, instrument_id: str, role: str, lineage: tuple[str, ...], default: int) -> bool:
         """Whether the program an instrument plays in a role and genre is an overdriven or distorted guitar."""
