@@ -173,7 +173,10 @@ class SamplerSpec(_Spec):
     faults: soundfont file stem -> GM program -> key zones whose samples are faulty and the preset that plays them
         (MuseScore_General's tenor sax growls an octave down at E4-G4).
     power_chords: GM programs whose guitar sound is overdriven or distorted: a rhythm guitar on them plays power
-        chords (root, fifth, octave; no third: a third through distortion makes harsh intermodulation).
+        chords (root, fifth, octave; no third: a third through distortion makes harsh intermodulation), and so
+        does a held (pad) guitar on them (root, fifth, octave, fifth).
+    full_chord_genres: genres whose sound is distorted full chords washed in reverb (shoegaze, post-rock): their
+        guitars keep full chords whatever the program (a genre and every genre under it).
     """
 
     families: list[str] = Field(default_factory=lambda: ["keyboard", "strings", "brass", "woodwind", "guitar",
@@ -184,6 +187,7 @@ class SamplerSpec(_Spec):
     double_tracked: dict[str, list[str]] = Field(default_factory=dict)
     transpose: dict[str, dict[int, int]] = Field(default_factory=dict)
     power_chords: list[int] = Field(default_factory=list)
+    full_chord_genres: list[str] = Field(default_factory=list)
     faults: dict[str, dict[int, list[SampleFault]]] = Field(default_factory=dict)
 
     @model_validator(mode="after")
@@ -212,8 +216,10 @@ class SamplerSpec(_Spec):
         return self.faults.get(soundfont_name.rsplit(".", 1)[0], {}).get(program, [])
 
     def plays_power_chords(self, instrument_id: str, role: str, lineage: tuple[str, ...], default: int) -> bool:
-        """Whether the program an instrument plays in a role and genre is an overdriven or distorted guitar."""
-        return self.program(instrument_id, role, lineage, default) in self.power_chords
+        """Whether the program an instrument plays in a role and genre is an overdriven or distorted guitar, in a
+        genre whose guitars do not play full chords through it."""
+        return self.program(instrument_id, role, lineage, default) in self.power_chords and \
+            not any(g in self.full_chord_genres for g in lineage)
 
     def doubled(self, instrument_id: str, lineage: tuple[str, ...]) -> bool:
         return any(instrument_id in self.double_tracked.get(g, []) for g in lineage)
