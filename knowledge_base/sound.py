@@ -140,6 +140,21 @@ class SampledProgram(_Spec):
         "A 4th-order high-pass on what this sound plays (0: none): a sampled kit whose kick sits under 45 Hz"))
 
 
+class SampleFault(_Spec):
+    """Keys of a preset whose samples are faulty (a growl an octave down in one zone), played from another preset
+    of the same soundfont that sounds like the same instrument family."""
+
+    keys: tuple[int, int] = Field(description="The faulty zone's lowest and highest key (sounding, inclusive)")
+    program: int = Field(ge=0, le=127, description="The preset that plays those keys instead")
+    bank: int = Field(default=0, ge=0, le=128)
+
+    @model_validator(mode="after")
+    def _keys_in_order(self) -> SampleFault:
+        if not 0 <= self.keys[0] <= self.keys[1] <= 127:
+            raise ValueError(f"a sample fault's keys are (lowest, highest) in 0-127, got {self.keys}")
+        return self
+
+
 class SamplerSpec(_Spec):
     """What the fluidsynth sampler plays (engine/voices/sampler.py), all optional: without a soundfont the
     DDSP voices play.
@@ -152,6 +167,16 @@ class SamplerSpec(_Spec):
     genre_programs: genre id (the genre or an ancestor) -> instrument id -> GM program (overdriven guitars
         for rock, distortion for metal).
     double_tracked: genre id -> instruments played twice, one take per side (double-tracked guitars).
+    transpose: soundfont file stem -> GM program -> semitones the sampler moves a part, for a preset that sounds
+        away from the key it is played on (MuseScore_General's drawbar organ sounds its 8' footage an octave below
+        the key, its 16' two octaves below).
+    faults: soundfont file stem -> GM program -> key zones whose samples are faulty and the preset that plays them
+        (MuseScore_General's tenor sax growls an octave down at E4-G4).
+    power_chords: GM programs whose guitar sound is overdriven or distorted: a rhythm guitar on them plays power
+        chords (root, fifth, octave; no third: a third through distortion makes harsh intermodulation), and so
+        does a held (pad) guitar on them (root, fifth, octave, fifth).
+    full_chord_genres: genres whose sound is distorted full chords washed in reverb (shoegaze, post-rock): their
+        guitars keep full chords whatever the program (a genre and every genre under it).
     """
 
     families: list[str] = Field(default_factory=lambda: ["keyboard", "strings", "brass", "woodwind", "guitar",
@@ -160,6 +185,22 @@ class SamplerSpec(_Spec):
     programs: dict[str, dict[str, int]] = Field(default_factory=dict)
     genre_programs: dict[str, dict[str, int]] = Field(default_factory=dict)
     double_tracked: dict[str, list[str]] = Field(default_factory=dict)
+    transpose: dict[str, dict[int, int]] = Field(default_factory=dict)
+    power_chords: list[int] = Field(default_factory=list)
+    full_chord_genres: list[str] = Field(default_factory=list)
+    faults: dict[str, dict[int, list[SampleFault]]] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _transpose_in_range(self) -> SamplerSpec:
+        bad = [f"{sf} {k}: {v}" for sf, moves in self.transpose.items() for k, v in moves.items()
+               if not 0 <= k <= 127 or not -24 <= v <= 24]
+        if bad:
+            raise ValueError(f"sampler.transpose: a GM program (0-127) -> -24..24 semitones, got {', '.join(bad)}")
+        return self
+
+    def transposition(self, soundfont_name: str, program: int) -> int:
+        """Semitones a part on ``program`` of the soundfont file ``soundfont_name`` moves (0: none)."""
+        return self.transpose.get(soundfont_name.rsplit(".", 1)[0], {}).get(program, 0)
 
     def program(self, instrument_id: str, role: str, lineage: tuple[str, ...], default: int) -> int:
         """The GM program an instrument plays in a role and genre: genre first, then role, then its own."""
@@ -169,6 +210,16 @@ class SamplerSpec(_Spec):
                 return found
         by_role = self.programs.get(instrument_id, {})
         return by_role.get(role, by_role.get("*", default))
+
+    def faulty(self, soundfont_name: str, program: int) -> list[SampleFault]:
+        """The faulty key zones of ``program`` in the soundfont file ``soundfont_name`` (none: [])."""
+        return self.faults.get(soundfont_name.rsplit(".", 1)[0], {}).get(program, [])
+
+    def plays_power_chords(self, instrument_id: str, role: str, lineage: tuple[str, ...], default: int) -> bool:
+        """Whether the program an instrument plays in a role and genre is an overdriven or distorted guitar, in a
+        genre whose guitars do not play full chords through it."""
+        return self.program(instrument_id, role, lineage, default) in self.power_chords and \
+            not any(g in self.full_chord_genres for g in lineage)
 
     def doubled(self, instrument_id: str, lineage: tuple[str, ...]) -> bool:
         return any(instrument_id in self.double_tracked.get(g, []) for g in lineage)

@@ -22,7 +22,17 @@ from engine.structure import drums as drum_parts
 from engine.structure import feel
 from engine.structure.bass import bass_bar, nearest_pitch
 from engine.structure.dynamics import dynamics, hairpin_touch, mark_transition, section_gains
-from engine.structure.harmony import Chord, CompStyle, comp_bar, parse_chord, parse_grid, voice_lead
+from engine.structure.harmony import (
+    HELD_POWER_CHORD_ROOTS,
+    POWER_CHORD_ROOTS,
+    Chord,
+    CompStyle,
+    comp_bar,
+    parse_chord,
+    parse_grid,
+    power_chord,
+    voice_lead,
+)
 from engine.structure.melody import SINGING_FAMILIES, TESSITURA, MelodyWriter, counter_line
 from engine.structure.meter import Meter
 from engine.structure.orchestration import Orchestra, orchestrate
@@ -224,6 +234,11 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
                           breathes=lead_inst is not None and lead_inst.family in SINGING_FAMILIES)
     rngs = {role: rng_for(seed, role) for role in by_role}
     voicings: dict[str, tuple[int, ...] | None] = {"harmony": None, "pad": None, "arp": None}
+    # a guitar through an overdriven or distorted sound plays power chords, a rhythm part on the low strings, a held
+    # (pad) part an octave up (knowledge_base sampler.power_chords; sampler.full_chord_genres keep full chords)
+    power = {role: role in by_role and kb.synth_presets.sampler.plays_power_chords(
+        by_role[role].instrument_id, role, tuple(g.id for g in lineage), by_role[role].gm_program)
+        for role in ("harmony", "pad")}
     bass_prev, counter_prev = 40, (low + 55) // 2
     last_tom_fill = -8
     main_levels: set[str] = set()
@@ -315,8 +330,12 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
                 vel = (0.5 if role == "pad" else 0.6) + 0.25 * e
                 in_bar = bar_spans[span.start_bar + b]
                 for k, part in enumerate(in_bar):  # every chord of the bar, on its own part of the bar
-                    voicing = voice_lead(part.pitch_classes, voicings[role], n_voices=4 if role != "arp" else 3,
-                                         low=lo, high=hi)
+                    roots = POWER_CHORD_ROOTS if role == "harmony" else HELD_POWER_CHORD_ROOTS
+                    struck = power_chord(part.pitch_classes, voicings[role], low=roots[0] + take.register,
+                                         high=roots[1] + take.register, n_voices=3 if role == "harmony" else 4) \
+                        if power.get(role) else None
+                    voicing = struck or voice_lead(part.pitch_classes, voicings[role],
+                                                   n_voices=4 if role != "arp" else 3, low=lo, high=hi)
                     voicings[role] = voicing
                     window = {} if len(in_bar) == 1 else {
                         "from_step": round((part.start_s - start) / step_s),
@@ -352,7 +371,7 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
 
     # 5. the ending: a tonic chord on the bar line that rings to the end
     _ending(score, by_role, tonic_chord=_chord_span(tonic_chord, 0.0, 0.0), end_bar_s=music_bars * bar_s,
-            voicings=voicings, melody_last=melody.last_pitch)
+            voicings=voicings, melody_last=melody.last_pitch, power=power)
     for track in tracks:
         track.notes = sorted((nt for nt in track.notes if nt.start_s < duration_s), key=lambda nt: nt.start_s)
     score.tracks = [t for t in tracks if t.notes]  # a part with nothing to play exports no silent stem
@@ -444,14 +463,18 @@ def _make_tracks(orchestra: Orchestra, kb: KnowledgeBase, style: Groove) -> list
 
 
 def _ending(score: Score, by_role: dict[TrackRole, Track], *, tonic_chord: ChordSpan, end_bar_s: float,
-            voicings: dict[str, tuple[int, ...] | None], melody_last: int) -> None:
+            voicings: dict[str, tuple[int, ...] | None], melody_last: int,
+            power: dict[str, bool] | None = None) -> None:
     ring_s = score.duration_s - end_bar_s
     if ring_s < 0.3:
         return
     for role in ("harmony", "pad"):
         track = by_role.get(role)  # type: ignore[call-overload]
         if track is not None:
-            voicing = voice_lead(tonic_chord.pitch_classes, voicings.get(role), n_voices=4, low=50, high=76)
+            roots = POWER_CHORD_ROOTS if role == "harmony" else HELD_POWER_CHORD_ROOTS
+            voicing = (power_chord(tonic_chord.pitch_classes, voicings.get(role), low=roots[0], high=roots[1],
+                                   n_voices=3 if role == "harmony" else 4) if (power or {}).get(role) else None) or \
+                voice_lead(tonic_chord.pitch_classes, voicings.get(role), n_voices=4, low=50, high=76)
             track.notes += [Note(end_bar_s, ring_s, p, 70) for p in voicing]
     if "bass" in by_role:
         by_role["bass"].notes.append(Note(end_bar_s, ring_s, nearest_pitch(tonic_chord.root_pc, 36), 90))

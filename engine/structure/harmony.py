@@ -72,6 +72,26 @@ def voice_lead(pcs: tuple[int, ...], previous: tuple[int, ...] | None, *, n_voic
     return min(candidates, key=cost)
 
 
+POWER_CHORD_ROOTS = (40, 52)  # E2-E3: power chords rooted on the low E and A strings
+HELD_POWER_CHORD_ROOTS = (52, 64)  # E3-E4: a held (pad) guitar's power chords, an octave above the rhythm part's
+
+
+def power_chord(pcs: tuple[int, ...], previous: tuple[int, ...] | None, *, low: int,
+                high: int, n_voices: int = 3) -> tuple[int, ...] | None:
+    """A guitarist's power chord on the chord's root: root, fifth and octave, no third (through distortion a
+    third makes harsh intermodulation tones), the root in [low, high] (the low strings) nearest the previous
+    root (the shape slides along the neck). None for a chord without a perfect fifth (diminished, augmented):
+    those keep their full voicing. n_voices=4 adds the fifth above the octave (root, fifth, octave, fifth), the
+    spread a held chord rings with."""
+    root = pcs[0]
+    if (root + 7) % 12 not in pcs:
+        return None
+    roots = [p for p in range(low, high + 1) if p % 12 == root] or [low + (root - low) % 12]
+    target = previous[0] if previous else (low + high) / 2.0
+    base = min(roots, key=lambda p: (abs(p - target), p))
+    return (base, base + 7, base + 12, base + 19)[:max(3, min(n_voices, 4))]
+
+
 @dataclass(frozen=True, slots=True)
 class CompStyle:
     style: str  # block | strum | arpeggio | stabs

@@ -99,7 +99,15 @@ def presence_share(track: Track, ctx: VoiceContext) -> float:
 def _sampler(track: Track, ctx: VoiceContext) -> Voice:
     program = sampler_program(track, ctx)
     doubled = track.role == "harmony" and ctx.kb.synth_presets.sampler.doubled(track.instrument_id, ctx.genre_lineage)
-    return SamplerVoice(program.soundfont, program=program, double=doubled)
+    return SamplerVoice(program.soundfont, program=program, double=doubled,
+                        transpose=ctx.kb.synth_presets.sampler.transposition(program.soundfont.name, program.program),
+                        routes=fault_routes(program, ctx))
+
+
+def fault_routes(program: Program, ctx: VoiceContext) -> list[tuple[int, int, Program]]:
+    """The preset's faulty key zones (knowledge_base ``sampler.faults``), each with the preset that plays it."""
+    return [(f.keys[0], f.keys[1], Program(program.soundfont, f.bank, f.program))
+            for f in ctx.kb.synth_presets.sampler.faulty(program.soundfont.name, program.program)]
 
 
 @register_voice("harmonic")
@@ -126,7 +134,10 @@ def describe_voice(track: Track, ctx: VoiceContext, name: str | None = None) -> 
         program = sampled_kit(track, ctx)
         return f"sampled_kit {program.label}" if program else "sampled_kit"
     if name == "sampler":
-        return f"sampler {sampler_program(track, ctx).label}"
+        program = sampler_program(track, ctx)
+        moved = ctx.kb.synth_presets.sampler.transposition(program.soundfont.name, program.program)
+        routed = "".join(f" keys {lo}-{hi} from {p.bank}/{p.program}" for lo, hi, p in fault_routes(program, ctx))
+        return f"sampler {program.label}" + (f" played {moved:+d}" if moved else "") + routed
     if name == "kit":
         return f"kit {track.preset} (synthesised)"
     return f"{name} {track.preset} (DDSP)"

@@ -23,6 +23,7 @@ import importlib.util
 import sys
 import threading
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
@@ -143,9 +144,10 @@ Event = tuple[int, int, int, int]  # (sample, order: note-offs first, pitch, vel
 
 
 def note_events(track: Track, sample_rate: int, *, seed: int = 0, velocity_jitter: int = 0,
-                time_jitter_s: float = 0.0) -> list[Event]:
+                time_jitter_s: float = 0.0, transpose: int = 0) -> list[Event]:
     """The track's notes as sorted on/off events. ``velocity_jitter`` and ``time_jitter_s`` vary each hit a little,
-    the same way for the same seed (a second take of a double-tracked part, round-robin drum hits).
+    the same way for the same seed (a second take of a double-tracked part, round-robin drum hits). ``transpose``
+    moves every key (pitched tracks only; kept within 0-127): for a preset that sounds away from its key.
 
     A key struck again while it still sounds (a repeated chord tone, a legato comp) ends the earlier note there, as
     a player's finger must: on one MIDI channel a note-off is per key, so the earlier note's own note-off, coming
@@ -158,7 +160,8 @@ def note_events(track: Track, sample_rate: int, *, seed: int = 0, velocity_jitte
         velocity = int(np.clip(note.velocity + (rng.integers(-velocity_jitter, velocity_jitter + 1)
                                                 if velocity_jitter else 0), 1, 127))
         start = max(int(note.start_s * sample_rate) + shift, 0)
-        spans.append((start, max(int(note.end_s * sample_rate) + shift, start + 1), note.pitch, velocity))
+        pitch = note.pitch if track.is_drum else int(np.clip(note.pitch + transpose, 0, 127))
+        spans.append((start, max(int(note.end_s * sample_rate) + shift, start + 1), pitch, velocity))
     spans.sort()
     keep = [True] * len(spans)
     sounding: dict[int, int] = {}  # pitch -> index in spans of the note that holds that key
@@ -279,18 +282,26 @@ class SoundfontPlayer:
             self._sfonts[path] = self._get_sfont(self._keeper.synth, sfid)
         return self._sfids[path]
 
-    def render(self, program: Program, events: list[Event], n_samples: int) -> np.ndarray:
-        """Events through ``program`` -> float32 [2, n_samples]."""
+    def render(self, program: Program, events: list[Event], n_samples: int,
+               routes: Sequence[tuple[int, int, Program]] = ()) -> np.ndarray:
+        """Events through ``program`` -> float32 [2, n_samples]. ``routes``: (lowest key, highest key, program):
+        keys in a route play through its program instead (a faulty sample zone played from a neighbouring preset)."""
         out = np.zeros((2, n_samples), dtype=np.float32)
+        channel_of = [0] * 128
+        for channel, (low, high, _routed) in enumerate(routes[:15], start=1):
+            channel_of[max(low, 0): min(high, 127) + 1] = [channel] * (min(high, 127) + 1 - max(low, 0))
         with self._lock:
-            self._sfid(program.soundfont)
-            self._pin(program)
+            for sound in (program, *(routed for *_keys, routed in routes[:15])):
+                self._sfid(sound.soundfont)
+                self._pin(sound)
             synth = self._new_synth()
             # every loaded soundfont, in the keeper's order, so each keeps its id (adding renumbers a soundfont
             # to the borrowing synth's next id, and the object is shared)
             borrowed = list(self._sfonts.values())
             ids = {path: self._add_sfont(synth.synth, sfont) for path, sfont in self._sfonts.items()}
             synth.program_select(0, ids[program.soundfont], program.bank, program.program)
+            for channel, (*_keys, routed) in enumerate(routes[:15], start=1):
+                synth.program_select(channel, ids[routed.soundfont], routed.bank, routed.program)
         writer = _Writer(self._fluidsynth, synth)
         try:
             position = 0
@@ -299,9 +310,9 @@ class SoundfontPlayer:
                     break
                 position = _pull(writer, out, position, sample)
                 if velocity > 0:
-                    synth.noteon(0, pitch, velocity)
+                    synth.noteon(channel_of[pitch], pitch, velocity)
                 else:
-                    synth.noteoff(0, pitch)
+                    synth.noteoff(channel_of[pitch], pitch)
             _pull(writer, out, position, n_samples)
         finally:
             with self._lock:  # give the borrowed soundfonts back before the synth goes (they belong to the keeper)
@@ -316,16 +327,22 @@ class SamplerVoice:
 
     ``double``: a second take with its own small timing and velocity differences, one take per side (a
     double-tracked guitar). ``round_robin``: each drum hit's velocity varies a little, so repeated hits
-    land on different velocity layers and levels as a drummer's do.
+    land on different velocity layers and levels as a drummer's do. ``transpose``: semitones every key moves, for a
+    preset that sounds away from the key it is played on (knowledge_base ``sampler.transpose``). ``routes``:
+    (lowest key, highest key, program): sounding keys the preset's samples play wrongly, played through another
+    preset (knowledge_base ``sampler.faults``).
     """
 
     def __init__(self, soundfont: Path, *, program: Program | None = None, double: bool = False,
-                 round_robin: bool = False, lowcut_hz: float = 0.0) -> None:
+                 round_robin: bool = False, lowcut_hz: float = 0.0, transpose: int = 0,
+                 routes: Sequence[tuple[int, int, Program]] = ()) -> None:
         self.soundfont = soundfont
         self.program = program
         self.double = double
         self.round_robin = round_robin
         self.lowcut_hz = lowcut_hz  # a 4th-order high-pass on what it plays (a kit whose kick sits too low)
+        self.transpose = transpose
+        self.routes = tuple(routes)
 
     def program_for(self, track: Track) -> Program:
         if self.program is not None:
@@ -340,7 +357,8 @@ class SamplerVoice:
         player = SoundfontPlayer.shared(sample_rate)
         program = self.program_for(track)
         jitter = 6 if self.round_robin else 0
-        audio = player.render(program, note_events(track, sample_rate, seed=seed, velocity_jitter=jitter), n_samples)
+        audio = player.render(program, note_events(track, sample_rate, seed=seed, velocity_jitter=jitter,
+                                                   transpose=self.transpose), n_samples, self.routes)
         if self.lowcut_hz > 0.0:
             sos = sps.butter(4, self.lowcut_hz / (sample_rate / 2.0), btype="highpass", output="sos")
             sosfilt_f32(sos, audio, out=audio)
@@ -350,7 +368,8 @@ class SamplerVoice:
         audio[0] += audio[1]
         audio[0] *= np.float32(0.5)
         second = player.render(program, note_events(track, sample_rate, seed=seed + 1, velocity_jitter=8,
-                                                    time_jitter_s=0.012), n_samples)
+                                                    time_jitter_s=0.012, transpose=self.transpose), n_samples,
+                               self.routes)
         np.add(second[0], second[1], out=audio[1])
         del second
         audio[1] *= np.float32(0.5)

@@ -269,3 +269,51 @@ def test_an_interrupted_key_keeps_sounding_its_new_note() -> None:
         return float(np.sqrt(np.mean(audio[int(a_s * SR): int(b_s * SR)].astype(np.float64) ** 2)))
 
     assert rms(1.3, 1.9) > 0.5 * rms(0.6, 0.95)  # an organ holds: the second note sounds until 2.0 s
+
+
+def test_transpose_moves_pitched_keys_and_leaves_the_kit_alone() -> None:
+    from engine.voices.sampler import note_events
+
+    organ = Track(name="harmony", role="harmony", instrument_id="hammond_organ", preset="organ", gm_program=16,
+                  is_drum=False, notes=[Note(0.0, 0.5, 60, 90), Note(0.5, 0.5, 120, 90)])
+    assert [e[2] for e in note_events(organ, 1000, transpose=12)] == [72, 72, 127, 127]  # kept within MIDI keys
+    kick = _drums("acoustic", [Note(0.0, 0.1, 36, 100)])
+    assert [e[2] for e in note_events(kick, 1000, transpose=12)] == [36, 36]
+
+
+def test_drawbar_organ_plays_an_octave_up_on_musescore_general(kb: KnowledgeBase, tmp_path: Path) -> None:
+    """MuseScore_General's drawbar organ (GM 16) moves an octave up on the sampler and says so; its other programs
+    and other soundfonts do not."""
+    sampler = kb.synth_presets.sampler
+    assert sampler.transposition("MuseScore_General.sf2", 16) == 12
+    assert sampler.transposition("MuseScore_General.sf3", 16) == 12
+    assert sampler.transposition("TimGM6mb.sf2", 16) == 0
+    assert all(sampler.transposition("MuseScore_General.sf2", p) == 0 for p in (0, 4, 19, 33, 56, 66))
+    track = Track(name="harmony", role="harmony", instrument_id="hammond_organ", preset="organ", gm_program=16,
+                  is_drum=False)
+    assert describe_voice(track, _ctx(kb, ("gospel",), tmp_path / "MuseScore_General.sf2")).endswith(
+        "/16 played +12")
+    assert describe_voice(track, _ctx(kb, ("gospel",), tmp_path / "TimGM6mb.sf2")).endswith("/16")
+
+
+@pytest.mark.skipif(SOUNDFONT is None or not SOUNDFONT.name.startswith("MuseScore_General."),
+                    reason="MuseScore_General is not the soundfont in use")
+@pytest.mark.parametrize("pitch", [55, 62, 69])
+def test_hammond_organ_sounds_its_written_octave(kb: KnowledgeBase, pitch: int) -> None:
+    """A Hammond note through the engine's voice sounds its loudest footage (the 8') at the written pitch (within
+    3 dB of the strongest partial: the 16' under it is about as loud) and nothing two octaves under. Played at its
+    key, MuseScore_General's drawbar organ sounded its 8' an octave low and its 16' two octaves low: a gospel comp
+    was heard an octave low."""
+    track = Track(name="harmony", role="harmony", instrument_id="hammond_organ", preset="organ", gm_program=16,
+                  is_drum=False, notes=[Note(0.0, 1.0, pitch, 96)])
+    audio = build_voice(track, _ctx(kb, ("gospel",))).render(track, n_samples=SR, sample_rate=SR).mean(axis=0)
+    body = audio[int(0.1 * SR): int(0.8 * SR)].astype(np.float64)
+    spectrum = np.abs(np.fft.rfft(body * np.hanning(body.size), n=1 << 17))
+    freqs = np.fft.rfftfreq(1 << 17, 1 / SR)
+
+    def level_db(hz: float) -> float:
+        return float(20 * np.log10(spectrum[(freqs > hz * 0.97) & (freqs < hz * 1.03)].max() + 1e-12))
+
+    written = 440.0 * 2 ** ((pitch - 69) / 12)
+    assert level_db(written) > float(20 * np.log10(spectrum.max())) - 3.0  # the written note: the loudest footage
+    assert level_db(written / 4) < level_db(written) - 20.0  # and no pipe two octaves under it

@@ -1,0 +1,74 @@
+"""A soundfont preset's faulty sample zone (knowledge_base ``sampler.faults``) plays from a neighbouring preset:
+MuseScore_General's tenor sax growls an octave down at E4-G4, so those keys play from its alto sax."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from engine.score import Note, Track
+from engine.voices import VoiceContext, build_voice, describe_voice
+from engine.voices.sampler import Program, SamplerVoice, sampler_status
+from knowledge_base import KnowledgeBase
+
+SOUNDFONT, REASON = sampler_status()
+SR = 44100
+
+
+def _ctx(kb: KnowledgeBase, soundfont: Path | None = SOUNDFONT) -> VoiceContext:
+    return VoiceContext(kb=kb, device=torch.device("cpu"), tonic_pc=0, soundfont=soundfont, genre_lineage=("afrobeat",))
+
+
+def _sax(*pitches: int) -> Track:
+    return Track(name="lead", role="lead", instrument_id="saxophone", preset="sax", gm_program=66, is_drum=False,
+                 notes=[Note(0.1 + i, 0.8, p, 90) for i, p in enumerate(pitches)])
+
+
+def test_tenor_sax_fault_is_data_for_musescore_general_only(kb: KnowledgeBase, tmp_path: Path) -> None:
+    sampler = kb.synth_presets.sampler
+    zones = sampler.faulty("MuseScore_General.sf3", 66)
+    assert [(z.keys, z.bank, z.program) for z in zones] == [((64, 67), 0, 65)]
+    assert sampler.faulty("MuseScore_General.sf2", 66) == zones
+    assert sampler.faulty("TimGM6mb.sf2", 66) == [] and sampler.faulty("MuseScore_General.sf2", 65) == []
+    assert describe_voice(_sax(), _ctx(kb, tmp_path / "MuseScore_General.sf2")).endswith("/66 keys 64-67 from 0/65")
+    assert describe_voice(_sax(), _ctx(kb, tmp_path / "TimGM6mb.sf2")).endswith("/66")
+
+
+@pytest.mark.skipif(SOUNDFONT is None, reason=f"sampler unavailable: {REASON}")
+def test_routed_keys_play_through_their_preset_and_the_rest_stay() -> None:
+    """Keys in a route sound exactly as its preset plays them; the other keys as the track's own preset."""
+    assert SOUNDFONT is not None
+    piano, flute = Program(SOUNDFONT, 0, 0), Program(SOUNDFONT, 0, 73)
+    track = Track(name="lead", role="lead", instrument_id="piano", preset="piano", gm_program=0, is_drum=False,
+                  notes=[Note(0.1, 0.5, 60, 90), Note(1.1, 0.5, 67, 90)])
+    routed = SamplerVoice(SOUNDFONT, program=piano, routes=[(60, 62, flute)]).render(track, n_samples=2 * SR,
+                                                                                   sample_rate=SR)
+    as_flute = SamplerVoice(SOUNDFONT, program=flute).render(track, n_samples=2 * SR, sample_rate=SR)
+    as_piano = SamplerVoice(SOUNDFONT, program=piano).render(track, n_samples=2 * SR, sample_rate=SR)
+    first, second = slice(0, SR), slice(SR + SR // 10, 2 * SR)  # the piano's release from the first note is over
+    assert np.abs(routed[:, first]).max() > 0.01
+    np.testing.assert_allclose(routed[:, first], as_flute[:, first], atol=1e-5)
+    np.testing.assert_allclose(routed[:, second], as_piano[:, second], atol=1e-5)
+    assert not np.allclose(as_flute[:, first], as_piano[:, first], atol=1e-3)
+
+
+@pytest.mark.skipif(SOUNDFONT is None or not SOUNDFONT.name.startswith("MuseScore_General."),
+                    reason="MuseScore_General is not the soundfont in use")
+@pytest.mark.parametrize("pitch", [64, 65, 66, 67])
+def test_tenor_sax_has_no_growl_an_octave_down(kb: KnowledgeBase, pitch: int) -> None:
+    """In its first 120 ms a tenor sax note at E4-G4 carried a component an octave below the written note 9-11 dB
+    under the fundamental (heard as an extra low note); now it stays 30 dB or more under it, as at every other key."""
+    track = _sax(pitch)
+    audio = build_voice(track, _ctx(kb)).render(track, n_samples=SR, sample_rate=SR).mean(axis=0)
+    attack = audio[int(0.1 * SR): int(0.22 * SR)].astype(np.float64)
+    spectrum = np.abs(np.fft.rfft(attack * np.hanning(attack.size), n=1 << 16))
+    freqs = np.fft.rfftfreq(1 << 16, 1 / SR)
+
+    def level_db(hz: float) -> float:
+        return float(20 * np.log10(spectrum[(freqs > hz * 0.97) & (freqs < hz * 1.03)].max() + 1e-12))
+
+    written = 440.0 * 2 ** ((pitch - 69) / 12)
+    assert level_db(written / 2) < level_db(written) - 30.0
