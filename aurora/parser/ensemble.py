@@ -10,6 +10,10 @@ A prompt also closes its line-up without naming a known ensemble: "solo piano", 
 "acoustic guitar only", "unaccompanied cello" (the generic ``named_only`` entry), and a count word with that
 many instruments named ("a trio of piano, bass and drums", "a duet for violin and piano"). A "guitar solo" is a
 solo section within a band, not a solo piece: "solo" closes the line-up only before the instrument.
+
+A prompt that lists an ensemble's players one by one and names no genre ("a quartet: sax, piano, bass and drums",
+"violin, viola and cello") plays that ensemble's genre, as naming the ensemble would: a listener hears a jazz
+quartet, so its plain "bass" is the double bass, not the bass guitar of the default pop (``by_players``).
 """
 
 from __future__ import annotations
@@ -18,8 +22,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from aurora.parser.instruments import InstrumentFinding
 from aurora.parser.lexicon import Lexicon, is_negated, normalise_phrase
 from knowledge_base import KnowledgeBase
+from knowledge_base.instrument_kinds import kind_in_lineup
 from knowledge_base.schema import Ensemble
 
 _CLOSING_BEFORE_RE = re.compile(r"\b(?:(?:only|just|unaccompanied)(?:\s+(?:a|an|the|one|some))?|"
@@ -28,6 +34,9 @@ _CLOSING_AFTER_RE = re.compile(r"(?:\s*,)?\s+(?:only|alone|by\s+itself|on\s+its\
                                r"solo\s+(?:piece|work|composition|performance|recital|improvisation))\b")
 _CLOSING_ANYWHERE_RE = re.compile(r"\b(?:unaccompanied|nothing\s+else|no\s+other\s+(?:instruments?|instrumentation|"
                                   r"accompaniment|players?))\b")
+
+
+_MELODY_ROLES = {"lead", "counter"}
 
 
 @dataclass(frozen=True)
@@ -78,6 +87,33 @@ class EnsembleParser:
             _CLOSING_BEFORE_RE.search(lowered[max(0, start - 40):start]) or _CLOSING_AFTER_RE.match(lowered, end)
             or lowered.startswith("solo ", start) for start, end in mentions)  # the alias "solo piano"
         return EnsembleFinding(self._named_only, -1, -1) if closing else None
+
+    def by_players(self, found: Sequence[InstrumentFinding]) -> Ensemble | None:
+        """The ensemble whose players the prompt lists: all of its accompaniment (every part but the melody:
+        a jazz group's piano, double bass and drums; a string quartet's viola and cello), and for the melody any
+        instrument of the kinds its genre leads with (a jazz quartet's sax, or a trumpet or clarinet instead;
+        a flute over a string trio). A kind word is read as the ensemble's own ("bass" beside piano and drums is
+        the jazz trio's double bass). None when an accompanist is missing or a player is of another kind (a
+        synth, a bass guitar): the first matching entry of ensembles.yaml wins."""
+        if len(found) < 2:
+            return None
+        kb = self._kb
+        for ensemble in (e for e in kb.ensembles if e.parts and e.genre):
+            accompaniment = {p.instrument for p in ensemble.parts if p.role not in _MELODY_ROLES}
+            lineup = [p.instrument for p in ensemble.parts]
+            lineup += [gi.instrument for g in kb.genre_lineage(ensemble.genre) for gi in g.instruments]
+            leads = {i.family for i in (kb.find_instrument(p.instrument) for p in ensemble.parts
+                                        if p.role in _MELODY_ROLES) if i is not None}
+            leads |= {i.family for i in (kb.find_instrument(gi.instrument) for g in kb.genre_lineage(ensemble.genre)
+                                         for gi in g.instruments if gi.role in _MELODY_ROLES) if i is not None}
+            leads.discard("vocal")  # a singer fronts any band: a voice names no genre
+            named = [kind_in_lineup(kb, f.phrase, kb.instrument(f.instrument_id), lineup) for f in found]
+            if len(accompaniment) < 2 or not accompaniment <= {i.id for i in named}:
+                continue
+            if all(i.id in accompaniment or (i.family in leads and set(i.roles[:1]) & _MELODY_ROLES)
+                   for i in named):
+                return ensemble
+        return None
 
     def _choose(self, entries: list[Ensemble], named_genres: list[str]) -> Ensemble:
         for genre_id in named_genres:

@@ -41,7 +41,7 @@ from aurora.parser.unusable import unusable_values
 from aurora.text_embedding import TextEmbedder
 from knowledge_base import KnowledgeBase
 from knowledge_base.instrument_kinds import kind_in_lineup
-from knowledge_base.schema import Chords, Genre
+from knowledge_base.schema import Chords, Ensemble, Genre
 from knowledge_base.theory import Key, estimate_key_from_chords, key_of, parse_key_label, roman_to_chord
 
 _SOLO_RE = re.compile(r"\b(?:solo|unaccompanied|only|just|a\s+cappella|acapella|a\s+capella|alone|no\s+other\s+"
@@ -172,7 +172,10 @@ class SemanticParser:
             ensemble = self.ensembles.closed(lowered, mentions)
             if ensemble is not None:
                 explicit.append("ensemble")
-        instruments, excluded = self._instruments(lowered, style_genre, artists, explicit, ensemble)
+        band = self._band(lowered, artists)  # players listed as a known ensemble's: its own instruments first
+        band_players = [p.instrument for p in band.parts] if band is not None and band.genre in {
+            g.id for g in self.kb.genre_lineage(style_genre.id)} else []
+        instruments, excluded = self._instruments(lowered, style_genre, artists, explicit, ensemble, band_players)
         energy = self.moods.energy(lowered, moods)
         if energy is not None:
             explicit.append("energy_level")
@@ -237,7 +240,17 @@ class SemanticParser:
         if ensemble is not None and ensemble.ensemble.genre and not ranking[0].stated and not artists:
             # "string quartet, G major, calm": the ensemble names its genre when nothing else does
             ranking = _promoted(ranking, ensemble.ensemble.genre)
+        elif not ranking[0].stated and (band := self._band(lowered, artists)) is not None and band.genre:
+            # "a quartet: sax, piano, bass and drums": an ensemble's players listed one by one name its genre too
+            ranking = _promoted(ranking, band.genre)
         return ranking
+
+    def _band(self, lowered: str, artists: list[ArtistFinding]) -> Ensemble | None:
+        """The ensemble whose players the text lists when it names no ensemble, genre or artist (aurora.parser.
+        ensemble.EnsembleParser.by_players)."""
+        if artists or self.genres.stated(lowered)[0] or self._ensemble(lowered) is not None:
+            return None
+        return self.ensembles.by_players(self.instruments.parse(lowered).found)
 
     def _ensemble(self, lowered: str) -> EnsembleFinding | None:
         """The ensemble the text names, unless its words are part of a longer instrument name ("big band horns"
@@ -317,11 +330,14 @@ class SemanticParser:
         return KeySignatureValue(value=usual_key(self.kb, genre, votes).label(), confidence=0.35)
 
     def _instruments(self, lowered: str, genre: Genre, artists: list[ArtistFinding], explicit: list[str],
-                     ensemble: EnsembleFinding | None = None) -> tuple[list[InstrumentValue], list[str]]:
+                     ensemble: EnsembleFinding | None = None, band_players: list[str] | None = None,
+                     ) -> tuple[list[InstrumentValue], list[str]]:
         parsed = self.instruments.parse(lowered)
         if ensemble is not None:
-            return self._ensemble_instruments(parsed.found, parsed.excluded, genre, ensemble, explicit)
-        lineup = list(dict.fromkeys(gi.instrument for g in self.kb.genre_lineage(genre.id) for gi in g.instruments))
+            return self._ensemble_instruments(parsed.found, parsed.excluded, genre, ensemble, explicit,
+                                              band_players or [])
+        lineup = list(dict.fromkeys([*(band_players or []), *(gi.instrument for g in self.kb.genre_lineage(genre.id)
+                                                               for gi in g.instruments)]))
         for f in parsed.found:  # "bass" in a jazz trio is the double bass (knowledge_base.instrument_kinds)
             f.instrument_id = kind_in_lineup(self.kb, f.phrase, self.kb.instrument(f.instrument_id), lineup).id
         unique: dict[str, InstrumentFinding] = {}
@@ -358,14 +374,14 @@ class SemanticParser:
         return out, parsed.excluded
 
     def _ensemble_instruments(self, found: list[InstrumentFinding], excluded: list[str], genre: Genre,
-                              ensemble: EnsembleFinding, explicit: list[str],
+                              ensemble: EnsembleFinding, explicit: list[str], band_players: list[str],
                               ) -> tuple[list[InstrumentValue], list[str]]:
         """A named ensemble states its whole line-up, and nothing is inferred beside it (the line-up is closed);
         other instruments the prompt names join it ("a jazz trio with vibraphone"), exclusions leave it."""
         explicit.append("instrumentation")
         if excluded:
             explicit.append("excluded_instruments")
-        lineup = [p.instrument for p in ensemble.ensemble.parts]
+        lineup = [p.instrument for p in ensemble.ensemble.parts] + band_players  # "a quartet: sax, piano, bass..."
         lineup += [gi.instrument for g in self.kb.genre_lineage(genre.id) for gi in g.instruments]
         out: dict[str, InstrumentValue] = {}
         for part in ensemble.ensemble.parts:

@@ -106,7 +106,8 @@ def test_an_irish_or_celtic_ballad_is_celtic_music(aurora: Aurora, kb: Knowledge
     ("acoustic guitar only, folk", {"acoustic_guitar"}),
     ("unaccompanied cello suite", {"cello"}),
     ("a duo for violin and piano", {"violin", "piano"}),
-    ("a trio of piano, bass and drums playing a ballad", {"piano", "bass_guitar", "drum_kit"}),
+    # a jazz trio's players, no genre named: its bass is the double bass (the bass guitar of the default pop was not)
+    ("a trio of piano, bass and drums playing a ballad", {"piano", "double_bass", "drum_kit"}),
 ])
 def test_a_closed_line_up_plays_only_what_was_named(aurora: Aurora, kb: KnowledgeBase, prompt: str,
                                                     players: set[str]) -> None:
@@ -170,3 +171,31 @@ def test_a_bluegrass_band_borrows_no_drums_from_country(kb: KnowledgeBase) -> No
     assert ("drums", "drum_kit") in with_drums
     country = _orchestra(kb, "country", None, [("banjo", "lead")])
     assert any(r == "drums" for r, _ in country)  # country keeps its drummer
+
+
+@pytest.mark.parametrize(("prompt", "bass", "genre"), [
+    ("late night quartet - tenor sax, piano, bass, drums", "Double Bass", "jazz"),
+    ("trumpet piano bass & drums, slow and smoky", "Double Bass", "jazz"),
+    ("clarinet with piano, bass and drums", "Double Bass", "jazz"),
+    ("a trio: piano, bass and drums, rainy evening", "Double Bass", "jazz"),
+    ("violin viola cello, something calm", "Cello", "classical"),
+])
+def test_a_listed_small_group_plays_its_ensemble_s_genre(aurora: Aurora, kb: KnowledgeBase, prompt: str, bass: str,
+                                                          genre: str) -> None:
+    """Players listed one by one, no genre named: a sax (trumpet, clarinet) with piano, bass and drums is a jazz
+    group, so its plain "bass" is the double bass, not the default pop's bass guitar (it was, in every one)."""
+    p = aurora.parse(prompt=prompt).parsed_parameters
+    assert genre in {g.id for g in kb.genre_lineage(p.sub_genre.value or p.genre.value)}
+    basses = [i.name for i in p.instrumentation if i.role == "bass"]
+    assert basses == [bass]
+
+
+@pytest.mark.parametrize(("prompt", "bass"), [
+    ("funk tune, sax, piano, bass, drums", "Bass Guitar"),  # the genre named keeps its own bass
+    ("synth, piano, bass and drums", "Bass Guitar"),  # a synth lead is no jazz group
+    ("sax, piano, bass guitar and drums", "Bass Guitar"),  # the bass named outright
+])
+def test_a_listed_line_up_of_another_kind_keeps_its_genre_s_bass(aurora: Aurora, prompt: str, bass: str) -> None:
+    p = aurora.parse(prompt=prompt).parsed_parameters
+    assert [i.name for i in p.instrumentation if i.role == "bass"] == [bass]
+    assert p.genre.value != "Jazz"
