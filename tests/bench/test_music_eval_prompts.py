@@ -82,3 +82,17 @@ def test_a_strum_is_one_onset_in_the_timing_scatter() -> None:
     score.tracks = [Track("harmony", "harmony", "acoustic_guitar", "guitar", 25, False, notes=notes)]
     assert len(mm.strike_onsets(score.tracks[0])) == 16
     assert mm.feel(score)["harmony"]["scatter_ms"] < 0.5
+
+
+def test_melody_endings_count_a_downbeat_played_ahead() -> None:
+    """A section's ending is its own last note: the next section's first note, played 12 ms ahead of the bar line
+    (human timing), and the ringing final note at the last bar line are not it (they were read as the verse's
+    and the chorus's endings: both on the tonic, where the lead closed on the 7th and the 3rd)."""
+    score = _score()
+    notes = [Note(0.0, 0.5, 64, 90), Note(3.0, 0.9, 71, 90),  # the verse closes on B, the 7th
+             Note(4.0 - 0.012, 0.5, 72, 90), Note(7.0, 0.9, 64, 90),  # the chorus opens on C, closes on E
+             Note(8.0 - 0.01, 1.0, 72, 90)]  # the final tonic rings from the last bar line
+    score.tracks = [Track("lead", "lead", "flute", "flute", 73, False, notes=notes)]
+    m = mm.melody(score, "woodwind", (60, 96))
+    assert m["ends_off_tonic"] == 1.0
+    assert m["chorus_minus_verse"] == (72 + 64) / 2 - (64 + 71) / 2
