@@ -146,8 +146,8 @@ class MelodyWriter:
                  step_s: float, rng: np.random.Generator, breathes: bool = False) -> None:
         self.tonic_pc = tonic_pc
         # a half close: the dominant chord's degrees of the scale (2, 5 and 7; the pentatonic's top note)
-        self.half_close_pcs = tuple(sorted({(tonic_pc + i) % 12 for i in (scale_intervals[1], 7, scale_intervals[-1])
-                                            if i in scale_intervals}))
+        degrees = (*scale_intervals[1:2], 7, *scale_intervals[-1:])
+        self.half_close_pcs = tuple(sorted({(tonic_pc + i) % 12 for i in degrees if i in scale_intervals and i % 12}))
         self.register = Register(low, high, (low + high) // 2)
         self.breathes = breathes  # a sung or wind lead: a breath closes every two-bar half-phrase too
         self.low, self.high = low, high
