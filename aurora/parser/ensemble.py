@@ -14,19 +14,23 @@ solo section within a band, not a solo piece: "solo" closes the line-up only bef
 A prompt that lists an ensemble's players one by one and names no genre ("a quartet: sax, piano, bass and drums",
 "violin, viola and cello") plays that ensemble's genre, as naming the ensemble would: a listener hears a jazz
 quartet, so its plain "bass" is the double bass, not the bass guitar of the default pop (``by_players``).
+
+A small group plays no sub-genre that a bigger ensemble names as its own: a jazz quartet or trio, named or listed,
+is not "Swing / Big Band" (the big band's genre) however its words rank; it plays the sub-genre whose line-up holds
+most of its players, the nearest by the prompt's words among those (``small_group_style``).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from aurora.parser.instruments import InstrumentFinding
 from aurora.parser.lexicon import Lexicon, is_negated, normalise_phrase
 from knowledge_base import KnowledgeBase
 from knowledge_base.instrument_kinds import kind_in_lineup
-from knowledge_base.schema import Ensemble
+from knowledge_base.schema import Ensemble, Genre, Instrument
 
 _CLOSING_BEFORE_RE = re.compile(r"\b(?:(?:only|just|unaccompanied)(?:\s+(?:a|an|the|one|some))?|"
                                 r"solo(?:\s+[\w\-]+)?)\s+$")
@@ -122,3 +126,33 @@ class EnsembleParser:
                 if ensemble.genre in lineage or genre_id in {g.id for g in self._kb.genre_lineage(ensemble.genre)}:
                     return ensemble
         return entries[0]
+
+
+def small_group_style(kb: KnowledgeBase, root: Genre, sub_genre: Genre, players: Sequence[Instrument],
+                      similarity: Mapping[str, float], *, moods: Sequence[str] = (),
+                      tempo_bpm: float | None = None) -> Genre | None:
+    """The sub-genre for a small group of ``players``: the chosen ``sub_genre`` unless an ensemble of more players
+    than the group names it as its genre (a big band: swing), then the sibling whose own line-up holds most of the
+    players (an instrument of the same family and first role counts: a clarinet for the sax, brushed drums for the
+    kit; a bass guitar is no double bass); among those, one whose tempo range holds the stated ``tempo_bpm``, then
+    the one listing most of the stated ``moods`` (ids: "moody" is cool jazz, not bebop), then the most ``similar``.
+    None (the root genre) when no sibling holds any player."""
+
+    def too_small_for(genre_id: str) -> bool:
+        return any(e.genre == genre_id and len({p.instrument for p in e.parts}) > len(players) for e in kb.ensembles)
+
+    if not players or not too_small_for(sub_genre.id):
+        return sub_genre
+
+    def fit(genre: Genre) -> int:
+        lineup = [kb.instrument(gi.instrument) for gi in genre.instruments]
+        return sum(any(i.id == player.id or (i.family == player.family and i.roles[:1] == player.roles[:1])
+                       for i in lineup) for player in players)
+
+    siblings = [g for g in kb.genres if g.parent == root.id and not too_small_for(g.id)]
+    def holds(genre: Genre) -> bool:
+        return tempo_bpm is not None and genre.tempo_bpm.min <= tempo_bpm <= genre.tempo_bpm.max
+
+    ranked = sorted(siblings, reverse=True, key=lambda g: (fit(g), holds(g), len(set(moods) & set(g.moods)),
+                                                           similarity.get(g.id, 0.0)))
+    return ranked[0] if ranked and fit(ranked[0]) > 0 else None

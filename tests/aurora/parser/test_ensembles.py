@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from aurora import Aurora
+from aurora.parser.ensemble import small_group_style
 from engine.inputs import parse_parameters
 from engine.structure.orchestration import orchestrate
 from knowledge_base import KnowledgeBase
@@ -199,3 +200,44 @@ def test_a_listed_line_up_of_another_kind_keeps_its_genre_s_bass(aurora: Aurora,
     p = aurora.parse(prompt=prompt).parsed_parameters
     assert [i.name for i in p.instrumentation if i.role == "bass"] == [bass]
     assert p.genre.value != "Jazz"
+
+
+@pytest.mark.parametrize("prompt", [
+    "a quartet: sax, piano, bass and drums",
+    "clarinet piano bass drums",
+    "trumpet piano bass drums slow ballad",
+    "jazz trio, swinging, piano bass and drums, 140 bpm",
+    "tenor sax piano bass drums, smoky bar",
+    "a jazz quintet, trumpet and alto sax up front, medium swing",
+])
+def test_a_small_jazz_group_is_no_big_band(aurora: Aurora, kb: KnowledgeBase, prompt: str) -> None:
+    """Three to five players, named as a jazz group or listed one by one, were labelled "Swing / Big Band" (and
+    given the big band's trombone and singer): a small group plays a small-group sub-genre of jazz."""
+    p = aurora.parse(prompt=prompt).parsed_parameters
+    assert p.genre.value == "Jazz"
+    assert p.sub_genre.value not in {"Swing / Big Band"}
+    sub = kb.find_genre(p.sub_genre.value)
+    assert sub is not None and not any(e.genre == sub.id for e in kb.ensembles if e.id == "big_band")
+    assert not {"Trombone", "Brass Section", "Vocals"} & {i.name for i in p.instrumentation}
+
+
+@pytest.mark.parametrize(("prompt", "sub_genre"), [
+    ("swing quartet: clarinet, piano, bass, drums", "Swing / Big Band"),  # the sub-genre named stays
+    ("big band swing, 180 bpm", "Swing / Big Band"),
+    ("trumpet sax trombone piano bass drums, swinging", "Swing / Big Band"),  # six players: a big band may be
+])
+def test_a_named_swing_or_a_full_horn_line_keeps_swing(aurora: Aurora, prompt: str, sub_genre: str) -> None:
+    assert aurora.parse(prompt=prompt).parsed_parameters.sub_genre.value == sub_genre
+
+
+def test_a_small_group_s_sub_genre_follows_its_line_up_tempo_and_moods(kb: KnowledgeBase) -> None:
+    jazz, swing = kb.genre("jazz"), kb.genre("swing")
+    quartet = [kb.instrument(i) for i in ("saxophone", "piano", "double_bass", "drum_kit")]
+    words = {"swing": 0.6, "jazz_fusion": 0.59, "bebop": 0.57, "cool_jazz": 0.52, "smooth_jazz": 0.45}
+    # fusion ranks above bebop by the words, but its slap bass and synth are not this acoustic group
+    assert small_group_style(kb, jazz, swing, quartet, words).id == "bebop"
+    assert small_group_style(kb, jazz, swing, quartet, words, tempo_bpm=120).id == "cool_jazz"  # bebop is 180+
+    assert small_group_style(kb, jazz, swing, quartet, words, moods=["moody", "mellow"]).id == "cool_jazz"
+    six = [*quartet, kb.instrument("trumpet"), kb.instrument("trombone")]
+    assert small_group_style(kb, jazz, swing, six, words) is swing  # as many players as the big band: it may be
+    assert small_group_style(kb, jazz, kb.genre("bebop"), quartet, words).id == "bebop"  # a small-group choice stays
