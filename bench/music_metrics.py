@@ -382,7 +382,7 @@ def melody(score: Score, lead_family: str | None, lead_range: tuple[int, int]) -
             ends.append(inside[-1].pitch % 12 != score.key_tonic_pc)
     return {"has_lead": True, "in_range": in_range, "rest_windows": rest_windows,
             "chorus_minus_verse": chorus - verse if chorus is not None and verse is not None else None,
-            "ends_off_tonic": float(np.mean(ends)) if ends else None, "notes": len(notes)}
+            "ends_off_tonic": float(np.mean(ends)) if ends else None, "section_ends": len(ends), "notes": len(notes)}
 
 
 def lead_range(kb: Any, instrument_id: str | None) -> tuple[str | None, tuple[int, int]]:
