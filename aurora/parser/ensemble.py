@@ -150,6 +150,7 @@ def small_group_style(kb: KnowledgeBase, root: Genre, sub_genre: Genre, players:
                        for i in lineup) for player in players)
 
     siblings = [g for g in kb.genres if g.parent == root.id and not too_small_for(g.id)]
+
     def holds(genre: Genre) -> bool:
         return tempo_bpm is not None and genre.tempo_bpm.min <= tempo_bpm <= genre.tempo_bpm.max
 
