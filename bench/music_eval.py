@@ -256,6 +256,11 @@ def criteria(rows: list[dict[str, Any]], longs: list[dict[str, Any]], seeds: lis
                                                      if m.get("chorus_minus_verse") is not None),
         "melody: >= 30% section ends off the tonic": mm.mean_of(m["ends_off_tonic"] >= 0.3 for m in mel
                                                               if m.get("ends_off_tonic") is not None),
+        # a one-section clip (ambient 'bloom', blues 'solo') has one ending, the song's, which closes on the tonic by
+        # the rules: the row above counts it, this one counts the renders whose lead ends two sections or more
+        "melody: >= 30% ends off the tonic (>= 2 sections)": mm.mean_of(
+            m["ends_off_tonic"] >= 0.3 for m in mel
+            if m.get("ends_off_tonic") is not None and m.get("section_ends", 0) >= 2),
         "seeds: drums differ across seeds 0-2": mm.mean_of(s["drums_differ"] for s in seeds),
         "seeds: arrangement differs across seeds 0-2": mm.mean_of(s["arrangement_differs"] for s in seeds),
         "tempo: Acc1 (madmom, all)": mm.mean_of(r["acc1"] for r in t),

@@ -344,7 +344,10 @@ def melody(score: Score, lead_family: str | None, lead_range: tuple[int, int]) -
     lead = score.track("lead")
     if lead is None or not lead.notes:
         return {"has_lead": False}
-    notes = [nt for nt in lead.notes if nt.start_s < music_bars(score) * score.bar_s]
+    # a note played up to 50 ms ahead of a downbeat (human timing, a pushed lead) belongs to the bar it starts: the
+    # next section's first note is not this section's ending, nor the ringing final chord's note the last bar's
+    early_s = 0.05
+    notes = [nt for nt in lead.notes if nt.start_s < music_bars(score) * score.bar_s - early_s]
     lo, hi = lead_range
     in_range = float(np.mean([lo <= nt.pitch <= hi for nt in notes])) if notes else 1.0
     beat_s = score.bar_s / score.beats_per_bar if score.beat_unit == 4 else score.step_s * 6
@@ -368,18 +371,18 @@ def melody(score: Score, lead_family: str | None, lead_range: tuple[int, int]) -
         sec = next((s for s in score.sections if s.name.lower().startswith(prefix)), None)
         if sec is None:
             return None
-        ps = [nt.pitch for nt in notes if sec.start_s <= nt.start_s < sec.start_s + sec.duration_s]
+        ps = [nt.pitch for nt in notes if sec.start_s - early_s <= nt.start_s < sec.start_s + sec.duration_s - early_s]
         return float(np.mean(ps)) if ps else None
 
     verse, chorus = mean_pitch(("verse",)), mean_pitch(("chorus", "hook", "drop"))
     ends = []
     for s in score.sections:
-        inside = [nt for nt in notes if s.start_s <= nt.start_s < s.start_s + s.duration_s]
+        inside = [nt for nt in notes if s.start_s - early_s <= nt.start_s < s.start_s + s.duration_s - early_s]
         if inside:
             ends.append(inside[-1].pitch % 12 != score.key_tonic_pc)
     return {"has_lead": True, "in_range": in_range, "rest_windows": rest_windows,
             "chorus_minus_verse": chorus - verse if chorus is not None and verse is not None else None,
-            "ends_off_tonic": float(np.mean(ends)) if ends else None, "notes": len(notes)}
+            "ends_off_tonic": float(np.mean(ends)) if ends else None, "section_ends": len(ends), "notes": len(notes)}
 
 
 def lead_range(kb: Any, instrument_id: str | None) -> tuple[str | None, tuple[int, int]]:

@@ -10,17 +10,27 @@ A prompt also closes its line-up without naming a known ensemble: "solo piano", 
 "acoustic guitar only", "unaccompanied cello" (the generic ``named_only`` entry), and a count word with that
 many instruments named ("a trio of piano, bass and drums", "a duet for violin and piano"). A "guitar solo" is a
 solo section within a band, not a solo piece: "solo" closes the line-up only before the instrument.
+
+A prompt that lists an ensemble's players one by one and names no genre ("a quartet: sax, piano, bass and drums",
+"violin, viola and cello") plays that ensemble's genre, as naming the ensemble would: a listener hears a jazz
+quartet, so its plain "bass" is the double bass, not the bass guitar of the default pop (``by_players``).
+
+A small group plays no sub-genre that a bigger ensemble names as its own: a jazz quartet or trio, named or listed,
+is not "Swing / Big Band" (the big band's genre) however its words rank; it plays the sub-genre whose line-up holds
+most of its players, the nearest by the prompt's words among those (``small_group_style``).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from aurora.parser.instruments import InstrumentFinding
 from aurora.parser.lexicon import Lexicon, is_negated, normalise_phrase
 from knowledge_base import KnowledgeBase
-from knowledge_base.schema import Ensemble
+from knowledge_base.instrument_kinds import kind_in_lineup
+from knowledge_base.schema import Ensemble, Genre, Instrument
 
 _CLOSING_BEFORE_RE = re.compile(r"\b(?:(?:only|just|unaccompanied)(?:\s+(?:a|an|the|one|some))?|"
                                 r"solo(?:\s+[\w\-]+)?)\s+$")
@@ -28,6 +38,9 @@ _CLOSING_AFTER_RE = re.compile(r"(?:\s*,)?\s+(?:only|alone|by\s+itself|on\s+its\
                                r"solo\s+(?:piece|work|composition|performance|recital|improvisation))\b")
 _CLOSING_ANYWHERE_RE = re.compile(r"\b(?:unaccompanied|nothing\s+else|no\s+other\s+(?:instruments?|instrumentation|"
                                   r"accompaniment|players?))\b")
+
+
+_MELODY_ROLES = {"lead", "counter"}
 
 
 @dataclass(frozen=True)
@@ -79,6 +92,33 @@ class EnsembleParser:
             or lowered.startswith("solo ", start) for start, end in mentions)  # the alias "solo piano"
         return EnsembleFinding(self._named_only, -1, -1) if closing else None
 
+    def by_players(self, found: Sequence[InstrumentFinding]) -> Ensemble | None:
+        """The ensemble whose players the prompt lists: all of its accompaniment (every part but the melody:
+        a jazz group's piano, double bass and drums; a string quartet's viola and cello), and for the melody any
+        instrument of the kinds its genre leads with (a jazz quartet's sax, or a trumpet or clarinet instead;
+        a flute over a string trio). A kind word is read as the ensemble's own ("bass" beside piano and drums is
+        the jazz trio's double bass). None when an accompanist is missing or a player is of another kind (a
+        synth, a bass guitar): the first matching entry of ensembles.yaml wins."""
+        if len(found) < 2:
+            return None
+        kb = self._kb
+        for ensemble in (e for e in kb.ensembles if e.parts and e.genre):
+            accompaniment = {p.instrument for p in ensemble.parts if p.role not in _MELODY_ROLES}
+            lineup = [p.instrument for p in ensemble.parts]
+            lineup += [gi.instrument for g in kb.genre_lineage(ensemble.genre) for gi in g.instruments]
+            leads = {i.family for i in (kb.find_instrument(p.instrument) for p in ensemble.parts
+                                        if p.role in _MELODY_ROLES) if i is not None}
+            leads |= {i.family for i in (kb.find_instrument(gi.instrument) for g in kb.genre_lineage(ensemble.genre)
+                                         for gi in g.instruments if gi.role in _MELODY_ROLES) if i is not None}
+            leads.discard("vocal")  # a singer fronts any band: a voice names no genre
+            named = [kind_in_lineup(kb, f.phrase, kb.instrument(f.instrument_id), lineup) for f in found]
+            if len(accompaniment) < 2 or not accompaniment <= {i.id for i in named}:
+                continue
+            if all(i.id in accompaniment or (i.family in leads and set(i.roles[:1]) & _MELODY_ROLES)
+                   for i in named):
+                return ensemble
+        return None
+
     def _choose(self, entries: list[Ensemble], named_genres: list[str]) -> Ensemble:
         for genre_id in named_genres:
             lineage = {g.id for g in self._kb.genre_lineage(genre_id)}
@@ -86,3 +126,34 @@ class EnsembleParser:
                 if ensemble.genre in lineage or genre_id in {g.id for g in self._kb.genre_lineage(ensemble.genre)}:
                     return ensemble
         return entries[0]
+
+
+def small_group_style(kb: KnowledgeBase, root: Genre, sub_genre: Genre, players: Sequence[Instrument],
+                      similarity: Mapping[str, float], *, moods: Sequence[str] = (),
+                      tempo_bpm: float | None = None) -> Genre | None:
+    """The sub-genre for a small group of ``players``: the chosen ``sub_genre`` unless an ensemble of more players
+    than the group names it as its genre (a big band: swing), then the sibling whose own line-up holds most of the
+    players (an instrument of the same family and first role counts: a clarinet for the sax, brushed drums for the
+    kit; a bass guitar is no double bass); among those, one whose tempo range holds the stated ``tempo_bpm``, then
+    the one listing most of the stated ``moods`` (ids: "moody" is cool jazz, not bebop), then the most ``similar``.
+    None (the root genre) when no sibling holds any player."""
+
+    def too_small_for(genre_id: str) -> bool:
+        return any(e.genre == genre_id and len({p.instrument for p in e.parts}) > len(players) for e in kb.ensembles)
+
+    if not players or not too_small_for(sub_genre.id):
+        return sub_genre
+
+    def fit(genre: Genre) -> int:
+        lineup = [kb.instrument(gi.instrument) for gi in genre.instruments]
+        return sum(any(i.id == player.id or (i.family == player.family and i.roles[:1] == player.roles[:1])
+                       for i in lineup) for player in players)
+
+    siblings = [g for g in kb.genres if g.parent == root.id and not too_small_for(g.id)]
+
+    def holds(genre: Genre) -> bool:
+        return tempo_bpm is not None and genre.tempo_bpm.min <= tempo_bpm <= genre.tempo_bpm.max
+
+    ranked = sorted(siblings, reverse=True, key=lambda g: (fit(g), holds(g), len(set(moods) & set(g.moods)),
+                                                           similarity.get(g.id, 0.0)))
+    return ranked[0] if ranked and fit(ranked[0]) > 0 else None

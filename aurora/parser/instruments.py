@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from aurora.parser.lexicon import Lexicon, is_negated
+from aurora.parser.lexicon import Lexicon, Match, is_negated
 from knowledge_base import KnowledgeBase
 
 _ROLE_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -18,6 +18,8 @@ _ROLE_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 _BASS_AS_REGISTER_RE = re.compile(r"\s+(?:notes?|register|range|harmon\w*|parts?|end|frequenc\w*|voices?|clef|"
                                   r"boost\w*|heavy|music|house|drops?)\b")
+_BASS_DRUMS_RE = re.compile(r"^(?P<bass>.*\bbass)[\s\-]+(?P<drums>drums?)$")  # "bass drums", "double bass drum"
+_KIT_PIECE_AFTER_RE = re.compile(r"^(?:\s*(?:,|&|\+|\band\b|\bwith\b))*\s*$")  # "bass drum and snare"
 _INSTRUMENTAL_RE = re.compile(r"\b(?:instrumental|no\s+(?:vocals?|voices?|singers?|singing|lyrics))\b", re.I)
 _NEGATED_INSTRUMENTAL_RE = re.compile(r"\bnot\s+(?:an?\s+)?instrumental\b", re.I)
 
@@ -51,7 +53,7 @@ class InstrumentParser:
     def parse(self, lowered: str) -> InstrumentParse:
         found: dict[str, InstrumentFinding] = {}
         excluded: list[str] = []
-        for match in self._lexicon.find(lowered):
+        for match in self._players_not_kicks(lowered, self._lexicon.find(lowered)):
             if match.phrase == "bass" and _BASS_AS_REGISTER_RE.match(lowered, match.end):
                 continue  # "the bass notes are played on a tuba": a register, not an instrument
             if is_negated(lowered, match.start):
@@ -71,6 +73,35 @@ class InstrumentParser:
         for inst_id in excluded:
             found.pop(inst_id, None)
         return InstrumentParse(sorted(found.values(), key=lambda f: f.start), excluded)
+
+    def _players_not_kicks(self, lowered: str, matches: list[Match]) -> list[Match]:
+        """"clarinet piano bass drums": in a list of players written without separators, "bass drums" is the bass
+        and the drums, not the kick drum, when it follows another player's name (not a drum, not a bass), the
+        prompt names no other bass and no kit piece follows it ("heavy bass drum and snare", "808 bass drum",
+        "tuba, snare, bass drum" stay kicks)."""
+        out: list[Match] = []
+        for i, match in enumerate(matches):
+            words = _BASS_DRUMS_RE.match(match.phrase.lower())
+            bass_key = self._lexicon.lookup(words["bass"]) if words else None
+            drums_key = self._lexicon.lookup(words["drums"]) if words else None
+            if (words is None or bass_key is None or drums_key is None
+                    or self._kb.instrument(match.key).roles[:1] == self._kb.instrument(bass_key).roles[:1]):
+                out.append(match)
+                continue
+            before = matches[i - 1] if i else None
+            after = matches[i + 1] if i + 1 < len(matches) else None
+            listed = (before is not None and not lowered[before.end:match.start].strip()
+                      and not is_negated(lowered, before.start) and not self._kb.instrument(before.key).drum)
+            other_bass = any(self._kb.instrument(m.key).roles[:1] == ["bass"] for m in matches if m is not match)
+            kit_piece = (after is not None and self._kb.instrument(after.key).drum and after.key != drums_key
+                         and _KIT_PIECE_AFTER_RE.match(lowered[match.end:after.start]) is not None)
+            if not listed or other_bass or kit_piece:
+                out.append(match)
+                continue
+            drums_start = match.end - len(words["drums"])
+            out += [Match(bass_key, words["bass"], match.start, match.start + len(words["bass"])),
+                    Match(drums_key, words["drums"], drums_start, match.end)]
+        return out
 
     @staticmethod
     def _role(lowered: str, end: int, roles: Sequence[str]) -> str:

@@ -27,7 +27,7 @@ from aurora.contracts import (
 from aurora.parser.artists import ArtistFinding, ArtistParser
 from aurora.parser.chords import parse_chords
 from aurora.parser.duration import parse_duration
-from aurora.parser.ensemble import EnsembleFinding, EnsembleParser
+from aurora.parser.ensemble import EnsembleFinding, EnsembleParser, small_group_style
 from aurora.parser.feel import FeelFinding, FeelParser, blank_feel_words, feel_meter, feel_swing, tempo_window
 from aurora.parser.genre import GenreRanker, GenreScore
 from aurora.parser.habits import usual_key, usual_mode, usual_tempo
@@ -41,7 +41,7 @@ from aurora.parser.unusable import unusable_values
 from aurora.text_embedding import TextEmbedder
 from knowledge_base import KnowledgeBase
 from knowledge_base.instrument_kinds import kind_in_lineup
-from knowledge_base.schema import Chords, Genre
+from knowledge_base.schema import Chords, Ensemble, Genre, Instrument
 from knowledge_base.theory import Key, estimate_key_from_chords, key_of, parse_key_label, roman_to_chord
 
 _SOLO_RE = re.compile(r"\b(?:solo|unaccompanied|only|just|a\s+cappella|acapella|a\s+capella|alone|no\s+other\s+"
@@ -97,7 +97,8 @@ class SemanticParser:
         prompt_vec = self.embedder.encode_one(text) if text.strip() else np.zeros(384, dtype=np.float32)
         artists = self.artists.parse(lowered)
         feels = self.feels.parse(lowered)
-        genre, sub_genre, _, _ = self.genres.split(self._feel_aware_rank(lowered, prompt_vec, artists, feels))
+        genre, sub_genre, _, _ = self._split(lowered, prompt_vec,
+                                                self._feel_aware_rank(lowered, prompt_vec, artists, feels))
         style = sub_genre or genre
         moods = self.moods.parse(lowered, prompt_vec, plausible=self.moods.plausible(style))
         if not any(m.stated for m in moods) and artists:
@@ -116,7 +117,7 @@ class SemanticParser:
         feels = self.feels.parse(lowered)
         ensemble = self._ensemble(lowered)
         ranking = self._feel_aware_rank(lowered, prompt_vec, artists, feels)
-        genre, sub_genre, genre_conf, sub_conf = self.genres.split(ranking)
+        genre, sub_genre, genre_conf, sub_conf = self._split(lowered, prompt_vec, ranking)
         if ensemble is not None:
             explicit.append("ensemble")
         if ranking[0].stated:
@@ -172,7 +173,10 @@ class SemanticParser:
             ensemble = self.ensembles.closed(lowered, mentions)
             if ensemble is not None:
                 explicit.append("ensemble")
-        instruments, excluded = self._instruments(lowered, style_genre, artists, explicit, ensemble)
+        band = self._band(lowered, artists)  # players listed as a known ensemble's: its own instruments first
+        band_players = [p.instrument for p in band.parts] if band is not None and band.genre in {
+            g.id for g in self.kb.genre_lineage(style_genre.id)} else []
+        instruments, excluded = self._instruments(lowered, style_genre, artists, explicit, ensemble, band_players)
         energy = self.moods.energy(lowered, moods)
         if energy is not None:
             explicit.append("energy_level")
@@ -237,7 +241,49 @@ class SemanticParser:
         if ensemble is not None and ensemble.ensemble.genre and not ranking[0].stated and not artists:
             # "string quartet, G major, calm": the ensemble names its genre when nothing else does
             ranking = _promoted(ranking, ensemble.ensemble.genre)
+        elif not ranking[0].stated and (band := self._band(lowered, artists)) is not None and band.genre:
+            # "a quartet: sax, piano, bass and drums": an ensemble's players listed one by one name its genre too
+            ranking = _promoted(ranking, band.genre)
         return ranking
+
+    def _split(self, lowered: str, prompt_vec: np.ndarray, ranking: list[GenreScore],
+               ) -> tuple[Genre, Genre | None, float, float]:
+        """Genre and sub-genre from the ranking, the sub-genre fitting a small group the text names or lists ("a
+        quartet: sax, piano, bass and drums" is no big band: aurora.parser.ensemble.small_group_style). A sub-genre
+        the text names stays."""
+        genre, sub_genre, genre_conf, sub_conf = self.genres.split(ranking)
+        if sub_genre is None or (ranking[0].stated and ranking[0].genre_id == sub_genre.id):
+            return genre, sub_genre, genre_conf, sub_conf
+        players = self._group_players(lowered, genre)
+        if not players:
+            return genre, sub_genre, genre_conf, sub_conf
+        tempo = self.tempo.parse(lowered)
+        moods = [m.mood_id for m in self.moods.parse(lowered, prompt_vec) if m.stated]
+        fitting = small_group_style(self.kb, genre, sub_genre, players, {s.genre_id: s.similarity for s in ranking},
+                                    moods=moods, tempo_bpm=tempo.bpm if tempo is not None else None)
+        return genre, fitting, genre_conf, sub_conf if fitting is not None else 0.0
+
+    def _group_players(self, lowered: str, genre: Genre) -> list[Instrument]:
+        """The players of the ensemble of ``genre``'s family the text names (a jazz trio's piano, double bass and
+        drums) or lists one by one ("sax piano bass drums", each word read as that group's instrument)."""
+        named = self._ensemble(lowered)
+        if named is not None and named.ensemble.parts:
+            if named.ensemble.genre is None or self.kb.root_genre(named.ensemble.genre).id != genre.id:
+                return []
+            return [self.kb.instrument(i) for i in dict.fromkeys(p.instrument for p in named.ensemble.parts)]
+        found = self.instruments.parse(lowered).found
+        band = self.ensembles.by_players(found)
+        if band is None or band.genre is None or self.kb.root_genre(band.genre).id != genre.id:
+            return []
+        own = [p.instrument for p in band.parts]
+        return [kind_in_lineup(self.kb, f.phrase, self.kb.instrument(f.instrument_id), own) for f in found]
+
+    def _band(self, lowered: str, artists: list[ArtistFinding]) -> Ensemble | None:
+        """The ensemble whose players the text lists when it names no ensemble, genre or artist (aurora.parser.
+        ensemble.EnsembleParser.by_players)."""
+        if artists or self.genres.stated(lowered)[0] or self._ensemble(lowered) is not None:
+            return None
+        return self.ensembles.by_players(self.instruments.parse(lowered).found)
 
     def _ensemble(self, lowered: str) -> EnsembleFinding | None:
         """The ensemble the text names, unless its words are part of a longer instrument name ("big band horns"
@@ -317,11 +363,14 @@ class SemanticParser:
         return KeySignatureValue(value=usual_key(self.kb, genre, votes).label(), confidence=0.35)
 
     def _instruments(self, lowered: str, genre: Genre, artists: list[ArtistFinding], explicit: list[str],
-                     ensemble: EnsembleFinding | None = None) -> tuple[list[InstrumentValue], list[str]]:
+                     ensemble: EnsembleFinding | None = None, band_players: list[str] | None = None,
+                     ) -> tuple[list[InstrumentValue], list[str]]:
         parsed = self.instruments.parse(lowered)
         if ensemble is not None:
-            return self._ensemble_instruments(parsed.found, parsed.excluded, genre, ensemble, explicit)
-        lineup = list(dict.fromkeys(gi.instrument for g in self.kb.genre_lineage(genre.id) for gi in g.instruments))
+            return self._ensemble_instruments(parsed.found, parsed.excluded, genre, ensemble, explicit,
+                                              band_players or [])
+        lineup = list(dict.fromkeys([*(band_players or []), *(gi.instrument for g in self.kb.genre_lineage(genre.id)
+                                                               for gi in g.instruments)]))
         for f in parsed.found:  # "bass" in a jazz trio is the double bass (knowledge_base.instrument_kinds)
             f.instrument_id = kind_in_lineup(self.kb, f.phrase, self.kb.instrument(f.instrument_id), lineup).id
         unique: dict[str, InstrumentFinding] = {}
@@ -358,14 +407,14 @@ class SemanticParser:
         return out, parsed.excluded
 
     def _ensemble_instruments(self, found: list[InstrumentFinding], excluded: list[str], genre: Genre,
-                              ensemble: EnsembleFinding, explicit: list[str],
+                              ensemble: EnsembleFinding, explicit: list[str], band_players: list[str],
                               ) -> tuple[list[InstrumentValue], list[str]]:
         """A named ensemble states its whole line-up, and nothing is inferred beside it (the line-up is closed);
         other instruments the prompt names join it ("a jazz trio with vibraphone"), exclusions leave it."""
         explicit.append("instrumentation")
         if excluded:
             explicit.append("excluded_instruments")
-        lineup = [p.instrument for p in ensemble.ensemble.parts]
+        lineup = [p.instrument for p in ensemble.ensemble.parts] + band_players  # "a quartet: sax, piano, bass..."
         lineup += [gi.instrument for g in self.kb.genre_lineage(genre.id) for gi in g.instruments]
         out: dict[str, InstrumentValue] = {}
         for part in ensemble.ensemble.parts:

@@ -2,9 +2,17 @@
 
 A motif is a one-bar rhythm plus a contour in scale steps. Phrases are four bars, A A' B cadence:
 the motif, the motif again on the next chord, a variation (rhythm mutated, contour inverted), and a
-cadence that lands on a long chord tone (the tonic at the end of a section). Strong beats snap to
-chord tones, weak ones may pass through scale tones. A section that comes back (a second chorus)
-restates the melody it had the first time.
+cadence that lands on a long chord tone. Strong beats snap to chord tones, weak ones may pass through
+scale tones. A section that comes back (a second chorus) restates the melody it had the first time.
+
+Register by section role, as a songwriter places it: every phrase of a section starts from the section's
+home pitch and the line keeps within a fifth or so of it: a verse (and an intro or outro) low in the
+instrument's range and hanging below its home, a pre-chorus, build or bridge in the middle, a chorus
+(hook, drop) a fourth to a fifth above the verse and climbing from there, whatever the instrument's range.
+Cadences by role: a verse, pre-chorus, build or bridge ends on a half close (the second, fifth or seventh
+degree where the chord holds one, else the chord's third or fifth; never the tonic); a chorus the song goes
+on from closes on its chord's third or fifth (an imperfect close: the strongest one is kept for the end);
+the song's end lands on the tonic when the chord holds it.
 """
 
 from __future__ import annotations
@@ -79,6 +87,43 @@ TESSITURA = {
 }
 SINGING_FAMILIES = ("vocal", "woodwind", "brass")  # leads that breathe
 CHORUS_WORDS = ("chorus", "hook", "drop", "climax", "refrain")
+RISING_WORDS = ("pre", "build", "bridge", "breakdown", "middle")  # between the verse's register and the chorus's
+CHORUS_LIFT_ST = (5, 7)  # the chorus's home pitch above the verse's: a fourth to a fifth, by the range's span
+REACH_ST = 7  # how far a section's window reaches from its home pitch (a fifth), range allowing
+# how far the line strays from home, above and below, before its contour turns back: a chorus climbs from its
+# home, a verse hangs below its own, a pre-chorus or bridge moves about the middle
+_STRAY_ST = {"chorus": (5, 2), "rising": (4, 4), "verse": (2, 5)}
+
+
+@dataclass(frozen=True, slots=True)
+class Register:
+    """Where a section's melody lives: its window inside the instrument's range, the pitch its phrases start
+    from, and how far (semitones) its line strays above and below that pitch before it turns back."""
+    low: int
+    high: int
+    home: int
+    above: int = 4
+    below: int = 4
+
+
+def register_role(key: str) -> str:
+    return "chorus" if key.startswith(CHORUS_WORDS) else "rising" if key.startswith(RISING_WORDS) else "verse"
+
+
+def section_register(key: str, low: int, high: int) -> Register:
+    """The register a section's role gets inside the lead's range ``low``-``high`` (MIDI)."""
+    span = high - low
+    lift = int(np.clip(round(span * 0.3), *CHORUS_LIFT_ST))
+    role = register_role(key)
+    verse_home = round((low + high - lift) / 2)
+    home = verse_home + {"chorus": lift, "rising": lift // 2, "verse": 0}[role]
+    above, below = _STRAY_ST[role]
+    if span < 12:  # too narrow to split: the whole range (an octave fits, for folding)
+        return Register(low, high, home, above, below)
+    lo, hi = max(low, home - REACH_ST), min(high, home + REACH_ST)
+    if hi - lo < 12:  # keep an octave: every pitch class has a place in the window
+        lo, hi = (lo, lo + 12) if lo == low else (hi - 12, hi)
+    return Register(lo, hi, home, above, below)
 
 
 def develop(motif: Motif, meter: Meter) -> Motif:
@@ -100,6 +145,10 @@ class MelodyWriter:
     def __init__(self, *, tonic_pc: int, scale_intervals: list[int], low: int, high: int, meter: Meter,
                  step_s: float, rng: np.random.Generator, breathes: bool = False) -> None:
         self.tonic_pc = tonic_pc
+        # a half close: the dominant chord's degrees of the scale (2, 5 and 7; the pentatonic's top note)
+        degrees = (*scale_intervals[1:2], 7, *scale_intervals[-1:])
+        self.half_close_pcs = tuple(sorted({(tonic_pc + i) % 12 for i in degrees if i in scale_intervals and i % 12}))
+        self.register = Register(low, high, (low + high) // 2)
         self.breathes = breathes  # a sung or wind lead: a breath closes every two-bar half-phrase too
         self.low, self.high = low, high
         self.meter = meter
@@ -131,25 +180,41 @@ class MelodyWriter:
             tones = [p for p in tones if p <= target and p != previous] or tones
         return min(tones, key=lambda p: (abs(p - target), p))
 
+    def _steer(self, pitch: int, move: int) -> int:
+        """``move`` (scale steps), turned back when the line has strayed far enough from the section's home on
+        the side it is moving to."""
+        reg = self.register
+        if (move > 0 and pitch - reg.home > reg.above) or (move < 0 and reg.home - pitch > reg.below):
+            return -move
+        return move
+
     def _step(self, pitch: int, moves: int) -> int:
-        idx = int(np.argmin([abs(p - pitch) for p in self.scale]))
-        idx = int(np.clip(idx + moves, 0, len(self.scale) - 1))
-        return self._fold(self.scale[idx])
+        """``moves`` scale steps from ``pitch``; a line that reaches the edge of the section's window turns back
+        from it (folding it an octave away would leap a seventh or more)."""
+        window = [p for p in self.scale if self.low <= p <= self.high]
+        if not window:
+            return self._fold(pitch)
+        idx = int(np.argmin([abs(p - pitch) for p in window]))
+        top = len(window) - 1
+        target = idx + moves
+        if target > top:
+            target = 2 * top - target
+        elif target < 0:
+            target = -target
+        return window[int(np.clip(target, 0, top))]
 
     def section(self, *, name: str, chords: list[ChordSpan], bar_starts_s: list[float], density: float,
                 velocity: float, final: bool, later: list[tuple[int, ChordSpan] | None] | None = None) -> list[Note]:
         """The section's melody: four-bar phrases (motif, motif sequenced, variation, cadence), a second
-        phrase developing the motif, a breath of at least a beat before each phrase ends; a chorus sits
-        in the upper part of the range and a verse in the lower; only the song's end lands on the tonic."""
+        phrase developing the motif, a breath of at least a beat before each phrase ends; the section's
+        register and cadences by its role (the module's docstring)."""
         key = section_key(name)
         bars = len(bar_starts_s)
         if key in self._written:  # restate what this section played before
             return self._restate(key, bar_starts_s, velocity)
         full = (self.low, self.high)
-        span = self.high - self.low
-        lift = max(3, span // 4)
-        self.low, self.high = (full[0] + lift, full[1]) if key.startswith(CHORUS_WORDS) else \
-            (full[0], full[1] - lift) if span >= 14 else full
+        self.register = section_register(key, *full)
+        self.low, self.high = self.register.low, self.register.high
         try:
             relative = self._write(key, chords, bars, density, final, later or [None] * bars)
         finally:
@@ -184,27 +249,37 @@ class MelodyWriter:
             for j, (onset, length) in enumerate(rhythm):
                 change = later[b] if b < len(later) else None
                 chord = change[1] if change is not None and onset >= change[0] else chords[b]
-                if j == 0:  # each bar of the phrase starts a step away: the motif is sequenced, not repeated
-                    move = _SEQUENCE[phrase_pos]
+                if j == 0 and phrase_pos == 0:  # a phrase starts from the section's home pitch
+                    pitch = self._nearest(chord.pitch_classes, self.register.home)
+                elif j == 0:  # each bar of the phrase starts a step away: the motif is sequenced, not repeated
+                    move = self._steer(pitch, _SEQUENCE[phrase_pos])
                     pitch = self._toward(chord.pitch_classes, self._step(pitch, move), move, previous=pitch)
                 else:
-                    move = bar_motif.contour[(j - 1) % max(len(bar_motif.contour), 1)]
+                    move = self._steer(pitch, bar_motif.contour[(j - 1) % max(len(bar_motif.contour), 1)])
                     stepped = self._step(pitch, move)
                     pitch = self._toward(chord.pitch_classes, stepped, move, previous=pitch) \
                         if onset in self.meter.strong_steps else stepped
                 if cadence and j == len(rhythm) - 1:
-                    end_of_song = final and b == bars - 1
-                    if end_of_song and self.tonic_pc in chord.pitch_classes:
-                        goal: tuple[int, ...] = (self.tonic_pc,)
-                    else:  # a half close: the chord's third or fifth, the tonic avoided
-                        goal = tuple(pc for pc in chord.pitch_classes[1:3] if pc != self.tonic_pc) or \
-                            chord.pitch_classes
-                    pitch = self._nearest(goal, pitch)
+                    pitch = self._nearest(self._cadence_goal(chord.pitch_classes, ending=b == bars - 1, final=final,
+                                                             chorus=key.startswith(CHORUS_WORDS)), pitch)
                 accent = 1.0 if onset in self.meter.strong_steps else 0.85
                 relative.append((b + onset / self.meter.steps_per_bar,
                                  max(length - 0.4, 0.6) / self.meter.steps_per_bar, pitch, accent))
         self.last_pitch = pitch
         return relative
+
+    def _cadence_goal(self, pcs: tuple[int, ...], *, ending: bool, final: bool, chorus: bool) -> tuple[int, ...]:
+        """The pitch classes a phrase may end on (``ending``: the section's last phrase). The song's end lands on
+        the tonic where the chord holds it; a chorus that the song goes on from closes on the third or fifth of
+        its chord (the harmony resolves, the melody keeps the full close for the end); every other phrase end
+        is a half close: the chord's 2nd, 5th or 7th degree of the key, else its third or fifth, never the tonic."""
+        if ending and final and self.tonic_pc in pcs:
+            return (self.tonic_pc,)
+        if ending and chorus:
+            return tuple(pc for pc in pcs[1:3] if pc != self.tonic_pc) or pcs
+        return tuple(pc for pc in pcs if pc in self.half_close_pcs and pc != self.tonic_pc) or \
+            tuple(pc for pc in pcs[1:3] if pc != self.tonic_pc) or \
+            tuple(pc for pc in pcs if pc != self.tonic_pc) or pcs
 
     def _restate(self, key: str, bar_starts_s: list[float], velocity: float) -> list[Note]:
         written = self._written[key]

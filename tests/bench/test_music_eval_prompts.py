@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import numpy as np
 
 from bench import music_metrics as mm
-from bench.music_eval import DEV_PROMPTS, LONG, QUICK, SEED_SUBSET, UNSEEN_PROMPTS, read_prompts
+from bench.music_eval import DEV_PROMPTS, LONG, QUICK, SEED_SUBSET, UNSEEN_PROMPTS, criteria, read_prompts
 from bench.plots import save_pictures
 from engine.score import ChordSpan, Note, Score, SectionSpan, Track
 from knowledge_base import KnowledgeBase
@@ -82,3 +82,47 @@ def test_a_strum_is_one_onset_in_the_timing_scatter() -> None:
     score.tracks = [Track("harmony", "harmony", "acoustic_guitar", "guitar", 25, False, notes=notes)]
     assert len(mm.strike_onsets(score.tracks[0])) == 16
     assert mm.feel(score)["harmony"]["scatter_ms"] < 0.5
+
+
+def test_melody_endings_count_a_downbeat_played_ahead() -> None:
+    """A section's ending is its own last note: the next section's first note, played 12 ms ahead of the bar line
+    (human timing), and the ringing final note at the last bar line are not it (they were read as the verse's
+    and the chorus's endings: both on the tonic, where the lead closed on the 7th and the 3rd)."""
+    score = _score()
+    notes = [Note(0.0, 0.5, 64, 90), Note(3.0, 0.9, 71, 90),  # the verse closes on B, the 7th
+             Note(4.0 - 0.012, 0.5, 72, 90), Note(7.0, 0.9, 64, 90),  # the chorus opens on C, closes on E
+             Note(8.0 - 0.01, 1.0, 72, 90)]  # the final tonic rings from the last bar line
+    score.tracks = [Track("lead", "lead", "flute", "flute", 73, False, notes=notes)]
+    m = mm.melody(score, "woodwind", (60, 96))
+    assert m["ends_off_tonic"] == 1.0
+    assert m["chorus_minus_verse"] == (72 + 64) / 2 - (64 + 71) / 2
+
+
+def _row(melody: dict[str, object]) -> dict[str, object]:
+    """A bench row with only what ``criteria`` reads, the melody measured on a real score."""
+    harmony = {"tonic_share": 0.3, "progression_chords": 3, "planned_roots_sound": 1.0, "chord_roots_heard": 1.0,
+               "ii_v_kept": None, "stated_chords_kept": None, "bridge_differs": None, "section_ends_on_V": False}
+    return {"prompt": "x", "genre": "pop", "harmony": harmony, "groove": {"has_drums": False},
+            "instruments": {"stated": [], "silent_stems": [], "inferred_outside": []}, "feel": {},
+            "melody": melody, "lra_lu": 6.0, "min_section_bars": 4, "plan_bars": 8, "score_bars": 8,
+            "render_s": 0.5, "duration_s": 30.0}
+
+
+def test_the_section_ending_row_beside_it_counts_renders_of_two_sections_or_more() -> None:
+    """A one-section clip ends once, at the song's end, on the tonic by the rules: the first row counts it (it stays
+    as it was), the second counts only the renders whose lead ends two sections or more."""
+    two = _score()
+    two.tracks = [Track("lead", "lead", "flute", "flute", 73, False,
+                        notes=[Note(0.0, 0.5, 64, 90), Note(3.0, 0.9, 71, 90),  # the verse closes on the 7th
+                               Note(4.0, 0.5, 72, 90), Note(7.0, 0.9, 72, 90)])]  # the song closes on the tonic
+    one = _score()
+    one.sections = [SectionSpan("bloom", 0.0, 8.0, 0, 4, 0.5)]
+    one.tracks = [Track("lead", "lead", "flute", "flute", 73, False,
+                        notes=[Note(0.0, 0.5, 64, 90), Note(7.0, 0.9, 72, 90)])]
+    two_m, one_m = mm.melody(two, "woodwind", (60, 96)), mm.melody(one, "woodwind", (60, 96))
+    assert (two_m["section_ends"], two_m["ends_off_tonic"]) == (2, 0.5)
+    assert (one_m["section_ends"], one_m["ends_off_tonic"]) == (1, 0.0)
+    summary = criteria([_row(two_m), _row(one_m), _row(one_m)], [], [], {})
+    assert summary["melody: >= 30% section ends off the tonic"] == 1 / 3  # every render, as before
+    assert summary["melody: >= 30% ends off the tonic (>= 2 sections)"] == 1.0  # the one-section clips left out
+    assert criteria([_row(one_m)], [], [], {})["melody: >= 30% ends off the tonic (>= 2 sections)"] is None

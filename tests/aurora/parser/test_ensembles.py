@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from aurora import Aurora
+from aurora.parser.ensemble import small_group_style
 from engine.inputs import parse_parameters
 from engine.structure.orchestration import orchestrate
 from knowledge_base import KnowledgeBase
@@ -106,7 +107,8 @@ def test_an_irish_or_celtic_ballad_is_celtic_music(aurora: Aurora, kb: Knowledge
     ("acoustic guitar only, folk", {"acoustic_guitar"}),
     ("unaccompanied cello suite", {"cello"}),
     ("a duo for violin and piano", {"violin", "piano"}),
-    ("a trio of piano, bass and drums playing a ballad", {"piano", "bass_guitar", "drum_kit"}),
+    # a jazz trio's players, no genre named: its bass is the double bass (the bass guitar of the default pop was not)
+    ("a trio of piano, bass and drums playing a ballad", {"piano", "double_bass", "drum_kit"}),
 ])
 def test_a_closed_line_up_plays_only_what_was_named(aurora: Aurora, kb: KnowledgeBase, prompt: str,
                                                     players: set[str]) -> None:
@@ -170,3 +172,72 @@ def test_a_bluegrass_band_borrows_no_drums_from_country(kb: KnowledgeBase) -> No
     assert ("drums", "drum_kit") in with_drums
     country = _orchestra(kb, "country", None, [("banjo", "lead")])
     assert any(r == "drums" for r, _ in country)  # country keeps its drummer
+
+
+@pytest.mark.parametrize(("prompt", "bass", "genre"), [
+    ("late night quartet - tenor sax, piano, bass, drums", "Double Bass", "jazz"),
+    ("trumpet piano bass & drums, slow and smoky", "Double Bass", "jazz"),
+    ("clarinet with piano, bass and drums", "Double Bass", "jazz"),
+    ("a trio: piano, bass and drums, rainy evening", "Double Bass", "jazz"),
+    ("violin viola cello, something calm", "Cello", "classical"),
+])
+def test_a_listed_small_group_plays_its_ensemble_s_genre(aurora: Aurora, kb: KnowledgeBase, prompt: str, bass: str,
+                                                          genre: str) -> None:
+    """Players listed one by one, no genre named: a sax (trumpet, clarinet) with piano, bass and drums is a jazz
+    group, so its plain "bass" is the double bass, not the default pop's bass guitar (it was, in every one)."""
+    p = aurora.parse(prompt=prompt).parsed_parameters
+    assert genre in {g.id for g in kb.genre_lineage(p.sub_genre.value or p.genre.value)}
+    basses = [i.name for i in p.instrumentation if i.role == "bass"]
+    assert basses == [bass]
+
+
+@pytest.mark.parametrize(("prompt", "bass"), [
+    ("funk tune, sax, piano, bass, drums", "Bass Guitar"),  # the genre named keeps its own bass
+    ("synth, piano, bass and drums", "Bass Guitar"),  # a synth lead is no jazz group
+    ("sax, piano, bass guitar and drums", "Bass Guitar"),  # the bass named outright
+])
+def test_a_listed_line_up_of_another_kind_keeps_its_genre_s_bass(aurora: Aurora, prompt: str, bass: str) -> None:
+    p = aurora.parse(prompt=prompt).parsed_parameters
+    assert [i.name for i in p.instrumentation if i.role == "bass"] == [bass]
+    assert p.genre.value != "Jazz"
+
+
+@pytest.mark.parametrize("prompt", [
+    "a quartet: sax, piano, bass and drums",
+    "clarinet piano bass drums",
+    "trumpet piano bass drums slow ballad",
+    "jazz trio, swinging, piano bass and drums, 140 bpm",
+    "tenor sax piano bass drums, smoky bar",
+    "a jazz quintet, trumpet and alto sax up front, medium swing",
+])
+def test_a_small_jazz_group_is_no_big_band(aurora: Aurora, kb: KnowledgeBase, prompt: str) -> None:
+    """Three to five players, named as a jazz group or listed one by one, were labelled "Swing / Big Band" (and
+    given the big band's trombone and singer): a small group plays a small-group sub-genre of jazz."""
+    p = aurora.parse(prompt=prompt).parsed_parameters
+    assert p.genre.value == "Jazz"
+    assert p.sub_genre.value not in {"Swing / Big Band"}
+    sub = kb.find_genre(p.sub_genre.value)
+    assert sub is not None and not any(e.genre == sub.id for e in kb.ensembles if e.id == "big_band")
+    assert not {"Trombone", "Brass Section", "Vocals"} & {i.name for i in p.instrumentation}
+
+
+@pytest.mark.parametrize(("prompt", "sub_genre"), [
+    ("swing quartet: clarinet, piano, bass, drums", "Swing / Big Band"),  # the sub-genre named stays
+    ("big band swing, 180 bpm", "Swing / Big Band"),
+    ("trumpet sax trombone piano bass drums, swinging", "Swing / Big Band"),  # six players: a big band may be
+])
+def test_a_named_swing_or_a_full_horn_line_keeps_swing(aurora: Aurora, prompt: str, sub_genre: str) -> None:
+    assert aurora.parse(prompt=prompt).parsed_parameters.sub_genre.value == sub_genre
+
+
+def test_a_small_group_s_sub_genre_follows_its_line_up_tempo_and_moods(kb: KnowledgeBase) -> None:
+    jazz, swing = kb.genre("jazz"), kb.genre("swing")
+    quartet = [kb.instrument(i) for i in ("saxophone", "piano", "double_bass", "drum_kit")]
+    words = {"swing": 0.6, "jazz_fusion": 0.59, "bebop": 0.57, "cool_jazz": 0.52, "smooth_jazz": 0.45}
+    # fusion ranks above bebop by the words, but its slap bass and synth are not this acoustic group
+    assert small_group_style(kb, jazz, swing, quartet, words).id == "bebop"
+    assert small_group_style(kb, jazz, swing, quartet, words, tempo_bpm=120).id == "cool_jazz"  # bebop is 180+
+    assert small_group_style(kb, jazz, swing, quartet, words, moods=["moody", "mellow"]).id == "cool_jazz"
+    six = [*quartet, kb.instrument("trumpet"), kb.instrument("trombone")]
+    assert small_group_style(kb, jazz, swing, six, words) is swing  # as many players as the big band: it may be
+    assert small_group_style(kb, jazz, kb.genre("bebop"), quartet, words).id == "bebop"  # a small-group choice stays
