@@ -101,9 +101,10 @@ def window_hits(hits: list[tuple[int, int, float]], from_step: int, until_step: 
 
 
 # A player's broken chord leans on the metre: the bar's first note most, each beat (or group start in an odd
-# metre) next, the notes between them lighter, so a flowing arpeggio still says where the bar and the beat are
-# (an even one floats: a gentle piano piece at 59 BPM was heard at twice its tempo). About even on average.
-METRIC_WEIGHT = {"bar": 1.12, "group": 1.02, "beat": 0.96, "eighth": 0.86, "sixteenth": 0.8}
+# metre) next, the notes between them about one dynamic step lighter (mp under mf: ~0.8 of the velocity), so a
+# flowing arpeggio still says where the bar and the beat are (an even one floats: a gentle piano piece at 59 BPM
+# was heard at twice its tempo).
+METRIC_WEIGHT = {"bar": 1.15, "group": 1.05, "beat": 1.0, "eighth": 0.8, "sixteenth": 0.75}
 
 
 def metric_weight(step: int, *, beat_steps: int, strong: tuple[int, ...]) -> float:
