@@ -101,8 +101,9 @@ class StructuralPlanner:
         for name in (params.structure, *genre.structures, self.default_structure):
             if name and (found := self.kb.find_structure(name)) is not None:
                 if name == params.structure or params.structure is None:
-                    # the genre's own form (the parser names it when the prompt names none) may give way to a drop
-                    own_form = own is not None and found.id == own.id
+                    # the genre's own form, unless the prompt named it, may give way to a drop
+                    own_form = own is not None and found.id == own.id and (params.structure is None or
+                                                                           params.structure_inferred)
                     return self._club_short_form(genre, found, params.duration_seconds) if own_form else found
                 warnings.append(f"Unknown structure '{params.structure}'; using {found.name}.")
                 return found

@@ -108,6 +108,20 @@ def test_a_club_clip_builds_to_a_drop(aurora: Aurora, genre: str) -> None:
     assert "loop A" in names(180)
 
 
+def test_a_club_clip_asked_as_a_loop_stays_one(aurora: Aurora) -> None:
+    """The drop replaces the genre's own loop form only when the form is the parser's guess, never one the words
+    asked for ("a techno loop"), and through the whole pipeline."""
+    def names(*, inferred: bool) -> list[str]:
+        params = PlanParameters(genre="techno", mood="dark", tempo_bpm=132, duration_seconds=30,
+                                structure="Loop-based", structure_inferred=inferred)
+        return [s.name for s in aurora.plan(parameters=params).structural_plan.sections]
+    assert "drop" in names(inferred=True) and "drop" not in names(inferred=False)
+    assert "drop" in [s.name for s in aurora.process(prompt="techno 132bpm dark warehouse", duration_s=30.0,
+                                                     seed=0).plan.structural_plan.sections]
+    assert "drop" not in [s.name for s in aurora.process(prompt="a seamless techno loop, 132bpm", duration_s=30.0,
+                                                         seed=0).plan.structural_plan.sections]
+
+
 def test_a_lofi_clip_stays_a_loop(aurora: Aurora) -> None:
     plan = aurora.plan(parameters=PlanParameters(genre="lofi hip hop", mood="chill", tempo_bpm=80,
                                                  duration_seconds=30)).structural_plan
