@@ -36,6 +36,7 @@ from aurora.parser.key import parse_key
 from aurora.parser.meter import parse_meter
 from aurora.parser.mood import MoodFinding, MoodParser
 from aurora.parser.structure import StructureParser, TextureParser
+from aurora.parser.style_cues import StyleCues
 from aurora.parser.tempo import TempoFinding, TempoParser
 from aurora.parser.unusable import unusable_values
 from aurora.text_embedding import TextEmbedder
@@ -97,7 +98,8 @@ class SemanticParser:
         prompt_vec = self.embedder.encode_one(text) if text.strip() else np.zeros(384, dtype=np.float32)
         artists = self.artists.parse(lowered)
         feels = self.feels.parse(lowered)
-        genre, sub_genre, _, _ = self.genres.split(self._feel_aware_rank(lowered, prompt_vec, artists, feels))
+        genre, sub_genre, _, _ = self.genres.split(self._feel_aware_rank(lowered, prompt_vec, artists, feels),
+                                                   self._cues(lowered))
         style = sub_genre or genre
         moods = self.moods.parse(lowered, prompt_vec, plausible=self.moods.plausible(style))
         if not any(m.stated for m in moods) and artists:
@@ -116,7 +118,7 @@ class SemanticParser:
         feels = self.feels.parse(lowered)
         ensemble = self._ensemble(lowered)
         ranking = self._feel_aware_rank(lowered, prompt_vec, artists, feels)
-        genre, sub_genre, genre_conf, sub_conf = self.genres.split(ranking)
+        genre, sub_genre, genre_conf, sub_conf = self.genres.split(ranking, self._cues(lowered))
         if ensemble is not None:
             explicit.append("ensemble")
         if ranking[0].stated:
@@ -238,6 +240,13 @@ class SemanticParser:
             # "string quartet, G major, calm": the ensemble names its genre when nothing else does
             ranking = _promoted(ranking, ensemble.ensemble.genre)
         return ranking
+
+    def _cues(self, lowered: str) -> StyleCues:
+        """The stated facts that tell a genre's sub-genres apart: moods, instruments, a tempo stated as a number."""
+        tempo = self.tempo.parse(lowered)
+        return StyleCues(moods=tuple(self.moods.named(lowered)),
+                         instruments=tuple(f.instrument_id for f in self.instruments.parse(lowered).found),
+                         bpm=tempo.bpm if tempo is not None and tempo.source in ("number", "range") else None)
 
     def _ensemble(self, lowered: str) -> EnsembleFinding | None:
         """The ensemble the text names, unless its words are part of a longer instrument name ("big band horns"
