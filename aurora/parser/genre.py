@@ -14,7 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from aurora.parser.anchors import AnchoredVocabulary
-from aurora.parser.style_cues import StyleCues, best_child, has_say
+from aurora.parser.style_cues import StyleCues, best_child, candidates
 from aurora.text_embedding import TextEmbedder
 from knowledge_base import KnowledgeBase
 from knowledge_base.schema import Genre
@@ -94,8 +94,8 @@ class GenreRanker:
               ) -> tuple[Genre, Genre | None, float, float]:
         """(genre, sub_genre, genre confidence, sub-genre confidence) from a ranking. Under a parent genre, a
         sub-genre the text names wins; else the stated facts (``cues``: moods, instruments, tempo) choose the
-        child they fit better than the parent (style_cues); only where they say nothing about the family does
-        the embedding choose a child more similar than the parent."""
+        child that more of them fit than fit the parent (style_cues); else the embedding chooses a child more
+        similar than the parent, among those the facts do not fit worse (style_cues.candidates)."""
         top = ranked[0]
         best = self._kb.genre(top.genre_id)
         confidence = 0.95 if top.stated else _similarity_confidence(top.similarity)
@@ -107,8 +107,8 @@ class GenreRanker:
                 chosen = best_child(best, family, cues)
                 if chosen is not None:
                     return best, chosen[0], confidence, _similarity_confidence(chosen[1]) * 0.9
-                if has_say(best, [g for g, _ in family], cues):
-                    return best, None, confidence, 0.0
+                kept = {g.id for g in candidates(best, [g for g, _ in family], cues)}
+                children = [s for s in children if s.genre_id in kept]
             if children and (children[0].stated or children[0].similarity > top.similarity):
                 child = children[0]
                 sub_conf = 0.9 if child.stated else _similarity_confidence(child.similarity) * 0.9

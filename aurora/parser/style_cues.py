@@ -13,9 +13,6 @@ from dataclasses import dataclass
 
 from knowledge_base.schema import Genre
 
-# a genre's moods are listed most characteristic first: a later mood counts a little less (a tie-break)
-MOOD_RANK_STEP = 0.05
-MOOD_RANK_FLOOR = 0.75
 # a tempo is felt at half or double time as well (a 70 BPM trap beat is written at 140)
 TEMPO_FACTORS = (1.0, 0.5, 2.0)
 EPS = 1e-9
@@ -34,31 +31,47 @@ class StyleCues:
 
 
 def cue_score(genre: Genre, cues: StyleCues) -> float:
-    """How well the stated facts fit the style: +1 for each of its moods (a little less the later the mood
-    is listed), +1 for each instrument of its own line-up, +1 for a tempo in its range (at half or double
-    time too), -1 for a tempo outside it."""
-    score = sum(max(1.0 - MOOD_RANK_STEP * genre.moods.index(m), MOOD_RANK_FLOOR)
-                for m in cues.moods if m in genre.moods)
-    own = {item.instrument for item in genre.instruments}
-    score += sum(1.0 for i in cues.instruments if i in own)
+    """How many stated facts fit the style: +1 for each of its moods, +1 for a tempo in its range (at half or
+    double time too), -1 for a tempo outside it. Instruments do not count here: a line-up lists a few typical
+    instruments, not all the style allows (a sad pop ballad with strings is no J-pop for listing strings)."""
+    score = float(sum(1 for m in cues.moods if m in genre.moods))
     if cues.bpm is not None:
         span = genre.tempo_bpm
         score += 1.0 if any(span.min <= cues.bpm * f <= span.max for f in TEMPO_FACTORS) else -1.0
     return score
 
 
+def instrument_fit(genre: Genre, cues: StyleCues) -> int:
+    """Stated instruments in the style's own line-up: they choose among children, never against the parent."""
+    own = {item.instrument for item in genre.instruments}
+    return sum(1 for i in cues.instruments if i in own)
+
+
+def _mood_rank(genre: Genre, cues: StyleCues) -> int:
+    """A genre's moods are listed most characteristic first: dark is trap's first mood, drill's second."""
+    return -sum(genre.moods.index(m) for m in cues.moods if m in genre.moods)
+
+
 def best_child(parent: Genre, children: list[tuple[Genre, float]], cues: StyleCues) -> tuple[Genre, float] | None:
-    """The child style the stated facts fit better than the parent, with its embedding similarity; ties on
-    the facts go to the more similar child. None when no child fits better than the parent."""
+    """The child style that more stated facts fit than fit the parent, with its embedding similarity; among
+    children the facts fit alike, the one holding more of the stated instruments, then the one whose moods list
+    the stated ones earlier, then the more similar one. None when no child fits more facts than the parent."""
     if not cues or not children:
         return None
     floor = cue_score(parent, cues)
-    scored = [(cue_score(child, cues), similarity, child) for child, similarity in children]
-    top_score, similarity, child = max(scored, key=lambda t: (t[0], t[1]))
+    top_score, _, _, similarity, child = max(
+        ((cue_score(c, cues), instrument_fit(c, cues), _mood_rank(c, cues), sim, c) for c, sim in children),
+        key=lambda t: t[:4])
     return (child, similarity) if top_score > floor + EPS else None
 
 
-def has_say(parent: Genre, children: list[Genre], cues: StyleCues) -> bool:
-    """True when the stated facts bear on the family at all (some style of it scores other than zero): then
-    they decide, and a child that does not fit better than its parent is not chosen by similarity alone."""
-    return bool(cues) and any(abs(cue_score(g, cues)) > EPS for g in (parent, *children))
+def candidates(parent: Genre, children: list[Genre], cues: StyleCues) -> list[Genre]:
+    """The children the embedding may choose from when the facts do not decide: not those that fewer stated
+    facts fit than fit the parent (a 150 BPM drill track), and, where some hold a stated instrument in their own
+    line-up, only those (an 808 named: trap, drill or phonk, not lo-fi with its upright bass)."""
+    if not cues:
+        return children
+    floor = cue_score(parent, cues)
+    kept = [c for c in children if cue_score(c, cues) >= floor - EPS]
+    holding = [c for c in kept if instrument_fit(c, cues)]
+    return holding or kept

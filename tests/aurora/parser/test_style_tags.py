@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from aurora import Aurora
-from aurora.parser.style_cues import StyleCues, best_child, cue_score
+from aurora.parser.style_cues import StyleCues, best_child, candidates, cue_score
 from bench.parser_eval_figures import parsed_from_result
 from bench.user_prompts import USER_PATHS, UserRow, load_user, score_row
 from knowledge_base import KnowledgeBase
@@ -37,24 +37,27 @@ def test_tag_list_gets_the_style_a_producer_expects(aurora: Aurora, row: UserRow
                                     "hiphop 808 hard", "hip hop beat with 808s", "dark hip hop beat 140bpm"])
 def test_a_dark_808_beat_is_not_lofi(aurora: Aurora, prompt: str) -> None:
     p = aurora.parse(prompt=prompt).parsed_parameters
-    assert p.genre.value == "Hip Hop" and p.sub_genre.value in (None, "Trap"), (prompt, p.sub_genre.value)
+    assert p.genre.value == "Hip Hop" and p.sub_genre.value in (None, "Trap", "Drill"), (prompt, p.sub_genre.value)
     if "808" in prompt:
         assert "808 Bass" in [i.name for i in p.instrumentation if i.source == "stated"]
 
 
 def test_stated_facts_choose_the_child(kb: KnowledgeBase) -> None:
-    hip_hop, trap, lofi = kb.genre("hip_hop"), kb.genre("trap"), kb.genre("lofi_hip_hop")
+    hip_hop, trap, drill, lofi = (kb.genre(g) for g in ("hip_hop", "trap", "drill", "lofi_hip_hop"))
     dark_808 = StyleCues(moods=("dark",), instruments=("bass_808",))
-    assert cue_score(trap, dark_808) > cue_score(hip_hop, dark_808) > cue_score(lofi, dark_808)
-    # the lo-fi child was the more similar one; the facts outrank the embedding
-    assert best_child(hip_hop, [(lofi, 0.61), (trap, 0.59)], dark_808) == (trap, 0.59)
+    assert cue_score(trap, dark_808) > cue_score(hip_hop, dark_808) == cue_score(lofi, dark_808)
+    # the lo-fi child was the more similar one; the facts outrank the embedding, and dark is trap's first mood
+    assert best_child(hip_hop, [(lofi, 0.61), (drill, 0.60), (trap, 0.59)], dark_808) == (trap, 0.59)
     assert best_child(hip_hop, [(lofi, 0.61), (trap, 0.59)], StyleCues(moods=("chill",))) == (lofi, 0.61)
-    # a tempo is felt at half time too: 70 BPM fits trap (140) as well as lo-fi (70-90)
+    # a tempo is felt at half time too: 70 BPM fits trap (140) as well as lo-fi (70-90), not hip hop (80-100)
     assert cue_score(trap, StyleCues(bpm=70.0)) == cue_score(lofi, StyleCues(bpm=70.0)) == 1.0
     assert cue_score(hip_hop, StyleCues(bpm=70.0)) == -1.0
-    # facts that fit the parent as well as any child keep the parent
-    assert best_child(hip_hop, [(trap, 0.7)], StyleCues(instruments=("bass_808",))) is None
-    assert best_child(hip_hop, [(trap, 0.7)], StyleCues()) is None
+    # an instrument alone never beats the parent; it narrows the children the embedding may choose from
+    only_808 = StyleCues(instruments=("bass_808",))
+    assert best_child(hip_hop, [(trap, 0.7)], only_808) is None
+    assert lofi not in candidates(hip_hop, [lofi, trap, drill], only_808)
+    assert drill not in candidates(hip_hop, [lofi, drill], StyleCues(bpm=90.0))  # drill is 138-146, hip hop 80-100
+    assert candidates(hip_hop, [lofi, trap], StyleCues()) == [lofi, trap]
 
 
 @pytest.mark.parametrize(("prompt", "bpm"), [("house, piano, 124", 124), ("techno, dark, 130", 130),
