@@ -249,6 +249,7 @@ class PlanParameters(Contract):
     key: str | None = None
     time_signature: Meter = "4/4"
     structure: str | None = None
+    structure_inferred: bool = False  # the parser's guess from the genre, not the user's words
     energy_level: Unit | None = None
     chords: list[str] = Field(default_factory=list)
     seed: Seed = 0

@@ -97,13 +97,30 @@ class StructuralPlanner:
 
     # -- pieces --------------------------------------------------------------------------------
     def _structure(self, params: PlanParameters, genre: Genre, warnings: list[str]) -> Structure:
+        own = self.kb.find_structure(genre.structures[0]) if genre.structures else None
         for name in (params.structure, *genre.structures, self.default_structure):
             if name and (found := self.kb.find_structure(name)) is not None:
                 if name == params.structure or params.structure is None:
-                    return found
+                    # the genre's own form, unless the prompt named it, may give way to a drop
+                    own_form = own is not None and found.id == own.id and (params.structure is None or
+                                                                           params.structure_inferred)
+                    return self._club_short_form(genre, found, params.duration_seconds) if own_form else found
                 warnings.append(f"Unknown structure '{params.structure}'; using {found.name}.")
                 return found
         raise PlanError("No structural template available in the knowledge base.")
+
+    def _club_short_form(self, genre: Genre, structure: Structure, duration_s: float) -> Structure:
+        """A club track's clip is a drop, not a loop: under SHORT_FORM_S a dance genre whose first form is a loop
+        (one section in its short form: techno's loop) plays its next form that builds to a drop instead (intro,
+        build, drop), as a producer cuts a preview; a lo-fi or funk loop stays a loop."""
+        if duration_s >= SHORT_FORM_S or len(structure.short_form) > 1 or \
+                not any(g.id == "edm" for g in self.kb.genre_lineage(genre.id)):
+            return structure
+        for name in genre.structures:
+            other = self.kb.find_structure(name)
+            if other is not None and any(s.startswith("drop") for s in other.short_form):
+                return other
+        return structure
 
     @staticmethod
     def _sections_for(structure: Structure, total_bars: int, duration_s: float = 60.0) -> list[StructureSection]:

@@ -121,7 +121,8 @@ DEFAULT_PATHS = {
     "conceptcaps": EVAL_DIR / "conceptcaps_dev.csv",
 }
 DATASETS = ("musicbench", "midicaps", "musiccaps", "conceptcaps")
-USER_SETS = ("user", "user_unseen")  # prompts as users type them (bench/user_prompts.py), scored per class
+# prompts as users type them (bench/user_prompts.py), scored per class
+USER_SETS = ("user", "user_unseen", "user_styles")
 
 # ------------------------------------------------------------------------------ main
 LOADERS: dict[str, Callable[[Path, int | None], Loaded]] = {

@@ -16,7 +16,9 @@ Figures, each over the rows that state the value:
   instrument is in the parsed exclusions and not among the parsed instruments;
 - stated duration within 1 s of the parsed duration (out-of-range statements are brought into the 5-600 s
   range by the pipeline, so a label above 600 s expects 600 s);
-- genre: the label is the parsed genre or sub-genre.
+- genre: the label is the parsed genre or sub-genre;
+- style (bench/data/user_prompts_styles.jsonl: short tag lists naming a style family, "hip hop, 808, dark"):
+  the label is the style played, the parsed sub-genre, else the parsed genre ("Trap|Hip Hop": lo-fi is a miss).
 Suggest (partial prompts cut at seeded random points of the prompts, `--suggest-n`):
 - grammatical: the chip applied reads as a prompt (no "with at", no dangling article or connector before a
   comma, no doubled word, the word being typed completed rather than split);
@@ -42,10 +44,11 @@ from typing import Any
 from bench.eval_data import parse_key
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-USER_PATHS = {"user": DATA_DIR / "user_prompts.jsonl", "user_unseen": DATA_DIR / "user_prompts_unseen.jsonl"}
-FIGURES = ("bpm", "key", "meter", "inst", "excl", "dur", "genre")
+USER_PATHS = {"user": DATA_DIR / "user_prompts.jsonl", "user_unseen": DATA_DIR / "user_prompts_unseen.jsonl",
+              "user_styles": DATA_DIR / "user_prompts_styles.jsonl"}
+FIGURES = ("bpm", "key", "meter", "inst", "excl", "dur", "genre", "style")
 FIGURE_TITLES = {"bpm": "bpm ±1", "key": "key CK", "meter": "meter", "inst": "instr. recall",
-                 "excl": "excl. kept", "dur": "duration", "genre": "genre"}
+                 "excl": "excl. kept", "dur": "duration", "genre": "genre", "style": "style"}
 TARGETS = {"key": 0.97, "bpm": 0.99, "meter": 0.97, "inst": 0.90, "excl": 0.95, "dur": 0.97}
 MAX_DURATION_S = 600.0
 
@@ -124,6 +127,10 @@ def score_row(row: UserRow, parsed: Any) -> dict[str, tuple[bool, Any, Any]]:
     if "genre" in labels:
         got_genres = {g.lower() for g in (parsed.genre, parsed.sub_genre) if g}
         out["genre"] = (bool(_alternatives(labels["genre"]) & got_genres), labels["genre"],
+                        f"{parsed.genre}/{parsed.sub_genre}")
+    if "style" in labels:  # the style played: the sub-genre, else the genre ("Hip Hop" is not met by lo-fi)
+        style = parsed.sub_genre or parsed.genre
+        out["style"] = (bool(style) and style.lower() in _alternatives(labels["style"]), labels["style"],
                         f"{parsed.genre}/{parsed.sub_genre}")
     return out
 

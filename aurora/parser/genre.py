@@ -14,6 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from aurora.parser.anchors import AnchoredVocabulary
+from aurora.parser.style_cues import StyleCues, best_child, candidates
 from aurora.text_embedding import TextEmbedder
 from knowledge_base import KnowledgeBase
 from knowledge_base.schema import Genre
@@ -89,13 +90,25 @@ class GenreRanker:
             depth += 1
         return depth
 
-    def split(self, ranked: list[GenreScore]) -> tuple[Genre, Genre | None, float, float]:
-        """(genre, sub_genre, genre confidence, sub-genre confidence) from a ranking."""
+    def split(self, ranked: list[GenreScore], cues: StyleCues | None = None,
+              ) -> tuple[Genre, Genre | None, float, float]:
+        """(genre, sub_genre, genre confidence, sub-genre confidence) from a ranking. Under a parent genre, a
+        sub-genre the text names wins; else the stated facts (``cues``: moods, instruments, tempo) choose the
+        child that more of them fit than fit the parent (style_cues); else the embedding chooses a child more
+        similar than the parent, among those the facts do not fit worse (style_cues.candidates)."""
         top = ranked[0]
         best = self._kb.genre(top.genre_id)
         confidence = 0.95 if top.stated else _similarity_confidence(top.similarity)
         if best.parent is None:
             children = [s for s in ranked[1:8] if self._kb.genre(s.genre_id).parent == best.id]
+            if cues and not (children and children[0].stated):
+                family = [(self._kb.genre(s.genre_id), s.similarity) for s in ranked
+                          if self._kb.genre(s.genre_id).parent == best.id]
+                chosen = best_child(best, family, cues)
+                if chosen is not None:
+                    return best, chosen[0], confidence, _similarity_confidence(chosen[1]) * 0.9
+                kept = {g.id for g in candidates(best, [g for g, _ in family], cues)}
+                children = [s for s in children if s.genre_id in kept]
             if children and (children[0].stated or children[0].similarity > top.similarity):
                 child = children[0]
                 sub_conf = 0.9 if child.stated else _similarity_confidence(child.similarity) * 0.9

@@ -51,6 +51,10 @@ class MoodParser:
     def warm_up(self) -> None:
         self._vocabulary.warm_up()
 
+    def named(self, lowered: str) -> list[str]:
+        """Mood ids the text names (not ruled out), in order."""
+        return self._vocabulary.named(lowered)[0]
+
     def parse(self, lowered: str, prompt_vec: NDArray[np.float32], *, limit: int = 3,
               plausible: frozenset[str] | None = None) -> list[MoodFinding]:
         """Stated moods; else the moods nearest the prompt among ``plausible`` (the genre's own and its

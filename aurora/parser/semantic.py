@@ -36,6 +36,7 @@ from aurora.parser.key import parse_key
 from aurora.parser.meter import parse_meter
 from aurora.parser.mood import MoodFinding, MoodParser
 from aurora.parser.structure import StructureParser, TextureParser
+from aurora.parser.style_cues import StyleCues
 from aurora.parser.tempo import TempoFinding, TempoParser
 from aurora.parser.unusable import unusable_values
 from aurora.text_embedding import TextEmbedder
@@ -251,7 +252,7 @@ class SemanticParser:
         """Genre and sub-genre from the ranking, the sub-genre fitting a small group the text names or lists ("a
         quartet: sax, piano, bass and drums" is no big band: aurora.parser.ensemble.small_group_style). A sub-genre
         the text names stays."""
-        genre, sub_genre, genre_conf, sub_conf = self.genres.split(ranking)
+        genre, sub_genre, genre_conf, sub_conf = self.genres.split(ranking, self._cues(lowered))
         if sub_genre is None or (ranking[0].stated and ranking[0].genre_id == sub_genre.id):
             return genre, sub_genre, genre_conf, sub_conf
         players = self._group_players(lowered, genre)
@@ -284,6 +285,13 @@ class SemanticParser:
         if artists or self.genres.stated(lowered)[0] or self._ensemble(lowered) is not None:
             return None
         return self.ensembles.by_players(self.instruments.parse(lowered).found)
+
+    def _cues(self, lowered: str) -> StyleCues:
+        """The stated facts that tell a genre's sub-genres apart: moods, instruments, a tempo stated as a number."""
+        tempo = self.tempo.parse(lowered)
+        return StyleCues(moods=tuple(self.moods.named(lowered)),
+                         instruments=tuple(f.instrument_id for f in self.instruments.parse(lowered).found),
+                         bpm=tempo.bpm if tempo is not None and tempo.source in ("number", "range") else None)
 
     def _ensemble(self, lowered: str) -> EnsembleFinding | None:
         """The ensemble the text names, unless its words are part of a longer instrument name ("big band horns"

@@ -22,6 +22,12 @@ _UNIT_NUM_RE = re.compile(
     rf"(?:is\s+)?(?:around|about|roughly|approximately|~)?\s*{_NUM}\b(?!\s*(?:seconds?|s\b|%|times|x\b|semitones?))",
     re.I,
 )
+# a tag of a tag list that is a bare number ("house, piano, 124"): a producer's tempo. 40-220 only, so "808"
+# (the bass) or "303" (the synth) or a year never read as one
+_TAG_SEP = r"(?:[,;|/]|\.(?=\s|$))"
+_BARE_TAG_RE = re.compile(rf"(?:^|{_TAG_SEP})\s*(\d{{2,3}}(?:\.\d+)?)\s*(?={_TAG_SEP}|$)")
+BARE_TAG_BPM = (40.0, 220.0)
+_TAG_SEP_RE = re.compile(_TAG_SEP)
 _NOT_RE = re.compile(r"\b(?:not|never|isn't|aren't)\s+(?:too\s+|very\s+|so\s+|that\s+)?$")
 
 
@@ -56,6 +62,11 @@ class TempoParser:
                 bpm = float(m.group(1))
                 if 20 <= bpm <= 300 and not _is_change_statement(lowered, m.start()):
                     return TempoFinding(bpm, 0.98, "number", conflicts=self._words_against(lowered, bpm))
+        if _TAG_SEP_RE.search(lowered):  # a tag list, not one bare number alone
+            for m in _BARE_TAG_RE.finditer(lowered):
+                bpm = float(m.group(1))
+                if BARE_TAG_BPM[0] <= bpm <= BARE_TAG_BPM[1]:
+                    return TempoFinding(bpm, 0.85, "number", conflicts=self._words_against(lowered, bpm))
         return self._from_words(lowered)
 
     def _words_against(self, lowered: str, bpm: float) -> list[str]:

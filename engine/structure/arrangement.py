@@ -116,9 +116,22 @@ def select_groove(grooves: list[Groove], lineage: list[Genre], meter: Meter) -> 
             arp = style.arp[:n] if len(style.arp) % n == 0 else pattern.arp
             style = style.model_copy(update={"comping": style.comping.model_copy(update={"pattern": own[:n]}),
                                              "arp": arp})
+        elif style.comping.style == "strum" and not meter.compound:
+            # a strummer keeps strumming in an odd meter: every eighth, the group starts accented (7/8 = 2+2+3),
+            # which is how the uneven groups are felt (held chords on the group starts only mark the bar)
+            style = style.model_copy(update={"comping": style.comping.model_copy(
+                update={"pattern": strummed_eighths(meter)}), "arp": pattern.arp})
         else:
             style = style.model_copy(update={"comping": pattern.comping, "arp": pattern.arp})
     return pattern, style
+
+
+def strummed_eighths(meter: Meter) -> str:
+    """A strum on every eighth of the bar: the downbeat accented most, the other group starts next, the eighths
+    between them light ("X.o.x.o.x.o.o." in 7/8)."""
+    strong = set(meter.strong_steps)
+    return "".join(("X" if s == 0 else "x" if s in strong else "o") if s % 2 == 0 else "."
+                   for s in range(meter.steps_per_bar))
 
 
 def _chord_span(chord: Chord, start_s: float, duration_s: float) -> ChordSpan:
@@ -325,8 +338,8 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
                 if role == "arp":
                     lo, hi = 60, 84
                 lo, hi = lo + take.register, hi + take.register
-                comp = _comp_style(role, style, n, anticipate=take.anticipate, level=level,
-                                   strong=tuple(meter.strong_steps))
+                strong = tuple(meter.strong_steps)
+                comp = _comp_style(role, style, n, anticipate=take.anticipate, level=level, strong=strong)
                 vel = (0.5 if role == "pad" else 0.6) + 0.25 * e
                 in_bar = bar_spans[span.start_bar + b]
                 for k, part in enumerate(in_bar):  # every chord of the bar, on its own part of the bar
@@ -341,7 +354,8 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
                         "from_step": round((part.start_s - start) / step_s),
                         "until_step": round((in_bar[k + 1].start_s - start) / step_s) if k + 1 < len(in_bar) else n}
                     track.notes += comp_bar(chord=part, voicing=voicing, style=comp, bar_start_s=start,
-                                            step_s=step_s, steps_per_bar=n, velocity=vel, rng=rngs[role], **window)
+                                            step_s=step_s, steps_per_bar=n, velocity=vel, rng=rngs[role],
+                                            metre=None if role == "arp" else (meter.beat_steps, strong), **window)
         if "lead" in by_role and _plays("lead", level, quiet, by_role, orchestra.stated_roles):
             felt_bpm = tempo_bpm * FELT_TEMPO.get(style.felt, 1.0)  # dnb at 174 is felt, and sung, at 87
             density = float(np.clip(e * (1.2 if felt_bpm < 100 else 0.85), 0.1, 1.0))

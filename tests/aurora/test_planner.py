@@ -96,6 +96,38 @@ def test_a_short_clip_plays_a_short_form(aurora: Aurora) -> None:
     assert all(s.bars >= 4 for s in plan.sections if s.name != "intro")
 
 
+@pytest.mark.parametrize("genre", ["techno", "tech house", "deep house"])
+def test_a_club_clip_builds_to_a_drop(aurora: Aurora, genre: str) -> None:
+    """A 30 s dance clip is intro, build and drop (a loop in one section had a 2.9 LU range); the full-length
+    track keeps the genre's loop form."""
+    def names(duration_s: float) -> list[str]:
+        return [s.name for s in aurora.plan(parameters=PlanParameters(
+            genre=genre, mood="dark", tempo_bpm=130, duration_seconds=duration_s)).structural_plan.sections]
+    short = names(30)
+    assert "build" in short and "drop" in short and short.index("build") < short.index("drop")
+    assert "loop A" in names(180)
+
+
+def test_a_club_clip_asked_as_a_loop_stays_one(aurora: Aurora) -> None:
+    """The drop replaces the genre's own loop form only when the form is the parser's guess, never one the words
+    asked for ("a techno loop"), and through the whole pipeline."""
+    def names(*, inferred: bool) -> list[str]:
+        params = PlanParameters(genre="techno", mood="dark", tempo_bpm=132, duration_seconds=30,
+                                structure="Loop-based", structure_inferred=inferred)
+        return [s.name for s in aurora.plan(parameters=params).structural_plan.sections]
+    assert "drop" in names(inferred=True) and "drop" not in names(inferred=False)
+    assert "drop" in [s.name for s in aurora.process(prompt="techno 132bpm dark warehouse", duration_s=30.0,
+                                                     seed=0).plan.structural_plan.sections]
+    assert "drop" not in [s.name for s in aurora.process(prompt="a seamless techno loop, 132bpm", duration_s=30.0,
+                                                         seed=0).plan.structural_plan.sections]
+
+
+def test_a_lofi_clip_stays_a_loop(aurora: Aurora) -> None:
+    plan = aurora.plan(parameters=PlanParameters(genre="lofi hip hop", mood="chill", tempo_bpm=80,
+                                                 duration_seconds=30)).structural_plan
+    assert "drop" not in [s.name for s in plan.sections]
+
+
 def test_stated_chords_play_as_written(aurora: Aurora) -> None:
     plan = aurora.plan(parameters=PlanParameters(genre="metal", mood="dark", tempo_bpm=160, duration_seconds=30,
                                                  key="E minor", chords=["Em", "F", "Em"])).structural_plan

@@ -65,3 +65,41 @@ def test_bluegrass_chops_the_backbeat(kb: KnowledgeBase) -> None:
         _, style = select_groove(kb.grooves, kb.genre_lineage("bluegrass"), meter)
         assert style.comping.style == "stabs" and style.bass == "root_fifth"
         assert [i for i, c in enumerate(style.comping.pattern) if c in "Xx"] == backbeats
+
+
+def test_a_strummer_strums_every_eighth_of_an_odd_meter(kb: KnowledgeBase) -> None:
+    """Folk in 7/8: the guitar strums all seven eighths, the 2+2+3 group starts accented over the eighths between
+    them (it held three chords a bar on the group starts, which mark the bar and not the groups' pulse)."""
+    from engine.structure.harmony import parse_grid
+
+    _, folk = select_groove(kb.grooves, kb.genre_lineage("folk"), Meter(7, 8))
+    hits = {s: accent for s, _, accent in parse_grid(folk.comping.pattern)}
+    assert sorted(hits) == [0, 2, 4, 6, 8, 10, 12]
+    groups = Meter(7, 8).strong_steps
+    assert min(hits[s] for s in groups) > max(a for s, a in hits.items() if s not in groups)
+    assert folk.comping.style == "strum"
+    _, block = select_groove(kb.grooves, kb.genre_lineage("synth_pop"), Meter(7, 8))
+    assert block.comping.pattern == "X---x---x-----"  # a held-chord style keeps the meter's own rhythm
+
+
+def test_a_broken_chord_leans_on_the_bar_and_the_beat() -> None:
+    """A pianist's arpeggio accompaniment is metric: its downbeat note loudest, each beat above the eighths
+    between (an even one floats: a gentle piano piece was heard at twice its tempo)."""
+    import numpy as np
+
+    from engine.score import ChordSpan
+    from engine.structure.harmony import CompStyle, comp_bar
+
+    chord = ChordSpan(0.0, 2.0, "C", 0, (0, 4, 7), 0)
+    meter = Meter(4, 4)
+    velocities: dict[int, list[int]] = {}
+    for seed in range(12):
+        notes = comp_bar(chord=chord, voicing=(48, 55, 60, 64), style=CompStyle("arpeggio", "x.x.x.x.x.x.x.x."),
+                         bar_start_s=0.0, step_s=0.25, steps_per_bar=16, velocity=0.7,
+                         rng=np.random.default_rng(seed), metre=(meter.beat_steps, tuple(meter.strong_steps)))
+        for nt in notes:
+            velocities.setdefault(round(nt.start_s / 0.25), []).append(nt.velocity)
+    mean = {s: float(np.mean(v)) for s, v in velocities.items()}
+    beats, offs = [mean[s] for s in (4, 8, 12)], [mean[s] for s in (2, 6, 10, 14)]
+    assert mean[0] > max(beats) and min(beats) > max(offs) + 8
+    assert abs(float(np.mean(list(mean.values()))) - 0.7 * 0.8 * 127) < 6  # about as loud as before, on average

@@ -1,0 +1,77 @@
+"""Which sub-genre a prompt means when it names only the parent ("hip hop, 808, dark, minor"): the facts it
+states (moods, instruments, a tempo) against each style's own moods, line-up and tempo range in the KB.
+
+Why not the embedding alone: a tag list is a poor sentence, and its similarity to the children's anchor
+phrases is noise ("hip hop, 808 bass, dark, minor" sits at 0.609 to lo-fi and 0.587 to trap), so the
+dusty, mellow lo-fi style was chosen for a dark 808 beat. The stated facts discriminate: dark is a trap
+mood and no lo-fi one, the 808 is in trap's line-up and not in lo-fi's. The embedding still breaks ties.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from knowledge_base.schema import Genre
+
+# a tempo is felt at half or double time as well (a 70 BPM trap beat is written at 140)
+TEMPO_FACTORS = (1.0, 0.5, 2.0)
+EPS = 1e-9
+
+
+@dataclass(frozen=True)
+class StyleCues:
+    """Facts the text states that tell styles apart: mood ids, instrument ids, a tempo stated as a number."""
+
+    moods: tuple[str, ...] = ()
+    instruments: tuple[str, ...] = ()
+    bpm: float | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.moods or self.instruments or self.bpm is not None)
+
+
+def cue_score(genre: Genre, cues: StyleCues) -> float:
+    """How many stated facts fit the style: +1 for each of its moods, +1 for a tempo in its range (at half or
+    double time too), -1 for a tempo outside it. Instruments do not count here: a line-up lists a few typical
+    instruments, not all the style allows (a sad pop ballad with strings is no J-pop for listing strings)."""
+    score = float(sum(1 for m in cues.moods if m in genre.moods))
+    if cues.bpm is not None:
+        span = genre.tempo_bpm
+        score += 1.0 if any(span.min <= cues.bpm * f <= span.max for f in TEMPO_FACTORS) else -1.0
+    return score
+
+
+def instrument_fit(genre: Genre, cues: StyleCues) -> int:
+    """Stated instruments in the style's own line-up: they choose among children, never against the parent."""
+    own = {item.instrument for item in genre.instruments}
+    return sum(1 for i in cues.instruments if i in own)
+
+
+def _mood_rank(genre: Genre, cues: StyleCues) -> int:
+    """A genre's moods are listed most characteristic first: dark is trap's first mood, drill's second."""
+    return -sum(genre.moods.index(m) for m in cues.moods if m in genre.moods)
+
+
+def best_child(parent: Genre, children: list[tuple[Genre, float]], cues: StyleCues) -> tuple[Genre, float] | None:
+    """The child style that more stated facts fit than fit the parent, with its embedding similarity; among
+    children the facts fit alike, the one holding more of the stated instruments, then the one whose moods list
+    the stated ones earlier, then the more similar one. None when no child fits more facts than the parent."""
+    if not cues or not children:
+        return None
+    floor = cue_score(parent, cues)
+    top_score, _, _, similarity, child = max(
+        ((cue_score(c, cues), instrument_fit(c, cues), _mood_rank(c, cues), sim, c) for c, sim in children),
+        key=lambda t: t[:4])
+    return (child, similarity) if top_score > floor + EPS else None
+
+
+def candidates(parent: Genre, children: list[Genre], cues: StyleCues) -> list[Genre]:
+    """The children the embedding may choose from when the facts do not decide: not those that fewer stated
+    facts fit than fit the parent (a 150 BPM drill track), and, where some hold a stated instrument in their own
+    line-up, only those (an 808 named: trap, drill or phonk, not lo-fi with its upright bass)."""
+    if not cues:
+        return children
+    floor = cue_score(parent, cues)
+    kept = [c for c in children if cue_score(c, cues) >= floor - EPS]
+    holding = [c for c in kept if instrument_fit(c, cues)]
+    return holding or kept
