@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import librosa
 import numpy as np
 import pytest
 
 from bench.analysis import estimate_key, estimate_tempo_bpm, onset_periodicity
+from bench.music_metrics import madmom_tempo
 from engine import RenderResult
 from knowledge_base import KnowledgeBase
 from tests.engine.conftest import make_controls, make_plan
@@ -65,7 +67,9 @@ def test_meter_6_8_is_compound(kb: KnowledgeBase, render_cached: Callable[..., R
 
 # Syncopated grooves whose off-beat patterns used to pull the beat tracker to 4/3, 5/4 or half the tempo
 # (tresillo kicks, dembow, funk octave pops on every "a", a jazz ride without beat 3): the beat must still
-# be the strongest pulse in the mix.
+# be the strongest pulse in the mix. Measured as the field measures it (issue 10): madmom's RNN beat activations
+# and tempo estimator, whose strongest tempo is the beat. librosa's tracker is too weak a judge here: it reads a
+# bossa nova whose madmom tempo is 109-111 across seeds at 137 (5/4) once its lead sits a fourth higher.
 SYNCOPATED = {"jazz": 130.0, "disco": 120.0, "reggaeton": 94.0, "bossa_nova": 110.0, "funk": 125.0, "rnb": 88.0,
               "afrobeats": 104.0}
 
@@ -78,5 +82,6 @@ def test_syncopated_grooves_keep_the_beat(kb: KnowledgeBase, render_cached: Call
                      sections=(("verse", 0.5, 0.6), ("chorus", 0.5, 0.85)))
     controls = make_controls(kb, tempo_bpm=tempo, genre=genre, energy=0.7)
     r = render_cached(f"sync_{genre}", plan=plan, **controls, duration_s=12.0, sample_rate=22050, seed=5)
-    measured = estimate_tempo_bpm(r.mix, r.sample_rate)
+    mono_44k = librosa.resample(r.mix.mean(axis=0).astype(np.float32), orig_sr=r.sample_rate, target_sr=44100)
+    measured = madmom_tempo(mono_44k)[0]
     assert abs(measured - tempo) / tempo <= 0.04, measured
