@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 import pytest
 
 import knowledge_base
@@ -85,3 +86,11 @@ def pop_render(kb: KnowledgeBase, render_cached: Callable[..., RenderResult]) ->
                      transitions=(("intro", "verse", "fill"), ("verse", "chorus", "build")))
     controls = make_controls(kb, tempo_bpm=118.0, genre="pop", textures=("vinyl crackle",))
     return render_cached("pop", plan=plan, **controls, duration_s=6.0, sample_rate=44100, seed=3)
+
+
+def level_near_db(segment: np.ndarray, sample_rate: int, hz: float, n_fft: int) -> float:
+    """The loudest spectral peak of ``segment`` (Hann window) within 3% of ``hz``, in dB: a partial's level, for
+    telling which octave a sample sounds."""
+    spectrum = np.abs(np.fft.rfft(segment.astype(np.float64) * np.hanning(segment.size), n=n_fft))
+    freqs = np.fft.rfftfreq(n_fft, 1 / sample_rate)
+    return float(20 * np.log10(spectrum[(freqs > hz * 0.97) & (freqs < hz * 1.03)].max() + 1e-12))
