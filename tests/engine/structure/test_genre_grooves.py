@@ -103,3 +103,19 @@ def test_a_broken_chord_leans_on_the_bar_and_the_beat() -> None:
     beats, offs = [mean[s] for s in (4, 8, 12)], [mean[s] for s in (2, 6, 10, 14)]
     assert mean[0] > max(beats) and min(beats) > max(offs) + 8
     assert abs(float(np.mean(list(mean.values()))) - 0.7 * 0.8 * 127) < 6  # about as loud as before, on average
+
+
+def test_a_classical_waltz_is_no_jazz_waltz(kb: KnowledgeBase) -> None:
+    """A (Viennese, classical) waltz in 3/4 had the jazz waltz's brushes and walking bass: 'waltz' was one of its
+    genres and it came first in the file."""
+    groove, style = select_groove(kb.grooves, kb.genre_lineage("waltz"), Meter.parse("3/4"))
+    assert groove.id != "jazz_waltz" and style.kit != "brush" and style.bass != "walking"
+
+
+def test_a_jazz_waltz_swings_as_jazz_does_in_four(kb: KnowledgeBase) -> None:
+    """The 3/4 jazz groove swings its eighths as the 4/4 one does (it fell back to the genre's lighter swing)."""
+    def ratio(meter: str) -> float:
+        score = composed(kb, planned(kb, genre="jazz", tempo_bpm=130, duration_s=24, meter=meter), genre="jazz")
+        return float(mm.feel(score)["swing_ratio"])
+
+    assert abs(ratio("3/4") - ratio("4/4")) < 0.05
