@@ -155,6 +155,11 @@ class SampleFault(_Spec):
         return self
 
 
+def _file_stem(file_name: str) -> str:
+    """A soundfont file's name without its extension: the key of the per-soundfont sampler tables."""
+    return file_name.rsplit(".", 1)[0]
+
+
 class SamplerSpec(_Spec):
     """What the fluidsynth sampler plays (engine/voices/sampler.py), all optional: without a soundfont the
     DDSP voices play.
@@ -200,7 +205,7 @@ class SamplerSpec(_Spec):
 
     def transposition(self, soundfont_name: str, program: int) -> int:
         """Semitones a part on ``program`` of the soundfont file ``soundfont_name`` moves (0: none)."""
-        return self.transpose.get(soundfont_name.rsplit(".", 1)[0], {}).get(program, 0)
+        return self.transpose.get(_file_stem(soundfont_name), {}).get(program, 0)
 
     def program(self, instrument_id: str, role: str, lineage: tuple[str, ...], default: int) -> int:
         """The GM program an instrument plays in a role and genre: genre first, then role, then its own."""
@@ -213,7 +218,7 @@ class SamplerSpec(_Spec):
 
     def faulty(self, soundfont_name: str, program: int) -> list[SampleFault]:
         """The faulty key zones of ``program`` in the soundfont file ``soundfont_name`` (none: [])."""
-        return self.faults.get(soundfont_name.rsplit(".", 1)[0], {}).get(program, [])
+        return self.faults.get(_file_stem(soundfont_name), {}).get(program, [])
 
     def plays_power_chords(self, instrument_id: str, role: str, lineage: tuple[str, ...], default: int) -> bool:
         """Whether the program an instrument plays in a role and genre is an overdriven or distorted guitar, in a

@@ -343,9 +343,7 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
                 vel = (0.5 if role == "pad" else 0.6) + 0.25 * e
                 in_bar = bar_spans[span.start_bar + b]
                 for k, part in enumerate(in_bar):  # every chord of the bar, on its own part of the bar
-                    roots = POWER_CHORD_ROOTS if role == "harmony" else HELD_POWER_CHORD_ROOTS
-                    struck = power_chord(part.pitch_classes, voicings[role], low=roots[0] + take.register,
-                                         high=roots[1] + take.register, n_voices=3 if role == "harmony" else 4) \
+                    struck = _guitar_power_chord(role, part.pitch_classes, voicings[role], take.register) \
                         if power.get(role) else None
                     voicing = struck or voice_lead(part.pitch_classes, voicings[role],
                                                    n_voices=4 if role != "arp" else 3, low=lo, high=hi)
@@ -476,18 +474,24 @@ def _make_tracks(orchestra: Orchestra, kb: KnowledgeBase, style: Groove) -> list
     return tracks
 
 
+def _guitar_power_chord(role: str, pcs: tuple[int, ...], previous: tuple[int, ...] | None,
+                        register: int = 0) -> tuple[int, ...] | None:
+    """A distorted guitar's power chord for its part: the rhythm (harmony) part's root, fifth and octave on the low
+    strings, a held (pad) part's root, fifth, octave and fifth an octave up (harmony.power_chord)."""
+    low, high = POWER_CHORD_ROOTS if role == "harmony" else HELD_POWER_CHORD_ROOTS
+    return power_chord(pcs, previous, low=low + register, high=high + register, n_voices=3 if role == "harmony" else 4)
+
+
 def _ending(score: Score, by_role: dict[TrackRole, Track], *, tonic_chord: ChordSpan, end_bar_s: float,
-            voicings: dict[str, tuple[int, ...] | None], melody_last: int,
-            power: dict[str, bool] | None = None) -> None:
+            voicings: dict[str, tuple[int, ...] | None], melody_last: int, power: dict[str, bool]) -> None:
     ring_s = score.duration_s - end_bar_s
     if ring_s < 0.3:
         return
     for role in ("harmony", "pad"):
         track = by_role.get(role)  # type: ignore[call-overload]
         if track is not None:
-            roots = POWER_CHORD_ROOTS if role == "harmony" else HELD_POWER_CHORD_ROOTS
-            voicing = (power_chord(tonic_chord.pitch_classes, voicings.get(role), low=roots[0], high=roots[1],
-                                   n_voices=3 if role == "harmony" else 4) if (power or {}).get(role) else None) or \
+            voicing = (_guitar_power_chord(role, tonic_chord.pitch_classes, voicings.get(role))
+                       if power.get(role) else None) or \
                 voice_lead(tonic_chord.pitch_classes, voicings.get(role), n_voices=4, low=50, high=76)
             track.notes += [Note(end_bar_s, ring_s, p, 70) for p in voicing]
     if "bass" in by_role:

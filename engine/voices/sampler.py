@@ -287,11 +287,12 @@ class SoundfontPlayer:
         """Events through ``program`` -> float32 [2, n_samples]. ``routes``: (lowest key, highest key, program):
         keys in a route play through its program instead (a faulty sample zone played from a neighbouring preset)."""
         out = np.zeros((2, n_samples), dtype=np.float32)
+        routes = routes[:15]  # channels 1-15 (0 plays the program)
         channel_of = [0] * 128
-        for channel, (low, high, _routed) in enumerate(routes[:15], start=1):
+        for channel, (low, high, _routed) in enumerate(routes, start=1):
             channel_of[max(low, 0): min(high, 127) + 1] = [channel] * (min(high, 127) + 1 - max(low, 0))
         with self._lock:
-            for sound in (program, *(routed for *_keys, routed in routes[:15])):
+            for sound in (program, *(routed for *_keys, routed in routes)):
                 self._sfid(sound.soundfont)
                 self._pin(sound)
             synth = self._new_synth()
@@ -300,7 +301,7 @@ class SoundfontPlayer:
             borrowed = list(self._sfonts.values())
             ids = {path: self._add_sfont(synth.synth, sfont) for path, sfont in self._sfonts.items()}
             synth.program_select(0, ids[program.soundfont], program.bank, program.program)
-            for channel, (*_keys, routed) in enumerate(routes[:15], start=1):
+            for channel, (*_keys, routed) in enumerate(routes, start=1):
                 synth.program_select(channel, ids[routed.soundfont], routed.bank, routed.program)
         writer = _Writer(self._fluidsynth, synth)
         try:
