@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from engine.ddsp.core import add_harmonic_presence as add_presence
+from engine.ddsp.core import presence_harmonics
 from engine.mixer import STAGING_RMS, mix, staging_gain, width_side
 from engine.score import Score
 from knowledge_base import KnowledgeBase
@@ -78,6 +79,28 @@ def test_presence_makes_a_sub_bass_audible_on_small_speakers() -> None:
     np.testing.assert_array_equal(add_presence(saw.copy(), 0.33, sr), saw)
     stereo = np.stack([sub, sub])
     assert add_presence(stereo.copy(), 0.33, sr).shape == (2, sub.size)
+
+
+def test_presence_of_an_upright_bass_stays_under_the_bass() -> None:
+    """An upright bass line over two octaves (A1-D3: its D3 is just under 150 Hz) reaches the share with harmonics
+    under its own level, and its notes below 150 Hz are not doubled: the harmonics carry no copy of the notes. A
+    tanh's output, mostly the note, came through the band edge: harmonics 12 dB over the bass, its low band x19,
+    and their 5f (a major third) outweighed a minor key's chords (boom bap, jazz and tango read as major)."""
+    sr = 44100
+    t = np.arange(sr // 2) / sr
+    env = np.exp(-t / 0.35) * np.clip(t / 0.005, 0, 1)
+    notes = []
+    for midi in (33, 38, 45, 50, 45, 38, 33, 50):
+        f = 440.0 * 2 ** ((midi - 69) / 12)
+        notes.append(env * (np.sin(2 * np.pi * f * t) + 0.25 * np.sin(4 * np.pi * f * t)))
+    bass = (0.3 * np.concatenate(notes)).astype(np.float32)
+    harmonics = presence_harmonics(bass, 0.33, sr)
+    assert harmonics is not None
+    assert 10 * np.log10(float(np.mean(harmonics**2)) / float(np.mean(bass**2))) < 0.0
+    lifted = bass + harmonics
+    assert 0.28 <= _share_above(lifted, 150.0, sr) <= 0.4
+    low = lambda x: float((np.abs(np.fft.rfft(x))[:75] ** 2).sum())  # noqa: E731 - below 150 Hz (2 Hz bins)
+    assert low(lifted) == pytest.approx(low(bass), rel=0.1)
 
 
 def test_width_is_mono_safe() -> None:
