@@ -257,13 +257,15 @@ def _window_spectra(x: np.ndarray, sample_rate: int, *, segments: int = 64) -> t
     return np.fft.rfft(frames, axis=1), np.fft.rfftfreq(seg, 1.0 / sample_rate)
 
 
-def add_harmonic_presence(signal: np.ndarray, target_share: float, sample_rate: int) -> np.ndarray:
+def add_harmonic_presence(signal: np.ndarray, target_share: float, sample_rate: int, *,
+                          max_gain: float = 4.0) -> np.ndarray:
     """``signal`` with its ``presence_harmonics`` mixed in (a voice that needs none is returned as it is)."""
-    harmonics = presence_harmonics(signal, target_share, sample_rate)
+    harmonics = presence_harmonics(signal, target_share, sample_rate, max_gain=max_gain)
     return signal if harmonics is None else np.asarray(signal + harmonics, dtype=np.float32)
 
 
-def presence_harmonics(signal: np.ndarray, target_share: float, sample_rate: int) -> np.ndarray | None:
+def presence_harmonics(signal: np.ndarray, target_share: float, sample_rate: int, *,
+                       max_gain: float = 4.0) -> np.ndarray | None:
     """A low voice made audible on small speakers: upper harmonics of what it plays, to be mixed in parallel so
     that ``target_share`` of its energy lies above 150 Hz (None for a voice that has that much already).
 
@@ -297,14 +299,15 @@ def presence_harmonics(signal: np.ndarray, target_share: float, sample_rate: int
     a = float(h_power[:, above].sum()) - target_share * float(h_power.sum())
     b = 2.0 * (float(cross[:, above].sum()) - target_share * float(cross.sum()))
     c = upper - target_share * total
-    # a parallel layer raises the voice's energy by at most twice what the share needs when the harmonics add cleanly
-    # above 150 Hz (target/(1 - target) of it: at a third, +3 dB in all). Notes near 150 Hz leak their fundamental
-    # through the filter's skirt, in phase with the voice, and the solve chased the share with a saturated copy of
-    # the bass 12 dB over the bass itself (the cap was 16x its energy: boom bap's double bass sat 9 dB over the drums)
     h_total, c_total = float(h_power.sum()), float(cross.sum())
-    room = 2.0 * target_share / max(1.0 - target_share, 1e-3) * total  # added energy: 2 g c + g^2 h <= room
-    limit = (-c_total + math.sqrt(c_total * c_total + h_total * room)) / max(h_total, 1e-20)
+    limit = max_gain * math.sqrt(total / max(h_total, 1e-20))
     disc = b * b - 4.0 * a * c
-    gain = (-b + math.sqrt(disc)) / (2.0 * a) if a > 0.0 and disc >= 0.0 else limit
-    harmonics *= np.float32(min(max(gain, 0.0), limit))
+    gain = (-b + math.sqrt(disc)) / (2.0 * a) if a > 0.0 and disc >= 0.0 else math.inf
+    if gain > limit:  # the share is out of reach: a note near 150 Hz leaks its fundamental through the filter's skirt,
+        # in phase with the voice, so the layer feeds the low band as much as the upper one; at the cap it was a
+        # saturated copy 12 dB over the bass (boom bap's double bass sat 9 dB over the drums). It stays a parallel
+        # layer: the voice's energy rises by twice what a clean share adds (target/(1 - target): +3 dB at a third)
+        room = 2.0 * target_share / max(1.0 - target_share, 1e-3) * total  # added energy: 2 g c + g^2 h <= room
+        gain = min(limit, (-c_total + math.sqrt(c_total * c_total + h_total * room)) / max(h_total, 1e-20))
+    harmonics *= np.float32(max(gain, 0.0))
     return harmonics
