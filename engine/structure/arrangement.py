@@ -291,6 +291,7 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
         for b in range(count):
             start, chord = starts[b], chords[b]
             grooving = opening if opening is not None and b < count // 2 else patterns  # this bar's drum groove
+            score.bar_levels.append(LEVELS[LEVELS.index(level) - 1] if grooving is opening else level)
             following = bar_chords[span.start_bar + b + 1] if span.start_bar + b + 1 < len(bar_chords) else None
             last_bar = b == count - 1
             if "drums" in by_role and not (breakdown and not (last_bar and transition == "build")):

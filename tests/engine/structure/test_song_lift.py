@@ -85,6 +85,7 @@ def test_a_verse_opens_light_and_builds_into_its_chorus(kb: KnowledgeBase) -> No
     assert not any(SNARES & set(bar) for bar in verse[:4])
     assert all(SNARES & set(bar) for bar in verse[4:])
     assert all(36 in bar for bar in verse)  # the kick keeps the pulse throughout
+    assert score.bar_levels == ["mid"] + ["low"] * 4 + ["mid"] * 4 + ["high"] * 4  # the levels the bars played
     span = next(s for s in score.sections if s.name == "verse")
     times = np.array([t for t, _ in score.gain_points])
     gains = np.array([g for _, g in score.gain_points])
@@ -102,3 +103,16 @@ def test_a_short_pop_song_moves_4_to_8_lu(kb: KnowledgeBase, engine: Engine) -> 
     lra = mm.loudness_range_lu(r.mix, 44100)
     assert 4.0 <= lra <= 8.0, lra
     assert mm.chorus_lift(r.score, r.mix, 44100)["chorus_lu"] >= 3.0
+
+
+def test_a_driving_verse_hits_from_its_first_bar(kb: KnowledgeBase) -> None:
+    """A verse at high energy (metal, punk) keeps its level all through: metal's double kick stays in every
+    high-energy bar."""
+    plan = _with_bars(make_plan(tempo_bpm=160.0, duration_s=30.0, key="E minor", chords=("Em", "C", "D", "Em"),
+                                sections=(("intro", 0.2, 0.6), ("verse", 0.5, 0.85), ("chorus", 0.3, 0.95))),
+                      (4, 8, 6))
+    score = composed(kb, plan, genre="heavy_metal", energy=0.8)
+    verse = next(s for s in score.sections if s.name == "verse")
+    assert verse.bars >= 8
+    assert set(score.bar_levels[verse.start_bar:]) == {"high"}
+    assert all(sum(p == 36 for p in bar) >= 12 for bar in _bars(score, "verse")[:-1])
