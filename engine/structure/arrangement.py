@@ -323,7 +323,9 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
                     notes += drum_parts.fill_notes(gm=gm, bar_start_s=start, from_step=fill_from, steps_per_bar=n,
                                                    step_s=step_s, velocity=vel, kind=fill_kind,
                                                    rng=rngs["drums"])
-                if b == 0 and idx > 0 and level != "low":
+                # the section-start crash follows the groove the bar plays: a verse that opens light (its first
+                # half on the low groove) comes in quietly, as a drummer opening a verse softly does not crash into it
+                if b == 0 and idx > 0 and score.bar_levels[-1] != "low":
                     notes.append(Note(start, bar_s, gm["crash"], int(85 + 35 * e)))
                 by_role["drums"].notes += notes
             kicks = drum_parts.kick_steps(grooving) if "drums" in by_role else list(meter.strong_steps)

@@ -18,6 +18,7 @@ from tests.engine.conftest import make_controls, make_plan
 from tests.engine.structure.test_composition import composed
 
 SNARES = {38, 40}
+CRASHES = {49, 57}
 
 
 def _with_bars(plan: dict[str, Any], bars: tuple[int, ...]) -> dict[str, Any]:
@@ -85,6 +86,9 @@ def test_a_verse_opens_light_and_builds_into_its_chorus(kb: KnowledgeBase) -> No
     assert not any(SNARES & set(bar) for bar in verse[:4])
     assert all(SNARES & set(bar) for bar in verse[4:])
     assert all(36 in bar for bar in verse)  # the kick keeps the pulse throughout
+    # a verse that opens quietly has no crash on its first downbeat; the chorus still crashes in
+    assert not CRASHES & set(verse[0])
+    assert CRASHES & set(_bars(score, "chorus")[0])
     assert score.bar_levels == ["mid"] + ["low"] * 4 + ["mid"] * 4 + ["high"] * 4  # the levels the bars played
     span = next(s for s in score.sections if s.name == "verse")
     times = np.array([t for t, _ in score.gain_points])
@@ -115,4 +119,5 @@ def test_a_driving_verse_hits_from_its_first_bar(kb: KnowledgeBase) -> None:
     verse = next(s for s in score.sections if s.name == "verse")
     assert verse.bars >= 8
     assert set(score.bar_levels[verse.start_bar:]) == {"high"}
+    assert CRASHES & set(_bars(score, "verse")[0])  # a verse that starts full crashes in
     assert all(sum(p == 36 for p in bar) >= 12 for bar in _bars(score, "verse")[:-1])
