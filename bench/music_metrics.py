@@ -184,7 +184,8 @@ def two_step_share(score: Score) -> float | None:
 def grid_signature(score: Score) -> frozenset[tuple[str, int, int]]:
     """The genre's drum grid as a render plays it, per energy level: the (level, step, note) hits present in
     at least half of that level's bars, crashes and toms aside (ghost notes and fills that come and go are a
-    drummer's variation)."""
+    drummer's variation). A bar's level is the one it played (Score.bar_levels: a verse that opens light plays
+    its first half a level under its section's energy, a chorus lifts over its verse), else its section's."""
     drums = score.track("drums")
     if drums is None:
         return frozenset()
@@ -193,7 +194,8 @@ def grid_signature(score: Score) -> frozenset[tuple[str, int, int]]:
     bars: dict[str, int] = {}
     for b, g in grid.items():
         sec = section_of_bar(score, b)
-        level = "low" if sec is None or sec.energy < 0.38 else "mid" if sec.energy < 0.68 else "high"
+        level = score.bar_levels[b] if b < len(score.bar_levels) else \
+            "low" if sec is None or sec.energy < 0.38 else "mid" if sec.energy < 0.68 else "high"
         bars[level] = bars.get(level, 0) + 1
         for step, pitch in g:
             if pitch not in TOMS and pitch not in CRASHES:

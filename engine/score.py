@@ -93,6 +93,7 @@ class Score:
     textures: list[str] = field(default_factory=list)  # as the prompt named them
     texture_layers: list[str] = field(default_factory=list)  # what the mixer adds (textures.yaml `layers`)
     kick_times_s: list[float] = field(default_factory=list)  # sidechain trigger for ducking
+    bar_levels: list[str] = field(default_factory=list)  # the groove level each bar plays (low, mid, high)
 
     @property
     def time_signature(self) -> str:

@@ -21,7 +21,7 @@ from engine.score import ChordSpan, Note, Score, SectionSpan, Track, TrackRole
 from engine.structure import drums as drum_parts
 from engine.structure import feel
 from engine.structure.bass import bass_bar, nearest_pitch
-from engine.structure.dynamics import dynamics, hairpin_touch, mark_transition, section_gains
+from engine.structure.dynamics import LEVELS, chorus_level, dynamics, hairpin_touch, mark_transition, section_gains
 from engine.structure.harmony import (
     HELD_POWER_CHORD_ROOTS,
     POWER_CHORD_ROOTS,
@@ -257,9 +257,13 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
     main_levels: set[str] = set()
     club = any(g.id == "edm" for g in lineage)  # dance music: builds and breakdowns strip the bass
     take = Take.for_seed(seed)
+    openings: list[float | None] = []  # where a verse that opens light reaches its full groove (dynamics)
+    verse_level = max((energy_level(s.energy_level, global_energy)[1] for s, _ in sections
+                       if section_kind(s.name) == "verse"), key=LEVELS.index, default=None)
     for idx, (section, count) in enumerate(sections):
         span = score.sections[idx]
         e, level = energy_level(section.energy_level, global_energy)
+        level = chorus_level(level, section_kind(section.name), verse_level)
         # the drummer's take on the level's groove; a later main section at a level already played (verse 2, a loop
         # B's switch-up, chorus 3) gets a take of its own (a song's second verse is not a copy of its first); the
         # genre's kick and backbeat stay in every take
@@ -270,6 +274,10 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
                                             rng_for(seed, take_key))
         quiet = normalise_name(section.name).split(" ")[0] in _QUIET_SECTIONS and len(sections) > 2
         kind = section_kind(section.name)
+        chorus_follows = any(section_kind(s.name) == "chorus" for s, _ in sections[idx + 1:])
+        opening = drum_parts.opening_patterns(groove, meter, section.name, level, count,
+                                              rng_for(seed, take_key + ":opening"), chorus_follows=chorus_follows)
+        openings.append(None if opening is None else span.start_s + count // 2 * bar_s)
         # an EDM breakdown: the drums drop out (the build back in still rolls), pads and melody alone
         breakdown = normalise_name(section.name).startswith("breakdown") and "drums" not in orchestra.stated_roles
         # a club build strips the low end: the bass rests under the riser and comes back on the drop's downbeat
@@ -282,6 +290,8 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
         final = nxt is None
         for b in range(count):
             start, chord = starts[b], chords[b]
+            grooving = opening if opening is not None and b < count // 2 else patterns  # this bar's drum groove
+            score.bar_levels.append(LEVELS[LEVELS.index(level) - 1] if grooving is opening else level)
             following = bar_chords[span.start_bar + b + 1] if span.start_bar + b + 1 < len(bar_chords) else None
             last_bar = b == count - 1
             if "drums" in by_role and not (breakdown and not (last_bar and transition == "build")):
@@ -299,13 +309,13 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
                     drum_parts.genre_pickup(groove, meter) if fill_kind == "pickup" and fill_from is not None else None
                 fill_from = own_fill[0] if own_fill is not None else fill_from
                 vel = 0.72 + 0.25 * e
-                bar_patterns = drum_parts.turnaround_patterns(patterns, meter, rngs["drums"], phrase_end=b % 8 == 7) \
-                    if b % 4 == 3 and fill_from is None else drum_parts.bar_variation(patterns, meter, rngs["drums"])
+                bar_patterns = drum_parts.turnaround_patterns(grooving, meter, rngs["drums"], phrase_end=b % 8 == 7) \
+                    if b % 4 == 3 and fill_from is None else drum_parts.bar_variation(grooving, meter, rngs["drums"])
                 notes = drum_parts.drum_bar(patterns=bar_patterns, gm=gm, bar_start_s=start, step_s=step_s,
                                             velocity=vel, rng=rngs["drums"], until_step=fill_from)
                 if transition == "build" and fill_from is not None:  # the groove's kick goes on under the roll
                     notes += [Note(start + s * step_s, step_s, gm["kick"], int(90 + 30 * e))
-                              for s in (drum_parts.kick_steps(patterns) or meter.strong_steps)]
+                              for s in (drum_parts.kick_steps(grooving) or meter.strong_steps)]
                 if own_fill is not None and fill_from is not None:
                     notes += drum_parts.drum_bar(patterns=own_fill[1], gm=gm, bar_start_s=start, step_s=step_s,
                                                  velocity=vel, rng=rngs["drums"])
@@ -313,10 +323,12 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
                     notes += drum_parts.fill_notes(gm=gm, bar_start_s=start, from_step=fill_from, steps_per_bar=n,
                                                    step_s=step_s, velocity=vel, kind=fill_kind,
                                                    rng=rngs["drums"])
-                if b == 0 and idx > 0 and level != "low":
+                # the section-start crash follows the groove the bar plays: a verse that opens light (its first
+                # half on the low groove) comes in quietly, as a drummer opening a verse softly does not crash into it
+                if b == 0 and idx > 0 and score.bar_levels[-1] != "low":
                     notes.append(Note(start, bar_s, gm["crash"], int(85 + 35 * e)))
                 by_role["drums"].notes += notes
-            kicks = drum_parts.kick_steps(patterns) if "drums" in by_role else list(meter.strong_steps)
+            kicks = drum_parts.kick_steps(grooving) if "drums" in by_role else list(meter.strong_steps)
             if "percussion" in by_role and (level != "low" or "percussion" in orchestra.stated_roles) and not breakdown:
                 grids = {v: drum_parts.percussion_pattern(v, meter, level) for v in orchestra.percussion_voices}
                 by_role["percussion"].notes += drum_parts.drum_bar(
@@ -377,7 +389,7 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
                           [section_kind(sp.name) for sp in score.sections])
     dynamics(score, gains, [_transition_type(plan, a, b) for (a, _), (b, _) in itertools.pairwise(sections)],
              bar_s=bar_s, beat_s=step_s * meter.beat_steps, swell_db=family.swell_db,
-             build_rise_db=family.build_rise_db)
+             build_rise_db=family.build_rise_db, openings=openings)
     if family.swell_db > 0:  # a family that swells plays its hairpins with its touch too
         hairpin_touch(score, gains)
 

@@ -12,8 +12,10 @@ from collections.abc import Mapping
 import numpy as np
 
 from engine.score import Note
+from engine.structure.dynamics import LEVELS
 from engine.structure.harmony import parse_grid
 from engine.structure.meter import Meter
+from knowledge_base import normalise_name
 from knowledge_base.sound import Groove
 
 
@@ -217,3 +219,15 @@ def bar_variation(patterns: dict[str, str], meter: Meter, rng: np.random.Generat
         out["hat_open"] = _put(out.get("hat_open", "." * n), int(rng.choice(offs)), "x")
         return out
     return patterns
+
+
+def opening_patterns(groove: Groove, meter: Meter, name: str, level: str, bars: int, rng: np.random.Generator, *,
+                      chorus_follows: bool) -> dict[str, str] | None:
+    """A moderate verse (the mid level) of two phrases or more that leads into a chorus opens light: its first half
+    plays the low level (pop's verse opens on kick and hats, the backbeat comes in halfway; the bass follows the
+    kick), so the song builds into its chorus instead of holding one level for the verse (a 30 s pop clip's loudness
+    range was 3.4 LU). A driving verse (rock, metal, punk at high energy) hits from its first bar; the layers stay
+    the verse's. None where the whole section plays its own level."""
+    if not (chorus_follows and bars >= 8 and level == "mid" and normalise_name(name).startswith("verse")):
+        return None
+    return take_patterns(level_patterns(groove, meter, LEVELS[LEVELS.index(level) - 1]), meter, rng)

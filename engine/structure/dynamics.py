@@ -16,6 +16,20 @@ RECEDE = 0.75  # how far a hairpin falls back after its peak, as a share of the 
 HAIRPIN_TOUCH = 0.35  # how much of a hairpin the players make with their touch: velocity ~ (gain re the section)^this
 CHORUS_LIFT_DB = 3.5  # a verse sits at least this far under the song's choruses (the master's bus compressor takes back
 # about a decibel of it: at 2.5 dB a trap hook came out 1.6-1.9 LU over its verse)
+OPENING_DB = 3.0  # a verse that opens light (drums.opening_patterns) starts this far under its level and grows
+# to it by its half, where the full groove comes in
+
+
+LEVELS = ("low", "mid", "high")
+
+
+def chorus_level(level: str, kind: str | None, verse_level: str | None) -> str:
+    """The groove level a section plays: a chorus (hook, drop) at or under its verse's level plays the next one up, as
+    a band opens up for the hook (open hats, the busier kick and the bass that follows it, the layers the higher level
+    turns on); its energy (velocity, loudness) stays its own. A trap hook at 0.67 played its verse's groove at 0.60."""
+    if kind != "chorus" or verse_level is None or LEVELS.index(level) > LEVELS.index(verse_level):
+        return level
+    return LEVELS[min(LEVELS.index(verse_level) + 1, len(LEVELS) - 1)]
 
 
 def section_gains(energies: list[float], depth_db_per_energy: float = SECTION_DB_PER_ENERGY,
@@ -35,13 +49,15 @@ def section_gains(energies: list[float], depth_db_per_energy: float = SECTION_DB
 
 
 def dynamics(score: Score, gains: list[float], transitions: list[str], *, bar_s: float, beat_s: float,
-             swell_db: float = 0.0, build_rise_db: float = 0.0) -> None:
+             swell_db: float = 0.0, build_rise_db: float = 0.0, openings: list[float | None] | None = None) -> None:
     """Gain automation: each section holds its level; the change comes in the beat before the next one
     (a bar for fades), where the transition's own dips (drop, cut, fade) are drawn at the section's level.
     With ``swell_db`` a section is a hairpin instead: it starts that far under its level, grows to it about two
     thirds through and falls back RECEDE of the way by its end (a phrase that swells and recedes), unless a louder
     section follows: then it holds its peak into it. With ``build_rise_db`` a club build (a section named 'build')
-    is a crescendo: it starts that far under its level and rises to it (even in dB) by the drop."""
+    is a crescendo: it starts that far under its level and rises to it (even in dB) by the drop. ``openings``: for
+    each section, where a verse that opens light reaches its level (its half), else None: it grows to it from
+    OPENING_DB under (the band builds into the full groove)."""
     points: list[tuple[float, float]] = []
     start_dip, end_dip = 10 ** (-swell_db / 20.0), 10 ** (-RECEDE * swell_db / 20.0)
     previous_end = 0.0
@@ -52,6 +68,10 @@ def dynamics(score: Score, gains: list[float], transitions: list[str], *, bar_s:
         reserve = (bar_s if kind == "fade" else beat_s) + 0.02
         # a louder section grows on from where the one before it ended, never from below it
         points.append((span.start_s + (0.001 if i else 0.0), min(level, max(level * start_dip, previous_end))))
+        full_at = openings[i] if openings and i < len(openings) else None
+        if full_at is not None and swell_db <= 0:
+            t0, g0 = points.pop()
+            points += [(t0, min(g0, level * 10 ** (-OPENING_DB / 20.0))), (full_at, level)]
         if build_rise_db > 0 and swell_db <= 0 and span.name.lower().startswith("build"):
             t0, g0 = points.pop()
             low = min(g0, level * 10 ** (-build_rise_db / 20.0))  # stripped back, under the intro if need be

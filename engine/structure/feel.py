@@ -27,7 +27,12 @@ PUSH_MS = {"drums": 0.0, "percussion": 0.0, "bass": -2.0, "harmony": 3.0, "pad":
 LOOSENESS = {"drums": 1.0, "percussion": 1.0, "bass": 0.7, "harmony": 0.8, "pad": 0.8, "lead": 1.0, "counter": 0.9,
              "arp": 0.7}
 DRUM_LOOSENESS = {36: 0.6, 35: 0.6, 38: 0.9, 40: 0.9}
-MIN_HUMANIZE_MS = 5.0  # nobody plays on the grid: a floor of human timing for every groove
+# A player's timing scatter (one standard deviation, ms): nobody plays on the grid, so every part scatters at least
+# MIN_HUMANIZE_MS (the floor used to come before a role's looseness: a bass at 0.7 of it scattered 3.5 ms, a held pad
+# at a fast tempo under 3); a groove's figure counts up to MAX_HUMANIZE_MS, past which a band sounds sloppy (a jazz
+# groove's 10 ms scattered its counter-line 11-13 ms and flammed the comping against the ride)
+MIN_HUMANIZE_MS = 5.0
+MAX_HUMANIZE_MS = 7.5
 GRID_TOLERANCE = 0.3  # a note within 0.3 of a step of the grid belongs to that step
 STRIKE_S = 0.045  # notes of a part that start within this of a strike's first note belong to it (strum, roll)
 REFERENCE_STEP_S = 0.125  # the sixteenth at 120 BPM, where a groove's humanize_ms is its figure
@@ -63,6 +68,12 @@ def swing_offsets(steps: np.ndarray, swing: float, unit_steps: int, step_s: floa
     return np.where(local % 2 == 1, swing * step_s / 3.0, 0.0)
 
 
+def human_timing_ms(humanize_ms: float, tempo_scale: float, role: str) -> float:
+    """A role's timing scatter (ms, one standard deviation): the groove's figure (tighter at a fast tempo, at most
+    MAX_HUMANIZE_MS) scaled by how loosely the role plays, never under MIN_HUMANIZE_MS."""
+    return max(min(humanize_ms * tempo_scale, MAX_HUMANIZE_MS) * LOOSENESS.get(role, 1.0), MIN_HUMANIZE_MS)
+
+
 def strikes(starts: np.ndarray, step_s: float) -> np.ndarray:
     """For each note (sorted by start), the index of the first note of the strike it belongs to: notes that
     start within STRIKE_S (and under half a step) of that first note sound as one onset."""
@@ -82,7 +93,7 @@ def _feel_track(track: Track, score: Score, groove: GrooveMap, rng: np.random.Ge
         return []
     step_s = score.step_s
     tempo_scale = min(1.0, step_s / REFERENCE_STEP_S)  # a fast tempo is played tighter
-    human_s = max(groove.humanize_ms * tempo_scale, MIN_HUMANIZE_MS) / 1000.0 * LOOSENESS.get(track.role, 1.0)
+    human_s = human_timing_ms(groove.humanize_ms, tempo_scale, track.role) / 1000.0
     push_s = PUSH_MS.get(track.role, 0.0) / 1000.0
     starts = np.fromiter((nt.start_s for nt in notes), dtype=np.float64, count=len(notes))
     pitches = np.fromiter((nt.pitch for nt in notes), dtype=np.int64, count=len(notes))

@@ -81,3 +81,43 @@ def test_a_fast_swing_is_one_feel_for_the_band(kb: KnowledgeBase) -> None:
         scatter += [v["scatter_ms"] for v in f.values() if isinstance(v, dict)]
     assert gaps and max(gaps) <= 5.0, gaps
     assert min(scatter) >= 3.0 and max(scatter) <= 10.0, scatter
+
+
+@pytest.mark.parametrize("tempo_bpm", [75.0, 85.0])
+def test_lofi_eighths_drag_as_an_mpc_swing_and_the_band_follows(kb: KnowledgeBase, tempo_bpm: float) -> None:
+    """Lo-fi hip hop is played with a lazy MPC swing on its eighths (about 62%, >= 1.6:1); at 0.45 it was a nudge
+    (1.35:1). Keys, bass and the lead sit on the drums' swung off-beats (within 5 ms over three takes; one take's
+    few lead off-beats move with its human timing), so nothing flams."""
+    gaps: dict[str, list[float]] = {}
+    for seed in (0, 1, 2):
+        plan = make_plan(tempo_bpm=tempo_bpm, duration_s=24.0, sections=(("A", 1.0, 0.6),),
+                         chords=("Dm9", "G7", "Cmaj7", "Am7"), key="C major")
+        f = mm.feel(composed(kb, plan, genre="lofi_hip_hop", instruments=("piano",), seed=seed))
+        assert 1.6 <= f["swing_ratio"] <= 2.0, f["swing_ratio"]
+        drums = f["drums"]["offbeat_delay_ms"]
+        for k, v in f.items():
+            if isinstance(v, dict) and k != "drums" and v["offbeat_delay_ms"] is not None:
+                gaps.setdefault(k, []).append(v["offbeat_delay_ms"] - drums)
+    assert gaps and all(abs(float(np.mean(g))) <= 5.0 for g in gaps.values()), gaps
+
+
+def test_every_role_scatters_like_a_player(kb: KnowledgeBase) -> None:
+    """Per-role timing scatter stays 3-10 ms: a bass (0.7 of the groove's figure) or a held pad at a fast tempo no
+    longer falls under 3 ms (the floor came before the role's looseness), and a jazz groove's 10 ms no longer
+    scatters its counter-line and comping past 10 ms. (The pitched parts: a drum fill's 32nd notes near a beat are
+    not timing scatter.)"""
+    assert feel.human_timing_ms(6.0, 0.6, "bass") == pytest.approx(feel.MIN_HUMANIZE_MS)
+    assert feel.human_timing_ms(6.0, 0.6, "pad") == pytest.approx(feel.MIN_HUMANIZE_MS)
+    assert feel.human_timing_ms(10.0, 1.0, "lead") == pytest.approx(feel.MAX_HUMANIZE_MS)
+    assert feel.human_timing_ms(6.0, 1.0, "lead") == pytest.approx(6.0)  # a groove's own figure in between
+    scatter = []
+    for seed in (0, 1):
+        plan = make_plan(tempo_bpm=88.0, duration_s=30.0, sections=(("verse", 0.5, 0.4), ("chorus", 0.5, 0.8)),
+                         chords=("Fmaj7", "Ebmaj7", "Dm7", "G7"), key="F major")
+        f = mm.feel(composed(kb, plan, genre="smooth_jazz", instruments=("saxophone",), seed=seed))
+        scatter += [v["scatter_ms"] for k, v in f.items() if isinstance(v, dict) and k != "drums"]
+        plan = make_plan(tempo_bpm=180.0, duration_s=20.0, sections=(("verse", 0.5, 0.7), ("chorus", 0.5, 0.9)),
+                         chords=("Em", "C", "D", "Em"), key="E minor")
+        f = mm.feel(composed(kb, plan, genre="heavy_metal", seed=seed))
+        scatter += [v["scatter_ms"] for k, v in f.items() if isinstance(v, dict) and k != "drums"]
+    assert min(scatter) >= 3.0 and max(scatter) <= 10.0, scatter
