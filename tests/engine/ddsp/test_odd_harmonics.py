@@ -16,7 +16,8 @@ SR = 44100
 
 def _ideal(amplitude: float, phase: np.ndarray) -> np.ndarray:
     """a (w3 cos 3phi + w5 cos 5phi + w7 cos 7phi): a steady note's series, in closed form."""
-    return amplitude * sum(w * np.cos(k * phase) for w, k in zip(core._ODD_SERIES, (3, 5, 7), strict=True))
+    terms = [w * np.cos(k * phase) for w, k in zip(core._ODD_SERIES, (3, 5, 7), strict=True)]
+    return np.asarray(amplitude * np.sum(terms, axis=0))
 
 
 def test_a_steady_note_stays_steady_across_the_blocks() -> None:
