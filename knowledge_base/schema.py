@@ -353,6 +353,8 @@ class KnowledgeBase(Entry):
             used = {v for level in (*groove.levels.values(), groove.fill) for v in level}
             problems += [f"groove {groove.id}: unknown drum voice {v!r}"
                          for v in sorted(used - set(sound.drum_voices))]
+            kits = [groove.kit] + ([groove.slow_kit.kit] if groove.slow_kit is not None else [])
+            problems += [f"groove {groove.id}: unknown kit {k!r}" for k in kits if k not in {x.id for x in sound.kits}]
         if problems:
             raise ValueError("; ".join(problems[:20]))
         return self

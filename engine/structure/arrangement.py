@@ -231,7 +231,7 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
     kinds = {section_kind(s.name) for s, _ in sections}
     orchestra = orchestrate(controls=controls, params=params, genres=lineage, kb=kb,
                             song_form={"verse", "chorus"} <= kinds)
-    tracks = _make_tracks(orchestra, kb, style)
+    tracks = _make_tracks(orchestra, kb, style, tempo_bpm)
     # the layer a chorus adds: silent in verses and builds, playing in choruses and drops
     lift = next((r for r in ("counter", "pad", "arp") if r in {t.role for t in tracks}
                  and r not in orchestra.stated_roles), None) if {"verse", "chorus"} <= kinds else None
@@ -460,12 +460,15 @@ def _comp_style(role: str, style: Groove, steps: int, *, anticipate: bool = Fals
     return CompStyle(style.comping.style, style.comping.pattern)  # the genre's rhythm at every energy
 
 
-def _make_tracks(orchestra: Orchestra, kb: KnowledgeBase, style: Groove) -> list[Track]:
+def _make_tracks(orchestra: Orchestra, kb: KnowledgeBase, style: Groove, tempo_bpm: float) -> list[Track]:
+    """A track a part; the drums on the groove's kit at this tempo (brushes on a jazz ballad, sticks above), unless
+    a stated instrument names a kit."""
     tracks: list[Track] = []
     for part in orchestra.parts:
         inst = kb.find_instrument(part.instrument_id)
         if part.role in ("drums", "percussion"):
-            kit = resolve_kit(kb, orchestra.kit_instrument, style.kit) if part.role == "drums" else "percussion"
+            kit = resolve_kit(kb, orchestra.kit_instrument, style.kit_at(tempo_bpm)) if part.role == "drums" else \
+                "percussion"
             tracks.append(Track(part.role, part.role, part.instrument_id, kit, 0, True))
         else:
             preset = resolve_preset(kb, inst, role=part.role)
