@@ -115,6 +115,9 @@ class Instrument(Entry):
     pitch_register: Register = Field(alias="register")
     gm_program: int | None = Field(default=None, ge=0, le=127)
     drum: bool = False
+    idiom: Literal["line", "rolls"] = Field(default="line", description=(
+        "How it plays a melodic part: a line, or rolls (a five-string banjo picks three-finger rolls around the "
+        "tune and never holds a note; engine/structure/rolls.py)"))
     aliases: list[str] = []
     audioset: list[str] = []
 
@@ -353,6 +356,8 @@ class KnowledgeBase(Entry):
             used = {v for level in (*groove.levels.values(), groove.fill) for v in level}
             problems += [f"groove {groove.id}: unknown drum voice {v!r}"
                          for v in sorted(used - set(sound.drum_voices))]
+            kits = [groove.kit] + ([groove.slow_kit.kit] if groove.slow_kit is not None else [])
+            problems += [f"groove {groove.id}: unknown kit {k!r}" for k in kits if k not in {x.id for x in sound.kits}]
         if problems:
             raise ValueError("; ".join(problems[:20]))
         return self

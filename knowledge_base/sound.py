@@ -23,6 +23,12 @@ class Comping(_Spec):
     pattern: str = ""  # step grid; "" = one sustained chord per bar
 
 
+class TempoKit(_Spec):
+    """The kit a groove's drummer changes to under a tempo (a jazz drummer takes brushes for a ballad)."""
+    kit: str
+    below_bpm: float = Field(gt=0.0)
+
+
 class Groove(_Spec):
     """Drum patterns and accompaniment styles for some genres in some meters.
 
@@ -34,6 +40,7 @@ class Groove(_Spec):
     genres: list[str] = Field(default_factory=list)  # empty: generic for its meters
     meters: list[str] = Field(min_length=1)
     kit: str = "acoustic"
+    slow_kit: TempoKit | None = None  # the kit under a tempo: sticks at a medium or fast swing, brushes on a ballad
     bass: str = "root_eighths"
     comping: Comping = Field(default_factory=Comping)
     arp: str = ""
@@ -56,6 +63,12 @@ class Groove(_Spec):
             if bad:
                 raise ValueError(f"groove {self.id}/{level}: bad characters in {bad[0]!r}")
         return self
+
+    def kit_at(self, tempo_bpm: float) -> str:
+        """The kit the groove is played on at ``tempo_bpm``."""
+        if self.slow_kit is not None and tempo_bpm < self.slow_kit.below_bpm:
+            return self.slow_kit.kit
+        return self.kit
 
 
 # ---------------------------------------------------------------- synth_presets.yaml

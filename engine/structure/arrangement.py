@@ -36,6 +36,7 @@ from engine.structure.harmony import (
 from engine.structure.melody import SINGING_FAMILIES, TESSITURA, MelodyWriter, counter_line
 from engine.structure.meter import Meter
 from engine.structure.orchestration import Orchestra, orchestrate
+from engine.structure.rolls import ROLL_RANGE, rolled
 from knowledge_base import KnowledgeBase, normalise_name, theory
 from knowledge_base.layout import DecodedControls
 from knowledge_base.limits import ring_out_s
@@ -231,7 +232,7 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
     kinds = {section_kind(s.name) for s, _ in sections}
     orchestra = orchestrate(controls=controls, params=params, genres=lineage, kb=kb,
                             song_form={"verse", "chorus"} <= kinds)
-    tracks = _make_tracks(orchestra, kb, style)
+    tracks = _make_tracks(orchestra, kb, style, tempo_bpm)
     # the layer a chorus adds: silent in verses and builds, playing in choruses and drops
     lift = next((r for r in ("counter", "pad", "arp") if r in {t.role for t in tracks}
                  and r not in orchestra.stated_roles), None) if {"verse", "chorus"} <= kinds else None
@@ -246,6 +247,11 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
                           step_s=step_s, rng=rng_for(seed, "lead"),
                           breathes=lead_inst is not None and lead_inst.family in SINGING_FAMILIES)
     rngs = {role: rng_for(seed, role) for role in by_role}
+    # a banjo picks rolls around its part (instruments.yaml idiom: rolls), whatever the part
+    rolls = {role for role in ("lead", "counter", "harmony") if role in by_role and
+             (inst := kb.find_instrument(by_role[role].instrument_id)) is not None and inst.idiom == "rolls"}
+    roll_rng = rng_for(seed, "rolls")
+    backing: list[Note] = []  # a rolling harmony part's tune: the top of each chord's voicing, held for the chord
     voicings: dict[str, tuple[int, ...] | None] = {"harmony": None, "pad": None, "arp": None}
     # a guitar through an overdriven or distorted sound plays power chords, a rhythm part on the low strings, a held
     # (pad) part an octave up (knowledge_base sampler.power_chords; sampler.full_chord_genres keep full chords)
@@ -360,6 +366,12 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
                     voicing = struck or voice_lead(part.pitch_classes, voicings[role],
                                                    n_voices=4 if role != "arp" else 3, low=lo, high=hi)
                     voicings[role] = voicing
+                    if role in rolls:  # a banjo backs up with rolls over the chord, not strums
+                        until_s = in_bar[k + 1].start_s if k + 1 < len(in_bar) else start + bar_s
+                        top = voicing[-1] + 12 * max(0, -((voicing[-1] - ROLL_RANGE[0]) // 12))
+                        backing.append(Note(part.start_s, until_s - part.start_s - 0.4 * step_s, top,
+                                            int(np.clip(round(vel * 127), 1, 127))))
+                        continue
                     window = {} if len(in_bar) == 1 else {
                         "from_step": round((part.start_s - start) / step_s),
                         "until_step": round((in_bar[k + 1].start_s - start) / step_s) if k + 1 < len(in_bar) else n}
@@ -369,9 +381,12 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
         if "lead" in by_role and _plays("lead", level, quiet, by_role, orchestra.stated_roles):
             felt_bpm = tempo_bpm * FELT_TEMPO.get(style.felt, 1.0)  # dnb at 174 is felt, and sung, at 87
             density = float(np.clip(e * (1.2 if felt_bpm < 100 else 0.85), 0.1, 1.0))
-            by_role["lead"].notes += melody.section(name=section.name, chords=chords, bar_starts_s=starts,
-                                                    density=density, velocity=0.7 + 0.2 * e, final=final,
-                                                    later=changes[span.start_bar: span.start_bar + count])
+            line = melody.section(name=section.name, chords=chords, bar_starts_s=starts, density=density,
+                                  velocity=0.7 + 0.2 * e, final=final,
+                                  later=changes[span.start_bar: span.start_bar + count])
+            by_role["lead"].notes += rolled(line, score.chords, step_s=step_s, bar_s=bar_s, low=low, high=high,
+                                            tonic_pc=tonic_pc, rng=roll_rng, beat_steps=meter.beat_steps) \
+                if "lead" in rolls else line
         if "counter" in by_role and _plays("counter", level, quiet, by_role, orchestra.stated_roles, lift=lift,
                                            kind=kind):
             halves = [next((c for c in reversed(bar_spans[span.start_bar + b]) if c.start_s <= starts[b] + bar_s / 2
@@ -379,11 +394,17 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
             notes, counter_prev = counter_line(chords=chords, bar_starts_s=starts, bar_s=bar_s, low=55, high=74,
                                                velocity=0.55 + 0.2 * e, previous=counter_prev,
                                                rng=rngs["counter"], halves=halves)
-            by_role["counter"].notes += notes
+            by_role["counter"].notes += rolled(notes, score.chords, step_s=step_s, bar_s=bar_s, low=55, high=74,
+                                               tonic_pc=tonic_pc, rng=roll_rng, beat_steps=meter.beat_steps) \
+                if "counter" in rolls else notes
         if nxt is not None:
             mark_transition(score, transition, boundary_s=(span.start_bar + count) * bar_s, bar_s=bar_s,
                              beat_s=step_s * meter.beat_steps, energy=e, section_bars=count)
 
+    if backing:
+        by_role["harmony"].notes += rolled(backing, score.chords, step_s=step_s, bar_s=bar_s, low=ROLL_RANGE[0],
+                                           high=ROLL_RANGE[1], tonic_pc=tonic_pc, rng=roll_rng,
+                                           beat_steps=meter.beat_steps)
     family = kb.mix_presets.for_genres([g.id for g in lineage]).dynamics  # the genre family's dynamic range
     gains = section_gains([sp.energy for sp in score.sections], family.section_db_per_energy,
                           [section_kind(sp.name) for sp in score.sections])
@@ -472,12 +493,15 @@ def _comp_style(role: str, style: Groove, steps: int, *, anticipate: bool = Fals
     return CompStyle(style.comping.style, style.comping.pattern)  # the genre's rhythm at every energy
 
 
-def _make_tracks(orchestra: Orchestra, kb: KnowledgeBase, style: Groove) -> list[Track]:
+def _make_tracks(orchestra: Orchestra, kb: KnowledgeBase, style: Groove, tempo_bpm: float) -> list[Track]:
+    """A track a part; the drums on the groove's kit at this tempo (brushes on a jazz ballad, sticks above), unless
+    a stated instrument names a kit."""
     tracks: list[Track] = []
     for part in orchestra.parts:
         inst = kb.find_instrument(part.instrument_id)
         if part.role in ("drums", "percussion"):
-            kit = resolve_kit(kb, orchestra.kit_instrument, style.kit) if part.role == "drums" else "percussion"
+            kit = resolve_kit(kb, orchestra.kit_instrument, style.kit_at(tempo_bpm)) if part.role == "drums" else \
+                "percussion"
             tracks.append(Track(part.role, part.role, part.instrument_id, kit, 0, True))
         else:
             preset = resolve_preset(kb, inst, role=part.role)

@@ -25,6 +25,7 @@ import numpy as np
 from engine.score import ChordSpan, Note
 from engine.structure.harmony import chord_tones_in_range, scale_pitches
 from engine.structure.meter import Meter
+from engine.structure.rolls import ROLL_RANGE
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +85,7 @@ TESSITURA = {
     "flute": (67, 88), "piccolo": (76, 96), "oboe": (62, 84), "clarinet": (55, 79), "saxophone": (55, 77),
     "trumpet": (58, 79), "muted_trumpet": (58, 79), "trombone": (45, 67), "french_horn": (50, 72),
     "violin": (62, 88), "cello": (45, 69), "harmonica": (60, 81), "recorder": (72, 91), "tin_whistle": (74, 93),
+    "banjo": ROLL_RANGE,  # a five-string banjo's rolls lie G3-G5, around the open fifth string's G4
 }
 SINGING_FAMILIES = ("vocal", "woodwind", "brass")  # leads that breathe
 CHORUS_WORDS = ("chorus", "hook", "drop", "climax", "refrain")

@@ -28,7 +28,7 @@ def _band_db(x: np.ndarray, lo_hz: float, hi_hz: float) -> float:
     return float(10 * np.log10(power[(freqs >= lo_hz) & (freqs < hi_hz)].sum() + 1e-20))
 
 
-@pytest.mark.parametrize("kit", ["acoustic", "rock", "tr808", "tr909", "lofi", "breaks"])
+@pytest.mark.parametrize("kit", ["acoustic", "rock", "tr808", "tr909", "lofi", "breaks", "jazz"])
 def test_kick_fundamental_stays_45_to_70_hz_in_every_key(kb: KnowledgeBase, kit: str) -> None:
     found = []
     for tonic in range(12):

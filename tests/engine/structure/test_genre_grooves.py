@@ -119,3 +119,24 @@ def test_a_jazz_waltz_swings_as_jazz_does_in_four(kb: KnowledgeBase) -> None:
         return float(mm.feel(score)["swing_ratio"])
 
     assert abs(ratio("3/4") - ratio("4/4")) < 0.05
+
+
+def test_swing_big_band_and_bebop_are_played_with_sticks(kb: KnowledgeBase) -> None:
+    """A big band at 180 played on the brush kit: the jazz groove gave brushes to every jazz genre. Swing, big band
+    and bebop are played with sticks (the ride's ping, the hi-hat's foot on 2 and 4); brushes stay where a drummer
+    takes them: a ballad, cool jazz, a bossa."""
+    def kit(genre: str, tempo_bpm: float, meter: str = "4/4", instruments: tuple[str, ...] = ()) -> str:
+        score = composed(kb, planned(kb, genre=genre, tempo_bpm=tempo_bpm, duration_s=12, meter=meter), genre=genre,
+                         instruments=instruments)
+        drums = score.track("drums")
+        assert drums is not None
+        return drums.preset
+
+    assert kit("swing", 180) == kit("bebop", 240) == kit("jazz", 150) == "jazz"
+    assert kit("jazz", 64) == "brush"  # a ballad
+    assert kit("cool_jazz", 140) == "brush"
+    assert kit("bossa_nova", 130) == "brush"
+    assert kit("jazz", 130, meter="3/4") == "brush" and kit("jazz", 200, meter="3/4") == "jazz"  # a jazz waltz
+    assert kit("swing", 180, instruments=("brushes",)) == "brush"  # stated brushes are played at any tempo
+    sticks, brushes = kb.synth_presets.kit("jazz"), kb.synth_presets.kit("brush")
+    assert sticks.id == "jazz" and sticks.voices != brushes.voices

@@ -171,6 +171,9 @@ def test_kits_switch_by_genre(kb: KnowledgeBase) -> None:
     brush = sampled_kit(_drums("brush", hit), ctx)
     if brush is not None:  # a GM soundfont with the GS brush kit (MuseScore_General)
         assert (brush.bank, brush.program) == (128, 40)  # the GS Brush kit: brushed drums sound brushed
+    sticks = sampled_kit(_drums("jazz", hit), ctx)
+    if sticks is not None:  # swing, big band and bebop: the GS Jazz kit, played with sticks
+        assert (sticks.bank, sticks.program) == (128, 32)
     if AVL is not None:
         assert choose_voice(_drums("acoustic", hit), ctx) == "sampled_kit"
         assert "Black_Pearl" in describe_voice(_drums("acoustic", hit), ctx)
