@@ -184,18 +184,23 @@ def ducked_delay(signal: np.ndarray, *, delay_s: float, feedback: float, mix: fl
     wet = np.ascontiguousarray(signal, dtype=np.float32).copy()
     board = Pedalboard([pb.Delay(delay_seconds=delay_s, feedback=feedback, mix=1.0)])
     process_in_place(board, wet if wet.ndim == 2 else wet[None, :], sample_rate)
-    mono = signal.mean(axis=0) if signal.ndim == 2 else signal
-    frames = mono.shape[-1] // _DUCK_FRAME + 2
+    n = signal.shape[-1]
+    frames = n // _DUCK_FRAME + 2
     padded = np.zeros(frames * _DUCK_FRAME, dtype=np.float32)
-    padded[:mono.shape[-1]] = mono
-    level = np.sqrt(np.mean(padded.reshape(frames, _DUCK_FRAME).astype(np.float64) ** 2, axis=1))
+    if signal.ndim == 2:
+        np.add(signal[0], signal[1], out=padded[:n])
+        padded *= np.float32(0.5)
+    else:
+        padded[:n] = signal
+    blocks = padded.reshape(frames, _DUCK_FRAME)
+    level = np.sqrt(np.einsum("ij,ij->i", blocks, blocks).astype(np.float64) / _DUCK_FRAME)
     # instant attack, exponential release: the larger of the level and its one-pole smoothing
     pole = float(np.exp(-1.0 / (DELAY_DUCK_RELEASE_S * sample_rate / _DUCK_FRAME)))
     envelope = np.maximum(level, sps.lfilter([1.0 - pole], [1.0, -pole], level))
     loud = float(np.percentile(envelope[envelope > 0.0], 90)) if np.any(envelope > 0.0) else 0.0
     if loud > 0.0:  # the full dip at the line's usual level, none once it is DELAY_DUCK_RANGE_DB under it
         depth = np.clip(1.0 + 20.0 * np.log10(np.maximum(envelope / loud, 1e-6)) / DELAY_DUCK_RANGE_DB, 0.0, 1.0)
-        wet *= frame_curve(10.0 ** (-DELAY_DUCK_DB * depth / 20.0), mono.shape[-1])
+        wet *= frame_curve(10.0 ** (-DELAY_DUCK_DB * depth / 20.0), n)
     signal *= np.float32(1.0 - mix)
     wet *= np.float32(mix)
     signal += wet
