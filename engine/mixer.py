@@ -180,30 +180,30 @@ def ducked_delay(signal: np.ndarray, *, delay_s: float, feedback: float, mix: fl
     engineer sets a lead's or a vocal's echo: the repeats sound in the line's gaps and dip by DELAY_DUCK_DB under the
     notes they would blur (each repeat of a plain delay lands on a later note: a synth lead heard as written before
     the mixer was heard with a third more notes after it). The dry part is ``1 - mix`` as pedalboard's Delay mixes it.
-    The same shape; works in place."""
-    wet = np.ascontiguousarray(signal, dtype=np.float32).copy()
-    board = Pedalboard([pb.Delay(delay_seconds=delay_s, feedback=feedback, mix=1.0)])
-    process_in_place(board, wet if wet.ndim == 2 else wet[None, :], sample_rate)
-    n = signal.shape[-1]
-    frames = n // _DUCK_FRAME + 2
-    padded = np.zeros(frames * _DUCK_FRAME, dtype=np.float32)
-    if signal.ndim == 2:
-        np.add(signal[0], signal[1], out=padded[:n])
-        padded *= np.float32(0.5)
-    else:
-        padded[:n] = signal
-    blocks = padded.reshape(frames, _DUCK_FRAME)
-    level = np.sqrt(np.einsum("ij,ij->i", blocks, blocks).astype(np.float64) / _DUCK_FRAME)
+    The same shape; works in place, a CHUNK at a time (a ten-minute lead never has a whole-length copy)."""
+    x = signal if signal.ndim == 2 else signal[None, :]
+    n = x.shape[-1]
+    usable = n // _DUCK_FRAME * _DUCK_FRAME
+    blocks = x[:, :usable].reshape(x.shape[0], -1, _DUCK_FRAME)  # a view
+    power = np.einsum("cij,cij->i", blocks, blocks, dtype=np.float64) / (x.shape[0] * _DUCK_FRAME)
+    tail = x[:, usable:]
+    power = np.concatenate([power, np.full(2, float(np.mean(tail.astype(np.float64) ** 2)) if tail.size else 0.0)])
+    level = np.sqrt(power)
     # instant attack, exponential release: the larger of the level and its one-pole smoothing
     pole = float(np.exp(-1.0 / (DELAY_DUCK_RELEASE_S * sample_rate / _DUCK_FRAME)))
     envelope = np.maximum(level, sps.lfilter([1.0 - pole], [1.0, -pole], level))
     loud = float(np.percentile(envelope[envelope > 0.0], 90)) if np.any(envelope > 0.0) else 0.0
+    depth = np.zeros_like(envelope)
     if loud > 0.0:  # the full dip at the line's usual level, none once it is DELAY_DUCK_RANGE_DB under it
         depth = np.clip(1.0 + 20.0 * np.log10(np.maximum(envelope / loud, 1e-6)) / DELAY_DUCK_RANGE_DB, 0.0, 1.0)
-        wet *= frame_curve(10.0 ** (-DELAY_DUCK_DB * depth / 20.0), n)
-    signal *= np.float32(1.0 - mix)
-    wet *= np.float32(mix)
-    signal += wet
+    gain = mix * 10.0 ** (-DELAY_DUCK_DB * depth / 20.0)  # the echo's level per frame
+    board = Pedalboard([pb.Delay(delay_seconds=delay_s, feedback=feedback, mix=1.0)])
+    for i, begin in enumerate(range(0, n, CHUNK)):  # CHUNK is a whole number of frames
+        dry = x[:, begin:begin + CHUNK]
+        wet = board(dry, sample_rate, reset=i == 0)  # a new array: the dry chunk is read before it is changed
+        wet *= frame_curve(gain[begin // _DUCK_FRAME:], dry.shape[-1])
+        dry *= np.float32(1.0 - mix)
+        dry += wet
     return signal
 
 
