@@ -136,7 +136,7 @@ REVERB_HIGHPASS_HZ = 100.0  # the shared reverb send's low cut (2nd order)
 Effect = Pedalboard | float  # a pedalboard chain, or a float: tanh saturation with that drive (dB)
 
 
-def _chain(role: str, preset: MixPreset, beat_s: float) -> list[Effect]:
+def _chain(role: str, preset: MixPreset) -> list[Effect]:
     """The role's insert effects in order: filters, saturation, compressor (the delay follows: ``ducked_delay``)."""
     filters: list[pb.Plugin] = []
     if role in preset.highpass_hz:
@@ -350,7 +350,7 @@ def mix(*, tracks: dict[str, tuple[str, Track]], score: Score, preset: MixPreset
         presence = preset.bass_presence.get(role, 0.0)
         if presence > 0.0 and not ducked:  # odd harmonics (a rectifier's 2f, 4f: the bass heard an octave up)
             signal = add_harmonic_presence(signal, presence, sample_rate)
-        signal = apply_chain(signal, _chain(role, preset, beat_s), sample_rate)
+        signal = apply_chain(signal, _chain(role, preset), sample_rate)
         echo = preset.delay
         if echo.role == role and echo.mix > 0.0:
             signal = ducked_delay(signal, delay_s=echo.beats * beat_s, feedback=echo.feedback, mix=echo.mix,
