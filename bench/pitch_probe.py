@@ -11,6 +11,8 @@ precision, recall, the F1 an octave either way, and where the notes nobody wrote
 ``onset +12`` heard with a written note, an octave above it (a strong second harmonic, an organ's footage),
 ``during +0`` the written key heard again while it holds (a re-attack: tremolo, side-chain, a looped sample), ``gap``
 away from every written note. Only the score is composed (no mix), so a probe of one part takes seconds.
+With ``--stem`` each part also goes through its genre's mixer channel strip alone (mix preset, side-chain on the
+score's kicks, presence, delay: the finished stem without the other parts); a second line says what the mixer adds.
 """
 
 from __future__ import annotations
@@ -124,6 +126,18 @@ def play(kb: KnowledgeBase, score: Score, track: Track, preset: Preset | None) -
     return voice.render(track, n_samples=n_samples, sample_rate=SR, seed=seed), f"sampler {preset.label}"
 
 
+def through_mixer(kb: KnowledgeBase, score: Score, track: Track, audio: np.ndarray) -> np.ndarray:
+    """The part's finished stem: ``audio`` through its genre's mixer channel strip, alone (engine/mixer.py ``mix``
+    with this one track: its gain, filters, presence, compressor, delay, side-chain on the score's kicks, pan and
+    width; the shared reverb is a stem of its own and not in it). Stereo [2, n]; ``audio`` is left as it was."""
+    from engine.mixer import mix
+
+    preset = kb.mix_presets.for_genres([g.id for g in kb.genre_lineage(score.genre_id)])
+    stems, _ = mix(tracks={track.name: (track.role, np.array(audio, dtype=np.float32))}, score=score, preset=preset,
+                   sample_rate=SR, seed=0, fx=None)
+    return stems[track.name]
+
+
 def probe(track: Track, audio: np.ndarray, duration_s: float) -> dict[str, Any]:
     reference = [(n.start_s, n.end_s, n.pitch) for n in track.notes if n.start_s < duration_s - 0.1]
     heard = pitch_truth.transcribe(audio, SR)
@@ -140,6 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", type=str, required=True, help="sound bench prompt numbers (0-based, commas)")
     parser.add_argument("--track", action="append", default=[], help="these tracks only (repeatable)")
     parser.add_argument("--preset", action="append", default=[], help="bank/program[+semitones][@soundfont]")
+    parser.add_argument("--stem", action="store_true", help="also through the genre's mixer channel strip")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
     missing = pitch_truth.unavailable()
@@ -169,6 +184,13 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{i:>2} {str(score.genre_id)[:12]:<12} {track.name[:8]:<8} {track.instrument_id[:18]:<18} "
                       f"{voice[:44]:<44} F1 {row['f1']:.2f} P {row['precision']:.2f} R {row['recall']:.2f} "
                       f"-12:{row['f1_octave_down']:.2f} +12:{row['f1_octave_up']:.2f} | {extra}", flush=True)
+                if args.stem:
+                    stem = probe(track, through_mixer(kb, score, track, audio), score.duration_s)
+                    row["stem"] = stem
+                    extra = ", ".join(f"{k}:{v}" for k, v in stem["extra"].items())
+                    print(f"{'':>2} {'':<12} {'':<8} {'':<18} {'  ... after the mixer':<44} F1 {stem['f1']:.2f} "
+                          f"P {stem['precision']:.2f} R {stem['recall']:.2f} -12:{stem['f1_octave_down']:.2f} "
+                          f"+12:{stem['f1_octave_up']:.2f} | {extra}", flush=True)
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps({"rows": rows}, indent=1))

@@ -13,6 +13,12 @@ note dips and swells: "re-attacked"). The voice figure is the pitch truth of wha
 figure says what the mix adds. The written notes are the track's notes as the voices play them (groove and
 humanisation are already in them).
 
+Level matters to the transcriber: its spectrogram is log power over a floor (1e-10) scaled 0-1 per window, so a
+louder signal shows more of its decays and noise above the floor. The voice is transcribed at the level its voice
+renders (a sampler's raw level, often -35 dBFS RMS), the stem at its level in the mix (about -20 dBFS): part of a
+sampled part's voice-to-stem difference is that level alone (a finger bass's voice, 0.83 F1 as rendered, is 0.72,
+0.81 and 0.76 at a quarter, twice and four times its level: more re-attacks heard in its decays as it gets louder).
+
 Bench-only: ``pip install --no-deps -r requirements-bench.txt`` (basic-pitch's declared dependencies pull
 tensorflow; none of it is needed for the ONNX model). Without it, ``unavailable()`` says why and the bench skips.
 """

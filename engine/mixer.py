@@ -136,8 +136,8 @@ REVERB_HIGHPASS_HZ = 100.0  # the shared reverb send's low cut (2nd order)
 Effect = Pedalboard | float  # a pedalboard chain, or a float: tanh saturation with that drive (dB)
 
 
-def _chain(role: str, preset: MixPreset, beat_s: float) -> list[Effect]:
-    """The role's insert effects in order: filters, saturation, compressor, delay."""
+def _chain(role: str, preset: MixPreset) -> list[Effect]:
+    """The role's insert effects in order: filters, saturation, compressor (the delay follows: ``ducked_delay``)."""
     filters: list[pb.Plugin] = []
     if role in preset.highpass_hz:
         filters.append(pb.HighpassFilter(cutoff_frequency_hz=preset.highpass_hz[role]))
@@ -150,9 +150,6 @@ def _chain(role: str, preset: MixPreset, beat_s: float) -> list[Effect]:
         c = preset.compress[role]
         dynamics.append(pb.Compressor(threshold_db=c.threshold_db, ratio=c.ratio, attack_ms=c.attack_ms,
                                       release_ms=c.release_ms))
-    if preset.delay.role == role and preset.delay.mix > 0.0:
-        dynamics.append(pb.Delay(delay_seconds=preset.delay.beats * beat_s, feedback=preset.delay.feedback,
-                                 mix=preset.delay.mix))
     drive = preset.saturation_db.get(role, 0.0)
     steps: list[Effect] = [Pedalboard(filters)] if filters else []
     steps += [float(drive)] if drive > 0.0 else []
@@ -171,6 +168,43 @@ def process_in_place(board: pb.Plugin, x: np.ndarray, sample_rate: int) -> np.nd
     for i, start in enumerate(range(0, x.shape[-1], CHUNK)):
         x[:, start:start + CHUNK] = board(x[:, start:start + CHUNK], sample_rate, reset=i == 0)
     return x
+
+
+DELAY_DUCK_DB = 18.0  # how far a delay's echoes dip while the dry line they repeat is playing
+DELAY_DUCK_RANGE_DB = 12.0  # the dip is full at the line's usual level and none this far under it
+DELAY_DUCK_RELEASE_S = 0.08  # how fast the line's level falls in the ducker's ear once it stops (a release)
+
+
+def ducked_delay(signal: np.ndarray, *, delay_s: float, feedback: float, mix: float, sample_rate: int) -> np.ndarray:
+    """``signal`` (float32 [n] or [2, n], owned) with a tempo delay whose return is ducked by the dry line, as an
+    engineer sets a lead's or a vocal's echo: the repeats sound in the line's gaps and dip by DELAY_DUCK_DB under the
+    notes they would blur (each repeat of a plain delay lands on a later note: a synth lead heard as written before
+    the mixer was heard with a third more notes after it). The dry part is ``1 - mix`` as pedalboard's Delay mixes it.
+    The same shape; works in place, a CHUNK at a time (a ten-minute lead never has a whole-length copy)."""
+    x = signal if signal.ndim == 2 else signal[None, :]
+    n = x.shape[-1]
+    usable = n // _DUCK_FRAME * _DUCK_FRAME
+    blocks = x[:, :usable].reshape(x.shape[0], -1, _DUCK_FRAME)  # a view
+    power = np.einsum("cij,cij->i", blocks, blocks, dtype=np.float64) / (x.shape[0] * _DUCK_FRAME)
+    tail = x[:, usable:]
+    power = np.concatenate([power, np.full(2, float(np.mean(tail.astype(np.float64) ** 2)) if tail.size else 0.0)])
+    level = np.sqrt(power)
+    # instant attack, exponential release: the larger of the level and its one-pole smoothing
+    pole = float(np.exp(-1.0 / (DELAY_DUCK_RELEASE_S * sample_rate / _DUCK_FRAME)))
+    envelope = np.maximum(level, sps.lfilter([1.0 - pole], [1.0, -pole], level))
+    loud = float(np.percentile(envelope[envelope > 0.0], 90)) if np.any(envelope > 0.0) else 0.0
+    depth = np.zeros_like(envelope)
+    if loud > 0.0:  # the full dip at the line's usual level, none once it is DELAY_DUCK_RANGE_DB under it
+        depth = np.clip(1.0 + 20.0 * np.log10(np.maximum(envelope / loud, 1e-6)) / DELAY_DUCK_RANGE_DB, 0.0, 1.0)
+    gain = mix * 10.0 ** (-DELAY_DUCK_DB * depth / 20.0)  # the echo's level per frame
+    board = Pedalboard([pb.Delay(delay_seconds=delay_s, feedback=feedback, mix=1.0)])
+    for i, begin in enumerate(range(0, n, CHUNK)):  # CHUNK is a whole number of frames
+        dry = x[:, begin:begin + CHUNK]
+        wet = board(dry, sample_rate, reset=i == 0)  # a new array: the dry chunk is read before it is changed
+        wet *= frame_curve(gain[begin // _DUCK_FRAME:], dry.shape[-1])
+        dry *= np.float32(1.0 - mix)
+        dry += wet
+    return signal
 
 
 def apply_chain(signal: np.ndarray, steps: list[Effect], sample_rate: int) -> np.ndarray:
@@ -316,7 +350,11 @@ def mix(*, tracks: dict[str, tuple[str, Track]], score: Score, preset: MixPreset
         presence = preset.bass_presence.get(role, 0.0)
         if presence > 0.0 and not ducked:  # odd harmonics (a rectifier's 2f, 4f: the bass heard an octave up)
             signal = add_harmonic_presence(signal, presence, sample_rate)
-        signal = apply_chain(signal, _chain(role, preset, beat_s), sample_rate)
+        signal = apply_chain(signal, _chain(role, preset), sample_rate)
+        echo = preset.delay
+        if echo.role == role and echo.mix > 0.0:
+            signal = ducked_delay(signal, delay_s=echo.beats * beat_s, feedback=echo.feedback, mix=echo.mix,
+                                  sample_rate=sample_rate)
         # a multiband side-chain: the kick ducks the bass's low end, which it masks, and leaves the upper harmonics
         # that carry the bass on small speakers (ducked with it, a plucked bass lost them with its attacks: boom
         # bap's double bass fell to 21% of its energy above 150 Hz)
