@@ -368,7 +368,9 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
                     voicings[role] = voicing
                     if role in rolls:  # a banjo backs up with rolls over the chord, not strums
                         until_s = in_bar[k + 1].start_s if k + 1 < len(in_bar) else start + bar_s
-                        top = voicing[-1] + 12 * max(0, -((voicing[-1] - ROLL_RANGE[0]) // 12))
+                        top = voicing[-1]
+                        while top < ROLL_RANGE[0]:  # up into the banjo's range
+                            top += 12
                         backing.append(Note(part.start_s, until_s - part.start_s - 0.4 * step_s, top,
                                             int(np.clip(round(vel * 127), 1, 127))))
                         continue
