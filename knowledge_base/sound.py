@@ -119,6 +119,8 @@ class SynthPreset(_Spec):
 class DrumKit(_Spec):
     id: str
     instruments: list[str] = Field(default_factory=list, description="Drum instruments that choose this kit")
+    generic: bool = Field(False, description="Its instruments name a kind (a drum machine), not this kit: a "
+                          "stated one chooses it, a guessed one (the line-up's, the parser's) keeps the groove's kit")
     voices: dict[str, dict[str, float]] = Field(default_factory=dict)
     gain_db: float = 0.0
 

@@ -34,15 +34,20 @@ def resolve_preset(kb: KnowledgeBase, inst: Instrument | None, *, role: str) -> 
     return "electric_bass" if role == "bass" else presets.default_preset
 
 
-def resolve_kit(kb: KnowledgeBase, instrument_id: str | None, groove_kit: str) -> str:
+def resolve_kit(kb: KnowledgeBase, instrument_id: str | None, groove_kit: str, stated: bool = True) -> str:
     """The kit a drum track plays: the groove's, unless the instrument names a particular kit (tr808, brushes).
-    The default kit's instruments (drum_kit, snare, hi_hat...) are generic: a trap "drum kit" is the 808."""
+    The default kit's instruments (drum_kit, snare, hi_hat...) are generic: a trap "drum kit" is the 808. A
+    generic kit's instruments ("drum machine") choose it when stated or when the groove plays the default kit;
+    guessed (the line-up's, the parser's), they keep a groove's own kit (lo-fi's dusty machine, trap's 808)."""
     presets = kb.synth_presets
+    groove = presets.kit(groove_kit).id
     if instrument_id is not None:
         for kit in presets.kits:
             if instrument_id in kit.instruments and kit.id != presets.default_kit:
+                if kit.generic and not stated and groove != presets.default_kit:
+                    break
                 return kit.id
-    return presets.kit(groove_kit).id
+    return groove
 
 
 def gm_program_for(inst: Instrument | None, preset_id: str, kb: KnowledgeBase) -> int:

@@ -502,8 +502,8 @@ def _make_tracks(orchestra: Orchestra, kb: KnowledgeBase, style: Groove, tempo_b
     for part in orchestra.parts:
         inst = kb.find_instrument(part.instrument_id)
         if part.role in ("drums", "percussion"):
-            kit = resolve_kit(kb, orchestra.kit_instrument, style.kit_at(tempo_bpm)) if part.role == "drums" else \
-                "percussion"
+            kit = resolve_kit(kb, orchestra.kit_instrument, style.kit_at(tempo_bpm), orchestra.kit_stated) \
+                if part.role == "drums" else "percussion"
             tracks.append(Track(part.role, part.role, part.instrument_id, kit, 0, True))
         else:
             preset = resolve_preset(kb, inst, role=part.role)

@@ -48,6 +48,7 @@ class Orchestra:
     percussion_voices: tuple[str, ...]
     kit_instrument: str | None  # the drum instrument that chose the kit
     stated_roles: frozenset[TrackRole] = frozenset()  # roles a stated instrument plays: heard in every section
+    kit_stated: bool = True  # the prompt named it (else the line-up's or the parser's guess: see resolve_kit)
 
     def has(self, role: TrackRole) -> bool:
         return any(p.role == role for p in self.parts)
@@ -233,6 +234,7 @@ def orchestrate(*, controls: DecodedControls, params: ParametersIn, genres: list
     percussion: list[str] = []
     percussion_ids: list[str] = []
     kit: str | None = None
+    kit_stated = False
     placed: list[str] = []
     for inst_id in stated + inferred:
         inst = kb.find_instrument(inst_id)
@@ -240,8 +242,8 @@ def orchestrate(*, controls: DecodedControls, params: ParametersIn, genres: list
             continue
         if inst.drum or inst_id in kit_pieces:
             if inst_id in kit_pieces or inst.family == "drums":
-                if inst_id not in generic_kit:
-                    kit = kit or inst_id
+                if inst_id not in generic_kit and kit is None:
+                    kit, kit_stated = inst_id, inst_id in stated
                 taken.setdefault("drums", inst_id)
             else:
                 percussion_ids.append(inst_id)
@@ -298,8 +300,8 @@ def orchestrate(*, controls: DecodedControls, params: ParametersIn, genres: list
         if inst.drum or inst_id in kit_pieces:
             if "drums" not in taken and "drums" not in blocked and genre_has_drums and inst_id in kit_pieces:
                 taken["drums"] = inst_id
-                if inst_id not in generic_kit:
-                    kit = kit or inst_id
+                if inst_id not in generic_kit and kit is None:
+                    kit, kit_stated = inst_id, False
             continue
         if role in ("counter", "arp") and len([r for r in taken if r in PITCHED_ROLES]) >= MAX_PITCHED_PARTS:
             continue
@@ -313,4 +315,4 @@ def orchestrate(*, controls: DecodedControls, params: ParametersIn, genres: list
     order = ("drums", "percussion", "bass", "harmony", "pad", "lead", "counter", "arp")
     parts.sort(key=lambda p: order.index(p.role))
     stated_roles_out = frozenset(p.role for p in parts if p.instrument_id in stated)
-    return Orchestra(tuple(parts), tuple(percussion), kit, stated_roles_out)
+    return Orchestra(tuple(parts), tuple(percussion), kit, stated_roles_out, kit_stated)

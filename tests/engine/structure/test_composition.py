@@ -213,6 +213,19 @@ def test_compound_name_and_kit_piece(kb: KnowledgeBase) -> None:
     assert orchestra.kit_instrument is None  # a named hi-hat keeps the house groove's drum machine
 
 
+@pytest.mark.parametrize(("words", "source", "kit"), [
+    ((), "", "lofi"), (("Drum Machine",), "inferred", "lofi"), (("909",), "stated", "tr909"),
+    (("drum machine",), "stated", "tr909"), (("808 drums",), "stated", "tr808")])
+def test_a_guessed_drum_machine_keeps_the_groove_s_kit(kb: KnowledgeBase, words: tuple[str, ...], source: str,
+                                                       kit: str) -> None:
+    """Lo-fi's line-up and the parser's guess say 'Drum Machine' (a kind, not a machine): the lo-fi groove's dusty
+    kit plays; a stated 909 or 808 is that machine."""
+    plan = make_plan(tempo_bpm=80.0, duration_s=6.0)
+    instrumentation = [{"name": w, "role": "rhythm", "source": source} for w in words]
+    score = composed(kb, plan, genre="lofi hip hop", parameters={"instrumentation": instrumentation} if words else None)
+    assert next(t.preset for t in score.tracks if t.role == "drums") == kit
+
+
 def test_every_stated_instrument_plays_at_low_energy(kb: KnowledgeBase) -> None:
     plan = planned(kb, genre="cinematic", tempo_bpm=90, duration_s=30, key="D minor")
     score = composed(kb, plan, genre="cinematic", instruments=("choir", "flute", "piano", "cello"), energy=0.2)
