@@ -212,3 +212,18 @@ def test_a_built_tonic_is_a_tonic_chord() -> None:
     assert cadence_chords(["Am7", "Fmaj7"], key, kb.chords)[1] == "Cmaj7"
     minor = parse_key_label("A minor", kb.chords)
     assert minor is not None and cadence_chords(["Fmaj7", "G7"], minor, kb.chords)[1] == "Am7"
+
+
+@pytest.mark.parametrize("genre", ["punk_rock", "indie_rock", "post_rock"])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_rock_in_a_minor_key_plays_an_aeolian_loop(aurora: Aurora, kb: KnowledgeBase, genre: str, seed: int) -> None:
+    """Rock genres that listed only major progressions translated them to A minor as Am Dm E: a harmonic-minor major V
+    (G#) under power chords that carry no third, so the key read as A major. They play the Aeolian loops rock plays in
+    minor (Am F C G): no G#, and the minor third (C) in the chords."""
+    plan = aurora.plan(parameters=PlanParameters(genre=genre, mood="angry", tempo_bpm=150, duration_seconds=30,
+                                                 key="A minor", seed=seed)).structural_plan
+    chords = [parse_chord(c, kb.chords) for c in plan.chord_progression.chords]
+    assert all(c is not None for c in chords)
+    tones = {pc for c in chords if c is not None for pc in c.pitch_classes(kb.chords)}
+    assert 8 not in tones  # G#: no major V
+    assert 0 in tones  # C: the minor third
