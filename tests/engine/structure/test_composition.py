@@ -167,7 +167,7 @@ def test_fills_come_from_the_genre(kb: KnowledgeBase, genre: str, voices: set[st
     gm = kb.synth_presets.gm_notes()
     grid = mm.drum_grid(drums, score)
     fill_bar = verse.start_bar + verse.bars - 1
-    from engine.structure.arrangement import select_groove
+    from engine.structure.groove_choice import select_groove
     from engine.structure.meter import Meter
 
     groove, _ = select_groove(kb.grooves, kb.genre_lineage(genre), Meter.parse("4/4"))

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from bench import music_metrics as mm
-from engine.structure.arrangement import select_groove
+from engine.structure.groove_choice import select_groove
 from engine.structure.meter import Meter
 from knowledge_base import KnowledgeBase
 from tests.engine.structure.test_composition import composed, planned
