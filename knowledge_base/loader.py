@@ -37,13 +37,14 @@ FILES = {
     "defaults": "defaults.yaml",
     "moderation": "moderation.yaml",
     "grooves": "grooves.yaml",
+    "riffs": "grooves.yaml",
     "synth_presets": "synth_presets.yaml",
     "mix_presets": "mix_presets.yaml",
     "feels": "feels.yaml",
     "ensembles": "ensembles.yaml",
 }
 OPTIONAL = frozenset({"feels", "ensembles"})  # a knowledge-base folder made before these files existed still loads
-_UNWRAP = {"grooves": "grooves"}  # files whose list sits under a top-level key
+_UNWRAP = {"grooves": "grooves", "riffs": "riffs"}  # files whose list sits under a top-level key
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: ~10x faster cold start
 
 
@@ -82,12 +83,17 @@ def _load(directory: str) -> KnowledgeBase:
     if not root.is_dir():
         raise KnowledgeBaseError(f"knowledge base folder not found: {root}")
     data: dict[str, Any] = {}
+    read: dict[str, Any] = {}  # grooves.yaml holds two lists (grooves, riffs): read once
     for key, filename in FILES.items():
         if key in OPTIONAL and not (root / filename).is_file():
             continue
-        raw = read_yaml(root / filename)
+        if filename not in read:
+            read[filename] = read_yaml(root / filename)
+        raw = read[filename]
         if key in _UNWRAP and isinstance(raw, dict):
             raw = raw.get(_UNWRAP[key])
+            if raw is None and key == "riffs":  # a grooves.yaml without riffs: no genre plays one
+                continue
         data[key] = raw
     try:
         return KnowledgeBase.model_validate(data)

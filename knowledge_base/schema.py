@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
-from knowledge_base.sound import Groove, MixPresets, SynthPresets, TextureLayer
+from knowledge_base.sound import Groove, MixPresets, RiffSet, SynthPresets, TextureLayer
 
 Unit = Annotated[float, Field(ge=0.0, le=1.0)]
 Role = Literal["rhythm", "bass", "harmony", "lead", "pad", "counter", "texture", "vocal", "percussion"]
@@ -290,6 +290,7 @@ class KnowledgeBase(Entry):
     defaults: Defaults
     moderation: Moderation
     grooves: list[Groove] = Field(min_length=1)
+    riffs: list[RiffSet] = []
     synth_presets: SynthPresets
     mix_presets: MixPresets
     feels: list[Feel] = []
@@ -358,6 +359,7 @@ class KnowledgeBase(Entry):
                          for v in sorted(used - set(sound.drum_voices))]
             kits = [groove.kit] + ([groove.slow_kit.kit] if groove.slow_kit is not None else [])
             problems += [f"groove {groove.id}: unknown kit {k!r}" for k in kits if k not in {x.id for x in sound.kits}]
+        problems += [f"riffs {r.id}: unknown genre {g}" for r in self.riffs for g in r.genres if g not in genre_ids]
         if problems:
             raise ValueError("; ".join(problems[:20]))
         return self

@@ -71,6 +71,42 @@ class Groove(_Spec):
         return self.kit
 
 
+RIFF_ROOT = "Xxo"  # steps that strike the chord's root: an open accent, a palm-muted chug, a lighter chug
+RIFF_STABS = "234567bt"  # steps that strike another degree (engine/structure/riffs.py reads them)
+
+
+class RiffSet(_Spec):
+    """A genre family's rhythm-guitar riffs (grooves.yaml ``riffs``): one- and two-bar cells on the sixteenth grid.
+
+    ``X`` an open power chord on the bar's chord root (rings through ``-``), ``x`` a palm-muted chug on it (short,
+    softer), ``o`` a lighter chug, ``.`` a rest, ``-`` hold; ``2``-``7`` a stab on that scale step above the chord root
+    in the key's mode (over E minor's tonic ``3`` is G, in E major G#), ``b`` the flat second (Phrygian: F over E
+    minor) and ``t`` the flat fifth (Bb over E minor), both over a minor tonic chord only (elsewhere the scale's second
+    and fourth). Every bar of a cell starts on the root: the riff decorates the plan's chord and returns to it.
+    """
+
+    id: str
+    genres: list[str] = Field(min_length=1)
+    meters: list[str] = Field(default_factory=lambda: ["4/4"], min_length=1)
+    cells: list[str] = Field(min_length=3)
+
+    @model_validator(mode="after")
+    def _cells(self) -> RiffSet:
+        for meter in self.meters:
+            top, _, bottom = meter.partition("/")
+            steps = int(top) * 16 // int(bottom)
+            for cell in self.cells:
+                if re.search(rf"[^{RIFF_ROOT}{RIFF_STABS}.\-]", cell):
+                    raise ValueError(f"riffs {self.id}: bad characters in {cell!r}")
+                if len(cell) not in (steps, 2 * steps):
+                    raise ValueError(f"riffs {self.id}: {cell!r} is not one or two bars of {meter} ({steps} steps)")
+                if any(cell[b] not in RIFF_ROOT for b in range(0, len(cell), steps)):
+                    raise ValueError(f"riffs {self.id}: every bar of {cell!r} starts on the chord root")
+                if not any(ch in RIFF_STABS for ch in cell):
+                    raise ValueError(f"riffs {self.id}: {cell!r} has no stab off the root")
+        return self
+
+
 # ---------------------------------------------------------------- synth_presets.yaml
 class Envelope(_Spec):
     attack_s: float = Field(default=0.01, ge=0.0005)

@@ -37,6 +37,7 @@ from engine.structure.harmony import (
 from engine.structure.melody import SINGING_FAMILIES, TESSITURA, MelodyWriter, counter_line
 from engine.structure.meter import Meter
 from engine.structure.orchestration import Orchestra, orchestrate
+from engine.structure.riffs import riff_bass_bar, riff_for
 from engine.structure.rolls import ROLL_RANGE, rolled
 from knowledge_base import KnowledgeBase, normalise_name, theory
 from knowledge_base.layout import DecodedControls
@@ -77,8 +78,6 @@ def allocate_bars(ratios: list[float], music_bars: int) -> list[int]:
         out[i] = int(a) * unit
     out[keep[-1]] += music_bars - units * unit
     return out
-
-
 
 
 def _chord_span(chord: Chord, start_s: float, duration_s: float) -> ChordSpan:
@@ -204,6 +203,8 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
     power = {role: role in by_role and kb.synth_presets.sampler.plays_power_chords(
         by_role[role].instrument_id, role, tuple(g.id for g in lineage), by_role[role].gm_program)
         for role in ("harmony", "pad")}
+    # a distorted rhythm guitar in a genre that riffs plays the genre's riffs on the plan's chords (riffs.py)
+    riff = riff_for(kb, lineage, meter, seed=seed, key=key) if power["harmony"] else None
     bass_prev, counter_prev = 40, (low + 55) // 2
     last_tom_fill = -8
     main_levels: set[str] = set()
@@ -286,17 +287,26 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
                 by_role["percussion"].notes += drum_parts.drum_bar(
                     patterns=grids, gm=gm, bar_start_s=start, step_s=step_s, velocity=0.55 + 0.3 * e,
                     rng=rngs["percussion"])
-            if "bass" in by_role and not bass_rests:
+            riffed = None if riff is None else riff.bar(  # this bar of the riff, over its chords
+                bar_spans[span.start_bar + b], cell=riff.cell(kind, section.name), bar=b, level=level, meter=meter,
+                bar_start_s=start, step_s=step_s, velocity=0.6 + 0.25 * e, previous=voicings["harmony"],
+                register=take.register, rng=rngs["harmony"])
+            if "bass" in by_role and not bass_rests:  # the bass doubles a riff, else plays the groove's line
                 notes, bass_prev = bass_bar(style=style.bass, chord=chord, next_chord=following, kicks=kicks,
                                             meter=meter, bar_start_s=start, step_s=step_s, velocity=0.68 + 0.25 * e,
                                             level=level, previous=bass_prev, rng=rngs["bass"],
                                             scale_pcs=[(tonic_pc + i) % 12 for i in scale_intervals],
-                                            later=changes[span.start_bar + b])
+                                            later=changes[span.start_bar + b]) if riffed is None else \
+                    riff_bass_bar(riffed, meter, start, step_s, 0.68 + 0.25 * e, bass_prev, rngs["bass"])
                 by_role["bass"].notes += notes
             for role in ("harmony", "pad", "arp"):
                 track = by_role.get(role)  # type: ignore[call-overload]
                 if track is None or not (_plays(role, level, quiet, by_role, orchestra.stated_roles, lift=lift,
                                                 kind=kind) or (breakdown and role == "pad")):  # a breakdown's pads
+                    continue
+                if role == "harmony" and riffed is not None:
+                    track.notes += riffed.notes
+                    voicings[role] = riffed.voicing
                     continue
                 lo, hi = (55, 79) if role == "pad" and "harmony" in by_role else (50, 74)
                 if role == "arp":
