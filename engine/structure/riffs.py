@@ -131,7 +131,8 @@ def seven_note_scale(intervals: list[int], minor: list[int], major: list[int]) -
 def stab_interval(token: str, chord: ChordSpan, *, tonic_pc: int, scale: list[int]) -> int:
     """Semitones above the chord's root that a riff token sounds: 0 for the root (a chug), a scale step of the key's
     mode counted from the chord root for a stab; ``b`` and ``t`` are the flat second and flat fifth over a minor
-    tonic chord (the scale's second and fourth elsewhere). A chord whose root is outside the key: 0 (its root)."""
+    tonic chord (the scale's second and fourth elsewhere); a ``3`` over a chord with a third is that third. A chord
+    whose root is outside the key: 0 (its root)."""
     if token in RIFF_ROOT:
         return 0
     pcs = [(tonic_pc + i) % 12 for i in scale]
@@ -144,6 +145,9 @@ def stab_interval(token: str, chord: ChordSpan, *, tonic_pc: int, scale: list[in
             return semitones
     else:
         step = int(token)
+    thirds = [i for i in (3, 4) if (chord.root_pc + i) % 12 in chord.pitch_classes]
+    if step == 3 and len(thirds) == 1:  # the chord's own third, where the plan's chord says (Em in an E major song)
+        return thirds[0]
     at = pcs.index(chord.root_pc)
     return (pcs[(at + step - 1) % len(pcs)] - chord.root_pc) % 12
 

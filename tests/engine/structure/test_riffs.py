@@ -130,6 +130,7 @@ def test_tokens_read_against_the_chord_and_the_mode(kb: KnowledgeBase) -> None:
     assert stab_interval("3", f, tonic_pc=4, scale=E_MINOR) == 0  # the bII is outside the key: its root
     assert stab_interval("b", c, tonic_pc=4, scale=E_MINOR) == 2  # flat second over the tonic only
     assert stab_interval("3", c, tonic_pc=4, scale=E_MINOR) == 4  # C's third in E minor is E
+    assert stab_interval("3", em, tonic_pc=4, scale=MAJOR) == 3  # a minor chord's own third, whatever the key says
 
 
 def test_energy_thins_or_gallops_the_cell() -> None:
@@ -142,6 +143,18 @@ def test_energy_thins_or_gallops_the_cell() -> None:
     assert {h.step for h in high} - {h.step for h in hits} == {3, 11}  # x.x. beats gallop: x.xx
     two_bar = "x.x.x.x.3-x.x.4-x.x.x.x.7-x.b-x."
     assert [h.token for h in parse_cell(two_bar, bar=1, steps=16) if h.token not in "x"] == ["7", "b"]
+
+
+def test_a_quiet_song_riffs_sparser_than_a_loud_one(kb: KnowledgeBase) -> None:
+    counts = []
+    for energy in (0.0, 1.0):
+        plan = make_plan(tempo_bpm=140.0, key="E minor", chords=("Em",), duration_s=8 * 240.0 / 140.0,
+                         sections=(("verse", 1.0, energy),))
+        score = _composed(kb, plan, genre="heavy_metal", energy=energy)
+        onsets, stabs = _onsets(score, "harmony"), _stabs(score)
+        counts.append((len([s for s in onsets if s < 4 * 16]), len([s for s in stabs if s < 4 * 16])))
+    (quiet, quiet_stabs), (loud, loud_stabs) = counts
+    assert quiet < loud and 1 <= quiet_stabs <= 4 and quiet_stabs <= loud_stabs  # fewer hits, a stab a bar
 
 
 @pytest.mark.parametrize("cell", ["..x.3-x.x.b-x.x.", "x.x.x.x.x.x.x.x.", "x.x.3-x.x.b-x.", "x.x.x.3-x.x.b-x.z"])
