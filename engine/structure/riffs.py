@@ -31,6 +31,7 @@ from knowledge_base.sound import RIFF_ROOT, RiffSet
 _CHROMATIC = {"b": (1, 2), "t": (6, 4)}  # token -> (semitones over a minor tonic, the scale step elsewhere)
 _BRIDGE_KIND = ("bridge", "breakdown", "solo", "middle", "interlude")
 CHUG_VELOCITY = {"X": 1.0, "x": 0.8, "o": 0.65}  # palm-muted chugs play softer than an open accent
+CHUG_SHARE = 0.6  # of a step (two at most): a palm-muted chug is damped short
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,7 +199,7 @@ class Riff:
                 fifth = (pc + 7) % 12 in (key_pcs | set(span.pitch_classes))
                 if token in RIFF_ROOT:
                     chord = voicing if token == "X" else voicing[:2]
-                    dur = h.length * step_s * 0.95 if token == "X" else min(h.length, 2) * step_s * 0.6
+                    dur = h.length * step_s * 0.95 if token == "X" else min(h.length, 2) * step_s * CHUG_SHARE
                     vel = velocity * CHUG_VELOCITY[token]
                 else:
                     chord = (pitch, pitch + 7, pitch + 12) if fifth else (pitch, pitch + 12)
