@@ -355,6 +355,7 @@ def note_odd_harmonics(mono: np.ndarray, notes: list[NoteSpan], sample_rate: int
     n = x.shape[-1]
     envelope = np.sqrt(np.maximum(uniform_filter1d(x * x, max(1, round(_ENVELOPE_S * sample_rate))), 0.0))
     envelope *= np.float32(math.sqrt(2.0))  # a sine's peak from its RMS
+    a1, a3, a5, a7 = (np.float32(a) for a in _odd_polynomial())
     out = np.zeros(n, dtype=np.float32)
     spans = sorted(notes)
     fade = max(1, round(_FADE_S * sample_rate))
@@ -365,11 +366,16 @@ def note_odd_harmonics(mono: np.ndarray, notes: list[NoteSpan], sample_rate: int
         if hi - lo < 2 * fade:
             continue
         f0_hz = 440.0 * 2.0 ** ((pitch - 69) / 12.0)
-        phase = (2.0 * np.pi * f0_hz / sample_rate) * np.arange(hi - lo, dtype=np.float64)
-        part = np.zeros(hi - lo, dtype=np.float32)
-        for k, weight in zip((3, 5, 7), _ODD_SERIES, strict=True):
-            if k * f0_hz < 0.45 * sample_rate:
-                part += np.float32(weight) * np.cos(k * phase).astype(np.float32)
+        if 7.0 * f0_hz < 0.45 * sample_rate:  # a bass note: the series as one polynomial in cos(phase)
+            c = np.cos(np.arange(hi - lo, dtype=np.float32) * np.float32(2.0 * np.pi * f0_hz / sample_rate))
+            c2 = c * c
+            part = c * (a1 + c2 * (a3 + c2 * (a5 + c2 * a7)))
+        else:  # a high note: only the harmonics under Nyquist
+            phase = (2.0 * np.pi * f0_hz / sample_rate) * np.arange(hi - lo, dtype=np.float64)
+            part = np.zeros(hi - lo, dtype=np.float32)
+            for k, weight in zip((3, 5, 7), _ODD_SERIES, strict=True):
+                if k * f0_hz < 0.45 * sample_rate:
+                    part += np.float32(weight) * np.cos(k * phase).astype(np.float32)
         ramp = np.linspace(0.0, 1.0, fade, dtype=np.float32)
         part[:fade] *= ramp
         part[-fade:] *= ramp[::-1]
