@@ -317,8 +317,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--set", choices=("dev", "unseen", "all"), default="all",
                         help="full mode: the dev prompts, the unseen ones, or both (default)")
     parser.add_argument("--limit", type=int, default=0, help="at most this many prompts of each set")
+    parser.add_argument("--only", type=str, default="",
+                        help="only these prompt numbers of each set (commas: '4,41'); no 3-minute, seed or grid runs")
     parser.add_argument("--no-pictures", action="store_true")
     args = parser.parse_args(argv)
+    only = {int(i) for i in args.only.split(",") if i.strip()}
     OUT.mkdir(parents=True, exist_ok=True)
     from aurora import Aurora
 
@@ -331,7 +334,7 @@ def main(argv: list[str] | None = None) -> int:
 
     def run_set(items: list[tuple[int, dict[str, Any]]], name: str, *, seeded: bool) -> list[dict[str, Any]]:
         out = []
-        for i, p in items[: args.limit or None]:
+        for i, p in [(i, p) for i, p in items if not only or i in only][: args.limit or None]:
             seed = i % 3 if seeded else 0  # the full bench renders seeds 0-2 across the set
             row = evaluate(engine, kb, aurora, p, i, duration_s=30.0, seed=seed, pictures=not args.no_pictures,
                            tag=name)
@@ -340,16 +343,17 @@ def main(argv: list[str] | None = None) -> int:
         return out
 
     dev = args.quick or args.set in ("dev", "all")
+    extras = dev and not only  # the 3-minute renders, seed and grid checks
     rows = run_set([(i, prompts[i]) for i in (QUICK if args.quick else range(len(prompts)))], "dev",
                    seeded=not args.quick) if dev else []
     unseen_rows = [] if args.quick or args.set == "dev" else \
         run_set(list(enumerate(read_prompts(UNSEEN_PROMPTS))), "unseen", seeded=True)
     longs = []
-    for i in (LONG[:1] if args.quick else LONG) if dev else []:
+    for i in (LONG[:1] if args.quick else LONG) if extras else []:
         longs.append(evaluate(engine, kb, aurora, prompts[i], i, duration_s=180.0, seed=0,
                               pictures=not args.no_pictures, tempo=False, tag="dev"))
     seeds = []
-    for i in (SEED_SUBSET[:3] if args.quick else SEED_SUBSET) if dev else []:
+    for i in (SEED_SUBSET[:3] if args.quick else SEED_SUBSET) if extras else []:
         p = prompts[i]
         scores = []
         for seed in (0, 1, 2):
@@ -360,7 +364,7 @@ def main(argv: list[str] | None = None) -> int:
         seeds.append({"index": i, "drums_differ": len(set(drums)) == 3 if drums[0] else None,
                       "arrangement_differs": len(set(arr)) == 3})
     grids: dict[str, bool] = {}
-    for name, i in list(GRID_GENRES.items())[: 3 if args.quick else None] if dev else []:
+    for name, i in list(GRID_GENRES.items())[: 3 if args.quick else None] if extras else []:
         plan, params, vector = aurora_inputs(aurora, prompts[i]["text"], 30.0, 0)
         a = mm.grid_signature(score_only(kb, plan, params, vector, duration_s=30.0, seed=0, tempo_bpm=120.0))
         b = mm.grid_signature(score_only(kb, plan, params, vector, duration_s=30.0, seed=0, tempo_bpm=180.0))
