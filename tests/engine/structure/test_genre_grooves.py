@@ -161,3 +161,21 @@ def test_a_k_pop_chorus_is_four_on_the_floor(kb: KnowledgeBase) -> None:
                  if n.pitch == 36 and chorus.start_s - 0.03 <= n.start_s < chorus.start_s + chorus.duration_s - 0.03]
     on_beats = {round((n.start_s - chorus.start_s) / beat_s) % 4 for n in in_chorus}
     assert on_beats == {0, 1, 2, 3} and len(in_chorus) >= 4 * chorus.bars
+
+
+def test_brushes_sweep_the_snare_and_sticks_do_not(kb: KnowledgeBase) -> None:
+    """A brushed ballad keeps time with the swish of a brush swept round the snare on every beat (GS Brush kit's
+    note 40); the same groove on sticks plays no such piece: note 40 is a stick kit's electric snare."""
+    def beats_with_swirl(genre: str, tempo_bpm: float) -> tuple[str, set[int], int]:
+        score = composed(kb, planned(kb, genre=genre, tempo_bpm=tempo_bpm, duration_s=16), genre=genre)
+        drums = score.track("drums")
+        assert drums is not None
+        beat_s = 60.0 / tempo_bpm
+        swirls = [n for n in drums.notes if n.pitch == 40]
+        return drums.preset, {round(n.start_s / beat_s) % 4 for n in swirls}, len(swirls)
+
+    kit, beats, count = beats_with_swirl("jazz", 64)
+    assert kit == "brush" and beats == {0, 1, 2, 3} and count >= 12
+    kit, beats, count = beats_with_swirl("swing", 180)
+    assert kit == "jazz" and count == 0
+    assert kb.synth_presets.drum_voices["brush_swirl"].kits == ["brush"]

@@ -60,7 +60,7 @@ def test_the_sampler_plays_a_slide_guitar_with_a_slide(kb: KnowledgeBase) -> Non
         track = Track(name="lead", role="lead", instrument_id=instrument, preset="", gm_program=25, is_drum=False,
                       notes=notes)
         audio = build_voice(track, ctx).render(track, n_samples=round(1.2 * SR), sample_rate=SR, seed=0)
-        f0, voiced, _ = librosa.pyin(audio.mean(axis=0), fmin=150.0, fmax=600.0, sr=SR, frame_length=2048,
+        f0, _voiced, _ = librosa.pyin(audio.mean(axis=0), fmin=150.0, fmax=600.0, sr=SR, frame_length=2048,
                                      hop_length=220)
         times = librosa.times_like(f0, sr=SR, hop_length=220)
         heard[instrument] = [float(librosa.hz_to_midi(f0[np.argmin(abs(times - t))])) for t in (0.53, 0.75)]
