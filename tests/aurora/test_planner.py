@@ -227,3 +227,14 @@ def test_rock_in_a_minor_key_plays_an_aeolian_loop(aurora: Aurora, kb: Knowledge
     tones = {pc for c in chords if c is not None for pc in c.pitch_classes(kb.chords)}
     assert 8 not in tones  # G#: no major V
     assert 0 in tones  # C: the minor third
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_minor_bossa_plays_minor_bossa_changes(aurora: Aurora, kb: KnowledgeBase, seed: int) -> None:
+    """Bossa nova listed only major changes (Ipanema's Imaj7 II7 ii7 bII7); in A minor they were translated to Am7 B7
+    Bm7b5 A#7, a chromatic wander that read as F# minor. A minor bossa plays the minor bossa's changes: i7, iv7,
+    the half-diminished ii and the dominant V7 (Blue Bossa, Manha de Carnaval)."""
+    plan = aurora.plan(parameters=PlanParameters(genre="bossa_nova", mood="romantic", tempo_bpm=135,
+                                                 duration_seconds=30, key="A minor", seed=seed)).structural_plan
+    assert set(plan.chord_progression.chords) <= {"Am7", "Dm7", "Bm7b5", "E7"}
+    assert "Am7" in plan.chord_progression.chords
