@@ -238,3 +238,22 @@ def test_a_minor_bossa_plays_minor_bossa_changes(aurora: Aurora, kb: KnowledgeBa
                                                  duration_seconds=30, key="A minor", seed=seed)).structural_plan
     assert set(plan.chord_progression.chords) <= {"Am7", "Dm7", "Bm7b5", "E7"}
     assert "Am7" in plan.chord_progression.chords
+
+
+def test_a_progression_translated_to_the_other_mode_stays_diatonic(kb: KnowledgeBase) -> None:
+    """A major-key loop played in a minor key changes each chord's seventh with its third: city pop's
+    IVmaj7-iii7-vi7-V7 in A minor is Dm7 Cmaj7 Fmaj7 E7, not Dm7 C7 (a Bb no A minor scale has); and back, a minor
+    loop in a major key is Imaj7-IVmaj7, not Im7 (a minor tonic) and IV7 (a dominant)."""
+    from aurora.harmony_plan import in_mode
+    from knowledge_base.theory import parse_chord, parse_key_label, roman_to_chord
+
+    a_minor, c_major = parse_key_label("A minor", kb.chords), parse_key_label("C major", kb.chords)
+    assert a_minor is not None and c_major is not None
+    minor = [roman_to_chord(n, a_minor, kb.chords) for n in in_mode(["IVmaj7", "iii7", "vi7", "V7"], True)]
+    assert minor == ["Dm7", "Cmaj7", "Fmaj7", "E7"]
+    major = [roman_to_chord(n, c_major, kb.chords) for n in in_mode(["im7", "iv7", "IIImaj7", "VImaj7"], False)]
+    assert major == ["Cmaj7", "Fmaj7", "Em7", "Am7"]
+    c_scale = {0, 2, 4, 5, 7, 9, 11}
+    for chord in major:
+        parsed = parse_chord(chord, kb.chords)
+        assert parsed is not None and set(parsed.pitch_classes(kb.chords)) <= c_scale
