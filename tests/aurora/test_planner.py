@@ -257,3 +257,20 @@ def test_a_progression_translated_to_the_other_mode_stays_diatonic(kb: Knowledge
     for chord in major:
         parsed = parse_chord(chord, kb.chords)
         assert parsed is not None and set(parsed.pitch_classes(kb.chords)) <= c_scale
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_blues_in_a_plays_the_blues_changes_and_a_minor_blues_its_own(aurora: Aurora, kb: KnowledgeBase,
+                                                                        seed: int) -> None:
+    """'a blues in A' is the blues mode: minor to the melody (the blue C over the A7's C#), but its changes are the
+    dominant sevenths of a 12-bar (A7 D7 E7). It took the genre's minor loop (Am Dm Am Em) under a 12-bar form. A
+    minor blues is asked for by name."""
+    def chords(key: str) -> list[str]:
+        plan = aurora.plan(parameters=PlanParameters(genre="blues", mood="soulful", tempo_bpm=96, duration_seconds=60,
+                                                     key=key, seed=seed)).structural_plan
+        return plan.chord_progression.chords
+
+    blues = chords("A blues")
+    assert set(blues) <= {"A7", "D7", "E7", "A", "D", "E"}, blues
+    minor = [parse_chord(c, kb.chords) for c in chords("A minor")]
+    assert any(c is not None and c.root_pc == 9 and c.is_minor(kb.chords) for c in minor)
