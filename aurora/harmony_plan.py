@@ -36,9 +36,15 @@ LOOPING = ("solo", "loop", "trading")
 # degree (lower-case numeral) -> (numeral in minor, suffix changes) and the way back
 _TO_MINOR = {"i": "i", "ii": "ii", "iii": "III", "iv": "iv", "v": "V", "vi": "VI", "vii": "VII"}
 _TO_MAJOR = {"i": "I", "ii": "ii", "iii": "iii", "iv": "IV", "v": "V", "vi": "vi", "vii": "bVII"}
+# a degree's seventh (and ninth) change with its third, so a chord stays diatonic in the new mode: major's iii7
+# (a minor seventh) is minor's IIImaj7, not a C7 whose Bb no A minor scale has (city pop, vaporwave, smooth jazz)
 _MINOR_SUFFIX = {("i", "maj7"): "7", ("ii", "7"): "ø7", ("ii", ""): "o", ("iv", "maj7"): "7", ("vi", "7"): "maj7",
-                 ("i", "maj9"): "9", ("i", "6"): "6"}
-_MAJOR_SUFFIX = {("i", "7"): "maj7", ("ii", "ø7"): "7", ("ii", "o"): "", ("ii", "m7b5"): "7", ("i", "9"): "maj9"}
+                 ("i", "maj9"): "9", ("i", "6"): "6", ("iii", "7"): "maj7", ("iii", "9"): "maj9",
+                 ("iv", "maj9"): "9", ("vi", "9"): "maj9"}
+_MAJOR_SUFFIX = {("i", "7"): "maj7", ("ii", "ø7"): "7", ("ii", "o"): "", ("ii", "m7b5"): "7", ("i", "9"): "maj9",
+                 ("iii", "maj7"): "7", ("iii", "maj9"): "9", ("iv", "7"): "maj7", ("iv", "9"): "maj9",
+                 ("vi", "maj7"): "7", ("vi", "maj9"): "9", ("i", "m7"): "maj7", ("i", "m9"): "maj9", ("i", "m"): "",
+                 ("iv", "m7"): "maj7", ("iv", "m9"): "maj9", ("iv", "m"): ""}
 
 
 def base_name(name: str) -> str:

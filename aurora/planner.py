@@ -165,7 +165,7 @@ class StructuralPlanner:
         if stated:
             return key, stated, [chord_to_roman(c, key, chords_kb) for c in stated]
         rng = random.Random(params.seed)
-        minor = key.is_minor
+        minor = _minor_changes(key)
         fitting = [p for p in genre.progressions if progression_is_minor(p) == minor]
         options = fitting or [in_mode(p, minor) for p in genre.progressions] or \
             chords_kb.default_progressions.get(key.mode) or \
@@ -178,7 +178,7 @@ class StructuralPlanner:
         """The genre's other progressions in the key's mode (a bridge's contrast), as chord symbols."""
         out = []
         for p in genre.progressions:
-            translated = in_mode(p, key.is_minor)
+            translated = in_mode(p, _minor_changes(key))
             if translated != numerals:
                 out.append([roman_to_chord(n, key, self.kb.chords) for n in translated])
         return out
@@ -293,6 +293,14 @@ def _section_chords(chords: list[str], name: str, n_bars: int) -> list[str]:
     bridges and breakdowns start elsewhere in the loop."""
     offset = len(chords) // 2 if any(w in name.lower() for w in ("bridge", "breakdown", "b section")) else 0
     return [chords[(offset + i) % len(chords)] for i in range(n_bars)]
+
+
+def _minor_changes(key: Key) -> bool:
+    """Whether the key's chords are a minor key's. A blues is minor to the melody (its scale has the minor third, the
+    blue note) but its changes are dominant sevenths: "a slow blues in E" is the 12-bar E7 A7 B7, with the blue G
+    sung over the E7's G#; a minor blues is asked for by name ("blues in E minor": mode minor). The blues mode took
+    the genre's minor loops (Em D A, Em Am Em Bm) under a 12-bar blues form."""
+    return key.is_minor and key.mode != "blues"
 
 
 def _default_key(genre: Genre, mood: str, kb: KnowledgeBase) -> Key:

@@ -73,6 +73,11 @@ def plan_key_of(plan: dict[str, Any], kb: KnowledgeBase) -> tuple[int, str]:
     """The key the plan asks the engine for, read as the engine reads it (major or minor by the mode's third)."""
     cp = plan["chord_progression"]
     key = theory.read_key(str(cp["key"]), kb.chords, mode=str(cp.get("mode") or ""))
+    if key.mode == "blues":  # minor to its melody, but a key finder hears the changes: E7 A7 B7 is E major to it
+        tonic = next((c for c in (theory.parse_chord(x, kb.chords) for x in cp.get("chords") or [])
+                      if c is not None and c.root_pc == key.tonic_pc), None)
+        if tonic is not None:
+            return key.tonic_pc, "minor" if tonic.is_minor(kb.chords) else "major"
     return key.tonic_pc, "minor" if key.is_minor else "major"
 
 

@@ -168,6 +168,8 @@ def evaluate(engine: Engine, kb: KnowledgeBase, aurora: Any, prompt: dict[str, A
         row["key_asked"], row["key_measured"] = asked_key, (key.tonic_pc, key.mode)
         row["ck"] = asked_key == (key.tonic_pc, key.mode)
         row["ckd"] = row["ck"] or (asked_key is not None and relative(asked_key) == (key.tonic_pc, key.mode))
+        row["key_cnn"] = mm.madmom_key(result.mix.mean(axis=0))
+        row["ck_cnn"] = asked_key == row["key_cnn"]
         row["key_stated"] = prompt["key"] is not None
         row["tempo_stated"] = prompt["tempo"] is not None
     if pictures:
@@ -270,6 +272,8 @@ def criteria(rows: list[dict[str, Any]], longs: list[dict[str, Any]], seeds: lis
         "key: CK where stated": mm.mean_of(r["ck"] for r in t if r["key_stated"]),
         "key: CKD where stated": mm.mean_of(r["ckd"] for r in t if r["key_stated"]),
         "key: CK vs plan key (all)": mm.mean_of(r["ck"] for r in t),
+        "key: CK where stated (madmom CNN, beside)": mm.mean_of(r.get("ck_cnn") for r in t if r["key_stated"]),
+        "key: CK vs plan key (all, madmom CNN, beside)": mm.mean_of(r.get("ck_cnn") for r in t),
         "speed: 30 s render s (median)": float(np.median([r["render_s"] for r in rows])) if rows else None,
         "speed: real-time factor (median)": float(np.median([r["duration_s"] / r["render_s"] for r in rows]))
         if rows else None,
@@ -281,7 +285,7 @@ def long_mark(row: dict[str, Any]) -> str:
 
 
 def print_table(rows: list[dict[str, Any]], longs: list[dict[str, Any]], summary: dict[str, Any]) -> None:
-    print(f"{'#':>2} {'genre':<14} {'mtr':<4} {'bpm':>4} {'mm':>5} {'A1':>2} {'A2':>2} {'K':>1} {'tonic':>5} "
+    print(f"{'#':>2} {'genre':<14} {'mtr':<4} {'bpm':>4} {'mm':>5} {'A1':>2} {'A2':>2} {'K':>1} {'C':>1} {'tonic':>5} "
           f"{'ends':>4} {'minS':>4} {'fill8':>5} {'cr/m':>5} {'stated':>6} {'sil':>3} {'LRA':>4} {'chLU':>5} "
           f"{'rest':>4} {'rng':>4} prompt")
     for r in rows + longs:
@@ -292,9 +296,10 @@ def print_table(rows: list[dict[str, Any]], longs: list[dict[str, Any]], summary
         def f(v: Any, fmt: str = "{:.2f}") -> str:
             return "-" if v is None else fmt.format(v)
         mark = "Y" if r.get("ck") else ("r" if r.get("ckd") else "n") if "ck" in r else "-"
+        cnn = "-" if "ck_cnn" not in r else "Y" if r["ck_cnn"] else "n"
         print(f"{r['index']:>2} {str(r['genre'])[:14]:<14} {r['meter']:<4} {r['asked_tempo']:>4.0f} "
               f"{f(r.get('madmom_tempo'), '{:.0f}'):>5} {'Y' if r.get('acc1') else 'n':>2} "
-              f"{'Y' if r.get('acc2') else 'n':>2} {mark:>1} {h['tonic_share']:>5.2f} "
+              f"{'Y' if r.get('acc2') else 'n':>2} {mark:>1} {cnn:>1} {h['tonic_share']:>5.2f} "
               f"{h['section_ends_off_tonic']:>4.2f} {r['min_section_bars']:>4} "
               f"{f(g.get('fills_per_8_bars'), '{:.1f}'):>5} "
               f"{f(g.get('crashes_per_min'), '{:.0f}'):>5} {ok:>6} {len(r['instruments']['silent_stems']):>3} "
@@ -312,8 +317,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--set", choices=("dev", "unseen", "all"), default="all",
                         help="full mode: the dev prompts, the unseen ones, or both (default)")
     parser.add_argument("--limit", type=int, default=0, help="at most this many prompts of each set")
+    parser.add_argument("--only", type=str, default="",
+                        help="only these prompt numbers of each set (commas: '4,41'); no 3-minute, seed or grid runs")
     parser.add_argument("--no-pictures", action="store_true")
     args = parser.parse_args(argv)
+    only = {int(i) for i in args.only.split(",") if i.strip()}
     OUT.mkdir(parents=True, exist_ok=True)
     from aurora import Aurora
 
@@ -326,7 +334,7 @@ def main(argv: list[str] | None = None) -> int:
 
     def run_set(items: list[tuple[int, dict[str, Any]]], name: str, *, seeded: bool) -> list[dict[str, Any]]:
         out = []
-        for i, p in items[: args.limit or None]:
+        for i, p in [(i, p) for i, p in items if not only or i in only][: args.limit or None]:
             seed = i % 3 if seeded else 0  # the full bench renders seeds 0-2 across the set
             row = evaluate(engine, kb, aurora, p, i, duration_s=30.0, seed=seed, pictures=not args.no_pictures,
                            tag=name)
@@ -335,16 +343,17 @@ def main(argv: list[str] | None = None) -> int:
         return out
 
     dev = args.quick or args.set in ("dev", "all")
+    extras = dev and not only  # the 3-minute renders, seed and grid checks
     rows = run_set([(i, prompts[i]) for i in (QUICK if args.quick else range(len(prompts)))], "dev",
                    seeded=not args.quick) if dev else []
     unseen_rows = [] if args.quick or args.set == "dev" else \
         run_set(list(enumerate(read_prompts(UNSEEN_PROMPTS))), "unseen", seeded=True)
     longs = []
-    for i in (LONG[:1] if args.quick else LONG) if dev else []:
+    for i in (LONG[:1] if args.quick else LONG) if extras else []:
         longs.append(evaluate(engine, kb, aurora, prompts[i], i, duration_s=180.0, seed=0,
                               pictures=not args.no_pictures, tempo=False, tag="dev"))
     seeds = []
-    for i in (SEED_SUBSET[:3] if args.quick else SEED_SUBSET) if dev else []:
+    for i in (SEED_SUBSET[:3] if args.quick else SEED_SUBSET) if extras else []:
         p = prompts[i]
         scores = []
         for seed in (0, 1, 2):
@@ -355,7 +364,7 @@ def main(argv: list[str] | None = None) -> int:
         seeds.append({"index": i, "drums_differ": len(set(drums)) == 3 if drums[0] else None,
                       "arrangement_differs": len(set(arr)) == 3})
     grids: dict[str, bool] = {}
-    for name, i in list(GRID_GENRES.items())[: 3 if args.quick else None] if dev else []:
+    for name, i in list(GRID_GENRES.items())[: 3 if args.quick else None] if extras else []:
         plan, params, vector = aurora_inputs(aurora, prompts[i]["text"], 30.0, 0)
         a = mm.grid_signature(score_only(kb, plan, params, vector, duration_s=30.0, seed=0, tempo_bpm=120.0))
         b = mm.grid_signature(score_only(kb, plan, params, vector, duration_s=30.0, seed=0, tempo_bpm=180.0))

@@ -419,11 +419,33 @@ def madmom_tempo(mono_44k: np.ndarray) -> list[float]:
     """madmom's RNN beat activations and tempo estimator: the strongest tempi, strongest first."""
     _madmom_import_fix()
     from madmom.features.beats import RNNBeatProcessor
-    from madmom.features.tempo import TempoEstimationProcessor
+    from madmom.features.tempo import CombFilterTempoHistogramProcessor, TempoEstimationProcessor
 
     act = RNNBeatProcessor()(np.asarray(mono_44k, dtype=np.float32))
-    rows = TempoEstimationProcessor(fps=100)(act)
+    # madmom's default (comb-filter histogram, 40-250 BPM), passed as the processor 0.17 asks for: the `method`
+    # argument it replaces printed a deprecation warning on every render and buried the bench's own output
+    histogram = CombFilterTempoHistogramProcessor(min_bpm=40.0, max_bpm=250.0, fps=100)
+    rows = TempoEstimationProcessor(method=None, histogram_processor=histogram, fps=100)(act)
     return [float(r[0]) for r in rows[:3]]
+
+
+_KEY_NAMES = {"C": 0, "C#": 1, "Db": 1, "D": 2, "D#": 3, "Eb": 3, "E": 4, "F": 5, "F#": 6, "G": 7, "G#": 8,
+              "Ab": 8, "A": 9, "A#": 10, "Bb": 10, "B": 11}
+
+
+def madmom_key(mono_44k: np.ndarray) -> tuple[int, str]:
+    """madmom's CNN key recogniser (Korzeniowski and Widmer 2018, trained on real recordings): (tonic pc, mode).
+
+    Reported beside the chroma-template key (bench.analysis.estimate_key), as madmom's tempo is: a template on
+    mean chroma counts every partial of a distorted power chord or a kit's ringing shells as a pitch of the key;
+    a recogniser trained on real music has heard those before. Neither steers the music.
+    """
+    _madmom_import_fix()
+    from madmom.features.key import CNNKeyRecognitionProcessor, key_prediction_to_label
+
+    label = key_prediction_to_label(CNNKeyRecognitionProcessor()(np.asarray(mono_44k, dtype=np.float32)))
+    tonic, mode = label.split()
+    return _KEY_NAMES[tonic], mode
 
 
 def _madmom_import_fix() -> None:

@@ -20,6 +20,7 @@ from pedalboard import Pedalboard  # type: ignore[attr-defined]
 from scipy import signal as sps
 
 from engine.ddsp.core import (
+    NoteSpan,
     add_harmonic_presence,
     db_to_amplitude,
     mean_square,
@@ -134,6 +135,14 @@ def half_rate_return(effect: pb.Plugin, half: np.ndarray, n: int, sample_rate: i
 HIGHSHELF_HZ = 8000.0
 REVERB_HIGHPASS_HZ = 100.0  # the shared reverb send's low cut (2nd order)
 Effect = Pedalboard | float  # a pedalboard chain, or a float: tanh saturation with that drive (dB)
+
+
+def _note_spans(track: ScoreTrack | None) -> list[NoteSpan] | None:
+    """A pitched part's notes as (start_s, end_s, pitch): its presence harmonics are built on them (None: a drum
+    track, or no score track, and the harmonics follow the signal's own phase)."""
+    if track is None or track.is_drum or not track.notes:
+        return None
+    return [(note.start_s, note.end_s, note.pitch) for note in track.notes]
 
 
 def _chain(role: str, preset: MixPreset) -> list[Effect]:
@@ -362,8 +371,9 @@ def mix(*, tracks: dict[str, tuple[str, Track]], score: Score, preset: MixPreset
             signal = _highpass(signal, cut_hz, sample_rate, order=4, in_place=True)
         ducked = role in preset.duck_roles and has_duck
         presence = preset.bass_presence.get(role, 0.0)
+        spans = _note_spans(by_name.get(name)) if presence > 0.0 else None
         if presence > 0.0 and not ducked:  # odd harmonics (a rectifier's 2f, 4f: the bass heard an octave up)
-            signal = add_harmonic_presence(signal, presence, sample_rate)
+            signal = add_harmonic_presence(signal, presence, sample_rate, notes=spans)
         signal = apply_chain(signal, _chain(role, preset), sample_rate)
         echo = preset.delay
         if echo.role == role and echo.mix > 0.0:
@@ -372,7 +382,7 @@ def mix(*, tracks: dict[str, tuple[str, Track]], score: Score, preset: MixPreset
         # a multiband side-chain: the kick ducks the bass's low end, which it masks, and leaves the upper harmonics
         # that carry the bass on small speakers (ducked with it, a plucked bass lost them with its attacks: boom
         # bap's double bass fell to 21% of its energy above 150 Hz)
-        upper = presence_harmonics(signal, presence, sample_rate) if presence > 0.0 and ducked else None
+        upper = presence_harmonics(signal, presence, sample_rate, notes=spans) if presence > 0.0 and ducked else None
         curve = shared if ducked else automation
         if curve is not None:
             signal *= curve

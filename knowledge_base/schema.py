@@ -115,9 +115,10 @@ class Instrument(Entry):
     pitch_register: Register = Field(alias="register")
     gm_program: int | None = Field(default=None, ge=0, le=127)
     drum: bool = False
-    idiom: Literal["line", "rolls"] = Field(default="line", description=(
-        "How it plays a melodic part: a line, or rolls (a five-string banjo picks three-finger rolls around the "
-        "tune and never holds a note; engine/structure/rolls.py)"))
+    idiom: Literal["line", "rolls", "slides"] = Field(default="line", description=(
+        "How it plays a melodic part: a line; rolls (a five-string banjo picks three-finger rolls around the "
+        "tune and never holds a note; engine/structure/rolls.py); or slides (a slide, lap or pedal steel guitar "
+        "glides between notes and into them, with the bar's vibrato; engine/voices/slides.py)"))
     aliases: list[str] = []
     audioset: list[str] = []
 

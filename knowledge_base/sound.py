@@ -178,6 +178,9 @@ class DrumVoiceSpec(_Spec):
                                   "its fifth's (a kick's fundamental stays 45-70 Hz whatever the key)")
     ring: bool = Field(default=False, description="Rings long: one variant, no round robin")
     pan: float = Field(default=0.0, ge=-1.0, le=1.0, description="Place in the stereo kit (audience view)")
+    kits: list[str] = Field(default_factory=list, description=(
+        "Only these kits play it (empty: every kit): a brush swirl is GM note 40, which a stick kit plays as an "
+        "electric snare"))
 
 
 class SampledProgram(_Spec):
@@ -302,6 +305,9 @@ class SynthPresets(_Spec):
                      for v in vs if v not in voices]
         problems += [f"unknown drum voice {v!r}" for v in (self.default_drum_voice, *self.default_percussion)
                      if v not in voices]
+        kit_ids = {k.id for k in self.kits}
+        problems += [f"drum voice {name}: unknown kit {k!r}" for name, v in self.drum_voices.items() for k in v.kits
+                     if k not in kit_ids]
         notes = [v.gm_note for v in self.drum_voices.values()]
         problems += [f"drum voices share GM note {n}" for n in sorted({n for n in notes if notes.count(n) > 1})]
         if problems:
@@ -315,9 +321,10 @@ class SynthPresets(_Spec):
     def percussion_voices(self, instrument_id: str) -> list[str]:
         return self.percussion.get(instrument_id, self.default_percussion)
 
-    def gm_notes(self) -> dict[str, int]:
-        """Drum voice -> its GM drum note."""
-        return {name: v.gm_note for name, v in self.drum_voices.items()}
+    def gm_notes(self, kit: str | None = None) -> dict[str, int]:
+        """Drum voice -> its GM drum note; with ``kit``, only the voices that kit plays."""
+        return {name: v.gm_note for name, v in self.drum_voices.items()
+                if kit is None or not v.kits or kit in v.kits}
 
     def preset(self, preset_id: str) -> SynthPreset:
         found = next((p for p in self.presets if p.id == preset_id), None)

@@ -161,7 +161,6 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
 
     # 3. groove and orchestra
     groove, style = select_groove(kb.grooves, lineage, meter)
-    gm = kb.synth_presets.gm_notes()  # drum voice -> GM drum note
     genre_swing = style.swing if style.swing is not None else (lineage[0].swing if lineage else 0.0)
     stated_swing = params.feel_swing  # "swinging", "shuffle": the prompt's feel beats the genre's groove ...
     if stated_swing is not None and stated_swing > 0.0:  # ... but never swings less than the genre already does
@@ -183,6 +182,8 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
                  and r not in orchestra.stated_roles), None) if {"verse", "chorus"} <= kinds else None
     by_role: dict[TrackRole, Track] = {t.role: t for t in tracks}
     score.tracks = tracks
+    # drum voice -> GM drum note, the pieces this kit has (a brush swirl only on brushes)
+    gm = kb.synth_presets.gm_notes(kit=by_role["drums"].preset if "drums" in by_role else None)
 
     # 4. write every section
     lead_inst = kb.find_instrument(by_role["lead"].instrument_id) if "lead" in by_role else None

@@ -99,9 +99,11 @@ def presence_share(track: Track, ctx: VoiceContext) -> float:
 def _sampler(track: Track, ctx: VoiceContext) -> Voice:
     program = sampler_program(track, ctx)
     doubled = track.role == "harmony" and ctx.kb.synth_presets.sampler.doubled(track.instrument_id, ctx.genre_lineage)
+    instrument = ctx.kb.find_instrument(track.instrument_id)
     return SamplerVoice(program.soundfont, program=program, double=doubled,
                         transpose=ctx.kb.synth_presets.sampler.transposition(program.soundfont.name, program.program),
-                        routes=fault_routes(program, ctx))
+                        routes=fault_routes(program, ctx),
+                        slides=instrument is not None and instrument.idiom == "slides")
 
 
 def fault_routes(program: Program, ctx: VoiceContext) -> list[tuple[int, int, Program]]:

@@ -33,6 +33,7 @@ from scipy import signal as sps
 
 from engine.ddsp.core import sosfilt_f32
 from engine.score import Track
+from engine.voices.slides import BEND_RANGE_SEMITONES, SLIDE_CHANNELS, slide_take, spans_of
 from engine.voices.soundfonts import expanded_path
 
 SOUNDFONT_PATHS = (  # best first: MuseScore_General (GM + GS kits) expanded to sf2 at install (loads in ~1 s, not
@@ -283,14 +284,24 @@ class SoundfontPlayer:
         return self._sfids[path]
 
     def render(self, program: Program, events: list[Event], n_samples: int,
-               routes: Sequence[tuple[int, int, Program]] = ()) -> np.ndarray:
+               routes: Sequence[tuple[int, int, Program]] = (), *, slides: bool = False,
+               seed: int = 0) -> np.ndarray:
         """Events through ``program`` -> float32 [2, n_samples]. ``routes``: (lowest key, highest key, program):
-        keys in a route play through its program instead (a faulty sample zone played from a neighbouring preset)."""
+        keys in a route play through its program instead (a faulty sample zone played from a neighbouring preset).
+        ``slides``: the line is played with a slide (engine/voices/slides.py: glides and vibrato on the wheel)."""
         out = np.zeros((2, n_samples), dtype=np.float32)
-        routes = routes[:15]  # channels 1-15 (0 plays the program)
+        routes = routes[:14] if slides else routes[:15]  # channels 1-15 (0 plays the program; 15 a slide's 2nd)
         channel_of = [0] * 128
         for channel, (low, high, _routed) in enumerate(routes, start=1):
             channel_of[max(low, 0): min(high, 127) + 1] = [channel] * (min(high, 127) + 1 - max(low, 0))
+        played: list[tuple[int, int, int, int, int]]  # (sample, order, channel, pitch, velocity)
+        bends: list[tuple[int, int, int]] = []
+        if slides:
+            played, bends = slide_take(spans_of(events), self.sample_rate, seed=seed)
+            played = [(at, order, channel_of[pitch] or channel, pitch, vel)  # a routed key keeps its route
+                      for at, order, channel, pitch, vel in played]
+        else:
+            played = [(at, order, channel_of[pitch], pitch, vel) for at, order, pitch, vel in events]
         with self._lock:
             for sound in (program, *(routed for *_keys, routed in routes)):
                 self._sfid(sound.soundfont)
@@ -303,17 +314,31 @@ class SoundfontPlayer:
             synth.program_select(0, ids[program.soundfont], program.bank, program.program)
             for channel, (*_keys, routed) in enumerate(routes, start=1):
                 synth.program_select(channel, ids[routed.soundfont], routed.bank, routed.program)
+            if slides:
+                synth.program_select(SLIDE_CHANNELS[1], ids[program.soundfont], program.bank, program.program)
+                for channel in SLIDE_CHANNELS:  # RPN 0, pitch-bend sensitivity, in semitones
+                    for control, value in ((101, 0), (100, 0), (6, BEND_RANGE_SEMITONES), (38, 0)):
+                        synth.cc(channel, control, value)
         writer = _Writer(self._fluidsynth, synth)
         try:
-            position = 0
-            for sample, _order, pitch, velocity in events:
+            position, b = 0, 0
+            for sample, _order, channel, pitch, velocity in played:
                 if sample >= n_samples:
                     break
+                while b < len(bends) and bends[b][0] <= sample:  # a note's attack bend comes before its note-on
+                    position = _pull(writer, out, position, bends[b][0])
+                    synth.pitch_bend(bends[b][1], bends[b][2])
+                    b += 1
                 position = _pull(writer, out, position, sample)
                 if velocity > 0:
-                    synth.noteon(channel_of[pitch], pitch, velocity)
+                    synth.noteon(channel, pitch, velocity)
                 else:
-                    synth.noteoff(channel_of[pitch], pitch)
+                    synth.noteoff(channel, pitch)
+            for at, channel, value in bends[b:]:
+                if at >= n_samples:
+                    break
+                position = _pull(writer, out, position, at)
+                synth.pitch_bend(channel, value)
             _pull(writer, out, position, n_samples)
         finally:
             with self._lock:  # give the borrowed soundfonts back before the synth goes (they belong to the keeper)
@@ -336,7 +361,7 @@ class SamplerVoice:
 
     def __init__(self, soundfont: Path, *, program: Program | None = None, double: bool = False,
                  round_robin: bool = False, lowcut_hz: float = 0.0, transpose: int = 0,
-                 routes: Sequence[tuple[int, int, Program]] = ()) -> None:
+                 routes: Sequence[tuple[int, int, Program]] = (), slides: bool = False) -> None:
         self.soundfont = soundfont
         self.program = program
         self.double = double
@@ -344,6 +369,7 @@ class SamplerVoice:
         self.lowcut_hz = lowcut_hz  # a 4th-order high-pass on what it plays (a kit whose kick sits too low)
         self.transpose = transpose
         self.routes = tuple(routes)
+        self.slides = slides  # played with a slide: glides, slides into notes, the bar's vibrato (slides.py)
 
     def program_for(self, track: Track) -> Program:
         if self.program is not None:
@@ -359,7 +385,8 @@ class SamplerVoice:
         program = self.program_for(track)
         jitter = 6 if self.round_robin else 0
         audio = player.render(program, note_events(track, sample_rate, seed=seed, velocity_jitter=jitter,
-                                                   transpose=self.transpose), n_samples, self.routes)
+                                                   transpose=self.transpose), n_samples, self.routes,
+                              slides=self.slides, seed=seed)
         if self.lowcut_hz > 0.0:
             sos = sps.butter(4, self.lowcut_hz / (sample_rate / 2.0), btype="highpass", output="sos")
             sosfilt_f32(sos, audio, out=audio)
@@ -370,7 +397,7 @@ class SamplerVoice:
         audio[0] *= np.float32(0.5)
         second = player.render(program, note_events(track, sample_rate, seed=seed + 1, velocity_jitter=8,
                                                     time_jitter_s=0.012, transpose=self.transpose), n_samples,
-                               self.routes)
+                               self.routes, slides=self.slides, seed=seed + 1)
         np.add(second[0], second[1], out=audio[1])
         del second
         audio[1] *= np.float32(0.5)

@@ -227,3 +227,50 @@ def test_rock_in_a_minor_key_plays_an_aeolian_loop(aurora: Aurora, kb: Knowledge
     tones = {pc for c in chords if c is not None for pc in c.pitch_classes(kb.chords)}
     assert 8 not in tones  # G#: no major V
     assert 0 in tones  # C: the minor third
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_minor_bossa_plays_minor_bossa_changes(aurora: Aurora, kb: KnowledgeBase, seed: int) -> None:
+    """Bossa nova listed only major changes (Ipanema's Imaj7 II7 ii7 bII7); in A minor they were translated to Am7 B7
+    Bm7b5 A#7, a chromatic wander that read as F# minor. A minor bossa plays the minor bossa's changes: i7, iv7,
+    the half-diminished ii and the dominant V7 (Blue Bossa, Manha de Carnaval)."""
+    plan = aurora.plan(parameters=PlanParameters(genre="bossa_nova", mood="romantic", tempo_bpm=135,
+                                                 duration_seconds=30, key="A minor", seed=seed)).structural_plan
+    assert set(plan.chord_progression.chords) <= {"Am7", "Dm7", "Bm7b5", "E7"}
+    assert "Am7" in plan.chord_progression.chords
+
+
+def test_a_progression_translated_to_the_other_mode_stays_diatonic(kb: KnowledgeBase) -> None:
+    """A major-key loop played in a minor key changes each chord's seventh with its third: city pop's
+    IVmaj7-iii7-vi7-V7 in A minor is Dm7 Cmaj7 Fmaj7 E7, not Dm7 C7 (a Bb no A minor scale has); and back, a minor
+    loop in a major key is Imaj7-IVmaj7, not Im7 (a minor tonic) and IV7 (a dominant)."""
+    from aurora.harmony_plan import in_mode
+    from knowledge_base.theory import parse_chord, parse_key_label, roman_to_chord
+
+    a_minor, c_major = parse_key_label("A minor", kb.chords), parse_key_label("C major", kb.chords)
+    assert a_minor is not None and c_major is not None
+    minor = [roman_to_chord(n, a_minor, kb.chords) for n in in_mode(["IVmaj7", "iii7", "vi7", "V7"], True)]
+    assert minor == ["Dm7", "Cmaj7", "Fmaj7", "E7"]
+    major = [roman_to_chord(n, c_major, kb.chords) for n in in_mode(["im7", "iv7", "IIImaj7", "VImaj7"], False)]
+    assert major == ["Cmaj7", "Fmaj7", "Em7", "Am7"]
+    c_scale = {0, 2, 4, 5, 7, 9, 11}
+    for chord in major:
+        parsed = parse_chord(chord, kb.chords)
+        assert parsed is not None and set(parsed.pitch_classes(kb.chords)) <= c_scale
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_blues_in_a_plays_the_blues_changes_and_a_minor_blues_its_own(aurora: Aurora, kb: KnowledgeBase,
+                                                                        seed: int) -> None:
+    """'a blues in A' is the blues mode: minor to the melody (the blue C over the A7's C#), but its changes are the
+    dominant sevenths of a 12-bar (A7 D7 E7). It took the genre's minor loop (Am Dm Am Em) under a 12-bar form. A
+    minor blues is asked for by name."""
+    def chords(key: str) -> list[str]:
+        plan = aurora.plan(parameters=PlanParameters(genre="blues", mood="soulful", tempo_bpm=96, duration_seconds=60,
+                                                     key=key, seed=seed)).structural_plan
+        return plan.chord_progression.chords
+
+    blues = chords("A blues")
+    assert set(blues) <= {"A7", "D7", "E7", "A", "D", "E"}, blues
+    minor = [parse_chord(c, kb.chords) for c in chords("A minor")]
+    assert any(c is not None and c.root_pc == 9 and c.is_minor(kb.chords) for c in minor)

@@ -90,3 +90,15 @@ def test_tune_takes_the_smaller_shift_up_or_down() -> None:
             shifted = tune({"tone_hz": hz}, 7, tonic)["tone_hz"]
             assert abs(12 * np.log2(shifted / hz)) <= 6.0 + 1e-9
             assert round(69 + 12 * np.log2(shifted / 440.0)) % 12 == (tonic + 7) % 12
+
+
+def test_a_synthesised_brush_swirl_swells_and_fades_as_a_sweep(kb: KnowledgeBase) -> None:
+    """The brush kit's swirl (note 40) is a swish, not a hit: noise that swells for tens of milliseconds and
+    fades within a beat, between 1.5 and 5 kHz (a brush on a snare head)."""
+    swirl = _hit(kb, "brush", 40)
+    envelope = np.sqrt(np.convolve(swirl**2, np.ones(220) / 220, mode="same"))
+    peak_s = float(np.argmax(envelope)) / SR
+    assert 0.03 < peak_s < 0.12  # a snare hit peaks in a few milliseconds
+    assert envelope[round(0.6 * SR)] < 0.05 * envelope.max()
+    assert _band_db(swirl, 1500, 5000) > _band_db(swirl, 5000, 20000) + 3.0
+    assert _band_db(swirl, 1500, 5000) > _band_db(swirl, 20, 1000) + 10.0

@@ -140,3 +140,42 @@ def test_swing_big_band_and_bebop_are_played_with_sticks(kb: KnowledgeBase) -> N
     assert kit("swing", 180, instruments=("brushes",)) == "brush"  # stated brushes are played at any tempo
     sticks, brushes = kb.synth_presets.kit("jazz"), kb.synth_presets.kit("brush")
     assert sticks.id == "jazz" and sticks.voices != brushes.voices
+
+
+def test_a_k_pop_chorus_is_four_on_the_floor(kb: KnowledgeBase) -> None:
+    """K-pop's dance-pop chorus (genres.yaml) is four on the floor; its verse keeps pop's syncopated kick, and pop
+    itself is unchanged. It played pop's three-kick bar throughout."""
+    kpop, _ = select_groove(kb.grooves, kb.genre_lineage("k_pop"), Meter(4, 4))
+    pop, _ = select_groove(kb.grooves, kb.genre_lineage("pop"), Meter(4, 4))
+    kicks = lambda grid: [i for i, c in enumerate(grid) if c in "Xx"]  # noqa: E731
+    assert kicks(kpop.levels["high"]["kick"]) == [0, 4, 8, 12]
+    assert kicks(kpop.levels["mid"]["kick"]) == kicks(pop.levels["mid"]["kick"]) == [0, 6, 8]
+    assert kicks(pop.levels["high"]["kick"]) == [0, 6, 8, 10]
+    plan = planned(kb, genre="k_pop", tempo_bpm=125, duration_s=30, key="C# minor")
+    score = composed(kb, plan, genre="k_pop", energy=0.8)
+    drums = score.track("drums")
+    assert drums is not None
+    chorus = next(s for s in score.sections if s.name in ("chorus", "hook", "drop"))
+    beat_s = 60.0 / 125
+    in_chorus = [n for n in drums.notes
+                 if n.pitch == 36 and chorus.start_s - 0.03 <= n.start_s < chorus.start_s + chorus.duration_s - 0.03]
+    on_beats = {round((n.start_s - chorus.start_s) / beat_s) % 4 for n in in_chorus}
+    assert on_beats == {0, 1, 2, 3} and len(in_chorus) >= 4 * chorus.bars
+
+
+def test_brushes_sweep_the_snare_and_sticks_do_not(kb: KnowledgeBase) -> None:
+    """A brushed ballad keeps time with the swish of a brush swept round the snare on every beat (GS Brush kit's
+    note 40); the same groove on sticks plays no such piece: note 40 is a stick kit's electric snare."""
+    def beats_with_swirl(genre: str, tempo_bpm: float) -> tuple[str, set[int], int]:
+        score = composed(kb, planned(kb, genre=genre, tempo_bpm=tempo_bpm, duration_s=16), genre=genre)
+        drums = score.track("drums")
+        assert drums is not None
+        beat_s = 60.0 / tempo_bpm
+        swirls = [n for n in drums.notes if n.pitch == 40]
+        return drums.preset, {round(n.start_s / beat_s) % 4 for n in swirls}, len(swirls)
+
+    kit, beats, count = beats_with_swirl("jazz", 64)
+    assert kit == "brush" and beats == {0, 1, 2, 3} and count >= 12
+    kit, beats, count = beats_with_swirl("swing", 180)
+    assert kit == "jazz" and count == 0
+    assert kb.synth_presets.drum_voices["brush_swirl"].kits == ["brush"]
