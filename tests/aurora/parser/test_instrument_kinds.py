@@ -32,3 +32,17 @@ def test_the_parser_reads_kinds_in_the_genre(aurora: Aurora, prompt: str, expect
     parsed = aurora.parse(prompt=prompt).parsed_parameters
     stated = [i.name for i in parsed.instrumentation if i.source == "stated"]
     assert expected in stated and absent not in stated
+
+
+@pytest.mark.parametrize("prompt", [
+    "grunge song with sludgy guitars and angry drums",
+    "garage rock with dirty guitars, 140 bpm",
+    "stoner rock, fuzzed guitars, slow",
+    "thrash metal with chugging guitars",
+])
+def test_a_distortion_word_on_guitars_states_the_distorted_guitar(aurora: Aurora, prompt: str) -> None:
+    """'sludgy', 'dirty', 'fuzzed', 'chugging' guitars are distorted guitars (they riff, engine/structure/riffs.py);
+    'sludgy guitars' was a clean electric guitar strumming a grunge song."""
+    parsed = aurora.parse(prompt=prompt).parsed_parameters
+    stated = [i.name for i in parsed.instrumentation if i.source == "stated"]
+    assert "Distorted Guitar" in stated and "Clean Electric Guitar" not in stated
