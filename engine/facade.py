@@ -157,6 +157,22 @@ def _single_threaded_torch(device: torch.device) -> Iterator[None]:
         torch.set_num_threads(previous)
 
 
+def _abandon(store: StemStore, spill_dir: Path | None) -> None:
+    """After a failed render: stop the stem writer and delete the stem files."""
+    store.close()
+    if spill_dir is not None:
+        shutil.rmtree(spill_dir, ignore_errors=True)
+
+
+def _finish(store: StemStore, spill_dir: Path | None) -> dict[str, np.ndarray]:
+    """The complete stems (a failed write fails the render, and its files go)."""
+    try:
+        return store.finish()
+    except BaseException:
+        _abandon(store, spill_dir)
+        raise
+
+
 class Engine:
     """The Soundstar engine.
     ``Engine(device="auto").render(plan=..., parameters=..., control_embedding=..., duration_s=...)``."""
@@ -265,9 +281,7 @@ class Engine:
                                        fx=fx, n_samples=n_samples, on_track=on_track, store=store)
             del mono, fx
         except BaseException:
-            store.close()
-            if spill_dir is not None:
-                shutil.rmtree(spill_dir, ignore_errors=True)
+            _abandon(store, spill_dir)
             raise
         synthesis_end = max([synthesis_end, *done_at])
         timings["codec"] = rave.seconds if rave is not None else 0.0  # spent inside the RAVE voices
@@ -285,7 +299,7 @@ class Engine:
         # 5. mixer: stems and the pre-master sum (the time after the last track's synthesis)
         t0 = synthesis_end
         if channels == 1:
-            stems = {k: v.mean(axis=0, keepdims=True) for k, v in store.finish().items()}
+            stems = {k: v.mean(axis=0, keepdims=True) for k, v in _finish(store, spill_dir).items()}
             premaster = premaster.mean(axis=0, keepdims=True)
         timings["mixer"] = time.perf_counter() - t0
         stages.append(StageReport("mixer", True, f"preset {preset.id}", timings["mixer"]))
@@ -299,9 +313,7 @@ class Engine:
             mixed, report = master(premaster, sample_rate, preset.master, fade_out_s=fade_out_s,
                                    target_lufs=self.config.target_lufs, ceiling_dbtp=self.config.ceiling_dbtp)
         except BaseException:
-            store.close()
-            if spill_dir is not None:
-                shutil.rmtree(spill_dir, ignore_errors=True)
+            _abandon(store, spill_dir)
             raise
         timings["master"] = time.perf_counter() - t0
         stages.append(StageReport("master", True, f"{report.loudness_lufs:.1f} LUFS, "
@@ -309,7 +321,7 @@ class Engine:
         progress("master", 1.0)
         if channels != 1:  # a long render's last stems were written to their files while the master ran
             t0 = time.perf_counter()
-            stems = store.finish()
+            stems = _finish(store, spill_dir)
             timings["mixer"] += time.perf_counter() - t0
         timings["total"] = sum(timings.values())
         result = RenderResult(mix=mixed, sample_rate=sample_rate, stems=stems, premaster=premaster, score=score,
