@@ -11,10 +11,12 @@ import functools
 import os
 import shutil
 import tempfile
+import threading
 import time
 import weakref
+from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +37,7 @@ from engine.mastering import CEILING_DBTP, TARGET_LUFS, master
 from engine.mixer import Track as MixTrack
 from engine.mixer import mix
 from engine.score import Score, Track
+from engine.stem_store import StemStore
 from engine.structure.arrangement import compose, rng_for
 from engine.voices import VoiceContext, build_voice, describe_voice
 from engine.voices.rave import RaveStage
@@ -45,7 +48,9 @@ from knowledge_base.limits import MAX_SEED, MIN_SEED, duration_in_range, duratio
 
 SPILL_BYTES = 1024 * 2**20  # stems beyond this much memory are kept in temporary files instead (a 3-min
 # render at 44.1 kHz keeps its ~0.7 GB of stems in memory: ~0.8 s faster; peak RSS ~1.2 GB. Ten minutes spill)
+LONG_RENDER_AHEAD = 2  # tracks a spilled (long) render holds between the start of their synthesis and their stem file
 ProgressFn = Callable[[str, float], None]
+Tracks = dict[str, tuple[str, MixTrack]]  # name -> (role, audio or the Future of it), as the mixer takes them
 STAGES = ("structure", "synthesis", "codec", "mixer", "master")
 
 
@@ -152,6 +157,22 @@ def _single_threaded_torch(device: torch.device) -> Iterator[None]:
         torch.set_num_threads(previous)
 
 
+def _abandon(store: StemStore, spill_dir: Path | None) -> None:
+    """After a failed render: stop the stem writer and delete the stem files."""
+    store.close()
+    if spill_dir is not None:
+        shutil.rmtree(spill_dir, ignore_errors=True)
+
+
+def _finish(store: StemStore, spill_dir: Path | None) -> dict[str, np.ndarray]:
+    """The complete stems (a failed write fails the render, and its files go)."""
+    try:
+        return store.finish()
+    except BaseException:
+        _abandon(store, spill_dir)
+        raise
+
+
 class Engine:
     """The Soundstar engine.
     ``Engine(device="auto").render(plan=..., parameters=..., control_embedding=..., duration_s=...)``."""
@@ -224,35 +245,44 @@ class Engine:
         lineage = [g.id for g in kb.genre_lineage(score.genre_id)]
         voices: dict[str, str] = {}
         spill_dir = None
-        if n_samples * 2 * (len(score.tracks) + 4) * 4 > SPILL_BYTES:  # long render: tracks and stems go to files
+        if n_samples * 2 * (len(score.tracks) + 4) * 4 > SPILL_BYTES:  # long render: stems go to files
             spill_dir = Path(tempfile.mkdtemp(prefix="soundstar-stems-"))
         rave, rave_tracks, codec_reason = self._rave_stage(score)
         preset = kb.mix_presets.for_genres(lineage)
         # 3-5. each track is mixed as soon as its synthesis is done, while slower tracks still play (the channel
-        # strips fill the cores the last tracks leave idle); a long render synthesises first, a track at a time
-        pipelined = spill_dir is None
+        # strips fill the cores the last tracks leave idle); a long render starts a track's synthesis only once
+        # fewer than LONG_RENDER_AHEAD tracks wait between synthesis and the stem files (bounded memory)
         done_at: list[float] = []  # when each track's synthesis finished
         collected: list[str] = []
+        store = StemStore(spill_dir)
+        feed: list[Callable[[], None]] = []
 
         def on_track(name: str) -> None:  # on this thread, in track order, once a track is in the mix
             collected.append(name)
             progress("synthesis", len(collected) / len(score.tracks))
             if len(collected) == len(score.tracks):
                 progress("mixer", 0.0)
+            for start_next in feed:
+                start_next()
 
-        with _single_threaded_torch(self.device):
-            mono = self._synthesise(score, n_samples=n_samples, sample_rate=sample_rate, seed=seed,
-                                    soundfont=soundfont, progress=progress, lineage=tuple(lineage), voices=voices,
-                                    spill_dir=spill_dir, rave=rave, rave_tracks=rave_tracks, pipelined=pipelined,
-                                    done_at=done_at)
-            fx = render_fx(score.fx, n_samples=n_samples, sample_rate=sample_rate, seed=seed) if score.fx else None
-            synthesis_end = time.perf_counter()
-            if not pipelined or not score.tracks:
-                progress("mixer", 0.0)
-            stems, premaster = mix(tracks=mono, score=score, preset=preset, sample_rate=sample_rate, seed=seed,
-                                   fx=fx, spill_dir=spill_dir, n_samples=n_samples,
-                                   on_track=on_track if pipelined else None)
-        del mono, fx
+        try:
+            with _single_threaded_torch(self.device):
+                mono, start_next = self._synthesise(
+                    score, n_samples=n_samples, sample_rate=sample_rate, seed=seed, soundfont=soundfont,
+                    lineage=tuple(lineage), voices=voices, rave=rave, rave_tracks=rave_tracks, done_at=done_at,
+                    ahead=LONG_RENDER_AHEAD if spill_dir is not None else None)
+                feed.append(start_next)
+                fx = render_fx(score.fx, n_samples=n_samples, sample_rate=sample_rate, seed=seed) \
+                    if score.fx else None
+                synthesis_end = time.perf_counter()
+                if not score.tracks:
+                    progress("mixer", 0.0)
+                stems, premaster = mix(tracks=mono, score=score, preset=preset, sample_rate=sample_rate, seed=seed,
+                                       fx=fx, n_samples=n_samples, on_track=on_track, store=store)
+            del mono, fx
+        except BaseException:
+            _abandon(store, spill_dir)
+            raise
         synthesis_end = max([synthesis_end, *done_at])
         timings["codec"] = rave.seconds if rave is not None else 0.0  # spent inside the RAVE voices
         timings["synthesis"] = synthesis_end - t0 - timings["codec"]
@@ -269,7 +299,7 @@ class Engine:
         # 5. mixer: stems and the pre-master sum (the time after the last track's synthesis)
         t0 = synthesis_end
         if channels == 1:
-            stems = {k: v.mean(axis=0, keepdims=True) for k, v in stems.items()}
+            stems = {k: v.mean(axis=0, keepdims=True) for k, v in _finish(store, spill_dir).items()}
             premaster = premaster.mean(axis=0, keepdims=True)
         timings["mixer"] = time.perf_counter() - t0
         stages.append(StageReport("mixer", True, f"preset {preset.id}", timings["mixer"]))
@@ -279,12 +309,20 @@ class Engine:
         t0 = time.perf_counter()
         progress("master", 0.0)
         fade_out_s = float(np.clip(0.1 * duration_s, 0.5, 4.0))
-        mixed, report = master(premaster, sample_rate, preset.master, fade_out_s=fade_out_s,
-                               target_lufs=self.config.target_lufs, ceiling_dbtp=self.config.ceiling_dbtp)
+        try:
+            mixed, report = master(premaster, sample_rate, preset.master, fade_out_s=fade_out_s,
+                                   target_lufs=self.config.target_lufs, ceiling_dbtp=self.config.ceiling_dbtp)
+        except BaseException:
+            _abandon(store, spill_dir)
+            raise
         timings["master"] = time.perf_counter() - t0
         stages.append(StageReport("master", True, f"{report.loudness_lufs:.1f} LUFS, "
                                   f"{report.true_peak_dbtp:.1f} dBTP", timings["master"]))
         progress("master", 1.0)
+        if channels != 1:  # a long render's last stems were written to their files while the master ran
+            t0 = time.perf_counter()
+            stems = _finish(store, spill_dir)
+            timings["mixer"] += time.perf_counter() - t0
         timings["total"] = sum(timings.values())
         result = RenderResult(mix=mixed, sample_rate=sample_rate, stems=stems, premaster=premaster, score=score,
                             controls=decoded, device=self.device.type,
@@ -295,16 +333,18 @@ class Engine:
         return result
 
     def _synthesise(self, score: Score, *, n_samples: int, sample_rate: int, seed: int, soundfont: Path | None,
-                    progress: ProgressFn, lineage: tuple[str, ...] = (), voices: dict[str, str] | None = None,
-                    spill_dir: Path | None = None, rave: RaveStage | None = None,
-                    rave_tracks: tuple[str, ...] = (), pipelined: bool = False,
-                    done_at: list[float] | None = None) -> dict[str, tuple[str, MixTrack]]:
-        """Tracks are independent, so on CPU they render on parallel threads, each running torch
-        single-threaded (torch's own intra-op threads stall badly when cores are shared). ``voices`` gets,
-        per track, the voice that played it in words. With ``spill_dir`` (a long render) tracks render one at a
-        time and each waits for the mixer in a file, mapped copy-on-write (ten stereo tracks of ten minutes
-        would be 2 GB in memory). ``pipelined`` (no spill): returns at once, each track a Future the mixer waits on
-        (progress is then the mixer's to report); ``done_at`` gets the time each track finished."""
+                    lineage: tuple[str, ...] = (), voices: dict[str, str] | None = None,
+                    rave: RaveStage | None = None, rave_tracks: tuple[str, ...] = (),
+                    done_at: list[float] | None = None, ahead: int | None = None) -> tuple[Tracks, Callable[[], None]]:
+        """Every track as a Future the mixer waits on, in track order, and the call that starts the next one.
+
+        Tracks are independent, so on CPU they render on parallel threads, each running torch single-threaded
+        (torch's own intra-op threads stall badly when cores are shared). ``voices`` gets, per track, the voice that
+        played it in words; ``done_at`` the time each track finished. ``ahead`` None: every track starts at once.
+        Else only the first ``ahead`` (at least 2: the mixer's strips wait on two tracks at a time), and each call of
+        the returned function starts one more: the mixer calls it once a track is in the mix, so a long render holds
+        at most ``ahead`` tracks' audio (ten stereo tracks of ten minutes would be 2 GB). A track that fails
+        fails its Future; the mixer raises it."""
         context = VoiceContext(kb=self.knowledge, device=self.device, tonic_pc=score.key_tonic_pc,
                                soundfont=soundfont, drum_shots=self._drum_shots, genre_lineage=lineage,
                                sample_rate=sample_rate, rave=rave, rave_tracks=rave_tracks)
@@ -318,33 +358,43 @@ class Engine:
             return voice.render(track, n_samples=n_samples, sample_rate=sample_rate, seed=track_seed)
 
         workers = 1 if self.device.type == "cuda" else max(1, min(len(score.tracks), os.cpu_count() or 1, 4))
-        out: dict[str, tuple[str, MixTrack]] = {}
         finished = [] if done_at is None else done_at
-        if spill_dir is not None:
-            for i, track in enumerate(score.tracks):
-                audio = one(track)
-                path = spill_dir / f"voice-{i}.f32"
-                audio.astype(np.float32, copy=False).tofile(path)
-                out[track.name] = (track.role, np.memmap(path, dtype=np.float32, mode="c", shape=audio.shape))
-                del audio
-                progress("synthesis", (i + 1) / len(score.tracks))
-            return out
-        if pipelined and score.tracks:
-            pool = ThreadPoolExecutor(max_workers=workers)
+        futures: list[Future[np.ndarray]] = [Future() for _ in score.tracks]
+        waiting = deque(zip(futures, score.tracks, strict=True))  # not started yet (only the mixer keeps the rest:
+        # a finished track's audio is freed once its stem is made)
+        pool = ThreadPoolExecutor(max_workers=workers)
+        lock = threading.Lock()
+
+        def run(future: Future[np.ndarray], track: Track) -> None:
+            if not future.set_running_or_notify_cancel():
+                return
             try:
-                for track in score.tracks:
-                    future = pool.submit(one, track)
-                    future.add_done_callback(lambda _f: finished.append(time.perf_counter()))
-                    out[track.name] = (track.role, future)
-            finally:
-                pool.shutdown(wait=False)  # the submitted tracks still render; the mixer waits on each
-            return out
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            futures = [(track, pool.submit(one, track)) for track in score.tracks]
-            for i, (track, future) in enumerate(futures):
-                out[track.name] = (track.role, future.result())
-                progress("synthesis", (i + 1) / len(futures))
-        return out
+                audio = one(track)
+            except BaseException as exc:  # the mixer raises it where it waits for this track
+                future.set_exception(exc)
+            else:
+                future.set_result(audio)
+                del audio
+            del future
+            finished.append(time.perf_counter())
+
+        def start_next() -> None:
+            with lock:
+                if not waiting:
+                    return
+                future, track = waiting.popleft()
+                pool.submit(run, future, track)
+                del future
+                if not waiting:
+                    pool.shutdown(wait=False)  # the submitted tracks still render; the mixer waits on each
+
+        for _ in range(len(futures) if ahead is None else min(max(ahead, 2), len(futures))):
+            start_next()
+        if not futures:
+            pool.shutdown(wait=False)
+        tracks: Tracks = {track.name: (track.role, future) for track, future in zip(score.tracks, futures, strict=True)}
+        futures.clear()
+        return tracks, start_next
 
     def _rave_stage(self, score: Score) -> tuple[RaveStage | None, tuple[str, ...], str]:
         """The RAVE export and the tracks it re-synthesises in this render, or None and the reason why not."""

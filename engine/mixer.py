@@ -32,12 +32,15 @@ from engine.ddsp.core import (
 from engine.ddsp.textures import texture
 from engine.score import Score
 from engine.score import Track as ScoreTrack
+from engine.stem_store import StemStore
 from knowledge_base.sound import MixPreset
 
 _DUCK_FRAME = 64
 
 
-def _duck_curve(kick_times_s: list[float], n_samples: int, sample_rate: int, depth_db: float) -> np.ndarray:
+def _duck_gain(kick_times_s: list[float], n_samples: int, sample_rate: int, depth_db: float) -> np.ndarray:
+    """The kick's side-chain gain per _DUCK_FRAME samples (n_samples // _DUCK_FRAME + 2 frames): ``frame_curve``
+    makes it the per-sample curve."""
     frames = n_samples // _DUCK_FRAME + 2
     frame_rate = sample_rate / _DUCK_FRAME
     impulses = np.zeros(frames)
@@ -45,7 +48,7 @@ def _duck_curve(kick_times_s: list[float], n_samples: int, sample_rate: int, dep
     impulses[idx] = 1.0
     env = np.minimum(sps.lfilter([1.0], [1.0, -np.exp(-1.0 / (0.12 * frame_rate))], impulses), 1.0)
     gain = 1.0 - (1.0 - db_to_amplitude(-depth_db)) * env
-    return frame_curve(gain, n_samples)
+    return np.asarray(gain, dtype=np.float64)
 
 
 def frame_curve(gain: np.ndarray, n_samples: int) -> np.ndarray:
@@ -60,6 +63,20 @@ def frame_curve(gain: np.ndarray, n_samples: int) -> np.ndarray:
     np.multiply(slope[:, None], frac[None, :], out=curve)
     curve += start[:, None]
     return curve.reshape(-1)[:n_samples]
+
+
+def apply_ducking(signal: np.ndarray, duck: np.ndarray | None, automation: np.ndarray | None) -> None:
+    """``signal`` (float32 [n] or [2, n]) times the duck curve (``frame_curve`` of the frame gains ``duck``) and the
+    automation curve [n] (either may be None), in place, a CHUNK at a time: the same products as multiplying by
+    the whole-length curves, which a long render then never holds (a ten-minute one: 210 MB)."""
+    n = signal.shape[-1]
+    for begin in range(0, n, CHUNK):  # CHUNK is a whole number of frames
+        stop = min(begin + CHUNK, n)
+        curve = frame_curve(duck[begin // _DUCK_FRAME:], stop - begin) if duck is not None else None
+        if automation is not None:
+            curve = automation[begin:stop] if curve is None else automation[begin:stop] * curve
+        if curve is not None:
+            signal[..., begin:stop] *= curve
 
 
 STAGING_RMS = 0.1  # every track enters its channel strip at -20 dBFS active RMS; gains_db then set the balance
@@ -227,23 +244,6 @@ def apply_chain(signal: np.ndarray, steps: list[Effect], sample_rate: int) -> np
     return signal
 
 
-class StemStore:
-    """Holds finished stems: in memory, or (long renders) spilled to raw float32 files and mapped back
-    read-only, so a ten-minute render keeps one or two stems resident instead of a dozen."""
-
-    def __init__(self, spill_dir: Path | None) -> None:
-        self.spill_dir = spill_dir
-        self.stems: dict[str, np.ndarray] = {}
-
-    def put(self, name: str, stem: np.ndarray) -> None:
-        if self.spill_dir is None:
-            self.stems[name] = stem
-            return
-        path = self.spill_dir / f"{name}.f32"
-        stem.astype(np.float32, copy=False).tofile(path)
-        self.stems[name] = np.memmap(path, dtype=np.float32, mode="r", shape=stem.shape)
-
-
 _WIDTH_DELAY_S = {"pad": 0.017, "harmony": 0.011, "arp": 0.013, "counter": 0.019, "lead": 0.023, "percussion": 0.007,
                   "drums": 0.009}  # a room/overhead-like spread of the kit above 250 Hz (kick and bass stay mono)
 
@@ -336,11 +336,31 @@ Track = np.ndarray | Future[np.ndarray]  # a track's audio, or the synthesis sti
 
 def mix(*, tracks: dict[str, tuple[str, Track]], score: Score, preset: MixPreset, sample_rate: int,
         seed: int, fx: np.ndarray | None, spill_dir: Path | None = None, n_samples: int | None = None,
-        on_track: Callable[[str], None] | None = None) -> tuple[dict[str, np.ndarray], np.ndarray]:
+        on_track: Callable[[str], None] | None = None,
+        store: StemStore | None = None) -> tuple[dict[str, np.ndarray], np.ndarray]:
     """tracks: name -> (role, float32 mono [n] or stereo [2, n], or a Future of one: a track still being synthesised
     is mixed as soon as it is done, while the others are still playing, and ``n_samples`` must then be given);
     consumed (emptied) as the stems are made. ``on_track(name)`` is called, on the calling thread and in track
-    order, once a track's stem is in the mix. Returns (stems name -> [2, n], premaster [2, n])."""
+    order, once a track's stem is in the mix. Returns (stems name -> [2, n], premaster [2, n]); ``spill_dir``: the
+    stems are kept in files there (engine/stem_store.py). With ``store`` the stems go there instead (a spilled
+    store may still be writing them: its caller calls ``finish`` for the complete stems; ``spill_dir`` is unused)."""
+    if store is not None:
+        return store.stems, _mix_into(store, tracks=tracks, score=score, preset=preset, sample_rate=sample_rate,
+                                      seed=seed, fx=fx, n_samples=n_samples, on_track=on_track)
+    own = StemStore(spill_dir)
+    try:
+        premaster = _mix_into(own, tracks=tracks, score=score, preset=preset, sample_rate=sample_rate, seed=seed,
+                              fx=fx, n_samples=n_samples, on_track=on_track)
+    except BaseException:
+        own.close()
+        raise
+    return own.finish(), premaster
+
+
+def _mix_into(store: StemStore, *, tracks: dict[str, tuple[str, Track]], score: Score, preset: MixPreset,
+              sample_rate: int, seed: int, fx: np.ndarray | None, n_samples: int | None,
+              on_track: Callable[[str], None] | None) -> np.ndarray:
+    """``mix`` with its stems put in ``store``: the premaster."""
     if n_samples is not None:
         n = n_samples
     else:
@@ -349,11 +369,9 @@ def mix(*, tracks: dict[str, tuple[str, Track]], score: Score, preset: MixPreset
             fx.shape[0] if fx is not None else 0)
     beat_s = score.step_s * 4
     automation = _automation(score.gain_points, n, sample_rate)
-    duck = _duck_curve(score.kick_times_s, n, sample_rate, preset.ducking_db) \
-        if preset.ducking_db > 0 and score.kick_times_s else None
-    shared = automation if duck is None else (duck if automation is None else automation * duck)
+    duck = _duck_gain(score.kick_times_s, n, sample_rate, preset.ducking_db) \
+        if preset.ducking_db > 0 and score.kick_times_s else None  # per frame: made per chunk where it is applied
     has_duck = duck is not None
-    del duck
 
     featured = {t.name for t in score.tracks if t.featured}
     by_name = {t.name: t for t in score.tracks}
@@ -373,7 +391,7 @@ def mix(*, tracks: dict[str, tuple[str, Track]], score: Score, preset: MixPreset
         presence = preset.bass_presence.get(role, 0.0)
         spans = _note_spans(by_name.get(name)) if presence > 0.0 else None
         if presence > 0.0 and not ducked:  # odd harmonics (a rectifier's 2f, 4f: the bass heard an octave up)
-            signal = add_harmonic_presence(signal, presence, sample_rate, notes=spans)
+            signal = add_harmonic_presence(signal, presence, sample_rate, notes=spans, in_place=True)
         signal = apply_chain(signal, _chain(role, preset), sample_rate)
         echo = preset.delay
         if echo.role == role and echo.mix > 0.0:
@@ -383,9 +401,10 @@ def mix(*, tracks: dict[str, tuple[str, Track]], score: Score, preset: MixPreset
         # that carry the bass on small speakers (ducked with it, a plucked bass lost them with its attacks: boom
         # bap's double bass fell to 21% of its energy above 150 Hz)
         upper = presence_harmonics(signal, presence, sample_rate, notes=spans) if presence > 0.0 and ducked else None
-        curve = shared if ducked else automation
-        if curve is not None:
-            signal *= curve
+        if ducked:
+            apply_ducking(signal, duck, automation)
+        elif automation is not None:
+            signal *= automation
         if upper is not None:  # the section's dynamics still shape them
             if automation is not None:
                 upper *= automation
@@ -420,10 +439,9 @@ def mix(*, tracks: dict[str, tuple[str, Track]], score: Score, preset: MixPreset
             stem[1] -= side
         return stem
 
-    store = StemStore(spill_dir)
     send = np.zeros((2, n // 2), dtype=np.float32)  # the reverb send, at half the rate (add_half_rate)
     premaster = np.zeros((2, n), dtype=np.float32)
-    workers = 1 if spill_dir is not None else max(1, min(2, os.cpu_count() or 1))  # effects release the GIL
+    workers = max(1, min(2, os.cpu_count() or 1))  # effects release the GIL
     strips: deque[tuple[str, str, Future[_Strip]]] = deque()
     with ThreadPoolExecutor(max_workers=workers) as pool:
         for name in list(tracks):
@@ -434,7 +452,7 @@ def mix(*, tracks: dict[str, tuple[str, Track]], score: Score, preset: MixPreset
                 _collect(strips, premaster=premaster, send=send, store=store, preset=preset, on_track=on_track)
         while strips:
             _collect(strips, premaster=premaster, send=send, store=store, preset=preset, on_track=on_track)
-    automation = shared = None  # free the curves before the reverb and textures
+    automation = duck = None  # free the curves before the reverb and textures
     if fx is not None and np.any(fx):
         fx_signal = fx * np.float32(db_to_amplitude(preset.gains_db.get("fx", -12.0)) * 0.7071)
         fx_stem = np.stack([fx_signal, fx_signal])
@@ -467,4 +485,4 @@ def mix(*, tracks: dict[str, tuple[str, Track]], score: Score, preset: MixPreset
         layer *= np.float32(music_rms * db_to_amplitude(preset.texture_db + 12.0) / layer_rms)
         premaster += layer
         store.put("texture", layer)
-    return store.stems, premaster
+    return premaster

@@ -384,10 +384,18 @@ def note_odd_harmonics(mono: np.ndarray, notes: list[NoteSpan], sample_rate: int
 
 
 def add_harmonic_presence(signal: np.ndarray, target_share: float, sample_rate: int, *,
-                          max_gain: float = 4.0, notes: list[NoteSpan] | None = None) -> np.ndarray:
-    """``signal`` with its ``presence_harmonics`` mixed in (a voice that needs none is returned as it is)."""
+                          max_gain: float = 4.0, notes: list[NoteSpan] | None = None,
+                          in_place: bool = False) -> np.ndarray:
+    """``signal`` with its ``presence_harmonics`` mixed in (a voice that needs none is returned as it is).
+    ``in_place`` (float32 ``signal`` the caller owns): added into ``signal`` itself, the same sums without a second
+    copy of a long stereo track."""
     harmonics = presence_harmonics(signal, target_share, sample_rate, max_gain=max_gain, notes=notes)
-    return signal if harmonics is None else np.asarray(signal + harmonics, dtype=np.float32)
+    if harmonics is None:
+        return signal
+    if in_place and signal.dtype == np.float32 and signal.flags.writeable:
+        signal += harmonics
+        return signal
+    return np.asarray(signal + harmonics, dtype=np.float32)
 
 
 def presence_harmonics(signal: np.ndarray, target_share: float, sample_rate: int, *,
@@ -419,9 +427,10 @@ def presence_harmonics(signal: np.ndarray, target_share: float, sample_rate: int
     if upper >= target_share * total:
         return None
     shaped = note_odd_harmonics(mono, notes, sample_rate) if notes else odd_harmonics(mono, sample_rate)
+    del mono  # (a stereo voice's mid copy)
     sos = np.concatenate([sps.butter(8, PRESENCE_HZ / (sample_rate / 2.0), btype="highpass", output="sos"),
                           sps.butter(2, 3000.0 / (sample_rate / 2.0), btype="lowpass", output="sos")])
-    harmonics = sosfilt_f32(sos, shaped)
+    harmonics = sosfilt_f32(sos, shaped, out=shaped)  # in place: the same values, one long array fewer
     del shaped
     added, _ = _window_spectra(harmonics, sample_rate)
     h_power = np.abs(added) ** 2

@@ -111,7 +111,7 @@ class HarmonicVoice:
         if self.preset.cabinet:
             out = cabinet(out, sample_rate)
         if self.presence_share > 0.0:
-            out = core.add_harmonic_presence(out, self.presence_share, sample_rate)
+            out = core.add_harmonic_presence(out, self.presence_share, sample_rate, in_place=True)
         return out
 
     def _synthesise(self, keys: list[_NoteKey], *, sample_rate: int, seed: int) -> dict[_NoteKey, np.ndarray]:

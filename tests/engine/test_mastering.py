@@ -100,3 +100,13 @@ def test_the_top_octave_rolls_off_under_the_tilt() -> None:
                                                      air_db=-6.0))
     assert gains[-1] < -3.5
     assert np.all(np.abs(gains[:-1]) < 0.6)  # the others only follow the mean, a little
+
+
+def test_octave_levels_read_the_mono_sum_of_their_segments_only() -> None:
+    """The tonal balance sums the channels of the segments it reads, not of the whole render first: the same
+    levels, bit for bit, as the whole mono sum gave."""
+    from engine.mastering import octave_levels_db
+
+    rng = np.random.default_rng(5)
+    stereo = rng.standard_normal((2, 8192 * 130 + 77)).astype(np.float32)
+    np.testing.assert_array_equal(octave_levels_db(stereo, 44100), octave_levels_db(stereo.mean(axis=0), 44100))
