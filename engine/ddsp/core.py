@@ -353,8 +353,20 @@ def note_odd_harmonics(mono: np.ndarray, notes: list[NoteSpan], sample_rate: int
 
     x = np.asarray(mono, dtype=np.float32)
     n = x.shape[-1]
-    envelope = np.sqrt(np.maximum(uniform_filter1d(x * x, max(1, round(_ENVELOPE_S * sample_rate))), 0.0))
-    envelope *= np.float32(math.sqrt(2.0))  # a sine's peak from its RMS
+    size = max(1, round(_ENVELOPE_S * sample_rate))
+
+    def envelope(lo: int, hi: int) -> np.ndarray:
+        """The RMS envelope over [lo, hi), from the samples around it only (the window reaches size/2 each way):
+        the same values as over the whole track, without a whole-track array (two tracks in flight at ten
+        minutes held 0.4 GB of them)."""
+        a, b = max(0, lo - size), min(n, hi + size)
+        seg = x[a:b]
+        env = uniform_filter1d(seg * seg, size)[lo - a: hi - a]
+        np.maximum(env, 0.0, out=env)
+        np.sqrt(env, out=env)
+        env *= np.float32(math.sqrt(2.0))  # a sine's peak from its RMS
+        return env
+
     a1, a3, a5, a7 = (np.float32(a) for a in _odd_polynomial())
     out = np.zeros(n, dtype=np.float32)
     spans = sorted(notes)
@@ -379,7 +391,8 @@ def note_odd_harmonics(mono: np.ndarray, notes: list[NoteSpan], sample_rate: int
         ramp = np.linspace(0.0, 1.0, fade, dtype=np.float32)
         part[:fade] *= ramp
         part[-fade:] *= ramp[::-1]
-        out[lo:hi] += part * envelope[lo:hi]
+        part *= envelope(lo, hi)
+        out[lo:hi] += part
     return out
 
 
