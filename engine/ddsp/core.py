@@ -361,7 +361,7 @@ def note_odd_harmonics(mono: np.ndarray, notes: list[NoteSpan], sample_rate: int
         minutes held 0.4 GB of them)."""
         a, b = max(0, lo - size), min(n, hi + size)
         seg = x[a:b]
-        env = uniform_filter1d(seg * seg, size)[lo - a: hi - a]
+        env: np.ndarray = uniform_filter1d(seg * seg, size)[lo - a: hi - a]
         np.maximum(env, 0.0, out=env)
         np.sqrt(env, out=env)
         env *= np.float32(math.sqrt(2.0))  # a sine's peak from its RMS
