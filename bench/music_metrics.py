@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from engine.score import Score, Track
+from knowledge_base import theory
 
 TOMS = {41, 43, 45, 47, 48, 50}
 CRASHES = {49, 57}
@@ -429,10 +430,6 @@ def madmom_tempo(mono_44k: np.ndarray) -> list[float]:
     return [float(r[0]) for r in rows[:3]]
 
 
-_KEY_NAMES = {"C": 0, "C#": 1, "Db": 1, "D": 2, "D#": 3, "Eb": 3, "E": 4, "F": 5, "F#": 6, "G": 7, "G#": 8,
-              "Ab": 8, "A": 9, "A#": 10, "Bb": 10, "B": 11}
-
-
 def madmom_key(mono_44k: np.ndarray) -> tuple[int, str]:
     """madmom's CNN key recogniser (Korzeniowski and Widmer 2018, trained on real recordings): (tonic pc, mode).
 
@@ -445,7 +442,7 @@ def madmom_key(mono_44k: np.ndarray) -> tuple[int, str]:
 
     label = key_prediction_to_label(CNNKeyRecognitionProcessor()(np.asarray(mono_44k, dtype=np.float32)))
     tonic, mode = label.split()
-    return _KEY_NAMES[tonic], mode
+    return theory.pitch_class(tonic), mode
 
 
 def _madmom_import_fix() -> None:

@@ -190,6 +190,15 @@ def chords_equivalent(a: str, b: str, chords: Chords) -> bool:
             and chords.qualities[ca.suffix] == chords.qualities[cb.suffix])
 
 
+def seven_note_intervals(key: Key, chords: Chords) -> list[int]:
+    """The key's mode as seven scale steps: its own, or for a pentatonic or blues key the natural minor or major
+    of its colour (what a degree numeral or a riff's scale step counts in)."""
+    intervals = chords.mode_intervals.get(key.mode) or chords.mode_intervals["major"]
+    if len(intervals) != 7:
+        intervals = chords.mode_intervals["minor" if key.is_minor else "major"]
+    return list(intervals)
+
+
 def scale_pitch_classes(key: Key, chords: Chords) -> list[int]:
     intervals = chords.mode_intervals.get(key.mode) or chords.mode_intervals["major"]
     return [(key.tonic_pc + i) % 12 for i in intervals]
@@ -210,13 +219,8 @@ def roman_to_chord(numeral: str, key: Key, chords: Chords) -> str:
         raise ValueError(f"not a roman numeral: {numeral!r}")
     num, acc, suffix = m.group("num"), m.group("acc"), m.group("suffix")
     degree = _ROMAN[num.lower()] - 1
-    if acc:
-        offset = _MAJOR_SCALE[degree] + (-1 if acc in "b♭" else 1)
-    else:
-        intervals = chords.mode_intervals.get(key.mode) or chords.mode_intervals["major"]
-        if len(intervals) != 7:
-            intervals = list(chords.mode_intervals["minor" if key.is_minor else "major"])
-        offset = intervals[degree]
+    # with an accidental, from the tonic's major scale; without, the key's own seven steps
+    offset = (_MAJOR_SCALE[degree] + (-1 if acc in "b♭" else 1)) if acc else seven_note_intervals(key, chords)[degree]
     root_pc = (key.tonic_pc + offset) % 12
     minor = num.islower()
     if suffix in ("o", "dim", "°"):

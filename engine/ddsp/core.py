@@ -272,6 +272,13 @@ def _odd_polynomial() -> tuple[float, float, float, float]:
     return (-3 * w3 + 5 * w5 - 7 * w7, 4 * w3 - 20 * w5 + 56 * w7, 16 * w5 - 112 * w7, 64 * w7)
 
 
+def _odd_series_of(c: np.ndarray) -> np.ndarray:
+    """w3 cos(3 phi) + w5 cos(5 phi) + w7 cos(7 phi) from c = cos(phi), float32 (``_odd_polynomial``)."""
+    a1, a3, a5, a7 = (np.float32(a) for a in _odd_polynomial())
+    c2 = c * c
+    return np.asarray(c * (a1 + c2 * (a3 + c2 * (a5 + c2 * a7))), dtype=np.float32)
+
+
 def _hilbert(x: np.ndarray, size: int) -> np.ndarray:
     """The Hilbert transform of real ``x`` over ``size`` samples (zero-padded; circular past them), float32
     [size]: the imaginary part of its analytic signal."""
@@ -320,14 +327,11 @@ def odd_harmonics(mono: np.ndarray, sample_rate: int) -> np.ndarray:
     n = x.shape[-1]
     imag = _hilbert(x, fft.next_fast_len(n))[:n] if n <= _BLOCK else _block_hilbert(x)
     floor = np.float32(max(float(np.max(np.abs(x), initial=0.0)) * 1e-6, 1e-12))
-    a1, a3, a5, a7 = (np.float32(a) for a in _odd_polynomial())
     out = np.empty(n, dtype=np.float32)
     for lo in range(0, n, _CHUNK):
         re, im = x[lo: lo + _CHUNK], imag[lo: lo + _CHUNK]
         env = np.hypot(re, im)
-        c = re / np.maximum(env, floor)
-        c2 = c * c
-        out[lo: lo + _CHUNK] = env * c * (a1 + c2 * (a3 + c2 * (a5 + c2 * a7)))
+        out[lo: lo + _CHUNK] = env * _odd_series_of(re / np.maximum(env, floor))
     return out
 
 
@@ -367,7 +371,6 @@ def note_odd_harmonics(mono: np.ndarray, notes: list[NoteSpan], sample_rate: int
         env *= np.float32(math.sqrt(2.0))  # a sine's peak from its RMS
         return env
 
-    a1, a3, a5, a7 = (np.float32(a) for a in _odd_polynomial())
     out = np.zeros(n, dtype=np.float32)
     spans = sorted(notes)
     fade = max(1, round(_FADE_S * sample_rate))
@@ -379,9 +382,8 @@ def note_odd_harmonics(mono: np.ndarray, notes: list[NoteSpan], sample_rate: int
             continue
         f0_hz = 440.0 * 2.0 ** ((pitch - 69) / 12.0)
         if 7.0 * f0_hz < 0.45 * sample_rate:  # a bass note: the series as one polynomial in cos(phase)
-            c = np.cos(np.arange(hi - lo, dtype=np.float32) * np.float32(2.0 * np.pi * f0_hz / sample_rate))
-            c2 = c * c
-            part = c * (a1 + c2 * (a3 + c2 * (a5 + c2 * a7)))
+            part = _odd_series_of(np.cos(np.arange(hi - lo, dtype=np.float32)
+                                         * np.float32(2.0 * np.pi * f0_hz / sample_rate)))
         else:  # a high note: only the harmonics under Nyquist
             phase = (2.0 * np.pi * f0_hz / sample_rate) * np.arange(hi - lo, dtype=np.float64)
             part = np.zeros(hi - lo, dtype=np.float32)

@@ -64,8 +64,7 @@ def riff_for(kb: KnowledgeBase, lineage: list[Genre], meter: Meter, *, seed: int
     riff_set = pick_riffs(kb.riffs, lineage, meter)
     if riff_set is None:
         return None
-    scale = seven_note_scale(list(key.intervals), kb.chords.mode_intervals["minor"], kb.chords.mode_intervals["major"])
-    return Riff(riff_set, seed, key.tonic_pc, tuple(scale))
+    return Riff(riff_set, seed, key.tonic_pc, tuple(theory.seven_note_intervals(key, kb.chords)))
 
 
 def pick_riffs(riffs: list[RiffSet], lineage: list[Genre], meter: Meter) -> RiffSet | None:
@@ -120,13 +119,6 @@ def at_level(hits: list[RiffHit], level: str, *, steps: int, beat_steps: int) ->
             out += here + ([RiffHit(beat + 3, 1, here[1].token)] if plain and beat + 3 < steps else [])
         return out
     return hits
-
-
-def seven_note_scale(intervals: list[int], minor: list[int], major: list[int]) -> list[int]:
-    """The key's mode as seven steps (a pentatonic or blues key reads as its natural minor or major)."""
-    if len(intervals) == 7:
-        return list(intervals)
-    return minor if 3 in intervals and 4 not in intervals else major
 
 
 def stab_interval(token: str, chord: ChordSpan, *, tonic_pc: int, scale: list[int]) -> int:
