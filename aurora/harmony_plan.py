@@ -17,6 +17,11 @@ section with cadences placed by the section's role.
 - Harmonic rhythm comes from the genre (``harmonic_rhythm_beats``): jazz and bossa nova change chords
   every two beats, so a section holds two chord slots a bar; a loop of odd length holds its last chord
   across the bar line (ii7-V7 | Imaj7), and the cadences fall on the slots (V7 Imaj7 in the last bar).
+- Phrases are 4 or 8 bars. A loop of 3, 5, 6 or 7 bars would cycle across the phrase (I IV V I | IV V I IV:
+  the phrase's last bar lands on another chord every time round); it is stretched to the phrase instead, its
+  first chords held for two bars so the harmonic rhythm quickens into the phrase's end, as a composer writes
+  it (I | I | IV | V; I | I | V7 | I; I | I | vi | vi | ii | ii | V | I). Loops longer than 8 bars (a 12-bar
+  blues) are their own phrase.
 """
 
 from __future__ import annotations
@@ -153,6 +158,16 @@ def slot_loop(loop: list[str], per_bar: int) -> list[str]:
     return list(loop) + [loop[-1]] * (per_bar - len(loop) % per_bar)
 
 
+def phrase_loop(loop: list[str], per_bar: int = 1) -> list[str]:
+    """The loop's chord slots stretched to a 4- or 8-bar phrase: whole bars from the loop's start are held
+    twice (see the module docstring); a loop already of 1, 2, 4 or 8 bars, or longer than 8, is unchanged."""
+    per_bar = max(per_bar, 1)
+    bars = [loop[i:i + per_bar] for i in range(0, len(loop), per_bar)]
+    target = next((n for n in (1, 2, 4, 8) if n >= len(bars)), len(bars))
+    extra = target - len(bars)
+    return [slot for k, bar in enumerate(bars) for slot in bar * (2 if k < extra else 1)]
+
+
 def section_chords(loop: list[str], name: str, n_bars: int, *, key: Key, chords: Chords, final: bool = False,
                    stated: bool = False, alternatives: list[list[str]] | None = None, per_bar: int = 1) -> list[str]:
     """``per_bar`` chords for every bar of a section (see the module docstring)."""
@@ -160,7 +175,7 @@ def section_chords(loop: list[str], name: str, n_bars: int, *, key: Key, chords:
         return []
     role = section_role(name)
     source = bridge_loop(loop, alternatives or [], key, chords) if role == "bridge" else loop
-    source = slot_loop(source, per_bar)
+    source = phrase_loop(slot_loop(source, per_bar), per_bar)
     slots = n_bars * per_bar
     bars = [source[i % len(source)] for i in range(slots)]
     if stated:

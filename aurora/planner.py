@@ -15,7 +15,7 @@ import random
 
 from aurora.contracts import ChordProgression, PlanParameters, Section, StructuralPlan, Transition
 from aurora.exceptions import PlanError
-from aurora.harmony_plan import chords_per_bar, in_mode, is_edge, progression_is_minor, section_chords
+from aurora.harmony_plan import chords_per_bar, in_mode, is_edge, phrase_loop, progression_is_minor, section_chords
 from knowledge_base import KnowledgeBase
 from knowledge_base.limits import ring_out_s
 from knowledge_base.schema import Genre, Structure, StructureSection
@@ -289,8 +289,9 @@ def _normalise_ratios(sections: list[Section]) -> None:
 
 
 def _section_chords(chords: list[str], name: str, n_bars: int) -> list[str]:
-    """One chord per bar, looping the progression as written (no key or cadence known: an LLM's plan);
-    bridges and breakdowns start elsewhere in the loop."""
+    """One chord per bar, looping the progression as written on the phrase grid (no key or cadence known: an
+    LLM's plan); bridges and breakdowns start elsewhere in the loop."""
+    chords = phrase_loop(chords)
     offset = len(chords) // 2 if any(w in name.lower() for w in ("bridge", "breakdown", "b section")) else 0
     return [chords[(offset + i) % len(chords)] for i in range(n_bars)]
 

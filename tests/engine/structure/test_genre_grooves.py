@@ -112,6 +112,22 @@ def test_a_classical_waltz_is_no_jazz_waltz(kb: KnowledgeBase) -> None:
     assert groove.id != "jazz_waltz" and style.kit != "brush" and style.bass != "walking"
 
 
+def test_a_waltz_bass_plays_the_oom_and_the_comping_the_pah_pah(kb: KnowledgeBase) -> None:
+    """The waltz's anchor: a strong first beat in the bass and two light chords on beats two and three. The bass
+    played root, fifth, root on all three beats, doubling the pahs; it plays the first beat, a beat long."""
+    score = composed(kb, planned(kb, genre="waltz", tempo_bpm=120, duration_s=24, key="D major", meter="3/4"),
+                     genre="waltz")
+    beat_s, bar_s = 0.5, 1.5
+    bass = score.track("bass")
+    assert bass is not None and len(bass.notes) >= 8
+    assert all(abs((nt.start_s + 0.06) % bar_s - 0.06) < 0.06 for nt in bass.notes)  # beat 1 (humanised)
+    assert all(nt.duration_s <= beat_s * 1.05 for nt in bass.notes[:-1])  # the final chord rings
+    harmony = score.track("harmony")
+    assert harmony is not None
+    beats = {round((nt.start_s % bar_s) / beat_s) % 3 for nt in harmony.notes}
+    assert {1, 2} <= beats
+
+
 def test_a_jazz_waltz_swings_as_jazz_does_in_four(kb: KnowledgeBase) -> None:
     """The 3/4 jazz groove swings its eighths as the 4/4 one does (it fell back to the genre's lighter swing)."""
     def ratio(meter: str) -> float:
