@@ -190,33 +190,33 @@ def test_ii_v_survives_the_cadences(aurora: Aurora, kb: KnowledgeBase) -> None:
 # ------------------------------------------------------------------ cadences on stated loops, built tonics
 def test_a_verse_on_a_stated_loop_ends_on_its_own_dominant(aurora: Aurora) -> None:
     """"chords A E D": the verse closes D | E (a half cadence into the chorus) with the user's own E; every
-    chord stays as written and choruses keep the loop, stretched to a 4-bar phrase (A | A | E | D)."""
+    chord stays as written and choruses keep the loop, stretched to a 4-bar phrase (A | E | D | D)."""
     plan = aurora.plan(parameters=PlanParameters(genre="rock", mood="", tempo_bpm=128, duration_seconds=180,
                                                  key="A major", chords=["A", "E", "D"])).structural_plan
     verses = [s for s in plan.sections if s.name.startswith("verse")]
     assert verses and all(s.chords[-1] == "E" for s in verses)
     assert {c for s in plan.sections for c in s.chords} == {"A", "E", "D"}
     chorus = next(s for s in plan.sections if s.name == "chorus")
-    assert chorus.chords == [["A", "A", "E", "D"][i % 4] for i in range(chorus.bars)]
+    assert chorus.chords == [["A", "E", "D", "D"][i % 4] for i in range(chorus.bars)]
 
 
 def test_loops_that_do_not_fill_a_phrase_are_stretched_to_it() -> None:
     """A 3-, 5-, 6- or 7-bar loop would cycle across the 4- and 8-bar phrases (I IV V I | IV V I IV): its first
-    bars are held twice so the phrase ends where the loop does; loops of 1, 2, 4, 8 or 12 bars run as written."""
+    last bars are held twice so the phrase ends where the loop does; loops of 1, 2, 4, 8 or 12 bars run as written."""
     from aurora.harmony_plan import phrase_loop
 
-    assert phrase_loop(["I", "IV", "V"]) == ["I", "I", "IV", "V"]
-    assert phrase_loop(["I", "vi", "ii", "V", "I"]) == ["I", "I", "vi", "vi", "ii", "ii", "V", "I"]
-    assert phrase_loop(list("abcdefg")) == list("aabcdefg")
+    assert phrase_loop(["I", "IV", "V"]) == ["I", "IV", "V", "V"]
+    assert phrase_loop(["I", "vi", "ii", "V", "I"]) == ["I", "vi", "ii", "ii", "V", "V", "I", "I"]
+    assert phrase_loop(list("abcdefg")) == list("abcdefgg")
     assert phrase_loop(["I", "V"]) == ["I", "V"] and phrase_loop(list("abcd")) == list("abcd")
     assert phrase_loop([str(k) for k in range(12)]) == [str(k) for k in range(12)]
-    # two slots a bar: whole bars are held (ii7 V7 | Imaj7 Imaj7 | x y: three bars become four)
-    assert phrase_loop(["a", "b", "c", "c", "d", "e"], 2) == ["a", "b", "a", "b", "c", "c", "d", "e"]
+    # two slots a bar: whole bars are held (a b | c c | d e: three bars become four)
+    assert phrase_loop(["a", "b", "c", "c", "d", "e"], 2) == ["a", "b", "c", "c", "d", "e", "d", "e"]
 
 
 def test_a_three_chord_waltz_phrases_in_fours(aurora: Aurora) -> None:
-    """The waltz's I-V7-I: every 4-bar phrase of a section starts on the tonic and its V7 falls on bar 3, not on
-    bars 2, 5 and 8 as a three-bar cycle put it."""
+    """The waltz's I-V7-I: every 4-bar phrase of a section starts on the tonic and its V7 falls on bar 2 of each
+    phrase, not on bars 2, 5 and 8 as a three-bar cycle put it."""
     checked = 0
     for seed in range(8):
         plan = aurora.plan(parameters=PlanParameters(genre="waltz", mood="", tempo_bpm=100, duration_seconds=60,
@@ -224,7 +224,7 @@ def test_a_three_chord_waltz_phrases_in_fours(aurora: Aurora) -> None:
         for s in plan.sections:
             if s.bars >= 8 and set(s.chords) == {"D", "A7"}:
                 checked += 1
-                assert s.chords[:4] == ["D", "D", "A7", "D"]
+                assert s.chords[:4] == ["D", "A7", "D", "D"]
                 assert all(s.chords[k] == "D" for k in range(0, s.bars - 1, 4))
     assert checked
 
