@@ -18,10 +18,12 @@ section with cadences placed by the section's role.
   every two beats, so a section holds two chord slots a bar; a loop of odd length holds its last chord
   across the bar line (ii7-V7 | Imaj7), and the cadences fall on the slots (V7 Imaj7 in the last bar).
 - Phrases are 4 or 8 bars. A loop of 3, 5, 6 or 7 bars would cycle across the phrase (I IV V I | IV V I IV:
-  the phrase's last bar lands on another chord every time round); it is stretched to the phrase instead, its
-  last chords held for two bars, so the phrase ends where the loop does and its arrival rests (I | IV | V | V;
-  ii7 | V7 | Imaj7 | Imaj7; I | vi | ii | ii | V | V | I | I), as a loop of odd length holds its last chord
-  across the bar line. Loops longer than 8 bars (a 12-bar blues) are their own phrase.
+  the phrase's last bar lands on another chord every time round); it is stretched to the phrase instead, as
+  players write it. A loop that closes on its own first chord is a cadence: its first bars are held, so the
+  harmonic rhythm quickens into the cadence and the cadence ends the phrase (I | I | V7 | I;
+  I | I | vi | vi | ii | ii | V | I). An open loop holds its last bars, the open end resting before the loop
+  comes round (I | IV | V | V; i | bVII | bVI | bVI), as a loop of odd length holds its last chord across the
+  bar line. Loops longer than 8 bars (a 12-bar blues) are their own phrase.
 """
 
 from __future__ import annotations
@@ -159,13 +161,16 @@ def slot_loop(loop: list[str], per_bar: int) -> list[str]:
 
 
 def phrase_loop(loop: list[str], per_bar: int = 1) -> list[str]:
-    """The loop's chord slots stretched to a 4- or 8-bar phrase: its last whole bars are held twice (see the
-    module docstring); a loop already of 1, 2, 4 or 8 bars, or longer than 8, is unchanged."""
+    """The loop's chord slots stretched to a 4- or 8-bar phrase: a closed loop's first whole bars, an open
+    loop's last ones, are held twice (see the module docstring); a loop of 1, 2, 4 or 8 bars, or longer than 8,
+    is unchanged."""
     per_bar = max(per_bar, 1)
     bars = [loop[i:i + per_bar] for i in range(0, len(loop), per_bar)]
     target = next((n for n in (1, 2, 4, 8) if n >= len(bars)), len(bars))
     extra = target - len(bars)
-    return [slot for k, bar in enumerate(bars) for slot in bar * (2 if k >= len(bars) - extra else 1)]
+    closed = loop[0] == loop[-1]
+    held = range(extra) if closed else range(len(bars) - extra, len(bars))
+    return [slot for k, bar in enumerate(bars) for slot in bar * (2 if k in held else 1)]
 
 
 def section_chords(loop: list[str], name: str, n_bars: int, *, key: Key, chords: Chords, final: bool = False,

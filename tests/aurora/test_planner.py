@@ -206,7 +206,8 @@ def test_loops_that_do_not_fill_a_phrase_are_stretched_to_it() -> None:
     from aurora.harmony_plan import phrase_loop
 
     assert phrase_loop(["I", "IV", "V"]) == ["I", "IV", "V", "V"]
-    assert phrase_loop(["I", "vi", "ii", "V", "I"]) == ["I", "vi", "ii", "ii", "V", "V", "I", "I"]
+    assert phrase_loop(["I", "vi", "ii", "V", "I"]) == ["I", "I", "vi", "vi", "ii", "ii", "V", "I"]
+    assert phrase_loop(["I", "V7", "I"]) == ["I", "I", "V7", "I"]
     assert phrase_loop(list("abcdefg")) == list("abcdefgg")
     assert phrase_loop(["I", "V"]) == ["I", "V"] and phrase_loop(list("abcd")) == list("abcd")
     assert phrase_loop([str(k) for k in range(12)]) == [str(k) for k in range(12)]
@@ -215,8 +216,8 @@ def test_loops_that_do_not_fill_a_phrase_are_stretched_to_it() -> None:
 
 
 def test_a_three_chord_waltz_phrases_in_fours(aurora: Aurora) -> None:
-    """The waltz's I-V7-I: every 4-bar phrase of a section starts on the tonic and its V7 falls on bar 2 of each
-    phrase, not on bars 2, 5 and 8 as a three-bar cycle put it."""
+    """The waltz's I-V7-I: every 4-bar phrase of a section starts on the tonic and its V7 falls on bar 3, the
+    cadence closing the phrase, not on bars 2, 5 and 8 as a three-bar cycle put it."""
     checked = 0
     for seed in range(8):
         plan = aurora.plan(parameters=PlanParameters(genre="waltz", mood="", tempo_bpm=100, duration_seconds=60,
@@ -224,7 +225,7 @@ def test_a_three_chord_waltz_phrases_in_fours(aurora: Aurora) -> None:
         for s in plan.sections:
             if s.bars >= 8 and set(s.chords) == {"D", "A7"}:
                 checked += 1
-                assert s.chords[:4] == ["D", "A7", "D", "D"]
+                assert s.chords[:4] == ["D", "D", "A7", "D"]
                 assert all(s.chords[k] == "D" for k in range(0, s.bars - 1, 4))
     assert checked
 
