@@ -82,11 +82,18 @@ def apply_ducking(signal: np.ndarray, duck: np.ndarray | None, automation: np.nd
 STAGING_RMS = 0.1  # every track enters its channel strip at -20 dBFS active RMS; gains_db then set the balance
 
 
-def role_gain_db(preset: MixPreset, role: str, featured: bool = False) -> float:
+def role_gain_db(preset: MixPreset, role: str, featured: bool = False, kitless: bool = False) -> float:
     """The role's level in the preset; a featured part (an instrument the prompt named) never sits below the
-    comping: a stated string pad is heard, not tucked at a colour layer's level."""
+    comping: a stated string pad is heard, not tucked at a colour layer's level. Percussion beside a drum kit keeps
+    its own level (a stated shaker is not a rhythm guitar); a stated percussion part in a score with no kit
+    (``kitless``) is the band's drums and sits at their level: the taiko of an epic battle theme, the congas of a
+    salsa band (at the percussion level an asked-for taiko was 22 dB under the mix)."""
     gain = preset.gains_db.get(role, -6.0)
-    return max(gain, preset.gains_db.get("harmony", -8.0)) if featured and role != "fx" else gain
+    if not featured or role == "fx":
+        return gain
+    if role == "percussion":
+        return max(gain, preset.gains_db.get("drums", 0.0)) if kitless else gain
+    return max(gain, preset.gains_db.get("harmony", -8.0))
 
 
 def staging_gain(signal: np.ndarray, sample_rate: int) -> float:
@@ -375,6 +382,7 @@ def _mix_into(store: StemStore, *, tracks: dict[str, tuple[str, Track]], score: 
 
     featured = {t.name for t in score.tracks if t.featured}
     by_name = {t.name: t for t in score.tracks}
+    kitless = all(t.role != "drums" for t in score.tracks)
 
     def channel_strip(role: str, box: list[Track], name: str = "") -> _Strip:
         """Gain, presence, effects, automation/ducking, pan and width for one track -> the stereo stem [2, n].
@@ -383,7 +391,7 @@ def _mix_into(store: StemStore, *, tracks: dict[str, tuple[str, Track]], score: 
         signal = made.result() if isinstance(made, Future) else made  # waits for a track still being synthesised
         del made
         signal *= np.float32(staging_gain(signal, sample_rate) * db_to_amplitude(role_gain_db(preset, role,
-                                                                                             name in featured)))
+                                                                                             name in featured, kitless)))
         cut_hz = max(preset.lowcut_hz.get(role, 0.0), rumble_cut_hz(by_name.get(name)))
         if cut_hz > 0.0:
             signal = _highpass(signal, cut_hz, sample_rate, order=4, in_place=True)

@@ -461,7 +461,8 @@ def _make_tracks(orchestra: Orchestra, kb: KnowledgeBase, style: Groove, tempo_b
         if part.role in ("drums", "percussion"):
             kit = resolve_kit(kb, orchestra.kit_instrument, style.kit_at(tempo_bpm), orchestra.kit_stated) \
                 if part.role == "drums" else "percussion"
-            tracks.append(Track(part.role, part.role, part.instrument_id, kit, 0, True))
+            tracks.append(Track(part.role, part.role, part.instrument_id, kit, 0, True,
+                                featured=part.role in orchestra.stated_roles))
         else:
             preset = resolve_preset(kb, inst, role=part.role)
             tracks.append(Track(part.role, part.role, part.instrument_id, preset, gm_program_for(inst, preset, kb),

@@ -280,6 +280,17 @@ def test_the_chorus_adds_a_part(kb: KnowledgeBase, genre: str) -> None:
     assert parts(verse) < parts(chorus)  # everything the verse plays, and at least one part more
 
 
+def test_a_stated_taiko_is_a_featured_part(kb: KnowledgeBase) -> None:
+    """"Epic battle theme with brass and taiko": the taiko is the score's only drum; it is marked as a named part
+    (so the mixer sets it at the drums' level), as every pitched named part already was."""
+    score = composed(kb, planned(kb, genre="epic_trailer", tempo_bpm=140, duration_s=20, key="C minor"),
+                     genre="epic_trailer",
+                     instruments=("brass_section", "taiko"))
+    percussion = score.track("percussion")
+    assert percussion is not None and percussion.instrument_id == "taiko" and percussion.featured
+    assert all(t.role != "drums" for t in score.tracks)
+
+
 def test_a_stated_pad_is_mixed_as_loud_as_the_comping(kb: KnowledgeBase) -> None:
     from engine.mixer import role_gain_db
 
@@ -287,6 +298,10 @@ def test_a_stated_pad_is_mixed_as_loud_as_the_comping(kb: KnowledgeBase) -> None
     assert role_gain_db(preset, "pad") < role_gain_db(preset, "harmony")
     assert role_gain_db(preset, "pad", featured=True) == role_gain_db(preset, "harmony")
     assert role_gain_db(preset, "lead", featured=True) == role_gain_db(preset, "lead")  # never turned down
+    # a stated percussion part with no drum kit in the score is the band's drums (a taiko in an epic score)
+    assert role_gain_db(preset, "percussion", featured=True, kitless=True) == role_gain_db(preset, "drums")
+    assert role_gain_db(preset, "percussion", featured=True) == role_gain_db(preset, "percussion")  # beside a kit
+    assert role_gain_db(preset, "percussion", kitless=True) == role_gain_db(preset, "percussion")  # not named
     score = composed(kb, planned(kb, genre="pop", tempo_bpm=72, duration_s=30, key="C major"), genre="pop",
                      instruments=("piano", "string_section"))
     strings = next(t for t in score.tracks if t.instrument_id == "string_section")
