@@ -390,8 +390,8 @@ def _mix_into(store: StemStore, *, tracks: dict[str, tuple[str, Track]], score: 
         made = box.pop()  # the mixer owns the track now (popped from ``tracks``): work in place
         signal = made.result() if isinstance(made, Future) else made  # waits for a track still being synthesised
         del made
-        signal *= np.float32(staging_gain(signal, sample_rate) * db_to_amplitude(role_gain_db(preset, role,
-                                                                                             name in featured, kitless)))
+        level_db = role_gain_db(preset, role, name in featured, kitless)
+        signal *= np.float32(staging_gain(signal, sample_rate) * db_to_amplitude(level_db))
         cut_hz = max(preset.lowcut_hz.get(role, 0.0), rumble_cut_hz(by_name.get(name)))
         if cut_hz > 0.0:
             signal = _highpass(signal, cut_hz, sample_rate, order=4, in_place=True)
