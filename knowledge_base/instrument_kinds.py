@@ -3,7 +3,9 @@
 "bass" is the head noun of a dozen instruments (bass guitar, double bass, synth bass, ...): in a jazz trio
 it is the double bass, in deep house the synth bass; "guitar" in bossa nova is the nylon-string guitar.
 A word is a kind when two or more instruments are called "... <word>" (names and aliases in
-instruments.yaml); a specific name, or an instrument the genre's line-up already has, stays as it is.
+instruments.yaml); a specific name, or an instrument the genre's line-up already has, stays as it is. A part
+alias (``part_aliases``: "walking bass", "bass line") names what a player plays, not an instrument: it is read
+as its last kind word, so a bebop tune's walking bass is the upright.
 Used by the parser (aurora) and the orchestration (engine), so both read a prompt the same way.
 """
 
@@ -22,9 +24,11 @@ def is_kind_word(kb: KnowledgeBase, word: str) -> bool:
 
 def kind_in_lineup(kb: KnowledgeBase, word: str, found: Instrument, lineup: list[str]) -> Instrument:
     """The line-up's instrument of the kind ``word`` names (same first role, nearest genre first), else ``found``."""
-    if found.id in lineup or not found.roles or not is_kind_word(kb, word):
-        return found
     text = " ".join(word.lower().replace("-", " ").split())
+    if text in (p.lower() for p in found.part_aliases):
+        text = next((w for w in reversed(text.split()) if is_kind_word(kb, w)), text)
+    if found.id in lineup or not found.roles or not is_kind_word(kb, text):
+        return found
     for inst_id in lineup:
         inst = kb.find_instrument(inst_id)
         if inst is None or inst.family == "vocal" or inst.roles[:1] != found.roles[:1]:

@@ -120,7 +120,18 @@ class Instrument(Entry):
         "tune and never holds a note; engine/structure/rolls.py); or slides (a slide, lap or pedal steel guitar "
         "glides between notes and into them, with the bar's vibrato; engine/voices/slides.py)"))
     aliases: list[str] = []
+    part_aliases: list[str] = Field(default=[], description=(
+        "Aliases (also listed in aliases) that name a part a player plays, not this instrument: a walking bass or a "
+        "bass line in bebop is the upright, in house the synth bass. They mean the genre's own instrument of the "
+        "kind their last kind word names (knowledge_base.instrument_kinds)"))
     audioset: list[str] = []
+
+    @model_validator(mode="after")
+    def _part_aliases_are_aliases(self) -> Instrument:
+        missing = [p for p in self.part_aliases if p not in self.aliases]
+        if missing:
+            raise ValueError(f"{self.id}: part_aliases must also be aliases (the parser finds them there): {missing}")
+        return self
 
 
 class Mood(Entry):

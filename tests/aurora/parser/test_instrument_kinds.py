@@ -19,6 +19,16 @@ def test_kind_words_come_from_the_instrument_names(kb: KnowledgeBase) -> None:
     assert kind_in_lineup(kb, "bass", guitar, ["drum_kit", "bass_guitar", "synth_bass"]).id == "bass_guitar"
     assert kind_in_lineup(kb, "electric bass", guitar, ["double_bass"]).id == "bass_guitar"  # a specific name
     assert kind_in_lineup(kb, "bass", guitar, ["piano"]).id == "bass_guitar"  # no bass in the line-up
+    assert kind_in_lineup(kb, "walking bass", guitar, ["drum_kit", "double_bass"]).id == "double_bass"  # a part
+
+
+def test_part_aliases_must_be_aliases() -> None:
+    from pydantic import ValidationError
+
+    from knowledge_base.schema import Instrument
+
+    with pytest.raises(ValidationError, match="part_aliases"):
+        Instrument(id="x", name="X", family="strings", roles=["bass"], register="low", part_aliases=["walking x"])
 
 
 @pytest.mark.parametrize(("prompt", "expected", "absent"), [
@@ -27,6 +37,10 @@ def test_kind_words_come_from_the_instrument_names(kb: KnowledgeBase) -> None:
     ("bossa nova with guitar and flute", "Classical Guitar", "Guitar"),
     ("rock song with guitar, bass and drums", "Bass Guitar", "Double Bass"),
     ("smooth jazz with an electric bass and sax", "Bass Guitar", "Double Bass"),
+    # a part, not an instrument: a bebop walking bass is the upright, a house bass line the synth bass
+    ("bebop tune, fast walking bass, trumpet solo", "Double Bass", "Bass Guitar"),
+    ("deep house with a simple bass line", "Synth Bass", "Bass Guitar"),
+    ("ska with a walking bass", "Bass Guitar", "Double Bass"),
 ])
 def test_the_parser_reads_kinds_in_the_genre(aurora: Aurora, prompt: str, expected: str, absent: str) -> None:
     parsed = aurora.parse(prompt=prompt).parsed_parameters
