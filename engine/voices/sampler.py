@@ -103,6 +103,7 @@ KEEPER_CHANNELS = 256  # presets the keeper holds resident (fluidsynth allows up
 SPEAK_WINDOW_S = 0.15  # a plucked or struck sample's attack lies within its first 150 ms
 SPEAK_LEVEL = 0.5  # a sample "speaks" when its envelope first reaches half its early peak (-6 dB)
 SPEAK_VELOCITY = 100
+SPEAK_SLOT_S = 0.6  # each key's slot in the measuring render: its 150 ms note, then its release
 
 
 def _float_writer(fluidsynth: Any) -> Any:
@@ -303,19 +304,24 @@ class SoundfontPlayer:
     def speaking_delays(self, program: Program, keys: Sequence[int],
                         routes: Sequence[tuple[int, int, Program]] = ()) -> dict[int, float]:
         """Seconds from a note-on to the moment each key's sample speaks: its envelope (1 ms peaks) first reaches
-        half of its peak within ``SPEAK_WINDOW_S``. Measured once per process (one short render per key, on the
-        preset and routes that play it) and kept. MuseScore_General's overdriven guitar speaks 16-40 ms after its
-        note-on (a quiet pick noise, -12 to -30 dB, before the note blooms), its piano and acoustic guitars in 2-10
-        ms: a part on the overdriven guitar sounded a flam behind the drums."""
+        half of its peak within ``SPEAK_WINDOW_S``. Measured once per process and kept: the keys not yet known play
+        one after another in one short render (a slot each, long enough for the previous release to have died
+        away), on the preset and routes that play them. MuseScore_General's overdriven guitar speaks 16-40 ms after
+        its note-on (a quiet pick noise, -12 to -30 dB, before the note blooms), its piano and acoustic guitars in
+        2-10 ms: a part on the overdriven guitar sounded a flam behind the drums."""
         cached = self._delays.setdefault((program, tuple(routes)), {})
-        n = round(SPEAK_WINDOW_S * self.sample_rate)
-        frame = max(1, round(0.001 * self.sample_rate))
-        for key in sorted(set(keys) - set(cached)):
-            audio = self.render(program, [(0, 1, key, SPEAK_VELOCITY)], n, routes)
-            envelope = np.abs(audio).max(axis=0)[: n // frame * frame].reshape(-1, frame).max(axis=1)
-            peak = float(envelope.max())
-            first = int(np.argmax(envelope >= SPEAK_LEVEL * peak)) if peak > 0.0 else 0
-            cached[key] = first * frame / self.sample_rate
+        missing = sorted(set(keys) - set(cached))
+        if missing:
+            slot, held = round(SPEAK_SLOT_S * self.sample_rate), round(SPEAK_WINDOW_S * self.sample_rate)
+            frame = max(1, round(0.001 * self.sample_rate))
+            events: list[Event] = []
+            for i, key in enumerate(missing):
+                events += [(i * slot, 1, key, SPEAK_VELOCITY), (i * slot + held, 0, key, 0)]
+            audio = np.abs(self.render(program, sorted(events), len(missing) * slot, routes)).max(axis=0)
+            for i, key in enumerate(missing):
+                attack = audio[i * slot: i * slot + held // frame * frame].reshape(-1, frame).max(axis=1)
+                speaks = int(np.argmax(attack >= SPEAK_LEVEL * attack.max())) if attack.max() > 0 else 0
+                cached[key] = speaks * frame / self.sample_rate
         return {key: cached[key] for key in keys}
 
     def render(self, program: Program, events: list[Event], n_samples: int,
