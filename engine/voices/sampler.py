@@ -254,6 +254,7 @@ class SoundfontPlayer:
         self._sfids: dict[Path, int] = {}
         self._sfonts: dict[Path, Any] = {}  # the keeper's soundfont objects, in load order
         self._pins: dict[Program, int] = {}  # preset -> the keeper channel that holds it (its samples resident)
+        self._delay_lock = threading.Lock()
         self._delays: dict[tuple[Program, tuple[tuple[int, int, Program], ...]], dict[int, float]] = {}
 
     def _new_synth(self, channels: int = 16) -> Any:
@@ -309,8 +310,10 @@ class SoundfontPlayer:
         away), on the preset and routes that play them. MuseScore_General's overdriven guitar speaks 16-40 ms after
         its note-on (a quiet pick noise, -12 to -30 dB, before the note blooms), its piano and acoustic guitars in
         2-10 ms: a part on the overdriven guitar sounded a flam behind the drums."""
-        cached = self._delays.setdefault((program, tuple(routes)), {})
-        missing = sorted(set(keys) - set(cached))
+        with self._delay_lock:  # tracks render on parallel threads
+            cached = self._delays.setdefault((program, tuple(routes)), {})
+            missing = sorted(set(keys) - cached.keys())
+        measured: dict[int, float] = {}
         if missing:
             slot, held = round(SPEAK_SLOT_S * self.sample_rate), round(SPEAK_WINDOW_S * self.sample_rate)
             frame = max(1, round(0.001 * self.sample_rate))
@@ -321,8 +324,10 @@ class SoundfontPlayer:
             for i, key in enumerate(missing):
                 attack = audio[i * slot: i * slot + held // frame * frame].reshape(-1, frame).max(axis=1)
                 speaks = int(np.argmax(attack >= SPEAK_LEVEL * attack.max())) if attack.max() > 0 else 0
-                cached[key] = speaks * frame / self.sample_rate
-        return {key: cached[key] for key in keys}
+                measured[key] = speaks * frame / self.sample_rate
+        with self._delay_lock:
+            cached.update(measured)
+            return {key: cached[key] for key in keys}
 
     def render(self, program: Program, events: list[Event], n_samples: int,
                routes: Sequence[tuple[int, int, Program]] = (), *, slides: bool = False,
