@@ -236,6 +236,9 @@ class SamplerSpec(_Spec):
         does a held (pad) guitar on them (root, fifth, octave, fifth).
     full_chord_genres: genres whose sound is distorted full chords washed in reverb (shoegaze, post-rock): their
         guitars keep full chords whatever the program (a genre and every genre under it).
+    on_time_families: instrument families whose notes are plucked or struck: the sampler sends each note early by
+        the time its sample takes to speak, so it sounds on its written time (engine/voices/sampler.py
+        ``speaking_delays``; a bowed, blown or sung onset is the articulation and stays as played).
     """
 
     families: list[str] = Field(default_factory=lambda: ["keyboard", "strings", "brass", "woodwind", "guitar",
@@ -248,6 +251,7 @@ class SamplerSpec(_Spec):
     power_chords: list[int] = Field(default_factory=list)
     full_chord_genres: list[str] = Field(default_factory=list)
     faults: dict[str, dict[int, list[SampleFault]]] = Field(default_factory=dict)
+    on_time_families: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _transpose_in_range(self) -> SamplerSpec:

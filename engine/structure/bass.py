@@ -21,9 +21,11 @@ def nearest_pitch(pc: int, target: int, low: int = BASS_LOW, high: int = BASS_HI
 
 
 def _approach(next_root: int, rng: np.random.Generator) -> int:
+    """A half step or a fifth into ``next_root``; never under the bass's lowest string (a half step under E1 is
+    not on a four-string bass: the approach comes from above)."""
     choice = rng.random()
     if choice < 0.45:
-        return next_root - 1
+        return next_root - 1 if next_root - 1 >= BASS_LOW else next_root + 1
     if choice < 0.75:
         return next_root + 1
     return next_root + (7 if next_root + 7 <= BASS_HIGH else -5)
@@ -51,7 +53,7 @@ def bass_bar(*, style: str, chord: ChordSpan, next_chord: ChordSpan | None, kick
             elif i == len(beats) - 1:
                 onsets.append((s, _approach(next_root, rng)))
             else:
-                options = tones + [p for p in range(root - 2, root + 10) if p % 12 in scale_pcs]
+                options = tones + [p for p in range(max(root - 2, BASS_LOW), root + 10) if p % 12 in scale_pcs]
                 onsets.append((s, int(rng.choice(options))))
     elif style == "root_eighths":
         onsets = [(s, root) for s in range(0, n, 2)]

@@ -103,7 +103,9 @@ def _sampler(track: Track, ctx: VoiceContext) -> Voice:
     return SamplerVoice(program.soundfont, program=program, double=doubled,
                         transpose=ctx.kb.synth_presets.sampler.transposition(program.soundfont.name, program.program),
                         routes=fault_routes(program, ctx),
-                        slides=instrument is not None and instrument.idiom == "slides")
+                        slides=instrument is not None and instrument.idiom == "slides",
+                        on_time=instrument is not None
+                        and instrument.family in ctx.kb.synth_presets.sampler.on_time_families)
 
 
 def fault_routes(program: Program, ctx: VoiceContext) -> list[tuple[int, int, Program]]:

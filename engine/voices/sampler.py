@@ -23,7 +23,7 @@ import importlib.util
 import sys
 import threading
 import zlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
@@ -100,6 +100,10 @@ def _set_linear_interpolation(fluidsynth: Any, synth: Any) -> None:
 
 _PULL_FRAMES = 1 << 16
 KEEPER_CHANNELS = 256  # presets the keeper holds resident (fluidsynth allows up to 256 MIDI channels)
+SPEAK_WINDOW_S = 0.15  # a plucked or struck sample's attack lies within its first 150 ms
+SPEAK_LEVEL = 0.5  # a sample "speaks" when its envelope first reaches half its early peak (-6 dB)
+SPEAK_VELOCITY = 100
+SPEAK_SLOT_S = 0.6  # each key's slot in the measuring render: its 150 ms note, then its release
 
 
 def _float_writer(fluidsynth: Any) -> Any:
@@ -151,10 +155,13 @@ Event = tuple[int, int, int, int]  # (sample, order: note-offs first, pitch, vel
 
 
 def note_events(track: Track, sample_rate: int, *, seed: int = 0, velocity_jitter: int = 0,
-                time_jitter_s: float = 0.0, transpose: int = 0) -> list[Event]:
+                time_jitter_s: float = 0.0, transpose: int = 0,
+                lead_s: Mapping[int, float] | None = None) -> list[Event]:
     """The track's notes as sorted on/off events. ``velocity_jitter`` and ``time_jitter_s`` vary each hit a little,
     the same way for the same seed (a second take of a double-tracked part, round-robin drum hits). ``transpose``
     moves every key (pitched tracks only; kept within 0-127): for a preset that sounds away from its key.
+    ``lead_s``: sounding key -> seconds its note is sent early (the whole note, on and off), so a sample that speaks
+    late (``SoundfontPlayer.speaking_delays``) sounds on its written time.
 
     A key struck again while it still sounds (a repeated chord tone, a legato comp) ends the earlier note there, as
     a player's finger must: on one MIDI channel a note-off is per key, so the earlier note's own note-off, coming
@@ -168,7 +175,11 @@ def note_events(track: Track, sample_rate: int, *, seed: int = 0, velocity_jitte
                                                 if velocity_jitter else 0), 1, 127))
         start = max(int(note.start_s * sample_rate) + shift, 0)
         pitch = note.pitch if track.is_drum else int(np.clip(note.pitch + transpose, 0, 127))
-        spans.append((start, max(int(note.end_s * sample_rate) + shift, start + 1), pitch, velocity))
+        end = max(int(note.end_s * sample_rate) + shift, start + 1)
+        if lead_s:
+            early = round(lead_s.get(pitch, 0.0) * sample_rate)
+            start, end = max(start - early, 0), max(end - early, 1)
+        spans.append((start, max(end, start + 1), pitch, velocity))
     spans.sort()
     keep = [True] * len(spans)
     sounding: dict[int, int] = {}  # pitch -> index in spans of the note that holds that key
@@ -243,6 +254,8 @@ class SoundfontPlayer:
         self._sfids: dict[Path, int] = {}
         self._sfonts: dict[Path, Any] = {}  # the keeper's soundfont objects, in load order
         self._pins: dict[Program, int] = {}  # preset -> the keeper channel that holds it (its samples resident)
+        self._delay_lock = threading.Lock()
+        self._delays: dict[tuple[Program, tuple[tuple[int, int, Program], ...]], dict[int, float]] = {}
 
     def _new_synth(self, channels: int = 16) -> Any:
         # the mixer owns reverb and chorus; fluidsynth's own effects were ~60% of its render time
@@ -288,6 +301,33 @@ class SoundfontPlayer:
             self._sfids[path] = sfid
             self._sfonts[path] = self._get_sfont(self._keeper.synth, sfid)
         return self._sfids[path]
+
+    def speaking_delays(self, program: Program, keys: Sequence[int],
+                        routes: Sequence[tuple[int, int, Program]] = ()) -> dict[int, float]:
+        """Seconds from a note-on to the moment each key's sample speaks: its envelope (1 ms peaks) first reaches
+        half of its peak within ``SPEAK_WINDOW_S``. Measured once per process and kept: the keys not yet known play
+        one after another in one short render (a slot each, long enough for the previous release to have died
+        away), on the preset and routes that play them. MuseScore_General's overdriven guitar speaks 16-40 ms after
+        its note-on (a quiet pick noise, -12 to -30 dB, before the note blooms), its piano and acoustic guitars in
+        2-10 ms: a part on the overdriven guitar sounded a flam behind the drums."""
+        with self._delay_lock:  # tracks render on parallel threads
+            cached = self._delays.setdefault((program, tuple(routes)), {})
+            missing = sorted(set(keys) - cached.keys())
+        measured: dict[int, float] = {}
+        if missing:
+            slot, held = round(SPEAK_SLOT_S * self.sample_rate), round(SPEAK_WINDOW_S * self.sample_rate)
+            frame = max(1, round(0.001 * self.sample_rate))
+            events: list[Event] = []
+            for i, key in enumerate(missing):
+                events += [(i * slot, 1, key, SPEAK_VELOCITY), (i * slot + held, 0, key, 0)]
+            audio = np.abs(self.render(program, sorted(events), len(missing) * slot, routes)).max(axis=0)
+            for i, key in enumerate(missing):
+                attack = audio[i * slot: i * slot + held // frame * frame].reshape(-1, frame).max(axis=1)
+                speaks = int(np.argmax(attack >= SPEAK_LEVEL * attack.max())) if attack.max() > 0 else 0
+                measured[key] = speaks * frame / self.sample_rate
+        with self._delay_lock:
+            cached.update(measured)
+            return {key: cached[key] for key in keys}
 
     def render(self, program: Program, events: list[Event], n_samples: int,
                routes: Sequence[tuple[int, int, Program]] = (), *, slides: bool = False,
@@ -362,12 +402,16 @@ class SamplerVoice:
     land on different velocity layers and levels as a drummer's do. ``transpose``: semitones every key moves, for a
     preset that sounds away from the key it is played on (knowledge_base ``sampler.transpose``). ``routes``:
     (lowest key, highest key, program): sounding keys the preset's samples play wrongly, played through another
-    preset (knowledge_base ``sampler.faults``).
+    preset (knowledge_base ``sampler.faults``). ``on_time``: each note is sent early by the time its sample takes to
+    speak (``SoundfontPlayer.speaking_delays``, at most ``MAX_LEAD_S``), so a plucked or struck part sounds where it
+    is written, as a producer moves a late-speaking sample (knowledge_base ``sampler.on_time_families``).
     """
+
+    MAX_LEAD_S: ClassVar[float] = 0.06  # a pluck's or a strike's pre-roll; a slower onset is the articulation
 
     def __init__(self, soundfont: Path, *, program: Program | None = None, double: bool = False,
                  round_robin: bool = False, lowcut_hz: float = 0.0, transpose: int = 0,
-                 routes: Sequence[tuple[int, int, Program]] = (), slides: bool = False) -> None:
+                 routes: Sequence[tuple[int, int, Program]] = (), slides: bool = False, on_time: bool = False) -> None:
         self.soundfont = soundfont
         self.program = program
         self.double = double
@@ -376,6 +420,14 @@ class SamplerVoice:
         self.transpose = transpose
         self.routes = tuple(routes)
         self.slides = slides  # played with a slide: glides, slides into notes, the bar's vibrato (slides.py)
+        self.on_time = on_time
+
+    def _lead_s(self, player: SoundfontPlayer, program: Program, track: Track) -> dict[int, float] | None:
+        """Sounding key -> seconds its notes go early (``on_time`` pitched parts), else None."""
+        if not self.on_time or track.is_drum or not track.notes:
+            return None
+        keys = sorted({int(np.clip(n.pitch + self.transpose, 0, 127)) for n in track.notes})
+        return {k: min(d, self.MAX_LEAD_S) for k, d in player.speaking_delays(program, keys, self.routes).items()}
 
     def program_for(self, track: Track) -> Program:
         if self.program is not None:
@@ -390,8 +442,9 @@ class SamplerVoice:
         player = SoundfontPlayer.shared(sample_rate)
         program = self.program_for(track)
         jitter = 6 if self.round_robin else 0
+        lead = self._lead_s(player, program, track)
         audio = player.render(program, note_events(track, sample_rate, seed=seed, velocity_jitter=jitter,
-                                                   transpose=self.transpose), n_samples, self.routes,
+                                                   transpose=self.transpose, lead_s=lead), n_samples, self.routes,
                               slides=self.slides, seed=seed)
         if self.lowcut_hz > 0.0:
             sos = sps.butter(4, self.lowcut_hz / (sample_rate / 2.0), btype="highpass", output="sos")
@@ -402,7 +455,8 @@ class SamplerVoice:
         audio[0] += audio[1]
         audio[0] *= np.float32(0.5)
         second = player.render(program, note_events(track, sample_rate, seed=seed + 1, velocity_jitter=8,
-                                                    time_jitter_s=0.012, transpose=self.transpose), n_samples,
+                                                    time_jitter_s=0.012, transpose=self.transpose, lead_s=lead),
+                               n_samples,
                                self.routes, slides=self.slides, seed=seed + 1)
         np.add(second[0], second[1], out=audio[1])
         del second
