@@ -334,6 +334,34 @@ def _collect(strips: deque[tuple[str, str, Future[_Strip]]], *, premaster: np.nd
 Track = np.ndarray | Future[np.ndarray]  # a track's audio, or the synthesis still making it
 
 
+def _strip_when_done(pool: ThreadPoolExecutor, strip: Callable[[str, list[Track], str], _Strip], role: str,
+                     made: Future[np.ndarray], name: str) -> Future[_Strip]:
+    """The channel strip of a track still being synthesised, submitted to ``pool`` the moment its synthesis is done
+    (not when the tracks before it are): the strips of the tracks that finish first fill the cores while slower
+    ones still play, and the last track to finish leaves only its own strip to run. The strip gets the Future in a
+    box it empties, so the track's audio lives no longer than it does today."""
+    stem: Future[_Strip] = Future()
+
+    def run(box: list[Track]) -> None:
+        if not stem.set_running_or_notify_cancel():
+            return
+        try:
+            stem.set_result(strip(role, box, name))
+        except BaseException as exc:  # a failed synthesis, or a failed strip: raised where the stem is collected
+            stem.set_exception(exc)
+
+    def launch(done: Future[np.ndarray]) -> None:
+        box: list[Track] = [done]
+        del done
+        try:
+            pool.submit(run, box)
+        except RuntimeError as exc:  # the mix already failed and its pool is shut down
+            stem.set_exception(exc)
+
+    made.add_done_callback(launch)
+    return stem
+
+
 def mix(*, tracks: dict[str, tuple[str, Track]], score: Score, preset: MixPreset, sample_rate: int,
         seed: int, fx: np.ndarray | None, spill_dir: Path | None = None, n_samples: int | None = None,
         on_track: Callable[[str], None] | None = None,
@@ -446,6 +474,11 @@ def _mix_into(store: StemStore, *, tracks: dict[str, tuple[str, Track]], score: 
     with ThreadPoolExecutor(max_workers=workers) as pool:
         for name in list(tracks):
             role, mono = tracks.pop(name)
+            if isinstance(mono, Future):  # its strip starts once its synthesis is done, in whatever order the
+                # tracks finish (the synthesis bounds how many are in flight); they are still summed in track order
+                strips.append((name, role, _strip_when_done(pool, channel_strip, role, mono, name)))
+                del mono
+                continue
             strips.append((name, role, pool.submit(channel_strip, role, [mono], name)))
             del mono
             if len(strips) >= workers:  # at most `workers` finished strips wait: a long render stays in memory

@@ -330,6 +330,58 @@ def test_tracks_still_being_synthesised_mix_exactly_as_finished_ones(kb: Knowled
         np.testing.assert_array_equal(stems[name], stem)
 
 
+def test_a_finished_tracks_strip_starts_before_the_tracks_ahead_of_it_finish(kb: KnowledgeBase,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """A track's channel strip starts as soon as its own synthesis is done, not once every track before it in the
+    score is: while the first track still renders, both later tracks are already through their strips (so the last
+    track to finish leaves only its own strip to run), and the mix is still summed in track order, to the bit."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    import engine.mixer as mixer_module
+
+    sr = 22050
+    n = sr
+    rng = np.random.default_rng(5)
+    t = np.arange(n) / sr
+    audio = {"drums": ("drums", (rng.standard_normal(n) * 0.1).astype(np.float32)),
+             "bass": ("bass", (0.2 * np.sin(2 * np.pi * 55 * t)).astype(np.float32)),
+             "pad": ("pad", (0.05 * np.sin(2 * np.pi * 330 * t)).astype(np.float32))}
+    score = Score(tempo_bpm=120.0, beats_per_bar=4, beat_unit=4, key_tonic_pc=0, key_mode="major",
+                  key_is_minor=False, genre_id="pop", duration_s=1.0, bar_s=2.0, step_s=0.125, kick_times_s=[0.0, 0.5])
+    preset = kb.mix_presets.for_genres(["pop"])
+    want_stems, want = mix(tracks={k: (r, a.copy()) for k, (r, a) in audio.items()}, score=score, preset=preset,
+                           sample_rate=sr, seed=1, fx=None)
+    release = threading.Event()
+    both_stripped = threading.Event()
+    stripped_early: list[bool] = []
+    staging = mixer_module.staging_gain
+
+    def spy(signal: np.ndarray, sample_rate: int) -> float:  # the first step of every channel strip
+        stripped_early.append(not release.is_set())
+        if len(stripped_early) == 2:
+            both_stripped.set()
+        return staging(signal, sample_rate)
+
+    monkeypatch.setattr(mixer_module, "staging_gain", spy)
+
+    def render(name: str) -> np.ndarray:
+        if name == "drums":  # the first track finishes last: after the others' strips, or after 3 s
+            both_stripped.wait(3.0)
+            release.set()
+        return audio[name][1].copy()
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        futures = {name: (role, pool.submit(render, name)) for name, (role, _) in audio.items()}
+        stems, premaster = mix(tracks=dict(futures), score=score, preset=preset, sample_rate=sr, seed=1, fx=None,
+                               n_samples=n)
+    assert stripped_early == [True, True, False]  # bass and pad went through their strips while drums rendered
+    np.testing.assert_array_equal(premaster, want)
+    assert list(stems) == list(want_stems)
+    for name, stem in want_stems.items():
+        np.testing.assert_array_equal(stems[name], stem)
+
+
 def test_the_kick_ducks_a_basss_low_end_not_its_small_speaker_harmonics(kb: KnowledgeBase) -> None:
     """A plucked bass under a ducking kick on every note keeps its presence harmonics (a multiband side-chain):
     ducked with the attacks they ride on, a boom-bap double bass fell to 21% of its energy above 150 Hz."""
