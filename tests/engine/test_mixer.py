@@ -461,3 +461,32 @@ def test_a_leads_delay_repeats_in_its_gaps_and_ducks_under_its_notes(kb: Knowled
     assert first_repeat == pytest.approx(mix_db, abs=1.5)  # in the gap: the preset's echo
     assert second_repeat < mix_db + feedback_db - 12.0  # under the held note: ducked
     assert _tone_db(out, 660, 1.0, 1.2) > dry - 3.0  # the held note itself is not
+
+
+def test_gain_automation_is_the_whole_length_curve_without_holding_it() -> None:
+    """Section automation is kept as its stretches away from unity (held levels and ramps): applied to a signal, and
+    sliced a chunk at a time for the ducker, it gives exactly what multiplying by the whole-length curve gave."""
+    import itertools
+
+    from engine.mixer import _automation, apply_ducking
+
+    sr, n = 1000, 10_000
+    points = [(0.0, 1.0), (2.0, 1.0), (2.5, 0.6), (4.0, 0.6), (4.2, 1.0), (7.0, 1.0), (7.5, 0.3), (12.0, 0.3)]
+    want = np.ones(n, dtype=np.float32)  # the curve as the mixer used to build it
+    for (t0, g0), (t1, g1) in itertools.pairwise(points):
+        s0, s1 = int(t0 * sr), min(int(t1 * sr), n)
+        if s1 > s0 and not (g0 == 1.0 and g1 == 1.0):
+            want[s0:s1] = np.float32(g0) if g0 == g1 else np.linspace(g0, g1, s1 - s0, dtype=np.float32)
+    ramps = _automation(points, n, sr)
+    assert ramps is not None and len(ramps.stretches) == 5  # the unity stretches cost nothing
+    np.testing.assert_array_equal(ramps[0:n], want)
+    np.testing.assert_array_equal(ramps[2300:7700], want[2300:7700])
+    rng = np.random.default_rng(2)
+    signal = rng.standard_normal((2, n)).astype(np.float32)
+    got = signal.copy()
+    ramps.apply(got)
+    np.testing.assert_array_equal(got, signal * want)
+    ducked = signal.copy()
+    apply_ducking(ducked, None, ramps)
+    np.testing.assert_array_equal(ducked, signal * want)
+    assert _automation([(0.0, 1.0), (5.0, 1.0)], n, sr) is None
