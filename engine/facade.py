@@ -34,6 +34,7 @@ from engine.ddsp.textures import render_fx
 from engine.exceptions import DeviceUnavailableError, EngineInputError, EngineKnowledgeError
 from engine.inputs import parse_control_embedding, parse_parameters, parse_plan
 from engine.mastering import CEILING_DBTP, TARGET_LUFS, master
+from engine.memory import prefer_small_pages
 from engine.mixer import Track as MixTrack
 from engine.mixer import mix
 from engine.score import Score, Track
@@ -180,6 +181,7 @@ class Engine:
     def __init__(self, *, device: str = "auto", config: EngineConfig | None = None) -> None:
         self.device = resolve_device(device)
         self.config = config or EngineConfig.from_env()
+        prefer_small_pages()  # engine/memory.py: a fresh array's huge-page faults cost more than its whole use
         self._codec: RaveCodec | None = None
         self._drum_shots: ShotCache = {}  # synthesised drum one-shots, reused across renders
 
