@@ -302,8 +302,21 @@ def rumble_cut_hz(track: ScoreTrack | None) -> float:
     return float(440.0 * 2.0 ** ((lowest - 69) / 12.0 - RUMBLE_OCTAVES))
 
 
+def delayed_in_place(x: np.ndarray, d: int) -> np.ndarray:
+    """``x`` (1-d) delayed by ``d`` samples in its own buffer, zeros first: what ``concatenate([zeros(d), x[:-d]])``
+    gives, without a second whole-length array. Moved from the end back a block at a time, so no block's source is
+    overwritten before it is read (numpy buffers the overlap inside a block). Returns x."""
+    n = x.shape[0]
+    d = min(d, n)
+    for stop in range(n, d, -CHUNK):
+        start = max(stop - CHUNK, d)
+        x[start:stop] = x[start - d:stop - d]
+    x[:d] = 0.0
+    return x
+
+
 def width_side(mono: np.ndarray, *, delay_s: float, width: float, sample_rate: int,
-               onto: np.ndarray | None = None) -> np.ndarray:
+               onto: np.ndarray | None = None, in_place: bool = False) -> np.ndarray:
     """The side signal that widens a mono track (a Lauridsen decorrelator): a copy delayed by ``delay_s`` and
     high-passed at 250 Hz, at ``width``. Added to the left and subtracted from the right, it cancels exactly in a
     mono fold-down, so mono keeps the dry track and loses no low end: float32 [n]. With ``onto`` (the panned dry
@@ -311,11 +324,16 @@ def width_side(mono: np.ndarray, *, delay_s: float, width: float, sample_rate: i
     >= 0: for a centred part L.R = |mid|^2 - |side|^2, so a side louder than the mid puts the channels out of phase
     (a DDSP arp, all above 250 Hz, at width 1.4: side/mid +3 dB, L/R correlation -0.37) and the part sounds hollow
     and phasey on speakers and thins out in mono; a panned part's side also meets its own delayed copy (a held
-    chord's tones are periodic), so the bound is solved from the three dot products, not the powers alone."""
+    chord's tones are periodic), so the bound is solved from the three dot products, not the powers alone.
+    ``in_place``: ``mono`` (float32, owned, not needed afterwards) becomes the side (a ten-minute track: 106 MB less
+    at the render's peak)."""
     d = max(int(delay_s * sample_rate), 1)
-    side = np.empty_like(mono)
-    side[:d] = 0.0
-    side[d:] = mono[:-d]
+    if in_place and mono.dtype == np.float32 and mono.flags.c_contiguous:
+        side = delayed_in_place(mono, d)
+    else:
+        side = np.empty_like(mono)
+        side[:d] = 0.0
+        side[d:] = mono[:-d]
     # in place, float32 states: fine at 250 Hz (-89 dB from a float64 run) and 2.5x faster
     sos = sps.butter(2, 250.0 / (sample_rate / 2.0), btype="highpass", output="sos")
     sosfilt_f32(sos, side, out=side, precise=False)
@@ -485,7 +503,7 @@ def _mix_into(store: StemStore, *, tracks: dict[str, tuple[str, Track]], score: 
                 stem[1] *= np.float32(right)
             if mid is not None:  # a near-mono sample (most GM presets) is widened like a mono voice
                 side = width_side(mid, delay_s=_WIDTH_DELAY_S.get(role, 0.015), width=width * 0.7071,
-                                  sample_rate=sample_rate, onto=stem)
+                                  sample_rate=sample_rate, onto=stem, in_place=True)
                 del mid
                 stem[0] += side
                 stem[1] -= side
@@ -496,7 +514,8 @@ def _mix_into(store: StemStore, *, tracks: dict[str, tuple[str, Track]], score: 
         np.multiply(signal, np.float32(right), out=stem[1])
         if width > 0.0:
             side = width_side(signal, delay_s=_WIDTH_DELAY_S.get(role, 0.015), width=width * 0.7071,
-                              sample_rate=sample_rate, onto=stem)
+                              sample_rate=sample_rate, onto=stem, in_place=True)  # the track is not read again
+            del signal
             stem[0] += side
             stem[1] -= side
         return stem
