@@ -6,27 +6,24 @@ kernel must compact memory to find a free 2 MB page (``/sys/kernel/mm/transparen
 touch of a fresh array stalls in that compaction: a new 64 MB array cost 0.1-0.8 s of CPU here, against 0.025 s in
 4 kB pages, and a 3-minute render allocates a few GB of them (stems, filter outputs, the reverb return), so the
 render spent ~40% of its CPU seconds in the kernel (12 -> 7 CPU s with small pages, the same samples). The arrays
-are streamed through once or twice, where huge pages save little, so the engine turns numpy's advice off for its
-process. A person who set numpy's own switch, ``NUMPY_MADVISE_HUGEPAGE``, keeps what they chose.
+are streamed through once or twice, where huge pages save little, so an Engine turns numpy's advice off for its
+process (``EngineConfig(huge_pages=True)`` leaves it as numpy set it).
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from typing import cast
 
 import numpy as np
 
-HUGEPAGE_ENV = "NUMPY_MADVISE_HUGEPAGE"  # numpy's own variable, read by numpy at import
-
 
 def prefer_small_pages() -> bool:
-    """Stop numpy advising huge pages for new arrays in this process (not where ``NUMPY_MADVISE_HUGEPAGE`` is set,
-    nor on a numpy without the switch). True when the advice is off after the call."""
-    setter = getattr(getattr(np, "_core", None), "multiarray", None)
-    switch = cast(Callable[[bool], bool] | None, getattr(setter, "_set_madvise_hugepage", None))
-    if switch is None or HUGEPAGE_ENV in os.environ:
+    """Stop numpy advising huge pages for new arrays in this process. True when the advice is off after the call
+    (False on a numpy without the switch)."""
+    multiarray = getattr(getattr(np, "_core", None), "multiarray", None)
+    switch = cast(Callable[[bool], bool] | None, getattr(multiarray, "_set_madvise_hugepage", None))
+    if switch is None:
         return False
     switch(False)
     return True

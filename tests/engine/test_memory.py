@@ -1,5 +1,5 @@
 """The engine's arrays use small pages (engine/memory.py): numpy's huge-page advice is off once an Engine exists,
-unless the person set numpy's own switch."""
+unless its config keeps it."""
 
 from __future__ import annotations
 
@@ -9,8 +9,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from engine import Engine
-from engine.memory import HUGEPAGE_ENV, prefer_small_pages
+from engine import Engine, EngineConfig
 
 multiarray: Any = np._core.multiarray  # type: ignore[attr-defined]  # the switch's private home in numpy 2
 
@@ -23,15 +22,13 @@ def advice() -> Iterator[None]:
     multiarray._set_madvise_hugepage(before)
 
 
-def test_an_engine_turns_numpys_huge_page_advice_off(advice: None, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(HUGEPAGE_ENV, raising=False)
+def test_an_engine_turns_numpys_huge_page_advice_off(advice: None) -> None:
     multiarray._set_madvise_hugepage(True)
     Engine(device="cpu")
     assert multiarray._get_madvise_hugepage() is False
 
 
-def test_numpys_own_switch_wins(advice: None, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(HUGEPAGE_ENV, "1")
+def test_a_config_can_keep_huge_pages(advice: None) -> None:
     multiarray._set_madvise_hugepage(True)
-    assert prefer_small_pages() is False
+    Engine(device="cpu", config=EngineConfig(huge_pages=True))
     assert multiarray._get_madvise_hugepage() is True
