@@ -34,6 +34,7 @@ from engine.ddsp.textures import render_fx
 from engine.exceptions import DeviceUnavailableError, EngineInputError, EngineKnowledgeError
 from engine.inputs import parse_control_embedding, parse_parameters, parse_plan
 from engine.mastering import CEILING_DBTP, TARGET_LUFS, master
+from engine.memory import prefer_small_pages
 from engine.mixer import Track as MixTrack
 from engine.mixer import mix
 from engine.score import Score, Track
@@ -84,6 +85,7 @@ class EngineConfig(BaseModel):
     soundfont_path: Path | None = None
     target_lufs: float = TARGET_LUFS
     ceiling_dbtp: float = CEILING_DBTP
+    huge_pages: bool = Field(default=False, description="leave numpy's transparent huge pages on (engine/memory.py)")
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> EngineConfig:
@@ -180,6 +182,8 @@ class Engine:
     def __init__(self, *, device: str = "auto", config: EngineConfig | None = None) -> None:
         self.device = resolve_device(device)
         self.config = config or EngineConfig.from_env()
+        if not self.config.huge_pages:  # engine/memory.py: a fresh array's huge-page faults cost more than its use
+            prefer_small_pages()
         self._codec: RaveCodec | None = None
         self._drum_shots: ShotCache = {}  # synthesised drum one-shots, reused across renders
 

@@ -330,6 +330,58 @@ def test_tracks_still_being_synthesised_mix_exactly_as_finished_ones(kb: Knowled
         np.testing.assert_array_equal(stems[name], stem)
 
 
+def test_a_finished_tracks_strip_starts_before_the_tracks_ahead_of_it_finish(kb: KnowledgeBase,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """A track's channel strip starts as soon as its own synthesis is done, not once every track before it in the
+    score is: while the first track still renders, both later tracks are already through their strips (so the last
+    track to finish leaves only its own strip to run), and the mix is still summed in track order, to the bit."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    import engine.mixer as mixer_module
+
+    sr = 22050
+    n = sr
+    rng = np.random.default_rng(5)
+    t = np.arange(n) / sr
+    audio = {"drums": ("drums", (rng.standard_normal(n) * 0.1).astype(np.float32)),
+             "bass": ("bass", (0.2 * np.sin(2 * np.pi * 55 * t)).astype(np.float32)),
+             "pad": ("pad", (0.05 * np.sin(2 * np.pi * 330 * t)).astype(np.float32))}
+    score = Score(tempo_bpm=120.0, beats_per_bar=4, beat_unit=4, key_tonic_pc=0, key_mode="major",
+                  key_is_minor=False, genre_id="pop", duration_s=1.0, bar_s=2.0, step_s=0.125, kick_times_s=[0.0, 0.5])
+    preset = kb.mix_presets.for_genres(["pop"])
+    want_stems, want = mix(tracks={k: (r, a.copy()) for k, (r, a) in audio.items()}, score=score, preset=preset,
+                           sample_rate=sr, seed=1, fx=None)
+    release = threading.Event()
+    both_stripped = threading.Event()
+    stripped_early: list[bool] = []
+    staging = mixer_module.staging_gain
+
+    def spy(signal: np.ndarray, sample_rate: int) -> float:  # the first step of every channel strip
+        stripped_early.append(not release.is_set())
+        if len(stripped_early) == 2:
+            both_stripped.set()
+        return staging(signal, sample_rate)
+
+    monkeypatch.setattr(mixer_module, "staging_gain", spy)
+
+    def render(name: str) -> np.ndarray:
+        if name == "drums":  # the first track finishes last: after the others' strips, or after 3 s
+            both_stripped.wait(3.0)
+            release.set()
+        return audio[name][1].copy()
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        futures = {name: (role, pool.submit(render, name)) for name, (role, _) in audio.items()}
+        stems, premaster = mix(tracks=dict(futures), score=score, preset=preset, sample_rate=sr, seed=1, fx=None,
+                               n_samples=n)
+    assert stripped_early == [True, True, False]  # bass and pad went through their strips while drums rendered
+    np.testing.assert_array_equal(premaster, want)
+    assert list(stems) == list(want_stems)
+    for name, stem in want_stems.items():
+        np.testing.assert_array_equal(stems[name], stem)
+
+
 def test_the_kick_ducks_a_basss_low_end_not_its_small_speaker_harmonics(kb: KnowledgeBase) -> None:
     """A plucked bass under a ducking kick on every note keeps its presence harmonics (a multiband side-chain):
     ducked with the attacks they ride on, a boom-bap double bass fell to 21% of its energy above 150 Hz."""
@@ -409,3 +461,52 @@ def test_a_leads_delay_repeats_in_its_gaps_and_ducks_under_its_notes(kb: Knowled
     assert first_repeat == pytest.approx(mix_db, abs=1.5)  # in the gap: the preset's echo
     assert second_repeat < mix_db + feedback_db - 12.0  # under the held note: ducked
     assert _tone_db(out, 660, 1.0, 1.2) > dry - 3.0  # the held note itself is not
+
+
+def test_gain_automation_is_the_whole_length_curve_without_holding_it() -> None:
+    """Section automation is kept as its stretches away from unity (held levels and ramps): applied to a signal, and
+    sliced a chunk at a time for the ducker, it gives exactly what multiplying by the whole-length curve gave."""
+    import itertools
+
+    from engine.mixer import _automation, apply_ducking
+
+    sr, n = 1000, 10_000
+    points = [(0.0, 1.0), (2.0, 1.0), (2.5, 0.6), (4.0, 0.6), (4.2, 1.0), (7.0, 1.0), (7.5, 0.3), (12.0, 0.3)]
+    want = np.ones(n, dtype=np.float32)  # the curve as the mixer used to build it
+    for (t0, g0), (t1, g1) in itertools.pairwise(points):
+        s0, s1 = int(t0 * sr), min(int(t1 * sr), n)
+        if s1 > s0 and not (g0 == 1.0 and g1 == 1.0):
+            want[s0:s1] = np.float32(g0) if g0 == g1 else np.linspace(g0, g1, s1 - s0, dtype=np.float32)
+    ramps = _automation(points, n, sr)
+    assert ramps is not None and len(ramps.stretches) == 5  # the unity stretches cost nothing
+    np.testing.assert_array_equal(ramps[0:n], want)
+    np.testing.assert_array_equal(ramps[2300:7700], want[2300:7700])
+    rng = np.random.default_rng(2)
+    signal = rng.standard_normal((2, n)).astype(np.float32)
+    got = signal.copy()
+    ramps.apply(got)
+    np.testing.assert_array_equal(got, signal * want)
+    ducked = signal.copy()
+    apply_ducking(ducked, None, ramps)
+    np.testing.assert_array_equal(ducked, signal * want)
+    assert _automation([(0.0, 1.0), (5.0, 1.0)], n, sr) is None
+
+
+def test_the_width_side_made_in_the_tracks_own_buffer_is_the_same() -> None:
+    """A channel strip makes a track's width side in the track's own buffer once the track is not read again (a
+    ten-minute track: 106 MB less at the render's peak): the same samples as a fresh array, for any delay against
+    the block the shift moves at a time."""
+    from engine.mixer import CHUNK, delayed_in_place
+
+    rng = np.random.default_rng(6)
+    for n, d in ((1000, 1), (1000, 999), (1000, 1000), (1000, 5000), (2 * CHUNK + 17, 441), (CHUNK + 3, CHUNK + 1)):
+        x = rng.standard_normal(n).astype(np.float32)
+        want = np.concatenate([np.zeros(min(d, n), dtype=np.float32), x[:max(n - d, 0)]])
+        np.testing.assert_array_equal(delayed_in_place(x.copy(), d), want)
+    x = rng.standard_normal(3 * CHUNK + 5).astype(np.float32) * np.float32(0.1)
+    onto = np.stack([x * np.float32(0.8), x * np.float32(0.6)])
+    fresh = width_side(x, delay_s=0.011, width=0.9, sample_rate=44100, onto=onto)
+    owned = x.copy()
+    same = width_side(owned, delay_s=0.011, width=0.9, sample_rate=44100, onto=onto, in_place=True)
+    assert same is owned
+    np.testing.assert_array_equal(same, fresh)
