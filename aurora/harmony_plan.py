@@ -23,7 +23,8 @@ section with cadences placed by the section's role.
   harmonic rhythm quickens into the cadence and the cadence ends the phrase (I | I | V7 | I;
   I | I | vi | vi | ii | ii | V | I). An open loop holds its last bars, the open end resting before the loop
   comes round (I | IV | V | V; i | bVII | bVI | bVI), as a loop of odd length holds its last chord across the
-  bar line. Loops longer than 8 bars (a 12-bar blues) are their own phrase.
+  bar line. Loops longer than 8 bars (a 12-bar blues) are their own phrase; a section shorter than the stretched
+  loop plays the loop as written, so every chord sounds (a 6-chord blues in a 4-bar chorus: E7 A7 E7 B7).
 """
 
 from __future__ import annotations
@@ -180,8 +181,10 @@ def section_chords(loop: list[str], name: str, n_bars: int, *, key: Key, chords:
         return []
     role = section_role(name)
     source = bridge_loop(loop, alternatives or [], key, chords) if role == "bridge" else loop
-    source = phrase_loop(slot_loop(source, per_bar), per_bar)
     slots = n_bars * per_bar
+    source = slot_loop(source, per_bar)
+    phrased = phrase_loop(source, per_bar)
+    source = phrased if slots >= len(phrased) else source  # a section shorter than the phrase plays every chord
     bars = [source[i % len(source)] for i in range(slots)]
     if stated:
         return _stated_half_cadence(bars, loop, role, key, chords) if n_bars >= 4 and per_bar == 1 and \

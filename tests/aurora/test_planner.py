@@ -215,6 +215,21 @@ def test_loops_that_do_not_fill_a_phrase_are_stretched_to_it() -> None:
     assert phrase_loop(["a", "b", "c", "c", "d", "e"], 2) == ["a", "b", "c", "c", "d", "e", "d", "e"]
 
 
+def test_a_section_shorter_than_the_phrase_plays_every_chord() -> None:
+    """A 6-chord blues stretched to 8 bars would play only I7 I7 IV7 IV7 in a 4-bar chorus: its V7 never sounded."""
+    from aurora.harmony_plan import section_chords
+    from knowledge_base import load
+    from knowledge_base.theory import parse_key_label
+
+    kb = load()
+    key = parse_key_label("E major", kb.chords)
+    assert key is not None
+    loop = ["E7", "A7", "E7", "B7", "A7", "E7"]
+    assert section_chords(loop, "solo", 4, key=key, chords=kb.chords) == ["E7", "A7", "E7", "B7"]
+    assert section_chords(loop, "solo", 8, key=key, chords=kb.chords) == ["E7", "E7", "A7", "A7", "E7", "B7", "A7",
+                                                                         "E7"]
+
+
 def test_a_three_chord_waltz_phrases_in_fours(aurora: Aurora) -> None:
     """The waltz's I-V7-I: every 4-bar phrase of a section starts on the tonic and its V7 falls on bar 3, the
     cadence closing the phrase, not on bars 2, 5 and 8 as a three-bar cycle put it."""
