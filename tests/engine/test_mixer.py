@@ -288,6 +288,20 @@ def test_in_place_chunked_processing_is_the_same_as_one_pedalboard_call() -> Non
     np.testing.assert_array_equal(chunked, whole)
 
 
+def _three_tracks(n: int, sr: int, *, seed: int) -> tuple[dict[str, tuple[str, np.ndarray]], Score]:
+    """Drums (noise), a 55 Hz bass and a 330 Hz pad of ``n`` samples, and a pop score with a kick every beat."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(n) / sr
+    audio = {"drums": ("drums", (rng.standard_normal(n) * 0.1).astype(np.float32)),
+             "bass": ("bass", (0.2 * np.sin(2 * np.pi * 55 * t)).astype(np.float32)),
+             "pad": ("pad", (0.05 * np.sin(2 * np.pi * 330 * t)).astype(np.float32))}
+    duration_s = n / sr
+    score = Score(tempo_bpm=120.0, beats_per_bar=4, beat_unit=4, key_tonic_pc=0, key_mode="major",
+                  key_is_minor=False, genre_id="pop", duration_s=duration_s, bar_s=2.0, step_s=0.125,
+                  kick_times_s=[k * 0.5 for k in range(int(duration_s / 0.5))])
+    return audio, score
+
+
 def test_tracks_still_being_synthesised_mix_exactly_as_finished_ones(kb: KnowledgeBase) -> None:
     """The engine hands the mixer each track as a Future while slower tracks still render: the mixer waits on each
     in its channel strip, and the stems and pre-master are exactly what finished arrays give, reported in track
@@ -298,14 +312,7 @@ def test_tracks_still_being_synthesised_mix_exactly_as_finished_ones(kb: Knowled
 
     sr = 22050
     n = 2 * sr
-    rng = np.random.default_rng(4)
-    t = np.arange(n) / sr
-    audio = {"drums": ("drums", (rng.standard_normal(n) * 0.1).astype(np.float32)),
-             "bass": ("bass", (0.2 * np.sin(2 * np.pi * 55 * t)).astype(np.float32)),
-             "pad": ("pad", (0.05 * np.sin(2 * np.pi * 330 * t)).astype(np.float32))}
-    score = Score(tempo_bpm=120.0, beats_per_bar=4, beat_unit=4, key_tonic_pc=0, key_mode="major",
-                  key_is_minor=False, genre_id="pop", duration_s=2.0, bar_s=2.0, step_s=0.125,
-                  kick_times_s=[0.0, 0.5, 1.0, 1.5])
+    audio, score = _three_tracks(n, sr, seed=4)
     preset = kb.mix_presets.for_genres(["pop"])
     want_stems, want = mix(tracks={k: (r, a.copy()) for k, (r, a) in audio.items()}, score=score, preset=preset,
                            sample_rate=sr, seed=1, fx=None)
@@ -342,13 +349,7 @@ def test_a_finished_tracks_strip_starts_before_the_tracks_ahead_of_it_finish(kb:
 
     sr = 22050
     n = sr
-    rng = np.random.default_rng(5)
-    t = np.arange(n) / sr
-    audio = {"drums": ("drums", (rng.standard_normal(n) * 0.1).astype(np.float32)),
-             "bass": ("bass", (0.2 * np.sin(2 * np.pi * 55 * t)).astype(np.float32)),
-             "pad": ("pad", (0.05 * np.sin(2 * np.pi * 330 * t)).astype(np.float32))}
-    score = Score(tempo_bpm=120.0, beats_per_bar=4, beat_unit=4, key_tonic_pc=0, key_mode="major",
-                  key_is_minor=False, genre_id="pop", duration_s=1.0, bar_s=2.0, step_s=0.125, kick_times_s=[0.0, 0.5])
+    audio, score = _three_tracks(n, sr, seed=5)
     preset = kb.mix_presets.for_genres(["pop"])
     want_stems, want = mix(tracks={k: (r, a.copy()) for k, (r, a) in audio.items()}, score=score, preset=preset,
                            sample_rate=sr, seed=1, fx=None)
