@@ -38,7 +38,9 @@ from bench.plots import save_pictures
 from engine import Engine
 from engine.export import encode_audio
 from engine.inputs import parse_parameters, parse_plan
-from engine.structure.arrangement import compose
+from engine.structure.arrangement import FELT_TEMPO, compose
+from engine.structure.groove_choice import select_groove
+from engine.structure.meter import Meter
 from knowledge_base import KnowledgeBase
 from knowledge_base.instrument_kinds import kind_in_lineup
 from knowledge_base.layout import decode
@@ -163,6 +165,9 @@ def evaluate(engine: Engine, kb: KnowledgeBase, aurora: Any, prompt: dict[str, A
         row["madmom_tempo"] = tempi[0] if tempi else 0.0
         row["acc1"] = mm.acc1(row["madmom_tempo"], asked_tempo)
         row["acc2"] = mm.acc2(row["madmom_tempo"], asked_tempo)
+        _, style = select_groove(kb.grooves, kb.genre_lineage(score.genre_id), Meter.parse(score.time_signature))
+        row["felt"] = style.felt
+        row["acc1_felt"] = mm.acc1_felt(row["madmom_tempo"], asked_tempo, FELT_TEMPO.get(style.felt, 1.0))
         key = estimate_key(result.mix, 44100)
         asked_key = parse_key(prompt["key"]) if prompt["key"] else plan_key_of(plan, kb)
         row["key_asked"], row["key_measured"] = asked_key, (key.tonic_pc, key.mode)
@@ -269,6 +274,9 @@ def criteria(rows: list[dict[str, Any]], longs: list[dict[str, Any]], seeds: lis
         "tempo: Acc2 (madmom, all)": mm.mean_of(r["acc2"] for r in t),
         "tempo: Acc1 where stated": mm.mean_of(r["acc1"] for r in t if r["tempo_stated"]),
         "tempo: Acc2 where stated": mm.mean_of(r["acc2"] for r in t if r["tempo_stated"]),
+        # beside, not instead: a half-time groove (felt: half_time in grooves.yaml) read at its felt pulse
+        "tempo: Acc1 where stated, at the tempo or its felt pulse (beside)": mm.mean_of(
+            r.get("acc1_felt") for r in t if r["tempo_stated"]),
         "key: CK where stated": mm.mean_of(r["ck"] for r in t if r["key_stated"]),
         "key: CKD where stated": mm.mean_of(r["ckd"] for r in t if r["key_stated"]),
         "key: CK vs plan key (all)": mm.mean_of(r["ck"] for r in t),

@@ -463,6 +463,13 @@ def acc1(measured: float, asked: float) -> bool:
     return abs(measured - asked) <= 0.04 * asked
 
 
+def acc1_felt(measured: float, asked: float, felt_ratio: float) -> bool:
+    """Acc1 at the asked tempo, or at the pulse the groove's data says it is felt at (``felt_ratio``: 0.5 for a
+    half-time groove, 1.0 for a straight one): drum and bass at 174 is felt, and heard by a beat tracker, at 87.
+    Reported beside Acc1, never instead of it."""
+    return acc1(measured, asked) or (felt_ratio != 1.0 and acc1(measured, asked * felt_ratio))
+
+
 def acc2(measured: float, asked: float) -> bool:
     return any(acc1(measured, asked * f) for f in (1 / 3, 0.5, 1.0, 2.0, 3.0))
 

@@ -126,3 +126,11 @@ def test_the_section_ending_row_beside_it_counts_renders_of_two_sections_or_more
     assert summary["melody: >= 30% section ends off the tonic"] == 1 / 3  # every render, as before
     assert summary["melody: >= 30% ends off the tonic (>= 2 sections)"] == 1.0  # the one-section clips left out
     assert criteria([_row(one_m)], [], [], {})["melody: >= 30% ends off the tonic (>= 2 sections)"] is None
+
+
+def test_acc1_at_the_felt_pulse_is_beside_acc1_and_only_for_felt_grooves() -> None:
+    """Drum and bass asked at 174 and read at 87 (its half-time feel, grooves.yaml data) counts at the felt pulse;
+    a straight groove read at half its tempo does not, and Acc1 itself is unchanged."""
+    assert mm.acc1_felt(87.0, 174.0, 0.5) and not mm.acc1(87.0, 174.0)
+    assert not mm.acc1_felt(90.0, 180.0, 1.0)  # metal at 180 read at 90: a miss either way
+    assert mm.acc1_felt(140.0, 140.0, 0.5)  # a half-time groove read at its tempo still counts
