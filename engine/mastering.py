@@ -24,7 +24,7 @@ from scipy import ndimage
 from scipy import signal as sps
 
 from engine.ddsp.core import mean_square, saturate, sosfilt_f32
-from engine.mixer import process_in_place
+from engine.mix_effects import process_in_place
 from knowledge_base.sound import MasterSpec
 
 TARGET_LUFS = -14.0

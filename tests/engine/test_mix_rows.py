@@ -11,7 +11,8 @@ import torch
 from engine import Engine, RenderResult
 from engine.ddsp.drums import DrumVoice
 from engine.mastering import master
-from engine.mixer import mix, rumble_cut_hz
+from engine.mix_effects import rumble_cut_hz
+from engine.mixer import mix
 from engine.score import Note, Score, Track
 from engine.voices import VoiceContext, build_voice
 from knowledge_base import KnowledgeBase

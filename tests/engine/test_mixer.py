@@ -7,33 +7,13 @@ import pytest
 
 from engine.ddsp.core import add_harmonic_presence as add_presence
 from engine.ddsp.core import presence_harmonics
-from engine.mixer import STAGING_RMS, mix, staging_gain, width_side
+from engine.mix_stereo import width_side
+from engine.mixer import mix
 from engine.score import Score
 from knowledge_base import KnowledgeBase
+from tests.engine.test_mix_gain import _active_rms_db
 
 SR = 22050
-
-
-def _active_rms_db(x: np.ndarray) -> float:
-    block = SR // 10
-    mono = x.mean(axis=0) if x.ndim == 2 else x
-    frames = mono[: mono.size // block * block].reshape(-1, block)
-    power = (frames**2).mean(axis=1)
-    active = power[power >= power.max() * 1e-4]
-    return float(10 * np.log10(active.mean()))
-
-
-def test_staging_gain_ignores_silence_and_raw_level() -> None:
-    t = np.arange(4 * SR) / SR
-    for amplitude in (0.01, 0.3):  # within the +-30 dB the stager will apply
-        tone = (amplitude * np.sin(2 * np.pi * 220 * t)).astype(np.float32)
-        tone[2 * SR:] = 0.0  # plays half the time: silence must not count
-        staged = tone * staging_gain(tone, SR)
-        assert _active_rms_db(staged) == pytest.approx(20 * np.log10(STAGING_RMS), abs=0.2)
-
-
-def test_staging_gain_leaves_silence_alone() -> None:
-    assert staging_gain(np.zeros(SR, dtype=np.float32), SR) == 1.0
 
 
 def test_mix_balance_follows_the_preset_not_the_voice_levels(kb: KnowledgeBase) -> None:
@@ -117,18 +97,6 @@ def test_presence_stays_a_parallel_layer_on_notes_near_its_band() -> None:
         assert 0.5 < rise_db <= 3.1, (f_hz, rise_db)
 
 
-def test_width_is_mono_safe() -> None:
-    """The side made from a mono voice cancels in a mono fold-down: mono gets the dry voice back exactly."""
-    sr = 22050
-    rng = np.random.default_rng(3)
-    voice = rng.standard_normal(sr).astype(np.float32) * 0.1
-    side = width_side(voice, delay_s=0.017, width=0.7, sample_rate=sr)
-    left, right = voice + side, voice - side
-    np.testing.assert_allclose((left + right) / 2, voice, atol=1e-6)
-    side_mid_db = 10 * np.log10(np.mean(((left - right) / 2) ** 2) / np.mean(((left + right) / 2) ** 2))
-    assert -6.0 < side_mid_db < -2.0  # 0.7 of a high-passed copy: wide, not a second voice
-
-
 def test_a_widened_mono_part_stays_in_phase(kb: KnowledgeBase) -> None:
     """A bright mono arp (all its energy above the side's 250 Hz high-pass) widened at the presets' largest width:
     its side stays at or under its mid, so L/R correlation >= 0 (at width 1.4 it was -0.37, side/mid +3 dB), and
@@ -190,21 +158,6 @@ def test_saturate_is_pedalboards_distortion_in_place() -> None:
     np.testing.assert_allclose(out, expected, atol=1e-6)
 
 
-def test_frame_curve_is_the_linear_interpolation_of_its_frames() -> None:
-    """The ducking curve's block-wise float32 interpolation gives what np.interp over every sample gave (the old
-    way, two float64 arrays of n), to float32 precision, for lengths that do and do not fill the last frame."""
-    from engine.mixer import _DUCK_FRAME, frame_curve
-
-    rng = np.random.default_rng(3)
-    for n in (64 * 50, 64 * 50 + 17, 5):
-        frames = n // _DUCK_FRAME + 2
-        gain = rng.uniform(0.3, 1.0, frames)
-        want = np.interp(np.arange(n) / _DUCK_FRAME, np.arange(frames), gain)
-        got = frame_curve(gain, n)
-        assert got.dtype == np.float32 and got.shape == (n,)
-        np.testing.assert_allclose(got, want, atol=2e-7)
-
-
 def _octave_db(x: np.ndarray, centre_hz: float, sr: int) -> float:
     power = np.abs(np.fft.rfft(x.mean(axis=0) if x.ndim == 2 else x)) ** 2
     freqs = np.fft.rfftfreq(power.size * 2 - 2, 1 / sr)
@@ -242,7 +195,7 @@ def test_hip_hop_loops_are_stereo_records_and_fold_down_to_the_dry_loop(kb: Know
     (side/mid at least 2 dB more; a Cm7 voiced from C3, whose tones under the side's 250 Hz high-pass stay
     mostly mono), and its mono fold-down is still the dry part. An octave up, both widths reach the in-phase
     ceiling (L/R correlation >= 0; it was -0.24 for pop and -0.49 for the loop)."""
-    from engine.mixer import side_mid_ratio
+    from engine.mix_stereo import side_mid_ratio
 
     sr = 44100
     t = np.arange(2 * sr) / sr
@@ -265,27 +218,6 @@ def test_hip_hop_loops_are_stereo_records_and_fold_down_to_the_dry_loop(kb: Know
     for genre in ("pop", "boom_bap"):
         bright = stem(genre)
         assert float(np.dot(bright[0], bright[1])) >= -1e-6 * float(np.dot(bright[0], bright[0])), genre
-
-
-def test_in_place_chunked_processing_is_the_same_as_one_pedalboard_call() -> None:
-    """The mixer and master run pedalboard a CHUNK at a time over the signal's own memory (no whole-length copies):
-    state carries across chunks, so filters, a compressor, a delay and a reverb give exactly what one call gives."""
-    import pedalboard as pb
-
-    from engine.mixer import CHUNK, process_in_place
-
-    def board() -> pb.Pedalboard:
-        return pb.Pedalboard([pb.HighpassFilter(cutoff_frequency_hz=150.0),
-                              pb.HighShelfFilter(cutoff_frequency_hz=8000.0, gain_db=-6.0, q=0.7),
-                              pb.Compressor(threshold_db=-20.0, ratio=3.0, attack_ms=8.0, release_ms=120.0),
-                              pb.Delay(delay_seconds=0.3, feedback=0.3, mix=0.2),
-                              pb.Reverb(room_size=0.5, wet_level=0.3, dry_level=0.7)])
-
-    x = (np.random.default_rng(2).standard_normal((2, 2 * CHUNK + 12345)) * 0.1).astype(np.float32)
-    whole = board()(x, 44100)
-    chunked = x.copy()
-    assert process_in_place(board(), chunked, 44100) is chunked
-    np.testing.assert_array_equal(chunked, whole)
 
 
 def _three_tracks(n: int, sr: int, *, seed: int) -> tuple[dict[str, tuple[str, np.ndarray]], Score]:
@@ -464,50 +396,3 @@ def test_a_leads_delay_repeats_in_its_gaps_and_ducks_under_its_notes(kb: Knowled
     assert _tone_db(out, 660, 1.0, 1.2) > dry - 3.0  # the held note itself is not
 
 
-def test_gain_automation_is_the_whole_length_curve_without_holding_it() -> None:
-    """Section automation is kept as its stretches away from unity (held levels and ramps): applied to a signal, and
-    sliced a chunk at a time for the ducker, it gives exactly what multiplying by the whole-length curve gave."""
-    import itertools
-
-    from engine.mixer import _automation, apply_ducking
-
-    sr, n = 1000, 10_000
-    points = [(0.0, 1.0), (2.0, 1.0), (2.5, 0.6), (4.0, 0.6), (4.2, 1.0), (7.0, 1.0), (7.5, 0.3), (12.0, 0.3)]
-    want = np.ones(n, dtype=np.float32)  # the curve as the mixer used to build it
-    for (t0, g0), (t1, g1) in itertools.pairwise(points):
-        s0, s1 = int(t0 * sr), min(int(t1 * sr), n)
-        if s1 > s0 and not (g0 == 1.0 and g1 == 1.0):
-            want[s0:s1] = np.float32(g0) if g0 == g1 else np.linspace(g0, g1, s1 - s0, dtype=np.float32)
-    ramps = _automation(points, n, sr)
-    assert ramps is not None and len(ramps.stretches) == 5  # the unity stretches cost nothing
-    np.testing.assert_array_equal(ramps[0:n], want)
-    np.testing.assert_array_equal(ramps[2300:7700], want[2300:7700])
-    rng = np.random.default_rng(2)
-    signal = rng.standard_normal((2, n)).astype(np.float32)
-    got = signal.copy()
-    ramps.apply(got)
-    np.testing.assert_array_equal(got, signal * want)
-    ducked = signal.copy()
-    apply_ducking(ducked, None, ramps)
-    np.testing.assert_array_equal(ducked, signal * want)
-    assert _automation([(0.0, 1.0), (5.0, 1.0)], n, sr) is None
-
-
-def test_the_width_side_made_in_the_tracks_own_buffer_is_the_same() -> None:
-    """A channel strip makes a track's width side in the track's own buffer once the track is not read again (a
-    ten-minute track: 106 MB less at the render's peak): the same samples as a fresh array, for any delay against
-    the block the shift moves at a time."""
-    from engine.mixer import CHUNK, delayed_in_place
-
-    rng = np.random.default_rng(6)
-    for n, d in ((1000, 1), (1000, 999), (1000, 1000), (1000, 5000), (2 * CHUNK + 17, 441), (CHUNK + 3, CHUNK + 1)):
-        x = rng.standard_normal(n).astype(np.float32)
-        want = np.concatenate([np.zeros(min(d, n), dtype=np.float32), x[:max(n - d, 0)]])
-        np.testing.assert_array_equal(delayed_in_place(x.copy(), d), want)
-    x = rng.standard_normal(3 * CHUNK + 5).astype(np.float32) * np.float32(0.1)
-    onto = np.stack([x * np.float32(0.8), x * np.float32(0.6)])
-    fresh = width_side(x, delay_s=0.011, width=0.9, sample_rate=44100, onto=onto)
-    owned = x.copy()
-    same = width_side(owned, delay_s=0.011, width=0.9, sample_rate=44100, onto=onto, in_place=True)
-    assert same is owned
-    np.testing.assert_array_equal(same, fresh)

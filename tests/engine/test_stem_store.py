@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from engine import Engine
-from engine.mixer import _DUCK_FRAME, CHUNK, apply_ducking, frame_curve
+from engine.mix_gain import CHUNK, DUCK_FRAME, apply_ducking, frame_curve
 from engine.stem_store import StemStore
 from knowledge_base import KnowledgeBase
 from tests.engine.conftest import make_controls, make_plan
@@ -45,7 +45,7 @@ def test_ducking_a_chunk_at_a_time_equals_the_whole_length_curves() -> None:
     chunk it computes the same products, so the audio is bit-identical (lengths that do and do not fill a chunk)."""
     rng = np.random.default_rng(2)
     for n in (CHUNK * 2 + 4097, 3000):
-        gain = rng.uniform(0.2, 1.0, n // _DUCK_FRAME + 2)
+        gain = rng.uniform(0.2, 1.0, n // DUCK_FRAME + 2)
         automation = rng.uniform(0.5, 1.0, n).astype(np.float32)
         signal = rng.standard_normal((2, n)).astype(np.float32)
         want = signal * (automation * frame_curve(gain, n))

@@ -292,7 +292,7 @@ def test_a_stated_taiko_is_a_featured_part(kb: KnowledgeBase) -> None:
 
 
 def test_a_stated_pad_is_mixed_as_loud_as_the_comping(kb: KnowledgeBase) -> None:
-    from engine.mixer import role_gain_db
+    from engine.mix_gain import role_gain_db
 
     preset = kb.mix_presets.for_genres(kb.genre_lineage("pop"))
     assert role_gain_db(preset, "pad") < role_gain_db(preset, "harmony")
