@@ -44,6 +44,9 @@ def bass_bar(*, style: str, chord: ChordSpan, next_chord: ChordSpan | None, kick
     changes = next_chord is not None and next_chord.bass_pc != last_chord.bass_pc
     next_root = nearest_pitch(next_chord.bass_pc, root) if next_chord is not None else root
     onsets: list[tuple[int, int]] = []  # (step, pitch)
+    # a waltz's oom-pah-pah: the bass plays the bar's first beat and the comping its second and third (the bass on
+    # all three doubled the pahs); at high energy a chord held into another bar alternates to its fifth
+    oom = style == "root_fifth" and meter.label == "3/4"
     if style == "walking":
         beats = list(range(0, n, meter.beat_steps))
         tones = [root] + [nearest_pitch(pc, root + 4) for pc in chord.pitch_classes[1:]]
@@ -59,9 +62,7 @@ def bass_bar(*, style: str, chord: ChordSpan, next_chord: ChordSpan | None, kick
         onsets = [(s, root) for s in range(0, n, 2)]
     elif style == "octave":
         onsets = [(s, root if (s // 2) % 2 == 0 else root + 12) for s in range(0, n, 2)]
-    elif style == "root_fifth" and meter.label == "3/4":
-        # a waltz's oom-pah-pah: the bass plays the bar's first beat and the comping its second and third (the bass
-        # on all three doubled the pahs); at high energy a chord held into another bar alternates to its fifth
+    elif oom:
         onsets = [(0, fifth if level == "high" and previous == root else root)]
     elif style == "root_fifth":
         onsets = [(s, root if i % 2 == 0 else fifth) for i, s in enumerate(meter.strong_steps)]
@@ -96,7 +97,7 @@ def bass_bar(*, style: str, chord: ChordSpan, next_chord: ChordSpan | None, kick
             onsets[-1] = (s, _approach(next_root, rng))
     notes: list[Note] = []
     legato = 0.98 if style in ("sustained", "sub", "walking") else 0.82
-    if style == "root_fifth" and meter.label == "3/4":
+    if oom:
         legato = 0.3  # the oom is a beat long: the pahs sound without it
     for i, (s, pitch) in enumerate(onsets):
         end = onsets[i + 1][0] if i + 1 < len(onsets) else n

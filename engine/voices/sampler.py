@@ -154,6 +154,11 @@ def _pull(writer: _Writer, out: np.ndarray, position: int, stop: int) -> int:
 Event = tuple[int, int, int, int]  # (sample, order: note-offs first, pitch, velocity; 0 = off)
 
 
+def sounding_key(pitch: int, transpose: int) -> int:
+    """The MIDI key a pitched note is played on: its pitch moved by the preset's transposition, kept within 0-127."""
+    return int(np.clip(pitch + transpose, 0, 127))
+
+
 def note_events(track: Track, sample_rate: int, *, seed: int = 0, velocity_jitter: int = 0,
                 time_jitter_s: float = 0.0, transpose: int = 0,
                 lead_s: Mapping[int, float] | None = None) -> list[Event]:
@@ -174,7 +179,7 @@ def note_events(track: Track, sample_rate: int, *, seed: int = 0, velocity_jitte
         velocity = int(np.clip(note.velocity + (rng.integers(-velocity_jitter, velocity_jitter + 1)
                                                 if velocity_jitter else 0), 1, 127))
         start = max(int(note.start_s * sample_rate) + shift, 0)
-        pitch = note.pitch if track.is_drum else int(np.clip(note.pitch + transpose, 0, 127))
+        pitch = note.pitch if track.is_drum else sounding_key(note.pitch, transpose)
         end = max(int(note.end_s * sample_rate) + shift, start + 1)
         if lead_s:
             early = round(lead_s.get(pitch, 0.0) * sample_rate)
@@ -426,7 +431,7 @@ class SamplerVoice:
         """Sounding key -> seconds its notes go early (``on_time`` pitched parts), else None."""
         if not self.on_time or track.is_drum or not track.notes:
             return None
-        keys = sorted({int(np.clip(n.pitch + self.transpose, 0, 127)) for n in track.notes})
+        keys = sorted({sounding_key(n.pitch, self.transpose) for n in track.notes})
         return {k: min(d, self.MAX_LEAD_S) for k, d in player.speaking_delays(program, keys, self.routes).items()}
 
     def program_for(self, track: Track) -> Program:
