@@ -2,21 +2,26 @@
 and the suggester measured on partial prompts cut from them. Run through `python -m bench.parser_eval`.
 
 Data (JSON lines; labels are the values the prompt *states*, nothing inferred):
-  bench/data/user_prompts.jsonl        the set the parser is developed against (162 prompts)
-  bench/data/user_prompts_unseen.jsonl prompts of the same kinds, kept apart to check the figures (50)
+  bench/data/user_prompts.jsonl        the set the parser is developed against (205 prompts)
+  bench/data/user_prompts_unseen.jsonl prompts of the same kinds, kept apart to check the figures (68)
 Each row: prompt, classes (tag list, lowercase, dj, typo, key, bare_note, feel, duration, negation, ...),
 and any of bpm, key ("E minor"; a tonic alone, "Bb", when the mode is not stated), meter, inst (instruments
 named, KB names; "A|B" accepts either), excl (instruments ruled out), dur (seconds), genre (KB genre or
-sub-genre name; "A|B" accepts either).
+sub-genre name; "A|B" accepts either), lineup ("closed": the named instruments are the whole line-up, "solo piano";
+"open": a band is implied around them, "a guitar solo over a funky groove"). bpm null: the prompt states no
+tempo (its numbers are eras, model numbers, bars, durations), so none may be read as one.
 
 Figures, each over the rows that state the value:
-- bpm within 1; key CK (tonic pitch class equal, and the mode too when stated); meter exact;
+- bpm within 1 and read as stated (tempo type explicit); bpm null: the parsed tempo is not explicit;
+- key CK (tonic pitch class equal, and the mode too when stated); meter exact;
 - instrument recall: a named instrument (or a kind of it: 'Upright Piano' for 'Piano') is among the parsed
   instruments; exclusions kept: a ruled-out
   instrument is in the parsed exclusions and not among the parsed instruments;
 - stated duration within 1 s of the parsed duration (out-of-range statements are brought into the 5-600 s
   range by the pipeline, so a label above 600 s expects 600 s);
 - genre: the label is the parsed genre or sub-genre;
+- line-up: "closed" when every parsed instrument is a stated one (nothing inferred beside them), "open" when the
+  parse adds players the prompt did not name;
 - style (bench/data/user_prompts_styles.jsonl: short tag lists naming a style family, "hip hop, 808, dark"):
   the label is the style played, the parsed sub-genre, else the parsed genre ("Trap|Hip Hop": lo-fi is a miss).
 Suggest (partial prompts cut at seeded random points of the prompts, `--suggest-n`):
@@ -46,9 +51,10 @@ from bench.eval_data import parse_key
 DATA_DIR = Path(__file__).resolve().parent / "data"
 USER_PATHS = {"user": DATA_DIR / "user_prompts.jsonl", "user_unseen": DATA_DIR / "user_prompts_unseen.jsonl",
               "user_styles": DATA_DIR / "user_prompts_styles.jsonl"}
-FIGURES = ("bpm", "key", "meter", "inst", "excl", "dur", "genre", "style")
+FIGURES = ("bpm", "key", "meter", "inst", "excl", "dur", "genre", "style", "lineup")
 FIGURE_TITLES = {"bpm": "bpm ±1", "key": "key CK", "meter": "meter", "inst": "instr. recall",
-                 "excl": "excl. kept", "dur": "duration", "genre": "genre", "style": "style"}
+                 "excl": "excl. kept", "dur": "duration", "genre": "genre", "style": "style",
+                 "lineup": "line-up"}
 TARGETS = {"key": 0.97, "bpm": 0.99, "meter": 0.97, "inst": 0.90, "excl": 0.95, "dur": 0.97}
 MAX_DURATION_S = 600.0
 
@@ -104,9 +110,12 @@ def score_row(row: UserRow, parsed: Any) -> dict[str, tuple[bool, Any, Any]]:
     """figure -> (hit, expected, got) for every figure the row states. ``parsed`` is a bench Parsed."""
     out: dict[str, tuple[bool, Any, Any]] = {}
     labels = row.labels
-    if "bpm" in labels:
-        out["bpm"] = (parsed.bpm is not None and abs(parsed.bpm - float(labels["bpm"])) <= 1.0, labels["bpm"],
-                      parsed.bpm)
+    stated_tempo = parsed.tempo_type in (None, "explicit")  # None: a system that reports no tempo type
+    if "bpm" in labels and labels["bpm"] is None:  # no tempo stated: none may be read from the prompt's numbers
+        out["bpm"] = (parsed.tempo_type != "explicit", None, f"{parsed.bpm} {parsed.tempo_type}")
+    elif "bpm" in labels:
+        out["bpm"] = (parsed.bpm is not None and stated_tempo and abs(parsed.bpm - float(labels["bpm"])) <= 1.0,
+                      labels["bpm"], parsed.bpm if stated_tempo else f"{parsed.bpm} {parsed.tempo_type}")
     if "key" in labels:
         out["key"] = (_key_hit(labels["key"], parsed.key), labels["key"], parsed.key)
     if "meter" in labels:
@@ -128,6 +137,10 @@ def score_row(row: UserRow, parsed: Any) -> dict[str, tuple[bool, Any, Any]]:
         got_genres = {g.lower() for g in (parsed.genre, parsed.sub_genre) if g}
         out["genre"] = (bool(_alternatives(labels["genre"]) & got_genres), labels["genre"],
                         f"{parsed.genre}/{parsed.sub_genre}")
+    if "lineup" in labels:  # closed: nothing inferred beside the named players; open: a band around them
+        closed = bool(parsed.instruments) and set(parsed.instruments) <= set(parsed.stated_instruments)
+        got = "closed" if closed else "open"
+        out["lineup"] = (got == labels["lineup"], labels["lineup"], f"{got}: {sorted(parsed.instruments)}")
     if "style" in labels:  # the style played: the sub-genre, else the genre ("Hip Hop" is not met by lo-fi)
         style = parsed.sub_genre or parsed.genre
         out["style"] = (bool(style) and style.lower() in _alternatives(labels["style"]), labels["style"],

@@ -53,6 +53,9 @@ class Genre(Entry):
     name: str
     parent: str | None = None
     aliases: list[str] = []
+    adjectives: list[str] = Field(
+        default=[], description="Adjectives made of the genre's name ('jazzy', 'funky'): before another genre's noun "
+                                "they flavour it ('jazzy hip hop' is hip hop), alone they name this genre")
     tempo_bpm: TempoRange
     meters: list[str] = Field(min_length=1)
     swing: Unit = 0.0

@@ -8,8 +8,12 @@ names, else the first listed wins.
 
 A prompt also closes its line-up without naming a known ensemble: "solo piano", "just piano and cello",
 "acoustic guitar only", "unaccompanied cello" (the generic ``named_only`` entry), and a count word with that
-many instruments named ("a trio of piano, bass and drums", "a duet for violin and piano"). A "guitar solo" is a
-solo section within a band, not a solo piece: "solo" closes the line-up only before the instrument.
+many instruments named ("a trio of piano, bass and drums", "a duet for violin and piano").
+
+"Solo" before the instrument closes the line-up ("solo piano", "a solo acoustic guitar", "for solo violin"). After it,
+"<instrument> solo" is a solo piece when that instrument is the only one named ("piano solo, sad, 60"; "violin solo
+with piano accompaniment" is a duo), and a part within a band when the prompt plays it over or beside something
+("guitar solo over a funky groove", "electric guitar solo and synth pads", "a rock song with a long guitar solo").
 
 A prompt that lists an ensemble's players one by one and names no genre ("a quartet: sax, piano, bass and drums",
 "violin, viola and cello") plays that ensemble's genre, as naming the ensemble would: a listener hears a jazz
@@ -32,8 +36,19 @@ from knowledge_base import KnowledgeBase
 from knowledge_base.instrument_kinds import kind_in_lineup
 from knowledge_base.schema import Ensemble, Genre, Instrument
 
-_CLOSING_BEFORE_RE = re.compile(r"\b(?:(?:only|just|unaccompanied)(?:\s+(?:a|an|the|one|some))?|"
-                                r"solo(?:\s+[\w\-]+)?)\s+$")
+_CLOSING_BEFORE_RE = re.compile(r"\b(?:only|just|unaccompanied)(?:\s+(?:a|an|the|one|some))?\s+$")
+_LINKS = r"(?:and|with|over|on|under|above|against|plus|or|then|into|while|behind|atop|to|from|by|in|for|&)"
+# "solo piano", "solo acoustic guitar", "a solo piece for cello"; never "solo and" ("guitar solo and synth pads")
+_SOLO_BEFORE_RE = re.compile(rf"\bsolo(?:\s+(?:piece|performance|recital|work|composition|improvisation)\s+"
+                             rf"(?:on|for|of|by)(?:\s+(?:a|an|the))?|\s+(?!{_LINKS}\b)[\w\-]+)?\s+$")
+_SOLO_AFTER_RE = re.compile(r"\s+solos?\b")
+# "<instrument> solo" as a part of a band: played over or beside something, or a song's part ("with a long guitar solo")
+_SOLO_PART_AFTER_RE = re.compile(r"\s*,?\s*(?:over|on\s+top|above|against|backed|with|and|&|\+|plus|then|in\s+the|"
+                                 r"during|section|break|bridge)\b")
+_SOLO_PART_BEFORE_RE = re.compile(r"\b(?:with|and|plus|featuring|feat\.?|including|has|have|adds?|then)\s+"
+                                  r"(?:(?:a|an|the|some)\s+)?(?:[\w\-]+\s+){0,2}$")
+_ACCOMPANIMENT_RE = re.compile(r"\s+accompan\w*")
+_ACCOMPANIED_BY_RE = re.compile(r"\baccompanied\s+by\s+(?:(?:a|an|the)\s+)?$")
 _CLOSING_AFTER_RE = re.compile(r"(?:\s*,)?\s+(?:only|alone|by\s+itself|on\s+its\s+own|unaccompanied|"
                                r"solo\s+(?:piece|work|composition|performance|recital|improvisation))\b")
 _CLOSING_ANYWHERE_RE = re.compile(r"\b(?:unaccompanied|nothing\s+else|no\s+other\s+(?:instruments?|instrumentation|"
@@ -90,6 +105,7 @@ class EnsembleParser:
         closing = _CLOSING_ANYWHERE_RE.search(lowered) is not None or any(
             _CLOSING_BEFORE_RE.search(lowered[max(0, start - 40):start]) or _CLOSING_AFTER_RE.match(lowered, end)
             or lowered.startswith("solo ", start) for start, end in mentions)  # the alias "solo piano"
+        closing = closing or _solo_before(lowered, mentions) or _solo_piece(lowered, mentions)
         return EnsembleFinding(self._named_only, -1, -1) if closing else None
 
     def by_players(self, found: Sequence[InstrumentFinding]) -> Ensemble | None:
@@ -126,6 +142,38 @@ class EnsembleParser:
                 if ensemble.genre in lineage or genre_id in {g.id for g in self._kb.genre_lineage(ensemble.genre)}:
                     return ensemble
         return entries[0]
+
+
+def _solo_before(lowered: str, mentions: Sequence[tuple[int, int]]) -> bool:
+    """"solo" opens an instrument's phrase ("solo acoustic guitar"), not the "solo" of another instrument's part
+    ("electric guitar solo and synth pads")."""
+    for start, _ in mentions:
+        window = max(0, start - 40)
+        found = _SOLO_BEFORE_RE.search(lowered[window:start])
+        if found is None:
+            continue
+        solo_at = window + found.start()
+        if not any(s <= solo_at < e or (e <= solo_at and not lowered[e:solo_at].strip()) for s, e in mentions):
+            return True
+    return False
+
+
+def _solo_piece(lowered: str, mentions: Sequence[tuple[int, int]]) -> bool:
+    """"<instrument> solo" is a solo piece: the only instrument named ("piano solo, sad, 60") or named with its
+    accompaniment ("violin solo with piano accompaniment"), not played over or beside anything else."""
+    spans = sorted(set(mentions))
+    solos = [(s, e) for s, e in spans if re.search(r"\bsolos?$", lowered[s:e]) or _SOLO_AFTER_RE.match(lowered, e)]
+    if len(solos) != 1:
+        return False
+    start, end = solos[0]
+    after = _SOLO_AFTER_RE.match(lowered, end)
+    end = after.end() if after else end
+    others = [(s, e) for s, e in spans if (s, e) != solos[0]]
+    if others and all("accompan" in lowered[s:e] or _ACCOMPANIMENT_RE.match(lowered, e)
+                      or _ACCOMPANIED_BY_RE.search(lowered[max(0, s - 30):s]) for s, e in others):
+        return True
+    return not others and not _SOLO_PART_AFTER_RE.match(lowered, end) and not _SOLO_PART_BEFORE_RE.search(
+        lowered[max(0, start - 40):start])
 
 
 def small_group_style(kb: KnowledgeBase, root: Genre, sub_genre: Genre, players: Sequence[Instrument],

@@ -14,6 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from aurora.parser.anchors import AnchoredVocabulary
+from aurora.parser.genre_heads import GenreHeads
 from aurora.parser.style_cues import StyleCues, best_child, candidates
 from aurora.text_embedding import TextEmbedder
 from knowledge_base import KnowledgeBase
@@ -40,6 +41,7 @@ class GenreRanker:
         self._kb = kb
         self._fallback = fallback_genre_id
         self._vocabulary = AnchoredVocabulary(kb.genres, embedder, plurals=True)
+        self._heads = GenreHeads(kb, self._vocabulary.lexicon)
 
     def warm_up(self) -> None:
         self._vocabulary.warm_up()
@@ -54,7 +56,9 @@ class GenreRanker:
 
     def rank(self, lowered: str, prompt_vec: NDArray[np.float32], *, artist_genres: list[str] | None = None,
              ) -> list[GenreScore]:
-        named, negated = self.stated(lowered)
+        negated = self.stated(lowered)[1]
+        naming = self._heads.read(lowered)  # "jazzy hip hop" names hip hop: the head noun (genre_heads)
+        named = [g for g in (naming.heads or naming.modifiers) if g not in negated]
         sims = self.similarities(prompt_vec)
         scores: list[GenreScore] = []
         for index, genre in enumerate(self._kb.genres):

@@ -45,7 +45,9 @@ from knowledge_base.instrument_kinds import kind_in_lineup
 from knowledge_base.schema import Chords, Ensemble, Genre, Instrument
 from knowledge_base.theory import Key, estimate_key_from_chords, key_of, parse_key_label, roman_to_chord
 
-_SOLO_RE = re.compile(r"\b(?:solo|unaccompanied|only|just|a\s+cappella|acapella|a\s+capella|alone|no\s+other\s+"
+# "solo" closes a line-up only where aurora.parser.ensemble.EnsembleParser.closed says ("solo piano", "piano solo,
+# sad"), never as a band's part ("a guitar solo over a funky groove")
+_SOLO_RE = re.compile(r"\b(?:unaccompanied|only|just|a\s+cappella|acapella|a\s+capella|alone|no\s+other\s+"
                       r"(?:instruments?|instrumentation|accompaniment)|nothing\s+else)\b")
 INFERRED_INSTRUMENT_CONFIDENCE = 0.45
 ARTIST_INSTRUMENT_CONFIDENCE = 0.55

@@ -1,4 +1,5 @@
-"""Tempo: stated numbers ("80 BPM", "bpm is 118", "120-128 bpm"), Italian markings, tempo words.
+"""Tempo: stated numbers ("80 BPM", "bpm is 118", "120-128 bpm", a bare number beside a style word: "house 124",
+"techno at 130": aurora.parser.bare_tempo), Italian markings, tempo words.
 
 Priority follows how precise the statement is: a number beats an Italian marking, which beats
 a word like "uptempo". Several conflicting words ("slow and fast") are reported as a conflict.
@@ -9,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from aurora.parser.bare_tempo import BARE_CONFIDENCE, BareTempo
 from aurora.parser.lexicon import Lexicon, Match
 from knowledge_base import KnowledgeBase
 from knowledge_base.schema import TempoTerm
@@ -50,6 +52,7 @@ class TempoParser:
                 phrases.append((phrase, term.term))
             self._terms[term.term] = term
         self._lexicon = Lexicon(phrases, plurals=False)
+        self._bare = BareTempo(kb)
 
     def parse(self, text: str) -> TempoFinding | None:
         lowered = text.lower()
@@ -67,6 +70,9 @@ class TempoParser:
                 bpm = float(m.group(1))
                 if BARE_TAG_BPM[0] <= bpm <= BARE_TAG_BPM[1]:
                     return TempoFinding(bpm, 0.85, "number", conflicts=self._words_against(lowered, bpm))
+        bare = self._bare.find(lowered)  # "funky house 124", "dark techno at 128"
+        if bare is not None:
+            return TempoFinding(bare, BARE_CONFIDENCE, "number", conflicts=self._words_against(lowered, bare))
         return self._from_words(lowered)
 
     def _words_against(self, lowered: str, bpm: float) -> list[str]:

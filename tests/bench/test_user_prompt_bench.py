@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bench.parser_eval_figures import Parsed
-from bench.user_prompts import USER_PATHS, cut_points, grammatical, load_user, score_row
+from bench.user_prompts import USER_PATHS, UserRow, cut_points, grammatical, load_user, score_row
 
 
 def test_sets_are_large_enough_and_labelled() -> None:
@@ -13,7 +13,8 @@ def test_sets_are_large_enough_and_labelled() -> None:
     assert sum(bool(r.labels) for r in dev + unseen) >= 0.98 * len(dev + unseen)
     for row in dev + unseen:
         assert row.classes, row.prompt
-        assert set(row.labels) <= {"bpm", "key", "meter", "inst", "excl", "dur", "genre"}, row.prompt
+        assert set(row.labels) <= {"bpm", "key", "meter", "inst", "excl", "dur", "genre", "lineup"}, row.prompt
+        assert row.labels.get("lineup", "open") in ("open", "closed"), row.prompt
 
 
 def test_scoring_rules() -> None:
@@ -22,6 +23,25 @@ def test_scoring_rules() -> None:
     assert all(ok for ok, _, _ in hit.values())  # an upright piano is a kind of piano
     miss = score_row(row, Parsed(key="E major", instruments=["Guitar"]))
     assert not any(ok for ok, _, _ in miss.values())
+
+
+def test_a_stated_tempo_must_be_read_as_stated() -> None:
+    row = UserRow(0, "dark techno at 128", [], {"bpm": 128})
+    assert score_row(row, Parsed(bpm=128, tempo_type="explicit"))["bpm"][0]
+    assert not score_row(row, Parsed(bpm=128, tempo_type="inferred"))["bpm"][0]  # the genre's tempo, by chance
+    none = UserRow(0, "808 trap beat, 90s vibe", [], {"bpm": None})  # no tempo stated: none may be read
+    assert score_row(none, Parsed(bpm=140, tempo_type="inferred"))["bpm"][0]
+    assert not score_row(none, Parsed(bpm=90, tempo_type="explicit"))["bpm"][0]
+
+
+def test_lineup_rule() -> None:
+    closed = UserRow(0, "solo piano", [], {"lineup": "closed"})
+    assert score_row(closed, Parsed(instruments=["Piano"], stated_instruments=["Piano"]))["lineup"][0]
+    assert not score_row(closed, Parsed(instruments=["Piano", "Drum Kit"], stated_instruments=["Piano"]))["lineup"][0]
+    opened = UserRow(0, "guitar solo over a funky groove", [], {"lineup": "open"})
+    assert score_row(opened, Parsed(instruments=["Lead Guitar", "Bass Guitar"],
+                                    stated_instruments=["Lead Guitar"]))["lineup"][0]
+    assert not score_row(opened, Parsed(instruments=["Lead Guitar"], stated_instruments=["Lead Guitar"]))["lineup"][0]
 
 
 def test_grammar_rules() -> None:

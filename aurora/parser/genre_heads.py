@@ -1,0 +1,109 @@
+"""Which genre a phrase names when it holds several genre words: the head noun of the noun phrase.
+
+English puts the head last and its modifiers before it: "jazzy hip hop" is hip hop played jazzily, "funky house" is
+house, "country rap" is rap with a country flavour, "disco strings" are strings in a disco style, "jazz piano chords
+over a trap beat" is trap. So a genre word is a *modifier* (a weak naming) when it is
+
+- an adjective made of a genre's name ("jazzy", "funky", "bluesy": knowledge_base genres.yaml ``adjectives``),
+- a genre noun directly before another genre noun ("country rap", "electronic jazz"), or
+- a genre noun directly before (or inside) an instrument's name ("disco strings", "rock drums", "jazz guitar").
+
+A modifier names its genre only when the text names no genre otherwise ("a guitar solo over a funky groove" is
+funk; "jazz guitar, warm, 90" is jazz). Where a modifier and its head together make a genre the knowledge base
+names ("bluesy rock" -> blues rock, "jazzy hip hop" -> jazz rap, which is boom bap; "poppy punk" -> pop punk),
+that genre is the one named; so is a modifier that is a kind of the head's genre ("jazz with big band horns" is big
+band jazz, "hip hop, boom bap drums" is boom bap). The adjective's flavour stays in the prompt for the mood parser
+("funky", "soulful").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from aurora.parser.lexicon import Lexicon, Match, is_negated
+from knowledge_base import KnowledgeBase
+
+# between an adjective and the genre noun it qualifies: other adjectives, not a new clause ("jazzy, chill hip hop"
+# keeps it; "jazzy piano with a hip hop beat" does not)
+_SAME_PHRASE_RE = re.compile(r"^[\s\-]*(?:[a-z'\-]+[\s\-]+){0,2}$")
+_CLAUSE_WORDS = {"with", "and", "over", "on", "under", "plus", "but", "or", "w/", "featuring", "in", "for", "by",
+                 "like", "then", "into", "from", "to", "a", "an", "the"}
+
+
+@dataclass(frozen=True)
+class GenreNaming:
+    """Genre ids the text names as heads (in text order) and as modifiers only (in text order)."""
+
+    heads: list[str]
+    modifiers: list[str]
+
+
+class GenreHeads:
+    def __init__(self, kb: KnowledgeBase, nouns: Lexicon) -> None:
+        self._kb = kb
+        self._nouns = nouns
+        self._adjectives = Lexicon([(a, g.id) for g in kb.genres for a in g.adjectives], plurals=False)
+        self._instruments = Lexicon([(p, i.id) for i in kb.instruments for p in (i.name, *i.aliases)])
+        self._forms = {g.id: list(dict.fromkeys(p.lower() for p in (g.name, g.id.replace("_", " "), *g.aliases)))
+                       for g in kb.genres}
+
+    def read(self, lowered: str) -> GenreNaming:
+        nouns = [m for m in self._nouns.find(lowered) if not is_negated(lowered, m.start)]
+        adjectives = [m for m in self._adjectives.find(lowered) if not is_negated(lowered, m.start)
+                      and not any(n.start < m.end and m.start < n.end for n in nouns)]
+        instruments = self._instruments.find(lowered)
+        heads: list[tuple[int, str]] = []
+        modifiers: list[tuple[int, str]] = []
+        for index, noun in enumerate(nouns):
+            nxt = nouns[index + 1] if index + 1 < len(nouns) else None
+            before_genre = nxt is not None and _adjacent(lowered, noun, nxt) and nxt.key != noun.key
+            if before_genre or _before_instrument(lowered, noun, instruments):
+                modifiers.append((noun.start, noun.key))
+            else:
+                heads.append((noun.start, noun.key))
+        head_ids = [key for _, key in heads]
+        for adjective in adjectives:
+            modifiers.append((adjective.start, adjective.key))
+            head = next((n for n in nouns if n.start >= adjective.end and n.key in head_ids
+                         and _same_phrase(lowered[adjective.end:n.start])), None)
+            if head is not None:
+                self._compose(adjective.key, head, heads)
+        for index, noun in enumerate(nouns[:-1]):
+            nxt = nouns[index + 1]
+            if _adjacent(lowered, noun, nxt) and nxt.key != noun.key:
+                self._compose(noun.key, nxt, heads)
+        for _, modifier in modifiers:  # a kind of the head's genre is the head, said more precisely: "jazz ...
+            lineage = [g.id for g in self._kb.genre_lineage(modifier)[1:]]  # big band horns" is big band jazz
+            heads[:] = [(s, modifier if k in lineage else k) for s, k in heads]
+        return GenreNaming(list(dict.fromkeys(k for _, k in sorted(heads))),
+                           list(dict.fromkeys(k for _, k in sorted(modifiers))))
+
+    def _compose(self, modifier_id: str, head: Match, heads: list[tuple[int, str]]) -> None:
+        """Replace the head by the genre that modifier + head make together, when the knowledge base names one
+        ("blues" + "rock": blues rock; "jazz" + "rap": jazz rap, an alias of boom bap)."""
+        for modifier_form in self._forms[modifier_id]:
+            for head_form in (head.phrase, *self._forms[head.key]):
+                found = self._nouns.lookup(f"{modifier_form} {head_form}")
+                if found is not None and found not in (modifier_id, head.key):
+                    heads[:] = [(s, found if (s, k) == (head.start, head.key) else k) for s, k in heads]
+                    return
+
+
+def _adjacent(lowered: str, first: Match, second: Match) -> bool:
+    return second.start >= first.end and not lowered[first.end:second.start].strip(" -")
+
+
+def _before_instrument(lowered: str, noun: Match, instruments: Sequence[Match]) -> bool:
+    """The genre word qualifies an instrument: it sits inside an instrument's name ("jazz guitar") or directly
+    before one ("disco strings", "rock drums")."""
+    return any((i.start <= noun.start and noun.end <= i.end and (i.start, i.end) != (noun.start, noun.end))
+               or (i.start >= noun.end and not lowered[noun.end:i.start].strip(" -")) for i in instruments)
+
+
+def _same_phrase(between: str) -> bool:
+    """Only adjectives between an adjective and a noun: no punctuation, no clause word, at most two words."""
+    if not _SAME_PHRASE_RE.match(between):
+        return False
+    return not any(w in _CLAUSE_WORDS for w in re.split(r"[\s\-]+", between.strip()))

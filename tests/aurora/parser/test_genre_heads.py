@@ -1,0 +1,51 @@
+"""The head noun of a phrase names the genre; a genre adjective ("jazzy", "funky", "bluesy") or a genre noun before
+another genre or an instrument ("country rap", "disco strings") flavours it, and names its own genre only when
+nothing else does. Where modifier and head make a genre the knowledge base names, that genre is the one named."""
+
+from __future__ import annotations
+
+import pytest
+
+from aurora import Aurora
+from aurora.parser.genre_heads import GenreHeads
+from aurora.parser.lexicon import Lexicon
+from knowledge_base import KnowledgeBase
+
+
+def _style(aurora: Aurora, prompt: str) -> tuple[str, str | None]:
+    p = aurora.parse(prompt=prompt).parsed_parameters
+    return p.genre.value, p.sub_genre.value
+
+
+@pytest.mark.parametrize(("prompt", "genre", "sub_genre"), [
+    ("jazzy hip hop w/ upright bass, muted trumpet, 88 bpm", "Hip Hop", "Boom Bap"),  # jazz rap
+    ("funky house 124 with disco strings", "Electronic", "House"),
+    ("bluesy rock, slide guitar, 110", "Blues", "Blues Rock"),
+    ("poppy punk song with fast drums", "Rock", "Pop Punk"),
+    ("jazz piano chords over a trap beat", "Hip Hop", "Trap"),
+    ("soulful house with piano chords", "Electronic", "House"),
+    ("swing jazz, big band horns, 160 bpm", "Jazz", "Swing / Big Band"),  # a kind of the head: said precisely
+])
+def test_the_head_noun_names_the_genre(aurora: Aurora, prompt: str, genre: str, sub_genre: str) -> None:
+    assert _style(aurora, prompt) == (genre, sub_genre)
+
+
+@pytest.mark.parametrize(("prompt", "genre"), [
+    ("guitar solo over a funky groove", "Funk"),  # the adjective alone names its genre
+    ("jazzy piano, rainy night", "Jazz"),
+    ("jazz guitar, warm, 90", "Jazz"),             # a genre word before an instrument, alone
+    ("country rap with banjo and 808s", "Hip Hop"),
+    ("dancehall riddim 100 bpm", "Reggae"),        # a riddim is the instrumental a dancehall song rides
+])
+def test_a_modifier_names_its_genre_only_alone(aurora: Aurora, prompt: str, genre: str) -> None:
+    assert _style(aurora, prompt)[0] == genre
+
+
+def test_the_reading_of_a_phrase(kb: KnowledgeBase) -> None:
+    nouns = Lexicon([(n, g.id) for g in kb.genres for n in (g.name, g.id.replace("_", " "), *g.aliases)])
+    heads = GenreHeads(kb, nouns)
+    reading = heads.read("jazzy hip hop with disco strings")
+    assert reading.heads == ["boom_bap"] and reading.modifiers == ["jazz", "disco"]
+    assert heads.read("a funky groove").heads == [] and heads.read("a funky groove").modifiers == ["funk"]
+    assert heads.read("jazzy, then a hip hop beat").heads == ["hip_hop"]  # a new clause: no composition
+    assert heads.read("hip hop without jazzy chords").modifiers == []  # ruled out

@@ -1,0 +1,40 @@
+"""Sub-genres users name that the knowledge base lacked or mis-mapped: gothic rock (was Heavy Metal), afro house (was
+Amapiano, a slower South African style), latin jazz (was Latin with no sub-genre). Each plays a fitting groove: its
+parent's (rock, house) or, for latin jazz, the straight latin groove rather than jazz's swing."""
+
+from __future__ import annotations
+
+import pytest
+
+from aurora import Aurora
+from engine.structure.groove_choice import select_groove
+from engine.structure.meter import Meter
+from knowledge_base import KnowledgeBase
+
+
+@pytest.mark.parametrize(("prompt", "genre", "sub_genre"), [
+    ("gothic rock, dark, 130", "Rock", "Gothic Rock"),
+    ("goth rock with chorus guitar and deep male vocals", "Rock", "Gothic Rock"),
+    ("afro house 122, percussion", "Electronic", "Afro House"),
+    ("latin jazz w/ piano montuno", "Jazz", "Latin Jazz"),
+    ("afro-cuban jazz with congas and trumpet", "Jazz", "Latin Jazz"),
+    ("amapiano with log drums and shakers", "African", "Amapiano"),  # its own name still names it
+])
+def test_a_named_sub_genre_is_parsed(aurora: Aurora, prompt: str, genre: str, sub_genre: str) -> None:
+    p = aurora.parse(prompt=prompt).parsed_parameters
+    assert (p.genre.value, p.sub_genre.value) == (genre, sub_genre)
+
+
+@pytest.mark.parametrize(("genre", "groove"), [("latin_jazz", "latin"), ("afro_house", "house"),
+                                               ("gothic_rock", "rock")])
+def test_each_new_sub_genre_plays_a_fitting_groove(kb: KnowledgeBase, genre: str, groove: str) -> None:
+    pattern, style = select_groove(kb.grooves, kb.genre_lineage(genre), Meter.parse("4/4"))
+    assert style.id == groove and pattern.id == groove
+    assert kb.genre(genre).swing == 0.0 or genre == "afro_house"  # latin jazz is straight, not jazz's swing
+
+
+def test_new_genres_keep_the_embedding_slots(kb: KnowledgeBase) -> None:
+    """Appended after the 128 genre slots, so every existing vector keeps its meaning; each shares its parent's."""
+    ids = [g.id for g in kb.genres]
+    start, stop = kb.control_embedding.span("genre")
+    assert all(ids.index(g) >= stop - start for g in ("gothic_rock", "afro_house", "latin_jazz"))
