@@ -38,6 +38,7 @@ _AT_BEFORE_RE = re.compile(r"(?:\bat|@)\s*(?:around\s+|about\s+|roughly\s+|~\s*)
 # one noun allowed between the style word and the number: "a trance track 138", "techno tune at 130"
 _FILLER = r"(?:track|tune|beat|song|groove|jam|instrumental|banger|anthem|piece|vibe|cut|number|riddim|roller)"
 _FILLER_BEFORE_RE = re.compile(rf"\s*\b{_FILLER}s?\s*$", re.I)
+_GAP = " \t-–—(~"
 _OPENS_PHRASE_RE = re.compile(r"(?:^|[,;:(|/]|\b(?:a|an|the|some|my|our|this|that)\b)\s*$")
 # "101" reads as the SH-101 or "an introduction to" ("techno 101") far more often than as a tempo
 _NOT_BARE = {"101"}
@@ -83,10 +84,10 @@ def _beside_style(lowered: str, start: int, end: int, styles: Sequence[Match]) -
     """A style word ends just before the number ("house 124", "house track 124") or starts just after a number that
     opens its phrase ("124 house", "a 174 dnb roller")."""
     before, after = lowered[:start], lowered[end:]
-    ends = {len(before.rstrip())}
+    ends = {len(before.rstrip(_GAP))}  # "deep house - 124", "lofi (70)", "lofi ~70"
     filler = _FILLER_BEFORE_RE.search(before)
     if filler is not None:
-        ends.add(len(before[:filler.start()].rstrip()))
+        ends.add(len(before[:filler.start()].rstrip(_GAP)))
     if any(s.end in ends for s in styles):
         return True
     # before the style word, the number opens its phrase ("a 128 techno track", "174 dnb"): after "juno" or "tr" it

@@ -30,6 +30,8 @@ from knowledge_base import KnowledgeBase
     ("a 128 techno track", 128),
     ("a trance tune 138", 138),
     ("piano ballad 72", 72),
+    ("deep house - 124 - dark", 124),
+    ("lofi (70)", 70),
 ])
 def test_a_bare_number_beside_a_style_is_the_stated_tempo(aurora: Aurora, prompt: str, bpm: int) -> None:
     tempo = aurora.parse(prompt=prompt).parsed_parameters.tempo
@@ -57,6 +59,8 @@ def test_a_bare_number_beside_a_style_is_the_stated_tempo(aurora: Aurora, prompt
     "dubstep 100 hz sub",
     "12 bar blues",
     "uk garage 2step",
+    "blink 182 pop punk",                 # a band's name: the number does not open its phrase
+    "50 cent style hip hop",
 ])
 def test_numbers_that_name_something_else_are_no_tempo(aurora: Aurora, prompt: str) -> None:
     assert aurora.parse(prompt=prompt).parsed_parameters.tempo.type == "inferred"

@@ -40,3 +40,14 @@ def test_a_solo_piece_is_a_closed_line_up(aurora: Aurora, prompt: str, players: 
     ensemble, stated, inferred = _lineup(aurora, prompt)
     assert ensemble == "Named instruments only"
     assert stated == players and not inferred
+
+
+@pytest.mark.parametrize(("prompt", "drums"), [
+    ("80s power ballad with big drums, electric guitar solo and synth pads", "Drum Kit"),
+    ("power ballad, rock, big drums, guitar solo", "Drum Kit"),
+    ("epic trailer music with big drums and brass", "Taiko"),
+])
+def test_big_drums_are_the_genre_s_own_drums(aurora: Aurora, prompt: str, drums: str) -> None:
+    """'Big drums' in a power ballad are a big drum kit, in a trailer the taiko its line-up holds (the alias made
+    every one of them a taiko)."""
+    assert drums in _lineup(aurora, prompt)[1]
