@@ -356,6 +356,7 @@ def _music_vocabulary(kb: KnowledgeBase) -> set[str]:
         phrases += [artist.name, *artist.aliases]
     for term in kb.tempo_terms:
         phrases += [term.term, *term.aliases]
+    phrases += [adjective for genre in kb.genres for adjective in genre.adjectives]  # "punky" is not "funky"
     for feel in kb.feels:
         phrases += [feel.name, *feel.aliases]
     phrases += list(kb.misspellings.values()) + list(kb.abbreviations.values())

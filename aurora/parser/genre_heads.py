@@ -18,18 +18,11 @@ band jazz, "hip hop, boom bap drums" is boom bap). The adjective's flavour stays
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from aurora.parser.lexicon import Lexicon, Match, is_negated
 from knowledge_base import KnowledgeBase
-
-# between an adjective and the genre noun it qualifies: other adjectives, not a new clause ("jazzy, chill hip hop"
-# keeps it; "jazzy piano with a hip hop beat" does not)
-_SAME_PHRASE_RE = re.compile(r"^[\s\-]*(?:[a-z'\-]+[\s\-]+){0,2}$")
-_CLAUSE_WORDS = {"with", "and", "over", "on", "under", "plus", "but", "or", "w/", "featuring", "in", "for", "by",
-                 "like", "then", "into", "from", "to", "a", "an", "the"}
 
 
 @dataclass(frozen=True)
@@ -66,8 +59,7 @@ class GenreHeads:
         head_ids = [key for _, key in heads]
         for adjective in adjectives:
             modifiers.append((adjective.start, adjective.key))
-            head = next((n for n in nouns if n.start >= adjective.end and n.key in head_ids
-                         and _same_phrase(lowered[adjective.end:n.start])), None)
+            head = next((n for n in nouns if n.key in head_ids and _adjacent(lowered, adjective, n)), None)
             if head is not None:
                 self._compose(adjective.key, head, heads)
         for index, noun in enumerate(nouns[:-1]):
@@ -101,9 +93,3 @@ def _before_instrument(lowered: str, noun: Match, instruments: Sequence[Match]) 
     return any((i.start <= noun.start and noun.end <= i.end and (i.start, i.end) != (noun.start, noun.end))
                or (i.start >= noun.end and not lowered[noun.end:i.start].strip(" -")) for i in instruments)
 
-
-def _same_phrase(between: str) -> bool:
-    """Only adjectives between an adjective and a noun: no punctuation, no clause word, at most two words."""
-    if not _SAME_PHRASE_RE.match(between):
-        return False
-    return not any(w in _CLAUSE_WORDS for w in re.split(r"[\s\-]+", between.strip()))

@@ -49,3 +49,9 @@ def test_the_reading_of_a_phrase(kb: KnowledgeBase) -> None:
     assert heads.read("a funky groove").heads == [] and heads.read("a funky groove").modifiers == ["funk"]
     assert heads.read("jazzy, then a hip hop beat").heads == ["hip_hop"]  # a new clause: no composition
     assert heads.read("hip hop without jazzy chords").modifiers == []  # ruled out
+
+
+def test_a_genre_adjective_is_a_known_word(aurora: Aurora) -> None:
+    """Spelling correction left 'punky' alone only once it knew the word: it had made it 'funky' (funk)."""
+    assert _style(aurora, "punky attitude, fast drums") == ("Rock", "Punk Rock")
+    assert _style(aurora, "a jazzy chill hip hop beat")[0] == "Hip Hop"  # the adjective before another: no jazz rap
