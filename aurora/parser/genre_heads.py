@@ -5,7 +5,8 @@ house, "country rap" is rap with a country flavour, "disco strings" are strings 
 over a trap beat" is trap. So a genre word is a *modifier* (a weak naming) when it is
 
 - an adjective made of a genre's name ("jazzy", "funky", "bluesy": knowledge_base genres.yaml ``adjectives``),
-- a genre noun directly before another genre noun ("country rap", "electronic jazz"), or
+- a genre noun directly before another genre noun ("country rap", "folk metal"; not a genre name that is itself an
+  adjective: "cinematic orchestral" leaves both to the embedding), or
 - a genre noun directly before (or inside) an instrument's name ("disco strings", "rock drums", "jazz guitar").
 
 A modifier names its genre only when the text names no genre otherwise ("a guitar solo over a funky groove" is
@@ -18,11 +19,17 @@ band jazz, "hip hop, boom bap drums" is boom bap). The adjective's flavour stays
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from aurora.parser.lexicon import Lexicon, Match, is_negated
 from knowledge_base import KnowledgeBase
+
+# a genre name that is itself an adjective ("cinematic", "orchestral", "electronic", "ambient") before another genre
+# word qualifies the same head as that word does ("an epic cinematic orchestral piece"): neither is the head, both
+# stay named and the embedding weighs them, as before this module
+_ADJECTIVE_LIKE_RE = re.compile(r"(?:al|ic|ical|ive|ous|ful|ish|ary|ent|ant)$")
 
 
 @dataclass(frozen=True)
@@ -46,12 +53,17 @@ class GenreHeads:
         nouns = [m for m in self._nouns.find(lowered) if not is_negated(lowered, m.start)]
         adjectives = [m for m in self._adjectives.find(lowered) if not is_negated(lowered, m.start)
                       and not any(n.start < m.end and m.start < n.end for n in nouns)]
-        instruments = self._instruments.find(lowered)
+        # an instrument word that is (part of) a genre phrase is read as the genre ("orchestral piece"); one that holds
+        # a genre word stays an instrument ("jazz guitar")
+        instruments = [i for i in self._instruments.find(lowered) if not any(
+            n.start < i.end and i.start < n.end and not (i.start <= n.start and n.end <= i.end and
+                                                         (i.start, i.end) != (n.start, n.end)) for n in nouns)]
         heads: list[tuple[int, str]] = []
         modifiers: list[tuple[int, str]] = []
         for index, noun in enumerate(nouns):
             nxt = nouns[index + 1] if index + 1 < len(nouns) else None
-            before_genre = nxt is not None and _adjacent(lowered, noun, nxt) and nxt.key != noun.key
+            before_genre = (nxt is not None and _adjacent(lowered, noun, nxt) and nxt.key != noun.key
+                            and not _ADJECTIVE_LIKE_RE.search(noun.phrase))
             if before_genre or _before_instrument(lowered, noun, instruments):
                 modifiers.append((noun.start, noun.key))
             else:

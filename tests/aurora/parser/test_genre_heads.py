@@ -25,6 +25,7 @@ def _style(aurora: Aurora, prompt: str) -> tuple[str, str | None]:
     ("jazz piano chords over a trap beat", "Hip Hop", "Trap"),
     ("soulful house with piano chords", "Electronic", "House"),
     ("swing jazz, big band horns, 160 bpm", "Jazz", "Swing / Big Band"),  # a kind of the head: said precisely
+    ("epic cinematic orchestral piece with choir and drums", "Film Score / Cinematic", "Epic Trailer"),  # adjectives
 ])
 def test_the_head_noun_names_the_genre(aurora: Aurora, prompt: str, genre: str, sub_genre: str) -> None:
     assert _style(aurora, prompt) == (genre, sub_genre)

@@ -38,3 +38,10 @@ def test_new_genres_keep_the_embedding_slots(kb: KnowledgeBase) -> None:
     ids = [g.id for g in kb.genres]
     start, stop = kb.control_embedding.span("genre")
     assert all(ids.index(g) >= stop - start for g in ("gothic_rock", "afro_house", "latin_jazz"))
+
+
+@pytest.mark.parametrize("prompt", ["a quartet: sax, piano, bass and drums", "jazz waltz 3/4 piano trio in Bb",
+                                    "5/4 jazz, piano and sax, 160bpm"])
+def test_a_jazz_combo_without_latin_cues_is_no_latin_jazz(aurora: Aurora, prompt: str) -> None:
+    """Latin jazz is told by its percussion (congas, timbales, bongos), not by the combo every jazz style shares."""
+    assert aurora.parse(prompt=prompt).parsed_parameters.sub_genre.value != "Latin Jazz"
