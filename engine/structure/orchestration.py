@@ -34,12 +34,14 @@ _ROLE_MAP: dict[str, TrackRole] = {
     "counter": "counter", "texture": "arp", "percussion": "percussion",
 }
 MAX_PITCHED_PARTS = 5
+MAX_PERCUSSION_PARTS = 3
 
 
 @dataclass(frozen=True, slots=True)
 class Part:
     role: TrackRole
     instrument_id: str
+    voices: tuple[str, ...] = ()  # a percussion part's drum voices (synth_presets.yaml percussion)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +63,18 @@ def _roles_for(inst: Instrument, stated_role: str | None) -> list[TrackRole]:
         if role is not None and role in PITCHED_ROLES and role not in roles:
             roles.append(role)
     return roles
+
+
+def percussion_parts(ids: list[str], stated: list[str] | set[str], kb: KnowledgeBase) -> list[Part]:
+    """Hand percussion: a part (a track, a stem) for each stated instrument, so each is heard and mixed as itself
+    (a tambourine beside claps, bongos beside congas); the line-up's percussion (inferred) plays one part of its
+    voices, and only where the prompt states none (stated outrank inferred)."""
+    named = [i for i in dict.fromkeys(ids) if i in stated][:MAX_PERCUSSION_PARTS]
+    if named:
+        return [Part("percussion", i, tuple(kb.synth_presets.percussion_voices(i))) for i in named]
+    guessed = list(dict.fromkeys(ids))
+    voices = tuple(dict.fromkeys(v for i in guessed for v in kb.synth_presets.percussion_voices(i)))
+    return [Part("percussion", guessed[0], voices)] if guessed else []
 
 
 def _heard_as(inst: Instrument) -> list[str]:
@@ -135,7 +149,6 @@ def _ensemble_orchestra(ensemble: Ensemble, stated: list[str], stated_roles: dic
     generic_kit = {i for k in kb.synth_presets.kits if k.id == "acoustic" for i in k.instruments}
     taken: dict[TrackRole, str] = {}
     percussion_ids: list[str] = []
-    percussion: list[str] = []
     kit: str | None = None
 
     def place(inst_id: str, roles: list[TrackRole]) -> None:
@@ -150,7 +163,6 @@ def _ensemble_orchestra(ensemble: Ensemble, stated: list[str], stated_roles: dic
                 taken.setdefault("drums", inst_id)
             elif inst_id not in percussion_ids:
                 percussion_ids.append(inst_id)
-                percussion.extend(v for v in kb.synth_presets.percussion_voices(inst_id) if v not in percussion)
             return
         free = [r for r in roles if r not in taken]
         if free and len([r for r in taken if r in PITCHED_ROLES]) < MAX_PITCHED_PARTS:
@@ -185,11 +197,11 @@ def _ensemble_orchestra(ensemble: Ensemble, stated: list[str], stated_roles: dic
                 taken["lead"] = inst_id
                 break
     parts = [Part(role, inst_id) for role, inst_id in taken.items()]
-    if percussion:
-        parts.append(Part("percussion", percussion_ids[0]))
+    parts += percussion_parts(percussion_ids, percussion_ids, kb)  # every player the ensemble names is stated
     order = ("drums", "percussion", "bass", "harmony", "pad", "lead", "counter", "arp")
     parts.sort(key=lambda p: order.index(p.role))
-    return Orchestra(tuple(parts), tuple(percussion), kit, frozenset(p.role for p in parts))
+    return Orchestra(tuple(parts), tuple(dict.fromkeys(v for p in parts for v in p.voices)), kit,
+                     frozenset(p.role for p in parts))
 
 
 def orchestrate(*, controls: DecodedControls, params: ParametersIn, genres: list[Genre],
@@ -231,7 +243,6 @@ def orchestrate(*, controls: DecodedControls, params: ParametersIn, genres: list
             blocked.add("bass")
 
     taken: dict[TrackRole, str] = {}
-    percussion: list[str] = []
     percussion_ids: list[str] = []
     kit: str | None = None
     kit_stated = False
@@ -247,9 +258,10 @@ def orchestrate(*, controls: DecodedControls, params: ParametersIn, genres: list
                 taken.setdefault("drums", inst_id)
             else:
                 percussion_ids.append(inst_id)
-                percussion.extend(v for v in kb.synth_presets.percussion_voices(inst_id) if v not in percussion)
             continue
         roles = _roles_for(inst, stated_roles.get(inst_id))
+        if inst_id not in stated:  # a guessed player plays the part the line-up gives it, never another's (an
+            roles = roles[:1]      # inferred piano does not take the bass line from the line-up's bass guitar)
         if inst.family == "vocal" and "pad" in roles:  # a choir sings pads
             roles = ["pad", *[r for r in roles if r != "pad"]]
         free = [r for r in roles if r not in taken]
@@ -309,10 +321,9 @@ def orchestrate(*, controls: DecodedControls, params: ParametersIn, genres: list
             taken[role] = inst_id
     if song_form:
         _add_lift_layer(taken, genre_defaults, stated, excluded, kit_pieces, kb)
-    parts = [Part(role, inst_id) for role, inst_id in taken.items()]
-    if percussion:
-        parts.append(Part("percussion", percussion_ids[0]))
+    parts = [Part(role, inst_id) for role, inst_id in taken.items()] + percussion_parts(percussion_ids, stated, kb)
     order = ("drums", "percussion", "bass", "harmony", "pad", "lead", "counter", "arp")
     parts.sort(key=lambda p: order.index(p.role))
     stated_roles_out = frozenset(p.role for p in parts if p.instrument_id in stated)
-    return Orchestra(tuple(parts), tuple(percussion), kit, stated_roles_out, kit_stated)
+    return Orchestra(tuple(parts), tuple(dict.fromkeys(v for p in parts for v in p.voices)), kit, stated_roles_out,
+                     kit_stated)

@@ -1,0 +1,110 @@
+"""Orchestration (issue 10): every stated instrument is heard, each hand-percussion instrument as its own part,
+a guessed player keeps to the part the genre's line-up gives it, and a generic drum phrase plays the genre's
+own drums."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from bench import music_metrics as mm
+from engine.inputs import parse_parameters, parse_plan
+from engine.score import Score
+from engine.structure.arrangement import compose
+from engine.structure.drums import percussion_pattern
+from engine.structure.meter import Meter
+from engine.structure.orchestration import orchestrate
+from knowledge_base import KnowledgeBase
+from knowledge_base.layout import decode
+from tests.engine.conftest import make_controls, make_plan
+
+VERSE_CHORUS = (("verse", 0.5, 0.3), ("chorus", 0.5, 0.8))
+
+
+def composed(kb: KnowledgeBase, genre: str, items: list[dict[str, str]], *, energy: float = 0.6,
+             sections: tuple[tuple[str, float, float], ...] = VERSE_CHORUS, duration_s: float = 16.0) -> Score:
+    plan = make_plan(tempo_bpm=110.0, key="C major", chords=("C", "F", "G", "C"), duration_s=duration_s,
+                     sections=sections)
+    controls = make_controls(kb, tempo_bpm=110.0, genre=genre, energy=energy)
+    params = parse_parameters({**controls["parameters"], "instrumentation": items})
+    return compose(plan=parse_plan(plan), controls=decode(kb, controls["control_embedding"]), params=params, kb=kb,
+                   duration_s=duration_s, seed=0)
+
+
+def stated(*names: str) -> list[dict[str, Any]]:
+    return [{"name": n, "role": "rhythm", "confidence": 0.9, "source": "stated"} for n in names]
+
+
+def hand_percussion(kb: KnowledgeBase) -> list[str]:
+    kit = kb.synth_presets.kit_pieces()
+    return sorted(i.id for i in kb.instruments if i.drum and i.id not in kit and i.family != "fx")
+
+
+@pytest.mark.parametrize("meter_text", ["4/4", "3/4", "6/8", "7/8"])
+def test_every_hand_percussion_instrument_plays_at_every_level(kb: KnowledgeBase, meter_text: str) -> None:
+    """Claps and finger snaps (the clap voice) had no pattern, a shaker or tambourine none at low energy: a stated
+    "clapping" was a silent part, dropped from the score."""
+    meter = Meter.parse(meter_text)
+    for instrument in hand_percussion(kb):
+        voices = kb.synth_presets.percussion_voices(instrument)
+        for level in ("low", "mid", "high"):
+            hits = "".join(percussion_pattern(v, meter, level) for v in voices)
+            assert hits.strip("."), f"{instrument} ({voices}) is silent at {level} in {meter_text}"
+
+
+def test_each_stated_percussion_instrument_is_its_own_track(kb: KnowledgeBase) -> None:
+    """'hand claps and tambourine': two parts, two stems, each heard in every bar, a quiet verse included (both
+    had shared one track named for the clap, which played nothing)."""
+    score = composed(kb, "pop", stated("hand clap", "tambourine"))
+    bars = mm.music_bars(score)
+    for inst in ("clap", "tambourine"):
+        tracks = [t for t in score.tracks if t.instrument_id == inst]
+        assert len(tracks) == 1 and tracks[0].role == "percussion" and tracks[0].featured, inst
+        played = {mm.bar_of(score, n.start_s) for n in tracks[0].notes}
+        assert len(played) >= bars - 1, inst  # the ringing last bar aside
+    assert len({t.name for t in score.tracks}) == len(score.tracks)
+    assert any(t.role == "drums" for t in score.tracks)  # pop's kit still plays under them
+
+
+def test_a_kids_song_s_clapping_and_bass(kb: KnowledgeBase) -> None:
+    """'cheerful kids song, glockenspiel, ukulele, clapping': the claps play, and the line-up's bass guitar plays
+    the bass (the inferred piano had taken it with its third role, at MIDI 30-37)."""
+    items = [{"name": "glockenspiel", "role": "lead", "source": "stated"},
+             {"name": "ukulele", "role": "rhythm", "source": "stated"},
+             {"name": "hand clap", "role": "rhythm", "source": "stated"},
+             {"name": "piano", "role": "harmony", "source": "inferred"},
+             {"name": "bass guitar", "role": "bass", "source": "inferred"}]
+    score = composed(kb, "childrens", [{**i, "confidence": 0.9} for i in items])
+    parts = {t.role: t.instrument_id for t in score.tracks}
+    assert parts["bass"] == "bass_guitar" and parts["lead"] == "glockenspiel" and parts["harmony"] == "ukulele"
+    assert parts["percussion"] == "clap" and all(t.notes for t in score.tracks)
+
+
+@pytest.mark.parametrize("genre", ["pop", "rock", "folk", "childrens", "salsa", "deep house", "jazz"])
+def test_a_guessed_player_plays_only_its_line_up_part(kb: KnowledgeBase, genre: str) -> None:
+    """Every inferred (not stated) pitched part plays the role the genre's line-up gives its instrument."""
+    lineup = [(gi.instrument, gi.role) for g in kb.genre_lineage(genre) for gi in g.instruments]
+    items = [{"name": kb.instrument(i).name, "role": r, "confidence": 0.5, "source": "inferred"} for i, r in lineup]
+    controls = make_controls(kb, tempo_bpm=110.0, genre=genre)
+    orchestra = orchestrate(controls=decode(kb, controls["control_embedding"]), genres=kb.genre_lineage(genre), kb=kb,
+                            params=parse_parameters({**controls["parameters"], "instrumentation": items}))
+    role_of = {"rhythm": "harmony", "vocal": "lead", "texture": "arp"}
+    for part in orchestra.parts:
+        if part.role in ("drums", "percussion"):
+            continue
+        own = {role_of.get(r, r) for i, r in lineup if i == part.instrument_id}
+        capable = part.role in ("bass", "harmony") and part.role in kb.instrument(part.instrument_id).roles
+        assert part.role in own or capable or part.role in ("pad", "lead"), (part, own)
+
+
+@pytest.mark.parametrize(("genre", "phrase", "role", "expected"), [
+    ("rock", "big drums", "drums", "drum_kit"), ("trap", "huge drums", "drums", "trap_drums"),
+    ("pop", "massive drums", "drums", "drum_kit"), ("epic_trailer", "big drums", "percussion", "taiko"),
+    ("film_score", "epic drums", "percussion", "taiko"), ("rock", "war drums", "percussion", "taiko")])
+def test_a_generic_drum_phrase_plays_the_genre_s_drums(kb: KnowledgeBase, genre: str, phrase: str, role: str,
+                                                       expected: str) -> None:
+    score = composed(kb, genre, stated(phrase))
+    track = next((t for t in score.tracks if t.role == role), None)
+    assert track is not None and track.instrument_id == expected and track.featured
+    assert all(t.instrument_id != "taiko" for t in score.tracks) or expected == "taiko"
