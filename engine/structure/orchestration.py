@@ -35,6 +35,10 @@ _ROLE_MAP: dict[str, TrackRole] = {
 }
 MAX_PITCHED_PARTS = 5
 MAX_PERCUSSION_PARTS = 3
+# families a guessed (inferred or filled) part never comes from: no singing voice exists, and an effect (impacts,
+# scratches, sound effects) is no pitched part (an epic trailer's impacts arpeggiated on a sub bass; its hits
+# are the transitions' own impacts)
+UNPLAYED_GUESSES = ("vocal", "fx")
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +79,21 @@ def percussion_parts(ids: list[str], stated: list[str] | set[str], kb: Knowledge
     guessed = list(dict.fromkeys(ids))
     voices = tuple(dict.fromkeys(v for i in guessed for v in kb.synth_presets.percussion_voices(i)))
     return [Part("percussion", guessed[0], voices)] if guessed else []
+
+
+def _melody_player(stated: list[str], stated_roles: dict[str, str], kb: KnowledgeBase) -> str | None:
+    """The stated player who takes the melody when the prompt gives it to no one: the first whose voice is a line (a
+    cello, a flute, a horn), not chords (a piano, a guitar, a pad), a bass or a choir. A stated cello beside a piano
+    sings the tune; it had played the bass (its first role) under a guessed violin or the piano's right hand."""
+    if any(stated_roles.get(i) in ("lead", "vocal") for i in stated):
+        return None
+    for inst_id in stated:
+        inst = kb.find_instrument(inst_id)
+        if inst is not None and not inst.drum and inst.family != "bass" and "lead" in inst.roles \
+                and inst.roles[0] not in ("harmony", "rhythm", "pad", "texture") \
+                and not (inst.family == "vocal" and "pad" in inst.roles):
+            return inst_id
+    return None
 
 
 def _heard_as(inst: Instrument) -> list[str]:
@@ -173,9 +192,12 @@ def _ensemble_orchestra(ensemble: Ensemble, stated: list[str], stated_roles: dic
     for part in firsts:
         role = _ROLE_MAP.get(part.role, "harmony")
         place(part.instrument, [role] if role in PITCHED_ROLES else [])
+    melodic = _melody_player(stated, stated_roles, kb) if not ensemble.parts else None
+    if melodic is not None:  # "piano and cello duet": the melody is the cello's, the chords and bass the piano's
+        place(melodic, ["lead"])
     for inst_id in stated:  # another stated instrument joins before a player doubles ("trio with vibraphone solo")
         inst = kb.find_instrument(inst_id)
-        if inst_id in members or inst is None:
+        if inst_id in members or inst is None or inst_id in taken.values():
             continue
         roles = _roles_for(inst, stated_roles.get(inst_id))
         place(inst_id, roles + [r for r in ("counter", "pad", "arp", "harmony", "lead") if r not in roles])
@@ -231,7 +253,7 @@ def orchestrate(*, controls: DecodedControls, params: ParametersIn, genres: list
     stated, inferred = stated_and_inferred(controls, params, kb, excluded, ordered_lineup)
     lineup = set(ordered_lineup)
     inferred = [i for i in inferred if i in lineup and (inst := kb.find_instrument(i)) is not None
-                and inst.family != "vocal"]
+                and inst.family not in UNPLAYED_GUESSES]
     blocked: set[TrackRole] = set()
     for inst_id in excluded:
         inst = kb.find_instrument(inst_id)
@@ -247,9 +269,12 @@ def orchestrate(*, controls: DecodedControls, params: ParametersIn, genres: list
     kit: str | None = None
     kit_stated = False
     placed: list[str] = []
+    melodic = _melody_player(stated, stated_roles, kb)
+    if melodic is not None:
+        taken["lead"] = melodic
     for inst_id in stated + inferred:
         inst = kb.find_instrument(inst_id)
-        if inst is None:
+        if inst is None or inst_id == melodic:
             continue
         if inst.drum or inst_id in kit_pieces:
             if inst_id in kit_pieces or inst.family == "drums":
@@ -261,7 +286,8 @@ def orchestrate(*, controls: DecodedControls, params: ParametersIn, genres: list
             continue
         roles = _roles_for(inst, stated_roles.get(inst_id))
         if inst_id not in stated:  # a guessed player plays the part the line-up gives it, never another's (an
-            roles = roles[:1]      # inferred piano does not take the bass line from the line-up's bass guitar)
+            own = _ROLE_MAP.get(stated_roles.get(inst_id) or inst.roles[0])  # inferred piano took the bass line from
+            roles = [own] if own in PITCHED_ROLES else []  # the line-up's bass guitar, a timpani the orchestra's)
         if inst.family == "vocal" and "pad" in roles:  # a choir sings pads
             roles = ["pad", *[r for r in roles if r != "pad"]]
         free = [r for r in roles if r not in taken]
@@ -305,7 +331,8 @@ def orchestrate(*, controls: DecodedControls, params: ParametersIn, genres: list
                 break
     for k, (inst_id, role) in enumerate(defaults):
         inst = kb.find_instrument(inst_id)
-        if inst is None or inst_id in excluded or role in blocked or role not in wanted or inst.family == "vocal":
+        if inst is None or inst_id in excluded or role in blocked or role not in wanted or \
+                inst.family in UNPLAYED_GUESSES:
             continue
         if k in spare and inst_id in taken.values():
             continue

@@ -108,3 +108,44 @@ def test_a_generic_drum_phrase_plays_the_genre_s_drums(kb: KnowledgeBase, genre:
     track = next((t for t in score.tracks if t.role == role), None)
     assert track is not None and track.instrument_id == expected and track.featured
     assert all(t.instrument_id != "taiko" for t in score.tracks) or expected == "taiko"
+
+
+def _orchestra(kb: KnowledgeBase, genre: str, items: list[dict[str, Any]], ensemble: str | None = None) -> Any:
+    controls = make_controls(kb, tempo_bpm=90.0, genre=genre)
+    params = parse_parameters({**controls["parameters"], "ensemble": ensemble,
+                               "instrumentation": [{"confidence": 0.9, **i} for i in items]})
+    orchestra = orchestrate(controls=decode(kb, controls["control_embedding"]), params=params,
+                            genres=kb.genre_lineage(genre), kb=kb)
+    return {p.role: p.instrument_id for p in orchestra.parts}
+
+
+@pytest.mark.parametrize("ensemble", ["Duo", None])
+def test_the_stated_melodic_player_takes_the_melody(kb: KnowledgeBase, ensemble: str | None) -> None:
+    """'piano and cello duet', 'cello and piano, romantic': the cello sings the tune and the piano accompanies; the
+    cello had played the bass (its first role) under the piano's right hand, or under a guessed violin."""
+    items = [{"name": "piano", "role": "harmony", "source": "stated"},
+             {"name": "cello", "role": "bass", "source": "stated"},
+             {"name": "violin", "role": "lead", "source": "inferred"},
+             {"name": "timpani", "role": "percussion", "source": "inferred"}]
+    parts = _orchestra(kb, "romantic_era", items, ensemble)
+    assert parts["lead"] == "cello" and parts["harmony"] == "piano"
+    assert parts["bass"] in ({"piano"} if ensemble else {"double_bass", "cello"} - {"cello"})
+    assert "violin" not in parts.values() and "timpani" not in parts.values()
+
+
+def test_a_named_melody_keeps_its_player(kb: KnowledgeBase) -> None:
+    """A prompt that gives the melody to someone keeps it there (a violin and guitar duet: the violin leads)."""
+    items = [{"name": "violin", "role": "lead", "source": "stated"},
+             {"name": "cello", "role": "bass", "source": "stated"}]
+    assert _orchestra(kb, "classical", items, "Duo")["lead"] == "violin"
+
+
+def test_no_guessed_part_is_an_effect_or_a_voice(kb: KnowledgeBase) -> None:
+    """An epic trailer's line-up lists cinematic impacts, hip hop's a turntable: guessed, they played arpeggios
+    on a sub bass or a synth pad. Only a stated effect plays a part."""
+    for genre in kb.genres:
+        lineup = [(gi.instrument, gi.role) for g in kb.genre_lineage(genre.id) for gi in g.instruments]
+        items = [{"name": kb.instrument(i).name, "role": r, "source": "inferred"} for i, r in lineup]
+        parts = _orchestra(kb, genre.id, items)
+        families = {kb.instrument(i).family for r, i in parts.items() if r not in ("drums", "percussion")}
+        assert not families & {"fx", "vocal"}, genre.id
