@@ -76,3 +76,16 @@ def test_big_drums_are_the_genre_s_drums(aurora: Aurora, prompt: str, expected: 
     parsed = aurora.parse(prompt=prompt).parsed_parameters
     stated = [i.name for i in parsed.instrumentation if i.source == "stated"]
     assert expected in stated and absent not in stated
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("synthwave w/ synth arps and pads", ["arpeggiator", "synth_pad"]),  # 'synth' was a third, generic synth
+    ("synth arp", ["arpeggiator"]),
+    ("guitar bass drums", ["guitar", "bass_guitar", "drum_kit"]),  # a list without commas stays a list
+    ("piano bass drums", ["piano", "bass_guitar", "drum_kit"]),
+    ("synth choir", ["synthesizer", "choir"]),
+])
+def test_a_modifier_word_is_part_of_the_compound(kb: KnowledgeBase, text: str, expected: list[str]) -> None:
+    from aurora.parser.instruments import InstrumentParser
+
+    assert [f.instrument_id for f in InstrumentParser(kb).parse(text).found] == expected
