@@ -151,6 +151,8 @@ def percussion_pattern(voice: str, meter: Meter, level: str) -> str:
     elif voice in ("cowbell", "clave", "wood_block", "triangle"):
         for s in strong:
             grid[s] = "x"
+    elif voice == "crash":  # a gong: struck on the downbeat, left to ring
+        grid[0] = "X"
     elif voice == "tom_low":  # big drums (taiko, timpani): the low drum on every strong beat, doubled when loud
         for s in strong:
             grid[s] = "X"

@@ -53,6 +53,12 @@ def test_every_hand_percussion_instrument_plays_at_every_level(kb: KnowledgeBase
             assert hits.strip("."), f"{instrument} ({voices}) is silent at {level} in {meter_text}"
 
 
+def test_every_hand_percussion_instrument_has_voices_of_its_own(kb: KnowledgeBase) -> None:
+    """A gong or wind chimes fell to the default shaker: only the generic 'percussion' plays the default."""
+    fallen = [i for i in hand_percussion(kb) if i not in kb.synth_presets.percussion and i != "percussion"]
+    assert not fallen
+
+
 def test_each_stated_percussion_instrument_is_its_own_track(kb: KnowledgeBase) -> None:
     """'hand claps and tambourine': two parts, two stems, each heard in every bar, a quiet verse included (both
     had shared one track named for the clap, which played nothing)."""
