@@ -303,7 +303,11 @@ def orchestrate(*, controls: DecodedControls, params: ParametersIn, genres: list
     # the genre's own line-up
     sung_lead_only = not any(role == "lead" and (inst := kb.find_instrument(i)) is not None and inst.family != "vocal"
                              for i, role in genre_defaults)
-    fill_roles = ("drums", "bass", "harmony") + (("lead",) if sung_lead_only else ())
+    genre_has_drums = not genre_defaults or any(i in kit_pieces for i, _ in genre_defaults)
+    # the fill list's bass guitar joins a band (a line-up with a kit, or a stated kit); a line-up with neither drums
+    # nor a bass player of its own (a sitar and tabla, a koto, a chant) gets no bass guitar from outside it
+    band = genre_has_drums or "drums" in taken
+    fill_roles = ("drums",) + (("bass",) if band else ()) + ("harmony",) + (("lead",) if sung_lead_only else ())
     # a role the line-up gives no one (a bass in meditation music) goes to a line-up instrument that can play
     # it (the piano's left hand) before the global fill list brings in an outsider
     capable = [(gi.instrument, r) for g in genres for gi in g.instruments if (i := kb.find_instrument(gi.instrument))
@@ -311,7 +315,6 @@ def orchestrate(*, controls: DecodedControls, params: ParametersIn, genres: list
     defaults = genre_defaults + capable + [(fill.instrument, role) for fill in kb.defaults.fill_instruments
                                            if (role := _ROLE_MAP.get(fill.role, "harmony")) in fill_roles]
     spare = set(range(len(genre_defaults), len(genre_defaults) + len(capable)))  # only when not playing already
-    genre_has_drums = not genre_defaults or any(i in kit_pieces for i, _ in genre_defaults)
     have_stated = bool(stated)
     # with stated instruments, the genre's line-up may still add a pad or counter line: layers a chorus adds
     wanted: tuple[TrackRole, ...] = ("drums", "bass", "harmony", "lead", "pad", "counter") if have_stated else \

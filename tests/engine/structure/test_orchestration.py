@@ -155,3 +155,14 @@ def test_no_guessed_part_is_an_effect_or_a_voice(kb: KnowledgeBase) -> None:
         parts = _orchestra(kb, genre.id, items)
         families = {kb.instrument(i).family for r, i in parts.items() if r not in ("drums", "percussion")}
         assert not families & {"fx", "vocal"}, genre.id
+
+
+@pytest.mark.parametrize("genre", ["indian_classical", "asian", "middle_eastern", "traditional", "new_age",
+                                   "meditation"])
+def test_no_bass_guitar_joins_a_line_up_without_a_band(kb: KnowledgeBase, genre: str) -> None:
+    """A sitar and tabla, a koto, an oud: a line-up with neither a kit nor a bass player had the fill list's bass
+    guitar added under it. Every pitched part is the line-up's own."""
+    lineup = [(gi.instrument, gi.role) for g in kb.genre_lineage(genre) for gi in g.instruments]
+    parts = _orchestra(kb, genre, [{"name": kb.instrument(i).name, "role": r, "source": "inferred"}
+                                   for i, r in lineup])
+    assert {i for r, i in parts.items() if r not in ("drums", "percussion")} <= {i for i, _ in lineup}
