@@ -89,7 +89,8 @@ def _melody_player(stated: list[str], stated_roles: dict[str, str], kb: Knowledg
         return None
     for inst_id in stated:
         inst = kb.find_instrument(inst_id)
-        if inst is not None and not inst.drum and inst.family != "bass" and "lead" in inst.roles \
+        if inst is not None and not inst.drum and inst.family != "bass" and not inst.name.lower().endswith(" bass") \
+                and "lead" in inst.roles \
                 and inst.roles[0] not in ("harmony", "rhythm", "pad", "texture") \
                 and not (inst.family == "vocal" and "pad" in inst.roles):
             return inst_id
@@ -151,7 +152,7 @@ def _add_lift_layer(taken: dict[TrackRole, str], genre_defaults: list[tuple[str,
         return
     for inst_id, role in genre_defaults:
         inst = kb.find_instrument(inst_id)
-        if inst is None or inst_id in excluded or inst_id in taken.values() or inst.family == "vocal" \
+        if inst is None or inst_id in excluded or inst_id in taken.values() or inst.family in UNPLAYED_GUESSES \
                 or inst.drum or inst_id in kit_pieces or role == "bass":
             continue
         fits = [r for r in _roles_for(inst, None) if r in LAYER_ROLES and r not in taken]

@@ -116,12 +116,13 @@ def test_a_generic_drum_phrase_plays_the_genre_s_drums(kb: KnowledgeBase, genre:
     assert all(t.instrument_id != "taiko" for t in score.tracks) or expected == "taiko"
 
 
-def _orchestra(kb: KnowledgeBase, genre: str, items: list[dict[str, Any]], ensemble: str | None = None) -> Any:
+def _orchestra(kb: KnowledgeBase, genre: str, items: list[dict[str, Any]], ensemble: str | None = None,
+               song_form: bool = False) -> Any:
     controls = make_controls(kb, tempo_bpm=90.0, genre=genre)
     params = parse_parameters({**controls["parameters"], "ensemble": ensemble,
                                "instrumentation": [{"confidence": 0.9, **i} for i in items]})
     orchestra = orchestrate(controls=decode(kb, controls["control_embedding"]), params=params,
-                            genres=kb.genre_lineage(genre), kb=kb)
+                            genres=kb.genre_lineage(genre), kb=kb, song_form=song_form)
     return {p.role: p.instrument_id for p in orchestra.parts}
 
 
@@ -140,10 +141,15 @@ def test_the_stated_melodic_player_takes_the_melody(kb: KnowledgeBase, ensemble:
 
 
 def test_a_named_melody_keeps_its_player(kb: KnowledgeBase) -> None:
-    """A prompt that gives the melody to someone keeps it there (a violin and guitar duet: the violin leads)."""
+    """A prompt that gives the melody to someone keeps it there (a violin and cello duet: the violin leads); a
+    stated bass (a dubstep wobble bass) plays the bass, not the tune over it."""
     items = [{"name": "violin", "role": "lead", "source": "stated"},
              {"name": "cello", "role": "bass", "source": "stated"}]
     assert _orchestra(kb, "classical", items, "Duo")["lead"] == "violin"
+    items = [{"name": "wobble bass", "role": "bass", "source": "stated"},
+             {"name": "synth lead", "role": "lead", "source": "inferred"}]
+    parts = _orchestra(kb, "dubstep", items)
+    assert parts["bass"] == "wobble_bass" and parts["lead"] != "wobble_bass"
 
 
 def test_no_guessed_part_is_an_effect_or_a_voice(kb: KnowledgeBase) -> None:
@@ -152,9 +158,10 @@ def test_no_guessed_part_is_an_effect_or_a_voice(kb: KnowledgeBase) -> None:
     for genre in kb.genres:
         lineup = [(gi.instrument, gi.role) for g in kb.genre_lineage(genre.id) for gi in g.instruments]
         items = [{"name": kb.instrument(i).name, "role": r, "source": "inferred"} for i, r in lineup]
-        parts = _orchestra(kb, genre.id, items)
-        families = {kb.instrument(i).family for r, i in parts.items() if r not in ("drums", "percussion")}
-        assert not families & {"fx", "vocal"}, genre.id
+        for song_form in (False, True):  # a chorus's added layer too
+            parts = _orchestra(kb, genre.id, items, song_form=song_form)
+            families = {kb.instrument(i).family for r, i in parts.items() if r not in ("drums", "percussion")}
+            assert not families & {"fx", "vocal"}, genre.id
 
 
 @pytest.mark.parametrize("genre", ["indian_classical", "asian", "middle_eastern", "traditional", "new_age",
