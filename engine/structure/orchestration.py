@@ -73,9 +73,14 @@ def percussion_parts(ids: list[str], stated: list[str] | set[str], kb: Knowledge
     """Hand percussion: a part (a track, a stem) for each stated instrument, so each is heard and mixed as itself
     (a tambourine beside claps, bongos beside congas); the line-up's percussion (inferred) plays one part of its
     voices, and only where the prompt states none (stated outrank inferred)."""
-    named = [i for i in dict.fromkeys(ids) if i in stated][:MAX_PERCUSSION_PARTS]
-    if named:
-        return [Part("percussion", i, tuple(kb.synth_presets.percussion_voices(i))) for i in named]
+    named = [i for i in dict.fromkeys(ids) if i in stated]
+    if named:  # past the third, an instrument's voices join the last part (a samba's fourth and fifth players)
+        parts = [Part("percussion", i, tuple(kb.synth_presets.percussion_voices(i)))
+                 for i in named[:MAX_PERCUSSION_PARTS]]
+        more = [v for i in named[MAX_PERCUSSION_PARTS:] for v in kb.synth_presets.percussion_voices(i)]
+        last = parts[-1]
+        parts[-1] = Part("percussion", last.instrument_id, tuple(dict.fromkeys((*last.voices, *more))))
+        return parts
     guessed = list(dict.fromkeys(ids))
     voices = tuple(dict.fromkeys(v for i in guessed for v in kb.synth_presets.percussion_voices(i)))
     return [Part("percussion", guessed[0], voices)] if guessed else []

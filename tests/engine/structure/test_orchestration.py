@@ -173,3 +173,14 @@ def test_no_bass_guitar_joins_a_line_up_without_a_band(kb: KnowledgeBase, genre:
     parts = _orchestra(kb, genre, [{"name": kb.instrument(i).name, "role": r, "source": "inferred"}
                                    for i, r in lineup])
     assert {i for r, i in parts.items() if r not in ("drums", "percussion")} <= {i for i, _ in lineup}
+
+
+def test_a_fourth_percussion_instrument_joins_the_last_part(kb: KnowledgeBase) -> None:
+    """Three percussion parts at most; the voices of a fourth stated instrument play on the last one, never lost."""
+    parts = orchestrate(controls=decode(kb, make_controls(kb, tempo_bpm=100.0, genre="salsa")["control_embedding"]),
+                        params=parse_parameters({**make_controls(kb, tempo_bpm=100.0, genre="salsa")["parameters"],
+                                                 "instrumentation": stated("congas", "bongos", "cowbell", "triangle")}),
+                        genres=kb.genre_lineage("salsa"), kb=kb).parts
+    percussion = [p for p in parts if p.role == "percussion"]
+    assert [p.instrument_id for p in percussion] == ["congas", "bongos", "cowbell"]
+    assert "triangle" in percussion[-1].voices and "cowbell" in percussion[-1].voices
