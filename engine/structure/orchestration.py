@@ -2,13 +2,16 @@
 
 Stated instruments (the prompt named them) come first and each gets a part: the role the prompt gave
 it, else its first free role in instruments.yaml, else any free pitched role (a second harmony as pad,
-guide tones as counter, an arpeggio); a choir sings pads. A compound name wins over its head noun (a
+guide tones as counter, an arpeggio); a choir sings pads. When the prompt gives the melody to no one, the
+first stated player whose voice is a line (a cello beside a piano, a clarinet in a duet) takes it. Each
+stated hand-percussion instrument is a part of its own. A compound name wins over its head noun (a
 stated "reese bass" takes the bass from a "bass guitar" the parser also heard). Inferred instruments
-(the parser's guesses) play only when the genre's line-up (genres.yaml, with its ancestors) has them,
-and never as an invented vocal: there is no singing voice. Parts still missing are filled from the
-genre's line-up, then from defaults.yaml's ``fill_instruments``: the rhythm section (drums, bass)
-always, harmony and lead when nothing stated can play them (a genre whose only lead is a voice gives the
-melody to its own line-up first). A song form (``song_form``) gets a layer its choruses add. Excluded
+(the parser's guesses) play only when the genre's line-up (genres.yaml, with its ancestors) has them, only
+the part the line-up gives them, and never as an invented vocal (there is no singing voice) or an effect
+(impacts, scratches: no pitched part). Parts still missing are filled from the
+genre's line-up, then from defaults.yaml's ``fill_instruments``: the drums always, the bass in a band
+(a line-up with a kit), harmony and lead when nothing stated can play them (a genre whose only lead is a
+voice gives the melody to its own line-up first). A song form (``song_form``) gets a layer its choruses add. Excluded
 instruments never appear, and excluding one (say the drum kit) also keeps the engine from filling its
 role with a substitute. A stated kit piece ("hi-hats") means a drum track but keeps the genre's kit;
 only a specific kit (an 808, brushes) chooses the kit. Which instruments mean a drum track and which
