@@ -49,6 +49,7 @@ class Part:
     role: TrackRole
     instrument_id: str
     voices: tuple[str, ...] = ()  # a percussion part's drum voices (synth_presets.yaml percussion)
+    guessed: bool = False  # the line-up's percussion beside stated parts: not a named (featured) part
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,19 +75,22 @@ def _roles_for(inst: Instrument, stated_role: str | None) -> list[TrackRole]:
 
 def percussion_parts(ids: list[str], stated: list[str] | set[str], kb: KnowledgeBase) -> list[Part]:
     """Hand percussion: a part (a track, a stem) for each stated instrument, so each is heard and mixed as itself
-    (a tambourine beside claps, bongos beside congas); the line-up's percussion (inferred) plays one part of its
-    voices, and only where the prompt states none (stated outrank inferred)."""
+    (a tambourine beside claps, bongos beside congas); past the third, an instrument's voices join the last part (a
+    samba's fourth and fifth players). The line-up's percussion (inferred) plays one part of the voices no stated
+    part plays, where there is room (a salsa's timbales and cowbell beside its stated congas)."""
+    voices = kb.synth_presets.percussion_voices
     named = [i for i in dict.fromkeys(ids) if i in stated]
-    if named:  # past the third, an instrument's voices join the last part (a samba's fourth and fifth players)
-        parts = [Part("percussion", i, tuple(kb.synth_presets.percussion_voices(i)))
-                 for i in named[:MAX_PERCUSSION_PARTS]]
-        more = [v for i in named[MAX_PERCUSSION_PARTS:] for v in kb.synth_presets.percussion_voices(i)]
-        last = parts[-1]
-        parts[-1] = Part("percussion", last.instrument_id, tuple(dict.fromkeys((*last.voices, *more))))
-        return parts
-    guessed = list(dict.fromkeys(ids))
-    voices = tuple(dict.fromkeys(v for i in guessed for v in kb.synth_presets.percussion_voices(i)))
-    return [Part("percussion", guessed[0], voices)] if guessed else []
+    parts = [Part("percussion", i, tuple(voices(i))) for i in named[:MAX_PERCUSSION_PARTS]]
+    if len(named) > MAX_PERCUSSION_PARTS:
+        more = [v for i in named[MAX_PERCUSSION_PARTS:] for v in voices(i)]
+        parts[-1] = Part("percussion", parts[-1].instrument_id, tuple(dict.fromkeys((*parts[-1].voices, *more))))
+    played = {v for p in parts for v in p.voices}
+    guessed = [i for i in dict.fromkeys(ids) if i not in stated and any(v not in played for v in voices(i))]
+    if guessed and len(parts) < MAX_PERCUSSION_PARTS:
+        parts.append(Part("percussion", guessed[0],
+                          tuple(dict.fromkeys(v for i in guessed for v in voices(i) if v not in played)),
+                          guessed=True))
+    return parts
 
 
 def _melody_player(stated: list[str], stated_roles: dict[str, str], kb: KnowledgeBase) -> str | None:

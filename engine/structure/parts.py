@@ -32,7 +32,7 @@ def make_tracks(orchestra: Orchestra, kb: KnowledgeBase, style: Groove, tempo_bp
             kit = resolve_kit(kb, orchestra.kit_instrument, style.kit_at(tempo_bpm), orchestra.kit_stated) \
                 if part.role == "drums" else "percussion"
             tracks.append(Track(name, part.role, part.instrument_id, kit, 0, True,
-                                featured=part.role in orchestra.stated_roles))
+                                featured=part.role in orchestra.stated_roles and not part.guessed))
         else:
             preset = resolve_preset(kb, inst, role=part.role)
             tracks.append(Track(name, part.role, part.instrument_id, preset, gm_program_for(inst, preset, kb),

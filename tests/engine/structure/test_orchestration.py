@@ -184,3 +184,15 @@ def test_a_fourth_percussion_instrument_joins_the_last_part(kb: KnowledgeBase) -
     percussion = [p for p in parts if p.role == "percussion"]
     assert [p.instrument_id for p in percussion] == ["congas", "bongos", "cowbell"]
     assert "triangle" in percussion[-1].voices and "cowbell" in percussion[-1].voices
+
+
+def test_the_line_up_s_percussion_plays_beside_a_stated_one(kb: KnowledgeBase) -> None:
+    """'salsa with congas': the stated congas are a named part; the line-up's timbales and cowbell (guessed) play
+    one more part, not featured, with none of the congas' voices."""
+    items = stated("congas") + [{"name": n, "role": "percussion", "confidence": 0.5, "source": "inferred"}
+                                for n in ("timbales", "cowbell")]
+    score = composed(kb, "salsa", items)
+    percussion = [t for t in score.tracks if t.role == "percussion"]
+    assert [(t.instrument_id, t.featured) for t in percussion] == [("congas", True), ("timbales", False)]
+    congas = {n.pitch for n in percussion[0].notes}
+    assert percussion[1].notes and not congas & {n.pitch for n in percussion[1].notes}
