@@ -53,7 +53,7 @@ class InstrumentParser:
     def parse(self, lowered: str) -> InstrumentParse:
         found: dict[str, InstrumentFinding] = {}
         excluded: list[str] = []
-        for match in self._players_not_kicks(lowered, self._lexicon.find(lowered)):
+        for match in self._modifiers_dropped(lowered, self._players_not_kicks(lowered, self._lexicon.find(lowered))):
             if match.phrase == "bass" and _BASS_AS_REGISTER_RE.match(lowered, match.end):
                 continue  # "the bass notes are played on a tuba": a register, not an instrument
             if is_negated(lowered, match.start):
@@ -101,6 +101,22 @@ class InstrumentParser:
             drums_start = match.end - len(words["drums"])
             out += [Match(bass_key, words["bass"], match.start, match.start + len(words["bass"])),
                     Match(drums_key, words["drums"], drums_start, match.end)]
+        return out
+
+    def _modifiers_dropped(self, lowered: str, matches: list[Match]) -> list[Match]:
+        """"synth arps", "synth pads": a word that names an instrument is a modifier when the next word names another
+        instrument of its family whose own name says it ("Arpeggiated Synth", "Synth Pad"): one instrument, the
+        compound (a compound name wins over its head noun); "guitar bass drums", a list without commas, stays
+        three (a bass guitar is no guitar of the guitar family)."""
+        out: list[Match] = []
+        for i, match in enumerate(matches):
+            after = matches[i + 1] if i + 1 < len(matches) else None
+            if after is not None and after.key != match.key and not lowered[match.end:after.start].strip(" -"):
+                inst = self._kb.instrument(after.key)
+                words = {w for n in (inst.name, *inst.aliases) for w in n.lower().replace("-", " ").split()}
+                if match.phrase.lower() in words and self._kb.instrument(match.key).family == inst.family:
+                    continue
+            out.append(match)
         return out
 
     @staticmethod

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.ddsp.presets import gm_program_for, resolve_kit, resolve_preset
 from engine.ddsp.textures import texture_layers
 from engine.inputs import ParametersIn, PlanIn, SectionIn
 from engine.score import ChordSpan, Note, Score, SectionSpan, Track, TrackRole
@@ -36,7 +35,8 @@ from engine.structure.harmony import (
 )
 from engine.structure.melody import SINGING_FAMILIES, TESSITURA, MelodyWriter, counter_line
 from engine.structure.meter import Meter
-from engine.structure.orchestration import Orchestra, orchestrate
+from engine.structure.orchestration import orchestrate
+from engine.structure.parts import make_tracks, percussion_bar, percussion_voices
 from engine.structure.riffs import riff_bass_bar, riff_for
 from engine.structure.rolls import ROLL_RANGE, rolled
 from knowledge_base import KnowledgeBase, normalise_name, theory
@@ -176,11 +176,11 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
     kinds = {section_kind(s.name) for s, _ in sections}
     orchestra = orchestrate(controls=controls, params=params, genres=lineage, kb=kb,
                             song_form={"verse", "chorus"} <= kinds)
-    tracks = _make_tracks(orchestra, kb, style, tempo_bpm)
+    tracks = make_tracks(orchestra, kb, style, tempo_bpm)
     # the layer a chorus adds: silent in verses and builds, playing in choruses and drops
     lift = next((r for r in ("counter", "pad", "arp") if r in {t.role for t in tracks}
                  and r not in orchestra.stated_roles), None) if {"verse", "chorus"} <= kinds else None
-    by_role: dict[TrackRole, Track] = {t.role: t for t in tracks}
+    by_role: dict[TrackRole, Track] = {t.role: t for t in reversed(tracks)}  # a role's first track
     score.tracks = tracks
     # drum voice -> GM drum note, the pieces this kit has (a brush swirl only on brushes)
     gm = kb.synth_presets.gm_notes(kit=by_role["drums"].preset if "drums" in by_role else None)
@@ -192,7 +192,8 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
     melody = MelodyWriter(tonic_pc=tonic_pc, scale_intervals=scale_intervals, low=low, high=high, meter=meter,
                           step_s=step_s, rng=rng_for(seed, "lead"),
                           breathes=lead_inst is not None and lead_inst.family in SINGING_FAMILIES)
-    rngs = {role: rng_for(seed, role) for role in by_role}
+    rngs = {t.name: rng_for(seed, t.name) for t in tracks}  # a role's first track is named for the role
+    players = percussion_voices(orchestra, tracks)
     # a banjo picks rolls around its part (instruments.yaml idiom: rolls), whatever the part
     rolls = {role for role in ("lead", "counter", "harmony") if role in by_role and
              (inst := kb.find_instrument(by_role[role].instrument_id)) is not None and inst.idiom == "rolls"}
@@ -283,11 +284,9 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
                     notes.append(Note(start, bar_s, gm["crash"], int(85 + 35 * e)))
                 by_role["drums"].notes += notes
             kicks = drum_parts.kick_steps(grooving) if "drums" in by_role else list(meter.strong_steps)
-            if "percussion" in by_role and (level != "low" or "percussion" in orchestra.stated_roles) and not breakdown:
-                grids = {v: drum_parts.percussion_pattern(v, meter, level) for v in orchestra.percussion_voices}
-                by_role["percussion"].notes += drum_parts.drum_bar(
-                    patterns=grids, gm=gm, bar_start_s=start, step_s=step_s, velocity=0.55 + 0.3 * e,
-                    rng=rngs["percussion"])
+            if not breakdown:
+                percussion_bar(players, meter=meter, level=level, gm=gm, bar_start_s=start, step_s=step_s, energy=e,
+                               rngs=rngs)
             riffed = None if riff is None else riff.bar(  # this bar of the riff, over its chords
                 bar_spans[span.start_bar + b], cell=riff.cell(kind, section.name), bar=b, level=level, meter=meter,
                 bar_start_s=start, step_s=step_s, velocity=0.6 + 0.25 * e, previous=voicings["harmony"],
@@ -450,24 +449,6 @@ def _comp_style(role: str, style: Groove, steps: int, *, anticipate: bool = Fals
             pattern = "".join("." if ch == "x" and i not in strong else ch for i, ch in enumerate(pattern))
         return CompStyle(style.comping.style, pattern)
     return CompStyle(style.comping.style, style.comping.pattern)  # the genre's rhythm at every energy
-
-
-def _make_tracks(orchestra: Orchestra, kb: KnowledgeBase, style: Groove, tempo_bpm: float) -> list[Track]:
-    """A track a part; the drums on the groove's kit at this tempo (brushes on a jazz ballad, sticks above), unless
-    a stated instrument names a kit."""
-    tracks: list[Track] = []
-    for part in orchestra.parts:
-        inst = kb.find_instrument(part.instrument_id)
-        if part.role in ("drums", "percussion"):
-            kit = resolve_kit(kb, orchestra.kit_instrument, style.kit_at(tempo_bpm), orchestra.kit_stated) \
-                if part.role == "drums" else "percussion"
-            tracks.append(Track(part.role, part.role, part.instrument_id, kit, 0, True,
-                                featured=part.role in orchestra.stated_roles))
-        else:
-            preset = resolve_preset(kb, inst, role=part.role)
-            tracks.append(Track(part.role, part.role, part.instrument_id, preset, gm_program_for(inst, preset, kb),
-                                False, featured=part.role in orchestra.stated_roles))
-    return tracks
 
 
 def _guitar_power_chord(role: str, pcs: tuple[int, ...], previous: tuple[int, ...] | None,

@@ -2,13 +2,16 @@
 
 Stated instruments (the prompt named them) come first and each gets a part: the role the prompt gave
 it, else its first free role in instruments.yaml, else any free pitched role (a second harmony as pad,
-guide tones as counter, an arpeggio); a choir sings pads. A compound name wins over its head noun (a
+guide tones as counter, an arpeggio); a choir sings pads. When the prompt gives the melody to no one, the
+first stated player whose voice is a line (a cello beside a piano, a clarinet in a duet) takes it. Each
+stated hand-percussion instrument is a part of its own. A compound name wins over its head noun (a
 stated "reese bass" takes the bass from a "bass guitar" the parser also heard). Inferred instruments
-(the parser's guesses) play only when the genre's line-up (genres.yaml, with its ancestors) has them,
-and never as an invented vocal: there is no singing voice. Parts still missing are filled from the
-genre's line-up, then from defaults.yaml's ``fill_instruments``: the rhythm section (drums, bass)
-always, harmony and lead when nothing stated can play them (a genre whose only lead is a voice gives the
-melody to its own line-up first). A song form (``song_form``) gets a layer its choruses add. Excluded
+(the parser's guesses) play only when the genre's line-up (genres.yaml, with its ancestors) has them, only
+the part the line-up gives them, and never as an invented vocal (there is no singing voice) or an effect
+(impacts, scratches: no pitched part). Parts still missing are filled from the
+genre's line-up, then from defaults.yaml's ``fill_instruments``: the drums always, the bass in a band
+(a line-up with a kit), harmony and lead when nothing stated can play them (a genre whose only lead is a
+voice gives the melody to its own line-up first). A song form (``song_form``) gets a layer its choruses add. Excluded
 instruments never appear, and excluding one (say the drum kit) also keeps the engine from filling its
 role with a substitute. A stated kit piece ("hi-hats") means a drum track but keeps the genre's kit;
 only a specific kit (an 808, brushes) chooses the kit. Which instruments mean a drum track and which
@@ -34,12 +37,19 @@ _ROLE_MAP: dict[str, TrackRole] = {
     "counter": "counter", "texture": "arp", "percussion": "percussion",
 }
 MAX_PITCHED_PARTS = 5
+MAX_PERCUSSION_PARTS = 3
+# families a guessed (inferred or filled) part never comes from: no singing voice exists, and an effect (impacts,
+# scratches, sound effects) is no pitched part (an epic trailer's impacts arpeggiated on a sub bass; its hits
+# are the transitions' own impacts)
+UNPLAYED_GUESSES = ("vocal", "fx")
 
 
 @dataclass(frozen=True, slots=True)
 class Part:
     role: TrackRole
     instrument_id: str
+    voices: tuple[str, ...] = ()  # a percussion part's drum voices (synth_presets.yaml percussion)
+    guessed: bool = False  # the line-up's percussion beside stated parts: not a named (featured) part
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +71,42 @@ def _roles_for(inst: Instrument, stated_role: str | None) -> list[TrackRole]:
         if role is not None and role in PITCHED_ROLES and role not in roles:
             roles.append(role)
     return roles
+
+
+def percussion_parts(ids: list[str], stated: list[str] | set[str], kb: KnowledgeBase) -> list[Part]:
+    """Hand percussion: a part (a track, a stem) for each stated instrument, so each is heard and mixed as itself
+    (a tambourine beside claps, bongos beside congas); past the third, an instrument's voices join the last part (a
+    samba's fourth and fifth players). The line-up's percussion (inferred) plays one part of the voices no stated
+    part plays, where there is room (a salsa's timbales and cowbell beside its stated congas)."""
+    voices = kb.synth_presets.percussion_voices
+    named = [i for i in dict.fromkeys(ids) if i in stated]
+    parts = [Part("percussion", i, tuple(voices(i))) for i in named[:MAX_PERCUSSION_PARTS]]
+    if len(named) > MAX_PERCUSSION_PARTS:
+        more = [v for i in named[MAX_PERCUSSION_PARTS:] for v in voices(i)]
+        parts[-1] = Part("percussion", parts[-1].instrument_id, tuple(dict.fromkeys((*parts[-1].voices, *more))))
+    played = {v for p in parts for v in p.voices}
+    guessed = [i for i in dict.fromkeys(ids) if i not in stated and any(v not in played for v in voices(i))]
+    if guessed and len(parts) < MAX_PERCUSSION_PARTS:
+        parts.append(Part("percussion", guessed[0],
+                          tuple(dict.fromkeys(v for i in guessed for v in voices(i) if v not in played)),
+                          guessed=True))
+    return parts
+
+
+def _melody_player(stated: list[str], stated_roles: dict[str, str], kb: KnowledgeBase) -> str | None:
+    """The stated player who takes the melody when the prompt gives it to no one: the first whose voice is a line (a
+    cello, a flute, a horn), not chords (a piano, a guitar, a pad), a bass or a choir. A stated cello beside a piano
+    sings the tune; it had played the bass (its first role) under a guessed violin or the piano's right hand."""
+    if any(stated_roles.get(i) in ("lead", "vocal") for i in stated):
+        return None
+    for inst_id in stated:
+        inst = kb.find_instrument(inst_id)
+        if inst is not None and not inst.drum and inst.family != "bass" and not inst.name.lower().endswith(" bass") \
+                and "lead" in inst.roles \
+                and inst.roles[0] not in ("harmony", "rhythm", "pad", "texture") \
+                and not (inst.family == "vocal" and "pad" in inst.roles):
+            return inst_id
+    return None
 
 
 def _heard_as(inst: Instrument) -> list[str]:
@@ -118,7 +164,7 @@ def _add_lift_layer(taken: dict[TrackRole, str], genre_defaults: list[tuple[str,
         return
     for inst_id, role in genre_defaults:
         inst = kb.find_instrument(inst_id)
-        if inst is None or inst_id in excluded or inst_id in taken.values() or inst.family == "vocal" \
+        if inst is None or inst_id in excluded or inst_id in taken.values() or inst.family in UNPLAYED_GUESSES \
                 or inst.drum or inst_id in kit_pieces or role == "bass":
             continue
         fits = [r for r in _roles_for(inst, None) if r in LAYER_ROLES and r not in taken]
@@ -135,7 +181,6 @@ def _ensemble_orchestra(ensemble: Ensemble, stated: list[str], stated_roles: dic
     generic_kit = {i for k in kb.synth_presets.kits if k.id == "acoustic" for i in k.instruments}
     taken: dict[TrackRole, str] = {}
     percussion_ids: list[str] = []
-    percussion: list[str] = []
     kit: str | None = None
 
     def place(inst_id: str, roles: list[TrackRole]) -> None:
@@ -150,7 +195,6 @@ def _ensemble_orchestra(ensemble: Ensemble, stated: list[str], stated_roles: dic
                 taken.setdefault("drums", inst_id)
             elif inst_id not in percussion_ids:
                 percussion_ids.append(inst_id)
-                percussion.extend(v for v in kb.synth_presets.percussion_voices(inst_id) if v not in percussion)
             return
         free = [r for r in roles if r not in taken]
         if free and len([r for r in taken if r in PITCHED_ROLES]) < MAX_PITCHED_PARTS:
@@ -161,9 +205,12 @@ def _ensemble_orchestra(ensemble: Ensemble, stated: list[str], stated_roles: dic
     for part in firsts:
         role = _ROLE_MAP.get(part.role, "harmony")
         place(part.instrument, [role] if role in PITCHED_ROLES else [])
+    melodic = _melody_player(stated, stated_roles, kb) if not ensemble.parts else None
+    if melodic is not None:  # "piano and cello duet": the melody is the cello's, the chords and bass the piano's
+        place(melodic, ["lead"])
     for inst_id in stated:  # another stated instrument joins before a player doubles ("trio with vibraphone solo")
         inst = kb.find_instrument(inst_id)
-        if inst_id in members or inst is None:
+        if inst_id in members or inst is None or inst_id in taken.values():
             continue
         roles = _roles_for(inst, stated_roles.get(inst_id))
         place(inst_id, roles + [r for r in ("counter", "pad", "arp", "harmony", "lead") if r not in roles])
@@ -185,11 +232,11 @@ def _ensemble_orchestra(ensemble: Ensemble, stated: list[str], stated_roles: dic
                 taken["lead"] = inst_id
                 break
     parts = [Part(role, inst_id) for role, inst_id in taken.items()]
-    if percussion:
-        parts.append(Part("percussion", percussion_ids[0]))
+    parts += percussion_parts(percussion_ids, percussion_ids, kb)  # every player the ensemble names is stated
     order = ("drums", "percussion", "bass", "harmony", "pad", "lead", "counter", "arp")
     parts.sort(key=lambda p: order.index(p.role))
-    return Orchestra(tuple(parts), tuple(percussion), kit, frozenset(p.role for p in parts))
+    return Orchestra(tuple(parts), tuple(dict.fromkeys(v for p in parts for v in p.voices)), kit,
+                     frozenset(p.role for p in parts))
 
 
 def orchestrate(*, controls: DecodedControls, params: ParametersIn, genres: list[Genre],
@@ -219,7 +266,7 @@ def orchestrate(*, controls: DecodedControls, params: ParametersIn, genres: list
     stated, inferred = stated_and_inferred(controls, params, kb, excluded, ordered_lineup)
     lineup = set(ordered_lineup)
     inferred = [i for i in inferred if i in lineup and (inst := kb.find_instrument(i)) is not None
-                and inst.family != "vocal"]
+                and inst.family not in UNPLAYED_GUESSES]
     blocked: set[TrackRole] = set()
     for inst_id in excluded:
         inst = kb.find_instrument(inst_id)
@@ -231,14 +278,16 @@ def orchestrate(*, controls: DecodedControls, params: ParametersIn, genres: list
             blocked.add("bass")
 
     taken: dict[TrackRole, str] = {}
-    percussion: list[str] = []
     percussion_ids: list[str] = []
     kit: str | None = None
     kit_stated = False
     placed: list[str] = []
+    melodic = _melody_player(stated, stated_roles, kb)
+    if melodic is not None:
+        taken["lead"] = melodic
     for inst_id in stated + inferred:
         inst = kb.find_instrument(inst_id)
-        if inst is None:
+        if inst is None or inst_id == melodic:
             continue
         if inst.drum or inst_id in kit_pieces:
             if inst_id in kit_pieces or inst.family == "drums":
@@ -247,9 +296,11 @@ def orchestrate(*, controls: DecodedControls, params: ParametersIn, genres: list
                 taken.setdefault("drums", inst_id)
             else:
                 percussion_ids.append(inst_id)
-                percussion.extend(v for v in kb.synth_presets.percussion_voices(inst_id) if v not in percussion)
             continue
         roles = _roles_for(inst, stated_roles.get(inst_id))
+        if inst_id not in stated:  # a guessed player plays the part the line-up gives it, never another's (an
+            own = _ROLE_MAP.get(stated_roles.get(inst_id) or inst.roles[0])  # inferred piano took the bass line from
+            roles = [own] if own in PITCHED_ROLES else []  # the line-up's bass guitar, a timpani the orchestra's)
         if inst.family == "vocal" and "pad" in roles:  # a choir sings pads
             roles = ["pad", *[r for r in roles if r != "pad"]]
         free = [r for r in roles if r not in taken]
@@ -265,7 +316,11 @@ def orchestrate(*, controls: DecodedControls, params: ParametersIn, genres: list
     # the genre's own line-up
     sung_lead_only = not any(role == "lead" and (inst := kb.find_instrument(i)) is not None and inst.family != "vocal"
                              for i, role in genre_defaults)
-    fill_roles = ("drums", "bass", "harmony") + (("lead",) if sung_lead_only else ())
+    genre_has_drums = not genre_defaults or any(i in kit_pieces for i, _ in genre_defaults)
+    # the fill list's bass guitar joins a band (a line-up with a kit, or a stated kit); a line-up with neither drums
+    # nor a bass player of its own (a sitar and tabla, a koto, a chant) gets no bass guitar from outside it
+    band = genre_has_drums or "drums" in taken
+    fill_roles = ("drums",) + (("bass",) if band else ()) + ("harmony",) + (("lead",) if sung_lead_only else ())
     # a role the line-up gives no one (a bass in meditation music) goes to a line-up instrument that can play
     # it (the piano's left hand) before the global fill list brings in an outsider
     capable = [(gi.instrument, r) for g in genres for gi in g.instruments if (i := kb.find_instrument(gi.instrument))
@@ -273,7 +328,6 @@ def orchestrate(*, controls: DecodedControls, params: ParametersIn, genres: list
     defaults = genre_defaults + capable + [(fill.instrument, role) for fill in kb.defaults.fill_instruments
                                            if (role := _ROLE_MAP.get(fill.role, "harmony")) in fill_roles]
     spare = set(range(len(genre_defaults), len(genre_defaults) + len(capable)))  # only when not playing already
-    genre_has_drums = not genre_defaults or any(i in kit_pieces for i, _ in genre_defaults)
     have_stated = bool(stated)
     # with stated instruments, the genre's line-up may still add a pad or counter line: layers a chorus adds
     wanted: tuple[TrackRole, ...] = ("drums", "bass", "harmony", "lead", "pad", "counter") if have_stated else \
@@ -293,7 +347,8 @@ def orchestrate(*, controls: DecodedControls, params: ParametersIn, genres: list
                 break
     for k, (inst_id, role) in enumerate(defaults):
         inst = kb.find_instrument(inst_id)
-        if inst is None or inst_id in excluded or role in blocked or role not in wanted or inst.family == "vocal":
+        if inst is None or inst_id in excluded or role in blocked or role not in wanted or \
+                inst.family in UNPLAYED_GUESSES:
             continue
         if k in spare and inst_id in taken.values():
             continue
@@ -309,10 +364,9 @@ def orchestrate(*, controls: DecodedControls, params: ParametersIn, genres: list
             taken[role] = inst_id
     if song_form:
         _add_lift_layer(taken, genre_defaults, stated, excluded, kit_pieces, kb)
-    parts = [Part(role, inst_id) for role, inst_id in taken.items()]
-    if percussion:
-        parts.append(Part("percussion", percussion_ids[0]))
+    parts = [Part(role, inst_id) for role, inst_id in taken.items()] + percussion_parts(percussion_ids, stated, kb)
     order = ("drums", "percussion", "bass", "harmony", "pad", "lead", "counter", "arp")
     parts.sort(key=lambda p: order.index(p.role))
     stated_roles_out = frozenset(p.role for p in parts if p.instrument_id in stated)
-    return Orchestra(tuple(parts), tuple(percussion), kit, stated_roles_out, kit_stated)
+    return Orchestra(tuple(parts), tuple(dict.fromkeys(v for p in parts for v in p.voices)), kit, stated_roles_out,
+                     kit_stated)

@@ -60,3 +60,32 @@ def test_a_distortion_word_on_guitars_states_the_distorted_guitar(aurora: Aurora
     parsed = aurora.parse(prompt=prompt).parsed_parameters
     stated = [i.name for i in parsed.instrumentation if i.source == "stated"]
     assert "Distorted Guitar" in stated and "Clean Electric Guitar" not in stated
+
+
+@pytest.mark.parametrize(("prompt", "expected", "absent"), [
+    ("80s power ballad with big drums, electric guitar and synth pads", "Drum Kit", "Taiko"),
+    ("trap beat w/ huge drums and dark piano", "Trap Drums", "Taiko"),
+    ("pop anthem with massive drums and piano", "Drum Kit", "Taiko"),
+    ("epic trailer music with big drums and brass", "Taiko", "Drum Kit"),
+    ("cinematic battle music w/ epic drums and strings", "Taiko", "Drum Kit"),
+    ("rock song with war drums and guitars", "Taiko", "Drum Kit"),  # war drums name the big barrel drums
+])
+def test_big_drums_are_the_genre_s_drums(aurora: Aurora, prompt: str, expected: str, absent: str) -> None:
+    """'big drums' says how the drums sound, not which: an 80s ballad's big drums are its kit, trap's its 808 kit,
+    a trailer's the taiko (part_aliases); 'big drums' had been the taiko in every genre."""
+    parsed = aurora.parse(prompt=prompt).parsed_parameters
+    stated = [i.name for i in parsed.instrumentation if i.source == "stated"]
+    assert expected in stated and absent not in stated
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("synthwave w/ synth arps and pads", ["arpeggiator", "synth_pad"]),  # 'synth' was a third, generic synth
+    ("synth arp", ["arpeggiator"]),
+    ("guitar bass drums", ["guitar", "bass_guitar", "drum_kit"]),  # a list without commas stays a list
+    ("piano bass drums", ["piano", "bass_guitar", "drum_kit"]),
+    ("synth choir", ["synthesizer", "choir"]),
+])
+def test_a_modifier_word_is_part_of_the_compound(kb: KnowledgeBase, text: str, expected: list[str]) -> None:
+    from aurora.parser.instruments import InstrumentParser
+
+    assert [f.instrument_id for f in InstrumentParser(kb).parse(text).found] == expected

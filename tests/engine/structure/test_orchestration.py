@@ -1,0 +1,198 @@
+"""Orchestration (issue 10): every stated instrument is heard, each hand-percussion instrument as its own part,
+a guessed player keeps to the part the genre's line-up gives it, and a generic drum phrase plays the genre's
+own drums."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from bench import music_metrics as mm
+from engine.inputs import parse_parameters, parse_plan
+from engine.score import Score
+from engine.structure.arrangement import compose
+from engine.structure.drums import percussion_pattern
+from engine.structure.meter import Meter
+from engine.structure.orchestration import orchestrate
+from knowledge_base import KnowledgeBase
+from knowledge_base.layout import decode
+from tests.engine.conftest import make_controls, make_plan
+
+VERSE_CHORUS = (("verse", 0.5, 0.3), ("chorus", 0.5, 0.8))
+
+
+def composed(kb: KnowledgeBase, genre: str, items: list[dict[str, str]], *, energy: float = 0.6,
+             sections: tuple[tuple[str, float, float], ...] = VERSE_CHORUS, duration_s: float = 16.0) -> Score:
+    plan = make_plan(tempo_bpm=110.0, key="C major", chords=("C", "F", "G", "C"), duration_s=duration_s,
+                     sections=sections)
+    controls = make_controls(kb, tempo_bpm=110.0, genre=genre, energy=energy)
+    params = parse_parameters({**controls["parameters"], "instrumentation": items})
+    return compose(plan=parse_plan(plan), controls=decode(kb, controls["control_embedding"]), params=params, kb=kb,
+                   duration_s=duration_s, seed=0)
+
+
+def stated(*names: str) -> list[dict[str, Any]]:
+    return [{"name": n, "role": "rhythm", "confidence": 0.9, "source": "stated"} for n in names]
+
+
+def hand_percussion(kb: KnowledgeBase) -> list[str]:
+    kit = kb.synth_presets.kit_pieces()
+    return sorted(i.id for i in kb.instruments if i.drum and i.id not in kit and i.family != "fx")
+
+
+@pytest.mark.parametrize("meter_text", ["4/4", "3/4", "6/8", "7/8"])
+def test_every_hand_percussion_instrument_plays_at_every_level(kb: KnowledgeBase, meter_text: str) -> None:
+    """Claps and finger snaps (the clap voice) had no pattern, a shaker or tambourine none at low energy: a stated
+    "clapping" was a silent part, dropped from the score."""
+    meter = Meter.parse(meter_text)
+    for instrument in hand_percussion(kb):
+        voices = kb.synth_presets.percussion_voices(instrument)
+        for level in ("low", "mid", "high"):
+            hits = "".join(percussion_pattern(v, meter, level) for v in voices)
+            assert hits.strip("."), f"{instrument} ({voices}) is silent at {level} in {meter_text}"
+
+
+def test_every_hand_percussion_instrument_has_voices_of_its_own(kb: KnowledgeBase) -> None:
+    """A gong or wind chimes fell to the default shaker: only the generic 'percussion' plays the default."""
+    fallen = [i for i in hand_percussion(kb) if i not in kb.synth_presets.percussion and i != "percussion"]
+    assert not fallen
+
+
+def test_each_stated_percussion_instrument_is_its_own_track(kb: KnowledgeBase) -> None:
+    """'hand claps and tambourine': two parts, two stems, each heard in every bar, a quiet verse included (both
+    had shared one track named for the clap, which played nothing)."""
+    score = composed(kb, "pop", stated("hand clap", "tambourine"))
+    bars = mm.music_bars(score)
+    for inst in ("clap", "tambourine"):
+        tracks = [t for t in score.tracks if t.instrument_id == inst]
+        assert len(tracks) == 1 and tracks[0].role == "percussion" and tracks[0].featured, inst
+        played = {mm.bar_of(score, n.start_s) for n in tracks[0].notes}
+        assert len(played) >= bars - 1, inst  # the ringing last bar aside
+    assert len({t.name for t in score.tracks}) == len(score.tracks)
+    assert any(t.role == "drums" for t in score.tracks)  # pop's kit still plays under them
+
+
+def test_a_kids_song_s_clapping_and_bass(kb: KnowledgeBase) -> None:
+    """'cheerful kids song, glockenspiel, ukulele, clapping': the claps play, and the line-up's bass guitar plays
+    the bass (the inferred piano had taken it with its third role, at MIDI 30-37)."""
+    items = [{"name": "glockenspiel", "role": "lead", "source": "stated"},
+             {"name": "ukulele", "role": "rhythm", "source": "stated"},
+             {"name": "hand clap", "role": "rhythm", "source": "stated"},
+             {"name": "piano", "role": "harmony", "source": "inferred"},
+             {"name": "bass guitar", "role": "bass", "source": "inferred"}]
+    score = composed(kb, "childrens", [{**i, "confidence": 0.9} for i in items])
+    parts = {t.role: t.instrument_id for t in score.tracks}
+    assert parts["bass"] == "bass_guitar" and parts["lead"] == "glockenspiel" and parts["harmony"] == "ukulele"
+    assert parts["percussion"] == "clap" and all(t.notes for t in score.tracks)
+
+
+@pytest.mark.parametrize("genre", ["pop", "rock", "folk", "childrens", "salsa", "deep house", "jazz"])
+def test_a_guessed_player_plays_only_its_line_up_part(kb: KnowledgeBase, genre: str) -> None:
+    """Every inferred (not stated) pitched part plays the role the genre's line-up gives its instrument."""
+    lineup = [(gi.instrument, gi.role) for g in kb.genre_lineage(genre) for gi in g.instruments]
+    items = [{"name": kb.instrument(i).name, "role": r, "confidence": 0.5, "source": "inferred"} for i, r in lineup]
+    controls = make_controls(kb, tempo_bpm=110.0, genre=genre)
+    orchestra = orchestrate(controls=decode(kb, controls["control_embedding"]), genres=kb.genre_lineage(genre), kb=kb,
+                            params=parse_parameters({**controls["parameters"], "instrumentation": items}))
+    role_of = {"rhythm": "harmony", "vocal": "lead", "texture": "arp"}
+    for part in orchestra.parts:
+        if part.role in ("drums", "percussion"):
+            continue
+        own = {role_of.get(r, r) for i, r in lineup if i == part.instrument_id}
+        capable = part.role in ("bass", "harmony") and part.role in kb.instrument(part.instrument_id).roles
+        assert part.role in own or capable or part.role in ("pad", "lead"), (part, own)
+
+
+@pytest.mark.parametrize(("genre", "phrase", "role", "expected"), [
+    ("rock", "big drums", "drums", "drum_kit"), ("trap", "huge drums", "drums", "trap_drums"),
+    ("pop", "massive drums", "drums", "drum_kit"), ("epic_trailer", "big drums", "percussion", "taiko"),
+    ("film_score", "epic drums", "percussion", "taiko"), ("rock", "war drums", "percussion", "taiko")])
+def test_a_generic_drum_phrase_plays_the_genre_s_drums(kb: KnowledgeBase, genre: str, phrase: str, role: str,
+                                                       expected: str) -> None:
+    score = composed(kb, genre, stated(phrase))
+    track = next((t for t in score.tracks if t.role == role), None)
+    assert track is not None and track.instrument_id == expected and track.featured
+    assert all(t.instrument_id != "taiko" for t in score.tracks) or expected == "taiko"
+
+
+def _orchestra(kb: KnowledgeBase, genre: str, items: list[dict[str, Any]], ensemble: str | None = None,
+               song_form: bool = False) -> Any:
+    controls = make_controls(kb, tempo_bpm=90.0, genre=genre)
+    params = parse_parameters({**controls["parameters"], "ensemble": ensemble,
+                               "instrumentation": [{"confidence": 0.9, **i} for i in items]})
+    orchestra = orchestrate(controls=decode(kb, controls["control_embedding"]), params=params,
+                            genres=kb.genre_lineage(genre), kb=kb, song_form=song_form)
+    return {p.role: p.instrument_id for p in orchestra.parts}
+
+
+@pytest.mark.parametrize("ensemble", ["Duo", None])
+def test_the_stated_melodic_player_takes_the_melody(kb: KnowledgeBase, ensemble: str | None) -> None:
+    """'piano and cello duet', 'cello and piano, romantic': the cello sings the tune and the piano accompanies; the
+    cello had played the bass (its first role) under the piano's right hand, or under a guessed violin."""
+    items = [{"name": "piano", "role": "harmony", "source": "stated"},
+             {"name": "cello", "role": "bass", "source": "stated"},
+             {"name": "violin", "role": "lead", "source": "inferred"},
+             {"name": "timpani", "role": "percussion", "source": "inferred"}]
+    parts = _orchestra(kb, "romantic_era", items, ensemble)
+    assert parts["lead"] == "cello" and parts["harmony"] == "piano"
+    assert parts["bass"] in ({"piano"} if ensemble else {"double_bass", "cello"} - {"cello"})
+    assert "violin" not in parts.values() and "timpani" not in parts.values()
+
+
+def test_a_named_melody_keeps_its_player(kb: KnowledgeBase) -> None:
+    """A prompt that gives the melody to someone keeps it there (a violin and cello duet: the violin leads); a
+    stated bass (a dubstep wobble bass) plays the bass, not the tune over it."""
+    items = [{"name": "violin", "role": "lead", "source": "stated"},
+             {"name": "cello", "role": "bass", "source": "stated"}]
+    assert _orchestra(kb, "classical", items, "Duo")["lead"] == "violin"
+    items = [{"name": "wobble bass", "role": "bass", "source": "stated"},
+             {"name": "synth lead", "role": "lead", "source": "inferred"}]
+    parts = _orchestra(kb, "dubstep", items)
+    assert parts["bass"] == "wobble_bass" and parts["lead"] != "wobble_bass"
+
+
+def test_no_guessed_part_is_an_effect_or_a_voice(kb: KnowledgeBase) -> None:
+    """An epic trailer's line-up lists cinematic impacts, hip hop's a turntable: guessed, they played arpeggios
+    on a sub bass or a synth pad. Only a stated effect plays a part."""
+    for genre in kb.genres:
+        lineup = [(gi.instrument, gi.role) for g in kb.genre_lineage(genre.id) for gi in g.instruments]
+        items = [{"name": kb.instrument(i).name, "role": r, "source": "inferred"} for i, r in lineup]
+        for song_form in (False, True):  # a chorus's added layer too
+            parts = _orchestra(kb, genre.id, items, song_form=song_form)
+            families = {kb.instrument(i).family for r, i in parts.items() if r not in ("drums", "percussion")}
+            assert not families & {"fx", "vocal"}, genre.id
+
+
+@pytest.mark.parametrize("genre", ["indian_classical", "asian", "middle_eastern", "traditional", "new_age",
+                                   "meditation"])
+def test_no_bass_guitar_joins_a_line_up_without_a_band(kb: KnowledgeBase, genre: str) -> None:
+    """A sitar and tabla, a koto, an oud: a line-up with neither a kit nor a bass player had the fill list's bass
+    guitar added under it. Every pitched part is the line-up's own."""
+    lineup = [(gi.instrument, gi.role) for g in kb.genre_lineage(genre) for gi in g.instruments]
+    parts = _orchestra(kb, genre, [{"name": kb.instrument(i).name, "role": r, "source": "inferred"}
+                                   for i, r in lineup])
+    assert {i for r, i in parts.items() if r not in ("drums", "percussion")} <= {i for i, _ in lineup}
+
+
+def test_a_fourth_percussion_instrument_joins_the_last_part(kb: KnowledgeBase) -> None:
+    """Three percussion parts at most; the voices of a fourth stated instrument play on the last one, never lost."""
+    parts = orchestrate(controls=decode(kb, make_controls(kb, tempo_bpm=100.0, genre="salsa")["control_embedding"]),
+                        params=parse_parameters({**make_controls(kb, tempo_bpm=100.0, genre="salsa")["parameters"],
+                                                 "instrumentation": stated("congas", "bongos", "cowbell", "triangle")}),
+                        genres=kb.genre_lineage("salsa"), kb=kb).parts
+    percussion = [p for p in parts if p.role == "percussion"]
+    assert [p.instrument_id for p in percussion] == ["congas", "bongos", "cowbell"]
+    assert "triangle" in percussion[-1].voices and "cowbell" in percussion[-1].voices
+
+
+def test_the_line_up_s_percussion_plays_beside_a_stated_one(kb: KnowledgeBase) -> None:
+    """'salsa with congas': the stated congas are a named part; the line-up's timbales and cowbell (guessed) play
+    one more part, not featured, with none of the congas' voices."""
+    items = stated("congas") + [{"name": n, "role": "percussion", "confidence": 0.5, "source": "inferred"}
+                                for n in ("timbales", "cowbell")]
+    score = composed(kb, "salsa", items)
+    percussion = [t for t in score.tracks if t.role == "percussion"]
+    assert [(t.instrument_id, t.featured) for t in percussion] == [("congas", True), ("timbales", False)]
+    congas = {n.pitch for n in percussion[0].notes}
+    assert percussion[1].notes and not congas & {n.pitch for n in percussion[1].notes}
