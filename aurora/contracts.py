@@ -246,6 +246,9 @@ class PlanParameters(Contract):
     mood: str
     tempo_bpm: TempoBpm
     duration_seconds: DurationS
+    moods: list[str] | None = Field(default=None, description=(
+        "Every mood the prompt states, in order (the parse's stated moods; `mood` is the first mood heard, stated "
+        "or inferred). None: `mood` is the caller's own statement"))
     key: str | None = None
     time_signature: Meter = "4/4"
     structure: str | None = None

@@ -457,6 +457,7 @@ def plan_parameters_from(params: ParsedMusicalParameters, *, duration_s: float, 
     return PlanParameters(
         genre=params.sub_genre.value or params.genre.value,
         mood=params.mood[0].value if params.mood else "",
+        moods=[m.value for m in params.mood if m.source == "stated"],
         tempo_bpm=params.tempo.bpm,
         duration_seconds=duration_s,
         key=params.key_signature.value,

@@ -15,7 +15,16 @@ import random
 
 from aurora.contracts import ChordProgression, PlanParameters, Section, StructuralPlan, Transition
 from aurora.exceptions import PlanError
-from aurora.harmony_plan import chords_per_bar, in_mode, is_edge, phrase_loop, progression_is_minor, section_chords
+from aurora.harmony_plan import (
+    chords_per_bar,
+    in_mode,
+    is_edge,
+    mood_progressions,
+    phrase_loop,
+    progression_is_minor,
+    section_chords,
+    section_role,
+)
 from knowledge_base import KnowledgeBase
 from knowledge_base.limits import ring_out_s
 from knowledge_base.schema import Genre, Structure, StructureSection
@@ -126,7 +135,8 @@ class StructuralPlanner:
     def _sections_for(structure: Structure, total_bars: int, duration_s: float = 60.0) -> list[StructureSection]:
         """The form that fits: a clip under SHORT_FORM_S plays the structure's short form (with the intro
         when there is room); sections are dropped until every one gets a whole phrase (4 bars, intros and
-        outros 2); long pieces repeat the core (sections <= 24 bars)."""
+        outros 2); long pieces repeat the core (sections <= 24 bars). A bridge or a solo goes before the verse, the
+        verse before the chorus: a 30 s jazz ballad plays its head, not a solo, and an AB form its A."""
         sections = list(structure.sections)
         if duration_s < SHORT_FORM_S:
             short = [s for s in sections if s.name in structure.short_form]
@@ -138,8 +148,8 @@ class StructuralPlanner:
             keep = list(sections)
             while len(keep) > 1 and total_bars < _units(keep):
                 edges = [s for s in keep if is_edge(s.name)]
-                keep.remove(edges[-1] if edges else min(keep, key=lambda s: (s.name in structure.short_form,
-                                                                             s.ratio, s.energy)))
+                keep.remove(edges[-1] if edges else min(keep, key=lambda s: (
+                    s.name in structure.short_form, _KEEP_RANK.get(section_role(s.name), 2), s.ratio, s.energy)))
             return _renormalised(keep)
         if len(sections) < len(structure.sections):
             return _renormalised(sections)
@@ -170,7 +180,10 @@ class StructuralPlanner:
         options = fitting or [in_mode(p, minor) for p in genre.progressions] or \
             chords_kb.default_progressions.get(key.mode) or \
             chords_kb.default_progressions["minor" if minor else "major"]
-        numerals = list(rng.choice(options))
+        stated_moods = params.moods if params.moods is not None else [params.mood]
+        moods = [m for m in (self.kb.find_mood(name) for name in stated_moods if name) if m is not None]
+        numerals = list(rng.choice(mood_progressions(moods, genre.progressions, options, key, chords_kb,
+                                                     minor=minor) or options))
         chords = [roman_to_chord(n, key, chords_kb) for n in numerals]
         return key, chords, numerals
 
@@ -294,6 +307,11 @@ def _section_chords(chords: list[str], name: str, n_bars: int) -> list[str]:
     chords = phrase_loop(chords)
     offset = len(chords) // 2 if any(w in name.lower() for w in ("bridge", "breakdown", "b section")) else 0
     return [chords[(offset + i) % len(chords)] for i in range(n_bars)]
+
+
+# which section a form that must lose some keeps longest: the chorus (the hook), then the main strain (a verse, the
+# A, the head), then anything else, a solo, and last a bridge (a contrast needs something to contrast with)
+_KEEP_RANK = {"chorus": 4, "half": 3, "other": 2, "loop": 1, "bridge": 0}
 
 
 def _minor_changes(key: Key) -> bool:

@@ -241,7 +241,8 @@ def roman_to_chord(numeral: str, key: Key, chords: Chords) -> str:
         quality = suffix if suffix in chords.qualities else ("m" if minor else "")
     if quality not in chords.qualities:
         quality = "m" if minor else ""
-    return note_name(root_pc, flats=key.prefers_flats) + quality
+    # a flattened degree is spelt flat whatever the key (bVI in C is Ab, not G#), a sharpened one sharp
+    return note_name(root_pc, flats=acc in "b♭" if acc else key.prefers_flats) + quality
 
 
 def chord_to_roman(symbol: str, key: Key, chords: Chords) -> str:

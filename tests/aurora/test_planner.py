@@ -319,3 +319,73 @@ def test_a_blues_in_a_plays_the_blues_changes_and_a_minor_blues_its_own(aurora: 
     assert set(blues) <= {"A7", "D7", "E7", "A", "D", "E"}, blues
     minor = [parse_chord(c, kb.chords) for c in chords("A minor")]
     assert any(c is not None and c.root_pc == 9 and c.is_minor(kb.chords) for c in minor)
+
+
+@pytest.mark.parametrize("mood", ["scary", "menacing", "eerie", "suspenseful"])
+def test_a_stated_dark_mood_plays_its_own_harmony(aurora: Aurora, kb: KnowledgeBase, mood: str) -> None:
+    """A horror or suspense cue played the film score's i VI III VII like any other: the stated mood now chooses
+    a progression of its colour (the Phrygian bII or the minor bvi) in every seed."""
+    found = kb.find_mood(mood)
+    assert found is not None and found.progressions
+    for seed in range(4):
+        plan = aurora.plan(parameters=PlanParameters(genre="film_score", mood=mood, tempo_bpm=90, duration_seconds=30,
+                                                     key="D minor", seed=seed)).structural_plan
+        numerals = plan.chord_progression.roman_numerals
+        assert numerals in found.progressions
+        assert set(numerals) & set(found.colour)
+
+
+def test_a_genre_progression_of_the_mood_colour_wins(aurora: Aurora) -> None:
+    """Trap already has a menacing i bII: a menacing trap beat plays the genre's own, not the mood's."""
+    for seed in range(4):
+        plan = aurora.plan(parameters=PlanParameters(genre="trap", mood="menacing", tempo_bpm=140, duration_seconds=30,
+                                                     key="C minor", seed=seed)).structural_plan
+        assert plan.chord_progression.roman_numerals == ["i", "bII"]
+        assert plan.chord_progression.chords == ["Cm", "Db"]
+
+
+def test_a_heroic_theme_plays_the_heroic_cadence_in_either_mode(aurora: Aurora) -> None:
+    """In C major the mood's bVI bVII I (spelt flat: Ab Bb C); in D minor the film score's own i VI III VII already
+    holds that colour (Bb and C are the minor key's own VI and VII), so the genre's progression plays."""
+    for seed in range(4):
+        major = aurora.plan(parameters=PlanParameters(genre="film_score", mood="heroic", tempo_bpm=100,
+                                                      duration_seconds=30, key="C major", seed=seed)).structural_plan
+        assert {"Ab", "Bb"} & set(major.chord_progression.chords) and major.chord_progression.chords[0] == "C"
+        minor = aurora.plan(parameters=PlanParameters(genre="film_score", mood="heroic", tempo_bpm=100,
+                                                      duration_seconds=30, key="D minor", seed=seed)).structural_plan
+        assert minor.chord_progression.chords[0] == "Dm" and {"Bb", "C"} & set(minor.chord_progression.chords)
+
+
+def test_extended_harmony_and_unstated_moods_keep_the_genre_progression(aurora: Aurora) -> None:
+    """Lo-fi's harmony is its ninths: a spooky lo-fi beat keeps them. A mood the parser only inferred (moods=[])
+    chooses nothing."""
+    lofi = aurora.plan(parameters=PlanParameters(genre="lofi_hip_hop", mood="scary", tempo_bpm=80,
+                                                 duration_seconds=30)).structural_plan
+    assert all(any(ch.isdigit() for ch in n) for n in lofi.chord_progression.roman_numerals)
+    for seed in range(4):
+        told = PlanParameters(genre="film_score", mood="scary", tempo_bpm=90, duration_seconds=30, key="D minor",
+                              seed=seed)
+        plain = aurora.plan(parameters=told.model_copy(update={"mood": "calm"})).structural_plan
+        inferred = aurora.plan(parameters=told.model_copy(update={"moods": []})).structural_plan
+        assert inferred.chord_progression == plain.chord_progression
+
+
+@pytest.mark.parametrize("prompt", ["cinematic horror ambience, dissonant strings, no drums",
+                                    "creepy music box melody for a haunted house", "a sinister villain theme"])
+def test_prompts_that_state_menace_plan_its_harmony(aurora: Aurora, prompt: str) -> None:
+    numerals = aurora.process(prompt=prompt, duration_s=30, seed=0).plan.structural_plan.chord_progression
+    assert {"bII", "bvi"} & set(numerals.roman_numerals), numerals
+
+
+def test_a_clip_with_room_for_one_section_keeps_the_main_strain(aurora: Aurora) -> None:
+    """Seven bars of a slow ballad hold one section: it was the AB form's B (its bridge) and the jazz form's first
+    solo, a contrast with nothing to contrast with and a solo with no tune. Now the A, the head, and a pop form's
+    chorus."""
+    def names(genre: str, structure: str | None = None) -> list[str]:
+        plan = aurora.plan(parameters=PlanParameters(genre=genre, mood="calm", tempo_bpm=60, duration_seconds=30,
+                                                     structure=structure)).structural_plan
+        return [s.name for s in plan.sections]
+
+    assert names("jazz") == ["head"]
+    assert names("rnb", "binary_ab") == ["A"]
+    assert names("pop") == ["chorus"]
