@@ -24,6 +24,7 @@ from aurora.harmony_plan import (
     progression_is_minor,
     section_chords,
     section_role,
+    slot_loop,
 )
 from knowledge_base import KnowledgeBase
 from knowledge_base.limits import ring_out_s
@@ -66,14 +67,15 @@ class StructuralPlanner:
         structure = self._structure(params, genre, warnings)
         bar_s = seconds_per_bar(params.tempo_bpm, params.time_signature)
         total_bars = music_bars(params.duration_seconds, bar_s)
-        template = self._sections_for(structure, total_bars, params.duration_seconds)
-        bars = _allocate_bars([s.ratio for s in template], total_bars, [s.name for s in template])
         key, chords, numerals = self._progression(params, genre, warnings)
         alternatives = [] if params.chords else self._alternatives(genre, key, numerals)
         energy_level = 0.5 if params.energy_level is None else params.energy_level
         per_bar = 1 if params.chords else chords_per_bar(  # stated chords: one a bar, as the user wrote them
             next((g.harmonic_rhythm_beats for g in self.kb.genre_lineage(genre.id) if g.harmonic_rhythm_beats),
                  None), params.time_signature)
+        main_bars = form_bars(chords, per_bar)
+        template = self._sections_for(structure, total_bars, params.duration_seconds, main_bars)
+        bars = _allocate_bars([s.ratio for s in template], total_bars, [s.name for s in template], main_bars)
 
         sections: list[Section] = []
         start_bar = 0
@@ -132,7 +134,8 @@ class StructuralPlanner:
         return structure
 
     @staticmethod
-    def _sections_for(structure: Structure, total_bars: int, duration_s: float = 60.0) -> list[StructureSection]:
+    def _sections_for(structure: Structure, total_bars: int, duration_s: float = 60.0,
+                      main_bars: int = MAIN_UNIT_BARS) -> list[StructureSection]:
         """The form that fits: a clip under SHORT_FORM_S plays the structure's short form (with the intro
         when there is room); sections are dropped until every one gets a whole phrase (4 bars, intros and
         outros 2); long pieces repeat the core (sections <= 24 bars). A bridge or a solo goes before the verse, the
@@ -142,13 +145,16 @@ class StructuralPlanner:
             short = [s for s in sections if s.name in structure.short_form]
             if short:
                 edges = [s for s in sections[:1] if is_edge(s.name)]
-                room = total_bars - MAIN_UNIT_BARS * len(short)
+                room = total_bars - main_bars * len(short)
                 sections = (edges if room >= EDGE_UNIT_BARS else []) + short
-        if total_bars < _units(sections):
+        if total_bars < _units(sections, main_bars):
             keep = list(sections)
-            while len(keep) > 1 and total_bars < _units(keep):
+            while len(keep) > 1 and total_bars < _units(keep, main_bars):
                 edges = [s for s in keep if is_edge(s.name)]
-                keep.remove(edges[-1] if edges else min(keep, key=lambda s: (
+                mains = [s for s in keep if not is_edge(s.name)]
+                if main_bars > MAIN_UNIT_BARS and len(mains) > 1:
+                    edges = []  # a 12-bar form loses a whole chorus before its two-bar intro and ending
+                keep.remove(edges[-1] if edges else min(mains or keep, key=lambda s: (
                     s.name in structure.short_form, _KEEP_RANK.get(section_role(s.name), 2), s.ratio, s.energy)))
             return _renormalised(keep)
         if len(sections) < len(structure.sections):
@@ -229,17 +235,26 @@ def music_bars(duration_s: float, bar_s: float) -> int:
     return max(1, math.floor((duration_s - ring_out_s(duration_s)) / bar_s + 1e-6))
 
 
-def _units(sections: list[StructureSection]) -> int:
-    return sum(EDGE_UNIT_BARS if is_edge(s.name) else MAIN_UNIT_BARS for s in sections)
+def form_bars(chords: list[str], per_bar: int) -> int:
+    """The bars of a main section's unit: a 4-bar phrase, or the whole form of a progression longer than a phrase
+    (a 12-bar blues is played in whole choruses: cut into 4-bar sections it played its first four bars, I IV I I,
+    over and over and never reached the IV of bar 5 or the V of bar 9)."""
+    form = len(phrase_loop(slot_loop(chords, per_bar), per_bar)) // max(per_bar, 1)
+    return form if form > 8 else MAIN_UNIT_BARS
 
 
-def _allocate_bars(ratios: list[float], total_bars: int, names: list[str] | None = None) -> list[int]:
-    """Whole bars per section, proportional to the ratios: with names, sections in 4-bar phrases (intros
-    and outros in 2-bar units) and the odd bars left over given to an intro or outro, else the last
-    section; without names (or when the phrases do not fit), 4-, 2- or 1-bar units."""
+def _units(sections: list[StructureSection], main_bars: int = MAIN_UNIT_BARS) -> int:
+    return sum(EDGE_UNIT_BARS if is_edge(s.name) else main_bars for s in sections)
+
+
+def _allocate_bars(ratios: list[float], total_bars: int, names: list[str] | None = None,
+                   main_bars: int = MAIN_UNIT_BARS) -> list[int]:
+    """Whole bars per section, proportional to the ratios: with names, sections in 4-bar phrases (or whole forms
+    of ``main_bars``; intros and outros in 2-bar units) and the odd bars left over given to an intro or outro, else
+    the last section; without names (or when the phrases do not fit), 4-, 2- or 1-bar units."""
     n = len(ratios)
     if names is not None and len(names) == n:
-        phrase_units = [EDGE_UNIT_BARS if is_edge(x) else MAIN_UNIT_BARS for x in names]
+        phrase_units = [EDGE_UNIT_BARS if is_edge(x) else main_bars for x in names]
         if sum(phrase_units) <= total_bars:
             return _phrase_bars(ratios, total_bars, phrase_units)
     quantum = 4 if total_bars >= 6 * n else 2 if total_bars >= 3 * n else 1
@@ -278,17 +293,25 @@ def _phrase_bars(ratios: list[float], total_bars: int, units: list[int]) -> list
         if not grow:
             break
         i = max(grow, key=lambda j: (target[j] - alloc[j]) / units[j])
-        if target[i] - alloc[i] <= 0 and room < MAIN_UNIT_BARS:
+        if target[i] - alloc[i] <= 0 and room < max(*units, MAIN_UNIT_BARS):
             break
         alloc[i] += units[i]
     rest = total_bars - sum(alloc)
     edges = [j for j in range(n) if units[j] == EDGE_UNIT_BARS]
+    main = max(*units, MAIN_UNIT_BARS)
+    if len(edges) > 1 and main > MAIN_UNIT_BARS:  # a form's leftover bars: whole units to the intro and the
+        k = 0                                     # ending in turn, the odd bar to the ending (its last chord)
+        while rest >= EDGE_UNIT_BARS:
+            alloc[edges[k % len(edges)]] += EDGE_UNIT_BARS
+            rest -= EDGE_UNIT_BARS
+            k += 1
+        edges = edges[::-1]
     alloc[edges[0] if edges else n - 1] += rest
-    mains = [j for j in range(n) if units[j] == MAIN_UNIT_BARS]
+    mains = [j for j in range(n) if units[j] == main]
     for e in edges:  # an intro or outro swollen by the odd bars gives a whole phrase to a section instead
-        while mains and alloc[e] - MAIN_UNIT_BARS >= 1 and alloc[e] >= target[e] + EDGE_UNIT_BARS:
-            alloc[e] -= MAIN_UNIT_BARS
-            alloc[max(mains, key=lambda j: target[j] - alloc[j])] += MAIN_UNIT_BARS
+        while mains and alloc[e] - main >= 1 and alloc[e] >= target[e] + EDGE_UNIT_BARS:
+            alloc[e] -= main
+            alloc[max(mains, key=lambda j: target[j] - alloc[j])] += main
     return alloc
 
 

@@ -389,3 +389,23 @@ def test_a_clip_with_room_for_one_section_keeps_the_main_strain(aurora: Aurora) 
     assert names("jazz") == ["head"]
     assert names("rnb", "binary_ab") == ["A"]
     assert names("pop") == ["chorus"]
+
+
+@pytest.mark.parametrize(("duration_s", "tempo_bpm"), [(60.0, 90), (90.0, 100), (180.0, 120)])
+def test_a_twelve_bar_blues_plays_whole_choruses(aurora: Aurora, kb: KnowledgeBase, duration_s: float,
+                                                 tempo_bpm: int) -> None:
+    """Cut into 4-bar sections, a 60 s blues played its first four bars (I IV I I) four times and never reached the
+    IV of bar 5 or the V of bar 9. Sections are whole 12-bar forms that keep their turnaround; an intro is the
+    form's last bars (ending on V, into bar 1); the piece ends on the tonic."""
+    plan = aurora.plan(parameters=PlanParameters(genre="blues", mood="soulful", tempo_bpm=tempo_bpm,
+                                                 duration_seconds=duration_s, key="G blues",
+                                                 structure="twelve_bar_blues")).structural_plan
+    assert len(plan.chord_progression.chords) == 12
+    mains = [s for s in plan.sections if s.name not in ("intro", "ending", "outro")]
+    assert mains and all(s.bars % 12 == 0 for s in mains), [(s.name, s.bars) for s in plan.sections]
+    for s in mains[:-1]:
+        assert s.chords[4].startswith("C") and s.chords[8].startswith("D") and s.chords[-1].startswith("D")
+    intro = next((s for s in plan.sections if s.name == "intro"), None)
+    if intro is not None:
+        assert intro.chords[-1].startswith("D")
+    assert plan.sections[-1].chords[-1].startswith("G")
