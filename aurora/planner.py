@@ -33,9 +33,11 @@ from knowledge_base.theory import (
     Key,
     chord_to_roman,
     estimate_key_from_chords,
+    key_of,
     parse_chord,
     parse_key_label,
     roman_to_chord,
+    transpose_chord,
     typical_key,
 )
 
@@ -95,6 +97,7 @@ class StructuralPlanner:
                 chords_per_bar=per_bar,
             ))
             start_bar += n_bars
+        modulate_sections(sections, key, params, self.kb, warnings)
         _normalise_ratios(sections)
         plan = StructuralPlan(
             structure_type=structure.name,
@@ -223,6 +226,40 @@ class StructuralPlanner:
                     kind = "fill"
             out.append(Transition(**{"from": a.name, "to": b.name, "type": kind}))
         return out
+
+
+def modulate_sections(sections: list[Section], key: Key, params: PlanParameters, kb: KnowledgeBase,
+                      warnings: list[str]) -> None:
+    """A stated key change: from the last chorus on (the pop lift), else the bridge alone, else the outro, the
+    sections play their chords a step away and name their key. A key in the other mode moves by its relative
+    (C major to A minor shares its notes: nothing to move); a clip of one section has nowhere to change."""
+    if not params.key_changes:
+        return
+    target = parse_key_label(params.key_changes[0], kb.chords)
+    if target is None:
+        warnings.append(f"Key change to '{params.key_changes[0]}' not understood; it stays in {key.label()}.")
+        return
+    relative = target if target.is_minor == key.is_minor else target.relative(kb.chords)
+    step = (relative.tonic_pc - key.tonic_pc + 6) % 12 - 6
+    roles = [section_role(s.name) for s in sections]
+    at = params.key_change_at or "last chorus"
+    if at == "bridge":
+        moved = [roles.index("bridge")] if "bridge" in roles else []
+    elif at == "outro":
+        moved = [len(sections) - 1] if roles[-1] == "edge" and len(sections) > 1 else []
+    else:
+        last = max((i for i, r in enumerate(roles) if r == "chorus"), default=None)
+        last = last if last else max((i for i, r in enumerate(roles) if r != "edge" and i), default=None)
+        moved = list(range(last, len(sections))) if last else []
+    if step == 0 or not moved:
+        reason = f"{target.label()} shares {key.label()}'s notes" if step == 0 else \
+            f"the {len(sections)}-section plan has no {at} to change in"
+        warnings.append(f"No key change: {reason}; the piece stays in {key.label()}.")
+        return
+    new_key = key_of((key.tonic_pc + step) % 12, key.mode, kb.chords)
+    for i in moved:
+        sections[i].chords = [transpose_chord(c, step, flats=new_key.prefers_flats) for c in sections[i].chords]
+        sections[i].key = new_key.label()
 
 
 def _renormalised(sections: list[StructureSection]) -> list[StructureSection]:

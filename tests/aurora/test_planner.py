@@ -3,6 +3,8 @@ transitions and a chord progression in the key."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from aurora import Aurora, PlanParameters
@@ -409,3 +411,46 @@ def test_a_twelve_bar_blues_plays_whole_choruses(aurora: Aurora, kb: KnowledgeBa
     if intro is not None:
         assert intro.chords[-1].startswith("D")
     assert plan.sections[-1].chords[-1].startswith("G")
+
+
+def test_a_stated_key_change_moves_the_last_chorus_on_or_the_bridge_alone(aurora: Aurora) -> None:
+    """The parser told the user "D major is read as a key change" and the plan stayed in C: now the sections from
+    the last chorus on play their chords a step up and name their key; a bridge's change returns home after it."""
+    def plan(**changes: Any) -> Any:
+        return aurora.plan(parameters=PlanParameters(genre="pop", mood="happy", tempo_bpm=120, duration_seconds=60,
+                                                     key="C major", structure="verse_chorus", **changes))
+
+    lifted = plan(key_changes=["D major"]).structural_plan
+    keys = [s.key for s in lifted.sections]
+    first = keys.index("D major")
+    assert lifted.sections[first].name.startswith("chorus") and set(keys[first:]) == {"D major"}
+    assert set(keys[:first]) == {None} and "chorus" not in " ".join(s.name for s in lifted.sections[first + 1:])
+    home = plan().structural_plan
+    assert lifted.sections[first].chords == [{"F": "G", "C": "D", "G": "A", "Am": "Bm"}.get(c, c)
+                                             for c in home.sections[first].chords]
+    bridge = plan(key_changes=["Eb major"], key_change_at="bridge").structural_plan
+    assert [s.name for s in bridge.sections if s.key] == ["bridge"] and bridge.sections[-1].key is None
+    assert bridge.chord_progression.key == "C"
+    for changes, said in ((["A minor"], "shares"), (["D major"], "no last chorus")):
+        result = aurora.plan(parameters=PlanParameters(genre="pop", mood="happy", tempo_bpm=120, duration_seconds=8,
+                                                       key="C major", key_changes=changes)) if said != "shares" \
+            else plan(key_changes=changes)
+        assert all(s.key is None for s in result.structural_plan.sections)
+        assert any(said in w for w in result.warnings), result.warnings
+
+
+def test_an_llm_plan_plays_the_stated_key_change_too(aurora: Aurora, kb: KnowledgeBase) -> None:
+    """The LLM tiers lay out the model's sections with the same key change as the rule planner."""
+    from aurora.contracts import ChordProgression
+    from aurora.implementations.base import Resources
+    from aurora.implementations.llm_common import PlanReply, SectionReply, layout_plan
+
+    reply = PlanReply(structure_type="pop", chord_progression=ChordProgression(key="C", mode="major",
+                                                                               chords=["C", "Am", "F", "G"]),
+                      sections=[SectionReply(name=n, duration_ratio=0.25, energy_level=0.5)
+                                for n in ("verse", "chorus", "verse 2", "chorus 2")])
+    params = PlanParameters(genre="pop", mood="happy", tempo_bpm=120, duration_seconds=40, key="C major",
+                            key_changes=["Db major"])
+    plan = layout_plan(Resources(kb=kb, parser=aurora.parser, planner=aurora.planner), reply, params)
+    assert [s.key for s in plan.sections] == [None, None, None, "Db major"]
+    assert plan.sections[-1].chords[:4] == ["Db", "Bbm", "Gb", "Ab"]

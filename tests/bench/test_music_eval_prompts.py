@@ -75,6 +75,16 @@ def test_a_mood_colour_is_read_from_the_sounding_chords(kb: KnowledgeBase) -> No
     assert {p["mood"] for p in read_prompts(DEV_PROMPTS)} - {None} <= {m.id for m in kb.moods if m.colour}
 
 
+def test_a_key_change_is_read_from_the_sections_and_their_notes(kb: KnowledgeBase) -> None:
+    score = _score()
+    assert mm.key_change_played(score, kb, None) is None and mm.key_change_played(score, kb, "D major") is False
+    score.sections[1] = SectionSpan("chorus", 4.0, 4.0, 2, 2, 0.8, "D major")
+    assert mm.key_change_played(score, kb, "D major") is False  # the bass still plays C (36) there
+    score.tracks[0].notes[-1] = Note(4.0, 2.0, 38, 90)
+    score.tracks[1].notes = [Note(4.0, 2.0, 66, 70)]
+    assert mm.key_change_played(score, kb, "D major") is True
+
+
 def test_chorus_parts_count_a_downbeat_played_ahead() -> None:
     score = _score()
     lift = mm.chorus_lift(score, np.zeros((2, 8 * 8000)), 8000)
