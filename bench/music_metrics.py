@@ -129,7 +129,7 @@ def key_change_played(score: Score, kb: Any, label: str | None) -> bool | None:
     if not label:
         return None
     wanted = theory.read_key(label, kb.chords)
-    moved = [s for s in score.sections if s.key and theory.read_key(s.key, kb.chords) == wanted]
+    moved = [s for s in score.sections if getattr(s, "key", None) and theory.read_key(s.key, kb.chords) == wanted]
     if not moved:
         return False
     scale = {(wanted.tonic_pc + i) % 12 for i in kb.chords.mode_intervals[wanted.mode]}
