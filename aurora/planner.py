@@ -260,6 +260,7 @@ def modulate_sections(sections: list[Section], key: Key, params: PlanParameters,
     for i in moved:
         sections[i].chords = [transpose_chord(c, step, flats=new_key.prefers_flats) for c in sections[i].chords]
         sections[i].key = new_key.label()
+        sections[i].description += f" Key change: {new_key.label()}."
 
 
 def _renormalised(sections: list[StructureSection]) -> list[StructureSection]:
