@@ -141,6 +141,8 @@ class KeySignatureValue(Contract):
     value: str | None = Field(default=None, description="'D minor', 'F# major', or null")
     confidence: Confidence = 0.0
     changes: list[str] = Field(default_factory=list, description="Later keys after a modulation")
+    change_at: str | None = Field(default=None, description=(
+        "Where the first change happens: 'last chorus' (also when the prompt names no place), 'bridge', 'outro'"))
 
 
 class TimeSignatureValue(Contract):
@@ -246,7 +248,12 @@ class PlanParameters(Contract):
     mood: str
     tempo_bpm: TempoBpm
     duration_seconds: DurationS
+    moods: list[str] | None = Field(default=None, description=(
+        "Every mood the prompt states, in order (the parse's stated moods; `mood` is the first mood heard, stated "
+        "or inferred). None: `mood` is the caller's own statement"))
     key: str | None = None
+    key_changes: list[str] = Field(default_factory=list, description="A later key the piece modulates to ('D major')")
+    key_change_at: str | None = Field(default=None, description="Where: 'last chorus' (the default), 'bridge', 'outro'")
     time_signature: Meter = "4/4"
     structure: str | None = None
     structure_inferred: bool = False  # the parser's guess from the genre, not the user's words
@@ -266,6 +273,8 @@ class Section(Contract):
     chords: list[str] = Field(default_factory=list, description="One chord per bar-slot of the loop")
     chords_per_bar: int = Field(default=1, ge=1, le=4,
                                 description="Chord slots a bar (harmonic rhythm): 2 in jazz and bossa nova")
+    key: str | None = Field(default=None, description="The section's key when the piece has modulated ('D major'); "
+                                                      "null: the progression's key")
 
 
 class Transition(Contract):

@@ -23,15 +23,21 @@ section with cadences placed by the section's role.
   harmonic rhythm quickens into the cadence and the cadence ends the phrase (I | I | V7 | I;
   I | I | vi | vi | ii | ii | V | I). An open loop holds its last bars, the open end resting before the loop
   comes round (I | IV | V | V; i | bVII | bVI | bVI), as a loop of odd length holds its last chord across the
-  bar line. Loops longer than 8 bars (a 12-bar blues) are their own phrase; a section shorter than the stretched
-  loop plays the loop as written, so every chord sounds (a 6-chord blues in a 4-bar chorus: E7 A7 E7 B7).
+  bar line. Loops longer than 8 bars (a 12-bar blues) are their own phrase: sections are whole forms (the
+  planner's ``form_bars``) that keep their own turnaround, an intro plays the form's last bars and only the last
+  section resolves; a section shorter than the stretched loop plays the loop as written, so every chord sounds (a
+  6-chord blues in a 4-bar chorus: E7 A7 E7 B7).
+- A stated mood with a harmony of its own (moods.yaml ``progressions``: horror's i bII, heroism's bVI bVII I)
+  chooses the progression: the genre's own that carry the mood's colour, else the mood's. The words decide the
+  harmony, as they decide the tempo: "cinematic horror ambience" played the film score's i VI III VII.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
-from knowledge_base.schema import Chords
+from knowledge_base.schema import Chords, Mood
 from knowledge_base.theory import ROMAN_RE, Key, parse_chord, roman_to_chord
 
 CHORUS = ("chorus", "hook", "drop", "climax", "refrain")
@@ -86,6 +92,38 @@ def progression_is_minor(numerals: list[str]) -> bool:
         if m and not m.group("acc") and m.group("num") in ("III", "VI", "VII"):
             return True
     return False
+
+
+def mood_progressions(moods: Sequence[Mood], genre_progressions: Sequence[list[str]],
+                      options: Sequence[list[str]], key: Key, chords: Chords, *, minor: bool) -> list[list[str]]:
+    """The progressions the first stated mood with a harmony of its own asks for: the genre's ``options`` (its
+    progressions in the key's mode) that hold a chord of the mood's colour (trap's i bII already menaces; in a
+    minor key the film score's VII is heroism's bVII), else the mood's own in the key's mode. None when no mood
+    has one, or when the genre's harmony is its extended chords (every progression of it with sevenths or more:
+    jazz, lo-fi and neo-soul keep their voicings whatever the mood)."""
+    if genre_progressions and all(any(_extended(n) for n in p) for p in genre_progressions):
+        return []
+    for mood in moods:
+        if not mood.progressions:
+            continue
+        colour = {_degree(n, key, chords) for n in mood.colour}
+        own = [list(p) for p in options if colour & {_degree(n, key, chords) for n in p}]
+        return own or [p for p in mood.progressions if progression_is_minor(p) == minor] or \
+            [in_mode(p, minor) for p in mood.progressions]
+    return []
+
+
+def _degree(numeral: str, key: Key, chords: Chords) -> tuple[int, bool] | None:
+    """Where a numeral's chord sits in ``key`` (root pitch class, minor triad), whatever its spelling or
+    extension: in A minor VII and bVII are both G, bII7 is still the Bb."""
+    m = ROMAN_RE.match(numeral.strip())
+    parsed = parse_chord(roman_to_chord(numeral, key, chords), chords) if m else None
+    return (parsed.root_pc, m.group("num").islower()) if m and parsed else None
+
+
+def _extended(numeral: str) -> bool:
+    m = ROMAN_RE.match(numeral.strip())
+    return bool(m and re.search(r"\d", m.group("suffix")))
 
 
 def in_mode(numerals: list[str], minor: bool) -> list[str]:
@@ -185,12 +223,16 @@ def section_chords(loop: list[str], name: str, n_bars: int, *, key: Key, chords:
     source = slot_loop(source, per_bar)
     phrased = phrase_loop(source, per_bar)
     source = phrased if slots >= len(phrased) else source  # a section shorter than the phrase plays every chord
+    form = len(phrased) > 8 * per_bar  # a 12-bar blues: a form longer than a phrase, with its own turnaround
+    if form and role == "edge" and not final and slots < len(source):
+        source = source[-slots:]  # an intro is the form's last bars, its turnaround (V IV I V into bar 1)
     bars = [source[i % len(source)] for i in range(slots)]
     if stated:
         return _stated_half_cadence(bars, loop, role, key, chords) if n_bars >= 4 and per_bar == 1 and \
             n_bars > len(loop) else bars
-    if n_bars < 4 or role == "loop" or (slots < len(source) + 2 * per_bar and not final):
-        return bars  # a section too short to hear its loop whole before a cadence plays the loop
+    if n_bars < 4 or (role == "loop" and not (form and final)) or (slots < len(source) + 2 * per_bar and not final) \
+            or (form and not final):
+        return bars  # a section too short to hear its loop whole before a cadence, or a whole form, plays the loop
     dominant, tonic = cadence_chords(loop, key, chords)
     if final or role == "chorus":
         bars[-2], bars[-1] = dominant, tonic

@@ -15,7 +15,17 @@ import random
 
 from aurora.contracts import ChordProgression, PlanParameters, Section, StructuralPlan, Transition
 from aurora.exceptions import PlanError
-from aurora.harmony_plan import chords_per_bar, in_mode, is_edge, phrase_loop, progression_is_minor, section_chords
+from aurora.harmony_plan import (
+    chords_per_bar,
+    in_mode,
+    is_edge,
+    mood_progressions,
+    phrase_loop,
+    progression_is_minor,
+    section_chords,
+    section_role,
+    slot_loop,
+)
 from knowledge_base import KnowledgeBase
 from knowledge_base.limits import ring_out_s
 from knowledge_base.schema import Genre, Structure, StructureSection
@@ -23,9 +33,11 @@ from knowledge_base.theory import (
     Key,
     chord_to_roman,
     estimate_key_from_chords,
+    key_of,
     parse_chord,
     parse_key_label,
     roman_to_chord,
+    transpose_chord,
     typical_key,
 )
 
@@ -57,14 +69,15 @@ class StructuralPlanner:
         structure = self._structure(params, genre, warnings)
         bar_s = seconds_per_bar(params.tempo_bpm, params.time_signature)
         total_bars = music_bars(params.duration_seconds, bar_s)
-        template = self._sections_for(structure, total_bars, params.duration_seconds)
-        bars = _allocate_bars([s.ratio for s in template], total_bars, [s.name for s in template])
         key, chords, numerals = self._progression(params, genre, warnings)
         alternatives = [] if params.chords else self._alternatives(genre, key, numerals)
         energy_level = 0.5 if params.energy_level is None else params.energy_level
         per_bar = 1 if params.chords else chords_per_bar(  # stated chords: one a bar, as the user wrote them
             next((g.harmonic_rhythm_beats for g in self.kb.genre_lineage(genre.id) if g.harmonic_rhythm_beats),
                  None), params.time_signature)
+        main_bars = form_bars(chords, per_bar)
+        template = self._sections_for(structure, total_bars, params.duration_seconds, main_bars)
+        bars = _allocate_bars([s.ratio for s in template], total_bars, [s.name for s in template], main_bars)
 
         sections: list[Section] = []
         start_bar = 0
@@ -84,6 +97,7 @@ class StructuralPlanner:
                 chords_per_bar=per_bar,
             ))
             start_bar += n_bars
+        modulate_sections(sections, key, params, self.kb, warnings)
         _normalise_ratios(sections)
         plan = StructuralPlan(
             structure_type=structure.name,
@@ -123,23 +137,28 @@ class StructuralPlanner:
         return structure
 
     @staticmethod
-    def _sections_for(structure: Structure, total_bars: int, duration_s: float = 60.0) -> list[StructureSection]:
+    def _sections_for(structure: Structure, total_bars: int, duration_s: float = 60.0,
+                      main_bars: int = MAIN_UNIT_BARS) -> list[StructureSection]:
         """The form that fits: a clip under SHORT_FORM_S plays the structure's short form (with the intro
         when there is room); sections are dropped until every one gets a whole phrase (4 bars, intros and
-        outros 2); long pieces repeat the core (sections <= 24 bars)."""
+        outros 2); long pieces repeat the core (sections <= 24 bars). A bridge or a solo goes before the verse, the
+        verse before the chorus: a 30 s jazz ballad plays its head, not a solo, and an AB form its A."""
         sections = list(structure.sections)
         if duration_s < SHORT_FORM_S:
             short = [s for s in sections if s.name in structure.short_form]
             if short:
                 edges = [s for s in sections[:1] if is_edge(s.name)]
-                room = total_bars - MAIN_UNIT_BARS * len(short)
+                room = total_bars - main_bars * len(short)
                 sections = (edges if room >= EDGE_UNIT_BARS else []) + short
-        if total_bars < _units(sections):
+        if total_bars < _units(sections, main_bars):
             keep = list(sections)
-            while len(keep) > 1 and total_bars < _units(keep):
+            while len(keep) > 1 and total_bars < _units(keep, main_bars):
                 edges = [s for s in keep if is_edge(s.name)]
-                keep.remove(edges[-1] if edges else min(keep, key=lambda s: (s.name in structure.short_form,
-                                                                             s.ratio, s.energy)))
+                mains = [s for s in keep if not is_edge(s.name)]
+                if main_bars > MAIN_UNIT_BARS and len(mains) > 1:
+                    edges = []  # a 12-bar form loses a whole chorus before its two-bar intro and ending
+                keep.remove(edges[-1] if edges else min(mains or keep, key=lambda s: (
+                    s.name in structure.short_form, _KEEP_RANK.get(section_role(s.name), 2), s.ratio, s.energy)))
             return _renormalised(keep)
         if len(sections) < len(structure.sections):
             return _renormalised(sections)
@@ -170,7 +189,10 @@ class StructuralPlanner:
         options = fitting or [in_mode(p, minor) for p in genre.progressions] or \
             chords_kb.default_progressions.get(key.mode) or \
             chords_kb.default_progressions["minor" if minor else "major"]
-        numerals = list(rng.choice(options))
+        stated_moods = params.moods if params.moods is not None else [params.mood]
+        moods = [m for m in (self.kb.find_mood(name) for name in stated_moods if name) if m is not None]
+        numerals = list(rng.choice(mood_progressions(moods, genre.progressions, options, key, chords_kb,
+                                                     minor=minor) or options))
         chords = [roman_to_chord(n, key, chords_kb) for n in numerals]
         return key, chords, numerals
 
@@ -206,6 +228,41 @@ class StructuralPlanner:
         return out
 
 
+def modulate_sections(sections: list[Section], key: Key, params: PlanParameters, kb: KnowledgeBase,
+                      warnings: list[str]) -> None:
+    """A stated key change: from the last chorus on (the pop lift), else the bridge alone, else the outro, the
+    sections play their chords a step away and name their key. A key in the other mode moves by its relative
+    (C major to A minor shares its notes: nothing to move); a clip of one section has nowhere to change."""
+    if not params.key_changes:
+        return
+    target = parse_key_label(params.key_changes[0], kb.chords)
+    if target is None:
+        warnings.append(f"Key change to '{params.key_changes[0]}' not understood; it stays in {key.label()}.")
+        return
+    relative = target if target.is_minor == key.is_minor else target.relative(kb.chords)
+    step = (relative.tonic_pc - key.tonic_pc + 6) % 12 - 6
+    roles = [section_role(s.name) for s in sections]
+    at = params.key_change_at or "last chorus"
+    if at == "bridge":
+        moved = [roles.index("bridge")] if "bridge" in roles else []
+    elif at == "outro":
+        moved = [len(sections) - 1] if roles[-1] == "edge" and len(sections) > 1 else []
+    else:
+        last = max((i for i, r in enumerate(roles) if r == "chorus"), default=None)
+        last = last if last else max((i for i, r in enumerate(roles) if r != "edge" and i), default=None)
+        moved = list(range(last, len(sections))) if last else []
+    if step == 0 or not moved:
+        reason = f"{target.label()} shares {key.label()}'s notes" if step == 0 else \
+            f"the {len(sections)}-section plan has no {at} to change in"
+        warnings.append(f"No key change: {reason}; the piece stays in {key.label()}.")
+        return
+    new_key = key_of((key.tonic_pc + step) % 12, key.mode, kb.chords)
+    for i in moved:
+        sections[i].chords = [transpose_chord(c, step, flats=new_key.prefers_flats) for c in sections[i].chords]
+        sections[i].key = new_key.label()
+        sections[i].description += f" Key change: {new_key.label()}."
+
+
 def _renormalised(sections: list[StructureSection]) -> list[StructureSection]:
     total = sum(s.ratio for s in sections)
     return [s.model_copy(update={"ratio": s.ratio / total}) for s in sections]
@@ -216,17 +273,26 @@ def music_bars(duration_s: float, bar_s: float) -> int:
     return max(1, math.floor((duration_s - ring_out_s(duration_s)) / bar_s + 1e-6))
 
 
-def _units(sections: list[StructureSection]) -> int:
-    return sum(EDGE_UNIT_BARS if is_edge(s.name) else MAIN_UNIT_BARS for s in sections)
+def form_bars(chords: list[str], per_bar: int) -> int:
+    """The bars of a main section's unit: a 4-bar phrase, or the whole form of a progression longer than a phrase
+    (a 12-bar blues is played in whole choruses: cut into 4-bar sections it played its first four bars, I IV I I,
+    over and over and never reached the IV of bar 5 or the V of bar 9)."""
+    form = len(phrase_loop(slot_loop(chords, per_bar), per_bar)) // max(per_bar, 1)
+    return form if form > 8 else MAIN_UNIT_BARS
 
 
-def _allocate_bars(ratios: list[float], total_bars: int, names: list[str] | None = None) -> list[int]:
-    """Whole bars per section, proportional to the ratios: with names, sections in 4-bar phrases (intros
-    and outros in 2-bar units) and the odd bars left over given to an intro or outro, else the last
-    section; without names (or when the phrases do not fit), 4-, 2- or 1-bar units."""
+def _units(sections: list[StructureSection], main_bars: int = MAIN_UNIT_BARS) -> int:
+    return sum(EDGE_UNIT_BARS if is_edge(s.name) else main_bars for s in sections)
+
+
+def _allocate_bars(ratios: list[float], total_bars: int, names: list[str] | None = None,
+                   main_bars: int = MAIN_UNIT_BARS) -> list[int]:
+    """Whole bars per section, proportional to the ratios: with names, sections in 4-bar phrases (or whole forms
+    of ``main_bars``; intros and outros in 2-bar units) and the odd bars left over given to an intro or outro, else
+    the last section; without names (or when the phrases do not fit), 4-, 2- or 1-bar units."""
     n = len(ratios)
     if names is not None and len(names) == n:
-        phrase_units = [EDGE_UNIT_BARS if is_edge(x) else MAIN_UNIT_BARS for x in names]
+        phrase_units = [EDGE_UNIT_BARS if is_edge(x) else main_bars for x in names]
         if sum(phrase_units) <= total_bars:
             return _phrase_bars(ratios, total_bars, phrase_units)
     quantum = 4 if total_bars >= 6 * n else 2 if total_bars >= 3 * n else 1
@@ -265,17 +331,25 @@ def _phrase_bars(ratios: list[float], total_bars: int, units: list[int]) -> list
         if not grow:
             break
         i = max(grow, key=lambda j: (target[j] - alloc[j]) / units[j])
-        if target[i] - alloc[i] <= 0 and room < MAIN_UNIT_BARS:
+        if target[i] - alloc[i] <= 0 and room < max(*units, MAIN_UNIT_BARS):
             break
         alloc[i] += units[i]
     rest = total_bars - sum(alloc)
     edges = [j for j in range(n) if units[j] == EDGE_UNIT_BARS]
+    main = max(*units, MAIN_UNIT_BARS)
+    if len(edges) > 1 and main > MAIN_UNIT_BARS:  # a form's leftover bars: whole units to the intro and the
+        k = 0                                     # ending in turn, the odd bar to the ending (its last chord)
+        while rest >= EDGE_UNIT_BARS:
+            alloc[edges[k % len(edges)]] += EDGE_UNIT_BARS
+            rest -= EDGE_UNIT_BARS
+            k += 1
+        edges = edges[::-1]
     alloc[edges[0] if edges else n - 1] += rest
-    mains = [j for j in range(n) if units[j] == MAIN_UNIT_BARS]
+    mains = [j for j in range(n) if units[j] == main]
     for e in edges:  # an intro or outro swollen by the odd bars gives a whole phrase to a section instead
-        while mains and alloc[e] - MAIN_UNIT_BARS >= 1 and alloc[e] >= target[e] + EDGE_UNIT_BARS:
-            alloc[e] -= MAIN_UNIT_BARS
-            alloc[max(mains, key=lambda j: target[j] - alloc[j])] += MAIN_UNIT_BARS
+        while mains and alloc[e] - main >= 1 and alloc[e] >= target[e] + EDGE_UNIT_BARS:
+            alloc[e] -= main
+            alloc[max(mains, key=lambda j: target[j] - alloc[j])] += main
     return alloc
 
 
@@ -294,6 +368,11 @@ def _section_chords(chords: list[str], name: str, n_bars: int) -> list[str]:
     chords = phrase_loop(chords)
     offset = len(chords) // 2 if any(w in name.lower() for w in ("bridge", "breakdown", "b section")) else 0
     return [chords[(offset + i) % len(chords)] for i in range(n_bars)]
+
+
+# which section a form that must lose some keeps longest: the chorus (the hook), then the main strain (a verse, the
+# A, the head), then anything else, a solo, and last a bridge (a contrast needs something to contrast with)
+_KEEP_RANK = {"chorus": 4, "half": 3, "other": 2, "loop": 1, "bridge": 0}
 
 
 def _minor_changes(key: Key) -> bool:

@@ -73,7 +73,8 @@ def read_prompts(path: Path = DEV_PROMPTS) -> list[dict[str, Any]]:
         rows.append({"text": text.strip(), "tempo": float(found["tempo"]) if "tempo" in found else None,
                      "key": found["key"].replace("_", " ") if "key" in found else None, "meter": found.get("meter"),
                      "inst": [x for x in found.get("inst", "").split(",") if x],
-                     "chords": [x for x in found.get("chords", "").split(",") if x]})
+                     "chords": [x for x in found.get("chords", "").split(",") if x], "mood": found.get("mood"),
+                     "change": found["change"].replace("_", " ") if "change" in found else None})
     return rows
 
 
@@ -143,7 +144,9 @@ def evaluate(engine: Engine, kb: KnowledgeBase, aurora: Any, prompt: dict[str, A
         "tracks": [f"{t.name}:{t.instrument_id}" for t in score.tracks],
         "sections": [(s.name, s.bars) for s in score.sections],
         "plan_bars": int(plan["total_bars"]), "score_bars": mm.music_bars(score),
-        "harmony": mm.harmony(score, plan, prompt["chords"]),
+        "harmony": {**mm.harmony(score, plan, prompt["chords"]),
+                    "mood_colour": mm.mood_colour_sounds(score, kb, prompt.get("mood")),
+                    "key_change": mm.key_change_played(score, kb, prompt.get("change"))},
         "instruments": mm.instruments(score, result.stems, result.mix, as_played(
             kb, prompt["inst"], score.genre_id, {t.instrument_id for t in score.tracks}), lineup, kit_ids),
         "feel": mm.feel(score), "melody": mm.melody(score, family, rng),
@@ -226,6 +229,8 @@ def criteria(rows: list[dict[str, Any]], longs: list[dict[str, Any]], seeds: lis
         "harmony: chords a bar (jazz, bossa)": mm.mean_of(
             r["harmony"]["chords_per_bar"] for r in every if r["genre"] in TWO_A_BAR),
         "harmony: stated chords kept": mm.mean_of(x["stated_chords_kept"] for x in h),
+        "harmony: a stated mood's own harmony sounds (horror's bII...)": mm.mean_of(x.get("mood_colour") for x in h),
+        "harmony: a stated key change is played": mm.mean_of(x.get("key_change") for x in h),
         "harmony: bridge differs >=50% (song forms)": mm.mean_of(
             x["bridge_differs"] >= 0.5 for x in h if x["bridge_differs"] is not None),
         # the issue asks it of song forms (a verse and a bridge); a loop form whose own loop has no V is reported

@@ -99,6 +99,45 @@ def harmony(score: Score, plan: dict[str, Any], stated_chords: list[str]) -> dic
             "bridge_differs": bridge, "chords": symbols}
 
 
+def mood_colour_sounds(score: Score, kb: Any, mood_id: str | None) -> bool | None:
+    """A stated mood with a harmony of its own (moods.yaml ``colour``: horror's bII, heroism's bVII) has a chord of
+    that colour in the score, root and third as the numeral says: the words reached the harmony. None for other
+    moods."""
+    from knowledge_base import theory
+
+    mood = kb.find_mood(mood_id) if mood_id else None
+    if mood is None or not mood.colour:
+        return None
+    key = theory.key_of(score.key_tonic_pc, score.key_mode, kb.chords)
+    wanted = set()
+    for numeral in mood.colour:
+        read = theory.read_chord(theory.roman_to_chord(numeral, key, kb.chords), kb.chords)
+        if read is not None:
+            wanted.add((read.root_pc, numeral.lstrip("b#").islower()))
+
+    def minor(c: Any) -> bool:
+        return (c.root_pc + 3) % 12 in c.pitch_classes and (c.root_pc + 4) % 12 not in c.pitch_classes
+
+    return any((c.root_pc, minor(c)) in wanted for c in score.chords)
+
+
+def key_change_played(score: Score, kb: Any, label: str | None) -> bool | None:
+    """A stated key change is played: some section names the new key, and the band's notes in it are that key's
+    (>= 80% of the pitched notes starting there in its scale). None when no change is stated."""
+    from knowledge_base import theory
+
+    if not label:
+        return None
+    wanted = theory.read_key(label, kb.chords)
+    moved = [s for s in score.sections if getattr(s, "key", None) and theory.read_key(s.key, kb.chords) == wanted]
+    if not moved:
+        return False
+    scale = {(wanted.tonic_pc + i) % 12 for i in kb.chords.mode_intervals[wanted.mode]}
+    pitches = [n.pitch % 12 for t in score.tracks if not t.is_drum for n in t.notes
+               if any(s.start_s <= n.start_s < s.start_s + s.duration_s for s in moved)]
+    return bool(pitches) and float(np.mean([p in scale for p in pitches])) >= 0.8
+
+
 def root_heard(score: Score, chord: Any) -> bool:
     """A chord span's root sounds in the band (bass, comping, pads; not the drums or the lead): a note of
     that pitch class starts inside the span or still sounds at its start."""

@@ -16,6 +16,7 @@ import soundfile as sf
 
 from engine.exceptions import ExportError
 from engine.score import Score
+from knowledge_base.theory import pitch_class
 
 # The one owner of the output limits: Aurora's generate flow, CLI and UI import these, never restate them.
 AudioFormat = Literal["wav", "flac", "mp3"]
@@ -30,6 +31,14 @@ DEFAULT_CHANNELS: Channels = 2
 _SF = {"wav": ("WAV", "PCM_16"), "flac": ("FLAC", "PCM_16")}
 _MAJOR_KEYS = ("C", "Db", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B")
 _MINOR_KEYS = ("Cm", "C#m", "Dm", "Ebm", "Em", "Fm", "F#m", "Gm", "G#m", "Am", "Bbm", "Bm")
+_MINOR_MODES = ("minor", "dorian", "phrygian", "locrian", "aeolian")
+
+
+def _midi_key(label: str) -> str:
+    """A section's key label ('D major', 'Bb minor', 'E dorian') as a MIDI key signature name."""
+    tonic, _, mode = label.strip().partition(" ")
+    minor = any(mode.lower().replace("harmonic_", "").startswith(m) for m in _MINOR_MODES)
+    return (_MINOR_KEYS if minor else _MAJOR_KEYS)[pitch_class(tonic)]
 
 
 def check_format(fmt: str) -> AudioFormat:
@@ -129,11 +138,16 @@ def midi_bytes(score: Score, *, ticks_per_beat: int = 480) -> bytes:
     mid.tracks.append(conductor)
     ticks_per_s = ticks_per_beat * score.quarter_bpm / 60.0
     now = 0
-    for section in score.sections:  # a marker at each section start: a DAW shows the form
+    sounding = key
+    for section in score.sections:  # a marker at each section start: a DAW shows the form (and a key change)
         tick = round(section.start_s * ticks_per_s)
         conductor.append(mido.MetaMessage("marker", text=f"{section.name} (bar {section.start_bar + 1})",
                                           time=max(tick - now, 0)))
         now = max(tick, now)
+        here = _midi_key(section.key) if section.key else key
+        if here != sounding:
+            conductor.append(mido.MetaMessage("key_signature", key=here, time=0))
+            sounding = here
     channel = 0
     for track in score.tracks:
         if track.is_drum:

@@ -35,6 +35,7 @@ class SectionIn(_In):
     duration_s: float = Field(default=0.0, ge=0.0)
     chords: list[str] = Field(default_factory=list)
     chords_per_bar: int = Field(default=1, ge=1, le=4)  # chord slots a bar: chords[b * per_bar + k]
+    key: str | None = None  # the section's key after a key change ("D major"); None: the progression's key
 
 
 class TransitionIn(_In):

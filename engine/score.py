@@ -51,6 +51,7 @@ class SectionSpan:
     start_bar: int
     bars: int
     energy: float
+    key: str | None = None  # the section's key when the piece has modulated (a last chorus up a step)
 
 
 @dataclass(frozen=True, slots=True)

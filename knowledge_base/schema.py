@@ -152,6 +152,12 @@ class Mood(Entry):
     articulation: Literal["legato", "staccato", "mixed", "accented", "sustained"]
     anchors: list[str] = Field(min_length=1)
     audioset: list[str] = []
+    progressions: list[list[str]] = Field(
+        default=[], description="Harmony the mood asks for when the genre has none of its colour (roman numerals, "
+                                "as genres list them): a horror cue's Phrygian half-step, i bII")
+    colour: list[str] = Field(
+        default=[], description="Numerals (no suffix) that carry the mood's harmony: a genre progression holding one "
+                                "already plays the mood (trap's i bII is menacing as written)")
 
 
 class StructureSection(Entry):

@@ -172,6 +172,18 @@ def read_chord(symbol: str, chords: Chords) -> Chord | None:
                  pitch_class(bass) if bass else None, symbol.strip())
 
 
+def transpose_chord(symbol: str, semitones: int, *, flats: bool) -> str:
+    """A chord symbol moved by ``semitones``, its suffix and slash bass kept as written ('Am7/G' up 2 is 'Bm7/A');
+    roots spelt with flats or sharps as the new key prefers. A symbol with no root comes back unchanged."""
+    m = _LENIENT_CHORD_RE.match(symbol.replace("♯", "#").replace("♭", "b"))
+    if not m:
+        return symbol
+    root = note_name(pitch_class(m.group(1).upper() + m.group(2)) + semitones, flats=flats)
+    bass = m.group(4)
+    moved_bass = "/" + note_name(pitch_class(bass[0].upper() + bass[1:]) + semitones, flats=flats) if bass else ""
+    return root + m.group(3) + moved_bass
+
+
 def chord_from_match(m: re.Match[str]) -> Chord:
     acc = m.group("acc").replace("♯", "#").replace("♭", "b")
     root = m.group("root") + acc
@@ -241,7 +253,8 @@ def roman_to_chord(numeral: str, key: Key, chords: Chords) -> str:
         quality = suffix if suffix in chords.qualities else ("m" if minor else "")
     if quality not in chords.qualities:
         quality = "m" if minor else ""
-    return note_name(root_pc, flats=key.prefers_flats) + quality
+    # a flattened degree is spelt flat whatever the key (bVI in C is Ab, not G#), a sharpened one sharp
+    return note_name(root_pc, flats=acc in "b♭" if acc else key.prefers_flats) + quality
 
 
 def chord_to_roman(symbol: str, key: Key, chords: Chords) -> str:

@@ -38,7 +38,14 @@ from aurora.contracts import (
 )
 from aurora.exceptions import ParseError, ValidationError
 from aurora.implementations.base import ParseOutput, PlanOutput, Resources
-from aurora.planner import _allocate_bars, _normalise_ratios, _section_chords, music_bars, seconds_per_bar
+from aurora.planner import (
+    _allocate_bars,
+    _normalise_ratios,
+    _section_chords,
+    modulate_sections,
+    music_bars,
+    seconds_per_bar,
+)
 from knowledge_base import KnowledgeBase
 from knowledge_base.theory import chord_to_roman, parse_chord, parse_key_label
 
@@ -202,6 +209,7 @@ def layout_plan(resources: Resources, reply: PlanReply, params: PlanParameters) 
                                 start_s=round(start_s, 4), duration_s=round(duration_s, 4),
                                 chords=_section_chords(chords, s.name, n_bars)))
         start_bar += n_bars
+    modulate_sections(sections, key, params, resources.kb, [])  # a stated key change, as the rule planner plays it
     _normalise_ratios(sections)
     names = {s.name for s in sections}
     return StructuralPlan(

@@ -33,6 +33,7 @@ from aurora.parser.genre import GenreRanker, GenreScore
 from aurora.parser.habits import usual_key, usual_mode, usual_tempo
 from aurora.parser.instruments import InstrumentFinding, InstrumentParser
 from aurora.parser.key import parse_key
+from aurora.parser.key_change import parse_key_change, with_key_change
 from aurora.parser.meter import parse_meter
 from aurora.parser.mood import MoodFinding, MoodParser
 from aurora.parser.structure import StructureParser, TextureParser
@@ -206,6 +207,7 @@ class SemanticParser:
             later = ", ".join(key_value.changes)
             verb = "is read as a key change" if len(key_value.changes) == 1 else "are read as key changes"
             warnings.append(f"Several keys are named; {key_value.value} is the key and {later} {verb}.")
+        key_value = with_key_change(key_value, parse_key_change(text), self.kb.chords, warnings)
 
         params = ParsedMusicalParameters(
             genre=GenreValue(value=genre.name, confidence=round(genre_conf, 3)),

@@ -27,6 +27,9 @@ from engine.structure.harmony import (
     POWER_CHORD_ROOTS,
     Chord,
     CompStyle,
+    bar_chord_spans,
+    change_in_bar,
+    chord_span,
     comp_bar,
     parse_chord,
     parse_grid,
@@ -35,6 +38,7 @@ from engine.structure.harmony import (
 )
 from engine.structure.melody import SINGING_FAMILIES, TESSITURA, MelodyWriter, counter_line
 from engine.structure.meter import Meter
+from engine.structure.modulation import home_chords, key_spans, move_sections, section_step
 from engine.structure.orchestration import orchestrate
 from engine.structure.parts import make_tracks, percussion_bar, percussion_voices
 from engine.structure.riffs import riff_bass_bar, riff_for
@@ -80,32 +84,6 @@ def allocate_bars(ratios: list[float], music_bars: int) -> list[int]:
     return out
 
 
-def _chord_span(chord: Chord, start_s: float, duration_s: float) -> ChordSpan:
-    return ChordSpan(start_s, duration_s, chord.symbol, chord.root_pc, chord.pitch_classes, chord.bass_pc)
-
-
-def bar_chord_spans(slots: list[Chord], bar_start_s: float, bar_s: float) -> list[ChordSpan]:
-    """A bar's chord slots as spans, a chord repeated in the next slot held over it (ii7 V7 | I I -> I held)."""
-    spans: list[ChordSpan] = []
-    slot_s = bar_s / len(slots)
-    for k, chord in enumerate(slots):
-        if spans and spans[-1].symbol == chord.symbol:
-            last = spans[-1]
-            spans[-1] = ChordSpan(last.start_s, last.duration_s + slot_s, last.symbol, last.root_pc,
-                                  last.pitch_classes, last.bass_pc)
-        else:
-            spans.append(_chord_span(chord, bar_start_s + k * slot_s, slot_s))
-    return spans
-
-
-def _change_in_bar(spans: list[ChordSpan], bar_s: float, steps: int) -> tuple[int, ChordSpan] | None:
-    """(step, chord) where the harmony changes within the bar (the engine plays at most one change a bar
-    in the bass and the melody; the comping plays every span)."""
-    if len(spans) < 2:
-        return None
-    return round((spans[1].start_s - spans[0].start_s) / bar_s * steps), spans[1]
-
-
 def _transition_type(plan: PlanIn, a: SectionIn, b: SectionIn) -> str:
     for t in plan.transitions:
         if t.from_ == a.name and t.to == b.name:
@@ -146,18 +124,20 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
                   texture_layers=texture_layers(params.textures, kb))
     bar_spans: list[list[ChordSpan]] = []  # the chords of every bar: one, or two where the genre changes faster
     bar = 0
-    for section, count in sections:
-        own = [c for c in (parse_chord(x, kb.chords) for x in section.chords) if c] or global_chords
+    steps = [section_step(s.key, key, kb.chords) for s, _ in sections]  # a key change: composed home, moved after
+    for (section, count), step in zip(sections, steps, strict=True):
+        own = home_chords([c for c in (parse_chord(x, kb.chords) for x in section.chords) if c], step,
+                          flats=key.prefers_flats) or global_chords
         per_bar = section.chords_per_bar if len(own) == len(section.chords) else 1
         e, _ = energy_level(section.energy_level, global_energy)
-        score.sections.append(SectionSpan(section.name, bar * bar_s, count * bar_s, bar, count, e))
+        score.sections.append(SectionSpan(section.name, bar * bar_s, count * bar_s, bar, count, e, section.key))
         for b in range(count):
             bar_spans.append(bar_chord_spans([own[(b * per_bar + k) % len(own)] for k in range(per_bar)],
                                              (bar + b) * bar_s, bar_s))
         bar += count
     score.chords = [c for spans in bar_spans for c in spans]
     bar_chords = [spans[0] for spans in bar_spans]  # the chord each bar starts on
-    changes = [_change_in_bar(spans, bar_s, n) for spans in bar_spans]  # (step, chord) of a change within
+    changes = [change_in_bar(spans, bar_s, n) for spans in bar_spans]  # (step, chord) of a change within
 
     # 3. groove and orchestra
     groove, style = select_groove(kb.grooves, lineage, meter)
@@ -373,11 +353,12 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
         hairpin_touch(score, gains)
 
     # 5. the ending: a tonic chord on the bar line that rings to the end
-    _ending(score, by_role, tonic_chord=_chord_span(tonic_chord, 0.0, 0.0), end_bar_s=music_bars * bar_s,
+    _ending(score, by_role, tonic_chord=chord_span(tonic_chord, 0.0, 0.0), end_bar_s=music_bars * bar_s,
             voicings=voicings, melody_last=melody.last_pitch, power=power)
     for track in tracks:
         track.notes = sorted((nt for nt in track.notes if nt.start_s < duration_s), key=lambda nt: nt.start_s)
     score.tracks = [t for t in tracks if t.notes]  # a part with nothing to play exports no silent stem
+    move_sections(score, key_spans(score.sections, steps, kb.chords))
     # 6. one feel for the whole band: swing, push and pull, human timing and velocity
     feel.apply(score, feel.GrooveMap(swing, swing_unit, style.humanize_ms),
                {"feel:" + t.name: rng_for(seed, "feel:" + t.name) for t in score.tracks})

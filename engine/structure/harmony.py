@@ -34,6 +34,32 @@ def parse_chord(symbol: str, chords: Chords) -> Chord | None:
     return Chord(read.symbol, read.root_pc, pcs, read.bass_pc if read.bass_pc is not None else read.root_pc)
 
 
+def chord_span(chord: Chord, start_s: float, duration_s: float) -> ChordSpan:
+    return ChordSpan(start_s, duration_s, chord.symbol, chord.root_pc, chord.pitch_classes, chord.bass_pc)
+
+
+def bar_chord_spans(slots: list[Chord], bar_start_s: float, bar_s: float) -> list[ChordSpan]:
+    """A bar's chord slots as spans, a chord repeated in the next slot held over it (ii7 V7 | I I -> I held)."""
+    spans: list[ChordSpan] = []
+    slot_s = bar_s / len(slots)
+    for k, chord in enumerate(slots):
+        if spans and spans[-1].symbol == chord.symbol:
+            last = spans[-1]
+            spans[-1] = ChordSpan(last.start_s, last.duration_s + slot_s, last.symbol, last.root_pc,
+                                  last.pitch_classes, last.bass_pc)
+        else:
+            spans.append(chord_span(chord, bar_start_s + k * slot_s, slot_s))
+    return spans
+
+
+def change_in_bar(spans: list[ChordSpan], bar_s: float, steps: int) -> tuple[int, ChordSpan] | None:
+    """(step, chord) where the harmony changes within the bar (the engine plays at most one change a bar
+    in the bass and the melody; the comping plays every span)."""
+    if len(spans) < 2:
+        return None
+    return round((spans[1].start_s - spans[0].start_s) / bar_s * steps), spans[1]
+
+
 def chord_tones_in_range(pcs: tuple[int, ...], low: int, high: int) -> list[int]:
     return [p for p in range(low, high + 1) if p % 12 in pcs]
 

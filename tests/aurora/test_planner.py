@@ -3,6 +3,8 @@ transitions and a chord progression in the key."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from aurora import Aurora, PlanParameters
@@ -319,3 +321,136 @@ def test_a_blues_in_a_plays_the_blues_changes_and_a_minor_blues_its_own(aurora: 
     assert set(blues) <= {"A7", "D7", "E7", "A", "D", "E"}, blues
     minor = [parse_chord(c, kb.chords) for c in chords("A minor")]
     assert any(c is not None and c.root_pc == 9 and c.is_minor(kb.chords) for c in minor)
+
+
+@pytest.mark.parametrize("mood", ["scary", "menacing", "eerie", "suspenseful"])
+def test_a_stated_dark_mood_plays_its_own_harmony(aurora: Aurora, kb: KnowledgeBase, mood: str) -> None:
+    """A horror or suspense cue played the film score's i VI III VII like any other: the stated mood now chooses
+    a progression of its colour (the Phrygian bII or the minor bvi) in every seed."""
+    found = kb.find_mood(mood)
+    assert found is not None and found.progressions
+    for seed in range(4):
+        plan = aurora.plan(parameters=PlanParameters(genre="film_score", mood=mood, tempo_bpm=90, duration_seconds=30,
+                                                     key="D minor", seed=seed)).structural_plan
+        numerals = plan.chord_progression.roman_numerals
+        assert numerals in found.progressions
+        assert set(numerals) & set(found.colour)
+
+
+def test_a_genre_progression_of_the_mood_colour_wins(aurora: Aurora) -> None:
+    """Trap already has a menacing i bII: a menacing trap beat plays the genre's own, not the mood's."""
+    for seed in range(4):
+        plan = aurora.plan(parameters=PlanParameters(genre="trap", mood="menacing", tempo_bpm=140, duration_seconds=30,
+                                                     key="C minor", seed=seed)).structural_plan
+        assert plan.chord_progression.roman_numerals == ["i", "bII"]
+        assert plan.chord_progression.chords == ["Cm", "Db"]
+
+
+def test_a_heroic_theme_plays_the_heroic_cadence_in_either_mode(aurora: Aurora) -> None:
+    """In C major the mood's bVI bVII I (spelt flat: Ab Bb C); in D minor the film score's own i VI III VII already
+    holds that colour (Bb and C are the minor key's own VI and VII), so the genre's progression plays."""
+    for seed in range(4):
+        major = aurora.plan(parameters=PlanParameters(genre="film_score", mood="heroic", tempo_bpm=100,
+                                                      duration_seconds=30, key="C major", seed=seed)).structural_plan
+        assert {"Ab", "Bb"} & set(major.chord_progression.chords) and major.chord_progression.chords[0] == "C"
+        minor = aurora.plan(parameters=PlanParameters(genre="film_score", mood="heroic", tempo_bpm=100,
+                                                      duration_seconds=30, key="D minor", seed=seed)).structural_plan
+        assert minor.chord_progression.chords[0] == "Dm" and {"Bb", "C"} & set(minor.chord_progression.chords)
+
+
+def test_extended_harmony_and_unstated_moods_keep_the_genre_progression(aurora: Aurora) -> None:
+    """Lo-fi's harmony is its ninths: a spooky lo-fi beat keeps them. A mood the parser only inferred (moods=[])
+    chooses nothing."""
+    lofi = aurora.plan(parameters=PlanParameters(genre="lofi_hip_hop", mood="scary", tempo_bpm=80,
+                                                 duration_seconds=30)).structural_plan
+    assert all(any(ch.isdigit() for ch in n) for n in lofi.chord_progression.roman_numerals)
+    for seed in range(4):
+        told = PlanParameters(genre="film_score", mood="scary", tempo_bpm=90, duration_seconds=30, key="D minor",
+                              seed=seed)
+        plain = aurora.plan(parameters=told.model_copy(update={"mood": "calm"})).structural_plan
+        inferred = aurora.plan(parameters=told.model_copy(update={"moods": []})).structural_plan
+        assert inferred.chord_progression == plain.chord_progression
+
+
+@pytest.mark.parametrize("prompt", ["cinematic horror ambience, dissonant strings, no drums",
+                                    "creepy music box melody for a haunted house", "a sinister villain theme"])
+def test_prompts_that_state_menace_plan_its_harmony(aurora: Aurora, prompt: str) -> None:
+    numerals = aurora.process(prompt=prompt, duration_s=30, seed=0).plan.structural_plan.chord_progression
+    assert {"bII", "bvi"} & set(numerals.roman_numerals), numerals
+
+
+def test_a_clip_with_room_for_one_section_keeps_the_main_strain(aurora: Aurora) -> None:
+    """Seven bars of a slow ballad hold one section: it was the AB form's B (its bridge) and the jazz form's first
+    solo, a contrast with nothing to contrast with and a solo with no tune. Now the A, the head, and a pop form's
+    chorus."""
+    def names(genre: str, structure: str | None = None) -> list[str]:
+        plan = aurora.plan(parameters=PlanParameters(genre=genre, mood="calm", tempo_bpm=60, duration_seconds=30,
+                                                     structure=structure)).structural_plan
+        return [s.name for s in plan.sections]
+
+    assert names("jazz") == ["head"]
+    assert names("rnb", "binary_ab") == ["A"]
+    assert names("pop") == ["chorus"]
+
+
+@pytest.mark.parametrize(("duration_s", "tempo_bpm"), [(60.0, 90), (90.0, 100), (180.0, 120)])
+def test_a_twelve_bar_blues_plays_whole_choruses(aurora: Aurora, kb: KnowledgeBase, duration_s: float,
+                                                 tempo_bpm: int) -> None:
+    """Cut into 4-bar sections, a 60 s blues played its first four bars (I IV I I) four times and never reached the
+    IV of bar 5 or the V of bar 9. Sections are whole 12-bar forms that keep their turnaround; an intro is the
+    form's last bars (ending on V, into bar 1); the piece ends on the tonic."""
+    plan = aurora.plan(parameters=PlanParameters(genre="blues", mood="soulful", tempo_bpm=tempo_bpm,
+                                                 duration_seconds=duration_s, key="G blues",
+                                                 structure="twelve_bar_blues")).structural_plan
+    assert len(plan.chord_progression.chords) == 12
+    mains = [s for s in plan.sections if s.name not in ("intro", "ending", "outro")]
+    assert mains and all(s.bars % 12 == 0 for s in mains), [(s.name, s.bars) for s in plan.sections]
+    for s in mains[:-1]:
+        assert s.chords[4].startswith("C") and s.chords[8].startswith("D") and s.chords[-1].startswith("D")
+    intro = next((s for s in plan.sections if s.name == "intro"), None)
+    if intro is not None:
+        assert intro.chords[-1].startswith("D")
+    assert plan.sections[-1].chords[-1].startswith("G")
+
+
+def test_a_stated_key_change_moves_the_last_chorus_on_or_the_bridge_alone(aurora: Aurora) -> None:
+    """The parser told the user "D major is read as a key change" and the plan stayed in C: now the sections from
+    the last chorus on play their chords a step up and name their key; a bridge's change returns home after it."""
+    def plan(**changes: Any) -> Any:
+        return aurora.plan(parameters=PlanParameters(genre="pop", mood="happy", tempo_bpm=120, duration_seconds=60,
+                                                     key="C major", structure="verse_chorus", **changes))
+
+    lifted = plan(key_changes=["D major"]).structural_plan
+    keys = [s.key for s in lifted.sections]
+    first = keys.index("D major")
+    assert lifted.sections[first].name.startswith("chorus") and set(keys[first:]) == {"D major"}
+    assert set(keys[:first]) == {None} and "chorus" not in " ".join(s.name for s in lifted.sections[first + 1:])
+    home = plan().structural_plan
+    assert lifted.sections[first].chords == [{"F": "G", "C": "D", "G": "A", "Am": "Bm"}.get(c, c)
+                                             for c in home.sections[first].chords]
+    bridge = plan(key_changes=["Eb major"], key_change_at="bridge").structural_plan
+    assert [s.name for s in bridge.sections if s.key] == ["bridge"] and bridge.sections[-1].key is None
+    assert bridge.chord_progression.key == "C"
+    for changes, said in ((["A minor"], "shares"), (["D major"], "no last chorus")):
+        result = aurora.plan(parameters=PlanParameters(genre="pop", mood="happy", tempo_bpm=120, duration_seconds=8,
+                                                       key="C major", key_changes=changes)) if said != "shares" \
+            else plan(key_changes=changes)
+        assert all(s.key is None for s in result.structural_plan.sections)
+        assert any(said in w for w in result.warnings), result.warnings
+
+
+def test_an_llm_plan_plays_the_stated_key_change_too(aurora: Aurora, kb: KnowledgeBase) -> None:
+    """The LLM tiers lay out the model's sections with the same key change as the rule planner."""
+    from aurora.contracts import ChordProgression
+    from aurora.implementations.base import Resources
+    from aurora.implementations.llm_common import PlanReply, SectionReply, layout_plan
+
+    reply = PlanReply(structure_type="pop", chord_progression=ChordProgression(key="C", mode="major",
+                                                                               chords=["C", "Am", "F", "G"]),
+                      sections=[SectionReply(name=n, duration_ratio=0.25, energy_level=0.5)
+                                for n in ("verse", "chorus", "verse 2", "chorus 2")])
+    params = PlanParameters(genre="pop", mood="happy", tempo_bpm=120, duration_seconds=40, key="C major",
+                            key_changes=["Db major"])
+    plan = layout_plan(Resources(kb=kb, parser=aurora.parser, planner=aurora.planner), reply, params)
+    assert [s.key for s in plan.sections] == [None, None, None, "Db major"]
+    assert plan.sections[-1].chords[:4] == ["Db", "Bbm", "Gb", "Ab"]

@@ -31,6 +31,18 @@ def test_a_waltz_alone_is_a_waltz(aurora: Aurora) -> None:
     assert p.tempo.bpm <= 110  # gentle: the slow end of the waltz range, not its 150 BPM Viennese habit
 
 
+@pytest.mark.parametrize(("prompt", "low", "high"), [
+    ("a waltz", 84, 110), ("waltz for strings and flute", 84, 110),  # the ballroom's slow waltz
+    ("viennese waltz", 168, 186), ("a strauss waltz for orchestra", 168, 186), ("Vienna waltz, grand", 168, 186),
+])
+def test_a_waltz_is_slow_unless_it_is_viennese(aurora: Aurora, prompt: str, low: int, high: int) -> None:
+    """The issue's tempo table: a gentle waltz about 84-100, a Viennese one 170-180. A plain waltz played at 150,
+    between the two dances."""
+    p = aurora.parse(prompt=prompt).parsed_parameters
+    assert (p.sub_genre.value or p.genre.value) == "Waltz" and p.time_signature.value == "3/4"
+    assert low <= p.tempo.bpm <= high, p.tempo
+
+
 def test_swinging_sets_a_swing_feel_the_engine_reads(aurora: Aurora) -> None:
     p = aurora.parse(prompt="a jazz trio swinging at 140 bpm").parsed_parameters
     assert p.genre.value == "Jazz" and p.tempo.bpm == 140

@@ -59,6 +59,32 @@ def test_harmony_measures_chords_within_the_bar(kb: KnowledgeBase) -> None:
     assert mm.ii_v_kept(["Dm7", "G7"], ["Dm7", "C", "G7"], kb) is False
 
 
+def test_a_mood_colour_is_read_from_the_sounding_chords(kb: KnowledgeBase) -> None:
+    """C minor: a Db (bII) is horror's colour, a Dbm is not; heroism's bVII is a Bb major chord; a mood with no
+    harmony of its own is not measured."""
+    score = _score()
+    score.key_tonic_pc, score.key_mode, score.key_is_minor = 0, "minor", True
+    score.chords = [ChordSpan(0.0, 2.0, "Cm", 0, (0, 3, 7), 0), ChordSpan(2.0, 2.0, "Dbm", 1, (1, 4, 8), 1)]
+    assert mm.mood_colour_sounds(score, kb, "scary") is False
+    score.chords.append(ChordSpan(4.0, 2.0, "Db", 1, (1, 5, 8), 1))
+    assert mm.mood_colour_sounds(score, kb, "scary") is True
+    assert mm.mood_colour_sounds(score, kb, "heroic") is False
+    score.chords.append(ChordSpan(6.0, 2.0, "Bb", 10, (10, 2, 5), 10))
+    assert mm.mood_colour_sounds(score, kb, "heroic") is True
+    assert mm.mood_colour_sounds(score, kb, "happy") is None and mm.mood_colour_sounds(score, kb, None) is None
+    assert {p["mood"] for p in read_prompts(DEV_PROMPTS)} - {None} <= {m.id for m in kb.moods if m.colour}
+
+
+def test_a_key_change_is_read_from_the_sections_and_their_notes(kb: KnowledgeBase) -> None:
+    score = _score()
+    assert mm.key_change_played(score, kb, None) is None and mm.key_change_played(score, kb, "D major") is False
+    score.sections[1] = SectionSpan("chorus", 4.0, 4.0, 2, 2, 0.8, "D major")
+    assert mm.key_change_played(score, kb, "D major") is False  # the bass still plays C (36) there
+    score.tracks[0].notes[-1] = Note(4.0, 2.0, 38, 90)
+    score.tracks[1].notes = [Note(4.0, 2.0, 66, 70)]
+    assert mm.key_change_played(score, kb, "D major") is True
+
+
 def test_chorus_parts_count_a_downbeat_played_ahead() -> None:
     score = _score()
     lift = mm.chorus_lift(score, np.zeros((2, 8 * 8000)), 8000)

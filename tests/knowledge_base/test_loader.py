@@ -13,6 +13,7 @@ import yaml
 import knowledge_base
 from knowledge_base import DEFAULT_DIR, KnowledgeBase, KnowledgeBaseError
 from knowledge_base.loader import read_yaml
+from knowledge_base.theory import key_of, roman_to_chord
 
 
 def test_sizes(kb: KnowledgeBase) -> None:
@@ -31,6 +32,19 @@ def test_every_genre_is_usable(kb: KnowledgeBase) -> None:
         assert genre.tempo_bpm.min <= genre.tempo_bpm.typical <= genre.tempo_bpm.max
         assert genre.anchors and all(len(a.split()) >= 4 for a in genre.anchors), genre.id
         assert kb.find_genre(genre.name) is not None
+
+
+def test_every_progression_is_written_in_roman_numerals(kb: KnowledgeBase) -> None:
+    """Genres' and moods' progressions are read by the planner: a numeral it cannot read would raise mid-plan. A
+    mood's colour names numerals its own progressions play (the planner looks for them in the genre's)."""
+    c_minor = key_of(0, "minor", kb.chords)
+    for entry, progressions in [(g.id, g.progressions) for g in kb.genres] + [(m.id, m.progressions) for m in kb.moods]:
+        for progression in progressions:
+            assert all(roman_to_chord(n, c_minor, kb.chords) for n in progression), entry
+    for mood in kb.moods:
+        assert bool(mood.progressions) == bool(mood.colour), mood.id
+        played = {n for p in mood.progressions for n in p}
+        assert set(mood.colour) <= played, mood.id
 
 
 def test_lookups_by_alias(kb: KnowledgeBase) -> None:

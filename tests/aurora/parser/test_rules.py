@@ -134,6 +134,9 @@ def test_roman_numerals(kb: KnowledgeBase) -> None:
     assert roman_to_chord("VI", a_minor, kb.chords) == "F"
     assert roman_to_chord("bVII", a_minor, kb.chords) == "G"
     assert roman_to_chord("ii7", c_major, kb.chords) == "Dm7"
+    # a flattened degree is spelt flat in a sharp or natural key (a heroic C Ab Bb C, not C G# A# C)
+    assert [roman_to_chord(n, c_major, kb.chords) for n in ("bVI", "bVII", "bII", "bvi")] == ["Ab", "Bb", "Db", "Abm"]
+    assert roman_to_chord("bII", a_minor, kb.chords) == "Bb" and roman_to_chord("#iv", c_major, kb.chords) == "F#m"
     assert chord_to_roman("Am", c_major, kb.chords) == "vi"
     assert chord_to_roman("Bb", c_major, kb.chords) == "bVII"
 

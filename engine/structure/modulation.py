@@ -1,0 +1,81 @@
+"""Key changes: a plan's section in another key (a last chorus up a half step) is composed in the home key and moved.
+
+The planner writes a modulated section's chords in its new key and names the key (``SectionIn.key``). The composer
+writes every part of it against the same chords moved back to the home key (so the melody's scale, the bass's
+passing notes and a riff's shapes all agree with the chords, as they do everywhere else), then moves every pitched
+note that starts in the section, and the section's chord spans, up (or down) by the step: the band plays the same
+song a step higher, as bands modulate. A melody note sent just ahead of the section's downbeat belongs to it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from engine.score import ChordSpan, Note, Score, SectionSpan
+from engine.structure.harmony import Chord
+from knowledge_base import theory
+from knowledge_base.schema import Chords
+
+AHEAD_S = 0.06  # a note this far ahead of a section's downbeat is its pickup (an anticipation), moved with it
+
+
+def section_step(section_key: str | None, home: theory.Key, chords: Chords) -> int:
+    """Semitones from the home key to a section's key (-6..5, the nearer way; a key in the other mode counts by its
+    relative, which shares its notes): 0 for the home key or no key."""
+    if not section_key:
+        return 0
+    key = theory.read_key(section_key, chords, mode=home.mode)
+    if key.is_minor != home.is_minor:
+        key = key.relative(chords)
+    return (key.tonic_pc - home.tonic_pc + 6) % 12 - 6
+
+
+def moved(chord: Chord, semitones: int, *, flats: bool) -> Chord:
+    """A chord ``semitones`` away, the same quality and slash bass."""
+    return Chord(theory.transpose_chord(chord.symbol, semitones, flats=flats), (chord.root_pc + semitones) % 12,
+                 tuple((pc + semitones) % 12 for pc in chord.pitch_classes), (chord.bass_pc + semitones) % 12)
+
+
+def home_chords(chords: list[Chord], step: int, *, flats: bool) -> list[Chord]:
+    """A modulated section's chords moved back to the home key, to be composed there (``step`` 0: as written)."""
+    return [moved(c, -step, flats=flats) for c in chords] if step else chords
+
+
+def key_spans(sections: Sequence[SectionSpan], steps: Sequence[int], chords: Chords,
+              ) -> list[tuple[float, float, int, bool]]:
+    """(start_s, end_s, semitones, flats) of each modulated section; the last one runs on through the ring-out."""
+    out = []
+    for k, (section, step) in enumerate(zip(sections, steps, strict=True)):
+        if step:
+            end = section.start_s + section.duration_s if k < len(sections) - 1 else float("inf")
+            flats = theory.read_key(section.key or "C", chords).prefers_flats
+            out.append((section.start_s, end, step, flats))
+    return out
+
+
+def move_sections(score: Score, spans: Sequence[tuple[float, float, int, bool]]) -> None:
+    """Move the pitched notes starting in each (start_s, end_s, semitones, flats) span, and its chord spans."""
+    spans = [s for s in spans if s[2]]
+    if not spans:
+        return
+
+    def step_at(t: float) -> tuple[int, bool]:
+        return next(((semis, flats) for start, end, semis, flats in spans if start - AHEAD_S <= t < end - AHEAD_S),
+                    (0, False))
+
+    for track in score.tracks:
+        if track.is_drum:
+            continue
+        track.notes = [_note(nt, step_at(nt.start_s)[0]) for nt in track.notes]
+    out: list[ChordSpan] = []
+    for c in score.chords:
+        semis, flats = step_at(c.start_s + 1e-4)
+        out.append(c if not semis else ChordSpan(
+            c.start_s, c.duration_s, theory.transpose_chord(c.symbol, semis, flats=flats), (c.root_pc + semis) % 12,
+            tuple((pc + semis) % 12 for pc in c.pitch_classes), (c.bass_pc + semis) % 12))
+    score.chords = out
+
+
+def _note(nt: Note, semitones: int) -> Note:
+    return nt if not semitones else replace(nt, pitch=min(127, max(0, nt.pitch + semitones)))
