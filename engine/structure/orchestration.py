@@ -22,6 +22,7 @@ and nothing is inferred or filled beside them (a trio has no drummer to add when
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from engine.inputs import ParametersIn
@@ -93,6 +94,9 @@ def percussion_parts(ids: list[str], stated: list[str] | set[str], kb: Knowledge
     return parts
 
 
+_BASS_NAME = re.compile(r"\bbass\b", re.I)  # a bass by name: "Acid Bass (TB-303)", "808 Bass", "Double Bass"
+
+
 def _melody_player(stated: list[str], stated_roles: dict[str, str], kb: KnowledgeBase) -> str | None:
     """The stated player who takes the melody when the prompt gives it to no one: the first whose voice is a line (a
     cello, a flute, a horn), not chords (a piano, a guitar, a pad), a bass or a choir. A stated cello beside a piano
@@ -101,7 +105,7 @@ def _melody_player(stated: list[str], stated_roles: dict[str, str], kb: Knowledg
         return None
     for inst_id in stated:
         inst = kb.find_instrument(inst_id)
-        if inst is not None and not inst.drum and inst.family != "bass" and not inst.name.lower().endswith(" bass") \
+        if inst is not None and not inst.drum and inst.family != "bass" and not _BASS_NAME.search(inst.name) \
                 and "lead" in inst.roles \
                 and inst.roles[0] not in ("harmony", "rhythm", "pad", "texture") \
                 and not (inst.family == "vocal" and "pad" in inst.roles):

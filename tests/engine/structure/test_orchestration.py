@@ -150,6 +150,11 @@ def test_a_named_melody_keeps_its_player(kb: KnowledgeBase) -> None:
              {"name": "synth lead", "role": "lead", "source": "inferred"}]
     parts = _orchestra(kb, "dubstep", items)
     assert parts["bass"] == "wobble_bass" and parts["lead"] != "wobble_bass"
+    # an acid bassline (its name "Acid Bass (TB-303)" does not end in "bass") plays the bass line, not only the tune
+    items = [{"name": "Acid Bass (TB-303)", "role": "bass", "source": "stated"},
+             {"name": "Synthesizer", "role": "texture", "source": "inferred"}]
+    parts = _orchestra(kb, "techno", items)
+    assert parts["bass"] == "acid_bass"
 
 
 def test_no_guessed_part_is_an_effect_or_a_voice(kb: KnowledgeBase) -> None:
