@@ -172,7 +172,10 @@ def evaluate(engine: Engine, kb: KnowledgeBase, aurora: Any, prompt: dict[str, A
         _, style = select_groove(kb.grooves, kb.genre_lineage(score.genre_id), Meter.parse(score.time_signature))
         row["felt"] = style.felt
         row["acc1_felt"] = md.acc1_felt(row["madmom_tempo"], asked_tempo, FELT_TEMPO.get(style.felt, 1.0))
-        key = estimate_key(result.mix, 44100)
+        # the stated key is the home key: with a key change, measured on the music before it
+        change_s = next((sec.start_s for sec in score.sections if getattr(sec, "key", None)), None)
+        home = result.mix[..., :int(change_s * 44100)] if change_s and change_s >= 8.0 else result.mix
+        key = estimate_key(home, 44100)
         asked_key = parse_key(prompt["key"]) if prompt["key"] else plan_key_of(plan, kb)
         row["key_asked"], row["key_measured"] = asked_key, (key.tonic_pc, key.mode)
         row["ck"] = asked_key == (key.tonic_pc, key.mode)

@@ -363,7 +363,9 @@ def feel(score: Score) -> dict[str, Any]:
                 on.append((pos - step) * step_ms)
             elif step % 4 == 2:
                 off.append((pos - step) * step_ms)
-            elif step % 4 == 3 and pos - step < 0:  # a heavily swung eighth rounds up to the 'a'
+            # a heavily swung eighth (at most 2/3 of a step late) rounds up to the 'a'; a straight 'a' played a
+            # little early (a tumbao's anticipation, humanised) is no eighth: it read as 100 ms of swing
+            elif step % 4 == 3 and -0.5 < pos - step < -0.2:
                 off.append((pos - (step - 1)) * step_ms)
         if len(on) < 8:
             continue

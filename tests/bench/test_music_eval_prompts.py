@@ -86,6 +86,16 @@ def test_a_key_change_is_read_from_the_sections_and_their_notes(kb: KnowledgeBas
     assert mm.key_change_played(score, kb, "D major") is True
 
 
+def test_a_straight_anticipation_is_not_read_as_swing() -> None:
+    """A tumbao's notes on the 'a' of the beat, humanised a few ms early, read as eighths swung 100 ms late."""
+    score = _score()
+    bass = score.tracks[0]
+    bass.notes = [Note(b * 0.5 + d, 0.1, 36, 90) for b in range(16) for d in (0.0, 0.375 - 0.004)]
+    assert mm.feel(score)["bass"]["offbeat_delay_ms"] is None  # no off-beat eighths at all
+    bass.notes += [Note(b * 0.5 + 0.25 + 0.08, 0.1, 36, 90) for b in range(16)]  # eighths swung 80 ms
+    assert abs(mm.feel(score)["bass"]["offbeat_delay_ms"] - 80.0) < 1.0
+
+
 def test_chorus_parts_count_a_downbeat_played_ahead() -> None:
     score = _score()
     lift = mm.chorus_lift(score, np.zeros((2, 8 * 8000)), 8000)
