@@ -1,6 +1,6 @@
 """Music bench: would a person keep what the engine writes? (issue 10)
 
-    python -m bench.music_eval                    # 50 dev + 22 unseen prompts x 30 s (seeds 0-2 across the
+    python -m bench.music_eval                    # 68 dev + 48 unseen prompts x 30 s (seeds 0-2 across the
                                                   # set), 3 x 3 min, seeds 0-2 compared on a subset
     python -m bench.music_eval --json OUT         # also write every row and both summaries
     python -m bench.music_eval --set dev          # the dev prompts only (--set unseen: the unseen ones)
