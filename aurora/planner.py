@@ -34,6 +34,7 @@ from knowledge_base.theory import (
     chord_to_roman,
     estimate_key_from_chords,
     key_of,
+    key_step,
     parse_chord,
     parse_key_label,
     roman_to_chord,
@@ -239,8 +240,7 @@ def modulate_sections(sections: list[Section], key: Key, params: PlanParameters,
     if target is None:
         warnings.append(f"Key change to '{params.key_changes[0]}' not understood; it stays in {key.label()}.")
         return
-    relative = target if target.is_minor == key.is_minor else target.relative(kb.chords)
-    step = (relative.tonic_pc - key.tonic_pc + 6) % 12 - 6
+    step = key_step(key, target, kb.chords)
     roles = [section_role(s.name) for s in sections]
     at = params.key_change_at or "last chorus"
     if at == "bridge":

@@ -81,6 +81,13 @@ class Key:
         return key_of((self.tonic_pc + 9) % 12, "minor", chords)
 
 
+def key_step(home: Key, other: Key, chords: Chords) -> int:
+    """Semitones from ``home`` to ``other`` the nearer way (-6..5), a key in the other mode counted by its relative,
+    which shares its notes (C major to A minor: 0). The planner and the engine both move a key change by it."""
+    same_mode = other if other.is_minor == home.is_minor else other.relative(chords)
+    return (same_mode.tonic_pc - home.tonic_pc + 6) % 12 - 6
+
+
 def key_of(tonic_pc: int, mode: str, chords: Chords) -> Key:
     """The key on ``tonic_pc`` in ``mode`` (aliases such as 'aeolian' accepted; unknown modes are major)."""
     mode = mode.strip().lower().replace(" ", "_")

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from engine.score import ChordSpan, Note, Score, SectionSpan
-from engine.structure.harmony import Chord
+from engine.structure.harmony import Chord, chord_span
 from knowledge_base import theory
 from knowledge_base.schema import Chords
 
@@ -23,12 +23,7 @@ AHEAD_S = 0.06  # a note this far ahead of a section's downbeat is its pickup (a
 def section_step(section_key: str | None, home: theory.Key, chords: Chords) -> int:
     """Semitones from the home key to a section's key (-6..5, the nearer way; a key in the other mode counts by its
     relative, which shares its notes): 0 for the home key or no key."""
-    if not section_key:
-        return 0
-    key = theory.read_key(section_key, chords, mode=home.mode)
-    if key.is_minor != home.is_minor:
-        key = key.relative(chords)
-    return (key.tonic_pc - home.tonic_pc + 6) % 12 - 6
+    return theory.key_step(home, theory.read_key(section_key, chords, mode=home.mode), chords) if section_key else 0
 
 
 def moved(chord: Chord, semitones: int, *, flats: bool) -> Chord:
@@ -71,9 +66,8 @@ def move_sections(score: Score, spans: Sequence[tuple[float, float, int, bool]])
     out: list[ChordSpan] = []
     for c in score.chords:
         semis, flats = step_at(c.start_s + 1e-4)
-        out.append(c if not semis else ChordSpan(
-            c.start_s, c.duration_s, theory.transpose_chord(c.symbol, semis, flats=flats), (c.root_pc + semis) % 12,
-            tuple((pc + semis) % 12 for pc in c.pitch_classes), (c.bass_pc + semis) % 12))
+        out.append(c if not semis else chord_span(
+            moved(Chord(c.symbol, c.root_pc, c.pitch_classes, c.bass_pc), semis, flats=flats), c.start_s, c.duration_s))
     score.chords = out
 
 
