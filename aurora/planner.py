@@ -320,6 +320,7 @@ def _allocate_bars(ratios: list[float], total_bars: int, names: list[str] | None
 
 def _phrase_bars(ratios: list[float], total_bars: int, units: list[int]) -> list[int]:
     n = len(ratios)
+    main = max(*units, MAIN_UNIT_BARS)  # a main section's unit: a phrase, or a whole 12-bar form
     target = [r * total_bars / sum(ratios) for r in ratios]
     alloc = [max(u, int(t // u) * u) for t, u in zip(target, units, strict=True)]
     while sum(alloc) > total_bars:
@@ -331,18 +332,15 @@ def _phrase_bars(ratios: list[float], total_bars: int, units: list[int]) -> list
         if not grow:
             break
         i = max(grow, key=lambda j: (target[j] - alloc[j]) / units[j])
-        if target[i] - alloc[i] <= 0 and room < max(*units, MAIN_UNIT_BARS):
+        if target[i] - alloc[i] <= 0 and room < main:
             break
         alloc[i] += units[i]
     rest = total_bars - sum(alloc)
     edges = [j for j in range(n) if units[j] == EDGE_UNIT_BARS]
-    main = max(*units, MAIN_UNIT_BARS)
     if len(edges) > 1 and main > MAIN_UNIT_BARS:  # a form's leftover bars: whole units to the intro and the
-        k = 0                                     # ending in turn, the odd bar to the ending (its last chord)
-        while rest >= EDGE_UNIT_BARS:
+        for k in range(rest // EDGE_UNIT_BARS):   # ending in turn, the odd bar to the ending (its last chord)
             alloc[edges[k % len(edges)]] += EDGE_UNIT_BARS
-            rest -= EDGE_UNIT_BARS
-            k += 1
+        rest %= EDGE_UNIT_BARS
         edges = edges[::-1]
     alloc[edges[0] if edges else n - 1] += rest
     mains = [j for j in range(n) if units[j] == main]

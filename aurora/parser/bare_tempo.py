@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from aurora.parser.lexicon import Lexicon, Match
 from knowledge_base import KnowledgeBase
 
-BARE_BPM = (40.0, 220.0)
+BARE_BPM = (40.0, 220.0)  # a unitless number is a tempo only in this range (a comma tag "rock, 130" too: tempo.py)
 BARE_CONFIDENCE = 0.8
 # a digit, a letter, a hyphen or slash or colon or point touching the number makes it part of a name, a meter, a
 # time or a decimal of another thing ("sp-1200", "3/4", "1:30", "90s", "80's", "9a", "100%")

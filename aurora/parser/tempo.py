@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from aurora.parser.bare_tempo import BARE_CONFIDENCE, BareTempo
+from aurora.parser.bare_tempo import BARE_BPM, BARE_CONFIDENCE, BareTempo
 from aurora.parser.lexicon import Lexicon, Match
 from knowledge_base import KnowledgeBase
 from knowledge_base.schema import TempoTerm
@@ -28,7 +28,6 @@ _UNIT_NUM_RE = re.compile(
 # (the bass) or "303" (the synth) or a year never read as one
 _TAG_SEP = r"(?:[,;|/]|\.(?=\s|$))"
 _BARE_TAG_RE = re.compile(rf"(?:^|{_TAG_SEP})\s*(\d{{2,3}}(?:\.\d+)?)\s*(?={_TAG_SEP}|$)")
-BARE_TAG_BPM = (40.0, 220.0)
 _TAG_SEP_RE = re.compile(_TAG_SEP)
 _NOT_RE = re.compile(r"\b(?:not|never|isn't|aren't)\s+(?:too\s+|very\s+|so\s+|that\s+)?$")
 
@@ -68,7 +67,7 @@ class TempoParser:
         if _TAG_SEP_RE.search(lowered):  # a tag list, not one bare number alone
             for m in _BARE_TAG_RE.finditer(lowered):
                 bpm = float(m.group(1))
-                if BARE_TAG_BPM[0] <= bpm <= BARE_TAG_BPM[1]:
+                if BARE_BPM[0] <= bpm <= BARE_BPM[1]:
                     return TempoFinding(bpm, 0.85, "number", conflicts=self._words_against(lowered, bpm))
         bare = self._bare.find(lowered)  # "funky house 124", "dark techno at 128"
         if bare is not None:
