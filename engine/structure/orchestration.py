@@ -55,14 +55,25 @@ class Part:
 
 @dataclass(frozen=True, slots=True)
 class Orchestra:
-    parts: tuple[Part, ...]
-    percussion_voices: tuple[str, ...]
+    parts: tuple[Part, ...]  # in score order (PART_ORDER)
     kit_instrument: str | None  # the drum instrument that chose the kit
     stated_roles: frozenset[TrackRole] = frozenset()  # roles a stated instrument plays: heard in every section
     kit_stated: bool = True  # the prompt named it (else the line-up's or the parser's guess: see resolve_kit)
 
     def has(self, role: TrackRole) -> bool:
         return any(p.role == role for p in self.parts)
+
+    @property
+    def percussion_voices(self) -> tuple[str, ...]:
+        """Every drum voice the percussion parts play, each once."""
+        return tuple(dict.fromkeys(v for p in self.parts for v in p.voices))
+
+
+PART_ORDER: tuple[TrackRole, ...] = ("drums", "percussion", "bass", "harmony", "pad", "lead", "counter", "arp")
+
+
+def _in_order(parts: list[Part]) -> tuple[Part, ...]:
+    return tuple(sorted(parts, key=lambda p: PART_ORDER.index(p.role)))
 
 
 def _roles_for(inst: Instrument, stated_role: str | None) -> list[TrackRole]:
@@ -237,10 +248,7 @@ def _ensemble_orchestra(ensemble: Ensemble, stated: list[str], stated_roles: dic
                 break
     parts = [Part(role, inst_id) for role, inst_id in taken.items()]
     parts += percussion_parts(percussion_ids, percussion_ids, kb)  # every player the ensemble names is stated
-    order = ("drums", "percussion", "bass", "harmony", "pad", "lead", "counter", "arp")
-    parts.sort(key=lambda p: order.index(p.role))
-    return Orchestra(tuple(parts), tuple(dict.fromkeys(v for p in parts for v in p.voices)), kit,
-                     frozenset(p.role for p in parts))
+    return Orchestra(_in_order(parts), kit, frozenset(p.role for p in parts))
 
 
 def orchestrate(*, controls: DecodedControls, params: ParametersIn, genres: list[Genre],
@@ -369,8 +377,4 @@ def orchestrate(*, controls: DecodedControls, params: ParametersIn, genres: list
     if song_form:
         _add_lift_layer(taken, genre_defaults, stated, excluded, kit_pieces, kb)
     parts = [Part(role, inst_id) for role, inst_id in taken.items()] + percussion_parts(percussion_ids, stated, kb)
-    order = ("drums", "percussion", "bass", "harmony", "pad", "lead", "counter", "arp")
-    parts.sort(key=lambda p: order.index(p.role))
-    stated_roles_out = frozenset(p.role for p in parts if p.instrument_id in stated)
-    return Orchestra(tuple(parts), tuple(dict.fromkeys(v for p in parts for v in p.voices)), kit, stated_roles_out,
-                     kit_stated)
+    return Orchestra(_in_order(parts), kit, frozenset(p.role for p in parts if p.instrument_id in stated), kit_stated)
