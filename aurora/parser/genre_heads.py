@@ -23,7 +23,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from aurora.parser.lexicon import Lexicon, Match, is_negated
+from aurora.parser.lexicon import Lexicon, Match, adjacent, is_negated
 from knowledge_base import KnowledgeBase
 
 # a genre name that is itself an adjective ("cinematic", "orchestral", "electronic", "ambient") before another genre
@@ -62,7 +62,7 @@ class GenreHeads:
         modifiers: list[tuple[int, str]] = []
         for index, noun in enumerate(nouns):
             nxt = nouns[index + 1] if index + 1 < len(nouns) else None
-            before_genre = (nxt is not None and _adjacent(lowered, noun, nxt) and nxt.key != noun.key
+            before_genre = (nxt is not None and adjacent(lowered, noun, nxt) and nxt.key != noun.key
                             and not _ADJECTIVE_LIKE_RE.search(noun.phrase))
             if before_genre or _before_instrument(lowered, noun, instruments):
                 modifiers.append((noun.start, noun.key))
@@ -71,12 +71,12 @@ class GenreHeads:
         head_ids = [key for _, key in heads]
         for adjective in adjectives:
             modifiers.append((adjective.start, adjective.key))
-            head = next((n for n in nouns if n.key in head_ids and _adjacent(lowered, adjective, n)), None)
+            head = next((n for n in nouns if n.key in head_ids and adjacent(lowered, adjective, n)), None)
             if head is not None:
                 self._compose(adjective.key, head, heads)
         for index, noun in enumerate(nouns[:-1]):
             nxt = nouns[index + 1]
-            if _adjacent(lowered, noun, nxt) and nxt.key != noun.key:
+            if adjacent(lowered, noun, nxt) and nxt.key != noun.key:
                 self._compose(noun.key, nxt, heads)
         for _, modifier in modifiers:  # a kind of the head's genre is the head, said more precisely: "jazz ...
             lineage = [g.id for g in self._kb.genre_lineage(modifier)[1:]]  # big band horns" is big band jazz
@@ -95,13 +95,9 @@ class GenreHeads:
                     return
 
 
-def _adjacent(lowered: str, first: Match, second: Match) -> bool:
-    return second.start >= first.end and not lowered[first.end:second.start].strip(" -")
-
-
 def _before_instrument(lowered: str, noun: Match, instruments: Sequence[Match]) -> bool:
     """The genre word qualifies an instrument: it sits inside an instrument's name ("jazz guitar") or directly
     before one ("disco strings", "rock drums")."""
     return any((i.start <= noun.start and noun.end <= i.end and (i.start, i.end) != (noun.start, noun.end))
-               or (i.start >= noun.end and not lowered[noun.end:i.start].strip(" -")) for i in instruments)
+               or adjacent(lowered, noun, i) for i in instruments)
 

@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from aurora.parser.lexicon import Lexicon, Match, is_negated
+from aurora.parser.lexicon import Lexicon, Match, adjacent, is_negated
 from knowledge_base import KnowledgeBase
 
 _ROLE_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -111,7 +111,7 @@ class InstrumentParser:
         out: list[Match] = []
         for i, match in enumerate(matches):
             after = matches[i + 1] if i + 1 < len(matches) else None
-            if after is not None and after.key != match.key and not lowered[match.end:after.start].strip(" -"):
+            if after is not None and after.key != match.key and adjacent(lowered, match, after):
                 inst = self._kb.instrument(after.key)
                 words = {w for n in (inst.name, *inst.aliases) for w in n.lower().replace("-", " ").split()}
                 if match.phrase.lower() in words and self._kb.instrument(match.key).family == inst.family:

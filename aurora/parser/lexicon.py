@@ -86,6 +86,12 @@ def _singular(word: str) -> str:
     return word
 
 
+def adjacent(text: str, first: Match, second: Match) -> bool:
+    """``second`` follows ``first`` with only spaces or hyphens between: one compound ("jazzy hip hop", "synth arps",
+    "disco strings")."""
+    return second.start >= first.end and not text[first.end:second.start].strip(" -")
+
+
 def is_negated(text: str, start: int) -> bool:
     """True when the phrase starting at `start` sits in a negation: 'no drums', 'without any vocals',
     'there are no voices', 'no guitars or bass'."""
