@@ -38,6 +38,7 @@ _GENERIC_AFTER_RE = re.compile(
     r"\s*(?:key|keys|feel|mode|tonality|vibe|scale|sound|tone|progression|chord|chords|flavou?r|quality|tinge)\b",
     re.I)
 _CHORDS_IN_RE = re.compile(r"\b(?:chords?|progressions?|sequence)\s+(?:\w+\s+){0,2}in\s+(?:the\s+)?$", re.I)
+_MORE_CHORDS_RE = re.compile(r"\s*(?:,|-|–|—|→|\band\b|\bthen\b|\bto\b)\s*[A-G](?![a-z]{2})")
 _CHORD_CONTEXT_RE = re.compile(r"\b(?:chords?|progressions?|sequence|changes)\b", re.I)
 _CHORD_AFTER_RE = re.compile(r"\s*(?:\w+\s+)?(?:chords?|triads?|arpeggios?)\b", re.I)
 _CAMELOT_RE = re.compile(
@@ -219,8 +220,10 @@ def _context_priority(text: str, tok: _Token, tokens: list[_Token]) -> int | Non
     if tok.mode_word:
         return FULL_MODE
     if _IN_RE.search(before):
-        if not tok.mode and _CHORDS_IN_RE.search(text[max(0, tok.start - 40):tok.start]):
-            return None  # "a chord progression in A": a chord, as captions use it
+        if not tok.mode and _CHORDS_IN_RE.search(text[max(0, tok.start - 40):tok.start]) \
+                and _MORE_CHORDS_RE.match(text, tok.end):
+            return None  # "a chord progression in A, D and E": chords, as captions use it
+        # a lone note after "chords in" is the key they are in: "jazzy piano chords in Eb"
         if not tok.lower or tok.accidental or tok.mode:
             return SHORT
         return SHORT if _PHRASE_END_RE.match(text, tok.end) else None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from aurora import Aurora
 from aurora.parser.key import parse_key
 from knowledge_base import KnowledgeBase
 from knowledge_base.theory import parse_key_label
@@ -91,3 +92,16 @@ def test_bare_note_takes_the_mode_of_the_style(aurora: object) -> None:
     assert both.parsed_parameters.key_signature.value == "A minor"
     assert both.parsed_parameters.key_signature.changes == ["F lydian"]
     assert any("F lydian" in w for w in both.warnings)
+
+
+@pytest.mark.parametrize(("text", "label", "chords"), [
+    # a lone note after "chords in" is the key the chords are in, not a one-chord progression
+    ("lofi hip hop with jazzy piano chords in Eb", "Eb", []),
+    ("warm pad chords in A, 90 bpm", "A", []),
+    # a run of symbols after it is the progression itself
+    ("a chord progression in A, D and E", "A", ["A", "D", "E"]),
+])
+def test_chords_in_a_note(aurora: Aurora, text: str, label: str, chords: list[str]) -> None:
+    parsed = aurora.parse(prompt=text).parsed_parameters
+    assert parsed.key_signature is not None and parsed.key_signature.value.split()[0] == label, text
+    assert parsed.chords == chords, text
