@@ -227,6 +227,8 @@ def section_chords(loop: list[str], name: str, n_bars: int, *, key: Key, chords:
     if form and role == "edge" and not final and slots < len(source):
         source = source[-slots:]  # an intro is the form's last bars, its turnaround (V IV I V into bar 1)
     bars = [source[i % len(source)] for i in range(slots)]
+    if final and role == "edge" and n_bars < 4 and not stated and not form:
+        return _tag_ending(bars, loop, n_bars, per_bar, key, chords)
     if stated:
         return _stated_half_cadence(bars, loop, role, key, chords) if n_bars >= 4 and per_bar == 1 and \
             n_bars > len(loop) else bars
@@ -239,6 +241,18 @@ def section_chords(loop: list[str], name: str, n_bars: int, *, key: Key, chords:
     elif role in ("half", "bridge", "other") or (role == "edge" and not final):
         bars[-1] = dominant
     return bars
+
+
+def _tag_ending(bars: list[str], loop: list[str], n_bars: int, per_bar: int, key: Key, chords: Chords) -> list[str]:
+    """The piece's last bars after its last section (a tag, the planner's odd bars): the dominant (with two chords
+    a bar, the loop's own approach to it: a jazz tag's ii-V), then the final chord held for the whole last bar; a
+    bar before them keeps the loop's chord."""
+    dominant, tonic = cadence_chords(loop, key, chords)
+    at = loop.index(dominant) if dominant in loop else -1
+    approach = loop[at - 1] if at > 0 and loop[at - 1] not in (dominant, tonic) else dominant
+    before = [approach] * (per_bar // 2) + [dominant] * (per_bar - per_bar // 2)
+    cadence = (before if n_bars >= 2 else []) + [tonic] * per_bar
+    return bars[: len(bars) - len(cadence)] + cadence
 
 
 def _stated_half_cadence(bars: list[str], loop: list[str], role: str, key: Key, chords: Chords) -> list[str]:

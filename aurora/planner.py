@@ -43,6 +43,10 @@ from knowledge_base.theory import (
 )
 
 MAX_SECTION_BARS = 24
+# Bars a duration leaves off the 4-bar grid (a 30 s clip at 95 BPM in 2/4 has 23) close the piece as a tag: the band
+# plays the last cadence and lands on the final chord, instead of a 5-bar intro or a 14-bar B section.
+TAG_NAME = "ending"
+TAG_DESCRIPTION = "Tag ending: the last cadence and the final chord"
 SHORT_FORM_S = 45.0  # clips shorter than this play the structure's short form
 MAIN_UNIT_BARS, EDGE_UNIT_BARS = 4, 2  # phrase units: sections on the 4-bar grid, intros and outros on 2
 
@@ -78,7 +82,11 @@ class StructuralPlanner:
                  None), params.time_signature)
         main_bars = form_bars(chords, per_bar)
         template = self._sections_for(structure, total_bars, params.duration_seconds, main_bars)
-        bars = _allocate_bars([s.ratio for s in template], total_bars, [s.name for s in template], main_bars)
+        bars = _allocate_bars([s.ratio for s in template], total_bars, [s.name for s in template], main_bars,
+                              tag=True)
+        if len(bars) > len(template):  # the odd bars off the phrase grid: a tag ending, not a 5-bar intro or verse
+            template = [*template, StructureSection(name=TAG_NAME, ratio=bars[-1] / total_bars,
+                                                    energy=template[-1].energy, description=TAG_DESCRIPTION)]
 
         sections: list[Section] = []
         start_bar = 0
@@ -286,15 +294,16 @@ def _units(sections: list[StructureSection], main_bars: int = MAIN_UNIT_BARS) ->
 
 
 def _allocate_bars(ratios: list[float], total_bars: int, names: list[str] | None = None,
-                   main_bars: int = MAIN_UNIT_BARS) -> list[int]:
+                   main_bars: int = MAIN_UNIT_BARS, *, tag: bool = False) -> list[int]:
     """Whole bars per section, proportional to the ratios: with names, sections in 4-bar phrases (or whole forms
-    of ``main_bars``; intros and outros in 2-bar units) and the odd bars left over given to an intro or outro, else
-    the last section; without names (or when the phrases do not fit), 4-, 2- or 1-bar units."""
+    of ``main_bars``; intros and outros in 2-bar units) and the odd bars left over given to an outro or ending;
+    without one, with ``tag`` they are one more entry (the planner's tag ending), else they go to an intro or the
+    last section; without names (or when the phrases do not fit), 4-, 2- or 1-bar units."""
     n = len(ratios)
     if names is not None and len(names) == n:
         phrase_units = [EDGE_UNIT_BARS if is_edge(x) else main_bars for x in names]
         if sum(phrase_units) <= total_bars:
-            return _phrase_bars(ratios, total_bars, phrase_units)
+            return _phrase_bars(ratios, total_bars, phrase_units, tag=tag and not is_edge(names[-1]))
     quantum = 4 if total_bars >= 6 * n else 2 if total_bars >= 3 * n else 1
     units = total_bars // quantum
     if units < n:
@@ -318,7 +327,7 @@ def _allocate_bars(ratios: list[float], total_bars: int, names: list[str] | None
     return bars
 
 
-def _phrase_bars(ratios: list[float], total_bars: int, units: list[int]) -> list[int]:
+def _phrase_bars(ratios: list[float], total_bars: int, units: list[int], *, tag: bool = False) -> list[int]:
     n = len(ratios)
     main = max(*units, MAIN_UNIT_BARS)  # a main section's unit: a phrase, or a whole 12-bar form
     target = [r * total_bars / sum(ratios) for r in ratios]
@@ -342,12 +351,17 @@ def _phrase_bars(ratios: list[float], total_bars: int, units: list[int]) -> list
             alloc[edges[k % len(edges)]] += EDGE_UNIT_BARS
         rest %= EDGE_UNIT_BARS
         edges = edges[::-1]
-    alloc[edges[0] if edges else n - 1] += rest
+    took = n - 1 if n - 1 in edges or not edges else edges[0]  # an outro closes on them, else the intro takes them
+    alloc[took] += rest
     mains = [j for j in range(n) if units[j] == main]
     for e in edges:  # an intro or outro swollen by the odd bars gives a whole phrase to a section instead
         while mains and alloc[e] - main >= 1 and alloc[e] >= target[e] + EDGE_UNIT_BARS:
             alloc[e] -= main
             alloc[max(mains, key=lambda j: target[j] - alloc[j])] += main
+    odd = alloc[took] % units[took] if alloc[took] > units[took] else 0
+    if tag and odd and main == MAIN_UNIT_BARS:  # the section that took the odd bars stays on the grid; they close
+        alloc[took] -= odd                      # the piece (a one-bar intro stays: a pickup)
+        return [*alloc, odd]
     return alloc
 
 
