@@ -38,7 +38,7 @@ import re
 from collections.abc import Sequence
 
 from knowledge_base.schema import Chords, Mood
-from knowledge_base.theory import ROMAN_RE, Key, parse_chord, roman_to_chord
+from knowledge_base.theory import ROMAN_RE, Key, parse_chord, roman_to_chord, scale_pitch_classes
 
 CHORUS = ("chorus", "hook", "drop", "climax", "refrain")
 HALF = ("verse", "pre-chorus", "pre chorus", "build", "rise", "head", "theme", "opening", "a", "a2", "emergence",
@@ -92,6 +92,48 @@ def progression_is_minor(numerals: list[str]) -> bool:
         if m and not m.group("acc") and m.group("num") in ("III", "VI", "VII"):
             return True
     return False
+
+
+# Modes other than major and minor whose progressions are chosen by how well they sound the mode
+MODAL = ("dorian", "phrygian", "lydian", "mixolydian", "locrian")
+
+
+def mode_fit(numerals: Sequence[str], key: Key, chords: Chords) -> float:
+    """The share of a progression's chords inside the key's scale; the tonic chord counts when it has the mode's
+    own quality (or, in phrygian, is major: the Spanish phrygian's tonic, see ``modal_progressions``)."""
+    scale = set(scale_pitch_classes(key, chords))
+    tonic_minor = (key.tonic_pc + 3) % 12 in scale
+    inside = 0
+    for numeral in numerals:
+        chord = parse_chord(roman_to_chord(numeral, key, chords), chords)
+        if chord is None:
+            continue
+        if chord.root_pc == key.tonic_pc:
+            inside += chord.is_minor(chords) == tonic_minor or key.mode == "phrygian"
+        else:
+            inside += set(chord.pitch_classes(chords)) <= scale
+    return inside / max(len(numerals), 1)
+
+
+def modal_progressions(progressions: Sequence[list[str]], key: Key, chords: Chords) -> list[list[str]]:
+    """The progressions that best sound a modal key: most of their chords inside the mode's scale (A dorian's G
+    and D, E phrygian's F), the tonic chord of the mode's own quality. The genre's own come first; the mode's
+    defaults (chords.yaml) play when they sound it better (alternative rock has no bVII: "rock in E mixolydian"
+    played C#m A E B, whose B has the D# the mode lacks; it now plays E D A E). The Spanish phrygian's tonic is
+    major (flamenco's Am G F E: the raised third of the phrygian dominant), so a major tonic counts in phrygian.
+    Picked by case alone, "E phrygian" played the minor key's i bVII bVI V (Em D C B: an F# and a D# the mode has
+    not) instead of flamenco's iv bIII bII I. Empty for a major or minor key."""
+    if key.mode not in MODAL:
+        return []
+    defaults = [list(p) for p in chords.default_progressions.get(key.mode, [])]
+    def fit(numerals: list[str]) -> float:
+        return mode_fit(numerals, key, chords)
+
+    for candidates in ([list(p) for p in progressions], defaults):
+        scored = [(fit(p), p) for p in candidates]
+        if scored and (best := max(score for score, _ in scored)) >= max(map(fit, defaults), default=0.0):
+            return [p for score, p in scored if score == best]
+    return defaults
 
 
 def mood_progressions(moods: Sequence[Mood], genre_progressions: Sequence[list[str]],
@@ -159,8 +201,11 @@ def cadence_chords(loop: list[str], key: Key, chords: Chords) -> tuple[str, str]
         r = _root(c, chords)
         if r is not None:
             by_interval.setdefault((r - key.tonic_pc) % 12, c)
+    # a modal loop without V, bVII or IV closes on its own chord (E phrygian's Em F Em: F, its bII), not a V the
+    # mode has not (B major's D#)
+    own = next((c for c in reversed(loop) if _root(c, chords) not in (None, key.tonic_pc)), None)
     dominant = by_interval.get(7) or by_interval.get(10) or by_interval.get(5) or \
-        roman_to_chord("V7" if sevenths else "V", key, chords)
+        (own if own and key.mode in MODAL else None) or roman_to_chord("V7" if sevenths else "V", key, chords)
     # a tonic built in the key: a major seventh on a major tonic (a bare 'I7' would be a dominant seventh)
     built = ("i7" if key.is_minor else "Imaj7") if sevenths else ("i" if key.is_minor else "I")
     tonic = by_interval.get(0) or roman_to_chord(built, key, chords)

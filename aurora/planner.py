@@ -16,9 +16,12 @@ import random
 from aurora.contracts import ChordProgression, PlanParameters, Section, StructuralPlan, Transition
 from aurora.exceptions import PlanError
 from aurora.harmony_plan import (
+    MODAL,
     chords_per_bar,
     in_mode,
     is_edge,
+    modal_progressions,
+    mode_fit,
     mood_progressions,
     phrase_loop,
     progression_is_minor,
@@ -46,6 +49,7 @@ MAX_SECTION_BARS = 24
 # Bars a duration leaves off the 4-bar grid (a 30 s clip at 95 BPM in 2/4 has 23) close the piece as a tag: the band
 # plays the last cadence and lands on the final chord, instead of a 5-bar intro or a 14-bar B section.
 TAG_NAME = "ending"
+MODAL_FIT = 1.0  # a modal key's bridge borrows only the genre's progressions wholly inside the mode
 TAG_DESCRIPTION = "Tag ending: the last cadence and the final chord"
 SHORT_FORM_S = 45.0  # clips shorter than this play the structure's short form
 MAIN_UNIT_BARS, EDGE_UNIT_BARS = 4, 2  # phrase units: sections on the 4-bar grid, intros and outros on 2
@@ -195,8 +199,8 @@ class StructuralPlanner:
         rng = random.Random(params.seed)
         minor = _minor_changes(key)
         fitting = [p for p in genre.progressions if progression_is_minor(p) == minor]
-        options = fitting or [in_mode(p, minor) for p in genre.progressions] or \
-            chords_kb.default_progressions.get(key.mode) or \
+        options = modal_progressions(genre.progressions, key, chords_kb) or fitting or \
+            [in_mode(p, minor) for p in genre.progressions] or chords_kb.default_progressions.get(key.mode) or \
             chords_kb.default_progressions["minor" if minor else "major"]
         stated_moods = params.moods if params.moods is not None else [params.mood]
         moods = [m for m in (self.kb.find_mood(name) for name in stated_moods if name) if m is not None]
@@ -208,8 +212,11 @@ class StructuralPlanner:
     def _alternatives(self, genre: Genre, key: Key, numerals: list[str]) -> list[list[str]]:
         """The genre's other progressions in the key's mode (a bridge's contrast), as chord symbols."""
         out = []
+        modal = key.mode in MODAL  # a modal key's contrast: the genre's progressions that sound the mode, as written
         for p in genre.progressions:
-            translated = in_mode(p, _minor_changes(key))
+            if modal and mode_fit(p, key, self.kb.chords) < MODAL_FIT:
+                continue
+            translated = list(p) if modal else in_mode(p, _minor_changes(key))
             if translated != numerals:
                 out.append([roman_to_chord(n, key, self.kb.chords) for n in translated])
         return out

@@ -482,3 +482,32 @@ def test_odd_bars_close_the_piece(aurora: Aurora, kb: KnowledgeBase, genre: str,
         key = parse_key_label(f"{plan.chord_progression.key} {plan.chord_progression.mode}", kb.chords)
         final = parse_chord(last.chords[-1], kb.chords)
         assert key is not None and final is not None and final.root_pc == key.tonic_pc, (shape, last.chords)
+
+
+@pytest.mark.parametrize(("genre", "key"), [
+    ("flamenco", "E phrygian"),        # was Em D C B (the minor key's i bVII bVI V: F# and D# the mode has not)
+    ("heavy_metal", "E phrygian"),     # its half cadence was a B major the mode has not
+    ("alternative_rock", "E mixolydian"),  # was C#m A E B: no bVII in the genre's progressions
+    ("pop", "G mixolydian"),
+    ("celtic", "A dorian"),
+    ("pop", "D dorian"),
+])
+@pytest.mark.parametrize("duration_s", [30.0, 120.0])
+def test_a_modal_key_sounds_its_mode(aurora: Aurora, kb: KnowledgeBase, genre: str, key: str,
+                                     duration_s: float) -> None:
+    """Every chord of a plan in a stated mode stays inside the mode's scale (the Spanish phrygian's major tonic
+    aside: flamenco's Am G F E), bridges and cadences included."""
+    plan = aurora.plan(parameters=PlanParameters(genre=genre, mood="", tempo_bpm=110, duration_seconds=duration_s,
+                                                 key=key)).structural_plan
+    mode_key = parse_key_label(key, kb.chords)
+    assert mode_key is not None
+    scale = set(scale_pitch_classes(mode_key, kb.chords))
+    for section in plan.sections:
+        for symbol in section.chords:
+            chord = parse_chord(symbol, kb.chords)
+            assert chord is not None
+            if chord.root_pc == mode_key.tonic_pc and mode_key.mode == "phrygian":
+                continue
+            assert set(chord.pitch_classes(kb.chords)) <= scale, (section.name, section.chords)
+    if genre == "flamenco":  # the Andalusian cadence lands on the major tonic
+        assert any(c == "E" for s in plan.sections for c in s.chords)
