@@ -217,6 +217,9 @@ class TempoTerm(Entry):
     max_bpm: float = Field(ge=20, le=300)
     typical_bpm: float = Field(ge=20, le=300)
     italian: bool = False
+    # a word for how the beat is felt against the tempo (half-time, double-time): beside a stated number it says
+    # the number's feel ("dubstep with a half time drop at 150"), never contradicts it
+    feel: bool = False
 
 
 class Texture(Entry):

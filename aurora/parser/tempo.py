@@ -79,7 +79,8 @@ class TempoParser:
         out: list[str] = []
         for hit in self._words(lowered):
             term = self._terms[hit.key]
-            if not term.italian and not term.min_bpm * 0.8 <= bpm <= term.max_bpm * 1.2 and hit.key not in out:
+            if not (term.italian or term.feel) and not term.min_bpm * 0.8 <= bpm <= term.max_bpm * 1.2 \
+                    and hit.key not in out:
                 out.append(hit.key)
         return out
 

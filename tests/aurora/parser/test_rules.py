@@ -87,6 +87,24 @@ def test_tempo_words_and_conflicts(kb: KnowledgeBase) -> None:
     both = parser.parse("slow and fast at the same time")
     assert both is not None and both.conflicts
     assert parser.parse("the song is transposed down by 4.0 tones") is None
+    fast = parser.parse("slow ballad at 200 bpm")
+    assert fast is not None and fast.conflicts == ["slow"]
+
+
+@pytest.mark.parametrize(("text", "bpm"), [
+    ("heavy dubstep with a half time drop at 150", 150.0),  # half-time is the number's feel, not another tempo
+    ("trap beat, double time hats, 140 bpm", 140.0),
+    ("jazz quartet, medium swing 160", 160.0),  # a jazz medium swing is about 120-180, not a pop song's 90-120
+    ("bebop, medium up, 200", 200.0),
+])
+def test_feel_and_jazz_tempo_words_beside_a_number(kb: KnowledgeBase, text: str, bpm: float) -> None:
+    finding = TempoParser(kb).parse(text)
+    assert finding is not None and finding.bpm == bpm and finding.conflicts == [], text
+
+
+def test_jazz_tempo_names_alone(kb: KnowledgeBase) -> None:
+    swing = TempoParser(kb).parse("medium swing jazz trio")
+    assert swing is not None and 120 <= swing.bpm <= 180
 
 
 @pytest.mark.parametrize(("text", "meter"), [
