@@ -54,6 +54,12 @@ _CLOSING_AFTER_RE = re.compile(r"(?:\s*,)?\s+(?:only|alone|by\s+itself|on\s+its\
 _CLOSING_ANYWHERE_RE = re.compile(r"\b(?:unaccompanied|nothing\s+else|no\s+other\s+(?:instruments?|instrumentation|"
                                   r"accompaniment|players?))\b")
 
+# others join later: "starts with solo piano, then the whole band comes in", "piano alone until the drums kick in",
+# "joined by strings": the solo instrument opens the piece, the line-up stays open
+_OTHERS_JOIN_RE = re.compile(
+    r"\b(?:band|drums|beat|rhythm\s+section|orchestra|strings|everything|everyone|ensemble|full\s+mix|bass)"
+    r"\s+(?:\w+\s+)?(?:comes?|kicks?|joins?|enters?|drops?|crashes|come|kick|join|enter|drop)\s*(?:in\b|$|,|\.)"
+    r"|\b(?:joined|followed)\s+by\b|\b(?:then|before|until|later)\b[^.]{0,40}\b(?:band|drums|orchestra|beat)\b")
 
 _MELODY_ROLES = {"lead", "counter"}
 
@@ -100,7 +106,7 @@ class EnsembleParser:
             found = words.search(lowered)
             if found and ensemble.size == len(mentions) and not is_negated(lowered, found.start()):
                 return EnsembleFinding(ensemble, -1, -1)
-        if self._named_only is None:
+        if self._named_only is None or others_join(lowered):
             return None
         closing = _CLOSING_ANYWHERE_RE.search(lowered) is not None or any(
             _CLOSING_BEFORE_RE.search(lowered[max(0, start - 40):start]) or _CLOSING_AFTER_RE.match(lowered, end)
@@ -142,6 +148,11 @@ class EnsembleParser:
                 if ensemble.genre in lineage or genre_id in {g.id for g in self._kb.genre_lineage(ensemble.genre)}:
                     return ensemble
         return entries[0]
+
+
+def others_join(lowered: str) -> bool:
+    """Whether the text has other players join the named ones later ("then the whole band comes in")."""
+    return _OTHERS_JOIN_RE.search(lowered) is not None
 
 
 def _solo_before(lowered: str, mentions: Sequence[tuple[int, int]]) -> bool:

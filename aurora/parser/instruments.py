@@ -18,6 +18,7 @@ _ROLE_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 _BASS_AS_REGISTER_RE = re.compile(r"\s+(?:notes?|register|range|harmon\w*|parts?|end|frequenc\w*|voices?|clef|"
                                   r"boost\w*|heavy|music|house|drops?)\b")
+_KICK_IN_RE = re.compile(r"\s*in\b(?!\s+(?:the|this|that|a|an|my|our|your|its)\b)")  # "drums kick in": a verb
 _BASS_DRUMS_RE = re.compile(r"^(?P<bass>.*\bbass)[\s\-]+(?P<drums>drums?)$")  # "bass drums", "double bass drum"
 _KIT_PIECE_AFTER_RE = re.compile(r"^(?:\s*(?:,|&|\+|\band\b|\bwith\b))*\s*$")  # "bass drum and snare"
 _INSTRUMENTAL_RE = re.compile(r"\b(?:instrumental|no\s+(?:vocals?|voices?|singers?|singing|lyrics))\b", re.I)
@@ -56,6 +57,8 @@ class InstrumentParser:
         for match in self._modifiers_dropped(lowered, self._players_not_kicks(lowered, self._lexicon.find(lowered))):
             if match.phrase == "bass" and _BASS_AS_REGISTER_RE.match(lowered, match.end):
                 continue  # "the bass notes are played on a tuba": a register, not an instrument
+            if match.phrase in ("kick", "kicks") and _KICK_IN_RE.match(lowered, match.end):
+                continue
             if is_negated(lowered, match.start):
                 if match.key not in excluded:
                     excluded.append(match.key)

@@ -27,7 +27,7 @@ from aurora.contracts import (
 from aurora.parser.artists import ArtistFinding, ArtistParser
 from aurora.parser.chords import parse_chords
 from aurora.parser.duration import parse_duration
-from aurora.parser.ensemble import EnsembleFinding, EnsembleParser, small_group_style
+from aurora.parser.ensemble import EnsembleFinding, EnsembleParser, others_join, small_group_style
 from aurora.parser.feel import FeelFinding, FeelParser, blank_feel_words, feel_meter, feel_swing, tempo_window
 from aurora.parser.genre import GenreRanker, GenreScore
 from aurora.parser.habits import usual_key, usual_mode, usual_tempo
@@ -395,7 +395,7 @@ class SemanticParser:
             explicit.append("instrumentation")
         if parsed.excluded:
             explicit.append("excluded_instruments")
-        if parsed.found and _SOLO_RE.search(lowered):
+        if parsed.found and _SOLO_RE.search(lowered) and not others_join(lowered):
             return out, parsed.excluded
         taken = {f.instrument_id for f in parsed.found} | set(parsed.excluded)
         roles = {f.role for f in parsed.found}

@@ -134,6 +134,26 @@ def test_a_band_with_a_solo_is_not_a_closed_line_up(aurora: Aurora, prompt: str)
     assert aurora.parse(prompt=prompt).parsed_parameters.ensemble is None
 
 
+@pytest.mark.parametrize("prompt", [
+    "starts quiet with solo piano then the whole band comes in, pop rock, 110 bpm",
+    "piano alone until the drums kick in, indie",
+    "solo violin, later joined by the orchestra",
+    "acoustic guitar only at first, then drums and bass come in",
+])
+def test_a_solo_opening_that_others_join_leaves_the_line_up_open(aurora: Aurora, prompt: str) -> None:
+    """The solo instrument opens the piece; the players the text has join later come from the genre (it played
+    the piano alone for the whole song); 'drums kick in' is a verb, not the kick drum."""
+    parsed = aurora.parse(prompt=prompt).parsed_parameters
+    assert parsed.ensemble is None, prompt
+    assert any(i.source == "inferred" or i.name == "Drum Kit" for i in parsed.instrumentation), prompt
+    assert "Kick Drum" not in {i.name for i in parsed.instrumentation}, prompt
+
+
+@pytest.mark.parametrize("prompt", ["punchy kick in the mix, house", "the kick in this track is huge"])
+def test_the_kick_in_a_mix_is_the_kick_drum(aurora: Aurora, prompt: str) -> None:
+    assert "Kick Drum" in {i.name for i in aurora.parse(prompt=prompt).parsed_parameters.instrumentation}
+
+
 def test_an_instrument_named_with_the_ensemble_s_words_is_the_instrument(aurora: Aurora) -> None:
     """'big band horns' are the brass section (an instrument), not a closed big band."""
     p = aurora.parse(prompt="swing jazz, big band horns, 160 bpm").parsed_parameters
