@@ -200,6 +200,9 @@ class ParsedMusicalParameters(Contract):
     duration_s: float | None = Field(default=None, ge=1.0, le=3600.0)
     textures: list[str] = Field(default_factory=list, description="vinyl crackle, rain, tape hiss, ...")
     feels: list[FeelValue] = Field(default_factory=list, description="Feels and forms: waltz, swing, ballad, ...")
+    opening: list[str] = Field(default_factory=list, description=(
+        "Instruments that play the opening alone before the others join ('starts with solo piano, then the whole "
+        "band comes in')"))
     ensemble: str | None = Field(default=None, description="A named ensemble (ensembles.yaml: 'Jazz trio', "
                                  "'String quartet'): its line-up is closed, the engine adds no one to it")
     explicit: list[str] = Field(
@@ -254,6 +257,8 @@ class PlanParameters(Contract):
     key: str | None = None
     key_changes: list[str] = Field(default_factory=list, description="A later key the piece modulates to ('D major')")
     key_change_at: str | None = Field(default=None, description="Where: 'last chorus' (the default), 'bridge', 'outro'")
+    opening: list[str] = Field(default_factory=list, description=(
+        "Instruments that play the first section alone (the parse's `opening`)"))
     time_signature: Meter = "4/4"
     structure: str | None = None
     structure_inferred: bool = False  # the parser's guess from the genre, not the user's words
@@ -275,6 +280,9 @@ class Section(Contract):
                                 description="Chord slots a bar (harmonic rhythm): 2 in jazz and bossa nova")
     key: str | None = Field(default=None, description="The section's key when the piece has modulated ('D major'); "
                                                       "null: the progression's key")
+    instruments: list[str] | None = Field(default=None, description=(
+        "Who plays this section (instrument names: 'Piano'); null: the whole line-up. The opening a prompt asks "
+        "for alone ('starts with solo piano'), or a user's edit"))
 
 
 class Transition(Contract):

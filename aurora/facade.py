@@ -468,6 +468,7 @@ def plan_parameters_from(params: ParsedMusicalParameters, *, duration_s: float, 
         structure_inferred="structure" not in params.explicit,
         energy_level=params.energy_level.value,
         chords=params.chords,
+        opening=params.opening,
         seed=seed,
     )
 

@@ -111,6 +111,9 @@ class StructuralPlanner:
             ))
             start_bar += n_bars
         modulate_sections(sections, key, params, self.kb, warnings)
+        if params.opening and len(sections) > 1:  # "starts with solo piano, then the band comes in"
+            sections[0].instruments = list(params.opening)
+            sections[0].description += f"; {' and '.join(params.opening).lower()} alone"
         _normalise_ratios(sections)
         plan = StructuralPlan(
             structure_type=structure.name,

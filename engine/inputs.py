@@ -36,6 +36,7 @@ class SectionIn(_In):
     chords: list[str] = Field(default_factory=list)
     chords_per_bar: int = Field(default=1, ge=1, le=4)  # chord slots a bar: chords[b * per_bar + k]
     key: str | None = None  # the section's key after a key change ("D major"); None: the progression's key
+    instruments: list[str] | None = None  # who plays the section (instrument names or ids); None: the whole line-up
 
 
 class TransitionIn(_In):

@@ -152,7 +152,14 @@ class EnsembleParser:
 
 def others_join(lowered: str) -> bool:
     """Whether the text has other players join the named ones later ("then the whole band comes in")."""
-    return _OTHERS_JOIN_RE.search(lowered) is not None
+    return join_at(lowered) is not None
+
+
+def join_at(lowered: str) -> int | None:
+    """Where the text has the others join ("then the whole band comes in"): the players named before it open
+    the piece alone."""
+    found = _OTHERS_JOIN_RE.search(lowered)
+    return found.start() if found is not None else None
 
 
 def _solo_before(lowered: str, mentions: Sequence[tuple[int, int]]) -> bool:

@@ -27,7 +27,7 @@ from aurora.contracts import (
 from aurora.parser.artists import ArtistFinding, ArtistParser
 from aurora.parser.chords import parse_chords
 from aurora.parser.duration import parse_duration
-from aurora.parser.ensemble import EnsembleFinding, EnsembleParser, others_join, small_group_style
+from aurora.parser.ensemble import EnsembleFinding, EnsembleParser, join_at, others_join, small_group_style
 from aurora.parser.feel import FeelFinding, FeelParser, blank_feel_words, feel_meter, feel_swing, tempo_window
 from aurora.parser.genre import GenreRanker, GenreScore
 from aurora.parser.habits import usual_key, usual_mode, usual_tempo
@@ -227,10 +227,23 @@ class SemanticParser:
             textures=self.textures.parse(lowered),
             feels=[FeelValue(value=f.feel.name, swing=feel_swing([f])) for f in feels],
             ensemble=ensemble.ensemble.name if ensemble is not None else None,
+            opening=self._opening(lowered, instruments),
             explicit=sorted(set(explicit)),
         )
         warnings += unusable_values(text, params)  # stated values no extractor could use, never dropped silently
         return ParseOutcome(params, ranking, warnings)
+
+    def _opening(self, lowered: str, instruments: list[InstrumentValue]) -> list[str]:
+        """The stated players named before the others join ("starts with solo piano, then the band comes in"):
+        they open the piece alone. Names as the line-up spells them (a stated "piano" played as the upright)."""
+        join = join_at(lowered)
+        if join is None:
+            return []
+        named = [self.kb.instrument(f.instrument_id).name for f in self.instruments.parse(lowered).found
+                 if f.start < join]
+        stated = [v.name for v in instruments if v.source == "stated"]
+        return list(dict.fromkeys(next((s for s in stated if s == n), None) or next(
+            (s for s in stated if s.endswith(" " + n)), n) for n in named))
 
     # -- inference of what the text leaves unstated ------------------------------------------
     def _feel_aware_rank(self, lowered: str, prompt_vec: np.ndarray, artists: list[ArtistFinding],

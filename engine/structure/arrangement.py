@@ -41,6 +41,7 @@ from engine.structure.meter import Meter
 from engine.structure.modulation import home_chords, key_spans, move_sections, section_step
 from engine.structure.orchestration import orchestrate
 from engine.structure.parts import make_tracks, percussion_bar, percussion_voices
+from engine.structure.players import keep_section_players
 from engine.structure.riffs import riff_bass_bar, riff_for
 from engine.structure.rolls import ROLL_RANGE, rolled
 from knowledge_base import KnowledgeBase, normalise_name, theory
@@ -355,6 +356,7 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
     # 5. the ending: a tonic chord on the bar line that rings to the end
     _ending(score, by_role, tonic_chord=chord_span(tonic_chord, 0.0, 0.0), end_bar_s=music_bars * bar_s,
             voicings=voicings, melody_last=melody.last_pitch, power=power)
+    keep_section_players(tracks, score.sections, plan.sections, kb)  # "starts with solo piano": the others rest
     for track in tracks:
         track.notes = sorted((nt for nt in track.notes if nt.start_s < duration_s), key=lambda nt: nt.start_s)
     score.tracks = [t for t in tracks if t.notes]  # a part with nothing to play exports no silent stem

@@ -83,7 +83,7 @@ def test_a_club_build_is_a_crescendo_into_the_drop(kb: KnowledgeBase) -> None:
 @pytest.mark.parametrize(("genre", "tempo_bpm"), [("dubstep", 140.0), ("drum and bass", 174.0)])
 def test_edm_breathes_four_to_eight_lu(kb: KnowledgeBase, engine: Engine, genre: str, tempo_bpm: float) -> None:
     plan = planned(kb, genre=genre, tempo_bpm=tempo_bpm, duration_s=30, key="F minor")
-    assert [s["name"] for s in plan["sections"]][-2:] == ["build", "drop"]
+    assert [s["name"] for s in plan["sections"] if s["name"] != "ending"][-2:] == ["build", "drop"]  # a tag may close
     controls = make_controls(kb, tempo_bpm=tempo_bpm, genre=genre.replace(" ", "_"), energy=0.7)
     r = engine.render(plan=plan, duration_s=30.0, sample_rate=44100, seed=0, **controls)
     assert 4.0 <= mm.loudness_range_lu(r.mix, 44100) <= 8.0

@@ -1,0 +1,52 @@
+"""A section's named players (engine.structure.players): the others rest there, nobody is silenced by a name the
+band does not have, and a prompt's solo opening reaches the score through the plan."""
+
+from __future__ import annotations
+
+from aurora import Aurora
+from engine.inputs import SectionIn
+from engine.score import Note, SectionSpan, Track
+from engine.structure.players import keep_section_players
+from knowledge_base import KnowledgeBase
+
+
+def _track(name: str, instrument_id: str) -> Track:
+    return Track(name, "harmony", instrument_id, "", 0, False,
+                 notes=[Note(float(t), 0.5, 60, 90) for t in range(8)])
+
+
+def test_a_section_plays_only_its_named_players(kb: KnowledgeBase) -> None:
+    piano, drums = _track("harmony", "piano"), _track("drums", "drum_kit")
+    spans = [SectionSpan("intro", 0.0, 4.0, 0, 2, 0.3), SectionSpan("verse", 4.0, 4.0, 2, 2, 0.5)]
+    sections = [SectionIn(name="intro", duration_ratio=0.5, instruments=["Piano"]),
+                SectionIn(name="verse", duration_ratio=0.5)]
+    keep_section_players([piano, drums], spans, sections, kb)
+    assert [n.start_s for n in piano.notes] == [float(t) for t in range(8)]
+    assert [n.start_s for n in drums.notes] == [4.0, 5.0, 6.0, 7.0]
+
+
+def test_a_name_the_band_does_not_have_silences_no_one(kb: KnowledgeBase) -> None:
+    piano = _track("harmony", "piano")
+    keep_section_players([piano], [SectionSpan("intro", 0.0, 4.0, 0, 2, 0.3)],
+                         [SectionIn(name="intro", duration_ratio=1.0, instruments=["Harp"])], kb)
+    assert len(piano.notes) == 8
+
+
+def test_a_solo_opening_reaches_the_score(aurora: Aurora, kb: KnowledgeBase) -> None:
+    from engine import Engine
+
+    result = aurora.process(prompt="starts quiet with solo piano then the whole band comes in, pop rock, 110 bpm",
+                            duration_s=20.0, seed=0)
+    assert result.parse.parsed_parameters.opening == ["Piano"]
+    plan = result.plan.structural_plan
+    assert plan.sections[0].instruments == ["Piano"] and plan.sections[1].instruments is None
+    score = Engine(device="cpu").render(
+        plan=plan.model_dump(by_alias=True), parameters=result.parse.parsed_parameters.model_dump(by_alias=True),
+        control_embedding=list(result.parse.control_encoder_params.unified_control_embedding), duration_s=20.0,
+        sample_rate=22050, seed=0).score
+    first = score.sections[0]
+    end_s = first.start_s + first.duration_s - 0.05  # the band's entrance, played a hair early by the feel
+    inside = {t.instrument_id for t in score.tracks for n in t.notes if first.start_s <= n.start_s < end_s}
+    assert inside == {"piano"}
+    later = {t.instrument_id for t in score.tracks for n in t.notes if n.start_s >= first.start_s + first.duration_s}
+    assert {"piano", "drum_kit"} <= later
