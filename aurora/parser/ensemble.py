@@ -62,6 +62,9 @@ _OTHERS_JOIN_RE = re.compile(
     r"|\b(?:joined|followed)\s+by\b|\b(?:then|before|until|later)\b[^.]{0,40}\b(?:band|drums|orchestra|beat)\b")
 
 _MELODY_ROLES = {"lead", "counter"}
+# a small group's style swings about as much as the big band's it stands in for (swing 0.75 against cool jazz's
+# 0.6 and bebop's 0.7; jazz fusion and smooth jazz, 0.2, play straight)
+SWING_KEPT = 0.3
 
 
 @dataclass(frozen=True)
@@ -215,11 +218,16 @@ def small_group_style(kb: KnowledgeBase, root: Genre, sub_genre: Genre, players:
         return sum(any(i.id == player.id or (i.family == player.family and i.roles[:1] == player.roles[:1])
                        for i in lineup) for player in players)
 
-    siblings = [g for g in kb.genres if g.parent == root.id and not too_small_for(g.id)]
+    siblings = [g for g in kb.genres if g.parent == root.id and not too_small_for(g.id)
+                and abs(g.swing - sub_genre.swing) <= SWING_KEPT]  # a swing quartet is no straight-eighths fusion
 
     def holds(genre: Genre) -> bool:
         return tempo_bpm is not None and genre.tempo_bpm.min <= tempo_bpm <= genre.tempo_bpm.max
 
     ranked = sorted(siblings, reverse=True, key=lambda g: (fit(g), holds(g), len(set(moods) & set(g.moods)),
                                                            similarity.get(g.id, 0.0)))
-    return ranked[0] if ranked and fit(ranked[0]) > 0 else None
+    if not ranked or fit(ranked[0]) == 0:
+        return None
+    if tempo_bpm is not None and not holds(ranked[0]) and root.tempo_bpm.min <= tempo_bpm <= root.tempo_bpm.max:
+        return None  # no style of the group's holds the stated tempo and the root's does: the root genre plays
+    return ranked[0]

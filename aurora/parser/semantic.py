@@ -308,7 +308,8 @@ class SemanticParser:
         tempo = self.tempo.parse(lowered)
         return StyleCues(moods=tuple(self.moods.named(lowered)),
                          instruments=tuple(f.instrument_id for f in self.instruments.parse(lowered).found),
-                         bpm=tempo.bpm if tempo is not None and tempo.source in ("number", "range") else None)
+                         bpm=tempo.bpm if tempo is not None and tempo.source in ("number", "range") else None,
+                         swing=feel_swing(self.feels.parse(lowered)))
 
     def _ensemble(self, lowered: str) -> EnsembleFinding | None:
         """The ensemble the text names, unless its words are part of a longer instrument name ("big band horns"

@@ -15,6 +15,9 @@ from knowledge_base.schema import Genre
 
 # a tempo is felt at half or double time as well (a 70 BPM trap beat is written at 140)
 TEMPO_FACTORS = (1.0, 0.5, 2.0)
+# a stated feel fits a style whose swing is this close ("swinging" 0.85: swing 0.75, bebop 0.7, jazz 0.65; not
+# fusion's or smooth jazz's 0.2)
+SWING_FIT = 0.3
 EPS = 1e-9
 
 
@@ -25,16 +28,20 @@ class StyleCues:
     moods: tuple[str, ...] = ()
     instruments: tuple[str, ...] = ()
     bpm: float | None = None
+    swing: float | None = None  # a stated feel's swing ("swinging": 0.85, "straight": 0)
 
     def __bool__(self) -> bool:
-        return bool(self.moods or self.instruments or self.bpm is not None)
+        return bool(self.moods or self.instruments or self.bpm is not None or self.swing is not None)
 
 
 def cue_score(genre: Genre, cues: StyleCues) -> float:
     """How many stated facts fit the style: +1 for each of its moods, +1 for a tempo in its range (at half or
-    double time too), -1 for a tempo outside it. Instruments do not count here: a line-up lists a few typical
-    instruments, not all the style allows (a sad pop ballad with strings is no J-pop for listing strings)."""
+    double time too), -1 for a tempo outside it, +1 for a stated feel's swing near its own, -1 for one far off.
+    Instruments do not count here: a line-up lists a few typical instruments, not all the style allows (a sad
+    pop ballad with strings is no J-pop for listing strings)."""
     score = float(sum(1 for m in cues.moods if m in genre.moods))
+    if cues.swing is not None:  # "medium swing 160": a swinging style, not jazz fusion's straight sixteenths
+        score += 1.0 if abs(genre.swing - cues.swing) <= SWING_FIT else -1.0
     if cues.bpm is not None:
         span = genre.tempo_bpm
         score += 1.0 if any(span.min <= cues.bpm * f <= span.max for f in TEMPO_FACTORS) else -1.0

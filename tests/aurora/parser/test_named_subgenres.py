@@ -45,3 +45,14 @@ def test_new_genres_keep_the_embedding_slots(kb: KnowledgeBase) -> None:
 def test_a_jazz_combo_without_latin_cues_is_no_latin_jazz(aurora: Aurora, prompt: str) -> None:
     """Latin jazz is told by its percussion (congas, timbales, bongos), not by the combo every jazz style shares."""
     assert aurora.parse(prompt=prompt).parsed_parameters.sub_genre.value != "Latin Jazz"
+
+
+@pytest.mark.parametrize(("prompt", "not_sub_genre"), [
+    # a stated swing feel is no straight-sixteenths style: jazz fusion and smooth jazz swing 0.2
+    ("jazz quartet: tenor sax, piano, upright bass, drums. medium swing 160. Key of F", "Jazz Fusion"),
+    ("a quartet: sax, piano, bass and drums, swinging, 220 bpm", "Jazz Fusion"),
+])
+def test_a_stated_swing_keeps_a_swinging_style(aurora: Aurora, prompt: str, not_sub_genre: str) -> None:
+    parsed = aurora.parse(prompt=prompt).parsed_parameters
+    assert parsed.genre.value == "Jazz" and parsed.sub_genre.value != not_sub_genre, prompt
+    assert parsed.key_signature.value.endswith("major") or "F" not in prompt, parsed.key_signature.value
