@@ -62,17 +62,16 @@ def apply_ducking(signal: np.ndarray, duck: np.ndarray | None, automation: np.nd
 STAGING_RMS = 0.1  # every track enters its channel strip at -20 dBFS active RMS; gains_db then set the balance
 
 
-def role_gain_db(preset: MixPreset, role: str, featured: bool = False, kitless: bool = False) -> float:
+def role_gain_db(preset: MixPreset, role: str, featured: bool = False) -> float:
     """The role's level in the preset; a featured part (an instrument the prompt named) never sits below the
-    comping: a stated string pad is heard, not tucked at a colour layer's level. Percussion beside a drum kit keeps
-    its own level (a stated shaker is not a rhythm guitar); a stated percussion part in a score with no kit
-    (``kitless``) is the band's drums and sits at their level: the taiko of an epic battle theme, the congas of a
-    salsa band (at the percussion level an asked-for taiko was 22 dB under the mix)."""
+    comping: a stated string pad is heard, not tucked at a colour layer's level, and so is a stated hand-percussion
+    part, kit or no kit (the percussion level, under the comping, is for the line-up's own shaker or congas). At the
+    drums' level, which a kitless score had given it, a stated woodblock, triangle or darbuka was the loudest part
+    of its mix (-4 to -6 dB re the mix, over the melody); at the percussion level beside a kit, a stated dhol or
+    shaker fell to -20 dB."""
     gain = preset.gains_db.get(role, -6.0)
     if not featured or role == "fx":
         return gain
-    if role == "percussion":
-        return max(gain, preset.gains_db.get("drums", 0.0)) if kitless else gain
     return max(gain, preset.gains_db.get("harmony", -8.0))
 
 

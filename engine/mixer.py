@@ -146,7 +146,6 @@ def _mix_into(store: StemStore, *, tracks: dict[str, tuple[str, Track]], score: 
 
     featured = {t.name for t in score.tracks if t.featured}
     by_name = {t.name: t for t in score.tracks}
-    kitless = all(t.role != "drums" for t in score.tracks)
 
     def channel_strip(role: str, box: list[Track], name: str = "") -> _Strip:
         """Gain, presence, effects, automation/ducking, pan and width for one track -> the stereo stem [2, n].
@@ -154,7 +153,7 @@ def _mix_into(store: StemStore, *, tracks: dict[str, tuple[str, Track]], score: 
         made = box.pop()  # the mixer owns the track now (popped from ``tracks``): work in place
         signal = made.result() if isinstance(made, Future) else made  # waits for a track still being synthesised
         del made
-        level_db = role_gain_db(preset, role, name in featured, kitless)
+        level_db = role_gain_db(preset, role, name in featured)
         signal *= np.float32(staging_gain(signal, sample_rate) * db_to_amplitude(level_db))
         cut_hz = max(preset.lowcut_hz.get(role, 0.0), rumble_cut_hz(by_name.get(name)))
         if cut_hz > 0.0:

@@ -152,11 +152,21 @@ class SynthPreset(_Spec):
     gain_db: float = 0.0
 
 
+KitKind = Literal["acoustic", "machine"]
+
+
 class DrumKit(_Spec):
     id: str
     instruments: list[str] = Field(default_factory=list, description="Drum instruments that choose this kit")
-    generic: bool = Field(False, description="Its instruments name a kind (a drum machine), not this kit: a "
-                          "stated one chooses it, a guessed one (the line-up's, the parser's) keeps the groove's kit")
+    kind: KitKind = Field("acoustic", description="A drummer's kit (sampled when a soundfont has it) or a drum "
+                          "machine (synthesised): what a stated 'live drums' or 'drum machine' asks a groove for")
+    generic: bool = Field(False, description=(
+        "Its instruments name its kind (a drum machine, a drum kit), not this kit: stated, they keep a groove's kit of "
+        "that kind (lo-fi's dusty machine) and move a groove of the other kind to its ``counterparts`` kit, else to "
+        "this one; guessed (the line-up's, the parser's), they keep the groove's kit"))
+    counterparts: dict[KitKind, str] = Field(default_factory=dict, description=(
+        "The kit this groove's sound is played on when the prompt asks for the other kind (a lo-fi beat's live drummer "
+        "is a sampled kit, still low-passed); absent: that kind's generic kit"))
     voices: dict[str, dict[str, float]] = Field(default_factory=dict)
     gain_db: float = 0.0
 
@@ -192,6 +202,8 @@ class SampledProgram(_Spec):
     program: int = Field(default=0, ge=0, le=127)
     lowcut_hz: float = Field(default=0.0, ge=0.0, le=200.0, description=(
         "A 4th-order high-pass on what this sound plays (0: none): a sampled kit whose kick sits under 45 Hz"))
+    lowpass_hz: float = Field(default=0.0, ge=0.0, le=20000.0, description=(
+        "A 2nd-order low-pass on what this sound plays (0: none): a lo-fi beat's live kit keeps its dusty top"))
 
 
 class SampleFault(_Spec):
@@ -291,6 +303,8 @@ class SamplerSpec(_Spec):
 class SynthPresets(_Spec):
     presets: list[SynthPreset] = Field(min_length=24)
     kits: list[DrumKit] = Field(min_length=1)
+    drum_pieces: list[str] = Field(default_factory=list, description=(
+        "Instruments that are a piece of a kit (a hi-hat, a snare): they mean a drum track and choose no kit"))
     default_preset: str = "piano"
     default_kit: str = "acoustic"
     drum_voices: dict[str, DrumVoiceSpec] = Field(min_length=1)
@@ -310,6 +324,11 @@ class SynthPresets(_Spec):
         problems += [f"unknown drum voice {v!r}" for v in (self.default_drum_voice, *self.default_percussion)
                      if v not in voices]
         kit_ids = {k.id for k in self.kits}
+        problems += [f"kit {k.id}: unknown counterpart kit {c!r}" for k in self.kits for c in k.counterparts.values()
+                     if c not in kit_ids]
+        generic_kinds = [k.kind for k in self.kits if k.generic]
+        problems += [f"{kind} kits: {generic_kinds.count(kind)} generic ones, not 1" for kind in ("acoustic", "machine")
+                     if generic_kinds.count(kind) != 1]
         problems += [f"drum voice {name}: unknown kit {k!r}" for name, v in self.drum_voices.items() for k in v.kits
                      if k not in kit_ids]
         notes = [v.gm_note for v in self.drum_voices.values()]
@@ -319,8 +338,21 @@ class SynthPresets(_Spec):
         return self
 
     def kit_pieces(self) -> frozenset[str]:
-        """Instruments that mean a drum track (a kit lists them): a whole kit or a piece of one."""
-        return frozenset(i for k in self.kits for i in k.instruments)
+        """Instruments that mean a drum track: a whole kit (a kit lists it) or a piece of one."""
+        return frozenset(i for k in self.kits for i in k.instruments) | frozenset(self.drum_pieces)
+
+    def kit_named(self, instrument_id: str) -> DrumKit | None:
+        """The kit a whole-kit instrument names (drum_kit: the acoustic kit; tr808: the 808); None for a kit piece
+        or any other instrument."""
+        return next((k for k in self.kits if instrument_id in k.instruments), None)
+
+    def kind_kit(self, groove_kit: DrumKit, kind: KitKind) -> DrumKit:
+        """The kit a groove plays when a stated instrument asks for a ``kind``: the groove's own when it is of that
+        kind, else its counterpart of that kind, else that kind's generic kit."""
+        if groove_kit.kind == kind:
+            return groove_kit
+        own = groove_kit.counterparts.get(kind)
+        return self.kit(own) if own else next(k for k in self.kits if k.generic and k.kind == kind)
 
     def percussion_voices(self, instrument_id: str) -> list[str]:
         return self.percussion.get(instrument_id, self.default_percussion)

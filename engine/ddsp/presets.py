@@ -8,6 +8,7 @@ program, then by family, so a new instrument in instruments.yaml plays with no c
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -34,20 +35,30 @@ def resolve_preset(kb: KnowledgeBase, inst: Instrument | None, *, role: str) -> 
     return "electric_bass" if role == "bass" else presets.default_preset
 
 
-def resolve_kit(kb: KnowledgeBase, instrument_id: str | None, groove_kit: str, stated: bool = True) -> str:
-    """The kit a drum track plays: the groove's, unless the instrument names a particular kit (tr808, brushes).
-    The default kit's instruments (drum_kit, snare, hi_hat...) are generic: a trap "drum kit" is the 808. A
-    generic kit's instruments ("drum machine") choose it when stated or when the groove plays the default kit;
-    guessed (the line-up's, the parser's), they keep a groove's own kit (lo-fi's dusty machine, trap's 808)."""
+def resolve_kit(kb: KnowledgeBase, choices: Sequence[tuple[str, bool]], groove_kit: str) -> tuple[str, str | None]:
+    """The kit a drum track plays and the instrument that chose it (None: the groove's own kit). ``choices``: the
+    whole-kit instruments of the score, each with whether the prompt named it, stated ones first.
+
+    A specific kit (an 808, brushes, a breakbeat) is itself. A generic one names a kind (synth_presets.yaml
+    ``kind``): stated, "live drums" in a drum-machine groove play its counterpart kit (lo-fi's live kit is still
+    dusty; trap's and house's, the acoustic kit) and "drum machine" in a drummer's groove the 909, while the same
+    words in a groove of that kind keep its kit (a lo-fi "drum machine" is lo-fi's own); guessed (the line-up's, the
+    parser's), a generic kit moves only the default kit (a synthwave line-up's drum machine). The first choice that
+    changes the kit wins: a stated "trap beat" (the 808 the trap groove plays already) leaves a stated "live drummer"
+    to choose. Kit pieces ("hi-hats", "snare") are no choice: they keep the groove's kit."""
     presets = kb.synth_presets
-    groove = presets.kit(groove_kit).id
-    if instrument_id is not None:
-        for kit in presets.kits:
-            if instrument_id in kit.instruments and kit.id != presets.default_kit:
-                if kit.generic and not stated and groove != presets.default_kit:
-                    break
-                return kit.id
-    return groove
+    groove = presets.kit(groove_kit)
+    for instrument_id, stated in choices:
+        named = presets.kit_named(instrument_id)
+        if named is None:
+            continue
+        if named.generic:
+            if not stated and groove.id != presets.default_kit:
+                continue
+            named = presets.kind_kit(groove, named.kind)
+        if named.id != groove.id:
+            return named.id, instrument_id
+    return groove.id, None
 
 
 def gm_program_for(inst: Instrument | None, preset_id: str, kb: KnowledgeBase) -> int:

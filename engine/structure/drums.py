@@ -128,43 +128,6 @@ def level_patterns(groove: Groove, meter: Meter, level: str) -> dict[str, str]:
     return generic_pattern(meter, level)
 
 
-def percussion_pattern(voice: str, meter: Meter, level: str) -> str:
-    """Patterns for extra percussion (congas, shaker, claps, ...) that fit any meter, at every level: a stated
-    shaker or tambourine plays thinner at low energy, never not at all (an asked-for part that rests is lost)."""
-    n = meter.steps_per_bar
-    grid = ["."] * n
-    strong = set(meter.strong_steps)
-    if voice == "shaker":  # sixteenths when loud, eighths, and the beats alone when quiet
-        every = 1 if level == "high" else 2 if level == "mid" else meter.beat_steps
-        for s in range(0, n, every):
-            grid[s] = "x" if s in strong else "o"
-    elif voice in ("tambourine", "clap"):  # on the backbeat: claps on 2 and 4 (2 and 3 in a waltz)
-        for s in meter.backbeat_steps:
-            grid[s] = "x"
-    elif voice in ("conga_high", "bongo_high"):
-        for s in range(2, n, 4):
-            grid[s] = "x"
-    elif voice in ("conga_low", "bongo_low", "timbale"):
-        for s in strong:
-            if s + 3 < n:
-                grid[s + 3] = "o"
-    elif voice in ("cowbell", "clave", "wood_block", "triangle"):
-        for s in strong:
-            grid[s] = "x"
-    elif voice == "crash":  # a gong: struck on the downbeat, left to ring
-        grid[0] = "X"
-    elif voice == "tom_low":  # big drums (taiko, timpani): the low drum on every strong beat, doubled when loud
-        for s in strong:
-            grid[s] = "X"
-            if level == "high" and s + meter.beat_steps // 2 < n:
-                grid[s + meter.beat_steps // 2] = "x"
-    elif voice == "tom_mid" and level != "low":  # the answering drum: a pickup into each strong beat
-        for s in strong:
-            if s >= 2:
-                grid[s - 2] = "x"
-    return "".join(grid)
-
-
 # ------------------------------------------------------------------ takes: variation a drummer plays
 _BACKBEAT_VOICES = ("snare", "clap", "rim")
 

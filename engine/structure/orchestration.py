@@ -13,9 +13,10 @@ genre's line-up, then from defaults.yaml's ``fill_instruments``: the drums alway
 (a line-up with a kit), harmony and lead when nothing stated can play them (a genre whose only lead is a
 voice gives the melody to its own line-up first). A song form (``song_form``) gets a layer its choruses add. Excluded
 instruments never appear, and excluding one (say the drum kit) also keeps the engine from filling its
-role with a substitute. A stated kit piece ("hi-hats") means a drum track but keeps the genre's kit;
-only a specific kit (an 808, brushes) chooses the kit. Which instruments mean a drum track and which
-drum voices hand percussion plays come from synth_presets.yaml. A named ensemble (ensembles.yaml: a jazz
+role with a substitute. A stated kit piece ("hi-hats") means a drum track but keeps the genre's kit; a
+whole kit (an 808, brushes, "live drums", "drum machine") is a kit choice (engine/ddsp/presets.py resolve_kit).
+Which instruments mean a drum track, which choose a kit and which drum voices hand percussion plays come from
+synth_presets.yaml. A named ensemble (ensembles.yaml: a jazz
 trio, a string quartet) is a closed line-up: its players take their parts, other stated instruments join,
 and nothing is inferred or filled beside them (a trio has no drummer to add when it has none).
 """
@@ -56,9 +57,10 @@ class Part:
 @dataclass(frozen=True, slots=True)
 class Orchestra:
     parts: tuple[Part, ...]  # in score order (PART_ORDER)
-    kit_instrument: str | None  # the drum instrument that chose the kit
+    # the whole-kit instruments (an 808, "live drums"), each with whether the prompt named it, stated ones first:
+    # what resolve_kit chooses the drum track's kit from
+    kit_choices: tuple[tuple[str, bool], ...] = ()
     stated_roles: frozenset[TrackRole] = frozenset()  # roles a stated instrument plays: heard in every section
-    kit_stated: bool = True  # the prompt named it (else the line-up's or the parser's guess: see resolve_kit)
 
     def has(self, role: TrackRole) -> bool:
         return any(p.role == role for p in self.parts)
@@ -129,18 +131,35 @@ def _heard_as(inst: Instrument) -> list[str]:
 
 
 def _compound_winners(ids: list[str], kb: KnowledgeBase) -> list[str]:
-    """Drops an instrument whose name is the head noun of another stated one ('bass' in 'reese bass')."""
+    """Drops an instrument whose name is the head noun of another stated one ('bass' in 'reese bass'); a drum kit
+    beside a drum machine is no such pair (a 'trap beat' and a 'live drummer': the "Drum Kit" is the live one)."""
     found = {i: kb.find_instrument(i) for i in ids}
     out = []
     for a in ids:
         inst_a = found[a]
         shadowed = inst_a is not None and any(
             b != a and (inst_b := found[b]) is not None and inst_b.roles[:1] == inst_a.roles[:1]
+            and not _kits_of_two_kinds(kb, a, b)
             and any(n.endswith(" " + h) for n in _heard_as(inst_b) for h in _heard_as(inst_a) if len(h) >= 3)
             for b in ids)
         if not shadowed:
             out.append(a)
     return out
+
+
+def _kind_in_lineup(kb: KnowledgeBase, word: str, found: Instrument, lineup: list[str]) -> Instrument:
+    """``kind_in_lineup``, except that a whole kit is never read as a kit of the other kind. The parser has read the
+    prompt's own words as kinds already ("drums" in a lo-fi beat is its drum machine); the name it hands on for a live
+    drummer ("live drums", "real drums", "drummer") is "Drum Kit", which "trap drum kit" and "electronic drum kit"
+    make a kind word too: read again here, a trap beat's live drummer became the line-up's 808."""
+    own = kind_in_lineup(kb, word, found, lineup)
+    return found if _kits_of_two_kinds(kb, found.id, own.id) else own
+
+
+def _kits_of_two_kinds(kb: KnowledgeBase, a: str, b: str) -> bool:
+    """Whether two instruments are whole kits of different kinds (a drummer's kit and a drum machine)."""
+    kit_a, kit_b = kb.synth_presets.kit_named(a), kb.synth_presets.kit_named(b)
+    return kit_a is not None and kit_b is not None and kit_a.kind != kit_b.kind
 
 
 def stated_and_inferred(controls: DecodedControls, params: ParametersIn, kb: KnowledgeBase,
@@ -153,7 +172,7 @@ def stated_and_inferred(controls: DecodedControls, params: ParametersIn, kb: Kno
     for item in params.instrumentation:
         found = kb.find_instrument(item.name)
         if found is not None and lineup:
-            found = kind_in_lineup(kb, item.name, found, lineup)
+            found = _kind_in_lineup(kb, item.name, found, lineup)
         if found is None or found.id in excluded:
             continue
         target = stated if item.source == "stated" else inferred
@@ -193,20 +212,18 @@ def _ensemble_orchestra(ensemble: Ensemble, stated: list[str], stated_roles: dic
                         kb: KnowledgeBase) -> Orchestra:
     """The ensemble's players in their roles, then the other stated instruments in free roles; no fill."""
     kit_pieces = kb.synth_presets.kit_pieces()
-    generic_kit = {i for k in kb.synth_presets.kits if k.id == "acoustic" for i in k.instruments}
     taken: dict[TrackRole, str] = {}
     percussion_ids: list[str] = []
-    kit: str | None = None
+    kits: list[tuple[str, bool]] = []  # the named ensemble is a stated line-up: its drummer's kit is asked for
 
     def place(inst_id: str, roles: list[TrackRole]) -> None:
-        nonlocal kit
         inst = kb.find_instrument(inst_id)
         if inst is None or inst_id in excluded:
             return
         if inst.drum or inst_id in kit_pieces:
             if inst_id in kit_pieces or inst.family == "drums":
-                if "drums" not in taken and inst_id not in generic_kit:
-                    kit = kit or inst_id
+                if kb.synth_presets.kit_named(inst_id) is not None and (inst_id, True) not in kits:
+                    kits.append((inst_id, True))
                 taken.setdefault("drums", inst_id)
             elif inst_id not in percussion_ids:
                 percussion_ids.append(inst_id)
@@ -248,13 +265,12 @@ def _ensemble_orchestra(ensemble: Ensemble, stated: list[str], stated_roles: dic
                 break
     parts = [Part(role, inst_id) for role, inst_id in taken.items()]
     parts += percussion_parts(percussion_ids, percussion_ids, kb)  # every player the ensemble names is stated
-    return Orchestra(_in_order(parts), kit, frozenset(p.role for p in parts))
+    return Orchestra(_in_order(parts), tuple(kits), frozenset(p.role for p in parts))
 
 
 def orchestrate(*, controls: DecodedControls, params: ParametersIn, genres: list[Genre],
                 kb: KnowledgeBase, song_form: bool = False) -> Orchestra:
     kit_pieces = kb.synth_presets.kit_pieces()  # instruments that mean a drum track
-    generic_kit = {i for k in kb.synth_presets.kits if k.id == "acoustic" for i in k.instruments}
     excluded = set(controls.excluded_instruments)
     for name in params.excluded_instruments:
         found = kb.find_instrument(name)
@@ -274,7 +290,7 @@ def orchestrate(*, controls: DecodedControls, params: ParametersIn, genres: list
     for item in params.instrumentation:
         found = kb.find_instrument(item.name)
         if found is not None and item.role:
-            stated_roles.setdefault(kind_in_lineup(kb, item.name, found, ordered_lineup).id, item.role)
+            stated_roles.setdefault(_kind_in_lineup(kb, item.name, found, ordered_lineup).id, item.role)
     stated, inferred = stated_and_inferred(controls, params, kb, excluded, ordered_lineup)
     lineup = set(ordered_lineup)
     inferred = [i for i in inferred if i in lineup and (inst := kb.find_instrument(i)) is not None
@@ -291,8 +307,7 @@ def orchestrate(*, controls: DecodedControls, params: ParametersIn, genres: list
 
     taken: dict[TrackRole, str] = {}
     percussion_ids: list[str] = []
-    kit: str | None = None
-    kit_stated = False
+    kits: list[tuple[str, bool]] = []  # whole-kit instruments (resolve_kit's choices), stated ones first
     placed: list[str] = []
     melodic = _melody_player(stated, stated_roles, kb)
     if melodic is not None:
@@ -303,8 +318,8 @@ def orchestrate(*, controls: DecodedControls, params: ParametersIn, genres: list
             continue
         if inst.drum or inst_id in kit_pieces:
             if inst_id in kit_pieces or inst.family == "drums":
-                if inst_id not in generic_kit and kit is None:
-                    kit, kit_stated = inst_id, inst_id in stated
+                if kb.synth_presets.kit_named(inst_id) is not None:
+                    kits.append((inst_id, inst_id in stated))
                 taken.setdefault("drums", inst_id)
             else:
                 percussion_ids.append(inst_id)
@@ -367,8 +382,8 @@ def orchestrate(*, controls: DecodedControls, params: ParametersIn, genres: list
         if inst.drum or inst_id in kit_pieces:
             if "drums" not in taken and "drums" not in blocked and genre_has_drums and inst_id in kit_pieces:
                 taken["drums"] = inst_id
-                if inst_id not in generic_kit and kit is None:
-                    kit, kit_stated = inst_id, False
+                if kb.synth_presets.kit_named(inst_id) is not None and not kits:
+                    kits.append((inst_id, False))
             continue
         if role in ("counter", "arp") and len([r for r in taken if r in PITCHED_ROLES]) >= MAX_PITCHED_PARTS:
             continue
@@ -377,4 +392,4 @@ def orchestrate(*, controls: DecodedControls, params: ParametersIn, genres: list
     if song_form:
         _add_lift_layer(taken, genre_defaults, stated, excluded, kit_pieces, kb)
     parts = [Part(role, inst_id) for role, inst_id in taken.items()] + percussion_parts(percussion_ids, stated, kb)
-    return Orchestra(_in_order(parts), kit, frozenset(p.role for p in parts if p.instrument_id in stated), kit_stated)
+    return Orchestra(_in_order(parts), tuple(kits), frozenset(p.role for p in parts if p.instrument_id in stated))

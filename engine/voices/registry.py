@@ -84,7 +84,8 @@ def _sampled_kit(track: Track, ctx: VoiceContext) -> Voice:
     if found is None:
         raise ValueError(f"no sampled kit installed for {track.preset!r}")
     program, entry = found
-    return SamplerVoice(program.soundfont, program=program, round_robin=True, lowcut_hz=entry.lowcut_hz)
+    return SamplerVoice(program.soundfont, program=program, round_robin=True, lowcut_hz=entry.lowcut_hz,
+                        lowpass_hz=entry.lowpass_hz)
 
 
 def presence_share(track: Track, ctx: VoiceContext) -> float:

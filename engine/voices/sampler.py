@@ -415,13 +415,14 @@ class SamplerVoice:
     MAX_LEAD_S: ClassVar[float] = 0.06  # a pluck's or a strike's pre-roll; a slower onset is the articulation
 
     def __init__(self, soundfont: Path, *, program: Program | None = None, double: bool = False,
-                 round_robin: bool = False, lowcut_hz: float = 0.0, transpose: int = 0,
+                 round_robin: bool = False, lowcut_hz: float = 0.0, lowpass_hz: float = 0.0, transpose: int = 0,
                  routes: Sequence[tuple[int, int, Program]] = (), slides: bool = False, on_time: bool = False) -> None:
         self.soundfont = soundfont
         self.program = program
         self.double = double
         self.round_robin = round_robin
         self.lowcut_hz = lowcut_hz  # a 4th-order high-pass on what it plays (a kit whose kick sits too low)
+        self.lowpass_hz = lowpass_hz  # a 2nd-order low-pass on what it plays (a lo-fi beat's live kit)
         self.transpose = transpose
         self.routes = tuple(routes)
         self.slides = slides  # played with a slide: glides, slides into notes, the bar's vibrato (slides.py)
@@ -453,6 +454,9 @@ class SamplerVoice:
                               slides=self.slides, seed=seed)
         if self.lowcut_hz > 0.0:
             sos = sps.butter(4, self.lowcut_hz / (sample_rate / 2.0), btype="highpass", output="sos")
+            sosfilt_f32(sos, audio, out=audio)
+        if 0.0 < self.lowpass_hz < sample_rate / 2.0:
+            sos = sps.butter(2, self.lowpass_hz / (sample_rate / 2.0), btype="lowpass", output="sos")
             sosfilt_f32(sos, audio, out=audio)
         if not self.double:
             return audio

@@ -28,11 +28,44 @@ def test_every_instrument_resolves(kb: KnowledgeBase) -> None:
 
 
 def test_drum_instruments_choose_kits(kb: KnowledgeBase) -> None:
-    assert resolve_kit(kb, "tr808", "acoustic") == "tr808"
-    assert resolve_kit(kb, "brushed_drums", "acoustic") == "brush"
-    assert resolve_kit(kb, None, "lofi") == "lofi"
-    assert resolve_kit(kb, "drum_kit", "tr808") == "tr808"  # a generic kit follows the groove (a trap kit is an 808)
-    assert resolve_kit(kb, None, "no_such_kit") == kb.synth_presets.kits[0].id
+    assert resolve_kit(kb, [("tr808", True)], "acoustic") == ("tr808", "tr808")
+    assert resolve_kit(kb, [("brushed_drums", True)], "acoustic") == ("brush", "brushed_drums")
+    assert resolve_kit(kb, [], "lofi") == ("lofi", None)
+    assert resolve_kit(kb, [("drum_kit", False)], "tr808") == ("tr808", None)  # a guessed kit follows the groove
+    assert resolve_kit(kb, [], "no_such_kit") == (kb.synth_presets.kits[0].id, None)
+
+
+@pytest.mark.parametrize(("groove_kit", "choices", "kit"), [
+    # "live drums", "real drums", "drummer" (the parser's "Drum Kit") in a drum-machine groove: a drummer's kit
+    ("lofi", [("drum_kit", True)], "lofi_live"), ("tr808", [("drum_kit", True)], "acoustic"),
+    ("tr909", [("drum_kit", True)], "acoustic"), ("breaks", [("drum_kit", True)], "acoustic"),
+    # a drum machine in a drummer's groove: the machine
+    ("rock", [("drum_machine", True)], "tr909"), ("jazz", [("electronic_drums", True)], "tr909"),
+    ("brush", [("drum_machine", True)], "tr909"),
+    # the same words in a groove of that kind keep its kit (lo-fi's "drum machine", "lofi drums" are its own)
+    ("lofi", [("drum_machine", True)], "lofi"), ("rock", [("drum_kit", True)], "rock"),
+    ("tr909", [("electronic_drums", True)], "tr909"),
+    # a stated "trap beat" (the groove's own 808) leaves the live drummer beside it to choose
+    ("tr808", [("trap_drums", True), ("drum_kit", True)], "acoustic"),
+    # kit pieces choose nothing: a house track's stated hi-hats and snare are the house kit's
+    ("tr909", [("hi_hat", True), ("snare", True), ("kick", True)], "tr909"),
+    ("lofi", [("hi_hat", True)], "lofi"),
+])
+def test_a_stated_kind_of_kit_chooses_the_kit(kb: KnowledgeBase, groove_kit: str, choices: list[tuple[str, bool]],
+                                             kit: str) -> None:
+    assert resolve_kit(kb, choices, groove_kit)[0] == kit
+
+
+def test_a_live_kit_is_sampled_and_lo_fi_s_is_still_dusty(kb: KnowledgeBase) -> None:
+    """The kits a stated live drummer moves a machine groove to are drummers' kits with sampled programs; lo-fi's
+    keeps the lo-fi machine's low-pass, sampled or synthesised."""
+    sound = kb.synth_presets
+    for groove in ("lofi", "tr808", "tr909", "breaks"):
+        live = sound.kind_kit(sound.kit(groove), "acoustic")
+        assert live.kind == "acoustic" and sound.sampler.kits.get(live.id), groove
+    lofi = sound.kit("lofi_live")
+    assert all(0 < p.lowpass_hz <= 8000 for p in sound.sampler.kits["lofi_live"])
+    assert lofi.voices["*"]["lowpass_hz"] == sound.kit("lofi").voices["*"]["lowpass_hz"]
 
 
 def test_mix_presets_follow_the_genre_tree(kb: KnowledgeBase) -> None:
@@ -46,8 +79,9 @@ def test_mix_presets_follow_the_genre_tree(kb: KnowledgeBase) -> None:
 def test_drum_vocabulary_is_data(kb: KnowledgeBase) -> None:
     """Kit pieces, hand percussion, drum voices and texture layers live in the YAML, checked at load."""
     sound = kb.synth_presets
-    assert {"drum_kit", "tr808", "beatbox", "brushed_drums"} <= sound.kit_pieces()
+    assert {"drum_kit", "tr808", "beatbox", "brushed_drums", "hi_hat", "snare"} <= sound.kit_pieces()
     assert "congas" not in sound.kit_pieces()
+    assert sound.kit_named("hi_hat") is None and sound.kit_named("drum_kit") == sound.kit("acoustic")
     assert sound.percussion_voices("congas") == ["conga_high", "conga_low"]
     assert sound.percussion_voices("no_such_drum") == sound.default_percussion == ["shaker"]
     assert sound.percussion_voices("taiko") == ["tom_low", "tom_mid"]  # big drums, not a shaker

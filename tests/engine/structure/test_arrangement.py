@@ -176,7 +176,7 @@ def test_transitions_are_marked(kb: KnowledgeBase) -> None:
 def test_every_percussion_instrument_a_genre_lists_is_heard(kb: KnowledgeBase, meter_text: str) -> None:
     """A genre's percussion player plays drum voices that have a part in every meter at mid and high energy
     (taiko, timpani and mridangam fell to a shaker; a voice without a pattern would be a silent stem)."""
-    from engine.structure.drums import percussion_pattern
+    from engine.structure.percussion import percussion_pattern
     meter = Meter.parse(meter_text)
     listed = {e.instrument for g in kb.genres for e in g.instruments if e.role == "percussion"}
     for instrument in sorted(listed):

@@ -12,9 +12,9 @@ from bench import music_metrics as mm
 from engine.inputs import parse_parameters, parse_plan
 from engine.score import Score
 from engine.structure.arrangement import compose
-from engine.structure.drums import percussion_pattern
 from engine.structure.meter import Meter
 from engine.structure.orchestration import orchestrate
+from engine.structure.percussion import percussion_pattern
 from knowledge_base import KnowledgeBase
 from knowledge_base.layout import decode
 from tests.engine.conftest import make_controls, make_plan
@@ -201,3 +201,26 @@ def test_the_line_up_s_percussion_plays_beside_a_stated_one(kb: KnowledgeBase) -
     assert [(t.instrument_id, t.featured) for t in percussion] == [("congas", True), ("timbales", False)]
     congas = {n.pitch for n in percussion[0].notes}
     assert percussion[1].notes and not congas & {n.pitch for n in percussion[1].notes}
+
+
+@pytest.mark.parametrize(("genre", "names", "kit", "instrument"), [
+    ("lofi hip hop", ("Drum Kit",), "lofi_live", "drum_kit"),  # "lofi beat with live drums" played the lo-fi machine
+    ("trap", ("Drum Kit",), "acoustic", "drum_kit"),  # "Drum Kit" had been read as a kind: the line-up's 808
+    ("trap", ("Trap Drums", "Drum Kit"), "acoustic", "drum_kit"),  # "trap beat with a live drummer"
+    ("deep house", ("Drum Kit",), "acoustic", "drum_kit"),
+    ("rock", ("Drum Machine",), "tr909", "drum_machine"),  # "rock song with a drum machine" played the rock kit
+    ("folk", ("Electronic Drums",), "tr909", "electronic_drums"),
+    ("lofi hip hop", ("Drum Machine",), "lofi", "drum_machine"),  # lo-fi's own machine ("lofi beat with drums")
+    ("deep house", ("Hi-hat", "Snare Drum"), "tr909", None),  # kit pieces choose no kit
+    ("rock", ("Hi-hat",), "rock", None),
+])
+def test_a_stated_kind_of_drums_chooses_the_kit(kb: KnowledgeBase, genre: str, names: tuple[str, ...], kit: str,
+                                               instrument: str | None) -> None:
+    """The parser's names for a drummer ("Drum Kit": live, real, acoustic drums, a drummer) and for a machine ("Drum
+    Machine", "Electronic Drums": programmed drums) choose a kit of that kind when the genre's groove plays the other
+    kind, and the drum track is that instrument's; a named kit piece keeps the genre's kit."""
+    score = composed(kb, genre, stated(*names))
+    drums = next(t for t in score.tracks if t.role == "drums")
+    assert drums.preset == kit
+    if instrument is not None:
+        assert drums.instrument_id == instrument and drums.featured
