@@ -48,13 +48,22 @@ class InstrumentParser:
             phrases += [(inst.name, inst.id), (inst.id.replace("_", " "), inst.id)]
             phrases += [(alias, inst.id) for alias in inst.aliases]
         self._lexicon = Lexicon(phrases)
+        # genre names that hold instrument words ("drum and bass", "piano sonata"): a word the genre does not play
+        # is the genre's name, not a player the text states ("liquid dnb, live drums": its "drum" had become the
+        # snare); one it plays stays ("piano sonata": the piano)
+        self._genre_names = Lexicon([(n, g.id) for g in kb.genres for n in (g.name, g.id.replace("_", " "), *g.aliases)
+                                     if any(self._lexicon.lookup(w) for w in n.lower().replace("-", " ").split())])
         self._exact = {inst.name.lower() for inst in kb.instruments}
         self._vocal_ids = [i.id for i in kb.instruments if i.family == "vocal"]
 
     def parse(self, lowered: str) -> InstrumentParse:
         found: dict[str, InstrumentFinding] = {}
         excluded: list[str] = []
-        for match in self._modifiers_dropped(lowered, self._players_not_kicks(lowered, self._lexicon.find(lowered))):
+        genre_spans = [(g.start, g.end, g.key) for g in self._genre_names.find(lowered)]
+        matches = [m for m in self._lexicon.find(lowered) if not any(
+            s <= m.start and m.end <= e and e - s > m.end - m.start and m.key not in self._plays(genre_id)
+            for s, e, genre_id in genre_spans)]
+        for match in self._modifiers_dropped(lowered, self._players_not_kicks(lowered, matches)):
             if match.phrase == "bass" and _BASS_AS_REGISTER_RE.match(lowered, match.end):
                 continue  # "the bass notes are played on a tuba": a register, not an instrument
             if match.phrase in ("kick", "kicks") and _KICK_IN_RE.match(lowered, match.end):
@@ -76,6 +85,9 @@ class InstrumentParser:
         for inst_id in excluded:
             found.pop(inst_id, None)
         return InstrumentParse(sorted(found.values(), key=lambda f: f.start), excluded)
+
+    def _plays(self, genre_id: str) -> set[str]:
+        return {gi.instrument for g in self._kb.genre_lineage(genre_id) for gi in g.instruments}
 
     def _players_not_kicks(self, lowered: str, matches: list[Match]) -> list[Match]:
         """"clarinet piano bass drums": in a list of players written without separators, "bass drums" is the bass

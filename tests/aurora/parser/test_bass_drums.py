@@ -53,3 +53,18 @@ def test_the_split_words_keep_their_places(kb: KnowledgeBase) -> None:
     found = InstrumentParser(kb).parse("clarinet piano bass drums").found
     assert [(f.instrument_id, f.phrase, f.start) for f in found] == [
         ("clarinet", "clarinet", 0), ("piano", "piano", 9), ("bass_guitar", "bass", 15), ("drum_kit", "drums", 20)]
+
+
+@pytest.mark.parametrize(("prompt", "stated"), [
+    # the words of a genre's name are the genre's, not players: "dnb" spelt out had stated a drum (read as the
+    # snare) and a bass guitar, and the live drums the prompt asked for were lost beside them
+    ("drum and bass with live drums", {"Drum Kit"}),
+    ("liquid dnb, live drums and piano", {"Drum Kit", "Rhodes"}),
+    ("drum n bass, 174, reese", {"Reese Bass"}),
+    # a word the genre itself plays stays stated
+    ("piano house, 124 bpm", {"Piano"}),
+    ("jazz guitar trio", {"Clean Electric Guitar"}),
+])
+def test_words_of_a_genre_name_are_not_players(aurora: Aurora, prompt: str, stated: set[str]) -> None:
+    parsed = aurora.parse(prompt=prompt).parsed_parameters
+    assert {i.name for i in parsed.instrumentation if i.source == "stated"} == stated, prompt
