@@ -224,3 +224,22 @@ def test_a_stated_kind_of_drums_chooses_the_kit(kb: KnowledgeBase, genre: str, n
     assert drums.preset == kit
     if instrument is not None:
         assert drums.instrument_id == instrument and drums.featured
+
+
+@pytest.mark.parametrize("genre", ["ambient", "dark_ambient"])
+def test_an_ambient_piece_has_no_beat_unless_asked(kb: KnowledgeBase, genre: str) -> None:
+    """Ambient inherited electronic's drum machine (a tr909 ticking at -26 dB under a drone); its line-up is its own:
+    pads, a drone bass, piano and strings. Asked for, the drums play."""
+    lineup = [(gi.instrument, gi.role) for g in mm_lineage(kb, genre) for gi in g.instruments]
+    guessed = _orchestra(kb, genre, [{"name": kb.instrument(i).name, "role": r, "source": "inferred"}
+                                     for i, r in lineup])
+    assert "drums" not in guessed and guessed.get("bass") in ("synth_bass", "sub_bass"), guessed
+    asked = _orchestra(kb, genre, stated("Drum Kit") + [{"name": kb.instrument(i).name, "role": r,
+                                                         "source": "inferred"} for i, r in lineup])
+    assert "drums" in asked and asked.get("bass") in ("synth_bass", "sub_bass"), asked
+
+
+def mm_lineage(kb: KnowledgeBase, genre: str) -> list[Any]:
+    lineage = kb.genre_lineage(genre)
+    closed = next((k for k, g in enumerate(lineage) if g.own_lineup), len(lineage) - 1)
+    return lineage[: closed + 1]
