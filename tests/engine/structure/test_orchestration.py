@@ -243,3 +243,11 @@ def mm_lineage(kb: KnowledgeBase, genre: str) -> list[Any]:
     lineage = kb.genre_lineage(genre)
     closed = next((k for k, g in enumerate(lineage) if g.own_lineup), len(lineage) - 1)
     return lineage[: closed + 1]
+
+
+def test_a_lullaby_has_no_claps_and_no_electric_bass(kb: KnowledgeBase) -> None:
+    """A cradle song inherited the children's band's clapping and bass guitar."""
+    lineup = [(gi.instrument, gi.role) for g in mm_lineage(kb, "lullaby") for gi in g.instruments]
+    parts = _orchestra(kb, "lullaby", stated("Acoustic Guitar") + [
+        {"name": kb.instrument(i).name, "role": r, "source": "inferred"} for i, r in lineup])
+    assert not {"clap", "bass_guitar"} & set(parts.values()), parts
