@@ -51,6 +51,9 @@ _ACCOMPANIMENT_RE = re.compile(r"\s+accompan\w*")
 _ACCOMPANIED_BY_RE = re.compile(r"\baccompanied\s+by\s+(?:(?:a|an|the)\s+)?$")
 _CLOSING_AFTER_RE = re.compile(r"(?:\s*,)?\s+(?:only|alone|by\s+itself|on\s+its\s+own|unaccompanied|"
                                r"solo\s+(?:piece|work|composition|performance|recital|improvisation))\b")
+# the forms written for one player: "piano sonata", "a chopin-style piano nocturne", "cello suite", "violin partita"
+_SOLO_FORM_AFTER_RE = re.compile(r"\s+(?:sonatas?|sonatinas?|nocturnes?|[eé]tudes?|preludes?|impromptus?|ballades?|"
+                                 r"mazurkas?|partitas?|suites?|inventions?|fugues?)\b")
 _CLOSING_ANYWHERE_RE = re.compile(r"\b(?:unaccompanied|nothing\s+else|no\s+other\s+(?:instruments?|instrumentation|"
                                   r"accompaniment|players?))\b")
 
@@ -114,7 +117,8 @@ class EnsembleParser:
         closing = _CLOSING_ANYWHERE_RE.search(lowered) is not None or any(
             _CLOSING_BEFORE_RE.search(lowered[max(0, start - 40):start]) or _CLOSING_AFTER_RE.match(lowered, end)
             or lowered.startswith("solo ", start) for start, end in mentions)  # the alias "solo piano"
-        closing = closing or _solo_before(lowered, mentions) or _solo_piece(lowered, mentions)
+        closing = closing or _solo_before(lowered, mentions) or _solo_piece(lowered, mentions) or (
+            len(mentions) == 1 and _SOLO_FORM_AFTER_RE.match(lowered, mentions[0][1]) is not None)
         return EnsembleFinding(self._named_only, -1, -1) if closing else None
 
     def by_players(self, found: Sequence[InstrumentFinding]) -> Ensemble | None:

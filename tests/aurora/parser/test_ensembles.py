@@ -261,3 +261,21 @@ def test_a_small_group_s_sub_genre_follows_its_line_up_tempo_and_moods(kb: Knowl
     six = [*quartet, kb.instrument("trumpet"), kb.instrument("trombone")]
     assert small_group_style(kb, jazz, swing, six, words) is swing  # as many players as the big band: it may be
     assert small_group_style(kb, jazz, kb.genre("bebop"), quartet, words).id == "bebop"  # a small-group choice stays
+
+
+@pytest.mark.parametrize(("prompt", "player"), [
+    ("piano sonata, c# minor, dramatic", "Piano"),  # was a romantic orchestra with violin, cello and timpani
+    ("chopin style piano nocturne", "Piano"),
+    ("piano prelude in e minor", "Piano"),
+    ("bach cello suite", "Cello"),
+])
+def test_a_form_written_for_one_player_is_a_solo_piece(aurora: Aurora, prompt: str, player: str) -> None:
+    parsed = aurora.parse(prompt=prompt).parsed_parameters
+    assert parsed.genre.value == "Classical", prompt
+    assert [i.name for i in parsed.instrumentation] == [player], prompt
+
+
+def test_a_concerto_keeps_its_orchestra(aurora: Aurora) -> None:
+    parsed = aurora.parse(prompt="piano concerto with full orchestra").parsed_parameters
+    names = {i.name for i in parsed.instrumentation}
+    assert {"Piano", "Orchestra"} <= names
