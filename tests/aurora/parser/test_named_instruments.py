@@ -25,6 +25,8 @@ def _named(aurora: Aurora, prompt: str) -> set[str]:
     ("80s synth pop with a keytar solo", {"Synth Lead"}),
     ("drumline: snares, tenor drums, marching bass drums and cymbals", {"Snare Drum", "Toms", "Kick Drum"}),
     ("marching band with mellophones and sousaphones", {"French Horn", "Tuba"}),
+    ("baroque gigue on a clavichord", {"Harpsichord"}),
+    ("horror cue with waterphone scrapes", {"Sound Effects"}),
 ])
 def test_an_instrument_users_name_is_found(aurora: Aurora, prompt: str, instruments: set[str]) -> None:
     assert instruments <= _named(aurora, prompt)
