@@ -35,9 +35,34 @@ def _style(aurora: Aurora, prompt: str) -> tuple[str, str | None]:
     ("second-line groove w/ sousaphone and snare", "Jazz", "New Orleans Jazz"),
     ("country rock song with twangy telecaster, 120bpm, key of G", "Rock", "Country Rock"),
     ("country-rock, 70s, pedal steel and harmonies", "Rock", "Country Rock"),
+    ("zydeco, accordion and rubboard, 140", "Folk", "Cajun / Zydeco"),
+    ("cajun waltz, fiddle and accordion", "Folk", "Cajun / Zydeco"),
+    ("circus music", "Classical", "March"),
 ])
 def test_a_style_the_taxonomy_lacked_is_parsed(aurora: Aurora, prompt: str, genre: str, sub_genre: str) -> None:
     assert _style(aurora, prompt) == (genre, sub_genre)
+
+
+@pytest.mark.parametrize(("prompt", "style"), [
+    ("spaghetti western theme, whistling", "Film Score / Cinematic"),
+    ("krautrock jam", "Psychedelic Rock"),
+    ("darkwave, 120 bpm", "Gothic Rock"),
+    ("coldwave with cold synths", "Gothic Rock"),
+    ("foxtrot for a ballroom dance", "Swing / Big Band"),
+    ("rumba with congas", "Latin"),
+    ("madchester indie", "Indie Rock"),
+    ("j-rock anthem", "Rock"),
+    ("cantopop ballad", "Pop"),
+    ("rebetiko with bouzouki", "Traditional / World"),
+    ("french chanson, accordion", "Singer-songwriter"),
+    ("gabber kick at 180", "EDM"),
+    ("breakcore, amen chops", "Jungle"),
+])
+def test_a_style_word_of_an_existing_genre_names_it(aurora: Aurora, prompt: str, style: str) -> None:
+    """Style words the vocabulary lacked fell to the default genre (pop) or the nearest anchors: each is an alias
+    of the genre it is a kind of (a spaghetti western is film music, krautrock psychedelic rock)."""
+    p = aurora.parse(prompt=prompt).parsed_parameters
+    assert style in (p.genre.value, p.sub_genre.value) and "genre" in p.explicit
 
 
 @pytest.mark.parametrize("prompt", [
@@ -89,6 +114,7 @@ def test_a_second_line_band_has_a_tuba_bass_and_no_kit(aurora: Aurora) -> None:
     ("new_orleans_jazz", "4/4", "second_line"), ("new_orleans_jazz", "2/4", "second_line_2_4"),
     ("country_rock", "4/4", "country"),  # the strum and boom-chick bass; christmas plays pop's groove (its parent)
     ("christmas", "4/4", "pop"),
+    ("cajun_zydeco", "4/4", "country"), ("cajun_zydeco", "3/4", "folk_waltz"),  # folk's two-step and waltz
 ])
 def test_each_new_style_plays_a_fitting_groove(kb: KnowledgeBase, genre: str, meter: str, groove: str) -> None:
     pattern, style = select_groove(kb.grooves, kb.genre_lineage(genre), Meter.parse(meter))
@@ -108,7 +134,8 @@ def test_new_genres_and_instruments_keep_the_embedding_slots(kb: KnowledgeBase) 
     """Appended after the existing entries, so every existing vector keeps its meaning."""
     genres = [g.id for g in kb.genres]
     start, stop = kb.control_embedding.span("genre")
-    assert all(genres.index(g) >= stop - start for g in ("march", "christmas", "new_orleans_jazz", "country_rock"))
+    assert all(genres.index(g) >= stop - start
+               for g in ("march", "christmas", "new_orleans_jazz", "country_rock", "cajun_zydeco"))
     instruments = [i.id for i in kb.instruments]
     assert instruments.index("mellotron") >= 193 and instruments[192] == "screamed_vocal"
     start, stop = kb.control_embedding.span("instrumentation")
@@ -139,3 +166,14 @@ def test_a_jazz_combo_with_a_horn_line_is_no_street_band(aurora: Aurora, prompt:
 def test_a_common_phrase_inside_a_new_alias_names_no_new_style(aurora: Aurora, prompt: str) -> None:
     """A drum line is a drum part and a second line a second melody: only the compounds name a style."""
     assert _style(aurora, prompt)[1] not in ("March", "New Orleans Jazz", "Christmas")
+
+
+@pytest.mark.parametrize(("prompt", "style"), [
+    ("zydeco two step with fiddle", "Cajun / Zydeco"),  # the dance, not UK garage's 2-step
+    ("texas two-step", "Country"),
+    ("2-step, 132bpm, chopped vocals", "UK Garage"),  # alone it names the garage style, as before
+    ("2-step garage", "UK Garage"),
+])
+def test_a_two_step_after_another_genre_is_its_dance(aurora: Aurora, prompt: str, style: str) -> None:
+    p = aurora.parse(prompt=prompt).parsed_parameters
+    assert style in (p.genre.value, p.sub_genre.value)
