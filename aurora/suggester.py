@@ -220,7 +220,8 @@ class Suggester:
             votes = [self.kb.mood(m).mode for m in stated_moods]
             key = parsed[2] if parsed is not None and parsed[2] else usual_key(self.kb, style, votes).label()
             additions.append(_Addition("key", "in", key, 0.6))
-        if self.structures.parse(lowered) is None and parse_meter(partial) is None:
+        lineage = [g.id for g in self.kb.genre_lineage(style.id)]
+        if self.structures.parse(lowered, lineage) is None and parse_meter(partial) is None:
             structure = self.kb.find_structure(style.structures[0])
             if structure is not None:
                 additions.append(_Addition("structure", "with", f"a {structure.name} structure", 0.5))

@@ -185,6 +185,11 @@ class Structure(Entry):
     loopable: bool = False
     description: str = ""
     cues: list[str] = Field(default_factory=list, description="Words that suggest this form ('drop', 'chorus')")
+    cue_genres: list[str] = Field(default_factory=list, description=(
+        "The genre families (a genre id and all its descendants) whose prompts read the cues as this form; empty: "
+        "every genre. A 'breakdown' is a section of a club track in dance music, a tune (Foggy Mountain Breakdown) "
+        "in bluegrass and a half-time riff in metalcore; 'solos' are a jazz form only in jazz, a rock song's guitar "
+        "solo is one section of its own form"))
 
     @model_validator(mode="after")
     def _ratios(self) -> Structure:
@@ -340,6 +345,8 @@ class KnowledgeBase(Entry):
             problems += [f"genre {g.id}: unknown structure {s}" for s in g.structures if s not in structure_ids]
             problems += [f"genre {g.id}: unknown mood {m}" for m in g.moods if m not in mood_ids]
             problems += [f"genre {g.id}: bad meter {m}" for m in g.meters if not re.fullmatch(r"\d{1,2}/\d{1,2}", m)]
+        problems += [f"structure {s.id}: unknown cue genre {g}" for s in self.structures for g in s.cue_genres
+                     if g not in genre_ids]
         problems += [f"feel {f.id}: unknown genre {f.genre}" for f in self.feels
                      if f.genre is not None and f.genre not in genre_ids]
         for e in self.ensembles:

@@ -189,7 +189,7 @@ class SemanticParser:
             energy_value = EnergyValue(value=round(self._infer_energy(style_genre, moods, tempo_value.bpm), 3),
                                        confidence=0.45)
 
-        structure = self.structures.parse(lowered)
+        structure = self.structures.parse(lowered, [g.id for g in self.kb.genre_lineage(style_genre.id)])
         if structure is not None:
             explicit.append("structure")
             structure_value = StructureValue(value=self.kb.structure(structure.structure_id).name,

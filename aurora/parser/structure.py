@@ -1,8 +1,10 @@
 """Song form ("verse-chorus", "AABA", "12-bar blues", "build and drop") and texture layers
-("vinyl crackle", "rain"). A named form is stated; a cue word ("the drop hits") suggests one."""
+("vinyl crackle", "rain"). A named form is stated; a cue word ("the drop hits") suggests one, in the genres whose word
+it is (structures.yaml ``cue_genres``): a "bluegrass breakdown" is a fiddle tune, not a club track's build and drop."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from aurora.parser.lexicon import Lexicon, is_negated
@@ -20,12 +22,18 @@ class StructureParser:
     def __init__(self, kb: KnowledgeBase) -> None:
         self._names = Lexicon([(n, s.id) for s in kb.structures for n in (s.name, *s.aliases)], plurals=False)
         self._cues = Lexicon([(c, s.id) for s in kb.structures for c in s.cues])
+        self._cue_genres = {s.id: frozenset(s.cue_genres) for s in kb.structures}
 
-    def parse(self, lowered: str) -> StructureFinding | None:
+    def parse(self, lowered: str, lineage: Collection[str]) -> StructureFinding | None:
+        """The form the text names or suggests for a piece in the genre whose ``lineage`` (the genre's id and its
+        ancestors') is given: a cue word counts only in the families its form lists."""
         for match in self._names.find(lowered):
             return StructureFinding(match.key, 0.92, True)
         votes: dict[str, int] = {}
         for match in self._cues.find(lowered):
+            families = self._cue_genres[match.key]
+            if families and not families & set(lineage):
+                continue
             votes[match.key] = votes.get(match.key, 0) + 1
         if votes:
             best = max(votes, key=lambda k: votes[k])

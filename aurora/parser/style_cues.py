@@ -54,15 +54,28 @@ def instrument_fit(genre: Genre, cues: StyleCues) -> int:
     return sum(1 for i in cues.instruments if i in own)
 
 
+def closed_against(child: Genre, parent: Genre, cues: StyleCues) -> bool:
+    """The child plays a closed line-up of its own (``own_lineup``) that leaves out a stated instrument its parent's
+    band has: a piano, a double bass and a drum kit are a jazz combo's, which a New Orleans street band (a tuba, a
+    snare and a bass drum) leaves out; a drum kit is country's and no bluegrass band's."""
+    if not child.own_lineup:
+        return False
+    own = {item.instrument for item in child.instruments}
+    band = {item.instrument for item in parent.instruments}
+    return any(i in band and i not in own for i in cues.instruments)
+
+
 def _mood_rank(genre: Genre, cues: StyleCues) -> int:
     """A genre's moods are listed most characteristic first: dark is trap's first mood, drill's second."""
     return -sum(genre.moods.index(m) for m in cues.moods if m in genre.moods)
 
 
 def best_child(parent: Genre, children: list[tuple[Genre, float]], cues: StyleCues) -> tuple[Genre, float] | None:
-    """The child style that more stated facts fit than fit the parent, with its embedding similarity; among
-    children the facts fit alike, the one holding more of the stated instruments, then the one whose moods list
-    the stated ones earlier, then the more similar one. None when no child fits more facts than the parent."""
+    """The child style that more stated facts fit than fit the parent, with its embedding similarity (none whose
+    closed line-up leaves out a stated instrument: closed_against); among children the facts fit alike, the one
+    holding more of the stated instruments, then the one whose moods list the stated ones earlier, then the more
+    similar one. None when no child fits more facts than the parent."""
+    children = [(c, sim) for c, sim in children if not closed_against(c, parent, cues)]
     if not cues or not children:
         return None
     floor = cue_score(parent, cues)
@@ -75,10 +88,11 @@ def best_child(parent: Genre, children: list[tuple[Genre, float]], cues: StyleCu
 def candidates(parent: Genre, children: list[Genre], cues: StyleCues) -> list[Genre]:
     """The children the embedding may choose from when the facts do not decide: not those that fewer stated
     facts fit than fit the parent (a 150 BPM drill track), and, where some hold a stated instrument in their own
-    line-up, only those (an 808 named: trap, drill or phonk, not lo-fi with its upright bass)."""
+    line-up, only those (an 808 named: trap, drill or phonk, not lo-fi with its upright bass); never one whose closed
+    line-up leaves out a stated instrument of the parent's band (closed_against)."""
     if not cues:
         return children
     floor = cue_score(parent, cues)
-    kept = [c for c in children if cue_score(c, cues) >= floor - EPS]
+    kept = [c for c in children if cue_score(c, cues) >= floor - EPS and not closed_against(c, parent, cues)]
     holding = [c for c in kept if instrument_fit(c, cues)]
     return holding or kept

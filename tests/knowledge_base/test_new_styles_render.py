@@ -1,0 +1,54 @@
+"""The styles appended to genres.yaml reach the engine with their own band and groove (a march was rendered as Drum
+and Bass with a reese bass; a second line as Amapiano; a christmas jingle as African with a kora and no drums)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from aurora import Aurora
+from engine import Engine
+from engine.score import Score
+
+KICK, SNARE, HAT_CLOSED, HAT_OPEN = 36, 38, 42, 46
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    return Engine(device="cpu")
+
+
+def _score(aurora: Aurora, engine: Engine, prompt: str) -> Score:
+    result = aurora.process(prompt=prompt, duration_s=12, seed=0)
+    parsed = result.parse.parsed_parameters
+    return engine.render(plan=result.plan.structural_plan.model_dump(by_alias=True),
+                         parameters=parsed.model_dump(by_alias=True),
+                         control_embedding=list(result.parse.control_encoder_params.unified_control_embedding),
+                         duration_s=12, sample_rate=22050, seed=0).score
+
+
+def test_a_march_is_a_band_on_foot(aurora: Aurora, engine: Engine) -> None:
+    score = _score(aurora, engine, "marching band style, snare drums and brass, 112 bpm")
+    assert score.genre_id == "march"
+    parts = {t.role: t.instrument_id for t in score.tracks}
+    assert parts.get("bass") == "tuba" and "reese_bass" not in parts.values()
+    drums = Counter(n.pitch for t in score.tracks if t.role == "drums" for n in t.notes)
+    assert drums[KICK] and drums[SNARE] > drums[KICK]  # the bass drum on the beats, the snare's rudiments between
+    assert not drums[HAT_CLOSED] and not drums[HAT_OPEN]
+
+
+def test_a_second_line_has_a_tuba_under_a_street_beat(aurora: Aurora, engine: Engine) -> None:
+    score = _score(aurora, engine, "New Orleans brass band second line, 100 bpm, Bb")
+    assert score.genre_id == "new_orleans_jazz"
+    parts = {t.role: t.instrument_id for t in score.tracks}
+    assert parts.get("bass") == "tuba" and parts.get("lead") == "trumpet"
+    drums = Counter(n.pitch for t in score.tracks if t.role == "drums" for n in t.notes)
+    assert drums[KICK] and drums[SNARE] and not drums[HAT_CLOSED]
+
+
+def test_a_christmas_jingle_rings_sleigh_bells_over_a_pop_band(aurora: Aurora, engine: Engine) -> None:
+    score = _score(aurora, engine, "christmas jingle with sleigh bells, 140 bpm, G major")
+    assert score.genre_id == "christmas"
+    instruments = {t.instrument_id for t in score.tracks if t.notes}
+    assert {"sleigh_bells", "drum_kit"} <= instruments and "kora" not in instruments
