@@ -1,0 +1,65 @@
+"""Plans on the phrase grid (a tag ending takes the odd bars) and in a stated mode (every chord in the mode)."""
+
+from __future__ import annotations
+
+import pytest
+
+from aurora import Aurora, PlanParameters
+from aurora.harmony_plan import is_edge
+from knowledge_base import KnowledgeBase
+from knowledge_base.theory import parse_chord, parse_key_label, scale_pitch_classes
+
+
+@pytest.mark.parametrize(("genre", "tempo_bpm", "meter", "duration_s"), [
+    ("cumbia", 95, "2/4", 30.0),    # 23 bars: was a 5-bar intro
+    ("tango", 116, "2/4", 30.0),    # 26 bars, an AB form: was a 14-bar B
+    ("boom_bap", 88, "4/4", 30.0),  # 9 bars: was a 5-bar verse
+    ("baroque", 101, "3/4", 30.0),  # 15 bars: was a 7-bar B
+    ("house", 124, "4/4", 30.0),
+])
+def test_odd_bars_close_the_piece(aurora: Aurora, kb: KnowledgeBase, genre: str, tempo_bpm: float, meter: str,
+                                  duration_s: float) -> None:
+    """A duration rarely fills whole phrases: the bars left over close the piece as a tag ending (the band plays
+    the last cadence and lands on the final chord) instead of stretching an intro or a section off the grid."""
+    params = PlanParameters(genre=genre, mood="happy", tempo_bpm=tempo_bpm, duration_seconds=duration_s,
+                            time_signature=meter)
+    plan = aurora.plan(parameters=params).structural_plan
+    shape = [(s.name, s.bars) for s in plan.sections]
+    mains = [s for s in plan.sections if not is_edge(s.name)]
+    assert all(s.bars % 4 == 0 for s in mains), shape
+    assert all(s.bars in (1, 2, 4, 6, 8) for s in plan.sections if s.name == "intro"), shape
+    last = plan.sections[-1]
+    if last.name == "ending":
+        assert 1 <= last.bars <= 3, shape
+        key = parse_key_label(f"{plan.chord_progression.key} {plan.chord_progression.mode}", kb.chords)
+        final = parse_chord(last.chords[-1], kb.chords)
+        assert key is not None and final is not None and final.root_pc == key.tonic_pc, (shape, last.chords)
+
+
+@pytest.mark.parametrize(("genre", "key"), [
+    ("flamenco", "E phrygian"),        # was Em D C B (the minor key's i bVII bVI V: F# and D# the mode has not)
+    ("heavy_metal", "E phrygian"),     # its half cadence was a B major the mode has not
+    ("alternative_rock", "E mixolydian"),  # was C#m A E B: no bVII in the genre's progressions
+    ("pop", "G mixolydian"),
+    ("celtic", "A dorian"),
+    ("pop", "D dorian"),
+])
+@pytest.mark.parametrize("duration_s", [30.0, 120.0])
+def test_a_modal_key_sounds_its_mode(aurora: Aurora, kb: KnowledgeBase, genre: str, key: str,
+                                     duration_s: float) -> None:
+    """Every chord of a plan in a stated mode stays inside the mode's scale (the Spanish phrygian's major tonic
+    aside: flamenco's Am G F E), bridges and cadences included."""
+    plan = aurora.plan(parameters=PlanParameters(genre=genre, mood="", tempo_bpm=110, duration_seconds=duration_s,
+                                                 key=key)).structural_plan
+    mode_key = parse_key_label(key, kb.chords)
+    assert mode_key is not None
+    scale = set(scale_pitch_classes(mode_key, kb.chords))
+    for section in plan.sections:
+        for symbol in section.chords:
+            chord = parse_chord(symbol, kb.chords)
+            assert chord is not None
+            if chord.root_pc == mode_key.tonic_pc and mode_key.mode == "phrygian":
+                continue
+            assert set(chord.pitch_classes(kb.chords)) <= scale, (section.name, section.chords)
+    if genre == "flamenco":  # the Andalusian cadence lands on the major tonic
+        assert any(c == "E" for s in plan.sections for c in s.chords)
