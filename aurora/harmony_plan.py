@@ -164,8 +164,12 @@ def _degree(numeral: str, key: Key, chords: Chords) -> tuple[int, bool] | None:
 
 
 def _extended(numeral: str) -> bool:
+    """A chord whose colour is its extension (Imaj7, ii9, IV7); a dominant seventh on V is the cadence's, not a
+    colour (a march's I IV V7 I has functional harmony, not jazz's voicings)."""
     m = ROMAN_RE.match(numeral.strip())
-    return bool(m and re.search(r"\d", m.group("suffix")))
+    if not m or not re.search(r"\d", m.group("suffix")):
+        return False
+    return not (m.group("num").upper() == "V" and m.group("suffix") == "7" and not m.group("acc"))
 
 
 def in_mode(numerals: list[str], minor: bool) -> list[str]:

@@ -18,6 +18,7 @@ TEMPO_FACTORS = (1.0, 0.5, 2.0)
 # a stated feel fits a style whose swing is this close ("swinging" 0.85: swing 0.75, bebop 0.7, jazz 0.65; not
 # fusion's or smooth jazz's 0.2)
 SWING_FIT = 0.3
+CLOSED_BAND_PLAYERS = 2  # stated players of its own a sub-genre with a closed line-up needs to be chosen unnamed
 EPS = 1e-9
 
 
@@ -56,13 +57,17 @@ def instrument_fit(genre: Genre, cues: StyleCues) -> int:
 
 def closed_against(child: Genre, parent: Genre, cues: StyleCues) -> bool:
     """The child plays a closed line-up of its own (``own_lineup``) that leaves out a stated instrument its parent's
-    band has: a piano, a double bass and a drum kit are a jazz combo's, which a New Orleans street band (a tuba, a
-    snare and a bass drum) leaves out; a drum kit is country's and no bluegrass band's."""
+    band has (a piano, a double bass and a drum kit are a jazz combo's, which a New Orleans street band of tuba,
+    snare and bass drum leaves out; a drum kit is country's and no bluegrass band's), or that fewer than
+    CLOSED_BAND_PLAYERS stated instruments are players of."""
     if not child.own_lineup:
         return False
     own = {item.instrument for item in child.instruments}
     band = {item.instrument for item in parent.instruments}
-    return any(i in band and i not in own for i in cues.instruments)
+    # a closed band is told by its players: one stated instrument it shares with others ("trumpet solo over a slow
+    # jazz ballad") is no New Orleans street band; two of its own ("tuba and banjo", "banjo, fiddle") are
+    leaves_out = any(i in band and i not in own for i in cues.instruments)
+    return leaves_out or instrument_fit(child, cues) < CLOSED_BAND_PLAYERS
 
 
 def _mood_rank(genre: Genre, cues: StyleCues) -> int:

@@ -196,6 +196,7 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
     openings: list[float | None] = []  # where a verse that opens light reaches its full groove (dynamics)
     verse_level = max((energy_level(s.energy_level, global_energy)[1] for s, _ in sections
                        if section_kind(s.name) == "verse"), key=LEVELS.index, default=None)
+    previous_level, previous_take = "", ""
     for idx, (section, count) in enumerate(sections):
         span = score.sections[idx]
         e, level = energy_level(section.energy_level, global_energy)
@@ -205,6 +206,9 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
         # genre's kick and backbeat stay in every take
         edge = normalise_name(section.name).split(" ")[0] in _EDGE_SECTIONS
         take_key = "take:" + level + (":" + section.name if level in main_levels else "")
+        if normalise_name(section.name) == "ending" and idx and level == previous_level:
+            take_key = previous_take  # a tag ending is the last section's groove going on to the final chord
+        previous_level, previous_take = level, take_key
         main_levels |= set() if edge else {level}
         patterns = drum_parts.take_patterns(drum_parts.level_patterns(groove, meter, level), meter,
                                             rng_for(seed, take_key))

@@ -63,3 +63,14 @@ def test_a_modal_key_sounds_its_mode(aurora: Aurora, kb: KnowledgeBase, genre: s
             assert set(chord.pitch_classes(kb.chords)) <= scale, (section.name, section.chords)
     if genre == "flamenco":  # the Andalusian cadence lands on the major tonic
         assert any(c == "E" for s in plan.sections for c in s.chords)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_dominant_seventh_is_no_extended_chord_harmony(aurora: Aurora, seed: int) -> None:
+    """A march's I IV V7 I is functional harmony: a stated heroic mood plays its bVI bVII I there (a genre whose
+    every progression has a V7 was read as one whose harmony is its extended chords, as jazz's, and kept it)."""
+    plan = aurora.plan(parameters=PlanParameters(genre="march", mood="triumphant", moods=["triumphant"],
+                                                 tempo_bpm=112, duration_seconds=30, key="Bb major",
+                                                 seed=seed)).structural_plan
+    chords = {c for s in plan.sections for c in s.chords}
+    assert "Ab" in chords, chords  # the bVII in Bb

@@ -56,3 +56,13 @@ def test_a_stated_swing_keeps_a_swinging_style(aurora: Aurora, prompt: str, not_
     parsed = aurora.parse(prompt=prompt).parsed_parameters
     assert parsed.genre.value == "Jazz" and parsed.sub_genre.value != not_sub_genre, prompt
     assert parsed.key_signature.value.endswith("major") or "F" not in prompt, parsed.key_signature.value
+
+
+@pytest.mark.parametrize(("prompt", "sub_genre"), [
+    ("trumpet solo over a slow jazz ballad, 64 bpm", None),  # one trumpet is no New Orleans street band
+    ("jazz with tuba, banjo and clarinet", "New Orleans Jazz"),  # three of its own players are
+    ("country song with banjo", None),
+    ("country tune, banjo fiddle and mandolin", "Bluegrass"),
+])
+def test_a_closed_band_is_told_by_its_players(aurora: Aurora, prompt: str, sub_genre: str | None) -> None:
+    assert aurora.parse(prompt=prompt).parsed_parameters.sub_genre.value == sub_genre, prompt

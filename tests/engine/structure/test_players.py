@@ -50,3 +50,23 @@ def test_a_solo_opening_reaches_the_score(aurora: Aurora, kb: KnowledgeBase) -> 
     assert inside == {"piano"}
     later = {t.instrument_id for t in score.tracks for n in t.notes if n.start_s >= first.start_s + first.duration_s}
     assert {"piano", "drum_kit"} <= later
+
+
+
+def test_a_tag_ending_plays_the_last_section_s_groove(aurora: Aurora, kb: KnowledgeBase) -> None:
+    """The tag ending is the last section's groove going on to the final chord, not a drummer's new take."""
+    from bench.music_eval import aurora_inputs, score_only
+
+    plan, params, vector = aurora_inputs(aurora, "deep house track 124 bpm with a warm bassline", 30.0, 0)
+    assert plan["sections"][-1]["name"] == "ending"
+    score = score_only(kb, plan, params, vector, duration_s=30.0, seed=0)
+    drop, ending = score.sections[-2], score.sections[-1]
+    drums = score.track("drums")
+    assert drums is not None
+
+    def bar_hits(start_s: float) -> set[tuple[int, int]]:
+        return {(round((n.start_s - start_s) / score.step_s), n.pitch) for n in drums.notes
+                if start_s <= n.start_s < start_s + score.bar_s - score.step_s / 2 and n.pitch not in (49, 57)}
+
+    first_of_drop = bar_hits(drop.start_s)
+    assert bar_hits(ending.start_s) <= first_of_drop | {(0, 36)}, (bar_hits(ending.start_s), first_of_drop)
