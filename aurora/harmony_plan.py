@@ -125,15 +125,12 @@ def modal_progressions(progressions: Sequence[list[str]], key: Key, chords: Chor
     not) instead of flamenco's iv bIII bII I. Empty for a major or minor key."""
     if key.mode not in MODAL:
         return []
-    defaults = [list(p) for p in chords.default_progressions.get(key.mode, [])]
-    def fit(numerals: list[str]) -> float:
-        return mode_fit(numerals, key, chords)
-
-    for candidates in ([list(p) for p in progressions], defaults):
-        scored = [(fit(p), p) for p in candidates]
-        if scored and (best := max(score for score, _ in scored)) >= max(map(fit, defaults), default=0.0):
+    defaults = [(mode_fit(p, key, chords), list(p)) for p in chords.default_progressions.get(key.mode, [])]
+    floor = max((score for score, _ in defaults), default=0.0)
+    for scored in ([(mode_fit(p, key, chords), list(p)) for p in progressions], defaults):
+        if scored and (best := max(score for score, _ in scored)) >= floor:
             return [p for score, p in scored if score == best]
-    return defaults
+    return []
 
 
 def mood_progressions(moods: Sequence[Mood], genre_progressions: Sequence[list[str]],
@@ -207,9 +204,10 @@ def cadence_chords(loop: list[str], key: Key, chords: Chords) -> tuple[str, str]
             by_interval.setdefault((r - key.tonic_pc) % 12, c)
     # a modal loop without V, bVII or IV closes on its own chord (E phrygian's Em F Em: F, its bII), not a V the
     # mode has not (B major's D#)
-    own = next((c for c in reversed(loop) if _root(c, chords) not in (None, key.tonic_pc)), None)
-    dominant = by_interval.get(7) or by_interval.get(10) or by_interval.get(5) or \
-        (own if own and key.mode in MODAL else None) or roman_to_chord("V7" if sevenths else "V", key, chords)
+    own = next((c for c in reversed(loop) if _root(c, chords) not in (None, key.tonic_pc)), None) \
+        if key.mode in MODAL else None
+    dominant = by_interval.get(7) or by_interval.get(10) or by_interval.get(5) or own or \
+        roman_to_chord("V7" if sevenths else "V", key, chords)
     # a tonic built in the key: a major seventh on a major tonic (a bare 'I7' would be a dominant seventh)
     built = ("i7" if key.is_minor else "Imaj7") if sevenths else ("i" if key.is_minor else "I")
     tonic = by_interval.get(0) or roman_to_chord(built, key, chords)

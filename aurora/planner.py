@@ -49,8 +49,8 @@ MAX_SECTION_BARS = 24
 # Bars a duration leaves off the 4-bar grid (a 30 s clip at 95 BPM in 2/4 has 23) close the piece as a tag: the band
 # plays the last cadence and lands on the final chord, instead of a 5-bar intro or a 14-bar B section.
 TAG_NAME = "ending"
-MODAL_FIT = 1.0  # a modal key's bridge borrows only the genre's progressions wholly inside the mode
 TAG_DESCRIPTION = "Tag ending: the last cadence and the final chord"
+MODAL_FIT = 1.0  # a modal key's bridge borrows only the genre's progressions wholly inside the mode
 SHORT_FORM_S = 45.0  # clips shorter than this play the structure's short form
 MAIN_UNIT_BARS, EDGE_UNIT_BARS = 4, 2  # phrase units: sections on the 4-bar grid, intros and outros on 2
 

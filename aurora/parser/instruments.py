@@ -53,6 +53,8 @@ class InstrumentParser:
         # snare); one it plays stays ("piano sonata": the piano)
         self._genre_names = Lexicon([(n, g.id) for g in kb.genres for n in (g.name, g.id.replace("_", " "), *g.aliases)
                                      if any(self._lexicon.lookup(w) for w in n.lower().replace("-", " ").split())])
+        self._genre_players = {g.id: {gi.instrument for a in kb.genre_lineage(g.id) for gi in a.instruments}
+                               for g in kb.genres}
         self._exact = {inst.name.lower() for inst in kb.instruments}
         self._vocal_ids = [i.id for i in kb.instruments if i.family == "vocal"]
 
@@ -61,7 +63,7 @@ class InstrumentParser:
         excluded: list[str] = []
         genre_spans = [(g.start, g.end, g.key) for g in self._genre_names.find(lowered)]
         matches = [m for m in self._lexicon.find(lowered) if not any(
-            s <= m.start and m.end <= e and e - s > m.end - m.start and m.key not in self._plays(genre_id)
+            s <= m.start and m.end <= e and e - s > m.end - m.start and m.key not in self._genre_players[genre_id]
             for s, e, genre_id in genre_spans)]
         for match in self._modifiers_dropped(lowered, self._players_not_kicks(lowered, matches)):
             if match.phrase == "bass" and _BASS_AS_REGISTER_RE.match(lowered, match.end):
@@ -85,9 +87,6 @@ class InstrumentParser:
         for inst_id in excluded:
             found.pop(inst_id, None)
         return InstrumentParse(sorted(found.values(), key=lambda f: f.start), excluded)
-
-    def _plays(self, genre_id: str) -> set[str]:
-        return {gi.instrument for g in self._kb.genre_lineage(genre_id) for gi in g.instruments}
 
     def _players_not_kicks(self, lowered: str, matches: list[Match]) -> list[Match]:
         """"clarinet piano bass drums": in a list of players written without separators, "bass drums" is the bass
