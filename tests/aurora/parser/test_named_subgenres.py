@@ -66,3 +66,11 @@ def test_a_stated_swing_keeps_a_swinging_style(aurora: Aurora, prompt: str, not_
 ])
 def test_a_closed_band_is_told_by_its_players(aurora: Aurora, prompt: str, sub_genre: str | None) -> None:
     assert aurora.parse(prompt=prompt).parsed_parameters.sub_genre.value == sub_genre, prompt
+
+
+@pytest.mark.parametrize("prompt", ["flamenco guitar rumba, E phrygian, 120 bpm", "gipsy kings style guitar rumba",
+                                    "spanish guitar rumba, 120 bpm"])
+def test_a_guitar_rumba_is_flamenco(aurora: Aurora, prompt: str) -> None:
+    """'rumba' alone names Latin music; the guitar's rumba (rumba flamenca) is flamenco's: 'flamenco guitar rumba'
+    had become a bachata once 'rumba' named Latin."""
+    assert aurora.parse(prompt=prompt).parsed_parameters.sub_genre.value == "Flamenco", prompt
