@@ -197,6 +197,9 @@ class ParsedMusicalParameters(Contract):
     # extensions
     excluded_instruments: list[str] = Field(default_factory=list)
     chords: list[str] = Field(default_factory=list, description="Chord progression the text states")
+    tonic_chord: str | None = Field(default=None, description=(
+        "The home chord as the text spells it when it names one chord alone ('jazz ballad, Ebmaj7'): the key's "
+        "tonic chord is played so, where a lone chord read as a progression would hold one chord all song"))
     duration_s: float | None = Field(default=None, ge=1.0, le=3600.0)
     textures: list[str] = Field(default_factory=list, description="vinyl crackle, rain, tape hiss, ...")
     feels: list[FeelValue] = Field(default_factory=list, description="Feels and forms: waltz, swing, ballad, ...")
@@ -259,6 +262,8 @@ class PlanParameters(Contract):
     key_change_at: str | None = Field(default=None, description="Where: 'last chorus' (the default), 'bridge', 'outro'")
     opening: list[str] = Field(default_factory=list, description=(
         "Instruments that play the first section alone (the parse's `opening`)"))
+    tonic_chord: str | None = Field(default=None, description=(
+        "The key's tonic chord as the prompt spells it (the parse's `tonic_chord`: 'Ebmaj7', 'E9')"))
     time_signature: Meter = "4/4"
     structure: str | None = None
     structure_inferred: bool = False  # the parser's guess from the genre, not the user's words

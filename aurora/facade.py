@@ -450,6 +450,8 @@ def keep_stated(params: ParsedMusicalParameters, stated: ParsedMusicalParameters
     update["explicit"] = sorted(stated_fields)
     update["reference_artists"] = stated.reference_artists or params.reference_artists
     update["textures"] = list(dict.fromkeys(stated.textures + params.textures))
+    if stated.tonic_chord and "key_signature" in update:  # the home chord the user spelled goes with its key
+        update["tonic_chord"] = stated.tonic_chord
     return params.model_copy(update=update)
 
 
@@ -469,6 +471,7 @@ def plan_parameters_from(params: ParsedMusicalParameters, *, duration_s: float, 
         energy_level=params.energy_level.value,
         chords=params.chords,
         opening=params.opening,
+        tonic_chord=params.tonic_chord,
         seed=seed,
     )
 

@@ -38,7 +38,7 @@ import re
 from collections.abc import Sequence
 
 from knowledge_base.schema import Chords, Mood
-from knowledge_base.theory import ROMAN_RE, Key, parse_chord, roman_to_chord, scale_pitch_classes
+from knowledge_base.theory import ROMAN_RE, Key, parse_chord, read_chord, roman_to_chord, scale_pitch_classes
 
 CHORUS = ("chorus", "hook", "drop", "climax", "refrain")
 HALF = ("verse", "pre-chorus", "pre chorus", "build", "rise", "head", "theme", "opening", "a", "a2", "emergence",
@@ -311,3 +311,19 @@ def _stated_half_cadence(bars: list[str], loop: list[str], role: str, key: Key, 
     if dominant is None or bars[-1] == dominant:
         return bars
     return [*bars[:-1], dominant]
+
+
+def with_home_chord(symbols: list[str], key: Key, home: str | None, chords: Chords) -> list[str]:
+    """``symbols`` with every tonic chord played as the prompt spells the home chord ('jazz ballad, Ebmaj7': each
+    Eb or Ebmaj7 of the progression, its cadences and its bridge is the Ebmaj7). A tonic of the other third (a
+    borrowed minor i in a major key) and a tonic over another bass stay as they are."""
+    chord = read_chord(home, chords) if home else None
+    if chord is None or chord.root_pc != key.tonic_pc:
+        return symbols
+    out = []
+    for symbol in symbols:
+        found = read_chord(symbol, chords)
+        same = found is not None and found.root_pc == key.tonic_pc and found.bass_pc is None and \
+            found.is_minor(chords) == chord.is_minor(chords)
+        out.append(chord.symbol if same else symbol)
+    return out

@@ -28,6 +28,7 @@ from aurora.harmony_plan import (
     section_chords,
     section_role,
     slot_loop,
+    with_home_chord,
 )
 from knowledge_base import KnowledgeBase
 from knowledge_base.limits import ring_out_s
@@ -79,6 +80,8 @@ class StructuralPlanner:
         bar_s = seconds_per_bar(params.tempo_bpm, params.time_signature)
         total_bars = music_bars(params.duration_seconds, bar_s)
         key, chords, numerals = self._progression(params, genre, warnings)
+        home = None if params.chords else params.tonic_chord  # "jazz ballad, Ebmaj7": the tonic spelled so
+        chords = with_home_chord(chords, key, home, self.kb.chords)
         alternatives = [] if params.chords else self._alternatives(genre, key, numerals)
         energy_level = 0.5 if params.energy_level is None else params.energy_level
         per_bar = 1 if params.chords else chords_per_bar(  # stated chords: one a bar, as the user wrote them
@@ -103,6 +106,7 @@ class StructuralPlanner:
             loop = section_chords(chords, tpl.name, n_bars, key=key, chords=self.kb.chords,
                                   final=index == len(template) - 1, stated=bool(params.chords),
                                   alternatives=alternatives, per_bar=per_bar)
+            loop = with_home_chord(loop, key, home, self.kb.chords)
             sections.append(Section(
                 name=tpl.name, duration_ratio=duration_s / params.duration_seconds, energy_level=round(energy, 3),
                 description=f"{tpl.description} ({_energy_word(energy)}, {n_bars} bar{'s' if n_bars > 1 else ''})",

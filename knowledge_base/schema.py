@@ -54,8 +54,9 @@ class Genre(Entry):
     parent: str | None = None
     aliases: list[str] = []
     adjectives: list[str] = Field(
-        default=[], description="Adjectives made of the genre's name ('jazzy', 'funky'): before another genre's noun "
-                                "they flavour it ('jazzy hip hop' is hip hop), alone they name this genre")
+        default=[], description="Adjectives made of the genre's name ('jazzy', 'funky') and other weak namings (a "
+                                "film 'cue'): before another genre's noun they flavour it ('jazzy hip hop' is hip "
+                                "hop), alone they name this genre")
     tempo_bpm: TempoRange
     meters: list[str] = Field(min_length=1)
     swing: Unit = 0.0

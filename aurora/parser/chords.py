@@ -5,6 +5,10 @@ before it in the same sentence, when it is written as a dashed/arrowed run of 3+
 more symbols in a row all carry a quality no word has ("over Fmaj7 Ebmaj7", "Dm7 G7").
 Spans already read as a key ("C# minor") are skipped, and the article "A" before a lower-case
 word ("A piano plays") is not a chord.
+
+One spelled chord alone ("jazz ballad, Ebmaj7, 60 bpm"; "funk jam, E9") is no progression: it names the home chord,
+its key and its colour (``tonic_chord``). Read as a loop it would hold one chord for the whole song; dropped, it
+lost its key too (an F major ballad, a funk vamp in E dorian with the G the E9 does not have).
 """
 
 from __future__ import annotations
@@ -65,6 +69,34 @@ def parse_chords(text: str, chords: Chords, *, skip_spans: list[tuple[int, int]]
         return None
     symbols = [chord_from_match(m).symbol for m in best]
     return ChordFinding(symbols, [], 0.95, (best[0].start(), best[-1].end()))
+
+
+_EXTENDED_SUFFIX_RE = re.compile(r"\d|maj|add")  # a chord only a chord symbol spells ("Am" may be a key)
+
+
+@dataclass(frozen=True)
+class TonicChord:
+    """A lone spelled chord: the home chord as written, and the mode its quality implies."""
+
+    symbol: str
+    root_pc: int
+    mode: str  # major (maj7, 6, add9, sus), minor (m7, m9, m6), mixolydian (7, 9, 13: a dominant at home)
+    span: tuple[int, int]
+
+
+def lone_tonic_chord(text: str, chords: Chords, *, skip_spans: list[tuple[int, int]] | None = None,
+                     ) -> TonicChord | None:
+    """The one spelled chord of a text that states no progression; None when it spells none, or several."""
+    tokens = [m for m in chord_regex(chords).finditer(text) if _is_chord_token(text, m, skip_spans or [])
+              and _EXTENDED_SUFFIX_RE.search(m.group("suffix") or "") and not m.group("bass")]
+    if len(tokens) != 1:
+        return None
+    chord = chord_from_match(tokens[0])
+    pcs = {(pc - chord.root_pc) % 12 for pc in chord.pitch_classes(chords)}
+    if (6 in pcs and 7 not in pcs) or not pcs & {3, 4}:
+        return None  # a diminished chord is no home; a power chord or a sus chord names no mode
+    mode = "minor" if 3 in pcs and 4 not in pcs else "mixolydian" if 10 in pcs else "major"
+    return TonicChord(chord.symbol, chord.root_pc, mode, (tokens[0].start(), tokens[0].end()))
 
 
 def _is_chord_token(text: str, m: re.Match[str], skip_spans: list[tuple[int, int]]) -> bool:

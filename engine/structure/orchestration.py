@@ -78,6 +78,19 @@ def _in_order(parts: list[Part]) -> tuple[Part, ...]:
     return tuple(sorted(parts, key=lambda p: PART_ORDER.index(p.role)))
 
 
+CHORDAL_ROLES = frozenset({"harmony", "rhythm", "pad"})  # instruments.yaml roles of a player who can hold a chord
+
+
+def _spare_roles(inst: Instrument) -> tuple[TrackRole, ...]:
+    """The parts a stated player takes when its own are taken, in the order it plays them best. A player of one
+    line at a time (a whistler, a flute, a trumpet, a voice: no chordal role in instruments.yaml) plays a second
+    line or a broken chord before it would hold a pad's chords: a second stated lead ('banjo, handclaps,
+    whistling') had whistled three-note pad chords."""
+    if CHORDAL_ROLES & set(inst.roles) or (inst.family == "vocal" and "pad" in inst.roles):
+        return ("pad", "counter", "arp", "harmony", "lead")
+    return ("counter", "arp", "lead", "pad", "harmony")
+
+
 def _roles_for(inst: Instrument, stated_role: str | None) -> list[TrackRole]:
     roles: list[TrackRole] = []
     for name in ([stated_role] if stated_role else []) + list(inst.roles):
@@ -332,7 +345,7 @@ def orchestrate(*, controls: DecodedControls, params: ParametersIn, genres: list
             roles = ["pad", *[r for r in roles if r != "pad"]]
         free = [r for r in roles if r not in taken]
         if not free and inst_id in stated:  # every stated instrument gets a part
-            free = [r for r in ("pad", "counter", "arp", "harmony", "lead") if r not in taken]
+            free = [r for r in _spare_roles(inst) if r not in taken]
         if free and len([r for r in taken if r in PITCHED_ROLES]) < MAX_PITCHED_PARTS:
             taken[free[0]] = inst_id
             placed.append(inst_id)

@@ -37,6 +37,9 @@ def test_the_head_noun_names_the_genre(aurora: Aurora, prompt: str, genre: str, 
     ("jazz guitar, warm, 90", "Jazz"),             # a genre word before an instrument, alone
     ("country rap with banjo and 808s", "Hip Hop"),
     ("dancehall riddim 100 bpm", "Reggae"),        # a riddim is the instrumental a dancehall song rides
+    ("tense action chase cue, 150 bpm, C minor", "Film Score / Cinematic"),  # a cue is music for a scene (it was
+    ("romantic comedy cue, light pizzicato strings", "Film Score / Cinematic"),  # hyperpop, and pop with a singer)
+    ("lofi cue for a vlog", "Hip Hop"),            # beside another genre, that genre plays
 ])
 def test_a_modifier_names_its_genre_only_alone(aurora: Aurora, prompt: str, genre: str) -> None:
     assert _style(aurora, prompt)[0] == genre

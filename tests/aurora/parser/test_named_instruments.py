@@ -27,6 +27,9 @@ def _named(aurora: Aurora, prompt: str) -> set[str]:
     ("marching band with mellophones and sousaphones", {"French Horn", "Tuba"}),
     ("baroque gigue on a clavichord", {"Harpsichord"}),
     ("horror cue with waterphone scrapes", {"Sound Effects"}),
+    # a sound named by a style's name: the 8-bit chip sound plays even where another genre is the one played
+    ("video game boss battle music, 8-bit, fast", {"Chiptune Synth"}),
+    ("lofi hip hop with chiptune bleeps", {"Chiptune Synth"}),
 ])
 def test_an_instrument_users_name_is_found(aurora: Aurora, prompt: str, instruments: set[str]) -> None:
     assert instruments <= _named(aurora, prompt)

@@ -251,3 +251,20 @@ def test_a_lullaby_has_no_claps_and_no_electric_bass(kb: KnowledgeBase) -> None:
     parts = _orchestra(kb, "lullaby", stated("Acoustic Guitar") + [
         {"name": kb.instrument(i).name, "role": r, "source": "inferred"} for i, r in lineup])
     assert not {"clap", "bass_guitar"} & set(parts.values()), parts
+
+
+@pytest.mark.parametrize("second", ["whistling", "flute", "trumpet", "harmonica"])
+def test_a_second_stated_line_player_plays_a_line_not_chords(kb: KnowledgeBase, second: str) -> None:
+    """'indie folk, banjo, handclaps, whistling': two stated leads; the second one, a player of one line at a time,
+    plays the counter line (it had whistled the pad's chords), while a chordal second player still takes the pad."""
+    items = [{"name": "banjo", "role": "lead", "source": "stated"},
+             {"name": second, "role": "lead", "source": "stated"}]
+    parts = _orchestra(kb, "folk", items)
+    placed = {i: r for r, i in parts.items()}
+    assert set(placed) >= {"banjo", kb.find_instrument(second).id}
+    assert placed[kb.find_instrument(second).id] in ("counter", "arp", "lead")
+    assert placed[kb.find_instrument(second).id] not in ("pad", "harmony")
+    items = [{"name": "banjo", "role": "lead", "source": "stated"},
+             {"name": "mandolin", "role": "lead", "source": "stated"},
+             {"name": "organ", "role": "lead", "source": "stated"}]
+    assert _orchestra(kb, "folk", items).get("pad") in ("organ", "mandolin")
