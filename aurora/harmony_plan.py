@@ -274,7 +274,7 @@ def section_chords(loop: list[str], name: str, n_bars: int, *, key: Key, chords:
     if form and role == "edge" and not final and slots < len(source):
         source = source[-slots:]  # an intro is the form's last bars, its turnaround (V IV I V into bar 1)
     bars = [source[i % len(source)] for i in range(slots)]
-    if final and role == "edge" and n_bars < 4 and not stated and not form:
+    if final and role == "edge" and n_bars < 4 and not stated:  # a whole form's tag too (a blues after its chorus)
         return _tag_ending(bars, loop, n_bars, per_bar, key, chords)
     if stated:
         return _stated_half_cadence(bars, loop, role, key, chords) if n_bars >= 4 and per_bar == 1 and \

@@ -54,6 +54,9 @@ TAG_DESCRIPTION = "Tag ending: the last cadence and the final chord"
 MODAL_FIT = 1.0  # a modal key's bridge borrows only the genre's progressions wholly inside the mode
 SHORT_FORM_S = 45.0  # clips shorter than this play the structure's short form
 MAIN_UNIT_BARS, EDGE_UNIT_BARS = 4, 2  # phrase units: sections on the 4-bar grid, intros and outros on 2
+# a clip that holds at least this share of a form longer than a phrase (a 12-bar blues chorus) plays it whole, a
+# little longer than asked: a 30 s blues at 96 BPM had played a 10-bar chorus with its IV and turnaround cut
+WHOLE_FORM_SHARE = 0.75
 
 
 def seconds_per_bar(tempo_bpm: float, time_signature: str) -> float:
@@ -78,7 +81,6 @@ class StructuralPlanner:
             warnings.append(f"Unknown genre '{params.genre}'; planning with {genre.name} conventions.")
         structure = self._structure(params, genre, warnings)
         bar_s = seconds_per_bar(params.tempo_bpm, params.time_signature)
-        total_bars = music_bars(params.duration_seconds, bar_s)
         key, chords, numerals = self._progression(params, genre, warnings)
         home = None if params.chords else params.tonic_chord  # "jazz ballad, Ebmaj7": the tonic spelled so
         chords = with_home_chord(chords, key, home, self.kb.chords)
@@ -88,6 +90,13 @@ class StructuralPlanner:
             next((g.harmonic_rhythm_beats for g in self.kb.genre_lineage(genre.id) if g.harmonic_rhythm_beats),
                  None), params.time_signature)
         main_bars = form_bars(chords, per_bar)
+        total_bars = music_bars(params.duration_seconds, bar_s)
+        if main_bars > total_bars >= math.ceil(WHOLE_FORM_SHARE * main_bars):
+            params = params.model_copy(update={"duration_seconds": whole_form_s(main_bars, bar_s)})
+            total_bars = main_bars
+            warnings.append(f"One whole {main_bars}-bar chorus at {params.tempo_bpm:g} BPM lasts "
+                            f"{params.duration_seconds:.1f} s with its last chord; the piece is that long, so the "
+                            f"form is played whole.")
         template = self._sections_for(structure, total_bars, params.duration_seconds, main_bars)
         bars = _allocate_bars([s.ratio for s in template], total_bars, [s.name for s in template], main_bars,
                               tag=True)
@@ -290,6 +299,14 @@ def _renormalised(sections: list[StructureSection]) -> list[StructureSection]:
     return [s.model_copy(update={"ratio": s.ratio / total}) for s in sections]
 
 
+def whole_form_s(form_bars: int, bar_s: float) -> float:
+    """The duration whose music bars (``music_bars``) are exactly ``form_bars``: the form and its ring-out."""
+    duration_s = form_bars * bar_s
+    for _ in range(8):  # the ring-out is a share of the duration: settle the fixed point
+        duration_s = form_bars * bar_s + ring_out_s(duration_s)
+    return round(duration_s + 0.01, 2)
+
+
 def music_bars(duration_s: float, bar_s: float) -> int:
     """Whole bars before the ring-out (``knowledge_base.limits.ring_out_s``), as the composer counts them."""
     return max(1, math.floor((duration_s - ring_out_s(duration_s)) / bar_s + 1e-6))
@@ -373,8 +390,8 @@ def _phrase_bars(ratios: list[float], total_bars: int, units: list[int], *, tag:
             alloc[e] -= main
             alloc[max(mains, key=lambda j: target[j] - alloc[j])] += main
     odd = alloc[took] % units[took] if alloc[took] > units[took] else 0
-    if tag and odd and main == MAIN_UNIT_BARS:  # the section that took the odd bars stays on the grid; they close
-        alloc[took] -= odd                      # the piece (a one-bar intro stays: a pickup)
+    if tag and odd:  # the section that took the odd bars stays on the grid (a 12-bar chorus whole); they close
+        alloc[took] -= odd  # the piece (a one-bar intro stays: a pickup)
         return [*alloc, odd]
     return alloc
 

@@ -127,6 +127,7 @@ def as_played(kb: KnowledgeBase, stated_ids: list[str], genre_id: str | None,
 def evaluate(engine: Engine, kb: KnowledgeBase, aurora: Any, prompt: dict[str, Any], index: int, *,
              duration_s: float, seed: int, pictures: bool, tempo: bool = True, tag: str = "dev") -> dict[str, Any]:
     plan, params, vector = aurora_inputs(aurora, prompt["text"], duration_s, seed)
+    duration_s = float(plan["duration_s"])  # the plan's: a whole 12-bar chorus may run a little longer than asked
     t0 = time.perf_counter()
     result = engine.render(plan=plan, parameters=params, control_embedding=vector, duration_s=duration_s,
                            sample_rate=44100, seed=seed)
@@ -375,7 +376,7 @@ def main(argv: list[str] | None = None) -> int:
         scores = []
         for seed in (0, 1, 2):
             plan, params, vector = aurora_inputs(aurora, p["text"], 30.0, seed)
-            scores.append(score_only(kb, plan, params, vector, duration_s=30.0, seed=seed))
+            scores.append(score_only(kb, plan, params, vector, duration_s=float(plan["duration_s"]), seed=seed))
         drums = [mm.drum_signature(s) for s in scores]
         arr = [mm.arrangement_signature(s) for s in scores]
         seeds.append({"index": i, "drums_differ": len(set(drums)) == 3 if drums[0] else None,

@@ -216,7 +216,8 @@ def run_one(engine: Engine, kb: KnowledgeBase, aurora: Any, index: int, text: st
             pictures: bool, pitch: bool = False) -> dict[str, Any]:
     plan, controls, src = inputs_for(aurora, kb, text, genre, 0)
     t0 = time.perf_counter()
-    result = engine.render(plan=plan, **controls, duration_s=30.0, sample_rate=SR, seed=0)
+    duration_s = float(plan.get("duration_s", 30.0))  # the plan's: a whole 12-bar chorus may run longer than asked
+    result = engine.render(plan=plan, **controls, duration_s=duration_s, sample_rate=SR, seed=0)
     render_s = time.perf_counter() - t0
     bands = octave_bands_db(result.mix, SR)
     roles = {t.name: t.role for t in result.score.tracks}

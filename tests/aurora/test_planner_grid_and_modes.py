@@ -74,3 +74,27 @@ def test_a_dominant_seventh_is_no_extended_chord_harmony(aurora: Aurora, seed: i
                                                  seed=seed)).structural_plan
     chords = {c for s in plan.sections for c in s.chords}
     assert "Ab" in chords, chords  # the bVII in Bb
+
+
+@pytest.mark.parametrize(("duration_s", "choruses", "longer"), [
+    (30.0, 1, True),    # 10 bars fit: the chorus was cut to 10 (its IV and turnaround lost); now whole, 33 s
+    (40.0, 1, False),   # 14 bars: was one 14-bar "chorus"; now 12 and a 2-bar tag ending
+    (90.0, 2, False),
+    (20.0, 0, False),   # 7 bars: too short for a whole chorus, played as a fragment at the asked length
+])
+def test_a_twelve_bar_blues_is_played_in_whole_choruses(aurora: Aurora, kb: KnowledgeBase, duration_s: float,
+                                                         choruses: int, longer: bool) -> None:
+    params = PlanParameters(genre="blues", mood="", tempo_bpm=96.0, duration_seconds=duration_s, key="A blues",
+                            structure="12-Bar Blues")
+    result = aurora.plan(parameters=params)
+    plan = result.structural_plan
+    shape = [(s.name, s.bars) for s in plan.sections]
+    mains = [s for s in plan.sections if not is_edge(s.name) and s.name != "ending"]
+    assert sum(1 for s in mains if s.bars == 12) == choruses, shape
+    assert all(s.bars == 12 for s in mains) or choruses == 0, shape
+    assert (plan.duration_s > duration_s) == longer
+    assert plan.total_bars == sum(s.bars for s in plan.sections)
+    final = parse_chord(plan.sections[-1].chords[-1], kb.chords)
+    assert final is not None and final.root_pc == 9, shape  # the piece lands on A (a 2-bar tag had ended on D7)
+    if longer:
+        assert any("whole" in w for w in result.warnings)
