@@ -46,7 +46,6 @@ from knowledge_base.theory import (
     typical_key,
 )
 
-MAX_SECTION_BARS = 24
 # Bars a duration leaves off the 4-bar grid (a 30 s clip at 95 BPM in 2/4 has 23) close the piece as a tag: the band
 # plays the last cadence and lands on the final chord, instead of a 5-bar intro or a 14-bar B section.
 TAG_NAME = "ending"
@@ -191,10 +190,15 @@ class StructuralPlanner:
             return _renormalised(keep)
         if len(sections) < len(structure.sections):
             return _renormalised(sections)
-        cycles = math.ceil(total_bars / len(sections) / MAX_SECTION_BARS)
-        if cycles <= 1 or len(sections) < 3:
+        head = sections[:1] if len(sections) >= 3 and is_edge(sections[0].name) else []
+        tail = sections[-1:] if len(sections) >= 3 and is_edge(sections[-1].name) else []
+        core = sections[len(head):len(sections) - len(tail)]
+        core_bars = total_bars * sum(s.ratio for s in core) / sum(s.ratio for s in sections)
+        cycles = math.ceil(core_bars / len(core) / max(structure.max_section_bars, main_bars))
+        while cycles > 1 and _units(head + core * cycles + tail, main_bars) > total_bars:
+            cycles -= 1  # every repeat still a whole phrase or form (a 12-bar chorus is never cut to 8)
+        if cycles <= 1:
             return sections
-        head, core, tail = sections[:1], sections[1:-1], sections[-1:]
         repeated = [StructureSection(name=s.name if c == 0 else f"{s.name} ({c + 1})", ratio=s.ratio,
                                      energy=s.energy, description=s.description)
                     for c in range(cycles) for s in core]

@@ -184,6 +184,10 @@ class Structure(Entry):
         default_factory=list, description="Section names kept when the duration is too short"
     )
     loopable: bool = False
+    max_section_bars: int = Field(default=24, ge=8, le=64, description=(
+        "A long piece repeats its core rather than stretch a section past this: 16 where a section is one strophe, "
+        "strain or loop played again (a 3-minute folk song had 24-bar verses of one 4-bar loop, a polka 96-bar "
+        "strains); song and arc forms keep longer sections (a cinematic build has one climax)"))
     description: str = ""
     cues: list[str] = Field(default_factory=list, description="Words that suggest this form ('drop', 'chorus')")
     cue_genres: list[str] = Field(default_factory=list, description=(

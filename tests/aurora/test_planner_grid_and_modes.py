@@ -98,3 +98,24 @@ def test_a_twelve_bar_blues_is_played_in_whole_choruses(aurora: Aurora, kb: Know
     assert final is not None and final.root_pc == 9, shape  # the piece lands on A (a 2-bar tag had ended on D7)
     if longer:
         assert any("whole" in w for w in result.warnings)
+
+
+@pytest.mark.parametrize(("genre", "tempo_bpm", "meter"), [
+    ("folk", 104, "4/4"),       # strophic: 24-bar verses of one 4-bar loop
+    ("polka", 130, "2/4"),      # binary: 96-bar strains
+    ("klezmer", 120, "4/4"),    # ternary: a 44-bar A
+    ("deep_house", 122, "4/4"),  # loop-based: 28-bar loops
+])
+def test_a_long_piece_repeats_its_strophes(aurora: Aurora, genre: str, tempo_bpm: float, meter: str) -> None:
+    """A 3-minute piece in a form of repeated strophes, strains or loops plays more of them, none past 16 bars."""
+    params = PlanParameters(genre=genre, mood="", tempo_bpm=tempo_bpm, duration_seconds=180.0, time_signature=meter)
+    plan = aurora.plan(parameters=params).structural_plan
+    shape = [(s.name, s.bars) for s in plan.sections]
+    assert all(s.bars <= 16 for s in plan.sections), shape
+    assert any("(2)" in s.name for s in plan.sections), shape
+
+
+def test_an_arc_form_keeps_one_climax(aurora: Aurora) -> None:
+    params = PlanParameters(genre="epic_trailer", mood="", tempo_bpm=140, duration_seconds=180.0)
+    plan = aurora.plan(parameters=params).structural_plan
+    assert sum(1 for s in plan.sections if s.name.startswith("climax")) == 1, [(s.name, s.bars) for s in plan.sections]
