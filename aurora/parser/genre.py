@@ -22,6 +22,7 @@ from knowledge_base.schema import Genre
 
 KEYWORD_BONUS = 0.6
 ARTIST_BONUS = 0.25
+SIGNATURE_BONUS = 0.25  # a player only one family's line-ups list ("bagpipes lament": the Celtic pipes)
 # "a happy song": a short prompt naming no genre ranks every genre about alike (top-1 within FLAT_SPREAD of
 # the 10th), and the top is then an accident (Highlife). Such prompts get the knowledge base's default genre.
 GENERIC_MAX_WORDS = 8
@@ -55,7 +56,10 @@ class GenreRanker:
         return self._vocabulary.named(lowered)
 
     def rank(self, lowered: str, prompt_vec: NDArray[np.float32], *, artist_genres: list[str] | None = None,
-             ) -> list[GenreScore]:
+             signature_genres: list[str] | None = None) -> list[GenreScore]:
+        """``signature_genres``: the genres whose line-ups list a stated player that no other family's does; they
+        rank higher, and such a prompt is no generic one (it had fallen to pop: a drum kit and a singer under the
+        bagpipes)."""
         negated = self.stated(lowered)[1]
         naming = self._heads.read(lowered)  # "jazzy hip hop" names hip hop: the head noun (genre_heads)
         named = [g for g in (naming.heads or naming.modifiers) if g not in negated]
@@ -71,10 +75,12 @@ class GenreRanker:
                 score += KEYWORD_BONUS - 0.01 * named.index(genre.id) + 0.02 * self._depth(genre)
             if artist_genres and genre.id in artist_genres:
                 score += ARTIST_BONUS
+            if signature_genres and genre.id in signature_genres:
+                score += SIGNATURE_BONUS
             scores.append(GenreScore(genre.id, score, stated, float(sims[index])))
         scores.sort(key=lambda s: s.score, reverse=True)
         fallback = next((s for s in scores if s.genre_id == self._fallback), None)
-        if fallback is not None and self._generic(lowered, scores, artist_genres):
+        if fallback is not None and not signature_genres and self._generic(lowered, scores, artist_genres):
             scores.remove(fallback)
             scores.insert(0, GenreScore(fallback.genre_id, scores[0].score, False, scores[0].similarity))
         return scores

@@ -80,6 +80,12 @@ class SemanticParser:
         self.textures = TextureParser(kb)
         self.feels = FeelParser(kb)
         self.ensembles = EnsembleParser(kb)
+        listing: dict[str, set[str]] = {}
+        for g in kb.genres:
+            for gi in g.instruments:
+                listing.setdefault(gi.instrument, set()).add(g.id)
+        self._signatures = {i: tuple(sorted(gs)) for i, gs in listing.items()
+                            if len({kb.root_genre(g).id for g in gs}) == 1}
 
     def warm_up(self) -> None:
         self.genres.warm_up()
@@ -92,7 +98,14 @@ class SemanticParser:
     def _rank(self, lowered: str, prompt_vec: np.ndarray, artists: list[ArtistFinding]) -> list[GenreScore]:
         """Genres ranked for the text, with the artists' names blanked out ("Daft Punk" names no genre)."""
         return self.genres.rank(_without_artists(lowered, artists), prompt_vec,
-                                artist_genres=[a.artist.genre for a in artists])
+                                artist_genres=[a.artist.genre for a in artists],
+                                signature_genres=self._signature_genres(lowered))
+
+    def _signature_genres(self, lowered: str) -> list[str]:
+        """Genres a stated player belongs to alone: one whose listing genres all share a root family (bagpipes and
+        tin whistle: Celtic; tabla: Indian; kora: African), not one many families play (a violin, a sitar)."""
+        found = self.instruments.parse(lowered).found
+        return list(dict.fromkeys(g for f in found for g in self._signatures.get(f.instrument_id, ())))
 
     def unstated(self, text: str) -> tuple[Genre, float, str | None]:
         """What parse() infers where ``text`` states no tempo and no key: the style (genre or sub-genre), its

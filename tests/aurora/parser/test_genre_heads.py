@@ -40,6 +40,8 @@ def test_the_head_noun_names_the_genre(aurora: Aurora, prompt: str, genre: str, 
     ("tense action chase cue, 150 bpm, C minor", "Film Score / Cinematic"),  # a cue is music for a scene (it was
     ("romantic comedy cue, light pizzicato strings", "Film Score / Cinematic"),  # hyperpop, and pop with a singer)
     ("lofi cue for a vlog", "Hip Hop"),            # beside another genre, that genre plays
+    ("k-pop girl group song, bright synths, 128 bpm", "Pop"),  # a girl group is an ensemble (it was Motown)
+    ("60s girl group song", "Soul"),               # alone, the sound of the 60s girl groups
 ])
 def test_a_modifier_names_its_genre_only_alone(aurora: Aurora, prompt: str, genre: str) -> None:
     assert _style(aurora, prompt)[0] == genre
@@ -59,3 +61,15 @@ def test_a_genre_adjective_is_a_known_word(aurora: Aurora) -> None:
     """Spelling correction left 'punky' alone only once it knew the word: it had made it 'funky' (funk)."""
     assert _style(aurora, "punky attitude, fast drums") == ("Rock", "Punk Rock")
     assert _style(aurora, "a jazzy chill hip hop beat")[0] == "Hip Hop"  # the adjective before another: no jazz rap
+
+
+@pytest.mark.parametrize(("prompt", "style"), [
+    ("bagpipes lament, slow, A mixolydian", ("Folk", "Celtic")),   # was pop with a drum kit and a singer
+    ("harpsichord piece, happy", ("Classical", "Baroque")),
+    ("kora and djembe groove", ("African", None)),
+    ("lofi beat with koto", ("Hip Hop", "Lo-fi Hip Hop")),          # a named genre still wins
+])
+def test_a_player_only_one_family_has_names_it(aurora: Aurora, prompt: str, style: tuple[str, str | None]) -> None:
+    """A prompt that names no genre but a player only one family's line-ups list is that family's music."""
+    genre, sub_genre = _style(aurora, prompt)
+    assert genre == style[0] and (style[1] is None or sub_genre == style[1])
