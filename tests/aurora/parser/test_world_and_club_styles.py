@@ -63,6 +63,9 @@ def test_a_named_style_is_parsed_with_its_own_band(aurora: Aurora, kb: Knowledge
     ("a happy latin song", "Calypso"),  # a mood alone picks none of them: their moods are their parents'
     ("passionate latin dance", "Zouk"),
     ("energetic electronic track", "Jersey Club"),
+    # prompts naming no style: no new anchor may lie nearest by accident
+    ("power ballad in A, key change up a half step for the last chorus", "Eurobeat"),
+    ("need background music for a cooking video, acoustic and light", "Calypso"),
 ])
 def test_a_word_near_a_new_style_names_no_new_style(aurora: Aurora, prompt: str, not_style: str) -> None:
     p = aurora.parse(prompt=prompt).parsed_parameters
