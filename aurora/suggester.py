@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from aurora.contracts import Suggestion
 from aurora.exceptions import AuroraError
-from aurora.parser.feel import FeelParser
+from aurora.parser.feel import FeelParser, feel_meter
 from aurora.parser.habits import usual_key, usual_tempo
 from aurora.parser.instruments import InstrumentParser
 from aurora.parser.key import parse_key
@@ -221,7 +221,8 @@ class Suggester:
             key = parsed[2] if parsed is not None and parsed[2] else usual_key(self.kb, style, votes).label()
             additions.append(_Addition("key", "in", key, 0.6))
         lineage = [g.id for g in self.kb.genre_lineage(style.id)]
-        if self.structures.parse(lowered, lineage) is None and parse_meter(partial) is None:
+        meter_stated = parse_meter(partial) is not None or feel_meter(self.feels.parse(lowered)) is not None
+        if self.structures.parse(lowered, lineage) is None and not meter_stated:  # "a military march" states 2/4
             structure = self.kb.find_structure(style.structures[0])
             if structure is not None:
                 additions.append(_Addition("structure", "with", f"a {structure.name} structure", 0.5))

@@ -1,4 +1,6 @@
-"""Meter: "3/4", "6/8 feel", "waltz", "the beat is 3", "beat counts to two", "in common time"."""
+"""Meter: "3/4", "6/8 feel", "waltz", "the beat is 3", "beat counts to two", "in common time". A dance form's meter
+(a jig's 6/8, a slip jig's 9/8, a reel's 4/4) is its feel's (knowledge_base/feels.yaml, aurora.parser.feel): one
+vocabulary, so "slip jig" is never read as a jig."""
 
 from __future__ import annotations
 
@@ -23,14 +25,13 @@ _COUNT_RES = (
     re.compile(rf"\bbeats?\b[^.;]{{0,25}}?\b(?:to|at|in|of)\s+{_NUMBER}\b"
                rf"(?!\s*(?:bpm|beats?|min|sec|s\b|%|/|\.\d|x\b|times))", re.I),
 )
-_WORDS = (
+_WORDS = (  # meter words; "waltz" predates the feels and agrees with its feel's 3/4
     (re.compile(r"\bwaltz\w*|\btriple\s+(?:meter|metre|time)\b|\bin\s+three\b", re.I), "3/4", 0.8),
     (re.compile(r"\bcommon\s+time\b|\bfour\s+on\s+the\s+floor\b|\b4\s+on\s+the\s+floor\b", re.I), "4/4", 0.75),
     (re.compile(r"\bcut\s+time\b|\balla\s+breve\b", re.I), "2/2", 0.8),
-    (re.compile(r"\bduple\s+(?:meter|metre|time)\b|\bpolka\b|\bmarch\b", re.I), "2/4", 0.6),
-    (re.compile(r"\bjig\b|\bcompound\s+(?:duple\s+)?(?:meter|metre|time)\b|\bsiciliana\b|\btarantella\b", re.I),
-     "6/8", 0.7),
-)
+    (re.compile(r"\bduple\s+(?:meter|metre|time)\b", re.I), "2/4", 0.6),
+    (re.compile(r"\bcompound\s+(?:duple\s+)?(?:meter|metre|time)\b", re.I), "6/8", 0.7),
+)  # dance forms with a meter of their own (march, polka, jig, slip jig, reel, ...): feels.yaml
 
 
 @dataclass

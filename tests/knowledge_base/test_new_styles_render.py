@@ -52,3 +52,29 @@ def test_a_christmas_jingle_rings_sleigh_bells_over_a_pop_band(aurora: Aurora, e
     assert score.genre_id == "christmas"
     instruments = {t.instrument_id for t in score.tracks if t.notes}
     assert {"sleigh_bells", "drum_kit"} <= instruments and "kora" not in instruments
+
+
+def test_a_gnawa_is_a_guembri_and_krakebs_with_no_band_around_them(aurora: Aurora, engine: Engine) -> None:
+    """Gnawa had been Trance (supersaw, kick); its line-up has no chord player, and the fill list's piano stays out:
+    the guembri plays the riff and its upper strings, the krakebs clatter, hands clap."""
+    score = _score(aurora, engine, "gnawa trance groove with guembri and krakebs")
+    assert score.genre_id == "gnawa" and score.time_signature == "6/8"
+    played = {t.instrument_id for t in score.tracks if t.notes}
+    assert {"guembri", "krakebs"} <= played
+    assert not played & {"piano", "supersaw", "synth_lead", "drum_kit", "electric_piano"}
+
+
+def test_a_baile_funk_is_an_808_tamborzao_not_a_funk_band(aurora: Aurora, engine: Engine) -> None:
+    score = _score(aurora, engine, "baile funk 130bpm")
+    assert score.genre_id == "baile_funk"
+    parts = {t.role: t.instrument_id for t in score.tracks}
+    assert parts.get("drums") == "tr808" and parts.get("bass") == "bass_808"
+    assert not set(parts.values()) & {"slap_bass", "clavinet", "electric_piano", "brass_section"}
+
+
+def test_a_western_theme_is_whistled_over_a_twangy_guitar(aurora: Aurora, engine: Engine) -> None:
+    score = _score(aurora, engine, "western showdown theme, whistling, twangy guitar, Am")
+    assert score.genre_id == "western_score"
+    parts = {t.role: t.instrument_id for t in score.tracks}
+    assert parts.get("lead") == "whistling" and "electric_guitar" in parts.values()
+    assert not set(parts.values()) & {"female_vocal", "synthesizer", "drum_kit"}
