@@ -90,7 +90,7 @@ class StructuralPlanner:
                  None), params.time_signature)
         main_bars = form_bars(chords, per_bar)
         total_bars = music_bars(params.duration_seconds, bar_s)
-        if main_bars > total_bars >= math.ceil(WHOLE_FORM_SHARE * main_bars):
+        if main_bars > max(total_bars, MAIN_UNIT_BARS) and total_bars >= math.ceil(WHOLE_FORM_SHARE * main_bars):
             params = params.model_copy(update={"duration_seconds": whole_form_s(main_bars, bar_s)})
             total_bars = main_bars
             warnings.append(f"One whole {main_bars}-bar chorus at {params.tempo_bpm:g} BPM lasts "

@@ -42,7 +42,7 @@ from aurora.parser.tempo import TempoFinding, TempoParser
 from aurora.parser.unusable import unusable_values
 from aurora.text_embedding import TextEmbedder
 from knowledge_base import KnowledgeBase
-from knowledge_base.instrument_kinds import kind_in_lineup
+from knowledge_base.instrument_kinds import is_kind_word, kind_in_lineup
 from knowledge_base.schema import Chords, Ensemble, Genre, Instrument
 from knowledge_base.theory import Key, estimate_key_from_chords, key_of, parse_chord, parse_key_label, roman_to_chord
 
@@ -103,8 +103,9 @@ class SemanticParser:
 
     def _signature_genres(self, lowered: str) -> list[str]:
         """Genres a stated player belongs to alone: one whose listing genres all share a root family (bagpipes and
-        tin whistle: Celtic; tabla: Indian; kora: African), not one many families play (a violin, a sitar)."""
-        found = self.instruments.parse(lowered).found
+        tin whistle: Celtic; tabla: Indian; kora: African), not one many families play (a violin, a sitar), nor a
+        kind word ("guitar", "organ": whichever guitar the genre has)."""
+        found = [f for f in self.instruments.parse(lowered).found if not is_kind_word(self.kb, f.phrase)]
         return list(dict.fromkeys(g for f in found for g in self._signatures.get(f.instrument_id, ())))
 
     def unstated(self, text: str) -> tuple[Genre, float, str | None]:

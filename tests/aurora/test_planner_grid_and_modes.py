@@ -119,3 +119,10 @@ def test_an_arc_form_keeps_one_climax(aurora: Aurora) -> None:
     params = PlanParameters(genre="epic_trailer", mood="", tempo_bpm=140, duration_seconds=180.0)
     plan = aurora.plan(parameters=params).structural_plan
     assert sum(1 for s in plan.sections if s.name.startswith("climax")) == 1, [(s.name, s.bars) for s in plan.sections]
+
+
+def test_a_short_clip_keeps_its_length(aurora: Aurora) -> None:
+    """Only a form longer than a phrase is played whole: a 10 s clip of 3 bars stays 10 s (a 4-bar phrase is no
+    form the listener counts)."""
+    params = PlanParameters(genre="lofi_hip_hop", mood="", tempo_bpm=75, duration_seconds=10.0)
+    assert aurora.plan(parameters=params).structural_plan.duration_s == 10.0
