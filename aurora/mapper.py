@@ -62,6 +62,9 @@ class ParameterMapper:
         """Music-theory checks (spec §4.3 step 4). Stated values are reported, never changed."""
         warnings: list[str] = []
         stated = set(params.explicit)
+        if not stated & {"genre", "sub_genre"}:
+            genre = None  # a style the user never named is no yardstick for their tempo or meter ('sad violin solo,
+            # slow' was told 72 BPM is outside the usual 90-130 BPM for Pop, a genre it had been given by default)
         if genre is not None and "tempo" in stated:
             lo, hi = genre.tempo_bpm.min, genre.tempo_bpm.max
             bpm = params.tempo.bpm

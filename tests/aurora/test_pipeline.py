@@ -121,6 +121,9 @@ def test_contradictions_warn(aurora: Aurora) -> None:
     r2 = aurora.parse(prompt="drum and bass at 70 bpm")
     assert r2.parsed_parameters.tempo.bpm == 70  # stated value kept
     assert any("outside the usual" in w for w in r2.warnings)
+    # a genre the user never named is no yardstick: 'sad violin solo, slow' was told 72 BPM is unusual for Pop
+    r4 = aurora.parse(prompt="sad violin solo, slow, c minor, 72 bpm")
+    assert not any("outside the usual" in w or "is unusual for" in w for w in r4.warnings), r4.warnings
 
 
 def test_embedding_round_trip(aurora: Aurora, kb: KnowledgeBase) -> None:
