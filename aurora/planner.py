@@ -96,7 +96,8 @@ class StructuralPlanner:
             warnings.append(f"One whole {main_bars}-bar chorus at {params.tempo_bpm:g} BPM lasts "
                             f"{params.duration_seconds:.1f} s with its last chord; the piece is that long, so the "
                             f"form is played whole.")
-        template = self._sections_for(structure, total_bars, params.duration_seconds, main_bars)
+        template = self._sections_for(structure, total_bars, params.duration_seconds, main_bars,
+                                      keep_intro=bool(params.opening))
         bars = _allocate_bars([s.ratio for s in template], total_bars, [s.name for s in template], main_bars,
                               tag=True)
         if len(bars) > len(template):  # the odd bars off the phrase grid: a tag ending, not a 5-bar intro or verse
@@ -123,7 +124,8 @@ class StructuralPlanner:
             ))
             start_bar += n_bars
         modulate_sections(sections, key, params, self.kb, warnings)
-        if params.opening and len(sections) > 1:  # "starts with solo piano, then the band comes in"
+        if params.opening and len(sections) > 1 and (is_edge(sections[0].name) or sections[1].name != TAG_NAME):
+            # "starts with solo piano, then the band comes in"; never a whole short piece's one section alone
             sections[0].instruments = list(params.opening)
             sections[0].description += f"; {' and '.join(params.opening).lower()} alone"
         _normalise_ratios(sections)
@@ -166,11 +168,13 @@ class StructuralPlanner:
 
     @staticmethod
     def _sections_for(structure: Structure, total_bars: int, duration_s: float = 60.0,
-                      main_bars: int = MAIN_UNIT_BARS) -> list[StructureSection]:
+                      main_bars: int = MAIN_UNIT_BARS, *, keep_intro: bool = False) -> list[StructureSection]:
         """The form that fits: a clip under SHORT_FORM_S plays the structure's short form (with the intro
         when there is room); sections are dropped until every one gets a whole phrase (4 bars, intros and
-        outros 2); long pieces repeat the core (sections <= 24 bars). A bridge or a solo goes before the verse, the
-        verse before the chorus: a 30 s jazz ballad plays its head, not a solo, and an AB form its A."""
+        outros 2); long pieces repeat the core (sections <= the form's max_section_bars). A bridge or a solo goes
+        before the verse, the verse before the chorus (a 30 s jazz ballad plays its head, not a solo, and an AB
+        form its A), and a drop never leaves two choruses side by side; ``keep_intro``: the intro an opening player
+        plays alone is kept."""
         sections = list(structure.sections)
         if duration_s < SHORT_FORM_S:
             short = [s for s in sections if s.name in structure.short_form]
@@ -181,12 +185,13 @@ class StructuralPlanner:
         if total_bars < _units(sections, main_bars):
             keep = list(sections)
             while len(keep) > 1 and total_bars < _units(keep, main_bars):
-                edges = [s for s in keep if is_edge(s.name)]
-                mains = [s for s in keep if not is_edge(s.name)]
+                edges = [s for s in keep if is_edge(s.name) and not (keep_intro and s is keep[0])]  # the opening
+                mains = [s for s in keep if not is_edge(s.name)]                                      # player's
                 if main_bars > MAIN_UNIT_BARS and len(mains) > 1:
                     edges = []  # a 12-bar form loses a whole chorus before its two-bar intro and ending
                 keep.remove(edges[-1] if edges else min(mains or keep, key=lambda s: (
-                    s.name in structure.short_form, _KEEP_RANK.get(section_role(s.name), 2), s.ratio, s.energy)))
+                    s.name in structure.short_form, _joins_twins(keep, s), _KEEP_RANK.get(section_role(s.name), 2),
+                    s.ratio, s.energy)))
             return _renormalised(keep)
         if len(sections) < len(structure.sections):
             return _renormalised(sections)
@@ -420,6 +425,15 @@ def _section_chords(chords: list[str], name: str, n_bars: int) -> list[str]:
 # which section a form that must lose some keeps longest: the chorus (the hook), then the main strain (a verse, the
 # A, the head), then anything else, a solo, and last a bridge (a contrast needs something to contrast with)
 _KEEP_RANK = {"chorus": 4, "half": 3, "other": 2, "loop": 1, "bridge": 0}
+
+
+def _joins_twins(sections: list[StructureSection], dropped: StructureSection) -> bool:
+    """Whether dropping ``dropped`` leaves two sections of one role side by side: a 45 s song had dropped its second
+    verse and bridge and played verse, chorus, chorus 2, chorus 3; it drops a later chorus first."""
+    at = sections.index(dropped)
+    if at == 0 or at == len(sections) - 1:
+        return False
+    return section_role(sections[at - 1].name) == section_role(sections[at + 1].name)
 
 
 def _minor_changes(key: Key) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from aurora import Aurora, PlanParameters
@@ -126,3 +128,13 @@ def test_a_short_clip_keeps_its_length(aurora: Aurora) -> None:
     form the listener counts)."""
     params = PlanParameters(genre="lofi_hip_hop", mood="", tempo_bpm=75, duration_seconds=10.0)
     assert aurora.plan(parameters=params).structural_plan.duration_s == 10.0
+
+
+@pytest.mark.parametrize("genre", ["pop", "rock", "psychedelic_rock", "indie_rock", "country"])
+@pytest.mark.parametrize("duration_s", [45.0, 50.0, 55.0, 60.0])
+def test_a_shortened_song_never_plays_two_choruses_in_a_row(aurora: Aurora, genre: str, duration_s: float) -> None:
+    """A 45 s song had dropped its second verse and its bridge and played verse, chorus, chorus 2, chorus 3."""
+    params = PlanParameters(genre=genre, mood="", tempo_bpm=104, duration_seconds=duration_s)
+    names = [s.name for s in aurora.plan(parameters=params).structural_plan.sections]
+    roles = [n.split(" ")[0] for n in names]
+    assert not any(a == b == "chorus" for a, b in itertools.pairwise(roles)), names

@@ -279,3 +279,21 @@ def test_a_concerto_keeps_its_orchestra(aurora: Aurora) -> None:
     parsed = aurora.parse(prompt="piano concerto with full orchestra").parsed_parameters
     names = {i.name for i in parsed.instrumentation}
     assert {"Piano", "Orchestra"} <= names
+
+
+@pytest.mark.parametrize(("prompt", "opening"), [
+    ("mellotron flute intro, psychedelic rock 1967", ["Mellotron Flute"]),  # the flute tape opens alone
+    ("rock song with a guitar solo intro", ["Lead Guitar"]),
+    ("house track with a long intro", []),                                 # an intro, no player named for it
+])
+def test_a_player_s_intro_opens_the_piece(aurora: Aurora, prompt: str, opening: list[str]) -> None:
+    result = aurora.process(prompt=prompt, duration_s=45.0, seed=0)
+    assert result.parse.parsed_parameters.opening == opening
+    first = result.plan.structural_plan.sections[0]
+    assert (first.instruments or []) == opening and (not opening or first.name == "intro")
+
+
+def test_a_short_piece_is_not_left_to_its_opening_player(aurora: Aurora) -> None:
+    """At 30 s a pop ballad is one chorus and a tag: a piano intro never leaves the piano alone in all of it."""
+    plan = aurora.process(prompt="pop ballad with a piano intro", duration_s=30.0, seed=0).plan.structural_plan
+    assert [s.name for s in plan.sections][-1] == "ending" and plan.sections[0].instruments is None
