@@ -25,26 +25,28 @@ from aurora.contracts import (
     TimeSignatureValue,
 )
 from aurora.parser.artists import ArtistFinding, ArtistParser
-from aurora.parser.chords import TonicChord, lone_tonic_chord, parse_chords
+from aurora.parser.chords import lone_tonic_chord, parse_chords
 from aurora.parser.duration import parse_duration
 from aurora.parser.ensemble import EnsembleFinding, EnsembleParser, join_at, others_join, small_group_style
 from aurora.parser.feel import FeelFinding, FeelParser, blank_feel_words, feel_meter, feel_swing, tempo_window
 from aurora.parser.genre import GenreRanker, GenreScore
 from aurora.parser.habits import usual_key, usual_mode, usual_tempo
+from aurora.parser.home_chord import home_chord_key
 from aurora.parser.instruments import InstrumentFinding, InstrumentParser
 from aurora.parser.key import KeyFinding, parse_key
 from aurora.parser.key_change import parse_key_change, with_key_change
 from aurora.parser.meter import parse_meter
 from aurora.parser.mood import MoodFinding, MoodParser
+from aurora.parser.signature_players import SignaturePlayers
 from aurora.parser.structure import StructureParser, TextureParser
 from aurora.parser.style_cues import StyleCues
 from aurora.parser.tempo import TempoFinding, TempoParser
 from aurora.parser.unusable import unusable_values
 from aurora.text_embedding import TextEmbedder
 from knowledge_base import KnowledgeBase
-from knowledge_base.instrument_kinds import is_kind_word, kind_in_lineup
+from knowledge_base.instrument_kinds import kind_in_lineup
 from knowledge_base.schema import Chords, Ensemble, Genre, Instrument
-from knowledge_base.theory import Key, estimate_key_from_chords, key_of, parse_chord, parse_key_label, roman_to_chord
+from knowledge_base.theory import Key, estimate_key_from_chords, key_of, parse_key_label, roman_to_chord
 
 # "solo" closes a line-up only where aurora.parser.ensemble.EnsembleParser.closed says ("solo piano", "piano solo,
 # sad"), never as a band's part ("a guitar solo over a funky groove")
@@ -83,12 +85,7 @@ class SemanticParser:
         self.textures = TextureParser(kb)
         self.feels = FeelParser(kb)
         self.ensembles = EnsembleParser(kb)
-        listing: dict[str, set[str]] = {}
-        for g in kb.genres:
-            for gi in g.instruments:
-                listing.setdefault(gi.instrument, set()).add(g.id)
-        self._signatures = {i: tuple(sorted(gs)) for i, gs in listing.items()
-                            if len({kb.root_genre(g).id for g in gs}) == 1}
+        self.signatures = SignaturePlayers(kb, self.instruments)
 
     def warm_up(self) -> None:
         self.genres.warm_up()
@@ -102,14 +99,7 @@ class SemanticParser:
         """Genres ranked for the text, with the artists' names blanked out ("Daft Punk" names no genre)."""
         return self.genres.rank(_without_artists(lowered, artists), prompt_vec,
                                 artist_genres=[a.artist.genre for a in artists],
-                                signature_genres=self._signature_genres(lowered))
-
-    def _signature_genres(self, lowered: str) -> list[str]:
-        """Genres a stated player belongs to alone: one whose listing genres all share a root family (bagpipes and
-        tin whistle: Celtic; tabla: Indian; kora: African), not one many families play (a violin, a sitar), nor a
-        kind word ("guitar", "organ": whichever guitar the genre has)."""
-        found = [f for f in self.instruments.parse(lowered).found if not is_kind_word(self.kb, f.phrase)]
-        return list(dict.fromkeys(g for f in found for g in self._signatures.get(f.instrument_id, ())))
+                                signature_genres=self.signatures.genres(lowered))
 
     def unstated(self, text: str) -> tuple[Genre, float, str | None]:
         """What parse() infers where ``text`` states no tempo and no key: the style (genre or sub-genre), its
@@ -185,10 +175,11 @@ class SemanticParser:
                 chords = [roman_to_chord(n, key, self.kb.chords) for n in chord_finding.roman]
 
         tonic_chord = None if chord_finding is not None else lone_tonic_chord(text, self.kb.chords, skip_spans=skip)
+        tonic_symbol = None  # "jazz ballad, Ebmaj7": the key and the home chord one spelled chord names
         if tonic_chord is not None:
-            key_value, tonic_symbol = self._home_chord(tonic_chord, key_finding, key_value, style_genre, explicit)
-        else:
-            tonic_symbol = None
+            key_value, tonic_symbol = home_chord_key(tonic_chord, key_finding, key_value, style_genre, self.kb.chords)
+            if "key_signature" not in explicit:
+                explicit.append("key_signature")
 
         if key_finding is None and chord_finding is not None and chord_finding.chords:
             from_chords = estimate_key_from_chords(chords, self.kb.chords)
@@ -413,26 +404,6 @@ class SemanticParser:
             return KeySignatureValue(value=key.label(), confidence=finding.confidence,
                                      changes=[k.label() for k in finding.changes])
         return KeySignatureValue(value=usual_key(self.kb, genre, votes).label(), confidence=0.35)
-
-    def _home_chord(self, found: TonicChord, key_finding: KeyFinding | None, key_value: KeySignatureValue,
-                    genre: Genre, explicit: list[str]) -> tuple[KeySignatureValue, str | None]:
-        """The key a lone spelled chord names ("jazz ballad, Ebmaj7": Eb major, its tonic an Ebmaj7), and the chord
-        kept as the home chord. A stated key on another tonic keeps the key and drops the chord (a Dm7 in C is no
-        home chord); a stated mode stays. Otherwise the genre's usual mode plays when it holds the chord's notes (a
-        lo-fi Cm7 is C dorian), else the mode the chord implies (a funk E9 is E mixolydian, not funk's dorian)."""
-        chords = self.kb.chords
-        if key_finding is not None and key_finding.key.tonic_pc != found.root_pc:
-            return key_value, None
-        stated = _key_from_label(key_value.value, chords) if key_finding is not None else None
-        if stated is not None and key_finding is not None and key_finding.mode_stated:
-            return key_value, found.symbol
-        chord = parse_chord(found.symbol, chords)
-        usual = key_of(found.root_pc, usual_mode(genre, []), chords)
-        notes = {(pc - found.root_pc) % 12 for pc in (chord.pitch_classes(chords) if chord else [])}
-        key = usual if notes <= set(usual.intervals) else key_of(found.root_pc, found.mode, chords)
-        if "key_signature" not in explicit:
-            explicit.append("key_signature")
-        return KeySignatureValue(value=key.label(), confidence=0.8, changes=key_value.changes), found.symbol
 
     def _instruments(self, lowered: str, genre: Genre, artists: list[ArtistFinding], explicit: list[str],
                      ensemble: EnsembleFinding | None = None, band_players: list[str] | None = None,
