@@ -173,8 +173,8 @@ class StructuralPlanner:
         when there is room); sections are dropped until every one gets a whole phrase (4 bars, intros and
         outros 2); long pieces repeat the core (sections <= the form's max_section_bars). A bridge or a solo goes
         before the verse, the verse before the chorus (a 30 s jazz ballad plays its head, not a solo, and an AB
-        form its A), and a drop never leaves two choruses side by side; ``keep_intro``: the intro an opening player
-        plays alone is kept."""
+        form its A); a song keeps its last chorus (it had ended on its second verse) and a drop leaves no two
+        choruses side by side where another drop can; ``keep_intro``: the intro an opening player plays alone is kept."""
         sections = list(structure.sections)
         if duration_s < SHORT_FORM_S:
             short = [s for s in sections if s.name in structure.short_form]
@@ -189,9 +189,10 @@ class StructuralPlanner:
                 mains = [s for s in keep if not is_edge(s.name)]                                      # player's
                 if main_bars > MAIN_UNIT_BARS and len(mains) > 1:
                     edges = []  # a 12-bar form loses a whole chorus before its two-bar intro and ending
+                last_chorus = next((s for s in reversed(mains) if section_role(s.name) == "chorus"), None)
                 keep.remove(edges[-1] if edges else min(mains or keep, key=lambda s: (
-                    s.name in structure.short_form, _joins_twins(keep, s), _KEEP_RANK.get(section_role(s.name), 2),
-                    s.ratio, s.energy)))
+                    s.name in structure.short_form, s is last_chorus, _joins_twins(keep, s),
+                    _KEEP_RANK.get(section_role(s.name), 2), s.ratio, s.energy)))
             return _renormalised(keep)
         if len(sections) < len(structure.sections):
             return _renormalised(sections)

@@ -18,6 +18,8 @@ _NEGATION_RE = re.compile(
     r"(?:\s*(?:,|\s(?!a\b|an\b|the\b|some\b|its\b|their\b)(?:\w+(?:-\w+)?))){0,4}\s*$"
 )
 _NEGATED_SENTENCE_RE = re.compile(r"\bthere\s+(?:is|are)\s+no\b[^.;]*$")
+_REPLACED_BEFORE_RE = re.compile(r"\b(?:instead\s+of|rather\s+than|in\s+place\s+of)\s+(?:the\s+|a\s+|an\s+|any\s+)?$")
+_INSTEAD_AFTER_RE = re.compile(r"[^,.;!?]{0,40}?\b(?:instead|in\s+its\s+place)\b")
 _NEGATION_STOP = re.compile(r"\b(?:but|with|featuring|plus|and then|however|just|only|instead|rather)\b")
 
 
@@ -95,7 +97,11 @@ def adjacent(text: str, first: Match, second: Match) -> bool:
 def is_negated(text: str, start: int) -> bool:
     """True when the phrase starting at `start` sits in a negation: 'no drums', 'without any vocals',
     'there are no voices', 'no guitars or bass'."""
+    if _INSTEAD_AFTER_RE.match(text, start):
+        return False  # "without piano, guitar instead": the replacement is asked for, not ruled out
     window = text[max(0, start - 60):start]
+    if _REPLACED_BEFORE_RE.search(window):
+        return True  # "guitar instead of piano", "live drums rather than a drum machine": the one replaced
     clause = re.split(r"[.;!?]", window)[-1]
     if _NEGATION_STOP.search(clause):
         clause = _NEGATION_STOP.split(clause)[-1]

@@ -138,3 +138,12 @@ def test_a_shortened_song_never_plays_two_choruses_in_a_row(aurora: Aurora, genr
     names = [s.name for s in aurora.plan(parameters=params).structural_plan.sections]
     roles = [n.split(" ")[0] for n in names]
     assert not any(a == b == "chorus" for a, b in itertools.pairwise(roles)), names
+
+
+@pytest.mark.parametrize("duration_s", [45.0, 60.0, 75.0])
+def test_a_shortened_song_ends_on_its_chorus(aurora: Aurora, duration_s: float) -> None:
+    """A 60 s rock ballad at 60 BPM had played verse, chorus, verse 2 and a tag: it ended on a verse."""
+    params = PlanParameters(genre="rock", mood="", tempo_bpm=60, duration_seconds=duration_s)
+    names = [s.name for s in aurora.plan(parameters=params).structural_plan.sections]
+    mains = [n for n in names if n not in ("intro", "outro", "ending")]
+    assert mains[-1].startswith("chorus"), names

@@ -172,3 +172,16 @@ def test_enharmonic_chords(kb: KnowledgeBase) -> None:
 ])
 def test_duration(text: str, seconds: float | None) -> None:
     assert parse_duration(text) == seconds
+
+
+@pytest.mark.parametrize(("prompt", "stated", "excluded"), [
+    ("lofi beat without piano, guitar instead, 80 bpm", "Clean Electric Guitar", "Piano"),  # guitar was excluded too
+    ("no piano, use guitar instead", "Electric Guitar", "Piano"),
+    ("lofi beat, guitar instead of piano", "Clean Electric Guitar", "Piano"),  # the piano was stated
+    ("house with live drums rather than a drum machine", "Drum Kit", "Drum Machine"),
+])
+def test_the_replacement_is_asked_for_and_the_replaced_ruled_out(aurora: Aurora, prompt: str, stated: str,
+                                                                 excluded: str) -> None:
+    p = aurora.parse(prompt=prompt).parsed_parameters
+    assert stated in {i.name for i in p.instrumentation if i.source == "stated"}
+    assert excluded not in {i.name for i in p.instrumentation} and excluded in p.excluded_instruments
