@@ -174,7 +174,8 @@ class StructuralPlanner:
         outros 2); long pieces repeat the core (sections <= the form's max_section_bars). A bridge or a solo goes
         before the verse, the verse before the chorus (a 30 s jazz ballad plays its head, not a solo, and an AB
         form its A); a song keeps its last chorus (it had ended on its second verse) and a drop leaves no two
-        choruses side by side where another drop can; ``keep_intro``: the intro an opening player plays alone is kept."""
+        choruses side by side where another drop can; ``keep_intro``: the intro an opening player plays alone
+        is kept."""
         sections = list(structure.sections)
         if duration_s < SHORT_FORM_S:
             short = [s for s in sections if s.name in structure.short_form]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from aurora import Aurora
 from aurora.parser.chords import parse_chords
 from aurora.parser.duration import parse_duration
 from aurora.parser.key import parse_key
