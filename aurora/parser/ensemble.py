@@ -205,7 +205,8 @@ def small_group_style(kb: KnowledgeBase, root: Genre, sub_genre: Genre, players:
                       similarity: Mapping[str, float], *, moods: Sequence[str] = (),
                       tempo_bpm: float | None = None) -> Genre | None:
     """The sub-genre for a small group of ``players``: the chosen ``sub_genre`` unless an ensemble of more players
-    than the group names it as its genre (a big band: swing), then the sibling whose own line-up holds most of the
+    than the group names it as its genre (a big band: swing) or a sibling's line-up holds more of the players (a
+    jazz trio is no fusion band); then the sibling whose own line-up holds most of the
     players (an instrument of the same family and first role counts: a clarinet for the sax, brushed drums for the
     kit; a bass guitar is no double bass); among those, one whose tempo range holds the stated ``tempo_bpm``, then
     the one listing most of the stated ``moods`` (ids: "moody" is cool jazz, not bebop), then the most ``similar``.
@@ -214,7 +215,7 @@ def small_group_style(kb: KnowledgeBase, root: Genre, sub_genre: Genre, players:
     def too_small_for(genre_id: str) -> bool:
         return any(e.genre == genre_id and len({p.instrument for p in e.parts}) > len(players) for e in kb.ensembles)
 
-    if not players or not too_small_for(sub_genre.id):
+    if not players:
         return sub_genre
 
     def fit(genre: Genre) -> int:
@@ -222,11 +223,18 @@ def small_group_style(kb: KnowledgeBase, root: Genre, sub_genre: Genre, players:
         return sum(any(i.id == player.id or (i.family == player.family and i.roles[:1] == player.roles[:1])
                        for i in lineup) for player in players)
 
-    siblings = [g for g in kb.genres if g.parent == root.id and not too_small_for(g.id)
-                and abs(g.swing - sub_genre.swing) <= SWING_KEPT]  # a swing quartet is no straight-eighths fusion
-
     def holds(genre: Genre) -> bool:
         return tempo_bpm is not None and genre.tempo_bpm.min <= tempo_bpm <= genre.tempo_bpm.max
+
+    others = [g for g in kb.genres if g.parent == root.id and not too_small_for(g.id)]
+    if not too_small_for(sub_genre.id):  # a style whose band holds the group as well as any sibling's stays, unless
+        best = max((fit(g) for g in others), default=0)  # one as fitting holds the stated tempo and it does not
+        if fit(sub_genre) >= best and (tempo_bpm is None or holds(sub_genre) or not any(
+                holds(g) for g in others if fit(g) == best)):
+            return sub_genre
+        siblings = others  # a "jazz trio" of piano, double bass and drums is no fusion band (e-piano, synth, bass)
+    else:  # a big band's small group keeps its swing: a swing quartet is no straight-eighths fusion
+        siblings = [g for g in others if abs(g.swing - sub_genre.swing) <= SWING_KEPT]
 
     ranked = sorted(siblings, reverse=True, key=lambda g: (fit(g), holds(g), len(set(moods) & set(g.moods)),
                                                            similarity.get(g.id, 0.0)))

@@ -297,3 +297,13 @@ def test_a_short_piece_is_not_left_to_its_opening_player(aurora: Aurora) -> None
     """At 30 s a pop ballad is one chorus and a tag: a piano intro never leaves the piano alone in all of it."""
     plan = aurora.process(prompt="pop ballad with a piano intro", duration_s=30.0, seed=0).plan.structural_plan
     assert [s.name for s in plan.sections][-1] == "ending" and plan.sections[0].instruments is None
+
+
+@pytest.mark.parametrize(("prompt", "styles"), [
+    ("jazz trio, 120 bpm, Bb", {"Cool Jazz", "Bebop", None}),       # was Jazz Fusion: e-piano, synth, bass guitar
+    ("jazz trio, no drums, 120 bpm, Bb", {"Cool Jazz", "Bebop", None}),
+    ("jazz quartet with sax, swinging, 200 bpm", {"Bebop"}),         # was Cool Jazz (90-150 BPM) at 200
+])
+def test_a_named_small_group_plays_the_style_whose_band_it_is(aurora: Aurora, prompt: str,
+                                                             styles: set[str | None]) -> None:
+    assert aurora.parse(prompt=prompt).parsed_parameters.sub_genre.value in styles
