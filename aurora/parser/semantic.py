@@ -99,7 +99,7 @@ class SemanticParser:
         """Genres ranked for the text, with the artists' names blanked out ("Daft Punk" names no genre)."""
         return self.genres.rank(_without_artists(lowered, artists), prompt_vec,
                                 artist_genres=[a.artist.genre for a in artists],
-                                signature_genres=self.signatures.genres(lowered))
+                                signature_genres=self.signatures.genres(lowered, self.moods.named(lowered)))
 
     def unstated(self, text: str) -> tuple[Genre, float, str | None]:
         """What parse() infers where ``text`` states no tempo and no key: the style (genre or sub-genre), its

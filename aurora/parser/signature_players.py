@@ -8,6 +8,8 @@ families play (a violin, a sitar) names none, nor does a kind word ("guitar", "o
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from aurora.parser.instruments import InstrumentParser
 from knowledge_base import KnowledgeBase
 from knowledge_base.instrument_kinds import is_kind_word
@@ -24,7 +26,18 @@ class SignaturePlayers:
         self._genres = {inst: tuple(sorted(ids)) for inst, ids in listing.items()
                         if len({kb.root_genre(g).id for g in ids}) == 1}
 
-    def genres(self, lowered: str) -> list[str]:
-        """The genres the text's signature players belong to, in the text's order."""
+    def genres(self, lowered: str, stated_moods: Sequence[str] = ()) -> list[str]:
+        """The genres the text's signature players belong to, in the text's order, but none the stated moods (mood
+        ids; by valence) oppose: a "spooky halloween" music box is no lullaby; a bagpipe lament is still Celtic."""
+        stated_valences = [self._kb.mood(m).valence for m in stated_moods]
         found = [f for f in self._instruments.parse(lowered).found if not is_kind_word(self._kb, f.phrase)]
-        return list(dict.fromkeys(g for f in found for g in self._genres.get(f.instrument_id, ())))
+        return list(dict.fromkeys(g for f in found for g in self._genres.get(f.instrument_id, ())
+                                  if not _opposed(stated_valences, [self._kb.mood(m).valence
+                                                                    for m in self._kb.genre(g).moods])))
+
+
+def _opposed(stated: Sequence[float], own: list[float], *, apart: float = 0.3) -> bool:
+    """Valences wholly on opposite sides: every stated mood dark and every one of the genre's bright, or reverse."""
+    if not stated or not own:
+        return False
+    return (max(stated) <= -apart and min(own) >= apart) or (min(stated) >= apart and max(own) <= -apart)

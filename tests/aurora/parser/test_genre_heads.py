@@ -68,8 +68,15 @@ def test_a_genre_adjective_is_a_known_word(aurora: Aurora) -> None:
     ("harpsichord piece, happy", ("Classical", "Baroque")),
     ("kora and djembe groove", ("African", None)),
     ("lofi beat with koto", ("Hip Hop", "Lo-fi Hip Hop")),          # a named genre still wins
+    ("sad tin whistle air", ("Folk", "Celtic")),
 ])
 def test_a_player_only_one_family_has_names_it(aurora: Aurora, prompt: str, style: tuple[str, str | None]) -> None:
     """A prompt that names no genre but a player only one family's line-ups list is that family's music."""
     genre, sub_genre = _style(aurora, prompt)
     assert genre == style[0] and (style[1] is None or sub_genre == style[1])
+
+
+def test_a_signature_player_never_names_a_genre_the_moods_oppose(aurora: Aurora) -> None:
+    """A music box is the lullaby's alone, but a "spooky halloween" one is no lullaby (it had become one at 66 BPM)."""
+    assert _style(aurora, "spooky halloween music, music box and strings, slow")[0] != "Children's Music"
+    assert _style(aurora, "spooky halloween music, music box and strings, slow")[1] != "Lullaby"
