@@ -56,6 +56,7 @@ MAIN_UNIT_BARS, EDGE_UNIT_BARS = 4, 2  # phrase units: sections on the 4-bar gri
 # a clip that holds at least this share of a form longer than a phrase (a 12-bar blues chorus) plays it whole, a
 # little longer than asked: a 30 s blues at 96 BPM had played a 10-bar chorus with its IV and turnaround cut
 WHOLE_FORM_SHARE = 0.75
+CYCLE_RISE = 0.15  # energy the last round of a repeated core adds over the first
 
 
 def seconds_per_bar(tempo_bpm: float, time_signature: str) -> float:
@@ -206,8 +207,11 @@ class StructuralPlanner:
             cycles -= 1  # every repeat still a whole phrase or form (a 12-bar chorus is never cut to 8)
         if cycles <= 1:
             return sections
+        # each round of the core a little fuller than the last: a 3-minute strophic song had restarted its arc at
+        # every round (verses at 0.64, 0.68, 0.71 and again 0.64, 0.68, 0.71)
         repeated = [StructureSection(name=s.name if c == 0 else f"{s.name} ({c + 1})", ratio=s.ratio,
-                                     energy=s.energy, description=s.description)
+                                     energy=min(1.0, s.energy + CYCLE_RISE * c / (cycles - 1)),
+                                     description=s.description)
                     for c in range(cycles) for s in core]
         return _renormalised(head + repeated + tail)
 

@@ -147,3 +147,12 @@ def test_a_shortened_song_ends_on_its_chorus(aurora: Aurora, duration_s: float) 
     names = [s.name for s in aurora.plan(parameters=params).structural_plan.sections]
     mains = [n for n in names if n not in ("intro", "outro", "ending")]
     assert mains[-1].startswith("chorus"), names
+
+
+def test_each_round_of_a_repeated_form_is_fuller(aurora: Aurora) -> None:
+    """A 3-minute strophic song restarted its energy arc at every round of verses; now the piece keeps building."""
+    params = PlanParameters(genre="folk", mood="", tempo_bpm=104, duration_seconds=180.0, structure="Strophic")
+    sections = aurora.plan(parameters=params).structural_plan.sections
+    first = next(s for s in sections if s.name == "verse")
+    last = next(s for s in reversed(sections) if s.name.startswith("verse ("))
+    assert last.energy_level > first.energy_level + 0.1, [(s.name, s.energy_level) for s in sections]
