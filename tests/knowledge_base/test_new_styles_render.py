@@ -78,3 +78,23 @@ def test_a_western_theme_is_whistled_over_a_twangy_guitar(aurora: Aurora, engine
     parts = {t.role: t.instrument_id for t in score.tracks}
     assert parts.get("lead") == "whistling" and "electric_guitar" in parts.values()
     assert not set(parts.values()) & {"female_vocal", "synthesizer", "drum_kit"}
+
+
+def test_a_mariachi_is_trumpets_and_violins_over_a_guitarron(aurora: Aurora, engine: Engine) -> None:
+    """A mariachi had been the generic Latin band (congas, a bass guitar); its band has no drums: the guitarrón plays
+    the bass, the vihuela strums, the trumpet and the violins sing, in the ranchera's three."""
+    score = _score(aurora, engine, "mariachi band with trumpets and violins, 3/4, G major")
+    assert score.genre_id == "mariachi" and score.time_signature == "3/4"
+    parts = {t.role: t.instrument_id for t in score.tracks if t.notes}
+    assert parts.get("bass") == "guitarron" and parts.get("lead") == "trumpet"
+    assert "violin" in parts.values()
+    assert not set(parts.values()) & {"drum_kit", "congas", "bass_guitar", "piano"}
+
+
+def test_a_forro_is_an_accordion_over_zabumba_and_triangle(aurora: Aurora, engine: Engine) -> None:
+    """A forró had been Pop (a drum kit, a synth); the zabumba and the triangle are its drums, each its own track."""
+    score = _score(aurora, engine, "forró with accordion, zabumba and triangle")
+    assert score.genre_id == "forro"
+    played = {t.instrument_id for t in score.tracks if t.notes}
+    assert {"accordion", "zabumba", "triangle"} <= played
+    assert not played & {"drum_kit", "synthesizer", "synth_lead"}
