@@ -99,6 +99,10 @@ class StructuralPlanner:
                             f"form is played whole.")
         template = self._sections_for(structure, total_bars, params.duration_seconds, main_bars,
                                       keep_intro=bool(params.opening))
+        mains = [s for s in template if not is_edge(s.name)]
+        if len(mains) == 1 and len(structure.sections) > 1:  # a clip of one section has no arc to climb: a 30 s
+            # Gregorian chant asked at energy 0.2 was the form's climax at 0.72; it plays at the piece's own level
+            template = [s.model_copy(update={"energy": 0.5}) if s is mains[0] else s for s in template]
         bars = _allocate_bars([s.ratio for s in template], total_bars, [s.name for s in template], main_bars,
                               tag=True)
         if len(bars) > len(template):  # the odd bars off the phrase grid: a tag ending, not a 5-bar intro or verse

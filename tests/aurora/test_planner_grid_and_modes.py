@@ -156,3 +156,12 @@ def test_each_round_of_a_repeated_form_is_fuller(aurora: Aurora) -> None:
     first = next(s for s in sections if s.name == "verse")
     last = next(s for s in reversed(sections) if s.name.startswith("verse ("))
     assert last.energy_level > first.energy_level + 0.1, [(s.name, s.energy_level) for s in sections]
+
+
+@pytest.mark.parametrize(("genre", "energy"), [("gregorian_chant", 0.2), ("doom_metal", 0.3), ("epic_trailer", 0.2)])
+def test_a_clip_of_one_section_plays_at_the_piece_s_energy(aurora: Aurora, genre: str, energy: float) -> None:
+    """A 30 s Gregorian chant asked at energy 0.2 was its form's climax at 0.72: with one section there is no arc."""
+    params = PlanParameters(genre=genre, mood="", tempo_bpm=60, duration_seconds=20.0, energy_level=energy)
+    sections = aurora.plan(parameters=params).structural_plan.sections
+    mains = [s for s in sections if not is_edge(s.name) and s.name != "ending"]
+    assert len(mains) != 1 or mains[0].energy_level <= 0.5, [(s.name, s.energy_level) for s in sections]
