@@ -9,9 +9,8 @@ from __future__ import annotations
 import pytest
 
 from aurora import Aurora
-from engine.structure.groove_choice import select_groove
-from engine.structure.meter import Meter
 from knowledge_base import KnowledgeBase
+from tests.aurora.parser.style_checks import assert_own_band, assert_own_groove, groove_levels, hits
 
 NEW_STYLES = ("mariachi", "norteno", "hawaiian", "bhangra", "merengue", "son_cubano", "bolero", "forro", "chanson",
               "soukous", "balkan_brass", "dangdut")
@@ -40,12 +39,7 @@ def test_a_named_style_is_parsed_with_its_own_band(aurora: Aurora, kb: Knowledge
                                                   style: str) -> None:
     """The genre and sub-genre are the style's, and every guessed player comes from its line-up (no congas or bass
     guitar under a mariachi, no drum kit or synth under a slack-key guitar, no kora under a soukous)."""
-    p = aurora.parse(prompt=prompt).parsed_parameters
-    entry = kb.genre(style)
-    assert (p.genre.value, p.sub_genre.value) == (genre, entry.name)
-    lineup = {kb.instrument(i.instrument).name for i in entry.instruments}
-    inferred = [i.name for i in p.instrumentation if i.source == "inferred"]
-    assert inferred and set(inferred) <= lineup, inferred
+    assert_own_band(aurora, kb, prompt, genre, style)
 
 
 @pytest.mark.parametrize(("prompt", "meter"), [
@@ -93,32 +87,23 @@ def test_a_word_near_a_new_style_names_no_new_style(aurora: Aurora, prompt: str,
     ("dangdut", "4/4", "dangdut"),
 ])
 def test_each_new_style_plays_its_own_groove(kb: KnowledgeBase, genre: str, meter: str, groove: str) -> None:
-    pattern, style = select_groove(kb.grooves, kb.genre_lineage(genre), Meter.parse(meter))
-    assert pattern.id == groove and style.id == groove
-
-
-def _hits(grid: str) -> list[int]:
-    return [i for i, c in enumerate(grid) if c in "Xx"]
-
-
-def _groove(kb: KnowledgeBase, groove_id: str) -> dict[str, dict[str, str]]:
-    return next(g for g in kb.grooves if g.id == groove_id).levels
+    assert_own_groove(kb, genre, meter, groove)
 
 
 def test_the_grooves_keep_their_cells(kb: KnowledgeBase) -> None:
     """The son's 3-2 clave and anticipated tumbao bass; the baião's zabumba on one and the last sixteenth of the
     first beat; the ranchera valseada's bass on one alone; the mariachi son's guitarrón in two dotted quarters under
     the strum's three quarters; the Balkan 7/8 as 3+2+2 and 9/8 as 2+2+2+3; the soukous cavacha in sixteenths."""
-    son = _groove(kb, "son_cubano")["mid"]
-    assert _hits(son["clave"]) == [0, 3, 6, 10, 12] and _hits(son["kick"]) == [6, 12]
-    assert _hits(_groove(kb, "forro")["mid"]["kick"])[:2] == [0, 3]
-    assert _hits(_groove(kb, "mariachi")["mid"]["kick"]) == [0]
-    six_eight = _groove(kb, "mariachi_6_8")["mid"]
-    assert _hits(six_eight["kick"]) == [0, 6] and _hits(six_eight["snare"]) == [4, 8]
-    assert _hits(_groove(kb, "balkan_brass_7_8")["mid"]["kick"]) == [0, 6, 10]
-    assert _hits(_groove(kb, "balkan_brass_9_8")["mid"]["kick"]) == [0, 4, 8, 12]
-    assert _groove(kb, "soukous")["high"]["snare"].count(".") == 0
-    assert _hits(_groove(kb, "merengue")["mid"]["guiro"]) == _hits("X.xxX.xxX.xxX.xx")
+    son = groove_levels(kb, "son_cubano")["mid"]
+    assert hits(son["clave"]) == [0, 3, 6, 10, 12] and hits(son["kick"]) == [6, 12]
+    assert hits(groove_levels(kb, "forro")["mid"]["kick"])[:2] == [0, 3]
+    assert hits(groove_levels(kb, "mariachi")["mid"]["kick"]) == [0]
+    six_eight = groove_levels(kb, "mariachi_6_8")["mid"]
+    assert hits(six_eight["kick"]) == [0, 6] and hits(six_eight["snare"]) == [4, 8]
+    assert hits(groove_levels(kb, "balkan_brass_7_8")["mid"]["kick"]) == [0, 6, 10]
+    assert hits(groove_levels(kb, "balkan_brass_9_8")["mid"]["kick"]) == [0, 4, 8, 12]
+    assert groove_levels(kb, "soukous")["high"]["snare"].count(".") == 0
+    assert hits(groove_levels(kb, "merengue")["mid"]["guiro"]) == hits("X.xxX.xxX.xxX.xx")
 
 
 def test_new_genres_and_instruments_keep_the_embedding_slots(kb: KnowledgeBase) -> None:

@@ -7,9 +7,8 @@ from __future__ import annotations
 import pytest
 
 from aurora import Aurora
-from engine.structure.groove_choice import select_groove
-from engine.structure.meter import Meter
 from knowledge_base import KnowledgeBase
+from tests.aurora.parser.style_checks import assert_own_band, assert_own_groove, hits
 
 NEW_STYLES = ("qawwali", "sertanejo", "cha_cha_cha", "trot", "mbaqanga")
 
@@ -24,12 +23,7 @@ NEW_STYLES = ("qawwali", "sertanejo", "cha_cha_cha", "trot", "mbaqanga")
 ])
 def test_a_named_style_is_parsed_with_its_own_band(aurora: Aurora, kb: KnowledgeBase, prompt: str, genre: str,
                                                   style: str) -> None:
-    p = aurora.parse(prompt=prompt).parsed_parameters
-    entry = kb.genre(style)
-    assert (p.genre.value, p.sub_genre.value) == (genre, entry.name)
-    lineup = {kb.instrument(i.instrument).name for i in entry.instruments}
-    inferred = [i.name for i in p.instrumentation if i.source == "inferred"]
-    assert inferred and set(inferred) <= lineup, inferred
+    assert_own_band(aurora, kb, prompt, genre, style)
 
 
 def test_a_cha_cha_is_played_at_its_own_tempo(aurora: Aurora) -> None:
@@ -56,22 +50,17 @@ def test_a_word_near_a_new_style_names_no_new_style(aurora: Aurora, prompt: str,
     ("trot", "2/4", "trot_2_4"), ("mbaqanga", "4/4", "mbaqanga"),
 ])
 def test_each_new_style_plays_its_own_groove(kb: KnowledgeBase, genre: str, meter: str, groove: str) -> None:
-    pattern, style = select_groove(kb.grooves, kb.genre_lineage(genre), Meter.parse(meter))
-    assert pattern.id == groove and style.id == groove
-
-
-def _hits(grid: str) -> list[int]:
-    return [i for i, c in enumerate(grid) if c in "Xx"]
+    assert_own_groove(kb, genre, meter, groove)
 
 
 def test_the_grooves_keep_their_cells(kb: KnowledgeBase) -> None:
     """The cha-cha's güiro splits the fourth beat (one, two, three, cha-cha); trot's ppongjjak is the kick on the
     beats and the snare on the off-beats; the qawwali's claps fall on the beats."""
     levels = {g.id: g.levels for g in kb.grooves}
-    assert _hits(levels["cha_cha_cha"]["mid"]["guiro"]) == [0, 4, 8, 12, 14]
-    assert _hits(levels["trot"]["mid"]["kick"]) == [0, 4, 8, 12]
-    assert _hits(levels["trot"]["mid"]["snare"]) == [2, 6, 10, 14]
-    assert _hits(levels["qawwali"]["mid"]["clap"]) == [0, 4, 8, 12]
+    assert hits(levels["cha_cha_cha"]["mid"]["guiro"]) == [0, 4, 8, 12, 14]
+    assert hits(levels["trot"]["mid"]["kick"]) == [0, 4, 8, 12]
+    assert hits(levels["trot"]["mid"]["snare"]) == [2, 6, 10, 14]
+    assert hits(levels["qawwali"]["mid"]["clap"]) == [0, 4, 8, 12]
 
 
 def test_new_genres_keep_the_embedding_slots(kb: KnowledgeBase) -> None:

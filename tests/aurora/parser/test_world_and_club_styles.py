@@ -8,9 +8,8 @@ from __future__ import annotations
 import pytest
 
 from aurora import Aurora
-from engine.structure.groove_choice import select_groove
-from engine.structure.meter import Meter
 from knowledge_base import KnowledgeBase
+from tests.aurora.parser.style_checks import assert_own_band, assert_own_groove, groove_levels, hits
 
 NEW_STYLES = ("calypso", "soca", "zouk", "jersey_club", "eurobeat", "footwork", "gnawa", "rai", "exotica", "schlager",
               "enka", "baile_funk", "math_rock", "western_score")
@@ -42,12 +41,7 @@ def test_a_named_style_is_parsed_with_its_own_band(aurora: Aurora, kb: Knowledge
                                                   style: str) -> None:
     """The genre and sub-genre are the style's, and every guessed player comes from its line-up (no City Pop slap
     bass under a calypso, no funk band under a baile funk, no female pop vocal in a western theme)."""
-    p = aurora.parse(prompt=prompt).parsed_parameters
-    entry = kb.genre(style)
-    assert (p.genre.value, p.sub_genre.value) == (genre, entry.name)
-    lineup = {kb.instrument(i.instrument).name for i in entry.instruments}
-    inferred = [i.name for i in p.instrumentation if i.source == "inferred"]
-    assert inferred and set(inferred) <= lineup, inferred
+    assert_own_band(aurora, kb, prompt, genre, style)
 
 
 @pytest.mark.parametrize(("prompt", "not_style"), [
@@ -92,36 +86,27 @@ def test_existing_styles_keep_their_words(aurora: Aurora, prompt: str, style: st
     ("math_rock", "4/4", "math_rock"), ("western_score", "4/4", "western_score"),
 ])
 def test_each_new_style_plays_its_own_groove(kb: KnowledgeBase, genre: str, meter: str, groove: str) -> None:
-    pattern, style = select_groove(kb.grooves, kb.genre_lineage(genre), Meter.parse(meter))
-    assert pattern.id == groove and style.id == groove
-
-
-def _hits(grid: str) -> list[int]:
-    return [i for i, c in enumerate(grid) if c in "Xx"]
-
-
-def _groove(kb: KnowledgeBase, groove_id: str) -> dict[str, dict[str, str]]:
-    return next(g for g in kb.grooves if g.id == groove_id).levels
+    assert_own_groove(kb, genre, meter, groove)
 
 
 def test_club_kicks_are_each_styles_own(kb: KnowledgeBase) -> None:
     """Jersey club bounces five kicks (two dotted eighths, two eighths), footwork's 808 kicks fall every three
     sixteenths across the bar, baile funk's tamborzão is two tresillos, soca and eurobeat are four on the floor."""
-    assert _hits(_groove(kb, "jersey_club")["mid"]["kick"]) == [0, 3, 6, 8, 10]
-    assert _hits(_groove(kb, "footwork")["mid"]["kick"]) == [0, 3, 6, 9, 12]
-    assert _hits(_groove(kb, "baile_funk")["mid"]["kick"]) == [0, 3, 6, 8, 11, 14]
+    assert hits(groove_levels(kb, "jersey_club")["mid"]["kick"]) == [0, 3, 6, 8, 10]
+    assert hits(groove_levels(kb, "footwork")["mid"]["kick"]) == [0, 3, 6, 9, 12]
+    assert hits(groove_levels(kb, "baile_funk")["mid"]["kick"]) == [0, 3, 6, 8, 11, 14]
     for four in ("soca", "eurobeat", "schlager"):
-        assert _hits(_groove(kb, four)["mid"]["kick"]) == [0, 4, 8, 12]
-    assert _hits(_groove(kb, "soca")["mid"]["cowbell"]) == [2, 6, 10, 14]  # the iron on the off-beats
+        assert hits(groove_levels(kb, four)["mid"]["kick"]) == [0, 4, 8, 12]
+    assert hits(groove_levels(kb, "soca")["mid"]["cowbell"]) == [2, 6, 10, 14]  # the iron on the off-beats
 
 
 def test_world_grooves_keep_their_cells(kb: KnowledgeBase) -> None:
     """Gnawa's qraqeb clatter every eighth of the 6/8 bar; the zouk's ti bwa plays the cinquillo; calypso's kick
     and bass fall on one, the "and" of two and three."""
-    assert _hits(_groove(kb, "gnawa")["mid"]["castanets"]) == [0, 2, 4, 6, 8, 10]
-    assert _groove(kb, "zouk")["mid"]["wood_block"] == "x.xx.xx.x.xx.xx."
-    assert _hits(_groove(kb, "calypso")["mid"]["kick"]) == [0, 6, 8]
-    assert len(_groove(kb, "math_rock_7_8")["mid"]["kick"]) == 14
+    assert hits(groove_levels(kb, "gnawa")["mid"]["castanets"]) == [0, 2, 4, 6, 8, 10]
+    assert groove_levels(kb, "zouk")["mid"]["wood_block"] == "x.xx.xx.x.xx.xx."
+    assert hits(groove_levels(kb, "calypso")["mid"]["kick"]) == [0, 6, 8]
+    assert len(groove_levels(kb, "math_rock_7_8")["mid"]["kick"]) == 14
 
 
 def test_new_genres_and_instruments_keep_the_embedding_slots(kb: KnowledgeBase) -> None:
