@@ -80,8 +80,9 @@ class TonicChord:
 
     symbol: str
     root_pc: int
-    mode: str  # major (maj7, 6, add9, sus), minor (m7, m9, m6), mixolydian (7, 9, 13: a dominant at home)
+    mode: str  # major (maj7, 6, add9), minor (m7, m9, m6), mixolydian (7, 9, 13: a dominant at home)
     span: tuple[int, int]
+    intervals: frozenset[int]  # its pitch classes above the root
 
 
 def lone_tonic_chord(text: str, chords: Chords, *, skip_spans: list[tuple[int, int]] | None = None,
@@ -96,7 +97,7 @@ def lone_tonic_chord(text: str, chords: Chords, *, skip_spans: list[tuple[int, i
     if (6 in pcs and 7 not in pcs) or not pcs & {3, 4}:
         return None  # a diminished chord is no home; a power chord or a sus chord names no mode
     mode = "minor" if 3 in pcs and 4 not in pcs else "mixolydian" if 10 in pcs else "major"
-    return TonicChord(chord.symbol, chord.root_pc, mode, (tokens[0].start(), tokens[0].end()))
+    return TonicChord(chord.symbol, chord.root_pc, mode, (tokens[0].start(), tokens[0].end()), frozenset(pcs))
 
 
 def _is_chord_token(text: str, m: re.Match[str], skip_spans: list[tuple[int, int]]) -> bool:

@@ -12,7 +12,7 @@ from aurora.parser.chords import TonicChord
 from aurora.parser.habits import usual_mode
 from aurora.parser.key import KeyFinding
 from knowledge_base.schema import Chords, Genre
-from knowledge_base.theory import key_of, parse_chord
+from knowledge_base.theory import key_of
 
 
 def home_chord_key(found: TonicChord, key_finding: KeyFinding | None, key_value: KeySignatureValue, genre: Genre,
@@ -24,8 +24,6 @@ def home_chord_key(found: TonicChord, key_finding: KeyFinding | None, key_value:
         return key_value, None
     if key_finding is not None and key_finding.mode_stated:
         return key_value, found.symbol
-    chord = parse_chord(found.symbol, chords)
     usual = key_of(found.root_pc, usual_mode(genre, []), chords)
-    notes = {(pc - found.root_pc) % 12 for pc in (chord.pitch_classes(chords) if chord else [])}
-    key = usual if notes <= set(usual.intervals) else key_of(found.root_pc, found.mode, chords)
+    key = usual if found.intervals <= set(usual.intervals) else key_of(found.root_pc, found.mode, chords)
     return KeySignatureValue(value=key.label(), confidence=0.8, changes=key_value.changes), found.symbol

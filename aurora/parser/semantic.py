@@ -252,12 +252,12 @@ class SemanticParser:
         """The stated players named before the others join ("starts with solo piano, then the band comes in"):
         they open the piece alone. Names as the line-up spells them (a stated "piano" played as the upright)."""
         join = join_at(lowered)
+        if join is None and "intro" not in lowered:
+            return []
         found = self.instruments.parse(lowered).found
         if join is None:  # "a mellotron flute intro", "piano intro, then...": that player opens the piece alone
             found = [f for f in found if _INTRO_AFTER_RE.match(lowered, f.start + len(f.phrase))]
-            join = len(lowered) if found else None
-        if join is None:
-            return []
+            join = len(lowered)
         named = [self.kb.instrument(f.instrument_id).name for f in found if f.start < join]
         stated = [v.name for v in instruments if v.source == "stated"]
         return list(dict.fromkeys(next((s for s in stated if s == n), None) or next(
