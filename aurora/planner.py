@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import math
 import random
+from typing import NamedTuple
 
 from aurora.contracts import ChordProgression, PlanParameters, Section, StructuralPlan, Transition
 from aurora.exceptions import PlanError
@@ -53,10 +54,27 @@ TAG_DESCRIPTION = "Tag ending: the last cadence and the final chord"
 MODAL_FIT = 1.0  # a modal key's bridge borrows only the genre's progressions wholly inside the mode
 SHORT_FORM_S = 45.0  # clips shorter than this play the structure's short form
 MAIN_UNIT_BARS, EDGE_UNIT_BARS = 4, 2  # phrase units: sections on the 4-bar grid, intros and outros on 2
+LONGEST_PHRASE_BARS = 8  # a progression longer than this is a form played whole (a 12-bar blues), not a phrase
 # a clip that holds at least this share of a form longer than a phrase (a 12-bar blues chorus) plays it whole, a
 # little longer than asked: a 30 s blues at 96 BPM had played a 10-bar chorus with its IV and turnaround cut
 WHOLE_FORM_SHARE = 0.75
 CYCLE_RISE = 0.15  # energy the last round of a repeated core adds over the first
+
+
+class PhraseGrid(NamedTuple):
+    """The bars sections are counted in: main sections in ``main`` (a phrase, or a whole 12-bar form), intros and
+    outros in ``edge``."""
+
+    main: int = MAIN_UNIT_BARS
+    edge: int = EDGE_UNIT_BARS
+
+    @property
+    def whole_form(self) -> bool:
+        """Main sections are whole forms (a 12-bar chorus), not phrases."""
+        return self.main > LONGEST_PHRASE_BARS
+
+
+SONG_GRID = PhraseGrid()
 
 
 def seconds_per_bar(tempo_bpm: float, time_signature: str) -> float:
@@ -97,14 +115,13 @@ class StructuralPlanner:
             warnings.append(f"One whole {main_bars}-bar chorus at {params.tempo_bpm:g} BPM lasts "
                             f"{params.duration_seconds:.1f} s with its last chord; the piece is that long, so the "
                             f"form is played whole.")
-        template = self._sections_for(structure, total_bars, params.duration_seconds, main_bars,
-                                      keep_intro=bool(params.opening))
+        grid, template = self._grid_and_sections(structure, total_bars, params.duration_seconds, main_bars,
+                                                 keep_intro=bool(params.opening))
         mains = [s for s in template if not is_edge(s.name)]
         if len(mains) == 1 and len(structure.sections) > 1:  # a clip of one section has no arc to climb: a 30 s
             # Gregorian chant asked at energy 0.2 was the form's climax at 0.72; it plays at the piece's own level
             template = [s.model_copy(update={"energy": 0.5}) if s is mains[0] else s for s in template]
-        bars = _allocate_bars([s.ratio for s in template], total_bars, [s.name for s in template], main_bars,
-                              tag=True)
+        bars = _allocate_bars([s.ratio for s in template], total_bars, [s.name for s in template], grid, tag=True)
         if len(bars) > len(template):  # the odd bars off the phrase grid: a tag ending, not a 5-bar intro or verse
             template = [*template, StructureSection(name=TAG_NAME, ratio=bars[-1] / total_bars,
                                                     energy=template[-1].energy, description=TAG_DESCRIPTION)]
@@ -171,9 +188,23 @@ class StructuralPlanner:
                 return other
         return structure
 
+    def _grid_and_sections(self, structure: Structure, total_bars: int, duration_s: float, main_bars: int, *,
+                           keep_intro: bool) -> tuple[PhraseGrid, list[StructureSection]]:
+        """The form's own phrase (8 bars in club and rap forms) where the piece holds as many sections in it as in
+        4-bar phrases; else 4 (a 60 s house clip keeps its breakdown in 4 bars rather than lose it)."""
+        grid = PhraseGrid(main_bars)
+        sections = self._sections_for(structure, total_bars, duration_s, grid, keep_intro=keep_intro)
+        if main_bars == MAIN_UNIT_BARS and structure.phrase_bars > MAIN_UNIT_BARS:
+            phrase = structure.phrase_bars  # intros and outros in half a phrase, else in 2 bars (a 47-bar rap song)
+            for wide in (PhraseGrid(phrase, phrase // 2), PhraseGrid(phrase, EDGE_UNIT_BARS)):
+                wide_sections = self._sections_for(structure, total_bars, duration_s, wide, keep_intro=keep_intro)
+                if len(wide_sections) >= len(sections):
+                    return wide, wide_sections
+        return grid, sections
+
     @staticmethod
     def _sections_for(structure: Structure, total_bars: int, duration_s: float = 60.0,
-                      main_bars: int = MAIN_UNIT_BARS, *, keep_intro: bool = False) -> list[StructureSection]:
+                      grid: PhraseGrid = SONG_GRID, *, keep_intro: bool = False) -> list[StructureSection]:
         """The form that fits: a clip under SHORT_FORM_S plays the structure's short form (with the intro
         when there is room); sections are dropped until every one gets a whole phrase (4 bars, intros and
         outros 2); long pieces repeat the core (sections <= the form's max_section_bars). A bridge or a solo goes
@@ -181,19 +212,20 @@ class StructuralPlanner:
         form its A); a song keeps its last chorus (it had ended on its second verse) and a drop leaves no two
         choruses side by side where another drop can; ``keep_intro``: the intro an opening player plays alone
         is kept."""
+        main_bars = grid.main
         sections = list(structure.sections)
         if duration_s < SHORT_FORM_S:
             short = [s for s in sections if s.name in structure.short_form]
             if short:
                 edges = [s for s in sections[:1] if is_edge(s.name)]
                 room = total_bars - main_bars * len(short)
-                sections = (edges if room >= EDGE_UNIT_BARS else []) + short
-        if total_bars < _units(sections, main_bars):
+                sections = (edges if room >= grid.edge else []) + short
+        if total_bars < _units(sections, grid):
             keep = list(sections)
-            while len(keep) > 1 and total_bars < _units(keep, main_bars):
+            while len(keep) > 1 and total_bars < _units(keep, grid):
                 edges = [s for s in keep if is_edge(s.name) and not (keep_intro and s is keep[0])]  # the opening
                 mains = [s for s in keep if not is_edge(s.name)]                                      # player's
-                if main_bars > MAIN_UNIT_BARS and len(mains) > 1:
+                if grid.whole_form and len(mains) > 1:
                     edges = []  # a 12-bar form loses a whole chorus before its two-bar intro and ending
                 last_chorus = next((s for s in reversed(mains) if section_role(s.name) == "chorus"), None)
                 keep.remove(edges[-1] if edges else min(mains or keep, key=lambda s: (
@@ -207,7 +239,7 @@ class StructuralPlanner:
         core = sections[len(head):len(sections) - len(tail)]
         core_bars = total_bars * sum(s.ratio for s in core) / sum(s.ratio for s in sections)
         cycles = math.ceil(core_bars / len(core) / max(structure.max_section_bars, main_bars))
-        while cycles > 1 and _units(head + core * cycles + tail, main_bars) > total_bars:
+        while cycles > 1 and _units(head + core * cycles + tail, grid) > total_bars:
             cycles -= 1  # every repeat still a whole phrase or form (a 12-bar chorus is never cut to 8)
         if cycles <= 1:
             return sections
@@ -336,24 +368,25 @@ def form_bars(chords: list[str], per_bar: int) -> int:
     (a 12-bar blues is played in whole choruses: cut into 4-bar sections it played its first four bars, I IV I I,
     over and over and never reached the IV of bar 5 or the V of bar 9)."""
     form = len(phrase_loop(slot_loop(chords, per_bar), per_bar)) // max(per_bar, 1)
-    return form if form > 8 else MAIN_UNIT_BARS
+    return form if form > LONGEST_PHRASE_BARS else MAIN_UNIT_BARS
 
 
-def _units(sections: list[StructureSection], main_bars: int = MAIN_UNIT_BARS) -> int:
-    return sum(EDGE_UNIT_BARS if is_edge(s.name) else main_bars for s in sections)
+def _units(sections: list[StructureSection], grid: PhraseGrid) -> int:
+    return sum(grid.edge if is_edge(s.name) else grid.main for s in sections)
 
 
 def _allocate_bars(ratios: list[float], total_bars: int, names: list[str] | None = None,
-                   main_bars: int = MAIN_UNIT_BARS, *, tag: bool = False) -> list[int]:
-    """Whole bars per section, proportional to the ratios: with names, sections in 4-bar phrases (or whole forms
-    of ``main_bars``; intros and outros in 2-bar units) and the odd bars left over given to an outro or ending;
-    without one, with ``tag`` they are one more entry (the planner's tag ending), else they go to an intro or the
-    last section; without names (or when the phrases do not fit), 4-, 2- or 1-bar units."""
+                   grid: PhraseGrid = SONG_GRID, *, tag: bool = False) -> list[int]:
+    """Whole bars per section, proportional to the ratios: with names, sections in the grid's phrases (4 bars, 8
+    in club forms, or whole forms of a 12-bar blues; intros and outros in half a phrase or 2 bars) and the odd
+    bars left over given to an outro or ending; without one, with ``tag`` they are one more entry (the planner's
+    tag ending), else they go to an intro or the last section; without names (or when the phrases do not fit),
+    4-, 2- or 1-bar units."""
     n = len(ratios)
     if names is not None and len(names) == n:
-        phrase_units = [EDGE_UNIT_BARS if is_edge(x) else main_bars for x in names]
+        phrase_units = [grid.edge if is_edge(x) else grid.main for x in names]
         if sum(phrase_units) <= total_bars:
-            return _phrase_bars(ratios, total_bars, phrase_units, tag=tag and not is_edge(names[-1]))
+            return _phrase_bars(ratios, total_bars, phrase_units, grid, tag=tag and not is_edge(names[-1]))
     quantum = 4 if total_bars >= 6 * n else 2 if total_bars >= 3 * n else 1
     units = total_bars // quantum
     if units < n:
@@ -377,9 +410,10 @@ def _allocate_bars(ratios: list[float], total_bars: int, names: list[str] | None
     return bars
 
 
-def _phrase_bars(ratios: list[float], total_bars: int, units: list[int], *, tag: bool = False) -> list[int]:
+def _phrase_bars(ratios: list[float], total_bars: int, units: list[int], grid: PhraseGrid, *,
+                 tag: bool = False) -> list[int]:
     n = len(ratios)
-    main = max(*units, MAIN_UNIT_BARS)  # a main section's unit: a phrase, or a whole 12-bar form
+    main = grid.main  # a main section's unit: a phrase, or a whole 12-bar form
     target = [r * total_bars / sum(ratios) for r in ratios]
     alloc = [max(u, int(t // u) * u) for t, u in zip(target, units, strict=True)]
     while sum(alloc) > total_bars:
@@ -395,17 +429,17 @@ def _phrase_bars(ratios: list[float], total_bars: int, units: list[int], *, tag:
             break
         alloc[i] += units[i]
     rest = total_bars - sum(alloc)
-    edges = [j for j in range(n) if units[j] == EDGE_UNIT_BARS]
-    if len(edges) > 1 and main > MAIN_UNIT_BARS:  # a form's leftover bars: whole units to the intro and the
-        for k in range(rest // EDGE_UNIT_BARS):   # ending in turn, the odd bar to the ending (its last chord)
-            alloc[edges[k % len(edges)]] += EDGE_UNIT_BARS
-        rest %= EDGE_UNIT_BARS
+    edges = [j for j in range(n) if units[j] == grid.edge and grid.edge != main]
+    if len(edges) > 1 and main > MAIN_UNIT_BARS:  # a form's or a long phrase's leftover bars: whole units to the
+        for k in range(rest // grid.edge):        # intro and the ending in turn, the odd bar to the ending
+            alloc[edges[k % len(edges)]] += grid.edge
+        rest %= grid.edge
         edges = edges[::-1]
     took = n - 1 if n - 1 in edges or not edges else edges[0]  # an outro closes on them, else the intro takes them
     alloc[took] += rest
     mains = [j for j in range(n) if units[j] == main]
     for e in edges:  # an intro or outro swollen by the odd bars gives a whole phrase to a section instead
-        while mains and alloc[e] - main >= 1 and alloc[e] >= target[e] + EDGE_UNIT_BARS:
+        while mains and alloc[e] - main >= 1 and alloc[e] >= target[e] + grid.edge:
             alloc[e] -= main
             alloc[max(mains, key=lambda j: target[j] - alloc[j])] += main
     odd = alloc[took] % units[took] if alloc[took] > units[took] else 0

@@ -188,6 +188,10 @@ class Structure(Entry):
         "A long piece repeats its core rather than stretch a section past this: 16 where a section is one strophe, "
         "strain or loop played again (a 3-minute folk song had 24-bar verses of one 4-bar loop, a polka 96-bar "
         "strains); song and arc forms keep longer sections (a cinematic build has one climax)"))
+    phrase_bars: Literal[4, 8] = Field(default=4, description=(
+        "The phrase its main sections are counted in, intros and outros in half of it, wherever the piece holds "
+        "every section so: 8 in club and rap forms, which are built and mixed in 8-bar phrases (a 3-minute deep "
+        "house track had a 12-bar loop, a 6-bar intro and a 20-bar drop); a clip too short for them keeps 4"))
     description: str = ""
     cues: list[str] = Field(default_factory=list, description="Words that suggest this form ('drop', 'chorus')")
     cue_genres: list[str] = Field(default_factory=list, description=(

@@ -165,3 +165,31 @@ def test_a_clip_of_one_section_plays_at_the_piece_s_energy(aurora: Aurora, genre
     sections = aurora.plan(parameters=params).structural_plan.sections
     mains = [s for s in sections if not is_edge(s.name) and s.name != "ending"]
     assert len(mains) != 1 or mains[0].energy_level <= 0.5, [(s.name, s.energy_level) for s in sections]
+
+
+@pytest.mark.parametrize(("genre", "tempo_bpm"), [
+    ("deep_house", 122), ("techno", 139), ("trance", 142), ("drum_and_bass", 174), ("uk_garage", 134),
+    ("trap", 145), ("lofi_hip_hop", 85),
+])
+@pytest.mark.parametrize("duration_s", [120.0, 180.0])
+def test_club_and_rap_forms_are_built_in_eight_bar_phrases(aurora: Aurora, genre: str, tempo_bpm: float,
+                                                           duration_s: float) -> None:
+    """Dance tracks are built and mixed in 8-bar phrases, rap in 16-bar verses and 8-bar hooks: a 3-minute deep
+    house track had a 12-bar loop, a 6-bar intro and a 4-bar breakdown, a trance anthem a 20-bar drop. Main
+    sections are whole 8-bar phrases, intros and outros whole 4-bar ones (the outro keeps the odd bars)."""
+    plan = aurora.plan(parameters=PlanParameters(genre=genre, mood="", tempo_bpm=tempo_bpm,
+                                                 duration_seconds=duration_s)).structural_plan
+    shape = [(s.name, s.bars) for s in plan.sections]
+    assert all(s.bars % 8 == 0 for s in plan.sections if not is_edge(s.name)), shape
+    assert all(s.bars % 4 == 0 for s in plan.sections[:1] if s.name == "intro"), shape
+
+
+@pytest.mark.parametrize(("genre", "tempo_bpm", "duration_s"), [("deep_house", 122, 60.0), ("trap", 145, 30.0)])
+def test_a_clip_too_short_for_eight_bar_phrases_keeps_its_sections(aurora: Aurora, genre: str, tempo_bpm: float,
+                                                                   duration_s: float) -> None:
+    """A 60 s house clip (30 bars) cannot hold its six sections in 8-bar phrases: it keeps them in 4-bar ones
+    (its breakdown and outro) rather than lose sections to the longer phrase."""
+    plan = aurora.plan(parameters=PlanParameters(genre=genre, mood="", tempo_bpm=tempo_bpm,
+                                                 duration_seconds=duration_s)).structural_plan
+    wide_only = [s.name for s in plan.sections if not is_edge(s.name)]
+    assert len(wide_only) >= 2 and all(s.bars % 4 == 0 for s in plan.sections if not is_edge(s.name))
