@@ -234,7 +234,7 @@ class Preprocessor:
         closest = [str(s.term) for s in symspell.lookup(lower, Verbosity.CLOSEST, max_edit_distance=distance)]
         if len(closest) <= 1:
             return closest[0] if closest else None
-        return self._likeliest(lower, closest) or closest[0]
+        return self._likeliest(lower, closest)  # still a tie: the word stays ("flanger" is no anger nor danger)
 
     def _likeliest(self, lower: str, candidates: list[str]) -> str | None:
         """Of several equally near terms: the one the typo is a missed double letter of ("chil" -> chill, not
@@ -303,7 +303,7 @@ class Preprocessor:
                     from symspellpy import SymSpell
 
                     sym = SymSpell(max_dictionary_edit_distance=2, prefix_length=7)
-                    for word in self._vocabulary:
+                    for word in sorted(self._vocabulary):  # a set's order changes per process: ties did too
                         if word.isalpha() and len(word) >= 4:
                             sym.create_dictionary_entry(word, 1)
                     self._symspell = sym
@@ -339,6 +339,14 @@ def _is_subsequence(short: str, long: str) -> bool:
     return all(ch in letters for ch in short)
 
 
+# effects and production words people name ("flanger guitars" had become "anger guitars", a stated angry mood)
+PRODUCTION_WORDS = ("flanger", "flanged", "phaser", "phased", "chorused", "tremolo", "vibrato", "reverb", "reverbed",
+                    "delay", "delayed", "echo", "echoes", "distortion", "overdrive", "fuzz", "wah", "bitcrushed",
+                    "bitcrusher", "sidechain", "sidechained", "compressed", "compressor", "saturated", "saturation",
+                    "filtered", "autotune", "vocoder", "talkbox", "leslie", "panned", "stereo", "mono", "mixdown",
+                    "mastered", "lofi", "detuned", "glitch", "glitchy", "stutter", "gated", "riser", "sweep")
+
+
 def _feeling_vocabulary(kb: KnowledgeBase) -> set[str]:
     """Mood and feel words (names and one-word aliases): a tie between corrections goes to these, since
     prompts describe feelings far more often than they name rare terms ("chilll" is chill, not chilly)."""
@@ -362,6 +370,7 @@ def _music_vocabulary(kb: KnowledgeBase) -> set[str]:
     phrases += list(kb.misspellings.values()) + list(kb.abbreviations.values())
     phrases += ["major", "minor", "bpm", "tempo", "key", "chord", "chords", "progression", "beat", "beats",
                 "melody", "harmony", "rhythm", "bassline", "verse", "chorus", "bridge", "intro", "outro", "drop"]
+    phrases += list(PRODUCTION_WORDS)
     words: set[str] = set()
     for phrase in phrases:
         words.update(w.lower() for w in re.findall(r"[A-Za-z]+", phrase))

@@ -29,9 +29,14 @@ def usual_tempo(kb: KnowledgeBase, genre: Genre, feels: Sequence[FeelFinding], s
 
 
 def usual_mode(genre: Genre, votes: Sequence[str]) -> str:
-    """The mode the stated moods (and artists) vote for, else the genre's first."""
+    """The mode the stated moods (and artists) vote for, else the genre's first. A tie goes to the mode the genre
+    plays first, then to the earliest vote: it had gone by a set's order, so "dreamy bedroom pop" (dreamy votes
+    minor, sensual major) was A minor in one process and G major in the next."""
     counted = [v for v in votes if v != "any"]
-    return max(set(counted), key=counted.count) if counted else genre.modes[0]
+    if not counted:
+        return genre.modes[0]
+    rank = {m: i for i, m in enumerate(genre.modes)}
+    return max(dict.fromkeys(counted), key=lambda m: (counted.count(m), -rank.get(m, len(rank)), -counted.index(m)))
 
 
 def usual_key(kb: KnowledgeBase, genre: Genre, votes: Sequence[str]) -> Key:
