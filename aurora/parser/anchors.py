@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-from aurora.parser.lexicon import Lexicon, is_negated
+from aurora.parser.lexicon import HeadLast, Lexicon, is_negated
 from aurora.text_embedding import TextEmbedder
 from knowledge_base.schema import Genre, Mood
 
@@ -17,11 +17,12 @@ from knowledge_base.schema import Genre, Mood
 class AnchoredVocabulary:
     """Names/aliases -> entry ids, plus a lazily built anchor-embedding matrix for the same entries."""
 
-    def __init__(self, entries: Sequence[Genre | Mood], embedder: TextEmbedder, *, plurals: bool) -> None:
+    def __init__(self, entries: Sequence[Genre | Mood], embedder: TextEmbedder, *, plurals: bool,
+                 head_last: HeadLast | None = None) -> None:
         self._entries = entries
         self._embedder = embedder
         self.lexicon = Lexicon([(n, e.id) for e in entries for n in (e.name, e.id.replace("_", " "), *e.aliases)],
-                               plurals=plurals)
+                               plurals=plurals, head_last=head_last)
         self._lock = threading.Lock()
         self._matrix: NDArray[np.float32] | None = None
         self._owner: NDArray[np.int64] | None = None

@@ -26,6 +26,10 @@ SIGNATURE_BONUS = 0.25  # a player only one family's line-ups list ("bagpipes la
 # "a happy song": a short prompt naming no genre ranks every genre about alike (top-1 within FLAT_SPREAD of
 # the 10th), and the top is then an accident (Highlife). Such prompts get the knowledge base's default genre.
 GENERIC_MAX_WORDS = 8
+# words that end a genre's name without naming another ("pop song", "rock band"): "synth pop song" stays synth-pop
+GENERIC_HEADS = frozenset({"music", "song", "songs", "tune", "tunes", "track", "tracks", "hits", "band", "bands",
+                           "beat", "beats", "style", "vibe", "vibes", "instrumental", "piece", "pieces",
+                           "composition", "compositions", "jam", "jams", "number"})
 FLAT_SPREAD = 0.15
 
 
@@ -41,11 +45,19 @@ class GenreRanker:
     def __init__(self, kb: KnowledgeBase, embedder: TextEmbedder, *, fallback_genre_id: str | None = None) -> None:
         self._kb = kb
         self._fallback = fallback_genre_id
-        self._vocabulary = AnchoredVocabulary(kb.genres, embedder, plurals=True)
+        self._vocabulary = AnchoredVocabulary(kb.genres, embedder, plurals=True, head_last=self._head_wins)
         self._heads = GenreHeads(kb, self._vocabulary.lexicon)
 
     def warm_up(self) -> None:
         self._vocabulary.warm_up()
+
+    def _head_wins(self, left: str, right: str, right_words: str) -> bool:
+        """Of two overlapping genre names the later one is the head ("80s synth pop": synth-pop; "80s pop punk":
+        pop punk), unless it adds only generic words ("synth pop song") or names a family of the earlier one,
+        which is the more specific ("dark ambient drone" is dark ambient, not ambient)."""
+        if set(right_words.split()) <= GENERIC_HEADS:
+            return False
+        return all(g.id != right for g in self._kb.genre_lineage(left))
 
     def similarities(self, prompt_vec: NDArray[np.float32]) -> NDArray[np.float32]:
         """Max cosine similarity of the prompt to each genre's anchors, [n_genres]."""

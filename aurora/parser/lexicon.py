@@ -7,7 +7,7 @@ which is what lets the suggester re-parse on every keystroke.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 NEGATORS = ("no", "without", "minus", "sans", "lacking", "lacks", "w/o", "zero", "except", "excluding",
@@ -23,6 +23,10 @@ _INSTEAD_AFTER_RE = re.compile(r"[^,.;!?]{0,40}?\b(?:instead|in\s+its\s+place)\b
 _NEGATION_STOP = re.compile(r"\b(?:but|with|featuring|plus|and then|however|just|only|instead|rather)\b")
 
 
+HeadLast = Callable[[str, str, str], bool]
+"""(left key, right key, the words only the right name has) -> whether the right name wins the overlap."""
+
+
 @dataclass(frozen=True)
 class Match:
     key: str  # the entry id the phrase belongs to
@@ -34,7 +38,10 @@ class Match:
 class Lexicon:
     """Maps phrases (names, aliases) to entry ids and finds them in lower-cased text."""
 
-    def __init__(self, phrases: Iterable[tuple[str, str]], *, plurals: bool = True) -> None:
+    def __init__(self, phrases: Iterable[tuple[str, str]], *, plurals: bool = True,
+                 head_last: HeadLast | None = None) -> None:
+        """``head_last``: read overlapping names head-last where it says the right one wins (see ``find``)."""
+        self._head_last_rule = head_last
         table: dict[str, str] = {}
         for phrase, key in phrases:
             norm = normalise_phrase(phrase)
@@ -48,14 +55,33 @@ class Lexicon:
         self._regex = re.compile(rf"(?<![\w\-])(?:{body}){plural}(?![\w\-])")
 
     def find(self, text: str) -> list[Match]:
-        """Non-overlapping matches, leftmost-longest, in text order."""
+        """Non-overlapping matches, leftmost-longest, in text order. With ``head_last``, of two names that
+        overlap the one that ends further right may win, as an English head noun comes last: "80s synth pop" is
+        synth-pop, not "80s synth" (synthwave) and a bare "pop"; the rule (left key, right key, the words only
+        the right one has) decides."""
         out: list[Match] = []
-        for m in self._regex.finditer(text):
+        pos = 0
+        while (m := self._regex.search(text, pos)) is not None:
+            if self._head_last_rule is not None:
+                m = self._head_last(text, m)
             phrase = m.group(0)
             key = self.lookup(phrase)
             if key is not None:
                 out.append(Match(key, phrase, m.start(), m.end()))
+            pos = max(m.end(), pos + 1)
         return out
+
+    def _head_last(self, text: str, m: re.Match[str]) -> re.Match[str]:
+        left = self.lookup(m.group(0))
+        for word in re.finditer(r"(?<=[\s\-])\w", text[: m.end()]):
+            if word.start() <= m.start():
+                continue
+            inner = self._regex.match(text, word.start())
+            right = self.lookup(inner.group(0)) if inner is not None and inner.end() > m.end() else None
+            if inner is not None and left is not None and right is not None and right != left and \
+                    self._head_last_rule is not None and self._head_last_rule(left, right, text[m.end():inner.end()]):
+                return inner
+        return m
 
     def lookup(self, phrase: str) -> str | None:
         """Entry id for a phrase, ignoring case, spaces/hyphens and a plural ending."""

@@ -80,3 +80,20 @@ def test_a_signature_player_never_names_a_genre_the_moods_oppose(aurora: Aurora)
     """A music box is the lullaby's alone, but a "spooky halloween" one is no lullaby (it had become one at 66 BPM)."""
     assert _style(aurora, "spooky halloween music, music box and strings, slow")[0] != "Children's Music"
     assert _style(aurora, "spooky halloween music, music box and strings, slow")[1] != "Lullaby"
+
+
+@pytest.mark.parametrize(("prompt", "style"), [
+    ("80s synth pop, bright", ("Pop", "Synth-pop")),         # "80s synth" (synthwave) had taken "synth": Indie Pop
+    ("80s synth pop song", ("Pop", "Synth-pop")),            # had been J-pop
+    ("dark synth pop with gated drums", ("Pop", "Synth-pop")),
+    ("80s pop punk", ("Rock", "Pop Punk")),                  # "80s pop" (synth-pop) had taken "pop"
+    ("80s pop rock anthem", ("Rock", "Pop Rock")),
+    ("classic rock and roll", ("Rock", "Rock and Roll")),    # a kind of the earlier one: the more specific
+    ("synth pop song", ("Pop", "Synth-pop")),                # "pop song" adds only a generic word
+    ("epic orchestral piece", ("Film Score / Cinematic", "Epic Trailer")),
+    ("dark ambient drone", ("Electronic", "Dark Ambient")),  # "ambient drone" names a family of dark ambient
+])
+def test_of_two_overlapping_genre_names_the_head_wins(aurora: Aurora, prompt: str, style: tuple[str, str]) -> None:
+    """Two genre names that share a word: the later one is the head noun, unless it adds only a generic word or
+    names a family of the earlier, more specific one."""
+    assert _style(aurora, prompt) == style
