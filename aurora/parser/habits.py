@@ -35,7 +35,7 @@ def usual_mode(genre: Genre, votes: Sequence[str]) -> str:
     counted = [v for v in votes if v != "any"]
     if not counted:
         return genre.modes[0]
-    rank = {m: i for i, m in enumerate(genre.modes)}
+    rank: dict[str, int] = {m: i for i, m in enumerate(genre.modes)}
     return max(dict.fromkeys(counted), key=lambda m: (counted.count(m), -rank.get(m, len(rank)), -counted.index(m)))
 
 
