@@ -41,6 +41,8 @@ def test_part_aliases_must_be_aliases() -> None:
     ("bebop tune, fast walking bass, trumpet solo", "Double Bass", "Bass Guitar"),
     ("deep house with a simple bass line", "Synth Bass", "Bass Guitar"),
     ("ska with a walking bass", "Bass Guitar", "Double Bass"),
+    # an organ is an organ: "rhodes organ" had made the fusion line-up's Rhodes the acid jazz "organ"
+    ("acid jazz groove with organ and wah guitar", "Organ", "Rhodes"),
 ])
 def test_the_parser_reads_kinds_in_the_genre(aurora: Aurora, prompt: str, expected: str, absent: str) -> None:
     parsed = aurora.parse(prompt=prompt).parsed_parameters
