@@ -56,15 +56,19 @@ class MoodParser:
         return self._vocabulary.named(lowered)[0]
 
     def parse(self, lowered: str, prompt_vec: NDArray[np.float32], *, limit: int = 3,
-              plausible: frozenset[str] | None = None) -> list[MoodFinding]:
-        """Stated moods; else the moods nearest the prompt among ``plausible`` (the genre's own and its
-        neighbours: a bossa nova is not inferred "menacing")."""
+              genre: Genre | None = None) -> list[MoodFinding]:
+        """Stated moods; else the moods nearest the prompt among those plausible in ``genre`` (its own and their
+        neighbours: a bossa nova is not inferred "menacing"), the style's own moods first: a short prompt's
+        nearest moods are noise ("lofi beat w/ rhodes + vinyl crackle" was hard-hitting and action, "jazz,
+        saxophone, late night, rain" cheerful and corporate), the style's own are what it is."""
         stated, negated = self._vocabulary.named(lowered)
         if stated:
             return [MoodFinding(m, STATED_MOOD_CONFIDENCE, True) for m in stated[:6]]
+        plausible = self.plausible(genre) if genre is not None else None
+        own = self.own(genre) if genre is not None else frozenset()
         best = self._vocabulary.similarities(prompt_vec)
-        order = [int(i) for i in np.argsort(-best)
-                 if not plausible or self._kb.moods[int(i)].id in plausible]
+        order = sorted((int(i) for i in np.argsort(-best) if not plausible or self._kb.moods[int(i)].id in plausible),
+                       key=lambda i: self._kb.moods[i].id not in own)  # stable: by similarity within each
         out: list[MoodFinding] = []
         for index in order[: limit + len(negated)]:
             mood = self._kb.moods[int(index)]
@@ -73,6 +77,10 @@ class MoodParser:
             confidence = float(np.clip(0.15 + float(best[index]) * 0.8, 0.15, 0.55))
             out.append(MoodFinding(mood.id, round(confidence, 3), False))
         return out[:limit]
+
+    def own(self, genre: Genre) -> frozenset[str]:
+        """The moods the style itself lists: the genre's, else its nearest ancestor's that lists any."""
+        return frozenset(next((g.moods for g in self._kb.genre_lineage(genre.id) if g.moods), []))
 
     def plausible(self, genre: Genre) -> frozenset[str]:
         """Moods that fit the genre: those it and its ancestors list, and those near them in valence and arousal

@@ -111,7 +111,7 @@ class SemanticParser:
         genre, sub_genre, _, _ = self._split(lowered, prompt_vec,
                                                 self._feel_aware_rank(lowered, prompt_vec, artists, feels))
         style = sub_genre or genre
-        moods = self.moods.parse(lowered, prompt_vec, plausible=self.moods.plausible(style))
+        moods = self.moods.parse(lowered, prompt_vec, genre=style)
         if not any(m.stated for m in moods) and artists:
             moods = [MoodFinding(m, 0.55, False) for m in artists[0].artist.moods[:3]]
         tempo = self._tempo(lowered, style, moods, artists, [], [], feels)
@@ -139,7 +139,7 @@ class SemanticParser:
         if feels:
             explicit.append("feels")
 
-        moods = self.moods.parse(lowered, prompt_vec, plausible=self.moods.plausible(style_genre))
+        moods = self.moods.parse(lowered, prompt_vec, genre=style_genre)
         if any(m.stated for m in moods):
             explicit.append("mood")
         elif artists:

@@ -118,6 +118,22 @@ def test_inferred_moods_fit_the_genre(aurora: Aurora, prompt: str) -> None:
     assert not {"Menacing", "Aggressive", "Scary"} & set(inferred)
 
 
+@pytest.mark.parametrize("prompt", ["lofi beat w/ rhodes + vinyl crackle 75 bpm Dm",
+                                    "tag: jazz, saxophone, late night, rain", "progressive house sunrise set",
+                                    "reggae riddim in Gm, 75 bpm", "bossa nova in F sharp minor, nylon guitar"])
+def test_inferred_moods_are_the_style_s_own(aurora: Aurora, prompt: str) -> None:
+    """Moods a prompt does not state are the style's own ones, nearest to the prompt first: a short prompt's
+    nearest moods among all plausible ones were noise (a lo-fi beat hard-hitting and action, late-night smooth
+    jazz cheerful and corporate, a reggae riddim youthful, sophisticated and corporate)."""
+    kb = aurora.knowledge_base
+    p = aurora.parse(prompt=prompt).parsed_parameters
+    genre = kb.find_genre(p.sub_genre.value or p.genre.value)
+    assert genre is not None
+    own = next(g.moods for g in kb.genre_lineage(genre.id) if g.moods)
+    inferred = [kb.find_mood(m.value).id for m in p.mood if m.source == "inferred"]  # type: ignore[union-attr]
+    assert inferred and all(m in own for m in inferred), (prompt, inferred, own)
+
+
 def test_source_column_labels_typed_words_explicit(aurora: Aurora) -> None:
     from aurora.ui import format as fmt
 
