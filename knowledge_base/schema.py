@@ -109,6 +109,10 @@ class Ensemble(Entry):
                                       "its role; none for a generic closed line-up (the instruments the prompt names)")
     size: int | None = Field(default=None, ge=1, le=12, description="Players in a generic line-up ('a trio of piano, "
                              "bass and drums'): it closes when the prompt names that many instruments")
+    section: str | None = Field(default=None, description=(
+        "The section instrument this ensemble's players are: a closed line-up of that instrument alone ('waltz for "
+        "strings', 'strings only') is this ensemble, with a bass line and inner parts, not one string pad and a "
+        "melody"))
 
 
 class Instrument(Entry):

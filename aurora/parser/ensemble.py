@@ -26,6 +26,7 @@ most of its players, the nearest by the prompt's words among those (``small_grou
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -54,6 +55,10 @@ _CLOSING_AFTER_RE = re.compile(r"(?:\s*,)?\s+(?:only|alone|by\s+itself|on\s+its\
 # the forms written for one player: "piano sonata", "a chopin-style piano nocturne", "cello suite", "violin partita"
 _SOLO_FORM_AFTER_RE = re.compile(r"\s+(?:sonatas?|sonatinas?|nocturnes?|[eé]tudes?|preludes?|impromptus?|ballades?|"
                                  r"mazurkas?|partitas?|suites?|inventions?|fugues?)\b")
+# "a sonata for violin and piano", "waltz for strings", "a piece for cello, piano and harp": the players a piece is
+# written for are all of them; a list of instruments only ("for violin and piano with ..." stays open after it)
+_WRITTEN_FOR_RE = re.compile(r"\bfor(?:\s+(?:a|an|the|two|three|four|solo))?\s+$")
+_LIST_LINK_RE = re.compile(r"\s*(?:,|and|&|\+|,\s*and)\s*(?:(?:a|an|the)\s+)?$")
 _CLOSING_ANYWHERE_RE = re.compile(r"\b(?:unaccompanied|nothing\s+else|no\s+other\s+(?:instruments?|instrumentation|"
                                   r"accompaniment|players?))\b")
 
@@ -103,9 +108,12 @@ class EnsembleParser:
             return EnsembleFinding(self._choose(entries, named_genres or []), match.start, match.end)
         return None
 
-    def closed(self, lowered: str, mentions: Sequence[tuple[int, int]]) -> EnsembleFinding | None:
-        """A generic closed line-up for the instruments mentioned at ``mentions`` (start, end): a count word with
-        that many instruments, or a word that closes it ("solo piano", "piano only", "just piano and cello")."""
+    def closed(self, lowered: str, players: Sequence[InstrumentFinding]) -> EnsembleFinding | None:
+        """A generic closed line-up for the instruments named (``players``): a count word with that many
+        instruments, a word that closes it ("solo piano", "piano only", "just piano and cello"), or the players a
+        piece is written for ("a sonata for violin and piano"). A section closed alone ("for strings", "strings
+        only") is the ensemble of its players (an ensemble's ``section``)."""
+        mentions = [(f.start, f.start + len(f.phrase)) for f in players]
         if not mentions:
             return None
         for ensemble, words in self._sized:
@@ -118,8 +126,13 @@ class EnsembleParser:
             _CLOSING_BEFORE_RE.search(lowered[max(0, start - 40):start]) or _CLOSING_AFTER_RE.match(lowered, end)
             or lowered.startswith("solo ", start) for start, end in mentions)  # the alias "solo piano"
         closing = closing or _solo_before(lowered, mentions) or _solo_piece(lowered, mentions) or (
-            len(mentions) == 1 and _SOLO_FORM_AFTER_RE.match(lowered, mentions[0][1]) is not None)
-        return EnsembleFinding(self._named_only, -1, -1) if closing else None
+            len(mentions) == 1 and _SOLO_FORM_AFTER_RE.match(lowered, mentions[0][1]) is not None) or \
+            _written_for(lowered, mentions)
+        if not closing:
+            return None
+        ids = {f.instrument_id for f in players}
+        section = next((e for e in self._kb.ensembles if e.section is not None and {e.section} == ids), None)
+        return EnsembleFinding(section or self._named_only, -1, -1)
 
     def by_players(self, found: Sequence[InstrumentFinding]) -> Ensemble | None:
         """The ensemble whose players the prompt lists: all of its accompaniment (every part but the melody:
@@ -167,6 +180,15 @@ def join_at(lowered: str) -> int | None:
     the piece alone."""
     found = _OTHERS_JOIN_RE.search(lowered)
     return found.start() if found is not None else None
+
+
+def _written_for(lowered: str, mentions: Sequence[tuple[int, int]]) -> bool:
+    """The piece is written for the instruments named: "for" before the first, the others listed after it."""
+    spans = sorted(set(mentions))
+    start = spans[0][0]
+    if _WRITTEN_FOR_RE.search(lowered[max(0, start - 20):start]) is None:
+        return False
+    return all(_LIST_LINK_RE.fullmatch(lowered[end:nxt]) for (_, end), (nxt, _) in itertools.pairwise(spans))
 
 
 def _solo_before(lowered: str, mentions: Sequence[tuple[int, int]]) -> bool:

@@ -187,8 +187,7 @@ class SemanticParser:
                 key_value = KeySignatureValue(value=from_chords.label(), confidence=0.7)
 
         if ensemble is None:  # "solo piano", "just piano and cello", "a trio of piano, bass and drums"
-            mentions = [(f.start, f.start + len(f.phrase)) for f in self.instruments.parse(lowered).found]
-            ensemble = self.ensembles.closed(lowered, mentions)
+            ensemble = self.ensembles.closed(lowered, self.instruments.parse(lowered).found)
             if ensemble is not None:
                 explicit.append("ensemble")
         band = self._band(lowered, artists)  # players listed as a known ensemble's: its own instruments first

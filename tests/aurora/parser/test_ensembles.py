@@ -109,6 +109,14 @@ def test_an_irish_or_celtic_ballad_is_celtic_music(aurora: Aurora, kb: Knowledge
     ("a duo for violin and piano", {"violin", "piano"}),
     # a jazz trio's players, no genre named: its bass is the double bass (the bass guitar of the default pop was not)
     ("a trio of piano, bass and drums playing a ballad", {"piano", "double_bass", "drum_kit"}),
+    # the players a piece is written for: a sonata for violin and piano had a cello on the bass line
+    ("sonata for violin and piano", {"violin", "piano"}),
+    ("a piece for cello, piano and harp, melancholic", {"cello", "piano", "harp"}),
+    # a section alone is its players: a waltz for strings had a piano, a double bass and a flute; strings only
+    # had a pad and a melody over no bass line at all
+    ("waltz for strings in 3/4, D major, tender", {"violin", "viola", "string_section", "cello"}),
+    ("strings only, slow and sad", {"violin", "viola", "string_section", "cello"}),
+    ("just brass, majestic fanfare", {"trumpet", "trombone", "french_horn", "tuba", "brass_section"}),
 ])
 def test_a_closed_line_up_plays_only_what_was_named(aurora: Aurora, kb: KnowledgeBase, prompt: str,
                                                     players: set[str]) -> None:
@@ -127,7 +135,9 @@ def test_a_closed_line_up_plays_only_what_was_named(aurora: Aurora, kb: Knowledg
 
 
 @pytest.mark.parametrize("prompt", ["rock song with a guitar solo", "I just want a chill beat with piano",
-                                    "a quartet with piano and sax"])
+                                    "a quartet with piano and sax", "lofi beat for studying with piano",
+                                    "a song for my mother with acoustic guitar and harmonica",
+                                    "music for a rainy day, piano and strings"])
 def test_a_band_with_a_solo_is_not_a_closed_line_up(aurora: Aurora, prompt: str) -> None:
     """A 'guitar solo' is a section in a band; 'just' far from an instrument closes nothing; a quartet naming two
     players leaves the other two to the genre."""
