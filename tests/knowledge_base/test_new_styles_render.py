@@ -11,7 +11,7 @@ from aurora import Aurora
 from engine import Engine
 from engine.score import Score
 
-KICK, SNARE, HAT_CLOSED, HAT_OPEN = 36, 38, 42, 46
+KICK, SNARE, HAT_CLOSED, HAT_OPEN, TOM_LOW = 36, 38, 42, 46, 45
 
 
 @pytest.fixture(scope="module")
@@ -98,3 +98,24 @@ def test_a_forro_is_an_accordion_over_zabumba_and_triangle(aurora: Aurora, engin
     played = {t.instrument_id for t in score.tracks if t.notes}
     assert {"accordion", "zabumba", "triangle"} <= played
     assert not played & {"drum_kit", "synthesizer", "synth_lead"}
+
+
+def test_a_dabke_is_a_mijwiz_over_the_tabls_stamp(aurora: Aurora, engine: Engine) -> None:
+    """A dabke had been Pop (a drum kit, a bass guitar, a synth, the tabl and the mijwiz unknown): the tabl stamps on
+    the beats as a low drum, the mijwiz leads, in two."""
+    score = _score(aurora, engine, "lebanese dabke with tabl and mijwiz, 2/4")
+    assert score.genre_id == "dabke" and score.time_signature == "2/4"
+    parts = {t.instrument_id: t for t in score.tracks if t.notes}
+    assert parts["mijwiz"].role == "lead" and "tabl" in parts
+    assert Counter(n.pitch for n in parts["tabl"].notes)[TOM_LOW]  # the stamp: a low drum, not a shaker
+    assert not set(parts) & {"drum_kit", "bass_guitar", "synthesizer"}
+
+
+def test_a_rebetiko_is_a_bouzouki_and_a_guitar_in_nine(aurora: Aurora, engine: Engine) -> None:
+    """A rebetiko had been Fado (a Portuguese guitar, a double bass, a woman singing): the bouzouki leads over the
+    guitar's zeibekiko, no drums."""
+    score = _score(aurora, engine, "rebetiko song with bouzouki, 9/8")
+    assert score.genre_id == "rebetiko" and score.time_signature == "9/8"
+    parts = {t.role: t.instrument_id for t in score.tracks if t.notes}
+    assert parts.get("lead") == "bouzouki" and parts.get("harmony") == "classical_guitar"
+    assert "drums" not in parts and "mandolin" not in parts.values()
