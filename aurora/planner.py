@@ -231,7 +231,7 @@ class StructuralPlanner:
                 keep.remove(edges[-1] if edges else min(mains or keep, key=lambda s: (
                     s.name in structure.short_form, s is last_chorus, _joins_twins(keep, s),
                     _KEEP_RANK.get(section_role(s.name), 2), s.ratio, s.energy)))
-            return _renormalised(keep)
+            return _renormalised(_merged_twins(keep))
         if len(sections) < len(structure.sections):
             return _renormalised(sections)
         head = sections[:1] if len(sections) >= 3 and is_edge(sections[0].name) else []
@@ -469,6 +469,21 @@ def _section_chords(chords: list[str], name: str, n_bars: int) -> list[str]:
 # which section a form that must lose some keeps longest: the chorus (the hook), then the main strain (a verse, the
 # A, the head), then anything else, a solo, and last a bridge (a contrast needs something to contrast with)
 _KEEP_RANK = {"chorus": 4, "half": 3, "other": 2, "loop": 1, "bridge": 0}
+
+
+def _merged_twins(sections: list[StructureSection]) -> list[StructureSection]:
+    """Two kept sections of one role side by side are one longer section: a 45-60 s song keeps its short form's
+    chorus and its last chorus, and with no room for the verse between them had played verse, chorus, chorus 3 (4
+    bars each) where a songwriter writes a verse and a chorus twice as long, at the last chorus's energy."""
+    out: list[StructureSection] = []
+    for section in sections:
+        first = out[-1] if out and not is_edge(section.name) else None
+        if first is not None and section_role(first.name) == section_role(section.name):
+            out[-1] = section.model_copy(update={"name": first.name, "ratio": first.ratio + section.ratio,
+                                                 "energy": max(first.energy, section.energy)})
+        else:
+            out.append(section)
+    return out
 
 
 def _joins_twins(sections: list[StructureSection], dropped: StructureSection) -> bool:
