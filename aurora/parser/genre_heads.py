@@ -26,9 +26,10 @@ from dataclasses import dataclass
 from aurora.parser.lexicon import Lexicon, Match, adjacent, is_negated
 from knowledge_base import KnowledgeBase
 
-# a genre name that is itself an adjective ("cinematic", "orchestral", "electronic", "ambient") before another genre
-# word qualifies the same head as that word does ("an epic cinematic orchestral piece"): neither is the head, both
-# stay named and the embedding weighs them, as before this module
+# a genre name that is itself an adjective ("cinematic", "orchestral", "electronic", "ambient") before another such
+# genre word qualifies the same head as that word does ("an epic cinematic orchestral piece"): neither is the head,
+# both stay named and the embedding weighs them, as before this module. Before a genre noun it is a modifier like any
+# other: "celtic punk" is punk with bagpipes (it had been two heads, and the bagpipes made it a Celtic jig in 6/8)
 _ADJECTIVE_LIKE_RE = re.compile(r"(?:al|ic|ical|ive|ous|ful|ish|ary|ent|ant)$")
 
 
@@ -63,7 +64,8 @@ class GenreHeads:
         for index, noun in enumerate(nouns):
             nxt = nouns[index + 1] if index + 1 < len(nouns) else None
             before_genre = (nxt is not None and adjacent(lowered, noun, nxt) and nxt.key != noun.key
-                            and not _ADJECTIVE_LIKE_RE.search(noun.phrase))
+                            and not (_ADJECTIVE_LIKE_RE.search(noun.phrase)
+                                     and _ADJECTIVE_LIKE_RE.search(nxt.phrase.split()[0])))
             if before_genre or _before_instrument(lowered, noun, instruments):
                 modifiers.append((noun.start, noun.key))
             else:
