@@ -4,7 +4,10 @@ A track a part: the drums on the groove's kit at the tempo (brushes on a jazz ba
 whole-kit instrument chooses another (resolve_kit: an 808, "live drums" in a lo-fi beat), whose track it then is;
 a pitched part on its instrument's preset. Each stated hand-percussion instrument has a track of its own
 (orchestration.percussion_parts): the first is named "percussion", the others "percussion_<instrument>", so every
-stem is one instrument a person asked for; each plays its voices' figures (engine/structure/percussion.py).
+stem is one instrument a person asked for. Each plays the groove's own line for a voice where the groove writes one
+(grooves.yaml levels: the cha-cha-chá güiro, the son clave) and its voice's figure where it writes none
+(engine/structure/percussion.py); a line a percussion part plays leaves the kit's patterns, so it is heard once (a
+stated shaker in a bossa had doubled the kit's written shaker, 101 of its 112 hits on one step with the kit's).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from engine.score import Track
 from engine.structure import drums as drum_parts
 from engine.structure.meter import Meter
 from engine.structure.orchestration import Orchestra
-from engine.structure.percussion import percussion_pattern
+from engine.structure.percussion import percussion_pattern, written_line
 from knowledge_base import KnowledgeBase
 from knowledge_base.sound import Groove
 
@@ -48,13 +51,40 @@ def percussion_voices(orchestra: Orchestra, tracks: list[Track]) -> list[tuple[T
             if p.role == "percussion"]
 
 
-def percussion_bar(players: list[tuple[Track, tuple[str, ...]]], *, meter: Meter, level: str, gm: Mapping[str, int],
-                   bar_start_s: float, step_s: float, energy: float, rngs: Mapping[str, np.random.Generator]) -> None:
-    """One bar of every percussion track. A stated instrument plays at every level (thinner when quiet); the
-    line-up's percussion rests in low sections."""
+Grids = list[tuple[Track, dict[str, str]]]  # each percussion track with its bar's grid per voice
+
+
+def percussion_grids(players: list[tuple[Track, tuple[str, ...]]], *, levels: Mapping[str, Mapping[str, str]],
+                     meter: Meter, level: str) -> Grids:
+    """What every percussion track plays in a bar at ``level``: the groove's line for each voice it writes (a voice
+    it writes at other levels only rests here), the voice's figure for the others. A stated part plays at every
+    level (thinner when quiet: a part the groove leaves silent here plays its nearest level's line, thinned); the
+    line-up's percussion plays the groove's lines at every level too (in a band without a kit they are its rhythm:
+    a charanga's güiro and bell in a quiet verse) and its own figures above the low level only."""
+    out: Grids = []
     for track, voices in players:
-        if level == "low" and not track.featured:
-            continue
-        grids = {v: percussion_pattern(v, meter, level, alone=len(voices) == 1) for v in voices}
-        track.notes += drum_parts.drum_bar(patterns=grids, gm=gm, bar_start_s=bar_start_s, step_s=step_s,
-                                           velocity=0.55 + 0.3 * energy, rng=rngs[track.name])
+        grids: dict[str, str] = {}
+        for v in voices:
+            line = written_line(levels, v, meter, level)
+            if line is None and (level != "low" or track.featured):
+                line = percussion_pattern(v, meter, level, alone=len(voices) == 1)
+            grids[v] = line or ""
+        if track.featured and not any(g.strip(".") for g in grids.values()):
+            grids = {v: written_line(levels, v, meter, level, borrow=True) or "" for v in voices}
+        out.append((track, {v: g for v, g in grids.items() if g.strip(".")}))
+    return out
+
+
+def kit_without(patterns: dict[str, str], grids: Grids) -> dict[str, str]:
+    """The kit's patterns less the voices a percussion part plays this bar: a line is played once, by its player."""
+    played = {v for _t, bar in grids for v in bar}
+    return {v: p for v, p in patterns.items() if v not in played}
+
+
+def percussion_bar(grids: Grids, *, gm: Mapping[str, int], bar_start_s: float, step_s: float, energy: float,
+                   rngs: Mapping[str, np.random.Generator]) -> None:
+    """One bar of every percussion track (``percussion_grids``)."""
+    for track, bar in grids:
+        if bar:
+            track.notes += drum_parts.drum_bar(patterns=bar, gm=gm, bar_start_s=bar_start_s, step_s=step_s,
+                                               velocity=0.55 + 0.3 * energy, rng=rngs[track.name])

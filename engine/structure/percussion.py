@@ -8,11 +8,16 @@ bongos, tabla) answers high against low; a hand drum alone (a djembe, a bodhran,
 off-beats between them; bells, blocks and a triangle keep the beat; a gong or a bell tree marks the bar and rings.
 A stated part plays at every level (thinner when quiet), never not at all: an asked-for part that rests is lost.
 Grids are sixteenth steps ("X" accent, "x" normal, "o" ghost), as grooves.yaml writes them.
+
+Where the style's groove writes a line for a voice (grooves.yaml ``levels``: the cha-cha-chá güiro's split fourth
+beat, the son clave, merengue's güira, Motown's tambourine), that line is what the voice plays (``written_line``):
+these figures are for the voices a groove leaves to the player (a cha-cha-chá güiro had scraped plain eighths, 26%
+of a charanga's percussion onsets fell on its groove's steps).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from engine.structure.meter import Meter
 
@@ -129,3 +134,34 @@ def percussion_pattern(voice: str, meter: Meter, level: str, *, alone: bool = Fa
     for step, mark in figure(meter, level).items():
         grid[step] = mark
     return "".join(grid)
+
+
+LOUDNESS = ("low", "mid", "high")
+
+
+def written_line(levels: Mapping[str, Mapping[str, str]], voice: str, meter: Meter, level: str, *,
+                 borrow: bool = False) -> str | None:
+    """The groove's own line for ``voice`` at ``level`` (grids that fit the meter only). None when the groove never
+    writes the voice: the player's figure plays it. "" (a rest) when the groove writes it at other levels only (the
+    cha-cha-chá timbale enters at the high level), unless ``borrow`` (a stated part that would otherwise rest): the
+    nearest level's line, thinned to its beats and accents when it comes from a louder level."""
+    fits = {lv: grids[voice] for lv, grids in levels.items()
+            if voice in grids and len(grids[voice]) == meter.steps_per_bar}
+    if not fits:
+        return None
+    if level in fits:
+        return fits[level]
+    if not borrow:
+        return ""
+    here = LOUDNESS.index(level) if level in LOUDNESS else 1
+    nearest = min(fits, key=lambda lv: (abs(LOUDNESS.index(lv) - here) if lv in LOUDNESS else 9,
+                                        LOUDNESS.index(lv) > here if lv in LOUDNESS else True))
+    line = fits[nearest]
+    if nearest not in LOUDNESS or LOUDNESS.index(nearest) <= here:
+        return line
+    strong = set(meter.strong_steps)
+    thin = "".join(c if c != "." and (i in strong or c == "X") else "." for i, c in enumerate(line))
+    if not thin.strip("."):  # an off-beat line (a bongo's): its first hit
+        first = next(i for i, c in enumerate(line) if c != ".")
+        thin = "." * first + line[first] + "." * (len(line) - first - 1)
+    return thin
