@@ -120,6 +120,17 @@ def percussion_parts(ids: list[str], stated: list[str] | set[str], kb: Knowledge
     return parts
 
 
+def time_keepers(genres: list[Genre], kit_pieces: frozenset[str] | set[str]) -> list[str]:
+    """The line-up's players who keep a kitless band's time (genres.yaml role ``rhythm``: the mariachi's vihuela, the
+    Hawaiian ukulele, a bluegrass mandolin's chop); none where the line-up has a kit, whose drummer keeps it. They
+    take their part before the line-up's other guessed players: a Hawaiian song's guessed guitar had taken the one
+    comping part and the ukulele's strum was never heard (stated players still come first)."""
+    lineup = [(gi.instrument, gi.role) for g in genres for gi in g.instruments]
+    if not lineup or any(i in kit_pieces for i, _ in lineup):
+        return []
+    return [i for i, role in lineup if role == "rhythm"]
+
+
 _BASS_NAME = re.compile(r"\bbass\b", re.I)  # a bass by name: "Acid Bass (TB-303)", "808 Bass", "Double Bass"
 
 
@@ -308,6 +319,8 @@ def orchestrate(*, controls: DecodedControls, params: ParametersIn, genres: list
     lineup = set(ordered_lineup)
     inferred = [i for i in inferred if i in lineup and (inst := kb.find_instrument(i)) is not None
                 and inst.family not in UNPLAYED_GUESSES]
+    keepers = time_keepers(genres, kit_pieces)  # a kitless band's strummer takes its part before other guesses
+    inferred.sort(key=lambda i: i not in keepers)
     blocked: set[TrackRole] = set()
     for inst_id in excluded:
         inst = kb.find_instrument(inst_id)
@@ -350,7 +363,8 @@ def orchestrate(*, controls: DecodedControls, params: ParametersIn, genres: list
             taken[free[0]] = inst_id
             placed.append(inst_id)
 
-    genre_defaults = [(gi.instrument, _ROLE_MAP.get(gi.role, "harmony")) for g in genres for gi in g.instruments]
+    genre_defaults = sorted(((gi.instrument, _ROLE_MAP.get(gi.role, "harmony")) for g in genres
+                             for gi in g.instruments), key=lambda d: d[0] not in keepers)
     # the global fill list only completes the rhythm section and the harmony, and carries the melody when the
     # genre's only lead is a voice (no singing voice exists); colour parts (pad, counter, arpeggio) come from
     # the genre's own line-up
