@@ -41,6 +41,7 @@ from engine.structure.meter import Meter
 from engine.structure.modulation import home_chords, key_spans, move_sections, section_step
 from engine.structure.orchestration import orchestrate
 from engine.structure.parts import kit_without, make_tracks, percussion_bar, percussion_grids, percussion_voices
+from engine.structure.percussion import played_lines
 from engine.structure.players import keep_section_players
 from engine.structure.riffs import riff_bass_bar, riff_for
 from engine.structure.rolls import ROLL_RANGE, rolled
@@ -156,7 +157,7 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
         swing, swing_unit = max(swing, ASKED_SWING), 2
     kinds = {section_kind(s.name) for s, _ in sections}
     orchestra = orchestrate(controls=controls, params=params, genres=lineage, kb=kb,
-                            song_form={"verse", "chorus"} <= kinds)
+                            song_form={"verse", "chorus"} <= kinds, groove_voices=played_lines(groove.levels))
     tracks = make_tracks(orchestra, kb, style, tempo_bpm)
     # the layer a chorus adds: silent in verses and builds, playing in choruses and drops
     lift = next((r for r in ("counter", "pad", "arp") if r in {t.role for t in tracks}

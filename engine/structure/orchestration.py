@@ -293,7 +293,10 @@ def _ensemble_orchestra(ensemble: Ensemble, stated: list[str], stated_roles: dic
 
 
 def orchestrate(*, controls: DecodedControls, params: ParametersIn, genres: list[Genre],
-                kb: KnowledgeBase, song_form: bool = False) -> Orchestra:
+                kb: KnowledgeBase, song_form: bool = False, groove_voices: frozenset[str] = frozenset()) -> Orchestra:
+    """``groove_voices``: the drum voices whose lines the style's groove writes (percussion.played_lines); in a band
+    without a kit, the style's own hand percussion that plays one of them joins (a son's maracas shake its written
+    eighths though the parser did not name them), as its guessed percussion."""
     kit_pieces = kb.synth_presets.kit_pieces()  # instruments that mean a drum track
     excluded = set(controls.excluded_instruments)
     for name in params.excluded_instruments:
@@ -399,8 +402,16 @@ def orchestrate(*, controls: DecodedControls, params: ParametersIn, genres: list
                     and inst_id not in kit_pieces and "lead" in inst.roles and inst_id not in taken.values():
                 taken["lead"] = inst_id
                 break
+    # the style's own hand percussion (not a parent's: a tango shakes no salsa maracas)
+    own_percussion = {gi.instrument for gi in genres[0].instruments if (i := kb.find_instrument(gi.instrument))
+                      is not None and i.drum} if genres else set()
     for k, (inst_id, role) in enumerate(defaults):
         inst = kb.find_instrument(inst_id)
+        if inst is not None and inst_id in own_percussion and inst_id not in kit_pieces | excluded \
+                and not genre_has_drums and "drums" not in taken and inst_id not in percussion_ids \
+                and set(kb.synth_presets.percussion_voices(inst_id)) & groove_voices:
+            percussion_ids.append(inst_id)  # a kitless band's percussion plays its groove's lines
+            continue
         if inst is None or inst_id in excluded or role in blocked or role not in wanted or \
                 inst.family in UNPLAYED_GUESSES:
             continue

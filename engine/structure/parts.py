@@ -21,7 +21,7 @@ from engine.score import Track
 from engine.structure import drums as drum_parts
 from engine.structure.meter import Meter
 from engine.structure.orchestration import Orchestra
-from engine.structure.percussion import percussion_pattern, written_line
+from engine.structure.percussion import line_voice, percussion_pattern, written_line
 from knowledge_base import KnowledgeBase
 from knowledge_base.sound import Groove
 
@@ -51,40 +51,44 @@ def percussion_voices(orchestra: Orchestra, tracks: list[Track]) -> list[tuple[T
             if p.role == "percussion"]
 
 
-Grids = list[tuple[Track, dict[str, str]]]  # each percussion track with its bar's grid per voice
+Grids = list[tuple[Track, dict[str, str], frozenset[str]]]  # a percussion track, its bar (voice -> grid), the lines
 
 
 def percussion_grids(players: list[tuple[Track, tuple[str, ...]]], *, levels: Mapping[str, Mapping[str, str]],
                      meter: Meter, level: str) -> Grids:
-    """What every percussion track plays in a bar at ``level``: the groove's line for each voice it writes (a voice
-    it writes at other levels only rests here), the voice's figure for the others. A stated part plays at every
-    level (thinner when quiet: a part the groove leaves silent here plays its nearest level's line, thinned); the
-    line-up's percussion plays the groove's lines at every level too (in a band without a kit they are its rhythm:
-    a charanga's güiro and bell in a quiet verse) and its own figures above the low level only."""
+    """What every percussion track plays in a bar at ``level``, with the groove voices whose lines it plays: the
+    groove's line for each voice it writes (a voice it writes at other levels only rests here; a wood block plays
+    the clave's), the voice's figure for the others. A stated part plays at every level (thinner when quiet: a part
+    the groove leaves silent here plays its nearest level's line, thinned); the line-up's percussion plays the
+    groove's lines at every level too (in a band without a kit they are its rhythm: a charanga's güiro in a quiet
+    verse) and its own figures above the low level only."""
     out: Grids = []
     for track, voices in players:
+        sources = {v: line_voice(levels, v, meter) for v in voices}
         grids: dict[str, str] = {}
-        for v in voices:
-            line = written_line(levels, v, meter, level)
+        for v, src in sources.items():
+            line = None if src is None else written_line(levels, src, meter, level)
             if line is None and (level != "low" or track.featured):
                 line = percussion_pattern(v, meter, level, alone=len(voices) == 1)
             grids[v] = line or ""
         if track.featured and not any(g.strip(".") for g in grids.values()):
-            grids = {v: written_line(levels, v, meter, level, borrow=True) or "" for v in voices}
-        out.append((track, {v: g for v, g in grids.items() if g.strip(".")}))
+            grids = {v: "" if src is None else written_line(levels, src, meter, level, borrow=True) or ""
+                     for v, src in sources.items()}
+        bar = {v: g for v, g in grids.items() if g.strip(".")}
+        out.append((track, bar, frozenset(src for v, src in sources.items() if v in bar and src is not None)))
     return out
 
 
 def kit_without(patterns: dict[str, str], grids: Grids) -> dict[str, str]:
-    """The kit's patterns less the voices a percussion part plays this bar: a line is played once, by its player."""
-    played = {v for _t, bar in grids for v in bar}
+    """The kit's patterns less the lines a percussion part plays this bar: a line is played once, by its player."""
+    played = {v for _t, bar, lines in grids for v in (*bar, *lines)}
     return {v: p for v, p in patterns.items() if v not in played}
 
 
 def percussion_bar(grids: Grids, *, gm: Mapping[str, int], bar_start_s: float, step_s: float, energy: float,
                    rngs: Mapping[str, np.random.Generator]) -> None:
     """One bar of every percussion track (``percussion_grids``)."""
-    for track, bar in grids:
+    for track, bar, _lines in grids:
         if bar:
             track.notes += drum_parts.drum_bar(patterns=bar, gm=gm, bar_start_s=bar_start_s, step_s=step_s,
                                                velocity=0.55 + 0.3 * energy, rng=rngs[track.name])

@@ -137,6 +137,24 @@ def percussion_pattern(voice: str, meter: Meter, level: str, *, alone: bool = Fa
 
 
 LOUDNESS = ("low", "mid", "high")
+# a voice that plays the line a groove writes for another when it writes none of its own: the son's clave is written
+# for the claves ("clave"), and the line-up's claves player (instruments.yaml wood_block, "claves") strikes a wood block
+SAME_LINE: dict[str, tuple[str, ...]] = {"wood_block": ("clave",), "clave": ("wood_block",)}
+
+
+def played_lines(levels: Mapping[str, Mapping[str, str]]) -> frozenset[str]:
+    """Every voice that plays a line of this groove: the voices it writes, and the ones that stand in for them."""
+    written = {v for grids in levels.values() for v in grids}
+    return frozenset(written | {v for v, twins in SAME_LINE.items() if written & set(twins)})
+
+
+def line_voice(levels: Mapping[str, Mapping[str, str]], voice: str, meter: Meter) -> str | None:
+    """The groove voice whose line ``voice`` plays: its own where the groove writes it (in this meter), else one it
+    stands in for (SAME_LINE); None where the groove writes neither (the voice's figure plays)."""
+    for v in (voice, *SAME_LINE.get(voice, ())):
+        if any(len(grids.get(v, "")) == meter.steps_per_bar for grids in levels.values()):
+            return v
+    return None
 
 
 def written_line(levels: Mapping[str, Mapping[str, str]], voice: str, meter: Meter, level: str, *,

@@ -123,14 +123,39 @@ def test_a_stated_part_never_rests_where_its_groove_line_is_silent(kb: Knowledge
     meter = Meter.parse("4/4")
     stated = Track("percussion", "percussion", "bongos", "percussion", 0, True, featured=True)
     guessed = Track("percussion_cowbell", "percussion", "cowbell", "percussion", 0, True, featured=False)
-    ((_, bongos), (_, bell)) = percussion_grids([(stated, ("bongo_high", "bongo_low")), (guessed, ("cowbell",))],
+    ((_, bongos, _), (_, bell, _)) = percussion_grids([(stated, ("bongo_high", "bongo_low")), (guessed, ("cowbell",))],
                                                 levels=groove.levels, meter=meter, level="low")
     mid, quiet = groove.levels["mid"]["bongo_high"], bongos["bongo_high"]
     assert quiet.strip(".") and all(c == "." or mid[i] != "." for i, c in enumerate(quiet))
     assert len(bongos["bongo_high"].replace(".", "")) < len(mid.replace(".", ""))  # thinner when quiet
     assert not bell
-    ((_, bongos_high), (_, bell_high)) = percussion_grids(
+    ((_, bongos_high, _), (_, bell_high, _)) = percussion_grids(
         [(stated, ("bongo_high", "bongo_low")), (guessed, ("cowbell",))], levels=groove.levels, meter=meter,
         level="high")
     assert bongos_high["bongo_high"] == groove.levels["high"]["bongo_high"]
     assert bell_high["cowbell"] == groove.levels["high"]["cowbell"]
+
+
+def test_a_son_s_claves_play_the_son_clave_and_its_maracas_join(kb: KnowledgeBase) -> None:
+    """A son septeto has no kit: the groove writes the 3-2 son clave for the claves, which the line-up's claves player
+    (a wood block) now strikes in every bar (it had struck the four beats: half its hits off the clave), and the
+    line-up's maracas shake the groove's eighths though the parser did not name them (nobody had played them)."""
+    score = composed(kb, "son_cubano", players("inferred", "Bongos", "Wood Block", "Acoustic Guitar", "Trumpet"))
+    assert not any(t.role == "drums" for t in score.tracks)
+    hits = [hit for t in score.tracks if t.role == "percussion" for hit in struck(kb, score, t)]
+    clave = {step for v, _bar, step in hits if v == "wood_block"}
+    son_clave = {i for i, c in enumerate(kb_groove(kb, "son_cubano").levels["mid"]["clave"]) if c != "."}
+    assert clave == son_clave, sorted(clave)
+    assert {bar for v, bar, _s in hits if v == "wood_block"} == set(range(len(score.bar_levels)))
+    assert sum(v == "shaker" for v, _b, _s in hits) >= 8 * len(score.bar_levels)
+
+
+def test_a_kitless_band_takes_no_parent_s_percussion(kb: KnowledgeBase) -> None:
+    """A tango shares the latin groove (its shaker line) but not the salsa band's maracas: only a style's own
+    percussion joins to play its groove."""
+    score = composed(kb, "tango", players("inferred", "Bandoneon", "Violin", "Piano", "Double Bass"))
+    assert not any(t.role == "percussion" for t in score.tracks), [t.instrument_id for t in score.tracks]
+
+
+def kb_groove(kb: KnowledgeBase, groove_id: str) -> Groove:
+    return next(g for g in kb.grooves if g.id == groove_id)
