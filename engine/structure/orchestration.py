@@ -232,6 +232,21 @@ def _add_lift_layer(taken: dict[TrackRole, str], genre_defaults: list[tuple[str,
             return
 
 
+def _picks_beside_the_strum(taken: dict[TrackRole, str], genre_defaults: list[tuple[str, TrackRole]],
+                            keepers: list[str], excluded: set[str], kb: KnowledgeBase) -> None:
+    """A kitless band's chordal player whose comping part the time keeper took (the Hawaiian slack-key guitar beside
+    the ukulele, the mariachi's guitar beside the vihuela, a folk fingerpicker beside the strummer) picks the chords'
+    broken notes, the arpeggio part, where it is free: it had been left out of the band."""
+    if "arp" in taken or len([r for r in taken if r in PITCHED_ROLES]) >= MAX_PITCHED_PARTS:
+        return
+    for inst_id, role in genre_defaults:
+        inst = kb.find_instrument(inst_id)
+        if role == "harmony" and inst is not None and not inst.drum and inst.family not in UNPLAYED_GUESSES \
+                and inst_id not in keepers and inst_id not in excluded and inst_id not in taken.values():
+            taken["arp"] = inst_id
+            return
+
+
 def _ensemble_orchestra(ensemble: Ensemble, stated: list[str], stated_roles: dict[str, str], excluded: set[str],
                         kb: KnowledgeBase) -> Orchestra:
     """The ensemble's players in their roles, then the other stated instruments in free roles; no fill."""
@@ -427,6 +442,8 @@ def orchestrate(*, controls: DecodedControls, params: ParametersIn, genres: list
             continue
         if role not in taken and (role not in ("counter", "arp", "pad") or inst_id not in taken.values()):
             taken[role] = inst_id
+    if taken.get("harmony") in keepers:
+        _picks_beside_the_strum(taken, genre_defaults, keepers, excluded, kb)
     if song_form:
         _add_lift_layer(taken, genre_defaults, stated, excluded, kit_pieces, kb)
     parts = [Part(role, inst_id) for role, inst_id in taken.items()] + percussion_parts(percussion_ids, stated, kb)

@@ -72,3 +72,13 @@ def test_a_stated_player_still_outranks_the_time_keeper(kb: KnowledgeBase) -> No
              *guessed(kb, "hawaiian", 1)]
     played = parts(kb, "hawaiian", items)
     assert played.get("acoustic_guitar") == "harmony", played
+
+
+@pytest.mark.parametrize(("genre", "picker"), [("hawaiian", "acoustic_guitar"), ("mariachi", "acoustic_guitar"),
+                                               ("folk", "acoustic_guitar")])
+def test_the_chordal_player_beside_the_strummer_picks(kb: KnowledgeBase, genre: str, picker: str) -> None:
+    """The time keeper's comping leaves the line-up's other chordal player the broken chords (the slack-key guitar
+    beside the ukulele, the mariachi's guitar beside the vihuela); one of the two had been left out of the band."""
+    keeper = next(i for g, i in kitless_strummers(kb) if g == genre)
+    played = parts(kb, genre, guessed(kb, genre, 1))
+    assert played.get(keeper) == "harmony" and played.get(picker) == "arp", played
