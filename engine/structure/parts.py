@@ -7,7 +7,7 @@ a pitched part on its instrument's preset. Each stated hand-percussion instrumen
 stem is one instrument a person asked for. Each plays the groove's own line for a voice where the groove writes one
 (grooves.yaml levels: the cha-cha-chá güiro, the son clave) and its voice's figure where it writes none
 (engine/structure/percussion.py); a line a percussion part plays leaves the kit's patterns, so it is heard once (a
-stated shaker in a bossa had doubled the kit's written shaker, 101 of its 112 hits on one step with the kit's).
+stated shaker in a bossa had doubled the kit's written shaker, 106 of its 112 hits on a step with the kit's).
 """
 
 from __future__ import annotations
