@@ -237,8 +237,9 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
             last_bar = b == count - 1
             # the percussion's bar first (at the bar's level: a verse that opens light opens light for every player);
             # a line of the groove a percussion part plays leaves the kit's patterns
-            hands = [] if breakdown else percussion_grids(players, levels=groove.levels, meter=meter,
-                                                          level=score.bar_levels[-1])
+            hands = [] if breakdown else percussion_grids(
+                players, levels=groove.levels, meter=meter, level=score.bar_levels[-1],
+                pickup=drum_parts.genre_pickup(groove, meter) if last_bar and transition == "fill" else None)
             if "drums" in by_role and not (breakdown and not (last_bar and transition == "build")):
                 fill_from, fill_kind = None, transition
                 if last_bar and transition == "fill":
@@ -263,8 +264,8 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
                     notes += [Note(start + s * step_s, step_s, gm["kick"], int(90 + 30 * e))
                               for s in (drum_parts.kick_steps(grooving) or meter.strong_steps)]
                 if own_fill is not None and fill_from is not None:
-                    notes += drum_parts.drum_bar(patterns=own_fill[1], gm=gm, bar_start_s=start, step_s=step_s,
-                                                 velocity=vel, rng=rngs["drums"])
+                    notes += drum_parts.drum_bar(patterns=kit_without(own_fill[1], hands), gm=gm, bar_start_s=start,
+                                                 step_s=step_s, velocity=vel, rng=rngs["drums"])
                 elif fill_from is not None:
                     notes += drum_parts.fill_notes(gm=gm, bar_start_s=start, from_step=fill_from, steps_per_bar=n,
                                                    step_s=step_s, velocity=vel, kind=fill_kind,

@@ -55,13 +55,16 @@ Grids = list[tuple[Track, dict[str, str], frozenset[str]]]  # a percussion track
 
 
 def percussion_grids(players: list[tuple[Track, tuple[str, ...]]], *, levels: Mapping[str, Mapping[str, str]],
-                     meter: Meter, level: str) -> Grids:
+                     meter: Meter, level: str, pickup: tuple[int, dict[str, str]] | None = None) -> Grids:
     """What every percussion track plays in a bar at ``level``, with the groove voices whose lines it plays: the
     groove's line for each voice it writes (a voice it writes at other levels only rests here; a wood block plays
     the clave's), the voice's figure for the others. A stated part plays at every level (thinner when quiet: a part
     the groove leaves silent here plays its nearest level's line, thinned); the line-up's percussion plays the
     groove's lines at every level too (in a band without a kit they are its rhythm: a charanga's güiro in a quiet
-    verse) and its own figures above the low level only."""
+    verse) and its own figures above the low level only. ``pickup`` (drums.genre_pickup: the groove's fill's last
+    beat) when the bar leads into a new section: a voice the fill writes plays it there, in place of its line (a
+    charanga's timbales roll into the verse), so a band without a kit leads in too; the kit's fill leaves it to them."""
+    start, tail = pickup if pickup is not None else (meter.steps_per_bar, {})
     out: Grids = []
     for track, voices in players:
         sources = {v: line_voice(levels, v, meter) for v in voices}
@@ -74,8 +77,11 @@ def percussion_grids(players: list[tuple[Track, tuple[str, ...]]], *, levels: Ma
         if track.featured and not any(g.strip(".") for g in grids.values()):
             grids = {v: "" if src is None else written_line(levels, src, meter, level, borrow=True) or ""
                      for v, src in sources.items()}
+        lead_in = {v for v in voices if v in tail}
+        grids.update({v: (grids[v] or "." * start)[:start] + tail[v][start:] for v in lead_in})
         bar = {v: g for v, g in grids.items() if g.strip(".")}
-        out.append((track, bar, frozenset(src for v, src in sources.items() if v in bar and src is not None)))
+        lines = {src for v, src in sources.items() if v in bar and src is not None} | lead_in
+        out.append((track, bar, frozenset(lines)))
     return out
 
 

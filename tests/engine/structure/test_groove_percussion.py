@@ -57,10 +57,10 @@ def struck(kb: KnowledgeBase, score: Score, track: Track) -> list[tuple[str, int
 
 def on_groove(groove: Groove, level: str, voice: str, step: int) -> bool:
     """Whether the groove writes ``voice`` at ``step``: at the bar's level, or at any level where that one does not
-    write the voice (a stated part plays its nearest level's line then)."""
+    write the voice (a stated part plays its nearest level's line then), or in its fill (a lead-in)."""
     line = groove.levels[level].get(voice)
     lines = [line] if line else [grids[voice] for grids in groove.levels.values() if voice in grids]
-    return any(step < len(g) and g[step] != "." for g in lines)
+    return any(step < len(g) and g[step] != "." for g in [*lines, groove.fill.get(voice, "")])
 
 
 CASES = [
@@ -159,3 +159,14 @@ def test_a_kitless_band_takes_no_parent_s_percussion(kb: KnowledgeBase) -> None:
 
 def kb_groove(kb: KnowledgeBase, groove_id: str) -> Groove:
     return next(g for g in kb.grooves if g.id == groove_id)
+
+
+def test_a_kitless_band_leads_into_its_next_section(kb: KnowledgeBase) -> None:
+    """The charanga's timbales play their groove's fill tail (the last beat's four sixteenths) on the intro's last bar,
+    into the verse: a band without a kit had no lead-in at all (the fill was the kit's alone)."""
+    score = composed(kb, "cha_cha_cha", CASES[0][1])
+    intro = score.sections[0]
+    last = intro.start_bar + intro.bars - 1
+    timbale = {step for t in score.tracks if t.role == "percussion" for v, bar, step in struck(kb, score, t)
+               if v == "timbale" and bar == last}
+    assert timbale == {12, 13, 14, 15}, sorted(timbale)
