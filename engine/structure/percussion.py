@@ -162,7 +162,8 @@ def written_line(levels: Mapping[str, Mapping[str, str]], voice: str, meter: Met
     """The groove's own line for ``voice`` at ``level`` (grids that fit the meter only). None when the groove never
     writes the voice: the player's figure plays it. "" (a rest) when the groove writes it at other levels only (the
     cha-cha-chá timbale enters at the high level), unless ``borrow`` (a stated part that would otherwise rest): the
-    nearest level's line, thinned to its beats and accents when it comes from a louder level."""
+    nearest level's line, thinned to its beats and accents at the low level when it comes from a louder one (a stated
+    shaker in a house track's verse shakes the chorus's eighths; in its quiet intro, the beats)."""
     fits = {lv: grids[voice] for lv, grids in levels.items()
             if voice in grids and len(grids[voice]) == meter.steps_per_bar}
     if not fits:
@@ -174,7 +175,7 @@ def written_line(levels: Mapping[str, Mapping[str, str]], voice: str, meter: Met
     here = LEVELS.index(level)
     nearest = min(fits, key=lambda lv: (abs(LEVELS.index(lv) - here), LEVELS.index(lv) > here))
     line = fits[nearest]
-    if LEVELS.index(nearest) <= here:
+    if LEVELS.index(nearest) <= here or level != "low":
         return line
     strong = set(meter.strong_steps)
     thin = "".join(c if c != "." and (i in strong or c == "X") else "." for i, c in enumerate(line))

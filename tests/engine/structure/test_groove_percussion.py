@@ -170,3 +170,17 @@ def test_a_kitless_band_leads_into_its_next_section(kb: KnowledgeBase) -> None:
     timbale = {step for t in score.tracks if t.role == "percussion" for v, bar, step in struck(kb, score, t)
                if v == "timbale" and bar == last}
     assert timbale == {12, 13, 14, 15}, sorted(timbale)
+
+
+def test_a_stated_part_borrows_the_louder_line_whole_at_a_moderate_level(kb: KnowledgeBase) -> None:
+    """House writes its shaker for the chorus (high) alone: a stated shaker shakes those eighths in a verse (mid) too,
+    and the beats of them in a quiet intro (low); it had been thinned to the beats at mid, half its asked-for hits."""
+    from engine.structure.parts import percussion_grids
+
+    house = kb_groove(kb, "house")
+    shaker = Track("percussion", "percussion", "shaker", "percussion", 0, True, featured=True)
+    meter = Meter.parse("4/4")
+    (_, mid, _), = percussion_grids([(shaker, ("shaker",))], levels=house.levels, meter=meter, level="mid")
+    (_, low, _), = percussion_grids([(shaker, ("shaker",))], levels=house.levels, meter=meter, level="low")
+    assert mid["shaker"] == house.levels["high"]["shaker"]
+    assert {i for i, c in enumerate(low["shaker"]) if c != "."} == set(meter.strong_steps)
