@@ -381,8 +381,7 @@ def orchestrate(*, controls: DecodedControls, params: ParametersIn, genres: list
             taken[free[0]] = inst_id
             placed.append(inst_id)
 
-    genre_defaults = sorted(((gi.instrument, _ROLE_MAP.get(gi.role, "harmony")) for g in genres
-                             for gi in g.instruments), key=lambda d: d[0] not in keepers)
+    genre_defaults = [(gi.instrument, _ROLE_MAP.get(gi.role, "harmony")) for g in genres for gi in g.instruments]
     # the global fill list only completes the rhythm section and the harmony, and carries the melody when the
     # genre's only lead is a voice (no singing voice exists); colour parts (pad, counter, arpeggio) come from
     # the genre's own line-up
@@ -397,8 +396,10 @@ def orchestrate(*, controls: DecodedControls, params: ParametersIn, genres: list
     # it (the piano's left hand) before the global fill list brings in an outsider
     capable = [(gi.instrument, r) for g in genres for gi in g.instruments if (i := kb.find_instrument(gi.instrument))
                is not None and i.family != "vocal" for r in ("bass", "harmony") if r in i.roles]
-    defaults = genre_defaults + capable + [(fill.instrument, role) for fill in kb.defaults.fill_instruments
-                                           if (role := _ROLE_MAP.get(fill.role, "harmony")) in fill_roles]
+    # a kitless band's time keeper fills its part first (time_keepers)
+    defaults = sorted(genre_defaults, key=lambda d: d[0] not in keepers) + capable + \
+        [(fill.instrument, role) for fill in kb.defaults.fill_instruments
+         if (role := _ROLE_MAP.get(fill.role, "harmony")) in fill_roles]
     spare = set(range(len(genre_defaults), len(genre_defaults) + len(capable)))  # only when not playing already
     have_stated = bool(stated)
     # with stated instruments, the genre's line-up may still add a pad or counter line: layers a chorus adds
