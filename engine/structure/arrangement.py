@@ -40,7 +40,8 @@ from engine.structure.melody import SINGING_FAMILIES, TESSITURA, MelodyWriter, c
 from engine.structure.meter import Meter
 from engine.structure.modulation import home_chords, key_spans, move_sections, section_step
 from engine.structure.orchestration import orchestrate
-from engine.structure.parts import make_tracks, percussion_bar, percussion_voices
+from engine.structure.parts import kit_without, make_tracks, percussion_bar, percussion_grids, percussion_voices
+from engine.structure.percussion import played_lines
 from engine.structure.players import keep_section_players
 from engine.structure.riffs import riff_bass_bar, riff_for
 from engine.structure.rolls import ROLL_RANGE, rolled
@@ -156,7 +157,7 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
         swing, swing_unit = max(swing, ASKED_SWING), 2
     kinds = {section_kind(s.name) for s, _ in sections}
     orchestra = orchestrate(controls=controls, params=params, genres=lineage, kb=kb,
-                            song_form={"verse", "chorus"} <= kinds)
+                            song_form={"verse", "chorus"} <= kinds, groove_voices=played_lines(groove.levels))
     tracks = make_tracks(orchestra, kb, style, tempo_bpm)
     # the layer a chorus adds: silent in verses and builds, playing in choruses and drops
     lift = next((r for r in ("counter", "pad", "arp") if r in {t.role for t in tracks}
@@ -234,6 +235,11 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
             score.bar_levels.append(LEVELS[LEVELS.index(level) - 1] if grooving is opening else level)
             following = bar_chords[span.start_bar + b + 1] if span.start_bar + b + 1 < len(bar_chords) else None
             last_bar = b == count - 1
+            # the percussion's bar first (at the bar's level: a verse that opens light opens light for every player);
+            # a line of the groove a percussion part plays leaves the kit's patterns
+            hands = [] if breakdown else percussion_grids(
+                players, levels=groove.levels, meter=meter, level=score.bar_levels[-1],
+                pickup=drum_parts.genre_pickup(groove, meter) if last_bar and transition == "fill" else None)
             if "drums" in by_role and not (breakdown and not (last_bar and transition == "build")):
                 fill_from, fill_kind = None, transition
                 if last_bar and transition == "fill":
@@ -251,14 +257,15 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
                 vel = 0.72 + 0.25 * e
                 bar_patterns = drum_parts.turnaround_patterns(grooving, meter, rngs["drums"], phrase_end=b % 8 == 7) \
                     if b % 4 == 3 and fill_from is None else drum_parts.bar_variation(grooving, meter, rngs["drums"])
+                bar_patterns = kit_without(bar_patterns, hands)
                 notes = drum_parts.drum_bar(patterns=bar_patterns, gm=gm, bar_start_s=start, step_s=step_s,
                                             velocity=vel, rng=rngs["drums"], until_step=fill_from)
                 if transition == "build" and fill_from is not None:  # the groove's kick goes on under the roll
                     notes += [Note(start + s * step_s, step_s, gm["kick"], int(90 + 30 * e))
                               for s in (drum_parts.kick_steps(grooving) or meter.strong_steps)]
                 if own_fill is not None and fill_from is not None:
-                    notes += drum_parts.drum_bar(patterns=own_fill[1], gm=gm, bar_start_s=start, step_s=step_s,
-                                                 velocity=vel, rng=rngs["drums"])
+                    notes += drum_parts.drum_bar(patterns=kit_without(own_fill[1], hands), gm=gm, bar_start_s=start,
+                                                 step_s=step_s, velocity=vel, rng=rngs["drums"])
                 elif fill_from is not None:
                     notes += drum_parts.fill_notes(gm=gm, bar_start_s=start, from_step=fill_from, steps_per_bar=n,
                                                    step_s=step_s, velocity=vel, kind=fill_kind,
@@ -269,9 +276,7 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
                     notes.append(Note(start, bar_s, gm["crash"], int(85 + 35 * e)))
                 by_role["drums"].notes += notes
             kicks = drum_parts.kick_steps(grooving) if "drums" in by_role else list(meter.strong_steps)
-            if not breakdown:
-                percussion_bar(players, meter=meter, level=level, gm=gm, bar_start_s=start, step_s=step_s, energy=e,
-                               rngs=rngs)
+            percussion_bar(hands, gm=gm, bar_start_s=start, step_s=step_s, energy=e, rngs=rngs)
             riffed = None if riff is None else riff.bar(  # this bar of the riff, over its chords
                 bar_spans[span.start_bar + b], cell=riff.cell(kind, section.name), bar=b, level=level, meter=meter,
                 bar_start_s=start, step_s=step_s, velocity=0.6 + 0.25 * e, previous=voicings["harmony"],

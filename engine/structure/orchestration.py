@@ -120,6 +120,17 @@ def percussion_parts(ids: list[str], stated: list[str] | set[str], kb: Knowledge
     return parts
 
 
+def time_keepers(genres: list[Genre], kit_pieces: frozenset[str] | set[str]) -> list[str]:
+    """The line-up's players who keep a kitless band's time (genres.yaml role ``rhythm``: the mariachi's vihuela, the
+    Hawaiian ukulele, a bluegrass mandolin's chop); none where the line-up has a kit, whose drummer keeps it. They
+    take their part before the line-up's other guessed players: a Hawaiian song's guessed guitar had taken the one
+    comping part and the ukulele's strum was never heard (stated players still come first)."""
+    lineup = [(gi.instrument, gi.role) for g in genres for gi in g.instruments]
+    if not lineup or any(i in kit_pieces for i, _ in lineup):
+        return []
+    return [i for i, role in lineup if role == "rhythm"]
+
+
 _BASS_NAME = re.compile(r"\bbass\b", re.I)  # a bass by name: "Acid Bass (TB-303)", "808 Bass", "Double Bass"
 
 
@@ -221,6 +232,21 @@ def _add_lift_layer(taken: dict[TrackRole, str], genre_defaults: list[tuple[str,
             return
 
 
+def _picks_beside_the_strum(taken: dict[TrackRole, str], genre_defaults: list[tuple[str, TrackRole]],
+                            keepers: list[str], excluded: set[str], kb: KnowledgeBase) -> None:
+    """A kitless band's chordal player whose comping part the time keeper took (the Hawaiian slack-key guitar beside
+    the ukulele, the mariachi's guitar beside the vihuela, a folk fingerpicker beside the strummer) picks the chords'
+    broken notes, the arpeggio part, where it is free: it had been left out of the band."""
+    if "arp" in taken or len([r for r in taken if r in PITCHED_ROLES]) >= MAX_PITCHED_PARTS:
+        return
+    for inst_id, role in genre_defaults:
+        inst = kb.find_instrument(inst_id)
+        if role == "harmony" and inst is not None and not inst.drum and inst.family not in UNPLAYED_GUESSES \
+                and inst_id not in keepers and inst_id not in excluded and inst_id not in taken.values():
+            taken["arp"] = inst_id
+            return
+
+
 def _ensemble_orchestra(ensemble: Ensemble, stated: list[str], stated_roles: dict[str, str], excluded: set[str],
                         kb: KnowledgeBase) -> Orchestra:
     """The ensemble's players in their roles, then the other stated instruments in free roles; no fill."""
@@ -282,7 +308,10 @@ def _ensemble_orchestra(ensemble: Ensemble, stated: list[str], stated_roles: dic
 
 
 def orchestrate(*, controls: DecodedControls, params: ParametersIn, genres: list[Genre],
-                kb: KnowledgeBase, song_form: bool = False) -> Orchestra:
+                kb: KnowledgeBase, song_form: bool = False, groove_voices: frozenset[str] = frozenset()) -> Orchestra:
+    """``groove_voices``: the drum voices whose lines the style's groove writes (percussion.played_lines); in a band
+    without a kit, the style's own hand percussion that plays one of them joins (a son's maracas shake its written
+    eighths though the parser did not name them), as its guessed percussion."""
     kit_pieces = kb.synth_presets.kit_pieces()  # instruments that mean a drum track
     excluded = set(controls.excluded_instruments)
     for name in params.excluded_instruments:
@@ -308,6 +337,8 @@ def orchestrate(*, controls: DecodedControls, params: ParametersIn, genres: list
     lineup = set(ordered_lineup)
     inferred = [i for i in inferred if i in lineup and (inst := kb.find_instrument(i)) is not None
                 and inst.family not in UNPLAYED_GUESSES]
+    keepers = time_keepers(genres, kit_pieces)  # a kitless band's strummer takes its part before other guesses
+    inferred.sort(key=lambda i: i not in keepers)
     blocked: set[TrackRole] = set()
     for inst_id in excluded:
         inst = kb.find_instrument(inst_id)
@@ -365,8 +396,10 @@ def orchestrate(*, controls: DecodedControls, params: ParametersIn, genres: list
     # it (the piano's left hand) before the global fill list brings in an outsider
     capable = [(gi.instrument, r) for g in genres for gi in g.instruments if (i := kb.find_instrument(gi.instrument))
                is not None and i.family != "vocal" for r in ("bass", "harmony") if r in i.roles]
-    defaults = genre_defaults + capable + [(fill.instrument, role) for fill in kb.defaults.fill_instruments
-                                           if (role := _ROLE_MAP.get(fill.role, "harmony")) in fill_roles]
+    # a kitless band's time keeper fills its part first (time_keepers)
+    defaults = sorted(genre_defaults, key=lambda d: d[0] not in keepers) + capable + \
+        [(fill.instrument, role) for fill in kb.defaults.fill_instruments
+         if (role := _ROLE_MAP.get(fill.role, "harmony")) in fill_roles]
     spare = set(range(len(genre_defaults), len(genre_defaults) + len(capable)))  # only when not playing already
     have_stated = bool(stated)
     # with stated instruments, the genre's line-up may still add a pad or counter line: layers a chorus adds
@@ -385,8 +418,16 @@ def orchestrate(*, controls: DecodedControls, params: ParametersIn, genres: list
                     and inst_id not in kit_pieces and "lead" in inst.roles and inst_id not in taken.values():
                 taken["lead"] = inst_id
                 break
+    # the style's own hand percussion (not a parent's: a tango shakes no salsa maracas)
+    own_percussion = {gi.instrument for gi in genres[0].instruments if (i := kb.find_instrument(gi.instrument))
+                      is not None and i.drum} if genres else set()
     for k, (inst_id, role) in enumerate(defaults):
         inst = kb.find_instrument(inst_id)
+        if inst is not None and inst_id in own_percussion and inst_id not in kit_pieces | excluded \
+                and not genre_has_drums and "drums" not in taken and inst_id not in percussion_ids \
+                and set(kb.synth_presets.percussion_voices(inst_id)) & groove_voices:
+            percussion_ids.append(inst_id)  # a kitless band's percussion plays its groove's lines
+            continue
         if inst is None or inst_id in excluded or role in blocked or role not in wanted or \
                 inst.family in UNPLAYED_GUESSES:
             continue
@@ -402,6 +443,8 @@ def orchestrate(*, controls: DecodedControls, params: ParametersIn, genres: list
             continue
         if role not in taken and (role not in ("counter", "arp", "pad") or inst_id not in taken.values()):
             taken[role] = inst_id
+    if taken.get("harmony") in keepers:
+        _picks_beside_the_strum(taken, genre_defaults, keepers, excluded, kb)
     if song_form:
         _add_lift_layer(taken, genre_defaults, stated, excluded, kit_pieces, kb)
     parts = [Part(role, inst_id) for role, inst_id in taken.items()] + percussion_parts(percussion_ids, stated, kb)

@@ -4,7 +4,10 @@ A track a part: the drums on the groove's kit at the tempo (brushes on a jazz ba
 whole-kit instrument chooses another (resolve_kit: an 808, "live drums" in a lo-fi beat), whose track it then is;
 a pitched part on its instrument's preset. Each stated hand-percussion instrument has a track of its own
 (orchestration.percussion_parts): the first is named "percussion", the others "percussion_<instrument>", so every
-stem is one instrument a person asked for; each plays its voices' figures (engine/structure/percussion.py).
+stem is one instrument a person asked for. Each plays the groove's own line for a voice where the groove writes one
+(grooves.yaml levels: the cha-cha-chá güiro, the son clave) and its voice's figure where it writes none
+(engine/structure/percussion.py); a line a percussion part plays leaves the kit's patterns, so it is heard once (a
+stated shaker in a bossa had doubled the kit's written shaker, 106 of its 112 hits on a step with the kit's).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from engine.score import Track
 from engine.structure import drums as drum_parts
 from engine.structure.meter import Meter
 from engine.structure.orchestration import Orchestra
-from engine.structure.percussion import percussion_pattern
+from engine.structure.percussion import line_voice, percussion_pattern, written_line
 from knowledge_base import KnowledgeBase
 from knowledge_base.sound import Groove
 
@@ -48,13 +51,50 @@ def percussion_voices(orchestra: Orchestra, tracks: list[Track]) -> list[tuple[T
             if p.role == "percussion"]
 
 
-def percussion_bar(players: list[tuple[Track, tuple[str, ...]]], *, meter: Meter, level: str, gm: Mapping[str, int],
-                   bar_start_s: float, step_s: float, energy: float, rngs: Mapping[str, np.random.Generator]) -> None:
-    """One bar of every percussion track. A stated instrument plays at every level (thinner when quiet); the
-    line-up's percussion rests in low sections."""
+Grids = list[tuple[Track, dict[str, str], frozenset[str]]]  # a percussion track, its bar (voice -> grid), the lines
+
+
+def percussion_grids(players: list[tuple[Track, tuple[str, ...]]], *, levels: Mapping[str, Mapping[str, str]],
+                     meter: Meter, level: str, pickup: tuple[int, dict[str, str]] | None = None) -> Grids:
+    """What every percussion track plays in a bar at ``level``, with the groove voices whose lines it plays: the
+    groove's line for each voice it writes (a voice it writes at other levels only rests here; a wood block plays
+    the clave's), the voice's figure for the others. A stated part plays at every level (thinner when quiet: a part
+    the groove leaves silent here plays its nearest level's line, thinned); the line-up's percussion plays the
+    groove's lines at every level too (in a band without a kit they are its rhythm: a charanga's güiro in a quiet
+    verse) and its own figures above the low level only. ``pickup`` (drums.genre_pickup: the groove's fill's last
+    beat) when the bar leads into a new section: a voice the fill writes plays it there, in place of its line (a
+    charanga's timbales roll into the verse), so a band without a kit leads in too; the kit's fill leaves it to them."""
+    start, tail = pickup if pickup is not None else (meter.steps_per_bar, {})
+    out: Grids = []
     for track, voices in players:
-        if level == "low" and not track.featured:
-            continue
-        grids = {v: percussion_pattern(v, meter, level, alone=len(voices) == 1) for v in voices}
-        track.notes += drum_parts.drum_bar(patterns=grids, gm=gm, bar_start_s=bar_start_s, step_s=step_s,
-                                           velocity=0.55 + 0.3 * energy, rng=rngs[track.name])
+        sources = {v: line_voice(levels, v, meter) for v in voices}
+        grids: dict[str, str] = {}
+        for v, src in sources.items():
+            line = None if src is None else written_line(levels, src, meter, level)
+            if line is None and (level != "low" or track.featured):
+                line = percussion_pattern(v, meter, level, alone=len(voices) == 1)
+            grids[v] = line or ""
+        if track.featured and not any(g.strip(".") for g in grids.values()):
+            grids = {v: "" if src is None else written_line(levels, src, meter, level, borrow=True) or ""
+                     for v, src in sources.items()}
+        lead_in = {v for v in voices if v in tail}
+        grids.update({v: (grids[v] or "." * start)[:start] + tail[v][start:] for v in lead_in})
+        bar = {v: g for v, g in grids.items() if g.strip(".")}
+        lines = {src for v, src in sources.items() if v in bar and src is not None} | lead_in
+        out.append((track, bar, frozenset(lines)))
+    return out
+
+
+def kit_without(patterns: dict[str, str], grids: Grids) -> dict[str, str]:
+    """The kit's patterns less the lines a percussion part plays this bar: a line is played once, by its player."""
+    played = {v for _t, bar, lines in grids for v in (*bar, *lines)}
+    return {v: p for v, p in patterns.items() if v not in played}
+
+
+def percussion_bar(grids: Grids, *, gm: Mapping[str, int], bar_start_s: float, step_s: float, energy: float,
+                   rngs: Mapping[str, np.random.Generator]) -> None:
+    """One bar of every percussion track (``percussion_grids``)."""
+    for track, bar, _lines in grids:
+        if bar:
+            track.notes += drum_parts.drum_bar(patterns=bar, gm=gm, bar_start_s=bar_start_s, step_s=step_s,
+                                               velocity=0.55 + 0.3 * energy, rng=rngs[track.name])

@@ -8,12 +8,18 @@ bongos, tabla) answers high against low; a hand drum alone (a djembe, a bodhran,
 off-beats between them; bells, blocks and a triangle keep the beat; a gong or a bell tree marks the bar and rings.
 A stated part plays at every level (thinner when quiet), never not at all: an asked-for part that rests is lost.
 Grids are sixteenth steps ("X" accent, "x" normal, "o" ghost), as grooves.yaml writes them.
+
+Where the style's groove writes a line for a voice (grooves.yaml ``levels``: the cha-cha-chá güiro's split fourth
+beat, the son clave, merengue's güira, Motown's tambourine), that line is what the voice plays (``written_line``):
+these figures are for the voices a groove leaves to the player (a cha-cha-chá güiro had scraped plain eighths: 84 of
+a charanga's 280 percussion onsets fell on its groove's steps).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
+from engine.structure.dynamics import LEVELS
 from engine.structure.meter import Meter
 
 Figure = Callable[[Meter, str], dict[int, str]]  # (meter, level) -> step -> accent mark
@@ -129,3 +135,51 @@ def percussion_pattern(voice: str, meter: Meter, level: str, *, alone: bool = Fa
     for step, mark in figure(meter, level).items():
         grid[step] = mark
     return "".join(grid)
+
+
+# a voice that plays the line a groove writes for another when it writes none of its own: the son's clave is written
+# for the claves ("clave"), and the line-up's claves player (instruments.yaml wood_block, "claves") strikes a wood block
+SAME_LINE: dict[str, tuple[str, ...]] = {"wood_block": ("clave",), "clave": ("wood_block",)}
+
+
+def played_lines(levels: Mapping[str, Mapping[str, str]]) -> frozenset[str]:
+    """Every voice that plays a line of this groove: the voices it writes, and the ones that stand in for them."""
+    written = {v for grids in levels.values() for v in grids}
+    return frozenset(written | {v for v, twins in SAME_LINE.items() if written & set(twins)})
+
+
+def line_voice(levels: Mapping[str, Mapping[str, str]], voice: str, meter: Meter) -> str | None:
+    """The groove voice whose line ``voice`` plays: its own where the groove writes it (in this meter), else one it
+    stands in for (SAME_LINE); None where the groove writes neither (the voice's figure plays)."""
+    for v in (voice, *SAME_LINE.get(voice, ())):
+        if any(len(grids.get(v, "")) == meter.steps_per_bar for grids in levels.values()):
+            return v
+    return None
+
+
+def written_line(levels: Mapping[str, Mapping[str, str]], voice: str, meter: Meter, level: str, *,
+                 borrow: bool = False) -> str | None:
+    """The groove's own line for ``voice`` at ``level`` (grids that fit the meter only). None when the groove never
+    writes the voice: the player's figure plays it. "" (a rest) when the groove writes it at other levels only (the
+    cha-cha-chá timbale enters at the high level), unless ``borrow`` (a stated part that would otherwise rest): the
+    nearest level's line, thinned to its beats and accents at the low level when it comes from a louder one (a stated
+    shaker in a house track's verse shakes the chorus's eighths; in its quiet intro, the beats)."""
+    fits = {lv: grids[voice] for lv, grids in levels.items()
+            if voice in grids and len(grids[voice]) == meter.steps_per_bar}
+    if not fits:
+        return None
+    if level in fits:
+        return fits[level]
+    if not borrow:
+        return ""
+    here = LEVELS.index(level)
+    nearest = min(fits, key=lambda lv: (abs(LEVELS.index(lv) - here), LEVELS.index(lv) > here))
+    line = fits[nearest]
+    if LEVELS.index(nearest) <= here or level != "low":
+        return line
+    strong = set(meter.strong_steps)
+    thin = "".join(c if c != "." and (i in strong or c == "X") else "." for i, c in enumerate(line))
+    if not thin.strip("."):  # an off-beat line (a bongo's): its first hit
+        first = next(i for i, c in enumerate(line) if c != ".")
+        thin = "." * first + line[first] + "." * (len(line) - first - 1)
+    return thin
