@@ -150,6 +150,24 @@ def _melody_player(stated: list[str], stated_roles: dict[str, str], kb: Knowledg
     return None
 
 
+def _lineup_players_first(stated: list[str], stated_roles: dict[str, str], genres: list[Genre],
+                          kb: KnowledgeBase) -> list[str]:
+    """Stated players, those the genre's line-up gives the part they are asked for first: two stated players asked
+    for one part ('ska tune with horns and offbeat guitar': both comp) had it go to the first named, the horns, and
+    the ska guitar's skank became the melody; the line-up's own rhythm guitar now comps and the horns take the
+    next part free (a counter line, the melody)."""
+    lineup: dict[str, TrackRole | None] = {}
+    for g in genres:
+        for gi in g.instruments:
+            lineup.setdefault(gi.instrument, _ROLE_MAP.get(gi.role))
+
+    def asked(inst_id: str) -> TrackRole | None:
+        inst = kb.find_instrument(inst_id)
+        return _ROLE_MAP.get(stated_roles.get(inst_id) or (inst.roles[0] if inst is not None else ""))
+
+    return sorted(stated, key=lambda i: not (i in lineup and lineup[i] == asked(i)))
+
+
 def _heard_as(inst: Instrument) -> list[str]:
     return [x.lower() for x in (inst.name, *inst.aliases)]
 
@@ -356,7 +374,7 @@ def orchestrate(*, controls: DecodedControls, params: ParametersIn, genres: list
     melodic = _melody_player(stated, stated_roles, kb)
     if melodic is not None:
         taken["lead"] = melodic
-    for inst_id in stated + inferred:
+    for inst_id in _lineup_players_first(stated, stated_roles, genres, kb) + inferred:
         inst = kb.find_instrument(inst_id)
         if inst is None or inst_id == melodic:
             continue

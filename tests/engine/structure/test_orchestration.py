@@ -270,3 +270,17 @@ def test_a_second_stated_line_player_plays_a_line_not_chords(kb: KnowledgeBase, 
              {"name": "mandolin", "role": "lead", "source": "stated"},
              {"name": "organ", "role": "lead", "source": "stated"}]
     assert _orchestra(kb, "folk", items).get("pad") in ("organ", "mandolin")
+
+
+@pytest.mark.parametrize(("genre", "named", "comping", "not_lead"), [
+    ("ska", ["Brass Section", "Electric Guitar"], "electric_guitar", "electric_guitar"),
+    ("funk", ["Brass Section", "Electric Guitar"], "electric_guitar", "electric_guitar"),
+])
+def test_the_line_up_s_comping_player_comps_when_two_are_asked_to(kb: KnowledgeBase, genre: str, named: list[str],
+                                                                   comping: str, not_lead: str) -> None:
+    """'upbeat ska tune with horns and offbeat guitar': both stated players comp; the part went to the first named
+    (the horns) and the ska guitar's skank became the melody. The line-up's own comping player comps."""
+    items = [{"name": n, "role": "harmony", "confidence": 0.9, "source": "stated"} for n in named]
+    score = composed(kb, genre, items)
+    parts = {t.role: t.instrument_id for t in score.tracks}
+    assert parts.get("harmony") == comping and parts.get("lead") != not_lead, parts
