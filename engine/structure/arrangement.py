@@ -197,6 +197,11 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
     openings: list[float | None] = []  # where a verse that opens light reaches its full groove (dynamics)
     verse_level = max((energy_level(s.energy_level, global_energy)[1] for s, _ in sections
                        if section_kind(s.name) == "verse"), key=LEVELS.index, default=None)
+    # the fullest level the piece reaches: a counter line plays there (a 30 s mariachi, one mid-level verse, had
+    # no violins: the counter played only at the high level, which the clip never reached)
+    top_level = max((chorus_level(energy_level(s.energy_level, global_energy)[1], section_kind(s.name), verse_level)
+                     for s, _ in sections if normalise_name(s.name).split(" ")[0] not in _EDGE_SECTIONS),
+                    key=LEVELS.index, default="high")
     previous_level, previous_take = "", ""
     for idx, (section, count) in enumerate(sections):
         span = score.sections[idx]
@@ -336,7 +341,7 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
                                             tonic_pc=tonic_pc, rng=roll_rng, beat_steps=meter.beat_steps) \
                 if "lead" in rolls else line
         if "counter" in by_role and _plays("counter", level, quiet, by_role, orchestra.stated_roles, lift=lift,
-                                           kind=kind):
+                                           kind=kind, top=top_level):
             halves = [next((c for c in reversed(bar_spans[span.start_bar + b]) if c.start_s <= starts[b] + bar_s / 2
                             + 1e-6), chords[b]) for b in range(count)]
             notes, counter_prev = counter_line(chords=chords, bar_starts_s=starts, bar_s=bar_s, low=55, high=74,
@@ -392,10 +397,11 @@ def section_kind(name: str) -> str | None:
 
 
 def _plays(role: str, level: str, quiet: bool, by_role: dict[TrackRole, Track],
-           stated: frozenset[TrackRole] = frozenset(), *, lift: str | None = None, kind: str | None = None) -> bool:
+           stated: frozenset[TrackRole] = frozenset(), *, lift: str | None = None, kind: str | None = None,
+           top: str = "high") -> bool:
     """Which layers an energy level turns on. A stated instrument plays at every level (the lead rests
     in intros and outros only). The song's lift layer rests in verses and plays in every chorus, so a
-    chorus always adds a part."""
+    chorus always adds a part. A counter line plays at the fullest level the piece reaches (``top``)."""
     if role == lift and kind is not None:
         return kind == "chorus"
     if role in stated:
@@ -407,7 +413,7 @@ def _plays(role: str, level: str, quiet: bool, by_role: dict[TrackRole, Track],
     if role == "arp":
         return level == "high" or (level == "mid" and not quiet)
     if role == "counter":
-        return level == "high"
+        return level == top
     return True
 
 
