@@ -307,8 +307,9 @@ def _ensemble_orchestra(ensemble: Ensemble, stated: list[str], stated_roles: dic
         role = _ROLE_MAP.get(part.role, "harmony")
         if part not in firsts and role in PITCHED_ROLES:
             place(part.instrument, [role])
-    if "bass" not in taken:  # no bass player: one who plays bass lines too (the piano's left hand in a solo piece)
-        for inst_id in members + stated:
+    if "bass" not in taken:  # no bass player: one who plays bass lines too (the piano's left hand in a solo piece),
+        # never the one playing the tune: a cello and piano duet's cello sang the melody and the bass under it too
+        for inst_id in sorted(members + stated, key=lambda i: i in (taken.get("lead"), taken.get("counter"))):
             inst = kb.find_instrument(inst_id)
             if inst is not None and inst_id not in excluded and not inst.drum and "bass" in inst.roles:
                 place(inst_id, ["bass"])

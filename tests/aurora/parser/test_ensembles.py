@@ -317,3 +317,19 @@ def test_a_short_piece_is_not_left_to_its_opening_player(aurora: Aurora) -> None
 def test_a_named_small_group_plays_the_style_whose_band_it_is(aurora: Aurora, prompt: str,
                                                              styles: set[str | None]) -> None:
     assert aurora.parse(prompt=prompt).parsed_parameters.sub_genre.value in styles
+
+
+@pytest.mark.parametrize("prompt", ["melancholic cello and piano duet in g minor",
+                                    "a piece for cello and piano, melancholic", "just piano and cello, slow"])
+def test_in_a_duo_the_tune_s_player_plays_no_bass(aurora: Aurora, kb: KnowledgeBase, prompt: str) -> None:
+    """A cello named before the piano sang the melody and played the bass line under it too (one player, two lines);
+    the piano's left hand plays the bass, as it does when the piano is named first."""
+    result = aurora.process(prompt=prompt, duration_s=8.0, seed=0)
+    params = result.parse.parsed_parameters
+    encoded = result.parse.control_encoder_params
+    assert encoded is not None
+    controls = decode(kb, list(encoded.unified_control_embedding))
+    orchestra = orchestrate(controls=controls, params=parse_parameters(params.model_dump(by_alias=True)),
+                            genres=kb.genre_lineage(params.sub_genre.value or params.genre.value), kb=kb)
+    parts = {p.role: p.instrument_id for p in orchestra.parts}
+    assert parts.get("lead") == "cello" and parts.get("bass") == "piano", parts
