@@ -27,6 +27,7 @@ def _style(aurora: Aurora, prompt: str) -> tuple[str, str | None]:
     ("swing jazz, big band horns, 160 bpm", "Jazz", "Swing / Big Band"),  # a kind of the head: said precisely
     ("epic cinematic orchestral piece with choir and drums", "Film Score / Cinematic", "Epic Trailer"),  # adjectives
     ("celtic punk with bagpipes, 170 bpm", "Rock", "Punk Rock"),  # had been two heads: a Celtic jig in 6/8
+    ("orchestral hybrid trailer with braams", "Film Score / Cinematic", "Epic Trailer"),  # had been Romantic
 ])
 def test_the_head_noun_names_the_genre(aurora: Aurora, prompt: str, genre: str, sub_genre: str) -> None:
     assert _style(aurora, prompt) == (genre, sub_genre)
