@@ -8,6 +8,7 @@ import pytest
 
 from aurora import Aurora
 from engine import Engine
+from tests.engine.structure.prompt_render import render_prompt
 
 
 @pytest.fixture(scope="module")
@@ -18,12 +19,7 @@ def engine() -> Engine:
 @pytest.mark.parametrize("prompt", ["dark synthwave with arpeggios, 100 bpm, Am", "80s synth pop, bright",
                                     "uplifting trance 138 bpm with supersaw leads"])
 def test_the_arpeggiator_runs_through_the_piece(aurora: Aurora, engine: Engine, prompt: str) -> None:
-    result = aurora.process(prompt=prompt, duration_s=30, seed=0)
-    plan = result.plan.structural_plan
-    score = engine.render(plan=plan.model_dump(by_alias=True),
-                          parameters=result.parse.parsed_parameters.model_dump(by_alias=True),
-                          control_embedding=list(result.parse.control_encoder_params.unified_control_embedding),
-                          duration_s=plan.duration_s, sample_rate=22050, seed=0).score
+    plan, score = render_prompt(aurora, engine, prompt)
     arps = [t for t in score.tracks if t.instrument_id == "arpeggiator"]
     assert arps and arps[0].role == "arp", [(t.role, t.instrument_id) for t in score.tracks]
     bar_s = plan.duration_s / plan.total_bars

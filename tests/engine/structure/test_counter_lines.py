@@ -7,6 +7,7 @@ import pytest
 
 from aurora import Aurora
 from engine import Engine
+from tests.engine.structure.prompt_render import render_prompt
 
 
 @pytest.fixture(scope="module")
@@ -18,11 +19,6 @@ def engine() -> Engine:
                                                  ("a celtic air, gentle", "accordion")])
 def test_the_line_up_s_counter_line_is_heard_in_a_clip(aurora: Aurora, engine: Engine, prompt: str,
                                                       counter: str) -> None:
-    result = aurora.process(prompt=prompt, duration_s=30, seed=0)
-    plan = result.plan.structural_plan
-    score = engine.render(plan=plan.model_dump(by_alias=True),
-                          parameters=result.parse.parsed_parameters.model_dump(by_alias=True),
-                          control_embedding=list(result.parse.control_encoder_params.unified_control_embedding),
-                          duration_s=plan.duration_s, sample_rate=22050, seed=0).score
+    _plan, score = render_prompt(aurora, engine, prompt)
     played = {t.instrument_id: len(t.notes) for t in score.tracks if t.role == "counter"}
     assert played.get(counter, 0) >= 8, played
