@@ -1,7 +1,9 @@
 """Metal styles users name that the knowledge base read as another genre: a progressive metal was Progressive Rock
 (a clean guitar, a Hammond organ, a synth lead, no double kick; "progressive metal" was that genre's alias), a djent
 Afro House or Pop, a prog metal and a power metal the plain Heavy Metal band in four, a metalcore Heavy Metal, a
-symphonic metal Heavy Metal or the Romantic orchestra with no guitar, a nu metal Alternative Rock, a melodeath Pop."""
+symphonic metal Heavy Metal or the Romantic orchestra with no guitar, a nu metal Alternative Rock, a melodeath Pop, a
+stoner rock Psychedelic Rock (a sitar and an organ in the band) and a stoner metal Heavy Metal (146 BPM, a shred
+guitar)."""
 
 from __future__ import annotations
 
@@ -48,6 +50,9 @@ def test_a_metal_style_is_parsed_with_its_own_band(aurora: Aurora, kb: Knowledge
     ("melodeath, 180 bpm", "death_metal"),
     ("melodic death metal with harmonized guitars", "death_metal"),
     ("sludge metal", "doom_metal"),
+    ("stoner doom", "doom_metal"),
+    ("space rock", "psychedelic_rock"),
+    ("psychedelic rock with sitar", "psychedelic_rock"),
     ("heavy metal with double kick", "heavy_metal"),
     ("groove metal", "heavy_metal"),
 ])
@@ -131,3 +136,24 @@ def test_the_other_metal_styles_play_their_grooves(kb: KnowledgeBase, style: str
 def test_a_metalcore_low_level_is_the_breakdowns_half_time_stomp(kb: KnowledgeBase) -> None:
     low = groove_levels(kb, "metalcore")["low"]
     assert hits(low["snare"]) == [8] and len(hits(low["kick"])) >= 5
+
+
+@pytest.mark.parametrize("prompt", ["stoner rock with fuzzy riffs, 90 bpm", "stoner rock",
+                                    "desert rock, heavy and hazy"])
+def test_a_stoner_rock_is_fuzz_at_a_slow_swagger(aurora: Aurora, kb: KnowledgeBase, prompt: str) -> None:
+    assert_own_band(aurora, kb, prompt, "Rock", "stoner_rock")
+    p = aurora.parse(prompt=prompt).parsed_parameters
+    assert p.tempo.bpm <= 110
+    assert "Sitar" not in {i.name for i in p.instrumentation}
+
+
+def test_a_stoner_metal_is_stoner_rock(aurora: Aurora) -> None:
+    p = aurora.parse(prompt="desert stoner metal, fuzz guitar and bass").parsed_parameters
+    assert p.sub_genre.value == "Stoner Rock" and p.tempo.bpm <= 110
+
+
+def test_stoner_rock_riffs_on_the_blues_scale(kb: KnowledgeBase) -> None:
+    assert_own_groove(kb, "stoner_rock", "4/4", "stoner_rock")
+    riffs = pick_riffs(kb.riffs, kb.genre_lineage("stoner_rock"), Meter.parse("4/4"))
+    assert riffs is not None and riffs.genres == ["stoner_rock"]
+    assert any("t" in cell for cell in riffs.cells)  # the blue note
