@@ -4,12 +4,16 @@ and Bass with a reese bass; a second line as Amapiano; a christmas jingle as Afr
 from __future__ import annotations
 
 from collections import Counter
+from itertools import pairwise
 
 import pytest
 
 from aurora import Aurora
 from engine import Engine
 from engine.score import Score
+from engine.structure.meter import Meter
+from engine.structure.riffs import at_level, parse_cell, pick_riffs
+from knowledge_base import KnowledgeBase
 
 KICK, SNARE, HAT_CLOSED, HAT_OPEN, TOM_LOW = 36, 38, 42, 46, 45
 
@@ -119,3 +123,56 @@ def test_a_rebetiko_is_a_bouzouki_and_a_guitar_in_nine(aurora: Aurora, engine: E
     parts = {t.role: t.instrument_id for t in score.tracks if t.notes}
     assert parts.get("lead") == "bouzouki" and parts.get("harmony") == "classical_guitar"
     assert "drums" not in parts and "mandolin" not in parts.values()
+
+
+def _kick_steps(score: Score) -> list[int]:
+    return sorted({round(n.start_s / score.step_s) for t in score.tracks if t.role == "drums" for n in t.notes
+                   if n.pitch == KICK})
+
+
+def test_a_progressive_metal_in_seven_riffs_over_a_double_kick(aurora: Aurora, engine: Engine,
+                                                               kb: KnowledgeBase) -> None:
+    """A progressive metal had been Progressive Rock: a clean electric guitar, a Hammond organ and a synth lead, no
+    distorted guitar, no double kick, and no riff in 7/8 (heavy metal's cells are bars of four). Its bars are
+    fourteen sixteenths (2+2+3 eighths), the distorted guitar plays the genre's 7/8 riff on them, every bar from the
+    root with chugs on the sixteenths between the eighths, and the kick hits in pairs a sixteenth apart."""
+    score = _score(aurora, engine, "progressive metal in 7/8, heavy riffs")
+    assert score.genre_id == "progressive_metal" and score.time_signature == "7/8"
+    assert round(score.bar_s / score.step_s) == 14
+    parts = {t.role: t for t in score.tracks if t.notes}
+    assert parts["harmony"].instrument_id == "distorted_guitar"
+    assert not {t.instrument_id for t in parts.values()} & {"electric_guitar", "clean_electric_guitar",
+                                                            "hammond_organ"}
+    kicks = _kick_steps(score)
+    assert sum(b - a == 1 for a, b in pairwise(kicks)) >= 8  # two pedals
+    riffs = pick_riffs(kb.riffs, kb.genre_lineage("progressive_metal"), Meter.parse("7/8"))
+    assert riffs is not None
+    written = {tuple(h.step for h in at_level(parse_cell(cell, bar=bar, steps=14), level, steps=14, beat_steps=4))
+               for cell in riffs.cells for bar in (0, 1) for level in ("low", "mid", "high")}
+    bars: dict[int, set[int]] = {}
+    for n in parts["harmony"].notes:
+        bar, step = divmod(round(n.start_s / score.step_s), 14)
+        bars.setdefault(bar, set()).add(step)
+    played = [tuple(sorted(steps)) for steps in bars.values() if len(steps) > 2]  # the closing chord aside
+    assert len(played) >= 4 and all(p in written for p in played), played
+    assert any(step % 2 for p in played for step in p)
+
+
+def test_a_power_metal_gallops_fast_under_a_distorted_guitar(aurora: Aurora, engine: Engine) -> None:
+    """A power metal had been the plain Heavy Metal band at 150 BPM."""
+    score = _score(aurora, engine, "power metal")
+    assert score.genre_id == "power_metal" and score.tempo_bpm >= 160
+    parts = {t.role: t.instrument_id for t in score.tracks if t.notes}
+    assert parts.get("harmony") == "distorted_guitar" and "keyboard" in parts.values()
+    kicks = _kick_steps(score)
+    assert sum(b - a == 1 for a, b in pairwise(kicks)) >= 16
+
+
+def test_a_symphonic_metal_is_a_metal_band_under_an_orchestra(aurora: Aurora, engine: Engine) -> None:
+    """A symphonic metal had been the plain Heavy Metal band (no orchestra) or, with an orchestra and a choir named,
+    the Romantic orchestra with no guitar and no drum kit."""
+    score = _score(aurora, engine, "symphonic metal")
+    assert score.genre_id == "symphonic_metal"
+    played = {t.instrument_id for t in score.tracks if t.notes}
+    assert {"distorted_guitar", "drum_kit", "bass_guitar"} <= played
+    assert played & {"string_section", "orchestra"}
