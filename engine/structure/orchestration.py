@@ -31,7 +31,7 @@ from engine.score import TrackRole
 from knowledge_base import KnowledgeBase
 from knowledge_base.instrument_kinds import kind_in_lineup
 from knowledge_base.layout import DecodedControls
-from knowledge_base.schema import Ensemble, Genre, Instrument
+from knowledge_base.schema import Ensemble, Genre, Instrument, normalise_name
 
 PITCHED_ROLES: tuple[TrackRole, ...] = ("bass", "harmony", "pad", "lead", "counter", "arp")
 _ROLE_MAP: dict[str, TrackRole] = {
@@ -166,6 +166,19 @@ def _lineup_players_first(stated: list[str], stated_roles: dict[str, str], genre
         return _ROLE_MAP.get(stated_roles.get(inst_id) or (inst.roles[0] if inst is not None else ""))
 
     return sorted(stated, key=lambda i: not (i in lineup and lineup[i] == asked(i)))
+
+
+def _own_part(inst: Instrument, asked: str, lineup_roles: dict[str, str], compers: set[str]) -> str:
+    """The part a stated player takes: the one asked for, except in a genre that riffs, a player named with no part
+    of its own (asked its first role, comping) whose genre gives it another part beside the riff guitar
+    (``compers``): "power metal with keyboards" had the keyboard take the riff's part and the distorted guitar
+    left 52 pad notes, "symphonic metal with choir and orchestra" no guitar at all. Elsewhere a named player's
+    first part stands (a classical piano piece's piano comps and sings; a jazz guitar comps)."""
+    own = lineup_roles.get(inst.id)
+    if asked == inst.roles[0] and asked in ("harmony", "rhythm") and own not in (None, "harmony", "rhythm") \
+            and compers - {inst.id}:
+        return own or asked
+    return asked
 
 
 def _heard_as(inst: Instrument) -> list[str]:
@@ -348,10 +361,16 @@ def orchestrate(*, controls: DecodedControls, params: ParametersIn, genres: list
                                    ensemble_roles, excluded, kb)
     ordered_lineup = list(dict.fromkeys(gi.instrument for g in genres for gi in g.instruments))
     stated_roles: dict[str, str] = {}
+    lineup_roles: dict[str, str] = {gi.instrument: gi.role for g in reversed(genres) for gi in g.instruments}
+    # a genre that riffs keeps its riff guitar on the comping part (riffs in grooves.yaml)
+    riffing = {normalise_name(g) for r in kb.riffs for g in r.genres} & {
+        normalise_name(g.id) for g in (kb.genre_lineage(genres[0].id) if genres else [])}  # a parent's riffs too
+    compers = {i for i, r in lineup_roles.items() if r in ("harmony", "rhythm")} if riffing else set()
     for item in params.instrumentation:
         found = kb.find_instrument(item.name)
         if found is not None and item.role:
-            stated_roles.setdefault(_kind_in_lineup(kb, item.name, found, ordered_lineup).id, item.role)
+            found = _kind_in_lineup(kb, item.name, found, ordered_lineup)
+            stated_roles.setdefault(found.id, _own_part(found, item.role, lineup_roles, compers))
     stated, inferred = stated_and_inferred(controls, params, kb, excluded, ordered_lineup)
     lineup = set(ordered_lineup)
     inferred = [i for i in inferred if i in lineup and (inst := kb.find_instrument(i)) is not None

@@ -284,3 +284,4 @@ def test_the_line_up_s_comping_player_comps_when_two_are_asked_to(kb: KnowledgeB
     score = composed(kb, genre, items)
     parts = {t.role: t.instrument_id for t in score.tracks}
     assert parts.get("harmony") == comping and parts.get("lead") != not_lead, parts
+
