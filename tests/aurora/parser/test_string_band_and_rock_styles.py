@@ -97,3 +97,10 @@ def test_new_genres_keep_the_embedding_slots(kb: KnowledgeBase) -> None:
 def test_the_styles_artists_name_them(aurora: Aurora, prompt: str, style: str) -> None:
     """Django Reinhardt and Parov Stelar were unknown names."""
     assert aurora.parse(prompt=prompt).parsed_parameters.sub_genre.value == style
+
+
+def test_stomps_and_claps_alone_name_no_shanty(aurora: Aurora) -> None:
+    """Guard: the shanty's line-up lists the stomp alone, so a folk song's stomps and claps keep it folk."""
+    p = aurora.parse(prompt="indie folk, foot stomping, hand claps").parsed_parameters
+    assert p.genre.value == "Folk" and p.sub_genre.value != "Sea Shanty"
+    assert {"Foot Stomps", "Hand Clap"} <= {i.name for i in p.instrumentation if i.source == "stated"}
