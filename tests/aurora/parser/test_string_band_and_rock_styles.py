@@ -104,3 +104,10 @@ def test_stomps_and_claps_alone_name_no_shanty(aurora: Aurora) -> None:
     p = aurora.parse(prompt="indie folk, foot stomping, hand claps").parsed_parameters
     assert p.genre.value == "Folk" and p.sub_genre.value != "Sea Shanty"
     assert {"Foot Stomps", "Hand Clap"} <= {i.name for i in p.instrumentation if i.source == "stated"}
+
+
+def test_a_hot_club_banger_is_no_gypsy_jazz(aurora: Aurora) -> None:
+    """Guard: a hot club alone is a night club ("hot club banger, 128 bpm" had been a gypsy jazz string band on this
+    branch); a hot club's jazz or swing is the Quintette du Hot Club de France's."""
+    assert aurora.parse(prompt="hot club banger, 128 bpm").parsed_parameters.sub_genre.value != "Gypsy Jazz"
+    assert aurora.parse(prompt="hot club quintet, fast").parsed_parameters.sub_genre.value == "Gypsy Jazz"
