@@ -176,3 +176,33 @@ def test_a_symphonic_metal_is_a_metal_band_under_an_orchestra(aurora: Aurora, en
     played = {t.instrument_id for t in score.tracks if t.notes}
     assert {"distorted_guitar", "drum_kit", "bass_guitar"} <= played
     assert played & {"string_section", "orchestra"}
+
+
+def test_a_gypsy_jazz_is_a_string_band_over_la_pompe(aurora: Aurora, engine: Engine) -> None:
+    """A gypsy jazz had been a big band (a drum kit, a piano, a trumpet and a trombone): a steel-string guitar leads
+    over the rhythm guitar's la pompe (a strum on every beat, the chops on two and four the loud, short ones), a
+    double bass and a violin, and no drums."""
+    score = _score(aurora, engine, "gypsy jazz in A minor, 180 bpm")
+    assert score.genre_id == "gypsy_jazz"
+    parts = {t.role: t for t in score.tracks if t.notes}
+    assert "drums" not in parts and parts["bass"].instrument_id == "double_bass"
+    assert parts["lead"].instrument_id in ("acoustic_guitar", "violin")
+    pompe = parts["harmony"]
+    assert pompe.instrument_id == "strummed_guitar"
+    beat_s = 60 / 180
+    on_beat = [n for n in pompe.notes if abs(n.start_s / beat_s - round(n.start_s / beat_s)) < 0.2]
+    chops = [n for n in on_beat if round(n.start_s / beat_s) % 2 == 1]
+    basses = [n for n in on_beat if round(n.start_s / beat_s) % 2 == 0]
+    assert chops and basses
+    assert sum(n.velocity for n in chops) / len(chops) > sum(n.velocity for n in basses) / len(basses)
+    assert max(n.duration_s for n in chops) < min(n.duration_s for n in basses)
+
+
+def test_a_sea_shanty_stamps_and_claps(aurora: Aurora, engine: Engine) -> None:
+    """A sea shanty had been a Celtic jig (a frame drum, six-eight) and 'foot stomps' no instrument: the stomps are a
+    low drum on one and three, the claps on two and four, a squeezebox's chords, no kit."""
+    score = _score(aurora, engine, "sea shanty with foot stomps and claps")
+    assert score.genre_id == "sea_shanty" and score.time_signature == "4/4"
+    parts = {t.instrument_id: t for t in score.tracks if t.notes}
+    assert {"stomp", "clap", "accordion"} <= set(parts) and "drum_kit" not in parts
+    assert {n.pitch for n in parts["stomp"].notes} == {TOM_LOW}
