@@ -2,8 +2,8 @@
 and the suggester measured on partial prompts cut from them. Run through `python -m bench.parser_eval`.
 
 Data (JSON lines; labels are the values the prompt *states*, nothing inferred):
-  bench/data/user_prompts.jsonl        the set the parser is developed against (290 prompts)
-  bench/data/user_prompts_unseen.jsonl prompts of the same kinds, kept apart to check the figures (180)
+  bench/data/user_prompts.jsonl        the set the parser is developed against (302 prompts)
+  bench/data/user_prompts_unseen.jsonl prompts of the same kinds, kept apart to check the figures (192)
 Each row: prompt, classes (tag list, lowercase, dj, typo, key, bare_note, feel, duration, negation, ...),
 and any of bpm, key ("E minor"; a tonic alone, "Bb", when the mode is not stated), meter, inst (instruments
 named, KB names; "A|B" accepts either), excl (instruments ruled out), dur (seconds), genre (KB genre or

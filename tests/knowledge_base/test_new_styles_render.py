@@ -206,3 +206,30 @@ def test_a_sea_shanty_stamps_and_claps(aurora: Aurora, engine: Engine) -> None:
     parts = {t.instrument_id: t for t in score.tracks if t.notes}
     assert {"stomp", "clap", "accordion"} <= set(parts) and "drum_kit" not in parts
     assert {n.pitch for n in parts["stomp"].notes} == {TOM_LOW}
+
+
+def test_medieval_tavern_music_is_a_lute_and_a_recorder_over_a_tabor(aurora: Aurora, engine: Engine) -> None:
+    """Medieval tavern music had been Baroque (a harpsichord continuo, a cello, an oboe; the lute a steel-string
+    guitar's generic pluck): the lute strums, the recorder leads, the tabor keeps the step and the hurdy-gurdy holds
+    the drone under them, no drum kit, in D dorian."""
+    score = _score(aurora, engine, "medieval tavern music with lute and recorder")
+    assert score.genre_id == "medieval" and score.key_mode == "dorian"
+    parts = {t.instrument_id: t for t in score.tracks if t.notes}
+    assert parts["recorder"].role == "lead" and parts["lute"].role == "harmony"
+    assert parts["hurdy_gurdy"].role == "bass" and "tabor" in parts
+    assert not {t.role for t in score.tracks} & {"drums"}
+    assert not set(parts) & {"drum_kit", "harpsichord", "cello", "oboe", "string_instrument"}
+
+
+def test_tropical_house_is_a_marimba_over_a_soft_four_on_the_floor(aurora: Aurora, engine: Engine) -> None:
+    """A tropical house track had been House at 128 with piano stabs: it sits at 100-115, a plucky marimba leads over
+    a kick on every beat, no house piano."""
+    score = _score(aurora, engine, "tropical house summer track")
+    assert score.genre_id == "tropical_house" and 100 <= score.tempo_bpm <= 115
+    parts = {t.role: t.instrument_id for t in score.tracks if t.notes}
+    assert parts.get("lead") in {"marimba", "steelpan", "pan_flute", "pluck_synth"}
+    assert "piano" not in parts.values()
+    bar_steps = round(score.bar_s / score.step_s)
+    kicks = {round(n.start_s / score.step_s) % bar_steps for t in score.tracks if t.role == "drums"
+             for n in t.notes if n.pitch == KICK}
+    assert kicks == {0, 4, 8, 12}
