@@ -36,7 +36,7 @@ from engine.structure.harmony import (
     power_chord,
     voice_lead,
 )
-from engine.structure.melody import SINGING_FAMILIES, TESSITURA, MelodyWriter, counter_line
+from engine.structure.melody import SINGING_FAMILIES, TESSITURA, MelodyWriter, counter_line, counter_split
 from engine.structure.meter import Meter
 from engine.structure.modulation import home_chords, key_spans, move_sections, section_step
 from engine.structure.orchestration import orchestrate
@@ -198,25 +198,29 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
     verse_level = max((energy_level(s.energy_level, global_energy)[1] for s, _ in sections
                        if section_kind(s.name) == "verse"), key=LEVELS.index, default=None)
     # the fullest level the piece reaches: a counter line plays there (a 30 s mariachi, one mid-level verse, had
-    # no violins: the counter played only at the high level, which the clip never reached)
+    # no violins: the counter played only at the high level, which the clip never reached); a piece whose every main
+    # section is quiet still has its genre's beat in them (a calm lo-fi beat at energy 0.23 had no snare at all: the
+    # low drum level is a stripped intro's): the drummer plays the mid groove, softly (velocity follows the energy)
     top_level = max((chorus_level(energy_level(s.energy_level, global_energy)[1], section_kind(s.name), verse_level)
                      for s, _ in sections if normalise_name(s.name).split(" ")[0] not in _EDGE_SECTIONS),
                     key=LEVELS.index, default="high")
+    quiet_piece = top_level == "low"
     previous_level, previous_take = "", ""
     for idx, (section, count) in enumerate(sections):
         span = score.sections[idx]
         e, level = energy_level(section.energy_level, global_energy)
         level = chorus_level(level, section_kind(section.name), verse_level)
+        edge = normalise_name(section.name).split(" ")[0] in _EDGE_SECTIONS
+        drum_level = "mid" if quiet_piece and not edge else level
         # the drummer's take on the level's groove; a later main section at a level already played (verse 2, a loop
         # B's switch-up, chorus 3) gets a take of its own (a song's second verse is not a copy of its first); the
         # genre's kick and backbeat stay in every take
-        edge = normalise_name(section.name).split(" ")[0] in _EDGE_SECTIONS
-        take_key = "take:" + level + (":" + section.name if level in main_levels else "")
+        take_key = "take:" + drum_level + (":" + section.name if drum_level in main_levels else "")
         if normalise_name(section.name) == "ending" and idx and level == previous_level:
             take_key = previous_take  # a tag ending is the last section's groove going on to the final chord
         previous_level, previous_take = level, take_key
-        main_levels |= set() if edge else {level}
-        patterns = drum_parts.take_patterns(drum_parts.level_patterns(groove, meter, level), meter,
+        main_levels |= set() if edge else {drum_level}
+        patterns = drum_parts.take_patterns(drum_parts.level_patterns(groove, meter, drum_level), meter,
                                             rng_for(seed, take_key))
         quiet = normalise_name(section.name).split(" ")[0] in _QUIET_SECTIONS and len(sections) > 2
         kind = section_kind(section.name)
@@ -342,11 +346,12 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
                 if "lead" in rolls else line
         if "counter" in by_role and _plays("counter", level, quiet, by_role, orchestra.stated_roles, lift=lift,
                                            kind=kind, top=top_level):
-            halves = [next((c for c in reversed(bar_spans[span.start_bar + b]) if c.start_s <= starts[b] + bar_s / 2
+            split = counter_split(meter.steps_per_bar, meter.strong_steps)
+            halves = [next((c for c in reversed(bar_spans[span.start_bar + b]) if c.start_s <= starts[b] + bar_s * split
                             + 1e-6), chords[b]) for b in range(count)]
             notes, counter_prev = counter_line(chords=chords, bar_starts_s=starts, bar_s=bar_s, low=55, high=74,
                                                velocity=0.55 + 0.2 * e, previous=counter_prev,
-                                               rng=rngs["counter"], halves=halves)
+                                               rng=rngs["counter"], halves=halves, split=split)
             by_role["counter"].notes += rolled(notes, score.chords, step_s=step_s, bar_s=bar_s, low=55, high=74,
                                                tonic_pc=tonic_pc, rng=roll_rng, beat_steps=meter.beat_steps) \
                 if "counter" in rolls else notes

@@ -300,9 +300,11 @@ class MelodyWriter:
 
 def counter_line(*, chords: list[ChordSpan], bar_starts_s: list[float], bar_s: float, low: int, high: int,
                  velocity: float, previous: int, rng: np.random.Generator,
-                 halves: list[ChordSpan] | None = None) -> tuple[list[Note], int]:
-    """Guide tones: the third or seventh of each chord in half notes, moving by the smallest step
-    (``halves``: the chord sounding at each bar's second half, where the harmony changes within the bar)."""
+                 halves: list[ChordSpan] | None = None, split: float = 0.5) -> tuple[list[Note], int]:
+    """Guide tones: the third or seventh of each chord, two a bar, moving by the smallest step (``halves``: the
+    chord sounding at each bar's second part, where the harmony changes within the bar). ``split``: where in the bar
+    the second one starts, on the meter's accent (counter_split): at half a bar a 3/4 or 7/8 counter line had
+    struck between the beats, against the band's pulse."""
     notes: list[Note] = []
     pitch = previous
     for b, (first, start) in enumerate(zip(chords, bar_starts_s, strict=True)):
@@ -314,5 +316,13 @@ def counter_line(*, chords: list[ChordSpan], bar_starts_s: list[float], bar_s: f
             nxt = min(tones, key=lambda p: (abs(p - pitch) if p != pitch or half == 0 else 99, p))
             pitch = nxt
             vel = int(np.clip(round(velocity * 127 * (1.0 if half == 0 else 0.85) + rng.normal(0, 3)), 1, 127))
-            notes.append(Note(start + half * bar_s / 2, bar_s / 2 * 0.96, pitch, vel))
+            length = split if half == 0 else 1.0 - split
+            notes.append(Note(start + half * bar_s * split, bar_s * length * 0.96, pitch, vel))
     return notes, pitch
+
+
+def counter_split(steps_per_bar: int, strong_steps: list[int]) -> float:
+    """Where a two-note counter line's second note falls, as a share of the bar: the accent nearest the bar's
+    middle (4/4 and 6/8: half way; 3/4: beat three; 7/8 as 2+2+3: the start of the three)."""
+    later = [s for s in strong_steps if s > 0] or [steps_per_bar // 2]
+    return min(later, key=lambda s: (abs(s - steps_per_bar / 2), -s)) / steps_per_bar

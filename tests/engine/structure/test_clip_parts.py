@@ -35,3 +35,24 @@ def test_in_a_genre_that_riffs_the_riff_guitar_keeps_its_part(aurora: Aurora, en
     _plan, score = render_prompt(aurora, engine, prompt)
     parts = {t.role: t.instrument_id for t in score.tracks}
     assert parts.get("harmony") == "distorted_guitar" and parts.get(its_part) == named, parts
+
+
+def test_a_calm_piece_keeps_its_genre_s_backbeat(aurora: Aurora, engine: Engine) -> None:
+    """A calm lo-fi beat (energy 0.23, every main section at the low level) had no snare at all: the low level is a
+    stripped intro's. The main sections of a piece that is quiet throughout play the genre's groove, softly."""
+    plan, score = render_prompt(aurora, engine, "lofi hip hop beat, dusty keys, vinyl crackle, 80 bpm")
+    drums = next(t for t in score.tracks if t.role == "drums")
+    snares = [n for n in drums.notes if n.pitch in (37, 38, 39, 40)]
+    loop = next(s for s in plan.sections if s.name.startswith("loop"))
+    in_loop = [n for n in snares if loop.start_s <= n.start_s < loop.start_s + loop.duration_s]
+    assert len(in_loop) >= loop.bars, (len(in_loop), loop.bars)
+
+
+@pytest.mark.parametrize(("meter", "accent"), [("3/4", 2 / 3), ("7/8", 4 / 7), ("6/8", 0.5), ("4/4", 0.5)])
+def test_a_counter_line_moves_on_the_meter_s_accents(meter: str, accent: float) -> None:
+    """At half a bar a 3/4 or 7/8 counter line had struck between the beats, against the band's pulse."""
+    from engine.structure.melody import counter_split
+    from engine.structure.meter import Meter
+
+    parsed = Meter.parse(meter)
+    assert counter_split(parsed.steps_per_bar, parsed.strong_steps) == pytest.approx(accent)
