@@ -77,6 +77,9 @@ def percussion_grids(players: list[tuple[Track, tuple[str, ...]]], *, levels: Ma
         if track.featured and not any(g.strip(".") for g in grids.values()):
             grids = {v: "" if src is None else written_line(levels, src, meter, level, borrow=True) or ""
                      for v, src in sources.items()}
+        if track.featured:  # a line of ghost notes is a kit's shading; a stated player's only line is heard (a
+            grids = {v: g.replace("o", "x") if "x" not in g.lower() else g  # house track's stated shaker had
+                     for v, g in grids.items()}  # played the groove's ghosts at -23 dB under the mix)
         lead_in = {v for v in voices if v in tail}
         grids.update({v: (grids[v] or "." * start)[:start] + tail[v][start:] for v in lead_in})
         bar = {v: g for v, g in grids.items() if g.strip(".")}

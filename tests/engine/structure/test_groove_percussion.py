@@ -182,5 +182,20 @@ def test_a_stated_part_borrows_the_louder_line_whole_at_a_moderate_level(kb: Kno
     meter = Meter.parse("4/4")
     (_, mid, _), = percussion_grids([(shaker, ("shaker",))], levels=house.levels, meter=meter, level="mid")
     (_, low, _), = percussion_grids([(shaker, ("shaker",))], levels=house.levels, meter=meter, level="low")
-    assert mid["shaker"] == house.levels["high"]["shaker"]
+    assert mid["shaker"] == house.levels["high"]["shaker"].replace("o", "x")  # its ghosts heard (stated)
     assert {i for i, c in enumerate(low["shaker"]) if c != "."} == set(meter.strong_steps)
+
+
+def test_a_stated_player_s_ghost_line_is_heard(kb: KnowledgeBase) -> None:
+    """A house groove writes its shaker as ghost notes under the kit ("o.o.o.o."); a stated shaker playing only that
+    line sat at -23 dB under the mix (the bench's 'stated instrument heard' criterion failed). A stated player's
+    line of ghosts plays as plain hits; a guessed one keeps the groove's shading."""
+    from engine.structure.parts import percussion_grids
+    groove = next(g for g in kb.grooves if g.id == "house")
+    meter = Meter.parse("4/4")
+    stated = Track("percussion", "percussion", "shaker", "percussion", 0, True, featured=True)
+    guessed = Track("percussion_shaker", "percussion", "shaker", "percussion", 0, True, featured=False)
+    ((_, heard, _),) = percussion_grids([(stated, ("shaker",))], levels=groove.levels, meter=meter, level="high")
+    ((_, shaded, _),) = percussion_grids([(guessed, ("shaker",))], levels=groove.levels, meter=meter, level="high")
+    assert heard["shaker"] == groove.levels["high"]["shaker"].replace("o", "x")
+    assert shaded["shaker"] == groove.levels["high"]["shaker"]
