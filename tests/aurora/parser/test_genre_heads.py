@@ -28,6 +28,8 @@ def _style(aurora: Aurora, prompt: str) -> tuple[str, str | None]:
     ("epic cinematic orchestral piece with choir and drums", "Film Score / Cinematic", "Epic Trailer"),  # adjectives
     ("celtic punk with bagpipes, 170 bpm", "Rock", "Punk Rock"),  # had been two heads: a Celtic jig in 6/8
     ("orchestral hybrid trailer with braams", "Film Score / Cinematic", "Epic Trailer"),  # had been Romantic
+    ("j-rock anime opening with distorted guitars", "Rock", "J-rock"),  # an anime opening is a use: was J-pop
+    ("upbeat anime opening", "Pop", "J-pop"),  # alone, the use names the style it is usually played in
 ])
 def test_the_head_noun_names_the_genre(aurora: Aurora, prompt: str, genre: str, sub_genre: str) -> None:
     assert _style(aurora, prompt) == (genre, sub_genre)
