@@ -12,8 +12,19 @@ from __future__ import annotations
 import itertools
 import math
 import random
-from typing import NamedTuple
 
+from aurora.bar_grid import (
+    EDGE_UNIT_BARS,
+    MAIN_UNIT_BARS,
+    SONG_GRID,
+    PhraseGrid,
+    allocate_bars,
+    form_bars,
+    grid_units,
+    music_bars,
+    seconds_per_bar,
+    whole_form_s,
+)
 from aurora.contracts import ChordProgression, PlanParameters, Section, StructuralPlan, Transition
 from aurora.exceptions import PlanError
 from aurora.harmony_plan import (
@@ -28,11 +39,9 @@ from aurora.harmony_plan import (
     progression_is_minor,
     section_chords,
     section_role,
-    slot_loop,
     with_home_chord,
 )
 from knowledge_base import KnowledgeBase
-from knowledge_base.limits import ring_out_s
 from knowledge_base.schema import Genre, Structure, StructureSection
 from knowledge_base.theory import (
     Key,
@@ -53,37 +62,10 @@ TAG_NAME = "ending"
 TAG_DESCRIPTION = "Tag ending: the last cadence and the final chord"
 MODAL_FIT = 1.0  # a modal key's bridge borrows only the genre's progressions wholly inside the mode
 SHORT_FORM_S = 45.0  # clips shorter than this play the structure's short form
-MAIN_UNIT_BARS, EDGE_UNIT_BARS = 4, 2  # phrase units: sections on the 4-bar grid, intros and outros on 2
-LONGEST_PHRASE_BARS = 8  # a progression longer than this is a form played whole (a 12-bar blues), not a phrase
 # a clip that holds at least this share of a form longer than a phrase (a 12-bar blues chorus) plays it whole, a
 # little longer than asked: a 30 s blues at 96 BPM had played a 10-bar chorus with its IV and turnaround cut
 WHOLE_FORM_SHARE = 0.75
 CYCLE_RISE = 0.15  # energy the last round of a repeated core adds over the first
-
-
-class PhraseGrid(NamedTuple):
-    """The bars sections are counted in: main sections in ``main`` (a phrase, or a whole 12-bar form), intros and
-    outros in ``edge``."""
-
-    main: int = MAIN_UNIT_BARS
-    edge: int = EDGE_UNIT_BARS
-
-    @property
-    def whole_form(self) -> bool:
-        """Main sections are whole forms (a 12-bar chorus), not phrases."""
-        return self.main > LONGEST_PHRASE_BARS
-
-
-SONG_GRID = PhraseGrid()
-
-
-def seconds_per_bar(tempo_bpm: float, time_signature: str) -> float:
-    """Bar length under the engine's convention: the tempo counts quarter notes, except in compound
-    meters (6/8, 9/8, 12/8) where it counts the dotted quarter, the felt pulse."""
-    top, bottom = (int(p) for p in time_signature.split("/"))
-    sixteenths = top * 16 / bottom
-    compound = bottom == 8 and top % 3 == 0 and top >= 6
-    return sixteenths * 60.0 / tempo_bpm / (6 if compound else 4)
 
 
 class StructuralPlanner:
@@ -121,7 +103,7 @@ class StructuralPlanner:
         if len(mains) == 1 and len(structure.sections) > 1:  # a clip of one section has no arc to climb: a 30 s
             # Gregorian chant asked at energy 0.2 was the form's climax at 0.72; it plays at the piece's own level
             template = [s.model_copy(update={"energy": 0.5}) if s is mains[0] else s for s in template]
-        bars = _allocate_bars([s.ratio for s in template], total_bars, [s.name for s in template], grid, tag=True)
+        bars = allocate_bars([s.ratio for s in template], total_bars, [s.name for s in template], grid, tag=True)
         if len(bars) > len(template):  # the odd bars off the phrase grid: a tag ending, not a 5-bar intro or verse
             template = [*template, StructureSection(name=TAG_NAME, ratio=bars[-1] / total_bars,
                                                     energy=template[-1].energy, description=TAG_DESCRIPTION)]
@@ -220,9 +202,9 @@ class StructuralPlanner:
                 edges = [s for s in sections[:1] if is_edge(s.name)]
                 room = total_bars - main_bars * len(short)
                 sections = (edges if room >= grid.edge else []) + short
-        if total_bars < _units(sections, grid):
+        if total_bars < grid_units(sections, grid):
             keep = list(sections)
-            while len(keep) > 1 and total_bars < _units(keep, grid):
+            while len(keep) > 1 and total_bars < grid_units(keep, grid):
                 edges = [s for s in keep if is_edge(s.name) and not (keep_intro and s is keep[0])]  # the opening
                 mains = [s for s in keep if not is_edge(s.name)]                                      # player's
                 if grid.whole_form and len(mains) > 1:
@@ -239,7 +221,7 @@ class StructuralPlanner:
         core = sections[len(head):len(sections) - len(tail)]
         core_bars = total_bars * sum(s.ratio for s in core) / sum(s.ratio for s in sections)
         cycles = math.ceil(core_bars / len(core) / max(structure.max_section_bars, main_bars))
-        while cycles > 1 and _units(head + core * cycles + tail, grid) > total_bars:
+        while cycles > 1 and grid_units(head + core * cycles + tail, grid) > total_bars:
             cycles -= 1  # every repeat still a whole phrase or form (a 12-bar chorus is never cut to 8)
         if cycles <= 1:
             return sections
@@ -348,105 +330,6 @@ def modulate_sections(sections: list[Section], key: Key, params: PlanParameters,
 def _renormalised(sections: list[StructureSection]) -> list[StructureSection]:
     total = sum(s.ratio for s in sections)
     return [s.model_copy(update={"ratio": s.ratio / total}) for s in sections]
-
-
-def whole_form_s(form_bars: int, bar_s: float) -> float:
-    """The duration whose music bars (``music_bars``) are exactly ``form_bars``: the form and its ring-out."""
-    duration_s = form_bars * bar_s
-    for _ in range(8):  # the ring-out is a share of the duration: settle the fixed point
-        duration_s = form_bars * bar_s + ring_out_s(duration_s)
-    return round(duration_s + 0.01, 2)
-
-
-def music_bars(duration_s: float, bar_s: float) -> int:
-    """Whole bars before the ring-out (``knowledge_base.limits.ring_out_s``), as the composer counts them."""
-    return max(1, math.floor((duration_s - ring_out_s(duration_s)) / bar_s + 1e-6))
-
-
-def form_bars(chords: list[str], per_bar: int) -> int:
-    """The bars of a main section's unit: a 4-bar phrase, or the whole form of a progression longer than a phrase
-    (a 12-bar blues is played in whole choruses: cut into 4-bar sections it played its first four bars, I IV I I,
-    over and over and never reached the IV of bar 5 or the V of bar 9)."""
-    form = len(phrase_loop(slot_loop(chords, per_bar), per_bar)) // max(per_bar, 1)
-    return form if form > LONGEST_PHRASE_BARS else MAIN_UNIT_BARS
-
-
-def _units(sections: list[StructureSection], grid: PhraseGrid) -> int:
-    return sum(grid.edge if is_edge(s.name) else grid.main for s in sections)
-
-
-def _allocate_bars(ratios: list[float], total_bars: int, names: list[str] | None = None,
-                   grid: PhraseGrid = SONG_GRID, *, tag: bool = False) -> list[int]:
-    """Whole bars per section, proportional to the ratios: with names, sections in the grid's phrases (4 bars, 8
-    in club forms, or whole forms of a 12-bar blues; intros and outros in half a phrase or 2 bars) and the odd
-    bars left over given to an outro or ending; without one, with ``tag`` they are one more entry (the planner's
-    tag ending), else they go to an intro or the last section; without names (or when the phrases do not fit),
-    4-, 2- or 1-bar units."""
-    n = len(ratios)
-    if names is not None and len(names) == n:
-        phrase_units = [grid.edge if is_edge(x) else grid.main for x in names]
-        if sum(phrase_units) <= total_bars:
-            return _phrase_bars(ratios, total_bars, phrase_units, grid, tag=tag and not is_edge(names[-1]))
-    quantum = 4 if total_bars >= 6 * n else 2 if total_bars >= 3 * n else 1
-    units = total_bars // quantum
-    if units < n:
-        quantum, units = 1, total_bars
-    raw = [r * units / sum(ratios) for r in ratios]
-    alloc = [max(1, math.floor(x)) for x in raw]
-    while sum(alloc) > units:
-        i = max(range(n), key=lambda j: (alloc[j] - raw[j], alloc[j]))
-        if alloc[i] <= 1:
-            break
-        alloc[i] -= 1
-    order = sorted(range(n), key=lambda j: raw[j] - alloc[j], reverse=True)
-    k = 0
-    while sum(alloc) < units:
-        alloc[order[k % n]] += 1
-        k += 1
-    bars = [a * quantum for a in alloc]
-    bars[-1] += total_bars - sum(bars)
-    if bars[-1] < 1:
-        raise PlanError(f"Cannot fit {n} sections into {total_bars} bars.")
-    return bars
-
-
-def _phrase_bars(ratios: list[float], total_bars: int, units: list[int], grid: PhraseGrid, *,
-                 tag: bool = False) -> list[int]:
-    n = len(ratios)
-    main = grid.main  # a main section's unit: a phrase, or a whole 12-bar form
-    target = [r * total_bars / sum(ratios) for r in ratios]
-    alloc = [max(u, int(t // u) * u) for t, u in zip(target, units, strict=True)]
-    while sum(alloc) > total_bars:
-        i = max((j for j in range(n) if alloc[j] > units[j]), key=lambda j: alloc[j] - target[j])
-        alloc[i] -= units[i]
-    while True:
-        room = total_bars - sum(alloc)
-        grow = [j for j in range(n) if units[j] <= room]
-        if not grow:
-            break
-        i = max(grow, key=lambda j: (target[j] - alloc[j]) / units[j])
-        if target[i] - alloc[i] <= 0 and room < main:
-            break
-        alloc[i] += units[i]
-    rest = total_bars - sum(alloc)
-    edges = [j for j in range(n) if units[j] == grid.edge and grid.edge != main]
-    if len(edges) > 1 and main > MAIN_UNIT_BARS:  # a form's or a long phrase's leftover bars: whole units to the
-        for k in range(rest // grid.edge):        # intro and the ending in turn, the odd bar to the ending
-            alloc[edges[k % len(edges)]] += grid.edge
-        rest %= grid.edge
-        edges = edges[::-1]
-    took = n - 1 if n - 1 in edges or not edges else edges[0]  # an outro closes on them, else the intro takes them
-    alloc[took] += rest
-    mains = [j for j in range(n) if units[j] == main]
-    for e in edges:  # an intro or outro swollen by the odd bars gives a whole phrase to a section instead
-        while mains and alloc[e] - main >= 1 and alloc[e] >= target[e] + grid.edge:
-            alloc[e] -= main
-            alloc[max(mains, key=lambda j: target[j] - alloc[j])] += main
-    odd = alloc[took] % units[took] if alloc[took] > units[took] else 0
-    if tag and odd:  # the section that took the odd bars stays on the grid (a 12-bar chorus whole); they close
-        alloc[took] -= odd  # the piece (a one-bar intro stays: a pickup)
-        return [*alloc, odd]
-    return alloc
 
 
 def _normalise_ratios(sections: list[Section]) -> None:

@@ -5,6 +5,7 @@ The values come from knowledge_base/defaults.yaml, so they can be tuned without 
 
 from __future__ import annotations
 
+from aurora.bar_grid import music_bars, seconds_per_bar
 from aurora.contracts import (
     ChordProgression,
     CleanPrompt,
@@ -31,7 +32,6 @@ from aurora.implementations.base import (
     Resources,
     register,
 )
-from aurora.planner import music_bars, seconds_per_bar
 
 
 class DefaultsImplementation:

@@ -21,6 +21,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel, Field
 from pydantic import ValidationError as PydanticValidationError
 
+from aurora.bar_grid import allocate_bars, music_bars, seconds_per_bar
 from aurora.contracts import (
     Addition,
     ChordProgression,
@@ -38,14 +39,7 @@ from aurora.contracts import (
 )
 from aurora.exceptions import ParseError, ValidationError
 from aurora.implementations.base import ParseOutput, PlanOutput, Resources
-from aurora.planner import (
-    _allocate_bars,
-    _normalise_ratios,
-    _section_chords,
-    modulate_sections,
-    music_bars,
-    seconds_per_bar,
-)
+from aurora.planner import _normalise_ratios, _section_chords, modulate_sections
 from knowledge_base import KnowledgeBase
 from knowledge_base.theory import chord_to_roman, parse_chord, parse_key_label
 
@@ -198,7 +192,7 @@ def layout_plan(resources: Resources, reply: PlanReply, params: PlanParameters) 
     total_bars = music_bars(params.duration_seconds, bar_s)
     if len(reply.sections) > total_bars:
         raise ValueError(f"{len(reply.sections)} sections do not fit into {total_bars} bars")
-    bars = _allocate_bars([s.duration_ratio for s in reply.sections], total_bars, [s.name for s in reply.sections])
+    bars = allocate_bars([s.duration_ratio for s in reply.sections], total_bars, [s.name for s in reply.sections])
     sections: list[Section] = []
     start_bar = 0
     for index, (s, n_bars) in enumerate(zip(reply.sections, bars, strict=True)):

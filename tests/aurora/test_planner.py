@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from aurora import Aurora, PlanParameters
+from aurora.bar_grid import music_bars, seconds_per_bar
 from aurora.harmony_plan import is_edge
-from aurora.planner import music_bars, seconds_per_bar
 from knowledge_base import KnowledgeBase
 from knowledge_base.theory import parse_chord, parse_key_label, scale_pitch_classes
 
