@@ -201,16 +201,18 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
     # no violins: the counter played only at the high level, which the clip never reached); a piece whose every main
     # section is quiet still has its genre's beat in them (a calm lo-fi beat at energy 0.23 had no snare at all: the
     # low drum level is a stripped intro's): the drummer plays the mid groove, softly (velocity follows the energy)
-    top_level = max((chorus_level(energy_level(s.energy_level, global_energy)[1], section_kind(s.name), verse_level)
-                     for s, _ in sections if normalise_name(s.name).split(" ")[0] not in _EDGE_SECTIONS),
-                    key=LEVELS.index, default="high")
+    levels = [chorus_level(energy_level(s.energy_level, global_energy)[1], section_kind(s.name), verse_level)
+              for s, _ in sections]
+    edges = [normalise_name(s.name).split(" ")[0] in _EDGE_SECTIONS for s, _ in sections]
+    top_level = max((lv for lv, edge in zip(levels, edges, strict=True) if not edge), key=LEVELS.index,
+                    default="high")
     quiet_piece = top_level == "low"
+    split = counter_split(meter.steps_per_bar, meter.strong_steps)  # the counter line's second note, on an accent
     previous_level, previous_take = "", ""
     for idx, (section, count) in enumerate(sections):
         span = score.sections[idx]
-        e, level = energy_level(section.energy_level, global_energy)
-        level = chorus_level(level, section_kind(section.name), verse_level)
-        edge = normalise_name(section.name).split(" ")[0] in _EDGE_SECTIONS
+        e = energy_level(section.energy_level, global_energy)[0]
+        level, edge = levels[idx], edges[idx]
         drum_level = "mid" if quiet_piece and not edge else level
         # the drummer's take on the level's groove; a later main section at a level already played (verse 2, a loop
         # B's switch-up, chorus 3) gets a take of its own (a song's second verse is not a copy of its first); the
@@ -346,7 +348,6 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
                 if "lead" in rolls else line
         if "counter" in by_role and _plays("counter", level, quiet, by_role, orchestra.stated_roles, lift=lift,
                                            kind=kind, top=top_level):
-            split = counter_split(meter.steps_per_bar, meter.strong_steps)
             halves = [next((c for c in reversed(bar_spans[span.start_bar + b]) if c.start_s <= starts[b] + bar_s * split
                             + 1e-6), chords[b]) for b in range(count)]
             notes, counter_prev = counter_line(chords=chords, bar_starts_s=starts, bar_s=bar_s, low=55, high=74,

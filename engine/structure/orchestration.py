@@ -150,22 +150,18 @@ def _melody_player(stated: list[str], stated_roles: dict[str, str], kb: Knowledg
     return None
 
 
-def _lineup_players_first(stated: list[str], stated_roles: dict[str, str], genres: list[Genre],
+def _lineup_players_first(stated: list[str], stated_roles: dict[str, str], lineup_roles: dict[str, str],
                           kb: KnowledgeBase) -> list[str]:
-    """Stated players, those the genre's line-up gives the part they are asked for first: two stated players asked
-    for one part ('ska tune with horns and offbeat guitar': both comp) had it go to the first named, the horns, and
-    the ska guitar's skank became the melody; the line-up's own rhythm guitar now comps and the horns take the
-    next part free (a counter line, the melody)."""
-    lineup: dict[str, TrackRole | None] = {}
-    for g in genres:
-        for gi in g.instruments:
-            lineup.setdefault(gi.instrument, _ROLE_MAP.get(gi.role))
+    """Stated players, those the genre's line-up (``lineup_roles``: the nearest genre's role for each player) gives
+    the part they are asked for first: two stated players asked for one part ('ska tune with horns and offbeat
+    guitar': both comp) had it go to the first named, the horns, and the ska guitar's skank became the melody; the
+    line-up's own rhythm guitar now comps and the horns take the next part free (a counter line, the melody)."""
 
     def asked(inst_id: str) -> TrackRole | None:
         inst = kb.find_instrument(inst_id)
         return _ROLE_MAP.get(stated_roles.get(inst_id) or (inst.roles[0] if inst is not None else ""))
 
-    return sorted(stated, key=lambda i: not (i in lineup and lineup[i] == asked(i)))
+    return sorted(stated, key=lambda i: not (i in lineup_roles and _ROLE_MAP.get(lineup_roles[i]) == asked(i)))
 
 
 def _own_part(inst: Instrument, asked: str, lineup_roles: dict[str, str], compers: set[str]) -> str:
@@ -361,6 +357,7 @@ def orchestrate(*, controls: DecodedControls, params: ParametersIn, genres: list
                                    ensemble_roles, excluded, kb)
     ordered_lineup = list(dict.fromkeys(gi.instrument for g in genres for gi in g.instruments))
     stated_roles: dict[str, str] = {}
+    # each line-up player's role in the nearest genre that lists it
     lineup_roles: dict[str, str] = {gi.instrument: gi.role for g in reversed(genres) for gi in g.instruments}
     # a genre that riffs keeps its riff guitar on the comping part (riffs in grooves.yaml)
     riffing = {normalise_name(g) for r in kb.riffs for g in r.genres} & {
@@ -394,7 +391,7 @@ def orchestrate(*, controls: DecodedControls, params: ParametersIn, genres: list
     melodic = _melody_player(stated, stated_roles, kb)
     if melodic is not None:
         taken["lead"] = melodic
-    for inst_id in _lineup_players_first(stated, stated_roles, genres, kb) + inferred:
+    for inst_id in _lineup_players_first(stated, stated_roles, lineup_roles, kb) + inferred:
         inst = kb.find_instrument(inst_id)
         if inst is None or inst_id == melodic:
             continue
