@@ -1,5 +1,5 @@
-"""Checks the style vocabulary tests share: a named style parses with its own band, plays its own groove, and the
-grids of its grooves (tests/aurora/parser/test_*_styles.py)."""
+"""Checks the style vocabulary tests share: a named style parses with its own band and its named players, plays its
+own groove, and the grids of its grooves (tests/aurora/parser/test_*_styles.py)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,12 @@ def assert_own_band(aurora: Aurora, kb: KnowledgeBase, prompt: str, genre: str, 
     lineup = {kb.instrument(i.instrument).name for i in entry.instruments}
     inferred = [i.name for i in p.instrumentation if i.source == "inferred"]
     assert inferred and set(inferred) <= lineup, inferred
+
+
+def assert_players_stated(aurora: Aurora, prompt: str, players: set[str]) -> None:
+    """Every one of the style's own players the prompt names is read as stated (KB names)."""
+    p = aurora.parse(prompt=prompt).parsed_parameters
+    assert players <= {i.name for i in p.instrumentation if i.source == "stated"}
 
 
 def assert_own_groove(kb: KnowledgeBase, genre: str, meter: str, groove: str) -> None:

@@ -10,7 +10,13 @@ import pytest
 
 from aurora import Aurora
 from knowledge_base import KnowledgeBase
-from tests.aurora.parser.style_checks import assert_own_band, assert_own_groove, groove_levels, hits
+from tests.aurora.parser.style_checks import (
+    assert_own_band,
+    assert_own_groove,
+    assert_players_stated,
+    groove_levels,
+    hits,
+)
 
 NEW_STYLES = ("dabke", "rebetiko", "mbalax", "kwaito", "gqom", "juju", "coupe_decale", "sevdah", "morna", "chamame",
               "vallenato", "mento", "champeta", "semba")
@@ -51,8 +57,7 @@ def test_a_named_style_is_parsed_with_its_own_band(aurora: Aurora, kb: Knowledge
 def test_the_styles_own_players_are_heard_as_named(aurora: Aurora, prompt: str, players: set[str]) -> None:
     """The tabl, the mijwiz, the sabar, the rumba box and the caja were no instruments (dropped), the talking drum a
     djembe's other name."""
-    p = aurora.parse(prompt=prompt).parsed_parameters
-    assert players <= {i.name for i in p.instrumentation if i.source == "stated"}
+    assert_players_stated(aurora, prompt, players)
 
 
 @pytest.mark.parametrize(("prompt", "meter"), [

@@ -11,7 +11,13 @@ import pytest
 from aurora import Aurora
 from engine.structure.percussion import played_lines
 from knowledge_base import KnowledgeBase
-from tests.aurora.parser.style_checks import assert_own_band, assert_own_groove, groove_levels, hits
+from tests.aurora.parser.style_checks import (
+    assert_own_band,
+    assert_own_groove,
+    assert_players_stated,
+    groove_levels,
+    hits,
+)
 
 NEW_STYLES = ("medieval", "tropical_house", "nightcore")
 
@@ -44,8 +50,7 @@ def test_a_named_style_is_parsed_with_its_own_band(aurora: Aurora, kb: Knowledge
 def test_the_styles_own_players_are_heard_as_named(aurora: Aurora, prompt: str, players: set[str]) -> None:
     """The lute was the generic 'Plucked String Instrument' (a steel-string guitar's sound); the shawm, the tabor and
     the vielle were no instruments (dropped)."""
-    p = aurora.parse(prompt=prompt).parsed_parameters
-    assert players <= {i.name for i in p.instrumentation if i.source == "stated"}
+    assert_players_stated(aurora, prompt, players)
 
 
 def test_medieval_music_has_no_kit_and_no_baroque_continuo(aurora: Aurora) -> None:
