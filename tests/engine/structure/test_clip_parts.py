@@ -56,3 +56,16 @@ def test_a_counter_line_moves_on_the_meter_s_accents(meter: str, accent: float) 
 
     parsed = Meter.parse(meter)
     assert counter_split(parsed.steps_per_bar, parsed.strong_steps) == pytest.approx(accent)
+
+
+def test_a_metalcore_chorus_adds_its_clean_guitar(aurora: Aurora, engine: Engine) -> None:
+    """The metalcore band (its own line-up) had no part a chorus could add: its chorus rose +1.4 LU with no new part.
+    Its ringing clean guitar is the layer a chorus adds (in the verses at most the lead-in to the chorus)."""
+    plan, score = render_prompt(aurora, engine, "metalcore with screamed verses and a sung chorus", duration_s=60.0)
+    layer = next(t for t in score.tracks if t.instrument_id == "clean_electric_guitar")
+
+    def played_in(kind: str) -> int:
+        spans = [(s.start_s, s.start_s + s.duration_s) for s in plan.sections if s.name.startswith(kind)]
+        return sum(1 for n in layer.notes if any(a <= n.start_s < b for a, b in spans))
+
+    assert played_in("chorus") > 0 and played_in("verse") < played_in("chorus") / 4
