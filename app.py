@@ -22,7 +22,7 @@ from aurora.ui.generate import Generator
 from aurora.ui.library import HISTORY_HEADERS, RATING_CHOICES, RATINGS, Library
 from aurora.ui.refine import METERS, TONICS, Refiner
 from aurora.ui.refine import SECTION_HEADERS as REFINE_HEADERS
-from aurora.ui.studio import CHIP_COUNT, Studio
+from aurora.ui.studio import CHIP_COUNT, Studio, chip_js
 from aurora.ui.theme import launch_options
 from engine.export import DEFAULT_FORMAT, DEFAULT_SAMPLE_RATE, FORMATS, SAMPLE_RATES
 from knowledge_base.limits import (
@@ -41,13 +41,11 @@ if TYPE_CHECKING:
 PRIVATE: dict[str, Any] = {"api_visibility": "private"}
 
 
-def _chip_handler(studio: Studio, library: Library | None, index: int) -> Callable[..., str]:
-    def apply(prompt: str, suggestions: dict[str, Any] | None, request: gr.Request) -> str:
-        if library is not None:  # the chip taken is stored as an accepted suggestion (spec §7.1 user_accepted)
-            library.accept_suggestion(request, suggestions, index)
-        return studio.apply_suggestion(prompt, suggestions, index)
+def _accept_handler(library: Library, index: int) -> Callable[..., None]:
+    def accept(suggestions: dict[str, Any] | None, request: gr.Request) -> None:
+        library.accept_suggestion(request, suggestions, index)  # spec §7.1 user_accepted
 
-    return apply
+    return accept
 
 
 def build_app(aurora: Aurora | None = None, engine: Engine | None = None,
@@ -82,7 +80,8 @@ def build_app(aurora: Aurora | None = None, engine: Engine | None = None,
             placeholder="e.g. a melancholic lo-fi beat at 80 BPM in D minor with rhodes and vinyl crackle",
             info="Enter generates",
         )
-        suggestions = gr.State(None)
+        # the suggestions the chips show, in the page: a chip applies in the browser (studio.chip_js)
+        suggestions = gr.JSON(None, visible=False, elem_id="ss-suggestions")
         # the browser's width (set on load): plots are drawn narrower on a phone
         viewport = gr.Number(value=0, visible=False, elem_id="ss-viewport")
         with gr.Row(elem_classes="ss-chips", elem_id="ss-chips"):
@@ -245,7 +244,10 @@ def build_app(aurora: Aurora | None = None, engine: Engine | None = None,
         prompt.change(studio.stated_duration, [prompt], [duration], trigger_mode="always_last",
                       show_progress="hidden", **PRIVATE)
         for index, chip in enumerate(chips):
-            chip.click(_chip_handler(studio, library, index), [prompt, suggestions], [prompt], **PRIVATE)
+            # the chip applies in the browser, to the text on screen (a server reply could land after more typing)
+            chip.click(None, [prompt, suggestions], [prompt], js=chip_js(index), **PRIVATE)
+            if library is not None:  # the chip taken is stored as an accepted suggestion
+                chip.click(_accept_handler(library, index), [suggestions], None, **PRIVATE)
 
         enhance_btn.click(studio.enhance_view, [prompt, level, genre_hint, mood_hint, duration_hint],
                           [enhance_meta, enhance_notes, enhanced, additions], **PRIVATE)

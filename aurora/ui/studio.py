@@ -22,7 +22,6 @@ from aurora.contracts import (
     PlanParameters,
     ProcessResult,
     Suggestion,
-    SuggestResult,
 )
 from aurora.exceptions import AuroraError, InputError
 from aurora.parser.duration import parse_duration
@@ -81,6 +80,25 @@ def _dump(model: pydantic.BaseModel) -> dict[str, Any]:
 
 def _blank_to_none(text: str | None) -> str | None:
     return text.strip() if text and text.strip() else None
+
+
+def chip_js(index: int) -> str:
+    """What clicking chip ``index`` does, run in the browser: the suggestion's preview if the prompt is unchanged
+    since the suggestions were made or has only been typed further along it (chips made for "lo-fi be" offer
+    "…beatboxing"; clicked once "lo-fi beat" is typed, that is still "lo-fi beatboxing", not "beat beatboxing"),
+    else its text appended to the prompt as it is now.
+
+    Why in the browser: a chip applied by the server wrote its reply into the prompt whenever the reply came, so
+    on a busy server a person who clicked a chip and went on typing lost what they typed to the late reply. Here
+    the chip applies at once, to the text on screen; the server only records the accepted suggestion.
+    """
+    return (
+        "(prompt, made) => {"
+        f" const chosen = made && made.suggestions ? made.suggestions[{index:d}] : undefined;"
+        " if (!chosen) return prompt;"
+        " if (prompt === made.partial_prompt || chosen.preview.startsWith(prompt)) return chosen.preview;"
+        " return (prompt.trimEnd() + ' ' + chosen.text).trim(); }"
+    )
 
 
 def chip_label(suggestion: Suggestion) -> str:
@@ -224,19 +242,6 @@ class Studio:
         chips = [gr.update(value=chip_label(s), visible=True) for s in result.suggestions[:CHIP_COUNT]]
         chips += hidden[len(chips):]
         return (_dump(result), fmt.metadata_badge(result.aurora_metadata, label="Suggest"), *chips)
-
-    @staticmethod
-    def apply_suggestion(prompt: str, suggestions: dict[str, Any] | None, index: int) -> str:
-        """The suggestion's preview if the prompt is unchanged since it was made, else append its text."""
-        if not suggestions:
-            return prompt
-        result = SuggestResult.model_validate(suggestions)
-        if index >= len(result.suggestions):
-            return prompt
-        chosen = result.suggestions[index]
-        if prompt == result.partial_prompt:
-            return chosen.preview
-        return f"{prompt.rstrip()} {chosen.text}".strip()
 
     # ------------------------------------------------------------------ facade calls
     def _enhance(

@@ -15,6 +15,8 @@ from typing import Any
 import pytest
 from fake_aurora import PROMPT
 
+from aurora.ui.studio import CHIP_COUNT
+
 CHROMIUM = Path(os.environ.get("SOUNDSTAR_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
@@ -60,6 +62,39 @@ def test_an_example_fills_the_settings_and_plays(page: Any) -> None:
     page.screenshot(path=str(SHOTS / "soundstar_example.png"))
 
 
+def type_and_take_first_chip(page: Any, aurora: Any, text: str) -> Any:
+    """Type ``text`` into an empty prompt, wait until the first chip shows the suggestion for all of it and click
+    it; that suggestion is returned. (Typing into the box as the previous test left it appended to its prompt.)"""
+    from aurora.ui.studio import chip_label
+
+    prompt = page.locator("#ss-prompt textarea")
+    prompt.fill("")
+    prompt.click()
+    prompt.press_sequentially(text, delay=15)
+    first = aurora.suggest(partial_prompt=text, suggestion_count=CHIP_COUNT).suggestions[0]
+    chip = page.locator("button.ss-chip").first
+    sync_api.expect(chip).to_have_text(chip_label(first))
+    chip.click()
+    return first
+
+
+def test_chips_apply_in_the_browser(page: Any) -> None:
+    """The chip rule runs in Chromium: the preview for the text it was made for, else its text appended."""
+    from aurora.ui.studio import chip_js
+
+    made = {"partial_prompt": "a lo-fi beat", "suggestions": [
+        {"text": "at 80 BPM", "preview": "a lo-fi beat at 80 BPM"}, {"text": "in D minor", "preview": "x"}]}
+
+    def apply(prompt: str, suggestions: Any, index: int) -> str:
+        return str(page.evaluate(f"([p, m]) => ({chip_js(index)})(p, m)", [prompt, suggestions]))
+
+    assert apply("a lo-fi beat", made, 0) == "a lo-fi beat at 80 BPM"
+    assert apply("a lo-fi beat at 8", made, 0) == "a lo-fi beat at 80 BPM"  # typed further along the chip
+    assert apply("a lo-fi beat with  ", made, 1) == "a lo-fi beat with in D minor"
+    assert apply("x", None, 0) == "x"
+    assert apply("x", made, 5) == "x"
+
+
 def test_type_parse_plan(page: Any, live_aurora: Any) -> None:
     expect = sync_api.expect
     # the page opens on Generate, the first tab: the main action leads
@@ -68,15 +103,13 @@ def test_type_parse_plan(page: Any, live_aurora: Any) -> None:
     expect(page.locator("#ss-generate")).to_be_visible()
     expect(page.locator("#ss-enhance")).to_be_hidden()
     prompt = page.locator("#ss-prompt textarea")
-    prompt.click()
-    prompt.press_sequentially("a melancholic lo-fi beat", delay=15)
-    chip = page.locator("button.ss-chip").first
-    expect(chip).to_be_visible()
+    first = type_and_take_first_chip(page, live_aurora, "a melancholic lo-fi beat")
+    expect(prompt).to_have_value(first.preview)  # the chip applied its suggestion
     expect(page.locator("#ss-suggest-info")).to_contain_text("served by")
-    chip.click()
-    expect(prompt).not_to_have_value("a melancholic lo-fi beat")  # the chip applied its suggestion
 
-    prompt.fill(PROMPT)
+    prompt.fill(PROMPT)  # typed straight after the chip: nothing may overwrite it (a late chip reply did)
+    page.wait_for_timeout(500)
+    expect(prompt).to_have_value(PROMPT)
     page.get_by_role("tab", name="Enhance").click()
     page.locator("#ss-enhance").click()
     expect(page.locator("#ss-enhanced textarea")).not_to_have_value("")
@@ -100,6 +133,7 @@ def test_type_parse_plan(page: Any, live_aurora: Any) -> None:
     for section in expected.sections:
         expect(sections).to_contain_text(section.name)
     expect(page.locator("#ss-chords")).to_contain_text(expected.chord_progression.chords[0])
+    expect(prompt).to_have_value(PROMPT)
     page.wait_for_timeout(300)
     page.screenshot(path=str(SHOTS / "soundstar_plan.png"), full_page=True)
 

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import uvicorn
 from fake_aurora import PROMPT
-from test_app_browser import CHROMIUM, CHROMIUM_ARGS, SHOTS, TIMEOUT_MS
+from test_app_browser import CHROMIUM, CHROMIUM_ARGS, SHOTS, TIMEOUT_MS, type_and_take_first_chip
 
 import app
 from aurora.server import ServerSettings, StudioService, create_app
@@ -47,6 +47,15 @@ class Served:
         self.thread.join(120)
 
 
+def wait_for(read: Callable[[], Any], timeout_s: float = TIMEOUT_MS / 1000) -> Any:
+    """What ``read`` returns once it is truthy: a stored record the page's click asked for lands a moment later."""
+    deadline = time.monotonic() + timeout_s
+    while not (value := read()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert value, f"nothing after {timeout_s:g} s"
+    return value
+
+
 @pytest.fixture
 def serve(tmp_path: Path, live_aurora: Any, live_engine: Any,
           monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[], tuple[StudioService, Served]]]:
@@ -66,7 +75,7 @@ def serve(tmp_path: Path, live_aurora: Any, live_engine: Any,
 
 
 def test_feedback_is_stored_and_history_survives_reload_and_restart(
-        serve: Callable[[], tuple[StudioService, Served]], tmp_path: Path) -> None:
+        serve: Callable[[], tuple[StudioService, Served]], tmp_path: Path, live_aurora: Any) -> None:
     expect = sync_api.expect
     service, served = serve()
     with sync_api.sync_playwright() as playwright:
@@ -80,19 +89,14 @@ def test_feedback_is_stored_and_history_survives_reload_and_restart(
         page.locator("#ss-thumbs-up").click()  # nothing on screen yet: nothing to rate
         expect(page.locator("#ss-feedback-status")).to_contain_text("Generate a track first")
         prompt = page.locator("#ss-prompt textarea")
-        prompt.click()
-        prompt.press_sequentially("a melancholic lo-fi beat", delay=15)
-        chip = page.locator("button.ss-chip").first
-        expect(chip).to_be_visible()  # suggestions appear while typing
-        chip.click()
-        expect(prompt).not_to_have_value("a melancholic lo-fi beat")  # the chip applied its suggestion
-        chip_text = prompt.input_value()
+        first = type_and_take_first_chip(page, live_aurora, "a melancholic lo-fi beat")
+        expect(prompt).to_have_value(first.preview)  # the chip applied its suggestion
         cookies = {c["name"]: c["value"] for c in context.cookies()}
         user = service.ui_user(cookies=cookies)
         assert user is not None and user.kind == "anonymous"
-        (suggest_session,), _ = service.store.history(user_id=user.id, kind="suggest")
-        (accepted,) = service.store.suggestions(user_id=user.id, session_id=suggest_session.id)
-        assert accepted["user_accepted"] is True and accepted["suggested_value"] == chip_text
+        suggest_sessions = wait_for(lambda: service.store.history(user_id=user.id, kind="suggest")[0])
+        (accepted,) = service.store.suggestions(user_id=user.id, session_id=suggest_sessions[0].id)
+        assert accepted["user_accepted"] is True and accepted["suggested_value"] == first.preview
         assert accepted["original_value"] == "a melancholic lo-fi beat"
 
         prompt.fill(PROMPT)
