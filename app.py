@@ -208,7 +208,7 @@ def build_app(aurora: Aurora | None = None, engine: Engine | None = None,
                 enhance_notes = gr.Markdown()
                 enhanced = gr.Textbox(label="Enhanced prompt", lines=3, interactive=False, buttons=["copy"],
                                       elem_id="ss-enhanced")
-                use_enhanced = gr.Button("Use as prompt", size="sm", scale=0, min_width=160)
+                use_enhanced = gr.Button("Use as prompt", size="sm", scale=0, min_width=160, elem_id="ss-use-enhanced")
                 additions = gr.Dataframe(headers=fmt.ADDITION_HEADERS, label="What Aurora added",
                                          interactive=False, wrap=True, elem_classes="ss-table")
 
@@ -251,7 +251,7 @@ def build_app(aurora: Aurora | None = None, engine: Engine | None = None,
 
         enhance_btn.click(studio.enhance_view, [prompt, level, genre_hint, mood_hint, duration_hint],
                           [enhance_meta, enhance_notes, enhanced, additions], **PRIVATE)
-        use_enhanced.click(lambda text: text, [enhanced], [prompt], **PRIVATE)
+        use_enhanced.click(None, [enhanced], [prompt], js="(text) => text", **PRIVATE)  # in the browser, as chips
 
         parse_out = [parse_meta, parse_notes, parameters, embedding]
         parse_btn.click(studio.parse_view, [prompt, viewport], parse_out, **PRIVATE)

@@ -112,7 +112,11 @@ def test_type_parse_plan(page: Any, live_aurora: Any) -> None:
     expect(prompt).to_have_value(PROMPT)
     page.get_by_role("tab", name="Enhance").click()
     page.locator("#ss-enhance").click()
-    expect(page.locator("#ss-enhanced textarea")).not_to_have_value("")
+    enhanced = page.locator("#ss-enhanced textarea")
+    expect(enhanced).not_to_have_value("")
+    page.locator("#ss-use-enhanced").click()
+    expect(prompt).to_have_value(enhanced.input_value())  # "Use as prompt" puts the enhanced text in the prompt
+    prompt.fill(PROMPT)
     page.screenshot(path=str(SHOTS / "soundstar_enhance.png"), full_page=True)
 
     page.get_by_role("tab", name="Parse").click()
