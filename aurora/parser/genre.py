@@ -8,7 +8,7 @@ the music is described. Anchors are phrases, not bare labels (see NOTES: single 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -22,6 +22,7 @@ from knowledge_base.schema import Genre
 
 KEYWORD_BONUS = 0.6
 ARTIST_BONUS = 0.25
+LINEUP_BONUS = 0.1  # per stated player a generic prompt's genre plays and the default lacks (lineup_genres)
 SIGNATURE_BONUS = 0.25  # a player only one family's line-ups list ("bagpipes lament": the Celtic pipes)
 # "a happy song": a short prompt naming no genre ranks every genre about alike (top-1 within FLAT_SPREAD of
 # the 10th), and the top is then an accident (Highlife). Such prompts get the knowledge base's default genre.
@@ -59,6 +60,11 @@ class GenreRanker:
             return False
         return all(g.id != right for g in self._kb.genre_lineage(left))
 
+    @property
+    def fallback_id(self) -> str | None:
+        """The knowledge base's default genre, which a generic prompt gets."""
+        return self._fallback
+
     def similarities(self, prompt_vec: NDArray[np.float32]) -> NDArray[np.float32]:
         """Max cosine similarity of the prompt to each genre's anchors, [n_genres]."""
         return self._vocabulary.similarities(prompt_vec)
@@ -68,10 +74,13 @@ class GenreRanker:
         return self._vocabulary.named(lowered)
 
     def rank(self, lowered: str, prompt_vec: NDArray[np.float32], *, artist_genres: list[str] | None = None,
-             signature_genres: list[str] | None = None) -> list[GenreScore]:
+             signature_genres: list[str] | None = None, lineup_genres: list[str] | None = None) -> list[GenreScore]:
         """``signature_genres``: the genres whose line-ups list a stated player that no other family's does; they
         rank higher, and such a prompt is no generic one (it had fallen to pop: a drum kit and a singer under the
-        bagpipes)."""
+        bagpipes). ``lineup_genres``: those listing a stated player the default genre's line-up lacks; a generic
+        prompt that states one is one of them (its few words rank the genres too alike to choose any other), not
+        the default ("distorted guitar riff, aggressive" had been
+        hyperpop: pop, with the guitar as its only rock)."""
         negated = self.stated(lowered)[1]
         naming = self._heads.read(lowered)  # "jazzy hip hop" names hip hop: the head noun (genre_heads)
         named = [g for g in (naming.heads or naming.modifiers) if g not in negated]
@@ -93,6 +102,10 @@ class GenreRanker:
         scores.sort(key=lambda s: s.score, reverse=True)
         fallback = next((s for s in scores if s.genre_id == self._fallback), None)
         if fallback is not None and not signature_genres and self._generic(lowered, scores, artist_genres):
+            if lineup_genres:
+                bonus = {s.genre_id: LINEUP_BONUS * lineup_genres.count(s.genre_id) for s in scores}
+                played = [replace(s, score=s.score + bonus[s.genre_id]) for s in scores]
+                return sorted(played, key=lambda s: (bonus[s.genre_id] > 0, s.score), reverse=True)
             scores.remove(fallback)
             scores.insert(0, GenreScore(fallback.genre_id, scores[0].score, False, scores[0].similarity))
         return scores

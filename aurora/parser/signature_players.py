@@ -8,11 +8,18 @@ families play (a violin, a sitar) names none, nor does a kind word ("guitar", "o
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
-from aurora.parser.instruments import InstrumentParser
+from aurora.parser.instruments import InstrumentFinding, InstrumentParser
 from knowledge_base import KnowledgeBase
 from knowledge_base.instrument_kinds import is_kind_word
+
+FOUNDATION_ROLES = frozenset({"rhythm", "bass"})
+# A line-up names its styles when few genres play all of it, or when one family holds most of those that do;
+# otherwise only the broad (root) genres among them: "accordion and violin" is no Sevdah (lineup_genres).
+FEW_STYLES = 4
+FAMILY_SHARE = 2 / 3
 
 
 class SignaturePlayers:
@@ -23,7 +30,8 @@ class SignaturePlayers:
         for genre in kb.genres:
             for gi in genre.instruments:
                 listing.setdefault(gi.instrument, set()).add(genre.id)
-        self._genres = {inst: tuple(sorted(ids)) for inst, ids in listing.items()
+        self._listing = {inst: tuple(sorted(ids)) for inst, ids in listing.items()}
+        self._genres = {inst: ids for inst, ids in self._listing.items()
                         if len({kb.root_genre(g).id for g in ids}) == 1}
 
     def genres(self, lowered: str, stated_moods: Sequence[str] = ()) -> list[str]:
@@ -35,6 +43,52 @@ class SignaturePlayers:
                                   if not _opposed(stated_valences, [self._kb.mood(m).valence
                                                                     for m in self._kb.genre(g).moods])))
 
+    def lineup_genres(self, lowered: str, default_genre_id: str | None) -> list[str]:
+        """The genres whose line-ups list a stated player the default genre's does not: "distorted guitar riff,
+        aggressive" names no genre and ranks the genres about alike, but a distorted guitar is no pop line-up's,
+        so the piece is one of the styles that play it (the embedding chooses which), not the default pop. A genre
+        is listed once per such player it plays: "banjo and fiddle" is bluegrass's and folk's pair, celtic's fiddle
+        only. A kind word counts when the default genre plays none of its kind: "strings" and "cello" (though an
+        electric cello exists) do, "guitar" (pop has an electric one) does not.
+
+        Ruled out: a style built on a beat or a bass line the text refuses ("no drums, no bass, just strings": no
+        drum and bass; a refused singer or piano rules none out), and one whose line-up lacks a bass or beat the
+        text names ("sax, piano, bass guitar and drums": no big band, whose bass is a double bass). A line-up many
+        families play names only the broad genres among them: a niche style (Sevdah, Vallenato) needs its name,
+        an accordion and a violin are no Sevdah."""
+        if default_genre_id is None:
+            return []
+        own = {gi.instrument for gi in self._kb.genre(default_genre_id).instruments}
+        parsed = self._instruments.parse(lowered)
+        found = [f for f in parsed.found if f.instrument_id not in own
+                 and (not is_kind_word(self._kb, f.phrase) or self._none_of_kind(f.phrase, own))]
+        refused = {self._kb.instrument(i).roles[0] for i in parsed.excluded} & FOUNDATION_ROLES
+        foundation = [f for f in parsed.found if self._kb.instrument(f.instrument_id).roles[0] in FOUNDATION_ROLES]
+        listed = [g for f in dict.fromkeys(f.instrument_id for f in found) for g in self._listing.get(f, ())
+                  if not refused & {gi.role for gi in self._kb.genre(g).instruments}
+                  and all(self._plays(g, b) for b in foundation)]
+        return listed if self._specific(listed) else [g for g in listed if self._kb.genre(g).parent is None]
+
+    def _specific(self, listed: list[str]) -> bool:
+        """Whether the genres playing the most stated players are few, or mostly one family's."""
+        if not listed:
+            return True
+        counts = Counter(listed)
+        most = max(counts.values())
+        top = [g for g, n in counts.items() if n == most]
+        family_size = Counter(self._kb.root_genre(g).id for g in top).most_common(1)[0][1]
+        return len(top) <= FEW_STYLES or family_size >= FAMILY_SHARE * len(top)
+
+    def _plays(self, genre_id: str, found: InstrumentFinding) -> bool:
+        """Whether the genre's line-up has the stated player, or one of the kind its word names ("drums")."""
+        lineup = {gi.instrument for gi in self._kb.genre(genre_id).instruments}
+        return found.instrument_id in lineup or (is_kind_word(self._kb, found.phrase)
+                                                 and not self._none_of_kind(found.phrase, lineup))
+
+    def _none_of_kind(self, phrase: str, own: set[str]) -> bool:
+        kind = " ".join(phrase.lower().replace("-", " ").split())
+        names = [n.lower() for i in own for n in (self._kb.instrument(i).name, *self._kb.instrument(i).aliases)]
+        return not any(name == kind or name.endswith(" " + kind) for name in names)
 
 def _opposed(stated: Sequence[float], own: list[float], *, apart: float = 0.3) -> bool:
     """Valences wholly on opposite sides: every stated mood dark and every one of the genre's bright, or reverse."""

@@ -1,0 +1,56 @@
+"""A prompt that names no genre but players: the players choose among the styles that play them.
+
+Such short prompts rank every genre about alike, so they got the default pop: "distorted guitar riff, 140 bpm,
+aggressive" became hyperpop (a supersaw, an 808 and electronic drums under the guitar), "sad cello solo" a pop band.
+A stated player pop's line-up lacks now means a style that plays it (signature_players.lineup_genres), a broad one
+where many families play it; players pop
+has ("guitar and drums") and prompts with no players keep the default.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from aurora import Aurora
+
+
+def _family(aurora: Aurora, prompt: str) -> tuple[str, str | None]:
+    p = aurora.parse(prompt=prompt).parsed_parameters
+    return p.genre.value, (p.sub_genre.value if p.sub_genre else None)
+
+
+@pytest.mark.parametrize(("prompt", "families"), [
+    ("distorted guitar riff, 140 bpm, aggressive", {"Rock"}),  # had been Pop / Hyperpop
+    ("distorted guitar riff", {"Rock"}),
+    ("slap bass groove", {"Funk", "Disco", "Jazz"}),  # had been Pop / City Pop
+    ("sad cello solo", {"Classical", "Film Score / Cinematic"}),  # had been Pop
+    ("strings and piano, sad", {"Classical", "Film Score / Cinematic", "New Age"}),
+    ("violin melody, romantic", {"Classical", "Film Score / Cinematic"}),
+    ("808s and hi-hat rolls, dark", {"Hip Hop"}),
+])
+def test_stated_players_choose_the_style(aurora: Aurora, prompt: str, families: set[str]) -> None:
+    genre, _ = _family(aurora, prompt)
+    assert genre in families, (prompt, genre)
+
+
+@pytest.mark.parametrize("prompt", ["a happy song", "guitar and drums, happy", "piano, sad"])
+def test_players_pop_has_keep_the_default(aurora: Aurora, prompt: str) -> None:
+    assert _family(aurora, prompt)[0] == "Pop"
+
+
+def test_a_refused_beat_rules_out_styles_built_on_one(aurora: Aurora) -> None:
+    """"no drums, no bass" had made the embedding hear drum and bass; the strings' styles without a beat remain."""
+    p = aurora.parse(prompt="no drums, no bass, just strings and piano").parsed_parameters
+    assert p.genre.value not in ("Electronic", "Hip Hop", "Pop"), p.genre.value
+    assert {i.name for i in p.instrumentation} == {"String Section", "Piano"}
+
+
+@pytest.mark.parametrize("prompt", ["accordion and violin, melancholic", "violin melody, romantic",
+                                    "harmonica and slide guitar"])
+def test_a_line_up_many_families_play_names_only_a_broad_genre(aurora: Aurora, prompt: str) -> None:
+    """An accordion and a violin are played in folk, tango, klezmer, cajun and sevdah alike: the players name
+    the broad genre, and a niche style stays one a person names (it had been Sevdah)."""
+    first = aurora.rank_genres(prompt=prompt, k=1)[0][0]
+    genre, _ = _family(aurora, prompt)
+    assert first == genre, (prompt, first, genre)
+    assert genre != "Pop"
