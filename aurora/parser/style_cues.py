@@ -59,7 +59,7 @@ def closed_against(child: Genre, parent: Genre, cues: StyleCues) -> bool:
     """The child plays a closed line-up of its own (``own_lineup``) that leaves out a stated instrument its parent's
     band has (a piano, a double bass and a drum kit are a jazz combo's, which a New Orleans street band of tuba,
     snare and bass drum leaves out; a drum kit is country's and no bluegrass band's), or that fewer than
-    CLOSED_BAND_PLAYERS stated instruments are players of."""
+    CLOSED_BAND_PLAYERS stated instruments are players of, or none the parent's band lacks."""
     if not child.own_lineup:
         return False
     own = {item.instrument for item in child.instruments}
@@ -67,7 +67,10 @@ def closed_against(child: Genre, parent: Genre, cues: StyleCues) -> bool:
     # a closed band is told by its players: one stated instrument it shares with others ("trumpet solo over a slow
     # jazz ballad") is no New Orleans street band; two of its own ("tuba and banjo", "banjo, fiddle") are
     leaves_out = any(i in band and i not in own for i in cues.instruments)
-    return leaves_out or instrument_fit(child, cues) < CLOSED_BAND_PLAYERS
+    # and by a player the parent's band lacks: "jazz with trumpet and sax" is the jazz combo both are players of,
+    # no street band of tuba and banjo
+    distinct = any(i in own and i not in band for i in cues.instruments)
+    return leaves_out or not distinct or instrument_fit(child, cues) < CLOSED_BAND_PLAYERS
 
 
 def _mood_rank(genre: Genre, cues: StyleCues) -> int:

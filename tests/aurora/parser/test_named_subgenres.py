@@ -68,6 +68,15 @@ def test_a_closed_band_is_told_by_its_players(aurora: Aurora, prompt: str, sub_g
     assert aurora.parse(prompt=prompt).parsed_parameters.sub_genre.value == sub_genre, prompt
 
 
+@pytest.mark.parametrize("prompt", ["jazz with trumpet and sax", "jazz, sax and trumpet, upbeat"])
+def test_the_parent_s_own_players_name_no_closed_band(aurora: Aurora, prompt: str) -> None:
+    """A trumpet and a sax are the jazz combo's players as much as a street band's: they had made it New Orleans
+    jazz, a tuba and a banjo under them."""
+    parsed = aurora.parse(prompt=prompt).parsed_parameters
+    assert parsed.genre.value == "Jazz" and parsed.sub_genre.value != "New Orleans Jazz", prompt
+    assert not {i.name for i in parsed.instrumentation} & {"Tuba", "Banjo"}
+
+
 @pytest.mark.parametrize("prompt", ["flamenco guitar rumba, E phrygian, 120 bpm", "gipsy kings style guitar rumba",
                                     "spanish guitar rumba, 120 bpm"])
 def test_a_guitar_rumba_is_flamenco(aurora: Aurora, prompt: str) -> None:
