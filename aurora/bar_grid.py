@@ -49,11 +49,6 @@ def whole_form_s(form_bars: int, bar_s: float) -> float:
     return round(duration_s + 0.01, 2)
 
 
-def music_bars(duration_s: float, bar_s: float) -> int:
-    """Whole bars before the ring-out (``knowledge_base.limits.ring_out_s``), as the composer counts them."""
-    return max(1, math.floor((duration_s - ring_out_s(duration_s)) / bar_s + 1e-6))
-
-
 def form_bars(chords: list[str], per_bar: int) -> int:
     """The bars of a main section's unit: a 4-bar phrase, or the whole form of a progression longer than a phrase
     (a 12-bar blues is played in whole choruses: cut into 4-bar sections it played its first four bars, I IV I I,

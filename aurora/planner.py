@@ -21,7 +21,6 @@ from aurora.bar_grid import (
     allocate_bars,
     form_bars,
     grid_units,
-    music_bars,
     seconds_per_bar,
     whole_form_s,
 )
@@ -42,6 +41,7 @@ from aurora.harmony_plan import (
     with_home_chord,
 )
 from knowledge_base import KnowledgeBase
+from knowledge_base.limits import music_bars
 from knowledge_base.schema import Genre, Structure, StructureSection
 from knowledge_base.theory import (
     Key,

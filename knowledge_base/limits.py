@@ -9,6 +9,7 @@ instead of restating the numbers. Audio formats, sample rates and channels are t
 from __future__ import annotations
 
 import contextlib
+import math
 import numbers
 from typing import Annotated, Final, Literal
 
@@ -108,7 +109,24 @@ def _shown(value: object) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
+MIN_RING_OUT_S: Final = 0.6
+PHRASE_BARS: Final = 4
+
+
 def ring_out_s(duration_s: float) -> float:
     """The tail after the last full bar where the final chord rings (10% of the track, 0.6-3 s). The planner
     and the composer both count whole bars in ``duration_s - ring_out_s``, so the plan and the MIDI agree."""
-    return min(3.0, max(0.6, 0.1 * duration_s))
+    return min(3.0, max(MIN_RING_OUT_S, 0.1 * duration_s))
+
+
+
+def music_bars(duration_s: float, bar_s: float) -> int:
+    """Whole bars before the ring-out: the planner and the composer both count them here, so the plan and the MIDI
+    agree. A count one bar short of the 4-bar phrase grid takes that bar from the ring-out while the final chord
+    keeps MIN_RING_OUT_S: a 30 s ballad at 66 BPM had 7 bars (a 4-bar chorus and a 3-bar tag, no verse) where
+    verse and chorus fit with 0.9 s left to ring."""
+    bars = max(1, math.floor((duration_s - ring_out_s(duration_s)) / bar_s + 1e-6))
+    if (bars + 1) % PHRASE_BARS == 0 and (bars + 1) * bar_s <= duration_s - MIN_RING_OUT_S + 1e-6:
+        return bars + 1
+    return bars
+

@@ -5,7 +5,7 @@ The values come from knowledge_base/defaults.yaml, so they can be tuned without 
 
 from __future__ import annotations
 
-from aurora.bar_grid import music_bars, seconds_per_bar
+from aurora.bar_grid import seconds_per_bar
 from aurora.contracts import (
     ChordProgression,
     CleanPrompt,
@@ -32,6 +32,7 @@ from aurora.implementations.base import (
     Resources,
     register,
 )
+from knowledge_base.limits import music_bars
 
 
 class DefaultsImplementation:

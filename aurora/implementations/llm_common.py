@@ -21,7 +21,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel, Field
 from pydantic import ValidationError as PydanticValidationError
 
-from aurora.bar_grid import allocate_bars, music_bars, seconds_per_bar
+from aurora.bar_grid import allocate_bars, seconds_per_bar
 from aurora.contracts import (
     Addition,
     ChordProgression,
@@ -41,6 +41,7 @@ from aurora.exceptions import ParseError, ValidationError
 from aurora.implementations.base import ParseOutput, PlanOutput, Resources
 from aurora.planner import _normalise_ratios, _section_chords, modulate_sections
 from knowledge_base import KnowledgeBase
+from knowledge_base.limits import music_bars
 from knowledge_base.theory import chord_to_roman, parse_chord, parse_key_label
 
 R = TypeVar("R")

@@ -47,7 +47,7 @@ from engine.structure.riffs import riff_bass_bar, riff_for
 from engine.structure.rolls import ROLL_RANGE, rolled
 from knowledge_base import KnowledgeBase, normalise_name, theory
 from knowledge_base.layout import DecodedControls
-from knowledge_base.limits import ring_out_s
+from knowledge_base.limits import music_bars as count_music_bars
 from knowledge_base.sound import Groove
 
 LEAD_RANGES = {"low": (48, 67), "mid": (60, 81), "high": (67, 88), "wide": (60, 84)}
@@ -110,7 +110,7 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
     n = meter.steps_per_bar
 
     # 2. bars for each section (the plan's own when they fill the music), the chords of every bar as written
-    music_bars = max(1, int((duration_s - ring_out_s(duration_s)) / bar_s + 1e-6))
+    music_bars = count_music_bars(duration_s, bar_s)
     planned = [s.bars for s in plan.sections]
     bars = planned if sum(planned) == music_bars else \
         allocate_bars([s.duration_ratio for s in plan.sections], music_bars)
