@@ -72,6 +72,8 @@ def bass_bar(*, style: str, chord: ChordSpan, next_chord: ChordSpan | None, kick
     elif style == "sustained":
         onsets = [(0, root)] + ([(n // 2, fifth if rng.random() < 0.5 else root)] if level != "low" and n >= 12
                                 else [])
+    elif style == "one_drop" and n == 16:
+        onsets = _one_drop(root, fifth, chord, level)
     elif style == "syncopated":
         onsets = [(s, root) for s in (kicks or [0])]
         # octave pops on the "and" of the backbeats: off the beat, but on the eighth-note grid, so the
@@ -105,6 +107,23 @@ def bass_bar(*, style: str, chord: ChordSpan, next_chord: ChordSpan | None, kick
         vel = int(np.clip(round(velocity * accent * 127 + rng.normal(0, 3)), 1, 127))
         notes.append(Note(bar_start_s + s * step_s, max((end - s) * step_s * legato, step_s * 0.5), pitch, vel))
     return notes, onsets[-1][1]
+
+
+def _one_drop(root: int, fifth: int, chord: ChordSpan, level: str) -> list[tuple[int, int]]:
+    """Reggae's bass is the riddim's melody, not the kick's shadow: the root held from the one, the chord's third on
+    the and of two, its fifth on the drop (beat three, where the one-drop kick lands) and the octave after it, a
+    note into the next bar on the and of four (the approach rule may bend it). Following the one-drop kick it had
+    played two notes a bar. Quiet, the line keeps its first three notes; loud, it adds a pickup on the a of one."""
+    third = next((nearest_pitch(pc, root + 4) for pc in chord.pitch_classes[1:] if (pc - chord.bass_pc) % 12 in
+                  (3, 4)), fifth)
+    third = third if third > root else third + 12
+    octave = root + 12 if root + 12 <= BASS_HIGH + 7 else fifth
+    line = [(0, root), (6, third), (8, fifth)]
+    if level != "low":
+        line += [(10, octave), (14, fifth)]
+    if level == "high":
+        line.append((3, root))
+    return line
 
 
 def _change_within(onsets: list[tuple[int, int]], later: tuple[int, ChordSpan], *, root: int, fifth: int,
