@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from aurora.parser.lexicon import Lexicon, Match, adjacent, is_negated
 from knowledge_base import KnowledgeBase
+from knowledge_base.schema import Instrument
 
 _ROLE_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("lead", re.compile(r"\b(?:lead|melod\w*|solo\w*|main\s+theme|riff\w*|hook|top\s+line|sings?\b|singing)\b")),
@@ -16,6 +16,10 @@ _ROLE_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("pad", re.compile(r"\b(?:pads?|drones?|sustained|background|atmospher\w*|swells?|washes)\b")),
     ("rhythm", re.compile(r"\b(?:beat|groove|rhythm\w*|pattern|pulse|loop)\b")),
 )
+# a part word ending an alias ("piano melody", "guitar chords"); not "riff" (a riff is a rhythm guitar's part) nor
+# "line" (a bass line is the bass's own)
+_PART_WORDS = {"melody": "lead", "lead": "lead", "solo": "lead", "chords": "harmony", "pad": "pad"}
+_PARTICIPLE_RE = re.compile(r"[a-z]+ing")
 _BASS_AS_REGISTER_RE = re.compile(r"\s+(?:notes?|register|range|harmon\w*|parts?|end|frequenc\w*|voices?|clef|"
                                   r"boost\w*|heavy|music|house|drops?)\b")
 _KICK_IN_RE = re.compile(r"\s*in\b(?!\s+(?:the|this|that|a|an|my|our|your|its)\b)")  # "drums kick in": a verb
@@ -75,7 +79,8 @@ class InstrumentParser:
                     excluded.append(match.key)
                 continue
             inst = self._kb.instrument(match.key)
-            role = self._role(lowered, match.end, inst.roles)
+            later = [m.start for m in matches if m.start >= match.end]
+            role = self._role(lowered, match, inst, min(later, default=len(lowered)))
             confidence = 0.92 if match.phrase in self._exact else 0.85
             if match.key not in found:
                 found[match.key] = InstrumentFinding(match.key, role, confidence, match.start, match.phrase)
@@ -121,7 +126,8 @@ class InstrumentParser:
         """"synth arps", "synth pads": a word that names an instrument is a modifier when the next word names another
         instrument of its family whose own name says it ("Arpeggiated Synth", "Synth Pad"): one instrument, the
         compound (a compound name wins over its head noun); "guitar bass drums", a list without commas, stays
-        three (a bass guitar is no guitar of the guitar family)."""
+        three (a bass guitar is no guitar of the guitar family). A participle names its player only alone
+        ("screaming over the riffs"), not before another family's ("a screaming guitar solo")."""
         out: list[Match] = []
         for i, match in enumerate(matches):
             after = matches[i + 1] if i + 1 < len(matches) else None
@@ -130,14 +136,25 @@ class InstrumentParser:
                 words = {w for n in (inst.name, *inst.aliases) for w in n.lower().replace("-", " ").split()}
                 if match.phrase.lower() in words and self._kb.instrument(match.key).family == inst.family:
                     continue
+                # a participle naming a player of another family describes the next one: "a screaming guitar
+                # solo" is a guitar, no screamed vocal; "singing" before "saw", "humming" before "synth" likewise
+                if _PARTICIPLE_RE.fullmatch(match.phrase.lower()) and \
+                        self._kb.instrument(match.key).family != inst.family:
+                    continue
             out.append(match)
         return out
 
     @staticmethod
-    def _role(lowered: str, end: int, roles: Sequence[str]) -> str:
-        """The KB's first role, unless the words right after the mention say otherwise."""
-        window = re.split(r"[.;,]", lowered[end:end + 50])[0]
-        for role, cue in _ROLE_CUES:
-            if role in roles and cue.search(window):
-                return role
-        return roles[0]
+    def _role(lowered: str, match: Match, inst: Instrument, next_start: int) -> str:
+        """The KB's first role, unless the prompt's words for this player say otherwise: a part named in the alias
+        itself ("piano chords", "violin melody": the name and a part word), else the first cue in the words after
+        it, up to the next player named ("piano chords with a flute melody": the melody is the flute's, and the
+        piano had taken it, the first cue found in the 50 characters after it)."""
+        head, _, last = match.phrase.lower().rpartition(" ")
+        if head in {n.lower() for n in (inst.name, inst.id.replace("_", " "), *inst.aliases)} and \
+                _PART_WORDS.get(last) in inst.roles:
+            return _PART_WORDS[last]
+        window = re.split(r"[.;,]", lowered[match.end:min(match.end + 50, next_start)])[0]
+        cues = [(found.start(), role) for role, cue in _ROLE_CUES if role in inst.roles
+                for found in [cue.search(window)] if found is not None]
+        return min(cues)[1] if cues else inst.roles[0]
