@@ -17,6 +17,7 @@ _NEGATION_RE = re.compile(
     r"(?:\s+(?:the|any|all))?"  # "minus the drums", "without any vocals"
     r"(?:\s*(?:,|\s(?!a\b|an\b|the\b|some\b|its\b|their\b)(?:\w+(?:-\w+)?))){0,4}\s*$"
 )
+_OR_LIST_RE = re.compile(r"\b(?:or|nor)\b")
 _NEGATED_SENTENCE_RE = re.compile(r"\bthere\s+(?:is|are)\s+no\b[^.;]*$")
 _REPLACED_BEFORE_RE = re.compile(r"\b(?:instead\s+of|rather\s+than|in\s+place\s+of)\s+(?:the\s+|a\s+|an\s+|any\s+)?$")
 _INSTEAD_AFTER_RE = re.compile(r"[^,.;!?]{0,40}?\b(?:instead|in\s+its\s+place)\b")
@@ -131,7 +132,18 @@ def is_negated(text: str, start: int) -> bool:
     clause = re.split(r"[.;!?]", window)[-1]
     if _NEGATION_STOP.search(clause):
         clause = _NEGATION_STOP.split(clause)[-1]
-    return bool(_NEGATION_RE.search(clause) or _NEGATED_SENTENCE_RE.search(clause))
+    if _NEGATED_SENTENCE_RE.search(clause):
+        return True
+    # the refusal nearest the phrase ("no drums, no bass": the bass's own "no")
+    negation = next((m for m in reversed([_NEGATION_RE.match(clause, k) for k in range(len(clause))]) if m), None)
+    if negation is None:
+        return False
+    # a comma ends the refusal unless the refused list goes on past it to an "or": "no drums, bass or guitars"
+    # refuses all three, but "no vocals, piano and strings" asks for the piano and the strings (a tag list: it had
+    # refused them), as does "no drums or bass, piano"
+    refused = negation.group(0)
+    rest = re.split(r"[.;!?]", text[start:])[0]
+    return "," not in refused or bool(_OR_LIST_RE.search(refused.rsplit(",", 1)[1] + rest))
 
 
 def words_to_int(word: str) -> int | None:
