@@ -65,6 +65,10 @@ SHORT_FORM_S = 45.0  # clips shorter than this play the structure's short form
 # a clip that holds at least this share of a form longer than a phrase (a 12-bar blues chorus) plays it whole, a
 # little longer than asked: a 30 s blues at 96 BPM had played a 10-bar chorus with its IV and turnaround cut
 WHOLE_FORM_SHARE = 0.75
+# a clip with room for most of two sections but not both plays both when a key change is stated, a little longer
+# than asked (the whole-form rule's share): a 30 s ballad at 60 BPM "modulating for the final chorus" was one chorus
+# and a tag, and never changed key
+MODULATION_SECTIONS = 2
 CYCLE_RISE = 0.15  # energy the last round of a repeated core adds over the first
 
 
@@ -97,6 +101,13 @@ class StructuralPlanner:
             warnings.append(f"One whole {main_bars}-bar chorus at {params.tempo_bpm:g} BPM lasts "
                             f"{params.duration_seconds:.1f} s with its last chord; the piece is that long, so the "
                             f"form is played whole.")
+        moving = MODULATION_SECTIONS * main_bars  # a stated key change: a section in the home key, one after it
+        if params.key_changes and total_bars < moving <= math.ceil(total_bars / WHOLE_FORM_SHARE):
+            params = params.model_copy(update={"duration_seconds": whole_form_s(moving, bar_s)})
+            total_bars = moving
+            warnings.append(f"A key change needs a section before it and one after it: at {params.tempo_bpm:g} BPM "
+                            f"the two last {params.duration_seconds:.1f} s with the last chord; the piece is that "
+                            f"long.")
         grid, template = self._grid_and_sections(structure, total_bars, params.duration_seconds, main_bars,
                                                  keep_intro=bool(params.opening))
         mains = [s for s in template if not is_edge(s.name)]

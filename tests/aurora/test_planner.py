@@ -477,3 +477,14 @@ def test_a_short_ballad_plays_verse_and_chorus(aurora: Aurora) -> None:
     plan = aurora.plan(parameters=PlanParameters(genre="pop", mood="sad", tempo_bpm=66, duration_seconds=30,
                                                  key="E minor", seed=0)).structural_plan
     assert [(s.name, s.bars) for s in plan.sections] == [("verse", 4), ("chorus", 4)]
+
+
+def test_a_short_clip_with_a_key_change_plays_a_section_on_each_side(aurora: Aurora) -> None:
+    """A 30 s ballad at 60 BPM has 6 bars: one chorus and a tag, so a stated key change was dropped with a warning.
+    It now plays a verse in the home key and the chorus in the new one, 35 s long, and says so."""
+    result = aurora.plan(parameters=PlanParameters(genre="pop", mood="sad", tempo_bpm=60, duration_seconds=30,
+                                                   key="C major", key_changes=["D major"]))
+    sections = result.structural_plan.sections
+    assert [(s.name, s.key) for s in sections] == [("verse", None), ("chorus", "D major")]
+    assert 30 < result.structural_plan.duration_s <= 36
+    assert any("key change needs a section before it" in w for w in result.warnings), result.warnings
