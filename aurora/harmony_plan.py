@@ -279,7 +279,10 @@ def section_chords(loop: list[str], name: str, n_bars: int, *, key: Key, chords:
     if stated:
         return _stated_half_cadence(bars, loop, role, key, chords) if n_bars >= 4 and per_bar == 1 and \
             n_bars > len(loop) else bars
-    if n_bars < 4 or (role == "loop" and not (form and final)) or (slots < len(source) + 2 * per_bar and not final) \
+    # a loop-based track's last loop keeps looping (the ring-out lands on the tonic), but a solo chorus that ends
+    # the piece closes it: a 30 s jazz ballad's head and solo had ended on the solo's bVI
+    ends_piece = final and (form or not base_name(name).startswith("loop"))
+    if n_bars < 4 or (role == "loop" and not ends_piece) or (slots < len(source) + 2 * per_bar and not final) \
             or (form and not final):
         return bars  # a section too short to hear its loop whole before a cadence, or a whole form, plays the loop
     dominant, tonic = cadence_chords(loop, key, chords)

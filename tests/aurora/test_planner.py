@@ -488,3 +488,20 @@ def test_a_short_clip_with_a_key_change_plays_a_section_on_each_side(aurora: Aur
     assert [(s.name, s.key) for s in sections] == [("verse", None), ("chorus", "D major")]
     assert 30 < result.structural_plan.duration_s <= 36
     assert any("key change needs a section before it" in w for w in result.warnings), result.warnings
+
+
+def test_a_solo_that_ends_the_piece_closes_on_the_tonic() -> None:
+    """A solo chorus loops like a loop-based track's loop, but the last one ends the tune: a 30 s jazz ballad's head
+    and solo had ended on the solo's bVI (Gbmaj7 in Eb). A loop-based track's last loop keeps looping."""
+    from aurora.harmony_plan import section_chords
+    from knowledge_base import load
+    from knowledge_base.theory import parse_key_label
+
+    kb = load()
+    key = parse_key_label("Eb major", kb.chords)
+    assert key is not None
+    loop = ["Ebmaj7", "Gbmaj7"]
+    solo = section_chords(loop, "solo 1", 4, key=key, chords=kb.chords, final=True, per_bar=2)
+    assert solo[-1] == "Ebmaj7" and solo[-2] != "Gbmaj7"
+    assert section_chords(loop, "solo 1", 4, key=key, chords=kb.chords, final=False, per_bar=2)[-1] == "Gbmaj7"
+    assert section_chords(loop, "loop A", 4, key=key, chords=kb.chords, final=True, per_bar=2)[-1] == "Gbmaj7"
