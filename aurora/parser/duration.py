@@ -1,6 +1,7 @@
 """Duration: "2 minutes", "30s", "90-second", "1:30", "a minute and a half" -> seconds.
 
-"the 80s" is a decade, not 80 seconds: a bare "<tens>s" counts only with a duration cue nearby.
+"the 80s" is a decade, not 80 seconds, and "808s" are drum machines, not 13 minutes: a bare "<tens>s" or "<N>s" of
+three digits counts only with a duration cue nearby.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ def parse_duration(lowered: str) -> float | None:
         value, unit = float(m.group(1)), m.group(2).lower()
         if unit == "m" and not re.match(r"\s*(?:long|track|clip|song|loop)", lowered[m.end():]):
             continue  # a bare "m" is more often a chord or a typo than minutes
-        if unit == "s" and _looks_like_decade(lowered, m, value):
+        if unit == "s" and (_looks_like_decade(lowered, m, value) or _looks_like_gear(lowered, m, value)):
             continue
         if _is_bpm_context(lowered, m.end()):
             continue
@@ -57,9 +58,19 @@ def _looks_like_decade(lowered: str, m: re.Match[str], value: float) -> bool:
     """'80s' / "the 90s": a decade unless a duration cue says otherwise ('a 30s loop', 'for 20s')."""
     if " " in m.group(0) or "-" in m.group(0) or value % 10 != 0 or not 10 <= value <= 90:
         return False
+    return not _duration_cued(lowered, m)
+
+
+def _looks_like_gear(lowered: str, m: re.Match[str], value: float) -> bool:
+    """'808s', '909s', '303s': drum machines and synths in the plural, unless a duration cue says otherwise ('a
+    600s drone', 'for 120s'); 'dark trap with 808s' had asked for 13:28."""
+    return " " not in m.group(0) and "-" not in m.group(0) and value >= 100 and not _duration_cued(lowered, m)
+
+
+def _duration_cued(lowered: str, m: re.Match[str]) -> bool:
     before = lowered[max(0, m.start() - 12):m.start()]
     after = lowered[m.end():m.end() + 12]
-    return not (_DURATION_CUE_RE.match(after.strip()) or re.search(r"\b(?:for|of|lasting)\s*$", before))
+    return bool(_DURATION_CUE_RE.match(after.strip()) or re.search(r"\b(?:for|of|lasting)\s*$", before))
 
 
 def _is_bpm_context(lowered: str, end: int) -> bool:

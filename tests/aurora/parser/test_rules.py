@@ -170,6 +170,8 @@ def test_enharmonic_chords(kb: KnowledgeBase) -> None:
     ("a 2 minutes track", 120.0), ("30s loop", 30.0), ("90-second jingle", 90.0),
     ("2 minutes 30 seconds long", 150.0), ("80s synth pop", None), ("a minute and a half", 90.0),
     ("at 120 bpm", None),
+    ("dark trap with 808s and a flute melody", None),  # drum machines: it had asked for 13:28
+    ("tr-909s and acid 303s", None), ("ambient for 120s", 120.0), ("a 150s track", 150.0), ("a 45s jingle", 45.0),
 ])
 def test_duration(text: str, seconds: float | None) -> None:
     assert parse_duration(text) == seconds
