@@ -36,6 +36,7 @@ class InstrumentFinding:
     confidence: float
     start: int
     phrase: str = ""  # the words the prompt used ("bass", "nylon guitar")
+    cued: bool = False  # the role is the prompt's ("piano chords"), not the instrument's first
 
 
 @dataclass
@@ -81,9 +82,11 @@ class InstrumentParser:
             inst = self._kb.instrument(match.key)
             later = [m.start for m in matches if m.start >= match.end]
             role = self._role(lowered, match, inst, min(later, default=len(lowered)))
+            cued = role is not None
             confidence = 0.92 if match.phrase in self._exact else 0.85
             if match.key not in found:
-                found[match.key] = InstrumentFinding(match.key, role, confidence, match.start, match.phrase)
+                found[match.key] = InstrumentFinding(match.key, role or inst.roles[0], confidence, match.start,
+                                                     match.phrase, cued)
         if _INSTRUMENTAL_RE.search(lowered) and not _NEGATED_INSTRUMENTAL_RE.search(lowered):
             generic = self._kb.find_instrument("vocals")
             vocal_exclusion = generic.id if generic else (self._vocal_ids[0] if self._vocal_ids else None)
@@ -145,8 +148,8 @@ class InstrumentParser:
         return out
 
     @staticmethod
-    def _role(lowered: str, match: Match, inst: Instrument, next_start: int) -> str:
-        """The KB's first role, unless the prompt's words for this player say otherwise: a part named in the alias
+    def _role(lowered: str, match: Match, inst: Instrument, next_start: int) -> str | None:
+        """The part the prompt's words give this player, None where they give none: a part named in the alias
         itself ("piano chords", "violin melody": the name and a part word), else the first cue in the words after
         it, up to the next player named ("piano chords with a flute melody": the melody is the flute's, and the
         piano had taken it, the first cue found in the 50 characters after it)."""
@@ -157,4 +160,4 @@ class InstrumentParser:
         window = re.split(r"[.;,]", lowered[match.end:min(match.end + 50, next_start)])[0]
         cues = [(found.start(), role) for role, cue in _ROLE_CUES if role in inst.roles
                 for found in [cue.search(window)] if found is not None]
-        return min(cues)[1] if cues else inst.roles[0]
+        return min(cues)[1] if cues else None

@@ -35,6 +35,7 @@ from aurora.parser.home_chord import home_chord_key
 from aurora.parser.instruments import InstrumentFinding, InstrumentParser
 from aurora.parser.key import KeyFinding, parse_key
 from aurora.parser.key_change import parse_key_change, with_key_change
+from aurora.parser.lineup_roles import filled_roles, lineup_roles
 from aurora.parser.meter import parse_meter
 from aurora.parser.mood import MoodFinding, MoodParser
 from aurora.parser.signature_players import SignaturePlayers
@@ -419,7 +420,7 @@ class SemanticParser:
         unique: dict[str, InstrumentFinding] = {}
         for f in parsed.found:
             unique.setdefault(f.instrument_id, f)
-        parsed.found = list(unique.values())
+        parsed.found = lineup_roles(self.kb, list(unique.values()), genre)
         out = [InstrumentValue(name=self.kb.instrument(f.instrument_id).name, role=f.role,
                                confidence=f.confidence) for f in parsed.found]
         if parsed.found:
@@ -429,7 +430,7 @@ class SemanticParser:
         if parsed.found and _SOLO_RE.search(lowered) and not others_join(lowered):
             return out, parsed.excluded
         taken = {f.instrument_id for f in parsed.found} | set(parsed.excluded)
-        roles = {f.role for f in parsed.found}
+        roles = filled_roles(self.kb, parsed.found)
         excluded_families = {self.kb.instrument(i).family for i in parsed.excluded}
         for artist in artists[:1]:
             for inst_id in artist.artist.instruments:

@@ -49,3 +49,40 @@ def test_a_participle_before_another_player_describes_it(aurora: Aurora) -> None
     names = _roles(aurora, "hard rock anthem with a screaming guitar solo over pounding drums")
     assert "Screamed Vocals" not in names and names["Lead Guitar"] == "lead"
     assert "Screamed Vocals" in _roles(aurora, "metalcore with screaming and breakdowns, distorted guitars")
+
+
+def _all_roles(aurora: Aurora, prompt: str) -> dict[str, str]:
+    return {i.name: i.role for i in aurora.parse(prompt=prompt).parsed_parameters.instrumentation}
+
+
+@pytest.mark.parametrize(("prompt", "name", "role"), [
+    ("gentle classical piano piece in D major", "Piano", "lead"),  # it comped under an inferred upright piano
+    ("rock in E mixolydian, 130 bpm, crunchy guitars", "Distorted Guitar", "harmony"),  # the riff guitar
+    ("7/8 balkan folk dance w/ accordion and clarinet, fast 160 bpm", "Clarinet", "lead"),
+    ("military parade music with piccolo and trumpets", "Trumpet", "lead"),
+])
+def test_a_stated_player_plays_its_part_in_the_style_s_line_up(aurora: Aurora, prompt: str, name: str,
+                                                               role: str) -> None:
+    assert _all_roles(aurora, prompt)[name] == role
+
+
+@pytest.mark.parametrize(("prompt", "lead", "bass"), [
+    ("folk song with acoustic guitar and fiddle, 3/4", "Violin", None),  # not an inferred harmonica
+    ("country ballad w/ steel guitar, 72 bpm, key of G", "Slide Guitar", None),
+    ("violin viola cello, something calm", None, "Cello"),  # not an inferred double bass
+    ("sad song, no drums, cello and piano", None, "Cello"),
+])
+def test_the_melody_and_the_bass_stay_with_stated_players(aurora: Aurora, prompt: str, lead: str | None,
+                                                          bass: str | None) -> None:
+    parsed = aurora.parse(prompt=prompt).parsed_parameters
+    for role, name in (("lead", lead), ("bass", bass)):
+        if name is not None:
+            assert [i.name for i in parsed.instrumentation if i.role == role] == [name], parsed.instrumentation
+
+
+@pytest.mark.parametrize("prompt", ["reggae roots in D, skank guitar and organ, 80bpm",
+                                    "funk in E minor w/ clavinet + bass, 100 bpm",
+                                    "heavy metal at 180 bpm with double kick and distorted guitar"])
+def test_a_guitar_or_keyboard_in_the_rhythm_part_leaves_the_beat_to_the_drums(aurora: Aurora, prompt: str) -> None:
+    roles = _all_roles(aurora, prompt)
+    assert any(name in roles for name in ("Drum Kit", "Kick Drum")), roles

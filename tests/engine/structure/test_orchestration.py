@@ -285,3 +285,16 @@ def test_the_line_up_s_comping_player_comps_when_two_are_asked_to(kb: KnowledgeB
     parts = {t.role: t.instrument_id for t in score.tracks}
     assert parts.get("harmony") == comping and parts.get("lead") != not_lead, parts
 
+
+
+def test_a_leading_chordal_player_comps_as_well(kb: KnowledgeBase) -> None:
+    """A neoclassical piano that leads (its line-up's part) plays its chords too, a pianist's two hands: the chords
+    had gone to the strings, and before that an inferred upright piano had the tune over the stated piano's chords."""
+    items = [{"name": "piano", "role": "lead", "source": "stated"},
+             {"name": "cello", "role": "counter", "source": "inferred"},
+             {"name": "string section", "role": "pad", "source": "inferred"}]
+    parts = _orchestra(kb, "neoclassical", items)
+    assert parts["lead"] == "piano" and parts["harmony"] == "piano"
+    items = [{"name": "violin", "role": "lead", "source": "stated"},  # a violin plays no chords
+             {"name": "string section", "role": "pad", "source": "inferred"}]
+    assert _orchestra(kb, "neoclassical", items).get("harmony") != "violin"
