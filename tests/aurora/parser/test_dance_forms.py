@@ -55,3 +55,14 @@ def test_a_video_reel_names_no_celtic_tune(aurora: Aurora) -> None:
     """A reel is also a video clip: the word sets the meter (4/4, harmless) but names no genre."""
     p = aurora.parse(prompt="upbeat music for my instagram reel").parsed_parameters
     assert "Celtic" not in (p.genre.value, p.sub_genre.value)
+
+
+@pytest.mark.parametrize("prompt", ["flamenco guitar rumba, E phrygian, 120 bpm", "gipsy kings style guitar rumba",
+                                    "catalan rumba with handclaps", "congolese rumba with sweet guitars"])
+def test_a_rumba_is_in_four(aurora: Aurora, prompt: str) -> None:
+    """A guitar rumba had been played in flamenco's first meter, a bulería's 12/8."""
+    assert aurora.parse(prompt=prompt).parsed_parameters.time_signature.value == "4/4"
+
+
+def test_flamenco_without_a_rumba_keeps_its_own_meter(aurora: Aurora) -> None:
+    assert aurora.parse(prompt="flamenco guitar, passionate").parsed_parameters.time_signature.value == "12/8"
