@@ -60,7 +60,7 @@ class SignaturePlayers:
             return []
         own = {gi.instrument for gi in self._kb.genre(default_genre_id).instruments}
         parsed = self._instruments.parse(lowered)
-        found = [f for f in parsed.found if f.instrument_id not in own
+        found = [f for f in parsed.found if f.instrument_id not in own and not self._names_a_part(f)
                  and (not is_kind_word(self._kb, f.phrase) or self._none_of_kind(f.phrase, own))]
         refused = {self._kb.instrument(i).roles[0] for i in parsed.excluded} & FOUNDATION_ROLES
         foundation = [f for f in parsed.found if self._kb.instrument(f.instrument_id).roles[0] in FOUNDATION_ROLES]
@@ -78,6 +78,13 @@ class SignaturePlayers:
         top = [g for g, n in counts.items() if n == most]
         family_size = Counter(self._kb.root_genre(g).id for g in top).most_common(1)[0][1]
         return len(top) <= FEW_STYLES or family_size >= FAMILY_SHARE * len(top)
+
+    def _names_a_part(self, found: InstrumentFinding) -> bool:
+        """A part alias names what a player plays, whoever plays it in the style ("huge drums": a taiko in a
+        trailer, the kit in a power ballad), so it chooses no style: "power ballad, huge drums, piano" had become
+        an epic trailer."""
+        phrase = found.phrase.lower()
+        return any(phrase == alias.lower() for alias in self._kb.instrument(found.instrument_id).part_aliases)
 
     def _plays(self, genre_id: str, found: InstrumentFinding) -> bool:
         """Whether the genre's line-up has the stated player, or one of the kind its word names ("drums")."""

@@ -54,3 +54,12 @@ def test_a_line_up_many_families_play_names_only_a_broad_genre(aurora: Aurora, p
     genre, _ = _family(aurora, prompt)
     assert first == genre, (prompt, first, genre)
     assert genre != "Pop"
+
+
+def test_a_part_alias_chooses_no_style(aurora: Aurora) -> None:
+    """"huge drums" is the part a taiko plays in a trailer and the kit plays in a power ballad: it had made "power
+    ballad, huge drums, piano" an epic trailer (taiko, orchestra, choir)."""
+    p = aurora.parse(prompt="power ballad, huge drums, piano, 70 bpm").parsed_parameters
+    assert p.genre.value == "Pop" and "Taiko" not in {i.name for i in p.instrumentation}
+    assert aurora.parse(prompt="epic trailer with huge drums").parsed_parameters.genre.value == \
+        "Film Score / Cinematic"
