@@ -100,8 +100,8 @@ class SemanticParser:
         """Genres ranked for the text, with the artists' names blanked out ("Daft Punk" names no genre)."""
         return self.genres.rank(_without_artists(lowered, artists), prompt_vec,
                                 artist_genres=[a.artist.genre for a in artists],
-                                signature_genres=self.signatures.genres(lowered, self.moods.named(lowered)),
-                                lineup_genres=self.signatures.lineup_genres(lowered, self.genres.fallback_id))
+                                signature_genres=self.signatures.genres(lowered, moods := self.moods.named(lowered)),
+                                lineup_genres=self.signatures.lineup_genres(lowered, self.genres.fallback_id, moods))
 
     def unstated(self, text: str) -> tuple[Genre, float, str | None]:
         """What parse() infers where ``text`` states no tempo and no key: the style (genre or sub-genre), its

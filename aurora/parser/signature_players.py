@@ -17,7 +17,7 @@ from knowledge_base.instrument_kinds import is_kind_word
 
 FOUNDATION_ROLES = frozenset({"rhythm", "bass"})
 # A line-up names its styles when few genres play all of it, or when one family holds most of those that do;
-# otherwise only the broad (root) genres among them: "accordion and violin" is no Sevdah (lineup_genres).
+# otherwise it names none (lineup_genres).
 FEW_STYLES = 4
 FAMILY_SHARE = 2 / 3
 
@@ -43,7 +43,7 @@ class SignaturePlayers:
                                   if not _opposed(stated_valences, [self._kb.mood(m).valence
                                                                     for m in self._kb.genre(g).moods])))
 
-    def lineup_genres(self, lowered: str, default_genre_id: str | None) -> list[str]:
+    def lineup_genres(self, lowered: str, default_genre_id: str | None, stated_moods: Sequence[str] = ()) -> list[str]:
         """The genres whose line-ups list a stated player the default genre's does not: "distorted guitar riff,
         aggressive" names no genre and ranks the genres about alike, but a distorted guitar is no pop line-up's,
         so the piece is one of the styles that play it (the embedding chooses which), not the default pop. A genre
@@ -54,8 +54,9 @@ class SignaturePlayers:
         Ruled out: a style built on a beat or a bass line the text refuses ("no drums, no bass, just strings": no
         drum and bass; a refused singer or piano rules none out), and one whose line-up lacks a bass or beat the
         text names ("sax, piano, bass guitar and drums": no big band, whose bass is a double bass). A line-up many
-        families play names only the broad genres among them: a niche style (Sevdah, Vallenato) needs its name,
-        an accordion and a violin are no Sevdah."""
+        families play names none of them: the embedding, left to choose among so many on a few words, made "strings,
+        sad" disco, "trumpet, sad" ska and an accordion and a violin Sevdah; such a line-up keeps the default. A
+        style whose moods the stated ones oppose is none of them either."""
         if default_genre_id is None:
             return []
         own = {gi.instrument for gi in self._kb.genre(default_genre_id).instruments}
@@ -67,7 +68,11 @@ class SignaturePlayers:
         listed = [g for f in dict.fromkeys(f.instrument_id for f in found) for g in self._listing.get(f, ())
                   if not refused & {gi.role for gi in self._kb.genre(g).instruments}
                   and all(self._plays(g, b) for b in foundation)]
-        return listed if self._specific(listed) else [g for g in listed if self._kb.genre(g).parent is None]
+        if not self._specific(listed):
+            return []
+        valences = [self._kb.mood(m).valence for m in stated_moods]  # "strings, sad" is no disco
+        return [g for g in listed
+                if not _opposed(valences, [self._kb.mood(m).valence for m in self._kb.genre(g).moods])]
 
     def _specific(self, listed: list[str]) -> bool:
         """Whether the genres playing the most stated players are few, or mostly one family's."""

@@ -19,8 +19,8 @@ def _roles(aurora: Aurora, prompt: str) -> dict[str, str]:
 
 @pytest.mark.parametrize(("prompt", "roles"), [
     ("piano chords with a flute melody", {"Piano": "harmony", "Flute": "lead"}),
-    ("guitar chords and a violin lead", {"Guitar": "harmony", "Violin": "lead"}),
-    ("guitar and a violin lead", {"Guitar": "harmony", "Violin": "lead"}),
+    ("guitar chords and a violin lead", {"Electric Guitar": "harmony", "Violin": "lead"}),  # pop's guitar
+    ("guitar and a violin lead", {"Electric Guitar": "harmony", "Violin": "lead"}),
     ("synth pad under a piano melody", {"Synth Pad": "pad", "Piano": "lead"}),
     ("strings carry the melody over piano chords", {"String Section": "lead", "Piano": "harmony"}),
     ("lofi beat, guitar melody, rhodes chords", {"Guitar": "lead", "Rhodes": "harmony"}),

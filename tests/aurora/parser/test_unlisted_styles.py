@@ -177,3 +177,10 @@ def test_a_common_phrase_inside_a_new_alias_names_no_new_style(aurora: Aurora, p
 def test_a_two_step_after_another_genre_is_its_dance(aurora: Aurora, prompt: str, style: str) -> None:
     p = aurora.parse(prompt=prompt).parsed_parameters
     assert style in (p.genre.value, p.sub_genre.value)
+
+
+@pytest.mark.parametrize("prompt", ["sinister villain theme w/ brass, D minor", "love theme for strings and piano",
+                                    "main theme, heroic and brassy", "end credits music, bittersweet"])
+def test_a_character_s_theme_is_a_score(aurora: Aurora, prompt: str) -> None:
+    """"sinister villain theme w/ brass" had been soul (the brass's broadest genre), "villain theme" phonk."""
+    assert aurora.parse(prompt=prompt).parsed_parameters.genre.value == "Film Score / Cinematic"
