@@ -55,7 +55,7 @@ class SignaturePlayers:
         drum and bass; a refused singer or piano rules none out), and one whose line-up lacks a bass or beat the
         text names ("sax, piano, bass guitar and drums": no big band, whose bass is a double bass). A line-up many
         families play names none of them: the embedding, left to choose among so many on a few words, made "strings,
-        sad" disco, "trumpet, sad" ska and an accordion and a violin Sevdah; such a line-up keeps the default. A
+        sad" disco, "brass, triumphant" soul and an accordion and a violin Sevdah; such a line-up keeps the default. A
         style whose moods the stated ones oppose is none of them either."""
         if default_genre_id is None:
             return []
@@ -101,6 +101,7 @@ class SignaturePlayers:
         kind = " ".join(phrase.lower().replace("-", " ").split())
         names = [n.lower() for i in own for n in (self._kb.instrument(i).name, *self._kb.instrument(i).aliases)]
         return not any(name == kind or name.endswith(" " + kind) for name in names)
+
 
 def _opposed(stated: Sequence[float], own: list[float], *, apart: float = 0.3) -> bool:
     """Valences wholly on opposite sides: every stated mood dark and every one of the genre's bright, or reverse."""
