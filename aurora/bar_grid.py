@@ -9,10 +9,10 @@ from typing import NamedTuple
 
 from aurora.exceptions import PlanError
 from aurora.harmony_plan import is_edge, phrase_loop, slot_loop
-from knowledge_base.limits import ring_out_s
+from knowledge_base.limits import PHRASE_BARS, ring_out_s
 from knowledge_base.schema import StructureSection
 
-MAIN_UNIT_BARS, EDGE_UNIT_BARS = 4, 2  # phrase units: sections on the 4-bar grid, intros and outros on 2
+MAIN_UNIT_BARS, EDGE_UNIT_BARS = PHRASE_BARS, 2  # phrase units: sections on the 4-bar grid, intros and outros on 2
 LONGEST_PHRASE_BARS = 8  # a progression longer than this is a form played whole (a 12-bar blues), not a phrase
 
 

@@ -110,14 +110,13 @@ def _shown(value: object) -> str:
 
 
 MIN_RING_OUT_S: Final = 0.6
-PHRASE_BARS: Final = 4
+PHRASE_BARS: Final = 4  # a main section's phrase unit (aurora.bar_grid.MAIN_UNIT_BARS)
 
 
 def ring_out_s(duration_s: float) -> float:
-    """The tail after the last full bar where the final chord rings (10% of the track, 0.6-3 s). The planner
-    and the composer both count whole bars in ``duration_s - ring_out_s``, so the plan and the MIDI agree."""
+    """The tail after the last full bar where the final chord rings (10% of the track, 0.6-3 s), at most: a bar
+    short of whole phrases is taken from it (``music_bars``)."""
     return min(3.0, max(MIN_RING_OUT_S, 0.1 * duration_s))
-
 
 
 def music_bars(duration_s: float, bar_s: float) -> int:

@@ -79,8 +79,7 @@ class GenreRanker:
         rank higher, and such a prompt is no generic one (it had fallen to pop: a drum kit and a singer under the
         bagpipes). ``lineup_genres``: those listing a stated player the default genre's line-up lacks; a generic
         prompt that states one is one of them (its few words rank the genres too alike to choose any other), not
-        the default ("distorted guitar riff, aggressive" had been
-        hyperpop: pop, with the guitar as its only rock)."""
+        the default ("distorted guitar riff, aggressive" had been hyperpop: pop, with the guitar as its only rock)."""
         negated = self.stated(lowered)[1]
         naming = self._heads.read(lowered)  # "jazzy hip hop" names hip hop: the head noun (genre_heads)
         named = [g for g in (naming.heads or naming.modifiers) if g not in negated]

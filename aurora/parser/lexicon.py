@@ -135,7 +135,7 @@ def is_negated(text: str, start: int) -> bool:
     if _NEGATED_SENTENCE_RE.search(clause):
         return True
     # the refusal nearest the phrase ("no drums, no bass": the bass's own "no")
-    negation = next((m for m in reversed([_NEGATION_RE.match(clause, k) for k in range(len(clause))]) if m), None)
+    negation = next((m for k in range(len(clause) - 1, -1, -1) if (m := _NEGATION_RE.match(clause, k))), None)
     if negation is None:
         return False
     # a comma ends the refusal unless the refused list goes on past it to an "or": "no drums, bass or guitars"

@@ -59,7 +59,6 @@ ARTIST_INSTRUMENT_CONFIDENCE = 0.55
 FAST_WORD_BPM = 115.0
 SLOW_WORD_BPM = 90.0
 
-
 _INTRO_AFTER_RE = re.compile(r"\s+(?:solo\s+)?intro\b")  # "<player> intro": the player the piece opens with
 
 
@@ -86,7 +85,7 @@ class SemanticParser:
         self.textures = TextureParser(kb)
         self.feels = FeelParser(kb)
         self.ensembles = EnsembleParser(kb)
-        self.signatures = SignaturePlayers(kb, self.instruments)
+        self.signatures = SignaturePlayers(kb)
 
     def warm_up(self) -> None:
         self.genres.warm_up()
@@ -98,10 +97,11 @@ class SemanticParser:
 
     def _rank(self, lowered: str, prompt_vec: np.ndarray, artists: list[ArtistFinding]) -> list[GenreScore]:
         """Genres ranked for the text, with the artists' names blanked out ("Daft Punk" names no genre)."""
+        players, moods = self.instruments.parse(lowered), self.moods.named(lowered)
         return self.genres.rank(_without_artists(lowered, artists), prompt_vec,
                                 artist_genres=[a.artist.genre for a in artists],
-                                signature_genres=self.signatures.genres(lowered, moods := self.moods.named(lowered)),
-                                lineup_genres=self.signatures.lineup_genres(lowered, self.genres.fallback_id, moods))
+                                signature_genres=self.signatures.genres(players, moods),
+                                lineup_genres=self.signatures.lineup_genres(players, self.genres.fallback_id, moods))
 
     def unstated(self, text: str) -> tuple[Genre, float, str | None]:
         """What parse() infers where ``text`` states no tempo and no key: the style (genre or sub-genre), its

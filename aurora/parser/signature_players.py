@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from aurora.parser.instruments import InstrumentFinding, InstrumentParser
+from aurora.parser.instruments import InstrumentFinding, InstrumentParse
 from knowledge_base import KnowledgeBase
 from knowledge_base.instrument_kinds import is_kind_word
 
@@ -23,9 +23,8 @@ FAMILY_SHARE = 2 / 3
 
 
 class SignaturePlayers:
-    def __init__(self, kb: KnowledgeBase, instruments: InstrumentParser) -> None:
+    def __init__(self, kb: KnowledgeBase) -> None:
         self._kb = kb
-        self._instruments = instruments
         listing: dict[str, set[str]] = {}
         for genre in kb.genres:
             for gi in genre.instruments:
@@ -34,16 +33,16 @@ class SignaturePlayers:
         self._genres = {inst: ids for inst, ids in self._listing.items()
                         if len({kb.root_genre(g).id for g in ids}) == 1}
 
-    def genres(self, lowered: str, stated_moods: Sequence[str] = ()) -> list[str]:
-        """The genres the text's signature players belong to, in the text's order, but none the stated moods (mood
-        ids; by valence) oppose: a "spooky halloween" music box is no lullaby; a bagpipe lament is still Celtic."""
-        stated_valences = [self._kb.mood(m).valence for m in stated_moods]
-        found = [f for f in self._instruments.parse(lowered).found if not is_kind_word(self._kb, f.phrase)]
-        return list(dict.fromkeys(g for f in found for g in self._genres.get(f.instrument_id, ())
-                                  if not _opposed(stated_valences, [self._kb.mood(m).valence
-                                                                    for m in self._kb.genre(g).moods])))
+    def genres(self, players: InstrumentParse, stated_moods: Sequence[str] = ()) -> list[str]:
+        """The genres the text's signature players (``players``: its instrument parse) belong to, in the text's
+        order, but none the stated moods (mood ids; by valence) oppose: a "spooky halloween" music box is no lullaby;
+        a bagpipe lament is still Celtic."""
+        found = [f for f in players.found if not is_kind_word(self._kb, f.phrase)]
+        return [g for g in dict.fromkeys(g for f in found for g in self._genres.get(f.instrument_id, ()))
+                if self._moods_fit(g, stated_moods)]
 
-    def lineup_genres(self, lowered: str, default_genre_id: str | None, stated_moods: Sequence[str] = ()) -> list[str]:
+    def lineup_genres(self, players: InstrumentParse, default_genre_id: str | None,
+                      stated_moods: Sequence[str] = ()) -> list[str]:
         """The genres whose line-ups list a stated player the default genre's does not: "distorted guitar riff,
         aggressive" names no genre and ranks the genres about alike, but a distorted guitar is no pop line-up's,
         so the piece is one of the styles that play it (the embedding chooses which), not the default pop. A genre
@@ -60,19 +59,21 @@ class SignaturePlayers:
         if default_genre_id is None:
             return []
         own = {gi.instrument for gi in self._kb.genre(default_genre_id).instruments}
-        parsed = self._instruments.parse(lowered)
-        found = [f for f in parsed.found if f.instrument_id not in own and not self._names_a_part(f)
+        found = [f for f in players.found if f.instrument_id not in own and not self._names_a_part(f)
                  and (not is_kind_word(self._kb, f.phrase) or self._none_of_kind(f.phrase, own))]
-        refused = {self._kb.instrument(i).roles[0] for i in parsed.excluded} & FOUNDATION_ROLES
-        foundation = [f for f in parsed.found if self._kb.instrument(f.instrument_id).roles[0] in FOUNDATION_ROLES]
+        refused = {self._kb.instrument(i).roles[0] for i in players.excluded} & FOUNDATION_ROLES
+        foundation = [f for f in players.found if self._kb.instrument(f.instrument_id).roles[0] in FOUNDATION_ROLES]
         listed = [g for f in dict.fromkeys(f.instrument_id for f in found) for g in self._listing.get(f, ())
                   if not refused & {gi.role for gi in self._kb.genre(g).instruments}
                   and all(self._plays(g, b) for b in foundation)]
         if not self._specific(listed):
             return []
-        valences = [self._kb.mood(m).valence for m in stated_moods]  # "strings, sad" is no disco
-        return [g for g in listed
-                if not _opposed(valences, [self._kb.mood(m).valence for m in self._kb.genre(g).moods])]
+        return [g for g in listed if self._moods_fit(g, stated_moods)]  # "strings, sad" is no disco
+
+    def _moods_fit(self, genre_id: str, stated_moods: Sequence[str]) -> bool:
+        """No stated mood is opposed to the genre's own (by valence)."""
+        return not _opposed([self._kb.mood(m).valence for m in stated_moods],
+                            [self._kb.mood(m).valence for m in self._kb.genre(genre_id).moods])
 
     def _specific(self, listed: list[str]) -> bool:
         """Whether the genres playing the most stated players are few, or mostly one family's."""

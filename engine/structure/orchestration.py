@@ -446,12 +446,11 @@ def orchestrate(*, controls: DecodedControls, params: ParametersIn, genres: list
             if inst is not None and not inst.drum and "lead" in _roles_for(inst, None):
                 taken["lead"] = inst_id
                 break
-    if "harmony" not in taken and have_stated:  # a stated chordal player that leads comps as well: a pianist's two
-        for inst_id in stated:                    # hands (a neoclassical piano's chords had gone to the strings)
-            inst = kb.find_instrument(inst_id)
-            if inst is not None and not inst.drum and inst.roles[:1] == ["harmony"] and taken.get("lead") == inst_id:
-                taken["harmony"] = inst_id
-                break
+    # a stated chordal player that leads comps as well: a pianist's two hands (a neoclassical piano's chords had gone
+    # to the strings)
+    leader = kb.find_instrument(taken["lead"]) if taken.get("lead") in stated else None
+    if "harmony" not in taken and leader is not None and not leader.drum and leader.roles[:1] == ["harmony"]:
+        taken["harmony"] = leader.id
     if "lead" not in taken and sung_lead_only and "lead" in wanted:  # the line-up's own melody instrument
         for inst_id, _role in genre_defaults:
             inst = kb.find_instrument(inst_id)
