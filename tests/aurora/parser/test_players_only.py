@@ -60,3 +60,17 @@ def test_a_part_alias_chooses_no_style(aurora: Aurora) -> None:
     assert p.genre.value == "Pop" and "Taiko" not in {i.name for i in p.instrumentation}
     assert aurora.parse(prompt="epic trailer with huge drums").parsed_parameters.genre.value == \
         "Film Score / Cinematic"
+
+
+def test_a_style_whose_moods_the_prompt_opposes_is_not_lifted() -> None:
+    """"distorted guitar riff, happy": the guitar's styles, but none whose every mood is dark (doom, death and black
+    metal); without a mood they are all candidates."""
+    from aurora.parser.instruments import InstrumentParser
+    from aurora.parser.signature_players import SignaturePlayers
+    from knowledge_base import load
+
+    kb = load()
+    players, lifted = InstrumentParser(kb).parse("distorted guitar riff"), SignaturePlayers(kb)
+    plain, happy = set(lifted.lineup_genres(players, "pop")), set(lifted.lineup_genres(players, "pop", ["happy"]))
+    assert {"doom_metal", "death_metal", "black_metal"} <= plain - happy
+    assert happy and happy < plain
