@@ -274,6 +274,15 @@ def _picks_beside_the_strum(taken: dict[TrackRole, str], genre_defaults: list[tu
             return
 
 
+def _leader_comps(taken: dict[TrackRole, str], stated: list[str], kb: KnowledgeBase) -> None:
+    """A stated chordal player that leads comps as well when no one holds the chords: a pianist's two hands (a
+    neoclassical piano's chords had gone to the strings; a solo piano's waltz had played a bass note a bar under its
+    tune, with no chord between them)."""
+    leader = kb.find_instrument(taken["lead"]) if taken.get("lead") in stated else None
+    if "harmony" not in taken and leader is not None and not leader.drum and leader.roles[:1] == ["harmony"]:
+        taken["harmony"] = leader.id
+
+
 def _ensemble_orchestra(ensemble: Ensemble, stated: list[str], stated_roles: dict[str, str], excluded: set[str],
                         kb: KnowledgeBase) -> Orchestra:
     """The ensemble's players in their roles, then the other stated instruments in free roles; no fill."""
@@ -330,6 +339,8 @@ def _ensemble_orchestra(ensemble: Ensemble, stated: list[str], stated_roles: dic
                     and "lead" in _roles_for(inst, None):
                 taken["lead"] = inst_id
                 break
+    if not ensemble.parts:  # "solo piano", "just piano and cello": no one else holds the chords
+        _leader_comps(taken, stated, kb)
     parts = [Part(role, inst_id) for role, inst_id in taken.items()]
     parts += percussion_parts(percussion_ids, percussion_ids, kb)  # every player the ensemble names is stated
     return Orchestra(_in_order(parts), tuple(kits), frozenset(p.role for p in parts))
@@ -446,11 +457,7 @@ def orchestrate(*, controls: DecodedControls, params: ParametersIn, genres: list
             if inst is not None and not inst.drum and "lead" in _roles_for(inst, None):
                 taken["lead"] = inst_id
                 break
-    # a stated chordal player that leads comps as well: a pianist's two hands (a neoclassical piano's chords had gone
-    # to the strings)
-    leader = kb.find_instrument(taken["lead"]) if taken.get("lead") in stated else None
-    if "harmony" not in taken and leader is not None and not leader.drum and leader.roles[:1] == ["harmony"]:
-        taken["harmony"] = leader.id
+    _leader_comps(taken, stated, kb)
     if "lead" not in taken and sung_lead_only and "lead" in wanted:  # the line-up's own melody instrument
         for inst_id, _role in genre_defaults:
             inst = kb.find_instrument(inst_id)

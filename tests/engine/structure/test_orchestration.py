@@ -298,3 +298,16 @@ def test_a_leading_chordal_player_comps_as_well(kb: KnowledgeBase) -> None:
     items = [{"name": "violin", "role": "lead", "source": "stated"},  # a violin plays no chords
              {"name": "string section", "role": "pad", "source": "inferred"}]
     assert _orchestra(kb, "neoclassical", items).get("harmony") != "violin"
+
+
+@pytest.mark.parametrize("instrument", ["piano", "acoustic guitar", "harp"])
+def test_a_solo_chordal_player_holds_the_chords_between_its_bass_and_tune(kb: KnowledgeBase, instrument: str) -> None:
+    """'waltz, piano solo, E minor': a named-only line-up of one piano played a bass note a bar under its tune and
+    no chord between them (the waltz's oom-pah-pah was gone). The player who leads holds the chords too."""
+    parts = _orchestra(kb, "waltz", [{"name": instrument, "role": "lead", "source": "stated"}],
+                       "Named instruments only")
+    found = kb.find_instrument(instrument)
+    assert found is not None and parts.get("harmony") == found.id and parts.get("lead") == found.id, parts
+    parts = _orchestra(kb, "waltz", [{"name": "flute", "role": "lead", "source": "stated"}],
+                       "Named instruments only")
+    assert "harmony" not in parts, parts  # a flute plays no chords
