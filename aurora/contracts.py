@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from knowledge_base.limits import DurationS, Meter, Seed, TempoBpm, check_meter
+from knowledge_base.schema import Role
 
 Confidence = Annotated[float, Field(ge=0.0, le=1.0)]
 Unit = Annotated[float, Field(ge=0.0, le=1.0)]
@@ -196,6 +197,9 @@ class ParsedMusicalParameters(Contract):
     reference_artists: list[ReferenceArtist] = Field(default_factory=list)
     # extensions
     excluded_instruments: list[str] = Field(default_factory=list)
+    excluded_parts: list[Role] = Field(default_factory=list, description=(
+        "Parts the text refuses whoever would play them ('no melody', 'no bass', 'no beat': lead, bass, rhythm); "
+        "the engine gives no player those parts"))
     chords: list[str] = Field(default_factory=list, description="Chord progression the text states")
     tonic_chord: str | None = Field(default=None, description=(
         "The home chord as the text spells it when it names one chord alone ('jazz ballad, Ebmaj7'): the key's "

@@ -434,7 +434,8 @@ def keep_stated(params: ParsedMusicalParameters, stated: ParsedMusicalParameters
     """What the user's own words stated wins over anything a later (enhanced / LLM) parse says."""
     update: dict[str, object] = {}
     field_names = ("genre", "sub_genre", "tempo", "mood", "structure", "key_signature", "time_signature",
-                   "energy_level", "chords", "duration_s", "excluded_instruments", "feels", "ensemble")
+                   "energy_level", "chords", "duration_s", "excluded_instruments", "excluded_parts", "feels",
+                   "ensemble")
     stated_fields = set(stated.explicit)
     for name in field_names:
         if name in stated_fields or (name in ("genre", "sub_genre") and stated_fields & {"genre", "sub_genre"}):

@@ -72,6 +72,8 @@ def _parse(r: ParseResult) -> str:
     ]
     if p.excluded_instruments:
         lines.append(f"Excluded:    {', '.join(p.excluded_instruments)}")
+    if p.excluded_parts:
+        lines.append(f"No part:     {', '.join(p.excluded_parts)}")
     if p.chords:
         lines.append(f"Chords:      {' '.join(p.chords)}")
     if p.reference_artists:

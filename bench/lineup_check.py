@@ -1,10 +1,13 @@
-"""Line-up check (issue 10, orchestration): does a named ensemble or a closed line-up play exactly its players?
+"""Line-up check (issue 10, orchestration): does a named ensemble or a closed line-up play exactly its players, and
+does a refused part ("no melody", "no bass", "no beat") stay out of the score?
 
     python -m bench.lineup_check                 # the unseen prompts in bench/data/lineup_prompts_unseen.txt
     python -m bench.lineup_check --json OUT      # also write every row
 
-Each prompt goes through Aurora (offline tiers) and the composer (no synthesis). A row passes when every part is
-one of the players a musician expects, at most one expected player is missing, and no track is silent.
+Each prompt goes through Aurora (offline tiers) and the composer (no synthesis). A line-up row passes when every part
+is one of the players a musician expects, at most one expected player is missing, and no track is silent. A refused
+part row (the user-prompt rows labelled no_part, dev and unseen) passes when no track plays a refused part and
+some track still plays.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from typing import Any
 
 import knowledge_base
 from bench.music_eval import aurora_inputs, score_only
+from bench.user_prompts import USER_PATHS, load_user
 
 PROMPTS = Path(__file__).resolve().parent / "data" / "lineup_prompts_unseen.txt"
 
@@ -51,10 +55,31 @@ def main(argv: list[str] | None = None) -> int:
               f"outsiders={sorted(got - want)} missing={sorted(want - got)}", file=sys.stderr)
     passed = sum(r["ok"] for r in out)
     print(f"line-ups as expected: {passed}/{len(out)} ({passed / max(1, len(out)):.0%})")
+    refusals = {name: refused_parts(aurora, kb, USER_PATHS[name]) for name in ("user", "user_unseen")}
+    for name, rows in refusals.items():
+        kept = sum(r["ok"] for r in rows)
+        print(f"refused parts left out ({name}): {kept}/{len(rows)} ({kept / max(1, len(rows)):.0%})")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(out, indent=1))
+        args.json.write_text(json.dumps({"lineups": out, "refused_parts": refusals}, indent=1))
     return 0
+
+
+def refused_parts(aurora: Any, kb: Any, path: Path) -> list[dict[str, Any]]:
+    from engine.structure.orchestration import refused_tracks
+
+    out: list[dict[str, Any]] = []
+    for row in load_user(path):
+        refused = row.labels.get("no_part")
+        if not refused:
+            continue
+        plan, params, vector = aurora_inputs(aurora, row.prompt, 20.0, 0)
+        score = score_only(kb, plan, params, vector, duration_s=20.0, seed=0)
+        played = [f"{t.role}:{t.instrument_id}" for t in score.tracks if t.role in refused_tracks(refused)]
+        ok = not played and any(t.notes for t in score.tracks)
+        out.append({"prompt": row.prompt, "refused": refused, "played_anyway": played, "ok": ok})
+        print(f"{'ok ' if ok else 'BAD'} {row.prompt[:48]:48} refused={refused} played={played}", file=sys.stderr)
+    return out
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@ the figure bookkeeping. Split from parser_eval.py; run `python -m bench.parser_e
 
 from __future__ import annotations
 
+import functools
 import re
 import time
 from collections import Counter
@@ -35,6 +36,8 @@ class Parsed:
     instruments: list[str] = field(default_factory=list)
     stated_instruments: list[str] = field(default_factory=list)
     excluded: list[str] = field(default_factory=list)
+    refused_parts: list[str] = field(default_factory=list)
+    parts: dict[str, str] = field(default_factory=dict)  # instrument name -> the part it plays
     genre: str | None = None
     sub_genre: str | None = None
     moods: list[str] = field(default_factory=list)
@@ -53,6 +56,19 @@ class Parsed:
             "excluded": self.excluded, "genre": self.genre, "sub_genre": self.sub_genre, "moods": self.moods,
             "ranked_genres": self.ranked_genres, "explicit": self.explicit, "error": self.error,
         }
+
+
+@functools.cache
+def _drum_names() -> frozenset[str]:
+    import knowledge_base
+
+    return frozenset(i.name for i in knowledge_base.load().instruments if i.drum)
+
+
+def _part_of(name: str, role: str) -> str:
+    """The part a parsed player plays: a line-up's "rhythm" role is the beat for a drum and comping for anyone
+    else (a rhythm guitar does not play a refused beat)."""
+    return "harmony" if role == "rhythm" and name not in _drum_names() else role
 
 
 def parsed_from_result(result: Any, ranked: list[str]) -> Parsed:
@@ -74,6 +90,8 @@ def parsed_from_result(result: Any, ranked: list[str]) -> Parsed:
         stated_instruments=[i.name for i in getattr(p, "instrumentation", None) or []
                             if getattr(i, "source", "stated") == "stated"],
         excluded=list(getattr(p, "excluded_instruments", None) or []),
+        refused_parts=list(getattr(p, "excluded_parts", None) or []),
+        parts={i.name: _part_of(i.name, getattr(i, "role", "")) for i in getattr(p, "instrumentation", None) or []},
         genre=getattr(genre, "value", None),
         sub_genre=getattr(sub, "value", None),
         moods=[m.value for m in getattr(p, "mood", None) or []],

@@ -6,7 +6,8 @@ Data (JSON lines; labels are the values the prompt *states*, nothing inferred):
   bench/data/user_prompts_unseen.jsonl prompts of the same kinds, kept apart to check the figures (192)
 Each row: prompt, classes (tag list, lowercase, dj, typo, key, bare_note, feel, duration, negation, ...),
 and any of bpm, key ("E minor"; a tonic alone, "Bb", when the mode is not stated), meter, inst (instruments
-named, KB names; "A|B" accepts either), excl (instruments ruled out), dur (seconds), genre (KB genre or
+named, KB names; "A|B" accepts either), excl (instruments ruled out), no_part (parts refused whoever plays them,
+"no melody": lead, bass, harmony, pad, rhythm, texture), dur (seconds), genre (KB genre or
 sub-genre name; "A|B" accepts either), lineup ("closed": the named instruments are the whole line-up, "solo piano";
 "open": a band is implied around them, "a guitar solo over a funky groove"). bpm null: the prompt states no
 tempo (its numbers are eras, model numbers, bars, durations), so none may be read as one.
@@ -16,7 +17,8 @@ Figures, each over the rows that state the value:
 - key CK (tonic pitch class equal, and the mode too when stated); meter exact;
 - instrument recall: a named instrument (or a kind of it: 'Upright Piano' for 'Piano') is among the parsed
   instruments; exclusions kept: a ruled-out
-  instrument is in the parsed exclusions and not among the parsed instruments;
+  instrument is in the parsed exclusions and not among the parsed instruments; a refused part ("no melody", "no
+  bass") is among the parsed refused parts and no parsed instrument plays it;
 - stated duration within 1 s of the parsed duration (out-of-range statements are brought into the 5-600 s
   range by the pipeline, so a label above 600 s expects 600 s);
 - genre: the label is the parsed genre or sub-genre;
@@ -51,9 +53,9 @@ from bench.eval_data import parse_key
 DATA_DIR = Path(__file__).resolve().parent / "data"
 USER_PATHS = {"user": DATA_DIR / "user_prompts.jsonl", "user_unseen": DATA_DIR / "user_prompts_unseen.jsonl",
               "user_styles": DATA_DIR / "user_prompts_styles.jsonl"}
-FIGURES = ("bpm", "key", "meter", "inst", "excl", "dur", "genre", "style", "lineup")
+FIGURES = ("bpm", "key", "meter", "inst", "excl", "part", "dur", "genre", "style", "lineup")
 FIGURE_TITLES = {"bpm": "bpm ±1", "key": "key CK", "meter": "meter", "inst": "instr. recall",
-                 "excl": "excl. kept", "dur": "duration", "genre": "genre", "style": "style",
+                 "excl": "excl. kept", "part": "part refused", "dur": "duration", "genre": "genre", "style": "style",
                  "lineup": "line-up"}
 TARGETS = {"key": 0.97, "bpm": 0.99, "meter": 0.97, "inst": 0.90, "excl": 0.95, "dur": 0.97}
 MAX_DURATION_S = 600.0
@@ -129,6 +131,10 @@ def score_row(row: UserRow, parsed: Any) -> dict[str, tuple[bool, Any, Any]]:
         for name in labels["excl"]:
             names = _alternatives(name)
             out[f"excl:{name}"] = (bool(names & excluded) and not names & present, name, sorted(parsed.excluded))
+    for role in labels.get("no_part", []):  # a refused part: refused, and no player of it guessed or kept
+        players = sorted(name for name, played in parsed.parts.items() if played == role)
+        out[f"part:{role}"] = (role in parsed.refused_parts and not players, role,
+                               f"refused {parsed.refused_parts}, played by {players}")
     if "dur" in labels:
         expected = min(float(labels["dur"]), MAX_DURATION_S)
         got_s = parsed.duration_s

@@ -31,6 +31,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from aurora.contracts import InstrumentValue
 from aurora.parser.instruments import InstrumentFinding
 from aurora.parser.lexicon import Lexicon, is_negated, normalise_phrase
 from knowledge_base import KnowledgeBase
@@ -265,3 +266,23 @@ def small_group_style(kb: KnowledgeBase, root: Genre, sub_genre: Genre, players:
     if tempo_bpm is not None and not holds(ranked[0]) and root.tempo_bpm.min <= tempo_bpm <= root.tempo_bpm.max:
         return None  # no style of the group's holds the stated tempo and the root's does: the root genre plays
     return ranked[0]
+
+
+def ensemble_instruments(kb: KnowledgeBase, found: list[InstrumentFinding], excluded: list[str], genre: Genre,
+                         ensemble: EnsembleFinding, band_players: list[str]) -> list[InstrumentValue]:
+    """A named ensemble states its whole line-up, and nothing is inferred beside it (the line-up is closed);
+    other instruments the prompt names join it ("a jazz trio with vibraphone"), exclusions leave it."""
+    lineup = [p.instrument for p in ensemble.ensemble.parts] + band_players  # "a quartet: sax, piano, bass..."
+    lineup += [gi.instrument for g in kb.genre_lineage(genre.id) for gi in g.instruments]
+    out: dict[str, InstrumentValue] = {}
+    for part in ensemble.ensemble.parts:
+        if part.instrument not in excluded:
+            out.setdefault(part.instrument, InstrumentValue(
+                name=kb.instrument(part.instrument).name, role=part.role, confidence=0.9))
+    for f in found:
+        if ensemble.start <= f.start < ensemble.end:  # "string quartet" also names the string section
+            continue
+        inst_id = kind_in_lineup(kb, f.phrase, kb.instrument(f.instrument_id), lineup).id
+        out.setdefault(inst_id, InstrumentValue(name=kb.instrument(inst_id).name, role=f.role,
+                                                confidence=f.confidence))
+    return list(out.values())

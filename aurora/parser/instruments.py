@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from aurora.parser.lexicon import Lexicon, Match, adjacent, is_negated
 from knowledge_base import KnowledgeBase
-from knowledge_base.schema import Instrument
+from knowledge_base.schema import Instrument, Role
 
 _ROLE_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("lead", re.compile(r"\b(?:lead|melod\w*|solo\w*|main\s+theme|riff\w*|hook|top\s+line|sings?\b|singing)\b")),
@@ -19,7 +19,25 @@ _ROLE_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
 # a part word ending an alias ("piano melody", "guitar chords"); not "riff" (a riff is a rhythm guitar's part) nor
 # "line" (a bass line is the bass's own)
 _PART_WORDS = {"melody": "lead", "lead": "lead", "solo": "lead", "chords": "harmony", "pad": "pad"}
+# parts a refusal names whoever would play them ("no melody", "no bass", "without chords", "no beat"): the whole part
+# is left out, not only the instrument a word names ("no bass" had dropped the bass guitar and kept a synth bass)
+_REFUSABLE_PARTS: tuple[tuple[Role, re.Pattern[str]], ...] = (
+    ("lead", re.compile(r"\b(?:melod(?:y|ies)|lead(?:\s+(?:lines?|melod(?:y|ies)))?|leads|top\s*lines?)\b")),
+    ("bass", re.compile(r"\b(?:bass(?:\s*lines?)?|basses|low\s+end)\b")),
+    ("harmony", re.compile(r"\b(?:chords?|comping|accompaniment|harmon(?:y|ies))\b")),
+    ("pad", re.compile(r"\bpads?\b")),
+    ("rhythm", re.compile(r"\b(?:drums?|beats?|percussion|drum\s+kit)\b")),
+    ("texture", re.compile(r"\b(?:arps?|arpeggios?)\b")),
+)
 _PARTICIPLE_RE = re.compile(r"[a-z]+ing")
+
+
+def plays_refused_part(inst: Instrument, role: str, refused: list[Role]) -> bool:
+    """A line-up player whose part the prompt refuses. A refused beat ("no beat", "no drums") is the drums' and the
+    hand percussion's, never a rhythm guitar's or a comping organ's (the line-up's "rhythm" role is both)."""
+    if inst.drum:
+        return bool({"rhythm", "percussion"} & set(refused)) or role in refused
+    return role in refused and role not in ("rhythm", "percussion")
 _BASS_AS_REGISTER_RE = re.compile(r"\s+(?:notes?|register|range|harmon\w*|parts?|end|frequenc\w*|voices?|clef|"
                                   r"boost\w*|heavy|music|house|drops?)\b")
 _KICK_IN_RE = re.compile(r"\s*in\b(?!\s+(?:the|this|that|a|an|my|our|your|its)\b)")  # "drums kick in": a verb
@@ -43,6 +61,7 @@ class InstrumentFinding:
 class InstrumentParse:
     found: list[InstrumentFinding]
     excluded: list[str]
+    refused_parts: list[Role]  # parts refused whoever plays them ("no melody"), in the order the prompt says them
 
 
 class InstrumentParser:
@@ -94,7 +113,22 @@ class InstrumentParser:
                 excluded.append(vocal_exclusion)
         for inst_id in excluded:
             found.pop(inst_id, None)
-        return InstrumentParse(sorted(found.values(), key=lambda f: f.start), excluded)
+        return InstrumentParse(sorted(found.values(), key=lambda f: f.start), excluded,
+                               self._refused_parts(lowered, matches, genre_spans))
+
+    @staticmethod
+    def _refused_parts(lowered: str, matches: list[Match], genre_spans: list[tuple[int, int, str]]) -> list[Role]:
+        """Part words in a refusal: "no melody", "no bass", "no drums or bass". A word inside a longer instrument
+        or genre name refuses that instrument only ("no bass guitar", "no piano melody", "no synth pads", "no drum
+        and bass"); a bare player word that is also a part ("bass", "drums") refuses the part and the instrument."""
+        spans = [(m.start, m.end) for m in matches] + [(s, e) for s, e, _ in genre_spans]
+        refused: list[tuple[int, Role]] = []
+        for role, pattern in _REFUSABLE_PARTS:
+            for word in pattern.finditer(lowered):
+                inside = any(s <= word.start() and word.end() <= e and e - s > len(word[0]) for s, e in spans)
+                if not inside and is_negated(lowered, word.start()):
+                    refused.append((word.start(), role))
+        return list(dict.fromkeys(role for _, role in sorted(refused)))
 
     def _players_not_kicks(self, lowered: str, matches: list[Match]) -> list[Match]:
         """"clarinet piano bass drums": in a list of players written without separators, "bass drums" is the bass

@@ -14,7 +14,7 @@ NEGATORS = ("no", "without", "minus", "sans", "lacking", "lacks", "w/o", "zero",
             "not", "never", "skip", "avoid", "nor")
 _NEGATION_RE = re.compile(
     r"(?:\b(?:no|without|minus|sans|lacking|lacks|zero|excluding|avoid|skip|nor|never|not\s+(?:any|a|an|the))\b|w/o|\bdon'?t\s+(?:use|want|add|include)\b|\bno\s+other\b)"
-    r"(?:\s+(?:the|any|all))?"  # "minus the drums", "without any vocals"
+    r"(?:\s+(?:the|any|all|a|an))?"  # "minus the drums", "without any vocals", "without a bassline"
     r"(?:\s*(?:,|\s(?!a\b|an\b|the\b|some\b|its\b|their\b)(?:\w+(?:-\w+)?))){0,4}\s*$"
 )
 _OR_LIST_RE = re.compile(r"\b(?:or|nor)\b")

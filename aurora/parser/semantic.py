@@ -27,12 +27,19 @@ from aurora.contracts import (
 from aurora.parser.artists import ArtistFinding, ArtistParser
 from aurora.parser.chords import lone_tonic_chord, parse_chords
 from aurora.parser.duration import parse_duration
-from aurora.parser.ensemble import EnsembleFinding, EnsembleParser, join_at, others_join, small_group_style
+from aurora.parser.ensemble import (
+    EnsembleFinding,
+    EnsembleParser,
+    ensemble_instruments,
+    join_at,
+    others_join,
+    small_group_style,
+)
 from aurora.parser.feel import FeelFinding, FeelParser, blank_feel_words, feel_meter, feel_swing, tempo_window
 from aurora.parser.genre import GenreRanker, GenreScore
 from aurora.parser.habits import usual_key, usual_mode, usual_tempo
 from aurora.parser.home_chord import home_chord_key
-from aurora.parser.instruments import InstrumentFinding, InstrumentParser
+from aurora.parser.instruments import InstrumentFinding, InstrumentParser, plays_refused_part
 from aurora.parser.key import KeyFinding, parse_key
 from aurora.parser.key_change import parse_key_change, with_key_change
 from aurora.parser.lineup_roles import filled_roles, lineup_roles
@@ -46,7 +53,7 @@ from aurora.parser.unusable import unusable_values
 from aurora.text_embedding import TextEmbedder
 from knowledge_base import KnowledgeBase
 from knowledge_base.instrument_kinds import kind_in_lineup
-from knowledge_base.schema import Chords, Ensemble, Genre, Instrument
+from knowledge_base.schema import Chords, Ensemble, Genre, Instrument, Role
 from knowledge_base.theory import Key, estimate_key_from_chords, key_of, parse_key_label, roman_to_chord
 
 # "solo" closes a line-up only where aurora.parser.ensemble.EnsembleParser.closed says ("solo piano", "piano solo,
@@ -195,7 +202,8 @@ class SemanticParser:
         band = self._band(lowered, artists)  # players listed as a known ensemble's: its own instruments first
         band_players = [p.instrument for p in band.parts] if band is not None and band.genre in {
             g.id for g in self.kb.genre_lineage(style_genre.id)} else []
-        instruments, excluded = self._instruments(lowered, style_genre, artists, explicit, ensemble, band_players)
+        instruments, excluded, refused = self._instruments(lowered, style_genre, artists, explicit, ensemble,
+                                                           band_players)
         energy = self.moods.energy(lowered, moods)
         if energy is not None:
             explicit.append("energy_level")
@@ -237,6 +245,7 @@ class SemanticParser:
             energy_level=energy_value,
             reference_artists=[ReferenceArtist(name=a.artist.name, relevance=a.relevance) for a in artists],
             excluded_instruments=[self.kb.instrument(i).name for i in excluded],
+            excluded_parts=refused,
             chords=chords,
             tonic_chord=tonic_symbol,
             duration_s=duration_s,
@@ -408,11 +417,14 @@ class SemanticParser:
 
     def _instruments(self, lowered: str, genre: Genre, artists: list[ArtistFinding], explicit: list[str],
                      ensemble: EnsembleFinding | None = None, band_players: list[str] | None = None,
-                     ) -> tuple[list[InstrumentValue], list[str]]:
+                     ) -> tuple[list[InstrumentValue], list[str], list[Role]]:
         parsed = self.instruments.parse(lowered)
-        if ensemble is not None:
-            return self._ensemble_instruments(parsed.found, parsed.excluded, genre, ensemble, explicit,
-                                              band_players or [])
+        if parsed.refused_parts:
+            explicit.append("excluded_parts")
+        if ensemble is not None:  # a closed line-up: nothing is inferred beside it
+            explicit += ["instrumentation"] + (["excluded_instruments"] if parsed.excluded else [])
+            return (ensemble_instruments(self.kb, parsed.found, parsed.excluded, genre, ensemble, band_players or []),
+                    parsed.excluded, parsed.refused_parts)
         lineup = list(dict.fromkeys([*(band_players or []), *(gi.instrument for g in self.kb.genre_lineage(genre.id)
                                                                for gi in g.instruments)]))
         for f in parsed.found:  # "bass" in a jazz trio is the double bass (knowledge_base.instrument_kinds)
@@ -428,7 +440,7 @@ class SemanticParser:
         if parsed.excluded:
             explicit.append("excluded_instruments")
         if parsed.found and _SOLO_RE.search(lowered) and not others_join(lowered):
-            return out, parsed.excluded
+            return out, parsed.excluded, parsed.refused_parts
         taken = {f.instrument_id for f in parsed.found} | set(parsed.excluded)
         roles = filled_roles(self.kb, parsed.found)
         excluded_families = {self.kb.instrument(i).family for i in parsed.excluded}
@@ -442,36 +454,14 @@ class SemanticParser:
                     roles.add(inst.roles[0])
         for item in genre.instruments:
             inst = self.kb.instrument(item.instrument)
-            if item.instrument in taken or item.role in roles or inst.family in excluded_families:
+            if item.instrument in taken or item.role in roles or inst.family in excluded_families \
+                    or plays_refused_part(inst, item.role, parsed.refused_parts):  # "no bass": no bass is guessed
                 continue
             out.append(InstrumentValue(name=inst.name, role=item.role,
                                        confidence=INFERRED_INSTRUMENT_CONFIDENCE, source="inferred"))
             taken.add(item.instrument)
             roles.add(item.role)
-        return out, parsed.excluded
-
-    def _ensemble_instruments(self, found: list[InstrumentFinding], excluded: list[str], genre: Genre,
-                              ensemble: EnsembleFinding, explicit: list[str], band_players: list[str],
-                              ) -> tuple[list[InstrumentValue], list[str]]:
-        """A named ensemble states its whole line-up, and nothing is inferred beside it (the line-up is closed);
-        other instruments the prompt names join it ("a jazz trio with vibraphone"), exclusions leave it."""
-        explicit.append("instrumentation")
-        if excluded:
-            explicit.append("excluded_instruments")
-        lineup = [p.instrument for p in ensemble.ensemble.parts] + band_players  # "a quartet: sax, piano, bass..."
-        lineup += [gi.instrument for g in self.kb.genre_lineage(genre.id) for gi in g.instruments]
-        out: dict[str, InstrumentValue] = {}
-        for part in ensemble.ensemble.parts:
-            if part.instrument not in excluded:
-                out.setdefault(part.instrument, InstrumentValue(
-                    name=self.kb.instrument(part.instrument).name, role=part.role, confidence=0.9))
-        for f in found:
-            if ensemble.start <= f.start < ensemble.end:  # "string quartet" also names the string section
-                continue
-            inst_id = kind_in_lineup(self.kb, f.phrase, self.kb.instrument(f.instrument_id), lineup).id
-            out.setdefault(inst_id, InstrumentValue(name=self.kb.instrument(inst_id).name, role=f.role,
-                                                    confidence=f.confidence))
-        return list(out.values()), excluded
+        return out, parsed.excluded, parsed.refused_parts
 
     def _infer_energy(self, genre: Genre, moods: list[MoodFinding], bpm: float) -> float:
         parts = [genre.energy, float(np.clip((bpm - 60) / 120, 0, 1))]

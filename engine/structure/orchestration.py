@@ -18,7 +18,8 @@ whole kit (an 808, brushes, "live drums", "drum machine") is a kit choice (engin
 Which instruments mean a drum track, which choose a kit and which drum voices hand percussion plays come from
 synth_presets.yaml. A named ensemble (ensembles.yaml: a jazz
 trio, a string quartet) is a closed line-up: its players take their parts, other stated instruments join,
-and nothing is inferred or filled beside them (a trio has no drummer to add when it has none).
+and nothing is inferred or filled beside them (a trio has no drummer to add when it has none). A refused part
+("no melody", "no bass", "no beat": ParametersIn.excluded_parts) has no player, stated, inferred or filled.
 """
 
 from __future__ import annotations
@@ -28,8 +29,8 @@ from dataclasses import dataclass
 
 from engine.inputs import ParametersIn
 from engine.score import TrackRole
+from engine.structure.stated_players import lineup_kind, stated_and_inferred
 from knowledge_base import KnowledgeBase
-from knowledge_base.instrument_kinds import kind_in_lineup
 from knowledge_base.layout import DecodedControls
 from knowledge_base.schema import Ensemble, Genre, Instrument, normalise_name
 
@@ -38,6 +39,10 @@ _ROLE_MAP: dict[str, TrackRole] = {
     "bass": "bass", "harmony": "harmony", "rhythm": "harmony", "pad": "pad", "lead": "lead", "vocal": "lead",
     "counter": "counter", "texture": "arp", "percussion": "percussion",
 }
+# the engine's parts a refused part names (ParametersIn.excluded_parts: "no beat" refuses the kit and the percussion)
+_REFUSED_PARTS: dict[str, tuple[TrackRole, ...]] = {
+    "rhythm": ("drums", "percussion"), "percussion": ("drums", "percussion"), "texture": ("arp",)}
+_NOBODY = ""  # who plays a refused part: every "is this part free" check finds it taken, and it makes no track
 MAX_PITCHED_PARTS = 5
 MAX_PERCUSSION_PARTS = 3
 # families a guessed (inferred or filled) part never comes from: no singing voice exists, and an effect (impacts,
@@ -177,64 +182,6 @@ def _own_part(inst: Instrument, asked: str, lineup_roles: dict[str, str], comper
     return asked
 
 
-def _heard_as(inst: Instrument) -> list[str]:
-    return [x.lower() for x in (inst.name, *inst.aliases)]
-
-
-def _compound_winners(ids: list[str], kb: KnowledgeBase) -> list[str]:
-    """Drops an instrument whose name is the head noun of another stated one ('bass' in 'reese bass'); a drum kit
-    beside a drum machine is no such pair (a 'trap beat' and a 'live drummer': the "Drum Kit" is the live one)."""
-    found = {i: kb.find_instrument(i) for i in ids}
-    out = []
-    for a in ids:
-        inst_a = found[a]
-        shadowed = inst_a is not None and any(
-            b != a and (inst_b := found[b]) is not None and inst_b.roles[:1] == inst_a.roles[:1]
-            and not _kits_of_two_kinds(kb, a, b)
-            and any(n.endswith(" " + h) for n in _heard_as(inst_b) for h in _heard_as(inst_a) if len(h) >= 3)
-            for b in ids)
-        if not shadowed:
-            out.append(a)
-    return out
-
-
-def _kind_in_lineup(kb: KnowledgeBase, word: str, found: Instrument, lineup: list[str]) -> Instrument:
-    """``kind_in_lineup``, except that a whole kit is never read as a kit of the other kind. The parser has read the
-    prompt's own words as kinds already ("drums" in a lo-fi beat is its drum machine); the name it hands on for a live
-    drummer ("live drums", "real drums", "drummer") is "Drum Kit", which "trap drum kit" and "electronic drum kit"
-    make a kind word too: read again here, a trap beat's live drummer became the line-up's 808."""
-    own = kind_in_lineup(kb, word, found, lineup)
-    return found if _kits_of_two_kinds(kb, found.id, own.id) else own
-
-
-def _kits_of_two_kinds(kb: KnowledgeBase, a: str, b: str) -> bool:
-    """Whether two instruments are whole kits of different kinds (a drummer's kit and a drum machine)."""
-    kit_a, kit_b = kb.synth_presets.kit_named(a), kb.synth_presets.kit_named(b)
-    return kit_a is not None and kit_b is not None and kit_a.kind != kit_b.kind
-
-
-def stated_and_inferred(controls: DecodedControls, params: ParametersIn, kb: KnowledgeBase,
-                        excluded: set[str], lineup: list[str] | None = None) -> tuple[list[str], list[str]]:
-    """Instrument ids the prompt named, and the ones the parser inferred (a kind of instrument named by
-    its head noun is the genre's own: ``kind_in_lineup``). Without parameters that say (an embedding
-    alone), every instrument the embedding marks counts as stated."""
-    stated: list[str] = []
-    inferred: list[str] = []
-    for item in params.instrumentation:
-        found = kb.find_instrument(item.name)
-        if found is not None and lineup:
-            found = _kind_in_lineup(kb, item.name, found, lineup)
-        if found is None or found.id in excluded:
-            continue
-        target = stated if item.source == "stated" else inferred
-        if found.id not in stated and found.id not in target:
-            target.append(found.id)
-    for inst_id in controls.instruments:
-        if inst_id not in excluded and inst_id not in stated and inst_id not in inferred:
-            (inferred if params.instrumentation else stated).append(inst_id)
-    return _compound_winners(stated, kb), [i for i in inferred if i not in stated]
-
-
 LAYER_ROLES: tuple[TrackRole, ...] = ("counter", "pad", "arp")  # parts a chorus adds over its verse
 
 
@@ -283,11 +230,30 @@ def _leader_comps(taken: dict[TrackRole, str], stated: list[str], kb: KnowledgeB
         taken["harmony"] = leader.id
 
 
+def refused_tracks(parts: list[str]) -> set[TrackRole]:
+    """The score's parts that refused parts (ParametersIn.excluded_parts: lead, bass, rhythm...) leave out."""
+    return {r for part in parts for r in _REFUSED_PARTS.get(part, (_ROLE_MAP.get(part),)) if r}
+
+
+def _refused(params: ParametersIn) -> dict[TrackRole, str]:
+    """The parts the prompt refuses whoever would play them ("no melody", "no bass", "no beat"), held by nobody: a
+    refused bass had only dropped the bass guitar, and the style's synth bass played the part."""
+    return dict.fromkeys(sorted(refused_tracks(params.excluded_parts)), _NOBODY)
+
+
+def _played(taken: dict[TrackRole, str], percussion: list[Part], kits: list[tuple[str, bool]],
+            refused: dict[TrackRole, str]) -> tuple[tuple[Part, ...], tuple[tuple[str, bool], ...]]:
+    """The parts someone plays and the kits, without the refused parts."""
+    parts = [Part(role, inst_id) for role, inst_id in taken.items() if inst_id != _NOBODY]
+    parts += [] if "percussion" in refused else percussion
+    return _in_order(parts), () if "drums" in refused else tuple(kits)
+
+
 def _ensemble_orchestra(ensemble: Ensemble, stated: list[str], stated_roles: dict[str, str], excluded: set[str],
-                        kb: KnowledgeBase) -> Orchestra:
+                        kb: KnowledgeBase, refused: dict[TrackRole, str]) -> Orchestra:
     """The ensemble's players in their roles, then the other stated instruments in free roles; no fill."""
     kit_pieces = kb.synth_presets.kit_pieces()
-    taken: dict[TrackRole, str] = {}
+    taken: dict[TrackRole, str] = dict(refused)
     percussion_ids: list[str] = []
     kits: list[tuple[str, bool]] = []  # the named ensemble is a stated line-up: its drummer's kit is asked for
 
@@ -341,9 +307,9 @@ def _ensemble_orchestra(ensemble: Ensemble, stated: list[str], stated_roles: dic
                 break
     if not ensemble.parts:  # "solo piano", "just piano and cello": no one else holds the chords
         _leader_comps(taken, stated, kb)
-    parts = [Part(role, inst_id) for role, inst_id in taken.items()]
-    parts += percussion_parts(percussion_ids, percussion_ids, kb)  # every player the ensemble names is stated
-    return Orchestra(_in_order(parts), tuple(kits), frozenset(p.role for p in parts))
+    # every player the ensemble names is stated
+    parts, played_kits = _played(taken, percussion_parts(percussion_ids, percussion_ids, kb), kits, refused)
+    return Orchestra(parts, played_kits, frozenset(p.role for p in parts))
 
 
 def orchestrate(*, controls: DecodedControls, params: ParametersIn, genres: list[Genre],
@@ -365,7 +331,7 @@ def orchestrate(*, controls: DecodedControls, params: ParametersIn, genres: list
         ensemble_roles = {f.id: named[n] for n in named if (f := kb.find_instrument(n)) is not None}
         players = [p.instrument for p in ensemble.parts]
         return _ensemble_orchestra(ensemble, stated_and_inferred(controls, params, kb, excluded, players)[0],
-                                   ensemble_roles, excluded, kb)
+                                   ensemble_roles, excluded, kb, _refused(params))
     ordered_lineup = list(dict.fromkeys(gi.instrument for g in genres for gi in g.instruments))
     stated_roles: dict[str, str] = {}
     # each line-up player's role in the nearest genre that lists it
@@ -377,7 +343,7 @@ def orchestrate(*, controls: DecodedControls, params: ParametersIn, genres: list
     for item in params.instrumentation:
         found = kb.find_instrument(item.name)
         if found is not None and item.role:
-            found = _kind_in_lineup(kb, item.name, found, ordered_lineup)
+            found = lineup_kind(kb, item.name, found, ordered_lineup)
             stated_roles.setdefault(found.id, _own_part(found, item.role, lineup_roles, compers))
     stated, inferred = stated_and_inferred(controls, params, kb, excluded, ordered_lineup)
     lineup = set(ordered_lineup)
@@ -395,11 +361,12 @@ def orchestrate(*, controls: DecodedControls, params: ParametersIn, genres: list
         elif inst.roles and _ROLE_MAP.get(inst.roles[0]) == "bass":
             blocked.add("bass")
 
-    taken: dict[TrackRole, str] = {}
+    refused = _refused(params)
+    taken: dict[TrackRole, str] = dict(refused)
     percussion_ids: list[str] = []
     kits: list[tuple[str, bool]] = []  # whole-kit instruments (resolve_kit's choices), stated ones first
     placed: list[str] = []
-    melodic = _melody_player(stated, stated_roles, kb)
+    melodic = _melody_player(stated, stated_roles, kb) if "lead" not in taken else None
     if melodic is not None:
         taken["lead"] = melodic
     for inst_id in _lineup_players_first(stated, stated_roles, lineup_roles, kb) + inferred:
@@ -494,5 +461,5 @@ def orchestrate(*, controls: DecodedControls, params: ParametersIn, genres: list
         _picks_beside_the_strum(taken, genre_defaults, keepers, excluded, kb)
     if song_form:
         _add_lift_layer(taken, genre_defaults, stated, excluded, kit_pieces, kb)
-    parts = [Part(role, inst_id) for role, inst_id in taken.items()] + percussion_parts(percussion_ids, stated, kb)
-    return Orchestra(_in_order(parts), tuple(kits), frozenset(p.role for p in parts if p.instrument_id in stated))
+    parts, played_kits = _played(taken, percussion_parts(percussion_ids, stated, kb), kits, refused)
+    return Orchestra(parts, played_kits, frozenset(p.role for p in parts if p.instrument_id in stated))

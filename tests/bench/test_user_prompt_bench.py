@@ -13,7 +13,8 @@ def test_sets_are_large_enough_and_labelled() -> None:
     assert sum(bool(r.labels) for r in dev + unseen) >= 0.98 * len(dev + unseen)
     for row in dev + unseen:
         assert row.classes, row.prompt
-        assert set(row.labels) <= {"bpm", "key", "meter", "inst", "excl", "dur", "genre", "lineup"}, row.prompt
+        assert set(row.labels) <= {"bpm", "key", "meter", "inst", "excl", "no_part", "dur", "genre", "lineup"}, \
+            row.prompt
         assert row.labels.get("lineup", "open") in ("open", "closed"), row.prompt
 
 
@@ -42,6 +43,18 @@ def test_lineup_rule() -> None:
     assert score_row(opened, Parsed(instruments=["Lead Guitar", "Bass Guitar"],
                                     stated_instruments=["Lead Guitar"]))["lineup"][0]
     assert not score_row(opened, Parsed(instruments=["Lead Guitar"], stated_instruments=["Lead Guitar"]))["lineup"][0]
+
+
+def test_refused_part_rule() -> None:
+    """A refused part is met when the parse refuses it and no parsed player plays it; a rhythm guitar does not play
+    a refused beat (its line-up role "rhythm" is comping)."""
+    row = UserRow(0, "ambient pads, no bass", [], {"no_part": ["bass"]})
+    assert score_row(row, Parsed(refused_parts=["bass"], parts={"Synth Pad": "pad"}))["part:bass"][0]
+    assert not score_row(row, Parsed(refused_parts=[], parts={"Synth Pad": "pad"}))["part:bass"][0]
+    assert not score_row(row, Parsed(refused_parts=["bass"], parts={"Synth Bass": "bass"}))["part:bass"][0]
+    from bench.parser_eval_figures import _part_of
+
+    assert _part_of("Electric Guitar", "rhythm") == "harmony" and _part_of("Drum Kit", "rhythm") == "rhythm"
 
 
 def test_grammar_rules() -> None:

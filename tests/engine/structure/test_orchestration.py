@@ -119,9 +119,9 @@ def test_a_generic_drum_phrase_plays_the_genre_s_drums(kb: KnowledgeBase, genre:
 
 
 def _orchestra(kb: KnowledgeBase, genre: str, items: list[dict[str, Any]], ensemble: str | None = None,
-               song_form: bool = False) -> Any:
+               song_form: bool = False, refused: tuple[str, ...] = ()) -> Any:
     controls = make_controls(kb, tempo_bpm=90.0, genre=genre)
-    params = parse_parameters({**controls["parameters"], "ensemble": ensemble,
+    params = parse_parameters({**controls["parameters"], "ensemble": ensemble, "excluded_parts": list(refused),
                                "instrumentation": [{"confidence": 0.9, **i} for i in items]})
     orchestra = orchestrate(controls=decode(kb, controls["control_embedding"]), params=params,
                             genres=kb.genre_lineage(genre), kb=kb, song_form=song_form)
@@ -311,3 +311,22 @@ def test_a_solo_chordal_player_holds_the_chords_between_its_bass_and_tune(kb: Kn
     parts = _orchestra(kb, "waltz", [{"name": "flute", "role": "lead", "source": "stated"}],
                        "Named instruments only")
     assert "harmony" not in parts, parts  # a flute plays no chords
+
+
+@pytest.mark.parametrize(("genre", "refused", "gone"), [
+    ("techno", ("lead",), {"lead"}), ("ambient", ("bass",), {"bass"}), ("deep_house", ("harmony",), {"harmony"}),
+    ("synthwave", ("texture",), {"arp"}), ("house", ("rhythm",), {"drums", "percussion"}),
+])
+def test_a_refused_part_has_no_player(kb: KnowledgeBase, genre: str, refused: tuple[str, ...], gone: set[str]) -> None:
+    """'ambient pads, no bass' had kept the style's synth bass once the bass guitar was refused; 'minimal techno, no
+    melody' had a synth lead."""
+    assert gone & set(_orchestra(kb, genre, [], song_form=True)), "the style plays the part when nothing is refused"
+    assert not gone & set(_orchestra(kb, genre, [], song_form=True, refused=refused))
+
+
+def test_a_stated_melodic_player_takes_another_part_when_the_melody_is_refused(kb: KnowledgeBase) -> None:
+    """'cello and piano, no melody': the cello plays (the bass line) and nobody has the tune."""
+    items = [{"name": "piano", "role": "harmony", "source": "stated"}, {"name": "cello", "role": "lead",
+                                                                         "source": "stated"}]
+    parts = _orchestra(kb, "neoclassical", items, refused=("lead",))
+    assert "lead" not in parts and "cello" in parts.values() and parts.get("harmony") == "piano", parts
