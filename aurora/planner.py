@@ -85,7 +85,8 @@ class StructuralPlanner:
             warnings.append(f"Unknown genre '{params.genre}'; planning with {genre.name} conventions.")
         structure = self._structure(params, genre, warnings)
         bar_s = seconds_per_bar(params.tempo_bpm, params.time_signature)
-        key, chords, numerals = self._progression(params, genre, warnings)
+        room_bars = music_bars(params.duration_seconds, bar_s)
+        key, chords, numerals = self._progression(params, genre, structure, room_bars, warnings)
         home = None if params.chords else params.tonic_chord  # "jazz ballad, Ebmaj7": the tonic spelled so
         chords = with_home_chord(chords, key, home, self.kb.chords)
         alternatives = [] if params.chords else self._alternatives(genre, key, numerals)
@@ -244,8 +245,8 @@ class StructuralPlanner:
                     for c in range(cycles) for s in core]
         return _renormalised(head + repeated + tail)
 
-    def _progression(self, params: PlanParameters, genre: Genre, warnings: list[str],
-                     ) -> tuple[Key, list[str], list[str]]:
+    def _progression(self, params: PlanParameters, genre: Genre, structure: Structure, room_bars: int,
+                     warnings: list[str]) -> tuple[Key, list[str], list[str]]:
         chords_kb = self.kb.chords
         key = parse_key_label(params.key, chords_kb) if params.key else None
         stated = [c for c in params.chords if parse_chord(c, chords_kb) is not None]
@@ -258,14 +259,19 @@ class StructuralPlanner:
             return key, stated, [chord_to_roman(c, key, chords_kb) for c in stated]
         rng = random.Random(params.seed)
         minor = _minor_changes(key)
-        fitting = [p for p in genre.progressions if progression_is_minor(p) == minor]
-        options = modal_progressions(genre.progressions, key, chords_kb) or fitting or \
-            [in_mode(p, minor) for p in genre.progressions] or chords_kb.default_progressions.get(key.mode) or \
+        progressions = genre.progressions
+        form = structure.progression  # a form made of its changes (a 12-bar blues) plays whole choruses of them
+        if form and room_bars >= math.ceil(WHOLE_FORM_SHARE * len(form)):  # where a chorus fits (else the genre's
+            progressions = [p for p in progressions if len(p) == len(form)] or [form]  # short loops, an 8-bar blues)
+        fitting = [p for p in progressions if progression_is_minor(p) == minor]
+        options = modal_progressions(progressions, key, chords_kb) or fitting or \
+            [in_mode(p, minor) for p in progressions] or chords_kb.default_progressions.get(key.mode) or \
             chords_kb.default_progressions["minor" if minor else "major"]
         stated_moods = params.moods if params.moods is not None else [params.mood]
         moods = [m for m in (self.kb.find_mood(name) for name in stated_moods if name) if m is not None]
-        numerals = list(rng.choice(mood_progressions(moods, genre.progressions, options, key, chords_kb,
-                                                     minor=minor) or options))
+        by_mood = [] if progressions is not genre.progressions else \
+            mood_progressions(moods, progressions, options, key, chords_kb, minor=minor)  # a form keeps its changes
+        numerals = list(rng.choice(by_mood or options))
         chords = [roman_to_chord(n, key, chords_kb) for n in numerals]
         return key, chords, numerals
 

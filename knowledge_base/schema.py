@@ -188,6 +188,10 @@ class Structure(Entry):
         default_factory=list, description="Section names kept when the duration is too short"
     )
     loopable: bool = False
+    progression: list[str] = Field(default_factory=list, description=(
+        "The changes the form is made of (a 12-bar blues is its chorus of I, IV and V): the genre's own progression "
+        "of that length, else these (a rock and roll in 12-bar form had played the doo-wop I vi IV V in 8-bar "
+        "'choruses')"))
     max_section_bars: int = Field(default=24, ge=8, le=64, description=(
         "A long piece repeats its core rather than stretch a section past this: 16 where a section is one strophe, "
         "strain or loop played again (a 3-minute folk song had 24-bar verses of one 4-bar loop, a polka 96-bar "

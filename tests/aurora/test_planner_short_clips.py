@@ -56,3 +56,24 @@ def test_a_solo_that_ends_the_piece_closes_on_the_tonic() -> None:
     assert solo[-1] == "Ebmaj7" and solo[-2] != "Gbmaj7"
     assert section_chords(loop, "solo 1", 4, key=key, chords=kb.chords, final=False, per_bar=2)[-1] == "Gbmaj7"
     assert section_chords(loop, "loop A", 4, key=key, chords=kb.chords, final=True, per_bar=2)[-1] == "Gbmaj7"
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_twelve_bar_form_plays_its_changes_whatever_the_genre_s_loops(aurora: Aurora, seed: int) -> None:
+    """A rock and roll in its 12-bar form had drawn its doo-wop loop (A F#m D E) and played it in 8-bar "choruses";
+    a form made of its changes plays them: the genre's own progression of that length, else the form's."""
+    plan = aurora.plan(parameters=PlanParameters(genre="rock_and_roll", mood="happy", tempo_bpm=175,
+                                                 duration_seconds=60, key="A major", structure="twelve_bar_blues",
+                                                 seed=seed)).structural_plan
+    assert plan.chord_progression.chords == ["A7", "D7", "A7", "A7", "D7", "D7", "A7", "A7", "E7", "D7", "A7", "E7"]
+    mains = [s for s in plan.sections if s.name not in ("intro", "ending", "outro")]
+    assert all(s.bars % 12 == 0 for s in mains), [(s.name, s.bars) for s in plan.sections]
+
+
+def test_a_clip_too_short_for_a_chorus_keeps_the_genre_s_short_loops(aurora: Aurora) -> None:
+    """A 30 s slow blues (8 bars at 72 BPM) cannot hold a 12-bar chorus: it plays a loop that reaches its V."""
+    plan = aurora.plan(parameters=PlanParameters(genre="blues", mood="sad", tempo_bpm=72, duration_seconds=30,
+                                                 key="A minor", structure="twelve_bar_blues")).structural_plan
+    assert len(plan.chord_progression.chords) < 12
+    assert any(c.startswith("E") for s in plan.sections for c in s.chords)
+
