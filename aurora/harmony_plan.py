@@ -41,9 +41,10 @@ from knowledge_base.schema import Chords, Mood
 from knowledge_base.theory import ROMAN_RE, Key, parse_chord, read_chord, roman_to_chord, scale_pitch_classes
 
 CHORUS = ("chorus", "hook", "drop", "climax", "refrain")
-HALF = ("verse", "pre-chorus", "pre chorus", "build", "rise", "head", "theme", "opening", "a", "a2", "emergence",
+HALF = ("verse", "pre-chorus", "pre chorus", "build", "head", "theme", "opening", "a", "a2", "emergence",
         "bloom", "variation")
-BRIDGE = ("bridge", "b", "breakdown", "c", "episode", "development", "middle", "drift")
+# a cinematic build's rise is its contrast: a 3-minute epic cue had played one 4-chord loop in all five sections
+BRIDGE = ("bridge", "b", "breakdown", "c", "episode", "development", "middle", "drift", "rise")
 EDGE = ("intro", "outro", "ending", "coda", "dissolve", "tag")
 LOOPING = ("solo", "loop", "trading")
 
@@ -215,9 +216,13 @@ def cadence_chords(loop: list[str], key: Key, chords: Chords) -> tuple[str, str]
 
 
 def bridge_loop(loop: list[str], alternatives: list[list[str]], key: Key, chords: Chords) -> list[str]:
-    """Another progression for the bridge, else the loop from another degree (never from the tonic)."""
-    for alt in alternatives:
-        if alt and alt != loop and _root(alt[0], chords) != key.tonic_pc:
+    """Another progression for the bridge (one with a chord the loop lacks first), as written or from another of its
+    chords, else the loop from another degree (never from the tonic): an epic cue's rise had only turned its own
+    i bVI bVII loop round, where the genre's other progressions bring III, iv and the major V."""
+    others = sorted((alt for alt in alternatives if alt and alt != loop), key=lambda alt: set(alt) <= set(loop))
+    # (one that brings a chord the loop lacks first: pop's I V vi IV re-ordered is still the same four chords)
+    for alt in others + [alt[k:] + alt[:k] for alt in others for k in range(1, len(alt))]:
+        if _root(alt[0], chords) != key.tonic_pc:
             return alt
     if len(loop) < 2:
         return loop
