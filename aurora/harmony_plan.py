@@ -221,9 +221,9 @@ def bridge_loop(loop: list[str], alternatives: list[list[str]], key: Key, chords
     i bVI bVII loop round, where the genre's other progressions bring III, iv and the major V."""
     others = sorted((alt for alt in alternatives if alt and alt != loop), key=lambda alt: set(alt) <= set(loop))
     # (one that brings a chord the loop lacks first: pop's I V vi IV re-ordered is still the same four chords)
-    for alt in others + [alt[k:] + alt[:k] for alt in others for k in range(1, len(alt))]:
-        if _root(alt[0], chords) != key.tonic_pc:
-            return alt
+    for candidate in others + [o[k:] + o[:k] for o in others for k in range(1, len(o))]:
+        if _root(candidate[0], chords) != key.tonic_pc:
+            return candidate
     if len(loop) < 2:
         return loop
     shift = len(loop) // 2

@@ -74,6 +74,8 @@ def bass_bar(*, style: str, chord: ChordSpan, next_chord: ChordSpan | None, kick
                                 else [])
     elif style == "one_drop" and n == 16:
         onsets = _one_drop(root, fifth, chord, level)
+    elif style == "boogie" and n == 16:
+        onsets = _boogie(root, chord, level)
     elif style == "syncopated":
         onsets = [(s, root) for s in (kicks or [0])]
         # octave pops on the "and" of the backbeats: off the beat, but on the eighth-note grid, so the
@@ -107,6 +109,20 @@ def bass_bar(*, style: str, chord: ChordSpan, next_chord: ChordSpan | None, kick
         vel = int(np.clip(round(velocity * accent * 127 + rng.normal(0, 3)), 1, 127))
         notes.append(Note(bar_start_s + s * step_s, max((end - s) * step_s * legato, step_s * 0.5), pitch, vel))
     return notes, onsets[-1][1]
+
+
+def _boogie(root: int, chord: ChordSpan, level: str) -> list[tuple[int, int]]:
+    """The boogie line of rock and roll and boogie-woogie: up the chord and its sixth and back, root, third, fifth,
+    sixth, flat seventh, sixth, fifth, third, in eighths (quarters at low energy, climbing only), under the shuffle.
+    The blues groove's walking line (scale tones at random) had stood in for it at 175 BPM. Low roots keep the
+    line on the instrument: it climbs an octave lower where the seventh would pass the bass's top."""
+    minor = (chord.root_pc + 3) % 12 in chord.pitch_classes and (chord.root_pc + 4) % 12 not in chord.pitch_classes
+    third = 3 if minor else 4
+    base = root - 12 if root + 10 > BASS_HIGH + 2 and root - 12 >= BASS_LOW else root
+    walk = [0, third, 7, 9, 10, 9, 7, third]
+    if level == "low":
+        return [(s, base + walk[k]) for k, s in enumerate(range(0, 16, 4))]
+    return [(s, base + walk[k]) for k, s in enumerate(range(0, 16, 2))]
 
 
 def _one_drop(root: int, fifth: int, chord: ChordSpan, level: str) -> list[tuple[int, int]]:

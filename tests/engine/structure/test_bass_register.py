@@ -13,7 +13,7 @@ MAJOR = [0, 2, 4, 5, 7, 9, 11]
 
 
 @pytest.mark.parametrize("style", ["walking", "root_fifth", "root_eighths", "syncopated", "kick", "arpeggio",
-                                   "one_drop"])
+                                   "one_drop", "boogie"])
 def test_no_bass_note_under_e1_when_the_line_walks_into_the_lowest_root(style: str) -> None:
     """A bar on F1 moving to E (the lowest root there is): the approach a half step under E1 (D#1) and a walk
     two steps under F1 (D#1) are not on the instrument; every note of many seeded bars stays at E1 or above and
