@@ -57,6 +57,10 @@ class Genre(Entry):
         default=[], description="Adjectives made of the genre's name ('jazzy', 'funky') and other weak namings (a "
                                 "film 'cue'): before another genre's noun they flavour it ('jazzy hip hop' is hip "
                                 "hop), alone they name this genre")
+    head_words: list[str] = Field(
+        default=[], description="Words that name this family as the thing a prompt asks for when it names no genre: "
+                                "'a chill beat' is a hip hop instrumental ('beat'), not the default pop; a drum beat "
+                                "or a refused one ('no beat') names nothing")
     tempo_bpm: TempoRange
     meters: list[str] = Field(min_length=1)
     swing: Unit = 0.0

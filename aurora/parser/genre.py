@@ -8,6 +8,7 @@ the music is described. Anchors are phrases, not bare labels (see NOTES: single 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -15,6 +16,7 @@ from numpy.typing import NDArray
 
 from aurora.parser.anchors import AnchoredVocabulary
 from aurora.parser.genre_heads import GenreHeads
+from aurora.parser.lexicon import is_negated
 from aurora.parser.style_cues import StyleCues, best_child, candidates
 from aurora.text_embedding import TextEmbedder
 from knowledge_base import KnowledgeBase
@@ -24,6 +26,8 @@ KEYWORD_BONUS = 0.6
 ARTIST_BONUS = 0.25
 LINEUP_BONUS = 0.1  # per stated player a generic prompt's genre plays and the default lacks (lineup_genres)
 SIGNATURE_BONUS = 0.25  # a player only one family's line-ups list ("bagpipes lament": the Celtic pipes)
+HEAD_BONUS = 0.3  # a family a prompt's head word names when it names no genre ("a chill beat": hip hop)
+_NOT_A_HEAD_BEFORE = ("drum", "drums", "kick", "heart", "steady", "marching", "dance")  # "a steady drum beat"
 # "a happy song": a short prompt naming no genre ranks every genre about alike (top-1 within FLAT_SPREAD of
 # the 10th), and the top is then an accident (Highlife). Such prompts get the knowledge base's default genre.
 GENERIC_MAX_WORDS = 8
@@ -48,9 +52,23 @@ class GenreRanker:
         self._fallback = fallback_genre_id
         self._vocabulary = AnchoredVocabulary(kb.genres, embedder, plurals=True, head_last=self._head_wins)
         self._heads = GenreHeads(kb, self._vocabulary.lexicon)
+        self._head_words = [(g.id, re.compile(r"\b(?:" + "|".join(re.escape(w) for w in g.head_words) + r")\b"))
+                            for g in kb.genres if g.head_words]
 
     def warm_up(self) -> None:
         self._vocabulary.warm_up()
+
+    def _named_by_head(self, lowered: str) -> list[str]:
+        """Families whose head word is what the prompt asks for ("sad beat", "a beat for rapping"), not a part of
+        another thing ("a steady drum beat") or refused ("piano, no beat")."""
+        out = []
+        for genre_id, pattern in self._head_words:
+            for found in pattern.finditer(lowered):
+                before = lowered[:found.start()].split()
+                if (not before or before[-1] not in _NOT_A_HEAD_BEFORE) and not is_negated(lowered, found.start()):
+                    out.append(genre_id)
+                    break
+        return out
 
     def _head_wins(self, left: str, right: str, right_words: str) -> bool:
         """Of two overlapping genre names the later one is the head ("80s synth pop": synth-pop; "80s pop punk":
@@ -83,6 +101,7 @@ class GenreRanker:
         negated = self.stated(lowered)[1]
         naming = self._heads.read(lowered)  # "jazzy hip hop" names hip hop: the head noun (genre_heads)
         named = [g for g in (naming.heads or naming.modifiers) if g not in negated]
+        heads = [] if named else self._named_by_head(lowered)  # a genre's adjective still names it: "jazzy beat"
         sims = self.similarities(prompt_vec)
         scores: list[GenreScore] = []
         for index, genre in enumerate(self._kb.genres):
@@ -97,10 +116,13 @@ class GenreRanker:
                 score += ARTIST_BONUS
             if signature_genres and genre.id in signature_genres:
                 score += SIGNATURE_BONUS
+            if genre.id in heads:
+                score += HEAD_BONUS
             scores.append(GenreScore(genre.id, score, stated, float(sims[index])))
         scores.sort(key=lambda s: s.score, reverse=True)
         fallback = next((s for s in scores if s.genre_id == self._fallback), None)
-        if fallback is not None and not signature_genres and self._generic(lowered, scores, artist_genres):
+        if fallback is not None and not signature_genres and not heads and \
+                self._generic(lowered, scores, artist_genres):
             if lineup_genres:
                 bonus = {s.genre_id: LINEUP_BONUS * lineup_genres.count(s.genre_id) for s in scores}
                 played = [replace(s, score=s.score + bonus[s.genre_id]) for s in scores]
