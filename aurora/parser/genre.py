@@ -92,7 +92,8 @@ class GenreRanker:
         return self._vocabulary.named(lowered)
 
     def rank(self, lowered: str, prompt_vec: NDArray[np.float32], *, artist_genres: list[str] | None = None,
-             signature_genres: list[str] | None = None, lineup_genres: list[str] | None = None) -> list[GenreScore]:
+             signature_genres: list[str] | None = None, lineup_genres: list[str] | None = None,
+             stated_moods: list[str] | None = None) -> list[GenreScore]:
         """``signature_genres``: the genres whose line-ups list a stated player that no other family's does; they
         rank higher, and such a prompt is no generic one (it had fallen to pop: a drum kit and a singer under the
         bagpipes). ``lineup_genres``: those listing a stated player the default genre's line-up lacks; a generic
@@ -121,6 +122,10 @@ class GenreRanker:
             scores.append(GenreScore(genre.id, score, stated, float(sims[index])))
         scores.sort(key=lambda s: s.score, reverse=True)
         fallback = next((s for s in scores if s.genre_id == self._fallback), None)
+        if fallback is not None and not (named or heads or signature_genres or lineup_genres or artist_genres) \
+                and self._default_moods(lowered, stated_moods):
+            scores.remove(fallback)
+            return [GenreScore(fallback.genre_id, scores[0].score, False, scores[0].similarity), *scores]
         if fallback is not None and not signature_genres and not heads and \
                 self._generic(lowered, scores, artist_genres):
             if lineup_genres:
@@ -130,6 +135,14 @@ class GenreRanker:
             scores.remove(fallback)
             scores.insert(0, GenreScore(fallback.genre_id, scores[0].score, False, scores[0].similarity))
         return scores
+
+    def _default_moods(self, lowered: str, stated_moods: list[str] | None) -> bool:
+        """A short prompt whose stated moods are all the default style's own ("upbeat song", "an upbeat happy
+        tune") names no other style: the mood line of one genre's anchors ("It sounds upbeat, happy and
+        danceable": ska's) had outranked every other genre's for "upbeat song"."""
+        if not stated_moods or self._fallback is None or len(lowered.split()) > GENERIC_MAX_WORDS:
+            return False
+        return set(stated_moods) <= set(self._kb.genre(self._fallback).moods)
 
     def _generic(self, lowered: str, scores: list[GenreScore], artist_genres: list[str] | None) -> bool:
         """True for a short prompt that names no genre or artist and ranks the genres about alike."""

@@ -108,7 +108,8 @@ class SemanticParser:
         return self.genres.rank(_without_artists(lowered, artists), prompt_vec,
                                 artist_genres=[a.artist.genre for a in artists],
                                 signature_genres=self.signatures.genres(players, moods),
-                                lineup_genres=self.signatures.lineup_genres(players, self.genres.fallback_id, moods))
+                                lineup_genres=self.signatures.lineup_genres(players, self.genres.fallback_id, moods),
+                                stated_moods=moods)
 
     def unstated(self, text: str) -> tuple[Genre, float, str | None]:
         """What parse() infers where ``text`` states no tempo and no key: the style (genre or sub-genre), its
