@@ -28,6 +28,10 @@ _PAIR_RE = re.compile(rf"\s*/\s*(?P<root>[A-Ga-g]){_ACC}{_MODE}(?![\w#♯/'’])
 _APART_MODE_RE = re.compile(r"\s*[,/]\s*(?P<mode>(?i:major|minor))\b")
 _KEY_TRIGGER_RE = re.compile(r"\b(?:key|tonality|tonal\s+cent(?:er|re)|tonic)\b", re.I)
 _LOW_KEY_RE = re.compile(r"\blow[\s-]$", re.I)
+# a guitar tuning names the low string the riffs ring on, the tonic a band tuned so plays in: "drop D", "drop-C#",
+# "Eb standard", "tuned to D standard"; a key stated anywhere wins over it
+_TUNING_RE = re.compile(r"\b(?i:drop)[\s-]?(?P<root>[A-Gb-g])(?P<acc>[#♯b♭])?(?![\w#♯'’])"
+                        r"|(?<![\w#♯/'’\-])(?P<root2>[A-G])(?P<acc2>[#♯b♭])?\s+(?i:standard)\b")
 _FILLER_RE = re.compile(r"^(?:\s*(?:of|is|:|=|-|in|the|signature|either))*\s*$", re.I)
 _IN_RE = re.compile(r"\bin\s+(?:the\s+)?$", re.I)
 _PHRASE_END_RE = re.compile(r"\s*(?:$|[,.;!?)|]|\s+(?:at|with|and|for|over|using|featuring|please)\b)", re.I)
@@ -99,7 +103,7 @@ def parse_key(text: str, chords: Chords) -> KeyFinding | None:
         if priority is not None and not _CHORD_AFTER_RE.match(text, tok.end):
             candidates.append(_Candidate(priority, tok))
     if not candidates:
-        return None
+        return _tuning(text, chords)
     changes = _changes(text, tokens)
     change_starts = {tok.start for tok in changes}
     pool = [c for c in candidates if c.start not in change_starts] or candidates
@@ -119,6 +123,17 @@ def parse_key(text: str, chords: Chords) -> KeyFinding | None:
     return KeyFinding(key, _CONFIDENCE[primary.priority] if primary.token.mode else 0.85,
                       (primary.token.start, primary.token.end), bool(primary.token.mode),
                       changes=list(dict.fromkeys(k for k in changed if k != key)), alternatives=alternatives[:2])
+
+
+def _tuning(text: str, chords: Chords) -> KeyFinding | None:
+    """The tonic a stated guitar tuning implies ("metal in drop D": D, its mode the style's); a key stated anywhere
+    wins over it. "heavy metal, drop D" had been in E minor, a tone above the dropped string."""
+    m = _TUNING_RE.search(text)
+    if m is None:
+        return None
+    root, acc = (m.group("root"), m.group("acc")) if m.group("root") else (m.group("root2"), m.group("acc2"))
+    symbol = {"#": "#", "♯": "#", "b": "b", "♭": "b"}.get(acc or "", "")
+    return KeyFinding(key_of(pitch_class(root.upper() + symbol), "minor", chords), 0.7, m.span(), False)
 
 
 def _key(tok: _Token, chords: Chords) -> Key:
