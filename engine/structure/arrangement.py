@@ -24,7 +24,6 @@ from engine.structure.dynamics import LEVELS, chorus_level, dynamics, hairpin_to
 from engine.structure.groove_choice import ASKED_SWING, select_groove, swing_asked
 from engine.structure.harmony import (
     HELD_POWER_CHORD_ROOTS,
-    POWER_CHORD_ROOTS,
     Chord,
     CompStyle,
     bar_chord_spans,
@@ -34,6 +33,7 @@ from engine.structure.harmony import (
     parse_chord,
     parse_grid,
     power_chord,
+    tuned_low_root,
     voice_lead,
 )
 from engine.structure.melody import SINGING_FAMILIES, TESSITURA, MelodyWriter, counter_line, counter_split
@@ -318,8 +318,8 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
                 vel = (0.5 if role == "pad" else 0.6) + 0.25 * e
                 in_bar = bar_spans[span.start_bar + b]
                 for k, part in enumerate(in_bar):  # every chord of the bar, on its own part of the bar
-                    struck = _guitar_power_chord(role, part.pitch_classes, voicings[role], take.register) \
-                        if power.get(role) else None
+                    struck = _guitar_power_chord(role, part.pitch_classes, voicings[role], take.register,
+                                                 tonic_pc=key.tonic_pc) if power.get(role) else None
                     voicing = struck or voice_lead(part.pitch_classes, voicings[role],
                                                    n_voices=4 if role != "arp" else 3, low=lo, high=hi)
                     voicings[role] = voicing
@@ -456,10 +456,12 @@ def _comp_style(role: str, style: Groove, steps: int, *, anticipate: bool = Fals
 
 
 def _guitar_power_chord(role: str, pcs: tuple[int, ...], previous: tuple[int, ...] | None,
-                        register: int = 0) -> tuple[int, ...] | None:
+                        register: int = 0, *, tonic_pc: int) -> tuple[int, ...] | None:
     """A distorted guitar's power chord for its part: the rhythm (harmony) part's root, fifth and octave on the low
-    strings, a held (pad) part's root, fifth, octave and fifth an octave up (harmony.power_chord)."""
-    low, high = POWER_CHORD_ROOTS if role == "harmony" else HELD_POWER_CHORD_ROOTS
+    strings (tuned down for a low key: harmony.tuned_low_root), a held (pad) part's root, fifth, octave and fifth an
+    octave up (harmony.power_chord)."""
+    low = tuned_low_root(tonic_pc)
+    low, high = (low, low + 12) if role == "harmony" else HELD_POWER_CHORD_ROOTS
     return power_chord(pcs, previous, low=low + register, high=high + register, n_voices=3 if role == "harmony" else 4)
 
 
@@ -471,8 +473,8 @@ def _ending(score: Score, by_role: dict[TrackRole, Track], *, tonic_chord: Chord
     for role in ("harmony", "pad"):
         track = by_role.get(role)  # type: ignore[call-overload]
         if track is not None:
-            voicing = (_guitar_power_chord(role, tonic_chord.pitch_classes, voicings.get(role))
-                       if power.get(role) else None) or \
+            voicing = (_guitar_power_chord(role, tonic_chord.pitch_classes, voicings.get(role),
+                                           tonic_pc=score.key_tonic_pc) if power.get(role) else None) or \
                 voice_lead(tonic_chord.pitch_classes, voicings.get(role), n_voices=4, low=50, high=76)
             track.notes += [Note(end_bar_s, ring_s, p, 70) for p in voicing]
     if "bass" in by_role:

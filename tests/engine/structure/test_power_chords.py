@@ -113,3 +113,23 @@ def test_full_chord_genres_are_genres(kb: KnowledgeBase) -> None:
     genres = {g.id for g in kb.genres}
     assert kb.synth_presets.sampler.full_chord_genres
     assert set(kb.synth_presets.sampler.full_chord_genres) <= genres
+
+
+def test_a_low_key_tunes_the_riff_down() -> None:
+    """Metal in D (drop D) had chugged on D3, an octave over the dropped string, and no riff went under E2: a key of
+    D#, D, C#, C or B roots the power chords on its tonic under E2 (a 7-string's low B); other keys keep the E2
+    floor."""
+    from engine.structure.harmony import tuned_low_root
+
+    assert [tuned_low_root(pc) for pc in (11, 0, 1, 2, 3, 4, 5, 9)] == [35, 36, 37, 38, 39, 40, 40, 40]
+
+
+@pytest.mark.parametrize(("key", "tonic_pitch"), [("D minor", 38), ("B minor", 35), ("E minor", 40)])
+def test_the_riff_reaches_the_tuned_string(kb: KnowledgeBase, key: str, tonic_pitch: int) -> None:
+    tonic = key.split()[0]
+    controls = make_controls(kb, tempo_bpm=160.0, genre="heavy_metal", energy=0.9)
+    plan = make_plan(tempo_bpm=160.0, duration_s=12.0, key=key, chords=(f"{tonic}m", f"{tonic}m"))
+    score = compose(plan=parse_plan(plan), controls=decode(kb, controls["control_embedding"]),
+                    params=parse_parameters(controls["parameters"]), kb=kb, duration_s=12.0, seed=0)
+    guitar = score.track("harmony")
+    assert guitar is not None and min(n.pitch for n in guitar.notes) == tonic_pitch
