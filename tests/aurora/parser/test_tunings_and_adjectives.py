@@ -33,3 +33,13 @@ def test_irish_and_scottish_name_the_celtic_style(aurora: Aurora, prompt: str) -
     params = aurora.parse(prompt=prompt).parsed_parameters
     assert params.sub_genre.value == "Celtic", (params.genre.value, params.sub_genre.value)
     assert "Drum Kit" not in [i.name for i in params.instrumentation]
+
+
+@pytest.mark.parametrize(("prompt", "genre"), [
+    ("happy birthday style song for kids", "Children's Music"), ("song for toddlers, playful", "Children's Music"),
+    ("a rock song for kids", "Rock"), ("edm for kids party", "Electronic"),
+])
+def test_a_song_for_kids_is_children_s_music_unless_a_style_is_named(aurora: Aurora, prompt: str, genre: str) -> None:
+    """"song for kids" had been pop, "song for toddlers, playful" hyperpop; a style named beside ("a rock song for
+    kids") stays that style."""
+    assert aurora.parse(prompt=prompt).parsed_parameters.genre.value == genre
