@@ -23,6 +23,10 @@ _METER_CUE_AFTER = re.compile(r"\s*(?:time|meter|metre|feel|signature|groove)\b"
 _DURATION_RE = re.compile(r"(?<![\w.])(-\s?)?(\d+(?:\.\d+)?)\s*-?\s*(hours?|hrs?|minutes?|mins?|seconds?|secs?)\b",
                           re.I)
 _UNIT_S = {"h": 3600.0, "m": 60.0, "s": 1.0}
+# a concert-pitch reference other than A = 440 Hz ("432hz", "A=432 Hz tuning", "baroque pitch 415 Hz"): the engine
+# tunes every voice to A = 440 Hz, and says so rather than ignore it (a filter's "120 Hz" is no concert pitch)
+_TUNING_HZ_RE = re.compile(r"(?<![\w.])(?:a\s*[=:]?\s*)?(\d{3})\s*hz\b", re.I)
+CONCERT_PITCH_HZ = (400, 470)
 
 
 def unusable_values(text: str, params: ParsedMusicalParameters) -> list[str]:
@@ -50,4 +54,8 @@ def unusable_values(text: str, params: ParsedMusicalParameters) -> list[str]:
         if seconds < 0 or seconds > 3600:  # the parse drops these (or misreads a negative one)
             out.append(f"Asked for {m.group(0).strip()} ({seconds:g} s); durations are {MIN_DURATION_S:g}-"
                        f"{MAX_DURATION_S:g} s, so it is not used as the length.")
+    for m in _TUNING_HZ_RE.finditer(text):
+        if m.group(1) != "440" and CONCERT_PITCH_HZ[0] <= int(m.group(1)) <= CONCERT_PITCH_HZ[1]:
+            out.append(f"Asked for {m.group(0).strip()}; every instrument is tuned to A = 440 Hz (another concert "
+                       f"pitch is not supported yet).")
     return list(dict.fromkeys(out))

@@ -15,6 +15,8 @@ from aurora import Aurora
     ("rock in 17/0 time", "Asked for 17/0 time", "4/4 is used"),
     ("a jazz tune, 10 hours long", "Asked for 10 hours (36000 s)", "not used as the length"),
     ("ambient, duration -5 minutes", "Asked for -5 minutes (-300 s)", "not used as the length"),
+    ("meditation music with tibetan bowls 432hz", "Asked for 432hz", "tuned to A = 440 Hz"),
+    ("lofi beat, A=432 Hz tuning", "Asked for A=432 Hz", "tuned to A = 440 Hz"),
 ])
 def test_unusable_stated_values_are_warned(aurora: Aurora, prompt: str, asked: str, used: str) -> None:
     result = aurora.process(prompt=prompt)
@@ -27,6 +29,8 @@ def test_out_of_range_duration_from_the_text_names_the_maximum(aurora: Aurora) -
     assert result.plan.structural_plan.duration_s == 600
 
 
-def test_usable_values_raise_no_warning(aurora: Aurora) -> None:
-    result = aurora.process(prompt="house at 124 bpm in A minor in 4/4, 2 minutes long")
+@pytest.mark.parametrize("prompt", ["house at 124 bpm in A minor in 4/4, 2 minutes long",
+                                    "house, high-pass at 120 Hz, sub bass at 50 hz", "a 440 Hz reference tone"])
+def test_usable_values_raise_no_warning(aurora: Aurora, prompt: str) -> None:
+    result = aurora.process(prompt=prompt)
     assert not any(w.startswith("Asked") or "names no key" in w for w in result.warnings), result.warnings

@@ -126,7 +126,7 @@ def test_a_low_key_tunes_the_riff_down() -> None:
 
 @pytest.mark.parametrize(("key", "tonic_pitch"), [("D minor", 38), ("B minor", 35), ("E minor", 40)])
 def test_the_riff_reaches_the_tuned_string(kb: KnowledgeBase, key: str, tonic_pitch: int) -> None:
-    tonic = key.split()[0]
+    tonic = key.split(maxsplit=1)[0]
     controls = make_controls(kb, tempo_bpm=160.0, genre="heavy_metal", energy=0.9)
     plan = make_plan(tempo_bpm=160.0, duration_s=12.0, key=key, chords=(f"{tonic}m", f"{tonic}m"))
     score = compose(plan=parse_plan(plan), controls=decode(kb, controls["control_embedding"]),
