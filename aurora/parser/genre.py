@@ -102,7 +102,9 @@ class GenreRanker:
         negated = self.stated(lowered)[1]
         naming = self._heads.read(lowered)  # "jazzy hip hop" names hip hop: the head noun (genre_heads)
         named = [g for g in (naming.heads or naming.modifiers) if g not in negated]
-        heads = [] if named else self._named_by_head(lowered)  # a genre's adjective still names it: "jazzy beat"
+        # a short request's head word ("a chill beat"); a genre's adjective still names its genre ("jazzy beat"), and
+        # a long description's "beat" is the drums' ("a caption: the song has a punchy beat and...")
+        heads = [] if named or len(lowered.split()) > GENERIC_MAX_WORDS else self._named_by_head(lowered)
         sims = self.similarities(prompt_vec)
         scores: list[GenreScore] = []
         for index, genre in enumerate(self._kb.genres):

@@ -29,3 +29,10 @@ def test_a_beat_alone_is_hip_hop(aurora: Aurora, prompt: str, sub_genres: set[st
 ])
 def test_a_beat_beside_a_genre_or_as_a_drum_part_names_no_family(aurora: Aurora, prompt: str, genre: str) -> None:
     assert aurora.parse(prompt=prompt).parsed_parameters.genre.value == genre
+
+
+def test_a_long_description_s_beat_is_the_drums(aurora: Aurora) -> None:
+    """A caption that describes music ("the song has a punchy beat and a warm bassline ...") names no hip hop: the
+    head-word reading is a short request's. ConceptCaps' tempo tags had lost 0.7 points to it."""
+    text = "the song has a punchy beat, a warm bassline, bright synth chords and a catchy melody over the top"
+    assert aurora.parse(prompt=text).parsed_parameters.genre.value != "Hip Hop"
