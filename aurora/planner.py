@@ -85,8 +85,8 @@ class StructuralPlanner:
             warnings.append(f"Unknown genre '{params.genre}'; planning with {genre.name} conventions.")
         structure = self._structure(params, genre, warnings)
         bar_s = seconds_per_bar(params.tempo_bpm, params.time_signature)
-        room_bars = music_bars(params.duration_seconds, bar_s)
-        key, chords, numerals = self._progression(params, genre, structure, room_bars, warnings)
+        total_bars = music_bars(params.duration_seconds, bar_s)
+        key, chords, numerals = self._progression(params, genre, structure, total_bars, warnings)
         home = None if params.chords else params.tonic_chord  # "jazz ballad, Ebmaj7": the tonic spelled so
         chords = with_home_chord(chords, key, home, self.kb.chords)
         alternatives = [] if params.chords else self._alternatives(genre, key, numerals)
@@ -95,7 +95,6 @@ class StructuralPlanner:
             next((g.harmonic_rhythm_beats for g in self.kb.genre_lineage(genre.id) if g.harmonic_rhythm_beats),
                  None), params.time_signature)
         main_bars = form_bars(chords, per_bar)
-        total_bars = music_bars(params.duration_seconds, bar_s)
         if main_bars > max(total_bars, MAIN_UNIT_BARS) and total_bars >= math.ceil(WHOLE_FORM_SHARE * main_bars):
             params = params.model_copy(update={"duration_seconds": whole_form_s(main_bars, bar_s)})
             total_bars = main_bars
@@ -259,17 +258,17 @@ class StructuralPlanner:
             return key, stated, [chord_to_roman(c, key, chords_kb) for c in stated]
         rng = random.Random(params.seed)
         minor = _minor_changes(key)
-        progressions = genre.progressions
         form = structure.progression  # a form made of its changes (a 12-bar blues) plays whole choruses of them
-        if form and room_bars >= math.ceil(WHOLE_FORM_SHARE * len(form)):  # where a chorus fits (else the genre's
-            progressions = [p for p in progressions if len(p) == len(form)] or [form]  # short loops, an 8-bar blues)
+        whole_form = bool(form) and room_bars >= math.ceil(WHOLE_FORM_SHARE * len(form))  # where a chorus fits
+        progressions = ([p for p in genre.progressions if len(p) == len(form)] or [form]) if whole_form else \
+            genre.progressions  # (else the genre's short loops: an 8-bar blues)
         fitting = [p for p in progressions if progression_is_minor(p) == minor]
         options = modal_progressions(progressions, key, chords_kb) or fitting or \
             [in_mode(p, minor) for p in progressions] or chords_kb.default_progressions.get(key.mode) or \
             chords_kb.default_progressions["minor" if minor else "major"]
         stated_moods = params.moods if params.moods is not None else [params.mood]
         moods = [m for m in (self.kb.find_mood(name) for name in stated_moods if name) if m is not None]
-        by_mood = [] if progressions is not genre.progressions else \
+        by_mood = [] if whole_form else \
             mood_progressions(moods, progressions, options, key, chords_kb, minor=minor)  # a form keeps its changes
         numerals = list(rng.choice(by_mood or options))
         chords = [roman_to_chord(n, key, chords_kb) for n in numerals]

@@ -104,7 +104,8 @@ class GenreRanker:
         named = [g for g in (naming.heads or naming.modifiers) if g not in negated]
         # a short request's head word ("a chill beat"); a genre's adjective still names its genre ("jazzy beat"), and
         # a long description's "beat" is the drums' ("a caption: the song has a punchy beat and...")
-        heads = [] if named or len(lowered.split()) > GENERIC_MAX_WORDS else self._named_by_head(lowered)
+        short = len(lowered.split()) <= GENERIC_MAX_WORDS
+        heads = [] if named or not short else self._named_by_head(lowered)
         sims = self.similarities(prompt_vec)
         scores: list[GenreScore] = []
         for index, genre in enumerate(self._kb.genres):
@@ -124,12 +125,12 @@ class GenreRanker:
             scores.append(GenreScore(genre.id, score, stated, float(sims[index])))
         scores.sort(key=lambda s: s.score, reverse=True)
         fallback = next((s for s in scores if s.genre_id == self._fallback), None)
-        if fallback is not None and not (named or heads or signature_genres or lineup_genres or artist_genres) \
-                and self._default_moods(lowered, stated_moods):
+        if fallback is not None and short and not (named or heads or signature_genres or lineup_genres or
+                                                   artist_genres) and self._default_moods(stated_moods):
             scores.remove(fallback)
             return [GenreScore(fallback.genre_id, scores[0].score, False, scores[0].similarity), *scores]
-        if fallback is not None and not signature_genres and not heads and \
-                self._generic(lowered, scores, artist_genres):
+        if fallback is not None and short and not signature_genres and not heads and \
+                self._generic(scores, artist_genres):
             if lineup_genres:
                 bonus = {s.genre_id: LINEUP_BONUS * lineup_genres.count(s.genre_id) for s in scores}
                 played = [replace(s, score=s.score + bonus[s.genre_id]) for s in scores]
@@ -138,19 +139,19 @@ class GenreRanker:
             scores.insert(0, GenreScore(fallback.genre_id, scores[0].score, False, scores[0].similarity))
         return scores
 
-    def _default_moods(self, lowered: str, stated_moods: list[str] | None) -> bool:
-        """A short prompt whose stated moods are all the default style's own ("upbeat song", "an upbeat happy
-        tune") names no other style: the mood line of one genre's anchors ("It sounds upbeat, happy and
+    def _default_moods(self, stated_moods: list[str] | None) -> bool:
+        """Whether a short prompt's stated moods are all the default style's own ("upbeat song", "an upbeat happy
+        tune"): it names no other style. The mood line of one genre's anchors ("It sounds upbeat, happy and
         danceable": ska's) had outranked every other genre's for "upbeat song"."""
-        if not stated_moods or self._fallback is None or len(lowered.split()) > GENERIC_MAX_WORDS:
+        if not stated_moods or self._fallback is None:
             return False
         return set(stated_moods) <= set(self._kb.genre(self._fallback).moods)
 
-    def _generic(self, lowered: str, scores: list[GenreScore], artist_genres: list[str] | None) -> bool:
-        """True for a short prompt that names no genre or artist and ranks the genres about alike."""
+    def _generic(self, scores: list[GenreScore], artist_genres: list[str] | None) -> bool:
+        """True for a (short) prompt that names no genre or artist and ranks the genres about alike."""
         if artist_genres or len(scores) < 10 or any(s.stated for s in scores):
             return False
-        if len(lowered.split()) > GENERIC_MAX_WORDS or scores[0].genre_id == self._fallback:
+        if scores[0].genre_id == self._fallback:
             return False
         return scores[0].similarity - sorted((s.similarity for s in scores), reverse=True)[9] < FLAT_SPREAD
 

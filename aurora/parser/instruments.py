@@ -30,6 +30,13 @@ _REFUSABLE_PARTS: tuple[tuple[Role, re.Pattern[str]], ...] = (
     ("texture", re.compile(r"\b(?:arps?|arpeggios?)\b")),
 )
 _PARTICIPLE_RE = re.compile(r"[a-z]+ing")
+_BASS_AS_REGISTER_RE = re.compile(r"\s+(?:notes?|register|range|harmon\w*|parts?|end|frequenc\w*|voices?|clef|"
+                                  r"boost\w*|heavy|music|house|drops?)\b")
+_KICK_IN_RE = re.compile(r"\s*in\b(?!\s+(?:the|this|that|a|an|my|our|your|its)\b)")  # "drums kick in": a verb
+_BASS_DRUMS_RE = re.compile(r"^(?P<bass>.*\bbass)[\s\-]+(?P<drums>drums?)$")  # "bass drums", "double bass drum"
+_KIT_PIECE_AFTER_RE = re.compile(r"^(?:\s*(?:,|&|\+|\band\b|\bwith\b))*\s*$")  # "bass drum and snare"
+_INSTRUMENTAL_RE = re.compile(r"\b(?:instrumental|no\s+(?:vocals?|voices?|singers?|singing|lyrics))\b", re.I)
+_NEGATED_INSTRUMENTAL_RE = re.compile(r"\bnot\s+(?:an?\s+)?instrumental\b", re.I)
 
 
 def plays_refused_part(inst: Instrument, role: str, refused: list[Role]) -> bool:
@@ -38,13 +45,6 @@ def plays_refused_part(inst: Instrument, role: str, refused: list[Role]) -> bool
     if inst.drum:
         return bool({"rhythm", "percussion"} & set(refused)) or role in refused
     return role in refused and role not in ("rhythm", "percussion")
-_BASS_AS_REGISTER_RE = re.compile(r"\s+(?:notes?|register|range|harmon\w*|parts?|end|frequenc\w*|voices?|clef|"
-                                  r"boost\w*|heavy|music|house|drops?)\b")
-_KICK_IN_RE = re.compile(r"\s*in\b(?!\s+(?:the|this|that|a|an|my|our|your|its)\b)")  # "drums kick in": a verb
-_BASS_DRUMS_RE = re.compile(r"^(?P<bass>.*\bbass)[\s\-]+(?P<drums>drums?)$")  # "bass drums", "double bass drum"
-_KIT_PIECE_AFTER_RE = re.compile(r"^(?:\s*(?:,|&|\+|\band\b|\bwith\b))*\s*$")  # "bass drum and snare"
-_INSTRUMENTAL_RE = re.compile(r"\b(?:instrumental|no\s+(?:vocals?|voices?|singers?|singing|lyrics))\b", re.I)
-_NEGATED_INSTRUMENTAL_RE = re.compile(r"\bnot\s+(?:an?\s+)?instrumental\b", re.I)
 
 
 @dataclass

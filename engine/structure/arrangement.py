@@ -33,7 +33,7 @@ from engine.structure.harmony import (
     parse_chord,
     parse_grid,
     power_chord,
-    tuned_low_root,
+    tuned_power_chord_roots,
     voice_lead,
 )
 from engine.structure.melody import SINGING_FAMILIES, TESSITURA, MelodyWriter, counter_line, counter_split
@@ -458,10 +458,9 @@ def _comp_style(role: str, style: Groove, steps: int, *, anticipate: bool = Fals
 def _guitar_power_chord(role: str, pcs: tuple[int, ...], previous: tuple[int, ...] | None,
                         register: int = 0, *, tonic_pc: int) -> tuple[int, ...] | None:
     """A distorted guitar's power chord for its part: the rhythm (harmony) part's root, fifth and octave on the low
-    strings (tuned down for a low key: harmony.tuned_low_root), a held (pad) part's root, fifth, octave and fifth an
-    octave up (harmony.power_chord)."""
-    low = tuned_low_root(tonic_pc)
-    low, high = (low, low + 12) if role == "harmony" else HELD_POWER_CHORD_ROOTS
+    strings (tuned down for a low key: harmony.tuned_power_chord_roots), a held (pad) part's root, fifth, octave
+    and fifth an octave up (harmony.power_chord)."""
+    low, high = tuned_power_chord_roots(tonic_pc) if role == "harmony" else HELD_POWER_CHORD_ROOTS
     return power_chord(pcs, previous, low=low + register, high=high + register, n_voices=3 if role == "harmony" else 4)
 
 

@@ -100,14 +100,15 @@ def voice_lead(pcs: tuple[int, ...], previous: tuple[int, ...] | None, *, n_voic
 
 POWER_CHORD_ROOTS = (40, 52)  # E2-E3: power chords rooted on the low E and A strings
 LOWEST_TUNED_ROOT = 35  # B1: a seven-string guitar's low B, the lowest tuning a power chord is rooted on
-
-
-def tuned_low_root(tonic_pc: int) -> int:
-    """The lowest power-chord root: the low E string (E2), or the key's tonic under it, the string a band tunes down
-    to for a key of D#, D, C#, C or B (drop D, a 7-string's low B). Riffs in D had chugged on D3, an octave over the
-    dropped string, and no riff went under E2."""
-    return min(LOWEST_TUNED_ROOT + (tonic_pc - LOWEST_TUNED_ROOT) % 12, POWER_CHORD_ROOTS[0])
 HELD_POWER_CHORD_ROOTS = (52, 64)  # E3-E4: a held (pad) guitar's power chords, an octave above the rhythm part's
+
+
+def tuned_power_chord_roots(tonic_pc: int) -> tuple[int, int]:
+    """The rhythm guitar's power-chord roots, an octave from the lowest: the low E string (E2), or the key's tonic
+    under it, the string a band tunes down to for a key of D#, D, C#, C or B (drop D, a 7-string's low B). Riffs in
+    D had chugged on D3, an octave over the dropped string, and no riff went under E2."""
+    low = min(LOWEST_TUNED_ROOT + (tonic_pc - LOWEST_TUNED_ROOT) % 12, POWER_CHORD_ROOTS[0])
+    return low, low + POWER_CHORD_ROOTS[1] - POWER_CHORD_ROOTS[0]
 
 
 def power_chord(pcs: tuple[int, ...], previous: tuple[int, ...] | None, *, low: int,

@@ -22,7 +22,7 @@ import numpy as np
 
 from engine.score import ChordSpan, Note
 from engine.structure.bass import BASS_HIGH, nearest_pitch
-from engine.structure.harmony import power_chord, tuned_low_root
+from engine.structure.harmony import power_chord, tuned_power_chord_roots
 from engine.structure.meter import Meter
 from knowledge_base import KnowledgeBase, normalise_name, theory
 from knowledge_base.schema import Genre
@@ -178,9 +178,9 @@ class Riff:
                 first = mine[0].step if mine else hi
                 mine = [RiffHit(lo, max(first - lo, 1), "X" if level == "low" else "x"),
                         *[h for h in mine if h.step > lo]]
-            low = tuned_low_root(self.tonic_pc) + register
-            shape = power_chord(span.pitch_classes, voicing, low=low, high=low + 12)
-            root = shape[0] if shape else nearest_pitch(span.root_pc, (voicing or (46,))[0], low, low + 12)
+            low, high = (r + register for r in tuned_power_chord_roots(self.tonic_pc))
+            shape = power_chord(span.pitch_classes, voicing, low=low, high=high)
+            root = shape[0] if shape else nearest_pitch(span.root_pc, (voicing or (46,))[0], low, high)
             voicing = shape or (root, root + 12)
             for h in mine:
                 interval = stab_interval(h.token, span, tonic_pc=self.tonic_pc, scale=list(self.scale))

@@ -119,9 +119,10 @@ def test_a_low_key_tunes_the_riff_down() -> None:
     """Metal in D (drop D) had chugged on D3, an octave over the dropped string, and no riff went under E2: a key of
     D#, D, C#, C or B roots the power chords on its tonic under E2 (a 7-string's low B); other keys keep the E2
     floor."""
-    from engine.structure.harmony import tuned_low_root
+    from engine.structure.harmony import tuned_power_chord_roots
 
-    assert [tuned_low_root(pc) for pc in (11, 0, 1, 2, 3, 4, 5, 9)] == [35, 36, 37, 38, 39, 40, 40, 40]
+    assert [tuned_power_chord_roots(pc)[0] for pc in (11, 0, 1, 2, 3, 4, 5, 9)] == [35, 36, 37, 38, 39, 40, 40, 40]
+    assert tuned_power_chord_roots(2) == (38, 50) and tuned_power_chord_roots(4) == (40, 52)
 
 
 @pytest.mark.parametrize(("key", "tonic_pitch"), [("D minor", 38), ("B minor", 35), ("E minor", 40)])
