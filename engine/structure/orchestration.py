@@ -409,11 +409,17 @@ def orchestrate(*, controls: DecodedControls, params: ParametersIn, genres: list
     # it (the piano's left hand) before the global fill list brings in an outsider
     capable = [(gi.instrument, r) for g in genres for gi in g.instruments if (i := kb.find_instrument(gi.instrument))
                is not None and i.family != "vocal" for r in ("bass", "harmony") if r in i.roles]
+    # a stated chordal player's own left hand before a line-up player's: a "soft piano" lullaby's felt piano held
+    # the chords while the line-up's other piano, never asked for, played the bass under them
+    own_hands = [(i, "bass") for i in stated if (inst := kb.find_instrument(i)) is not None and not inst.drum
+                 and inst.roles[:1] == ["harmony"] and "bass" in inst.roles and any(r == "bass" for _, r in capable)]
+    capable = own_hands + capable
     # a kitless band's time keeper fills its part first (time_keepers)
     defaults = sorted(genre_defaults, key=lambda d: d[0] not in keepers) + capable + \
         [(fill.instrument, role) for fill in kb.defaults.fill_instruments
          if (role := _ROLE_MAP.get(fill.role, "harmony")) in fill_roles]
-    spare = set(range(len(genre_defaults), len(genre_defaults) + len(capable)))  # only when not playing already
+    # a line-up player doubles only when not playing already; a stated player's left hand may double its chords
+    spare = set(range(len(genre_defaults) + len(own_hands), len(genre_defaults) + len(capable)))
     have_stated = bool(stated)
     # with stated instruments, the genre's line-up may still add a pad or counter line: layers a chorus adds
     wanted: tuple[TrackRole, ...] = ("drums", "bass", "harmony", "lead", "pad", "counter") if have_stated else \

@@ -255,6 +255,18 @@ def test_a_lullaby_has_no_claps_and_no_electric_bass(kb: KnowledgeBase) -> None:
     assert not {"clap", "bass_guitar"} & set(parts.values()), parts
 
 
+@pytest.mark.parametrize("keyboard", ["Upright Piano", "Grand Piano", "Piano"])
+def test_a_stated_piano_plays_its_own_left_hand(kb: KnowledgeBase, keyboard: str) -> None:
+    """'soft piano lullaby' (a felt piano): the stated piano held the chords while the lullaby line-up's other piano,
+    never asked for, played the bass under them. The stated player's left hand plays the bass."""
+    found = kb.find_instrument(keyboard)
+    assert found is not None
+    parts = _orchestra(kb, "lullaby", [{"name": keyboard, "role": "harmony", "source": "stated"}])
+    assert parts.get("harmony") == found.id and parts.get("bass") == found.id, parts
+    assert set(parts.values()) - {found.id} <= {"music_box", "celesta"}, parts  # no second piano
+    parts = _orchestra(kb, "lullaby", [{"name": "Harp", "role": "harmony", "source": "stated"}])
+    assert parts.get("harmony") == "harp" and parts.get("bass") == "piano", parts  # a harp leaves it to the piano
+
 @pytest.mark.parametrize("second", ["whistling", "flute", "trumpet", "harmonica"])
 def test_a_second_stated_line_player_plays_a_line_not_chords(kb: KnowledgeBase, second: str) -> None:
     """'indie folk, banjo, handclaps, whistling': two stated leads; the second one, a player of one line at a time,
