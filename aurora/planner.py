@@ -325,9 +325,9 @@ def modulate_sections(sections: list[Section], key: Key, params: PlanParameters,
     at = params.key_change_at or "last chorus"
     if at == "bridge":
         moved = [roles.index("bridge")] if "bridge" in roles else []
-    elif at == "outro":
-        moved = [len(sections) - 1] if roles[-1] == "edge" and len(sections) > 1 else []
-    else:
+    elif at == "outro" and roles[-1] == "edge":
+        moved = [len(sections) - 1] if len(sections) > 1 else []
+    else:  # the last chorus on; "at the end" of a plan that ends on its chorus is that chorus (it had changed nothing)
         last = max((i for i, r in enumerate(roles) if r == "chorus"), default=None)
         last = last if last else max((i for i, r in enumerate(roles) if r != "edge" and i), default=None)
         moved = list(range(last, len(sections))) if last else []
@@ -337,6 +337,8 @@ def modulate_sections(sections: list[Section], key: Key, params: PlanParameters,
         warnings.append(f"No key change: {reason}; the piece stays in {key.label()}.")
         return
     new_key = key_of((key.tonic_pc + step) % 12, key.mode, kb.chords)
+    if at == "outro" and roles[-1] != "edge":
+        warnings.append(f"The plan ends on its {sections[moved[0]].name}, so the key changes there.")
     for i in moved:
         sections[i].chords = [transpose_chord(c, step, flats=new_key.prefers_flats) for c in sections[i].chords]
         sections[i].key = new_key.label()

@@ -5,7 +5,8 @@ Data (JSON lines; labels are the values the prompt *states*, nothing inferred):
   bench/data/user_prompts.jsonl        the set the parser is developed against (302 prompts)
   bench/data/user_prompts_unseen.jsonl prompts of the same kinds, kept apart to check the figures (192)
 Each row: prompt, classes (tag list, lowercase, dj, typo, key, bare_note, feel, duration, negation, ...),
-and any of bpm, key ("E minor"; a tonic alone, "Bb", when the mode is not stated), meter, inst (instruments
+and any of bpm, key ("E minor"; a tonic alone, "Bb", when the mode is not stated; a mode alone, "minor", when
+the tonic is not), meter, inst (instruments
 named, KB names; "A|B" accepts either), excl (instruments ruled out), no_part (parts refused whoever plays them,
 "no melody": lead, bass, harmony, pad, rhythm, texture), dur (seconds), genre (KB genre or
 sub-genre name; "A|B" accepts either), lineup ("closed": the named instruments are the whole line-up, "solo piano";
@@ -161,11 +162,17 @@ def _instrument_hit(label: str, parsed: Sequence[str]) -> bool:
     return any(p.lower() == n or p.lower().endswith(" " + n) for p in parsed for n in names)
 
 
+_MODE_ONLY = frozenset({"major", "minor", "dorian", "phrygian", "lydian", "mixolydian"})
+
+
 def _key_hit(label: str, got: str | None) -> bool:
-    """Tonic pitch class equal; the mode too when the label states one ('E minor' vs 'E')."""
+    """Tonic pitch class equal; the mode too when the label states one ('E minor' vs 'E'). A label of a mode alone
+    ('minor': "minor blues" states no tonic) checks the mode only."""
     if got is None:
         return False
     parts, got_parts = label.split(), got.split()
+    if parts[0].lower() in _MODE_ONLY:
+        return " ".join(got_parts[1:]).lower() == label.lower()
     tonic_label, got_key = parse_key(f"{parts[0]} major"), parse_key(f"{got_parts[0]} major")
     if tonic_label is None or got_key is None or tonic_label[0] != got_key[0]:
         return False

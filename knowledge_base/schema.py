@@ -73,6 +73,10 @@ class Genre(Entry):
     own_lineup: bool = Field(
         default=False, description="The line-up is the genre's own, none of its ancestors' instruments join it (a "
                                    "bluegrass band has no drum kit and no electric guitar though country has both)")
+    named_only: bool = Field(
+        default=False, description="A style known by its place or occasion (K-pop, schlager, Christmas): the words of "
+                                   "a prompt name it, its moods and tempo never guess it ('energetic workout music' "
+                                   "is no K-pop, a slow sad pop song no Christmas song)")
     harmonic_rhythm_beats: int | None = Field(
         default=None, ge=1, le=8,
         description="Beats per chord where the genre changes chords within the bar (2: two chords a 4/4 bar, as "

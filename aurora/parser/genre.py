@@ -31,11 +31,20 @@ _NOT_A_HEAD_BEFORE = ("drum", "drums", "kick", "heart", "steady", "marching", "d
 # "a happy song": a short prompt naming no genre ranks every genre about alike (top-1 within FLAT_SPREAD of
 # the 10th), and the top is then an accident (Highlife). Such prompts get the knowledge base's default genre.
 GENERIC_MAX_WORDS = 8
+# words that state a fact and no style (a tempo, a meter, a key, chord names): "chord progression Am F C G, acoustic
+# guitar, 90 bpm" is as short a request as "acoustic guitar"; counted, its nine words had made it a description,
+# and the embedding's top genre (bebop, a saxophone on the tune) won. A lone "a" is the article.
+_FACT_WORD_RE = re.compile(r"^(?!a[,.:;!?]*$)(?:\S*\d\S*|bpm|key|keys|tempo|chords?|progressions?|major|minor|maj|min"
+                           r"|[a-g](?:#|b|♯|♭)?(?:m|maj|min|dim|aug|sus)?)[,.:;!?]*$")
 # words that end a genre's name without naming another ("pop song", "rock band"): "synth pop song" stays synth-pop
 GENERIC_HEADS = frozenset({"music", "song", "songs", "tune", "tunes", "track", "tracks", "hits", "band", "bands",
                            "beat", "beats", "style", "vibe", "vibes", "instrumental", "piece", "pieces",
                            "composition", "compositions", "jam", "jams", "number"})
 FLAT_SPREAD = 0.15
+# words that ask for music and say nothing about it ("make me a jazz song please")
+_FILLER_WORDS = frozenset({"a", "an", "the", "some", "me", "us", "please", "make", "give", "play", "write",
+                           "create", "generate", "compose", "i", "want", "need", "would", "like", "just", "in", "at",
+                           "of", "for"})
 
 
 @dataclass
@@ -104,7 +113,7 @@ class GenreRanker:
         named = [g for g in (naming.heads or naming.modifiers) if g not in negated]
         # a short request's head word ("a chill beat"); a genre's adjective still names its genre ("jazzy beat"), and
         # a long description's "beat" is the drums' ("a caption: the song has a punchy beat and...")
-        short = len(lowered.split()) <= GENERIC_MAX_WORDS
+        short = sum(1 for w in lowered.split() if not _FACT_WORD_RE.match(w)) <= GENERIC_MAX_WORDS
         heads = [] if named or not short else self._named_by_head(lowered)
         sims = self.similarities(prompt_vec)
         scores: list[GenreScore] = []
@@ -162,7 +171,21 @@ class GenreRanker:
             depth += 1
         return depth
 
-    def split(self, ranked: list[GenreScore], cues: StyleCues | None = None,
+    def bare(self, lowered: str) -> bool:
+        """The text names a genre and says nothing else about the music ("rock", "jazz music", "a blues song in E"):
+        its similarity to a sub-genre's anchors is then noise, and the family itself is meant ("rock" had been
+        soft rock at 87 BPM, "jazz" a New Orleans street band, "classical" neoclassical)."""
+        named = self.stated(lowered)[0]
+        if not named:
+            return False
+        text = lowered
+        for genre in (self._kb.genre(g) for g in named):
+            for phrase in sorted({genre.name.lower(), *(a.lower() for a in genre.aliases)}, key=len, reverse=True):
+                text = re.sub(rf"(?<!\w){re.escape(phrase)}(?!\w)", " ", text)
+        words = [w.strip(",.;:!?()") for w in text.split()]
+        return all(not w or w in GENERIC_HEADS or w in _FILLER_WORDS or _FACT_WORD_RE.match(w) for w in words)
+
+    def split(self, ranked: list[GenreScore], cues: StyleCues | None = None, *, bare: bool = False,
               ) -> tuple[Genre, Genre | None, float, float]:
         """(genre, sub_genre, genre confidence, sub-genre confidence) from a ranking. Under a parent genre, a
         sub-genre the text names wins; else the stated facts (``cues``: moods, instruments, tempo) choose the
@@ -172,7 +195,9 @@ class GenreRanker:
         best = self._kb.genre(top.genre_id)
         confidence = 0.95 if top.stated else _similarity_confidence(top.similarity)
         if best.parent is None:
-            children = [s for s in ranked[1:8] if self._kb.genre(s.genre_id).parent == best.id]
+            # a style known by its place or occasion is named, never guessed ("energetic pop song" is no K-pop)
+            children = [s for s in ranked[1:8] if self._kb.genre(s.genre_id).parent == best.id
+                        and (s.stated or not self._kb.genre(s.genre_id).named_only)]
             if cues and not (children and children[0].stated):
                 family = [(self._kb.genre(s.genre_id), s.similarity) for s in ranked
                           if self._kb.genre(s.genre_id).parent == best.id]
@@ -181,6 +206,8 @@ class GenreRanker:
                     return best, chosen[0], confidence, _similarity_confidence(chosen[1]) * 0.9
                 kept = {g.id for g in candidates(best, [g for g, _ in family], cues)}
                 children = [s for s in children if s.genre_id in kept]
+            if bare and top.stated:  # the family named alone: no sub-genre by similarity (bare)
+                children = [s for s in children if s.stated]
             if children and (children[0].stated or children[0].similarity > top.similarity):
                 child = children[0]
                 sub_conf = 0.9 if child.stated else _similarity_confidence(child.similarity) * 0.9

@@ -52,13 +52,18 @@ class GenreHeads:
 
     def read(self, lowered: str) -> GenreNaming:
         nouns = [m for m in self._nouns.find(lowered) if not is_negated(lowered, m.start)]
-        adjectives = [m for m in self._adjectives.find(lowered) if not is_negated(lowered, m.start)
-                      and not any(n.start < m.end and m.start < n.end for n in nouns)]
         # an instrument word that is (part of) a genre phrase is read as the genre ("orchestral piece"); one that holds
         # a genre word stays an instrument ("jazz guitar")
         instruments = [i for i in self._instruments.find(lowered) if not any(
             n.start < i.end and i.start < n.end and not (i.start <= n.start and n.end <= i.end and
                                                          (i.start, i.end) != (n.start, n.end)) for n in nouns)]
+        # an adjective inside an instrument's phrase is the instrument's ("acoustic guitar", "acoustic drums" name no
+        # acoustic style); one made of a genre's name still names it ("funky bass")
+        adjectives = [m for m in self._adjectives.find(lowered) if not is_negated(lowered, m.start)
+                      and not any(n.start < m.end and m.start < n.end for n in nouns)
+                      and (self._named_after(m) or not any(
+                          i.start <= m.start and m.end <= i.end and i.end - i.start > m.end - m.start
+                          for i in instruments))]
         heads: list[tuple[int, str]] = []
         modifiers: list[tuple[int, str]] = []
         for index, noun in enumerate(nouns):
@@ -85,6 +90,11 @@ class GenreHeads:
             heads[:] = [(s, modifier if k in lineage else k) for s, k in heads]
         return GenreNaming(list(dict.fromkeys(k for _, k in sorted(heads))),
                            list(dict.fromkeys(k for _, k in sorted(modifiers))))
+
+    def _named_after(self, adjective: Match) -> bool:
+        """The adjective is made of its genre's name ("funky", "jazzy", "bluesy"), not a word of its sound."""
+        genre = self._kb.genre(adjective.key)
+        return adjective.phrase.lower().startswith(genre.name.lower()[:4])
 
     def _compose(self, modifier_id: str, head: Match, heads: list[tuple[int, str]]) -> None:
         """Replace the head by the genre that modifier + head make together, when the knowledge base names one

@@ -136,6 +136,20 @@ def _tuning(text: str, chords: Chords) -> KeyFinding | None:
     return KeyFinding(key_of(pitch_class(root.upper() + symbol), "minor", chords), 0.7, m.span(), False)
 
 
+# a mode named without a tonic: "minor blues", "a sad song in minor", "major-key pop", "in a dorian mode"
+_MODE_ALONE_RE = re.compile(
+    r"\b(?P<mode>minor|major|dorian|phrygian|lydian|mixolydian)"
+    r"(?=[\s-]+(?:key|mode|tonality|scale|blues|chords?|progressions?|feel)\b)"
+    r"|\bin\s+(?P<after_in>minor|major|dorian|phrygian|lydian|mixolydian)\b", re.I)
+
+
+def stated_mode(text: str) -> str | None:
+    """The mode a text names without a tonic ("minor blues", "a ballad in a minor key", "sad song in minor"):
+    "minor blues" had been played as a major blues (E7 A7 B7), the mode words read only beside a note name."""
+    m = _MODE_ALONE_RE.search(text)
+    return _MODES[(m.group("mode") or m.group("after_in")).lower()] if m else None
+
+
 def _key(tok: _Token, chords: Chords) -> Key:
     return key_of(tok.tonic_pc, tok.mode or "major", chords)
 

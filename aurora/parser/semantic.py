@@ -40,7 +40,7 @@ from aurora.parser.genre import GenreRanker, GenreScore
 from aurora.parser.habits import usual_key, usual_mode, usual_tempo
 from aurora.parser.home_chord import home_chord_key
 from aurora.parser.instruments import InstrumentFinding, InstrumentParser, plays_refused_part
-from aurora.parser.key import KeyFinding, parse_key
+from aurora.parser.key import KeyFinding, parse_key, stated_mode
 from aurora.parser.key_change import parse_key_change, with_key_change
 from aurora.parser.lineup_roles import filled_roles, lineup_roles
 from aurora.parser.meter import parse_meter
@@ -125,7 +125,7 @@ class SemanticParser:
         if not any(m.stated for m in moods) and artists:
             moods = [MoodFinding(m, 0.55, False) for m in artists[0].artist.moods[:3]]
         tempo = self._tempo(lowered, style, moods, artists, [], [], feels)
-        return style, tempo.bpm, self._key(None, style, moods, artists, []).value
+        return style, tempo.bpm, self._key(None, style, moods, artists, [], text).value
 
     def parse(self, clean: CleanPrompt) -> ParseOutcome:
         text = clean.text
@@ -157,7 +157,7 @@ class SemanticParser:
 
         key_finding = parse_key(text, self.kb.chords)
         tempo_value = self._tempo(lowered, style_genre, moods, artists, warnings, explicit, feels)
-        key_value = self._key(key_finding, style_genre, moods, artists, explicit)
+        key_value = self._key(key_finding, style_genre, moods, artists, explicit, text)
         meter = parse_meter(text)
         if meter is not None:
             explicit.append("time_signature")
@@ -298,7 +298,8 @@ class SemanticParser:
         """Genre and sub-genre from the ranking, the sub-genre fitting a small group the text names or lists ("a
         quartet: sax, piano, bass and drums" is no big band: aurora.parser.ensemble.small_group_style). A sub-genre
         the text names stays."""
-        genre, sub_genre, genre_conf, sub_conf = self.genres.split(ranking, self._cues(lowered))
+        genre, sub_genre, genre_conf, sub_conf = self.genres.split(ranking, self._cues(lowered),
+                                                                   bare=self.genres.bare(lowered))
         if sub_genre is None or (ranking[0].stated and ranking[0].genre_id == sub_genre.id):
             return genre, sub_genre, genre_conf, sub_conf
         players = self._group_players(lowered, genre)
@@ -333,12 +334,16 @@ class SemanticParser:
         return self.ensembles.by_players(self.instruments.parse(lowered).found)
 
     def _cues(self, lowered: str) -> StyleCues:
-        """The stated facts that tell a genre's sub-genres apart: moods, instruments, a tempo stated as a number."""
-        tempo = self.tempo.parse(lowered)
-        return StyleCues(moods=tuple(self.moods.named(lowered)),
+        """The stated facts that tell a genre's sub-genres apart: moods, instruments, a tempo stated as a number, a
+        feel, a meter."""
+        tempo, meter, moods = self.tempo.parse(lowered), parse_meter(lowered), self.moods.named(lowered)
+        return StyleCues(moods=tuple(moods),
                          instruments=tuple(f.instrument_id for f in self.instruments.parse(lowered).found),
                          bpm=tempo.bpm if tempo is not None and tempo.source in ("number", "range") else None,
-                         swing=feel_swing(self.feels.parse(lowered)))
+                         swing=feel_swing(self.feels.parse(lowered)), meter=meter.value if meter else None,
+                         word_bpm=tempo.range_bpm if tempo is not None and tempo.source in ("word", "italian")
+                         and not tempo.feel else None,
+                         arousal=float(np.mean([self.kb.mood(m).arousal for m in moods])) if moods else None)
 
     def _ensemble(self, lowered: str) -> EnsembleFinding | None:
         """The ensemble the text names, unless its words are part of a longer instrument name ("big band horns"
@@ -402,10 +407,12 @@ class SemanticParser:
         return word_bpm
 
     def _key(self, finding: object, genre: Genre, moods: list[MoodFinding], artists: list[ArtistFinding],
-             explicit: list[str]) -> KeySignatureValue:
+             explicit: list[str], text: str) -> KeySignatureValue:
 
         votes: list[str] = [self.kb.mood(m.mood_id).mode for m in moods if m.stated]
         votes += [a.artist.mode for a in artists]
+        named_mode = stated_mode(text)  # "minor blues": the mode, stated without a tonic, decides
+        votes = [named_mode] if named_mode else votes
         mode = usual_mode(genre, votes)
         if isinstance(finding, KeyFinding):
             explicit.append("key_signature")

@@ -55,7 +55,8 @@ class SignaturePlayers:
         text names ("sax, piano, bass guitar and drums": no big band, whose bass is a double bass). A line-up many
         families play names none of them: the embedding, left to choose among so many on a few words, made "strings,
         sad" disco, "brass, triumphant" soul and an accordion and a violin Sevdah; such a line-up keeps the default. A
-        style whose moods the stated ones oppose is none of them either."""
+        style whose moods the stated ones oppose is none of them either. A style whose harmony player is stated is
+        listed once more."""
         if default_genre_id is None:
             return []
         own = {gi.instrument for gi in self._kb.genre(default_genre_id).instruments}
@@ -68,6 +69,11 @@ class SignaturePlayers:
                   and all(self._plays(g, b) for b in foundation)]
         if not self._specific(listed):
             return []
+        # a style whose chords a stated player holds counts once more: "epic choir and orchestra, dark fantasy" plays
+        # both in a trailer score and in symphonic metal, but metal's chords are a distorted guitar nobody asked for
+        stated = {f.instrument_id for f in found}
+        listed += [g for g in dict.fromkeys(listed) if any(gi.role == "harmony" and gi.instrument in stated
+                                                           for gi in self._kb.genre(g).instruments)]
         return [g for g in listed if self._moods_fit(g, stated_moods)]  # "strings, sad" is no disco
 
     def _moods_fit(self, genre_id: str, stated_moods: Sequence[str]) -> bool:

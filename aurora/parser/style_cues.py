@@ -20,24 +20,46 @@ TEMPO_FACTORS = (1.0, 0.5, 2.0)
 SWING_FIT = 0.3
 CLOSED_BAND_PLAYERS = 2  # stated players of its own a sub-genre with a closed line-up needs to be chosen unnamed
 EPS = 1e-9
+# stated moods this far in arousal from a style's energy do not fit it: "chill pop" is no hyperpop (energy 0.9)
+ENERGY_APART = 0.62  # "sad trap" (0.2 against 0.8) is a style of its own; "chill" hyperpop (0.25 against 0.9) is not
 
 
 @dataclass(frozen=True)
 class StyleCues:
-    """Facts the text states that tell styles apart: mood ids, instrument ids, a tempo stated as a number."""
+    """Facts the text states that tell styles apart: mood ids, instrument ids, a tempo stated as a number, a feel's
+    swing, a time signature."""
 
     moods: tuple[str, ...] = ()
     instruments: tuple[str, ...] = ()
     bpm: float | None = None
     swing: float | None = None  # a stated feel's swing ("swinging": 0.85, "straight": 0)
+    meter: str | None = None  # a time signature the text states ("12/8 slow blues")
+    word_bpm: tuple[float, float] | None = None  # a tempo word's range ("slow": 55-85 BPM)
+    arousal: float | None = None  # the stated moods' mean arousal (knowledge_base moods.yaml), 0..1
 
     def __bool__(self) -> bool:
-        return bool(self.moods or self.instruments or self.bpm is not None or self.swing is not None)
+        return bool(self.moods or self.instruments or self.bpm is not None or self.swing is not None or self.meter
+                    or self.word_bpm or self.arousal is not None)
+
+
+def _odd(meter: str) -> bool:
+    """5/4, 7/8, 11/8: a meter of an odd number of beats beyond three (3/4, 9/8 are no odd meters)."""
+    beats = int(meter.split("/", maxsplit=1)[0])
+    return beats % 2 == 1 and beats > 3 and beats != 9
+
+
+def meter_fits(genre: Genre, meter: str) -> bool:
+    """The style plays the meter: it lists it, or, for an odd meter, lists another odd meter (a fusion band that
+    plays 7/8 plays 5/4; a New Orleans street band plays neither)."""
+    return meter in genre.meters or (_odd(meter) and any(_odd(m) for m in genre.meters))
 
 
 def cue_score(genre: Genre, cues: StyleCues) -> float:
     """How many stated facts fit the style: +1 for each of its moods, +1 for a tempo in its range (at half or
-    double time too), -1 for a tempo outside it, +1 for a stated feel's swing near its own, -1 for one far off.
+    double time too), -1 for a tempo outside it, +1 for a stated feel's swing near its own, -1 for one far off,
+    +1 for a stated meter it plays, -1 for one it does not (a 12/8 slow blues is no 4/4 boogie-woogie), +1 for a
+    tempo word's range that meets its own, -1 for one that does not, -1 for stated moods whose arousal is
+    ENERGY_APART from its energy.
     Instruments do not count here: a line-up lists a few typical instruments, not all the style allows (a sad
     pop ballad with strings is no J-pop for listing strings)."""
     score = float(sum(1 for m in cues.moods if m in genre.moods))
@@ -46,6 +68,13 @@ def cue_score(genre: Genre, cues: StyleCues) -> float:
     if cues.bpm is not None:
         span = genre.tempo_bpm
         score += 1.0 if any(span.min <= cues.bpm * f <= span.max for f in TEMPO_FACTORS) else -1.0
+    if cues.meter is not None:
+        score += 1.0 if meter_fits(genre, cues.meter) else -1.0
+    if cues.word_bpm is not None:  # a tempo word is how fast it feels: no half or double time ("slow blues" is
+        # no boogie-woogie at twice its tempo)
+        score += 1.0 if genre.tempo_bpm.min <= cues.word_bpm[1] and cues.word_bpm[0] <= genre.tempo_bpm.max else -1.0
+    if cues.arousal is not None and abs(genre.energy - cues.arousal) > ENERGY_APART:
+        score -= 1.0
     return score
 
 
@@ -82,8 +111,10 @@ def best_child(parent: Genre, children: list[tuple[Genre, float]], cues: StyleCu
     """The child style that more stated facts fit than fit the parent, with its embedding similarity (none whose
     closed line-up leaves out a stated instrument: closed_against); among children the facts fit alike, the one
     holding more of the stated instruments, then the one whose moods list the stated ones earlier, then the more
-    similar one. None when no child fits more facts than the parent."""
-    children = [(c, sim) for c, sim in children if not closed_against(c, parent, cues)]
+    similar one. None when no child fits more facts than the parent. A style named only (``Genre.named_only``) is never
+    chosen here."""
+    # a style known by its place or occasion is no guess from moods and tempo ("energetic workout music" had been K-pop)
+    children = [(c, sim) for c, sim in children if not closed_against(c, parent, cues) and not c.named_only]
     if not cues or not children:
         return None
     floor = cue_score(parent, cues)

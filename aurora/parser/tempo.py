@@ -40,6 +40,7 @@ class TempoFinding:
     term: str | None = None
     range_bpm: tuple[float, float] | None = None
     conflicts: list[str] = field(default_factory=list)
+    feel: bool = False  # a feel word ("half-time"): how the beat is felt, not how fast the music goes
 
 
 class TempoParser:
@@ -102,7 +103,8 @@ class TempoParser:
         if conflicts:
             confidence -= 0.2
         return TempoFinding(term.typical_bpm, confidence, "italian" if term.italian else "word",
-                            term=term.term, range_bpm=(term.min_bpm, term.max_bpm), conflicts=conflicts)
+                            term=term.term, range_bpm=(term.min_bpm, term.max_bpm), conflicts=conflicts,
+                            feel=term.feel)
 
 
 def _overlap(a: TempoTerm, b: TempoTerm) -> bool:

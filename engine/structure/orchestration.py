@@ -407,12 +407,14 @@ def orchestrate(*, controls: DecodedControls, params: ParametersIn, genres: list
     fill_roles = ("drums",) + (("bass",) if band else ()) + ("harmony",) + (("lead",) if sung_lead_only else ())
     # a role the line-up gives no one (a bass in meditation music) goes to a line-up instrument that can play
     # it (the piano's left hand) before the global fill list brings in an outsider
-    capable = [(gi.instrument, r) for g in genres for gi in g.instruments if (i := kb.find_instrument(gi.instrument))
-               is not None and i.family != "vocal" for r in ("bass", "harmony") if r in i.roles]
+    capable: list[tuple[str, TrackRole]] = [
+        (gi.instrument, r) for g in genres for gi in g.instruments if (i := kb.find_instrument(gi.instrument))
+        is not None and i.family != "vocal" for r in ("bass", "harmony") if r in i.roles]
     # a stated chordal player's own left hand before a line-up player's: a "soft piano" lullaby's felt piano held
     # the chords while the line-up's other piano, never asked for, played the bass under them
-    own_hands = [(i, "bass") for i in stated if (inst := kb.find_instrument(i)) is not None and not inst.drum
-                 and inst.roles[:1] == ["harmony"] and "bass" in inst.roles and any(r == "bass" for _, r in capable)]
+    own_hands: list[tuple[str, TrackRole]] = [
+        (i, "bass") for i in stated if (inst := kb.find_instrument(i)) is not None and not inst.drum
+        and inst.roles[:1] == ["harmony"] and "bass" in inst.roles and any(r == "bass" for _, r in capable)]
     capable = own_hands + capable
     # a kitless band's time keeper fills its part first (time_keepers)
     defaults = sorted(genre_defaults, key=lambda d: d[0] not in keepers) + capable + \

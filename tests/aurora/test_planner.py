@@ -442,6 +442,18 @@ def test_a_stated_key_change_moves_the_last_chorus_on_or_the_bridge_alone(aurora
         assert any(said in w for w in result.warnings), result.warnings
 
 
+def test_a_key_change_at_the_end_of_a_plan_without_an_outro_lifts_its_last_chorus(aurora: Aurora) -> None:
+    """"piano piece with a key change at the end": the change was read 'at the outro', and a plan ending on its last
+    chorus changed nothing ("no outro to change in"). The end of such a plan is its last chorus."""
+    result = aurora.plan(parameters=PlanParameters(genre="pop", mood="happy", tempo_bpm=116, duration_seconds=45,
+                                                   key="C major", structure="verse_chorus", key_changes=["Db major"],
+                                                   key_change_at="outro"))
+    sections = result.structural_plan.sections
+    assert sections[-1].name.startswith("chorus"), [s.name for s in sections]
+    assert sections[-1].key == "Db major" and sections[0].key is None, [(s.name, s.key) for s in sections]
+    assert not any("No key change" in w for w in result.warnings), result.warnings
+
+
 def test_an_llm_plan_plays_the_stated_key_change_too(aurora: Aurora, kb: KnowledgeBase) -> None:
     """The LLM tiers lay out the model's sections with the same key change as the rule planner."""
     from aurora.contracts import ChordProgression

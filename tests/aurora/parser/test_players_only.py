@@ -74,3 +74,11 @@ def test_a_style_whose_moods_the_prompt_opposes_is_not_lifted() -> None:
     plain, happy = set(lifted.lineup_genres(players, "pop")), set(lifted.lineup_genres(players, "pop", ["happy"]))
     assert {"doom_metal", "death_metal", "black_metal"} <= plain - happy
     assert happy and happy < plain
+
+
+@pytest.mark.parametrize("prompt", ["epic choir and orchestra, dark fantasy", "orchestra and choir, dark"])
+def test_the_style_whose_chords_a_stated_player_holds(aurora: Aurora, prompt: str) -> None:
+    """Symphonic metal and a trailer score both play a choir and an orchestra; metal's chords are a distorted guitar
+    nobody asked for (it had been symphonic metal: drums, bass guitar and distorted guitar under the orchestra)."""
+    genre, sub = _family(aurora, prompt)
+    assert genre == "Film Score / Cinematic" and sub != "Symphonic Metal", (genre, sub)
