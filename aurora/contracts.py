@@ -212,6 +212,9 @@ class ParsedMusicalParameters(Contract):
         "band comes in')"))
     ensemble: str | None = Field(default=None, description="A named ensemble (ensembles.yaml: 'Jazz trio', "
                                  "'String quartet'): its line-up is closed, the engine adds no one to it")
+    form: list[str] = Field(default_factory=list, description=(
+        "The sections the text lists, in order ('intro, verse, chorus, verse, chorus, outro' -> intro, verse, "
+        "chorus, verse 2, chorus 2, outro): the plan plays them as listed"))
     explicit: list[str] = Field(
         default_factory=list, description="Fields the text stated (never overridden by inference)"
     )
@@ -271,6 +274,8 @@ class PlanParameters(Contract):
     time_signature: Meter = "4/4"
     structure: str | None = None
     structure_inferred: bool = False  # the parser's guess from the genre, not the user's words
+    form: list[str] = Field(default_factory=list, description=(
+        "Sections in the order the user listed them ('intro', 'verse', 'chorus', 'verse 2'...): played as listed"))
     energy_level: Unit | None = None
     chords: list[str] = Field(default_factory=list)
     seed: Seed = 0

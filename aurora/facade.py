@@ -435,7 +435,7 @@ def keep_stated(params: ParsedMusicalParameters, stated: ParsedMusicalParameters
     update: dict[str, object] = {}
     field_names = ("genre", "sub_genre", "tempo", "mood", "structure", "key_signature", "time_signature",
                    "energy_level", "chords", "duration_s", "excluded_instruments", "excluded_parts", "feels",
-                   "ensemble")
+                   "ensemble", "form")
     stated_fields = set(stated.explicit)
     for name in field_names:
         if name in stated_fields or (name in ("genre", "sub_genre") and stated_fields & {"genre", "sub_genre"}):
@@ -464,8 +464,7 @@ def plan_parameters_from(params: ParsedMusicalParameters, *, duration_s: float, 
         tempo_bpm=params.tempo.bpm,
         duration_seconds=duration_s,
         key=params.key_signature.value,
-        key_changes=params.key_signature.changes[:1],
-        key_change_at=params.key_signature.change_at,
+        key_changes=params.key_signature.changes[:1], key_change_at=params.key_signature.change_at, form=params.form,
         time_signature=params.time_signature.value,
         structure=params.structure.value,
         structure_inferred="structure" not in params.explicit,

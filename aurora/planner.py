@@ -40,6 +40,7 @@ from aurora.harmony_plan import (
     section_role,
     with_home_chord,
 )
+from aurora.stated_form import stated_template
 from knowledge_base import KnowledgeBase
 from knowledge_base.limits import music_bars
 from knowledge_base.schema import Genre, Structure, StructureSection
@@ -110,6 +111,14 @@ class StructuralPlanner:
                             f"long.")
         grid, template = self._grid_and_sections(structure, total_bars, params.duration_seconds, main_bars,
                                                  keep_intro=bool(params.opening))
+        if params.form:  # the sections the user listed, as listed, each a whole phrase (the piece grows to hold them)
+            template = stated_template(params.form, structure, self.kb.structures)
+            needed = sum(grid.edge if is_edge(s.name) else grid.main for s in template)
+            if needed > total_bars:
+                params = params.model_copy(update={"duration_seconds": whole_form_s(needed, bar_s)})
+                total_bars = needed
+                warnings.append(f"The {len(template)} sections you listed need {needed} bars; at "
+                                f"{params.tempo_bpm:g} BPM the piece is {params.duration_seconds:.1f} s long.")
         mains = [s for s in template if not is_edge(s.name)]
         if len(mains) == 1 and len(structure.sections) > 1:  # a clip of one section has no arc to climb: a 30 s
             # Gregorian chant asked at energy 0.2 was the form's climax at 0.72; it plays at the piece's own level

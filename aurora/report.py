@@ -74,6 +74,8 @@ def _parse(r: ParseResult) -> str:
         lines.append(f"Excluded:    {', '.join(p.excluded_instruments)}")
     if p.excluded_parts:
         lines.append(f"No part:     {', '.join(p.excluded_parts)}")
+    if p.form:
+        lines.append(f"Form:        {' - '.join(p.form)}")
     if p.chords:
         lines.append(f"Chords:      {' '.join(p.chords)}")
     if p.reference_artists:

@@ -390,7 +390,10 @@ def melody(score: Score, lead_family: str | None, lead_range: tuple[int, int]) -
     notes = [nt for nt in lead.notes if nt.start_s < music_bars(score) * score.bar_s - early_s]
     lo, hi = lead_range
     in_range = float(np.mean([lo <= nt.pitch <= hi for nt in notes])) if notes else 1.0
-    beat_s = score.bar_s / score.beats_per_bar if score.beat_unit == 4 else score.step_s * 6
+    # a compound meter's beat is a dotted quarter (6/8, 9/8, 12/8); an odd one's beats are groups of two and three
+    # eighths (7/8 is 2+2+3), its shortest a quarter; it had been held to dotted quarters, which no 2-group is
+    compound = score.beats_per_bar % 3 == 0 and score.beats_per_bar > 3
+    beat_s = score.bar_s / score.beats_per_bar if score.beat_unit == 4 else score.step_s * (6 if compound else 4)
     rest_windows = None
     if lead_family in SINGING:
         windows = []

@@ -36,6 +36,7 @@ from aurora.parser.ensemble import (
     small_group_style,
 )
 from aurora.parser.feel import FeelFinding, FeelParser, blank_feel_words, feel_meter, feel_swing, tempo_window
+from aurora.parser.form import parse_form
 from aurora.parser.genre import GenreRanker, GenreScore
 from aurora.parser.habits import usual_key, usual_mode, usual_tempo
 from aurora.parser.home_chord import home_chord_key
@@ -47,7 +48,7 @@ from aurora.parser.meter import parse_meter
 from aurora.parser.mood import MoodFinding, MoodParser
 from aurora.parser.signature_players import SignaturePlayers
 from aurora.parser.structure import StructureParser, TextureParser
-from aurora.parser.style_cues import StyleCues
+from aurora.parser.style_cues import StyleCues, stated_cues
 from aurora.parser.tempo import TempoFinding, TempoParser
 from aurora.parser.unusable import unusable_values
 from aurora.text_embedding import TextEmbedder
@@ -228,9 +229,9 @@ class SemanticParser:
             alt = ", ".join(k.label() for k in key_finding.alternatives)
             warnings.append(f"Several keys are named; using {key_value.value} (also mentioned: {alt}).")
         if key_finding and key_finding.changes:
-            later = ", ".join(key_value.changes)
             verb = "is read as a key change" if len(key_value.changes) == 1 else "are read as key changes"
-            warnings.append(f"Several keys are named; {key_value.value} is the key and {later} {verb}.")
+            warnings.append(f"Several keys are named; {key_value.value} is the key and {', '.join(key_value.changes)} "
+                            f"{verb}.")
         key_value = with_key_change(key_value, parse_key_change(text), self.kb.chords, warnings)
 
         params = ParsedMusicalParameters(
@@ -254,7 +255,8 @@ class SemanticParser:
             feels=[FeelValue(value=f.feel.name, swing=feel_swing([f])) for f in feels],
             ensemble=ensemble.ensemble.name if ensemble is not None else None,
             opening=self._opening(lowered, instruments),
-            explicit=sorted(set(explicit)),
+            form=(form := parse_form(lowered)),  # "intro, verse, chorus, verse, chorus, outro": the sections listed
+            explicit=sorted(set(explicit) | ({"form"} if form else set())),
         )
         warnings += unusable_values(text, params)  # stated values no extractor could use, never dropped silently
         return ParseOutcome(params, ranking, warnings)
@@ -336,14 +338,11 @@ class SemanticParser:
     def _cues(self, lowered: str) -> StyleCues:
         """The stated facts that tell a genre's sub-genres apart: moods, instruments, a tempo stated as a number, a
         feel, a meter."""
-        tempo, meter, moods = self.tempo.parse(lowered), parse_meter(lowered), self.moods.named(lowered)
-        return StyleCues(moods=tuple(moods),
-                         instruments=tuple(f.instrument_id for f in self.instruments.parse(lowered).found),
-                         bpm=tempo.bpm if tempo is not None and tempo.source in ("number", "range") else None,
-                         swing=feel_swing(self.feels.parse(lowered)), meter=meter.value if meter else None,
-                         word_bpm=tempo.range_bpm if tempo is not None and tempo.source in ("word", "italian")
-                         and not tempo.feel else None,
-                         arousal=float(np.mean([self.kb.mood(m).arousal for m in moods])) if moods else None)
+        moods = self.moods.named(lowered)
+        return stated_cues(moods=moods, arousals=[self.kb.mood(m).arousal for m in moods],
+                           instruments=[f.instrument_id for f in self.instruments.parse(lowered).found],
+                           tempo=self.tempo.parse(lowered), meter=parse_meter(lowered),
+                           swing=feel_swing(self.feels.parse(lowered)))
 
     def _ensemble(self, lowered: str) -> EnsembleFinding | None:
         """The ensemble the text names, unless its words are part of a longer instrument name ("big band horns"

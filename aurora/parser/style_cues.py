@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from aurora.parser.meter import MeterFinding
+from aurora.parser.tempo import TempoFinding
 from knowledge_base.schema import Genre
 
 # a tempo is felt at half or double time as well (a 70 BPM trap beat is written at 140)
@@ -40,6 +42,18 @@ class StyleCues:
     def __bool__(self) -> bool:
         return bool(self.moods or self.instruments or self.bpm is not None or self.swing is not None or self.meter
                     or self.word_bpm or self.arousal is not None)
+
+
+def stated_cues(*, moods: list[str], arousals: list[float], instruments: list[str], tempo: TempoFinding | None,
+                meter: MeterFinding | None, swing: float | None) -> StyleCues:
+    """The cues from the parser's findings: a tempo number (or range) as BPM, a tempo word as its range (a feel word,
+    "half-time", says how the beat is felt, not how fast), the stated moods' mean arousal."""
+    number = tempo is not None and tempo.source in ("number", "range")
+    word = tempo is not None and tempo.source in ("word", "italian") and not tempo.feel
+    return StyleCues(moods=tuple(moods), instruments=tuple(instruments), bpm=tempo.bpm if number and tempo else None,
+                     swing=swing, meter=meter.value if meter else None,
+                     word_bpm=tempo.range_bpm if word and tempo else None,
+                     arousal=sum(arousals) / len(arousals) if arousals else None)
 
 
 def _odd(meter: str) -> bool:

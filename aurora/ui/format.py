@@ -141,6 +141,8 @@ def parameter_rows(params: ParsedMusicalParameters) -> list[Row]:
         rows.append(["Excluded", ", ".join(p.excluded_instruments), "", "explicit"])
     if p.excluded_parts:
         rows.append(["Refused parts", ", ".join(p.excluded_parts), "", "explicit"])
+    if p.form:
+        rows.append(["Form", " → ".join(p.form), "", "explicit"])
     if p.textures:
         rows.append(["Texture", ", ".join(p.textures), "", _source(p, "textures")])
     if p.duration_s is not None:
