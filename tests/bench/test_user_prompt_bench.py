@@ -13,8 +13,8 @@ def test_sets_are_large_enough_and_labelled() -> None:
     assert sum(bool(r.labels) for r in dev + unseen) >= 0.98 * len(dev + unseen)
     for row in dev + unseen:
         assert row.classes, row.prompt
-        assert set(row.labels) <= {"bpm", "key", "meter", "inst", "excl", "no_part", "dur", "genre", "style", "lineup"}, \
-            row.prompt
+        labels = {"bpm", "key", "meter", "inst", "excl", "no_part", "dur", "genre", "style", "lineup"}
+        assert set(row.labels) <= labels, row.prompt
         assert row.labels.get("lineup", "open") in ("open", "closed"), row.prompt
 
 

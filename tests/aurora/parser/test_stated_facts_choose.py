@@ -106,3 +106,12 @@ def test_stated_moods_rule_out_a_style_of_another_energy_or_occasion(aurora: Aur
     """'chill pop' had been hyperpop at 144 BPM (energy 0.9 for a chill mood); a slow sad pop song became a
     Christmas song, the one pop style whose tempo range reached down to 'slow' (pop's own now does: ballads)."""
     assert _parsed(aurora, prompt)[1] != not_sub
+
+
+@pytest.mark.parametrize(("prompt", "sub"), [("game menu music, relaxing", "Video Game Music"),
+                                             ("fantasy rpg town theme", "Video Game Music"),
+                                             ("spanish guitar instrumental", "Flamenco"),
+                                             ("study music, calm", "Lo-fi Hip Hop")])
+def test_what_the_music_is_for_names_its_style(aurora: Aurora, prompt: str, sub: str) -> None:
+    """A game's menu or town, a Spanish guitar piece, music to study to had all been the pop band."""
+    assert _parsed(aurora, prompt)[1] == sub
