@@ -61,6 +61,11 @@ def grid_units(sections: list[StructureSection], grid: PhraseGrid) -> int:
     return sum(grid.edge if is_edge(s.name) else grid.main for s in sections)
 
 
+def phrase_units(names: list[str], grid: PhraseGrid) -> list[int]:
+    """The fewest bars each named section takes on the grid: a phrase, or half of one for an intro or outro."""
+    return [grid.edge if is_edge(x) else grid.main for x in names]
+
+
 def allocate_bars(ratios: list[float], total_bars: int, names: list[str] | None = None,
                    grid: PhraseGrid = SONG_GRID, *, tag: bool = False) -> list[int]:
     """Whole bars per section, proportional to the ratios: with names, sections in the grid's phrases (4 bars, 8
@@ -70,9 +75,9 @@ def allocate_bars(ratios: list[float], total_bars: int, names: list[str] | None 
     4-, 2- or 1-bar units."""
     n = len(ratios)
     if names is not None and len(names) == n:
-        phrase_units = [grid.edge if is_edge(x) else grid.main for x in names]
-        if sum(phrase_units) <= total_bars:
-            return _phrase_bars(ratios, total_bars, phrase_units, grid, tag=tag and not is_edge(names[-1]))
+        phrases = phrase_units(names, grid)
+        if sum(phrases) <= total_bars:
+            return _phrase_bars(ratios, total_bars, phrases, grid, tag=tag and not is_edge(names[-1]))
     quantum = 4 if total_bars >= 6 * n else 2 if total_bars >= 3 * n else 1
     units = total_bars // quantum
     if units < n:

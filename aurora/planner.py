@@ -21,6 +21,7 @@ from aurora.bar_grid import (
     allocate_bars,
     form_bars,
     grid_units,
+    phrase_units,
     seconds_per_bar,
     whole_form_s,
 )
@@ -113,7 +114,7 @@ class StructuralPlanner:
                                                  keep_intro=bool(params.opening))
         if params.form:  # the sections the user listed, as listed, each a whole phrase (the piece grows to hold them)
             template = stated_template(params.form, structure, self.kb.structures)
-            needed = sum(grid.edge if is_edge(s.name) else grid.main for s in template)
+            needed = sum(phrase_units([s.name for s in template], grid))
             if needed > total_bars:
                 params = params.model_copy(update={"duration_seconds": whole_form_s(needed, bar_s)})
                 total_bars = needed

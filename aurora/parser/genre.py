@@ -175,13 +175,11 @@ class GenreRanker:
         """The text names a genre and says nothing else about the music ("rock", "jazz music", "a blues song in E"):
         its similarity to a sub-genre's anchors is then noise, and the family itself is meant ("rock" had been
         soft rock at 87 BPM, "jazz" a New Orleans street band, "classical" neoclassical)."""
-        named = self.stated(lowered)[0]
-        if not named:
+        if not self.stated(lowered)[0]:
             return False
-        text = lowered
-        for genre in (self._kb.genre(g) for g in named):
-            for phrase in sorted({genre.name.lower(), *(a.lower() for a in genre.aliases)}, key=len, reverse=True):
-                text = re.sub(rf"(?<!\w){re.escape(phrase)}(?!\w)", " ", text)
+        text = lowered  # the genre names blanked where the vocabulary's lexicon finds them
+        for match in self._vocabulary.lexicon.find(lowered):
+            text = text[:match.start] + " " * (match.end - match.start) + text[match.end:]
         words = [w.strip(",.;:!?()") for w in text.split()]
         return all(not w or w in GENERIC_HEADS or w in _FILLER_WORDS or _FACT_WORD_RE.match(w) for w in words)
 
