@@ -182,6 +182,28 @@ class ReferenceArtist(Contract):
     relevance: Confidence
 
 
+ArcName = Literal["rise", "fall"]
+EndingName = Literal["ring", "fade_out", "cold"]
+
+
+class Arrangement(Contract):
+    """How the piece is laid out over time, as the text asks it ("starts quiet and builds", "fades out at the end",
+    "a guitar solo in the middle", "no drop"): read by the parser (aurora/parser/arrangement.py), honoured by the
+    planner (aurora/arrangement_plan.py) and the engine (the ending, the soloist)."""
+
+    arc: ArcName | None = Field(default=None, description=(
+        "'rise': the sections climb from quiet to the loudest at the end; 'fall': they wind down"))
+    ending: EndingName | None = Field(default=None, description=(
+        "'fade_out': the band plays on while the last section fades; 'cold': it stops together on the last hit"))
+    solo: str | None = Field(default=None, description=(
+        "The instrument that takes a solo section ('Electric Guitar', 'Drum Kit'), as the line-up spells it"))
+    omitted_sections: list[str] = Field(default_factory=list, description=(
+        "Kinds of section the text refuses ('drop', 'intro', 'outro', 'bridge', 'breakdown', 'build')"))
+
+    def __bool__(self) -> bool:
+        return bool(self.arc or self.ending or self.solo or self.omitted_sections)
+
+
 class ParsedMusicalParameters(Contract):
     """The ten entity groups of spec §4.2.2, plus the explicit facts the engine must obey."""
 
@@ -215,6 +237,7 @@ class ParsedMusicalParameters(Contract):
     form: list[str] = Field(default_factory=list, description=(
         "The sections the text lists, in order ('intro, verse, chorus, verse, chorus, outro' -> intro, verse, "
         "chorus, verse 2, chorus 2, outro): the plan plays them as listed"))
+    arrangement: Arrangement = Field(default_factory=Arrangement)
     explicit: list[str] = Field(
         default_factory=list, description="Fields the text stated (never overridden by inference)"
     )
@@ -278,6 +301,7 @@ class PlanParameters(Contract):
         "Sections in the order the user listed them ('intro', 'verse', 'chorus', 'verse 2'...): played as listed"))
     energy_level: Unit | None = None
     chords: list[str] = Field(default_factory=list)
+    arrangement: Arrangement = Field(default_factory=Arrangement)
     seed: Seed = 0
 
 
@@ -297,6 +321,9 @@ class Section(Contract):
     instruments: list[str] | None = Field(default=None, description=(
         "Who plays this section (instrument names: 'Piano'); null: the whole line-up. The opening a prompt asks "
         "for alone ('starts with solo piano'), or a user's edit"))
+    lead: str | None = Field(default=None, description=(
+        "Who plays the melody in this section when it is not the lead part: a solo ('Electric Guitar'); the "
+        "drum kit's solo is a break the drums play alone"))
 
 
 class Transition(Contract):
@@ -324,6 +351,12 @@ class StructuralPlan(Contract):
     duration_s: float = Field(default=30.0, gt=0.0)
     total_bars: int = Field(default=1, ge=1)
     seed: int = 0
+    ending: EndingName = Field(default="ring", description=(
+        "'ring': the last chord rings out; 'fade_out': the last section fades away; 'cold': the band stops on a "
+        "final hit"))
+    arc: ArcName | None = Field(default=None, description=(
+        "The loudness line the sections follow when the text asks one ('rise', 'fall'): the engine then plays "
+        "each section at its energy, with no song-form lift of a chorus over its verse"))
 
     @model_validator(mode="after")
     def _ratios_sum_to_one(self) -> StructuralPlan:

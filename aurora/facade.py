@@ -435,7 +435,7 @@ def keep_stated(params: ParsedMusicalParameters, stated: ParsedMusicalParameters
     update: dict[str, object] = {}
     field_names = ("genre", "sub_genre", "tempo", "mood", "structure", "key_signature", "time_signature",
                    "energy_level", "chords", "duration_s", "excluded_instruments", "excluded_parts", "feels",
-                   "ensemble", "form")
+                   "ensemble", "form", "arrangement")
     stated_fields = set(stated.explicit)
     for name in field_names:
         if name in stated_fields or (name in ("genre", "sub_genre") and stated_fields & {"genre", "sub_genre"}):
@@ -469,7 +469,7 @@ def plan_parameters_from(params: ParsedMusicalParameters, *, duration_s: float, 
         structure=params.structure.value,
         structure_inferred="structure" not in params.explicit,
         energy_level=params.energy_level.value,
-        chords=params.chords,
+        chords=params.chords, arrangement=params.arrangement,
         opening=params.opening,
         tonic_chord=params.tonic_chord,
         seed=seed,

@@ -13,6 +13,7 @@ import itertools
 import math
 import random
 
+from aurora.arrangement_plan import arc_energies, arranged_template, hand_solos
 from aurora.bar_grid import (
     EDGE_UNIT_BARS,
     MAIN_UNIT_BARS,
@@ -114,6 +115,8 @@ class StructuralPlanner:
                                                  keep_intro=bool(params.opening))
         if params.form:  # the sections the user listed, as listed, each a whole phrase (the piece grows to hold them)
             template = stated_template(params.form, structure, self.kb.structures)
+        template = arranged_template(template, params.arrangement)  # "no drop", "a guitar solo in the middle"
+        if params.form or params.arrangement.solo:
             needed = sum(phrase_units([s.name for s in template], grid))
             if needed > total_bars:
                 params = params.model_copy(update={"duration_seconds": whole_form_s(needed, bar_s)})
@@ -129,6 +132,7 @@ class StructuralPlanner:
             template = [*template, StructureSection(name=TAG_NAME, ratio=bars[-1] / total_bars,
                                                     energy=template[-1].energy, description=TAG_DESCRIPTION)]
 
+        arc = arc_energies(len(template), params.arrangement.arc)  # "starts quiet and builds to a big finish"
         sections: list[Section] = []
         start_bar = 0
         for index, (tpl, n_bars) in enumerate(zip(template, bars, strict=True)):
@@ -136,7 +140,7 @@ class StructuralPlanner:
             duration_s = n_bars * bar_s
             if index == len(template) - 1:
                 duration_s = params.duration_seconds - start_s  # ring-out shorter than a bar
-            energy = float(min(1.0, max(0.05, tpl.energy + (energy_level - 0.5) * 0.6)))
+            energy = arc[index] if arc else float(min(1.0, max(0.05, tpl.energy + (energy_level - 0.5) * 0.6)))
             loop = section_chords(chords, tpl.name, n_bars, key=key, chords=self.kb.chords,
                                   final=index == len(template) - 1, stated=bool(params.chords),
                                   alternatives=alternatives, per_bar=per_bar)
@@ -153,6 +157,7 @@ class StructuralPlanner:
             # "starts with solo piano, then the band comes in"; never a whole short piece's one section alone
             sections[0].instruments = list(params.opening)
             sections[0].description += f"; {' and '.join(params.opening).lower()} alone"
+        hand_solos(sections, params.arrangement)
         _normalise_ratios(sections)
         plan = StructuralPlan(
             structure_type=structure.name,
@@ -161,6 +166,7 @@ class StructuralPlanner:
             chord_progression=ChordProgression(key=key.tonic, mode=key.mode, chords=chords, roman_numerals=numerals),
             tempo_bpm=params.tempo_bpm, time_signature=params.time_signature,
             duration_s=params.duration_seconds, total_bars=total_bars, seed=params.seed,
+            ending=params.arrangement.ending or "ring", arc=params.arrangement.arc,
         )
         return plan, warnings
 

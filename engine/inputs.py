@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
 
@@ -37,6 +37,7 @@ class SectionIn(_In):
     chords_per_bar: int = Field(default=1, ge=1, le=4)  # chord slots a bar: chords[b * per_bar + k]
     key: str | None = None  # the section's key after a key change ("D major"); None: the progression's key
     instruments: list[str] | None = None  # who plays the section (instrument names or ids); None: the whole line-up
+    lead: str | None = None  # who plays the melody in this section (a solo); None: the lead part
 
 
 class TransitionIn(_In):
@@ -64,6 +65,8 @@ class PlanIn(_In):
     duration_s: float = Field(default=30.0, gt=0.0)
     total_bars: int = Field(default=1, ge=1)
     seed: int = 0
+    ending: Literal["ring", "fade_out", "cold"] = "ring"  # how the piece ends: ringing chord, fade, or a cold stop
+    arc: Literal["rise", "fall"] | None = None  # a loudness line the sections follow: no chorus-over-verse lift
 
     @field_validator("time_signature")
     @classmethod

@@ -24,6 +24,7 @@ from aurora.contracts import (
     TempoValue,
     TimeSignatureValue,
 )
+from aurora.parser.arrangement import opening_players, parse_arrangement
 from aurora.parser.artists import ArtistFinding, ArtistParser
 from aurora.parser.chords import lone_tonic_chord, parse_chords
 from aurora.parser.duration import parse_duration
@@ -31,7 +32,6 @@ from aurora.parser.ensemble import (
     EnsembleFinding,
     EnsembleParser,
     ensemble_instruments,
-    join_at,
     others_join,
     small_group_style,
 )
@@ -67,7 +67,6 @@ ARTIST_INSTRUMENT_CONFIDENCE = 0.55
 FAST_WORD_BPM = 115.0
 SLOW_WORD_BPM = 90.0
 
-_INTRO_AFTER_RE = re.compile(r"\s+(?:solo\s+)?intro\b")  # "<player> intro": the player the piece opens with
 
 
 @dataclass
@@ -254,27 +253,20 @@ class SemanticParser:
             textures=self.textures.parse(lowered),
             feels=[FeelValue(value=f.feel.name, swing=feel_swing([f])) for f in feels],
             ensemble=ensemble.ensemble.name if ensemble is not None else None,
-            opening=self._opening(lowered, instruments),
+            opening=opening_players(lowered, (found := self.instruments.parse(lowered).found), spelled := (
+                lambda i: self._spelled(i, instruments))),  # "starts with solo piano, then the band comes in"
             form=(form := parse_form(lowered)),  # "intro, verse, chorus, verse, chorus, outro": the sections listed
-            explicit=sorted(set(explicit) | ({"form"} if form else set())),
+            arrangement=(laid := parse_arrangement(lowered, found, spelled=spelled,  # "builds", "fades out"
+                                                   family=lambda i: self.kb.instrument(i).family)),
+            explicit=sorted(set(explicit) | ({"form"} if form else set()) | ({"arrangement"} if laid else set())),
         )
         warnings += unusable_values(text, params)  # stated values no extractor could use, never dropped silently
         return ParseOutcome(params, ranking, warnings)
 
-    def _opening(self, lowered: str, instruments: list[InstrumentValue]) -> list[str]:
-        """The stated players named before the others join ("starts with solo piano, then the band comes in"):
-        they open the piece alone. Names as the line-up spells them (a stated "piano" played as the upright)."""
-        join = join_at(lowered)
-        if join is None and "intro" not in lowered:
-            return []
-        found = self.instruments.parse(lowered).found
-        if join is None:  # "a mellotron flute intro", "piano intro, then...": that player opens the piece alone
-            found = [f for f in found if _INTRO_AFTER_RE.match(lowered, f.start + len(f.phrase))]
-            join = len(lowered)
-        named = [self.kb.instrument(f.instrument_id).name for f in found if f.start < join]
-        stated = [v.name for v in instruments if v.source == "stated"]
-        return list(dict.fromkeys(next((s for s in stated if s == n), None) or next(
-            (s for s in stated if s.endswith(" " + n)), n) for n in named))
+    def _spelled(self, instrument_id: str, instruments: list[InstrumentValue]) -> str:
+        """A named player as the line-up spells it (a stated "piano" played as the upright)."""
+        name, stated = self.kb.instrument(instrument_id).name, [v.name for v in instruments if v.source == "stated"]
+        return next((s for s in stated if s == name), None) or next((s for s in stated if s.endswith(" " + name)), name)
 
     # -- inference of what the text leaves unstated ------------------------------------------
     def _feel_aware_rank(self, lowered: str, prompt_vec: np.ndarray, artists: list[ArtistFinding],

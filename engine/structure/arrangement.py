@@ -21,6 +21,7 @@ from engine.structure import drums as drum_parts
 from engine.structure import feel
 from engine.structure.bass import bass_bar, nearest_pitch
 from engine.structure.dynamics import LEVELS, chorus_level, dynamics, hairpin_touch, mark_transition, section_gains
+from engine.structure.endings import cold_stop, hand_solos
 from engine.structure.groove_choice import ASKED_SWING, select_groove, swing_asked
 from engine.structure.harmony import (
     HELD_POWER_CHORD_ROOTS,
@@ -365,8 +366,8 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
                                            high=ROLL_RANGE[1], tonic_pc=tonic_pc, rng=roll_rng,
                                            beat_steps=meter.beat_steps)
     family = kb.mix_presets.for_genres([g.id for g in lineage]).dynamics  # the genre family's dynamic range
-    gains = section_gains([sp.energy for sp in score.sections], family.section_db_per_energy,
-                          [section_kind(sp.name) for sp in score.sections])
+    gains = section_gains([sp.energy for sp in score.sections], family.section_db_per_energy,  # an arc: no lift
+                          None if plan.arc else [section_kind(sp.name) for sp in score.sections])
     dynamics(score, gains, [_transition_type(plan, a, b) for (a, _), (b, _) in itertools.pairwise(sections)],
              bar_s=bar_s, beat_s=step_s * meter.beat_steps, swell_db=family.swell_db,
              build_rise_db=family.build_rise_db, openings=openings)
@@ -376,6 +377,10 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
     # 5. the ending: a tonic chord on the bar line that rings to the end
     _ending(score, by_role, tonic_chord=chord_span(tonic_chord, 0.0, 0.0), end_bar_s=music_bars * bar_s,
             voicings=voicings, melody_last=melody.last_pitch, power=power)
+    if plan.ending == "cold":  # "ends abruptly": the band stops together on the last chord, held a beat
+        cold_stop(tracks, music_bars * bar_s + step_s * meter.beat_steps, hit_s=music_bars * bar_s)
+    hand_solos(tracks, score.sections, plan.sections, kb, range_of=lambda i: TESSITURA.get(i, LEAD_RANGES.get(
+        inst.pitch_register if (inst := kb.find_instrument(i)) else "mid", (60, 81))))  # "a guitar solo"
     keep_section_players(tracks, score.sections, plan.sections, kb)  # "starts with solo piano": the others rest
     for track in tracks:
         track.notes = sorted((nt for nt in track.notes if nt.start_s < duration_s), key=lambda nt: nt.start_s)

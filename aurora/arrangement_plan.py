@@ -1,0 +1,90 @@
+"""The arrangement a prompt asks (aurora.contracts.Arrangement) laid on the genre's form, for the planner.
+
+- Refused sections ("no drop", "without an intro") leave the form; a form never loses all its main sections. A
+  piece that builds all the way loses its breakdowns too (their point is the dip).
+- A solo ("a guitar solo in the middle", "with a drum solo") is a section of its own before the last chorus (in
+  the middle of a form without one), over the loop's chords at the piece's top energy, with the soloist named as
+  its lead; a form that has solos already gives them to that player.
+- An arc ("starts quiet and builds", "winds down") sets every section's energy on a line from the first section to
+  the last, whatever the genre's form did with them, so the loudness follows the words.
+"""
+
+from __future__ import annotations
+
+from aurora.contracts import Arrangement, Section
+from aurora.harmony_plan import base_name, is_edge, section_role
+from knowledge_base.schema import StructureSection
+
+# the kinds of section a text can refuse (aurora/parser/arrangement.py reads them) and the names the knowledge
+# base's forms give them (structures.yaml)
+SECTION_KINDS: dict[str, tuple[str, ...]] = {
+    "drop": ("drop",), "intro": ("intro",), "outro": ("outro", "ending", "coda", "tag"),
+    "bridge": ("bridge", "middle"), "breakdown": ("breakdown",), "build": ("build", "rise"), "solo": ("solo",),
+}
+SOLO_NAME = "solo"
+DRUM_KIT = "Drum Kit"
+# the energy of the first and of the last section of a piece that rises (quiet to full) or falls (full to quiet)
+RISE = (0.15, 0.95)
+FALL = (0.85, 0.12)
+
+
+def arranged_template(template: list[StructureSection], arrangement: Arrangement) -> list[StructureSection]:
+    """The form's sections less the refused kinds, with the asked solo section in place."""
+    # a piece that builds all the way has no breakdown: a breakdown is there to dip
+    omitted = [*arrangement.omitted_sections, *(["breakdown"] if arrangement.arc == "rise" else [])]
+    kept = [s for s in template if not refused(s.name, omitted)]
+    if all(is_edge(s.name) for s in kept):  # "no drop" in a form of drops alone: the drops stay
+        kept = list(template)
+    if arrangement.solo and not any(_is_solo(s.name) for s in kept):
+        kept.insert(_solo_at(kept), _solo_section(kept, arrangement.solo))
+    return kept
+
+
+def refused(name: str, omitted: list[str]) -> bool:
+    base = base_name(name)
+    return any(base == word or base.startswith(word + " ") for kind in omitted for word in SECTION_KINDS.get(kind, ()))
+
+
+def arc_energies(count: int, arc: str | None) -> list[float] | None:
+    """Each section's energy on the arc's line, first to last; None without an arc."""
+    if arc is None or count < 1:
+        return None
+    first, last = RISE if arc == "rise" else FALL
+    if count == 1:
+        return [last]
+    return [round(first + (last - first) * i / (count - 1), 3) for i in range(count)]
+
+
+def hand_solos(sections: list[Section], arrangement: Arrangement) -> None:
+    """Name the soloist on the last solo section; a drum solo is a break the drums play alone."""
+    if not arrangement.solo:
+        return
+    solos = [s for s in sections if _is_solo(s.name)]
+    if solos:  # one chorus for the named player: a jazz form's other solo choruses keep their own soloist
+        section = solos[-1]
+        section.lead = arrangement.solo
+        if arrangement.solo == DRUM_KIT:
+            section.instruments = [DRUM_KIT]
+        section.description += f"; {arrangement.solo.lower()} solo"
+
+
+def _is_solo(name: str) -> bool:
+    return base_name(name).startswith(SOLO_NAME)
+
+
+def _solo_at(sections: list[StructureSection]) -> int:
+    """Before the last chorus when the form has two or more; else in the middle of its main sections."""
+    mains = [i for i, s in enumerate(sections) if not is_edge(s.name)]
+    choruses = [i for i in mains if section_role(sections[i].name) == "chorus"]
+    if len(choruses) >= 2:
+        return choruses[-1]
+    if len(mains) >= 2:
+        return mains[len(mains) // 2]
+    return mains[0] + 1 if mains else len(sections)
+
+
+def _solo_section(sections: list[StructureSection], player: str) -> StructureSection:
+    mains = [s for s in sections if not is_edge(s.name)] or sections
+    return StructureSection(name=SOLO_NAME, ratio=sum(s.ratio for s in mains) / len(mains),
+                            energy=max(s.energy for s in mains),
+                            description=f"{player} solo over the loop's chords")

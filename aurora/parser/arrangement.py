@@ -1,0 +1,121 @@
+"""How the piece unfolds, as people ask it: "starts quiet and builds to a big finish", "fades out at the end",
+"ends abruptly", "a guitar solo in the middle", "no drop".
+
+These had been read as nothing: the plan played the genre's form at its usual levels, rang its last chord over
+a short fade, gave no one a solo and kept the drop it was told to leave out. Each request is one field of
+``Arrangement``; the planner (aurora/arrangement_plan.py) and the engine honour them.
+
+A "<player> solo" is a solo section when the text asks for one in a piece ("with a sax solo", "a guitar solo in
+the middle", "drum solo", "a fuzzy guitar solo and organ"); "a relaxing piano solo", "a sad violin solo" or "violin
+solo piece" is a piece for that player alone, which the ensemble reader already plays as such.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+from aurora.contracts import ArcName, Arrangement, EndingName
+from aurora.parser.ensemble import join_at
+from aurora.parser.instruments import InstrumentFinding
+
+_NEGATED = r"(?<!\bno )(?<!\bnot )(?<!\bwithout )(?<!\bnever )(?<!\bdon't )(?<!\bdoesn't )"
+_LOUDER = r"(?:louder|bigger|more\s+intense|heavier|fuller|stronger|more\s+powerful)"
+_QUIETER = r"(?:quieter|softer|calmer|sparser|gentler|smaller)"
+_ARC_PATTERNS: tuple[tuple[ArcName, re.Pattern[str]], ...] = (
+    ("rise", re.compile(
+        rf"\b(?:starts?|begins?|opens?|starting|beginning)\s+(?:\w+\s+){{0,2}}?(?:quiet|quietly|soft|softly|calm|"
+        rf"gentle|gently|small|sparse|minimal|low|with\s+(?:just|only))\b.{{0,80}}?{_NEGATED}\b(?:builds?|building|"
+        rf"grows?|growing|swells?|swelling|rises?|rising|climbs?|gets?\s+{_LOUDER}|explodes?|ends?\s+(?:big|loud|"
+        rf"huge|epic))\b")),
+    ("rise", re.compile(rf"{_NEGATED}\b(?:gets?|getting|grows?|growing|becomes?|becoming)\s+{_LOUDER}\b")),
+    ("rise", re.compile(rf"{_NEGATED}\bbuilds?\s+(?:up\s+)?(?:slowly\s+|gradually\s+|steadily\s+)?(?:to|into|towards?)"
+                        r"\s+(?:an?\s+|the\s+)?(?:\w+\s+){0,2}?(?:climax|finish|finale|ending|crescendo|peak|end)\b")),
+    ("rise", re.compile(rf"{_NEGATED}\b(?:builds?|building|grows?|growing|swells?)\s+(?:up\s+)?(?:slowly|gradually|"
+                        r"steadily|throughout|over\s+time|the\s+whole\s+(?:way|time|track|song))\b")),
+    ("rise", re.compile(rf"{_NEGATED}\b(?:slowly|gradually|steadily)\s+(?:builds?|building|grows?|growing|swells?|"
+                        r"intensif(?:y|ies|ying))\b")),
+    ("rise", re.compile(rf"{_NEGATED}\b(?:slow|gradual|steady|long)\s+(?:build|build-up|buildup|crescendo)\b")),
+    ("rise", re.compile(rf"{_NEGATED}\bcrescendos?\b")),
+    ("fall", re.compile(rf"{_NEGATED}\b(?:gets?|getting|grows?|growing|becomes?|becoming)\s+{_QUIETER}\b")),
+    ("fall", re.compile(rf"{_NEGATED}\b(?:winds?|winding|calms?|calming|settles?|settling)\s+down\b")),
+    ("fall", re.compile(rf"{_NEGATED}\b(?:de|di)(?:crescendo|minuendo)s?\b")),
+    ("fall", re.compile(r"\b(?:starts?|begins?|opens?)\s+(?:\w+\s+){0,2}?(?:loud|big|intense|full|heavy|huge)\b"
+                        rf".{{0,80}}?\b(?:calms?|quiets?|softens?|winds?\s+down|dies\s+(?:down|away)|gets?\s+"
+                        rf"{_QUIETER})\b")),
+)
+_FADE = r"(?:fades?|fading|fade-?out)(?:\s+(?:out|away|off))?"
+_ENDING_PATTERNS: tuple[tuple[EndingName, re.Pattern[str]], ...] = (
+    ("cold", re.compile(rf"\b(?:no|without(?:\s+an?)?|never|don'?t|doesn'?t|not)\s+(?:\w+\s+)?{_FADE}\b")),
+    ("cold", re.compile(r"\b(?:ends?|ending|stops?|stopping|finish(?:es)?|cuts?\s+off)\s+(?:abruptly|suddenly|"
+                        r"dead|cold|short|on\s+a\s+(?:hit|stab|stop))\b")),
+    ("cold", re.compile(r"\b(?:abrupt|sudden|cold|hard|dead)\s+(?:ending|end|stop|finish|cut)\b")),
+    ("fade_out", re.compile(r"\b(?:fades?|fading)\s+(?:out|away|off|to\s+(?:silence|nothing|black))\b")),
+    ("fade_out", re.compile(r"\bfade-?outs?\b")),
+    ("fade_out", re.compile(rf"\b{_FADE}\s+(?:at|in|towards?)\s+the\s+end\b")),
+    ("fade_out", re.compile(r"\b(?:ends?|ending|finish(?:es)?)\s+(?:with|on|in)\s+an?\s+(?:slow\s+|long\s+)?fade\b")),
+)
+# the kinds of section a text can refuse ("no drop", "without an intro", "skip the bridge"): the planner's
+# aurora.arrangement_plan.SECTION_KINDS
+_KIND_WORDS = {"drop": "drop", "drops": "drop", "intro": "intro", "outro": "outro", "bridge": "bridge",
+               "breakdown": "breakdown", "build": "build", "build-up": "build", "buildup": "build",
+               "build up": "build", "solo": "solo", "solos": "solo", "ending": "outro"}
+_OMIT_RE = re.compile(r"\b(?:no|without(?:\s+an?)?|skip(?:s|ping)?\s+the|leave\s+out\s+the|don'?t\s+(?:want|need)\s+"
+                      r"an?|minus\s+the)\s+(?:big\s+|long\s+|real\s+)?(?P<kind>"
+                      + "|".join(sorted((re.escape(w) for w in _KIND_WORDS), key=len, reverse=True)) + r")\b")
+# "<player> solo": a section when the text asks for it inside a piece
+_SOLO_AFTER_RE = re.compile(r"\s+solos?\b(?!\s+(?:piece|performance|recital|album|version|arrangement|cover|"
+                            r"instrumental|record|song|tune|track|work))")
+_SOLO_PLACE_RE = re.compile(r"\s*(?:in\s+the\s+(?:middle|bridge|end)|section|break|spot|at\s+the\s+end|halfway|"
+                            r"over\b|after\b|before\b|then\b)")
+_SOLO_ASKED_RE = re.compile(r"\b(?:with|and|plus|featuring|feat\.?|including|includes|has|have|gets?|take)\s+"
+                            r"(?:an?\s+|the\s+|some\s+)?(?:\w+\s+){0,2}$")
+_ARTICLE_RE = re.compile(r"\b(?:an?|the)\s+(?:\w+\s+){0,2}$")
+_ALONE_FAMILIES = ("keyboard", "plucked")
+_INTRO_AFTER_RE = re.compile(r"\s+(?:solo\s+)?intro\b")  # "<player> intro": the player the piece opens with
+T = TypeVar("T")  # a "piano solo", a "harp solo": a piece for the player alone
+
+
+def parse_arrangement(lowered: str, found: Sequence[InstrumentFinding], *, family: Callable[[str], str],
+                      spelled: Callable[[str], str]) -> Arrangement:
+    """The arrangement the text asks for; an empty Arrangement where it asks nothing.
+
+    ``found``: the instruments the text names (start offsets in ``lowered``); ``family(instrument_id)`` their
+    family; ``spelled(instrument_id)`` the name the line-up gives them."""
+    return Arrangement(arc=_first(_ARC_PATTERNS, lowered), ending=_first(_ENDING_PATTERNS, lowered),
+                       solo=_solo(lowered, found, family, spelled),
+                       omitted_sections=list(dict.fromkeys(_KIND_WORDS[" ".join(m.group("kind").split())]
+                                                           for m in _OMIT_RE.finditer(lowered))))
+
+
+def _first(patterns: tuple[tuple[T, re.Pattern[str]], ...], lowered: str) -> T | None:
+    return next((value for value, pattern in patterns if pattern.search(lowered)), None)
+
+
+def _solo(lowered: str, found: Sequence[InstrumentFinding], family: Callable[[str], str],
+          spelled: Callable[[str], str]) -> str | None:
+    for finding in found:
+        end = finding.start + len(finding.phrase)
+        after = _SOLO_AFTER_RE.match(lowered, end - 5 if finding.phrase.endswith(" solo") else end)  # "drum solo"
+        if after is None:
+            continue
+        before = lowered[:finding.start]
+        kind = family(finding.instrument_id)
+        asked = bool(_SOLO_ASKED_RE.search(before) or _SOLO_PLACE_RE.match(lowered, after.end()))
+        others = len({f.instrument_id for f in found}) > 1  # "a sad violin solo": a piece, not a section
+        if kind == "drums" or asked or (kind not in _ALONE_FAMILIES and others and _ARTICLE_RE.search(before)):
+            return spelled(finding.instrument_id)
+    return None
+
+
+def opening_players(lowered: str, found: Sequence[InstrumentFinding], spelled: Callable[[str], str]) -> list[str]:
+    """The stated players named before the others join ("starts with solo piano, then the band comes in"): they
+    open the piece alone. Names as the line-up spells them (``spelled``)."""
+    join = join_at(lowered)
+    if join is None and "intro" not in lowered:
+        return []
+    if join is None:  # "a mellotron flute intro", "piano intro, then...": that player opens the piece alone
+        found = [f for f in found if _INTRO_AFTER_RE.match(lowered, f.start + len(f.phrase))]
+        join = len(lowered)
+    return list(dict.fromkeys(spelled(f.instrument_id) for f in found if f.start < join))

@@ -1,0 +1,203 @@
+"""Arrangement bench (issue 10, "feel follows the words"): does a render do what the text asks of its course?
+
+    python -m bench.arrangement_eval                    # dev and unseen prompts, 60 s, seed 0
+    python -m bench.arrangement_eval --json OUT         # also every row as JSON
+
+Prompts (bench/data/arrangement_prompts.txt and ..._unseen.txt) are written the way people ask: "starts quiet and
+builds to a big finish", "fades out at the end", "ends abruptly", "a guitar solo in the middle", "no drop". Each goes
+through Aurora (offline tiers) and the engine, and is judged from the audio and the score, never from the plan's own
+word for it (so the bench runs on code that has no such fields, for a before/after):
+- arc rise (fall): the mix's level over each section climbs (falls) by >= 6 dB from first to last, no step back by
+  more than 1.5 dB (the master's closing fade left out);
+- fade_out: the mix is >= 10 dB down 3 s before the end and >= 20 dB down in its last second, against the 4 s
+  that end 8 s before the end (a fade, not the ring of a last chord);
+- cold: from the last moment within 6 dB of the closing 4 s's loudest to 30 dB under it takes <= 1 s (a stop
+  and the room's reverb, not a ring);
+- solo: a section named for a solo where the asked player plays >= one note a bar (a drum solo: the drums alone)
+  at >= -20 dB re the mix, and any other lead rests;
+- omit: no section of the refused kind, and two or more sections left.
+Beside each: whether the parse read the request (the parse's ``arrangement``, where the code has one).
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+DATA = Path(__file__).resolve().parent / "data"
+SETS = {"dev": DATA / "arrangement_prompts.txt", "unseen": DATA / "arrangement_prompts_unseen.txt"}
+DURATION_S = 60.0
+COLD_DECAY_S = 1.0  # a room's reverb (RT60 up to 2 s) falls 30 dB in up to 1 s; a ringing chord under a fade takes 2+
+OMIT_WORDS = {"drop": ("drop",), "intro": ("intro",), "outro": ("outro", "ending", "coda"), "bridge": ("bridge",),
+              "breakdown": ("breakdown",), "build": ("build", "rise")}
+
+
+def read(path: Path) -> list[tuple[str, dict[str, str]]]:
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            text, _, want = line.partition(" | ")
+            rows.append((text.strip(), dict(item.split("=", 1) for item in want.strip().split(";") if item)))
+    return rows
+
+
+def envelope_db(mix: np.ndarray, sample_rate: int, hop_s: float = 0.05) -> np.ndarray:
+    mono = mix.mean(axis=0) if mix.ndim == 2 else mix
+    hop = int(hop_s * sample_rate)
+    frames = mono[: mono.size // hop * hop].reshape(-1, hop)
+    return 20 * np.log10(np.sqrt(np.mean(frames.astype(np.float64) ** 2, axis=1)) + 1e-9)
+
+
+def level_db(mix: np.ndarray, sample_rate: int, start_s: float, end_s: float) -> float:
+    mono = mix.mean(axis=0) if mix.ndim == 2 else mix
+    part = mono[max(0, int(start_s * sample_rate)): max(0, int(end_s * sample_rate))].astype(np.float64)
+    return float(10 * np.log10(np.mean(part**2) + 1e-18)) if part.size else -180.0
+
+
+def arc_check(mix: np.ndarray, sr: int, spans: list[Any], rising: bool, duration_s: float) -> dict[str, Any]:
+    end_s = duration_s - max(0.5, min(4.0, 0.1 * duration_s))  # the master's closing fade left out
+    levels = [round(level_db(mix, sr, s.start_s, min(s.start_s + s.duration_s, end_s)), 1) for s in spans
+              if s.start_s < end_s - 1.0]
+    sign = 1 if rising else -1
+    steps = [sign * (b - a) for a, b in itertools.pairwise(levels)]
+    ok = len(levels) >= 2 and sign * (levels[-1] - levels[0]) >= 6.0 and min(steps) >= -1.5
+    return {"levels_db": levels, "ok": ok}
+
+
+def fade_check(mix: np.ndarray, sr: int, duration_s: float) -> dict[str, Any]:
+    before = level_db(mix, sr, duration_s - 12.0, duration_s - 8.0)
+    down_3s = before - level_db(mix, sr, duration_s - 3.5, duration_s - 2.5)
+    down_end = before - level_db(mix, sr, duration_s - 1.0, duration_s)
+    return {"down_3s_db": round(down_3s, 1), "down_end_db": round(down_end, 1),
+            "ok": down_3s >= 10.0 and down_end >= 20.0}
+
+
+def cold_check(mix: np.ndarray, sr: int) -> dict[str, Any]:
+    env = envelope_db(mix, sr, 0.02)
+    tail = env[-int(4.0 / 0.02):]
+    peak = tail.max()
+    loud = np.nonzero(tail >= peak - 6.0)[0][-1]
+    quiet = np.nonzero(tail[loud:] <= peak - 30.0)[0]
+    decay_s = float(quiet[0] * 0.02) if quiet.size else float((tail.size - loud) * 0.02)
+    return {"decay_s": round(decay_s, 2), "ok": bool(quiet.size) and decay_s <= COLD_DECAY_S}
+
+
+def solo_check(render: Any, word: str) -> dict[str, Any]:
+    score, sr = render.score, render.sample_rate
+    spans = [s for s in score.sections if s.name.lower().startswith("solo")]
+    if not spans:
+        return {"ok": False, "why": "no solo section"}
+    span = spans[-1]
+    start, end = span.start_s - 1e-6, span.start_s + span.duration_s - 1e-6
+
+    def inside(track: Any) -> int:  # the next section's first note, humanised a few ms early, is not inside
+        return sum(1 for n in track.notes if start <= n.start_s < end - 0.05)
+
+    if word == "drum":
+        others = [t.name for t in score.tracks if not t.is_drum and t.role != "percussion" and inside(t)]
+        drums = [t for t in score.tracks if t.is_drum and inside(t)]
+        return {"ok": bool(drums) and not others, "others_playing": others}
+    soloists = [t for t in score.tracks if word in t.instrument_id and not t.is_drum]
+    soloist = max(soloists, key=lambda t: (t.role == "lead", inside(t)), default=None)  # "guitar": the lead guitar
+    if soloist is None:
+        return {"ok": False, "why": f"no {word} in the band"}
+    mix_db = level_db(render.premaster, sr, span.start_s, span.start_s + span.duration_s)
+    stem_db = level_db(render.stems[soloist.name], sr, span.start_s, span.start_s + span.duration_s) - mix_db
+    leads = [t.name for t in score.tracks if t.role == "lead" and t is not soloist and inside(t)]
+    ok = inside(soloist) >= span.bars and stem_db >= -20.0 and not leads
+    return {"ok": ok, "soloist": soloist.name, "notes": inside(soloist), "bars": span.bars,
+            "stem_db": round(stem_db, 1), "other_leads": leads}
+
+
+def omit_check(plan: dict[str, Any], kind: str) -> dict[str, Any]:
+    names = [s["name"].lower() for s in plan["sections"]]
+    found = [n for n in names if n.startswith(OMIT_WORDS.get(kind, (kind,)))]
+    return {"sections": names, "ok": not found and len(names) >= 2}
+
+
+def judge(render: Any, plan: dict[str, Any], want: dict[str, str], duration_s: float) -> dict[str, Any]:
+    sr, spans = render.sample_rate, render.score.sections
+    out: dict[str, Any] = {}
+    for key, value in want.items():
+        if key == "arc":
+            out[key] = arc_check(render.mix, sr, spans, value == "rise", duration_s)
+        elif key == "ending":
+            out[key] = fade_check(render.mix, sr, duration_s) if value == "fade_out" else cold_check(render.mix, sr)
+        elif key == "solo":
+            out[key] = solo_check(render, value)
+        elif key == "omit":
+            out[key] = omit_check(plan, value)
+    return out
+
+
+def parsed(params: Any, key: str, value: str) -> bool:
+    arrangement = getattr(params, "arrangement", None)
+    if arrangement is None:
+        return False
+    if key == "solo":
+        return bool(arrangement.solo) and value.split("_", maxsplit=1)[0] in arrangement.solo.lower()
+    if key == "omit":
+        return value in arrangement.omitted_sections
+    return getattr(arrangement, key) == value
+
+
+def run_set(name: str, aurora: Any, engine: Any) -> list[dict[str, Any]]:
+    from aurora.generation import generate
+
+    rows = []
+    for text, want in read(SETS[name]):
+        g = generate(aurora=aurora, engine=engine, prompt=text, duration_s=DURATION_S)
+        plan = g.semantic.plan.structural_plan.model_dump(mode="json")
+        checks = judge(g.render, plan, want, g.render.duration_s)
+        read_right = {k: parsed(g.semantic.parse.parsed_parameters, k, v) for k, v in want.items()}
+        rows.append({"set": name, "prompt": text, "want": want, "parsed": read_right, "checks": checks,
+                     "ok": all(c["ok"] for c in checks.values())})
+        flags = " ".join(f"{k}:{'ok' if c['ok'] else 'BAD'}{'' if read_right[k] else '(unread)'}"
+                         for k, c in checks.items())
+        print(f"{name:6} {text[:60]:60} {flags}", file=sys.stderr)
+    return rows
+
+
+def summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for kind in ("arc", "ending", "solo", "omit"):
+        judged = [r for r in rows if kind in r["checks"]]
+        if judged:
+            out[f"{kind}: done"] = sum(r["checks"][kind]["ok"] for r in judged) / len(judged)
+            out[f"{kind}: read"] = sum(r["parsed"][kind] for r in judged) / len(judged)
+            out[f"{kind}: rows"] = len(judged)
+    out["all asked done"] = sum(r["ok"] for r in rows) / max(1, len(rows))
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--json", type=Path, help="write the rows and the summary as JSON")
+    args = parser.parse_args(argv)
+    from aurora import Aurora
+    from engine import Engine
+
+    aurora, engine = Aurora(), Engine()
+    result: dict[str, Any] = {}
+    for name in SETS:
+        rows = run_set(name, aurora, engine)
+        result[name] = {"summary": summary(rows), "rows": rows}
+    keys = list(dict.fromkeys(k for r in result.values() for k in r["summary"]))
+    print(f"{'figure':24} {'dev':>8} {'unseen':>8}")
+    for key in keys:
+        cells = [result[s]["summary"].get(key) for s in SETS]
+        print(f"{key:24} " + " ".join(f"{c:8.2f}" if isinstance(c, float) else f"{c!s:>8}" for c in cells))
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(result, indent=1, default=str), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

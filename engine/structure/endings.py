@@ -1,0 +1,87 @@
+"""How a piece ends and who solos: the plan's ``ending`` and its sections' ``lead`` (aurora's Arrangement).
+
+- "ring" (the default): the last chord rings out under a short master fade (a tenth of the piece, 0.5-4 s).
+- "fade_out" ("fades out at the end"): the band plays on while the master fades it away over the last section(s),
+  at least ``FADE_OUT_MIN_S`` and never more than ``FADE_OUT_MAX_SHARE`` of the piece.
+- "cold" ("ends abruptly"): the band stops together on the final chord, held one beat; nothing rings on but the
+  room, and the master only de-clicks the end.
+A section with a ``lead`` hands its melody to that player: "a guitar solo in the middle" is the rhythm guitar (or the
+lead guitar, if the band has one) playing the section's tune in its own register, while the usual lead rests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+
+import numpy as np
+
+from engine.inputs import SectionIn
+from engine.score import SectionSpan, Track
+from knowledge_base import KnowledgeBase
+
+FADE_OUT_MIN_S = 6.0
+FADE_OUT_MAX_SHARE = 0.35
+COLD_FADE_S = 0.03
+SOLO_VELOCITY_LIFT = 8  # a soloist steps forward
+RINGING_CYMBALS = (49, 51, 52, 53, 55, 57, 59)  # General MIDI: crashes, rides, china, splash
+
+
+def master_fade_s(ending: str, sections: Sequence[SectionSpan], duration_s: float) -> float:
+    """The master's fade-out length for the plan's ending."""
+    if ending == "cold":
+        return COLD_FADE_S
+    if ending == "fade_out" and sections:
+        start_s = next((s.start_s for s in reversed(sections) if duration_s - s.start_s >= FADE_OUT_MIN_S),
+                       sections[0].start_s)
+        return float(min(duration_s - start_s, FADE_OUT_MAX_SHARE * duration_s))
+    return float(np.clip(0.1 * duration_s, 0.5, 4.0))
+
+
+def cold_stop(tracks: Sequence[Track], stop_s: float, *, hit_s: float) -> None:
+    """Every note ends by ``stop_s``; a note starting after it is not played. The drummer chokes the cymbals on the
+    final hit (from ``hit_s``): a crash there would ring on for seconds, as a drum voice plays its sample whole."""
+    for track in tracks:
+        track.notes = [replace(n, duration_s=min(n.duration_s, stop_s - n.start_s)) if n.end_s > stop_s else n
+                       for n in track.notes if n.start_s < stop_s - 1e-6 and not (
+                           track.is_drum and n.pitch in RINGING_CYMBALS and n.start_s >= hit_s - 0.05)]
+
+
+def hand_solos(tracks: Sequence[Track], spans: Sequence[SectionSpan], sections: Sequence[SectionIn],
+               kb: KnowledgeBase, *, range_of: Callable[[str], tuple[int, int]]) -> None:
+    """Within each section that names a ``lead``, that player plays the lead part's notes (moved by octaves into
+    its range) instead of its own, and the lead part rests. A drum solo is the section's players' business
+    (engine/structure/players.py); a soloist the band lacks, or who is the lead already, changes nothing."""
+    by_name = {s.name: s for s in sections}
+    lead = next((t for t in tracks if t.role == "lead"), None)
+    for span in spans:
+        section = by_name.get(span.name)
+        soloist = _soloist(tracks, section.lead, kb) if section is not None and section.lead else None
+        if soloist is None or lead is None or soloist is lead:
+            continue
+        start, end = span.start_s - 1e-6, span.start_s + span.duration_s - 1e-6
+        tune = [n for n in lead.notes if start <= n.start_s < end]
+        if not tune:
+            continue
+        low, high = range_of(soloist.instrument_id)
+        centre = float(np.mean([n.pitch for n in tune]))
+        shift = 12 * round(((low + high) / 2 - centre) / 12)
+        soloist.notes = [n for n in soloist.notes if not start <= n.start_s < end] + [
+            replace(n, pitch=n.pitch + shift, velocity=min(127, n.velocity + SOLO_VELOCITY_LIFT)) for n in tune]
+        soloist.notes.sort(key=lambda n: n.start_s)
+        lead.notes = [n for n in lead.notes if not start <= n.start_s < end]
+
+
+def _soloist(tracks: Sequence[Track], name: str, kb: KnowledgeBase) -> Track | None:
+    """The track the named player plays: that instrument, else one of its kind ("Guitar": the lead guitar), the
+    lead part first."""
+    found = kb.find_instrument(name)
+    kind = name.lower().split()[-1]
+    pitched = [t for t in tracks if not t.is_drum]
+    exact = [t for t in pitched if found is not None and t.instrument_id == found.id]
+    akin = [t for t in pitched if (inst := kb.find_instrument(t.instrument_id)) is not None and
+            inst.name.lower().split()[-1] == kind]
+    for group in (exact, akin):
+        if group:
+            return next((t for t in group if t.role == "lead"), group[0])
+    return None

@@ -1,0 +1,79 @@
+"""Arrangement requests as people type them ("starts quiet and builds", "fades out at the end", "ends abruptly",
+"a guitar solo in the middle", "no drop") are read into the parse's ``arrangement``; they had been read as nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from aurora import Aurora
+from aurora.contracts import Arrangement
+from aurora.facade import keep_stated
+
+
+def arrangement(aurora: Aurora, text: str) -> Arrangement:
+    return aurora.parse(prompt=text).parsed_parameters.arrangement
+
+
+@pytest.mark.parametrize(("text", "arc"), [
+    ("piano piece that starts quiet and builds to a big finish", "rise"),
+    ("epic orchestral piece that gets louder and louder", "rise"),
+    ("ambient drone that slowly builds over time", "rise"),
+    ("post rock, starts soft, builds into a huge wall of guitars", "rise"),
+    ("synthwave track that gradually intensifies", "rise"),
+    ("cinematic track, starts big and winds down to a quiet ending", "fall"),
+    ("soft acoustic song that gets quieter towards the end", "fall"),
+    ("a song that doesn't get louder", None),  # refused, not asked
+    ("upbeat pop song with piano", None),
+])
+def test_the_arc_a_text_asks_is_read(aurora: Aurora, text: str, arc: str | None) -> None:
+    assert arrangement(aurora, text).arc == arc
+
+
+@pytest.mark.parametrize(("text", "ending"), [
+    ("lofi beat that fades out at the end", "fade_out"),
+    ("pop song, fade out ending", "fade_out"),
+    ("chill house track that fades away", "fade_out"),
+    ("country song with a fade-out", "fade_out"),
+    ("rock song that ends abruptly", "cold"),
+    ("metal track that stops suddenly", "cold"),
+    ("funk jam with a cold ending, no fade", "cold"),
+    ("don't fade out, just stop", "cold"),
+    ("synth pad that fades in slowly", None),  # a fade-in is not an ending
+])
+def test_the_ending_a_text_asks_is_read(aurora: Aurora, text: str, ending: str | None) -> None:
+    assert arrangement(aurora, text).ending == ending
+
+
+@pytest.mark.parametrize(("text", "soloist"), [
+    ("rock song with a guitar solo in the middle", "guitar"),
+    ("jazz quartet with a sax solo", "saxophone"),
+    ("blues shuffle with a harmonica solo", "harmonica"),
+    ("jazz trio with a drum solo", "drum kit"),
+    ("funky disco track with a bass solo in the middle", "bass"),
+    ("relaxing piano solo", None),  # a piece for the piano alone
+    ("sad violin solo piece", None),
+    ("a sad violin solo in A minor", None),  # the only player named: a piece for it
+    ("solo guitar, fingerstyle", None),
+])
+def test_a_solo_section_is_read_only_where_the_text_asks_one_in_a_piece(aurora: Aurora, text: str,
+                                                                        soloist: str | None) -> None:
+    solo = arrangement(aurora, text).solo
+    assert (solo is None) if soloist is None else (solo is not None and soloist in solo.lower())
+
+
+@pytest.mark.parametrize(("text", "omitted"), [
+    ("techno track, long build up, no drop", ["drop"]),
+    ("pop song, no intro, straight into the verse", ["intro"]),
+    ("dubstep without a breakdown", ["breakdown"]),
+    ("rock song, skip the bridge", ["bridge"]),
+    ("house track with a breakdown and a big drop", []),
+])
+def test_refused_sections_are_read(aurora: Aurora, text: str, omitted: list[str]) -> None:
+    assert arrangement(aurora, text).omitted_sections == omitted
+
+
+def test_the_request_is_explicit_and_survives_the_llm_tiers(aurora: Aurora) -> None:
+    stated = aurora.parse(prompt="rock song that ends abruptly").parsed_parameters
+    assert "arrangement" in stated.explicit
+    llm_reply = stated.model_copy(update={"arrangement": Arrangement()})  # a tier that dropped it
+    assert keep_stated(llm_reply, stated).arrangement.ending == "cold"

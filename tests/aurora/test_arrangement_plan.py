@@ -1,0 +1,61 @@
+"""The planner honours the arrangement a prompt asks: refused sections leave the form, an asked solo is a section with
+its soloist, an arc sets every section's energy on a line, and the ending goes to the engine."""
+
+from __future__ import annotations
+
+from aurora import Aurora
+from aurora.arrangement_plan import arc_energies, arranged_template
+from aurora.contracts import Arrangement, StructuralPlan
+from knowledge_base.schema import StructureSection
+
+
+def plan_for(aurora: Aurora, prompt: str, duration_s: float = 60.0) -> StructuralPlan:
+    return aurora.process(prompt=prompt, duration_s=duration_s, seed=0).plan.structural_plan
+
+
+def test_a_refused_drop_leaves_the_form(aurora: Aurora) -> None:
+    names = [s.name for s in plan_for(aurora, "house track, no drop").sections]
+    assert names and not any(n.startswith("drop") for n in names)
+    assert any(n.startswith("drop") for n in (s.name for s in plan_for(aurora, "house track").sections))
+
+
+def test_a_form_never_loses_all_its_main_sections() -> None:
+    drops = [StructureSection(name="drop", ratio=0.5, energy=0.9, description=""),
+             StructureSection(name="drop 2", ratio=0.5, energy=0.9, description="")]
+    assert [s.name for s in arranged_template(drops, Arrangement(omitted_sections=["drop"]))] == ["drop", "drop 2"]
+
+
+def test_an_asked_solo_is_a_section_before_the_last_chorus_with_its_soloist(aurora: Aurora) -> None:
+    sections = plan_for(aurora, "rock song with a guitar solo in the middle").sections
+    names = [s.name for s in sections]
+    assert "solo" in names
+    solo = sections[names.index("solo")]
+    assert solo.lead is not None and "guitar" in solo.lead.lower() and solo.bars >= 4
+    assert names[names.index("solo") + 1].startswith("chorus")
+    assert solo.energy_level == max(s.energy_level for s in sections)
+
+
+def test_a_drum_solo_is_a_break_for_the_drums_alone(aurora: Aurora) -> None:
+    solos = [s for s in plan_for(aurora, "jazz trio with a drum solo").sections if s.lead]
+    assert len(solos) == 1 and solos[0].instruments == ["Drum Kit"]
+
+
+def test_an_arc_sets_the_energy_line(aurora: Aurora) -> None:
+    rising = plan_for(aurora, "piano piece that starts quiet and builds to a big finish")
+    energies = [s.energy_level for s in rising.sections]
+    assert energies == sorted(energies) and energies[0] <= 0.2 and energies[-1] >= 0.9
+    assert rising.arc == "rise"
+    falling = [s.energy_level for s in plan_for(aurora, "cinematic track, starts big and winds down").sections]
+    assert falling == sorted(falling, reverse=True)
+    assert arc_energies(3, None) is None and arc_energies(1, "rise") == [0.95]
+
+
+def test_a_rising_piece_has_no_breakdown(aurora: Aurora) -> None:
+    names = [s.name for s in plan_for(aurora, "techno track that slowly builds, no drop").sections]
+    assert not any(n.startswith(("breakdown", "drop")) for n in names)
+
+
+def test_the_ending_goes_to_the_plan(aurora: Aurora) -> None:
+    assert plan_for(aurora, "lofi beat that fades out at the end").ending == "fade_out"
+    assert plan_for(aurora, "rock song that ends abruptly").ending == "cold"
+    assert plan_for(aurora, "rock song").ending == "ring"

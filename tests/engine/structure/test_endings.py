@@ -1,0 +1,68 @@
+"""How a piece ends and who solos (engine/structure/endings.py): the plan's ``ending`` and a section's ``lead``."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from engine import Engine
+from engine.inputs import SectionIn
+from engine.score import Note, SectionSpan, Track
+from engine.structure.endings import COLD_FADE_S, FADE_OUT_MIN_S, cold_stop, hand_solos, master_fade_s
+from knowledge_base import KnowledgeBase
+from tests.engine.conftest import make_controls, make_plan
+
+
+def spans(*bounds: tuple[str, float, float]) -> list[SectionSpan]:
+    return [SectionSpan(name, start, length, 0, 4, 0.5) for name, start, length in bounds]
+
+
+def test_the_master_fade_follows_the_ending() -> None:
+    sections = spans(("verse", 0.0, 20.0), ("chorus", 20.0, 20.0), ("ending", 40.0, 2.0))
+    assert master_fade_s("ring", sections, 42.0) == 4.0
+    assert master_fade_s("cold", sections, 42.0) == COLD_FADE_S
+    fade = master_fade_s("fade_out", sections, 42.0)
+    assert FADE_OUT_MIN_S <= fade <= 0.35 * 42.0 + 1e-9  # over the last chorus, never most of the piece
+
+
+def test_a_cold_stop_cuts_every_note_and_chokes_the_cymbals() -> None:
+    drums = Track("drums", "drums", "drum_kit", "acoustic", 0, True, notes=[
+        Note(7.9, 0.1, 36, 100), Note(8.0, 0.1, 36, 110), Note(8.0, 2.0, 49, 110), Note(9.0, 0.1, 38, 90)])
+    keys = Track("harmony", "harmony", "piano", "piano", 0, False, notes=[Note(7.0, 4.0, 60, 80)])
+    cold_stop([drums, keys], 8.5, hit_s=8.0)
+    assert [n.pitch for n in drums.notes] == [36, 36]  # the crash on the hit is choked, nothing after the stop
+    assert keys.notes[0].end_s == 8.5
+
+
+def test_a_solo_section_hands_the_tune_to_the_soloist(kb: KnowledgeBase) -> None:
+    lead = Track("lead", "lead", "synth_lead", "lead", 80, False, notes=[Note(4.0 + i, 0.5, 84, 90) for i in range(4)])
+    guitar = Track("harmony", "harmony", "electric_guitar", "g", 27, False,
+                   notes=[Note(0.0, 1.0, 52, 70), Note(4.0, 1.0, 52, 70)])
+    sections = [SectionIn(name="verse", duration_ratio=0.5), SectionIn(name="solo", duration_ratio=0.5,
+                                                                       lead="Electric Guitar")]
+    hand_solos([lead, guitar], spans(("verse", 0.0, 4.0), ("solo", 4.0, 4.0)), sections, kb,
+               range_of=lambda _: (52, 76))
+    in_solo = [n for n in guitar.notes if n.start_s >= 4.0]
+    assert len(in_solo) == 4 and all(52 <= n.pitch <= 76 for n in in_solo) and all(n.velocity > 90 for n in in_solo)
+    assert guitar.notes[0].pitch == 52  # its own part before the solo stays
+    assert not [n for n in lead.notes if n.start_s >= 4.0]  # the usual lead rests
+
+
+def _tail_db(engine: Engine, kb: KnowledgeBase, ending: str) -> tuple[float, float]:
+    plan = make_plan(tempo_bpm=120.0, duration_s=24.0, sections=(("verse", 0.5, 0.6), ("chorus", 0.5, 0.8)))
+    plan["ending"] = ending
+    result = engine.render(plan=plan, **make_controls(kb, tempo_bpm=120.0, genre="rock"), duration_s=24.0,
+                           sample_rate=22050, seed=0)
+    mono, sr = result.mix.mean(axis=0), result.sample_rate
+
+    def db(a: float, b: float) -> float:
+        return float(10 * np.log10(np.mean(mono[int(a * sr):int(b * sr)] ** 2) + 1e-18))
+
+    return db(14.0, 17.0) - db(21.0, 22.0), db(14.0, 17.0) - db(23.0, 24.0)
+
+
+def test_a_fade_out_is_heard_and_a_cold_stop_leaves_no_ring(engine: Engine, kb: KnowledgeBase) -> None:
+    ring_3s, _ = _tail_db(engine, kb, "ring")
+    fade_3s, fade_end = _tail_db(engine, kb, "fade_out")
+    assert fade_3s >= ring_3s + 6.0 and fade_end >= 20.0  # fading well before the last chord would
+    _, cold_end = _tail_db(engine, kb, "cold")
+    assert cold_end >= 30.0  # the band stopped: the last second is the room at most
