@@ -63,6 +63,7 @@ bench: install-dev
 	$(BIN)/python -m bench.tempo_sweep --json bench/out/tempo_sweep.json
 	$(BIN)/python -m bench.backend_bench --json bench/out/backend_bench.json
 	$(BIN)/python -m bench.music_eval --json bench/out/music_eval.json
+	$(BIN)/python -m bench.arrangement_eval --json bench/out/arrangement_eval.json
 	$(BIN)/python -m bench.sound_eval --json bench/out/sound_eval.json
 	$(BIN)/python -m bench.app_bench --json bench/out/app_bench.json
 

@@ -203,6 +203,16 @@ class Arrangement(Contract):
     def __bool__(self) -> bool:
         return bool(self.arc or self.ending or self.solo or self.omitted_sections)
 
+    def words(self) -> str:
+        """The request in a few words, for the parse table and the text report."""
+        parts = [{"rise": "builds from quiet to full", "fall": "winds down from full to quiet"}[self.arc]]\
+            if self.arc else []
+        parts += [{"fade_out": "fades out", "cold": "stops cold", "ring": "last chord rings"}[self.ending]]\
+            if self.ending else []
+        parts += [f"{self.solo} solo"] if self.solo else []
+        parts += [f"no {kind}" for kind in self.omitted_sections]
+        return "; ".join(parts)
+
 
 class ParsedMusicalParameters(Contract):
     """The ten entity groups of spec §4.2.2, plus the explicit facts the engine must obey."""

@@ -76,6 +76,8 @@ def _parse(r: ParseResult) -> str:
         lines.append(f"No part:     {', '.join(p.excluded_parts)}")
     if p.form:
         lines.append(f"Form:        {' - '.join(p.form)}")
+    if p.arrangement:
+        lines.append(f"Arrangement: {p.arrangement.words()}")
     if p.chords:
         lines.append(f"Chords:      {' '.join(p.chords)}")
     if p.reference_artists:

@@ -143,6 +143,8 @@ def parameter_rows(params: ParsedMusicalParameters) -> list[Row]:
         rows.append(["Refused parts", ", ".join(p.excluded_parts), "", "explicit"])
     if p.form:
         rows.append(["Form", " → ".join(p.form), "", "explicit"])
+    if p.arrangement:
+        rows.append(["Arrangement", p.arrangement.words(), "", "explicit"])
     if p.textures:
         rows.append(["Texture", ", ".join(p.textures), "", _source(p, "textures")])
     if p.duration_s is not None:
@@ -172,6 +174,8 @@ def plan_summary(plan: StructuralPlan, *, genre: str = "", mood: str = "") -> st
         f"{plan.total_bars} bars",
         clock(plan.duration_s),
     ]
+    if plan.ending != "ring":
+        facts.append("fades out" if plan.ending == "fade_out" else "stops cold")
     lead = " · ".join(html.escape(x) for x in (genre, mood) if x)
     return (f"{lead} — " if lead else "") + " · ".join(facts)
 

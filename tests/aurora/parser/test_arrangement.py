@@ -77,3 +77,14 @@ def test_the_request_is_explicit_and_survives_the_llm_tiers(aurora: Aurora) -> N
     assert "arrangement" in stated.explicit
     llm_reply = stated.model_copy(update={"arrangement": Arrangement()})  # a tier that dropped it
     assert keep_stated(llm_reply, stated).arrangement.ending == "cold"
+
+
+def test_the_request_is_shown_in_words(aurora: Aurora) -> None:
+    from aurora.report import describe
+    from aurora.ui.format import parameter_rows
+
+    result = aurora.parse(prompt="rock song with a guitar solo in the middle that fades out, no intro")
+    words = result.parsed_parameters.arrangement.words()
+    assert "fades out" in words and "guitar solo" in words.lower() and "no intro" in words
+    assert ["Arrangement", words, "", "explicit"] in parameter_rows(result.parsed_parameters)
+    assert f"Arrangement: {words}" in describe(result)
