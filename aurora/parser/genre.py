@@ -9,6 +9,7 @@ the music is described. Anchors are phrases, not bare labels (see NOTES: single 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -44,7 +45,7 @@ FLAT_SPREAD = 0.15
 # words that ask for music and say nothing about it ("make me a jazz song please")
 _FILLER_WORDS = frozenset({"a", "an", "the", "some", "me", "us", "please", "make", "give", "play", "write",
                            "create", "generate", "compose", "i", "want", "need", "would", "like", "just", "in", "at",
-                           "of", "for"})
+                           "of", "for", "with", "and", "plus", "featuring", "&", "solo", "solos"})
 
 
 @dataclass
@@ -171,15 +172,17 @@ class GenreRanker:
             depth += 1
         return depth
 
-    def bare(self, lowered: str) -> bool:
+    def bare(self, lowered: str, held: Sequence[tuple[int, int]] = ()) -> bool:
         """The text names a genre and says nothing else about the music ("rock", "jazz music", "a blues song in E"):
         its similarity to a sub-genre's anchors is then noise, and the family itself is meant ("rock" had been
-        soft rock at 87 BPM, "jazz" a New Orleans street band, "classical" neoclassical)."""
+        soft rock at 87 BPM, "jazz" a New Orleans street band, "classical" neoclassical). ``held``: the spans of
+        instruments the named family's own line-up holds; naming them says no more ("jazz with trumpet" had been
+        bebop at 237 BPM, "jazz tune with a drum solo" jazz fusion with a synth lead)."""
         if not self.stated(lowered)[0]:
             return False
-        text = lowered  # the genre names blanked where the vocabulary's lexicon finds them
-        for match in self._vocabulary.lexicon.find(lowered):
-            text = text[:match.start] + " " * (match.end - match.start) + text[match.end:]
+        text = lowered  # the genre names blanked where the vocabulary's lexicon finds them, and the held players
+        for start, end in [(m.start, m.end) for m in self._vocabulary.lexicon.find(lowered)] + list(held):
+            text = text[:start] + " " * (end - start) + text[end:]
         words = [w.strip(",.;:!?()") for w in text.split()]
         return all(not w or w in GENERIC_HEADS or w in _FILLER_WORDS or _FACT_WORD_RE.match(w) for w in words)
 

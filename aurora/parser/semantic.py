@@ -292,8 +292,11 @@ class SemanticParser:
         """Genre and sub-genre from the ranking, the sub-genre fitting a small group the text names or lists ("a
         quartet: sax, piano, bass and drums" is no big band: aurora.parser.ensemble.small_group_style). A sub-genre
         the text names stays."""
+        family = self.kb.genre(ranking[0].genre_id)  # the players its own line-up holds say no more than its name
+        held = [(f.start, f.start + len(f.phrase)) for f in self.instruments.parse(lowered).found
+                if f.instrument_id in {i.instrument for i in family.instruments}] if family.parent is None else []
         genre, sub_genre, genre_conf, sub_conf = self.genres.split(ranking, self._cues(lowered),
-                                                                   bare=self.genres.bare(lowered))
+                                                                   bare=self.genres.bare(lowered, held))
         if sub_genre is None or (ranking[0].stated and ranking[0].genre_id == sub_genre.id):
             return genre, sub_genre, genre_conf, sub_conf
         players = self._group_players(lowered, genre)

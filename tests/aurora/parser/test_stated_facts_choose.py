@@ -78,7 +78,18 @@ def test_a_family_named_alone_is_the_family(aurora: Aurora, prompt: str, genre: 
     assert _parsed(aurora, prompt)[:2] == (genre, None)
 
 
+@pytest.mark.parametrize(("prompt", "genre"), [
+    ("jazz with trumpet", "Jazz"), ("jazz tune with a drum solo", "Jazz"), ("jazz with saxophone and piano", "Jazz"),
+    ("blues with harmonica", "Blues"), ("rock with electric guitars and drums", "Rock"),
+])
+def test_a_family_named_with_its_own_players_is_the_family(aurora: Aurora, prompt: str, genre: str) -> None:
+    """'jazz with trumpet' had been bebop at 237 BPM and 'jazz tune with a drum solo' jazz fusion with a synth lead:
+    a player the family's own line-up holds says no more than the family's name."""
+    assert _parsed(aurora, prompt)[:2] == (genre, None)
+
+
 @pytest.mark.parametrize(("prompt", "sub"), [("sad jazz", "Cool Jazz"), ("fast blues", "Blues Rock"),
+                                             ("jazz with a slap bass and synth lead", "Jazz Fusion"),
                                              ("jazz, new orleans style", "New Orleans Jazz")])
 def test_words_beyond_the_family_still_choose_a_sub_genre(aurora: Aurora, prompt: str, sub: str) -> None:
     assert _parsed(aurora, prompt)[1] == sub
