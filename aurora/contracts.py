@@ -248,6 +248,9 @@ class ParsedMusicalParameters(Contract):
         "The sections the text lists, in order ('intro, verse, chorus, verse, chorus, outro' -> intro, verse, "
         "chorus, verse 2, chorus 2, outro): the plan plays them as listed"))
     arrangement: Arrangement = Field(default_factory=Arrangement)
+    acoustic: bool = Field(default=False, description=(
+        "An acoustic (unplugged) version: the style's electric and electronic players are swapped for acoustic ones "
+        "(instruments.yaml `unplugged`)"))
     explicit: list[str] = Field(
         default_factory=list, description="Fields the text stated (never overridden by inference)"
     )

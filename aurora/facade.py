@@ -435,7 +435,7 @@ def keep_stated(params: ParsedMusicalParameters, stated: ParsedMusicalParameters
     update: dict[str, object] = {}
     field_names = ("genre", "sub_genre", "tempo", "mood", "structure", "key_signature", "time_signature",
                    "energy_level", "chords", "duration_s", "excluded_instruments", "excluded_parts", "feels",
-                   "ensemble", "form", "arrangement")
+                   "ensemble", "form", "arrangement", "acoustic")
     stated_fields = set(stated.explicit)
     for name in field_names:
         if name in stated_fields or (name in ("genre", "sub_genre") and stated_fields & {"genre", "sub_genre"}):

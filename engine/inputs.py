@@ -107,6 +107,7 @@ class ParametersIn(_In):
     instrumentation: list[InstrumentIn] = Field(default_factory=list)
     excluded_instruments: list[str] = Field(default_factory=list)
     excluded_parts: list[str] = Field(default_factory=list)  # parts refused whoever plays them: lead, bass, rhythm
+    acoustic: bool = False  # an acoustic (unplugged) version: the style's line-up with its electric players swapped
     key_signature: _Value = Field(default_factory=_Value)
     time_signature: _Value = Field(default_factory=_Value)
     energy_level: _Energy = Field(default_factory=_Energy)

@@ -36,3 +36,12 @@ def kind_in_lineup(kb: KnowledgeBase, word: str, found: Instrument, lineup: list
         if any(n.lower().endswith(" " + text) for n in (inst.name, *inst.aliases)):
             return inst
     return found
+
+
+UNPLUGGED_NOBODY = "none"  # instruments.yaml ``unplugged: none``: an acoustic version has no one in its place
+
+
+def unplugged_swap(kb: KnowledgeBase) -> dict[str, str | None]:
+    """Each electric or electronic instrument's acoustic counterpart in an unplugged version (None: no one), from
+    instruments.yaml ``unplugged``; the parser swaps inferred players with it and the orchestration the line-up."""
+    return {i.id: (None if i.unplugged == UNPLUGGED_NOBODY else i.unplugged) for i in kb.instruments if i.unplugged}

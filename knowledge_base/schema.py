@@ -135,6 +135,8 @@ class Instrument(Entry):
         "How it plays a melodic part: a line; rolls (a five-string banjo picks three-finger rolls around the "
         "tune and never holds a note; engine/structure/rolls.py); or slides (a slide, lap or pedal steel guitar "
         "glides between notes and into them, with the bar's vibrato; engine/voices/slides.py)"))
+    unplugged: str | None = Field(default=None, description=(
+        "What an acoustic (unplugged) version plays in its place: an instrument id, or 'none' for nobody"))
     aliases: list[str] = []
     part_aliases: list[str] = Field(default=[], description=(
         "Aliases (also listed in aliases) that name a part a player plays, not this instrument: a walking bass or a "
@@ -408,6 +410,8 @@ class KnowledgeBase(Entry):
         referenced = [("defaults.fill_instruments", i.instrument) for i in self.defaults.fill_instruments]
         referenced += [(f"kit {k.id}", i) for k in sound.kits for i in k.instruments]
         referenced += [("synth_presets percussion", i) for i in sound.percussion]
+        referenced += [(f"instrument {i.id} unplugged", i.unplugged) for i in self.instruments if i.unplugged not in (
+            None, "none")]
         problems += [f"{where}: unknown instrument {i}" for where, i in referenced if i not in instrument_ids]
         for groove in self.grooves:
             used = {v for level in (*groove.levels.values(), groove.fill) for v in level}

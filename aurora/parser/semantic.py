@@ -50,6 +50,7 @@ from aurora.parser.signature_players import SignaturePlayers
 from aurora.parser.structure import StructureParser, TextureParser
 from aurora.parser.style_cues import StyleCues, stated_cues
 from aurora.parser.tempo import TempoFinding, TempoParser
+from aurora.parser.unplugged import unplugged
 from aurora.parser.unusable import unusable_values
 from aurora.text_embedding import TextEmbedder
 from knowledge_base import KnowledgeBase
@@ -205,6 +206,7 @@ class SemanticParser:
             g.id for g in self.kb.genre_lineage(style_genre.id)} else []
         instruments, excluded, refused = self._instruments(lowered, style_genre, artists, explicit, ensemble,
                                                            band_players)
+        instruments, acoustic = unplugged(lowered, self.instruments.parse(lowered).found, instruments, self.kb)
         energy = self.moods.energy(lowered, moods)
         if energy is not None:
             explicit.append("energy_level")
@@ -252,13 +254,14 @@ class SemanticParser:
             duration_s=duration_s,
             textures=self.textures.parse(lowered),
             feels=[FeelValue(value=f.feel.name, swing=feel_swing([f])) for f in feels],
-            ensemble=ensemble.ensemble.name if ensemble is not None else None,
+            ensemble=ensemble.ensemble.name if ensemble is not None else None, acoustic=acoustic,  # "unplugged"
             opening=opening_players(lowered, (found := self.instruments.parse(lowered).found), spelled := (
                 lambda i: self._spelled(i, instruments))),  # "starts with solo piano, then the band comes in"
             form=(form := parse_form(lowered)),  # "intro, verse, chorus, verse, chorus, outro": the sections listed
             arrangement=(laid := parse_arrangement(lowered, found, spelled=spelled,  # "builds", "fades out"
                                                    family=lambda i: self.kb.instrument(i).family)),
-            explicit=sorted(set(explicit) | ({"form"} if form else set()) | ({"arrangement"} if laid else set())),
+            explicit=sorted(set(explicit) | ({"form"} if form else set()) | ({"arrangement"} if laid else set())
+                            | ({"acoustic"} if acoustic else set())),
         )
         warnings += unusable_values(text, params)  # stated values no extractor could use, never dropped silently
         return ParseOutcome(params, ranking, warnings)

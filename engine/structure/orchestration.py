@@ -31,6 +31,7 @@ from engine.inputs import ParametersIn
 from engine.score import TrackRole
 from engine.structure.stated_players import lineup_kind, stated_and_inferred
 from knowledge_base import KnowledgeBase
+from knowledge_base.instrument_kinds import unplugged_swap
 from knowledge_base.layout import DecodedControls
 from knowledge_base.schema import Ensemble, Genre, Instrument, normalise_name
 
@@ -333,9 +334,14 @@ def orchestrate(*, controls: DecodedControls, params: ParametersIn, genres: list
         return _ensemble_orchestra(ensemble, stated_and_inferred(controls, params, kb, excluded, players)[0],
                                    ensemble_roles, excluded, kb, _refused(params))
     ordered_lineup = list(dict.fromkeys(gi.instrument for g in genres for gi in g.instruments))
+    swap = unplugged_swap(kb) if params.acoustic else {}  # "unplugged rock": an acoustic guitar for the electric
+    named = {f.id for it in params.instrumentation if it.source == "stated" and (f := kb.find_instrument(it.name))}
+    excluded |= set(swap) - named  # and no electric player drawn from anywhere else, unless the text names it
+    ordered_lineup = [i for i in dict.fromkeys(swap.get(i, i) for i in ordered_lineup) if i is not None]
     stated_roles: dict[str, str] = {}
     # each line-up player's role in the nearest genre that lists it
-    lineup_roles: dict[str, str] = {gi.instrument: gi.role for g in reversed(genres) for gi in g.instruments}
+    lineup_roles: dict[str, str] = {player: gi.role for g in reversed(genres) for gi in g.instruments
+                                    if (player := swap.get(gi.instrument, gi.instrument)) is not None}
     # a genre that riffs keeps its riff guitar on the comping part (riffs in grooves.yaml)
     riffing = {normalise_name(g) for r in kb.riffs for g in r.genres} & {
         normalise_name(g.id) for g in (kb.genre_lineage(genres[0].id) if genres else [])}  # a parent's riffs too
