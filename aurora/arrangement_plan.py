@@ -5,6 +5,7 @@
 - A solo ("a guitar solo in the middle", "with a drum solo") is a section of its own before the last chorus (in
   the middle of a form without one), over the loop's chords at the piece's top energy, with the soloist named as
   its lead; a form that has solos already gives them to that player.
+- Players who come in later ("slow intro, then the drums come in") rest in the sections before their entry.
 - An arc ("starts quiet and builds", "winds down") sets every section's energy on a line from the first section to
   the last, whatever the genre's form did with them, so the loudness follows the words.
 """
@@ -88,3 +89,17 @@ def _solo_section(sections: list[StructureSection], player: str) -> StructureSec
     return StructureSection(name=SOLO_NAME, ratio=sum(s.ratio for s in mains) / len(mains),
                             energy=max(s.energy for s in mains),
                             description=f"{player} solo over the loop's chords")
+
+
+def rest_late_players(sections: list[Section], arrangement: Arrangement) -> None:
+    """The players who come in later rest in every section before their entry: the first section of the kind they
+    come in at ("the beat drops in at the chorus"), else the second section ("slow intro, then the drums come in")."""
+    if not arrangement.late_players or len(sections) < 2:
+        return
+    at = arrangement.enter_at
+    entry = next((i for i, s in enumerate(sections) if i and at and (
+        base_name(s.name).startswith(at) or section_role(s.name) == section_role(at))), None) if at else 1
+    for section in sections[:entry or 1]:
+        section.resting = list(arrangement.late_players)
+        section.description += f"; {' and '.join(arrangement.late_players).lower()} not yet"
+

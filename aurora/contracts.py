@@ -199,9 +199,13 @@ class Arrangement(Contract):
         "The instrument that takes a solo section ('Electric Guitar', 'Drum Kit'), as the line-up spells it"))
     omitted_sections: list[str] = Field(default_factory=list, description=(
         "Kinds of section the text refuses ('drop', 'intro', 'outro', 'bridge', 'breakdown', 'build')"))
+    late_players: list[str] = Field(default_factory=list, description=(
+        "Players who come in later ('slow intro, then the drums come in'): they rest until `enter_at`"))
+    enter_at: str | None = Field(default=None, description=(
+        "The kind of section the late players come in at ('chorus', 'drop'); null: after the first section"))
 
     def __bool__(self) -> bool:
-        return bool(self.arc or self.ending or self.solo or self.omitted_sections)
+        return bool(self.arc or self.ending or self.solo or self.omitted_sections or self.late_players)
 
     def words(self) -> str:
         """The request in a few words, for the parse table and the text report."""
@@ -211,6 +215,8 @@ class Arrangement(Contract):
             if self.ending else []
         parts += [f"{self.solo} solo"] if self.solo else []
         parts += [f"no {kind}" for kind in self.omitted_sections]
+        when = f"at the {self.enter_at}" if self.enter_at else "later"
+        parts += [f"{' and '.join(self.late_players)} come in {when}"] if self.late_players else []
         return "; ".join(parts)
 
 
@@ -337,6 +343,8 @@ class Section(Contract):
     lead: str | None = Field(default=None, description=(
         "Who plays the melody in this section when it is not the lead part: a solo ('Electric Guitar'); the "
         "drum kit's solo is a break the drums play alone"))
+    resting: list[str] = Field(default_factory=list, description=(
+        "Players who rest in this section and come in later ('then the drums come in')"))
 
 
 class Transition(Contract):

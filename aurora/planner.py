@@ -13,7 +13,7 @@ import itertools
 import math
 import random
 
-from aurora.arrangement_plan import arc_energies, arranged_template, hand_solos
+from aurora.arrangement_plan import arc_energies, arranged_template, hand_solos, rest_late_players
 from aurora.bar_grid import (
     EDGE_UNIT_BARS,
     MAIN_UNIT_BARS,
@@ -158,6 +158,7 @@ class StructuralPlanner:
             sections[0].instruments = list(params.opening)
             sections[0].description += f"; {' and '.join(params.opening).lower()} alone"
         hand_solos(sections, params.arrangement)
+        rest_late_players(sections, params.arrangement)  # "slow intro, then the drums come in"
         _normalise_ratios(sections)
         plan = StructuralPlan(
             structure_type=structure.name,

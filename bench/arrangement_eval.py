@@ -15,7 +15,9 @@ word for it (so the bench runs on code that has no such fields, for a before/aft
   and the room's reverb, not a ring);
 - solo: a section named for a solo where the asked player plays >= one note a bar (a drum solo: the drums alone)
   at >= -20 dB re the mix, and any other lead rests;
-- omit: no section of the refused kind, and two or more sections left.
+- omit: no section of the refused kind, and two or more sections left;
+- late ("then the drums come in"): the late player is silent in the first section (its last half bar aside: a
+  pickup fill) and plays after it, while the others play the first section.
 Beside each: whether the parse read the request (the parse's ``arrangement``, where the code has one).
 """
 
@@ -115,6 +117,18 @@ def solo_check(render: Any, word: str) -> dict[str, Any]:
             "stem_db": round(stem_db, 1), "other_leads": leads}
 
 
+def late_check(render: Any, word: str) -> dict[str, Any]:
+    """The late player is silent in the first section and plays after it; the first section still sounds."""
+    score = render.score
+    first = score.sections[0]
+    end = first.start_s + first.duration_s - 0.05  # the entry's pickup fill, humanised early, is not inside
+    late = [t for t in score.tracks if (t.is_drum if word == "drum" else word in t.instrument_id)]
+    before = sum(1 for t in late for n in t.notes if n.start_s < end - 0.5 * score.bar_s)
+    after = sum(1 for t in late for n in t.notes if n.start_s >= first.start_s + first.duration_s)
+    others = sum(1 for t in score.tracks if t not in late for n in t.notes if n.start_s < end)
+    return {"ok": bool(late) and before == 0 and after > 0 and others > 0, "before": before, "after": after}
+
+
 def omit_check(plan: dict[str, Any], kind: str) -> dict[str, Any]:
     names = [s["name"].lower() for s in plan["sections"]]
     found = [n for n in names if n.startswith(OMIT_WORDS.get(kind, (kind,)))]
@@ -133,6 +147,8 @@ def judge(render: Any, plan: dict[str, Any], want: dict[str, str], duration_s: f
             out[key] = solo_check(render, value)
         elif key == "omit":
             out[key] = omit_check(plan, value)
+        elif key == "late":
+            out[key] = late_check(render, value)
     return out
 
 
@@ -144,6 +160,8 @@ def parsed(params: Any, key: str, value: str) -> bool:
         return bool(arrangement.solo) and value.split("_", maxsplit=1)[0] in arrangement.solo.lower()
     if key == "omit":
         return value in arrangement.omitted_sections
+    if key == "late":
+        return any(value in p.lower() for p in getattr(arrangement, "late_players", []))
     return getattr(arrangement, key) == value
 
 
@@ -166,7 +184,7 @@ def run_set(name: str, aurora: Any, engine: Any) -> list[dict[str, Any]]:
 
 def summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for kind in ("arc", "ending", "solo", "omit"):
+    for kind in ("arc", "ending", "solo", "omit", "late"):
         judged = [r for r in rows if kind in r["checks"]]
         if judged:
             out[f"{kind}: done"] = sum(r["checks"][kind]["ok"] for r in judged) / len(judged)

@@ -38,6 +38,7 @@ class SectionIn(_In):
     key: str | None = None  # the section's key after a key change ("D major"); None: the progression's key
     instruments: list[str] | None = None  # who plays the section (instrument names or ids); None: the whole line-up
     lead: str | None = None  # who plays the melody in this section (a solo); None: the lead part
+    resting: list[str] = Field(default_factory=list)  # players who rest here and come in later (names or ids)
 
 
 class TransitionIn(_In):

@@ -72,6 +72,13 @@ _SOLO_PLACE_RE = re.compile(r"\s*(?:in\s+the\s+(?:middle|bridge|end)|section|bre
 _SOLO_ASKED_RE = re.compile(r"\b(?:with|and|plus|featuring|feat\.?|including|includes|has|have|gets?|take)\s+"
                             r"(?:an?\s+|the\s+|some\s+)?(?:\w+\s+){0,2}$")
 _ARTICLE_RE = re.compile(r"\b(?:an?|the)\s+(?:\w+\s+){0,2}$")
+# "then the drums come in", "the bass and drums join at the chorus", "until the beat drops in": who comes in later
+_ENTRY_RE = re.compile(r"\b(?:then|until|till|before|later|eventually|and|after\s+(?:that|a\s+while|\w+\s+bars?))\s+"
+                       r"(?:the\s+|a\s+|some\s+|in\s+)?(?P<who>[\w\s,&'-]{2,60}?)\s+(?:comes?|kicks?|joins?|enters?|"
+                       r"drops?|fades?|slides?)\s*(?:in|on)?\b(?:\s+(?:at|in|on|for)\s+the\s+(?P<at>chorus|hook|drop|"
+                       r"verse|bridge|second\s+verse))?")
+_BEAT_WORDS = re.compile(r"\b(?:beat|beats|groove|percussion|drums?|drummer)\b")
+DRUM_KIT_NAME = "Drum Kit"
 _ALONE_FAMILIES = ("keyboard", "plucked")
 _INTRO_AFTER_RE = re.compile(r"\s+(?:solo\s+)?intro\b")  # "<player> intro": the player the piece opens with
 T = TypeVar("T")  # a "piano solo", a "harp solo": a piece for the player alone
@@ -83,8 +90,9 @@ def parse_arrangement(lowered: str, found: Sequence[InstrumentFinding], *, famil
 
     ``found``: the instruments the text names (start offsets in ``lowered``); ``family(instrument_id)`` their
     family; ``spelled(instrument_id)`` the name the line-up gives them."""
+    late, enter_at = _late_players(lowered, found, family, spelled)
     return Arrangement(arc=_first(_ARC_PATTERNS, lowered), ending=_first(_ENDING_PATTERNS, lowered),
-                       solo=_solo(lowered, found, family, spelled),
+                       solo=_solo(lowered, found, family, spelled), late_players=late, enter_at=enter_at,
                        omitted_sections=list(dict.fromkeys(_KIND_WORDS[" ".join(m.group("kind").split())]
                                                            for m in _OMIT_RE.finditer(lowered))))
 
@@ -119,3 +127,19 @@ def opening_players(lowered: str, found: Sequence[InstrumentFinding], spelled: C
         found = [f for f in found if _INTRO_AFTER_RE.match(lowered, f.start + len(f.phrase))]
         join = len(lowered)
     return list(dict.fromkeys(spelled(f.instrument_id) for f in found if f.start < join))
+
+
+def _late_players(lowered: str, found: Sequence[InstrumentFinding], family: Callable[[str], str],
+                  spelled: Callable[[str], str]) -> tuple[list[str], str | None]:
+    """The players the text has come in later, and the kind of section they come in at (None: the second)."""
+    for m in _ENTRY_RE.finditer(lowered):
+        start, end = m.span("who")
+        names = [spelled(f.instrument_id) if family(f.instrument_id) != "drums" else DRUM_KIT_NAME
+                 for f in found if start <= f.start < end]
+        if _BEAT_WORDS.search(m.group("who")):
+            names.append(DRUM_KIT_NAME)
+        if names:
+            at = m.group("at")
+            return list(dict.fromkeys(names)), " ".join(at.split()) if at else None
+    return [], None
+

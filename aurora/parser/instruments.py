@@ -168,7 +168,9 @@ class InstrumentParser:
         out: list[Match] = []
         for i, match in enumerate(matches):
             after = matches[i + 1] if i + 1 < len(matches) else None
-            if after is not None and after.key != match.key and adjacent(lowered, match, after):
+            verb = after is not None and after.phrase in ("kick", "kicks") and _KICK_IN_RE.match(lowered, after.end)
+            if after is not None and after.key != match.key and adjacent(lowered, match, after) and not verb:
+                # ("the drums kick in": "kick" is a verb, and the drums are named)
                 inst = self._kb.instrument(after.key)
                 words = {w for n in (inst.name, *inst.aliases) for w in n.lower().replace("-", " ").split()}
                 if match.phrase.lower() in words and self._kb.instrument(match.key).family == inst.family:

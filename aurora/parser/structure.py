@@ -4,6 +4,7 @@ it is (structures.yaml ``cue_genres``): a "bluegrass breakdown" is a fiddle tune
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from dataclasses import dataclass
 
@@ -32,13 +33,19 @@ class StructureParser:
         votes: dict[str, int] = {}
         for match in self._cues.find(lowered):
             families = self._cue_genres[match.key]
-            if families and not families & set(lineage):
-                continue
+            if (families and not families & set(lineage)) or _NOT_A_CUE_RE.match(lowered, match.end) or \
+                    _REFUSED_RE.search(lowered[max(0, match.start - 12):match.start]):
+                continue  # "the beat drops in" names no drop, "no drop" refuses one
             votes[match.key] = votes.get(match.key, 0) + 1
         if votes:
             best = max(votes, key=lambda k: votes[k])
             return StructureFinding(best, min(0.8, 0.55 + 0.1 * votes[best]), True)
         return None
+
+
+# a cue word used as a verb ("the beat drops in", "drums drop out") or refused ("no drop", "without a breakdown")
+_NOT_A_CUE_RE = re.compile(r"\s+(?:in|out|off|away|down|back)\b")
+_REFUSED_RE = re.compile(r"\b(?:no|without(?:\s+an?)?|skip\s+the|not)\s+(?:\w+\s+)?$")
 
 
 class TextureParser:

@@ -18,6 +18,7 @@ import numpy as np
 
 from engine.inputs import SectionIn
 from engine.score import SectionSpan, Track
+from engine.structure.players import played_by
 from knowledge_base import KnowledgeBase
 
 FADE_OUT_MIN_S = 6.0
@@ -73,15 +74,7 @@ def hand_solos(tracks: Sequence[Track], spans: Sequence[SectionSpan], sections: 
 
 
 def _soloist(tracks: Sequence[Track], name: str, kb: KnowledgeBase) -> Track | None:
-    """The track the named player plays: that instrument, else one of its kind ("Guitar": the lead guitar), the
-    lead part first."""
-    found = kb.find_instrument(name)
-    kind = name.lower().split()[-1]
-    pitched = [t for t in tracks if not t.is_drum]
-    exact = [t for t in pitched if found is not None and t.instrument_id == found.id]
-    akin = [t for t in pitched if (inst := kb.find_instrument(t.instrument_id)) is not None and
-            inst.name.lower().split()[-1] == kind]
-    for group in (exact, akin):
-        if group:
-            return next((t for t in group if t.role == "lead"), group[0])
-    return None
+    """The track the named player plays (players.played_by: that instrument, else one of its kind, so "Guitar" is
+    the lead guitar), the lead part first; never a drum track (a drum solo is its section's players' business)."""
+    group = [t for t in played_by(tracks, name, kb) if not t.is_drum]
+    return next((t for t in group if t.role == "lead"), group[0] if group else None)

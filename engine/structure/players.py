@@ -1,5 +1,6 @@
 """Who plays each section: a plan may name a section's players ("starts with solo piano, then the whole band
-comes in" opens on the piano alone; a user's edit can thin any section). The composer writes every part for
+comes in" opens on the piano alone, "then the drums come in" rests them until then; a user's edit can thin any
+section). The composer writes every part for
 every section; this pass takes out the notes of parts a section does not name, so the rest of the arrangement
 (voicings, melody, the band's entrance) is the one the full line-up plays."""
 
@@ -14,19 +15,33 @@ from knowledge_base import KnowledgeBase
 
 def keep_section_players(tracks: Sequence[Track], spans: Sequence[SectionSpan], sections: Sequence[SectionIn],
                          kb: KnowledgeBase) -> None:
-    """Silence, within each section that names its players, every track not played by one of them. A section
-    whose named players play no track keeps the whole line-up (a plan never silences a section by a name the
-    band does not have)."""
+    """Silence, within each section that names its players, every track not played by one of them, and the tracks
+    of the players it names as resting ("slow intro, then the drums come in"). A section whose named players play
+    no track keeps the whole line-up (a plan never silences a section by a name the band does not have)."""
     by_name = {s.name: s for s in sections}
     for span in spans:
         section = by_name.get(span.name)
-        if section is None or not section.instruments:
+        if section is None or not (section.instruments or section.resting):
             continue
-        ids = {found.id for found in (kb.find_instrument(name) for name in section.instruments) if found}
-        players = [t for t in tracks if t.instrument_id in ids]
-        if not players:
+        players = [t for name in section.instruments or [] for t in played_by(tracks, name, kb)]
+        silent = [t for t in tracks if t not in players] if players else []
+        silent += [t for name in section.resting for t in played_by(tracks, name, kb)]
+        if len(set(map(id, silent))) >= len(tracks):  # never the whole band: a section always sounds
             continue
         start, end = span.start_s - 1e-6, span.start_s + span.duration_s - 1e-6
-        for track in tracks:
-            if track not in players:
-                track.notes = [n for n in track.notes if not start <= n.start_s < end]
+        for track in silent:
+            track.notes = [n for n in track.notes if not start <= n.start_s < end]
+
+
+def played_by(tracks: Sequence[Track], name: str, kb: KnowledgeBase) -> list[Track]:
+    """The tracks a named player plays: that instrument's; else, for a drum kit or kit piece, every drum track (the
+    'Drum Kit' of a lo-fi beat is its drum machine); else those of its kind ('Guitar': the lead and rhythm guitars)."""
+    found = kb.find_instrument(name)
+    exact = [t for t in tracks if found is not None and t.instrument_id == found.id]
+    if exact or found is None:
+        return exact
+    if found.drum or found.family == "drums":
+        return [t for t in tracks if t.is_drum]
+    kind = found.name.lower().split()[-1]
+    return [t for t in tracks if not t.is_drum and (inst := kb.find_instrument(t.instrument_id)) is not None
+            and inst.name.lower().split()[-1] == kind]

@@ -59,3 +59,12 @@ def test_the_ending_goes_to_the_plan(aurora: Aurora) -> None:
     assert plan_for(aurora, "lofi beat that fades out at the end").ending == "fade_out"
     assert plan_for(aurora, "rock song that ends abruptly").ending == "cold"
     assert plan_for(aurora, "rock song").ending == "ring"
+
+
+def test_late_players_rest_until_their_entry(aurora: Aurora) -> None:
+    sections = plan_for(aurora, "slow intro then the drums come in, chill hip hop").sections
+    assert sections[0].resting == ["Drum Kit"] and not any(s.resting for s in sections[1:])
+    at_chorus = plan_for(aurora, "pop song, piano first, and the drums come in at the chorus").sections
+    first = next(i for i, s in enumerate(at_chorus) if s.name.startswith("chorus"))
+    assert first > 0 and all(s.resting == ["Drum Kit"] for s in at_chorus[:first])
+    assert not any(s.resting for s in at_chorus[first:])

@@ -88,3 +88,29 @@ def test_the_request_is_shown_in_words(aurora: Aurora) -> None:
     assert "fades out" in words and "guitar solo" in words.lower() and "no intro" in words
     assert ["Arrangement", words, "", "explicit"] in parameter_rows(result.parsed_parameters)
     assert f"Arrangement: {words}" in describe(result)
+
+
+@pytest.mark.parametrize(("text", "late", "at"), [
+    ("slow intro then the drums come in, chill hip hop", ["Drum Kit"], None),
+    ("piano intro, then the bass and drums join", ["Bass Guitar", "Drum Kit"], None),
+    ("ambient pads, and the beat drops in at the chorus", ["Drum Kit"], "chorus"),
+    ("soft piano then strings enter", ["String Section"], None),
+    ("rock song with drums and bass", [], None),
+])
+def test_players_who_come_in_later_are_read(aurora: Aurora, text: str, late: list[str], at: str | None) -> None:
+    found = arrangement(aurora, text)
+    assert (found.late_players, found.enter_at) == (late, at)
+
+
+def test_a_cue_word_used_as_a_verb_or_refused_suggests_no_form(aurora: Aurora) -> None:
+    """'the beat drops in' had made an ambient piece a club track's build and drop."""
+    assert aurora.parse(prompt="ambient pads, and the beat drops in").parsed_parameters.structure.value != \
+        "EDM Build and Drop"
+
+
+def test_drums_that_kick_in_are_named(aurora: Aurora) -> None:
+    """'then the drums kick in': 'kick' is the verb, and the drums are a player (they had been read as the modifier
+    of a kick drum that the verb then dropped, so a folk rock band never got its drummer)."""
+    params = aurora.parse(prompt="acoustic guitar first, then the drums kick in, folk rock").parsed_parameters
+    assert "Drum Kit" in {i.name for i in params.instrumentation if i.source == "stated"}
+    assert params.arrangement.late_players == ["Drum Kit"]

@@ -66,3 +66,15 @@ def test_a_fade_out_is_heard_and_a_cold_stop_leaves_no_ring(engine: Engine, kb: 
     assert fade_3s >= ring_3s + 6.0 and fade_end >= 20.0  # fading well before the last chord would
     _, cold_end = _tail_db(engine, kb, "cold")
     assert cold_end >= 30.0  # the band stopped: the last second is the room at most
+
+
+def test_resting_players_are_silent_in_their_section(kb: KnowledgeBase) -> None:
+    from engine.structure.players import keep_section_players
+
+    drums = Track("drums", "drums", "drum_machine", "lofi", 0, True, notes=[Note(t, 0.1, 36, 100) for t in range(8)])
+    keys = Track("harmony", "harmony", "rhodes", "rhodes", 4, False, notes=[Note(t, 1.0, 60, 80) for t in range(8)])
+    sections = [SectionIn(name="intro", duration_ratio=0.5, resting=["Drum Kit"]),
+                SectionIn(name="loop", duration_ratio=0.5)]
+    keep_section_players([drums, keys], spans(("intro", 0.0, 4.0), ("loop", 4.0, 4.0)), sections, kb)
+    assert [n.start_s for n in drums.notes] == [4, 5, 6, 7]  # the drum machine is the 'Drum Kit' that comes in
+    assert len(keys.notes) == 8
