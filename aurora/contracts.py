@@ -199,13 +199,14 @@ class Arrangement(Contract):
         "The instrument that takes a solo section ('Electric Guitar', 'Drum Kit'), as the line-up spells it"))
     omitted_sections: list[str] = Field(default_factory=list, description=(
         "Kinds of section the text refuses ('drop', 'intro', 'outro', 'bridge', 'breakdown', 'build')"))
+    fade_in: bool = Field(default=False, description="'fades in': the piece rises from silence over its opening")
     late_players: list[str] = Field(default_factory=list, description=(
         "Players who come in later ('slow intro, then the drums come in'): they rest until `enter_at`"))
     enter_at: str | None = Field(default=None, description=(
         "The kind of section the late players come in at ('chorus', 'drop'); null: after the first section"))
 
     def __bool__(self) -> bool:
-        return bool(self.arc or self.ending or self.solo or self.omitted_sections or self.late_players)
+        return bool(self.arc or self.ending or self.solo or self.omitted_sections or self.late_players or self.fade_in)
 
     def words(self) -> str:
         """The request in a few words, for the parse table and the text report."""
@@ -213,6 +214,7 @@ class Arrangement(Contract):
             if self.arc else []
         parts += [{"fade_out": "fades out", "cold": "stops cold", "ring": "last chord rings"}[self.ending]]\
             if self.ending else []
+        parts += ["fades in"] if self.fade_in else []
         parts += [f"{self.solo} solo"] if self.solo else []
         parts += [f"no {kind}" for kind in self.omitted_sections]
         when = f"at the {self.enter_at}" if self.enter_at else "later"
@@ -375,6 +377,7 @@ class StructuralPlan(Contract):
     ending: EndingName = Field(default="ring", description=(
         "'ring': the last chord rings out; 'fade_out': the last section fades away; 'cold': the band stops on a "
         "final hit"))
+    fade_in: bool = Field(default=False, description="The piece rises from silence over its first section")
     arc: ArcName | None = Field(default=None, description=(
         "The loudness line the sections follow when the text asks one ('rise', 'fall'): the engine then plays "
         "each section at its energy, with no song-form lift of a chorus over its verse"))

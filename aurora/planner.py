@@ -167,7 +167,7 @@ class StructuralPlanner:
             chord_progression=ChordProgression(key=key.tonic, mode=key.mode, chords=chords, roman_numerals=numerals),
             tempo_bpm=params.tempo_bpm, time_signature=params.time_signature,
             duration_s=params.duration_seconds, total_bars=total_bars, seed=params.seed,
-            ending=params.arrangement.ending or "ring", arc=params.arrangement.arc,
+            ending=params.arrangement.ending or "ring", arc=params.arrangement.arc, fade_in=params.arrangement.fade_in,
         )
         return plan, warnings
 

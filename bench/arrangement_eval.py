@@ -17,7 +17,8 @@ word for it (so the bench runs on code that has no such fields, for a before/aft
   at >= -20 dB re the mix, and any other lead rests;
 - omit: no section of the refused kind, and two or more sections left;
 - late ("then the drums come in"): the late player is silent in the first section (its last half bar aside: a
-  pickup fill) and plays after it, while the others play the first section.
+  pickup fill) and plays after it, while the others play the first section;
+- fade_in ("fades in"): the first second is >= 12 dB under seconds 4-8.
 Beside each: whether the parse read the request (the parse's ``arrangement``, where the code has one).
 """
 
@@ -78,6 +79,12 @@ def fade_check(mix: np.ndarray, sr: int, duration_s: float) -> dict[str, Any]:
     down_end = before - level_db(mix, sr, duration_s - 1.0, duration_s)
     return {"down_3s_db": round(down_3s, 1), "down_end_db": round(down_end, 1),
             "ok": down_3s >= 10.0 and down_end >= 20.0}
+
+
+def fade_in_check(mix: np.ndarray, sr: int) -> dict[str, Any]:
+    """The first second is >= 12 dB under the seconds 4-8 (a piece rising from silence, not a band that starts)."""
+    rise = level_db(mix, sr, 4.0, 8.0) - level_db(mix, sr, 0.0, 1.0)
+    return {"rise_db": round(rise, 1), "ok": rise >= 12.0}
 
 
 def cold_check(mix: np.ndarray, sr: int) -> dict[str, Any]:
@@ -149,6 +156,8 @@ def judge(render: Any, plan: dict[str, Any], want: dict[str, str], duration_s: f
             out[key] = omit_check(plan, value)
         elif key == "late":
             out[key] = late_check(render, value)
+        elif key == "fade_in":
+            out[key] = fade_in_check(render.mix, sr)
     return out
 
 
@@ -160,6 +169,8 @@ def parsed(params: Any, key: str, value: str) -> bool:
         return bool(arrangement.solo) and value.split("_", maxsplit=1)[0] in arrangement.solo.lower()
     if key == "omit":
         return value in arrangement.omitted_sections
+    if key == "fade_in":
+        return bool(getattr(arrangement, "fade_in", False))
     if key == "late":
         return any(value in p.lower() for p in getattr(arrangement, "late_players", []))
     return getattr(arrangement, key) == value
@@ -184,7 +195,7 @@ def run_set(name: str, aurora: Any, engine: Any) -> list[dict[str, Any]]:
 
 def summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for kind in ("arc", "ending", "solo", "omit", "late"):
+    for kind in ("arc", "ending", "solo", "omit", "late", "fade_in"):
         judged = [r for r in rows if kind in r["checks"]]
         if judged:
             out[f"{kind}: done"] = sum(r["checks"][kind]["ok"] for r in judged) / len(judged)

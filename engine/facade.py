@@ -40,7 +40,7 @@ from engine.mixer import mix
 from engine.score import Score, Track
 from engine.stem_store import StemStore
 from engine.structure.arrangement import compose, rng_for
-from engine.structure.endings import master_fade_s
+from engine.structure.endings import master_fade_in_s, master_fade_s
 from engine.voices import VoiceContext, build_voice, describe_voice
 from engine.voices.rave import RaveStage
 from engine.voices.sampler import sampler_status
@@ -316,6 +316,7 @@ class Engine:
         fade_out_s = master_fade_s(plan_in.ending, score.sections, duration_s)  # rings, fades out, or stops cold
         try:
             mixed, report = master(premaster, sample_rate, preset.master, fade_out_s=fade_out_s,
+                                   fade_in_s=master_fade_in_s(plan_in.fade_in, score.sections, duration_s),
                                    target_lufs=self.config.target_lufs, ceiling_dbtp=self.config.ceiling_dbtp)
         except BaseException:
             _abandon(store, spill_dir)

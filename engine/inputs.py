@@ -67,6 +67,7 @@ class PlanIn(_In):
     total_bars: int = Field(default=1, ge=1)
     seed: int = 0
     ending: Literal["ring", "fade_out", "cold"] = "ring"  # how the piece ends: ringing chord, fade, or a cold stop
+    fade_in: bool = False  # the piece rises from silence over its first section ("fades in")
     arc: Literal["rise", "fall"] | None = None  # a loudness line the sections follow: no chorus-over-verse lift
 
     @field_validator("time_signature")

@@ -251,7 +251,7 @@ def _filters(x: np.ndarray, sample_rate: int, spec: MasterSpec) -> np.ndarray:
     return x
 
 
-def master(premaster: np.ndarray, sample_rate: int, spec: MasterSpec, *, fade_out_s: float,
+def master(premaster: np.ndarray, sample_rate: int, spec: MasterSpec, *, fade_out_s: float, fade_in_s: float = 0.005,
            target_lufs: float = TARGET_LUFS, ceiling_dbtp: float = CEILING_DBTP) -> tuple[np.ndarray, MasterReport]:
     """premaster [ch, n] float32 -> (mastered [ch, n] float32, report)."""
     x = np.ascontiguousarray(premaster, dtype=np.float32)
@@ -260,7 +260,7 @@ def master(premaster: np.ndarray, sample_rate: int, spec: MasterSpec, *, fade_ou
         return x.copy(), MasterReport(-70.0, -120.0, 0.0)
     x = _filters(x * np.float32(10.0 ** (-18.0 / 20.0) / rms), sample_rate, spec)  # where the compressor's
     # settings mean something
-    _fades(x, sample_rate, fade_in_s=0.005, fade_out_s=fade_out_s)
+    _fades(x, sample_rate, fade_in_s=fade_in_s, fade_out_s=fade_out_s)
     ceiling = ceiling_dbtp - 0.8  # margin for other meters (4x polyphase reads transients higher)
     gain_db = target_lufs - loudness_lufs(x, sample_rate)
     x *= np.float32(10.0 ** (gain_db / 20.0))

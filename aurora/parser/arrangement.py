@@ -56,6 +56,7 @@ _ENDING_PATTERNS: tuple[tuple[EndingName, re.Pattern[str]], ...] = (
     ("fade_out", re.compile(rf"\b{_FADE}\s+(?:at|in|towards?)\s+the\s+end\b")),
     ("fade_out", re.compile(r"\b(?:ends?|ending|finish(?:es)?)\s+(?:with|on|in)\s+an?\s+(?:slow\s+|long\s+)?fade\b")),
 )
+_FADE_IN_RE = re.compile(rf"{_NEGATED}\b(?:fades?|fading|fade-?)\s*in\b(?!\s+(?:and\s+out|the|a|an)\b)")
 # the kinds of section a text can refuse ("no drop", "without an intro", "skip the bridge"): the planner's
 # aurora.arrangement_plan.SECTION_KINDS
 _KIND_WORDS = {"drop": "drop", "drops": "drop", "intro": "intro", "outro": "outro", "bridge": "bridge",
@@ -92,6 +93,7 @@ def parse_arrangement(lowered: str, found: Sequence[InstrumentFinding], *, famil
     family; ``spelled(instrument_id)`` the name the line-up gives them."""
     late, enter_at = _late_players(lowered, found, family, spelled)
     return Arrangement(arc=_first(_ARC_PATTERNS, lowered), ending=_first(_ENDING_PATTERNS, lowered),
+                       fade_in=bool(_FADE_IN_RE.search(lowered)),
                        solo=_solo(lowered, found, family, spelled), late_players=late, enter_at=enter_at,
                        omitted_sections=list(dict.fromkeys(_KIND_WORDS[" ".join(m.group("kind").split())]
                                                            for m in _OMIT_RE.finditer(lowered))))

@@ -49,6 +49,7 @@ from engine.structure.rolls import ROLL_RANGE, rolled
 from knowledge_base import KnowledgeBase, normalise_name, theory
 from knowledge_base.layout import DecodedControls
 from knowledge_base.limits import music_bars as count_music_bars
+from knowledge_base.schema import Instrument
 from knowledge_base.sound import Groove
 
 LEAD_RANGES = {"low": (48, 67), "mid": (60, 81), "high": (67, 88), "wide": (60, 84)}
@@ -60,6 +61,11 @@ _EDGE_SECTIONS = {"intro", "outro", "interlude", "ending", "coda"}
 def rng_for(seed: int, part: str) -> np.random.Generator:
     """One generator per part, so adding a layer never changes the notes of another."""
     return np.random.default_rng([seed & 0xFFFFFFFF, zlib.crc32(part.encode())])
+
+
+def lead_range(inst: Instrument | None) -> tuple[int, int]:
+    """The MIDI range a player's melody is written in: its tessitura, else its register's."""
+    return TESSITURA.get(inst.id if inst else "", LEAD_RANGES.get(inst.pitch_register if inst else "mid", (60, 81)))
 
 
 def energy_level(section_energy: float, global_energy: float) -> tuple[float, str]:
@@ -170,8 +176,7 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
 
     # 4. write every section
     lead_inst = kb.find_instrument(by_role["lead"].instrument_id) if "lead" in by_role else None
-    low, high = TESSITURA.get(lead_inst.id if lead_inst else "", LEAD_RANGES.get(
-        lead_inst.pitch_register if lead_inst else "mid", (60, 81)))
+    low, high = lead_range(lead_inst)
     melody = MelodyWriter(tonic_pc=tonic_pc, scale_intervals=scale_intervals, low=low, high=high, meter=meter,
                           step_s=step_s, rng=rng_for(seed, "lead"),
                           breathes=lead_inst is not None and lead_inst.family in SINGING_FAMILIES)
@@ -379,8 +384,7 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
             voicings=voicings, melody_last=melody.last_pitch, power=power)
     if plan.ending == "cold":  # "ends abruptly": the band stops together on the last chord, held a beat
         cold_stop(tracks, music_bars * bar_s + step_s * meter.beat_steps, hit_s=music_bars * bar_s)
-    hand_solos(tracks, score.sections, plan.sections, kb, range_of=lambda i: TESSITURA.get(i, LEAD_RANGES.get(
-        inst.pitch_register if (inst := kb.find_instrument(i)) else "mid", (60, 81))))  # "a guitar solo"
+    hand_solos(tracks, score.sections, plan.sections, kb, range_of=lambda i: lead_range(kb.find_instrument(i)))
     keep_section_players(tracks, score.sections, plan.sections, kb)  # "starts with solo piano": the others rest
     for track in tracks:
         track.notes = sorted((nt for nt in track.notes if nt.start_s < duration_s), key=lambda nt: nt.start_s)

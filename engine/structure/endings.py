@@ -24,6 +24,8 @@ from knowledge_base import KnowledgeBase
 FADE_OUT_MIN_S = 6.0
 FADE_OUT_MAX_SHARE = 0.35
 COLD_FADE_S = 0.03
+FADE_IN_MIN_S = 2.0
+FADE_IN_MAX_SHARE = 0.2
 SOLO_VELOCITY_LIFT = 8  # a soloist steps forward
 RINGING_CYMBALS = (49, 51, 52, 53, 55, 57, 59)  # General MIDI: crashes, rides, china, splash
 
@@ -37,6 +39,14 @@ def master_fade_s(ending: str, sections: Sequence[SectionSpan], duration_s: floa
                        sections[0].start_s)
         return float(min(duration_s - start_s, FADE_OUT_MAX_SHARE * duration_s))
     return float(np.clip(0.1 * duration_s, 0.5, 4.0))
+
+
+def master_fade_in_s(fade_in: bool, sections: Sequence[SectionSpan], duration_s: float) -> float:
+    """The master's fade-in: over the first section ("fades in": 2 s at least, a fifth of the piece at most), else a
+    de-click."""
+    if not fade_in or not sections:
+        return 0.005
+    return float(min(max(FADE_IN_MIN_S, sections[0].duration_s), FADE_IN_MAX_SHARE * duration_s))
 
 
 def cold_stop(tracks: Sequence[Track], stop_s: float, *, hit_s: float) -> None:

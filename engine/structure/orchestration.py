@@ -335,8 +335,8 @@ def orchestrate(*, controls: DecodedControls, params: ParametersIn, genres: list
                                    ensemble_roles, excluded, kb, _refused(params))
     ordered_lineup = list(dict.fromkeys(gi.instrument for g in genres for gi in g.instruments))
     swap = unplugged_swap(kb) if params.acoustic else {}  # "unplugged rock": an acoustic guitar for the electric
-    named = {f.id for it in params.instrumentation if it.source == "stated" and (f := kb.find_instrument(it.name))}
-    excluded |= set(swap) - named  # and no electric player drawn from anywhere else, unless the text names it
+    stated_ids = {f.id for it in params.instrumentation if it.source == "stated" and (f := kb.find_instrument(it.name))}
+    excluded |= set(swap) - stated_ids  # and no electric player drawn from anywhere else, unless the text names it
     ordered_lineup = [i for i in dict.fromkeys(swap.get(i, i) for i in ordered_lineup) if i is not None]
     stated_roles: dict[str, str] = {}
     # each line-up player's role in the nearest genre that lists it

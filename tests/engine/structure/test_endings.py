@@ -7,7 +7,14 @@ import numpy as np
 from engine import Engine
 from engine.inputs import SectionIn
 from engine.score import Note, SectionSpan, Track
-from engine.structure.endings import COLD_FADE_S, FADE_OUT_MIN_S, cold_stop, hand_solos, master_fade_s
+from engine.structure.endings import (
+    COLD_FADE_S,
+    FADE_OUT_MIN_S,
+    cold_stop,
+    hand_solos,
+    master_fade_in_s,
+    master_fade_s,
+)
 from knowledge_base import KnowledgeBase
 from tests.engine.conftest import make_controls, make_plan
 
@@ -78,3 +85,10 @@ def test_resting_players_are_silent_in_their_section(kb: KnowledgeBase) -> None:
     keep_section_players([drums, keys], spans(("intro", 0.0, 4.0), ("loop", 4.0, 4.0)), sections, kb)
     assert [n.start_s for n in drums.notes] == [4, 5, 6, 7]  # the drum machine is the 'Drum Kit' that comes in
     assert len(keys.notes) == 8
+
+
+def test_a_fade_in_spans_the_opening() -> None:
+    sections = spans(("intro", 0.0, 8.0), ("verse", 8.0, 30.0))
+    assert master_fade_in_s(False, sections, 60.0) == 0.005
+    assert master_fade_in_s(True, sections, 60.0) == 8.0
+    assert master_fade_in_s(True, spans(("intro", 0.0, 30.0)), 60.0) == 12.0  # never more than a fifth

@@ -114,3 +114,12 @@ def test_drums_that_kick_in_are_named(aurora: Aurora) -> None:
     params = aurora.parse(prompt="acoustic guitar first, then the drums kick in, folk rock").parsed_parameters
     assert "Drum Kit" in {i.name for i in params.instrumentation if i.source == "stated"}
     assert params.arrangement.late_players == ["Drum Kit"]
+
+
+@pytest.mark.parametrize(("text", "fade_in"), [
+    ("ambient piece that fades in slowly", True), ("lofi beat, fade in at the start", True),
+    ("synthwave track fading in from silence", True), ("don't fade in", False), ("fades in and out", False),
+    ("lofi beat that fades out at the end", False),
+])
+def test_a_fade_in_is_read(aurora: Aurora, text: str, fade_in: bool) -> None:
+    assert arrangement(aurora, text).fade_in is fade_in
