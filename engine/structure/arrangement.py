@@ -53,6 +53,7 @@ from knowledge_base.schema import Instrument
 from knowledge_base.sound import Groove
 
 LEAD_RANGES = {"low": (48, 67), "mid": (60, 81), "high": (67, 88), "wide": (60, 84)}
+SOLO_DENSITY_LIFT = 0.3  # a solo chorus plays more notes than the head or a verse's tune
 FELT_TEMPO = {"straight": 1.0, "half_time": 0.5, "double_time": 2.0}
 _QUIET_SECTIONS = {"intro", "outro", "interlude"}
 _EDGE_SECTIONS = {"intro", "outro", "interlude", "ending", "coda"}
@@ -345,7 +346,9 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
                                             metre=None if role == "arp" else (meter.beat_steps, strong), **window)
         if "lead" in by_role and _plays("lead", level, quiet, by_role, orchestra.stated_roles):
             felt_bpm = tempo_bpm * FELT_TEMPO.get(style.felt, 1.0)  # dnb at 174 is felt, and sung, at 87
-            density = float(np.clip(e * (1.2 if felt_bpm < 100 else 0.85), 0.1, 1.0))
+            density = float(np.clip(e * (1.2 if felt_bpm < 100 else 0.85)  # a solo is busier than a sung tune
+                                    + (SOLO_DENSITY_LIFT if normalise_name(section.name).startswith("solo") else 0.0),
+                                    0.1, 1.0))
             line = melody.section(name=section.name, chords=chords, bar_starts_s=starts, density=density,
                                   velocity=0.7 + 0.2 * e, final=final,
                                   later=changes[span.start_bar: span.start_bar + count])
