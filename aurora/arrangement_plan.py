@@ -97,9 +97,27 @@ def rest_late_players(sections: list[Section], arrangement: Arrangement) -> None
     if not arrangement.late_players or len(sections) < 2:
         return
     at = arrangement.enter_at
-    entry = next((i for i, s in enumerate(sections) if i and at and (
-        base_name(s.name).startswith(at) or section_role(s.name) == section_role(at))), None) if at else 1
+    entry = next((i for i, s in enumerate(sections) if i and at and of_kind(s.name, at)), None) if at else 1
     for section in sections[:entry or 1]:
-        section.resting = list(arrangement.late_players)
+        section.resting = list(dict.fromkeys([*section.resting, *arrangement.late_players]))
         section.description += f"; {' and '.join(arrangement.late_players).lower()} not yet"
+
+
+def rest_in_sections(sections: list[Section], arrangement: Arrangement, warnings: list[str]) -> None:
+    """"no drums in the verse": the players rest in every section of that kind (a piece that would go silent keeps
+    them: the engine never silences a whole section); a kind the plan lacks is said."""
+    for kind, players in arrangement.section_rests.items():
+        chosen = [s for s in sections if of_kind(s.name, kind)]
+        for section in chosen:
+            section.resting = list(dict.fromkeys([*section.resting, *players]))
+            section.description += f"; no {' or '.join(players).lower()}"
+        if not chosen:
+            warnings.append(f"The plan has no {kind} for {' and '.join(players)} to rest in.")
+
+
+def of_kind(name: str, kind: str) -> bool:
+    """A section of the kind a text names: its name's ('verse 2' is a verse), or a chorus's role for a chorus word
+    ('drop', 'hook' are choruses of their forms) or a bridge word (an AABA form's B is its bridge)."""
+    return base_name(name).startswith(kind) or (section_role(kind) in ("chorus", "bridge") and
+                                                section_role(name) == section_role(kind))
 

@@ -200,13 +200,16 @@ class Arrangement(Contract):
     omitted_sections: list[str] = Field(default_factory=list, description=(
         "Kinds of section the text refuses ('drop', 'intro', 'outro', 'bridge', 'breakdown', 'build')"))
     fade_in: bool = Field(default=False, description="'fades in': the piece rises from silence over its opening")
+    section_rests: dict[str, list[str]] = Field(default_factory=dict, description=(
+        "Players who rest in the sections of a kind ('no drums in the verse': {'verse': ['Drum Kit']})"))
     late_players: list[str] = Field(default_factory=list, description=(
         "Players who come in later ('slow intro, then the drums come in'): they rest until `enter_at`"))
     enter_at: str | None = Field(default=None, description=(
         "The kind of section the late players come in at ('chorus', 'drop'); null: after the first section"))
 
     def __bool__(self) -> bool:
-        return bool(self.arc or self.ending or self.solo or self.omitted_sections or self.late_players or self.fade_in)
+        return bool(self.arc or self.ending or self.solo or self.omitted_sections or self.late_players or self.fade_in
+                    or self.section_rests)
 
     def words(self) -> str:
         """The request in a few words, for the parse table and the text report."""
@@ -217,6 +220,7 @@ class Arrangement(Contract):
         parts += ["fades in"] if self.fade_in else []
         parts += [f"{self.solo} solo"] if self.solo else []
         parts += [f"no {kind}" for kind in self.omitted_sections]
+        parts += [f"no {' or '.join(players)} in the {kind}" for kind, players in self.section_rests.items()]
         when = f"at the {self.enter_at}" if self.enter_at else "later"
         parts += [f"{' and '.join(self.late_players)} come in {when}"] if self.late_players else []
         return "; ".join(parts)

@@ -18,6 +18,7 @@ word for it (so the bench runs on code that has no such fields, for a before/aft
 - omit: no section of the refused kind, and two or more sections left;
 - late ("then the drums come in"): the late player is silent in the first section (its last half bar aside: a
   pickup fill) and plays after it, while the others play the first section;
+- rest ("no drums in the verse"): the player is silent in every section of that kind and plays elsewhere;
 - fade_in ("fades in"): the first second is >= 12 dB under seconds 4-8.
 Beside each: whether the parse read the request (the parse's ``arrangement``, where the code has one).
 """
@@ -136,6 +137,21 @@ def late_check(render: Any, word: str) -> dict[str, Any]:
     return {"ok": bool(late) and before == 0 and after > 0 and others > 0, "before": before, "after": after}
 
 
+def rest_check(render: Any, value: str) -> dict[str, Any]:
+    """"no drums in the verse" (value 'drum:verse'): the player is silent in every section of the kind (its last half
+    bar aside: a pickup) and plays in some other section."""
+    word, kind = value.split(":")
+    score = render.score
+    spans = [s for s in score.sections if s.name.lower().startswith(kind)]
+    late = [t for t in score.tracks if (t.is_drum if word == "drum" else word in t.instrument_id)]
+    inside = sum(1 for s in spans for t in late for n in t.notes
+                 if s.start_s <= n.start_s < s.start_s + s.duration_s - 0.5 * score.bar_s)
+    elsewhere = sum(1 for t in late for n in t.notes if not any(
+        s.start_s <= n.start_s < s.start_s + s.duration_s for s in spans))
+    return {"ok": bool(spans) and bool(late) and inside == 0 and elsewhere > 0, "sections": len(spans),
+            "inside": inside, "elsewhere": elsewhere}
+
+
 def omit_check(plan: dict[str, Any], kind: str) -> dict[str, Any]:
     names = [s["name"].lower() for s in plan["sections"]]
     found = [n for n in names if n.startswith(OMIT_WORDS.get(kind, (kind,)))]
@@ -156,6 +172,8 @@ def judge(render: Any, plan: dict[str, Any], want: dict[str, str], duration_s: f
             out[key] = omit_check(plan, value)
         elif key == "late":
             out[key] = late_check(render, value)
+        elif key == "rest":
+            out[key] = rest_check(render, value)
         elif key == "fade_in":
             out[key] = fade_in_check(render.mix, sr)
     return out
@@ -171,6 +189,9 @@ def parsed(params: Any, key: str, value: str) -> bool:
         return value in arrangement.omitted_sections
     if key == "fade_in":
         return bool(getattr(arrangement, "fade_in", False))
+    if key == "rest":
+        word, kind = value.split(":")
+        return any(word in p.lower() for p in getattr(arrangement, "section_rests", {}).get(kind, []))
     if key == "late":
         return any(value in p.lower() for p in getattr(arrangement, "late_players", []))
     return getattr(arrangement, key) == value
@@ -195,7 +216,7 @@ def run_set(name: str, aurora: Any, engine: Any) -> list[dict[str, Any]]:
 
 def summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for kind in ("arc", "ending", "solo", "omit", "late", "fade_in"):
+    for kind in ("arc", "ending", "solo", "omit", "late", "rest", "fade_in"):
         judged = [r for r in rows if kind in r["checks"]]
         if judged:
             out[f"{kind}: done"] = sum(r["checks"][kind]["ok"] for r in judged) / len(judged)

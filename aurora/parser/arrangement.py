@@ -19,6 +19,7 @@ from typing import TypeVar
 from aurora.contracts import ArcName, Arrangement, EndingName
 from aurora.parser.ensemble import join_at
 from aurora.parser.instruments import InstrumentFinding
+from aurora.parser.lexicon import section_scoped
 
 _NEGATED = r"(?<!\bno )(?<!\bnot )(?<!\bwithout )(?<!\bnever )(?<!\bdon't )(?<!\bdoesn't )"
 _LOUDER = r"(?:louder|bigger|more\s+intense|heavier|fuller|stronger|more\s+powerful)"
@@ -85,16 +86,30 @@ _INTRO_AFTER_RE = re.compile(r"\s+(?:solo\s+)?intro\b")  # "<player> intro": the
 T = TypeVar("T")  # a "piano solo", a "harp solo": a piece for the player alone
 
 
-def parse_arrangement(lowered: str, found: Sequence[InstrumentFinding], *, family: Callable[[str], str],
+def parse_arrangement(lowered: str, found: Sequence[InstrumentFinding], scoped: Sequence[InstrumentFinding] = (), *,
+                      family: Callable[[str], str],
                       spelled: Callable[[str], str]) -> Arrangement:
     """The arrangement the text asks for; an empty Arrangement where it asks nothing.
 
-    ``found``: the instruments the text names (start offsets in ``lowered``); ``family(instrument_id)`` their
+    ``found``: the instruments the text names (start offsets in ``lowered``), ``scoped`` those it refuses in a section
+    only ("no drums in the verse"); ``family(instrument_id)`` their
     family; ``spelled(instrument_id)`` the name the line-up gives them."""
     late, enter_at = _late_players(lowered, found, family, spelled)
+    rests: dict[str, list[str]] = {}
+    for finding in scoped:  # "no drums in the verse", "no bass until the chorus", "no drums at the start"
+        scope = section_scoped(lowered, finding.start + len(finding.phrase))
+        if scope is None:
+            continue
+        name = DRUM_KIT_NAME if family(finding.instrument_id) == "drums" else spelled(finding.instrument_id)
+        kind = _singular_kind(scope.group("kind")) if scope.group("kind") else None
+        if scope.group("until") or scope.group("start"):
+            late, enter_at = list(dict.fromkeys([*late, name])), enter_at or kind
+        elif kind:
+            rests.setdefault(kind, []).append(name)
     return Arrangement(arc=_first(_ARC_PATTERNS, lowered), ending=_first(_ENDING_PATTERNS, lowered),
                        fade_in=bool(_FADE_IN_RE.search(lowered)),
                        solo=_solo(lowered, found, family, spelled), late_players=late, enter_at=enter_at,
+                       section_rests={k: list(dict.fromkeys(v)) for k, v in rests.items()},
                        omitted_sections=list(dict.fromkeys(_KIND_WORDS[" ".join(m.group("kind").split())]
                                                            for m in _OMIT_RE.finditer(lowered))))
 
@@ -129,6 +144,11 @@ def opening_players(lowered: str, found: Sequence[InstrumentFinding], spelled: C
         found = [f for f in found if _INTRO_AFTER_RE.match(lowered, f.start + len(f.phrase))]
         join = len(lowered)
     return list(dict.fromkeys(spelled(f.instrument_id) for f in found if f.start < join))
+
+
+def _singular_kind(word: str) -> str:
+    word = word.replace("-", "").replace("buildup", "build")
+    return {"verses": "verse", "choruses": "chorus", "drops": "drop"}.get(word, word)
 
 
 def _late_players(lowered: str, found: Sequence[InstrumentFinding], family: Callable[[str], str],

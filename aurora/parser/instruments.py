@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from aurora.parser.lexicon import Lexicon, Match, adjacent, is_negated
+from aurora.parser.lexicon import Lexicon, Match, adjacent, is_negated, section_scoped
 from knowledge_base import KnowledgeBase
 from knowledge_base.schema import Instrument, Role
 
@@ -62,6 +62,7 @@ class InstrumentParse:
     found: list[InstrumentFinding]
     excluded: list[str]
     refused_parts: list[Role]  # parts refused whoever plays them ("no melody"), in the order the prompt says them
+    scoped: list[InstrumentFinding] = field(default_factory=list)  # refused in a section only: "no drums in the verse"
 
 
 class InstrumentParser:
@@ -85,6 +86,7 @@ class InstrumentParser:
     def parse(self, lowered: str) -> InstrumentParse:
         found: dict[str, InstrumentFinding] = {}
         excluded: list[str] = []
+        scoped: list[InstrumentFinding] = []
         genre_spans = [(g.start, g.end, g.key) for g in self._genre_names.find(lowered)]
         matches = [m for m in self._lexicon.find(lowered) if not any(
             s <= m.start and m.end <= e and e - s > m.end - m.start and m.key not in self._genre_players[genre_id]
@@ -95,6 +97,9 @@ class InstrumentParser:
             if match.phrase in ("kick", "kicks") and _KICK_IN_RE.match(lowered, match.end):
                 continue
             if is_negated(lowered, match.start):
+                if section_scoped(lowered, match.end):  # "no drums in the verse": they rest there only
+                    scoped.append(InstrumentFinding(match.key, "", 0.85, match.start, match.phrase))
+                    continue
                 if match.key not in excluded:
                     excluded.append(match.key)
                 continue
@@ -114,7 +119,7 @@ class InstrumentParser:
         for inst_id in excluded:
             found.pop(inst_id, None)
         return InstrumentParse(sorted(found.values(), key=lambda f: f.start), excluded,
-                               self._refused_parts(lowered, matches, genre_spans))
+                               self._refused_parts(lowered, matches, genre_spans), scoped)
 
     @staticmethod
     def _refused_parts(lowered: str, matches: list[Match], genre_spans: list[tuple[int, int, str]]) -> list[Role]:
@@ -126,7 +131,7 @@ class InstrumentParser:
         for role, pattern in _REFUSABLE_PARTS:
             for word in pattern.finditer(lowered):
                 inside = any(s <= word.start() and word.end() <= e and e - s > len(word[0]) for s, e in spans)
-                if not inside and is_negated(lowered, word.start()):
+                if not inside and is_negated(lowered, word.start()) and not section_scoped(lowered, word.end()):
                     refused.append((word.start(), role))
         return list(dict.fromkeys(role for _, role in sorted(refused)))
 

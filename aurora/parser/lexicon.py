@@ -146,6 +146,19 @@ def is_negated(text: str, start: int) -> bool:
     return "," not in refused or bool(_OR_LIST_RE.search(refused.rsplit(",", 1)[1] + rest))
 
 
+# a refusal scoped to a part of the piece: "no drums in the verse", "no bass until the chorus"
+SECTION_WORDS = r"(?:intro|verses?|chorus(?:es)?|bridge|breakdown|drops?|outro|ending|solo|build(?:-?up)?|hook)"
+SCOPE_RE = re.compile(r"\s+(?:(?P<until>until|till|before)|in|during|for|at|on)\s+(?:the\s+)?(?:first\s+|second\s+|"
+                      rf"last\s+|final\s+)?(?:(?P<kind>{SECTION_WORDS})|(?P<start>start|beginning|opening))\b")
+
+
+def section_scoped(text: str, end: int) -> re.Match[str] | None:
+    """The section a refusal ending at ``end`` is scoped to ("no drums in the verse": only there), else None."""
+    words = re.compile(r"(?:\s*(?:,|and|or|&)\s*\w+)*")  # "no bass or drums in the intro": the list's end
+    listed = words.match(text, end)
+    return SCOPE_RE.match(text, listed.end() if listed else end) or SCOPE_RE.match(text, end)
+
+
 def words_to_int(word: str) -> int | None:
     numbers = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
                "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}

@@ -255,10 +255,10 @@ class SemanticParser:
             textures=self.textures.parse(lowered),
             feels=[FeelValue(value=f.feel.name, swing=feel_swing([f])) for f in feels],
             ensemble=ensemble.ensemble.name if ensemble is not None else None, acoustic=acoustic,  # "unplugged"
-            opening=opening_players(lowered, (found := self.instruments.parse(lowered).found), spelled := (
+            opening=opening_players(lowered, (named := self.instruments.parse(lowered)).found, spelled := (
                 lambda i: self._spelled(i, instruments))),  # "starts with solo piano, then the band comes in"
             form=(form := parse_form(lowered)),  # "intro, verse, chorus, verse, chorus, outro": the sections listed
-            arrangement=(laid := parse_arrangement(lowered, found, spelled=spelled,  # "builds", "fades out"
+            arrangement=(laid := parse_arrangement(lowered, named.found, named.scoped, spelled=spelled,  # "fades out"
                                                    family=lambda i: self.kb.instrument(i).family)),
             explicit=sorted(set(explicit) | ({"form"} if form else set()) | ({"arrangement"} if laid else set())
                             | ({"acoustic"} if acoustic else set())),

@@ -68,3 +68,15 @@ def test_late_players_rest_until_their_entry(aurora: Aurora) -> None:
     first = next(i for i, s in enumerate(at_chorus) if s.name.startswith("chorus"))
     assert first > 0 and all(s.resting == ["Drum Kit"] for s in at_chorus[:first])
     assert not any(s.resting for s in at_chorus[first:])
+
+
+def test_players_rest_in_the_sections_named(aurora: Aurora) -> None:
+    sections = plan_for(aurora, "pop song, no drums in the verse").sections
+    verses = [s for s in sections if s.name.startswith("verse")]
+    assert verses and all(s.resting == ["Drum Kit"] for s in verses)
+    assert all(not s.resting for s in sections if not s.name.startswith("verse"))
+    intro = plan_for(aurora, "no drums or bass in the intro, rock").sections[0]
+    assert intro.name == "intro" and intro.resting == ["Drum Kit", "Bass Guitar"]  # the intro named is planned
+    result = aurora.process(prompt="jazz ballad, no piano in the bridge", duration_s=30.0, seed=0)
+    if not any(s.name.startswith(("bridge", "b")) for s in result.plan.structural_plan.sections):
+        assert any("no bridge" in w for w in result.plan.warnings)  # said, never dropped silently

@@ -123,3 +123,20 @@ def test_drums_that_kick_in_are_named(aurora: Aurora) -> None:
 ])
 def test_a_fade_in_is_read(aurora: Aurora, text: str, fade_in: bool) -> None:
     assert arrangement(aurora, text).fade_in is fade_in
+
+
+@pytest.mark.parametrize(("text", "rests", "late"), [
+    ("pop song, no drums in the verse", {"verse": ["Drum Kit"]}, []),
+    ("rock song, no bass in the intro", {"intro": ["Bass Guitar"]}, []),
+    ("no drums or bass in the intro, rock", {"intro": ["Drum Kit", "Bass Guitar"]}, []),
+    ("no drums until the chorus, indie pop", {}, ["Drum Kit"]),
+    ("pop song, no drums", {}, []),  # refused everywhere: an exclusion, no rest
+])
+def test_a_refusal_scoped_to_a_section_is_a_rest_there(aurora: Aurora, text: str, rests: dict[str, list[str]],
+                                                       late: list[str]) -> None:
+    """'no drums in the verse' had refused the drums (and the beat) for the whole song."""
+    params = aurora.parse(prompt=text).parsed_parameters
+    assert params.arrangement.section_rests == rests and params.arrangement.late_players == late
+    scoped = bool(rests or late)
+    assert ("Drum Kit" in params.excluded_instruments) is (text == "pop song, no drums")
+    assert not scoped or not params.excluded_parts
