@@ -32,7 +32,8 @@ FALL = (0.85, 0.12)
 def arranged_template(template: list[StructureSection], arrangement: Arrangement) -> list[StructureSection]:
     """The form's sections less the refused kinds, with the asked solo section in place."""
     # a piece that builds all the way has no breakdown: a breakdown is there to dip
-    omitted = [*arrangement.omitted_sections, *(["breakdown"] if arrangement.arc == "rise" else [])]
+    omitted = [*arrangement.omitted_sections, *(["breakdown"] if arrangement.arc == "rise" else []),
+               *(["intro", "outro"] if arrangement.ending == "loop" else [])]  # a loop runs into its own start
     kept = [s for s in template if not refused(s.name, omitted)]
     if all(is_edge(s.name) for s in kept):  # "no drop" in a form of drops alone: the drops stay
         kept = list(template)

@@ -183,7 +183,7 @@ class ReferenceArtist(Contract):
 
 
 ArcName = Literal["rise", "fall"]
-EndingName = Literal["ring", "fade_out", "cold"]
+EndingName = Literal["ring", "fade_out", "cold", "loop"]
 
 
 class Arrangement(Contract):
@@ -194,7 +194,8 @@ class Arrangement(Contract):
     arc: ArcName | None = Field(default=None, description=(
         "'rise': the sections climb from quiet to the loudest at the end; 'fall': they wind down"))
     ending: EndingName | None = Field(default=None, description=(
-        "'fade_out': the band plays on while the last section fades; 'cold': it stops together on the last hit"))
+        "'fade_out': the band plays on while the last section fades; 'cold': it stops together on the last hit; "
+        "'loop': a seamless loop, whole phrases with no intro, ending or fade, its end running into its start"))
     solo: str | None = Field(default=None, description=(
         "The instrument that takes a solo section ('Electric Guitar', 'Drum Kit'), as the line-up spells it"))
     omitted_sections: list[str] = Field(default_factory=list, description=(
@@ -215,7 +216,8 @@ class Arrangement(Contract):
         """The request in a few words, for the parse table and the text report."""
         parts = [{"rise": "builds from quiet to full", "fall": "winds down from full to quiet"}[self.arc]]\
             if self.arc else []
-        parts += [{"fade_out": "fades out", "cold": "stops cold", "ring": "last chord rings"}[self.ending]]\
+        parts += [{"fade_out": "fades out", "cold": "stops cold", "ring": "last chord rings",
+                   "loop": "loops seamlessly"}[self.ending]]\
             if self.ending else []
         parts += ["fades in"] if self.fade_in else []
         parts += [f"{self.solo} solo"] if self.solo else []

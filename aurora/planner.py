@@ -50,7 +50,7 @@ from aurora.harmony_plan import (
 )
 from aurora.stated_form import stated_template
 from knowledge_base import KnowledgeBase
-from knowledge_base.limits import music_bars
+from knowledge_base.limits import loop_bars, music_bars
 from knowledge_base.schema import Genre, Structure, StructureSection
 from knowledge_base.theory import (
     Key,
@@ -94,7 +94,13 @@ class StructuralPlanner:
             warnings.append(f"Unknown genre '{params.genre}'; planning with {genre.name} conventions.")
         structure = self._structure(params, genre, warnings)
         bar_s = seconds_per_bar(params.tempo_bpm, params.time_signature)
-        total_bars = music_bars(params.duration_seconds, bar_s)
+        looping = params.arrangement.ending == "loop"  # a seamless loop: whole phrases of music, no ring, no ending
+        length_s = (lambda bars: bars * bar_s) if looping else (lambda bars: whole_form_s(bars, bar_s))
+        total_bars = (loop_bars if looping else music_bars)(params.duration_seconds, bar_s)
+        if looping and abs(length_s(total_bars) - params.duration_seconds) > 0.05:
+            params = params.model_copy(update={"duration_seconds": length_s(total_bars)})
+            warnings.append(f"A seamless loop is whole phrases: {total_bars} bars, {params.duration_seconds:.1f} s at "
+                            f"{params.tempo_bpm:g} BPM.")
         key, chords, numerals = self._progression(params, genre, structure, total_bars, warnings)
         home = None if params.chords else params.tonic_chord  # "jazz ballad, Ebmaj7": the tonic spelled so
         chords = with_home_chord(chords, key, home, self.kb.chords)
@@ -105,14 +111,14 @@ class StructuralPlanner:
                  None), params.time_signature)
         main_bars = form_bars(chords, per_bar)
         if main_bars > max(total_bars, MAIN_UNIT_BARS) and total_bars >= math.ceil(WHOLE_FORM_SHARE * main_bars):
-            params = params.model_copy(update={"duration_seconds": whole_form_s(main_bars, bar_s)})
+            params = params.model_copy(update={"duration_seconds": length_s(main_bars)})
             total_bars = main_bars
             warnings.append(f"One whole {main_bars}-bar chorus at {params.tempo_bpm:g} BPM lasts "
                             f"{params.duration_seconds:.1f} s with its last chord; the piece is that long, so the "
                             f"form is played whole.")
         moving = MODULATION_SECTIONS * main_bars  # a stated key change: a section in the home key, one after it
         if params.key_changes and total_bars < moving <= math.ceil(total_bars / WHOLE_FORM_SHARE):
-            params = params.model_copy(update={"duration_seconds": whole_form_s(moving, bar_s)})
+            params = params.model_copy(update={"duration_seconds": length_s(moving)})
             total_bars = moving
             warnings.append(f"A key change needs a section before it and one after it: at {params.tempo_bpm:g} BPM "
                             f"the two last {params.duration_seconds:.1f} s with the last chord; the piece is that "
@@ -126,7 +132,7 @@ class StructuralPlanner:
         if params.form or params.arrangement.solo:
             needed = sum(phrase_units([s.name for s in template], grid))
             if needed > total_bars:
-                params = params.model_copy(update={"duration_seconds": whole_form_s(needed, bar_s)})
+                params = params.model_copy(update={"duration_seconds": length_s(needed)})
                 total_bars = needed
                 warnings.append(f"The {len(template)} sections you listed need {needed} bars; at "
                                 f"{params.tempo_bpm:g} BPM the piece is {params.duration_seconds:.1f} s long.")
@@ -134,7 +140,8 @@ class StructuralPlanner:
         if len(mains) == 1 and len(structure.sections) > 1:  # a clip of one section has no arc to climb: a 30 s
             # Gregorian chant asked at energy 0.2 was the form's climax at 0.72; it plays at the piece's own level
             template = [s.model_copy(update={"energy": 0.5}) if s is mains[0] else s for s in template]
-        bars = allocate_bars([s.ratio for s in template], total_bars, [s.name for s in template], grid, tag=True)
+        bars = allocate_bars([s.ratio for s in template], total_bars, [s.name for s in template], grid,
+                             tag=not looping)
         if len(bars) > len(template):  # the odd bars off the phrase grid: a tag ending, not a 5-bar intro or verse
             template = [*template, StructureSection(name=TAG_NAME, ratio=bars[-1] / total_bars,
                                                     energy=template[-1].energy, description=TAG_DESCRIPTION)]
@@ -149,7 +156,7 @@ class StructuralPlanner:
                 duration_s = params.duration_seconds - start_s  # ring-out shorter than a bar
             energy = arc[index] if arc else float(min(1.0, max(0.05, tpl.energy + (energy_level - 0.5) * 0.6)))
             loop = section_chords(chords, tpl.name, n_bars, key=key, chords=self.kb.chords,
-                                  final=index == len(template) - 1, stated=bool(params.chords),
+                                  final=index == len(template) - 1 and not looping, stated=bool(params.chords),
                                   alternatives=alternatives, per_bar=per_bar)
             loop = with_home_chord(loop, key, home, self.kb.chords)
             sections.append(Section(

@@ -19,6 +19,8 @@ word for it (so the bench runs on code that has no such fields, for a before/aft
 - late ("then the drums come in"): the late player is silent in the first section (its last half bar aside: a
   pickup fill) and plays after it, while the others play the first section;
 - rest ("no drums in the verse"): the player is silent in every section of that kind and plays elsewhere;
+- loop ("a seamless loop for a game menu"): whole 4-bar phrases to the last sample, no intro or ending section, the
+  last second within 6 dB of the first, no fade (the last 50 ms within 20 dB of the last second);
 - fade_in ("fades in"): the first second is >= 12 dB under seconds 4-8.
 Beside each: whether the parse read the request (the parse's ``arrangement``, where the code has one).
 """
@@ -80,6 +82,20 @@ def fade_check(mix: np.ndarray, sr: int, duration_s: float) -> dict[str, Any]:
     down_end = before - level_db(mix, sr, duration_s - 1.0, duration_s)
     return {"down_3s_db": round(down_3s, 1), "down_end_db": round(down_end, 1),
             "ok": down_3s >= 10.0 and down_end >= 20.0}
+
+
+def loop_check(render: Any) -> dict[str, Any]:
+    """A seamless loop: whole 4-bar phrases to the last sample, no intro or ending section, the last second within
+    6 dB of the first (the seam), and no fade (the last 50 ms within 20 dB of the last second)."""
+    score, sr, mix = render.score, render.sample_rate, render.mix
+    bars = render.duration_s / score.bar_s
+    edges = [s.name for s in score.sections if s.name.lower().startswith(("intro", "outro", "ending", "coda"))]
+    end_s = render.duration_s
+    seam_db = level_db(mix, sr, end_s - 1.0, end_s) - level_db(mix, sr, 0.0, 1.0)
+    tail_db = level_db(mix, sr, end_s - 1.0, end_s) - level_db(mix, sr, end_s - 0.05, end_s)
+    whole = abs(bars - round(bars)) < 1e-3 and round(bars) % 4 == 0
+    return {"bars": round(bars, 3), "edges": edges, "seam_db": round(seam_db, 1), "tail_db": round(tail_db, 1),
+            "ok": whole and not edges and abs(seam_db) <= 6.0 and tail_db <= 20.0}
 
 
 def fade_in_check(mix: np.ndarray, sr: int) -> dict[str, Any]:
@@ -165,7 +181,8 @@ def judge(render: Any, plan: dict[str, Any], want: dict[str, str], duration_s: f
         if key == "arc":
             out[key] = arc_check(render.mix, sr, spans, value == "rise", duration_s)
         elif key == "ending":
-            out[key] = fade_check(render.mix, sr, duration_s) if value == "fade_out" else cold_check(render.mix, sr)
+            out[key] = fade_check(render.mix, sr, duration_s) if value == "fade_out" else \
+                loop_check(render) if value == "loop" else cold_check(render.mix, sr)
         elif key == "solo":
             out[key] = solo_check(render, value)
         elif key == "omit":

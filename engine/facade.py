@@ -40,7 +40,7 @@ from engine.mixer import mix
 from engine.score import Score, Track
 from engine.stem_store import StemStore
 from engine.structure.arrangement import compose, rng_for
-from engine.structure.endings import master_fade_in_s, master_fade_s
+from engine.structure.endings import LOOP_TAIL_S, master_fade_in_s, master_fade_s, wrap_tail
 from engine.voices import VoiceContext, build_voice, describe_voice
 from engine.voices.rave import RaveStage
 from engine.voices.sampler import sampler_status
@@ -275,7 +275,7 @@ class Engine:
                 mono, start_next = self._synthesise(
                     score, n_samples=n_samples, sample_rate=sample_rate, seed=seed, soundfont=soundfont,
                     lineage=tuple(lineage), voices=voices, rave=rave, rave_tracks=rave_tracks, done_at=done_at,
-                    ahead=LONG_RENDER_AHEAD if spill_dir is not None else None)
+                    ahead=LONG_RENDER_AHEAD if spill_dir is not None else None, loop=plan_in.ending == "loop")
                 feed.append(start_next)
                 fx = render_fx(score.fx, n_samples=n_samples, sample_rate=sample_rate, seed=seed) \
                     if score.fx else None
@@ -316,7 +316,8 @@ class Engine:
         fade_out_s = master_fade_s(plan_in.ending, score.sections, duration_s)  # rings, fades out, or stops cold
         try:
             mixed, report = master(premaster, sample_rate, preset.master, fade_out_s=fade_out_s,
-                                   fade_in_s=master_fade_in_s(plan_in.fade_in, score.sections, duration_s),
+                                   fade_in_s=master_fade_in_s(plan_in.fade_in, score.sections, duration_s,
+                                                              loop=plan_in.ending == "loop"),
                                    target_lufs=self.config.target_lufs, ceiling_dbtp=self.config.ceiling_dbtp)
         except BaseException:
             _abandon(store, spill_dir)
@@ -341,7 +342,8 @@ class Engine:
     def _synthesise(self, score: Score, *, n_samples: int, sample_rate: int, seed: int, soundfont: Path | None,
                     lineage: tuple[str, ...] = (), voices: dict[str, str] | None = None,
                     rave: RaveStage | None = None, rave_tracks: tuple[str, ...] = (),
-                    done_at: list[float] | None = None, ahead: int | None = None) -> tuple[Tracks, Callable[[], None]]:
+                    done_at: list[float] | None = None, ahead: int | None = None,
+                    loop: bool = False) -> tuple[Tracks, Callable[[], None]]:
         """Every track as a Future the mixer waits on, in track order, and the call that starts the next one.
 
         Tracks are independent, so on CPU they render on parallel threads, each running torch single-threaded
@@ -350,7 +352,8 @@ class Engine:
         Else only the first ``ahead`` (at least 2: the mixer's strips wait on two tracks at a time), and each call of
         the returned function starts one more: the mixer calls it once a track is in the mix, so a long render holds
         at most ``ahead`` tracks' audio (ten stereo tracks of ten minutes would be 2 GB). A track that fails
-        fails its Future; the mixer raises it."""
+        fails its Future; the mixer raises it. ``loop``: a seamless loop's notes ring on past its end into its start
+        (endings.wrap_tail)."""
         context = VoiceContext(kb=self.knowledge, device=self.device, tonic_pc=score.key_tonic_pc,
                                soundfont=soundfont, drum_shots=self._drum_shots, genre_lineage=lineage,
                                sample_rate=sample_rate, rave=rave, rave_tracks=rave_tracks)
@@ -361,6 +364,10 @@ class Engine:
         def one(track: Track) -> np.ndarray:
             track_seed = int(rng_for(seed, "synth:" + track.name).integers(0, 2**31 - 1))
             voice = build_voice(track, context)  # engine/voices/registry.py: kit, sampled kit, sampler or DDSP
+            if loop:
+                tail = round(LOOP_TAIL_S * sample_rate)
+                audio = voice.render(track, n_samples=n_samples + tail, sample_rate=sample_rate, seed=track_seed)
+                return wrap_tail(audio, n_samples)
             return voice.render(track, n_samples=n_samples, sample_rate=sample_rate, seed=track_seed)
 
         workers = 1 if self.device.type == "cuda" else max(1, min(len(score.tracks), os.cpu_count() or 1, 4))

@@ -66,7 +66,7 @@ class PlanIn(_In):
     duration_s: float = Field(default=30.0, gt=0.0)
     total_bars: int = Field(default=1, ge=1)
     seed: int = 0
-    ending: Literal["ring", "fade_out", "cold"] = "ring"  # how the piece ends: ringing chord, fade, or a cold stop
+    ending: Literal["ring", "fade_out", "cold", "loop"] = "ring"  # rings, fades out, stops cold, or loops
     fade_in: bool = False  # the piece rises from silence over its first section ("fades in")
     arc: Literal["rise", "fall"] | None = None  # a loudness line the sections follow: no chorus-over-verse lift
 

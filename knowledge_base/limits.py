@@ -119,11 +119,19 @@ def ring_out_s(duration_s: float) -> float:
     return min(3.0, max(MIN_RING_OUT_S, 0.1 * duration_s))
 
 
-def music_bars(duration_s: float, bar_s: float) -> int:
+def loop_bars(duration_s: float, bar_s: float) -> int:
+    """A seamless loop's length in bars: whole phrases (PHRASE_BARS), as near the asked duration as the grid allows;
+    no ring-out (the end runs into the start)."""
+    return max(PHRASE_BARS, round(duration_s / bar_s / PHRASE_BARS) * PHRASE_BARS)
+
+
+def music_bars(duration_s: float, bar_s: float, *, loop: bool = False) -> int:
     """Whole bars before the ring-out: the planner and the composer both count them here, so the plan and the MIDI
     agree. A count one bar short of the 4-bar phrase grid takes that bar from the ring-out while the final chord
     keeps MIN_RING_OUT_S: a 30 s ballad at 66 BPM had 7 bars (a 4-bar chorus and a 3-bar tag, no verse) where
     verse and chorus fit with 0.9 s left to ring."""
+    if loop:  # every bar is music: the piece runs into its own start
+        return max(1, round(duration_s / bar_s))
     bars = max(1, math.floor((duration_s - ring_out_s(duration_s)) / bar_s + 1e-6))
     if (bars + 1) % PHRASE_BARS == 0 and (bars + 1) * bar_s <= duration_s - MIN_RING_OUT_S + 1e-6:
         return bars + 1

@@ -52,6 +52,9 @@ _ENDING_PATTERNS: tuple[tuple[EndingName, re.Pattern[str]], ...] = (
     ("cold", re.compile(r"\b(?:ends?|ending|stops?|stopping|finish(?:es)?|cuts?\s+off)\s+(?:abruptly|suddenly|"
                         r"dead|cold|short|on\s+a\s+(?:hit|stab|stop))\b")),
     ("cold", re.compile(r"\b(?:abrupt|sudden|cold|hard|dead)\s+(?:ending|end|stop|finish|cut)\b")),
+    ("loop", re.compile(r"\b(?:loopable|seamless(?:ly)?\s+loop(?:s|ing|able|ed)?|loops?\s+(?:seamlessly|perfectly|"
+                        r"cleanly)|perfect(?:ly)?\s+loop(?:s|ing|able)?|looping\s+(?:background|track|music|bgm|bed)|"
+                        r"(?:game|menu|level)\s+loop|loop\s+for\s+an?\s+(?:game|menu|level|video|podcast|stream|app))\b")),
     ("fade_out", re.compile(r"\b(?:fades?|fading)\s+(?:out|away|off|to\s+(?:silence|nothing|black))\b")),
     ("fade_out", re.compile(r"\bfade-?outs?\b")),
     ("fade_out", re.compile(rf"\b{_FADE}\s+(?:at|in|towards?)\s+the\s+end\b")),

@@ -118,7 +118,7 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
     n = meter.steps_per_bar
 
     # 2. bars for each section (the plan's own when they fill the music), the chords of every bar as written
-    music_bars = count_music_bars(duration_s, bar_s)
+    music_bars = count_music_bars(duration_s, bar_s, loop=plan.ending == "loop")
     planned = [s.bars for s in plan.sections]
     bars = planned if sum(planned) == music_bars else \
         allocate_bars([s.duration_ratio for s in plan.sections], music_bars)

@@ -3,6 +3,7 @@
 - "ring" (the default): the last chord rings out under a short master fade (a tenth of the piece, 0.5-4 s).
 - "fade_out" ("fades out at the end"): the band plays on while the master fades it away over the last section(s),
   at least ``FADE_OUT_MIN_S`` and never more than ``FADE_OUT_MAX_SHARE`` of the piece.
+- "loop" ("a seamless loop for a game menu"): whole phrases of music to the last sample, no fade either way.
 - "cold" ("ends abruptly"): the band stops together on the final chord, held one beat; nothing rings on but the
   room, and the master only de-clicks the end.
 A section with a ``lead`` hands its melody to that player: "a guitar solo in the middle" is the rhythm guitar (or the
@@ -24,6 +25,7 @@ from knowledge_base import KnowledgeBase
 FADE_OUT_MIN_S = 6.0
 FADE_OUT_MAX_SHARE = 0.35
 COLD_FADE_S = 0.03
+LOOP_TAIL_S = 2.0  # how long a loop's last notes may ring on into its start
 FADE_IN_MIN_S = 2.0
 FADE_IN_MAX_SHARE = 0.2
 SOLO_VELOCITY_LIFT = 8  # a soloist steps forward
@@ -34,6 +36,8 @@ def master_fade_s(ending: str, sections: Sequence[SectionSpan], duration_s: floa
     """The master's fade-out length for the plan's ending."""
     if ending == "cold":
         return COLD_FADE_S
+    if ending == "loop":  # the end runs into the start: no fade to dip at the seam
+        return 0.0
     if ending == "fade_out" and sections:
         start_s = next((s.start_s for s in reversed(sections) if duration_s - s.start_s >= FADE_OUT_MIN_S),
                        sections[0].start_s)
@@ -41,12 +45,22 @@ def master_fade_s(ending: str, sections: Sequence[SectionSpan], duration_s: floa
     return float(np.clip(0.1 * duration_s, 0.5, 4.0))
 
 
-def master_fade_in_s(fade_in: bool, sections: Sequence[SectionSpan], duration_s: float) -> float:
+def master_fade_in_s(fade_in: bool, sections: Sequence[SectionSpan], duration_s: float, *, loop: bool = False) -> float:
     """The master's fade-in: over the first section ("fades in": 2 s at least, a fifth of the piece at most), else a
-    de-click."""
+    de-click (none for a loop, whose start follows its end)."""
     if not fade_in or not sections:
-        return 0.005
+        return 0.0 if loop else 0.005
     return float(min(max(FADE_IN_MIN_S, sections[0].duration_s), FADE_IN_MAX_SHARE * duration_s))
+
+
+def wrap_tail(audio: np.ndarray, n_samples: int) -> np.ndarray:
+    """A loop's audio ([n] or [ch, n], rendered past its end) folded so what rings past the end sounds at the start,
+    as it will when the loop plays again: the first bar carries the last one's release, with no seam."""
+    out = np.array(audio[..., :n_samples], copy=True)
+    tail = audio[..., n_samples:]
+    length = min(tail.shape[-1], n_samples)
+    out[..., :length] += tail[..., :length]
+    return out
 
 
 def cold_stop(tracks: Sequence[Track], stop_s: float, *, hit_s: float) -> None:

@@ -80,3 +80,13 @@ def test_players_rest_in_the_sections_named(aurora: Aurora) -> None:
     result = aurora.process(prompt="jazz ballad, no piano in the bridge", duration_s=30.0, seed=0)
     if not any(s.name.startswith(("bridge", "b")) for s in result.plan.structural_plan.sections):
         assert any("no bridge" in w for w in result.plan.warnings)  # said, never dropped silently
+
+
+def test_a_seamless_loop_is_whole_phrases_with_no_edges(aurora: Aurora) -> None:
+    result = aurora.process(prompt="seamless loop for a game menu, chill", duration_s=30.0, seed=0)
+    plan = result.plan.structural_plan
+    bar_s = 60.0 / plan.tempo_bpm * 4
+    assert plan.ending == "loop" and plan.total_bars % 4 == 0
+    assert abs(plan.duration_s - plan.total_bars * bar_s) < 1e-6  # every bar music, no ring-out
+    assert not any(s.name.startswith(("intro", "outro", "ending")) for s in plan.sections)
+    assert any("seamless loop" in w for w in result.plan.warnings)  # its length, said

@@ -31,6 +31,8 @@ def test_the_arc_a_text_asks_is_read(aurora: Aurora, text: str, arc: str | None)
 
 @pytest.mark.parametrize(("text", "ending"), [
     ("lofi beat that fades out at the end", "fade_out"),
+    ("seamless loop for a game menu, chill", "loop"), ("loopable lofi beat", "loop"),
+    ("lofi loop with rhodes", None),  # a loop-based style, not a loop asked
     ("pop song, fade out ending", "fade_out"),
     ("chill house track that fades away", "fade_out"),
     ("country song with a fade-out", "fade_out"),

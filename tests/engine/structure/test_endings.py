@@ -92,3 +92,14 @@ def test_a_fade_in_spans_the_opening() -> None:
     assert master_fade_in_s(False, sections, 60.0) == 0.005
     assert master_fade_in_s(True, sections, 60.0) == 8.0
     assert master_fade_in_s(True, spans(("intro", 0.0, 30.0)), 60.0) == 12.0  # never more than a fifth
+
+
+def test_a_loop_s_tail_rings_into_its_start() -> None:
+    from engine.structure.endings import wrap_tail
+
+    audio = np.zeros((2, 130), dtype=np.float32)
+    audio[:, 95:110] = 1.0  # a note that rings 10 samples past the end
+    looped = wrap_tail(audio, 100)
+    assert looped.shape == (2, 100) and looped[0, 95:].sum() == 5 and looped[0, :10].sum() == 10
+    assert master_fade_s("loop", spans(("loop", 0.0, 10.0)), 10.0) == 0.0
+    assert master_fade_in_s(False, spans(("loop", 0.0, 10.0)), 10.0, loop=True) == 0.0
