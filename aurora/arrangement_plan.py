@@ -116,6 +116,31 @@ def rest_in_sections(sections: list[Section], arrangement: Arrangement, warnings
             warnings.append(f"The plan has no {kind} for {' and '.join(players)} to rest in.")
 
 
+def scoped_lineups(sections: list[Section], arrangement: Arrangement, warnings: list[str]) -> None:
+    """"only piano in the intro": the intro's players are the piano alone; "strings only in the chorus": the strings
+    rest in every other section. A kind the plan lacks is said."""
+    for kind, players in arrangement.section_players.items():
+        chosen = [s for s in sections if of_kind(s.name, kind)]
+        for section in chosen:
+            section.instruments = list(players)
+            section.description += f"; {' and '.join(players).lower()} alone"
+        if not chosen:
+            warnings.append(f"The plan has no {kind} for {' and '.join(players)} to play alone.")
+    for kind, players in arrangement.section_only.items():
+        if not any(of_kind(s.name, kind) for s in sections):
+            warnings.append(f"The plan has no {kind}; {' and '.join(players)} play throughout.")
+            continue
+        for section in sections:
+            if not of_kind(section.name, kind):
+                section.resting = list(dict.fromkeys([*section.resting, *players]))
+
+
+def names_intro(arrangement: Arrangement) -> bool:
+    """The text says who plays (or rests in) the intro ("no bass in the intro", "only piano in the intro"): the plan
+    has one, whatever the clip's length would drop."""
+    return "intro" in {*arrangement.section_rests, *arrangement.section_players, *arrangement.section_only}
+
+
 def of_kind(name: str, kind: str) -> bool:
     """A section of the kind a text names: its name's ('verse 2' is a verse), or a chorus's role for a chorus word
     ('drop', 'hook' are choruses of their forms) or a bridge word (an AABA form's B is its bridge)."""

@@ -203,6 +203,10 @@ class Arrangement(Contract):
     fade_in: bool = Field(default=False, description="'fades in': the piece rises from silence over its opening")
     section_rests: dict[str, list[str]] = Field(default_factory=dict, description=(
         "Players who rest in the sections of a kind ('no drums in the verse': {'verse': ['Drum Kit']})"))
+    section_players: dict[str, list[str]] = Field(default_factory=dict, description=(
+        "The players alone in the sections of a kind ('only piano in the intro': {'intro': ['Piano']})"))
+    section_only: dict[str, list[str]] = Field(default_factory=dict, description=(
+        "Players heard only in the sections of a kind ('strings only in the chorus'): they rest elsewhere"))
     late_players: list[str] = Field(default_factory=list, description=(
         "Players who come in later ('slow intro, then the drums come in'): they rest until `enter_at`"))
     enter_at: str | None = Field(default=None, description=(
@@ -210,7 +214,7 @@ class Arrangement(Contract):
 
     def __bool__(self) -> bool:
         return bool(self.arc or self.ending or self.solo or self.omitted_sections or self.late_players or self.fade_in
-                    or self.section_rests)
+                    or self.section_rests or self.section_players or self.section_only)
 
     def words(self) -> str:
         """The request in a few words, for the parse table and the text report."""
@@ -223,6 +227,8 @@ class Arrangement(Contract):
         parts += [f"{self.solo} solo"] if self.solo else []
         parts += [f"no {kind}" for kind in self.omitted_sections]
         parts += [f"no {' or '.join(players)} in the {kind}" for kind, players in self.section_rests.items()]
+        parts += [f"only {' and '.join(players)} in the {kind}" for kind, players in self.section_players.items()]
+        parts += [f"{' and '.join(players)} only in the {kind}" for kind, players in self.section_only.items()]
         when = f"at the {self.enter_at}" if self.enter_at else "later"
         parts += [f"{' and '.join(self.late_players)} come in {when}"] if self.late_players else []
         return "; ".join(parts)

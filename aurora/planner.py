@@ -17,8 +17,10 @@ from aurora.arrangement_plan import (
     arc_energies,
     arranged_template,
     hand_solos,
+    names_intro,
     rest_in_sections,
     rest_late_players,
+    scoped_lineups,
 )
 from aurora.bar_grid import (
     EDGE_UNIT_BARS,
@@ -124,8 +126,7 @@ class StructuralPlanner:
                             f"the two last {params.duration_seconds:.1f} s with the last chord; the piece is that "
                             f"long.")
         grid, template = self._grid_and_sections(structure, total_bars, params.duration_seconds, main_bars,
-                                                 keep_intro=bool(params.opening) or "intro" in (
-                                                     params.arrangement.section_rests))  # "no bass in the intro"
+                                                 keep_intro=bool(params.opening) or names_intro(params.arrangement))
         if params.form:  # the sections the user listed, as listed, each a whole phrase (the piece grows to hold them)
             template = stated_template(params.form, structure, self.kb.structures)
         template = arranged_template(template, params.arrangement)  # "no drop", "a guitar solo in the middle"
@@ -174,6 +175,7 @@ class StructuralPlanner:
         hand_solos(sections, params.arrangement)
         rest_late_players(sections, params.arrangement)  # "slow intro, then the drums come in"
         rest_in_sections(sections, params.arrangement, warnings)  # "no drums in the verse"
+        scoped_lineups(sections, params.arrangement, warnings)  # "only piano in the intro", "strings only in chorus"
         _normalise_ratios(sections)
         plan = StructuralPlan(
             structure_type=structure.name,

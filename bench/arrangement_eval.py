@@ -21,6 +21,8 @@ word for it (so the bench runs on code that has no such fields, for a before/aft
 - rest ("no drums in the verse"): the player is silent in every section of that kind and plays elsewhere;
 - loop ("a seamless loop for a game menu"): whole 4-bar phrases to the last sample, no intro or ending section, the
   last second within 6 dB of the first, no fade (the last 50 ms within 20 dB of the last second);
+- alone ("only piano in the intro"): in those sections only the named player plays; only ("strings only in the
+  chorus"): the named player plays in those sections and rests elsewhere;
 - fade_in ("fades in"): the first second is >= 12 dB under seconds 4-8.
 Beside each: whether the parse read the request (the parse's ``arrangement``, where the code has one).
 """
@@ -168,6 +170,29 @@ def rest_check(render: Any, value: str) -> dict[str, Any]:
             "inside": inside, "elsewhere": elsewhere}
 
 
+def lineup_in_sections_check(render: Any, value: str, *, alone: bool) -> dict[str, Any]:
+    """'piano:intro' alone: in the intro only the piano plays; 'string:chorus' only: the strings play in the choruses
+    and rest elsewhere (a section's last half bar aside: pickups)."""
+    word, kind = value.split(":")
+    score = render.score
+    spans = [s for s in score.sections if s.name.lower().startswith(kind)]
+
+    def within(start_s: float) -> bool:  # a section's first note, humanised a few ms early, is the section's
+        return any(s.start_s - 0.05 <= start_s < s.start_s + s.duration_s - 0.5 * score.bar_s for s in spans)
+
+    def count(tracks: list[Any], inside: bool) -> int:  # the closing bar's ringing chord aside
+        return sum(1 for t in tracks for n in t.notes
+                   if within(n.start_s) == inside and n.start_s < score.duration_s - score.bar_s)
+
+    named = [t for t in score.tracks if word in t.instrument_id]
+    others = [t for t in score.tracks if t not in named]
+    if alone:
+        ok = bool(spans) and count(named, True) > 0 and count(others, True) == 0
+        return {"ok": ok, "named_inside": count(named, True), "others_inside": count(others, True)}
+    ok = bool(spans) and count(named, True) > 0 and count(named, False) == 0
+    return {"ok": ok, "inside": count(named, True), "outside": count(named, False)}
+
+
 def omit_check(plan: dict[str, Any], kind: str) -> dict[str, Any]:
     names = [s["name"].lower() for s in plan["sections"]]
     found = [n for n in names if n.startswith(OMIT_WORDS.get(kind, (kind,)))]
@@ -189,6 +214,8 @@ def judge(render: Any, plan: dict[str, Any], want: dict[str, str], duration_s: f
             out[key] = omit_check(plan, value)
         elif key == "late":
             out[key] = late_check(render, value)
+        elif key in ("alone", "only"):
+            out[key] = lineup_in_sections_check(render, value, alone=key == "alone")
         elif key == "rest":
             out[key] = rest_check(render, value)
         elif key == "fade_in":
@@ -206,6 +233,10 @@ def parsed(params: Any, key: str, value: str) -> bool:
         return value in arrangement.omitted_sections
     if key == "fade_in":
         return bool(getattr(arrangement, "fade_in", False))
+    if key in ("alone", "only"):
+        word, kind = value.split(":")
+        field = "section_players" if key == "alone" else "section_only"
+        return any(word in p.lower() for p in getattr(arrangement, field, {}).get(kind, []))
     if key == "rest":
         word, kind = value.split(":")
         return any(word in p.lower() for p in getattr(arrangement, "section_rests", {}).get(kind, []))
@@ -233,7 +264,7 @@ def run_set(name: str, aurora: Any, engine: Any) -> list[dict[str, Any]]:
 
 def summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for kind in ("arc", "ending", "solo", "omit", "late", "rest", "fade_in"):
+    for kind in ("arc", "ending", "solo", "omit", "late", "rest", "alone", "only", "fade_in"):
         judged = [r for r in rows if kind in r["checks"]]
         if judged:
             out[f"{kind}: done"] = sum(r["checks"][kind]["ok"] for r in judged) / len(judged)

@@ -19,7 +19,7 @@ from typing import TypeVar
 from aurora.contracts import ArcName, Arrangement, EndingName
 from aurora.parser.ensemble import join_at
 from aurora.parser.instruments import InstrumentFinding
-from aurora.parser.lexicon import section_scoped
+from aurora.parser.lexicon import SECTION_WORDS, section_scoped
 
 _NEGATED = r"(?<!\bno )(?<!\bnot )(?<!\bwithout )(?<!\bnever )(?<!\bdon't )(?<!\bdoesn't )"
 _LOUDER = r"(?:louder|bigger|more\s+intense|heavier|fuller|stronger|more\s+powerful)"
@@ -84,6 +84,8 @@ _ENTRY_RE = re.compile(r"\b(?:then|until|till|before|later|eventually|and|after\
                        r"verse|bridge|second\s+verse))?")
 _BEAT_WORDS = re.compile(r"\b(?:beat|beats|groove|percussion|drums?|drummer)\b")
 DRUM_KIT_NAME = "Drum Kit"
+_SCOPED_LINEUP_RE = re.compile(rf"\b(?:(?P<lead>only|just)\s+(?P<who>[^,.;]{{1,50}}?)|only)\s+(?:in|during|for)\s+"
+                               rf"the\s+(?:first\s+|last\s+|final\s+)?(?P<kind>{SECTION_WORDS})\b")
 _ALONE_FAMILIES = ("keyboard", "plucked")
 _INTRO_AFTER_RE = re.compile(r"\s+(?:solo\s+)?intro\b")  # "<player> intro": the player the piece opens with
 T = TypeVar("T")  # a "piano solo", a "harp solo": a piece for the player alone
@@ -113,6 +115,7 @@ def parse_arrangement(lowered: str, found: Sequence[InstrumentFinding], scoped: 
                        fade_in=bool(_FADE_IN_RE.search(lowered)),
                        solo=_solo(lowered, found, family, spelled), late_players=late, enter_at=enter_at,
                        section_rests={k: list(dict.fromkeys(v)) for k, v in rests.items()},
+                       **_scoped_lineups(lowered, found, family, spelled),
                        omitted_sections=list(dict.fromkeys(_KIND_WORDS[" ".join(m.group("kind").split())]
                                                            for m in _OMIT_RE.finditer(lowered))))
 
@@ -147,6 +150,29 @@ def opening_players(lowered: str, found: Sequence[InstrumentFinding], spelled: C
         found = [f for f in found if _INTRO_AFTER_RE.match(lowered, f.start + len(f.phrase))]
         join = len(lowered)
     return list(dict.fromkeys(spelled(f.instrument_id) for f in found if f.start < join))
+
+
+def _scoped_lineups(lowered: str, found: Sequence[InstrumentFinding], family: Callable[[str], str],
+                    spelled: Callable[[str], str]) -> dict[str, dict[str, list[str]]]:
+    """"only piano in the intro" (the intro is the piano's alone: ``section_players``) and "strings only in the
+    chorus" (the strings rest elsewhere: ``section_only``), as the word order says."""
+    alone: dict[str, list[str]] = {}
+    only: dict[str, list[str]] = {}
+
+    def names(start: int, end: int) -> list[str]:
+        return [DRUM_KIT_NAME if family(f.instrument_id) == "drums" else spelled(f.instrument_id)
+                for f in found if start <= f.start < end]
+
+    for m in _SCOPED_LINEUP_RE.finditer(lowered):
+        kind = _singular_kind(m.group("kind"))
+        if m.group("lead") and (players := names(*m.span("who"))):  # "only piano and bass in the verse"
+            alone.setdefault(kind, []).extend(players)
+        elif not m.group("lead"):  # "strings only in the chorus": the players just before the word
+            clause = max(lowered.rfind(c, 0, m.start()) for c in ",.;") + 1
+            if players := names(clause, m.start()):
+                only.setdefault(kind, []).extend(players)
+    return {"section_players": {k: list(dict.fromkeys(v)) for k, v in alone.items()},
+            "section_only": {k: list(dict.fromkeys(v)) for k, v in only.items()}}
 
 
 def _singular_kind(word: str) -> str:

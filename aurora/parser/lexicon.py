@@ -152,6 +152,17 @@ SCOPE_RE = re.compile(r"\s+(?:(?P<until>until|till|before)|in|during|for|at|on)\
                       rf"last\s+|final\s+)?(?:(?P<kind>{SECTION_WORDS})|(?P<start>start|beginning|opening))\b")
 
 
+# "only"/"just" scoped to a section ("only piano in the intro", "strings only in the chorus"): no closed line-up
+SCOPED_ONLY_RE = re.compile(rf"\b(?:only|just|alone)\b(?=[^,.;]{{0,50}}?\b(?:in|during|for)\s+the\s+(?:first\s+|"
+                            rf"last\s+|final\s+)?{SECTION_WORDS}\b)")
+
+
+def without_scoped_only(text: str) -> str:
+    """``text`` with each section-scoped "only" blanked (offsets kept): a line-up closed for one section is no
+    closed line-up for the piece."""
+    return SCOPED_ONLY_RE.sub(lambda m: " " * len(m.group(0)), text)
+
+
 def section_scoped(text: str, end: int) -> re.Match[str] | None:
     """The section a refusal ending at ``end`` is scoped to ("no drums in the verse": only there), else None."""
     words = re.compile(r"(?:\s*(?:,|and|or|&)\s*\w+)*")  # "no bass or drums in the intro": the list's end

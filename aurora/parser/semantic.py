@@ -43,6 +43,7 @@ from aurora.parser.home_chord import home_chord_key
 from aurora.parser.instruments import InstrumentFinding, InstrumentParser, plays_refused_part
 from aurora.parser.key import KeyFinding, parse_key, stated_mode
 from aurora.parser.key_change import parse_key_change, with_key_change
+from aurora.parser.lexicon import without_scoped_only
 from aurora.parser.lineup_roles import filled_roles, lineup_roles
 from aurora.parser.meter import parse_meter
 from aurora.parser.mood import MoodFinding, MoodParser
@@ -198,7 +199,7 @@ class SemanticParser:
                 key_value = KeySignatureValue(value=from_chords.label(), confidence=0.7)
 
         if ensemble is None:  # "solo piano", "just piano and cello", "a trio of piano, bass and drums"
-            ensemble = self.ensembles.closed(lowered, self.instruments.parse(lowered).found)
+            ensemble = self.ensembles.closed(without_scoped_only(lowered), self.instruments.parse(lowered).found)
             if ensemble is not None:
                 explicit.append("ensemble")
         band = self._band(lowered, artists)  # players listed as a known ensemble's: its own instruments first
@@ -444,7 +445,7 @@ class SemanticParser:
             explicit.append("instrumentation")
         if parsed.excluded:
             explicit.append("excluded_instruments")
-        if parsed.found and _SOLO_RE.search(lowered) and not others_join(lowered):
+        if parsed.found and _SOLO_RE.search(without_scoped_only(lowered)) and not others_join(lowered):
             return out, parsed.excluded, parsed.refused_parts
         taken = {f.instrument_id for f in parsed.found} | set(parsed.excluded)
         roles = filled_roles(self.kb, parsed.found)

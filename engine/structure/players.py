@@ -29,6 +29,7 @@ def keep_section_players(tracks: Sequence[Track], spans: Sequence[SectionSpan], 
         if len(set(map(id, silent))) >= len(tracks):  # never the whole band: a section always sounds
             continue
         start, end = span.start_s - 1e-6, span.start_s + span.duration_s - 1e-6
+        end = float("inf") if span is spans[-1] else end  # the last section's players ring its final chord too
         for track in silent:
             track.notes = [n for n in track.notes if not start <= n.start_s < end]
 

@@ -90,3 +90,10 @@ def test_a_seamless_loop_is_whole_phrases_with_no_edges(aurora: Aurora) -> None:
     assert abs(plan.duration_s - plan.total_bars * bar_s) < 1e-6  # every bar music, no ring-out
     assert not any(s.name.startswith(("intro", "outro", "ending")) for s in plan.sections)
     assert any("seamless loop" in w for w in result.plan.warnings)  # its length, said
+
+
+def test_a_line_up_scoped_to_a_section_is_planned_there(aurora: Aurora) -> None:
+    intro = plan_for(aurora, "rock song, only guitar in the intro").sections[0]
+    assert intro.name == "intro" and intro.instruments == ["Electric Guitar"]
+    sections = plan_for(aurora, "pop ballad with strings only in the chorus").sections
+    assert all((s.resting == []) == s.name.startswith("chorus") for s in sections)

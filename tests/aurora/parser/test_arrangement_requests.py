@@ -142,3 +142,16 @@ def test_a_refusal_scoped_to_a_section_is_a_rest_there(aurora: Aurora, text: str
     scoped = bool(rests or late)
     assert ("Drum Kit" in params.excluded_instruments) is (text == "pop song, no drums")
     assert not scoped or not params.excluded_parts
+
+
+@pytest.mark.parametrize(("text", "alone", "only"), [
+    ("rock song, only guitar in the intro", {"intro": ["Electric Guitar"]}, {}),
+    ("only piano and bass in the verse, jazz", {"verse": ["Piano", "Bass Guitar"]}, {}),
+    ("pop ballad with strings only in the chorus", {}, {"chorus": ["String Section"]}),
+])
+def test_a_line_up_scoped_to_a_section_closes_no_line_up(aurora: Aurora, text: str, alone: dict[str, list[str]],
+                                                         only: dict[str, list[str]]) -> None:
+    """'rock song, only guitar in the intro' had been a guitar alone for the whole song."""
+    params = aurora.parse(prompt=text).parsed_parameters
+    assert params.arrangement.section_players == alone and params.arrangement.section_only == only
+    assert params.ensemble is None and any(i.source == "inferred" for i in params.instrumentation)
