@@ -21,6 +21,7 @@ from knowledge_base.schema import StructureSection
 SECTION_KINDS: dict[str, tuple[str, ...]] = {
     "drop": ("drop",), "intro": ("intro",), "outro": ("outro", "ending", "coda", "tag"),
     "bridge": ("bridge", "middle"), "breakdown": ("breakdown",), "build": ("build", "rise"), "solo": ("solo",),
+    "chorus": ("chorus", "hook", "refrain"),
 }
 SOLO_NAME = "solo"
 DRUM_KIT = "Drum Kit"

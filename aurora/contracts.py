@@ -226,7 +226,9 @@ class Arrangement(Contract):
         parts += ["fades in"] if self.fade_in else []
         parts += [f"{self.solo} solo"] if self.solo else []
         parts += [f"no {kind}" for kind in self.omitted_sections]
-        parts += [f"no {' or '.join(players)} in the {kind}" for kind, players in self.section_rests.items()]
+        for kind, players in self.section_rests.items():  # a part's rest ("part:lead") reads "lead part"
+            who = [f"{p.removeprefix('part:')} part" if p.startswith("part:") else p for p in players]
+            parts.append(f"no {' or '.join(who)} in the {kind}")
         parts += [f"only {' and '.join(players)} in the {kind}" for kind, players in self.section_players.items()]
         parts += [f"{' and '.join(players)} only in the {kind}" for kind, players in self.section_only.items()]
         when = f"at the {self.enter_at}" if self.enter_at else "later"

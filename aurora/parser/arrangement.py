@@ -55,6 +55,7 @@ _ENDING_PATTERNS: tuple[tuple[EndingName, re.Pattern[str]], ...] = (
     ("loop", re.compile(r"\b(?:loopable|seamless(?:ly)?\s+loop(?:s|ing|able|ed)?|loops?\s+(?:seamlessly|perfectly|"
                         r"cleanly)|perfect(?:ly)?\s+loop(?:s|ing|able)?|looping\s+(?:background|track|music|bgm|bed)|"
                         r"(?:game|menu|level)\s+loop|loop\s+for\s+an?\s+(?:game|menu|level|video|podcast|stream|app))\b")),
+    ("loop", re.compile(r"\b(?:looping|looped|loops)\s*(?:$|[,.;!])")),  # "boss battle theme, looping"
     ("fade_out", re.compile(r"\b(?:fades?|fading)\s+(?:out|away|off|to\s+(?:silence|nothing|black))\b")),
     ("fade_out", re.compile(r"\bfade-?outs?\b")),
     ("fade_out", re.compile(rf"\b{_FADE}\s+(?:at|in|towards?)\s+the\s+end\b")),
@@ -65,7 +66,8 @@ _FADE_IN_RE = re.compile(rf"{_NEGATED}\b(?:fades?|fading|fade-?)\s*in\b(?!\s+(?:
 # aurora.arrangement_plan.SECTION_KINDS
 _KIND_WORDS = {"drop": "drop", "drops": "drop", "intro": "intro", "outro": "outro", "bridge": "bridge",
                "breakdown": "breakdown", "build": "build", "build-up": "build", "buildup": "build",
-               "build up": "build", "solo": "solo", "solos": "solo", "ending": "outro"}
+               "build up": "build", "solo": "solo", "solos": "solo", "ending": "outro", "chorus": "chorus",
+               "choruses": "chorus", "hook": "chorus"}
 _OMIT_RE = re.compile(r"\b(?:no|without(?:\s+an?)?|skip(?:s|ping)?\s+the|leave\s+out\s+the|don'?t\s+(?:want|need)\s+"
                       r"an?|minus\s+the)\s+(?:big\s+|long\s+|real\s+)?(?P<kind>"
                       + "|".join(sorted((re.escape(w) for w in _KIND_WORDS), key=len, reverse=True)) + r")\b")
@@ -73,7 +75,7 @@ _OMIT_RE = re.compile(r"\b(?:no|without(?:\s+an?)?|skip(?:s|ping)?\s+the|leave\s
 _SOLO_AFTER_RE = re.compile(r"\s+solos?\b(?!\s+(?:piece|performance|recital|album|version|arrangement|cover|"
                             r"instrumental|record|song|tune|track|work))")
 _SOLO_PLACE_RE = re.compile(r"\s*(?:in\s+the\s+(?:middle|bridge|end)|section|break|spot|at\s+the\s+end|halfway|"
-                            r"over\b|after\b|before\b|then\b)")
+                            r"over\b|after\b|before\b|,?\s*then\b)")
 _SOLO_ASKED_RE = re.compile(r"\b(?:with|and|plus|featuring|feat\.?|including|includes|has|have|gets?|take)\s+"
                             r"(?:an?\s+|the\s+|some\s+)?(?:\w+\s+){0,2}$")
 _ARTICLE_RE = re.compile(r"\b(?:an?|the)\s+(?:\w+\s+){0,2}$")
@@ -84,6 +86,9 @@ _ENTRY_RE = re.compile(r"\b(?:then|until|till|before|later|eventually|and|after\
                        r"verse|bridge|second\s+verse))?")
 _BEAT_WORDS = re.compile(r"\b(?:beat|beats|groove|percussion|drums?|drummer)\b")
 DRUM_KIT_NAME = "Drum Kit"
+PART_PREFIX = "part:"  # a rest by part ("no melody in the intro": "part:lead"), whoever plays it
+_DROP_OUT_RE = re.compile(rf"\b(?P<who>(?:the\s+)?[\w\s,&'-]{{2,40}}?)\s+(?:drops?|cuts?|falls?|stops?|goes|go)\s+"
+                          rf"(?:out|away|silent|quiet)\s+(?:in|during|for)\s+the\s+(?P<kind>{SECTION_WORDS})\b")
 _SCOPED_LINEUP_RE = re.compile(rf"\b(?:(?P<lead>only|just)\s+(?P<who>[^,.;]{{1,50}}?)|only)\s+(?:in|during|for)\s+"
                                rf"the\s+(?:first\s+|last\s+|final\s+)?(?P<kind>{SECTION_WORDS})\b")
 _ALONE_FAMILIES = ("keyboard", "plucked")
@@ -91,16 +96,25 @@ _INTRO_AFTER_RE = re.compile(r"\s+(?:solo\s+)?intro\b")  # "<player> intro": the
 T = TypeVar("T")  # a "piano solo", a "harp solo": a piece for the player alone
 
 
-def parse_arrangement(lowered: str, found: Sequence[InstrumentFinding], scoped: Sequence[InstrumentFinding] = (), *,
-                      family: Callable[[str], str],
+def parse_arrangement(lowered: str, found: Sequence[InstrumentFinding], scoped: Sequence[InstrumentFinding] = (),
+                      refused_parts: Sequence[tuple[str, str]] = (), *, family: Callable[[str], str],
                       spelled: Callable[[str], str]) -> Arrangement:
     """The arrangement the text asks for; an empty Arrangement where it asks nothing.
 
     ``found``: the instruments the text names (start offsets in ``lowered``), ``scoped`` those it refuses in a section
-    only ("no drums in the verse"); ``family(instrument_id)`` their
+    only ("no drums in the verse"), ``refused_parts`` the (part, section kind) it refuses there ("no melody in the
+    intro"); ``family(instrument_id)`` their
     family; ``spelled(instrument_id)`` the name the line-up gives them."""
     late, enter_at = _late_players(lowered, found, family, spelled)
     rests: dict[str, list[str]] = {}
+    for m in _DROP_OUT_RE.finditer(lowered):  # "drums drop out in the breakdown": they rest there
+        names = [DRUM_KIT_NAME if family(f.instrument_id) == "drums" else spelled(f.instrument_id)
+                 for f in found if m.start("who") <= f.start < m.end("who")]
+        names += [DRUM_KIT_NAME] if not names and _BEAT_WORDS.search(m.group("who")) else []
+        for name in names:
+            rests.setdefault(_singular_kind(m.group("kind")), []).append(name)
+    for part in refused_parts:  # "no melody in the intro": the part rests there
+        rests.setdefault(_singular_kind(part[1]), []).append(PART_PREFIX + part[0])
     for finding in scoped:  # "no drums in the verse", "no bass until the chorus", "no drums at the start"
         scope = section_scoped(lowered, finding.start + len(finding.phrase))
         if scope is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from aurora.parser.lexicon import Lexicon, Match, adjacent, is_negated, section_scoped
 from knowledge_base import KnowledgeBase
@@ -63,6 +64,7 @@ class InstrumentParse:
     excluded: list[str]
     refused_parts: list[Role]  # parts refused whoever plays them ("no melody"), in the order the prompt says them
     scoped: list[InstrumentFinding] = field(default_factory=list)  # refused in a section only: "no drums in the verse"
+    scoped_parts: list[tuple[Role, str]] = field(default_factory=list)  # (part, section word): "no melody in the intro"
 
 
 class InstrumentParser:
@@ -119,21 +121,30 @@ class InstrumentParser:
         for inst_id in excluded:
             found.pop(inst_id, None)
         return InstrumentParse(sorted(found.values(), key=lambda f: f.start), excluded,
-                               self._refused_parts(lowered, matches, genre_spans), scoped)
+                               self._refused_parts(lowered, matches, genre_spans), scoped,
+                               self._refused_parts(lowered, matches, genre_spans, scoped=True))
 
     @staticmethod
-    def _refused_parts(lowered: str, matches: list[Match], genre_spans: list[tuple[int, int, str]]) -> list[Role]:
+    def _refused_parts(lowered: str, matches: list[Match], genre_spans: list[tuple[int, int, str]], *,
+                       scoped: bool = False) -> list[Any]:
         """Part words in a refusal: "no melody", "no bass", "no drums or bass". A word inside a longer instrument
         or genre name refuses that instrument only ("no bass guitar", "no piano melody", "no synth pads", "no drum
-        and bass"); a bare player word that is also a part ("bass", "drums") refuses the part and the instrument."""
+        and bass"); a bare player word that is also a part ("bass", "drums") refuses the part and the instrument.
+        ``scoped``: instead, the (part, section word) refused in one kind of section only ("no melody in the intro")."""
         spans = [(m.start, m.end) for m in matches] + [(s, e) for s, e, _ in genre_spans]
         refused: list[tuple[int, Role]] = []
+        in_sections: list[tuple[Role, str]] = []
         for role, pattern in _REFUSABLE_PARTS:
             for word in pattern.finditer(lowered):
                 inside = any(s <= word.start() and word.end() <= e and e - s > len(word[0]) for s, e in spans)
-                if not inside and is_negated(lowered, word.start()) and not section_scoped(lowered, word.end()):
+                if inside or not is_negated(lowered, word.start()):
+                    continue
+                scope = section_scoped(lowered, word.end())
+                if scope is None:
                     refused.append((word.start(), role))
-        return list(dict.fromkeys(role for _, role in sorted(refused)))
+                elif scope.group("kind") and not any(s <= word.start() < e for s, e in spans):  # a player's own
+                    in_sections.append((role, scope.group("kind")))  # word ("no drums in the verse") rests it
+        return in_sections if scoped else list(dict.fromkeys(role for _, role in sorted(refused)))
 
     def _players_not_kicks(self, lowered: str, matches: list[Match]) -> list[Match]:
         """"clarinet piano bass drums": in a list of players written without separators, "bass drums" is the bass

@@ -259,8 +259,8 @@ class SemanticParser:
             opening=opening_players(lowered, (named := self.instruments.parse(lowered)).found, spelled := (
                 lambda i: self._spelled(i, instruments))),  # "starts with solo piano, then the band comes in"
             form=(form := parse_form(lowered)),  # "intro, verse, chorus, verse, chorus, outro": the sections listed
-            arrangement=(laid := parse_arrangement(lowered, named.found, named.scoped, spelled=spelled,  # "fades out"
-                                                   family=lambda i: self.kb.instrument(i).family)),
+            arrangement=(laid := parse_arrangement(lowered, named.found, named.scoped, named.scoped_parts,  # "fade out"
+                                                   spelled=spelled, family=lambda i: self.kb.instrument(i).family)),
             explicit=sorted(set(explicit) | ({"form"} if form else set()) | ({"arrangement"} if laid else set())
                             | ({"acoustic"} if acoustic else set())),
         )

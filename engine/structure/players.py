@@ -12,6 +12,8 @@ from engine.inputs import SectionIn
 from engine.score import SectionSpan, Track
 from knowledge_base import KnowledgeBase
 
+PART_PREFIX = "part:"  # a section's resting "player" that is a part: aurora.parser.arrangement.PART_PREFIX
+
 
 def keep_section_players(tracks: Sequence[Track], spans: Sequence[SectionSpan], sections: Sequence[SectionIn],
                          kb: KnowledgeBase) -> None:
@@ -36,7 +38,11 @@ def keep_section_players(tracks: Sequence[Track], spans: Sequence[SectionSpan], 
 
 def played_by(tracks: Sequence[Track], name: str, kb: KnowledgeBase) -> list[Track]:
     """The tracks a named player plays: that instrument's; else, for a drum kit or kit piece, every drum track (the
-    'Drum Kit' of a lo-fi beat is its drum machine); else those of its kind ('Guitar': the lead and rhythm guitars)."""
+    'Drum Kit' of a lo-fi beat is its drum machine); else those of its kind ('Guitar': the lead and rhythm guitars),
+    and for a bass the band's bass part. A part ('part:lead') is whoever plays it."""
+    if name.startswith(PART_PREFIX):  # a part, whoever plays it ("no melody in the intro": "part:lead")
+        role = name[len(PART_PREFIX):]
+        return [t for t in tracks if (t.is_drum if role == "rhythm" else t.role == role)]
     found = kb.find_instrument(name)
     exact = [t for t in tracks if found is not None and t.instrument_id == found.id]
     if exact or found is None:
@@ -44,5 +50,7 @@ def played_by(tracks: Sequence[Track], name: str, kb: KnowledgeBase) -> list[Tra
     if found.drum or found.family == "drums":
         return [t for t in tracks if t.is_drum]
     kind = found.name.lower().split()[-1]
-    return [t for t in tracks if not t.is_drum and (inst := kb.find_instrument(t.instrument_id)) is not None
+    akin = [t for t in tracks if not t.is_drum and (inst := kb.find_instrument(t.instrument_id)) is not None
             and inst.name.lower().split()[-1] == kind]
+    # a bass of another make is the band's bass ("bass solo" read as a bass guitar, played by a trio's double bass)
+    return akin or ([t for t in tracks if t.role == "bass"] if found.roles[:1] == ["bass"] else [])

@@ -155,3 +155,18 @@ def test_a_line_up_scoped_to_a_section_closes_no_line_up(aurora: Aurora, text: s
     params = aurora.parse(prompt=text).parsed_parameters
     assert params.arrangement.section_players == alone and params.arrangement.section_only == only
     assert params.ensemble is None and any(i.source == "inferred" for i in params.instrumentation)
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ("house track, drums drop out in the breakdown", "no Drum Kit in the breakdown"),
+    ("hip hop beat, no melody in the intro", "no lead part in the intro"),
+    ("a song with no chorus", "no chorus"),
+    ("game boss battle theme, looping", "loops seamlessly"),
+    ("jazz trio, bass solo, then piano solo", "Bass Guitar solo"),
+])
+def test_more_ways_people_lay_out_a_piece(aurora: Aurora, text: str, words: str) -> None:
+    assert aurora.parse(prompt=text).parsed_parameters.arrangement.words() == words
+
+
+def test_looping_said_of_a_part_is_no_loop(aurora: Aurora) -> None:
+    assert arrangement(aurora, "looping arpeggios, synthwave").ending is None

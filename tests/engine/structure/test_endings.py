@@ -103,3 +103,12 @@ def test_a_loop_s_tail_rings_into_its_start() -> None:
     assert looped.shape == (2, 100) and looped[0, 95:].sum() == 5 and looped[0, :10].sum() == 10
     assert master_fade_s("loop", spans(("loop", 0.0, 10.0)), 10.0) == 0.0
     assert master_fade_in_s(False, spans(("loop", 0.0, 10.0)), 10.0, loop=True) == 0.0
+
+
+def test_a_part_or_a_bass_of_another_make_is_found(kb: KnowledgeBase) -> None:
+    from engine.structure.players import played_by
+
+    lead = Track("lead", "lead", "piano", "p", 0, False)
+    bass = Track("bass", "bass", "double_bass", "b", 32, False)
+    assert played_by([lead, bass], "part:lead", kb) == [lead]
+    assert played_by([lead, bass], "Bass Guitar", kb) == [bass]  # "bass solo" in a trio with an upright
