@@ -21,8 +21,8 @@ word for it (so the bench runs on code that has no such fields, for a before/aft
 - rest ("no drums in the verse"): the player is silent in every section of that kind and plays elsewhere;
 - loop ("a seamless loop for a game menu"): whole 4-bar phrases to the last sample, no intro or ending section, the
   last second within 6 dB of the first, no fade (the last 50 ms within 20 dB of the last second);
-- alone ("only piano in the intro"): in those sections only the named player plays; only ("strings only in the
-  chorus"): the named player plays in those sections and rests elsewhere;
+- alone ("only piano in the intro"): in those sections only the named player plays, the others elsewhere;
+- only ("strings only in the chorus"): the named player plays in those sections and rests elsewhere;
 - fade_in ("fades in"): the first second is >= 12 dB under seconds 4-8.
 Beside each: whether the parse read the request (the parse's ``arrangement``, where the code has one).
 """
@@ -186,9 +186,10 @@ def lineup_in_sections_check(render: Any, value: str, *, alone: bool) -> dict[st
 
     named = [t for t in score.tracks if word in t.instrument_id]
     others = [t for t in score.tracks if t not in named]
-    if alone:
-        ok = bool(spans) and count(named, True) > 0 and count(others, True) == 0
-        return {"ok": ok, "named_inside": count(named, True), "others_inside": count(others, True)}
+    if alone:  # and the others play the rest of the piece: a line-up closed for the whole song is no answer
+        ok = bool(spans) and count(named, True) > 0 and count(others, True) == 0 and count(others, False) > 0
+        return {"ok": ok, "named_inside": count(named, True), "others_inside": count(others, True),
+                "others_elsewhere": count(others, False)}
     ok = bool(spans) and count(named, True) > 0 and count(named, False) == 0
     return {"ok": ok, "inside": count(named, True), "outside": count(named, False)}
 
