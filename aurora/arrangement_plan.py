@@ -38,8 +38,12 @@ def arranged_template(template: list[StructureSection], arrangement: Arrangement
     kept = [s for s in template if not refused(s.name, omitted)]
     if all(is_edge(s.name) for s in kept):  # "no drop" in a form of drops alone: the drops stay
         kept = list(template)
-    if arrangement.solo and not any(_is_solo(s.name) for s in kept):
-        kept.insert(_solo_at(kept), _solo_section(kept, arrangement.solo))
+    names = {s.name for s in kept}
+    for player in arrangement.solos[sum(1 for s in kept if _is_solo(s.name)):]:  # one solo section a soloist
+        name = next(n for k in range(1, len(kept) + 2) if (n := SOLO_NAME if k == 1 else f"{SOLO_NAME} {k}")
+                    not in names)
+        names.add(name)
+        kept.insert(_solo_at(kept), _solo_section(kept, player, name))  # the next soloist after the last one
     return kept
 
 
@@ -59,16 +63,15 @@ def arc_energies(count: int, arc: str | None) -> list[float] | None:
 
 
 def hand_solos(sections: list[Section], arrangement: Arrangement) -> None:
-    """Name the soloist on the last solo section; a drum solo is a break the drums play alone."""
-    if not arrangement.solo:
-        return
+    """Name the soloists on the last solo sections, in order (one chorus each: a jazz form's other solo choruses keep
+    their own soloist); a drum solo is a break the drums play alone."""
     solos = [s for s in sections if _is_solo(s.name)]
-    if solos:  # one chorus for the named player: a jazz form's other solo choruses keep their own soloist
-        section = solos[-1]
-        section.lead = arrangement.solo
-        if arrangement.solo == DRUM_KIT:
+    players = arrangement.solos[-len(solos):] if solos else []
+    for section, player in zip(solos[len(solos) - len(players):], players, strict=True):
+        section.lead = player
+        if player == DRUM_KIT:
             section.instruments = [DRUM_KIT]
-        section.description += f"; {arrangement.solo.lower()} solo"
+        section.description += f"; {player.lower()} solo"
 
 
 def _is_solo(name: str) -> bool:
@@ -76,7 +79,11 @@ def _is_solo(name: str) -> bool:
 
 
 def _solo_at(sections: list[StructureSection]) -> int:
-    """Before the last chorus when the form has two or more; else in the middle of its main sections."""
+    """Right after the form's last solo; else before the last chorus when the form has two or more; else in the
+    middle of its main sections."""
+    solos = [i for i, s in enumerate(sections) if _is_solo(s.name)]
+    if solos:
+        return solos[-1] + 1
     mains = [i for i, s in enumerate(sections) if not is_edge(s.name)]
     choruses = [i for i in mains if section_role(sections[i].name) == "chorus"]
     if len(choruses) >= 2:
@@ -86,9 +93,9 @@ def _solo_at(sections: list[StructureSection]) -> int:
     return mains[0] + 1 if mains else len(sections)
 
 
-def _solo_section(sections: list[StructureSection], player: str) -> StructureSection:
-    mains = [s for s in sections if not is_edge(s.name)] or sections
-    return StructureSection(name=SOLO_NAME, ratio=sum(s.ratio for s in mains) / len(mains),
+def _solo_section(sections: list[StructureSection], player: str, name: str) -> StructureSection:
+    mains = [s for s in sections if not is_edge(s.name) and not _is_solo(s.name)] or sections
+    return StructureSection(name=name, ratio=sum(s.ratio for s in mains) / len(mains),
                             energy=max(s.energy for s in mains),
                             description=f"{player} solo over the loop's chords")
 

@@ -196,8 +196,9 @@ class Arrangement(Contract):
     ending: EndingName | None = Field(default=None, description=(
         "'fade_out': the band plays on while the last section fades; 'cold': it stops together on the last hit; "
         "'loop': a seamless loop, whole phrases with no intro, ending or fade, its end running into its start"))
-    solo: str | None = Field(default=None, description=(
-        "The instrument that takes a solo section ('Electric Guitar', 'Drum Kit'), as the line-up spells it"))
+    solos: list[str] = Field(default_factory=list, description=(
+        "The instruments that take a solo section, in order ('Electric Guitar', 'Drum Kit'), as the line-up spells "
+        "them"))
     omitted_sections: list[str] = Field(default_factory=list, description=(
         "Kinds of section the text refuses ('drop', 'intro', 'outro', 'bridge', 'breakdown', 'build')"))
     fade_in: bool = Field(default=False, description="'fades in': the piece rises from silence over its opening")
@@ -213,8 +214,13 @@ class Arrangement(Contract):
         "The kind of section the late players come in at ('chorus', 'drop'); null: after the first section"))
 
     def __bool__(self) -> bool:
-        return bool(self.arc or self.ending or self.solo or self.omitted_sections or self.late_players or self.fade_in
+        return bool(self.arc or self.ending or self.solos or self.omitted_sections or self.late_players or self.fade_in
                     or self.section_rests or self.section_players or self.section_only)
+
+    @property
+    def solo(self) -> str | None:
+        """The first soloist, if any."""
+        return self.solos[0] if self.solos else None
 
     def words(self) -> str:
         """The request in a few words, for the parse table and the text report."""
@@ -224,7 +230,7 @@ class Arrangement(Contract):
                    "loop": "loops seamlessly"}[self.ending]]\
             if self.ending else []
         parts += ["fades in"] if self.fade_in else []
-        parts += [f"{self.solo} solo"] if self.solo else []
+        parts += [f"{player} solo" for player in self.solos]
         parts += [f"no {kind}" for kind in self.omitted_sections]
         for kind, players in self.section_rests.items():  # a part's rest ("part:lead") reads "lead part"
             who = [f"{p.removeprefix('part:')} part" if p.startswith("part:") else p for p in players]

@@ -130,7 +130,7 @@ class StructuralPlanner:
         if params.form:  # the sections the user listed, as listed, each a whole phrase (the piece grows to hold them)
             template = stated_template(params.form, structure, self.kb.structures)
         template = arranged_template(template, params.arrangement)  # "no drop", "a guitar solo in the middle"
-        if params.form or params.arrangement.solo:
+        if params.form or params.arrangement.solos:
             needed = sum(phrase_units([s.name for s in template], grid))
             if needed > total_bars:
                 params = params.model_copy(update={"duration_seconds": length_s(needed)})

@@ -117,11 +117,16 @@ def cold_check(mix: np.ndarray, sr: int) -> dict[str, Any]:
 
 
 def solo_check(render: Any, word: str) -> dict[str, Any]:
-    score, sr = render.score, render.sample_rate
-    spans = [s for s in score.sections if s.name.lower().startswith("solo")]
+    """The asked player solos in one of the solo sections (the last first; several soloists take turns)."""
+    spans = [s for s in render.score.sections if s.name.lower().startswith("solo")]
     if not spans:
         return {"ok": False, "why": "no solo section"}
-    span = spans[-1]
+    results = [_solo_in(render, word, span) for span in reversed(spans)]
+    return next((r for r in results if r["ok"]), results[0])
+
+
+def _solo_in(render: Any, word: str, span: Any) -> dict[str, Any]:
+    score, sr = render.score, render.sample_rate
     start, end = span.start_s - 1e-6, span.start_s + span.duration_s - 1e-6
 
     def inside(track: Any) -> int:  # the next section's first note, humanised a few ms early, is not inside
@@ -229,7 +234,8 @@ def parsed(params: Any, key: str, value: str) -> bool:
     if arrangement is None:
         return False
     if key == "solo":
-        return bool(arrangement.solo) and value.split("_", maxsplit=1)[0] in arrangement.solo.lower()
+        solos = getattr(arrangement, "solos", None) or [s for s in [getattr(arrangement, "solo", None)] if s]
+        return any(value.split("_", maxsplit=1)[0] in s.lower() for s in solos)
     if key == "omit":
         return value in arrangement.omitted_sections
     if key == "fade_in":

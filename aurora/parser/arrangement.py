@@ -76,7 +76,7 @@ _SOLO_AFTER_RE = re.compile(r"\s+solos?\b(?!\s+(?:piece|performance|recital|albu
                             r"instrumental|record|song|tune|track|work))")
 _SOLO_PLACE_RE = re.compile(r"\s*(?:in\s+the\s+(?:middle|bridge|end)|section|break|spot|at\s+the\s+end|halfway|"
                             r"over\b|after\b|before\b|,?\s*then\b)")
-_SOLO_ASKED_RE = re.compile(r"\b(?:with|and|plus|featuring|feat\.?|including|includes|has|have|gets?|take)\s+"
+_SOLO_ASKED_RE = re.compile(r"\b(?:with|and|plus|featuring|feat\.?|including|includes|has|have|gets?|take|then)\s+"
                             r"(?:an?\s+|the\s+|some\s+)?(?:\w+\s+){0,2}$")
 _ARTICLE_RE = re.compile(r"\b(?:an?|the)\s+(?:\w+\s+){0,2}$")
 # "then the drums come in", "the bass and drums join at the chorus", "until the beat drops in": who comes in later
@@ -127,7 +127,7 @@ def parse_arrangement(lowered: str, found: Sequence[InstrumentFinding], scoped: 
             rests.setdefault(kind, []).append(name)
     return Arrangement(arc=_first(_ARC_PATTERNS, lowered), ending=_first(_ENDING_PATTERNS, lowered),
                        fade_in=bool(_FADE_IN_RE.search(lowered)),
-                       solo=_solo(lowered, found, family, spelled), late_players=late, enter_at=enter_at,
+                       solos=_solos(lowered, found, family, spelled), late_players=late, enter_at=enter_at,
                        section_rests={k: list(dict.fromkeys(v)) for k, v in rests.items()},
                        **_scoped_lineups(lowered, found, family, spelled),
                        omitted_sections=list(dict.fromkeys(_KIND_WORDS[" ".join(m.group("kind").split())]
@@ -138,8 +138,10 @@ def _first(patterns: tuple[tuple[T, re.Pattern[str]], ...], lowered: str) -> T |
     return next((value for value, pattern in patterns if pattern.search(lowered)), None)
 
 
-def _solo(lowered: str, found: Sequence[InstrumentFinding], family: Callable[[str], str],
-          spelled: Callable[[str], str]) -> str | None:
+def _solos(lowered: str, found: Sequence[InstrumentFinding], family: Callable[[str], str],
+           spelled: Callable[[str], str]) -> list[str]:
+    """The players the text asks a solo of, in its order ("a harmonica solo, then a guitar solo")."""
+    out: list[str] = []
     for finding in found:
         end = finding.start + len(finding.phrase)
         after = _SOLO_AFTER_RE.match(lowered, end - 5 if finding.phrase.endswith(" solo") else end)  # "drum solo"
@@ -150,8 +152,8 @@ def _solo(lowered: str, found: Sequence[InstrumentFinding], family: Callable[[st
         asked = bool(_SOLO_ASKED_RE.search(before) or _SOLO_PLACE_RE.match(lowered, after.end()))
         others = len({f.instrument_id for f in found}) > 1  # "a sad violin solo": a piece, not a section
         if kind == "drums" or asked or (kind not in _ALONE_FAMILIES and others and _ARTICLE_RE.search(before)):
-            return spelled(finding.instrument_id)
-    return None
+            out.append(spelled(finding.instrument_id))
+    return list(dict.fromkeys(out))
 
 
 def opening_players(lowered: str, found: Sequence[InstrumentFinding], spelled: Callable[[str], str]) -> list[str]:

@@ -97,3 +97,16 @@ def test_a_line_up_scoped_to_a_section_is_planned_there(aurora: Aurora) -> None:
     assert intro.name == "intro" and intro.instruments == ["Electric Guitar"]
     sections = plan_for(aurora, "pop ballad with strings only in the chorus").sections
     assert all((s.resting == []) == s.name.startswith("chorus") for s in sections)
+
+
+def test_soloists_take_turns_in_the_order_asked(aurora: Aurora) -> None:
+    """'a sax solo and a trumpet solo': one solo section each, in that order, before the last chorus; a jazz form's
+    own solo choruses go to the players named, in order."""
+    sections = plan_for(aurora, "indie rock with a sax solo and a trumpet solo", 90.0).sections
+    leads = [(s.name, s.lead) for s in sections if s.lead]
+    assert leads == [("solo", "Saxophone"), ("solo 2", "Trumpet")]
+    names = [s.name for s in sections]
+    assert names[names.index("solo 2") + 1].startswith("chorus")
+    jazz = plan_for(aurora, "jazz trio, bass solo, then piano solo", 90.0).sections
+    assert [s.lead for s in jazz if s.lead] == ["Bass Guitar", "Piano"]
+    assert len({s.name for s in jazz}) == len(jazz)  # section names stay unique

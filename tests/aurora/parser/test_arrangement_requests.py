@@ -162,7 +162,7 @@ def test_a_line_up_scoped_to_a_section_closes_no_line_up(aurora: Aurora, text: s
     ("hip hop beat, no melody in the intro", "no lead part in the intro"),
     ("a song with no chorus", "no chorus"),
     ("game boss battle theme, looping", "loops seamlessly"),
-    ("jazz trio, bass solo, then piano solo", "Bass Guitar solo"),
+    ("jazz trio, bass solo, then piano solo", "Bass Guitar solo; Piano solo"),
 ])
 def test_more_ways_people_lay_out_a_piece(aurora: Aurora, text: str, words: str) -> None:
     assert aurora.parse(prompt=text).parsed_parameters.arrangement.words() == words
