@@ -41,6 +41,7 @@ import numpy as np
 DATA = Path(__file__).resolve().parent / "data"
 SETS = {"dev": DATA / "arrangement_prompts.txt", "unseen": DATA / "arrangement_prompts_unseen.txt"}
 DURATION_S = 60.0
+GM_PIECES = {"kick": {35, 36}, "snare": {38, 40}, "hat": {42, 44, 46}}  # General MIDI drum notes of kit pieces
 COLD_DECAY_S = 1.0  # a room's reverb (RT60 up to 2 s) falls 30 dB in up to 1 s; a ringing chord under a fade takes 2+
 OMIT_WORDS = {"drop": ("drop",), "intro": ("intro",), "outro": ("outro", "ending", "coda"), "bridge": ("bridge",),
               "breakdown": ("breakdown",), "build": ("build", "rise")}
@@ -166,11 +167,13 @@ def rest_check(render: Any, value: str) -> dict[str, Any]:
     word, kind = value.split(":")
     score = render.score
     spans = [s for s in score.sections if s.name.lower().startswith(kind)]
-    late = [t for t in score.tracks if (t.is_drum if word == "drum" else word in t.instrument_id)]
+    pitches = GM_PIECES.get(word)  # a kit piece: its notes of the drum track
+    late = [t for t in score.tracks if (t.is_drum if word == "drum" or pitches else word in t.instrument_id)]
     inside = sum(1 for s in spans for t in late for n in t.notes
-                 if s.start_s <= n.start_s < s.start_s + s.duration_s - 0.5 * score.bar_s)
+                 if s.start_s <= n.start_s < s.start_s + s.duration_s - 0.5 * score.bar_s
+                 and (pitches is None or n.pitch in pitches))
     elsewhere = sum(1 for t in late for n in t.notes if not any(
-        s.start_s <= n.start_s < s.start_s + s.duration_s for s in spans))
+        s.start_s <= n.start_s < s.start_s + s.duration_s for s in spans) and (pitches is None or n.pitch in pitches))
     return {"ok": bool(spans) and bool(late) and inside == 0 and elsewhere > 0, "sections": len(spans),
             "inside": inside, "elsewhere": elsewhere}
 

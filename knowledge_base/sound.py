@@ -309,6 +309,8 @@ class SynthPresets(_Spec):
     default_kit: str = "acoustic"
     drum_voices: dict[str, DrumVoiceSpec] = Field(min_length=1)
     default_drum_voice: str = Field(default="rim", description="Plays a drum note no voice claims")
+    drum_piece_voices: dict[str, list[str]] = Field(default_factory=dict, description=(
+        "Kit piece -> the drum voices it plays ('no kick in the breakdown' rests these notes of the drum track)"))
     percussion: dict[str, list[str]] = Field(default_factory=dict,
                                              description="Hand-percussion instrument -> the drum voices it plays")
     default_percussion: list[str] = Field(default_factory=lambda: ["shaker"], min_length=1)
@@ -319,8 +321,9 @@ class SynthPresets(_Spec):
         voices = set(self.drum_voices)
         problems = [f"kit {k.id}: unknown drum voice {v!r}" for k in self.kits for v in k.voices
                     if v != "*" and v not in voices]
-        problems += [f"percussion {i}: unknown drum voice {v!r}" for i, vs in self.percussion.items()
-                     for v in vs if v not in voices]
+        problems += [f"{table} {i}: unknown drum voice {v!r}" for table, mapping in (
+            ("percussion", self.percussion), ("drum_piece_voices", self.drum_piece_voices))
+            for i, vs in mapping.items() for v in vs if v not in voices]
         problems += [f"unknown drum voice {v!r}" for v in (self.default_drum_voice, *self.default_percussion)
                      if v not in voices]
         kit_ids = {k.id for k in self.kits}
@@ -340,6 +343,10 @@ class SynthPresets(_Spec):
     def kit_pieces(self) -> frozenset[str]:
         """Instruments that mean a drum track: a whole kit (a kit lists it) or a piece of one."""
         return frozenset(i for k in self.kits for i in k.instruments) | frozenset(self.drum_pieces)
+
+    def piece_notes(self, instrument_id: str) -> frozenset[int]:
+        """The GM drum notes a kit piece plays (a kick: 36); empty for anything else."""
+        return frozenset(self.drum_voices[v].gm_note for v in self.drum_piece_voices.get(instrument_id, ()))
 
     def kit_named(self, instrument_id: str) -> DrumKit | None:
         """The kit a whole-kit instrument names (drum_kit: the acoustic kit; tr808: the 808); None for a kit piece

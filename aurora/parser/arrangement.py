@@ -98,6 +98,7 @@ T = TypeVar("T")  # a "piano solo", a "harp solo": a piece for the player alone
 
 def parse_arrangement(lowered: str, found: Sequence[InstrumentFinding], scoped: Sequence[InstrumentFinding] = (),
                       refused_parts: Sequence[tuple[str, str]] = (), *, family: Callable[[str], str],
+                      is_piece: Callable[[str], bool] = lambda _: False,
                       spelled: Callable[[str], str]) -> Arrangement:
     """The arrangement the text asks for; an empty Arrangement where it asks nothing.
 
@@ -119,7 +120,8 @@ def parse_arrangement(lowered: str, found: Sequence[InstrumentFinding], scoped: 
         scope = section_scoped(lowered, finding.start + len(finding.phrase))
         if scope is None:
             continue
-        name = DRUM_KIT_NAME if family(finding.instrument_id) == "drums" else spelled(finding.instrument_id)
+        name = spelled(finding.instrument_id) if family(finding.instrument_id) != "drums" or is_piece(
+            finding.instrument_id) else DRUM_KIT_NAME  # a kit piece rests alone: "no kick in the breakdown"
         kind = _singular_kind(scope.group("kind")) if scope.group("kind") else None
         if scope.group("until") or scope.group("start"):
             late, enter_at = list(dict.fromkeys([*late, name])), enter_at or kind

@@ -260,7 +260,8 @@ class SemanticParser:
                 lambda i: self._spelled(i, instruments))),  # "starts with solo piano, then the band comes in"
             form=(form := parse_form(lowered)),  # "intro, verse, chorus, verse, chorus, outro": the sections listed
             arrangement=(laid := parse_arrangement(lowered, named.found, named.scoped, named.scoped_parts,  # "fade out"
-                                                   spelled=spelled, family=lambda i: self.kb.instrument(i).family)),
+                                                   spelled=spelled, family=lambda i: self.kb.instrument(i).family,
+                                                   is_piece=lambda i: i in self.kb.synth_presets.drum_pieces)),
             explicit=sorted(set(explicit) | ({"form"} if form else set()) | ({"arrangement"} if laid else set())
                             | ({"acoustic"} if acoustic else set())),
         )

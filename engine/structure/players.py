@@ -27,13 +27,24 @@ def keep_section_players(tracks: Sequence[Track], spans: Sequence[SectionSpan], 
             continue
         players = [t for name in section.instruments or [] for t in played_by(tracks, name, kb)]
         silent = [t for t in tracks if t not in players] if players else []
-        silent += [t for name in section.resting for t in played_by(tracks, name, kb)]
+        pieces = _piece_notes(section.resting, kb)  # "no kick in the breakdown": those notes of the drums
+        silent += [t for name in section.resting for t in played_by(tracks, name, kb) if name not in pieces]
         if len(set(map(id, silent))) >= len(tracks):  # never the whole band: a section always sounds
             continue
         start, end = span.start_s - 1e-6, span.start_s + span.duration_s - 1e-6
         end = float("inf") if span is spans[-1] else end  # the last section's players ring its final chord too
         for track in silent:
             track.notes = [n for n in track.notes if not start <= n.start_s < end]
+        notes = frozenset().union(*pieces.values()) if pieces else frozenset()
+        for track in (t for t in tracks if t.is_drum and notes):
+            track.notes = [n for n in track.notes if not (start <= n.start_s < end and n.pitch in notes)]
+
+
+def _piece_notes(names: Sequence[str], kb: KnowledgeBase) -> dict[str, frozenset[int]]:
+    """The kit pieces among ``names`` and the GM notes each plays."""
+    found = {name: kb.find_instrument(name) for name in names}
+    return {name: kb.synth_presets.piece_notes(inst.id) for name, inst in found.items()
+            if inst is not None and kb.synth_presets.piece_notes(inst.id)}
 
 
 def played_by(tracks: Sequence[Track], name: str, kb: KnowledgeBase) -> list[Track]:

@@ -170,3 +170,8 @@ def test_more_ways_people_lay_out_a_piece(aurora: Aurora, text: str, words: str)
 
 def test_looping_said_of_a_part_is_no_loop(aurora: Aurora) -> None:
     assert arrangement(aurora, "looping arpeggios, synthwave").ending is None
+
+
+def test_a_kit_piece_rests_alone(aurora: Aurora) -> None:
+    rests = arrangement(aurora, "house track with no kick in the breakdown").section_rests
+    assert rests == {"breakdown": ["Kick Drum"]}

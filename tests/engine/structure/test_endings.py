@@ -112,3 +112,17 @@ def test_a_part_or_a_bass_of_another_make_is_found(kb: KnowledgeBase) -> None:
     bass = Track("bass", "bass", "double_bass", "b", 32, False)
     assert played_by([lead, bass], "part:lead", kb) == [lead]
     assert played_by([lead, bass], "Bass Guitar", kb) == [bass]  # "bass solo" in a trio with an upright
+
+
+def test_a_resting_kit_piece_leaves_the_rest_of_the_kit(kb: KnowledgeBase) -> None:
+    from engine.structure.players import keep_section_players
+
+    drums = Track("drums", "drums", "kick", "house", 0, True,
+                  notes=[Note(t / 2, 0.1, 36 if t % 2 == 0 else 42, 100) for t in range(16)])
+    sections = [SectionIn(name="drop", duration_ratio=0.5), SectionIn(name="breakdown", duration_ratio=0.5,
+                                                                      resting=["Kick Drum"])]
+    keep_section_players([drums], spans(("drop", 0.0, 4.0), ("breakdown", 4.0, 4.0)), sections, kb)
+    later = [n.pitch for n in drums.notes if n.start_s >= 4.0]
+    assert later and set(later) == {42}  # the hats play on without the kick
+    assert 36 in {n.pitch for n in drums.notes if n.start_s < 4.0}
+    assert kb.synth_presets.piece_notes("kick") == frozenset({36}) and not kb.synth_presets.piece_notes("piano")
