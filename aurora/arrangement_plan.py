@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from aurora.contracts import Arrangement, Section
 from aurora.harmony_plan import base_name, is_edge, section_role
+from aurora.parser.arrangement import DRUM_KIT_NAME
 from knowledge_base.schema import StructureSection
 
 # the kinds of section a text can refuse (aurora/parser/arrangement.py reads them) and the names the knowledge
@@ -24,7 +25,6 @@ SECTION_KINDS: dict[str, tuple[str, ...]] = {
     "chorus": ("chorus", "hook", "refrain"),
 }
 SOLO_NAME = "solo"
-DRUM_KIT = "Drum Kit"
 # the energy of the first and of the last section of a piece that rises (quiet to full) or falls (full to quiet)
 RISE = (0.15, 0.95)
 FALL = (0.85, 0.12)
@@ -69,8 +69,8 @@ def hand_solos(sections: list[Section], arrangement: Arrangement) -> None:
     players = arrangement.solos[-len(solos):] if solos else []
     for section, player in zip(solos[len(solos) - len(players):], players, strict=True):
         section.lead = player
-        if player == DRUM_KIT:
-            section.instruments = [DRUM_KIT]
+        if player == DRUM_KIT_NAME:
+            section.instruments = [DRUM_KIT_NAME]
         section.description += f"; {player.lower()} solo"
 
 
@@ -108,7 +108,7 @@ def rest_late_players(sections: list[Section], arrangement: Arrangement) -> None
     at = arrangement.enter_at
     entry = next((i for i, s in enumerate(sections) if i and at and of_kind(s.name, at)), None) if at else 1
     for section in sections[:entry or 1]:
-        section.resting = list(dict.fromkeys([*section.resting, *arrangement.late_players]))
+        _rest(section, arrangement.late_players)
         section.description += f"; {' and '.join(arrangement.late_players).lower()} not yet"
 
 
@@ -118,7 +118,7 @@ def rest_in_sections(sections: list[Section], arrangement: Arrangement, warnings
     for kind, players in arrangement.section_rests.items():
         chosen = [s for s in sections if of_kind(s.name, kind)]
         for section in chosen:
-            section.resting = list(dict.fromkeys([*section.resting, *players]))
+            _rest(section, players)
             section.description += f"; no {' or '.join(players).lower()}"
         if not chosen:
             warnings.append(f"The plan has no {kind} for {' and '.join(players)} to rest in.")
@@ -140,7 +140,11 @@ def scoped_lineups(sections: list[Section], arrangement: Arrangement, warnings: 
             continue
         for section in sections:
             if not of_kind(section.name, kind):
-                section.resting = list(dict.fromkeys([*section.resting, *players]))
+                _rest(section, players)
+
+
+def _rest(section: Section, players: list[str]) -> None:
+    section.resting = list(dict.fromkeys([*section.resting, *players]))
 
 
 def names_intro(arrangement: Arrangement) -> bool:

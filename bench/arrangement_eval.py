@@ -149,12 +149,18 @@ def _solo_in(render: Any, word: str, span: Any) -> dict[str, Any]:
             "stem_db": round(stem_db, 1), "other_leads": leads}
 
 
+def _tracks_of(score: Any, word: str, *, kit: bool = False) -> list[Any]:
+    """The tracks a label's word names: every drum track for 'drum' (or a kit piece), else those whose instrument
+    id holds the word."""
+    return [t for t in score.tracks if (t.is_drum if word == "drum" or kit else word in t.instrument_id)]
+
+
 def late_check(render: Any, word: str) -> dict[str, Any]:
     """The late player is silent in the first section and plays after it; the first section still sounds."""
     score = render.score
     first = score.sections[0]
     end = first.start_s + first.duration_s - 0.05  # the entry's pickup fill, humanised early, is not inside
-    late = [t for t in score.tracks if (t.is_drum if word == "drum" else word in t.instrument_id)]
+    late = _tracks_of(score, word)
     before = sum(1 for t in late for n in t.notes if n.start_s < end - 0.5 * score.bar_s)
     after = sum(1 for t in late for n in t.notes if n.start_s >= first.start_s + first.duration_s)
     others = sum(1 for t in score.tracks if t not in late for n in t.notes if n.start_s < end)
@@ -168,7 +174,7 @@ def rest_check(render: Any, value: str) -> dict[str, Any]:
     score = render.score
     spans = [s for s in score.sections if s.name.lower().startswith(kind)]
     pitches = GM_PIECES.get(word)  # a kit piece: its notes of the drum track
-    late = [t for t in score.tracks if (t.is_drum if word == "drum" or pitches else word in t.instrument_id)]
+    late = _tracks_of(score, word, kit=pitches is not None)
     inside = sum(1 for s in spans for t in late for n in t.notes
                  if s.start_s <= n.start_s < s.start_s + s.duration_s - 0.5 * score.bar_s
                  and (pitches is None or n.pitch in pitches))

@@ -38,6 +38,9 @@ def kind_in_lineup(kb: KnowledgeBase, word: str, found: Instrument, lineup: list
     return found
 
 
+# a section's resting "player" that is a part, whoever plays it ("no melody in the intro": "part:lead"): the parser
+# writes it, the engine's section players read it
+PART_PREFIX = "part:"
 UNPLUGGED_NOBODY = "none"  # instruments.yaml ``unplugged: none``: an acoustic version has no one in its place
 
 

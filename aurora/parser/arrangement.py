@@ -20,6 +20,7 @@ from aurora.contracts import ArcName, Arrangement, EndingName
 from aurora.parser.ensemble import join_at
 from aurora.parser.instruments import InstrumentFinding
 from aurora.parser.lexicon import SECTION_WORDS, section_scoped
+from knowledge_base.instrument_kinds import PART_PREFIX
 
 _NEGATED = r"(?<!\bno )(?<!\bnot )(?<!\bwithout )(?<!\bnever )(?<!\bdon't )(?<!\bdoesn't )"
 _LOUDER = r"(?:louder|bigger|more\s+intense|heavier|fuller|stronger|more\s+powerful)"
@@ -86,14 +87,13 @@ _ENTRY_RE = re.compile(r"\b(?:then|until|till|before|later|eventually|and|after\
                        r"verse|bridge|second\s+verse))?")
 _BEAT_WORDS = re.compile(r"\b(?:beat|beats|groove|percussion|drums?|drummer)\b")
 DRUM_KIT_NAME = "Drum Kit"
-PART_PREFIX = "part:"  # a rest by part ("no melody in the intro": "part:lead"), whoever plays it
 _DROP_OUT_RE = re.compile(rf"\b(?P<who>(?:the\s+)?[\w\s,&'-]{{2,40}}?)\s+(?:drops?|cuts?|falls?|stops?|goes|go)\s+"
                           rf"(?:out|away|silent|quiet)\s+(?:in|during|for)\s+the\s+(?P<kind>{SECTION_WORDS})\b")
 _SCOPED_LINEUP_RE = re.compile(rf"\b(?:(?P<lead>only|just)\s+(?P<who>[^,.;]{{1,50}}?)|only)\s+(?:in|during|for)\s+"
                                rf"the\s+(?:first\s+|last\s+|final\s+)?(?P<kind>{SECTION_WORDS})\b")
-_ALONE_FAMILIES = ("keyboard", "plucked")
+_ALONE_FAMILIES = ("keyboard", "plucked")  # a "piano solo", a "harp solo": a piece for the player alone
 _INTRO_AFTER_RE = re.compile(r"\s+(?:solo\s+)?intro\b")  # "<player> intro": the player the piece opens with
-T = TypeVar("T")  # a "piano solo", a "harp solo": a piece for the player alone
+T = TypeVar("T")
 
 
 def parse_arrangement(lowered: str, found: Sequence[InstrumentFinding], scoped: Sequence[InstrumentFinding] = (),
@@ -104,13 +104,12 @@ def parse_arrangement(lowered: str, found: Sequence[InstrumentFinding], scoped: 
 
     ``found``: the instruments the text names (start offsets in ``lowered``), ``scoped`` those it refuses in a section
     only ("no drums in the verse"), ``refused_parts`` the (part, section kind) it refuses there ("no melody in the
-    intro"); ``family(instrument_id)`` their
-    family; ``spelled(instrument_id)`` the name the line-up gives them."""
+    intro"); ``family(instrument_id)`` their family, ``is_piece(instrument_id)`` whether one is a kit piece,
+    ``spelled(instrument_id)`` the name the line-up gives them."""
     late, enter_at = _late_players(lowered, found, family, spelled)
     rests: dict[str, list[str]] = {}
     for m in _DROP_OUT_RE.finditer(lowered):  # "drums drop out in the breakdown": they rest there
-        names = [DRUM_KIT_NAME if family(f.instrument_id) == "drums" else spelled(f.instrument_id)
-                 for f in found if m.start("who") <= f.start < m.end("who")]
+        names = [_player(f, family, spelled) for f in found if m.start("who") <= f.start < m.end("who")]
         names += [DRUM_KIT_NAME] if not names and _BEAT_WORDS.search(m.group("who")) else []
         for name in names:
             rests.setdefault(_singular_kind(m.group("kind")), []).append(name)
@@ -120,8 +119,7 @@ def parse_arrangement(lowered: str, found: Sequence[InstrumentFinding], scoped: 
         scope = section_scoped(lowered, finding.start + len(finding.phrase))
         if scope is None:
             continue
-        name = spelled(finding.instrument_id) if family(finding.instrument_id) != "drums" or is_piece(
-            finding.instrument_id) else DRUM_KIT_NAME  # a kit piece rests alone: "no kick in the breakdown"
+        name = _player(finding, family, spelled, is_piece)  # a kit piece rests alone: "no kick in the breakdown"
         kind = _singular_kind(scope.group("kind")) if scope.group("kind") else None
         if scope.group("until") or scope.group("start"):
             late, enter_at = list(dict.fromkeys([*late, name])), enter_at or kind
@@ -144,6 +142,7 @@ def _solos(lowered: str, found: Sequence[InstrumentFinding], family: Callable[[s
            spelled: Callable[[str], str]) -> list[str]:
     """The players the text asks a solo of, in its order ("a harmonica solo, then a guitar solo")."""
     out: list[str] = []
+    others = len({f.instrument_id for f in found}) > 1  # "a sad violin solo": a piece, not a section
     for finding in found:
         end = finding.start + len(finding.phrase)
         after = _SOLO_AFTER_RE.match(lowered, end - 5 if finding.phrase.endswith(" solo") else end)  # "drum solo"
@@ -152,7 +151,6 @@ def _solos(lowered: str, found: Sequence[InstrumentFinding], family: Callable[[s
         before = lowered[:finding.start]
         kind = family(finding.instrument_id)
         asked = bool(_SOLO_ASKED_RE.search(before) or _SOLO_PLACE_RE.match(lowered, after.end()))
-        others = len({f.instrument_id for f in found}) > 1  # "a sad violin solo": a piece, not a section
         if kind == "drums" or asked or (kind not in _ALONE_FAMILIES and others and _ARTICLE_RE.search(before)):
             out.append(spelled(finding.instrument_id))
     return list(dict.fromkeys(out))
@@ -178,8 +176,7 @@ def _scoped_lineups(lowered: str, found: Sequence[InstrumentFinding], family: Ca
     only: dict[str, list[str]] = {}
 
     def names(start: int, end: int) -> list[str]:
-        return [DRUM_KIT_NAME if family(f.instrument_id) == "drums" else spelled(f.instrument_id)
-                for f in found if start <= f.start < end]
+        return [_player(f, family, spelled) for f in found if start <= f.start < end]
 
     for m in _SCOPED_LINEUP_RE.finditer(lowered):
         kind = _singular_kind(m.group("kind"))
@@ -193,6 +190,15 @@ def _scoped_lineups(lowered: str, found: Sequence[InstrumentFinding], family: Ca
             "section_only": {k: list(dict.fromkeys(v)) for k, v in only.items()}}
 
 
+def _player(finding: InstrumentFinding, family: Callable[[str], str], spelled: Callable[[str], str],
+            is_piece: Callable[[str], bool] | None = None) -> str:
+    """The name a named player goes by in the plan: any drum word is the Drum Kit (the engine finds the band's kit
+    or machine by it), unless ``is_piece`` keeps a kit piece's own name; else the line-up's spelling."""
+    drums = family(finding.instrument_id) == "drums"
+    return DRUM_KIT_NAME if drums and not (is_piece and is_piece(finding.instrument_id)) else \
+        spelled(finding.instrument_id)
+
+
 def _singular_kind(word: str) -> str:
     word = word.replace("-", "").replace("buildup", "build")
     return {"verses": "verse", "choruses": "chorus", "drops": "drop"}.get(word, word)
@@ -203,8 +209,7 @@ def _late_players(lowered: str, found: Sequence[InstrumentFinding], family: Call
     """The players the text has come in later, and the kind of section they come in at (None: the second)."""
     for m in _ENTRY_RE.finditer(lowered):
         start, end = m.span("who")
-        names = [spelled(f.instrument_id) if family(f.instrument_id) != "drums" else DRUM_KIT_NAME
-                 for f in found if start <= f.start < end]
+        names = [_player(f, family, spelled) for f in found if start <= f.start < end]
         if _BEAT_WORDS.search(m.group("who")):
             names.append(DRUM_KIT_NAME)
         if names:

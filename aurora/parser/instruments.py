@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
 
 from aurora.parser.lexicon import Lexicon, Match, adjacent, is_negated, section_scoped
 from knowledge_base import KnowledgeBase
@@ -120,17 +119,17 @@ class InstrumentParser:
                 excluded.append(vocal_exclusion)
         for inst_id in excluded:
             found.pop(inst_id, None)
-        return InstrumentParse(sorted(found.values(), key=lambda f: f.start), excluded,
-                               self._refused_parts(lowered, matches, genre_spans), scoped,
-                               self._refused_parts(lowered, matches, genre_spans, scoped=True))
+        refused, refused_in_sections = self._refused_parts(lowered, matches, genre_spans)
+        return InstrumentParse(sorted(found.values(), key=lambda f: f.start), excluded, refused, scoped,
+                               refused_in_sections)
 
     @staticmethod
-    def _refused_parts(lowered: str, matches: list[Match], genre_spans: list[tuple[int, int, str]], *,
-                       scoped: bool = False) -> list[Any]:
+    def _refused_parts(lowered: str, matches: list[Match], genre_spans: list[tuple[int, int, str]],
+                       ) -> tuple[list[Role], list[tuple[Role, str]]]:
         """Part words in a refusal: "no melody", "no bass", "no drums or bass". A word inside a longer instrument
         or genre name refuses that instrument only ("no bass guitar", "no piano melody", "no synth pads", "no drum
         and bass"); a bare player word that is also a part ("bass", "drums") refuses the part and the instrument.
-        ``scoped``: instead, the (part, section word) refused in one kind of section only ("no melody in the intro")."""
+        Beside them, the (part, section word) refused in one kind of section only ("no melody in the intro")."""
         spans = [(m.start, m.end) for m in matches] + [(s, e) for s, e, _ in genre_spans]
         refused: list[tuple[int, Role]] = []
         in_sections: list[tuple[Role, str]] = []
@@ -144,7 +143,7 @@ class InstrumentParser:
                     refused.append((word.start(), role))
                 elif scope.group("kind") and not any(s <= word.start() < e for s, e in spans):  # a player's own
                     in_sections.append((role, scope.group("kind")))  # word ("no drums in the verse") rests it
-        return in_sections if scoped else list(dict.fromkeys(role for _, role in sorted(refused)))
+        return list(dict.fromkeys(role for _, role in sorted(refused))), in_sections
 
     def _players_not_kicks(self, lowered: str, matches: list[Match]) -> list[Match]:
         """"clarinet piano bass drums": in a list of players written without separators, "bass drums" is the bass

@@ -163,10 +163,12 @@ def without_scoped_only(text: str) -> str:
     return SCOPED_ONLY_RE.sub(lambda m: " " * len(m.group(0)), text)
 
 
+_LISTED_ON_RE = re.compile(r"(?:\s*(?:,|and|or|&)\s*\w+)*")  # "no bass or drums in the intro": the list's end
+
+
 def section_scoped(text: str, end: int) -> re.Match[str] | None:
     """The section a refusal ending at ``end`` is scoped to ("no drums in the verse": only there), else None."""
-    words = re.compile(r"(?:\s*(?:,|and|or|&)\s*\w+)*")  # "no bass or drums in the intro": the list's end
-    listed = words.match(text, end)
+    listed = _LISTED_ON_RE.match(text, end)
     return SCOPE_RE.match(text, listed.end() if listed else end) or SCOPE_RE.match(text, end)
 
 

@@ -70,7 +70,6 @@ FAST_WORD_BPM = 115.0
 SLOW_WORD_BPM = 90.0
 
 
-
 @dataclass
 class ParseOutcome:
     parameters: ParsedMusicalParameters

@@ -40,7 +40,8 @@ def unplugged(lowered: str, found: Sequence[InstrumentFinding], instruments: lis
         inst = kb.find_instrument(value.name)
         if value.source == "stated" or inst is None or inst.id not in swap:
             out.append(value)
-        elif (acoustic := swap[inst.id]) is not None and all(v.name != kb.instrument(acoustic).name
-                                                              for v in (*instruments, *out)):
-            out.append(value.model_copy(update={"name": kb.instrument(acoustic).name}))
+        elif (acoustic := swap[inst.id]) is not None:
+            name = kb.instrument(acoustic).name
+            if all(v.name != name for v in (*instruments, *out)):
+                out.append(value.model_copy(update={"name": name}))
     return out, True

@@ -11,8 +11,7 @@ from collections.abc import Sequence
 from engine.inputs import SectionIn
 from engine.score import SectionSpan, Track
 from knowledge_base import KnowledgeBase
-
-PART_PREFIX = "part:"  # a section's resting "player" that is a part: aurora.parser.arrangement.PART_PREFIX
+from knowledge_base.instrument_kinds import PART_PREFIX
 
 
 def keep_section_players(tracks: Sequence[Track], spans: Sequence[SectionSpan], sections: Sequence[SectionIn],
@@ -42,9 +41,9 @@ def keep_section_players(tracks: Sequence[Track], spans: Sequence[SectionSpan], 
 
 def _piece_notes(names: Sequence[str], kb: KnowledgeBase) -> dict[str, frozenset[int]]:
     """The kit pieces among ``names`` and the GM notes each plays."""
-    found = {name: kb.find_instrument(name) for name in names}
-    return {name: kb.synth_presets.piece_notes(inst.id) for name, inst in found.items()
-            if inst is not None and kb.synth_presets.piece_notes(inst.id)}
+    found = {name: inst for name in names if (inst := kb.find_instrument(name)) is not None}
+    notes = {name: kb.synth_presets.piece_notes(inst.id) for name, inst in found.items()}
+    return {name: played for name, played in notes.items() if played}
 
 
 def played_by(tracks: Sequence[Track], name: str, kb: KnowledgeBase) -> list[Track]:
