@@ -126,3 +126,32 @@ def test_a_resting_kit_piece_leaves_the_rest_of_the_kit(kb: KnowledgeBase) -> No
     assert later and set(later) == {42}  # the hats play on without the kick
     assert 36 in {n.pitch for n in drums.notes if n.start_s < 4.0}
     assert kb.synth_presets.piece_notes("kick") == frozenset({36}) and not kb.synth_presets.piece_notes("piano")
+
+
+def _section_levels_db(engine: Engine, kb: KnowledgeBase, **plan_extra: object) -> list[float]:
+    sections = (("verse", 0.25, 0.3), ("chorus", 0.25, 0.5), ("verse 2", 0.25, 0.7), ("chorus 2", 0.25, 0.9))
+    plan = make_plan(tempo_bpm=120.0, duration_s=32.0, sections=sections) | dict(plan_extra)
+    result = engine.render(plan=plan, **make_controls(kb, tempo_bpm=120.0, genre="pop"), duration_s=32.0,
+                           sample_rate=22050, seed=0)
+    mono, sr = result.mix.mean(axis=0), result.sample_rate
+    return [float(10 * np.log10(np.mean(mono[int(s.start_s * sr):int((s.start_s + s.duration_s) * sr)] ** 2)))
+            for s in result.score.sections]
+
+
+def test_under_an_arc_a_later_verse_is_not_pulled_under_the_first_chorus(engine: Engine, kb: KnowledgeBase) -> None:
+    """A song's verse sits a lift under its quietest chorus; a rising piece's second verse, louder by its energy
+    than the first chorus, stays so under an arc."""
+    song = _section_levels_db(engine, kb)
+    rising = _section_levels_db(engine, kb, arc="rise")
+    assert song[2] < song[1]  # the song-form lift caps the second verse under the first chorus
+    assert rising[2] > rising[1]
+
+
+def test_a_loop_is_whole_bars_of_music_to_its_last_sample(engine: Engine, kb: KnowledgeBase) -> None:
+    plan = make_plan(tempo_bpm=120.0, duration_s=16.0, sections=(("loop A", 1.0, 0.6),)) | {"ending": "loop"}
+    result = engine.render(plan=plan, **make_controls(kb, tempo_bpm=120.0, genre="pop"), duration_s=16.0,
+                           sample_rate=22050, seed=0)
+    mono, sr = result.mix.mean(axis=0), result.sample_rate
+    assert sum(s.bars for s in result.score.sections) == 8  # every bar is music: no ring-out is reserved
+    last = float(np.sqrt(np.mean(mono[-sr // 20:] ** 2)))
+    assert last > 0.01 * float(np.sqrt(np.mean(mono ** 2)))  # no fade to silence at the seam
