@@ -53,7 +53,11 @@ def estimate_key(audio: np.ndarray, sample_rate: int) -> KeyEstimate:
     import librosa
 
     y = _mono(audio, sample_rate)
-    chroma = librosa.feature.chroma_cqt(y=y, sr=ANALYSIS_RATE).mean(axis=1)
+    return key_of_chroma(librosa.feature.chroma_cqt(y=y, sr=ANALYSIS_RATE).mean(axis=1))
+
+
+def key_of_chroma(chroma: np.ndarray) -> KeyEstimate:
+    """Krumhansl-Schmuckler: the key whose profile correlates best with a 12-bin pitch-class weight."""
     best = KeyEstimate(0, "major", -2.0)
     for tonic in range(12):
         for mode, profile in (("major", _MAJOR), ("minor", _MINOR)):

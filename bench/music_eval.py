@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 
 import knowledge_base
+from bench import key_sources as ks
 from bench import music_detectors as md
 from bench import music_metrics as mm
 from bench.analysis import estimate_key
@@ -181,6 +182,10 @@ def evaluate(engine: Engine, kb: KnowledgeBase, aurora: Any, prompt: dict[str, A
         row["key_asked"], row["key_measured"] = asked_key, (key.tonic_pc, key.mode)
         row["ck"] = asked_key == (key.tonic_pc, key.mode)
         row["ckd"] = row["ck"] or (asked_key is not None and relative(asked_key) == (key.tonic_pc, key.mode))
+        until_s = change_s if change_s and change_s >= 8.0 else None
+        row["key_score"] = (k := ks.score_key(score, until_s=until_s)).tonic_pc, k.mode
+        row["key_sine"] = (k := ks.sine_key(score, until_s=until_s)).tonic_pc, k.mode
+        row["ck_score"], row["ck_sine"] = asked_key == row["key_score"], asked_key == row["key_sine"]
         row["key_cnn"] = md.madmom_key(result.mix.mean(axis=0))
         row["ck_cnn"] = asked_key == row["key_cnn"]
         row["key_stated"] = prompt["key"] is not None
@@ -290,6 +295,10 @@ def criteria(rows: list[dict[str, Any]], longs: list[dict[str, Any]], seeds: lis
         "key: CK where stated": mm.mean_of(r["ck"] for r in t if r["key_stated"]),
         "key: CKD where stated": mm.mean_of(r["ckd"] for r in t if r["key_stated"]),
         "key: CK vs plan key (all)": mm.mean_of(r["ck"] for r in t),
+        "key: CK where stated, of the notes themselves (beside)": mm.mean_of(
+            r.get("ck_score") for r in t if r["key_stated"]),
+        "key: CK where stated, the notes as sine tones (beside)": mm.mean_of(
+            r.get("ck_sine") for r in t if r["key_stated"]),
         "key: CK where stated (madmom CNN, beside)": mm.mean_of(r.get("ck_cnn") for r in t if r["key_stated"]),
         "key: CK vs plan key (all, madmom CNN, beside)": mm.mean_of(r.get("ck_cnn") for r in t),
         "speed: 30 s render s (median)": float(np.median([r["render_s"] for r in rows])) if rows else None,
