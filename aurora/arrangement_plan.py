@@ -8,6 +8,8 @@
 - Players who come in later ("slow intro, then the drums come in") rest in the sections before their entry.
 - An arc ("starts quiet and builds", "winds down") sets every section's energy on a line from the first section to
   the last, whatever the genre's form did with them, so the loudness follows the words.
+- A mood that turns ("starts sad and ends hopeful") starts in the other mode and turns at ``turning_point``: the
+  last chorus when it lies past the first 40% of the piece, else the first main section in the second half.
 """
 
 from __future__ import annotations
@@ -50,6 +52,33 @@ def arranged_template(template: list[StructureSection], arrangement: Arrangement
 def refused(name: str, omitted: list[str]) -> bool:
     base = base_name(name)
     return any(base == word or base.startswith(word + " ") for kind in omitted for word in SECTION_KINDS.get(kind, ()))
+
+
+TURN_CHORUS_FROM = 0.4  # a last chorus this far into the piece is where the mood turns (a song's lift)
+
+
+def turning_point(names: list[str], bars: list[int]) -> int | None:
+    """The index of the first section in the turned mood, or None where the piece has no later main section."""
+    starts = [sum(bars[:i]) for i in range(len(bars))]
+    total = sum(bars)
+    roles = [section_role(n) for n in names]
+    chorus = max((i for i, r in enumerate(roles) if r == "chorus" and i), default=None)
+    if chorus is not None and starts[chorus] >= TURN_CHORUS_FROM * total:
+        return chorus
+    return next((i for i, n in enumerate(names) if i and not is_edge(n) and starts[i] >= total / 2), None) or \
+        next((i for i in range(len(names) - 1, 0, -1) if not is_edge(names[i])), None)
+
+
+def halved_main(template: list[StructureSection], *, edges: bool) -> list[StructureSection]:
+    """A form's one main section as two halves ("verse", "verse 2"), so that a mood has somewhere to turn; without
+    its intro and outro where the piece has no room for them beside two whole phrases (``edges`` False)."""
+    out: list[StructureSection] = []
+    for s in template:
+        halves = ([s] if edges else []) if is_edge(s.name) else [
+            s.model_copy(update={"ratio": s.ratio / 2}),
+            s.model_copy(update={"name": f"{s.name} 2", "ratio": s.ratio / 2})]
+        out += halves
+    return out
 
 
 def arc_energies(count: int, arc: str | None) -> list[float] | None:

@@ -212,10 +212,13 @@ class Arrangement(Contract):
         "Players who come in later ('slow intro, then the drums come in'): they rest until `enter_at`"))
     enter_at: str | None = Field(default=None, description=(
         "The kind of section the late players come in at ('chorus', 'drop'); null: after the first section"))
+    turn: Literal["major", "minor"] | None = Field(default=None, description=(
+        "The mode the mood turns to ('starts sad and ends hopeful': 'major'): the piece starts in the other mode "
+        "and its last sections move to the relative key"))
 
     def __bool__(self) -> bool:
         return bool(self.arc or self.ending or self.solos or self.omitted_sections or self.late_players or self.fade_in
-                    or self.section_rests or self.section_players or self.section_only)
+                    or self.section_rests or self.section_players or self.section_only or self.turn)
 
     @property
     def solo(self) -> str | None:
@@ -230,6 +233,7 @@ class Arrangement(Contract):
                    "loop": "loops seamlessly"}[self.ending]]\
             if self.ending else []
         parts += ["fades in"] if self.fade_in else []
+        parts += [f"turns to {self.turn} at the end"] if self.turn else []
         parts += [f"{player} solo" for player in self.solos]
         parts += [f"no {kind}" for kind in self.omitted_sections]
         for kind, players in self.section_rests.items():  # a part's rest ("part:lead") reads "lead part"

@@ -16,11 +16,13 @@ import random
 from aurora.arrangement_plan import (
     arc_energies,
     arranged_template,
+    halved_main,
     hand_solos,
     names_intro,
     rest_in_sections,
     rest_late_players,
     scoped_lineups,
+    turning_point,
 )
 from aurora.bar_grid import (
     EDGE_UNIT_BARS,
@@ -104,6 +106,7 @@ class StructuralPlanner:
             warnings.append(f"A seamless loop is whole phrases: {total_bars} bars, {params.duration_seconds:.1f} s at "
                             f"{params.tempo_bpm:g} BPM.")
         key, chords, numerals = self._progression(params, genre, structure, total_bars, warnings)
+        turn = self._turn(params, key, genre, structure, total_bars, warnings)  # "starts sad and ends hopeful"
         home = None if params.chords else params.tonic_chord  # "jazz ballad, Ebmaj7": the tonic spelled so
         chords = with_home_chord(chords, key, home, self.kb.chords)
         alternatives = [] if params.chords else self._alternatives(genre, key, numerals)
@@ -119,10 +122,11 @@ class StructuralPlanner:
                             f"{params.duration_seconds:.1f} s with its last chord; the piece is that long, so the "
                             f"form is played whole.")
         moving = MODULATION_SECTIONS * main_bars  # a stated key change: a section in the home key, one after it
-        if params.key_changes and total_bars < moving <= math.ceil(total_bars / WHOLE_FORM_SHARE):
+        if (params.key_changes or turn) and total_bars < moving <= math.ceil(total_bars / WHOLE_FORM_SHARE):
             params = params.model_copy(update={"duration_seconds": length_s(moving)})
             total_bars = moving
-            warnings.append(f"A key change needs a section before it and one after it: at {params.tempo_bpm:g} BPM "
+            change = "A turn of mood" if turn else "A key change"
+            warnings.append(f"{change} needs a section before it and one after it: at {params.tempo_bpm:g} BPM "
                             f"the two last {params.duration_seconds:.1f} s with the last chord; the piece is that "
                             f"long.")
         grid, template = self._grid_and_sections(structure, total_bars, params.duration_seconds, main_bars,
@@ -138,6 +142,8 @@ class StructuralPlanner:
                 warnings.append(f"The {len(template)} sections you listed need {needed} bars; at "
                                 f"{params.tempo_bpm:g} BPM the piece is {params.duration_seconds:.1f} s long.")
         mains = [s for s in template if not is_edge(s.name)]
+        if turn and len(mains) == 1 and total_bars >= moving:  # one verse cannot turn its mood: its two halves can
+            template, mains = halved_main(template, edges=total_bars >= moving + MAIN_UNIT_BARS), []
         if len(mains) == 1 and len(structure.sections) > 1:  # a clip of one section has no arc to climb: a 30 s
             # Gregorian chant asked at energy 0.2 was the form's climax at 0.72; it plays at the piece's own level
             template = [s.model_copy(update={"energy": 0.5}) if s is mains[0] else s for s in template]
@@ -148,6 +154,10 @@ class StructuralPlanner:
                                                     energy=template[-1].energy, description=TAG_DESCRIPTION)]
 
         arc = arc_energies(len(template), params.arrangement.arc)  # "starts quiet and builds to a big finish"
+        turn_at = turning_point([s.name for s in template], bars) if turn else None
+        if turn and turn_at is None:
+            warnings.append(f"The mood's turn to {turn[0].label()} needs a later section; the piece stays in "
+                            f"{key.label()}.")
         sections: list[Section] = []
         start_bar = 0
         for index, (tpl, n_bars) in enumerate(zip(template, bars, strict=True)):
@@ -156,15 +166,18 @@ class StructuralPlanner:
             if index == len(template) - 1:
                 duration_s = params.duration_seconds - start_s  # ring-out shorter than a bar
             energy = arc[index] if arc else float(min(1.0, max(0.05, tpl.energy + (energy_level - 0.5) * 0.6)))
-            loop = section_chords(chords, tpl.name, n_bars, key=key, chords=self.kb.chords,
+            turned = turn is not None and turn_at is not None and index >= turn_at  # the later key of a mood's turn
+            here, loop_chords, others = turn if turn is not None and turned else (key, chords, alternatives)
+            loop = section_chords(loop_chords, tpl.name, n_bars, key=here, chords=self.kb.chords,
                                   final=index == len(template) - 1 and not looping, stated=bool(params.chords),
-                                  alternatives=alternatives, per_bar=per_bar)
-            loop = with_home_chord(loop, key, home, self.kb.chords)
+                                  alternatives=others, per_bar=per_bar)
+            loop = loop if turned else with_home_chord(loop, key, home, self.kb.chords)
             sections.append(Section(
                 name=tpl.name, duration_ratio=duration_s / params.duration_seconds, energy_level=round(energy, 3),
-                description=f"{tpl.description} ({_energy_word(energy)}, {n_bars} bar{'s' if n_bars > 1 else ''})",
+                description=f"{tpl.description} ({_energy_word(energy)}, {n_bars} bar{'s' if n_bars > 1 else ''})"
+                            + (f"; the mood turns: {here.label()}" if turned and index == turn_at else ""),
                 bars=n_bars, start_s=round(start_s, 4), duration_s=round(duration_s, 4), chords=loop,
-                chords_per_bar=per_bar,
+                chords_per_bar=per_bar, key=here.label() if turned else None,
             ))
             start_bar += n_bars
         modulate_sections(sections, key, params, self.kb, warnings)
@@ -286,8 +299,9 @@ class StructuralPlanner:
         if len(stated) < len(params.chords):
             warnings.append("Some stated chords were not recognised and were left out.")
         if key is None:
+            start_mode = {"major": "minor", "minor": "major"}.get(params.arrangement.turn or "")  # where it turns from
             key = (estimate_key_from_chords(stated, chords_kb) if stated else None) or \
-                _default_key(genre, params.mood, self.kb)
+                _default_key(genre, params.mood, self.kb, mode=start_mode)
         if stated:
             return key, stated, [chord_to_roman(c, key, chords_kb) for c in stated]
         rng = random.Random(params.seed)
@@ -307,6 +321,24 @@ class StructuralPlanner:
         numerals = list(rng.choice(by_mood or options))
         chords = [roman_to_chord(n, key, chords_kb) for n in numerals]
         return key, chords, numerals
+
+    def _turn(self, params: PlanParameters, key: Key, genre: Genre, structure: Structure, room_bars: int,
+              warnings: list[str]) -> tuple[Key, list[str], list[list[str]]] | None:
+        """The key, progression and bridge contrasts of a mood's turned end ("starts sad and ends hopeful"): the
+        relative key in the turn's mode (the same notes, so every part composed in the home scale agrees with it),
+        the genre's progressions of that mode. None, with a warning, where the piece cannot turn."""
+        turn = params.arrangement.turn
+        if turn is None:
+            return None
+        why = "the chords are stated" if params.chords else "a key change is asked" if params.key_changes else \
+            f"{key.label()} is a mode of its own" if key.mode not in ("major", "minor") else \
+            f"{key.label()} is already {turn}" if key.is_minor == (turn == "minor") else None
+        if why:
+            warnings.append(f"The mood's turn to {turn} is not played: {why}.")
+            return None
+        turned = params.model_copy(update={"key": key.relative(self.kb.chords).label()})
+        target, chords, numerals = self._progression(turned, genre, structure, room_bars, warnings)
+        return target, chords, self._alternatives(genre, target, numerals)
 
     def _alternatives(self, genre: Genre, key: Key, numerals: list[str]) -> list[list[str]]:
         """The genre's other progressions in the key's mode (a bridge's contrast), as chord symbols."""
@@ -438,9 +470,10 @@ def _minor_changes(key: Key) -> bool:
     return key.is_minor and key.mode != "blues"
 
 
-def _default_key(genre: Genre, mood: str, kb: KnowledgeBase) -> Key:
+def _default_key(genre: Genre, mood: str, kb: KnowledgeBase, *, mode: str | None = None) -> Key:
+    """The genre's typical key in ``mode``, else the mood's mode, else the genre's first."""
     found = kb.find_mood(mood)
-    mode = found.mode if found is not None and found.mode != "any" else genre.modes[0]
+    mode = mode or (found.mode if found is not None and found.mode != "any" else genre.modes[0])
     return typical_key(genre.keys, mode, kb.chords)
 
 

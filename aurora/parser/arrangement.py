@@ -20,7 +20,9 @@ from aurora.contracts import ArcName, Arrangement, EndingName
 from aurora.parser.ensemble import join_at
 from aurora.parser.instruments import InstrumentFinding
 from aurora.parser.lexicon import SECTION_WORDS, section_scoped
+from aurora.parser.mood_turn import parse_turn
 from knowledge_base.instrument_kinds import PART_PREFIX
+from knowledge_base.schema import Mood
 
 _NEGATED = r"(?<!\bno )(?<!\bnot )(?<!\bwithout )(?<!\bnever )(?<!\bdon't )(?<!\bdoesn't )"
 _LOUDER = r"(?:louder|bigger|more\s+intense|heavier|fuller|stronger|more\s+powerful)"
@@ -98,14 +100,14 @@ T = TypeVar("T")
 
 def parse_arrangement(lowered: str, found: Sequence[InstrumentFinding], scoped: Sequence[InstrumentFinding] = (),
                       refused_parts: Sequence[tuple[str, str]] = (), *, family: Callable[[str], str],
-                      is_piece: Callable[[str], bool] = lambda _: False,
-                      spelled: Callable[[str], str]) -> Arrangement:
+                      is_piece: Callable[[str], bool] = lambda _: False, spelled: Callable[[str], str],
+                      find_mood: Callable[[str], Mood | None] = lambda _: None) -> Arrangement:
     """The arrangement the text asks for; an empty Arrangement where it asks nothing.
 
     ``found``: the instruments the text names (start offsets in ``lowered``), ``scoped`` those it refuses in a section
     only ("no drums in the verse"), ``refused_parts`` the (part, section kind) it refuses there ("no melody in the
     intro"); ``family(instrument_id)`` their family, ``is_piece(instrument_id)`` whether one is a kit piece,
-    ``spelled(instrument_id)`` the name the line-up gives them."""
+    ``spelled(instrument_id)`` the name the line-up gives them, ``find_mood(word)`` the mood a word names."""
     late, enter_at = _late_players(lowered, found, family, spelled)
     rests: dict[str, list[str]] = {}
     for m in _DROP_OUT_RE.finditer(lowered):  # "drums drop out in the breakdown": they rest there
@@ -126,7 +128,7 @@ def parse_arrangement(lowered: str, found: Sequence[InstrumentFinding], scoped: 
         elif kind:
             rests.setdefault(kind, []).append(name)
     return Arrangement(arc=_first(_ARC_PATTERNS, lowered), ending=_first(_ENDING_PATTERNS, lowered),
-                       fade_in=bool(_FADE_IN_RE.search(lowered)),
+                       fade_in=bool(_FADE_IN_RE.search(lowered)), turn=parse_turn(lowered, find_mood),
                        solos=_solos(lowered, found, family, spelled), late_players=late, enter_at=enter_at,
                        section_rests={k: list(dict.fromkeys(v)) for k, v in rests.items()},
                        **_scoped_lineups(lowered, found, family, spelled),

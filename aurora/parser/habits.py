@@ -1,5 +1,6 @@
 """What a style does where the text is silent: the tempo a genre, a feel and a mood settle on, and the key
-a genre and its moods suggest. One home, so that Parse and the suggester's chips pick the same values."""
+a genre and its moods suggest (beside the stated key). One home, so that Parse and the suggester's chips pick the
+same values."""
 
 from __future__ import annotations
 
@@ -7,10 +8,15 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from aurora.contracts import KeySignatureValue
+from aurora.parser.artists import ArtistFinding
 from aurora.parser.feel import FeelFinding, tempo_window
+from aurora.parser.key import KeyFinding, stated_mode
+from aurora.parser.mood import MoodFinding
+from aurora.parser.mood_turn import parse_turn
 from knowledge_base import KnowledgeBase
 from knowledge_base.schema import Genre
-from knowledge_base.theory import Key, typical_key
+from knowledge_base.theory import Key, key_of, typical_key
 
 
 def usual_tempo(kb: KnowledgeBase, genre: Genre, feels: Sequence[FeelFinding], stated_moods: Sequence[str],
@@ -41,3 +47,25 @@ def usual_mode(genre: Genre, votes: Sequence[str]) -> str:
 
 def usual_key(kb: KnowledgeBase, genre: Genre, votes: Sequence[str]) -> Key:
     return typical_key(genre.keys, usual_mode(genre, votes), kb.chords)
+
+
+def key_signature(kb: KnowledgeBase, finding: object, genre: Genre, moods: Sequence[MoodFinding],
+                  artists: Sequence[ArtistFinding], explicit: list[str], text: str) -> KeySignatureValue:
+    """The stated key (its mode the style's where only the tonic is stated: "hip hop beat in Bb"), else the genre's
+    usual key in the mode the stated moods and artists vote for. A mood that turns ("starts sad and ends hopeful")
+    votes the mode it starts in: the planner turns it to the other at the end."""
+    votes: list[str] = [kb.mood(m.mood_id).mode for m in moods if m.stated]
+    votes += [a.artist.mode for a in artists]
+    named_mode = stated_mode(text)  # "minor blues": the mode, stated without a tonic, decides
+    votes = [named_mode] if named_mode else votes
+    turn = parse_turn(text.lower(), kb.find_mood)
+    votes = [{"major": "minor", "minor": "major"}[turn]] if turn else votes
+    mode = usual_mode(genre, votes)
+    if isinstance(finding, KeyFinding):
+        explicit.append("key_signature")
+        key = finding.key
+        if not finding.mode_stated:  # "hip hop beat in Bb": the tonic is stated, the mode is the style's
+            key = key_of(key.tonic_pc, mode, kb.chords)
+        return KeySignatureValue(value=key.label(), confidence=finding.confidence,
+                                 changes=[k.label() for k in finding.changes])
+    return KeySignatureValue(value=usual_key(kb, genre, votes).label(), confidence=0.35)

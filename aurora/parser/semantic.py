@@ -38,10 +38,10 @@ from aurora.parser.ensemble import (
 from aurora.parser.feel import FeelFinding, FeelParser, blank_feel_words, feel_meter, feel_swing, tempo_window
 from aurora.parser.form import parse_form
 from aurora.parser.genre import GenreRanker, GenreScore
-from aurora.parser.habits import usual_key, usual_mode, usual_tempo
+from aurora.parser.habits import key_signature, usual_tempo
 from aurora.parser.home_chord import home_chord_key
 from aurora.parser.instruments import InstrumentFinding, InstrumentParser, plays_refused_part
-from aurora.parser.key import KeyFinding, parse_key, stated_mode
+from aurora.parser.key import parse_key
 from aurora.parser.key_change import parse_key_change, with_key_change
 from aurora.parser.lexicon import without_scoped_only
 from aurora.parser.lineup_roles import filled_roles, lineup_roles
@@ -126,7 +126,7 @@ class SemanticParser:
         if not any(m.stated for m in moods) and artists:
             moods = [MoodFinding(m, 0.55, False) for m in artists[0].artist.moods[:3]]
         tempo = self._tempo(lowered, style, moods, artists, [], [], feels)
-        return style, tempo.bpm, self._key(None, style, moods, artists, [], text).value
+        return style, tempo.bpm, key_signature(self.kb, None, style, moods, artists, [], text).value
 
     def parse(self, clean: CleanPrompt) -> ParseOutcome:
         text = clean.text
@@ -158,7 +158,7 @@ class SemanticParser:
 
         key_finding = parse_key(text, self.kb.chords)
         tempo_value = self._tempo(lowered, style_genre, moods, artists, warnings, explicit, feels)
-        key_value = self._key(key_finding, style_genre, moods, artists, explicit, text)
+        key_value = key_signature(self.kb, key_finding, style_genre, moods, artists, explicit, text)
         meter = parse_meter(text)
         if meter is not None:
             explicit.append("time_signature")
@@ -260,7 +260,8 @@ class SemanticParser:
             form=(form := parse_form(lowered)),  # "intro, verse, chorus, verse, chorus, outro": the sections listed
             arrangement=(laid := parse_arrangement(lowered, named.found, named.scoped, named.scoped_parts,  # "fade out"
                                                    spelled=spelled, family=lambda i: self.kb.instrument(i).family,
-                                                   is_piece=lambda i: i in self.kb.synth_presets.drum_pieces)),
+                                                   is_piece=lambda i: i in self.kb.synth_presets.drum_pieces,
+                                                   find_mood=self.kb.find_mood)),
             explicit=sorted(set(explicit) | ({"form"} if form else set()) | ({"arrangement"} if laid else set())
                             | ({"acoustic"} if acoustic else set())),
         )
@@ -403,23 +404,6 @@ class SemanticParser:
         if word_bpm <= SLOW_WORD_BPM:
             return float(round(max(min(word_bpm, usual), lo)))
         return word_bpm
-
-    def _key(self, finding: object, genre: Genre, moods: list[MoodFinding], artists: list[ArtistFinding],
-             explicit: list[str], text: str) -> KeySignatureValue:
-
-        votes: list[str] = [self.kb.mood(m.mood_id).mode for m in moods if m.stated]
-        votes += [a.artist.mode for a in artists]
-        named_mode = stated_mode(text)  # "minor blues": the mode, stated without a tonic, decides
-        votes = [named_mode] if named_mode else votes
-        mode = usual_mode(genre, votes)
-        if isinstance(finding, KeyFinding):
-            explicit.append("key_signature")
-            key = finding.key
-            if not finding.mode_stated:  # "hip hop beat in Bb": the tonic is stated, the mode is the style's
-                key = key_of(key.tonic_pc, mode, self.kb.chords)
-            return KeySignatureValue(value=key.label(), confidence=finding.confidence,
-                                     changes=[k.label() for k in finding.changes])
-        return KeySignatureValue(value=usual_key(self.kb, genre, votes).label(), confidence=0.35)
 
     def _instruments(self, lowered: str, genre: Genre, artists: list[ArtistFinding], explicit: list[str],
                      ensemble: EnsembleFinding | None = None, band_players: list[str] | None = None,

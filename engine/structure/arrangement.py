@@ -19,27 +19,31 @@ from engine.inputs import ParametersIn, PlanIn, SectionIn
 from engine.score import ChordSpan, Note, Score, SectionSpan, Track, TrackRole
 from engine.structure import drums as drum_parts
 from engine.structure import feel
-from engine.structure.bass import bass_bar, nearest_pitch
+from engine.structure.bass import bass_bar
 from engine.structure.dynamics import LEVELS, chorus_level, dynamics, hairpin_touch, mark_transition, section_gains
-from engine.structure.endings import cold_stop, hand_solos
+from engine.structure.endings import cold_stop, hand_solos, ring_out
 from engine.structure.groove_choice import ASKED_SWING, select_groove, swing_asked
 from engine.structure.harmony import (
-    HELD_POWER_CHORD_ROOTS,
     Chord,
     CompStyle,
     bar_chord_spans,
     change_in_bar,
-    chord_span,
     comp_bar,
+    guitar_power_chord,
     parse_chord,
     parse_grid,
-    power_chord,
-    tuned_power_chord_roots,
     voice_lead,
 )
 from engine.structure.melody import SINGING_FAMILIES, TESSITURA, MelodyWriter, counter_line, counter_split
 from engine.structure.meter import Meter
-from engine.structure.modulation import home_chords, key_spans, move_sections, section_step
+from engine.structure.modulation import (
+    home_chords,
+    key_spans,
+    last_tonic,
+    move_sections,
+    section_step,
+    turned_tonic,
+)
 from engine.structure.orchestration import orchestrate
 from engine.structure.parts import kit_without, make_tracks, percussion_bar, percussion_grids, percussion_voices
 from engine.structure.percussion import played_lines
@@ -325,7 +329,7 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
                 vel = (0.5 if role == "pad" else 0.6) + 0.25 * e
                 in_bar = bar_spans[span.start_bar + b]
                 for k, part in enumerate(in_bar):  # every chord of the bar, on its own part of the bar
-                    struck = _guitar_power_chord(role, part.pitch_classes, voicings[role], take.register,
+                    struck = guitar_power_chord(role, part.pitch_classes, voicings[role], take.register,
                                                  tonic_pc=key.tonic_pc) if power.get(role) else None
                     voicing = struck or voice_lead(part.pitch_classes, voicings[role],
                                                    n_voices=4 if role != "arp" else 3, low=lo, high=hi)
@@ -350,7 +354,7 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
                                     + (SOLO_DENSITY_LIFT if normalise_name(section.name).startswith("solo") else 0.0),
                                     0.1, 1.0))
             line = melody.section(name=section.name, chords=chords, bar_starts_s=starts, density=density,
-                                  velocity=0.7 + 0.2 * e, final=final,
+                                  velocity=0.7 + 0.2 * e, final=final, centre=turned_tonic(span.key, key, kb.chords),
                                   later=changes[span.start_bar: span.start_bar + count])
             by_role["lead"].notes += rolled(line, score.chords, step_s=step_s, bar_s=bar_s, low=low, high=high,
                                             tonic_pc=tonic_pc, rng=roll_rng, beat_steps=meter.beat_steps) \
@@ -383,7 +387,7 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
         hairpin_touch(score, gains)
 
     # 5. the ending: a tonic chord on the bar line that rings to the end
-    _ending(score, by_role, tonic_chord=chord_span(tonic_chord, 0.0, 0.0), end_bar_s=music_bars * bar_s,
+    ring_out(score, by_role, tonic_chord=last_tonic(tonic_chord, score, key, kb.chords), end_bar_s=music_bars * bar_s,
             voicings=voicings, melody_last=melody.last_pitch, power=power)
     if plan.ending == "cold":  # "ends abruptly": the band stops together on the last chord, held a beat
         cold_stop(tracks, music_bars * bar_s + step_s * meter.beat_steps, hit_s=music_bars * bar_s)
@@ -465,34 +469,3 @@ def _comp_style(role: str, style: Groove, steps: int, *, anticipate: bool = Fals
             pattern = "".join("." if ch == "x" and i not in strong else ch for i, ch in enumerate(pattern))
         return CompStyle(style.comping.style, pattern)
     return CompStyle(style.comping.style, style.comping.pattern)  # the genre's rhythm at every energy
-
-
-def _guitar_power_chord(role: str, pcs: tuple[int, ...], previous: tuple[int, ...] | None,
-                        register: int = 0, *, tonic_pc: int) -> tuple[int, ...] | None:
-    """A distorted guitar's power chord for its part: the rhythm (harmony) part's root, fifth and octave on the low
-    strings (tuned down for a low key: harmony.tuned_power_chord_roots), a held (pad) part's root, fifth, octave
-    and fifth an octave up (harmony.power_chord)."""
-    low, high = tuned_power_chord_roots(tonic_pc) if role == "harmony" else HELD_POWER_CHORD_ROOTS
-    return power_chord(pcs, previous, low=low + register, high=high + register, n_voices=3 if role == "harmony" else 4)
-
-
-def _ending(score: Score, by_role: dict[TrackRole, Track], *, tonic_chord: ChordSpan, end_bar_s: float,
-            voicings: dict[str, tuple[int, ...] | None], melody_last: int, power: dict[str, bool]) -> None:
-    ring_s = score.duration_s - end_bar_s
-    if ring_s < 0.3:
-        return
-    for role in ("harmony", "pad"):
-        track = by_role.get(role)  # type: ignore[call-overload]
-        if track is not None:
-            voicing = (_guitar_power_chord(role, tonic_chord.pitch_classes, voicings.get(role),
-                                           tonic_pc=score.key_tonic_pc) if power.get(role) else None) or \
-                voice_lead(tonic_chord.pitch_classes, voicings.get(role), n_voices=4, low=50, high=76)
-            track.notes += [Note(end_bar_s, ring_s, p, 70) for p in voicing]
-    if "bass" in by_role:
-        by_role["bass"].notes.append(Note(end_bar_s, ring_s, nearest_pitch(tonic_chord.root_pc, 36), 90))
-    if "lead" in by_role:
-        pitch = min((p for p in range(melody_last - 7, melody_last + 8) if p % 12 == tonic_chord.root_pc),
-                    key=lambda p: abs(p - melody_last), default=melody_last)
-        by_role["lead"].notes.append(Note(end_bar_s, ring_s, pitch, 80))
-    if "drums" in by_role:
-        by_role["drums"].notes += [Note(end_bar_s, ring_s, 36, 110), Note(end_bar_s, ring_s, 49, 100)]

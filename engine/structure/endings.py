@@ -18,7 +18,9 @@ from dataclasses import replace
 import numpy as np
 
 from engine.inputs import SectionIn
-from engine.score import SectionSpan, Track
+from engine.score import ChordSpan, Note, Score, SectionSpan, Track, TrackRole
+from engine.structure.bass import nearest_pitch
+from engine.structure.harmony import guitar_power_chord, voice_lead
 from engine.structure.players import played_by
 from knowledge_base import KnowledgeBase
 
@@ -102,3 +104,27 @@ def _soloist(tracks: Sequence[Track], name: str, kb: KnowledgeBase) -> Track | N
     the lead guitar), the lead part first; never a drum track (a drum solo is its section's players' business)."""
     group = [t for t in played_by(tracks, name, kb) if not t.is_drum]
     return next((t for t in group if t.role == "lead"), group[0] if group else None)
+
+
+def ring_out(score: Score, by_role: dict[TrackRole, Track], *, tonic_chord: ChordSpan, end_bar_s: float,
+             voicings: dict[str, tuple[int, ...] | None], melody_last: int, power: dict[str, bool]) -> None:
+    """The last chord on the bar line after the music, ringing to the end: the harmony and pad parts' voicing of
+    it, the bass on its root, the lead on its root nearest its last note, a kick and a crash."""
+    ring_s = score.duration_s - end_bar_s
+    if ring_s < 0.3:
+        return
+    for role in ("harmony", "pad"):
+        track = by_role.get(role)  # type: ignore[call-overload]
+        if track is not None:
+            voicing = (guitar_power_chord(role, tonic_chord.pitch_classes, voicings.get(role),
+                                           tonic_pc=score.key_tonic_pc) if power.get(role) else None) or \
+                voice_lead(tonic_chord.pitch_classes, voicings.get(role), n_voices=4, low=50, high=76)
+            track.notes += [Note(end_bar_s, ring_s, p, 70) for p in voicing]
+    if "bass" in by_role:
+        by_role["bass"].notes.append(Note(end_bar_s, ring_s, nearest_pitch(tonic_chord.root_pc, 36), 90))
+    if "lead" in by_role:
+        pitch = min((p for p in range(melody_last - 7, melody_last + 8) if p % 12 == tonic_chord.root_pc),
+                    key=lambda p: abs(p - melody_last), default=melody_last)
+        by_role["lead"].notes.append(Note(end_bar_s, ring_s, pitch, 80))
+    if "drums" in by_role:
+        by_role["drums"].notes += [Note(end_bar_s, ring_s, 36, 110), Note(end_bar_s, ring_s, 49, 100)]

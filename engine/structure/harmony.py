@@ -204,3 +204,12 @@ def comp_bar(*, chord: ChordSpan, voicing: tuple[int, ...], style: CompStyle, ba
 
 def _vel(value: float, rng: np.random.Generator) -> int:
     return int(np.clip(round(value * 127 + rng.normal(0.0, 3.0)), 1, 127))
+
+
+def guitar_power_chord(role: str, pcs: tuple[int, ...], previous: tuple[int, ...] | None,
+                       register: int = 0, *, tonic_pc: int) -> tuple[int, ...] | None:
+    """A distorted guitar's power chord for its part: the rhythm (harmony) part's root, fifth and octave on the low
+    strings (tuned down for a low key: harmony.tuned_power_chord_roots), a held (pad) part's root, fifth, octave
+    and fifth an octave up (harmony.power_chord)."""
+    low, high = tuned_power_chord_roots(tonic_pc) if role == "harmony" else HELD_POWER_CHORD_ROOTS
+    return power_chord(pcs, previous, low=low + register, high=high + register, n_voices=3 if role == "harmony" else 4)

@@ -18,6 +18,7 @@ the song's end lands on the tonic when the chord holds it.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -147,9 +148,7 @@ class MelodyWriter:
     def __init__(self, *, tonic_pc: int, scale_intervals: list[int], low: int, high: int, meter: Meter,
                  step_s: float, rng: np.random.Generator, breathes: bool = False) -> None:
         self.tonic_pc = tonic_pc
-        # a half close: the dominant chord's degrees of the scale (2, 5 and 7; the pentatonic's top note)
-        degrees = (*scale_intervals[1:2], 7, *scale_intervals[-1:])
-        self.half_close_pcs = tuple(sorted({(tonic_pc + i) % 12 for i in degrees if i in scale_intervals and i % 12}))
+        self.half_close_pcs = _half_close_pcs(tonic_pc, scale_intervals)
         self.register = Register(low, high, (low + high) // 2)
         self.breathes = breathes  # a sung or wind lead: a breath closes every two-bar half-phrase too
         self.low, self.high = low, high
@@ -206,23 +205,30 @@ class MelodyWriter:
         return window[int(np.clip(target, 0, top))]
 
     def section(self, *, name: str, chords: list[ChordSpan], bar_starts_s: list[float], density: float,
-                velocity: float, final: bool, later: list[tuple[int, ChordSpan] | None] | None = None) -> list[Note]:
+                velocity: float, final: bool, later: list[tuple[int, ChordSpan] | None] | None = None,
+                centre: int | None = None) -> list[Note]:
         """The section's melody: four-bar phrases (motif, motif sequenced, variation, cadence), a second
         phrase developing the motif, a breath of at least a beat before each phrase ends; the section's
-        register and cadences by its role (the module's docstring)."""
+        register and cadences by its role (the module's docstring). ``centre``: the tonic of a section in the
+        relative key (a mood's turn, A minor to C major: the same scale): its phrases close on that tonic, and a
+        section written before in the home key is not restated over the new chords but rewritten from its motif."""
         key = section_key(name)
+        written = key if centre is None else f"{key} on {centre}"
         bars = len(bar_starts_s)
-        if key in self._written:  # restate what this section played before
-            return self._restate(key, bar_starts_s, velocity)
-        full = (self.low, self.high)
+        if written in self._written:  # restate what this section played before
+            return self._restate(written, bar_starts_s, velocity)
+        full, home = (self.low, self.high), (self.tonic_pc, self.half_close_pcs)
         self.register = section_register(key, *full)
         self.low, self.high = self.register.low, self.register.high
+        if centre is not None:
+            scale = sorted({(p - centre) % 12 for p in self.scale})
+            self.tonic_pc, self.half_close_pcs = centre, _half_close_pcs(centre, scale)
         try:
             relative = self._write(key, chords, bars, density, final, later or [None] * bars)
         finally:
-            self.low, self.high = full
-        self._written[key] = relative
-        return self._restate(key, bar_starts_s, velocity)
+            (self.low, self.high), (self.tonic_pc, self.half_close_pcs) = full, home
+        self._written[written] = relative
+        return self._restate(written, bar_starts_s, velocity)
 
     def _write(self, key: str, chords: list[ChordSpan], bars: int, density: float,
                final: bool, later: list[tuple[int, ChordSpan] | None]) -> list[tuple[float, float, int, float]]:
@@ -296,6 +302,12 @@ class MelodyWriter:
                 vel = int(np.clip(round(velocity * accent * 127 + self.rng.normal(0, 4)), 1, 127))
                 notes.append(Note(start + (pos - int(pos)) * bar_s, length * bar_s, pitch, vel))
         return notes
+
+
+def _half_close_pcs(tonic_pc: int, scale_intervals: Sequence[int]) -> tuple[int, ...]:
+    """A half close: the dominant chord's degrees of the scale (2, 5 and 7; the pentatonic's top note)."""
+    degrees = (*scale_intervals[1:2], 7, *scale_intervals[-1:])
+    return tuple(sorted({(tonic_pc + i) % 12 for i in degrees if i in scale_intervals and i % 12}))
 
 
 def counter_line(*, chords: list[ChordSpan], bar_starts_s: list[float], bar_s: float, low: int, high: int,

@@ -26,6 +26,25 @@ def section_step(section_key: str | None, home: theory.Key, chords: Chords) -> i
     return theory.key_step(home, theory.read_key(section_key, chords, mode=home.mode), chords) if section_key else 0
 
 
+def turned_tonic(section_key: str | None, home: theory.Key, chords: Chords) -> int | None:
+    """The tonic of a section in the relative key of the other mode (a mood's turn: A minor to C major, step 0):
+    composed in the home scale, which holds the same notes, it closes on its own tonic. None for any other."""
+    if not section_key:
+        return None
+    key = theory.read_key(section_key, chords, mode=home.mode)
+    return key.tonic_pc if key.is_minor != home.is_minor and theory.key_step(home, key, chords) == 0 else None
+
+
+def last_tonic(home_tonic: Chord, score: Score, home: theory.Key, chords: Chords) -> ChordSpan:
+    """The chord the piece rings out on: the home tonic, or the tonic of the key its mood turned to (a sad piece that
+    ends hopeful in C major rings C major, not A minor; a modulated end is moved with the notes, move_sections)."""
+    centre = turned_tonic(score.sections[-1].key if score.sections else None, home, chords)
+    if centre is None:
+        return chord_span(home_tonic, 0.0, 0.0)
+    third = 4 if home.is_minor else 3  # the relative key has the other mode's third
+    return chord_span(Chord("tonic", centre, (centre, (centre + third) % 12, (centre + 7) % 12), centre), 0.0, 0.0)
+
+
 def moved(chord: Chord, semitones: int, *, flats: bool) -> Chord:
     """A chord ``semitones`` away, the same quality and slash bass."""
     return Chord(theory.transpose_chord(chord.symbol, semitones, flats=flats), (chord.root_pc + semitones) % 12,
