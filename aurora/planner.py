@@ -292,7 +292,7 @@ class StructuralPlanner:
         return _renormalised(head + repeated + tail)
 
     def _progression(self, params: PlanParameters, genre: Genre, structure: Structure, room_bars: int,
-                     warnings: list[str]) -> tuple[Key, list[str], list[str]]:
+                     warnings: list[str], *, opening_tonic: bool = False) -> tuple[Key, list[str], list[str]]:
         chords_kb = self.kb.chords
         key = parse_key_label(params.key, chords_kb) if params.key else None
         stated = [c for c in params.chords if parse_chord(c, chords_kb) is not None]
@@ -318,7 +318,13 @@ class StructuralPlanner:
         moods = [m for m in (self.kb.find_mood(name) for name in stated_moods if name) if m is not None]
         by_mood = [] if whole_form else \
             mood_progressions(moods, progressions, options, key, chords_kb, minor=minor)  # a form keeps its changes
-        numerals = list(rng.choice(by_mood or options))
+        pool = by_mood or options
+        if opening_tonic:  # a key arrived at (a mood's turn) is heard by its tonic: a loop that opens on it, else one
+            def tonic_at(p: list[str]) -> list[bool]:  # that holds it (lo-fi's ii-V-I over its IV-iii-vi)
+                return [(c := parse_chord(roman_to_chord(n, key, chords_kb), chords_kb)) is not None
+                        and c.root_pc == key.tonic_pc for n in p]
+            pool = [p for p in pool if tonic_at(p)[0]] or [p for p in pool if any(tonic_at(p))] or pool
+        numerals = list(rng.choice(pool))
         chords = [roman_to_chord(n, key, chords_kb) for n in numerals]
         return key, chords, numerals
 
@@ -336,8 +342,10 @@ class StructuralPlanner:
         if why:
             warnings.append(f"The mood's turn to {turn} is not played: {why}.")
             return None
-        turned = params.model_copy(update={"key": key.relative(self.kb.chords).label()})
-        target, chords, numerals = self._progression(turned, genre, structure, room_bars, warnings)
+        ending = [m for m in (params.moods or [params.mood]) if (mood := self.kb.find_mood(m)) and mood.mode == turn]
+        turned = params.model_copy(update={"key": key.relative(self.kb.chords).label(), "moods": ending,
+                                           "mood": ending[0] if ending else params.mood})  # the hope, not the sorrow
+        target, chords, numerals = self._progression(turned, genre, structure, room_bars, warnings, opening_tonic=True)
         return target, chords, self._alternatives(genre, target, numerals)
 
     def _alternatives(self, genre: Genre, key: Key, numerals: list[str]) -> list[list[str]]:

@@ -2,6 +2,7 @@
 
     python -m bench.arrangement_eval                    # dev and unseen prompts, 60 s, seed 0
     python -m bench.arrangement_eval --json OUT         # also every row as JSON
+    python -m bench.arrangement_eval --kind turn        # only the rows that ask one kind of thing
 
 Prompts (bench/data/arrangement_prompts.txt and ..._unseen.txt) are written the way people ask: "starts quiet and
 builds to a big finish", "fades out at the end", "ends abruptly", "a guitar solo in the middle", "no drop". Each goes
@@ -24,6 +25,12 @@ word for it (so the bench runs on code that has no such fields, for a before/aft
 - alone ("only piano in the intro"): in those sections only the named player plays, the others elsewhere;
 - only ("strings only in the chorus"): the named player plays in those sections and rests elsewhere;
 - fade_in ("fades in"): the first second is >= 12 dB under seconds 4-8.
+- turn ("starts sad and ends hopeful": turn=major): the first main section is in the other mode (its notes' key,
+  Krumhansl-Schmuckler on the score, bench/key_sources.py, or its opening chord's quality: a relative key shares its
+  notes, so the notes alone cannot always tell "Em C G D" in E minor from G major) and the piece lands in the asked
+  mode: its last chord has that quality and >= 75% of the last main section's note time lies in that chord's key
+  (a 4-bar window is too short for the key finder to tell C major from its relative's neighbours; borrowed chords,
+  the heroic bVI-bVII-I, lie outside).
 Beside each: whether the parse read the request (the parse's ``arrangement``, where the code has one).
 """
 
@@ -42,6 +49,9 @@ DATA = Path(__file__).resolve().parent / "data"
 SETS = {"dev": DATA / "arrangement_prompts.txt", "unseen": DATA / "arrangement_prompts_unseen.txt"}
 DURATION_S = 60.0
 GM_PIECES = {"kick": {35, 36}, "snare": {38, 40}, "hat": {42, 44, 46}}  # General MIDI drum notes of kit pieces
+# a turned end: the share of its notes' time inside the scale of its last chord's key (a minor key's with its raised
+# leading tone); not all of it: a major end's borrowed chords (heroism's bVI-bVII-I) sound outside its scale
+IN_SCALE = 0.75
 COLD_DECAY_S = 1.0  # a room's reverb (RT60 up to 2 s) falls 30 dB in up to 1 s; a ringing chord under a fade takes 2+
 OMIT_WORDS = {"drop": ("drop",), "intro": ("intro",), "outro": ("outro", "ending", "coda"), "bridge": ("bridge",),
               "breakdown": ("breakdown",), "build": ("build", "rise")}
@@ -208,6 +218,37 @@ def lineup_in_sections_check(render: Any, value: str, *, alone: bool) -> dict[st
     return {"ok": ok, "inside": count(named, True), "outside": count(named, False)}
 
 
+def turn_check(render: Any, mode: str) -> dict[str, Any]:
+    """The piece opens in the other mode and lands in ``mode`` (see the module docstring)."""
+    from bench.key_sources import pitched_notes, score_key
+
+    score = render.score
+    mains = [s for s in score.sections if not s.name.lower().startswith(("intro", "outro", "ending", "coda"))] or \
+        score.sections
+    first, last = mains[0], mains[-1]
+    start = score_key(score, from_s=first.start_s, until_s=first.start_s + first.duration_s)
+    end = score_key(score, from_s=last.start_s)
+    opening = next((c for c in score.chords if c.start_s >= first.start_s - 1e-3), None)
+    final = score.chords[-1] if score.chords else None
+
+    def quality(chord: Any) -> str | None:
+        pcs = set(chord.pitch_classes) if chord is not None else set()
+        return None if chord is None else "major" if (chord.root_pc + 4) % 12 in pcs else \
+            "minor" if (chord.root_pc + 3) % 12 in pcs else None
+
+    start_ok = start.mode != mode or quality(opening) not in (None, mode)
+    steps = (0, 2, 4, 5, 7, 9, 11) if mode == "major" else (0, 2, 3, 5, 7, 8, 10, 11)
+    scale = {(final.root_pc + i) % 12 for i in steps} if final is not None else set()
+    notes = pitched_notes(score, from_s=last.start_s)
+    in_scale = sum(d for _, d, p, _ in notes if p % 12 in scale) / max(sum(d for _, d, _, _ in notes), 1e-9)
+    end_ok = final is not None and quality(final) == mode and in_scale >= IN_SCALE
+    names = ["C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B"]
+    return {"start": f"{names[start.tonic_pc]} {start.mode}", "opening_chord": opening.symbol if opening else None,
+            "end": f"{names[end.tonic_pc]} {end.mode}", "last_chord": final.symbol if final else None,
+            "end_in_scale": round(in_scale, 3),
+            "ok": start_ok and end_ok}
+
+
 def omit_check(plan: dict[str, Any], kind: str) -> dict[str, Any]:
     names = [s["name"].lower() for s in plan["sections"]]
     found = [n for n in names if n.startswith(OMIT_WORDS.get(kind, (kind,)))]
@@ -235,6 +276,8 @@ def judge(render: Any, plan: dict[str, Any], want: dict[str, str], duration_s: f
             out[key] = rest_check(render, value)
         elif key == "fade_in":
             out[key] = fade_in_check(render.mix, sr)
+        elif key == "turn":
+            out[key] = turn_check(render, value)
     return out
 
 
@@ -258,14 +301,16 @@ def parsed(params: Any, key: str, value: str) -> bool:
         return any(word in p.lower() for p in getattr(arrangement, "section_rests", {}).get(kind, []))
     if key == "late":
         return any(value in p.lower() for p in getattr(arrangement, "late_players", []))
-    return getattr(arrangement, key) == value
+    return getattr(arrangement, key, None) == value
 
 
-def run_set(name: str, aurora: Any, engine: Any) -> list[dict[str, Any]]:
+def run_set(name: str, aurora: Any, engine: Any, kind: str | None = None) -> list[dict[str, Any]]:
     from aurora.generation import generate
 
     rows = []
     for text, want in read(SETS[name]):
+        if kind is not None and kind not in want:
+            continue
         g = generate(aurora=aurora, engine=engine, prompt=text, duration_s=DURATION_S)
         plan = g.semantic.plan.structural_plan.model_dump(mode="json")
         checks = judge(g.render, plan, want, g.render.duration_s)
@@ -280,7 +325,7 @@ def run_set(name: str, aurora: Any, engine: Any) -> list[dict[str, Any]]:
 
 def summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for kind in ("arc", "ending", "solo", "omit", "late", "rest", "alone", "only", "fade_in"):
+    for kind in ("arc", "ending", "solo", "omit", "late", "rest", "alone", "only", "fade_in", "turn"):
         judged = [r for r in rows if kind in r["checks"]]
         if judged:
             out[f"{kind}: done"] = sum(r["checks"][kind]["ok"] for r in judged) / len(judged)
@@ -293,6 +338,7 @@ def summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--json", type=Path, help="write the rows and the summary as JSON")
+    parser.add_argument("--kind", help="only the rows that ask this kind ('turn', 'solo', ...)")
     args = parser.parse_args(argv)
     from aurora import Aurora
     from engine import Engine
@@ -300,7 +346,7 @@ def main(argv: list[str] | None = None) -> int:
     aurora, engine = Aurora(), Engine()
     result: dict[str, Any] = {}
     for name in SETS:
-        rows = run_set(name, aurora, engine)
+        rows = run_set(name, aurora, engine, args.kind)
         result[name] = {"summary": summary(rows), "rows": rows}
     keys = list(dict.fromkeys(k for r in result.values() for k in r["summary"]))
     print(f"{'figure':24} {'dev':>8} {'unseen':>8}")

@@ -22,24 +22,25 @@ from engine.score import Score
 RAMP_S = 0.01  # a short fade at each end of a sine note, so its edges do not click across the spectrum
 
 
-def pitched_notes(score: Score, *, until_s: float | None = None) -> list[tuple[float, float, int, int]]:
-    """(start_s, duration_s, pitch, velocity) of every pitched note, cut at ``until_s`` when given."""
+def pitched_notes(score: Score, *, until_s: float | None = None,
+                  from_s: float = 0.0) -> list[tuple[float, float, int, int]]:
+    """(start_s, duration_s, pitch, velocity) of every pitched note starting from ``from_s``, cut at ``until_s``."""
     out = []
     for track in score.tracks:
         if track.is_drum:
             continue
         for n in track.notes:
-            if until_s is not None and n.start_s >= until_s:
+            if (until_s is not None and n.start_s >= until_s) or n.start_s < from_s - 0.05:  # a pickup is the section's
                 continue
             duration = min(n.duration_s, until_s - n.start_s) if until_s is not None else n.duration_s
             out.append((n.start_s, duration, n.pitch, n.velocity))
     return out
 
 
-def score_key(score: Score, *, until_s: float | None = None) -> KeyEstimate:
+def score_key(score: Score, *, until_s: float | None = None, from_s: float = 0.0) -> KeyEstimate:
     """The key the notes state: pitch classes weighted by duration times velocity."""
     weights = np.zeros(12)
-    for _, duration, pitch, velocity in pitched_notes(score, until_s=until_s):
+    for _, duration, pitch, velocity in pitched_notes(score, until_s=until_s, from_s=from_s):
         weights[pitch % 12] += duration * velocity
     return key_of_chroma(weights)
 
