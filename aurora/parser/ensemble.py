@@ -53,9 +53,11 @@ _ACCOMPANIMENT_RE = re.compile(r"\s+accompan\w*")
 _ACCOMPANIED_BY_RE = re.compile(r"\baccompanied\s+by\s+(?:(?:a|an|the)\s+)?$")
 _CLOSING_AFTER_RE = re.compile(r"(?:\s*,)?\s+(?:only|alone|by\s+itself|on\s+its\s+own|unaccompanied|"
                                r"solo\s+(?:piece|work|composition|performance|recital|improvisation))\b")
-# the forms written for one player: "piano sonata", "a chopin-style piano nocturne", "cello suite", "violin partita"
+# the forms written for one player: "piano sonata", "a chopin-style piano nocturne", "cello suite", "violin partita",
+# and a piece for one player by any name: "a sad piano piece", "a gentle guitar piece", "piano composition"
 _SOLO_FORM_AFTER_RE = re.compile(r"\s+(?:sonatas?|sonatinas?|nocturnes?|[eé]tudes?|preludes?|impromptus?|ballades?|"
-                                 r"mazurkas?|partitas?|suites?|inventions?|fugues?)\b")
+                                 r"mazurkas?|partitas?|suites?|inventions?|fugues?|pieces?|compositions?|"
+                                 r"miniatures?)\b")
 # "a sonata for violin and piano", "waltz for strings", "a piece for cello, piano and harp": the players a piece is
 # written for are all of them; a list of instruments only ("for violin and piano with ..." stays open after it)
 _WRITTEN_FOR_RE = re.compile(r"\bfor(?:\s+(?:a|an|the|two|three|four|solo))?\s+$")
