@@ -137,6 +137,8 @@ class Instrument(Entry):
         "glides between notes and into them, with the bar's vibrato; engine/voices/slides.py)"))
     unplugged: str | None = Field(default=None, description=(
         "What an acoustic (unplugged) version plays in its place: an instrument id, or 'none' for nobody"))
+    solo_genre: str | None = Field(default=None, description=(
+        "The genre of a piece for this player alone when the text names none ('solo guitar, gentle': folk)"))
     aliases: list[str] = []
     part_aliases: list[str] = Field(default=[], description=(
         "Aliases (also listed in aliases) that name a part a player plays, not this instrument: a walking bass or a "
@@ -420,6 +422,8 @@ class KnowledgeBase(Entry):
             kits = [groove.kit] + ([groove.slow_kit.kit] if groove.slow_kit is not None else [])
             problems += [f"groove {groove.id}: unknown kit {k!r}" for k in kits if k not in {x.id for x in sound.kits}]
         problems += [f"riffs {r.id}: unknown genre {g}" for r in self.riffs for g in r.genres if g not in genre_ids]
+        problems += [f"instrument {i.id}: unknown solo_genre {i.solo_genre}" for i in self.instruments
+                     if i.solo_genre is not None and i.solo_genre not in genre_ids]
         if problems:
             raise ValueError("; ".join(problems[:20]))
         return self

@@ -53,11 +53,12 @@ _ACCOMPANIMENT_RE = re.compile(r"\s+accompan\w*")
 _ACCOMPANIED_BY_RE = re.compile(r"\baccompanied\s+by\s+(?:(?:a|an|the)\s+)?$")
 _CLOSING_AFTER_RE = re.compile(r"(?:\s*,)?\s+(?:only|alone|by\s+itself|on\s+its\s+own|unaccompanied|"
                                r"solo\s+(?:piece|work|composition|performance|recital|improvisation))\b")
-# the forms written for one player: "piano sonata", "a chopin-style piano nocturne", "cello suite", "violin partita",
-# and a piece for one player by any name: "a sad piano piece", "a gentle guitar piece", "piano composition"
+# the forms written for one player: "piano sonata", "a chopin-style piano nocturne", "cello suite", "violin partita"
 _SOLO_FORM_AFTER_RE = re.compile(r"\s+(?:sonatas?|sonatinas?|nocturnes?|[eé]tudes?|preludes?|impromptus?|ballades?|"
-                                 r"mazurkas?|partitas?|suites?|inventions?|fugues?|pieces?|compositions?|"
-                                 r"miniatures?)\b")
+                                 r"mazurkas?|partitas?|suites?|inventions?|fugues?)\b")
+# a piece for one player by any name, when the player has a repertoire of its own (instruments.yaml solo_genre): "a
+# sad piano piece", "a gentle guitar piece", "piano composition"; not "an epic orchestral piece"
+_PIECE_AFTER_RE = re.compile(r"\s+(?:pieces?|compositions?|miniatures?)\b")
 # "a sonata for violin and piano", "waltz for strings", "a piece for cello, piano and harp": the players a piece is
 # written for are all of them; a list of instruments only ("for violin and piano with ..." stays open after it)
 _WRITTEN_FOR_RE = re.compile(r"\bfor(?:\s+(?:a|an|the|two|three|four|solo))?\s+$")
@@ -129,8 +130,9 @@ class EnsembleParser:
             _CLOSING_BEFORE_RE.search(lowered[max(0, start - 40):start]) or _CLOSING_AFTER_RE.match(lowered, end)
             or lowered.startswith("solo ", start) for start, end in mentions)  # the alias "solo piano"
         closing = closing or _solo_before(lowered, mentions) or _solo_piece(lowered, mentions) or (
-            len(mentions) == 1 and _SOLO_FORM_AFTER_RE.match(lowered, mentions[0][1]) is not None) or \
-            _written_for(lowered, mentions)
+            len(mentions) == 1 and _SOLO_FORM_AFTER_RE.match(lowered, mentions[0][1]) is not None) or (
+            len(mentions) == 1 and self._kb.instrument(players[0].instrument_id).solo_genre is not None
+            and _PIECE_AFTER_RE.match(lowered, mentions[0][1]) is not None) or _written_for(lowered, mentions)
         if not closing:
             return None
         ids = {f.instrument_id for f in players}

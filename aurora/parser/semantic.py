@@ -65,6 +65,7 @@ _SOLO_RE = re.compile(r"\b(?:unaccompanied|only|just|a\s+cappella|acapella|a\s+c
                       r"(?:instruments?|instrumentation|accompaniment)|nothing\s+else)\b")
 INFERRED_INSTRUMENT_CONFIDENCE = 0.45
 ARTIST_INSTRUMENT_CONFIDENCE = 0.55
+ALONE_CONFIDENCE = 0.6  # a solo piece's genre read from its player, not stated
 # tempo words at or above this are "fast" words (a faster genre keeps its tempo); at or below, "slow" words
 FAST_WORD_BPM = 115.0
 SLOW_WORD_BPM = 90.0
@@ -296,7 +297,11 @@ class SemanticParser:
                ) -> tuple[Genre, Genre | None, float, float]:
         """Genre and sub-genre from the ranking, the sub-genre fitting a small group the text names or lists ("a
         quartet: sax, piano, bass and drums" is no big band: aurora.parser.ensemble.small_group_style). A sub-genre
-        the text names stays."""
+        the text names stays. A piece for one player alone that names no genre is the player's own (``_alone``)."""
+        alone = None if ranking[0].stated else self._alone(lowered)
+        if alone is not None and alone.id not in {g.id for g in self.kb.genre_lineage(ranking[0].genre_id)}:
+            root = self.kb.genre_lineage(alone.id)[-1]
+            return root, (alone if alone.id != root.id else None), ALONE_CONFIDENCE, ALONE_CONFIDENCE
         family = self.kb.genre(ranking[0].genre_id)  # the players its own line-up holds say no more than its name
         held = [(f.start, f.start + len(f.phrase)) for f in self.instruments.parse(lowered).found
                 if f.instrument_id in {i.instrument for i in family.instruments}] if family.parent is None else []
@@ -312,6 +317,17 @@ class SemanticParser:
         fitting = small_group_style(self.kb, genre, sub_genre, players, {s.genre_id: s.similarity for s in ranking},
                                     moods=moods, tempo_bpm=tempo.bpm if tempo is not None else None)
         return genre, fitting, genre_conf, sub_conf if fitting is not None else 0.0
+
+    def _alone(self, lowered: str) -> Genre | None:
+        """The genre of a piece for one player alone ("solo guitar, gentle": folk, not the hard rock a guitar's word
+        sits nearest; "a sad piano piece": neoclassical, not film music with an orchestra): instruments.yaml
+        ``solo_genre``. None where the text names other players or an artist, or leaves the line-up open."""
+        found = self.instruments.parse(lowered).found
+        ids = {f.instrument_id for f in found}
+        if len(ids) != 1 or self.artists.parse(lowered) or \
+                self.ensembles.closed(without_scoped_only(lowered), found) is None:
+            return None
+        return self.kb.find_genre(self.kb.instrument(ids.pop()).solo_genre)
 
     def _group_players(self, lowered: str, genre: Genre) -> list[Instrument]:
         """The players of the ensemble of ``genre``'s family the text names (a jazz trio's piano, double bass and

@@ -56,7 +56,7 @@ def _all_roles(aurora: Aurora, prompt: str) -> dict[str, str]:
 
 
 @pytest.mark.parametrize(("prompt", "name", "role"), [
-    ("gentle classical piano piece in D major", "Piano", "lead"),  # it comped under an inferred upright piano
+    ("gentle classical piece in D major with piano", "Piano", "lead"),  # it comped under an inferred upright piano
     ("rock in E mixolydian, 130 bpm, crunchy guitars", "Distorted Guitar", "harmony"),  # the riff guitar
     ("7/8 balkan folk dance w/ accordion and clarinet, fast 160 bpm", "Clarinet", "lead"),
     ("military parade music with piccolo and trumpets", "Trumpet", "lead"),
