@@ -157,7 +157,8 @@ def scoped_lineups(sections: list[Section], arrangement: Arrangement, warnings: 
     """"only piano in the intro": the intro's players are the piano alone; "strings only in the chorus": the strings
     rest in every other section. A kind the plan lacks is said."""
     for kind, players in arrangement.section_players.items():
-        chosen = [s for s in sections if of_kind(s.name, kind)]
+        edges = {"start": sections[:1], "end": sections[-1:]} if len(sections) > 1 else {"start": [], "end": []}
+        chosen = edges.get(kind) or [s for s in sections if of_kind(s.name, kind)]  # "ends with just piano"
         for section in chosen:
             section.instruments = list(players)
             section.description += f"; {' and '.join(players).lower()} alone"

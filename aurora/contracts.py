@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from knowledge_base.limits import DurationS, Meter, Seed, TempoBpm, check_meter
 from knowledge_base.schema import Role
+from knowledge_base.tempo_curve import CURVE_WORDS, TempoCurveName
 
 Confidence = Annotated[float, Field(ge=0.0, le=1.0)]
 Unit = Annotated[float, Field(ge=0.0, le=1.0)]
@@ -205,20 +206,25 @@ class Arrangement(Contract):
     section_rests: dict[str, list[str]] = Field(default_factory=dict, description=(
         "Players who rest in the sections of a kind ('no drums in the verse': {'verse': ['Drum Kit']})"))
     section_players: dict[str, list[str]] = Field(default_factory=dict, description=(
-        "The players alone in the sections of a kind ('only piano in the intro': {'intro': ['Piano']})"))
+        "The players alone in the sections of a kind ('only piano in the intro': {'intro': ['Piano']}); 'start' and "
+        "'end' are the first and the last section ('ends with just piano': {'end': ['Piano']})"))
     section_only: dict[str, list[str]] = Field(default_factory=dict, description=(
         "Players heard only in the sections of a kind ('strings only in the chorus'): they rest elsewhere"))
     late_players: list[str] = Field(default_factory=list, description=(
         "Players who come in later ('slow intro, then the drums come in'): they rest until `enter_at`"))
     enter_at: str | None = Field(default=None, description=(
         "The kind of section the late players come in at ('chorus', 'drop'); null: after the first section"))
+    tempo_curve: TempoCurveName | None = Field(default=None, description=(
+        "'slows down at the end' ('rit'), 'speeds up towards the end' ('accel'), 'gets slower and slower' "
+        "('slowing'), 'gets faster and faster' ('quickening'): the tempo moves from the stated one"))
     turn: Literal["major", "minor"] | None = Field(default=None, description=(
         "The mode the mood turns to ('starts sad and ends hopeful': 'major'): the piece starts in the other mode "
         "and its last sections move to the relative key"))
 
     def __bool__(self) -> bool:
         return bool(self.arc or self.ending or self.solos or self.omitted_sections or self.late_players or self.fade_in
-                    or self.section_rests or self.section_players or self.section_only or self.turn)
+                    or self.section_rests or self.section_players or self.section_only or self.turn
+                    or self.tempo_curve)
 
     @property
     def solo(self) -> str | None:
@@ -234,12 +240,14 @@ class Arrangement(Contract):
             if self.ending else []
         parts += ["fades in"] if self.fade_in else []
         parts += [f"turns to {self.turn} at the end"] if self.turn else []
+        parts += [CURVE_WORDS[self.tempo_curve]] if self.tempo_curve else []
         parts += [f"{player} solo" for player in self.solos]
         parts += [f"no {kind}" for kind in self.omitted_sections]
         for kind, players in self.section_rests.items():  # a part's rest ("part:lead") reads "lead part"
             who = [f"{p.removeprefix('part:')} part" if p.startswith("part:") else p for p in players]
             parts.append(f"no {' or '.join(who)} in the {kind}")
-        parts += [f"only {' and '.join(players)} in the {kind}" for kind, players in self.section_players.items()]
+        parts += [f"{kind}s with {' and '.join(players)} alone" if kind in ("start", "end") else
+                  f"only {' and '.join(players)} in the {kind}" for kind, players in self.section_players.items()]
         parts += [f"{' and '.join(players)} only in the {kind}" for kind, players in self.section_only.items()]
         when = f"at the {self.enter_at}" if self.enter_at else "later"
         parts += [f"{' and '.join(self.late_players)} come in {when}"] if self.late_players else []
@@ -405,6 +413,9 @@ class StructuralPlan(Contract):
     arc: ArcName | None = Field(default=None, description=(
         "The loudness line the sections follow when the text asks one ('rise', 'fall'): the engine then plays "
         "each section at its energy, with no song-form lift of a chorus over its verse"))
+    tempo_curve: TempoCurveName | None = Field(default=None, description=(
+        "A tempo that moves ('rit': slows over the last bars; 'accel': speeds up over them; 'slowing', "
+        "'quickening': over the whole piece), from the stated tempo (knowledge_base.tempo_curve)"))
 
     @model_validator(mode="after")
     def _ratios_sum_to_one(self) -> StructuralPlan:

@@ -100,7 +100,9 @@ class StructuralPlanner:
         bar_s = seconds_per_bar(params.tempo_bpm, params.time_signature)
         looping = params.arrangement.ending == "loop"  # a seamless loop: whole phrases of music, no ring, no ending
         length_s = (lambda bars: bars * bar_s) if looping else (lambda bars: whole_form_s(bars, bar_s))
-        total_bars = (loop_bars if looping else music_bars)(params.duration_seconds, bar_s)
+        curve = None if looping else params.arrangement.tempo_curve  # "slows down at the end": fewer, longer bars
+        total_bars = loop_bars(params.duration_seconds, bar_s) if looping else \
+            music_bars(params.duration_seconds, bar_s, tempo_curve=curve)
         if looping and abs(length_s(total_bars) - params.duration_seconds) > 0.05:
             params = params.model_copy(update={"duration_seconds": length_s(total_bars)})
             warnings.append(f"A seamless loop is whole phrases: {total_bars} bars, {params.duration_seconds:.1f} s at "
@@ -198,6 +200,7 @@ class StructuralPlanner:
             tempo_bpm=params.tempo_bpm, time_signature=params.time_signature,
             duration_s=params.duration_seconds, total_bars=total_bars, seed=params.seed,
             ending=params.arrangement.ending or "ring", arc=params.arrangement.arc, fade_in=params.arrangement.fade_in,
+            tempo_curve=curve,
         )
         return plan, warnings
 

@@ -31,6 +31,10 @@ word for it (so the bench runs on code that has no such fields, for a before/aft
   mode: its last chord has that quality and >= 75% of the last main section's note time lies in that chord's key
   (a 4-bar window is too short for the key finder to tell C major from its relative's neighbours; borrowed chords,
   the heroic bVI-bVII-I, lie outside).
+- tempo ("slows down at the end": tempo=rit; accel, slowing, quickening): the bars as played (each bar from one of
+  its chord changes to the next bar's: the harmony the notes follow): the last two bars' mean length over the other
+  bars' median (rit, accel) or over the first two bars' (slowing, quickening): >= 1.12 where it slows, <= 0.92 where
+  it speeds up (a piece at one tempo: 1.00).
 Beside each: whether the parse read the request (the parse's ``arrangement``, where the code has one).
 """
 
@@ -52,6 +56,7 @@ GM_PIECES = {"kick": {35, 36}, "snare": {38, 40}, "hat": {42, 44, 46}}  # Genera
 # a turned end: the share of its notes' time inside the scale of its last chord's key (a minor key's with its raised
 # leading tone); not all of it: a major end's borrowed chords (heroism's bVI-bVII-I) sound outside its scale
 IN_SCALE = 0.75
+SLOWER, FASTER = 1.12, 0.92  # the onset spacing at the end over the start, where the tempo slows (speeds up)
 COLD_DECAY_S = 1.0  # a room's reverb (RT60 up to 2 s) falls 30 dB in up to 1 s; a ringing chord under a fade takes 2+
 OMIT_WORDS = {"drop": ("drop",), "intro": ("intro",), "outro": ("outro", "ending", "coda"), "bridge": ("bridge",),
               "breakdown": ("breakdown",), "build": ("build", "rise")}
@@ -199,7 +204,8 @@ def lineup_in_sections_check(render: Any, value: str, *, alone: bool) -> dict[st
     and rest elsewhere (a section's last half bar aside: pickups)."""
     word, kind = value.split(":")
     score = render.score
-    spans = [s for s in score.sections if s.name.lower().startswith(kind)]
+    spans = {"start": score.sections[:1], "end": score.sections[-1:]}.get(kind) or \
+        [s for s in score.sections if s.name.lower().startswith(kind)]  # "ends with just piano": the last section
 
     def within(start_s: float) -> bool:  # a section's first note, humanised a few ms early, is the section's
         return any(s.start_s - 0.05 <= start_s < s.start_s + s.duration_s - 0.5 * score.bar_s for s in spans)
@@ -249,6 +255,32 @@ def turn_check(render: Any, mode: str) -> dict[str, Any]:
             "ok": start_ok and end_ok}
 
 
+def bar_lengths_s(score: Any) -> list[float]:
+    """How long each bar of the music lasts, as played: a section's chord spans start on its bar lines (one or more
+    a bar, the same number in every bar of it), so every n-th span start is a bar line."""
+    out: list[float] = []
+    for section in score.sections:
+        spans = [c for c in score.chords if section.start_s - 1e-3 <= c.start_s < section.start_s + section.duration_s
+                 - 1e-3]
+        if not spans or section.bars < 1 or len(spans) % section.bars:
+            continue
+        lines = [c.start_s for c in spans[:: len(spans) // section.bars]]
+        ends = [*lines[1:], spans[-1].start_s + spans[-1].duration_s]
+        out += [b - a for a, b in zip(lines, ends, strict=True)]
+    return out
+
+
+def tempo_check(render: Any, curve: str) -> dict[str, Any]:
+    """The last two bars' length against the others (rit, accel) or the first two (slowing, quickening)."""
+    bars = bar_lengths_s(render.score)
+    if len(bars) < 6:
+        return {"ok": False, "why": "too few bars to time"}
+    end = float(np.mean(bars[-2:]))
+    start = float(np.median(bars[:-2])) if curve in ("rit", "accel") else float(np.mean(bars[:2]))
+    ratio = end / start
+    return {"ratio": round(ratio, 3), "ok": ratio >= SLOWER if curve in ("rit", "slowing") else ratio <= FASTER}
+
+
 def omit_check(plan: dict[str, Any], kind: str) -> dict[str, Any]:
     names = [s["name"].lower() for s in plan["sections"]]
     found = [n for n in names if n.startswith(OMIT_WORDS.get(kind, (kind,)))]
@@ -278,6 +310,8 @@ def judge(render: Any, plan: dict[str, Any], want: dict[str, str], duration_s: f
             out[key] = fade_in_check(render.mix, sr)
         elif key == "turn":
             out[key] = turn_check(render, value)
+        elif key == "tempo":
+            out[key] = tempo_check(render, value)
     return out
 
 
@@ -301,6 +335,8 @@ def parsed(params: Any, key: str, value: str) -> bool:
         return any(word in p.lower() for p in getattr(arrangement, "section_rests", {}).get(kind, []))
     if key == "late":
         return any(value in p.lower() for p in getattr(arrangement, "late_players", []))
+    if key == "tempo":
+        return getattr(arrangement, "tempo_curve", None) == value
     return getattr(arrangement, key, None) == value
 
 
@@ -325,7 +361,7 @@ def run_set(name: str, aurora: Any, engine: Any, kind: str | None = None) -> lis
 
 def summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for kind in ("arc", "ending", "solo", "omit", "late", "rest", "alone", "only", "fade_in", "turn"):
+    for kind in ("arc", "ending", "solo", "omit", "late", "rest", "alone", "only", "fade_in", "turn", "tempo"):
         judged = [r for r in rows if kind in r["checks"]]
         if judged:
             out[f"{kind}: done"] = sum(r["checks"][kind]["ok"] for r in judged) / len(judged)

@@ -137,17 +137,31 @@ def midi_bytes(score: Score, *, ticks_per_beat: int = 480) -> bytes:
     conductor.append(mido.MetaMessage("key_signature", key=key, time=0))
     mid.tracks.append(conductor)
     ticks_per_s = ticks_per_beat * score.quarter_bpm / 60.0
-    now = 0
+    curve = score.tempo_curve  # a moving tempo: notes sit on the strict beats, under a tempo map that moves them
+
+    def tick_of(t: float) -> int:
+        return round((curve.strict_s(t) if curve is not None else t) * ticks_per_s)
+
+    meta: list[tuple[int, int, mido.MetaMessage]] = []  # (tick, order, message) of the conductor track
     sounding = key
     for section in score.sections:  # a marker at each section start: a DAW shows the form (and a key change)
-        tick = round(section.start_s * ticks_per_s)
-        conductor.append(mido.MetaMessage("marker", text=f"{section.name} (bar {section.start_bar + 1})",
-                                          time=max(tick - now, 0)))
-        now = max(tick, now)
+        meta.append((tick_of(section.start_s), 1, mido.MetaMessage(
+            "marker", text=f"{section.name} (bar {section.start_bar + 1})")))
         here = _midi_key(section.key) if section.key else key
         if here != sounding:
-            conductor.append(mido.MetaMessage("key_signature", key=here, time=0))
+            meta.append((tick_of(section.start_s), 2, mido.MetaMessage("key_signature", key=here)))
             sounding = here
+    if curve is not None:  # a tempo event on every quarter of the curve: the quarter's length as it sounds
+        beat_s = 60.0 / score.quarter_bpm
+        for b in range(int(curve.span_s / beat_s) + 2):
+            strict = curve.start_s + b * beat_s
+            played_s = curve.time_s(strict + beat_s) - curve.time_s(strict)
+            meta.append((round(strict * ticks_per_s), 0, mido.MetaMessage(
+                "set_tempo", tempo=round(played_s * 1e6))))
+    now = 0
+    for tick, _order, message in sorted(meta, key=lambda m: (m[0], m[1])):
+        conductor.append(message.copy(time=max(tick - now, 0)))
+        now = max(tick, now)
     channel = 0
     for track in score.tracks:
         if track.is_drum:
@@ -162,8 +176,8 @@ def midi_bytes(score: Score, *, ticks_per_beat: int = 480) -> bytes:
             mt.append(mido.Message("program_change", program=track.gm_program, channel=ch, time=0))
         events: list[tuple[int, int, int, int]] = []  # (tick, order, pitch, velocity); offs before ons
         for note in track.notes:
-            on = round(note.start_s * ticks_per_s)
-            off = max(round(note.end_s * ticks_per_s), on + 1)
+            on = tick_of(note.start_s)
+            off = max(tick_of(note.end_s), on + 1)
             pitch = int(np.clip(note.pitch, 0, 127))
             events.append((on, 1, pitch, note.velocity))
             events.append((off, 0, pitch, 0))

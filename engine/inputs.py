@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError,
 from engine.exceptions import EngineInputError
 from knowledge_base.layout import DIMS
 from knowledge_base.limits import check_meter
+from knowledge_base.tempo_curve import TempoCurveName
 
 EMBEDDING_DIMS = DIMS  # the layout owns the width of the control embedding
 Unit = Annotated[float, Field(ge=0.0, le=1.0)]
@@ -69,6 +70,7 @@ class PlanIn(_In):
     ending: Literal["ring", "fade_out", "cold", "loop"] = "ring"  # rings, fades out, stops cold, or loops
     fade_in: bool = False  # the piece rises from silence over its first section ("fades in")
     arc: Literal["rise", "fall"] | None = None  # a loudness line the sections follow: no chorus-over-verse lift
+    tempo_curve: TempoCurveName | None = None  # "slows down at the end": knowledge_base.tempo_curve
 
     @field_validator("time_signature")
     @classmethod

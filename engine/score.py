@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from knowledge_base.tempo_curve import TempoCurve
+
 TrackRole = Literal["drums", "percussion", "bass", "harmony", "pad", "lead", "counter", "arp"]
 FxKind = Literal["riser", "impact", "reverse_cymbal", "downlifter"]
 
@@ -95,6 +97,7 @@ class Score:
     texture_layers: list[str] = field(default_factory=list)  # what the mixer adds (textures.yaml `layers`)
     kick_times_s: list[float] = field(default_factory=list)  # sidechain trigger for ducking
     bar_levels: list[str] = field(default_factory=list)  # the groove level each bar plays (low, mid, high)
+    tempo_curve: TempoCurve | None = None  # the tempo moving from the stated one ("slows down at the end")
 
     @property
     def time_signature(self) -> str:

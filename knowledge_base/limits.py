@@ -15,6 +15,8 @@ from typing import Annotated, Final, Literal
 
 from pydantic import AfterValidator, Field
 
+from knowledge_base.tempo_curve import curved_music_bars
+
 MIN_DURATION_S: Final = 5.0
 MAX_DURATION_S: Final = 600.0
 DEFAULT_DURATION_S: Final = 30.0
@@ -125,15 +127,16 @@ def loop_bars(duration_s: float, bar_s: float) -> int:
     return max(PHRASE_BARS, round(duration_s / bar_s / PHRASE_BARS) * PHRASE_BARS)
 
 
-def music_bars(duration_s: float, bar_s: float, *, loop: bool = False) -> int:
+def music_bars(duration_s: float, bar_s: float, *, loop: bool = False, tempo_curve: str | None = None) -> int:
     """Whole bars before the ring-out: the planner and the composer both count them here, so the plan and the MIDI
     agree. A count one bar short of the 4-bar phrase grid takes that bar from the ring-out while the final chord
     keeps MIN_RING_OUT_S: a 30 s ballad at 66 BPM had 7 bars (a 4-bar chorus and a 3-bar tag, no verse) where
-    verse and chorus fit with 0.9 s left to ring."""
+    verse and chorus fit with 0.9 s left to ring. A tempo that slows (``tempo_curve``) makes its bars longer: those
+    it would push past the asked duration are left out (knowledge_base.tempo_curve)."""
     if loop:  # every bar is music: the piece runs into its own start
         return max(1, round(duration_s / bar_s))
     bars = max(1, math.floor((duration_s - ring_out_s(duration_s)) / bar_s + 1e-6))
     if (bars + 1) % PHRASE_BARS == 0 and (bars + 1) * bar_s <= duration_s - MIN_RING_OUT_S + 1e-6:
-        return bars + 1
-    return bars
+        bars += 1
+    return curved_music_bars(bars, bar_s, duration_s, MIN_RING_OUT_S, tempo_curve)
 

@@ -19,10 +19,11 @@ from typing import TypeVar
 from aurora.contracts import ArcName, Arrangement, EndingName
 from aurora.parser.ensemble import join_at
 from aurora.parser.instruments import InstrumentFinding
-from aurora.parser.lexicon import SECTION_WORDS, section_scoped
+from aurora.parser.lexicon import EDGE_ONLY, SECTION_WORDS, section_scoped
 from aurora.parser.mood_turn import parse_turn
 from knowledge_base.instrument_kinds import PART_PREFIX
 from knowledge_base.schema import Mood
+from knowledge_base.tempo_curve import TempoCurveName
 
 _NEGATED = r"(?<!\bno )(?<!\bnot )(?<!\bwithout )(?<!\bnever )(?<!\bdon't )(?<!\bdoesn't )"
 _LOUDER = r"(?:louder|bigger|more\s+intense|heavier|fuller|stronger|more\s+powerful)"
@@ -64,6 +65,26 @@ _ENDING_PATTERNS: tuple[tuple[EndingName, re.Pattern[str]], ...] = (
     ("fade_out", re.compile(rf"\b{_FADE}\s+(?:at|in|towards?)\s+the\s+end\b")),
     ("fade_out", re.compile(r"\b(?:ends?|ending|finish(?:es)?)\s+(?:with|on|in)\s+an?\s+(?:slow\s+|long\s+)?fade\b")),
 )
+_AT_END = (r"\s+(?:(?:at|towards?|near|for|in|into)\s+the\s+(?:very\s+)?(?:end|ending|finish|outro|close|"
+           r"last\s+(?:few\s+)?bars?))")
+_THROUGHOUT = r"(?:gradually|over\s+time|throughout|the\s+whole)"
+_TEMPO_PATTERNS: tuple[tuple[TempoCurveName, re.Pattern[str]], ...] = (  # the tempo moving: knowledge_base.tempo_curve
+    ("rit", re.compile(rf"{_NEGATED}\b(?:slows?|slowing|winds?|winding)\s+down{_AT_END}\b")),
+    ("rit", re.compile(rf"{_NEGATED}\b(?:gets?|getting)\s+slower{_AT_END}\b")),
+    ("rit", re.compile(rf"{_NEGATED}\b(?:ritardando|ritard|rallentando|allargando)s?\b")),
+    ("rit", re.compile(r"\b(?:ends?|ending|finish(?:es)?)\s+(?:with|on|in)\s+an?\s+(?:big\s+|long\s+)?(?:slow-?down|"
+                       r"ritardando|rit)\b")),
+    ("accel", re.compile(rf"{_NEGATED}\b(?:speeds?|speeding)\s+up{_AT_END}\b")),
+    ("accel", re.compile(rf"{_NEGATED}\b(?:gets?|getting)\s+faster{_AT_END}\b")),
+    ("accel", re.compile(rf"{_NEGATED}\baccelerandos?\b")),
+    ("slowing", re.compile(rf"{_NEGATED}\b(?:gets?|getting|grows?|growing)\s+slower\b")),
+    ("slowing", re.compile(rf"{_NEGATED}\b(?:gradually|slowly|steadily|keeps?)\s+(?:slows?|slowing)\s+down\b")),
+    ("slowing", re.compile(rf"{_NEGATED}\b(?:slows?|slowing)\s+down\s+{_THROUGHOUT}\b")),
+    ("quickening", re.compile(rf"{_NEGATED}\b(?:gets?|getting|grows?|growing)\s+faster\b")),
+    ("quickening", re.compile(rf"{_NEGATED}\b(?:gradually|steadily|keeps?)\s+(?:speeds?|speeding)\s+up\b")),
+    ("quickening", re.compile(rf"{_NEGATED}\b(?:speeds?|speeding)\s+up\s+{_THROUGHOUT}\b")),
+    ("quickening", re.compile(r"\bfaster\s+and\s+faster\b")),
+)
 _FADE_IN_RE = re.compile(rf"{_NEGATED}\b(?:fades?|fading|fade-?)\s*in\b(?!\s+(?:and\s+out|the|a|an)\b)")
 # the kinds of section a text can refuse ("no drop", "without an intro", "skip the bridge"): the planner's
 # aurora.arrangement_plan.SECTION_KINDS
@@ -93,6 +114,9 @@ _DROP_OUT_RE = re.compile(rf"\b(?P<who>(?:the\s+)?[\w\s,&'-]{{2,40}}?)\s+(?:drop
                           rf"(?:out|away|silent|quiet)\s+(?:in|during|for)\s+the\s+(?P<kind>{SECTION_WORDS})\b")
 _SCOPED_LINEUP_RE = re.compile(rf"\b(?:(?P<lead>only|just)\s+(?P<who>[^,.;]{{1,50}}?)|only)\s+(?:in|during|for)\s+"
                                rf"the\s+(?:first\s+|last\s+|final\s+)?(?P<kind>{SECTION_WORDS})\b")
+# "ends with just piano", "starts with only a cello", "finishes on solo guitar": the first or last section's players
+_EDGE_ALONE_RE = re.compile(EDGE_ONLY + r"\s+(?P<who>[^,.;]{1,40}?)(?=\s*(?:$|[,.;]|\band\b|\bthen\b|\bplaying\b))")
+EDGE_KINDS = ("start", "end")  # the pseudo-kinds of section a line-up is scoped to: the first and the last
 _ALONE_FAMILIES = ("keyboard", "plucked")  # a "piano solo", a "harp solo": a piece for the player alone
 _INTRO_AFTER_RE = re.compile(r"\s+(?:solo\s+)?intro\b")  # "<player> intro": the player the piece opens with
 T = TypeVar("T")
@@ -129,6 +153,7 @@ def parse_arrangement(lowered: str, found: Sequence[InstrumentFinding], scoped: 
             rests.setdefault(kind, []).append(name)
     return Arrangement(arc=_first(_ARC_PATTERNS, lowered), ending=_first(_ENDING_PATTERNS, lowered),
                        fade_in=bool(_FADE_IN_RE.search(lowered)), turn=parse_turn(lowered, find_mood),
+                       tempo_curve=_first(_TEMPO_PATTERNS, lowered),
                        solos=_solos(lowered, found, family, spelled), late_players=late, enter_at=enter_at,
                        section_rests={k: list(dict.fromkeys(v)) for k, v in rests.items()},
                        **_scoped_lineups(lowered, found, family, spelled),
@@ -180,6 +205,10 @@ def _scoped_lineups(lowered: str, found: Sequence[InstrumentFinding], family: Ca
     def names(start: int, end: int) -> list[str]:
         return [_player(f, family, spelled) for f in found if start <= f.start < end]
 
+    for m in _EDGE_ALONE_RE.finditer(lowered):  # "ends with just piano": the last section is the piano's alone
+        kind = EDGE_KINDS[0] if m.group("edge").startswith(("start", "begin", "open")) else EDGE_KINDS[1]
+        if players := names(*m.span("who")):
+            alone.setdefault(kind, []).extend(players)
     for m in _SCOPED_LINEUP_RE.finditer(lowered):
         kind = _singular_kind(m.group("kind"))
         if m.group("lead") and (players := names(*m.span("who"))):  # "only piano and bass in the verse"

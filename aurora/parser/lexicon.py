@@ -157,10 +157,19 @@ SCOPED_ONLY_RE = re.compile(rf"\b(?:only|just|alone)\b(?=[^,.;]{{0,50}}?\b(?:in|
                             rf"last\s+|final\s+)?{SECTION_WORDS}\b)")
 
 
+# "only"/"just"/"solo" scoped to the piece's start or end ("ends with just piano", "starts with only a cello")
+EDGE_ONLY = (r"\b(?P<edge>starts?|starting|begins?|beginning|opens?|opening|ends?|ending|finish(?:es|ing)?|closes?|"
+             r"closing)\s+(?:with|on)\s+(?P<only>just|only|solo)")
+_EDGE_ONLY_RE = re.compile(EDGE_ONLY + r"\b")
+
+
 def without_scoped_only(text: str) -> str:
-    """``text`` with each section-scoped "only" blanked (offsets kept): a line-up closed for one section is no
-    closed line-up for the piece."""
-    return SCOPED_ONLY_RE.sub(lambda m: " " * len(m.group(0)), text)
+    """``text`` with each section-scoped "only" blanked (offsets kept): a line-up closed for one section ("only
+    piano in the intro", "ends with just piano") is no closed line-up for the piece."""
+    text = SCOPED_ONLY_RE.sub(lambda m: " " * len(m.group(0)), text)
+    for m in _EDGE_ONLY_RE.finditer(text):
+        text = text[:m.start("only")] + " " * len(m.group("only")) + text[m.end("only"):]
+    return text
 
 
 _LISTED_ON_RE = re.compile(r"(?:\s*(?:,|and|or|&)\s*\w+)*")  # "no bass or drums in the intro": the list's end

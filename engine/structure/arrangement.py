@@ -47,14 +47,16 @@ from engine.structure.modulation import (
 from engine.structure.orchestration import orchestrate
 from engine.structure.parts import kit_without, make_tracks, percussion_bar, percussion_grids, percussion_voices
 from engine.structure.percussion import played_lines
-from engine.structure.players import keep_section_players
+from engine.structure.players import keep_section_players, leads_alone
 from engine.structure.riffs import riff_bass_bar, riff_for
 from engine.structure.rolls import ROLL_RANGE, rolled
+from engine.structure.tempo_warp import warp_tempo
 from knowledge_base import KnowledgeBase, normalise_name, theory
 from knowledge_base.layout import DecodedControls
 from knowledge_base.limits import music_bars as count_music_bars
 from knowledge_base.schema import Instrument
 from knowledge_base.sound import Groove
+from knowledge_base.tempo_curve import TempoCurve
 
 LEAD_RANGES = {"low": (48, 67), "mid": (60, 81), "high": (67, 88), "wide": (60, 84)}
 SOLO_DENSITY_LIFT = 0.3  # a solo chorus plays more notes than the head or a verse's tune
@@ -122,7 +124,7 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
     n = meter.steps_per_bar
 
     # 2. bars for each section (the plan's own when they fill the music), the chords of every bar as written
-    music_bars = count_music_bars(duration_s, bar_s, loop=plan.ending == "loop")
+    music_bars = count_music_bars(duration_s, bar_s, loop=plan.ending == "loop", tempo_curve=plan.tempo_curve)
     planned = [s.bars for s in plan.sections]
     bars = planned if sum(planned) == music_bars else \
         allocate_bars([s.duration_ratio for s in plan.sections], music_bars)
@@ -235,7 +237,8 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
         main_levels |= set() if edge else {drum_level}
         patterns = drum_parts.take_patterns(drum_parts.level_patterns(groove, meter, drum_level), meter,
                                             rng_for(seed, take_key))
-        quiet = normalise_name(section.name).split(" ")[0] in _QUIET_SECTIONS and len(sections) > 2
+        quiet = normalise_name(section.name).split(" ")[0] in _QUIET_SECTIONS and len(sections) > 2 and \
+            not leads_alone(section, by_role.get("lead"), kb)  # "starts with just a cello": its tune, not silence
         kind = section_kind(section.name)
         chorus_follows = any(section_kind(s.name) == "chorus" for s, _ in sections[idx + 1:])
         opening = drum_parts.opening_patterns(groove, meter, section.name, level, count,
@@ -401,6 +404,9 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
     feel.apply(score, feel.GrooveMap(swing, swing_unit, style.humanize_ms),
                {"feel:" + t.name: rng_for(seed, "feel:" + t.name) for t in score.tracks})
     score.kick_times_s = [nt.start_s for nt in by_role["drums"].notes if nt.pitch == 36] if "drums" in by_role else []
+    # 7. a tempo that moves ("slows down at the end"): the strict score moved along the curve
+    warp_tempo(score, None if plan.ending == "loop" else TempoCurve.of(plan.tempo_curve, music_end_s=music_bars * bar_s,
+                                                                        bar_s=bar_s))
     return score
 
 

@@ -39,6 +39,12 @@ def keep_section_players(tracks: Sequence[Track], spans: Sequence[SectionSpan], 
             track.notes = [n for n in track.notes if not (start <= n.start_s < end and n.pitch in notes)]
 
 
+def leads_alone(section: SectionIn, lead: Track | None, kb: KnowledgeBase) -> bool:
+    """Whether the section's named players include the lead's ("starts with just a cello", the cello on the tune):
+    the lead then plays there even where it would rest (an intro), or the section would be silent."""
+    return lead is not None and any(played_by([lead], name, kb) for name in section.instruments or [])
+
+
 def _piece_notes(names: Sequence[str], kb: KnowledgeBase) -> dict[str, frozenset[int]]:
     """The kit pieces among ``names`` and the GM notes each plays."""
     found = {name: inst for name in names if (inst := kb.find_instrument(name)) is not None}

@@ -148,6 +148,9 @@ def test_a_refusal_scoped_to_a_section_is_a_rest_there(aurora: Aurora, text: str
     ("rock song, only guitar in the intro", {"intro": ["Electric Guitar"]}, {}),
     ("only piano and bass in the verse, jazz", {"verse": ["Piano", "Bass Guitar"]}, {}),
     ("pop ballad with strings only in the chorus", {}, {"chorus": ["String Section"]}),
+    ("rock song that ends with just acoustic guitar", {"end": ["Acoustic Guitar"]}, {}),  # the piece's edges
+    ("folk song that finishes on solo fiddle", {"end": ["Violin"]}, {}),
+    ("indie song, starts with just a cello, then the band", {"start": ["Cello"]}, {}),
 ])
 def test_a_line_up_scoped_to_a_section_closes_no_line_up(aurora: Aurora, text: str, alone: dict[str, list[str]],
                                                          only: dict[str, list[str]]) -> None:
@@ -163,6 +166,7 @@ def test_a_line_up_scoped_to_a_section_closes_no_line_up(aurora: Aurora, text: s
     ("a song with no chorus", "no chorus"),
     ("game boss battle theme, looping", "loops seamlessly"),
     ("jazz trio, bass solo, then piano solo", "Bass Guitar solo; Piano solo"),
+    ("pop ballad that ends with only piano", "ends with Piano alone"),
 ])
 def test_more_ways_people_lay_out_a_piece(aurora: Aurora, text: str, words: str) -> None:
     assert aurora.parse(prompt=text).parsed_parameters.arrangement.words() == words

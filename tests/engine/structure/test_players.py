@@ -70,3 +70,29 @@ def test_a_tag_ending_plays_the_last_section_s_groove(aurora: Aurora, kb: Knowle
 
     first_of_drop = bar_hits(drop.start_s)
     assert bar_hits(ending.start_s) <= first_of_drop | {(0, 36)}, (bar_hits(ending.start_s), first_of_drop)
+
+
+def test_the_piece_s_start_or_end_alone_sounds_with_its_player(aurora: Aurora) -> None:
+    """"starts with just a cello" where the cello is the lead: the intro plays its tune (the lead rests in intros,
+    which had left the intro silent); "ends with just acoustic guitar": the last section is the guitar's alone and
+    the rest of the song keeps its band (the "just" had closed the line-up for the whole song)."""
+    from engine import Engine
+
+    engine = Engine(device="cpu")
+    for prompt, kind, instrument in (("indie song, starts with just a cello, then the band", "start", "cello"),
+                                     ("rock song that ends with just acoustic guitar", "end", "acoustic_guitar")):
+        result = aurora.process(prompt=prompt, duration_s=40.0, seed=0)
+        assert kind in result.parse.parsed_parameters.arrangement.section_players
+        score = engine.render(
+            plan=result.plan.structural_plan.model_dump(by_alias=True),
+            parameters=result.parse.parsed_parameters.model_dump(by_alias=True),
+            control_embedding=list(result.parse.control_encoder_params.unified_control_embedding), duration_s=40.0,
+            sample_rate=22050, seed=0).score
+        span = score.sections[0] if kind == "start" else score.sections[-1]
+        end_s = span.start_s + span.duration_s - 0.05
+        inside = {t.instrument_id for t in score.tracks for n in t.notes if span.start_s <= n.start_s < end_s}
+        outside = {t.instrument_id for t in score.tracks for n in t.notes if not span.start_s - 0.05 <= n.start_s}
+        outside |= {t.instrument_id for t in score.tracks for n in t.notes if n.start_s >= span.start_s +
+                    span.duration_s} if kind == "start" else set()
+        assert inside == {instrument}
+        assert len(outside - {instrument}) >= 2  # the band plays the rest
