@@ -14,6 +14,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from aurora.contracts import Arrangement, Section
 from aurora.harmony_plan import base_name, is_edge, section_role
 from aurora.parser.arrangement import DRUM_KIT_NAME
@@ -27,13 +29,17 @@ SECTION_KINDS: dict[str, tuple[str, ...]] = {
     "chorus": ("chorus", "hook", "refrain"),
 }
 SOLO_NAME = "solo"
+PHRASE = 4  # bars of a main section's phrase (aurora.bar_grid.MAIN_UNIT_BARS)
+EDGE_BARS = {"long": 8, "short": 2}  # an intro or outro asked long (two phrases) or short (half a phrase)
 # the energy of the first and of the last section of a piece that rises (quiet to full) or falls (full to quiet)
 RISE = (0.15, 0.95)
 FALL = (0.85, 0.12)
 
 
-def arranged_template(template: list[StructureSection], arrangement: Arrangement) -> list[StructureSection]:
-    """The form's sections less the refused kinds, with the asked solo section in place."""
+def arranged_template(template: list[StructureSection], arrangement: Arrangement,
+                      warnings: list[str] | None = None) -> list[StructureSection]:
+    """The form's sections less the refused kinds, with the asked solo section in place; a kind asked longer or
+    shorter ("a long intro") that the form lacks is said in ``warnings`` (``resized_bars`` sizes the others)."""
     # a piece that builds all the way has no breakdown: a breakdown is there to dip
     omitted = [*arrangement.omitted_sections, *(["breakdown"] if arrangement.arc == "rise" else []),
                *(["intro", "outro"] if arrangement.ending == "loop" else [])]  # a loop runs into its own start
@@ -46,6 +52,9 @@ def arranged_template(template: list[StructureSection], arrangement: Arrangement
                     not in names)
         names.add(name)
         kept.insert(_solo_at(kept), _solo_section(kept, player, name))  # the next soloist after the last one
+    for kind, length in arrangement.section_lengths.items():
+        if not any(refused(s.name, [kind]) for s in kept) and warnings is not None:
+            warnings.append(f"The form has no {kind} to make {length}er.")
     return kept
 
 
@@ -78,6 +87,45 @@ def halved_main(template: list[StructureSection], *, edges: bool) -> list[Struct
             s.model_copy(update={"ratio": s.ratio / 2}),
             s.model_copy(update={"name": f"{s.name} 2", "ratio": s.ratio / 2})]
         out += halves
+    return out
+
+
+def resized_bars(names: list[str], bars: list[int], lengths: Mapping[str, str]) -> list[int]:
+    """The bars of each section with the kinds asked longer or shorter resized ("a long intro": two phrases, 8
+    bars; "a short intro": 2; a long solo or breakdown twice its phrases, a short one half, never under a phrase).
+    The bars it needs come from the longest main sections a phrase at a time, else from a section the form plays
+    again in its middle (a second verse or chorus, never the last main section), which gives way whole (0 bars:
+    the planner leaves it out); the bars it frees go to the other edge section, else to a tag ending (a trailing
+    count, as the planner's odd bars are). The piece keeps its length; a section with no room keeps what it has."""
+    out = list(bars)
+    sections = range(len(names[: len(bars)]))
+    mains = [j for j in sections if not is_edge(names[j])]
+    for i in sections:
+        length = next((lg for kind, lg in lengths.items() if refused(names[i], [kind])), None)
+        if length is None:
+            continue
+        want = EDGE_BARS[length] if is_edge(names[i]) else \
+            max(PHRASE, out[i] * 2 if length == "long" else out[i] // 2 // PHRASE * PHRASE)
+        while out[i] < want:
+            donor = max((j for j in mains if j != i and out[j] >= 2 * PHRASE), key=lambda j: out[j], default=None)
+            if donor is not None:  # whole phrases: what is over goes on below
+                step = PHRASE
+            else:  # a repeat in the form's middle gives way whole
+                donor = next((j for j in mains[:-1] if j != i and out[j] and base_name(names[j]) != names[j]), None)
+                step = out[donor] if donor is not None else 0
+            if donor is None:
+                break
+            out[donor] -= step
+            out[i] += step
+        if out[i] > want:
+            edges = [j for j in sections if j != i and is_edge(names[j]) and out[j]]
+            spare, out[i] = out[i] - want, want
+            if edges:
+                out[edges[-1]] += spare
+            elif len(out) > len(names):
+                out[-1] += spare
+            else:
+                out.append(spare)
     return out
 
 
@@ -180,7 +228,8 @@ def _rest(section: Section, players: list[str]) -> None:
 def names_intro(arrangement: Arrangement) -> bool:
     """The text says who plays (or rests in) the intro ("no bass in the intro", "only piano in the intro"): the plan
     has one, whatever the clip's length would drop."""
-    return "intro" in {*arrangement.section_rests, *arrangement.section_players, *arrangement.section_only}
+    return "intro" in {*arrangement.section_rests, *arrangement.section_players, *arrangement.section_only,
+                       *arrangement.section_lengths}
 
 
 def of_kind(name: str, kind: str) -> bool:

@@ -19,6 +19,7 @@ from aurora.arrangement_plan import (
     halved_main,
     hand_solos,
     names_intro,
+    resized_bars,
     rest_in_sections,
     rest_late_players,
     scoped_lineups,
@@ -135,7 +136,7 @@ class StructuralPlanner:
                                                  keep_intro=bool(params.opening) or names_intro(params.arrangement))
         if params.form:  # the sections the user listed, as listed, each a whole phrase (the piece grows to hold them)
             template = stated_template(params.form, structure, self.kb.structures)
-        template = arranged_template(template, params.arrangement)  # "no drop", "a guitar solo in the middle"
+        template = arranged_template(template, params.arrangement, warnings)  # "no drop", "a long intro"
         if params.form or params.arrangement.solos:
             needed = sum(phrase_units([s.name for s in template], grid))
             if needed > total_bars:
@@ -151,6 +152,9 @@ class StructuralPlanner:
             template = [s.model_copy(update={"energy": 0.5}) if s is mains[0] else s for s in template]
         bars = allocate_bars([s.ratio for s in template], total_bars, [s.name for s in template], grid,
                              tag=not looping)
+        bars = resized_bars([s.name for s in template], bars, params.arrangement.section_lengths)  # "a long intro"
+        kept = [i for i, b in enumerate(bars[: len(template)]) if b]  # a repeat that gave way to it is left out
+        template, bars = [template[i] for i in kept], [bars[i] for i in kept] + bars[len(template):]
         if len(bars) > len(template):  # the odd bars off the phrase grid: a tag ending, not a 5-bar intro or verse
             template = [*template, StructureSection(name=TAG_NAME, ratio=bars[-1] / total_bars,
                                                     energy=template[-1].energy, description=TAG_DESCRIPTION)]

@@ -35,6 +35,8 @@ word for it (so the bench runs on code that has no such fields, for a before/aft
   its chord changes to the next bar's: the harmony the notes follow): the last two bars' mean length over the other
   bars' median (rit, accel) or over the first two bars' (slowing, quickening): >= 1.12 where it slows, <= 0.92 where
   it speeds up (a piece at one tempo: 1.00).
+- length ("a long intro": length=intro:long): the score's sections of that kind are >= 8 bars (an intro or outro
+  asked short: <= 2 bars; another kind asked short: <= 4).
 Beside each: whether the parse read the request (the parse's ``arrangement``, where the code has one).
 """
 
@@ -281,6 +283,15 @@ def tempo_check(render: Any, curve: str) -> dict[str, Any]:
     return {"ratio": round(ratio, 3), "ok": ratio >= SLOWER if curve in ("rit", "slowing") else ratio <= FASTER}
 
 
+def length_check(render: Any, value: str) -> dict[str, Any]:
+    """Every section of the kind as long (or short) as asked (see the module docstring)."""
+    kind, length = value.split(":")
+    spans = [s for s in render.score.sections if s.name.lower().startswith(OMIT_WORDS.get(kind, (kind,)))]
+    edge = kind in ("intro", "outro")
+    ok = bool(spans) and all(s.bars >= 8 if length == "long" else s.bars <= (2 if edge else 4) for s in spans)
+    return {"bars": [s.bars for s in spans], "ok": ok}
+
+
 def omit_check(plan: dict[str, Any], kind: str) -> dict[str, Any]:
     names = [s["name"].lower() for s in plan["sections"]]
     found = [n for n in names if n.startswith(OMIT_WORDS.get(kind, (kind,)))]
@@ -312,6 +323,8 @@ def judge(render: Any, plan: dict[str, Any], want: dict[str, str], duration_s: f
             out[key] = turn_check(render, value)
         elif key == "tempo":
             out[key] = tempo_check(render, value)
+        elif key == "length":
+            out[key] = length_check(render, value)
     return out
 
 
@@ -337,6 +350,9 @@ def parsed(params: Any, key: str, value: str) -> bool:
         return any(value in p.lower() for p in getattr(arrangement, "late_players", []))
     if key == "tempo":
         return getattr(arrangement, "tempo_curve", None) == value
+    if key == "length":
+        kind, length = value.split(":")
+        return getattr(arrangement, "section_lengths", {}).get(kind) == length
     return getattr(arrangement, key, None) == value
 
 
@@ -361,7 +377,8 @@ def run_set(name: str, aurora: Any, engine: Any, kind: str | None = None) -> lis
 
 def summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for kind in ("arc", "ending", "solo", "omit", "late", "rest", "alone", "only", "fade_in", "turn", "tempo"):
+    for kind in ("arc", "ending", "solo", "omit", "late", "rest", "alone", "only", "fade_in", "turn", "tempo",
+                 "length"):
         judged = [r for r in rows if kind in r["checks"]]
         if judged:
             out[f"{kind}: done"] = sum(r["checks"][kind]["ok"] for r in judged) / len(judged)

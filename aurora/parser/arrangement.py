@@ -19,7 +19,7 @@ from typing import TypeVar
 from aurora.contracts import ArcName, Arrangement, EndingName
 from aurora.parser.ensemble import join_at
 from aurora.parser.instruments import InstrumentFinding
-from aurora.parser.lexicon import EDGE_ONLY, SECTION_WORDS, section_scoped
+from aurora.parser.lexicon import EDGE_ONLY, SECTION_WORDS, is_negated, section_scoped
 from aurora.parser.mood_turn import parse_turn
 from knowledge_base.instrument_kinds import PART_PREFIX
 from knowledge_base.schema import Mood
@@ -85,6 +85,11 @@ _TEMPO_PATTERNS: tuple[tuple[TempoCurveName, re.Pattern[str]], ...] = (  # the t
     ("quickening", re.compile(rf"{_NEGATED}\b(?:speeds?|speeding)\s+up\s+{_THROUGHOUT}\b")),
     ("quickening", re.compile(r"\bfaster\s+and\s+faster\b")),
 )
+# "a long intro", "an extended guitar solo", "a short bridge": a kind of section longer or shorter than the form's
+_LENGTH_RE = re.compile(r"\b(?P<len>long|longer|extended|lengthy|drawn-out|short|shorter|brief|quick)\s+(?:\w+\s+)?"
+                        r"(?P<kind>intro|outro|ending|bridge|breakdown|solo|build-?up|build|drop)s?\b")
+_DURATION_BEFORE_RE = re.compile(r"(?:\d|\b(?:minutes?|mins?|seconds?|secs?|hours?))\s*$")  # "1:30 long": the piece's
+_LENGTHS = {"long": "long", "longer": "long", "extended": "long", "lengthy": "long", "drawn-out": "long"}
 _FADE_IN_RE = re.compile(rf"{_NEGATED}\b(?:fades?|fading|fade-?)\s*in\b(?!\s+(?:and\s+out|the|a|an)\b)")
 # the kinds of section a text can refuse ("no drop", "without an intro", "skip the bridge"): the planner's
 # aurora.arrangement_plan.SECTION_KINDS
@@ -153,7 +158,10 @@ def parse_arrangement(lowered: str, found: Sequence[InstrumentFinding], scoped: 
             rests.setdefault(kind, []).append(name)
     return Arrangement(arc=_first(_ARC_PATTERNS, lowered), ending=_first(_ENDING_PATTERNS, lowered),
                        fade_in=bool(_FADE_IN_RE.search(lowered)), turn=parse_turn(lowered, find_mood),
-                       tempo_curve=_first(_TEMPO_PATTERNS, lowered),
+                       tempo_curve=_first(_TEMPO_PATTERNS, lowered), section_lengths={
+                           _KIND_WORDS[m.group("kind").replace("-", "")]: _LENGTHS.get(m.group("len"), "short")
+                           for m in _LENGTH_RE.finditer(lowered) if not is_negated(lowered, m.start())
+                           and not _DURATION_BEFORE_RE.search(lowered[:m.start()])},
                        solos=_solos(lowered, found, family, spelled), late_players=late, enter_at=enter_at,
                        section_rests={k: list(dict.fromkeys(v)) for k, v in rests.items()},
                        **_scoped_lineups(lowered, found, family, spelled),

@@ -4,7 +4,7 @@ its soloist, an arc sets every section's energy on a line, and the ending goes t
 from __future__ import annotations
 
 from aurora import Aurora
-from aurora.arrangement_plan import arc_energies, arranged_template
+from aurora.arrangement_plan import arc_energies, arranged_template, resized_bars
 from aurora.contracts import Arrangement, StructuralPlan
 from knowledge_base.schema import StructureSection
 
@@ -110,3 +110,19 @@ def test_soloists_take_turns_in_the_order_asked(aurora: Aurora) -> None:
     jazz = plan_for(aurora, "jazz trio, bass solo, then piano solo", 90.0).sections
     assert [s.lead for s in jazz if s.lead] == ["Bass Guitar", "Piano"]
     assert len({s.name for s in jazz}) == len(jazz)  # section names stay unique
+
+
+def test_a_section_asked_long_or_short_is_resized_and_the_piece_keeps_its_length() -> None:
+    names = ["intro", "verse", "chorus", "verse 2", "chorus 2", "outro"]
+    long_intro = resized_bars(names, [2, 8, 8, 8, 8, 4], {"intro": "long"})
+    assert long_intro[0] == 8 and sum(long_intro) == 38 and all(b % 4 == 0 for b in long_intro[1:5])
+    short = resized_bars(names, [4, 8, 8, 8, 8, 4], {"intro": "short"})
+    assert short[0] == 2 and short[-1] == 6 and sum(short) == 40  # the freed bars go to the other edge
+    tight = resized_bars(names, [2, 4, 4, 4, 4, 2], {"intro": "long"})  # no section to spare a phrase
+    assert tight[0] == 6 and tight[3] == 0 and tight[4] == 4  # the second verse gives way, the last chorus stays
+
+
+def test_a_long_intro_is_planned_even_where_a_clip_drops_it(aurora: Aurora) -> None:
+    sections = plan_for(aurora, "pop song with an extended intro").sections
+    assert sections[0].name == "intro" and sections[0].bars == 8
+    assert all(s.bars >= 4 for s in sections[1:])

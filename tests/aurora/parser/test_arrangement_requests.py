@@ -167,6 +167,10 @@ def test_a_line_up_scoped_to_a_section_closes_no_line_up(aurora: Aurora, text: s
     ("game boss battle theme, looping", "loops seamlessly"),
     ("jazz trio, bass solo, then piano solo", "Bass Guitar solo; Piano solo"),
     ("pop ballad that ends with only piano", "ends with Piano alone"),
+    ("rock song with a long intro", "long intro"),
+    ("edm track with a lengthy breakdown and a brief outro", "long breakdown; short outro"),
+    ("rock song with a long guitar solo", "long solo; Lead Guitar solo"),
+    ("1:30 long piano intro", ""),  # the piece's length, not its intro's
 ])
 def test_more_ways_people_lay_out_a_piece(aurora: Aurora, text: str, words: str) -> None:
     assert aurora.parse(prompt=text).parsed_parameters.arrangement.words() == words
