@@ -52,10 +52,24 @@ def arranged_template(template: list[StructureSection], arrangement: Arrangement
                     not in names)
         names.add(name)
         kept.insert(_solo_at(kept), _solo_section(kept, player, name))  # the next soloist after the last one
+    kept = _chorus_first(kept) if arrangement.chorus_first else kept  # "starts with the chorus"
     for kind, length in arrangement.section_lengths.items():
         if not any(refused(s.name, [kind]) for s in kept) and warnings is not None:
             warnings.append(f"The form has no {kind} to make {length}er.")
     return kept
+
+
+def _chorus_first(template: list[StructureSection]) -> list[StructureSection]:
+    """The form opening on its chorus ("starts with the chorus"): no intro; the first chorus played first as well,
+    named "chorus" (so it is the chorus the song comes back to) and the later ones numbered after it."""
+    choruses = [s for s in template if section_role(s.name) == "chorus"]
+    if not choruses:
+        return template
+    body = template[1:] if is_edge(template[0].name) else list(template)
+    numbered = iter(range(2, len(choruses) + 2))
+    renamed = [s.model_copy(update={"name": f"chorus {next(numbered)}"}) if section_role(s.name) == "chorus" else s
+               for s in body]
+    return [choruses[0].model_copy(update={"name": "chorus"}), *renamed]
 
 
 def refused(name: str, omitted: list[str]) -> bool:

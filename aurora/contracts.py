@@ -217,6 +217,8 @@ class Arrangement(Contract):
     tempo_curve: TempoCurveName | None = Field(default=None, description=(
         "'slows down at the end' ('rit'), 'speeds up towards the end' ('accel'), 'gets slower and slower' "
         "('slowing'), 'gets faster and faster' ('quickening'): the tempo moves from the stated one"))
+    chorus_first: bool = Field(default=False, description=(
+        "'starts with the chorus', 'straight into the hook': the piece opens on its chorus, no intro"))
     section_lengths: dict[str, Literal["long", "short"]] = Field(default_factory=dict, description=(
         "Kinds of section asked longer or shorter than the form's ('a long intro': {'intro': 'long'})"))
     turn: Literal["major", "minor"] | None = Field(default=None, description=(
@@ -226,7 +228,7 @@ class Arrangement(Contract):
     def __bool__(self) -> bool:
         return bool(self.arc or self.ending or self.solos or self.omitted_sections or self.late_players or self.fade_in
                     or self.section_rests or self.section_players or self.section_only or self.turn
-                    or self.tempo_curve or self.section_lengths)
+                    or self.tempo_curve or self.section_lengths or self.chorus_first)
 
     @property
     def solo(self) -> str | None:
@@ -243,6 +245,7 @@ class Arrangement(Contract):
         parts += ["fades in"] if self.fade_in else []
         parts += [f"turns to {self.turn} at the end"] if self.turn else []
         parts += [f"{length} {kind}" for kind, length in self.section_lengths.items()]
+        parts += ["opens on the chorus"] if self.chorus_first else []
         parts += [CURVE_WORDS[self.tempo_curve]] if self.tempo_curve else []
         parts += [f"{player} solo" for player in self.solos]
         parts += [f"no {kind}" for kind in self.omitted_sections]

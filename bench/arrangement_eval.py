@@ -35,6 +35,8 @@ word for it (so the bench runs on code that has no such fields, for a before/aft
   its chord changes to the next bar's: the harmony the notes follow): the last two bars' mean length over the other
   bars' median (rit, accel) or over the first two bars' (slowing, quickening): >= 1.12 where it slows, <= 0.92 where
   it speeds up (a piece at one tempo: 1.00).
+- first ("starts with the chorus": first=chorus): the score's first section is a chorus (or hook) and a verse
+  follows later; the first chorus's melody comes back (the notes of a later chorus start as the first one's do).
 - length ("a long intro": length=intro:long): the score's sections of that kind are >= 8 bars (an intro or outro
   asked short: <= 2 bars; another kind asked short: <= 4).
 Beside each: whether the parse read the request (the parse's ``arrangement``, where the code has one).
@@ -292,6 +294,22 @@ def length_check(render: Any, value: str) -> dict[str, Any]:
     return {"bars": [s.bars for s in spans], "ok": ok}
 
 
+def first_check(render: Any) -> dict[str, Any]:
+    """The piece opens on its chorus, the verse comes after, and the chorus it opened with comes back."""
+    score = render.score
+    names = [s.name.lower() for s in score.sections]
+    lead = score.track("lead")
+
+    def tune(span: Any) -> list[int]:  # the first notes of the lead in a section
+        return [n.pitch for n in sorted(lead.notes, key=lambda n: n.start_s)
+                if span.start_s - 0.05 <= n.start_s < span.start_s + span.duration_s][:6] if lead else []
+
+    back = any(tune(score.sections[0]) and tune(s) == tune(score.sections[0]) for s in score.sections[1:]
+               if s.name.lower().startswith(("chorus", "hook")))
+    ok = bool(names) and names[0].startswith(("chorus", "hook")) and any(n.startswith("verse") for n in names[1:])
+    return {"sections": names, "chorus_returns": back, "ok": ok and back}
+
+
 def omit_check(plan: dict[str, Any], kind: str) -> dict[str, Any]:
     names = [s["name"].lower() for s in plan["sections"]]
     found = [n for n in names if n.startswith(OMIT_WORDS.get(kind, (kind,)))]
@@ -325,6 +343,8 @@ def judge(render: Any, plan: dict[str, Any], want: dict[str, str], duration_s: f
             out[key] = tempo_check(render, value)
         elif key == "length":
             out[key] = length_check(render, value)
+        elif key == "first":
+            out[key] = first_check(render)
     return out
 
 
@@ -350,6 +370,8 @@ def parsed(params: Any, key: str, value: str) -> bool:
         return any(value in p.lower() for p in getattr(arrangement, "late_players", []))
     if key == "tempo":
         return getattr(arrangement, "tempo_curve", None) == value
+    if key == "first":
+        return bool(getattr(arrangement, "chorus_first", False))
     if key == "length":
         kind, length = value.split(":")
         return getattr(arrangement, "section_lengths", {}).get(kind) == length
@@ -378,7 +400,7 @@ def run_set(name: str, aurora: Any, engine: Any, kind: str | None = None) -> lis
 def summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for kind in ("arc", "ending", "solo", "omit", "late", "rest", "alone", "only", "fade_in", "turn", "tempo",
-                 "length"):
+                 "length", "first"):
         judged = [r for r in rows if kind in r["checks"]]
         if judged:
             out[f"{kind}: done"] = sum(r["checks"][kind]["ok"] for r in judged) / len(judged)

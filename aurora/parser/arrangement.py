@@ -90,6 +90,10 @@ _LENGTH_RE = re.compile(r"\b(?P<len>long|longer|extended|lengthy|drawn-out|short
                         r"(?P<kind>intro|outro|ending|bridge|breakdown|solo|build-?up|build|drop)s?\b")
 _DURATION_BEFORE_RE = re.compile(r"(?:\d|\b(?:minutes?|mins?|seconds?|secs?|hours?))\s*$")  # "1:30 long": the piece's
 _LENGTHS = {"long": "long", "longer": "long", "extended": "long", "lengthy": "long", "drawn-out": "long"}
+# "starts with the chorus", "opens on the hook", "straight into the chorus", "chorus first": the hook opens the song
+_CHORUS_FIRST_RE = re.compile(rf"{_NEGATED}\b(?:(?:starts?|starting|begins?|beginning|opens?|opening|kicks?\s+off|"
+                              r"leads?\s+off)\s+(?:right\s+)?(?:with|on)|straight\s+into|jumps?\s+(?:right\s+)?into)\s+(?:the\s+|a\s+)?"
+                              r"(?:chorus|hook|refrain)\b|\b(?:chorus|hook)[\s-]+first\b")
 _FADE_IN_RE = re.compile(rf"{_NEGATED}\b(?:fades?|fading|fade-?)\s*in\b(?!\s+(?:and\s+out|the|a|an)\b)")
 # the kinds of section a text can refuse ("no drop", "without an intro", "skip the bridge"): the planner's
 # aurora.arrangement_plan.SECTION_KINDS
@@ -158,6 +162,7 @@ def parse_arrangement(lowered: str, found: Sequence[InstrumentFinding], scoped: 
             rests.setdefault(kind, []).append(name)
     return Arrangement(arc=_first(_ARC_PATTERNS, lowered), ending=_first(_ENDING_PATTERNS, lowered),
                        fade_in=bool(_FADE_IN_RE.search(lowered)), turn=parse_turn(lowered, find_mood),
+                       chorus_first=bool(_CHORUS_FIRST_RE.search(lowered)),
                        tempo_curve=_first(_TEMPO_PATTERNS, lowered), section_lengths={
                            _KIND_WORDS[m.group("kind").replace("-", "")]: _LENGTHS.get(m.group("len"), "short")
                            for m in _LENGTH_RE.finditer(lowered) if not is_negated(lowered, m.start())

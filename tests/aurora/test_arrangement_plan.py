@@ -126,3 +126,11 @@ def test_a_long_intro_is_planned_even_where_a_clip_drops_it(aurora: Aurora) -> N
     sections = plan_for(aurora, "pop song with an extended intro").sections
     assert sections[0].name == "intro" and sections[0].bars == 8
     assert all(s.bars >= 4 for s in sections[1:])
+
+
+def test_a_song_that_starts_with_the_chorus_opens_on_it_and_comes_back_to_it(aurora: Aurora) -> None:
+    names = [s.name for s in plan_for(aurora, "pop song that starts with the chorus").sections]
+    assert names[0] == "chorus" and "intro" not in names
+    assert names.index("verse") == 1 and [n for n in names if n.startswith("chorus")][1:] == [
+        f"chorus {k}" for k in range(2, 2 + sum(n.startswith("chorus") for n in names) - 1)]
+    assert not plan_for(aurora, "pop song that doesn't start with the chorus").sections[0].name.startswith("chorus")

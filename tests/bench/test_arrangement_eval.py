@@ -48,7 +48,8 @@ def test_a_climb_passes_and_a_song_contour_does_not() -> None:
 def test_the_prompt_sets_are_labelled() -> None:
     for path in SETS.values():
         rows = read(path)
-        kinds = {"arc", "ending", "solo", "omit", "late", "rest", "alone", "only", "fade_in", "turn", "tempo", "length"}
+        kinds = {"arc", "ending", "solo", "omit", "late", "rest", "alone", "only", "fade_in", "turn", "tempo", "length",
+                 "first"}
         assert len(rows) >= 9 and all(want and set(want) <= kinds for _, want in rows)
 
 

@@ -171,6 +171,8 @@ def test_a_line_up_scoped_to_a_section_closes_no_line_up(aurora: Aurora, text: s
     ("edm track with a lengthy breakdown and a brief outro", "long breakdown; short outro"),
     ("rock song with a long guitar solo", "long solo; Lead Guitar solo"),
     ("1:30 long piano intro", ""),  # the piece's length, not its intro's
+    ("rock song, straight into the chorus, no intro", "opens on the chorus; no intro"),
+    ("hook first pop song", "opens on the chorus"),
 ])
 def test_more_ways_people_lay_out_a_piece(aurora: Aurora, text: str, words: str) -> None:
     assert aurora.parse(prompt=text).parsed_parameters.arrangement.words() == words
