@@ -16,10 +16,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from aurora.contracts import Arrangement, Section
+from aurora.arrangement_contract import Arrangement
+from aurora.contracts import Section
 from aurora.harmony_plan import base_name, is_edge, section_role
 from aurora.parser.arrangement import DRUM_KIT_NAME
-from knowledge_base.schema import StructureSection
+from knowledge_base.schema import Chords, StructureSection
+from knowledge_base.theory import Key, roman_to_chord
 
 # the kinds of section a text can refuse (aurora/parser/arrangement.py reads them) and the names the knowledge
 # base's forms give them (structures.yaml)
@@ -237,6 +239,18 @@ def scoped_lineups(sections: list[Section], arrangement: Arrangement, warnings: 
 
 def _rest(section: Section, players: list[str]) -> None:
     section.resting = list(dict.fromkeys([*section.resting, *players]))
+
+
+def picardy_end(sections: list[Section], key: Key, chords: Chords, warnings: list[str]) -> None:
+    """"Ends on a major chord": a minor piece's last chord becomes its major tonic (a Picardy third), rung out so by
+    the engine; a piece already in major, or one whose mood turned, says so."""
+    if not sections or not sections[-1].chords:
+        return
+    if not key.is_minor or sections[-1].key:
+        warnings.append("The piece already ends in major; its last chord stays.")
+        return
+    sections[-1].chords[-1] = roman_to_chord("I", key, chords)
+    sections[-1].description += "; ends on the major tonic"
 
 
 def names_intro(arrangement: Arrangement) -> bool:

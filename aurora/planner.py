@@ -19,6 +19,7 @@ from aurora.arrangement_plan import (
     halved_main,
     hand_solos,
     names_intro,
+    picardy_end,
     resized_bars,
     rest_in_sections,
     rest_late_players,
@@ -187,6 +188,8 @@ class StructuralPlanner:
             ))
             start_bar += n_bars
         modulate_sections(sections, key, params, self.kb, warnings)
+        if params.arrangement.picardy:  # "ends on a major chord"
+            picardy_end(sections, key, self.kb.chords, warnings)
         if params.opening and len(sections) > 1 and (is_edge(sections[0].name) or sections[1].name != TAG_NAME):
             # "starts with solo piano, then the band comes in"; never a whole short piece's one section alone
             sections[0].instruments = list(params.opening)

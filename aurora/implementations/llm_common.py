@@ -22,12 +22,12 @@ from pydantic import BaseModel, Field
 from pydantic import ValidationError as PydanticValidationError
 
 from aurora.bar_grid import allocate_bars, seconds_per_bar
+from aurora.contract_base import Contract
 from aurora.contracts import (
     Addition,
     ChordProgression,
     CleanPrompt,
     Confidence,
-    Contract,
     EnhanceContext,
     EnhanceResult,
     ParsedMusicalParameters,

@@ -19,10 +19,10 @@ from typing import Any, TypeVar
 from pydantic import Field
 
 from aurora.config import AuroraConfig, LocalLLMConfig
+from aurora.contract_base import Contract
 from aurora.contracts import (
     AdditionType,
     CleanPrompt,
-    Contract,
     EnergyValue,
     EnhanceResult,
     GenreValue,

@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from aurora.contracts import ArcName, Arrangement, EndingName
+from aurora.arrangement_contract import ArcName, Arrangement, EndingName
 from aurora.parser.ensemble import join_at
 from aurora.parser.instruments import InstrumentFinding
 from aurora.parser.lexicon import EDGE_ONLY, SECTION_WORDS, is_negated, section_scoped
@@ -94,6 +94,9 @@ _LENGTHS = {"long": "long", "longer": "long", "extended": "long", "lengthy": "lo
 _CHORUS_FIRST_RE = re.compile(rf"{_NEGATED}\b(?:(?:starts?|starting|begins?|beginning|opens?|opening|kicks?\s+off|"
                               r"leads?\s+off)\s+(?:right\s+)?(?:with|on)|straight\s+into|jumps?\s+(?:right\s+)?into)\s+(?:the\s+|a\s+)?"
                               r"(?:chorus|hook|refrain)\b|\b(?:chorus|hook)[\s-]+first\b")
+# "ends on a major chord", "a Picardy third", "with a major chord at the end": a minor piece's last chord major
+_PICARDY_RE = re.compile(rf"{_NEGATED}\b(?:(?:ends?|ending|finish(?:es)?|closes?|lands?)\s+(?:on|with|in)\s+"
+                         r"(?:a\s+|the\s+)?major\s+(?:chord|triad)|picardy(?:\s+third)?|major\s+(?:chord|triad)\s+at\s+the\s+end)\b")
 _FADE_IN_RE = re.compile(rf"{_NEGATED}\b(?:fades?|fading|fade-?)\s*in\b(?!\s+(?:and\s+out|the|a|an)\b)")
 # the kinds of section a text can refuse ("no drop", "without an intro", "skip the bridge"): the planner's
 # aurora.arrangement_plan.SECTION_KINDS
@@ -162,7 +165,7 @@ def parse_arrangement(lowered: str, found: Sequence[InstrumentFinding], scoped: 
             rests.setdefault(kind, []).append(name)
     return Arrangement(arc=_first(_ARC_PATTERNS, lowered), ending=_first(_ENDING_PATTERNS, lowered),
                        fade_in=bool(_FADE_IN_RE.search(lowered)), turn=parse_turn(lowered, find_mood),
-                       chorus_first=bool(_CHORUS_FIRST_RE.search(lowered)),
+                       chorus_first=bool(_CHORUS_FIRST_RE.search(lowered)), picardy=bool(_PICARDY_RE.search(lowered)),
                        tempo_curve=_first(_TEMPO_PATTERNS, lowered), section_lengths={
                            _KIND_WORDS[m.group("kind").replace("-", "")]: _LENGTHS.get(m.group("len"), "short")
                            for m in _LENGTH_RE.finditer(lowered) if not is_negated(lowered, m.start())

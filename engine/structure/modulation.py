@@ -36,13 +36,19 @@ def turned_tonic(section_key: str | None, home: theory.Key, chords: Chords) -> i
 
 
 def last_tonic(home_tonic: Chord, score: Score, home: theory.Key, chords: Chords) -> ChordSpan:
-    """The chord the piece rings out on: the home tonic, or the tonic of the key its mood turned to (a sad piece that
-    ends hopeful in C major rings C major, not A minor; a modulated end is moved with the notes, move_sections)."""
+    """The chord the piece rings out on: the tonic (the home key's, or that of the key its mood turned to: a sad
+    piece that ends hopeful in C major rings C, not A minor; a modulated end is moved with the notes,
+    move_sections), as the last bar wrote it where that is the tonic: a blues's E7 rings E7 (a plain E minor triad
+    had rung after it, its blue third against the chord's G#), a jazz ballad's Ebmaj7 its seventh, a minor piece's
+    major last chord (a Picardy third) major."""
     centre = turned_tonic(score.sections[-1].key if score.sections else None, home, chords)
-    if centre is None:
-        return chord_span(home_tonic, 0.0, 0.0)
     third = 4 if home.is_minor else 3  # the relative key has the other mode's third
-    return chord_span(Chord("tonic", centre, (centre, (centre + third) % 12, (centre + 7) % 12), centre), 0.0, 0.0)
+    tonic = home_tonic if centre is None else \
+        Chord("tonic", centre, (centre, (centre + third) % 12, (centre + 7) % 12), centre)
+    final = score.chords[-1] if score.chords else None
+    if final is not None and final.root_pc == tonic.root_pc:
+        tonic = Chord(final.symbol, final.root_pc, final.pitch_classes, final.bass_pc)
+    return chord_span(tonic, 0.0, 0.0)
 
 
 def moved(chord: Chord, semitones: int, *, flats: bool) -> Chord:

@@ -134,3 +134,11 @@ def test_a_song_that_starts_with_the_chorus_opens_on_it_and_comes_back_to_it(aur
     assert names.index("verse") == 1 and [n for n in names if n.startswith("chorus")][1:] == [
         f"chorus {k}" for k in range(2, 2 + sum(n.startswith("chorus") for n in names) - 1)]
     assert not plan_for(aurora, "pop song that doesn't start with the chorus").sections[0].name.startswith("chorus")
+
+
+def test_a_minor_piece_asked_to_end_on_a_major_chord_does(aurora: Aurora) -> None:
+    plan = plan_for(aurora, "sad song in A minor that ends on a major chord")
+    assert plan.sections[-1].chords[-1] == "A"
+    assert plan_for(aurora, "sad song in A minor").sections[-1].chords[-1] != "A"
+    result = aurora.process(prompt="happy pop in C, ends on a major chord", duration_s=60.0, seed=0)
+    assert any("already ends in major" in w for w in result.plan.warnings)

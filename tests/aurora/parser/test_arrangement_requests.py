@@ -173,6 +173,8 @@ def test_a_line_up_scoped_to_a_section_closes_no_line_up(aurora: Aurora, text: s
     ("1:30 long piano intro", ""),  # the piece's length, not its intro's
     ("rock song, straight into the chorus, no intro", "opens on the chorus; no intro"),
     ("hook first pop song", "opens on the chorus"),
+    ("melancholic string quartet in D minor with a picardy third", "ends on a major chord"),
+    ("sad song in A minor that doesn't end on a major chord", ""),
 ])
 def test_more_ways_people_lay_out_a_piece(aurora: Aurora, text: str, words: str) -> None:
     assert aurora.parse(prompt=text).parsed_parameters.arrangement.words() == words

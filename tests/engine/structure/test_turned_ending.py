@@ -37,3 +37,18 @@ def test_a_turned_end_closes_and_rings_on_the_new_tonic(engine: Engine, kb: Know
     first_tune = [n.pitch for n in lead.notes if n.start_s < second.start_s - 0.1]
     second_tune = [n.pitch for n in melody if n.start_s >= second.start_s - 0.1]
     assert first_tune[: len(second_tune)] != second_tune[: len(first_tune)]  # rewritten, not restated over C F G C
+
+
+def test_the_ring_out_is_the_last_chord_as_written_on_the_tonic(engine: Engine, kb: KnowledgeBase) -> None:
+    """A blues ending on E7 had rung an E minor triad (its blue third against the chord's G#); a minor piece's
+    Picardy A major had rung A minor."""
+    for key, chords, ring in (("E blues", ("E7", "A7", "B7", "E7"), {4, 8, 11, 2}),
+                              ("A minor", ("Am", "Dm", "E", "A"), {9, 1, 4})):
+        plan = make_plan(tempo_bpm=100.0, duration_s=12.0, key=key, chords=chords,
+                         sections=(("verse", 1.0, 0.6),))
+        plan["sections"][0]["chords"] = list(chords)
+        score = engine.render(plan=plan, **make_controls(kb, tempo_bpm=100.0, genre="blues"), duration_s=12.0,
+                              sample_rate=22050, seed=0).score
+        end_s = score.chords[-1].start_s + score.chords[-1].duration_s
+        rung = {n.pitch % 12 for t in score.tracks if not t.is_drum for n in t.notes if n.start_s >= end_s - 0.1}
+        assert rung and rung <= ring and score.chords[-1].root_pc in rung
