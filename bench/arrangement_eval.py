@@ -59,6 +59,8 @@ DURATION_S = 60.0
 GM_PIECES = {"kick": {35, 36}, "snare": {38, 40}, "hat": {42, 44, 46}}  # General MIDI drum notes of kit pieces
 # a turned end: the share of its notes' time inside the scale of its last chord's key (a minor key's with its raised
 # leading tone); not all of it: a major end's borrowed chords (heroism's bVI-bVII-I) sound outside its scale
+KINDS = ("arc", "ending", "solo", "omit", "late", "rest", "alone", "only", "fade_in", "turn", "tempo", "length",
+         "first")  # what a row can ask, in the order the table prints them
 IN_SCALE = 0.75
 SLOWER, FASTER = 1.12, 0.92  # the onset spacing at the end over the start, where the tempo slows (speeds up)
 COLD_DECAY_S = 1.0  # a room's reverb (RT60 up to 2 s) falls 30 dB in up to 1 s; a ringing chord under a fade takes 2+
@@ -317,35 +319,24 @@ def omit_check(plan: dict[str, Any], kind: str) -> dict[str, Any]:
 
 
 def judge(render: Any, plan: dict[str, Any], want: dict[str, str], duration_s: float) -> dict[str, Any]:
-    sr, spans = render.sample_rate, render.score.sections
-    out: dict[str, Any] = {}
-    for key, value in want.items():
-        if key == "arc":
-            out[key] = arc_check(render.mix, sr, spans, value == "rise", duration_s)
-        elif key == "ending":
-            out[key] = fade_check(render.mix, sr, duration_s) if value == "fade_out" else \
-                loop_check(render) if value == "loop" else cold_check(render.mix, sr)
-        elif key == "solo":
-            out[key] = solo_check(render, value)
-        elif key == "omit":
-            out[key] = omit_check(plan, value)
-        elif key == "late":
-            out[key] = late_check(render, value)
-        elif key in ("alone", "only"):
-            out[key] = lineup_in_sections_check(render, value, alone=key == "alone")
-        elif key == "rest":
-            out[key] = rest_check(render, value)
-        elif key == "fade_in":
-            out[key] = fade_in_check(render.mix, sr)
-        elif key == "turn":
-            out[key] = turn_check(render, value)
-        elif key == "tempo":
-            out[key] = tempo_check(render, value)
-        elif key == "length":
-            out[key] = length_check(render, value)
-        elif key == "first":
-            out[key] = first_check(render)
-    return out
+    sr, spans, mix = render.sample_rate, render.score.sections, render.mix
+    checks: dict[str, Any] = {
+        "arc": lambda v: arc_check(mix, sr, spans, v == "rise", duration_s),
+        "ending": lambda v: fade_check(mix, sr, duration_s) if v == "fade_out" else
+        loop_check(render) if v == "loop" else cold_check(mix, sr),
+        "solo": lambda v: solo_check(render, v),
+        "omit": lambda v: omit_check(plan, v),
+        "late": lambda v: late_check(render, v),
+        "alone": lambda v: lineup_in_sections_check(render, v, alone=True),
+        "only": lambda v: lineup_in_sections_check(render, v, alone=False),
+        "rest": lambda v: rest_check(render, v),
+        "fade_in": lambda _: fade_in_check(mix, sr),
+        "turn": lambda v: turn_check(render, v),
+        "tempo": lambda v: tempo_check(render, v),
+        "length": lambda v: length_check(render, v),
+        "first": lambda _: first_check(render),
+    }
+    return {key: checks[key](value) for key, value in want.items() if key in checks}
 
 
 def parsed(params: Any, key: str, value: str) -> bool:
@@ -399,8 +390,7 @@ def run_set(name: str, aurora: Any, engine: Any, kind: str | None = None) -> lis
 
 def summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for kind in ("arc", "ending", "solo", "omit", "late", "rest", "alone", "only", "fade_in", "turn", "tempo",
-                 "length", "first"):
+    for kind in KINDS:
         judged = [r for r in rows if kind in r["checks"]]
         if judged:
             out[f"{kind}: done"] = sum(r["checks"][kind]["ok"] for r in judged) / len(judged)

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from bench.arrangement_eval import SETS, arc_check, cold_check, fade_check, read, turn_check
+from bench.arrangement_eval import KINDS, SETS, arc_check, cold_check, fade_check, read, turn_check
 from engine.score import Note, Score, SectionSpan, Track
 from engine.structure.harmony import chord_span, parse_chord
 from knowledge_base import KnowledgeBase
@@ -48,9 +48,7 @@ def test_a_climb_passes_and_a_song_contour_does_not() -> None:
 def test_the_prompt_sets_are_labelled() -> None:
     for path in SETS.values():
         rows = read(path)
-        kinds = {"arc", "ending", "solo", "omit", "late", "rest", "alone", "only", "fade_in", "turn", "tempo", "length",
-                 "first"}
-        assert len(rows) >= 9 and all(want and set(want) <= kinds for _, want in rows)
+        assert len(rows) >= 9 and all(want and set(want) <= set(KINDS) for _, want in rows)
 
 
 def _piece(kb: KnowledgeBase, chords: list[str]) -> SimpleNamespace:
