@@ -48,8 +48,9 @@ class Arrangement(Contract):
         "'ends on a major chord', 'a Picardy third': a minor piece's last chord is the major tonic"))
     chorus_first: bool = Field(default=False, description=(
         "'starts with the chorus', 'straight into the hook': the piece opens on its chorus, no intro"))
-    section_lengths: dict[str, Literal["long", "short"]] = Field(default_factory=dict, description=(
-        "Kinds of section asked longer or shorter than the form's ('a long intro': {'intro': 'long'})"))
+    section_lengths: dict[str, Literal["long", "short"] | int] = Field(default_factory=dict, description=(
+        "Kinds of section asked longer or shorter than the form's ('a long intro': {'intro': 'long'}), or a number "
+        "of bars ('a 16 bar intro': {'intro': 16})"))
     turn: Literal["major", "minor"] | None = Field(default=None, description=(
         "The mode the mood turns to ('starts sad and ends hopeful': 'major'): the piece starts in the other mode "
         "and its last sections move to the relative key"))
@@ -73,7 +74,8 @@ class Arrangement(Contract):
             if self.ending else []
         parts += ["fades in"] if self.fade_in else []
         parts += [f"turns to {self.turn} at the end"] if self.turn else []
-        parts += [f"{length} {kind}" for kind, length in self.section_lengths.items()]
+        parts += [f"{length}-bar {kind}" if isinstance(length, int) else f"{length} {kind}"
+                  for kind, length in self.section_lengths.items()]
         parts += ["opens on the chorus"] if self.chorus_first else []
         parts += ["ends on a major chord"] if self.picardy else []
         parts += [CURVE_WORDS[self.tempo_curve]] if self.tempo_curve else []

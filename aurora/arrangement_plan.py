@@ -57,7 +57,8 @@ def arranged_template(template: list[StructureSection], arrangement: Arrangement
     kept = _chorus_first(kept) if arrangement.chorus_first else kept  # "starts with the chorus"
     for kind, length in arrangement.section_lengths.items():
         if not any(refused(s.name, [kind]) for s in kept) and warnings is not None:
-            warnings.append(f"The form has no {kind} to make {length}er.")
+            asked = f"{length} bars long" if isinstance(length, int) else f"{length}er"
+            warnings.append(f"The form has no {kind} to make {asked}.")
     return kept
 
 
@@ -106,7 +107,8 @@ def halved_main(template: list[StructureSection], *, edges: bool) -> list[Struct
     return out
 
 
-def resized_bars(names: list[str], bars: list[int], lengths: Mapping[str, str]) -> list[int]:
+def resized_bars(names: list[str], bars: list[int], lengths: Mapping[str, str | int],
+                 warnings: list[str] | None = None) -> list[int]:
     """The bars of each section with the kinds asked longer or shorter resized ("a long intro": two phrases, 8
     bars; "a short intro": 2; a long solo or breakdown twice its phrases, a short one half, never under a phrase).
     The bars it needs come from the longest main sections a phrase at a time, else from a section the form plays
@@ -120,8 +122,8 @@ def resized_bars(names: list[str], bars: list[int], lengths: Mapping[str, str]) 
         length = next((lg for kind, lg in lengths.items() if refused(names[i], [kind])), None)
         if length is None:
             continue
-        want = EDGE_BARS[length] if is_edge(names[i]) else \
-            max(PHRASE, out[i] * 2 if length == "long" else out[i] // 2 // PHRASE * PHRASE)
+        want = length if isinstance(length, int) else EDGE_BARS[length] if is_edge(names[i]) else \
+            max(PHRASE, out[i] * 2 if length == "long" else out[i] // 2 // PHRASE * PHRASE)  # "a 16 bar intro": 16
         while out[i] < want:
             donor = max((j for j in mains if j != i and out[j] >= 2 * PHRASE), key=lambda j: out[j], default=None)
             if donor is not None:  # whole phrases: what is over goes on below
@@ -130,6 +132,9 @@ def resized_bars(names: list[str], bars: list[int], lengths: Mapping[str, str]) 
                 donor = next((j for j in mains[:-1] if j != i and out[j] and base_name(names[j]) != names[j]), None)
                 step = out[donor] if donor is not None else 0
             if donor is None:
+                if warnings is not None:
+                    warnings.append(f"The {names[i]} has {out[i]} of the {want} bars asked: the piece has no room "
+                                    f"for more at its length.")
                 break
             out[donor] -= step
             out[i] += step

@@ -153,7 +153,7 @@ class StructuralPlanner:
             template = [s.model_copy(update={"energy": 0.5}) if s is mains[0] else s for s in template]
         bars = allocate_bars([s.ratio for s in template], total_bars, [s.name for s in template], grid,
                              tag=not looping)
-        bars = resized_bars([s.name for s in template], bars, params.arrangement.section_lengths)  # "a long intro"
+        bars = resized_bars([s.name for s in template], bars, params.arrangement.section_lengths, warnings)
         kept = [i for i, b in enumerate(bars[: len(template)]) if b]  # a repeat that gave way to it is left out
         template, bars = [template[i] for i in kept], [bars[i] for i in kept] + bars[len(template):]
         if len(bars) > len(template):  # the odd bars off the phrase grid: a tag ending, not a 5-bar intro or verse

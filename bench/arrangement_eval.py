@@ -38,7 +38,7 @@ word for it (so the bench runs on code that has no such fields, for a before/aft
 - first ("starts with the chorus": first=chorus): the score's first section is a chorus (or hook) and a verse
   follows later; the first chorus's melody comes back (the notes of a later chorus start as the first one's do).
 - length ("a long intro": length=intro:long): the score's sections of that kind are >= 8 bars (an intro or outro
-  asked short: <= 2 bars; another kind asked short: <= 4).
+  asked short: <= 2 bars; another kind asked short: <= 4; a number of bars asked, "a 16 bar intro": that many).
 Beside each: whether the parse read the request (the parse's ``arrangement``, where the code has one).
 """
 
@@ -292,7 +292,8 @@ def length_check(render: Any, value: str) -> dict[str, Any]:
     kind, length = value.split(":")
     spans = [s for s in render.score.sections if s.name.lower().startswith(OMIT_WORDS.get(kind, (kind,)))]
     edge = kind in ("intro", "outro")
-    ok = bool(spans) and all(s.bars >= 8 if length == "long" else s.bars <= (2 if edge else 4) for s in spans)
+    ok = bool(spans) and all(s.bars == int(length) if length.isdigit() else s.bars >= 8 if length == "long" else
+                             s.bars <= (2 if edge else 4) for s in spans)
     return {"bars": [s.bars for s in spans], "ok": ok}
 
 
@@ -365,7 +366,7 @@ def parsed(params: Any, key: str, value: str) -> bool:
         return bool(getattr(arrangement, "chorus_first", False))
     if key == "length":
         kind, length = value.split(":")
-        return getattr(arrangement, "section_lengths", {}).get(kind) == length
+        return str(getattr(arrangement, "section_lengths", {}).get(kind)) == length
     return getattr(arrangement, key, None) == value
 
 

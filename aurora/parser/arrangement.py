@@ -12,6 +12,7 @@ solo piece" is a piece for that player alone, which the ensemble reader already 
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Sequence
 from typing import TypeVar
@@ -88,6 +89,14 @@ _TEMPO_PATTERNS: tuple[tuple[TempoCurveName, re.Pattern[str]], ...] = (  # the t
 # "a long intro", "an extended guitar solo", "a short bridge": a kind of section longer or shorter than the form's
 _LENGTH_RE = re.compile(r"\b(?P<len>long|longer|extended|lengthy|drawn-out|short|shorter|brief|quick)\s+(?:\w+\s+)?"
                         r"(?P<kind>intro|outro|ending|bridge|breakdown|solo|build-?up|build|drop)s?\b")
+# "a 16 bar intro", "an eight-bar breakdown", "intro of 8 bars": a kind of section's length in bars
+_BAR_COUNTS = {"two": 2, "four": 4, "six": 6, "eight": 8, "twelve": 12, "sixteen": 16, "twenty-four": 24,
+               "thirty-two": 32, "sixty-four": 64}
+_SECTION_KINDS_RE = r"(?P<kind>intro|outro|ending|bridge|breakdown|solo|build-?up|build|drop)s?"
+_COUNT_RE = rf"(?P<n>\d{{1,3}}|{'|'.join(_BAR_COUNTS)})"
+_BARS_BEFORE_RE = re.compile(rf"\b{_COUNT_RE}[\s-]*bars?\s+(?:long\s+)?(?:\w+\s+)?{_SECTION_KINDS_RE}\b")
+_BARS_AFTER_RE = re.compile(rf"\b{_SECTION_KINDS_RE}\s+(?:of|for|lasting)\s+{_COUNT_RE}\s+bars?\b")
+MAX_SECTION_BARS = 128
 _DURATION_BEFORE_RE = re.compile(r"(?:\d|\b(?:minutes?|mins?|seconds?|secs?|hours?))\s*$")  # "1:30 long": the piece's
 _LENGTHS = {"long": "long", "longer": "long", "extended": "long", "lengthy": "long", "drawn-out": "long"}
 # "starts with the chorus", "opens on the hook", "straight into the chorus", "chorus first": the hook opens the song
@@ -113,8 +122,8 @@ _SOLO_AFTER_RE = re.compile(r"\s+solos?\b(?!\s+(?:piece|performance|recital|albu
 _SOLO_PLACE_RE = re.compile(r"\s*(?:in\s+the\s+(?:middle|bridge|end)|section|break|spot|at\s+the\s+end|halfway|"
                             r"over\b|after\b|before\b|,?\s*then\b)")
 _SOLO_ASKED_RE = re.compile(r"\b(?:with|and|plus|featuring|feat\.?|including|includes|has|have|gets?|take|then)\s+"
-                            r"(?:an?\s+|the\s+|some\s+)?(?:\w+\s+){0,2}$")
-_ARTICLE_RE = re.compile(r"\b(?:an?|the)\s+(?:\w+\s+){0,2}$")
+                            r"(?:an?\s+|the\s+|some\s+)?(?:[\w-]+\s+){0,2}$")  # "with an eight-bar guitar solo"
+_ARTICLE_RE = re.compile(r"\b(?:an?|the)\s+(?:[\w-]+\s+){0,2}$")
 # "then the drums come in", "the bass and drums join at the chorus", "until the beat drops in": who comes in later
 _ENTRY_RE = re.compile(r"\b(?:then|until|till|before|later|eventually|and|after\s+(?:that|a\s+while|\w+\s+bars?))\s+"
                        r"(?:the\s+|a\s+|some\s+|in\s+)?(?P<who>[\w\s,&'-]{2,60}?)\s+(?:comes?|kicks?|joins?|enters?|"
@@ -166,15 +175,26 @@ def parse_arrangement(lowered: str, found: Sequence[InstrumentFinding], scoped: 
     return Arrangement(arc=_first(_ARC_PATTERNS, lowered), ending=_first(_ENDING_PATTERNS, lowered),
                        fade_in=bool(_FADE_IN_RE.search(lowered)), turn=parse_turn(lowered, find_mood),
                        chorus_first=bool(_CHORUS_FIRST_RE.search(lowered)), picardy=bool(_PICARDY_RE.search(lowered)),
-                       tempo_curve=_first(_TEMPO_PATTERNS, lowered), section_lengths={
-                           _KIND_WORDS[m.group("kind").replace("-", "")]: _LENGTHS.get(m.group("len"), "short")
-                           for m in _LENGTH_RE.finditer(lowered) if not is_negated(lowered, m.start())
-                           and not _DURATION_BEFORE_RE.search(lowered[:m.start()])},
+                       tempo_curve=_first(_TEMPO_PATTERNS, lowered), section_lengths=_section_lengths(lowered),
                        solos=_solos(lowered, found, family, spelled), late_players=late, enter_at=enter_at,
                        section_rests={k: list(dict.fromkeys(v)) for k, v in rests.items()},
                        **_scoped_lineups(lowered, found, family, spelled),
                        omitted_sections=list(dict.fromkeys(_KIND_WORDS[" ".join(m.group("kind").split())]
                                                            for m in _OMIT_RE.finditer(lowered))))
+
+
+def _section_lengths(lowered: str) -> dict[str, str | int]:
+    """"a long intro" ({'intro': 'long'}), "a short bridge", "a 16 bar intro" ({'intro': 16}), "breakdown of 8 bars";
+    not a piece's own length ("1:30 long piano intro")."""
+    out: dict[str, str | int] = {}
+    for m in _LENGTH_RE.finditer(lowered):
+        if not is_negated(lowered, m.start()) and not _DURATION_BEFORE_RE.search(lowered[:m.start()]):
+            out[_KIND_WORDS[m.group("kind").replace("-", "")]] = _LENGTHS.get(m.group("len"), "short")
+    for m in itertools.chain(_BARS_BEFORE_RE.finditer(lowered), _BARS_AFTER_RE.finditer(lowered)):
+        count = int(m.group("n")) if m.group("n").isdigit() else _BAR_COUNTS[m.group("n")]
+        if 1 <= count <= MAX_SECTION_BARS:
+            out[_KIND_WORDS[m.group("kind").replace("-", "")]] = count
+    return out
 
 
 def _first(patterns: tuple[tuple[T, re.Pattern[str]], ...], lowered: str) -> T | None:

@@ -142,3 +142,12 @@ def test_a_minor_piece_asked_to_end_on_a_major_chord_does(aurora: Aurora) -> Non
     assert plan_for(aurora, "sad song in A minor").sections[-1].chords[-1] != "A"
     result = aurora.process(prompt="happy pop in C, ends on a major chord", duration_s=60.0, seed=0)
     assert any("already ends in major" in w for w in result.plan.warnings)
+
+
+def test_a_section_asked_in_bars_gets_them_or_says_why_not() -> None:
+    names = ["intro", "build", "drop", "breakdown", "drop 2", "outro"]
+    warnings: list[str] = []
+    sized = resized_bars(names, [4, 8, 8, 8, 8, 4], {"intro": 16}, warnings)
+    assert sized[0] == 16 and sum(sized) == 40 and not warnings
+    sized = resized_bars(names, [4, 4, 4, 4, 4, 2], {"intro": 64}, warnings)
+    assert sized[0] < 64 and sum(sized) == 22 and any("of the 64 bars asked" in w for w in warnings)

@@ -171,6 +171,9 @@ def test_a_line_up_scoped_to_a_section_closes_no_line_up(aurora: Aurora, text: s
     ("edm track with a lengthy breakdown and a brief outro", "long breakdown; short outro"),
     ("rock song with a long guitar solo", "long solo; Lead Guitar solo"),
     ("1:30 long piano intro", ""),  # the piece's length, not its intro's
+    ("house track with a 16 bar intro", "16-bar intro"),
+    ("rock song with an eight-bar guitar solo", "8-bar solo; Lead Guitar solo"),
+    ("techno, breakdown of 32 bars", "32-bar breakdown"),
     ("rock song, straight into the chorus, no intro", "opens on the chorus; no intro"),
     ("hook first pop song", "opens on the chorus"),
     ("melancholic string quartet in D minor with a picardy third", "ends on a major chord"),
