@@ -137,8 +137,7 @@ class Instrument(Entry):
         "glides between notes and into them, with the bar's vibrato; engine/voices/slides.py)"))
     unplugged: str | None = Field(default=None, description=(
         "What an acoustic (unplugged) version plays in its place: an instrument id, or 'none' for nobody"))
-    solo_genre: str | None = Field(default=None, description=(
-        "The genre of a piece for this player alone when the text names none ('solo guitar, gentle': folk)"))
+    solo_genre: str | None = None  # the genre of a piece for it alone, where none is named ("solo guitar": folk)
     aliases: list[str] = []
     part_aliases: list[str] = Field(default=[], description=(
         "Aliases (also listed in aliases) that name a part a player plays, not this instrument: a walking bass or a "
