@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from aurora.arrangement_contract import Arrangement
 from aurora.contracts import Section
 from aurora.harmony_plan import base_name, is_edge, section_role
-from aurora.parser.arrangement import DRUM_KIT_NAME
+from aurora.parser.arrangement import DRUM_KIT_NAME, EDGE_KINDS
 from knowledge_base.schema import Chords, StructureSection
 from knowledge_base.theory import Key, roman_to_chord
 
@@ -226,8 +226,10 @@ def scoped_lineups(sections: list[Section], arrangement: Arrangement, warnings: 
     """"only piano in the intro": the intro's players are the piano alone; "strings only in the chorus": the strings
     rest in every other section. A kind the plan lacks is said."""
     for kind, players in arrangement.section_players.items():
-        edges = {"start": sections[:1], "end": sections[-1:]} if len(sections) > 1 else {"start": [], "end": []}
-        chosen = edges.get(kind) or [s for s in sections if of_kind(s.name, kind)]  # "ends with just piano"
+        if kind in EDGE_KINDS:  # "ends with just piano": the first or last section, never a whole one-section piece
+            chosen = [] if len(sections) < 2 else sections[:1] if kind == EDGE_KINDS[0] else sections[-1:]
+        else:
+            chosen = [s for s in sections if of_kind(s.name, kind)]
         for section in chosen:
             section.instruments = list(players)
             section.description += f"; {' and '.join(players).lower()} alone"

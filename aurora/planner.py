@@ -54,6 +54,7 @@ from aurora.harmony_plan import (
     section_role,
     with_home_chord,
 )
+from aurora.parser.mood_turn import OTHER_MODE
 from aurora.stated_form import stated_template
 from knowledge_base import KnowledgeBase
 from knowledge_base.limits import loop_bars, music_bars
@@ -163,8 +164,7 @@ class StructuralPlanner:
         arc = arc_energies(len(template), params.arrangement.arc)  # "starts quiet and builds to a big finish"
         turn_at = turning_point([s.name for s in template], bars) if turn else None
         if turn and turn_at is None:
-            warnings.append(f"The mood's turn to {turn[0].label()} needs a later section; the piece stays in "
-                            f"{key.label()}.")
+            warnings.append(f"The mood's turn to {turn[0].label()} needs a later section; it stays in {key.label()}.")
         sections: list[Section] = []
         start_bar = 0
         for index, (tpl, n_bars) in enumerate(zip(template, bars, strict=True)):
@@ -309,7 +309,7 @@ class StructuralPlanner:
         if len(stated) < len(params.chords):
             warnings.append("Some stated chords were not recognised and were left out.")
         if key is None:
-            start_mode = {"major": "minor", "minor": "major"}.get(params.arrangement.turn or "")  # where it turns from
+            start_mode = OTHER_MODE.get(params.arrangement.turn or "")  # the mode a turning piece starts in
             key = (estimate_key_from_chords(stated, chords_kb) if stated else None) or \
                 _default_key(genre, params.mood, self.kb, mode=start_mode)
         if stated:

@@ -87,12 +87,12 @@ _TEMPO_PATTERNS: tuple[tuple[TempoCurveName, re.Pattern[str]], ...] = (  # the t
     ("quickening", re.compile(r"\bfaster\s+and\s+faster\b")),
 )
 # "a long intro", "an extended guitar solo", "a short bridge": a kind of section longer or shorter than the form's
+_SECTION_KINDS_RE = r"(?P<kind>intro|outro|ending|bridge|breakdown|solo|build-?up|build|drop)s?"
 _LENGTH_RE = re.compile(r"\b(?P<len>long|longer|extended|lengthy|drawn-out|short|shorter|brief|quick)\s+(?:\w+\s+)?"
-                        r"(?P<kind>intro|outro|ending|bridge|breakdown|solo|build-?up|build|drop)s?\b")
+                        rf"{_SECTION_KINDS_RE}\b")
 # "a 16 bar intro", "an eight-bar breakdown", "intro of 8 bars": a kind of section's length in bars
 _BAR_COUNTS = {"two": 2, "four": 4, "six": 6, "eight": 8, "twelve": 12, "sixteen": 16, "twenty-four": 24,
                "thirty-two": 32, "sixty-four": 64}
-_SECTION_KINDS_RE = r"(?P<kind>intro|outro|ending|bridge|breakdown|solo|build-?up|build|drop)s?"
 _COUNT_RE = rf"(?P<n>\d{{1,3}}|{'|'.join(_BAR_COUNTS)})"
 _BARS_BEFORE_RE = re.compile(rf"\b{_COUNT_RE}[\s-]*bars?\s+(?:long\s+)?(?:\w+\s+)?{_SECTION_KINDS_RE}\b")
 _BARS_AFTER_RE = re.compile(rf"\b{_SECTION_KINDS_RE}\s+(?:of|for|lasting)\s+{_COUNT_RE}\s+bars?\b")

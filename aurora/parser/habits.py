@@ -13,7 +13,7 @@ from aurora.parser.artists import ArtistFinding
 from aurora.parser.feel import FeelFinding, tempo_window
 from aurora.parser.key import KeyFinding, stated_mode
 from aurora.parser.mood import MoodFinding
-from aurora.parser.mood_turn import parse_turn
+from aurora.parser.mood_turn import OTHER_MODE, parse_turn
 from knowledge_base import KnowledgeBase
 from knowledge_base.schema import Genre
 from knowledge_base.theory import Key, key_of, typical_key
@@ -59,7 +59,7 @@ def key_signature(kb: KnowledgeBase, finding: object, genre: Genre, moods: Seque
     named_mode = stated_mode(text)  # "minor blues": the mode, stated without a tonic, decides
     votes = [named_mode] if named_mode else votes
     turn = parse_turn(text.lower(), kb.find_mood)
-    votes = [{"major": "minor", "minor": "major"}[turn]] if turn else votes
+    votes = [OTHER_MODE[turn]] if turn else votes
     mode = usual_mode(genre, votes)
     if isinstance(finding, KeyFinding):
         explicit.append("key_signature")

@@ -18,6 +18,7 @@ from typing import Literal
 from knowledge_base.schema import Mood
 
 TurnMode = Literal["major", "minor"]
+OTHER_MODE: dict[str, TurnMode] = {"major": "minor", "minor": "major"}  # the mode a piece turning to one starts in
 # a mood word and up to two words around it ("very sad", "a dark place"): the first word with a mode counts
 _WORD = r"(?:an?\s+|the\s+)?(?P<{name}>(?:[a-z][a-z'-]*\s+){{0,2}}[a-z][a-z'-]+)"
 _START = (r"\b(?:starts?|starting|begins?|beginning|opens?|opening)\s+(?:out\s+|off\s+)?"

@@ -24,7 +24,6 @@ from engine.structure.dynamics import LEVELS, chorus_level, dynamics, hairpin_to
 from engine.structure.endings import cold_stop, hand_solos, ring_out
 from engine.structure.groove_choice import ASKED_SWING, select_groove, swing_asked
 from engine.structure.harmony import (
-    Chord,
     CompStyle,
     bar_chord_spans,
     change_in_bar,
@@ -32,6 +31,7 @@ from engine.structure.harmony import (
     guitar_power_chord,
     parse_chord,
     parse_grid,
+    tonic_triad,
     voice_lead,
 )
 from engine.structure.melody import SINGING_FAMILIES, TESSITURA, MelodyWriter, counter_line, counter_split
@@ -130,8 +130,7 @@ def compose(*, plan: PlanIn, controls: DecodedControls, params: ParametersIn, kb
         allocate_bars([s.duration_ratio for s in plan.sections], music_bars)
     sections = [(s, b) for s, b in zip(plan.sections, bars, strict=True) if b > 0]
     minor = key.is_minor
-    third = 3 if minor else 4
-    tonic_chord = Chord("tonic", tonic_pc, (tonic_pc, (tonic_pc + third) % 12, (tonic_pc + 7) % 12), tonic_pc)
+    tonic_chord = tonic_triad(tonic_pc, minor=minor)
     global_chords = [c for c in (parse_chord(x, kb.chords) for x in plan.chord_progression.chords) if c] or \
         [tonic_chord]
     score = Score(tempo_bpm=tempo_bpm, beats_per_bar=meter.numerator, beat_unit=meter.denominator,

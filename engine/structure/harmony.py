@@ -34,6 +34,11 @@ def parse_chord(symbol: str, chords: Chords) -> Chord | None:
     return Chord(read.symbol, read.root_pc, pcs, read.bass_pc if read.bass_pc is not None else read.root_pc)
 
 
+def tonic_triad(root_pc: int, *, minor: bool) -> Chord:
+    """A key's home triad: root, minor or major third, fifth."""
+    return Chord("tonic", root_pc, (root_pc, (root_pc + (3 if minor else 4)) % 12, (root_pc + 7) % 12), root_pc)
+
+
 def chord_span(chord: Chord, start_s: float, duration_s: float) -> ChordSpan:
     return ChordSpan(start_s, duration_s, chord.symbol, chord.root_pc, chord.pitch_classes, chord.bass_pc)
 

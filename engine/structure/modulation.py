@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from engine.score import ChordSpan, Note, Score, SectionSpan
-from engine.structure.harmony import Chord, chord_span
+from engine.structure.harmony import Chord, chord_span, tonic_triad
 from knowledge_base import theory
 from knowledge_base.schema import Chords
 
@@ -42,9 +42,7 @@ def last_tonic(home_tonic: Chord, score: Score, home: theory.Key, chords: Chords
     had rung after it, its blue third against the chord's G#), a jazz ballad's Ebmaj7 its seventh, a minor piece's
     major last chord (a Picardy third) major."""
     centre = turned_tonic(score.sections[-1].key if score.sections else None, home, chords)
-    third = 4 if home.is_minor else 3  # the relative key has the other mode's third
-    tonic = home_tonic if centre is None else \
-        Chord("tonic", centre, (centre, (centre + third) % 12, (centre + 7) % 12), centre)
+    tonic = home_tonic if centre is None else tonic_triad(centre, minor=not home.is_minor)  # the other mode's
     final = score.chords[-1] if score.chords else None
     if final is not None and final.root_pc == tonic.root_pc:
         tonic = Chord(final.symbol, final.root_pc, final.pitch_classes, final.bass_pc)

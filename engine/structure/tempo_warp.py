@@ -43,4 +43,4 @@ def warp_tempo(score: Score, curve: TempoCurve | None) -> None:
         track.notes = moved(track.notes)
     score.chords, score.sections, score.fx = moved(score.chords), moved(score.sections), moved(score.fx)
     score.gain_points = [(min(at(t), end_s), g) for t, g in score.gain_points]
-    score.kick_times_s = [at(t) for t in score.kick_times_s if at(t) < end_s]
+    score.kick_times_s = [k for t in score.kick_times_s if (k := at(t)) < end_s]
