@@ -21,7 +21,7 @@ from aurora.contracts import Section
 from aurora.harmony_plan import base_name, is_edge, section_role
 from aurora.parser.arrangement import DRUM_KIT_NAME, EDGE_KINDS
 from knowledge_base.schema import Chords, StructureSection
-from knowledge_base.theory import Key, roman_to_chord
+from knowledge_base.theory import Key, parse_key_label, roman_to_chord
 
 # the kinds of section a text can refuse (aurora/parser/arrangement.py reads them) and the names the knowledge
 # base's forms give them (structures.yaml)
@@ -249,14 +249,16 @@ def _rest(section: Section, players: list[str]) -> None:
 
 
 def picardy_end(sections: list[Section], key: Key, chords: Chords, warnings: list[str]) -> None:
-    """"Ends on a major chord": a minor piece's last chord becomes its major tonic (a Picardy third), rung out so by
-    the engine; a piece already in major, or one whose mood turned, says so."""
+    """"Ends on a major chord": a minor piece's last chord becomes the major tonic of the key it ends in (a Picardy
+    third; after a key change, the new key's), rung out so by the engine; a piece ending in major (a mood turned to
+    it) says so."""
     if not sections or not sections[-1].chords:
         return
-    if not key.is_minor or sections[-1].key:
+    last = parse_key_label(sections[-1].key, chords) if sections[-1].key else key
+    if last is None or not last.is_minor:
         warnings.append("The piece already ends in major; its last chord stays.")
         return
-    sections[-1].chords[-1] = roman_to_chord("I", key, chords)
+    sections[-1].chords[-1] = roman_to_chord("I", last, chords)
     sections[-1].description += "; ends on the major tonic"
 
 

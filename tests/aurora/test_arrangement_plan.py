@@ -151,3 +151,13 @@ def test_a_section_asked_in_bars_gets_them_or_says_why_not() -> None:
     assert sized[0] == 16 and sum(sized) == 40 and not warnings
     sized = resized_bars(names, [4, 4, 4, 4, 4, 2], {"intro": 64}, warnings)
     assert sized[0] < 64 and sum(sized) == 22 and any("of the 64 bars asked" in w for w in warnings)
+
+
+def test_a_picardy_third_after_a_key_change_is_the_new_key_s(aurora: Aurora) -> None:
+    """A minor piece that changes key up a step and ends on a major chord ends on B, not on a warning that it was
+    already major (its last section's key, B minor, had been taken for a turn to major)."""
+    result = aurora.process(prompt="sad ballad in A minor, key change up a whole step for the last chorus, ends on "
+                                   "a major chord", duration_s=90.0, seed=0)
+    last = result.plan.structural_plan.sections[-1]
+    assert last.key == "B minor" and last.chords[-1] == "B"
+    assert not any("already ends in major" in w for w in result.plan.warnings)
