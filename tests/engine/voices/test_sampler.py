@@ -292,11 +292,27 @@ def test_drawbar_organ_plays_an_octave_up_on_musescore_general(kb: KnowledgeBase
     assert sampler.transposition("MuseScore_General.sf3", 16) == 12
     assert sampler.transposition("TimGM6mb.sf2", 16) == 0
     assert all(sampler.transposition("MuseScore_General.sf2", p) == 0 for p in (0, 4, 19, 33, 56, 66))
+    assert sampler.transposition("MuseScore_General.sf2", 17) == sampler.transposition("TimGM6mb.sf2", 17) == 12
     track = Track(name="harmony", role="harmony", instrument_id="hammond_organ", preset="organ", gm_program=16,
                   is_drum=False)
     assert describe_voice(track, _ctx(kb, ("gospel",), tmp_path / "MuseScore_General.sf2")).endswith(
         "/16 played +12")
     assert describe_voice(track, _ctx(kb, ("gospel",), tmp_path / "TimGM6mb.sf2")).endswith("/16")
+
+
+@needs_sampler
+@pytest.mark.parametrize("pitch", [55, 62, 64, 69])
+def test_electronic_organ_sounds_its_written_octave(kb: KnowledgeBase, pitch: int) -> None:
+    """An electronic organ note (GM 17, Percussive Organ) through the engine's voice sounds louder at the written
+    pitch than an octave under it, with whichever soundfont is installed. Played at its key, both MuseScore_General
+    and TimGM6mb sound its loudest component an octave low (E4 on MuseScore_General: 4 dB over the key's; every key
+    on TimGM6mb: 6-11 dB): an afrobeat organ comp was heard an octave low."""
+    track = Track(name="harmony", role="harmony", instrument_id="electronic_organ", preset="organ", gm_program=17,
+                  is_drum=False, notes=[Note(0.0, 1.0, pitch, 96)])
+    audio = build_voice(track, _ctx(kb, ("afrobeat",))).render(track, n_samples=SR, sample_rate=SR).mean(axis=0)
+    body = audio[int(0.1 * SR): int(0.8 * SR)]
+    written = 440.0 * 2 ** ((pitch - 69) / 12)
+    assert level_near_db(body, SR, written, 1 << 17) > level_near_db(body, SR, written / 2, 1 << 17) + 3.0
 
 
 @pytest.mark.skipif(SOUNDFONT is None or not SOUNDFONT.name.startswith("MuseScore_General."),
