@@ -27,13 +27,13 @@ from __future__ import annotations
 
 import importlib.util
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
 import numpy as np
 
-from engine.score import Score, Track
+from engine.score import Note, Score, Track
 
 MODEL_RATE = 22050
 OCTAVE_SHIFTS = (-24, -12, 0, 12, 24)
@@ -41,6 +41,8 @@ MIN_NOTE_MS = 50.0  # basic-pitch's default (127.7 ms) drops sixteenth notes at 
 CLEAR_ATTACK_FAMILIES = ("keyboard", "guitar", "plucked", "mallet", "bass", "synth", "brass", "woodwind")
 PLUCKED_BASS_PROGRAMS = range(32, 40)  # General MIDI's bass family: acoustic (pizzicato), finger, pick, fretless...
 NOT_PITCHED_ROLES = ("drums", "percussion", "fx", "texture", "reverb")
+ALONE_LEAD_S, ALONE_ON_S, ALONE_STEP_S = 0.2, 0.6, 1.0  # the instrument alone: a note, then 0.4 s of nothing
+ALONE_MAX_PITCHES = 24
 
 
 def unavailable() -> str | None:
@@ -158,6 +160,15 @@ def without_doublings(reference: list[tuple[float, float, int]],
     return [note for note in estimate if not _doubles(reference, note)]
 
 
+def _voice_context(engine: Any, score: Score, *, sample_rate: int, genre_lineage: tuple[str, ...]) -> Any:
+    from engine.voices import VoiceContext
+    from engine.voices.sampler import sampler_status
+
+    soundfont = None if engine.config.sampler == "off" else sampler_status(engine.config.soundfont_path)[0]
+    return VoiceContext(kb=engine.knowledge, device=engine.device, tonic_pc=score.key_tonic_pc, soundfont=soundfont,
+                        genre_lineage=genre_lineage, sample_rate=sample_rate)
+
+
 def voice_audio(engine: Any, score: Score, names: list[str], *, sample_rate: int, seed: int,
                 genre_lineage: tuple[str, ...]) -> dict[str, np.ndarray]:
     """The named tracks of ``score`` as their voices play them, before the mixer: the same voice, soundfont, program
@@ -165,12 +176,9 @@ def voice_audio(engine: Any, score: Score, names: list[str], *, sample_rate: int
     import torch
 
     from engine.structure.arrangement import rng_for
-    from engine.voices import VoiceContext, build_voice
-    from engine.voices.sampler import sampler_status
+    from engine.voices import build_voice
 
-    soundfont = None if engine.config.sampler == "off" else sampler_status(engine.config.soundfont_path)[0]
-    ctx = VoiceContext(kb=engine.knowledge, device=engine.device, tonic_pc=score.key_tonic_pc, soundfont=soundfont,
-                       genre_lineage=genre_lineage, sample_rate=sample_rate)
+    ctx = _voice_context(engine, score, sample_rate=sample_rate, genre_lineage=genre_lineage)
     n_samples = round(score.duration_s * sample_rate)
     out: dict[str, np.ndarray] = {}
     previous = torch.get_num_threads()
@@ -184,6 +192,33 @@ def voice_audio(engine: Any, score: Score, names: list[str], *, sample_rate: int
     finally:
         torch.set_num_threads(previous)
     return out
+
+
+def alone_track(track: Track) -> Track:
+    """The instrument alone: each pitch ``track`` plays (in the order it first plays them, at most
+    ``ALONE_MAX_PITCHES``), once, ``ALONE_ON_S`` long, one every ``ALONE_STEP_S``, at the part's median velocity.
+
+    Why: a stem can be heard with notes nobody wrote for two reasons. Either the part adds them (notes ringing into
+    each other, glides, the mixer's echoes), or the instrument's own sound is heard so, one note at a time with
+    nothing around it (a bright guitar's upper partials, an organ's footages, a bass's second harmonic). The F1 of
+    this track through the same voice is the transcriber's ceiling for that instrument: a stem below 0.85 whose
+    instrument alone is below 0.85 too is the transcriber's reading of the timbre, not a fault of the part."""
+    pitches = list(dict.fromkeys(n.pitch for n in track.notes))[:ALONE_MAX_PITCHES]
+    velocity = int(np.median([n.velocity for n in track.notes])) if track.notes else 96
+    notes = [Note(ALONE_LEAD_S + k * ALONE_STEP_S, ALONE_ON_S, pitch, velocity) for k, pitch in enumerate(pitches)]
+    return replace(track, notes=notes)
+
+
+def alone_f1(engine: Any, score: Score, track: Track, *, sample_rate: int, genre_lineage: tuple[str, ...]) -> float:
+    """Note F1 of the instrument alone (``alone_track``) through the voice that plays ``track``."""
+    from engine.voices import build_voice
+
+    alone = alone_track(track)
+    ctx = _voice_context(engine, score, sample_rate=sample_rate, genre_lineage=genre_lineage)
+    n_samples = round((ALONE_LEAD_S + len(alone.notes) * ALONE_STEP_S + 0.5) * sample_rate)
+    audio = build_voice(alone, ctx).render(alone, n_samples=n_samples, sample_rate=sample_rate, seed=0)
+    reference = [(n.start_s, n.end_s, n.pitch) for n in alone.notes]
+    return note_scores(reference, transcribe(audio, sample_rate))[2]
 
 
 @dataclass(frozen=True, slots=True)

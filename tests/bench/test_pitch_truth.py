@@ -99,3 +99,32 @@ def test_clear_attacks_include_a_plucked_double_bass_line() -> None:
     assert not pitch_truth.clear_attack(track("violin", "lead", 40), "strings")
     assert pitch_truth.clear_attack(track("piano", "harmony", 0), "keyboard")
     assert not pitch_truth.clear_attack(track("piano", "pad", 0), "keyboard")
+
+
+def test_the_instrument_alone_plays_each_pitch_once_apart() -> None:
+    """The ceiling's part: each pitch the track plays, once, in the order it first plays it, with silence between
+    (nothing rings into the next note), at the part's median velocity; the track itself is left as it was."""
+    notes = [Note(0.1 * i, 0.5, p, v) for i, (p, v) in enumerate([(60, 50), (64, 90), (60, 70), (67, 100), (64, 80)])]
+    track = Track(name="harmony", role="harmony", instrument_id="piano", preset="piano", gm_program=0, is_drum=False,
+                  notes=notes)
+    alone = pitch_truth.alone_track(track)
+    assert [n.pitch for n in alone.notes] == [60, 64, 67]
+    assert {n.velocity for n in alone.notes} == {80}
+    gaps = [b.start_s - a.end_s for a, b in zip(alone.notes, alone.notes[1:], strict=False)]
+    assert all(gap >= 0.3 for gap in gaps)
+    assert track.notes == notes and alone.instrument_id == "piano" and alone.gm_program == 0
+
+
+@needs_scorer
+def test_the_instrument_alone_is_transcribed_through_the_parts_own_voice() -> None:
+    """A synth lead (DDSP: one clean harmonic tone per note) alone, through the voice the engine gives the part, is
+    heard as written."""
+    from engine import Engine
+    from engine.score import Score
+
+    engine = Engine(device="cpu")
+    track = Track(name="lead", role="lead", instrument_id="synth_lead", preset="synth_lead", gm_program=80,
+                  is_drum=False, notes=[Note(s, e - s, p, 100) for s, e, p in LINE])
+    score = Score(tempo_bpm=120.0, beats_per_bar=4, beat_unit=4, key_tonic_pc=9, key_mode="minor", key_is_minor=True,
+                  genre_id="synthwave", duration_s=4.0, bar_s=2.0, step_s=0.125, tracks=[track])
+    assert pitch_truth.alone_f1(engine, score, track, sample_rate=SR, genre_lineage=("synthwave",)) >= 0.85

@@ -32,3 +32,20 @@ def test_stereo_stats() -> None:
     assert abs(wide["correlation"]) < 0.05
     assert wide["side_mid_db"] == pytest.approx(0.0, abs=0.2)
     assert wide["mono_loss_db"] == pytest.approx(3.0, abs=0.2)
+
+
+def test_pitch_summary_tells_the_timbre_from_the_part() -> None:
+    """A finished stem below 0.85 counts as the timbre's when its instrument alone is below 0.85 too, and is named as
+    the part's (or the mix's) when the instrument alone is heard as written."""
+    from bench.sound_eval import pitch_summary
+
+    def stem(name: str, stem_f1: float, alone_f1: float | None, clear: bool = True) -> dict[str, object]:
+        return {"stem": name, "instrument": name, "clear_attack": clear, "f1": stem_f1, "stem_f1": stem_f1,
+                "recall": 1.0, "best_shift": 0, "other_octave": False, "octave_doubled": 0.0,
+                "f1_undoubled": stem_f1, "alone_f1": alone_f1}
+
+    summary = pitch_summary([stem("organ", 0.4, 0.35), stem("arp", 0.8, 0.97), stem("lead", 0.95, 1.0),
+                             stem("pad", 0.2, None, clear=False)])
+    assert summary["pitch_alone_ok (>= 0.85, clear attacks; the instrument alone, each of its pitches once)"] == "2/3"
+    assert summary["pitch_below_with_instrument_alone_below (the timbre as the transcriber hears it)"] == "1/2"
+    assert summary["pitch_below_with_instrument_alone_ok (what the part or mix adds)"] == ["arp:arp 0.80 (alone 0.97)"]
