@@ -268,6 +268,58 @@ def stem_pitch(name: str, track: Track, audio: np.ndarray, sample_rate: int, *, 
                      stem_notes_heard=len(stem_heard) if stem_heard is not None else None)
 
 
+LINE_ROLES = ("bass", "lead")  # one note at a time: a monophonic pitch tracker can follow them
+LINE_RATE = 11025  # enough for a line up to 2.7 kHz; pYIN's time grows with the samples it reads
+LINE_SETTLE_S = 0.08  # a note's attack (pick, slide, scoop) is left out of the frames a line is judged on
+
+
+@dataclass(frozen=True, slots=True)
+class LineAgreement:
+    """A second opinion on a one-note-at-a-time part, from a monophonic pitch tracker (librosa's pYIN): of the
+    frames where one written note holds (its attack aside) and the tracker hears a pitch, the share within 50
+    cents of the written note, and the share an octave or two away from it."""
+
+    frames: int
+    at_written: float
+    octave_away: float
+
+
+def line_agreement(track: Track, audio: np.ndarray, sample_rate: int, *, duration_s: float) -> LineAgreement | None:
+    """pYIN on ``audio`` (a bass or lead voice) against ``track``'s notes; None for a part that is not a line or
+    has no frame where exactly one of its notes holds. Why beside basic-pitch: a note transcriber counts a strong
+    partial heard as a note of its own against the part (a bass's second harmonic: 40% of a sampled bass's heard
+    notes); a pitch tracker names one pitch per frame, so it says whether the part sounds where it is written."""
+    import librosa
+
+    if track.role not in LINE_ROLES or not track.notes:
+        return None
+    mono = np.asarray(audio, dtype=np.float32)
+    mono = mono.mean(axis=0) if mono.ndim == 2 else mono
+    rate = LINE_RATE
+    y = librosa.resample(mono, orig_sr=sample_rate, target_sr=rate)
+    low = min(n.pitch for n in track.notes) - 14  # room for an octave below the lowest note
+    high = max(n.pitch for n in track.notes) + 14
+    f0_hz, voiced, _ = librosa.pyin(y, fmin=float(librosa.midi_to_hz(max(low, 21))),
+                                    fmax=min(float(librosa.midi_to_hz(high)), rate / 4.0), sr=rate,
+                                    frame_length=2048, hop_length=128)
+    times = librosa.times_like(f0_hz, sr=rate, hop_length=128)
+    written = np.full(times.shape, np.nan)
+    count = np.zeros(times.shape, dtype=int)
+    for note in track.notes:
+        if note.start_s >= duration_s:
+            continue
+        holds = (times >= note.start_s + LINE_SETTLE_S) & (times < note.end_s)
+        count[holds] += 1
+        written[holds] = note.pitch
+    judged = (count == 1) & voiced & np.isfinite(f0_hz)
+    if not judged.any():
+        return None
+    cents = 1200.0 * np.log2(f0_hz[judged] / librosa.midi_to_hz(written[judged]))
+    away = np.abs(cents - 1200.0 * np.round(cents / 1200.0))
+    return LineAgreement(frames=int(judged.sum()), at_written=float(np.mean(np.abs(cents) <= 50.0)),
+                         octave_away=float(np.mean((away <= 50.0) & (np.abs(cents) > 600.0))))
+
+
 def clear_attack(track: Track, family: str | None) -> bool:
     """A part whose notes start clearly: its family plays them so (keyboards, guitars, brass...), or it is a bass
     line on a General-MIDI bass program (a double bass walking a bass line is plucked: GM 32, not a bowed string);

@@ -211,8 +211,18 @@ def pitch_rows(result: Any, engine: Engine, kb: KnowledgeBase, voices: dict[str,
                      "stem_notes_heard": found.stem_notes_heard,
                      # the transcriber's ceiling for the instrument: each of its pitches alone, same voice
                      "alone_f1": round(pitch_truth.alone_f1(engine, result.score, track, sample_rate=SR,
-                                                            genre_lineage=lineage), 3) if found.clear_attack else None})
+                                                            genre_lineage=lineage), 3) if found.clear_attack else None,
+                     **line_fields(pitch_truth.line_agreement(track, dry[track.name], SR,
+                                                              duration_s=result.duration_s))})
     return rows
+
+
+def line_fields(line: pitch_truth.LineAgreement | None) -> dict[str, Any]:
+    """A bass's or a lead's pitch as a monophonic tracker hears it (pitch_truth.line_agreement), for the JSON."""
+    if line is None:
+        return {}
+    return {"line_frames": line.frames, "line_at_written": round(line.at_written, 3),
+            "line_octave_away": round(line.octave_away, 3)}
 
 
 def run_one(engine: Engine, kb: KnowledgeBase, aurora: Any, index: int, text: str, genre: str, *,
@@ -318,6 +328,7 @@ def pitch_summary(stems: list[dict[str, Any]]) -> dict[str, Any]:
         return {}
     clear = [p for p in stems if p["clear_attack"]]
     below = [p for p in clear if p.get("stem_f1", 0.0) < 0.85]  # the issue's criterion: the finished stem
+    lines = [p for p in stems if "line_at_written" in p]
     by_instrument: dict[str, list[float]] = {}
     for p in stems:
         by_instrument.setdefault(p["instrument"], []).append(p["f1"])
@@ -347,6 +358,13 @@ def pitch_summary(stems: list[dict[str, Any]]) -> dict[str, Any]:
         "pitch_below_with_instrument_alone_ok (what the part or mix adds)":
             [f"{p['stem']}:{p['instrument']} {p.get('stem_f1', 0.0):.2f} (alone {p.get('alone_f1') or 0.0:.2f})"
              for p in below if (p.get('alone_f1') or 0.0) >= 0.85],
+        # the second opinion on one-note-at-a-time parts: pYIN names one pitch per frame, so a strong partial is no
+        # note of its own there; an organ's 16' footage is the periodicity it hears
+        "line_at_written_ok (bass and lead voices, pYIN: >= 90% of frames within 50 cents of the written note)":
+            f"{sum(1 for p in lines if p['line_at_written'] >= 0.9)}/{len(lines)}",
+        "line_octave_away (pYIN: most frames an octave or two from the written note)":
+            [f"{p['stem']}:{p['instrument']} {p['line_octave_away']:.2f}" for p in lines
+             if p["line_octave_away"] > 0.5],
         "pitch_f1_weakest": sorted(((round(float(np.median(v)), 2), k) for k, v in by_instrument.items()))[:6],
     }
 

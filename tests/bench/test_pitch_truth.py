@@ -128,3 +128,19 @@ def test_the_instrument_alone_is_transcribed_through_the_parts_own_voice() -> No
     score = Score(tempo_bpm=120.0, beats_per_bar=4, beat_unit=4, key_tonic_pc=9, key_mode="minor", key_is_minor=True,
                   genre_id="synthwave", duration_s=4.0, bar_s=2.0, step_s=0.125, tracks=[track])
     assert pitch_truth.alone_f1(engine, score, track, sample_rate=SR, genre_lineage=("synthwave",)) >= 0.85
+
+
+def test_a_line_heard_at_its_pitch_and_an_octave_away() -> None:
+    """pYIN's second opinion on a line: a plucked line at its written pitch agrees; the same line sounded an octave
+    low (a voice whose strongest periodicity is a sub-octave) is named an octave away; a chord part is no line."""
+    track = Track(name="bass", role="bass", instrument_id="bass_guitar", preset="bass", gm_program=33, is_drum=False,
+                  notes=[Note(s, e - s, p - 12, 100) for s, e, p in LINE])
+    notes = [(s, e, p - 12) for s, e, p in LINE]
+    right = pitch_truth.line_agreement(track, _plucked(notes, 4.0), SR, duration_s=4.0)
+    assert right is not None and right.frames > 50
+    assert right.at_written >= 0.9 and right.octave_away <= 0.05
+    low = pitch_truth.line_agreement(track, _plucked(notes, 4.0, octave=-12), SR, duration_s=4.0)
+    assert low is not None and low.at_written <= 0.1 and low.octave_away >= 0.9
+    chords = Track(name="harmony", role="harmony", instrument_id="piano", preset="piano", gm_program=0, is_drum=False,
+                   notes=track.notes)
+    assert pitch_truth.line_agreement(chords, _plucked(notes, 4.0), SR, duration_s=4.0) is None

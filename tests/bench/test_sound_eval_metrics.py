@@ -44,8 +44,13 @@ def test_pitch_summary_tells_the_timbre_from_the_part() -> None:
                 "recall": 1.0, "best_shift": 0, "other_octave": False, "octave_doubled": 0.0,
                 "f1_undoubled": stem_f1, "alone_f1": alone_f1}
 
-    summary = pitch_summary([stem("organ", 0.4, 0.35), stem("arp", 0.8, 0.97), stem("lead", 0.95, 1.0),
-                             stem("pad", 0.2, None, clear=False)])
+    lead = {**stem("lead", 0.95, 1.0), "line_at_written": 0.97, "line_octave_away": 0.0}
+    organ = {**stem("organ", 0.4, 0.35), "line_at_written": 0.0, "line_octave_away": 0.99}
+    summary = pitch_summary([organ, stem("arp", 0.8, 0.97), lead, stem("pad", 0.2, None, clear=False)])
     assert summary["pitch_alone_ok (>= 0.85, clear attacks; the instrument alone, each of its pitches once)"] == "2/3"
     assert summary["pitch_below_with_instrument_alone_below (the timbre as the transcriber hears it)"] == "1/2"
     assert summary["pitch_below_with_instrument_alone_ok (what the part or mix adds)"] == ["arp:arp 0.80 (alone 0.97)"]
+    assert summary["line_at_written_ok (bass and lead voices, pYIN: >= 90% of frames within 50 cents of the written "
+                   "note)"] == "1/2"
+    away = summary["line_octave_away (pYIN: most frames an octave or two from the written note)"]
+    assert away == ["organ:organ 0.99"]
