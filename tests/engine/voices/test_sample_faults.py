@@ -1,5 +1,6 @@
 """A soundfont preset's faulty sample zone (knowledge_base ``sampler.faults``) plays from a neighbouring preset:
-MuseScore_General's tenor sax growls an octave down at E4-G4, so those keys play from its alto sax."""
+MuseScore_General's tenor sax growls an octave down at E4-G4, so those keys play from its alto sax; its first slap
+bass rings a component an octave under the note at D2-D#2 and G2-A2, so those keys play from its second."""
 
 from __future__ import annotations
 
@@ -34,6 +35,9 @@ def test_tenor_sax_fault_is_data_for_musescore_general_only(kb: KnowledgeBase, t
     assert [(z.keys, z.bank, z.program) for z in zones] == [((64, 67), 0, 65)]
     assert sampler.faulty("MuseScore_General.sf2", 66) == zones
     assert sampler.faulty("TimGM6mb.sf2", 66) == [] and sampler.faulty("MuseScore_General.sf2", 65) == []
+    slap = sampler.faulty("MuseScore_General.sf2", 36)
+    assert [(z.keys, z.bank, z.program) for z in slap] == [((38, 39), 0, 37), ((43, 45), 0, 37)]
+    assert sampler.faulty("TimGM6mb.sf2", 36) == [] and sampler.faulty("MuseScore_General.sf2", 37) == []
     assert describe_voice(_sax(), _ctx(kb, tmp_path / "MuseScore_General.sf2")).endswith("/66 keys 64-67 from 0/65")
     assert describe_voice(_sax(), _ctx(kb, tmp_path / "TimGM6mb.sf2")).endswith("/66")
 
@@ -71,3 +75,19 @@ def test_tenor_sax_has_no_growl_an_octave_down(kb: KnowledgeBase, pitch: int) ->
 
     written = 440.0 * 2 ** ((pitch - 69) / 12)
     assert level_db(written / 2) < level_db(written) - 30.0
+
+
+@pytest.mark.skipif(SOUNDFONT is None or not SOUNDFONT.name.startswith("MuseScore_General."),
+                    reason="MuseScore_General is not the soundfont in use")
+@pytest.mark.parametrize("pitch", [38, 39, 43, 44, 45])
+def test_slap_bass_has_no_ring_an_octave_under(kb: KnowledgeBase, pitch: int) -> None:
+    """A slap bass note at D2-D#2 or G2-A2 carried a component an octave under it, over the fundamental for its first
+    0.2 s at G2-A2 (a disco line's A2 heard an octave low by a pitch tracker); now it stays 6 dB or more under it,
+    attack and body."""
+    track = Track(name="bass", role="bass", instrument_id="slap_bass", preset="bass", gm_program=36, is_drum=False,
+                  notes=[Note(0.0, 0.7, pitch, 90)])
+    audio = build_voice(track, _ctx(kb)).render(track, n_samples=SR, sample_rate=SR).mean(axis=0)
+    written = 440.0 * 2 ** ((pitch - 69) / 12)
+    for start_s, end_s in ((0.06, 0.2), (0.2, 0.6)):
+        part = audio[int(start_s * SR): int(end_s * SR)]
+        assert level_near_db(part, SR, written / 2, 1 << 16) < level_near_db(part, SR, written, 1 << 16) - 6.0
