@@ -269,13 +269,14 @@ def stem_pitch(name: str, track: Track, audio: np.ndarray, sample_rate: int, *, 
 
 
 LINE_ROLES = ("bass", "lead")  # one note at a time: a monophonic pitch tracker can follow them
-LINE_RATE = 11025  # enough for a line up to 2.7 kHz; pYIN's time grows with the samples it reads
-LINE_SETTLE_S = 0.08  # a note's attack (pick, slide, scoop) is left out of the frames a line is judged on
+LINE_RATE = 11025  # enough for a line up to 2.7 kHz
+LINE_SETTLE_S = 0.03  # a note's attack (pick, slide, scoop) is left out of the frames a line is judged on
+LINE_FRAME = 1024  # YIN's window at LINE_RATE (93 ms): two periods of A0
 
 
 @dataclass(frozen=True, slots=True)
 class LineAgreement:
-    """A second opinion on a one-note-at-a-time part, from a monophonic pitch tracker (librosa's pYIN): of the
+    """A second opinion on a one-note-at-a-time part, from a monophonic pitch tracker (librosa's YIN): of the
     frames where one written note holds (its attack aside) and the tracker hears a pitch, the share within 50
     cents of the written note, and the share an octave or two away from it."""
 
@@ -285,10 +286,13 @@ class LineAgreement:
 
 
 def line_agreement(track: Track, audio: np.ndarray, sample_rate: int, *, duration_s: float) -> LineAgreement | None:
-    """pYIN on ``audio`` (a bass or lead voice) against ``track``'s notes; None for a part that is not a line or
+    """YIN on ``audio`` (a bass or lead voice) against ``track``'s notes; None for a part that is not a line or
     has no frame where exactly one of its notes holds. Why beside basic-pitch: a note transcriber counts a strong
     partial heard as a note of its own against the part (a bass's second harmonic: 40% of a sampled bass's heard
-    notes); a pitch tracker names one pitch per frame, so it says whether the part sounds where it is written."""
+    notes); a pitch tracker names one pitch per frame, so it says whether the part sounds where it is written.
+    YIN frame by frame, not pYIN: pYIN's path through the frames prefers to stay put, and every period is also
+    periodic at twice its length, so it held an octave bass line (A1-A2-A1) at A1 through the A2s (30% of a
+    techno bass "an octave away" whose every note alone is at its pitch)."""
     import librosa
 
     if track.role not in LINE_ROLES or not track.notes:
@@ -299,19 +303,26 @@ def line_agreement(track: Track, audio: np.ndarray, sample_rate: int, *, duratio
     y = librosa.resample(mono, orig_sr=sample_rate, target_sr=rate)
     low = min(n.pitch for n in track.notes) - 14  # room for an octave below the lowest note
     high = max(n.pitch for n in track.notes) + 14
-    f0_hz, voiced, _ = librosa.pyin(y, fmin=float(librosa.midi_to_hz(max(low, 21))),
-                                    fmax=min(float(librosa.midi_to_hz(high)), rate / 4.0), sr=rate,
-                                    frame_length=2048, hop_length=128)
+    f0_hz = librosa.yin(y, fmin=float(librosa.midi_to_hz(max(low, 21))),
+                        fmax=min(float(librosa.midi_to_hz(high)), rate / 4.0), sr=rate, frame_length=LINE_FRAME,
+                        hop_length=128, trough_threshold=0.1)
+    rms = librosa.feature.rms(y=y, frame_length=LINE_FRAME, hop_length=128)[0][: f0_hz.size]
+    voiced = rms > np.percentile(rms, 95) * 10 ** (-30 / 20)  # sounding: within 30 dB of the line's loud frames
     times = librosa.times_like(f0_hz, sr=rate, hop_length=128)
+    half_s = LINE_FRAME / 2 / rate  # a frame hears this far either side of its time
     written = np.full(times.shape, np.nan)
-    count = np.zeros(times.shape, dtype=int)
+    covering = np.zeros(times.shape, dtype=int)
+    touching = np.zeros(times.shape, dtype=int)
     for note in track.notes:
         if note.start_s >= duration_s:
             continue
-        holds = (times >= note.start_s + LINE_SETTLE_S) & (times < note.end_s)
-        count[holds] += 1
+        touching[(times + half_s > note.start_s) & (times - half_s < note.end_s)] += 1
+        holds = (times - half_s >= note.start_s + LINE_SETTLE_S) & (times + half_s <= note.end_s)
+        covering[holds] += 1
         written[holds] = note.pitch
-    judged = (count == 1) & voiced & np.isfinite(f0_hz)
+    # judged: frames whose whole window lies in one note past its attack, with no other note in it (a window over
+    # a note an octave below the next, in an octave bass line, hears the lower one's period)
+    judged = (covering == 1) & (touching == 1) & voiced & np.isfinite(f0_hz)
     if not judged.any():
         return None
     cents = 1200.0 * np.log2(f0_hz[judged] / librosa.midi_to_hz(written[judged]))

@@ -358,11 +358,11 @@ def pitch_summary(stems: list[dict[str, Any]]) -> dict[str, Any]:
         "pitch_below_with_instrument_alone_ok (what the part or mix adds)":
             [f"{p['stem']}:{p['instrument']} {p.get('stem_f1', 0.0):.2f} (alone {p.get('alone_f1') or 0.0:.2f})"
              for p in below if (p.get('alone_f1') or 0.0) >= 0.85],
-        # the second opinion on one-note-at-a-time parts: pYIN names one pitch per frame, so a strong partial is no
+        # the second opinion on one-note-at-a-time parts: YIN names one pitch per frame, so a strong partial is no
         # note of its own there; an organ's 16' footage is the periodicity it hears
-        "line_at_written_ok (bass and lead voices, pYIN: >= 90% of frames within 50 cents of the written note)":
+        "line_at_written_ok (bass and lead voices, YIN: >= 90% of frames within 50 cents of the written note)":
             f"{sum(1 for p in lines if p['line_at_written'] >= 0.9)}/{len(lines)}",
-        "line_octave_away (pYIN: most frames an octave or two from the written note)":
+        "line_octave_away (YIN: most frames an octave or two from the written note)":
             [f"{p['stem']}:{p['instrument']} {p['line_octave_away']:.2f}" for p in lines
              if p["line_octave_away"] > 0.5],
         "pitch_f1_weakest": sorted(((round(float(np.median(v)), 2), k) for k, v in by_instrument.items()))[:6],

@@ -131,7 +131,7 @@ def test_the_instrument_alone_is_transcribed_through_the_parts_own_voice() -> No
 
 
 def test_a_line_heard_at_its_pitch_and_an_octave_away() -> None:
-    """pYIN's second opinion on a line: a plucked line at its written pitch agrees; the same line sounded an octave
+    """YIN's second opinion on a line: a plucked line at its written pitch agrees; the same line sounded an octave
     low (a voice whose strongest periodicity is a sub-octave) is named an octave away; a chord part is no line."""
     track = Track(name="bass", role="bass", instrument_id="bass_guitar", preset="bass", gm_program=33, is_drum=False,
                   notes=[Note(s, e - s, p - 12, 100) for s, e, p in LINE])

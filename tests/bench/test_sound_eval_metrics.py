@@ -50,7 +50,7 @@ def test_pitch_summary_tells_the_timbre_from_the_part() -> None:
     assert summary["pitch_alone_ok (>= 0.85, clear attacks; the instrument alone, each of its pitches once)"] == "2/3"
     assert summary["pitch_below_with_instrument_alone_below (the timbre as the transcriber hears it)"] == "1/2"
     assert summary["pitch_below_with_instrument_alone_ok (what the part or mix adds)"] == ["arp:arp 0.80 (alone 0.97)"]
-    assert summary["line_at_written_ok (bass and lead voices, pYIN: >= 90% of frames within 50 cents of the written "
+    assert summary["line_at_written_ok (bass and lead voices, YIN: >= 90% of frames within 50 cents of the written "
                    "note)"] == "1/2"
-    away = summary["line_octave_away (pYIN: most frames an octave or two from the written note)"]
+    away = summary["line_octave_away (YIN: most frames an octave or two from the written note)"]
     assert away == ["organ:organ 0.99"]
