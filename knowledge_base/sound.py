@@ -207,12 +207,15 @@ class SampledProgram(_Spec):
 
 
 class SampleFault(_Spec):
-    """Keys of a preset whose samples are faulty (a growl an octave down in one zone), played from another preset
-    of the same soundfont that sounds like the same instrument family."""
+    """Keys of a preset whose samples are faulty, played from another preset of the same soundfont that sounds like
+    the same instrument family (a growl an octave down in one zone), or from the same preset with the pitch wheel
+    moved (a zone whose sample sounds an octave above its key: a sample filed under the wrong root)."""
 
     keys: tuple[int, int] = Field(description="The faulty zone's lowest and highest key (sounding, inclusive)")
     program: int = Field(ge=0, le=127, description="The preset that plays those keys instead")
     bank: int = Field(default=0, ge=0, le=128)
+    semitones: int = Field(default=0, ge=-12, le=12, description="The wheel on those keys: -12 for a zone that "
+                           "sounds an octave above its key")
 
     @model_validator(mode="after")
     def _keys_in_order(self) -> SampleFault:

@@ -111,7 +111,7 @@ def _sampler(track: Track, ctx: VoiceContext) -> Voice:
 
 def fault_routes(program: Program, ctx: VoiceContext) -> list[tuple[int, int, Program]]:
     """The preset's faulty key zones (knowledge_base ``sampler.faults``), each with the preset that plays it."""
-    return [(f.keys[0], f.keys[1], Program(program.soundfont, f.bank, f.program))
+    return [(f.keys[0], f.keys[1], Program(program.soundfont, f.bank, f.program, f.semitones))
             for f in ctx.kb.synth_presets.sampler.faulty(program.soundfont.name, program.program)]
 
 
@@ -141,7 +141,9 @@ def describe_voice(track: Track, ctx: VoiceContext, name: str | None = None) -> 
     if name == "sampler":
         program = sampler_program(track, ctx)
         moved = ctx.kb.synth_presets.sampler.transposition(program.soundfont.name, program.program)
-        routed = "".join(f" keys {lo}-{hi} from {p.bank}/{p.program}" for lo, hi, p in fault_routes(program, ctx))
+        routed = "".join(f" keys {lo}-{hi} from {p.bank}/{p.program}" +
+                         (f" {p.retune_semitones:+d}" if p.retune_semitones else "")
+                         for lo, hi, p in fault_routes(program, ctx))
         return f"sampler {program.label}" + (f" played {moved:+d}" if moved else "") + routed
     if name == "kit":
         return f"kit {track.preset} (synthesised)"

@@ -33,7 +33,7 @@ from scipy import signal as sps
 
 from engine.ddsp.core import sosfilt_f32
 from engine.score import Track
-from engine.voices.slides import BEND_RANGE_SEMITONES, SLIDE_CHANNELS, slide_take, spans_of
+from engine.voices.slides import BEND_RANGE_SEMITONES, SLIDE_CHANNELS, slide_take, spans_of, wheel
 from engine.voices.soundfonts import expanded_path
 
 SOUNDFONT_PATHS = (  # best first: MuseScore_General (GM + GS kits) expanded to sf2 at install (loads in ~1 s, not
@@ -81,6 +81,7 @@ class Program:
     soundfont: Path
     bank: int
     program: int
+    retune_semitones: int = 0  # the wheel held here for the whole render: a zone whose samples sound off their key
 
     @property
     def label(self) -> str:
@@ -338,7 +339,9 @@ class SoundfontPlayer:
                routes: Sequence[tuple[int, int, Program]] = (), *, slides: bool = False,
                seed: int = 0) -> np.ndarray:
         """Events through ``program`` -> float32 [2, n_samples]. ``routes``: (lowest key, highest key, program):
-        keys in a route play through its program instead (a faulty sample zone played from a neighbouring preset).
+        keys in a route play through its program instead (a faulty sample zone played from a neighbouring preset,
+        or from the same preset with the wheel moved, ``Program.retune_semitones``, for a zone that sounds an
+        octave off its key).
         ``slides``: the line is played with a slide (engine/voices/slides.py: glides and vibrato on the wheel)."""
         out = np.zeros((2, n_samples), dtype=np.float32)
         routes = routes[:14] if slides else routes[:15]  # channels 1-15 (0 plays the program; 15 a slide's 2nd)
@@ -365,6 +368,10 @@ class SoundfontPlayer:
             synth.program_select(0, ids[program.soundfont], program.bank, program.program)
             for channel, (*_keys, routed) in enumerate(routes, start=1):
                 synth.program_select(channel, ids[routed.soundfont], routed.bank, routed.program)
+                if routed.retune_semitones:  # RPN 0 (the wheel's range), then the wheel, before any note
+                    for control, value in ((101, 0), (100, 0), (6, BEND_RANGE_SEMITONES), (38, 0)):
+                        synth.cc(channel, control, value)
+                    synth.pitch_bend(channel, wheel(routed.retune_semitones))
             if slides:
                 synth.program_select(SLIDE_CHANNELS[1], ids[program.soundfont], program.bank, program.program)
                 for channel in SLIDE_CHANNELS:  # RPN 0, pitch-bend sensitivity, in semitones
