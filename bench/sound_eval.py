@@ -4,6 +4,7 @@
     python -m bench.sound_eval --count 8 --json OUT  # fewer prompts; rows and summary as JSON
     python -m bench.sound_eval --only 1,9,20 --no-speed  # these prompts only (before/after on one subset)
     python -m bench.sound_eval --long                # also a 10-minute render in a fresh process (peak RSS)
+    python -m bench.sound_eval --set unseen --no-speed   # the unseen prompts (bench/data/sound_prompts_unseen.txt)
 
 Per render (prompts below, written the way users write them; Aurora's offline tier, else a plan from the
 prompt's genre word): octave bands of the mix (16 kHz re the loudest band; 31.5 Hz re 63 Hz), the drum stem's
@@ -12,7 +13,9 @@ correlation and mono fold-down loss, pad stems' side/mid, which voice rendered e
 acoustic instruments that were sampled), LUFS error, true peak, clipped samples and seconds per render.
 Pitch truth per pitched stem (bench/pitch_truth.py: basic-pitch's ONNX model against the stem's own score track;
 note F1 of the voice's own output before the mixer, the octave that matches best, octave doublings, and the finished
-stem's F1 beside it), when basic-pitch is installed (requirements-bench.txt).
+stem's F1 beside it; the instrument alone, each of its pitches once, as the transcriber's ceiling for its sound; a
+monophonic pitch tracker's reading of bass and lead lines as a second opinion), when basic-pitch is installed
+(requirements-bench.txt).
 Then: the synthesised kick's fundamental in all 12 keys per kit; end to end (Aurora + engine + WAV encode) for 30 s
 and 3 min; the engine over a bare ``fluidsynth -ni -F`` render of the same MIDI with the same soundfont, alternated
 (fluidsynth loading the whole soundfont as its default does, and with dynamic sample loading); peak RSS of this
@@ -81,6 +84,17 @@ PROMPTS: list[tuple[str, str]] = [  # (prompt as a user writes it, the genre wor
     ("gospel choir song with organ", "gospel"),
     ("r&b slow jam with electric piano", "rnb"),
 ]
+UNSEEN_PROMPTS = ROOT / "bench" / "data" / "sound_prompts_unseen.txt"  # the same kinds, never tuned on
+
+
+def prompt_set(name: str) -> list[tuple[str, str]]:
+    """The dev prompts (PROMPTS) or the unseen ones (``prompt | genre word`` lines; # comments)."""
+    if name == "dev":
+        return PROMPTS
+    lines = [ln.strip() for ln in UNSEEN_PROMPTS.read_text().splitlines() if ln.strip() and not ln.startswith("#")]
+    return [(text.strip(), genre.strip()) for text, genre in (ln.rsplit("|", 1) for ln in lines)]
+
+
 EIGHT_O_EIGHT = ("trap", "drill", "phonk", "hip_hop", "dubstep", "808")
 
 
@@ -226,7 +240,7 @@ def line_fields(line: pitch_truth.LineAgreement | None) -> dict[str, Any]:
 
 
 def run_one(engine: Engine, kb: KnowledgeBase, aurora: Any, index: int, text: str, genre: str, *,
-            pictures: bool, pitch: bool = False) -> dict[str, Any]:
+            pictures: bool, pitch: bool = False, out: Path = OUT) -> dict[str, Any]:
     plan, controls, src = inputs_for(aurora, kb, text, genre, 0)
     t0 = time.perf_counter()
     duration_s = float(plan.get("duration_s", 30.0))  # the plan's: a whole 12-bar chorus may run longer than asked
@@ -262,7 +276,7 @@ def run_one(engine: Engine, kb: KnowledgeBase, aurora: Any, index: int, text: st
         "pitch": pitch_rows(result, engine, kb, voices) if pitch else [],
     }
     if pictures:
-        save_picture(row, OUT / f"{index:02d}_{genre_id}.octaves.png")
+        save_picture(row, out / f"{index:02d}_{genre_id}.octaves.png")
     return row
 
 
@@ -396,7 +410,9 @@ def print_table(rows: list[dict[str, Any]]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--count", type=int, default=len(PROMPTS))
+    parser.add_argument("--set", choices=("dev", "unseen"), default="dev",
+                        help="the dev prompts (PROMPTS) or the unseen ones (bench/data/sound_prompts_unseen.txt)")
+    parser.add_argument("--count", type=int, default=None)
     parser.add_argument("--only", type=str, default="", help="these prompt numbers only (0-based, comma-separated)")
     parser.add_argument("--json", type=Path)
     parser.add_argument("--no-aurora", action="store_true")
@@ -419,8 +435,11 @@ def main(argv: list[str] | None = None) -> int:
     timed_render(engine, kb, 5.0)  # warm-up: imports, the sampler's soundfonts, drum one-shots
     warm_s = time.perf_counter() - t0
     pitch_missing = "turned off (--no-pitch)" if args.no_pitch else pitch_truth.unavailable()
-    rows = [run_one(engine, kb, aurora, i, text, genre, pictures=not args.no_pictures, pitch=pitch_missing is None)
-            for i, (text, genre) in enumerate(PROMPTS[: args.count])
+    out = OUT if args.set == "dev" else OUT / args.set
+    out.mkdir(parents=True, exist_ok=True)
+    rows = [run_one(engine, kb, aurora, i, text, genre, pictures=not args.no_pictures, pitch=pitch_missing is None,
+                    out=out)
+            for i, (text, genre) in enumerate(prompt_set(args.set)[: args.count])
             if not args.only or str(i) in args.only.split(",")]
     summary = summarise(rows)
     print_table(rows)

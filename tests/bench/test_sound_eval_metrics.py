@@ -54,3 +54,12 @@ def test_pitch_summary_tells_the_timbre_from_the_part() -> None:
                    "note)"] == "1/2"
     away = summary["line_octave_away (YIN: most frames an octave or two from the written note)"]
     assert away == ["organ:organ 0.99"]
+
+
+def test_the_unseen_prompts_are_read_and_are_not_the_dev_ones() -> None:
+    from bench.sound_eval import PROMPTS, prompt_set
+
+    unseen = prompt_set("unseen")
+    assert prompt_set("dev") == PROMPTS
+    assert len(unseen) >= 16 and all(text and genre and "|" not in text for text, genre in unseen)
+    assert not {text for text, _ in unseen} & {text for text, _ in PROMPTS}
