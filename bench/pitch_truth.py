@@ -272,6 +272,7 @@ LINE_ROLES = ("bass", "lead")  # one note at a time: a monophonic pitch tracker 
 LINE_RATE = 11025  # enough for a line up to 2.7 kHz
 LINE_SETTLE_S = 0.03  # a note's attack (pick, slide, scoop) is left out of the frames a line is judged on
 LINE_FRAME = 1024  # YIN's window at LINE_RATE (93 ms): two periods of A0
+LINE_HOP = 128  # 11.6 ms between frames
 # YIN's dip threshold: at librosa's 0.1 a fast trumpet line's breath left the period's dip above it and YIN took
 # twice the period (half of bebop's trumpet frames "an octave down" where basic-pitch heard every note at its
 # pitch); at 0.2 that is gone and a sampled slap bass's sub-octave ring is still found (0.4 of its faulty keys'
@@ -310,10 +311,10 @@ def line_agreement(track: Track, audio: np.ndarray, sample_rate: int, *, duratio
     high = max(n.pitch for n in track.notes) + 14
     f0_hz = librosa.yin(y, fmin=float(librosa.midi_to_hz(max(low, 21))),
                         fmax=min(float(librosa.midi_to_hz(high)), rate / 4.0), sr=rate, frame_length=LINE_FRAME,
-                        hop_length=128, trough_threshold=LINE_TROUGH)
-    rms = librosa.feature.rms(y=y, frame_length=LINE_FRAME, hop_length=128)[0][: f0_hz.size]
+                        hop_length=LINE_HOP, trough_threshold=LINE_TROUGH)
+    rms = librosa.feature.rms(y=y, frame_length=LINE_FRAME, hop_length=LINE_HOP)[0][: f0_hz.size]
     voiced = rms > np.percentile(rms, 95) * 10 ** (-30 / 20)  # sounding: within 30 dB of the line's loud frames
-    times = librosa.times_like(f0_hz, sr=rate, hop_length=128)
+    times = librosa.times_like(f0_hz, sr=rate, hop_length=LINE_HOP)
     half_s = LINE_FRAME / 2 / rate  # a frame hears this far either side of its time
     written = np.full(times.shape, np.nan)
     covering = np.zeros(times.shape, dtype=int)

@@ -88,6 +88,12 @@ class Program:
         return f"{self.soundfont.name}:{self.bank}/{self.program}"
 
 
+def _set_bend_range(synth: Any, channel: int) -> None:
+    """RPN 0, the pitch wheel's range, to BEND_RANGE_SEMITONES on ``channel`` (a slide's channels, a retuned zone's)."""
+    for control, value in ((101, 0), (100, 0), (6, BEND_RANGE_SEMITONES), (38, 0)):
+        synth.cc(channel, control, value)
+
+
 def _set_linear_interpolation(fluidsynth: Any, synth: Any) -> None:
     """Linear sample interpolation instead of fluidsynth's 4th-order default: much cheaper, and inaudible
     under a mix. pyfluidsynth does not wrap this call, so it is declared here (a no-op where missing)."""
@@ -368,15 +374,13 @@ class SoundfontPlayer:
             synth.program_select(0, ids[program.soundfont], program.bank, program.program)
             for channel, (*_keys, routed) in enumerate(routes, start=1):
                 synth.program_select(channel, ids[routed.soundfont], routed.bank, routed.program)
-                if routed.retune_semitones:  # RPN 0 (the wheel's range), then the wheel, before any note
-                    for control, value in ((101, 0), (100, 0), (6, BEND_RANGE_SEMITONES), (38, 0)):
-                        synth.cc(channel, control, value)
+                if routed.retune_semitones:  # the wheel's range, then the wheel, before any note
+                    _set_bend_range(synth, channel)
                     synth.pitch_bend(channel, wheel(routed.retune_semitones))
             if slides:
                 synth.program_select(SLIDE_CHANNELS[1], ids[program.soundfont], program.bank, program.program)
-                for channel in SLIDE_CHANNELS:  # RPN 0, pitch-bend sensitivity, in semitones
-                    for control, value in ((101, 0), (100, 0), (6, BEND_RANGE_SEMITONES), (38, 0)):
-                        synth.cc(channel, control, value)
+                for channel in SLIDE_CHANNELS:
+                    _set_bend_range(synth, channel)
         writer = _Writer(self._fluidsynth, synth)
         try:
             position, b = 0, 0
